@@ -1,0 +1,99 @@
+using System;
+
+namespace ScratchOptim.Dsl
+{
+    /// <summary>
+    /// The functions an update method may call (bring them in with <c>using static ScratchOptim.Dsl.Intrinsics;</c>).
+    /// Each has a per-element form on <see cref="Element"/> and, where it makes sense, a step-uniform form on
+    /// <c>double</c>. <c>System.Math</c>'s functions of the same names are accepted on step-uniform values too.
+    /// </summary>
+    public static class Intrinsics
+    {
+        /// <summary>Square root, correctly rounded.</summary>
+        public static Element Sqrt(Element x) => new Element((float)Math.Sqrt(x.Value));
+
+        /// <summary>Square root in double precision.</summary>
+        public static double Sqrt(double x) => Math.Sqrt(x);
+
+        /// <summary>Absolute value.</summary>
+        public static Element Abs(Element x) => new Element(Math.Abs(x.Value));
+
+        /// <summary>Absolute value.</summary>
+        public static double Abs(double x) => Math.Abs(x);
+
+        /// <summary>-1, 0 or +1 by the sign of <paramref name="x"/> (0 for ±0, like <c>torch.sign</c>).</summary>
+        public static Element Sign(Element x) => new Element(x.Value > 0f ? 1f : x.Value < 0f ? -1f : 0f);
+
+        /// <summary>-1, 0 or +1 by the sign of <paramref name="x"/>.</summary>
+        public static double Sign(double x) => x > 0 ? 1 : x < 0 ? -1 : 0;
+
+        /// <summary>The smaller value (NaN if either is NaN; -0 is smaller than +0).</summary>
+        public static Element Min(Element a, Element b) => new Element(Minimum(a.Value, b.Value));
+
+        /// <summary>The smaller value.</summary>
+        public static double Min(double a, double b) => Math.Min(a, b);
+
+        /// <summary>The larger value (NaN if either is NaN; +0 is larger than -0).</summary>
+        public static Element Max(Element a, Element b) => new Element(-Minimum(-a.Value, -b.Value));
+
+        /// <summary>The larger value.</summary>
+        public static double Max(double a, double b) => Math.Max(a, b);
+
+        /// <summary><paramref name="x"/> limited to [<paramref name="lo"/>, <paramref name="hi"/>]: <c>Min(Max(x, lo), hi)</c>.</summary>
+        public static Element Clamp(Element x, Element lo, Element hi) => Min(Max(x, lo), hi);
+
+        /// <summary><paramref name="x"/> limited to [<paramref name="lo"/>, <paramref name="hi"/>].</summary>
+        public static double Clamp(double x, double lo, double hi) => Math.Min(Math.Max(x, lo), hi);
+
+        /// <summary><paramref name="x"/> raised to <paramref name="y"/>.</summary>
+        public static Element Pow(Element x, Element y) => new Element((float)Math.Pow(x.Value, y.Value));
+
+        /// <summary><paramref name="x"/> raised to <paramref name="y"/> in double precision.</summary>
+        public static double Pow(double x, double y) => Math.Pow(x, y);
+
+        /// <summary>e raised to <paramref name="x"/>.</summary>
+        public static Element Exp(Element x) => new Element((float)Math.Exp(x.Value));
+
+        /// <summary>e raised to <paramref name="x"/> in double precision.</summary>
+        public static double Exp(double x) => Math.Exp(x);
+
+        /// <summary>Natural logarithm.</summary>
+        public static Element Log(Element x) => new Element((float)Math.Log(x.Value));
+
+        /// <summary>Natural logarithm in double precision.</summary>
+        public static double Log(double x) => Math.Log(x);
+
+        /// <summary>
+        /// <c>a * b + c</c> rounded once. Declarations rarely need it: the generator contracts multiply-adds by
+        /// itself (see <see cref="Contraction"/>).
+        /// </summary>
+        public static Element Fma(Element a, Element b, Element c) => new Element(FusedMultiplyAdd(a.Value, b.Value, c.Value));
+
+        private static float Minimum(float a, float b)
+        {
+            if (float.IsNaN(a) || float.IsNaN(b)) return float.NaN;
+            if (a == b) return IsNegative(a) ? a : b;
+            return a < b ? a : b;
+        }
+
+        private static bool IsNegative(float x) => BitConverter.ToInt32(BitConverter.GetBytes(x), 0) < 0;
+
+        // netstandard2.0 has no fused multiply-add. The product of two floats is exact in double; the sum is made
+        // exact enough by rounding it to odd, so that the final rounding to float is the single correct rounding.
+        private static float FusedMultiplyAdd(float a, float b, float c)
+        {
+            double product = (double)a * b;
+            double sum = product + c;
+            if (double.IsInfinity(sum) || double.IsNaN(sum)) return (float)sum;
+            double error = (product - (sum - (sum - product))) + (c - (sum - product));
+            long bits = BitConverter.DoubleToInt64Bits(sum);
+            if (error != 0 && (bits & 1) == 0)
+            {
+                bool awayFromZero = (error > 0) == (sum > 0);
+                bits += awayFromZero ? 1 : -1;
+                sum = BitConverter.Int64BitsToDouble(bits);
+            }
+            return (float)sum;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using ScratchOptim.Generator.Model;
+using ScratchOptim.Generator.Parsing;
+
+namespace ScratchOptim.Generator.Analysis
+{
+    /// <summary>
+    /// Gives generated values readable names that never collide with the user's: a name is derived from the value's
+    /// definition where a short one reads well (<c>oneMinusBeta1</c>), and numbered otherwise; clashes get a suffix.
+    /// Deterministic: the same declaration always gets the same names.
+    /// </summary>
+    internal sealed class Namer
+    {
+        private readonly HashSet<string> taken;
+        private int scalars;
+        private int conditions;
+
+        public Namer(IEnumerable<string> reserved) => taken = new HashSet<string>(reserved);
+
+        /// <summary>Claims <paramref name="preferred"/>, or the first of <c>preferred2</c>, <c>preferred3</c>… that is free.</summary>
+        public string Claim(string preferred)
+        {
+            string name = preferred;
+            for (int i = 2; !taken.Add(name); i++) name = preferred + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return name;
+        }
+
+        /// <summary>A name for a hoisted value.</summary>
+        public string For(Expr definition, ValueKind kind)
+        {
+            string? derived = Derive(definition);
+            if (derived is null || derived.Length > 28)
+                derived = kind == ValueKind.Bool ? "condition" + ++conditions : "scalar" + ++scalars;
+            return Claim(derived);
+        }
+
+        private static string? Derive(Expr expr) => expr switch
+        {
+            Variable { Role: VariableRole.Hyper } variable => variable.Name,
+            Variable variable => variable.Name + "F",
+            Convert convert => Derive(convert.Operand),
+            Unary { Op: UnaryOp.Negate } negate => Word(negate.Operand) is { } word ? "minus" + DslNames.PascalCase(word) : null,
+            Unary { Op: UnaryOp.Not } not => Word(not.Operand) is { } word ? "not" + DslNames.PascalCase(word) : null,
+            Binary { Op: BinaryOp.Subtract, Left: Literal { Value: 1 } } oneMinus =>
+                Word(oneMinus.Right) is { } word ? "oneMinus" + DslNames.PascalCase(word) : null,
+            Binary { Op: BinaryOp.NotEqual, Right: Literal { Value: 0 } } nonZero =>
+                Word(nonZero.Left) is { } word ? word + "IsNonZero" : null,
+            Call { Arguments.Count: 1 } call when Word(call.Arguments[0]) is { } argument =>
+                call.Function.ToString().ToLowerInvariant() + DslNames.PascalCase(argument),
+            Binary { Op: BinaryOp.Multiply } product when Word(product.Left) is { } left && Word(product.Right) is { } right =>
+                left + "Times" + DslNames.PascalCase(right),
+            _ => null,
+        };
+
+        private static string? Word(Expr expr) => expr is Variable variable ? variable.Name : null;
+    }
+}

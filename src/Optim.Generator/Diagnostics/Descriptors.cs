@@ -1,0 +1,117 @@
+using Microsoft.CodeAnalysis;
+
+namespace ScratchOptim.Generator.Diagnostics
+{
+    /// <summary>
+    /// The catalogue of diagnostics for optimizer declarations. IDs OPT001–OPT099 are reserved for the DSL; each has
+    /// a page in docs/diagnostics with a wrong and a fixed example.
+    /// </summary>
+    internal static class Descriptors
+    {
+        private const string Category = "ScratchOptim.Dsl";
+        private const string HelpRoot = "https://github.com/scratchoptim/scratchoptim/blob/main/docs/diagnostics/";
+
+        private static DiagnosticDescriptor Error(string id, string title, string message) =>
+            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+
+        private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+
+        public static readonly DiagnosticDescriptor NotPartial = Error("OPT001",
+            "Optimizer class is not partial",
+            "Optimizer '{0}' must be declared 'partial' so that the generator can add its step loop to it");
+
+        public static readonly DiagnosticDescriptor UnsupportedShape = Error("OPT002",
+            "Optimizer class is generic or nested",
+            "Optimizer '{0}' is {1}; an optimizer must be a non-generic class declared directly in a namespace");
+
+        public static readonly DiagnosticDescriptor MissingUpdate = Error("OPT003",
+            "Optimizer has no update method",
+            "Optimizer '{0}' has no update method; declare 'void Update(ref Element p, Element g, int t)'");
+
+        public static readonly DiagnosticDescriptor WrongUpdateSignature = Error("OPT004",
+            "Update method has the wrong signature",
+            "The update method of '{0}' is '{1}'; it must be 'void Update(ref Element p, Element g, int t)', non-generic and not static");
+
+        public static readonly DiagnosticDescriptor DuplicateUpdate = Error("OPT005",
+            "More than one update method",
+            "Optimizer '{0}' declares another method named 'Update'; keep exactly one update method");
+
+        public static readonly DiagnosticDescriptor HyperWithoutDefault = Error("OPT006",
+            "Hyperparameter has no default",
+            "Hyperparameter '{0}' has no default; give it a constant initializer such as '= 0.001'");
+
+        public static readonly DiagnosticDescriptor HyperType = Error("OPT007",
+            "Hyperparameter has an unsupported type",
+            "Hyperparameter '{0}' has type '{1}'; a hyperparameter must be a double, bool or int");
+
+        public static readonly DiagnosticDescriptor HyperDefaultOutOfRange = Error("OPT008",
+            "Hyperparameter default is outside its range",
+            "The default {1} of hyperparameter '{0}' is outside its declared range {2}");
+
+        public static readonly DiagnosticDescriptor HyperAssigned = Error("OPT009",
+            "Hyperparameter is assigned in the update",
+            "Hyperparameter '{0}' is assigned in the update; hyperparameters are read-only there, so copy it into a local");
+
+        public static readonly DiagnosticDescriptor StateType = Error("OPT010",
+            "State has an unsupported type",
+            "State '{0}' has type '{1}'; a state must be an Element (one float per parameter element)");
+
+        public static readonly DiagnosticDescriptor DuplicateName = Error("OPT011",
+            "Name declared twice",
+            "'{0}' is already declared as {1}; give the local another name");
+
+        public static readonly DiagnosticDescriptor UnsupportedStatement = Error("OPT012",
+            "Statement not allowed in an update",
+            "A '{0}' statement is not allowed in an update; use local declarations, assignments and if/else");
+
+        public static readonly DiagnosticDescriptor UnsupportedCall = Error("OPT013",
+            "Call to a method that is not an intrinsic",
+            "'{0}' is not an intrinsic; an update may call Sqrt, Abs, Sign, Min, Max, Clamp, Pow, Exp, Log and Fma (from ScratchOptim.Dsl.Intrinsics, or System.Math on step-uniform values)");
+
+        public static readonly DiagnosticDescriptor ForeignMember = Error("OPT014",
+            "Member is neither hyperparameter nor state",
+            "'{0}' is neither a [Hyper] nor a [State] field; an update may use only hyperparameters, state, its own parameters, locals and constants");
+
+        public static readonly DiagnosticDescriptor ElementCondition = Error("OPT015",
+            "Per-element value where a step-uniform one is required",
+            "The condition '{0}' depends on per-element values; an 'if' needs a step-uniform condition (hyperparameters and the step count); choose per element with '?:' instead");
+
+        public static readonly DiagnosticDescriptor UniformLocal = Error("OPT016",
+            "Step-uniform local declared inside a branch or assigned twice",
+            "Step-uniform local '{0}' must be declared with a value at the top level of the update and never assigned again; choose its value with '?:' instead");
+
+        public static readonly DiagnosticDescriptor IntegerDivision = Error("OPT017",
+            "Integer division",
+            "'{0}' divides two ints and truncates; write '(double)' on one operand for a real division");
+
+        public static readonly DiagnosticDescriptor StateNeverUpdated = Warning("OPT018",
+            "State is never updated",
+            "State '{0}' is never assigned in the update, so it keeps its initial value; assign it or remove it");
+
+        public static readonly DiagnosticDescriptor HyperUnused = Warning("OPT019",
+            "Hyperparameter is never used",
+            "Hyperparameter '{0}' is never used in the update; use it or remove it");
+
+        public static readonly DiagnosticDescriptor UnsupportedExpression = Error("OPT020",
+            "Expression not allowed in an update",
+            "'{0}' is not allowed in an update; use + - * /, comparisons, && || !, ?: and the intrinsics on hyperparameters, state, parameters, locals and constants");
+
+        public static readonly DiagnosticDescriptor LocalType = Error("OPT021",
+            "Local has an unsupported type",
+            "Local '{0}' has type '{1}'; a local must be an Element, double, int or bool");
+
+        public static readonly DiagnosticDescriptor StateInit = Error("OPT022",
+            "State initialised from something that is not a hyperparameter",
+            "State '{0}' is initialised from '{1}', which is not a double hyperparameter of this optimizer");
+
+        public static readonly DiagnosticDescriptor ElementBoolLocal = Error("OPT023",
+            "Per-element condition stored in a local",
+            "'{0}' stores a per-element condition in a local; use the comparison directly as the condition of '?:'");
+
+        public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor("OPT099",
+            "The optimizer generator failed",
+            "The generator failed on '{0}': {1}; this is a bug in ScratchOptim, please report it",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + "OPT099.md");
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+
+namespace ScratchOptim.Generator.Model
+{
+    /// <summary>
+    /// What a value is. Bool, Int and Double values are step-uniform (the same for every element of a step);
+    /// Element and ElementBool values differ per element.
+    /// </summary>
+    internal enum ValueKind
+    {
+        Bool,
+        Int,
+        Double,
+        Element,
+        ElementBool,
+    }
+
+    /// <summary>Where a variable of the update lives.</summary>
+    internal enum VariableRole
+    {
+        /// <summary>A <c>[Hyper]</c> field.</summary>
+        Hyper,
+
+        /// <summary>The step count parameter <c>t</c> (1 on the first step).</summary>
+        Step,
+
+        /// <summary>The parameter element, updated in place.</summary>
+        Param,
+
+        /// <summary>The gradient element (a copy: assigning it changes only this step's value).</summary>
+        Grad,
+
+        /// <summary>A <c>[State]</c> buffer element.</summary>
+        State,
+
+        /// <summary>A local of the update method.</summary>
+        Local,
+    }
+
+    internal enum UnaryOp
+    {
+        Negate,
+        Not,
+    }
+
+    internal enum BinaryOp
+    {
+        Add,
+        Subtract,
+        Multiply,
+        Divide,
+        Less,
+        LessOrEqual,
+        Greater,
+        GreaterOrEqual,
+        Equal,
+        NotEqual,
+        And,
+        Or,
+    }
+
+    /// <summary>The functions an update may call, plus the ones the analysis introduces.</summary>
+    internal enum Intrinsic
+    {
+        Sqrt,
+        Abs,
+        Sign,
+        Min,
+        Max,
+        Clamp,
+        Pow,
+        Exp,
+        Log,
+        Fma,
+
+        /// <summary><c>1 / x</c>; introduced for <c>scalar / element</c>, which PyTorch computes as <c>reciprocal(x) * scalar</c>.</summary>
+        Reciprocal,
+    }
+
+    internal static class ValueKinds
+    {
+        public static bool IsUniform(this ValueKind kind) => kind is ValueKind.Bool or ValueKind.Int or ValueKind.Double;
+
+        public static bool IsBoolean(this ValueKind kind) => kind is ValueKind.Bool or ValueKind.ElementBool;
+    }
+
+    /// <summary>An expression of the update, as a value-equatable tree.</summary>
+    internal abstract record Expr(ValueKind Kind);
+
+    internal sealed record Literal(double Value, ValueKind Kind) : Expr(Kind);
+
+    internal sealed record Variable(VariableRole Role, string Name, ValueKind Kind) : Expr(Kind);
+
+    internal sealed record Unary(UnaryOp Op, Expr Operand, ValueKind Kind) : Expr(Kind);
+
+    internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right, ValueKind Kind) : Expr(Kind);
+
+    internal sealed record Call(Intrinsic Function, EquatableArray<Expr> Arguments, ValueKind Kind) : Expr(Kind);
+
+    internal sealed record Conditional(Expr Condition, Expr WhenTrue, Expr WhenFalse, ValueKind Kind) : Expr(Kind);
+
+    /// <summary>An int used as a double, or a step-uniform double rounded to float (Kind Element).</summary>
+    internal sealed record Convert(Expr Operand, ValueKind Kind) : Expr(Kind);
+
+    /// <summary>A step-uniform value computed once before the loop; Kind Element means rounded to float.</summary>
+    internal sealed record Hoisted(string Name, ValueKind Kind) : Expr(Kind);
+
+    /// <summary>A statement of the update.</summary>
+    internal abstract record Stmt;
+
+    /// <summary><c>Target = Value;</c>, or the declaration of a local when <paramref name="Declares"/>.</summary>
+    /// <param name="Source">The statement as the user wrote it (set by the planner for comments in the generated loop).</param>
+    internal sealed record Assign(Variable Target, Expr? Value, bool Declares, string? Source = null) : Stmt;
+
+    internal sealed record If(Expr Condition, EquatableArray<Stmt> Then, EquatableArray<Stmt> Else) : Stmt;
+}

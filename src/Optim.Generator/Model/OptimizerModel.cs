@@ -1,0 +1,61 @@
+namespace ScratchOptim.Generator.Model
+{
+    /// <summary>
+    /// Everything the generator knows about one optimizer declaration, as plain values. This is the incremental
+    /// cache boundary: two parses that yield equal models produce the same source, so it must hold no Roslyn
+    /// object and compare by value all the way down.
+    /// </summary>
+    internal sealed record OptimizerModel(
+        DeclarationInfo Declaration,
+        DocumentationInfo Documentation,
+        bool Strict,
+        EquatableArray<HyperModel> Hypers,
+        EquatableArray<StateModel> States,
+        UpdateSignature Signature,
+        EquatableArray<Stmt> Body);
+
+    /// <summary>Where the partial class lives.</summary>
+    /// <param name="Namespace">The namespace, or empty for the global namespace.</param>
+    /// <param name="Name">The class name.</param>
+    internal sealed record DeclarationInfo(string Namespace, string Name)
+    {
+        public string FullName => Namespace.Length == 0 ? Name : Namespace + "." + Name;
+    }
+
+    /// <summary>What the docs say, from the <c>[Optimizer]</c> attribute and the class's XML summary.</summary>
+    internal sealed record DocumentationInfo(
+        string Summary,
+        int Year,
+        string? Authors,
+        string? Paper,
+        string? BuildsOn,
+        string? Family,
+        string? PyTorch,
+        string? StepState);
+
+    internal enum HyperType
+    {
+        Double,
+        Bool,
+        Int,
+    }
+
+    /// <summary>A <c>[Hyper]</c> field.</summary>
+    internal sealed record HyperModel(
+        string Name,
+        string TorchName,
+        HyperType Type,
+        double Default,
+        double Min,
+        bool MinExclusive,
+        double Max,
+        bool MaxExclusive,
+        string Description);
+
+    /// <summary>A <c>[State]</c> field: one float per parameter element.</summary>
+    /// <param name="Init">The hyperparameter that fills it when allocated, or null for zeros.</param>
+    internal sealed record StateModel(string Name, string TorchName, string? Init, string Description);
+
+    /// <summary>The names the update method gives its parameter, gradient and step count.</summary>
+    internal sealed record UpdateSignature(string Param, string Grad, string Step);
+}

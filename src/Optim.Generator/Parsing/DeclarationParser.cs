@@ -1,0 +1,263 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ScratchOptim.Generator.Diagnostics;
+using ScratchOptim.Generator.Model;
+
+namespace ScratchOptim.Generator.Parsing
+{
+    /// <summary>The result of parsing one declaration: the model when it is valid, and what is wrong with it.</summary>
+    internal sealed class ParseOutcome
+    {
+        public ParseOutcome(OptimizerModel? model, ImmutableArray<Diagnostic> diagnostics)
+        {
+            Model = model;
+            Diagnostics = diagnostics;
+        }
+
+        /// <summary>The model, or null when an error was reported.</summary>
+        public OptimizerModel? Model { get; }
+
+        public ImmutableArray<Diagnostic> Diagnostics { get; }
+    }
+
+    /// <summary>
+    /// Turns an <c>[Optimizer]</c> class into an <see cref="OptimizerModel"/>. The generator and the analyzer share
+    /// it: the generator keeps the model, the analyzer reports the diagnostics.
+    /// </summary>
+    internal static class DeclarationParser
+    {
+        public static ParseOutcome Parse(ClassDeclarationSyntax declaration, INamedTypeSymbol symbol, SemanticModel semanticModel, CancellationToken cancellationToken)
+        {
+            var diagnostics = new List<Diagnostic>();
+            string name = symbol.Name;
+
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                diagnostics.Add(Diagnostic.Create(Descriptors.NotPartial, declaration.Identifier.GetLocation(), name));
+            if (symbol.ContainingType is not null)
+                diagnostics.Add(Diagnostic.Create(Descriptors.UnsupportedShape, declaration.Identifier.GetLocation(), name, "nested in '" + symbol.ContainingType.Name + "'"));
+            if (symbol.IsGenericType)
+                diagnostics.Add(Diagnostic.Create(Descriptors.UnsupportedShape, declaration.Identifier.GetLocation(), name, "generic"));
+
+            var hypers = new List<HyperModel>();
+            var states = new List<(StateModel Model, Location Location)>();
+            var hyperLocations = new Dictionary<string, Location>();
+            var stateInits = new List<(string State, string Init, Location Location)>();
+            foreach (var field in declaration.Members.OfType<FieldDeclarationSyntax>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string description = DocComments.SummaryOf(field);
+                foreach (var variable in field.Declaration.Variables)
+                {
+                    if (semanticModel.GetDeclaredSymbol(variable, cancellationToken) is not IFieldSymbol fieldSymbol) continue;
+                    var hyperAttribute = FindAttribute(fieldSymbol, DslNames.HyperAttribute);
+                    var stateAttribute = FindAttribute(fieldSymbol, DslNames.StateAttribute);
+                    if (hyperAttribute is not null)
+                    {
+                        var hyper = ParseHyper(variable, fieldSymbol, hyperAttribute, description, semanticModel, diagnostics, cancellationToken);
+                        if (hyper is not null)
+                        {
+                            hypers.Add(hyper);
+                            hyperLocations[hyper.Name] = variable.Identifier.GetLocation();
+                        }
+                    }
+                    else if (stateAttribute is not null)
+                    {
+                        if (!DslNames.Is(fieldSymbol.Type, DslNames.Element))
+                        {
+                            diagnostics.Add(Diagnostic.Create(Descriptors.StateType, field.Declaration.Type.GetLocation(), fieldSymbol.Name, fieldSymbol.Type.ToDisplayString()));
+                            continue;
+                        }
+                        string torch = NamedString(stateAttribute, "Torch") ?? DslNames.SnakeCase(fieldSymbol.Name);
+                        string? init = NamedString(stateAttribute, "Init");
+                        if (init is not null) stateInits.Add((fieldSymbol.Name, init, variable.Identifier.GetLocation()));
+                        states.Add((new StateModel(fieldSymbol.Name, torch, init, description), variable.Identifier.GetLocation()));
+                    }
+                }
+            }
+
+            foreach (var (state, init, location) in stateInits)
+            {
+                if (!hypers.Any(h => h.Name == init && h.Type == HyperType.Double))
+                    diagnostics.Add(Diagnostic.Create(Descriptors.StateInit, location, state, init));
+            }
+
+            var signature = ParseUpdateSignature(declaration, name, semanticModel, diagnostics, out var updateMethod);
+            EquatableArray<Stmt> body = EquatableArray<Stmt>.Empty;
+            if (updateMethod is not null && signature is not null)
+            {
+                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), diagnostics, cancellationToken);
+                body = lowering.LowerBody(updateMethod);
+                ReportUnused(body, hypers, hyperLocations, states, diagnostics);
+            }
+
+            var documentation = ParseDocumentation(declaration, symbol);
+            bool strict = NamedInt(FindAttribute(symbol, DslNames.OptimizerAttribute), "Contraction") == 1;
+            bool hasErrors = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+            OptimizerModel? model = hasErrors || signature is null
+                ? null
+                : new OptimizerModel(
+                    new DeclarationInfo(symbol.ContainingNamespace.IsGlobalNamespace ? "" : symbol.ContainingNamespace.ToDisplayString(), name),
+                    documentation,
+                    strict,
+                    hypers.ToEquatableArray(),
+                    states.Select(s => s.Model).ToEquatableArray(),
+                    signature,
+                    body);
+            return new ParseOutcome(model, diagnostics.ToImmutableArray());
+        }
+
+        private static HyperModel? ParseHyper(VariableDeclaratorSyntax variable, IFieldSymbol field, AttributeData attribute, string description,
+            SemanticModel semanticModel, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            HyperType? type = field.Type.SpecialType switch
+            {
+                SpecialType.System_Double => HyperType.Double,
+                SpecialType.System_Boolean => HyperType.Bool,
+                SpecialType.System_Int32 => HyperType.Int,
+                _ => null,
+            };
+            if (type is null)
+            {
+                diagnostics.Add(Diagnostic.Create(Descriptors.HyperType, variable.Identifier.GetLocation(), field.Name, field.Type.ToDisplayString()));
+                return null;
+            }
+
+            var constant = variable.Initializer is null ? default : semanticModel.GetConstantValue(variable.Initializer.Value, cancellationToken);
+            if (!constant.HasValue || constant.Value is null)
+            {
+                diagnostics.Add(Diagnostic.Create(Descriptors.HyperWithoutDefault, variable.Identifier.GetLocation(), field.Name));
+                return null;
+            }
+            double value = constant.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToDouble(constant.Value, CultureInfo.InvariantCulture);
+
+            double min = NamedDouble(attribute, "Min") ?? double.NegativeInfinity;
+            double max = NamedDouble(attribute, "Max") ?? double.PositiveInfinity;
+            bool minExclusive = NamedBool(attribute, "MinExclusive");
+            bool maxExclusive = NamedBool(attribute, "MaxExclusive");
+            if (type != HyperType.Bool)
+            {
+                bool aboveMin = minExclusive ? value > min : value >= min;
+                bool belowMax = maxExclusive ? value < max : value <= max;
+                if (!(aboveMin && belowMax))
+                {
+                    diagnostics.Add(Diagnostic.Create(Descriptors.HyperDefaultOutOfRange, variable.Initializer!.Value.GetLocation(),
+                        field.Name, value.ToString("R", CultureInfo.InvariantCulture), FormatRange(min, minExclusive, max, maxExclusive)));
+                    return null;
+                }
+            }
+            string torch = NamedString(attribute, "Torch") ?? DslNames.SnakeCase(field.Name);
+            return new HyperModel(field.Name, torch, type.Value, value, min, minExclusive, max, maxExclusive, description);
+        }
+
+        private static UpdateSignature? ParseUpdateSignature(ClassDeclarationSyntax declaration, string name, SemanticModel semanticModel,
+            List<Diagnostic> diagnostics, out MethodDeclarationSyntax? update)
+        {
+            update = null;
+            var candidates = declaration.Members.OfType<MethodDeclarationSyntax>().Where(m => m.Identifier.ValueText == DslNames.UpdateMethod).ToList();
+            if (candidates.Count == 0)
+            {
+                diagnostics.Add(Diagnostic.Create(Descriptors.MissingUpdate, declaration.Identifier.GetLocation(), name));
+                return null;
+            }
+            foreach (var extra in candidates.Skip(1))
+                diagnostics.Add(Diagnostic.Create(Descriptors.DuplicateUpdate, extra.Identifier.GetLocation(), name));
+
+            var method = candidates[0];
+            var symbol = semanticModel.GetDeclaredSymbol(method);
+            bool valid = symbol is not null
+                && symbol.ReturnsVoid
+                && !symbol.IsStatic
+                && !symbol.IsGenericMethod
+                && symbol.Parameters.Length == 3
+                && symbol.Parameters[0].RefKind == RefKind.Ref && DslNames.Is(symbol.Parameters[0].Type, DslNames.Element)
+                && symbol.Parameters[1].RefKind == RefKind.None && DslNames.Is(symbol.Parameters[1].Type, DslNames.Element)
+                && symbol.Parameters[2].RefKind == RefKind.None && symbol.Parameters[2].Type.SpecialType == SpecialType.System_Int32
+                && (method.Body is not null || method.ExpressionBody is not null);
+            if (!valid)
+            {
+                string shown = symbol?.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) ?? method.Identifier.ValueText;
+                diagnostics.Add(Diagnostic.Create(Descriptors.WrongUpdateSignature, method.Identifier.GetLocation(), name, shown));
+                return null;
+            }
+            update = method;
+            return new UpdateSignature(symbol!.Parameters[0].Name, symbol.Parameters[1].Name, symbol.Parameters[2].Name);
+        }
+
+        private static void ReportUnused(EquatableArray<Stmt> body, List<HyperModel> hypers, Dictionary<string, Location> hyperLocations,
+            List<(StateModel Model, Location Location)> states, List<Diagnostic> diagnostics)
+        {
+            var read = new HashSet<string>();
+            var assigned = new HashSet<string>();
+            IrWalker.Visit(body, stmt =>
+            {
+                if (stmt is Assign assign && assign.Value is not null) assigned.Add(assign.Target.Name);
+            }, expr =>
+            {
+                if (expr is Variable variable) read.Add(variable.Name);
+            });
+            foreach (var hyper in hypers)
+            {
+                if (!read.Contains(hyper.Name))
+                    diagnostics.Add(Diagnostic.Create(Descriptors.HyperUnused, hyperLocations[hyper.Name], hyper.Name));
+            }
+            foreach (var (state, location) in states)
+            {
+                if (!assigned.Contains(state.Name))
+                    diagnostics.Add(Diagnostic.Create(Descriptors.StateNeverUpdated, location, state.Name));
+            }
+        }
+
+        private static DocumentationInfo ParseDocumentation(ClassDeclarationSyntax declaration, INamedTypeSymbol symbol)
+        {
+            var attribute = FindAttribute(symbol, DslNames.OptimizerAttribute);
+            string? stepState = "step";
+            if (attribute is not null)
+            {
+                foreach (var argument in attribute.NamedArguments)
+                    if (argument.Key == "StepState") stepState = argument.Value.Value as string;
+            }
+            return new DocumentationInfo(
+                DocComments.SummaryOf(declaration),
+                NamedInt(attribute, "Year") ?? 0,
+                NamedString(attribute, "Authors"),
+                NamedString(attribute, "Paper"),
+                NamedString(attribute, "BuildsOn"),
+                NamedString(attribute, "Family"),
+                NamedString(attribute, "PyTorch"),
+                stepState);
+        }
+
+        private static AttributeData? FindAttribute(ISymbol symbol, string metadataName) =>
+            symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == metadataName);
+
+        private static TypedConstant? Named(AttributeData? attribute, string key)
+        {
+            if (attribute is null) return null;
+            foreach (var argument in attribute.NamedArguments)
+                if (argument.Key == key) return argument.Value;
+            return null;
+        }
+
+        private static string? NamedString(AttributeData? attribute, string key) => Named(attribute, key)?.Value as string;
+
+        private static int? NamedInt(AttributeData? attribute, string key) => Named(attribute, key)?.Value is int value ? value : null;
+
+        private static bool NamedBool(AttributeData? attribute, string key) => Named(attribute, key)?.Value is true;
+
+        private static double? NamedDouble(AttributeData? attribute, string key) =>
+            Named(attribute, key)?.Value is { } value ? System.Convert.ToDouble(value, CultureInfo.InvariantCulture) : null;
+
+        internal static string FormatRange(double min, bool minExclusive, double max, bool maxExclusive)
+        {
+            string low = double.IsNegativeInfinity(min) ? "-∞" : min.ToString("R", CultureInfo.InvariantCulture);
+            string high = double.IsPositiveInfinity(max) ? "∞" : max.ToString("R", CultureInfo.InvariantCulture);
+            return (minExclusive || double.IsNegativeInfinity(min) ? "(" : "[") + low + ", " + high + (maxExclusive || double.IsPositiveInfinity(max) ? ")" : "]");
+        }
+    }
+}

@@ -1,0 +1,419 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ScratchOptim.Generator.Diagnostics;
+using ScratchOptim.Generator.Model;
+
+namespace ScratchOptim.Generator.Parsing
+{
+    /// <summary>
+    /// Lowers the body of the update method to the IR, reporting every construct the DSL does not allow. The C#
+    /// types already say what is uniform: <c>double</c>, <c>int</c> and <c>bool</c> values are step-uniform,
+    /// <c>Element</c> values (and comparisons of them) are per-element.
+    /// </summary>
+    internal sealed class UpdateLowering
+    {
+        private static readonly Dictionary<string, (Intrinsic Function, int Arity)> IntrinsicsByName = new Dictionary<string, (Intrinsic, int)>
+        {
+            ["Sqrt"] = (Intrinsic.Sqrt, 1),
+            ["Abs"] = (Intrinsic.Abs, 1),
+            ["Sign"] = (Intrinsic.Sign, 1),
+            ["Min"] = (Intrinsic.Min, 2),
+            ["Max"] = (Intrinsic.Max, 2),
+            ["Clamp"] = (Intrinsic.Clamp, 3),
+            ["Pow"] = (Intrinsic.Pow, 2),
+            ["Exp"] = (Intrinsic.Exp, 1),
+            ["Log"] = (Intrinsic.Log, 1),
+            ["Fma"] = (Intrinsic.Fma, 3),
+        };
+
+        private readonly SemanticModel semanticModel;
+        private readonly Dictionary<string, HyperModel> hypers;
+        private readonly HashSet<string> states;
+        private readonly List<Diagnostic> diagnostics;
+        private readonly CancellationToken cancellationToken;
+        private readonly Dictionary<ILocalSymbol, ValueKind> locals = new Dictionary<ILocalSymbol, ValueKind>(SymbolEqualityComparer.Default);
+
+        public UpdateLowering(SemanticModel semanticModel, IReadOnlyList<HyperModel> hypers, IReadOnlyList<StateModel> states,
+            List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            this.semanticModel = semanticModel;
+            this.hypers = hypers.ToDictionary(h => h.Name);
+            this.states = new HashSet<string>(states.Select(s => s.Name));
+            this.diagnostics = diagnostics;
+            this.cancellationToken = cancellationToken;
+        }
+
+        public EquatableArray<Stmt> LowerBody(MethodDeclarationSyntax method)
+        {
+            if (method.Body is not null) return LowerStatements(method.Body.Statements, topLevel: true);
+            var output = new List<Stmt>();
+            LowerExpressionStatement(method.ExpressionBody!.Expression, output);
+            return output.ToEquatableArray();
+        }
+
+        private EquatableArray<Stmt> LowerStatements(IEnumerable<StatementSyntax> statements, bool topLevel)
+        {
+            var output = new List<Stmt>();
+            foreach (var statement in statements)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                LowerStatement(statement, topLevel, output);
+            }
+            return output.ToEquatableArray();
+        }
+
+        private EquatableArray<Stmt> LowerBranch(StatementSyntax statement) =>
+            statement is BlockSyntax block ? LowerStatements(block.Statements, topLevel: false) : LowerStatements(new[] { statement }, topLevel: false);
+
+        private void LowerStatement(StatementSyntax statement, bool topLevel, List<Stmt> output)
+        {
+            switch (statement)
+            {
+                case EmptyStatementSyntax:
+                    return;
+                case LocalDeclarationStatementSyntax declaration:
+                    LowerDeclaration(declaration, topLevel, output);
+                    return;
+                case ExpressionStatementSyntax expressionStatement:
+                    LowerExpressionStatement(expressionStatement.Expression, output);
+                    return;
+                case IfStatementSyntax branch:
+                    var condition = Lower(branch.Condition);
+                    if (condition?.Kind == ValueKind.ElementBool)
+                        Report(Descriptors.ElementCondition, branch.Condition, branch.Condition.ToString());
+                    var then = LowerBranch(branch.Statement);
+                    var otherwise = branch.Else is null ? EquatableArray<Stmt>.Empty : LowerBranch(branch.Else.Statement);
+                    if (condition is not null) output.Add(new If(condition, then, otherwise));
+                    return;
+                default:
+                    Report(Descriptors.UnsupportedStatement, statement, StatementName(statement));
+                    return;
+            }
+        }
+
+        private void LowerDeclaration(LocalDeclarationStatementSyntax declaration, bool topLevel, List<Stmt> output)
+        {
+            foreach (var variable in declaration.Declaration.Variables)
+            {
+                if (semanticModel.GetDeclaredSymbol(variable, cancellationToken) is not ILocalSymbol local) continue;
+                if (hypers.ContainsKey(local.Name) || states.Contains(local.Name))
+                {
+                    Report(Descriptors.DuplicateName, variable.Identifier, local.Name, hypers.ContainsKey(local.Name) ? "a hyperparameter" : "a state");
+                    continue;
+                }
+                ValueKind? kind = DslNames.Is(local.Type, DslNames.Element) ? ValueKind.Element : local.Type.SpecialType switch
+                {
+                    SpecialType.System_Double => ValueKind.Double,
+                    SpecialType.System_Int32 => ValueKind.Int,
+                    SpecialType.System_Boolean => ValueKind.Bool,
+                    _ => null,
+                };
+                if (kind is null)
+                {
+                    Report(Descriptors.LocalType, variable.Identifier, local.Name, local.Type.ToDisplayString());
+                    continue;
+                }
+                var value = variable.Initializer is null ? null : Lower(variable.Initializer.Value);
+                if (value?.Kind == ValueKind.ElementBool)
+                {
+                    Report(Descriptors.ElementBoolLocal, variable, variable.ToString());
+                    continue;
+                }
+                if (kind.Value.IsUniform() && (!topLevel || variable.Initializer is null))
+                {
+                    Report(Descriptors.UniformLocal, variable.Identifier, local.Name);
+                    continue;
+                }
+                locals[local] = kind.Value;
+                if (variable.Initializer is not null && value is null) continue;
+                output.Add(new Assign(new Variable(VariableRole.Local, local.Name, kind.Value), value, Declares: true));
+            }
+        }
+
+        private void LowerExpressionStatement(ExpressionSyntax expression, List<Stmt> output)
+        {
+            if (expression is not AssignmentExpressionSyntax assignment)
+            {
+                Report(Descriptors.UnsupportedExpression, expression, expression.ToString());
+                return;
+            }
+            BinaryOp? compound = assignment.Kind() switch
+            {
+                SyntaxKind.SimpleAssignmentExpression => null,
+                SyntaxKind.AddAssignmentExpression => BinaryOp.Add,
+                SyntaxKind.SubtractAssignmentExpression => BinaryOp.Subtract,
+                SyntaxKind.MultiplyAssignmentExpression => BinaryOp.Multiply,
+                SyntaxKind.DivideAssignmentExpression => BinaryOp.Divide,
+                _ => (BinaryOp)(-1),
+            };
+            if (compound == (BinaryOp)(-1))
+            {
+                Report(Descriptors.UnsupportedExpression, assignment, assignment.ToString());
+                return;
+            }
+            var target = LowerTarget(assignment.Left);
+            var value = Lower(assignment.Right);
+            if (target is null || value is null) return;
+            if (compound is { } op)
+            {
+                if (op == BinaryOp.Divide && target.Kind == ValueKind.Int && value.Kind == ValueKind.Int)
+                {
+                    Report(Descriptors.IntegerDivision, assignment, assignment.ToString());
+                    return;
+                }
+                value = new Binary(op, target, value, ArithmeticKind(target.Kind, value.Kind));
+            }
+            output.Add(new Assign(target, value, Declares: false));
+        }
+
+        private Variable? LowerTarget(ExpressionSyntax target)
+        {
+            var symbol = semanticModel.GetSymbolInfo(target, cancellationToken).Symbol;
+            switch (symbol)
+            {
+                case IParameterSymbol parameter when parameter.Ordinal < 2:
+                    return new Variable(parameter.Ordinal == 0 ? VariableRole.Param : VariableRole.Grad, parameter.Name, ValueKind.Element);
+                case IFieldSymbol field when states.Contains(field.Name):
+                    return new Variable(VariableRole.State, field.Name, ValueKind.Element);
+                case IFieldSymbol field when hypers.ContainsKey(field.Name):
+                    Report(Descriptors.HyperAssigned, target, field.Name);
+                    return null;
+                case ILocalSymbol local when locals.TryGetValue(local, out var kind):
+                    if (kind.IsUniform())
+                    {
+                        Report(Descriptors.UniformLocal, target, local.Name);
+                        return null;
+                    }
+                    return new Variable(VariableRole.Local, local.Name, kind);
+                case IFieldSymbol or IPropertySymbol:
+                    Report(Descriptors.ForeignMember, target, symbol.Name);
+                    return null;
+                default:
+                    Report(Descriptors.UnsupportedExpression, target, target.ToString() + " = …");
+                    return null;
+            }
+        }
+
+        private Expr? Lower(ExpressionSyntax expression)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var constant = semanticModel.GetConstantValue(expression, cancellationToken);
+            if (constant.HasValue)
+            {
+                switch (constant.Value)
+                {
+                    case bool flag: return new Literal(flag ? 1 : 0, ValueKind.Bool);
+                    case int integer: return new Literal(integer, ValueKind.Int);
+                    case double real: return new Literal(real, ValueKind.Double);
+                    case float single: return new Literal(single, ValueKind.Double);
+                }
+            }
+
+            switch (expression)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    return Lower(parenthesized.Expression);
+                case IdentifierNameSyntax:
+                case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }:
+                    return LowerName(expression);
+                case PrefixUnaryExpressionSyntax unary:
+                    return LowerUnary(unary);
+                case BinaryExpressionSyntax binary:
+                    return LowerBinary(binary);
+                case InvocationExpressionSyntax invocation:
+                    return LowerCall(invocation);
+                case ConditionalExpressionSyntax conditional:
+                    return LowerConditional(conditional);
+                case CastExpressionSyntax cast:
+                    return LowerCast(cast);
+                default:
+                    Report(Descriptors.UnsupportedExpression, expression, expression.ToString());
+                    return null;
+            }
+        }
+
+        private Expr? LowerName(ExpressionSyntax name)
+        {
+            var symbol = semanticModel.GetSymbolInfo(name, cancellationToken).Symbol;
+            switch (symbol)
+            {
+                case IParameterSymbol parameter when parameter.ContainingSymbol is IMethodSymbol { Name: DslNames.UpdateMethod }:
+                    return parameter.Ordinal switch
+                    {
+                        0 => new Variable(VariableRole.Param, parameter.Name, ValueKind.Element),
+                        1 => new Variable(VariableRole.Grad, parameter.Name, ValueKind.Element),
+                        _ => new Variable(VariableRole.Step, parameter.Name, ValueKind.Int),
+                    };
+                case IFieldSymbol field when hypers.TryGetValue(field.Name, out var hyper):
+                    var kind = hyper.Type switch
+                    {
+                        HyperType.Bool => ValueKind.Bool,
+                        HyperType.Int => ValueKind.Int,
+                        _ => ValueKind.Double,
+                    };
+                    return new Variable(VariableRole.Hyper, field.Name, kind);
+                case IFieldSymbol field when states.Contains(field.Name):
+                    return new Variable(VariableRole.State, field.Name, ValueKind.Element);
+                case ILocalSymbol local when locals.TryGetValue(local, out var localKind):
+                    return new Variable(VariableRole.Local, local.Name, localKind);
+                case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol:
+                    Report(Descriptors.ForeignMember, name, symbol.Name);
+                    return null;
+                default:
+                    Report(Descriptors.UnsupportedExpression, name, name.ToString());
+                    return null;
+            }
+        }
+
+        private Expr? LowerUnary(PrefixUnaryExpressionSyntax unary)
+        {
+            var operand = Lower(unary.Operand);
+            if (operand is null) return null;
+            switch (unary.Kind())
+            {
+                case SyntaxKind.UnaryPlusExpression:
+                    return operand;
+                case SyntaxKind.UnaryMinusExpression:
+                    return new Unary(UnaryOp.Negate, operand, operand.Kind);
+                case SyntaxKind.LogicalNotExpression:
+                    return new Unary(UnaryOp.Not, operand, operand.Kind);
+                default:
+                    Report(Descriptors.UnsupportedExpression, unary, unary.ToString());
+                    return null;
+            }
+        }
+
+        private Expr? LowerBinary(BinaryExpressionSyntax binary)
+        {
+            BinaryOp? op = binary.Kind() switch
+            {
+                SyntaxKind.AddExpression => BinaryOp.Add,
+                SyntaxKind.SubtractExpression => BinaryOp.Subtract,
+                SyntaxKind.MultiplyExpression => BinaryOp.Multiply,
+                SyntaxKind.DivideExpression => BinaryOp.Divide,
+                SyntaxKind.LessThanExpression => BinaryOp.Less,
+                SyntaxKind.LessThanOrEqualExpression => BinaryOp.LessOrEqual,
+                SyntaxKind.GreaterThanExpression => BinaryOp.Greater,
+                SyntaxKind.GreaterThanOrEqualExpression => BinaryOp.GreaterOrEqual,
+                SyntaxKind.EqualsExpression => BinaryOp.Equal,
+                SyntaxKind.NotEqualsExpression => BinaryOp.NotEqual,
+                SyntaxKind.LogicalAndExpression => BinaryOp.And,
+                SyntaxKind.LogicalOrExpression => BinaryOp.Or,
+                _ => null,
+            };
+            if (op is null)
+            {
+                Report(Descriptors.UnsupportedExpression, binary, binary.ToString());
+                return null;
+            }
+            var left = Lower(binary.Left);
+            var right = Lower(binary.Right);
+            if (left is null || right is null) return null;
+
+            switch (op.Value)
+            {
+                case BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide:
+                    if (op == BinaryOp.Divide && left.Kind == ValueKind.Int && right.Kind == ValueKind.Int)
+                    {
+                        Report(Descriptors.IntegerDivision, binary, binary.ToString());
+                        return null;
+                    }
+                    return new Binary(op.Value, left, right, ArithmeticKind(left.Kind, right.Kind));
+                case BinaryOp.And or BinaryOp.Or:
+                    return new Binary(op.Value, left, right, left.Kind == ValueKind.ElementBool || right.Kind == ValueKind.ElementBool ? ValueKind.ElementBool : ValueKind.Bool);
+                default:
+                    bool perElement = left.Kind == ValueKind.Element || right.Kind == ValueKind.Element;
+                    return new Binary(op.Value, left, right, perElement ? ValueKind.ElementBool : ValueKind.Bool);
+            }
+        }
+
+        private Expr? LowerCall(InvocationExpressionSyntax invocation)
+        {
+            var method = semanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol as IMethodSymbol;
+            string? container = method?.ContainingType?.ToDisplayString();
+            bool allowedContainer = container == DslNames.Intrinsics || container == "System.Math" || container == "System.MathF";
+            if (method is null || !allowedContainer || !IntrinsicsByName.TryGetValue(method.Name, out var intrinsic)
+                || method.Parameters.Length != intrinsic.Arity || (intrinsic.Function == Intrinsic.Fma && container != DslNames.Intrinsics))
+            {
+                string shown = method is null ? invocation.Expression.ToString() : method.ContainingType.Name + "." + method.Name;
+                Report(Descriptors.UnsupportedCall, invocation.Expression, shown);
+                return null;
+            }
+
+            var arguments = new List<Expr>();
+            foreach (var argument in invocation.ArgumentList.Arguments)
+            {
+                if (argument.NameColon is not null || !argument.RefKindKeyword.IsKind(SyntaxKind.None))
+                {
+                    Report(Descriptors.UnsupportedExpression, argument, argument.ToString());
+                    return null;
+                }
+                var lowered = Lower(argument.Expression);
+                if (lowered is null) return null;
+                arguments.Add(lowered);
+            }
+
+            ValueKind kind = DslNames.Is(method.ReturnType, DslNames.Element) ? ValueKind.Element
+                : method.ReturnType.SpecialType == SpecialType.System_Int32 ? ValueKind.Int
+                : ValueKind.Double;
+            return new Call(intrinsic.Function, arguments.ToEquatableArray(), kind);
+        }
+
+        private Expr? LowerConditional(ConditionalExpressionSyntax conditional)
+        {
+            var condition = Lower(conditional.Condition);
+            var whenTrue = Lower(conditional.WhenTrue);
+            var whenFalse = Lower(conditional.WhenFalse);
+            if (condition is null || whenTrue is null || whenFalse is null) return null;
+            ValueKind kind = condition.Kind == ValueKind.ElementBool
+                ? (whenTrue.Kind.IsBoolean() ? ValueKind.ElementBool : ValueKind.Element)
+                : Join(whenTrue.Kind, whenFalse.Kind);
+            if (kind == ValueKind.ElementBool)
+            {
+                Report(Descriptors.UnsupportedExpression, conditional, conditional.ToString());
+                return null;
+            }
+            return new Conditional(condition, whenTrue, whenFalse, kind);
+        }
+
+        private Expr? LowerCast(CastExpressionSyntax cast)
+        {
+            var type = semanticModel.GetTypeInfo(cast.Type, cancellationToken).Type;
+            var operand = Lower(cast.Expression);
+            if (operand is null) return null;
+            if (type?.SpecialType == SpecialType.System_Double && operand.Kind is ValueKind.Int or ValueKind.Double)
+                return operand.Kind == ValueKind.Double ? operand : new Convert(operand, ValueKind.Double);
+            if (DslNames.Is(type, DslNames.Element) && !operand.Kind.IsBoolean())
+                return operand.Kind == ValueKind.Element ? operand : new Convert(operand, ValueKind.Element);
+            Report(Descriptors.UnsupportedExpression, cast, cast.ToString());
+            return null;
+        }
+
+        private static ValueKind ArithmeticKind(ValueKind left, ValueKind right) =>
+            left == ValueKind.Element || right == ValueKind.Element ? ValueKind.Element
+            : left == ValueKind.Double || right == ValueKind.Double ? ValueKind.Double
+            : ValueKind.Int;
+
+        private static ValueKind Join(ValueKind a, ValueKind b) =>
+            a == ValueKind.Bool && b == ValueKind.Bool ? ValueKind.Bool : ArithmeticKind(a, b);
+
+        private static string StatementName(StatementSyntax statement) => statement switch
+        {
+            BlockSyntax => "block",
+            LocalFunctionStatementSyntax => "local function",
+            ForEachStatementSyntax => "foreach",
+            ReturnStatementSyntax => "return",
+            _ => statement.Kind().ToString().Replace("Statement", "").ToLowerInvariant(),
+        };
+
+        private void Report(DiagnosticDescriptor descriptor, SyntaxNode node, params object[] arguments) =>
+            diagnostics.Add(Diagnostic.Create(descriptor, node.GetLocation(), arguments));
+
+        private void Report(DiagnosticDescriptor descriptor, SyntaxToken token, params object[] arguments) =>
+            diagnostics.Add(Diagnostic.Create(descriptor, token.GetLocation(), arguments));
+    }
+}

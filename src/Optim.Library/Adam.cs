@@ -1,0 +1,69 @@
+using ScratchOptim.Dsl;
+using static ScratchOptim.Dsl.Intrinsics;
+
+namespace ScratchOptim.Optimizers;
+
+/// <summary>
+/// Adam: adaptive moment estimation. Keeps momentum's running mean of gradients and RMSProp's running mean of
+/// squared gradients, divides one by the square root of the other for a per-element step size, and corrects both
+/// averages for starting at zero, which RMSProp did not.
+/// </summary>
+[Optimizer(Year = 2014, Authors = "Kingma, Ba", Paper = "https://arxiv.org/abs/1412.6980",
+    BuildsOn = "RMSprop", Family = "adaptive", PyTorch = "torch.optim.Adam")]
+public partial class Adam
+{
+    /// <summary>Learning rate.</summary>
+    [Hyper(Min = 0)] double lr = 1e-3;
+
+    /// <summary>Decay rate of the running mean of gradients.</summary>
+    [Hyper(Min = 0, Max = 1, MaxExclusive = true, Torch = "betas[0]")] double beta1 = 0.9;
+
+    /// <summary>Decay rate of the running mean of squared gradients.</summary>
+    [Hyper(Min = 0, Max = 1, MaxExclusive = true, Torch = "betas[1]")] double beta2 = 0.999;
+
+    /// <summary>Added to the denominator for numerical stability.</summary>
+    [Hyper(Min = 0)] double eps = 1e-8;
+
+    /// <summary>L2 penalty: adds weightDecay * p to the gradient (coupled with the adaptive step; see AdamW).</summary>
+    [Hyper(Min = 0)] double weightDecay = 0;
+
+    /// <summary>Use the AMSGrad variant: divide by the largest second moment seen so far.</summary>
+    [Hyper] bool amsgrad = false;
+
+    /// <summary>Maximize the objective instead of minimizing it.</summary>
+    [Hyper] bool maximize = false;
+
+    /// <summary>First moment: running mean of gradients.</summary>
+    [State(Torch = "exp_avg")] Element m;
+
+    /// <summary>Second moment: running mean of squared gradients.</summary>
+    [State(Torch = "exp_avg_sq")] Element v;
+
+    /// <summary>Largest second moment so far (AMSGrad only).</summary>
+    [State(Torch = "max_exp_avg_sq")] Element vMax;
+
+    void Update(ref Element p, Element g, int t)
+    {
+        if (maximize) g = -g;
+        if (weightDecay != 0) g = g + weightDecay * p;
+
+        m = beta1 * m + (1 - beta1) * g;
+        v = beta2 * v + (1 - beta2) * g * g;
+
+        double biasCorrection1 = 1 - Pow(beta1, t);
+        double biasCorrection2 = 1 - Pow(beta2, t);
+        double stepSize = lr / biasCorrection1;
+
+        Element denom;
+        if (amsgrad)
+        {
+            vMax = Max(vMax, v);
+            denom = Sqrt(vMax) / Sqrt(biasCorrection2) + eps;
+        }
+        else
+        {
+            denom = Sqrt(v) / Sqrt(biasCorrection2) + eps;
+        }
+        p = p - stepSize * m / denom;
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Globalization;
+
+namespace ScratchOptim;
+
+/// <summary>
+/// Base of every generated <c>Hyperparameters</c> class: one optimizer's settings for one parameter group, each
+/// property validated against its declared range when it is set.
+/// </summary>
+public abstract class HyperparameterSet
+{
+    /// <summary>The documentation of the optimizer these settings belong to.</summary>
+    public abstract OptimizerInfo Optimizer { get; }
+
+    /// <summary>Reads a setting by its declared name or its PyTorch name (e.g. <c>"betas[0]"</c>).</summary>
+    /// <exception cref="ArgumentException">No setting has that name.</exception>
+    public abstract object Get(string name);
+
+    /// <summary>
+    /// Changes a setting by its declared name or its PyTorch name. Numbers are accepted for <c>double</c> and
+    /// integral numbers for <c>int</c> settings; booleans for <c>bool</c> settings.
+    /// </summary>
+    /// <exception cref="ArgumentException">No setting has that name, or the value has the wrong type.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside the setting's range.</exception>
+    public abstract void Set(string name, object value);
+
+    /// <summary>Returns <paramref name="value"/> when it lies in the declared range, and throws otherwise.</summary>
+    protected double CheckRange(string name, double value, double min, bool minExclusive, double max, bool maxExclusive)
+    {
+        bool aboveMin = minExclusive ? value > min : value >= min;
+        bool belowMax = maxExclusive ? value < max : value <= max;
+        if (!(aboveMin && belowMax))
+        {
+            string range = HyperparameterInfo.FormatRange(min, minExclusive, max, maxExclusive);
+            throw new ArgumentOutOfRangeException(name, value,
+                $"{Optimizer.Name}: hyperparameter '{name}' ({TorchName(name)}) must be in {range}; got {value.ToString("R", CultureInfo.InvariantCulture)}.");
+        }
+        return value;
+    }
+
+    /// <summary>An exception for a name no setting has, listing the ones that exist.</summary>
+    protected ArgumentException UnknownName(string name)
+    {
+        var names = new string[Optimizer.Hyperparameters.Count];
+        for (int i = 0; i < names.Length; i++)
+            names[i] = $"{Optimizer.Hyperparameters[i].Name} ({Optimizer.Hyperparameters[i].TorchName})";
+        return new ArgumentException($"{Optimizer.Name} has no hyperparameter '{name}'; it has {string.Join(", ", names)}.", nameof(name));
+    }
+
+    /// <summary>Converts a value given by name to a setting's type, or explains why it cannot.</summary>
+    protected T Convert<T>(string name, object value)
+    {
+        object? converted = (typeof(T), value) switch
+        {
+            _ when value is T same => same,
+            (Type t, double d) when t == typeof(int) && d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue => (int)d,
+            (Type t, int i) when t == typeof(double) => (double)i,
+            (Type t, long l) when t == typeof(double) => (double)l,
+            (Type t, float f) when t == typeof(double) => (double)f,
+            _ => null,
+        };
+        return converted is T result
+            ? result
+            : throw new ArgumentException($"{Optimizer.Name}: hyperparameter '{name}' is a {typeof(T).Name}; got {value} ({value.GetType().Name}).", nameof(value));
+    }
+
+    private string TorchName(string name)
+    {
+        foreach (var hyper in Optimizer.Hyperparameters)
+            if (hyper.Name == name) return $"torch: {hyper.TorchName}";
+        return "torch: ?";
+    }
+}

@@ -1,0 +1,26 @@
+using System.Collections.Generic;
+
+namespace ScratchOptim;
+
+/// <summary>Parameters that share one set of hyperparameters, as in PyTorch's <c>param_groups</c>.</summary>
+/// <typeparam name="THyper">The optimizer's hyperparameter type.</typeparam>
+public sealed class ParamGroup<THyper>
+    where THyper : HyperparameterSet
+{
+    internal ParamGroup(Parameter[] parameters, ParameterState[] states, THyper hyper)
+    {
+        ParametersArray = parameters;
+        States = states;
+        Hyper = hyper;
+    }
+
+    /// <summary>The group's parameters.</summary>
+    public IReadOnlyList<Parameter> Parameters => ParametersArray;
+
+    /// <summary>The group's hyperparameters; change them between steps (e.g. for a learning-rate schedule).</summary>
+    public THyper Hyper { get; }
+
+    internal Parameter[] ParametersArray { get; }
+
+    internal ParameterState[] States { get; }
+}
