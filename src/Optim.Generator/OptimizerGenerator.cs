@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -24,6 +25,7 @@ namespace ScratchOptim.Generator
         {
             public const string Parse = nameof(Parse);
             public const string Plan = nameof(Plan);
+            public const string Registry = nameof(Registry);
         }
 
         private static readonly string Version = typeof(OptimizerGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
@@ -42,6 +44,18 @@ namespace ScratchOptim.Generator
                 .WithTrackingName(StepNames.Plan);
 
             context.RegisterSourceOutput(planned, static (output, result) => Emit(output, result));
+
+            var registry = planned
+                .Select(static (result, _) => result.Plan?.Model.Declaration)
+                .Where(static declaration => declaration is not null)
+                .Collect()
+                .Select(static (declarations, _) => declarations.Select(d => d!).OrderBy(d => d.FullName, StringComparer.Ordinal).ToEquatableArray())
+                .WithTrackingName(StepNames.Registry);
+            context.RegisterSourceOutput(registry, static (output, declarations) =>
+            {
+                if (declarations.Count > 0)
+                    output.AddSource("ScratchOptim.Generated.OptimizerRegistry.g.cs", SourceText.From(RegistryEmitter.Emit(declarations, Version), Encoding.UTF8));
+            });
         }
 
         private static ParseResult Parse(GeneratorAttributeSyntaxContext syntax, System.Threading.CancellationToken cancellationToken)

@@ -15,6 +15,12 @@ public abstract class Optimizer
     /// <summary>Every parameter of every group, in group order.</summary>
     public abstract IEnumerable<Parameter> Parameters { get; }
 
+    /// <summary>The number of parameter groups.</summary>
+    public abstract int GroupCount { get; }
+
+    /// <summary>The hyperparameters of parameter group <paramref name="group"/>, to read or change by name.</summary>
+    public abstract HyperparameterSet GroupHyperparameters(int group);
+
     /// <summary>
     /// Updates every parameter that has a gradient. All gradients are checked first: when one has the wrong length
     /// nothing is updated.
@@ -83,6 +89,12 @@ public abstract class Optimizer<THyper> : Optimizer
 
     /// <summary>The parameter groups, in the order they were added.</summary>
     public IReadOnlyList<ParamGroup<THyper>> ParamGroups => groups;
+
+    /// <inheritdoc/>
+    public override int GroupCount => groups.Count;
+
+    /// <inheritdoc/>
+    public override HyperparameterSet GroupHyperparameters(int group) => groups[group].Hyper;
 
     /// <inheritdoc/>
     public override IEnumerable<Parameter> Parameters

@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ScratchOptim.Cli.Replay;
+
+/// <summary>
+/// One recorded run of a reference optimizer, in the case format of shared/reference/README.md: initial
+/// parameters, the gradient fed at each step, the parameters after each step and the final state.
+/// </summary>
+public sealed class ReferenceCase
+{
+    private ReferenceCase(string path, JsonObject json)
+    {
+        Path = path;
+        Json = json;
+        Name = (string?)json["name"] ?? System.IO.Path.GetFileNameWithoutExtension(path);
+        Optimizer = (string?)json["optimizer"] ?? throw Corrupt(path, "no 'optimizer'");
+        DType = (string?)json["dtype"] ?? "float32";
+        Hyper = json["hyper"] as JsonObject ?? throw Corrupt(path, "no 'hyper' object");
+        Shapes = ReadShapes(path, json["shapes"]);
+        Param0 = ReadTensors(path, json["param0"], "param0");
+        Grads = ReadSteps(path, json["grads"], "grads");
+        Params = ReadSteps(path, json["params"], "params");
+        FinalState = json["final_state"] as JsonObject ?? new JsonObject();
+        Tolerance = json["tolerance"] is JsonObject tolerance
+            ? ((double)tolerance["rtol"]!, (double)tolerance["atol"]!)
+            : null;
+        if (Param0.Count != Shapes.Count) throw Corrupt(path, $"{Shapes.Count} shapes but {Param0.Count} initial tensors");
+        if (Grads.Count != Params.Count) throw Corrupt(path, $"{Grads.Count} steps of gradients but {Params.Count} of parameters");
+    }
+
+    /// <summary>The file it was read from.</summary>
+    public string Path { get; }
+
+    /// <summary>The whole file, for writing results in the same format.</summary>
+    public JsonObject Json { get; }
+
+    public string Name { get; }
+
+    /// <summary>The reference's class name, e.g. <c>"Adam"</c>.</summary>
+    public string Optimizer { get; }
+
+    /// <summary><c>"float32"</c> or <c>"float64"</c>.</summary>
+    public string DType { get; }
+
+    /// <summary>The constructor keyword arguments of the reference.</summary>
+    public JsonObject Hyper { get; }
+
+    public IReadOnlyList<int[]> Shapes { get; }
+
+    public IReadOnlyList<double[]> Param0 { get; }
+
+    /// <summary><c>Grads[step][tensor]</c>.</summary>
+    public IReadOnlyList<IReadOnlyList<double[]>> Grads { get; }
+
+    /// <summary><c>Params[step][tensor]</c>: the parameters after each step.</summary>
+    public IReadOnlyList<IReadOnlyList<double[]>> Params { get; }
+
+    /// <summary>The state after the last step, by tensor index and PyTorch state name.</summary>
+    public JsonObject FinalState { get; }
+
+    /// <summary>The allowed difference where the reference itself is not bit-reproducible; null means bit-exact.</summary>
+    public (double Rtol, double Atol)? Tolerance { get; }
+
+    /// <summary>Reads a case file.</summary>
+    /// <exception cref="InvalidDataException">The file is not a case of this format; the message says what is wrong.</exception>
+    public static ReferenceCase Load(string path)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException exception)
+        {
+            throw Corrupt(path, "not JSON: " + exception.Message);
+        }
+        return node is JsonObject json ? new ReferenceCase(path, json) : throw Corrupt(path, "not a JSON object");
+    }
+
+    /// <summary>The constructor arguments as (name, value) pairs, tuples spread as <c>name[i]</c>.</summary>
+    public IEnumerable<(string Name, object Value)> HyperArguments()
+    {
+        foreach (var (key, value) in Hyper)
+        {
+            switch (value)
+            {
+                case JsonArray array:
+                    for (int i = 0; i < array.Count; i++) yield return ($"{key}[{i}]", Scalar(array[i]));
+                    break;
+                default:
+                    yield return (key, Scalar(value));
+                    break;
+            }
+        }
+    }
+
+    private static object Scalar(JsonNode? node) => node?.GetValueKind() switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number => node.GetValue<double>(),
+        _ => node?.ToJsonString() ?? "null",
+    };
+
+    private static IReadOnlyList<int[]> ReadShapes(string path, JsonNode? node)
+    {
+        if (node is not JsonArray shapes) throw Corrupt(path, "no 'shapes' list");
+        var result = new List<int[]>();
+        foreach (var shape in shapes)
+        {
+            if (shape is not JsonArray dims) throw Corrupt(path, "a shape is not a list");
+            var ints = new int[dims.Count];
+            for (int i = 0; i < ints.Length; i++) ints[i] = (int)dims[i]!;
+            result.Add(ints);
+        }
+        return result;
+    }
+
+    private static IReadOnlyList<IReadOnlyList<double[]>> ReadSteps(string path, JsonNode? node, string field)
+    {
+        if (node is not JsonArray steps) throw Corrupt(path, $"no '{field}' list");
+        var result = new List<IReadOnlyList<double[]>>();
+        foreach (var step in steps) result.Add(ReadTensors(path, step, field));
+        return result;
+    }
+
+    private static IReadOnlyList<double[]> ReadTensors(string path, JsonNode? node, string field)
+    {
+        if (node is not JsonArray tensors) throw Corrupt(path, $"'{field}' is not a list of tensors");
+        var result = new List<double[]>();
+        foreach (var tensor in tensors) result.Add(ReadNumbers(path, tensor, field));
+        return result;
+    }
+
+    internal static double[] ReadNumbers(string path, JsonNode? node, string field)
+    {
+        if (node is not JsonArray numbers) throw Corrupt(path, $"'{field}' holds something that is not a list of numbers");
+        var values = new double[numbers.Count];
+        for (int i = 0; i < values.Length; i++) values[i] = numbers[i]!.GetValue<double>();
+        return values;
+    }
+
+    private static InvalidDataException Corrupt(string path, string what) => new($"{path}: {what}.");
+}

@@ -1,0 +1,28 @@
+using System;
+using System.Collections.Generic;
+
+namespace ScratchOptim.Optimizers;
+
+/// <summary>Every optimizer this library ships, from the registry the generator writes.</summary>
+public static class Catalog
+{
+    /// <summary>The optimizers, ordered by name.</summary>
+    public static IReadOnlyList<OptimizerEntry> All => ScratchOptim.Generated.OptimizerRegistry.All;
+
+    /// <summary>
+    /// The optimizer called <paramref name="name"/>: its class name or the PyTorch class it reproduces
+    /// (<c>"Adam"</c>, <c>"torch.optim.Adam"</c>), compared without regard to case; null when there is none.
+    /// </summary>
+    public static OptimizerEntry? Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (var entry in All)
+        {
+            if (string.Equals(entry.Info.Name, name, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(entry.Info.PyTorch, name, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(entry.Info.PyTorch, "torch.optim." + name, StringComparison.OrdinalIgnoreCase))
+                return entry;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using ScratchOptim.Cli.Replay;
+using Xunit;
+
+namespace ScratchOptim.Tests;
+
+/// <summary>
+/// Replays every committed PyTorch golden case (tools/reference makes them) and the shared reference cases:
+/// float32 parameters must match bit for bit after every step, and the final state must be equal.
+/// </summary>
+public class GoldenReplayTests
+{
+    public static IEnumerable<object[]> ProjectCases() => CasesIn(Path.Combine(Paths.Goldens, "torch"));
+
+    public static IEnumerable<object[]> ClassicCases() => CasesIn(Path.Combine(Paths.Goldens, "classic"));
+
+    public static IEnumerable<object[]> SharedCases() => CasesIn(Path.Combine(Paths.SharedReference, "torch"));
+
+    [Theory]
+    [MemberData(nameof(ProjectCases))]
+    public void Project_golden_case_replays_bit_exact(string file) => AssertPasses(file);
+
+    [Theory]
+    [MemberData(nameof(SharedCases))]
+    public void Shared_reference_case_replays_bit_exact(string file) => AssertPasses(file);
+
+    private static void AssertPasses(string file)
+    {
+        var reference = ReferenceCase.Load(file);
+        var result = CaseRunner.Run(reference);
+        if (result.Status == ReplayStatus.Skipped && !Implemented.Contains(reference.Optimizer)) return;
+        Assert.True(result.Status == ReplayStatus.Passed, $"{reference.Name}: {result.Status}: {result.Message}");
+    }
+
+    /// <summary>Optimizers the library ships: their cases must pass, never be skipped.</summary>
+    private static readonly HashSet<string> Implemented = ScratchOptim.Optimizers.Catalog.All
+        .Select(e => e.Info.PyTorch?.Replace("torch.optim.", "") ?? e.Info.Name)
+        .ToHashSet();
+
+    private static IEnumerable<object[]> CasesIn(string directory) =>
+        Directory.Exists(directory)
+            ? Directory.GetFiles(directory, "*_f32_*.json").OrderBy(f => f, System.StringComparer.Ordinal).Select(f => new object[] { f })
+            : [];
+}
