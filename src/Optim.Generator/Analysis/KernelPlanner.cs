@@ -156,16 +156,18 @@ namespace ScratchOptim.Generator.Analysis
         /// </summary>
         private static Expr? AllocationCondition(List<List<Expr>> paths)
         {
-            var disjuncts = new List<Expr>();
-            foreach (var path in paths)
-            {
-                var conjuncts = path.Where(DependsOnHypersOnly).Distinct().ToList();
-                if (conjuncts.Count == 0) return null;
-                var conjunction = conjuncts.Skip(1).Aggregate(conjuncts[0], (a, b) => new Binary(BinaryOp.And, a, b, ValueKind.Bool));
-                if (!disjuncts.Contains(conjunction)) disjuncts.Add(conjunction);
-            }
-            return disjuncts.Skip(1).Aggregate(disjuncts[0], (a, b) => new Binary(BinaryOp.Or, a, b, ValueKind.Bool));
+            var conjunctions = paths.Select(path => path.Where(DependsOnHypersOnly).Distinct().ToList()).ToList();
+            if (conjunctions.Any(c => c.Count == 0)) return null;
+
+            // Absorption: a branch whose conditions include all of another's adds nothing (a || a && b == a).
+            var minimal = conjunctions
+                .Where((c, i) => !conjunctions.Where((other, j) => j != i && IsSubset(other, c) && (other.Count < c.Count || j < i)).Any())
+                .Select(c => c.Skip(1).Aggregate(c[0], (a, b) => new Binary(BinaryOp.And, a, b, ValueKind.Bool)))
+                .ToList();
+            return minimal.Skip(1).Aggregate(minimal[0], (a, b) => new Binary(BinaryOp.Or, a, b, ValueKind.Bool));
         }
+
+        private static bool IsSubset(List<Expr> subset, List<Expr> set) => subset.All(set.Contains);
 
         private static bool DependsOnHypersOnly(Expr condition)
         {

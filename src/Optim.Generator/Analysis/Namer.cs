@@ -43,6 +43,7 @@ namespace ScratchOptim.Generator.Analysis
             Unary { Op: UnaryOp.Not } not => Word(not.Operand) is { } word ? "not" + DslNames.PascalCase(word) : null,
             Binary { Op: BinaryOp.Subtract, Left: Literal { Value: 1 } } oneMinus =>
                 Word(oneMinus.Right) is { } word ? "oneMinus" + DslNames.PascalCase(word) : null,
+            Binary { Op: BinaryOp.Equal, Left: Variable { Role: VariableRole.Step }, Right: Literal { Value: 1 } } => "firstStep",
             Binary { Op: BinaryOp.NotEqual, Right: Literal { Value: 0 } } nonZero =>
                 Word(nonZero.Left) is { } word ? word + "IsNonZero" : null,
             Call { Arguments.Count: 1 } call when Word(call.Arguments[0]) is { } argument =>

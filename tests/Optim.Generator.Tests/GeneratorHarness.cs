@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ScratchOptim.Generator.Tests;
+
+/// <summary>
+/// Runs the generator and the analyzer in memory on declaration sources, against the .NET 10 reference assemblies
+/// plus the DSL and the runtime, with step tracking on.
+/// </summary>
+internal static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    private static readonly ImmutableArray<MetadataReference> References = Basic.Reference.Assemblies.Net100.References.All
+        .Cast<MetadataReference>()
+        .Append(MetadataReference.CreateFromFile(typeof(ScratchOptim.Dsl.Element).Assembly.Location))
+        .Append(MetadataReference.CreateFromFile(typeof(ScratchOptim.Optimizer).Assembly.Location))
+        .ToImmutableArray();
+
+    public static string RepositoryRoot { get; } = typeof(GeneratorHarness).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RepositoryRoot").Value!;
+
+    /// <summary>The declaration files of the built-in optimizers.</summary>
+    public static IEnumerable<string> BuiltInDeclarations() =>
+        Directory.GetFiles(Path.Combine(RepositoryRoot, "src", "Optim.Library"), "*.cs")
+            .Where(f => File.ReadAllText(f).Contains("[Optimizer(", StringComparison.Ordinal))
+            .OrderBy(f => f, StringComparer.Ordinal);
+
+    public static CSharpCompilation Compile(params string[] sources) =>
+        CSharpCompilation.Create(
+            "Declarations",
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Declaration{i}.cs")),
+            References,
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: NullableContextOptions.Enable,
+                warningLevel: 9999,
+                generalDiagnosticOption: ReportDiagnostic.Default));
+
+    public static GeneratorDriver CreateDriver() =>
+        CSharpGeneratorDriver.Create(
+            new[] { new OptimizerGenerator().AsSourceGenerator() },
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator; returns the compilation with the generated sources and the run's result.</summary>
+    public static (Compilation Output, GeneratorRunResult Run, GeneratorDriver Driver) Generate(CSharpCompilation compilation, GeneratorDriver? driver = null)
+    {
+        driver = (driver ?? CreateDriver()).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        return (output, driver.GetRunResult().Results.Single(), driver);
+    }
+
+    /// <summary>The analyzer's diagnostics on <paramref name="compilation"/>.</summary>
+    public static ImmutableArray<Diagnostic> Analyze(Compilation compilation) =>
+        compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new OptimizerAnalyzer()))
+            .GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Every compiler diagnostic of <paramref name="compilation"/> at warning level 9999, hidden ones excluded.</summary>
+    public static ImmutableArray<Diagnostic> CompilerDiagnostics(Compilation compilation) =>
+        compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+
+    public static string Describe(IEnumerable<Diagnostic> diagnostics) =>
+        string.Join(Environment.NewLine, diagnostics.Select(d => d.ToString()));
+}

@@ -1,0 +1,29 @@
+using System;
+using Xunit;
+
+namespace ScratchOptim.Tests;
+
+/// <summary>State is allocated once: after the first step, stepping allocates nothing.</summary>
+public class AllocationTests
+{
+    [Theory]
+    [MemberData(nameof(OptimizerConfigurations.All), MemberType = typeof(OptimizerConfigurations))]
+    public void Step_allocates_nothing_after_the_first_step(string optimizerName, bool everythingOn)
+    {
+        var weights = new Parameter(new float[1000], "weights");
+        var bias = new Parameter(new float[37], "bias");
+        weights.Grad = new float[1000];
+        bias.Grad = new float[37];
+        weights.Grad.Value.Span.Fill(0.5f);
+        bias.Grad.Value.Span.Fill(-0.25f);
+        var optimizer = OptimizerConfigurations.Create(optimizerName, everythingOn, [weights, bias]);
+        optimizer.Step();
+        optimizer.Step();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) optimizer.Step();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+}
