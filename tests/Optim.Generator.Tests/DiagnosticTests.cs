@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace ScratchOptim.Generator.Tests;
+
+/// <summary>
+/// One minimal wrong declaration per diagnostic ID: the exact ID, severity and span (marked <c>[|…|]</c>); and the
+/// fixed declaration, which gets no diagnostic and generates code that compiles.
+/// </summary>
+public class DiagnosticTests
+{
+    private const string Usings = "using ScratchOptim.Dsl;\nusing static ScratchOptim.Dsl.Intrinsics;\nnamespace Demo;\n";
+
+    private const string Valid = """
+        [Optimizer]
+        public partial class Demo
+        {
+            [Hyper(Min = 0)] double lr = 0.1;
+            [State] Element m;
+            void Update(ref Element p, Element g, int t)
+            {
+                m = g;
+                p = p - lr * m;
+            }
+        }
+        """;
+
+    public static IEnumerable<object[]> Cases() => new (string Id, DiagnosticSeverity Severity, string Wrong, string Fixed)[]
+    {
+        ("OPT001", DiagnosticSeverity.Error, Valid.Replace("public partial class Demo", "public class [|Demo|]"), Valid),
+        ("OPT002", DiagnosticSeverity.Error, Valid.Replace("public partial class Demo", "public partial class [|Demo|]<T>"), Valid),
+        ("OPT003", DiagnosticSeverity.Error, "[Optimizer] public partial class [|Demo|] { }", Valid),
+        ("OPT004", DiagnosticSeverity.Error, Valid.Replace("void Update(ref Element p", "void [|Update|](Element p"), Valid),
+        ("OPT005", DiagnosticSeverity.Error, Valid.Replace("    void Update(", "    void [|Update|]() { }\n    void Update("), Valid),
+        ("OPT006", DiagnosticSeverity.Error, Valid.Replace("double lr = 0.1;", "double [|lr|];"), Valid),
+        ("OPT007", DiagnosticSeverity.Error, Valid.Replace("double lr = 0.1;", "float [|lr|] = 0.1f;"), Valid),
+        ("OPT008", DiagnosticSeverity.Error, Valid.Replace("double lr = 0.1;", "double lr = [|-0.1|];"), Valid),
+        ("OPT009", DiagnosticSeverity.Error, Valid.Replace("m = g;", "m = g;\n        [|lr|] = 0.2;"), Valid),
+        ("OPT010", DiagnosticSeverity.Error, Valid.Replace("[State] Element m;", "[State] [|float|] m;").Replace("m = g;", "").Replace("lr * m", "lr * g"), Valid),
+        ("OPT011", DiagnosticSeverity.Error, Valid.Replace("m = g;", "Element [|lr|] = g;\n        m = lr;"), Valid),
+        ("OPT012", DiagnosticSeverity.Error, Valid.Replace("m = g;", "m = g;\n        [|for (int i = 0; i < 2; i++) { }|]"), Valid),
+        ("OPT013", DiagnosticSeverity.Error, Valid.Replace("p = p - lr * m;", "p = p - [|System.Math.Round|](lr) * m;"), Valid),
+        ("OPT014", DiagnosticSeverity.Error, Valid.Replace("[State] Element m;", "[State] Element m;\n    double scale = 2;").Replace("lr * m", "[|scale|] * m"), Valid),
+        ("OPT015", DiagnosticSeverity.Error, Valid.Replace("m = g;", "if ([|g > 0|]) m = g;"), Valid),
+        ("OPT016", DiagnosticSeverity.Error, Valid.Replace("m = g;", "if (t > 1) { double [|s|] = lr; m = s * g; }"), Valid),
+        ("OPT017", DiagnosticSeverity.Error, Valid.Replace("m = g;", "double half = [|t / 2|];\n        m = half * g;"), Valid),
+        ("OPT018", DiagnosticSeverity.Warning, Valid.Replace("[State] Element m;", "[State] Element m;\n    [State] Element [|unused|];").Replace("m = g;", "m = g + unused;"), Valid),
+        ("OPT019", DiagnosticSeverity.Warning, Valid.Replace("double lr = 0.1;", "double lr = 0.1;\n    [Hyper] double [|unused|] = 1;"), Valid),
+        ("OPT020", DiagnosticSeverity.Error, Valid.Replace("m = g;", "m = [|new Element(1f)|];"), Valid),
+        ("OPT021", DiagnosticSeverity.Error, Valid.Replace("m = g;", "float [|x|] = 1f;\n        m = g * x;"), Valid),
+        ("OPT022", DiagnosticSeverity.Error, Valid.Replace("[State] Element m;", "[State(Init = \"nope\")] Element [|m|];"), Valid),
+        ("OPT023", DiagnosticSeverity.Error, Valid.Replace("m = g;", "bool [|positive = g > 0|];\n        m = g;"), Valid),
+    }.Select(c => new object[] { c.Id, c.Severity, c.Wrong, c.Fixed });
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Wrong_declaration_gets_the_diagnostic_at_the_offending_code_and_the_fixed_one_gets_none(
+        string id, DiagnosticSeverity severity, string wrong, string @fixed)
+    {
+        var (source, expectedSpan) = ExtractSpan(Usings + wrong);
+        var compilation = GeneratorHarness.Compile(source);
+        var diagnostics = GeneratorHarness.Analyze(compilation).Where(d => d.Id == id).ToList();
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.Equal(source.Substring(expectedSpan.Start, expectedSpan.Length), source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.True(diagnostic.Location.IsInSource);
+        Assert.False(string.IsNullOrWhiteSpace(diagnostic.Descriptor.HelpLinkUri));
+
+        var generated = GeneratorHarness.Generate(compilation);
+        Assert.Empty(generated.Run.Diagnostics); // the analyzer reports; the generator stays silent and never throws
+        if (severity == DiagnosticSeverity.Error) Assert.Empty(generated.Run.GeneratedSources);
+
+        var fixedCompilation = GeneratorHarness.Compile(Usings + @fixed);
+        Assert.Empty(GeneratorHarness.Analyze(fixedCompilation));
+        var (output, run, _) = GeneratorHarness.Generate(fixedCompilation);
+        Assert.NotEmpty(run.GeneratedSources);
+        Assert.Empty(GeneratorHarness.CompilerDiagnostics(output));
+    }
+
+    [Fact]
+    public void Every_reported_id_is_in_the_catalogue_and_has_a_test_case()
+    {
+        var tested = Cases().Select(c => (string)c[0]).ToHashSet();
+        var catalogue = new OptimizerAnalyzer().SupportedDiagnostics.Select(d => d.Id).Where(id => id != "OPT099").ToHashSet();
+        Assert.Equal(catalogue.OrderBy(x => x), tested.OrderBy(x => x));
+    }
+
+    [Fact]
+    public void Pragma_warning_disable_suppresses_a_warning()
+    {
+        string declaration = Valid.Replace("double lr = 0.1;", "double lr = 0.1;\n#pragma warning disable OPT019\n    [Hyper] double unused = 1;\n#pragma warning restore OPT019");
+        var diagnostics = GeneratorHarness.Analyze(GeneratorHarness.Compile(Usings + declaration));
+        Assert.DoesNotContain(diagnostics, d => d.Id == "OPT019");
+
+        var unsuppressed = GeneratorHarness.Analyze(GeneratorHarness.Compile(Usings + declaration.Replace("#pragma warning disable OPT019\n", "")));
+        Assert.Contains(unsuppressed, d => d.Id == "OPT019");
+    }
+
+    private static (string Source, TextSpan Span) ExtractSpan(string marked)
+    {
+        int start = marked.IndexOf("[|", System.StringComparison.Ordinal);
+        int end = marked.IndexOf("|]", System.StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "the wrong declaration must mark the expected span with [| |]");
+        string source = marked.Remove(end, 2).Remove(start, 2);
+        return (source, TextSpan.FromBounds(start, end - 2));
+    }
+}
