@@ -47,8 +47,9 @@ public abstract class Optimizer
     public int StepCount(Parameter parameter) => StateOf(parameter).Step;
 
     /// <summary>
-    /// The state buffer named <paramref name="name"/> (its declared name or PyTorch's) of <paramref name="parameter"/>;
-    /// empty when it has not been allocated (before the first step, or when no branch that uses it can run).
+    /// The state named <paramref name="name"/> (its declared name or PyTorch's) of <paramref name="parameter"/>: one
+    /// value per element, or a single value for a per-tensor state; empty when it has not been allocated (before the
+    /// first step, or when no branch that uses it can run).
     /// </summary>
     /// <exception cref="ArgumentException">The parameter is not optimized here, or there is no state of that name.</exception>
     public ReadOnlySpan<float> State(Parameter parameter, string name) => StateOf(parameter).Peek(StateIndex(name));
@@ -62,8 +63,9 @@ public abstract class Optimizer
     {
         var state = StateOf(parameter);
         int index = StateIndex(name);
-        if (values.Length != parameter.Length)
-            throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' needs {parameter.Length} values; got {values.Length}.", nameof(values));
+        int expected = Info.States[index].PerTensor ? 1 : parameter.Length;
+        if (values.Length != expected)
+            throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' needs {expected} values; got {values.Length}.", nameof(values));
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         state.Replace(index, values.ToArray());
         state.Step = step;

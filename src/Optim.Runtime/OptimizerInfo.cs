@@ -84,13 +84,14 @@ public sealed record HyperparameterInfo(
     }
 }
 
-/// <summary>A state buffer of an optimizer.</summary>
+/// <summary>A state of an optimizer: a buffer with one float per parameter element, or one float per tensor.</summary>
 /// <param name="Name">The declared name.</param>
 /// <param name="TorchName">PyTorch's name for it in <c>optimizer.state[p]</c>.</param>
 /// <param name="Initial">What it holds when allocated: <c>0</c> or a hyperparameter's name.</param>
-/// <param name="BytesPerElement">Bytes it takes per parameter element.</param>
+/// <param name="BytesPerElement">Bytes it takes per parameter element (0 for a per-tensor value).</param>
 /// <param name="AllocatedWhen">The condition under which it is allocated, or <c>always</c>.</param>
-public sealed record StateInfo(string Name, string TorchName, string Initial, int BytesPerElement, string AllocatedWhen);
+/// <param name="PerTensor">Whether it is one float per tensor (PyTorch keeps such state as a 0-dim tensor).</param>
+public sealed record StateInfo(string Name, string TorchName, string Initial, int BytesPerElement, string AllocatedWhen, bool PerTensor = false);
 
 /// <summary>A value the generator computes once per step instead of once per element.</summary>
 /// <param name="Name">The name it has in the generated code.</param>

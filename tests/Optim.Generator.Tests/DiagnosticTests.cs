@@ -39,7 +39,7 @@ public class DiagnosticTests
         ("OPT007", DiagnosticSeverity.Error, Valid.Replace("double lr = 0.1;", "float [|lr|] = 0.1f;"), Valid),
         ("OPT008", DiagnosticSeverity.Error, Valid.Replace("double lr = 0.1;", "double lr = [|-0.1|];"), Valid),
         ("OPT009", DiagnosticSeverity.Error, Valid.Replace("m = g;", "m = g;\n        [|lr|] = 0.2;"), Valid),
-        ("OPT010", DiagnosticSeverity.Error, Valid.Replace("[State] Element m;", "[State] [|float|] m;").Replace("m = g;", "").Replace("lr * m", "lr * g"), Valid),
+        ("OPT010", DiagnosticSeverity.Error, Valid.Replace("[State] Element m;", "[State] [|double|] m;").Replace("m = g;", "").Replace("lr * m", "lr * g"), Valid),
         ("OPT011", DiagnosticSeverity.Error, Valid.Replace("m = g;", "Element [|lr|] = g;\n        m = lr;"), Valid),
         ("OPT012", DiagnosticSeverity.Error, Valid.Replace("m = g;", "m = g;\n        [|for (int i = 0; i < 2; i++) { }|]"), Valid),
         ("OPT013", DiagnosticSeverity.Error, Valid.Replace("p = p - lr * m;", "p = p - [|System.Math.Round|](lr) * m;"), Valid),
@@ -50,7 +50,7 @@ public class DiagnosticTests
         ("OPT018", DiagnosticSeverity.Warning, Valid.Replace("[State] Element m;", "[State] Element m;\n    [State] Element [|unused|];").Replace("m = g;", "m = g + unused;"), Valid),
         ("OPT019", DiagnosticSeverity.Warning, Valid.Replace("double lr = 0.1;", "double lr = 0.1;\n    [Hyper] double [|unused|] = 1;"), Valid),
         ("OPT020", DiagnosticSeverity.Error, Valid.Replace("m = g;", "m = [|new Element(1f)|];"), Valid),
-        ("OPT021", DiagnosticSeverity.Error, Valid.Replace("m = g;", "float [|x|] = 1f;\n        m = g * x;"), Valid),
+        ("OPT021", DiagnosticSeverity.Error, Valid.Replace("m = g;", "long [|x|] = 1;\n        m = g * x;"), Valid),
         ("OPT022", DiagnosticSeverity.Error, Valid.Replace("[State] Element m;", "[State(Init = \"nope\")] Element [|m|];"), Valid),
         ("OPT023", DiagnosticSeverity.Error, Valid.Replace("m = g;", "bool [|positive = g > 0|];\n        m = g;"), Valid),
     }.Select(c => new object[] { c.Id, c.Severity, c.Wrong, c.Fixed });

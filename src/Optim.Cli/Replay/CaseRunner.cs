@@ -79,7 +79,8 @@ public static class CaseRunner
             foreach (var info in optimizer.Info.States)
             {
                 var buffer = optimizer.State(parameters[t], info.Name);
-                if (!buffer.IsEmpty) state[info.TorchName] = Numbers(buffer);
+                if (buffer.IsEmpty) continue;
+                state[info.TorchName] = info.PerTensor ? (double)buffer[0] : Numbers(buffer);
             }
             finalState[t.ToString(CultureInfo.InvariantCulture)] = state;
             firstMismatch ??= CompareState(reference, t, state);

@@ -82,6 +82,7 @@ namespace ScratchOptim.Generator.Analysis
             ValueKind.Bool => "bool",
             ValueKind.Int => "int",
             ValueKind.Double => "double",
+            ValueKind.Float => "float",
             _ => "Element",
         };
 
@@ -110,7 +111,7 @@ namespace ScratchOptim.Generator.Analysis
                 case Hoisted hoisted:
                     return hoisted.Name;
                 case Convert convert:
-                    return latex ? Render(convert.Operand, latex) : "(" + (convert.Kind == ValueKind.Double ? "double" : "Element") + ")" + Operand(convert.Operand, 7, latex, false);
+                    return latex ? Render(convert.Operand, latex) : "(" + TypeName(convert.Kind) + ")" + Operand(convert.Operand, 7, latex, false);
                 case Unary unary:
                     return (unary.Op == UnaryOp.Negate ? "-" : latex ? @"\lnot " : "!") + Operand(unary.Operand, 7, latex, false);
                 case Binary binary when latex && binary.Op == BinaryOp.Divide:

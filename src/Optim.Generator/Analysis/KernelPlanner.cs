@@ -18,7 +18,8 @@ namespace ScratchOptim.Generator.Analysis
 
         private readonly OptimizerModel model;
         private readonly Namer namer;
-        private readonly Dictionary<(Expr, ValueKind), HoistedValue> hoisted = new Dictionary<(Expr, ValueKind), HoistedValue>();
+        private readonly Dictionary<(Expr, ValueKind, int), HoistedValue> hoisted = new Dictionary<(Expr, ValueKind, int), HoistedValue>();
+        private int segment;
         private readonly List<HoistedValue> hoistedInOrder = new List<HoistedValue>();
 
         private KernelPlanner(OptimizerModel model)
@@ -37,14 +38,27 @@ namespace ScratchOptim.Generator.Analysis
         public static KernelPlan Plan(OptimizerModel model, CancellationToken cancellationToken)
         {
             var planner = new KernelPlanner(model);
-            var prologue = model.Body.OfType<Assign>().Where(a => a.Target.Kind.IsUniform()).ToEquatableArray();
-            var loop = planner.PlanStatements(model.Body, cancellationToken);
+            var prologue = new List<UniformStatement>();
+            var loop = new List<Stmt>();
+            foreach (var statement in model.Body)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (statement is Assign assign && assign.Target.Kind.IsUniform())
+                {
+                    prologue.Add(new UniformStatement(assign, planner.segment));
+                    if (!assign.Declares) planner.segment++; // per-tensor state changed: later reads see the new value
+                }
+                else
+                {
+                    loop.AddRange(planner.PlanStatements(new[] { statement }.ToEquatableArray(), cancellationToken));
+                }
+            }
             var states = planner.PlanStates();
             bool writesParam = false;
-            IrWalker.Visit(loop, stmt => writesParam |= stmt is Assign { Target.Role: VariableRole.Param }, _ => { });
+            IrWalker.Visit(loop.ToEquatableArray(), stmt => writesParam |= stmt is Assign { Target.Role: VariableRole.Param }, _ => { });
             string paramRef = planner.namer.Claim(model.Signature.Param + "Ref");
             string gradRef = planner.namer.Claim(model.Signature.Grad + "Ref");
-            return new KernelPlan(model, prologue, planner.hoistedInOrder.ToEquatableArray(), loop, states, writesParam, paramRef, gradRef);
+            return new KernelPlan(model, prologue.ToEquatableArray(), planner.hoistedInOrder.ToEquatableArray(), loop.ToEquatableArray(), states, writesParam, paramRef, gradRef);
         }
 
         private EquatableArray<Stmt> PlanStatements(EquatableArray<Stmt> statements, CancellationToken cancellationToken)
@@ -55,8 +69,6 @@ namespace ScratchOptim.Generator.Analysis
                 cancellationToken.ThrowIfCancellationRequested();
                 switch (statement)
                 {
-                    case Assign assign when assign.Target.Kind.IsUniform():
-                        break; // in the prologue
                     case Assign assign:
                         output.Add(assign with
                         {
@@ -89,11 +101,13 @@ namespace ScratchOptim.Generator.Analysis
         {
             if (uniform is Literal) return uniform;
             var kind = uniform.Kind == ValueKind.Bool ? ValueKind.Bool : ValueKind.Element;
-            if (!hoisted.TryGetValue((uniform, kind), out var value))
+            // A value that reads per-tensor state is a different value after the state changes.
+            var key = (uniform, kind, ReadsPerTensorState(uniform) ? segment : 0);
+            if (!hoisted.TryGetValue(key, out var value))
             {
                 string name = namer.For(uniform, kind);
-                value = new HoistedValue(name, uniform, kind, kind == ValueKind.Element ? namer.Claim(name + "Vec") : null);
-                hoisted.Add((uniform, kind), value);
+                value = new HoistedValue(name, uniform, kind, kind == ValueKind.Element ? namer.Claim(name + "Vec") : null, segment);
+                hoisted.Add(key, value);
                 hoistedInOrder.Add(value);
             }
             return new Hoisted(value.Name, kind);
@@ -108,6 +122,11 @@ namespace ScratchOptim.Generator.Analysis
             var uses = new List<StateUse>();
             foreach (var state in model.States)
             {
+                if (state.PerTensor)
+                {
+                    uses.Add(new StateUse(state.Name, written.Contains(state.Name), null, null, state.Name));
+                    continue;
+                }
                 Expr? allocation = paths.TryGetValue(state.Name, out var statePaths) ? AllocationCondition(statePaths) : null;
                 string? guard = allocation is null ? null : ((Hoisted)Hoist(allocation)).Name;
                 uses.Add(new StateUse(state.Name, written.Contains(state.Name), allocation, guard, namer.Claim(state.Name + "Ref")));
@@ -168,6 +187,13 @@ namespace ScratchOptim.Generator.Analysis
         }
 
         private static bool IsSubset(List<Expr> subset, List<Expr> set) => subset.All(set.Contains);
+
+        private static bool ReadsPerTensorState(Expr expr)
+        {
+            bool reads = false;
+            IrWalker.Visit(expr, e => reads |= e is Variable { Role: VariableRole.State, Kind: ValueKind.Float });
+            return reads;
+        }
 
         private static bool DependsOnHypersOnly(Expr condition)
         {

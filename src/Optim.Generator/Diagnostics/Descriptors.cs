@@ -55,7 +55,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor StateType = Error("OPT010",
             "State has an unsupported type",
-            "State '{0}' has type '{1}'; a state must be an Element (one float per parameter element)");
+            "State '{0}' has type '{1}'; a state must be an Element (one float per parameter element) or a float (one per tensor)");
 
         public static readonly DiagnosticDescriptor DuplicateName = Error("OPT011",
             "Name declared twice",
@@ -78,8 +78,8 @@ namespace ScratchOptim.Generator.Diagnostics
             "The condition '{0}' depends on per-element values; an 'if' needs a step-uniform condition (hyperparameters and the step count); choose per element with '?:' instead");
 
         public static readonly DiagnosticDescriptor UniformLocal = Error("OPT016",
-            "Step-uniform local declared inside a branch or assigned twice",
-            "Step-uniform local '{0}' must be declared with a value at the top level of the update and never assigned again; choose its value with '?:' instead");
+            "Step-uniform value assigned inside a branch or assigned twice",
+            "Step-uniform '{0}' must be assigned at the top level of the update (a local once, where it is declared; a per-tensor state in plain statements, not inside an 'if'); choose a value with '?:' instead");
 
         public static readonly DiagnosticDescriptor IntegerDivision = Error("OPT017",
             "Integer division",

@@ -30,7 +30,7 @@ namespace ScratchOptim.Generator.Emit
             Literal literal => UniformLiteral(literal),
             Variable { Role: VariableRole.Hyper } hyper => "hyper." + DslNames.PascalCase(hyper.Name),
             Variable variable => variable.Name,
-            Convert convert => "(double)" + Wrap(convert.Operand, Uniform(convert.Operand), 7),
+            Convert convert => (convert.Kind == ValueKind.Float ? "(float)" : "(double)") + Wrap(convert.Operand, Uniform(convert.Operand), 7),
             Unary unary => (unary.Op == UnaryOp.Negate ? "-" : "!") + Wrap(unary.Operand, Uniform(unary.Operand), 7),
             Binary binary => Infix(binary, Uniform),
             Conditional conditional => Wrap(conditional.Condition, Uniform(conditional.Condition), 1) + " ? "
@@ -214,6 +214,8 @@ namespace ScratchOptim.Generator.Emit
                     return literal.Value != 0 ? "true" : "false";
                 case ValueKind.Int:
                     return ((int)literal.Value).ToString(CultureInfo.InvariantCulture);
+                case ValueKind.Float:
+                    return FloatLiteral(literal.Value);
                 default:
                     return DoubleLiteral(literal.Value);
             }

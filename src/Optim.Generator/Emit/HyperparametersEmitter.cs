@@ -91,6 +91,7 @@ namespace ScratchOptim.Generator.Emit
         {
             ValueKind.Bool => "bool",
             ValueKind.Int => "int",
+            ValueKind.Float => "float",
             _ => "double",
         };
 

@@ -41,8 +41,10 @@ namespace ScratchOptim.Generator.Emit
             {
                 var state = model.States[i];
                 var allocation = plan.States[i].Allocation;
-                lines.Add("        new(" + String(state.Name) + ", " + String(state.TorchName) + ", " + String(state.Init ?? "0") + ", sizeof(float), "
-                    + String(allocation is null ? "always" : EquationRenderer.Text(allocation)) + "),");
+                string initial = state.Init ?? state.InitialValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                string when = state.PerTensor ? "always (one per tensor)" : allocation is null ? "always" : EquationRenderer.Text(allocation);
+                lines.Add("        new(" + String(state.Name) + ", " + String(state.TorchName) + ", " + String(initial) + ", " + (state.PerTensor ? "0" : "sizeof(float)") + ", "
+                    + String(when) + ", PerTensor: " + Bool(state.PerTensor) + "),");
             }
             lines.Add("    },");
             lines.Add("    Update: new string[]");
@@ -55,7 +57,7 @@ namespace ScratchOptim.Generator.Emit
             lines.Add("    },");
             lines.Add("    Hoisted: new global::ScratchOptim.HoistedInfo[]");
             lines.Add("    {");
-            lines.AddRange(plan.Prologue.Select(p => "        new(" + String(p.Target.Name) + ", " + String(EquationRenderer.Text(p.Value!)) + "),"));
+            lines.AddRange(plan.Prologue.Where(p => p.Statement.Declares).Select(p => "        new(" + String(p.Statement.Target.Name) + ", " + String(EquationRenderer.Text(p.Statement.Value!)) + "),"));
             lines.AddRange(plan.Hoisted.Select(h => "        new(" + String(h.Name) + ", " + String((h.Kind == ValueKind.Bool ? "" : "(float)(") + EquationRenderer.Text(h.Definition) + (h.Kind == ValueKind.Bool ? "" : ")")) + "),"));
             lines.Add("    })");
             return string.Join("\n", lines);

@@ -41,6 +41,9 @@ namespace ScratchOptim.Generator.Emit
 
         private string Name => model.Declaration.Name;
 
+        /// <summary>The states with one value per element: the loop loads and stores them.</summary>
+        private IEnumerable<StateUse> ElementStates => plan.States.Where((_, i) => !model.States[i].PerTensor);
+
         private string GeneratedCode => "[global::System.CodeDom.Compiler.GeneratedCode(\"ScratchOptim.Generator\", \"" + generatorVersion + "\")]";
 
         private void WriteFile()
@@ -148,12 +151,18 @@ namespace ScratchOptim.Generator.Emit
                 {
                     var state = model.States[i];
                     var use = plan.States[i];
-                    string init = state.Init is null ? "" : ", (float)hyper." + DslNames.PascalCase(state.Init);
+                    string init = state.Init is not null ? ", (float)hyper." + DslNames.PascalCase(state.Init)
+                        : state.InitialValue != 0 ? ", " + ExpressionEmitter.FloatLiteral(state.InitialValue) : "";
+                    if (state.PerTensor)
+                    {
+                        writer.Line("ref float " + Id(state.Name) + " = ref state.Buffer(" + i + ", 1" + init + ")[0];");
+                        continue;
+                    }
                     string buffer = "state.Buffer(" + i + ", length" + init + ")";
                     writer.Line(Span + " " + Id(state.Name) + " = " + (use.Allocation is null ? buffer : ExpressionEmitter.Uniform(use.Allocation) + " ? " + buffer + " : default") + ";");
                 }
                 var arguments = new List<string> { "hyper", "state.Step", "parameter", "gradient" };
-                arguments.AddRange(model.States.Select(s => Id(s.Name)));
+                arguments.AddRange(model.States.Select(s => (s.PerTensor ? "ref " : "") + Id(s.Name)));
                 writer.Line("Apply(" + string.Join(", ", arguments) + ");");
             }
         }
@@ -162,7 +171,7 @@ namespace ScratchOptim.Generator.Emit
         {
             yield return Span + " " + Id(model.Signature.Param);
             yield return ReadOnlySpan + " " + Id(model.Signature.Grad);
-            foreach (var state in model.States) yield return Span + " " + Id(state.Name);
+            foreach (var state in model.States) yield return (state.PerTensor ? "ref float " : Span + " ") + Id(state.Name);
         }
 
         private void WriteApply()
@@ -181,7 +190,7 @@ namespace ScratchOptim.Generator.Emit
             writer.Line("/// <param name=\"" + model.Signature.Param + "\">The parameter, updated in place.</param>");
             writer.Line("/// <param name=\"" + model.Signature.Grad + "\">The gradient.</param>");
             foreach (var state in model.States)
-                writer.Line("/// <param name=\"" + state.Name + "\">State <c>" + state.Name + "</c> (PyTorch: <c>" + state.TorchName + "</c>), updated in place.</param>");
+                writer.Line("/// <param name=\"" + state.Name + "\">" + (state.PerTensor ? "Per-tensor state" : "State") + " <c>" + state.Name + "</c> (PyTorch: <c>" + state.TorchName + "</c>), updated in place.</param>");
             writer.Line("/// <exception cref=\"global::System.ArgumentException\">A buffer's length differs from the parameter's; nothing is written.</exception>");
             writer.Line(GeneratedCode);
             writer.Line("public static void Apply(Hyperparameters hyper, int " + step + ", " + string.Join(", ", SpanParameters()) + ")");
@@ -193,13 +202,13 @@ namespace ScratchOptim.Generator.Emit
                 writer.Line("// Every buffer must match the parameter before anything is written.");
                 writer.Line("int length = " + Id(model.Signature.Param) + ".Length;");
                 writer.Line(Check(model.Signature.Grad));
-                foreach (var use in plan.States)
+                foreach (var use in ElementStates)
                     writer.Line((use.Allocation is null ? "" : "if (" + ExpressionEmitter.Uniform(use.Allocation) + ") ") + Check(use.Name));
                 writer.Line();
                 var arguments = new List<string> { "hyper", step, "length" };
                 arguments.Add("ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + Id(model.Signature.Param) + ")");
                 arguments.Add("ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + Id(model.Signature.Grad) + ")");
-                arguments.AddRange(model.States.Select(s => "ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + Id(s.Name) + ")"));
+                arguments.AddRange(model.States.Select(s => s.PerTensor ? "ref " + Id(s.Name) : "ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + Id(s.Name) + ")"));
                 writer.Line("Kernel(");
                 writer.Indent();
                 for (int i = 0; i < arguments.Count; i++) writer.Line(arguments[i] + (i < arguments.Count - 1 ? "," : ");"));
@@ -214,7 +223,7 @@ namespace ScratchOptim.Generator.Emit
         {
             string step = Id(model.Signature.Step);
             var parameters = new List<string> { "Hyperparameters hyper", "int " + step, "int length", "ref float " + plan.ParamRef, "ref float " + plan.GradRef };
-            parameters.AddRange(plan.States.Select(s => "ref float " + s.RefName));
+            parameters.AddRange(plan.States.Select(s => "ref float " + Id(s.RefName)));
             writer.Line("/// <summary>The step loop over <paramref name=\"length\"/> elements, after the buffers have been checked.</summary>");
             writer.Line(GeneratedCode);
             writer.Line("private static void Kernel(" + string.Join(", ", parameters) + ")");
@@ -231,32 +240,47 @@ namespace ScratchOptim.Generator.Emit
 
         private void WritePrologue()
         {
-            if (plan.Prologue.Count > 0)
+            int segments = 1 + System.Math.Max(plan.Prologue.Select(p => p.Segment).DefaultIfEmpty().Max(), plan.Hoisted.Select(h => h.Segment).DefaultIfEmpty().Max());
+            for (int segment = 0; segment < segments; segment++)
             {
-                writer.Line("// Step-uniform values, computed once per step in double precision (as PyTorch computes Python scalars).");
-                foreach (var local in plan.Prologue)
-                    writer.Line(HyperparametersEmitter.TypeName(local.Target.Kind) + " " + Id(local.Target.Name) + " = " + ExpressionEmitter.Uniform(local.Value!) + ";");
-                writer.Line();
-            }
-            var conditions = plan.Hoisted.Where(h => h.Kind == ValueKind.Bool).ToList();
-            if (conditions.Count > 0)
-            {
-                writer.Line("// Step-uniform conditions, decided once per step: every element takes the same branch.");
-                foreach (var condition in conditions)
-                    writer.Line("bool " + condition.Name + " = " + ExpressionEmitter.Uniform(condition.Definition) + ";");
-                writer.Line();
-            }
-            var floats = plan.Hoisted.Where(h => h.Kind == ValueKind.Element).ToList();
-            if (floats.Count > 0)
-            {
-                writer.Line("// Hoisted out of the loop: step-uniform values rounded to float once, where they meet per-element values.");
-                foreach (var value in floats)
+                var locals = plan.Prologue.Where(p => p.Segment == segment && p.Statement.Declares).Select(p => p.Statement).ToList();
+                if (locals.Count > 0)
                 {
-                    string definition = ExpressionEmitter.Uniform(value.Definition);
-                    bool simple = value.Definition is Variable or Call;
-                    writer.Line("float " + value.Name + " = (float)" + (simple ? definition : "(" + definition + ")") + ";" + Comment(value));
+                    writer.Line("// Step-uniform values, computed once per step in double precision (as PyTorch computes Python scalars).");
+                    foreach (var local in locals)
+                        writer.Line(HyperparametersEmitter.TypeName(local.Target.Kind) + " " + Id(local.Target.Name) + " = " + ExpressionEmitter.Uniform(local.Value!) + ";");
+                    writer.Line();
                 }
-                writer.Line();
+                var conditions = plan.Hoisted.Where(h => h.Segment == segment && h.Kind == ValueKind.Bool).ToList();
+                if (conditions.Count > 0)
+                {
+                    writer.Line("// Step-uniform conditions, decided once per step: every element takes the same branch.");
+                    foreach (var condition in conditions)
+                        writer.Line("bool " + condition.Name + " = " + ExpressionEmitter.Uniform(condition.Definition) + ";");
+                    writer.Line();
+                }
+                var floats = plan.Hoisted.Where(h => h.Segment == segment && h.Kind == ValueKind.Element).ToList();
+                if (floats.Count > 0)
+                {
+                    writer.Line("// Hoisted out of the loop: step-uniform values rounded to float once, where they meet per-element values.");
+                    foreach (var value in floats)
+                    {
+                        string definition = ExpressionEmitter.Uniform(value.Definition);
+                        bool simple = value.Definition is Variable or Call;
+                        writer.Line("float " + value.Name + " = (float)" + (simple ? definition : "(" + definition + ")") + ";" + Comment(value));
+                    }
+                    writer.Line();
+                }
+                var updates = plan.Prologue.Where(p => p.Segment == segment && !p.Statement.Declares).Select(p => p.Statement).ToList();
+                if (updates.Count > 0)
+                {
+                    bool continuesUpdates = locals.Count + conditions.Count + floats.Count == 0 && segment > 0;
+                    if (continuesUpdates) writer.RemoveTrailingBlankLine();
+                    else writer.Line("// Per-tensor state, updated once per step in the declared order.");
+                    foreach (var update in updates)
+                        writer.Line(Id(update.Target.Name) + " = " + ExpressionEmitter.Uniform(update.Value!) + ";");
+                    writer.Line();
+                }
             }
         }
 
@@ -304,7 +328,7 @@ namespace ScratchOptim.Generator.Emit
         {
             writer.Line(Load(model.Signature.Param, plan.ParamRef, null, vector));
             writer.Line(Load(model.Signature.Grad, plan.GradRef, null, vector));
-            foreach (var use in plan.States) writer.Line(Load(use.Name, use.RefName, use.Guard, vector));
+            foreach (var use in ElementStates) writer.Line(Load(use.Name, use.RefName, use.Guard, vector));
             writer.Line();
         }
 
@@ -319,7 +343,7 @@ namespace ScratchOptim.Generator.Emit
         {
             var stores = new List<string>();
             if (plan.WritesParam) stores.Add(Store(model.Signature.Param, plan.ParamRef, null, vector));
-            foreach (var use in plan.States.Where(s => s.Written)) stores.Add(Store(use.Name, use.RefName, use.Guard, vector));
+            foreach (var use in ElementStates.Where(s => s.Written)) stores.Add(Store(use.Name, use.RefName, use.Guard, vector));
             if (stores.Count == 0) return;
             writer.Line();
             foreach (var store in stores) writer.Line(store);

@@ -26,6 +26,12 @@ namespace ScratchOptim.Generator.Emit
             return new Scope(this, after);
         }
 
+        /// <summary>Removes the blank line just written, so the next line continues the block above it.</summary>
+        public void RemoveTrailingBlankLine()
+        {
+            if (builder.Length >= 2 && builder[builder.Length - 1] == '\n' && builder[builder.Length - 2] == '\n') builder.Length--;
+        }
+
         public void Indent() => indent++;
 
         public void Outdent() => indent--;

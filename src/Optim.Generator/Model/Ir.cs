@@ -3,7 +3,7 @@ using System;
 namespace ScratchOptim.Generator.Model
 {
     /// <summary>
-    /// What a value is. Bool, Int and Double values are step-uniform (the same for every element of a step);
+    /// What a value is. Bool, Int, Double and Float values are step-uniform (the same for every element of a step);
     /// Element and ElementBool values differ per element.
     /// </summary>
     internal enum ValueKind
@@ -11,6 +11,9 @@ namespace ScratchOptim.Generator.Model
         Bool,
         Int,
         Double,
+
+        /// <summary>A step-uniform float: per-tensor state, or a value cast to float (as C# computes it).</summary>
+        Float,
         Element,
         ElementBool,
     }
@@ -30,7 +33,7 @@ namespace ScratchOptim.Generator.Model
         /// <summary>The gradient element (a copy: assigning it changes only this step's value).</summary>
         Grad,
 
-        /// <summary>A <c>[State]</c> buffer element.</summary>
+        /// <summary>A <c>[State]</c> buffer element, or a per-tensor <c>float</c> state.</summary>
         State,
 
         /// <summary>A local of the update method.</summary>
@@ -79,7 +82,7 @@ namespace ScratchOptim.Generator.Model
 
     internal static class ValueKinds
     {
-        public static bool IsUniform(this ValueKind kind) => kind is ValueKind.Bool or ValueKind.Int or ValueKind.Double;
+        public static bool IsUniform(this ValueKind kind) => kind is ValueKind.Bool or ValueKind.Int or ValueKind.Double or ValueKind.Float;
 
         public static bool IsBoolean(this ValueKind kind) => kind is ValueKind.Bool or ValueKind.ElementBool;
     }
@@ -99,7 +102,7 @@ namespace ScratchOptim.Generator.Model
 
     internal sealed record Conditional(Expr Condition, Expr WhenTrue, Expr WhenFalse, ValueKind Kind) : Expr(Kind);
 
-    /// <summary>An int used as a double, or a step-uniform double rounded to float (Kind Element).</summary>
+    /// <summary>A C# conversion: to double or float (step-uniform), or of a step-uniform value to an Element.</summary>
     internal sealed record Convert(Expr Operand, ValueKind Kind) : Expr(Kind);
 
     /// <summary>A step-uniform value computed once before the loop; Kind Element means rounded to float.</summary>

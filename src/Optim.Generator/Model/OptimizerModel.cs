@@ -52,9 +52,14 @@ namespace ScratchOptim.Generator.Model
         bool MaxExclusive,
         string Description);
 
-    /// <summary>A <c>[State]</c> field: one float per parameter element.</summary>
-    /// <param name="Init">The hyperparameter that fills it when allocated, or null for zeros.</param>
-    internal sealed record StateModel(string Name, string TorchName, string? Init, string Description);
+    /// <summary>A <c>[State]</c> field: one float per parameter element, or one float per tensor.</summary>
+    /// <param name="Init">The hyperparameter that fills it when allocated, or null for <paramref name="InitialValue"/>.</param>
+    /// <param name="InitialValue">The constant it starts at when no hyperparameter is named (the field's initializer, or 0).</param>
+    /// <param name="PerTensor">A <c>float</c> field: one value per tensor, step-uniform, updated once per step.</param>
+    internal sealed record StateModel(string Name, string TorchName, string? Init, double InitialValue, bool PerTensor, string Description)
+    {
+        public ValueKind Kind => PerTensor ? ValueKind.Float : ValueKind.Element;
+    }
 
     /// <summary>The names the update method gives its parameter, gradient and step count.</summary>
     internal sealed record UpdateSignature(string Param, string Grad, string Step);

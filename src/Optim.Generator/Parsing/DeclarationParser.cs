@@ -68,7 +68,8 @@ namespace ScratchOptim.Generator.Parsing
                     }
                     else if (stateAttribute is not null)
                     {
-                        if (!DslNames.Is(fieldSymbol.Type, DslNames.Element))
+                        bool perTensor = fieldSymbol.Type.SpecialType == SpecialType.System_Single;
+                        if (!perTensor && !DslNames.Is(fieldSymbol.Type, DslNames.Element))
                         {
                             diagnostics.Add(Diagnostic.Create(Descriptors.StateType, field.Declaration.Type.GetLocation(), fieldSymbol.Name, fieldSymbol.Type.ToDisplayString()));
                             continue;
@@ -76,7 +77,9 @@ namespace ScratchOptim.Generator.Parsing
                         string torch = NamedString(stateAttribute, "Torch") ?? DslNames.SnakeCase(fieldSymbol.Name);
                         string? init = NamedString(stateAttribute, "Init");
                         if (init is not null) stateInits.Add((fieldSymbol.Name, init, variable.Identifier.GetLocation()));
-                        states.Add((new StateModel(fieldSymbol.Name, torch, init, description), variable.Identifier.GetLocation()));
+                        var constant = variable.Initializer is null ? default : semanticModel.GetConstantValue(variable.Initializer.Value, cancellationToken);
+                        double initialValue = constant.HasValue && constant.Value is not null and not bool ? System.Convert.ToDouble(constant.Value, CultureInfo.InvariantCulture) : 0;
+                        states.Add((new StateModel(fieldSymbol.Name, torch, init, initialValue, perTensor, description), variable.Identifier.GetLocation()));
                     }
                 }
             }

@@ -32,7 +32,7 @@ namespace ScratchOptim.Generator.Parsing
 
         private readonly SemanticModel semanticModel;
         private readonly Dictionary<string, HyperModel> hypers;
-        private readonly HashSet<string> states;
+        private readonly Dictionary<string, StateModel> states;
         private readonly List<Diagnostic> diagnostics;
         private readonly CancellationToken cancellationToken;
         private readonly Dictionary<ILocalSymbol, ValueKind> locals = new Dictionary<ILocalSymbol, ValueKind>(SymbolEqualityComparer.Default);
@@ -42,7 +42,7 @@ namespace ScratchOptim.Generator.Parsing
         {
             this.semanticModel = semanticModel;
             this.hypers = hypers.ToDictionary(h => h.Name);
-            this.states = new HashSet<string>(states.Select(s => s.Name));
+            this.states = states.ToDictionary(s => s.Name);
             this.diagnostics = diagnostics;
             this.cancellationToken = cancellationToken;
         }
@@ -51,7 +51,7 @@ namespace ScratchOptim.Generator.Parsing
         {
             if (method.Body is not null) return LowerStatements(method.Body.Statements, topLevel: true);
             var output = new List<Stmt>();
-            LowerExpressionStatement(method.ExpressionBody!.Expression, output);
+            LowerExpressionStatement(method.ExpressionBody!.Expression, topLevel: true, output);
             return output.ToEquatableArray();
         }
 
@@ -79,7 +79,7 @@ namespace ScratchOptim.Generator.Parsing
                     LowerDeclaration(declaration, topLevel, output);
                     return;
                 case ExpressionStatementSyntax expressionStatement:
-                    LowerExpressionStatement(expressionStatement.Expression, output);
+                    LowerExpressionStatement(expressionStatement.Expression, topLevel, output);
                     return;
                 case IfStatementSyntax branch:
                     var condition = Lower(branch.Condition);
@@ -100,7 +100,7 @@ namespace ScratchOptim.Generator.Parsing
             foreach (var variable in declaration.Declaration.Variables)
             {
                 if (semanticModel.GetDeclaredSymbol(variable, cancellationToken) is not ILocalSymbol local) continue;
-                if (hypers.ContainsKey(local.Name) || states.Contains(local.Name))
+                if (hypers.ContainsKey(local.Name) || states.ContainsKey(local.Name))
                 {
                     Report(Descriptors.DuplicateName, variable.Identifier, local.Name, hypers.ContainsKey(local.Name) ? "a hyperparameter" : "a state");
                     continue;
@@ -108,6 +108,7 @@ namespace ScratchOptim.Generator.Parsing
                 ValueKind? kind = DslNames.Is(local.Type, DslNames.Element) ? ValueKind.Element : local.Type.SpecialType switch
                 {
                     SpecialType.System_Double => ValueKind.Double,
+                    SpecialType.System_Single => ValueKind.Float,
                     SpecialType.System_Int32 => ValueKind.Int,
                     SpecialType.System_Boolean => ValueKind.Bool,
                     _ => null,
@@ -134,7 +135,7 @@ namespace ScratchOptim.Generator.Parsing
             }
         }
 
-        private void LowerExpressionStatement(ExpressionSyntax expression, List<Stmt> output)
+        private void LowerExpressionStatement(ExpressionSyntax expression, bool topLevel, List<Stmt> output)
         {
             if (expression is not AssignmentExpressionSyntax assignment)
             {
@@ -155,7 +156,7 @@ namespace ScratchOptim.Generator.Parsing
                 Report(Descriptors.UnsupportedExpression, assignment, assignment.ToString());
                 return;
             }
-            var target = LowerTarget(assignment.Left);
+            var target = LowerTarget(assignment.Left, topLevel);
             var value = Lower(assignment.Right);
             if (target is null || value is null) return;
             if (compound is { } op)
@@ -170,15 +171,20 @@ namespace ScratchOptim.Generator.Parsing
             output.Add(new Assign(target, value, Declares: false));
         }
 
-        private Variable? LowerTarget(ExpressionSyntax target)
+        private Variable? LowerTarget(ExpressionSyntax target, bool topLevel)
         {
             var symbol = semanticModel.GetSymbolInfo(target, cancellationToken).Symbol;
             switch (symbol)
             {
                 case IParameterSymbol parameter when parameter.Ordinal < 2:
                     return new Variable(parameter.Ordinal == 0 ? VariableRole.Param : VariableRole.Grad, parameter.Name, ValueKind.Element);
-                case IFieldSymbol field when states.Contains(field.Name):
-                    return new Variable(VariableRole.State, field.Name, ValueKind.Element);
+                case IFieldSymbol field when states.TryGetValue(field.Name, out var state):
+                    if (state.PerTensor && !topLevel)
+                    {
+                        Report(Descriptors.UniformLocal, target, field.Name);
+                        return null;
+                    }
+                    return new Variable(VariableRole.State, field.Name, state.Kind);
                 case IFieldSymbol field when hypers.ContainsKey(field.Name):
                     Report(Descriptors.HyperAssigned, target, field.Name);
                     return null;
@@ -209,7 +215,7 @@ namespace ScratchOptim.Generator.Parsing
                     case bool flag: return new Literal(flag ? 1 : 0, ValueKind.Bool);
                     case int integer: return new Literal(integer, ValueKind.Int);
                     case double real: return new Literal(real, ValueKind.Double);
-                    case float single: return new Literal(single, ValueKind.Double);
+                    case float single: return new Literal(single, ValueKind.Float);
                 }
             }
 
@@ -256,8 +262,8 @@ namespace ScratchOptim.Generator.Parsing
                         _ => ValueKind.Double,
                     };
                     return new Variable(VariableRole.Hyper, field.Name, kind);
-                case IFieldSymbol field when states.Contains(field.Name):
-                    return new Variable(VariableRole.State, field.Name, ValueKind.Element);
+                case IFieldSymbol field when states.TryGetValue(field.Name, out var state):
+                    return new Variable(VariableRole.State, field.Name, state.Kind);
                 case ILocalSymbol local when locals.TryGetValue(local, out var localKind):
                     return new Variable(VariableRole.Local, local.Name, localKind);
                 case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol:
@@ -359,6 +365,7 @@ namespace ScratchOptim.Generator.Parsing
 
             ValueKind kind = DslNames.Is(method.ReturnType, DslNames.Element) ? ValueKind.Element
                 : method.ReturnType.SpecialType == SpecialType.System_Int32 ? ValueKind.Int
+                : method.ReturnType.SpecialType == SpecialType.System_Single ? ValueKind.Float
                 : ValueKind.Double;
             return new Call(intrinsic.Function, arguments.ToEquatableArray(), kind);
         }
@@ -385,8 +392,11 @@ namespace ScratchOptim.Generator.Parsing
             var type = semanticModel.GetTypeInfo(cast.Type, cancellationToken).Type;
             var operand = Lower(cast.Expression);
             if (operand is null) return null;
-            if (type?.SpecialType == SpecialType.System_Double && operand.Kind is ValueKind.Int or ValueKind.Double)
-                return operand.Kind == ValueKind.Double ? operand : new Convert(operand, ValueKind.Double);
+            if (type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single && operand.Kind is ValueKind.Int or ValueKind.Double or ValueKind.Float)
+            {
+                var kind = type.SpecialType == SpecialType.System_Double ? ValueKind.Double : ValueKind.Float;
+                return operand.Kind == kind ? operand : new Convert(operand, kind);
+            }
             if (DslNames.Is(type, DslNames.Element) && !operand.Kind.IsBoolean())
                 return operand.Kind == ValueKind.Element ? operand : new Convert(operand, ValueKind.Element);
             Report(Descriptors.UnsupportedExpression, cast, cast.ToString());
@@ -396,6 +406,7 @@ namespace ScratchOptim.Generator.Parsing
         private static ValueKind ArithmeticKind(ValueKind left, ValueKind right) =>
             left == ValueKind.Element || right == ValueKind.Element ? ValueKind.Element
             : left == ValueKind.Double || right == ValueKind.Double ? ValueKind.Double
+            : left == ValueKind.Float || right == ValueKind.Float ? ValueKind.Float
             : ValueKind.Int;
 
         private static ValueKind Join(ValueKind a, ValueKind b) =>
