@@ -64,9 +64,15 @@ internal static class GeneratorHarness
         compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new OptimizerAnalyzer()))
             .GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
 
-    /// <summary>Every compiler diagnostic of <paramref name="compilation"/> at warning level 9999, hidden ones excluded.</summary>
+    /// <summary>
+    /// Every compiler diagnostic of <paramref name="compilation"/> at warning level 9999 that a user would see: hidden
+    /// ones excluded, and the DSL's suppressor applied as it is in a real build.
+    /// </summary>
     public static ImmutableArray<Diagnostic> CompilerDiagnostics(Compilation compilation) =>
-        compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+        compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new DeclarationSuppressor()))
+            .GetAllDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult()
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning && !d.IsSuppressed)
+            .ToImmutableArray();
 
     public static string Describe(IEnumerable<Diagnostic> diagnostics) =>
         string.Join(Environment.NewLine, diagnostics.Select(d => d.ToString()));

@@ -23,6 +23,10 @@ public class GoldenReplayTests
     public void Project_golden_case_replays_bit_exact(string file) => AssertPasses(file);
 
     [Theory]
+    [MemberData(nameof(ClassicCases))]
+    public void Classic_golden_case_replays_bit_exact(string file) => AssertPasses(file);
+
+    [Theory]
     [MemberData(nameof(SharedCases))]
     public void Shared_reference_case_replays_bit_exact(string file) => AssertPasses(file);
 

@@ -204,6 +204,10 @@ namespace ScratchOptim.Generator.Parsing
             {
                 if (expr is Variable variable) read.Add(variable.Name);
             });
+            foreach (var (state, _) in states)
+            {
+                if (state.Init is not null) read.Add(state.Init); // the generator fills the buffer from it
+            }
             foreach (var hyper in hypers)
             {
                 if (!read.Contains(hyper.Name))

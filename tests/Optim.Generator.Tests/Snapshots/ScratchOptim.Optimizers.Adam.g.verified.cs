@@ -94,9 +94,9 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("m", "exp_avg", "0", sizeof(float), "always"),
-                new("v", "exp_avg_sq", "0", sizeof(float), "always"),
-                new("vMax", "max_exp_avg_sq", "0", sizeof(float), "amsgrad"),
+                new("m", "exp_avg", "0", sizeof(float), "always", PerTensor: false),
+                new("v", "exp_avg_sq", "0", sizeof(float), "always", PerTensor: false),
+                new("vMax", "max_exp_avg_sq", "0", sizeof(float), "amsgrad", PerTensor: false),
             },
             Update: new string[]
             {

@@ -88,7 +88,7 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("buf", "momentum_buffer", "0", sizeof(float), "momentum != 0"),
+                new("buf", "momentum_buffer", "0", sizeof(float), "momentum != 0", PerTensor: false),
             },
             Update: new string[]
             {
