@@ -25,6 +25,7 @@ namespace ScratchOptim.Generator
         {
             public const string Parse = nameof(Parse);
             public const string Plan = nameof(Plan);
+            public const string Emit = nameof(Emit);
             public const string Registry = nameof(Registry);
         }
 
@@ -43,18 +44,29 @@ namespace ScratchOptim.Generator
                 .Select(static (parse, cancellationToken) => Plan(parse, cancellationToken))
                 .WithTrackingName(StepNames.Plan);
 
-            context.RegisterSourceOutput(planned, static (output, result) => Emit(output, result));
+            var emitted = planned
+                .Select(static (plan, _) => Emit(plan))
+                .WithTrackingName(StepNames.Emit);
 
-            var registry = planned
-                .Select(static (result, _) => result.Plan?.Model.Declaration)
-                .Where(static declaration => declaration is not null)
-                .Collect()
-                .Select(static (declarations, _) => declarations.Select(d => d!).OrderBy(d => d.FullName, StringComparer.Ordinal).ToEquatableArray())
-                .WithTrackingName(StepNames.Registry);
-            context.RegisterSourceOutput(registry, static (output, declarations) =>
+            context.RegisterSourceOutput(emitted, static (output, result) =>
             {
-                if (declarations.Count > 0)
-                    output.AddSource("ScratchOptim.Generated.OptimizerRegistry.g.cs", SourceText.From(RegistryEmitter.Emit(declarations, Version), Encoding.UTF8));
+                if (result.Failure is not null)
+                    output.ReportDiagnostic(Diagnostic.Create(Descriptors.InternalError, Location.None, result.Name, result.Failure));
+                else if (result.Source is not null)
+                    output.AddSource(result.Source.HintName, SourceText.From(result.Source.Text, Encoding.UTF8));
+            });
+
+            // The registry lists every optimizer of the assembly, with its generated source for readers of `optim show --code`.
+            var registry = emitted
+                .Select(static (result, _) => result.Source)
+                .Where(static source => source is not null)
+                .Collect()
+                .Select(static (sources, _) => sources.Select(s => s!).OrderBy(s => s.Declaration.FullName, StringComparer.Ordinal).ToEquatableArray())
+                .WithTrackingName(StepNames.Registry);
+            context.RegisterSourceOutput(registry, static (output, sources) =>
+            {
+                if (sources.Count > 0)
+                    output.AddSource("ScratchOptim.Generated.OptimizerRegistry.g.cs", SourceText.From(RegistryEmitter.Emit(sources, Version), Encoding.UTF8));
             });
         }
 
@@ -86,25 +98,18 @@ namespace ScratchOptim.Generator
             }
         }
 
-        private static void Emit(SourceProductionContext output, PlanResult result)
+        private static EmitResult Emit(PlanResult result)
         {
-            if (result.Failure is not null)
-            {
-                output.ReportDiagnostic(Diagnostic.Create(Descriptors.InternalError, Location.None, result.Name, result.Failure));
-                return;
-            }
-            if (result.Plan is null) return;
-            string source;
+            if (result.Failure is not null || result.Plan is null) return new EmitResult(result.Name, null, result.Failure);
             try
             {
-                source = OptimizerEmitter.Emit(result.Plan, Version);
+                var declaration = result.Plan.Model.Declaration;
+                return new EmitResult(result.Name, new GeneratedSource(declaration, declaration.FullName + ".g.cs", OptimizerEmitter.Emit(result.Plan, Version)), null);
             }
-            catch (Exception exception)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                output.ReportDiagnostic(Diagnostic.Create(Descriptors.InternalError, Location.None, result.Name, exception.GetType().Name + ": " + exception.Message));
-                return;
+                return new EmitResult(result.Name, null, exception.GetType().Name + ": " + exception.Message);
             }
-            output.AddSource(result.Plan.Model.Declaration.FullName + ".g.cs", SourceText.From(source, Encoding.UTF8));
         }
 
         /// <summary>What the parse step hands on: the model of a valid declaration, or why the generator failed.</summary>
@@ -112,5 +117,11 @@ namespace ScratchOptim.Generator
 
         /// <summary>What the plan step hands on.</summary>
         internal sealed record PlanResult(string Name, KernelPlan? Plan, string? Failure);
+
+        /// <summary>What the emit step hands on: one optimizer's source file, or why the generator failed.</summary>
+        internal sealed record EmitResult(string Name, GeneratedSource? Source, string? Failure);
+
+        /// <summary>One generated file.</summary>
+        internal sealed record GeneratedSource(DeclarationInfo Declaration, string HintName, string Text);
     }
 }
