@@ -1,11 +1,10 @@
-namespace ScratchOptim.Cli;
+using System;
+using Spectre.Console;
+
+namespace ScratchOptim.Cli.Commands;
 
 /// <summary>Entry point of the <c>optim</c> tool.</summary>
 public static class Program
 {
-    public static int Main(string[] args)
-    {
-        System.Console.Error.WriteLine("optim: commands are being built");
-        return args.Length == 0 ? 1 : 1;
-    }
+    public static int Main(string[] args) => OptimCli.Run(args, AnsiConsole.Console, Console.Error);
 }

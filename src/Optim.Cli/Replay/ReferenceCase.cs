@@ -26,10 +26,12 @@ public sealed class ReferenceCase
         Params = ReadSteps(path, json["params"], "params");
         FinalState = json["final_state"] as JsonObject ?? new JsonObject();
         Tolerance = json["tolerance"] is JsonObject tolerance
-            ? ((double)tolerance["rtol"]!, (double)tolerance["atol"]!)
+            ? (Number(path, tolerance["rtol"], "tolerance.rtol"), Number(path, tolerance["atol"], "tolerance.atol"))
             : null;
-        if (Param0.Count != Shapes.Count) throw Corrupt(path, $"{Shapes.Count} shapes but {Param0.Count} initial tensors");
         if (Grads.Count != Params.Count) throw Corrupt(path, $"{Grads.Count} steps of gradients but {Params.Count} of parameters");
+        CheckLengths(path, Param0, "param0");
+        foreach (var step in Grads) CheckLengths(path, step, "grads");
+        foreach (var step in Params) CheckLengths(path, step, "params");
     }
 
     /// <summary>The file it was read from.</summary>
@@ -78,7 +80,16 @@ public sealed class ReferenceCase
         {
             throw Corrupt(path, "not JSON: " + exception.Message);
         }
-        return node is JsonObject json ? new ReferenceCase(path, json) : throw Corrupt(path, "not a JSON object");
+        if (node is not JsonObject json) throw Corrupt(path, "not a JSON object");
+        try
+        {
+            return new ReferenceCase(path, json);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or FormatException)
+        {
+            // JsonNode's typed reads throw these for a value of the wrong kind, e.g. a string where a number belongs.
+            throw Corrupt(path, "a value has the wrong type: " + exception.Message);
+        }
     }
 
     /// <summary>The constructor arguments as (name, value) pairs, tuples spread as <c>name[i]</c>.</summary>
@@ -114,7 +125,11 @@ public sealed class ReferenceCase
         {
             if (shape is not JsonArray dims) throw Corrupt(path, "a shape is not a list");
             var ints = new int[dims.Count];
-            for (int i = 0; i < ints.Length; i++) ints[i] = (int)dims[i]!;
+            for (int i = 0; i < ints.Length; i++)
+            {
+                ints[i] = dims[i]?.GetValue<int>() ?? throw Corrupt(path, "a shape holds null");
+                if (ints[i] < 0) throw Corrupt(path, "a shape has a negative dimension");
+            }
             result.Add(ints);
         }
         return result;
@@ -140,9 +155,25 @@ public sealed class ReferenceCase
     {
         if (node is not JsonArray numbers) throw Corrupt(path, $"'{field}' holds something that is not a list of numbers");
         var values = new double[numbers.Count];
-        for (int i = 0; i < values.Length; i++) values[i] = numbers[i]!.GetValue<double>();
+        for (int i = 0; i < values.Length; i++) values[i] = Number(path, numbers[i], field);
         return values;
     }
 
-    private static InvalidDataException Corrupt(string path, string what) => new($"{path}: {what}.");
+    private static double Number(string path, JsonNode? node, string field) =>
+        node?.GetValue<double>() ?? throw Corrupt(path, $"'{field}' holds null where a number belongs");
+
+    /// <summary>Checks that one step's tensors match the shapes, so a replay never meets a buffer of the wrong size.</summary>
+    private void CheckLengths(string path, IReadOnlyList<double[]> tensors, string field)
+    {
+        if (tensors.Count != Shapes.Count) throw Corrupt(path, $"'{field}' has {tensors.Count} tensors where there are {Shapes.Count} shapes");
+        for (int t = 0; t < tensors.Count; t++)
+        {
+            long expected = 1;
+            foreach (int dimension in Shapes[t]) expected *= dimension;
+            if (tensors[t].Length != expected)
+                throw Corrupt(path, $"'{field}' has {tensors[t].Length} values for tensor {t}, whose shape holds {expected}");
+        }
+    }
+
+    private static InvalidDataException Corrupt(string path, string what) => new($"{path}: {what.TrimEnd('.')}.");
 }

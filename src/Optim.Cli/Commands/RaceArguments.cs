@@ -1,0 +1,79 @@
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Linq;
+using ScratchOptim.Cli.Race;
+using ScratchOptim.Cli.Race.Landscapes;
+
+namespace ScratchOptim.Cli.Commands;
+
+/// <summary>Parsers for the race's option values; each reports bad input as a parse error naming the option.</summary>
+public static class RaceArguments
+{
+    public static ILandscape[] Landscapes(ArgumentResult result) =>
+        [.. result.Tokens.Select(token => LandscapeCatalog.Find(token.Value) ?? Error<ILandscape>(result,
+            $"Unknown landscape '{token.Value}'; choose from {string.Join(", ", LandscapeCatalog.Names)}."))];
+
+    /// <summary>Parses <c>NAME</c> or <c>NAME:lr</c>.</summary>
+    public static RacerSelection[] Racers(ArgumentResult result) =>
+        [.. result.Tokens.Select(token => Racer(result, token.Value))];
+
+    /// <summary>Parses comma-separated coordinates, e.g. <c>-1,1.5</c>.</summary>
+    public static double[] Position(ArgumentResult result)
+    {
+        string text = result.Tokens.Single().Value;
+        var coordinates = text.Split(',');
+        var position = new double[coordinates.Length];
+        for (int i = 0; i < coordinates.Length; i++)
+        {
+            if (!TryParseFinite(coordinates[i], out position[i]))
+                return Error<double[]>(result, $"{OptionName(result)} '{text}': '{coordinates[i]}' is not a number; write coordinates as x,y.");
+        }
+        return position;
+    }
+
+    public static int? PositiveInteger(ArgumentResult result)
+    {
+        string text = result.Tokens.Single().Value;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
+            ? value
+            : Error<int?>(result, $"{OptionName(result)} '{text}' is not a positive whole number.");
+    }
+
+    public static double? PositiveNumber(ArgumentResult result)
+    {
+        string text = result.Tokens.Single().Value;
+        return TryParseFinite(text, out double value) && value > 0
+            ? value
+            : Error<double?>(result, $"{OptionName(result)} '{text}' is not a positive number.");
+    }
+
+    private static RacerSelection Racer(ArgumentResult result, string text)
+    {
+        int colon = text.LastIndexOf(':');
+        string name = colon < 0 ? text : text[..colon];
+        double? learningRate = null;
+        if (colon >= 0)
+        {
+            string rate = text[(colon + 1)..];
+            if (!TryParseFinite(rate, out double value) || value <= 0)
+                return Error<RacerSelection>(result, $"{OptionName(result)} '{text}': the learning rate '{rate}' is not a positive number.");
+            learningRate = value;
+        }
+        return RacerCatalog.Find(name) is { } racer
+            ? new RacerSelection(racer, learningRate)
+            : Error<RacerSelection>(result, $"Unknown optimizer '{name}'; choose from {string.Join(", ", RacerCatalog.Names)}.");
+    }
+
+    private static bool TryParseFinite(string text, out double value) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+
+    private static string OptionName(ArgumentResult result) =>
+        result.Parent is OptionResult option ? option.Option.Name : result.Argument.Name;
+
+    /// <summary>Records a parse error; the value returned in its place is never used.</summary>
+    private static T Error<T>(ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default!;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Collections.Generic;
+using System.Linq;
+using Spectre.Console;
+
+namespace ScratchOptim.Cli.Replay;
+
+/// <summary>Shows replay results as a table, one row per case, and a one-line summary.</summary>
+public static class ReplayTable
+{
+    public static void Write(IAnsiConsole console, IReadOnlyCollection<ReplayResult> results)
+    {
+        var table = new Table().AddColumns("case", "optimizer", "status", "message");
+        foreach (var result in results)
+        {
+            table.AddRow(
+                new Text(result.Case.Name),
+                new Text(result.Case.Optimizer),
+                new Markup(Status(result.Status)),
+                new Text(result.Message));
+        }
+        console.Write(table);
+        console.WriteLine(
+            $"{Count(results, ReplayStatus.Passed)} passed, {Count(results, ReplayStatus.Failed)} failed, {Count(results, ReplayStatus.Skipped)} skipped");
+    }
+
+    private static string Status(ReplayStatus status) => status switch
+    {
+        ReplayStatus.Passed => "[green]passed[/]",
+        ReplayStatus.Failed => "[red]failed[/]",
+        _ => "[yellow]skipped[/]",
+    };
+
+    private static int Count(IEnumerable<ReplayResult> results, ReplayStatus status) => results.Count(result => result.Status == status);
+}

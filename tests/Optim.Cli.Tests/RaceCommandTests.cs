@@ -1,0 +1,105 @@
+using System;
+using System.Linq;
+using ScratchOptim.Cli.Commands;
+using Xunit;
+
+namespace ScratchOptim.Cli.Tests;
+
+public class RaceCommandTests
+{
+    [Fact]
+    public void The_default_race_runs_four_optimizers_on_least_squares_and_beale()
+    {
+        var outcome = CliRunner.Run("race");
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Equal("", outcome.Error);
+        Assert.Contains("least-squares", outcome.Output);
+        Assert.Contains("1000 steps", outcome.Output);
+        Assert.Contains("beale", outcome.Output);
+        foreach (var racer in new[] { "│ SGD ", "│ SGD+momentum ", "│ Adam ", "│ AdamW " })
+            Assert.Equal(2, Occurrences(outcome.Output, racer));
+    }
+
+    [Fact]
+    public void A_learning_rate_after_the_name_overrides_the_tuned_one()
+    {
+        var outcome = CliRunner.Run("race", "--landscape", "bowl", "--optimizer", "SGD:0.125", "--steps", "3");
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Contains("│ 0.125 │", outcome.Output);
+        Assert.Contains("3 steps", outcome.Output);
+    }
+
+    [Fact]
+    public void Options_take_several_values_at_once()
+    {
+        var outcome = CliRunner.Run("race", "-l", "bowl", "ravine", "-o", "Adam", "SGD", "-n", "10", "--start", "-1,0.5");
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Contains("bowl: x² + y², 10 steps from (-1, 0.5)", outcome.Output);
+        Assert.Contains("ravine: 50x² + y², 10 steps from (-1, 0.5)", outcome.Output);
+    }
+
+    [Fact]
+    public void The_saddle_shows_a_dash_for_the_distance()
+    {
+        var outcome = CliRunner.Run("race", "-l", "saddle", "-o", "SGD", "-n", "10");
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        var cells = Row(outcome.Output, "SGD");
+        Assert.Equal("—", cells[4]);
+        Assert.Equal("—", cells[5]);
+        Assert.Contains("no minimum", outcome.Output);
+    }
+
+    [Theory]
+    [InlineData("race", "--landscape", "nope")]
+    [InlineData("race", "--optimizer", "Nope")]
+    [InlineData("race", "--optimizer", "Adam:fast")]
+    [InlineData("race", "--optimizer", "Adam:-0.1")]
+    [InlineData("race", "--steps", "many")]
+    [InlineData("race", "--steps", "0")]
+    [InlineData("race", "--start", "1,x")]
+    [InlineData("race", "--clip", "-1")]
+    [InlineData("race", "--landscape", "beale", "--start", "1,2,3")]
+    [InlineData("race", "--unknown")]
+    [InlineData("frobnicate")]
+    public void Bad_input_is_refused_with_one_line(params string[] args)
+    {
+        CliRunner.AssertOneLineError(CliRunner.Run(args));
+    }
+
+    [Fact]
+    public void The_error_names_what_was_wrong()
+    {
+        Assert.Contains("'nope'", CliRunner.AssertOneLineError(CliRunner.Run("race", "-l", "nope")));
+        Assert.Contains("'fast'", CliRunner.AssertOneLineError(CliRunner.Run("race", "-o", "Adam:fast")));
+        Assert.Contains("--steps", CliRunner.AssertOneLineError(CliRunner.Run("race", "-n", "many")));
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("race", "--help")]
+    [InlineData("replay", "--help")]
+    public void Every_command_has_help(params string[] args)
+    {
+        var outcome = CliRunner.Run(args);
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Contains("Usage:", outcome.Output);
+    }
+
+    /// <summary>The trimmed cells of the table row whose first cell is <paramref name="label"/>.</summary>
+    private static string[] Row(string output, string label) =>
+        output.Split('\n')
+            .Select(line => line.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .First(cells => cells.Length > 0 && cells[0] == label);
+
+    private static int Occurrences(string text, string part)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + 1, StringComparison.Ordinal)) count++;
+        return count;
+    }
+}
