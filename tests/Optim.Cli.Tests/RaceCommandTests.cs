@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Linq;
 using ScratchOptim.Cli.Commands;
 using Xunit;
@@ -10,7 +11,9 @@ public class RaceCommandTests
     [Fact]
     public void The_default_race_runs_four_optimizers_on_least_squares_and_beale()
     {
-        var outcome = CliRunner.Run("race");
+        using var plots = new TempDirectory();
+
+        var outcome = CliRunner.Run("race", "--plots", plots.Path);
 
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
         Assert.Equal("", outcome.Error);
@@ -19,12 +22,17 @@ public class RaceCommandTests
         Assert.Contains("beale", outcome.Output);
         foreach (var racer in new[] { "│ SGD ", "│ SGD+momentum ", "│ Adam ", "│ AdamW " })
             Assert.Equal(2, Occurrences(outcome.Output, racer));
+        foreach (var name in new[] { "least-squares-paths.png", "least-squares-loss.png", "beale-paths.png", "beale-loss.png" })
+        {
+            Assert.True(File.Exists(plots.File(name)), name);
+            Assert.Contains(plots.File(name), outcome.Output);
+        }
     }
 
     [Fact]
     public void A_learning_rate_after_the_name_overrides_the_tuned_one()
     {
-        var outcome = CliRunner.Run("race", "--landscape", "bowl", "--optimizer", "SGD:0.125", "--steps", "3");
+        var outcome = CliRunner.Run("race", "--landscape", "bowl", "--optimizer", "SGD:0.125", "--steps", "3", "--no-plots");
 
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
         Assert.Contains("│ 0.125 │", outcome.Output);
@@ -34,7 +42,7 @@ public class RaceCommandTests
     [Fact]
     public void Options_take_several_values_at_once()
     {
-        var outcome = CliRunner.Run("race", "-l", "bowl", "ravine", "-o", "Adam", "SGD", "-n", "10", "--start", "-1,0.5");
+        var outcome = CliRunner.Run("race", "-l", "bowl", "ravine", "-o", "Adam", "SGD", "-n", "10", "--start", "-1,0.5", "--no-plots");
 
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
         Assert.Contains("bowl: x² + y², 10 steps from (-1, 0.5)", outcome.Output);
@@ -44,7 +52,7 @@ public class RaceCommandTests
     [Fact]
     public void The_saddle_shows_a_dash_for_the_distance()
     {
-        var outcome = CliRunner.Run("race", "-l", "saddle", "-o", "SGD", "-n", "10");
+        var outcome = CliRunner.Run("race", "-l", "saddle", "-o", "SGD", "-n", "10", "--no-plots");
 
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
         var cells = Row(outcome.Output, "SGD");
@@ -64,6 +72,7 @@ public class RaceCommandTests
     [InlineData("race", "--clip", "-1")]
     [InlineData("race", "--landscape", "beale", "--start", "1,2,3")]
     [InlineData("race", "--unknown")]
+    [InlineData("race", "--plots", "/tmp", "--no-plots")]
     [InlineData("frobnicate")]
     public void Bad_input_is_refused_with_one_line(params string[] args)
     {
@@ -82,12 +91,47 @@ public class RaceCommandTests
     [InlineData("--help")]
     [InlineData("race", "--help")]
     [InlineData("replay", "--help")]
+    [InlineData("list", "--help")]
+    [InlineData("show", "--help")]
+    [InlineData("docs", "--help")]
     public void Every_command_has_help(params string[] args)
     {
         var outcome = CliRunner.Run(args);
 
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
         Assert.Contains("Usage:", outcome.Output);
+    }
+
+    [Fact]
+    public void No_plots_writes_no_pictures_and_says_none()
+    {
+        var outcome = CliRunner.Run("race", "-l", "bowl", "-o", "SGD", "-n", "3", "--no-plots");
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.DoesNotContain("Pictures:", outcome.Output);
+    }
+
+    [Fact]
+    public void The_help_says_where_the_pictures_go_by_default()
+    {
+        var outcome = CliRunner.Run("race", "--help");
+
+        Assert.Contains("--plots", outcome.Output);
+        Assert.Contains("--no-plots", outcome.Output);
+        Assert.Contains(RaceCommand.DefaultPlotDirectory, outcome.Output);
+    }
+
+    [Fact]
+    public void A_plot_directory_that_cannot_be_created_is_refused_with_one_line()
+    {
+        using var directory = new TempDirectory();
+        string file = directory.File("a-file");
+        File.WriteAllText(file, "");
+
+        var outcome = CliRunner.Run("race", "-l", "bowl", "-o", "SGD", "-n", "3", "--plots", file);
+
+        Assert.Equal(ExitCodes.InvalidInput, outcome.ExitCode);
+        Assert.Contains(file, CliRunner.AssertOneLineError(outcome));
     }
 
     /// <summary>The trimmed cells of the table row whose first cell is <paramref name="label"/>.</summary>

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
+using System.IO;
 using System.Linq;
 using ScratchOptim.Cli.Race;
 using ScratchOptim.Cli.Race.Landscapes;
+using ScratchOptim.Cli.Race.Plots;
 using Spectre.Console;
 
 namespace ScratchOptim.Cli.Commands;
@@ -47,27 +49,74 @@ public static class RaceCommand
             CustomParser = RaceArguments.PositiveNumber,
         };
 
-        var command = new Command("race", "Race optimizers on loss landscapes and compare where they end up.")
+        var plots = new Option<DirectoryInfo>("--plots")
         {
-            landscapes, racers, steps, start, clip,
+            Description = $"Write two PNG pictures per landscape to DIR: <landscape>-paths.png (the paths over a map of the loss) " +
+                $"and <landscape>-loss.png (loss per step, log scale). Default: {DefaultPlotDirectory} in the current directory.",
+            HelpName = "DIR",
         };
+        var noPlots = new Option<bool>("--no-plots")
+        {
+            Description = "Only print the tables; write no pictures.",
+        };
+
+        var command = new Command("race",
+            "Race optimizers on loss landscapes and compare where they end up: a table per landscape, and pictures of the " +
+            $"paths and loss curves (in ./{DefaultPlotDirectory} unless --plots or --no-plots says otherwise).")
+        {
+            landscapes, racers, steps, start, clip, plots, noPlots,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(plots) is not null && result.GetValue(noPlots))
+                result.AddError("--plots and --no-plots contradict each other; give one.");
+        });
         command.SetAction(parseResult => Run(
             console,
             parseResult.GetValue(landscapes) is { Length: > 0 } chosenLandscapes ? chosenLandscapes : DefaultRace.Landscapes,
             parseResult.GetValue(racers) is { Length: > 0 } chosenRacers ? chosenRacers : DefaultRace.Lineup,
             parseResult.GetValue(steps),
             parseResult.GetValue(start) is { Length: > 0 } chosenStart ? chosenStart : null, // an absent array option reads as empty
-            parseResult.GetValue(clip)));
+            parseResult.GetValue(clip),
+            parseResult.GetValue(noPlots) ? null : parseResult.GetValue(plots) ?? new DirectoryInfo(DefaultPlotDirectory)));
         return command;
     }
 
+    /// <summary>Where the pictures go when no <c>--plots</c> is given, relative to the current directory.</summary>
+    public const string DefaultPlotDirectory = "race-plots";
+
     private static int Run(
-        IAnsiConsole console, IReadOnlyList<ILandscape> landscapes, IReadOnlyList<RacerSelection> lineup, int? steps, double[]? start, double? clip)
+        IAnsiConsole console, IReadOnlyList<ILandscape> landscapes, IReadOnlyList<RacerSelection> lineup, int? steps, double[]? start,
+        double? clip, DirectoryInfo? plots)
     {
-        // Check every landscape against the options before racing on any.
+        // Check every landscape against the options, and make the plot directory, before racing on any.
         var plans = landscapes.Select(landscape => (landscape, Settings: Plan(landscape, steps, start, clip))).ToArray();
-        foreach (var (landscape, settings) in plans) RaceTable.Write(console, Race(landscape, lineup, settings));
+        if (plots is not null) Guard(plots, () => plots.Create());
+        var written = new List<string>();
+        foreach (var (landscape, settings) in plans)
+        {
+            var race = Race(landscape, lineup, settings);
+            RaceTable.Write(console, race);
+            if (plots is not null) Guard(plots, () => written.AddRange(RacePlots.Write(race, plots.FullName)));
+        }
+        if (written.Count > 0)
+        {
+            console.WriteLine("Pictures:");
+            foreach (string path in written) console.WriteLine("  " + path);
+        }
         return ExitCodes.Success;
+    }
+
+    private static void Guard(DirectoryInfo directory, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException($"{directory.FullName}: cannot write the pictures: {exception.Message}", exception);
+        }
     }
 
     private static RaceSettings Plan(ILandscape landscape, int? steps, double[]? start, double? clip)

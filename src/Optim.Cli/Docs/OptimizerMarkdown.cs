@@ -1,0 +1,96 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace ScratchOptim.Cli.Docs;
+
+/// <summary>
+/// Renders the generated documentation of optimizers as Markdown: one summary table, then one section per optimizer
+/// with its equations, hyperparameters, state and hoisted values. Everything comes from the generated
+/// <see cref="OptimizerInfo"/> records, so the page cannot drift from the code that runs.
+/// </summary>
+public static class OptimizerMarkdown
+{
+    public const string RegenerateCommand = "dotnet run --project src/Optim.Cli -- docs --out docs";
+
+    public static string Render(IEnumerable<OptimizerInfo> optimizers)
+    {
+        var ordered = Lineage.InOrderOfInvention(optimizers);
+        var text = new StringBuilder();
+        text.Append("# Optimizers\n\n");
+        text.Append($"Generated from the DSL declarations by `{RegenerateCommand}`; do not edit by hand (a test fails when it is stale).\n");
+        text.Append("In order of invention; see [TIMELINE.md](../TIMELINE.md) for the history and what each one fixed.\n\n");
+        text.Append("| optimizer | year | family | state per parameter | hyperparameters (defaults) | PyTorch |\n");
+        text.Append("|---|---|---|---|---|---|\n");
+        foreach (var optimizer in ordered)
+        {
+            text.Append($"| [{optimizer.Name}](#{Anchor(optimizer.Name)}) | {Year(optimizer)} | {optimizer.Family ?? ""} | {Memory(optimizer)} | {Escape(Defaults(optimizer))} | {Code(optimizer.PyTorch)} |\n");
+        }
+        text.Append("\nState per parameter: bytes of optimizer state per float32 parameter element; a range runs from what is always allocated to what every option together needs.\n");
+        var names = ordered.Select(o => o.Name).ToHashSet(System.StringComparer.Ordinal);
+        foreach (var optimizer in ordered) AppendSection(text, optimizer, names);
+        return text.ToString();
+    }
+
+    /// <summary>Bytes of state per parameter element: what is always allocated, and the most any option needs.</summary>
+    public static string Memory(OptimizerInfo optimizer)
+    {
+        int always = optimizer.States.Where(s => s.AllocatedWhen.StartsWith("always", System.StringComparison.Ordinal)).Sum(s => s.BytesPerElement);
+        int most = optimizer.BytesPerElement;
+        return always == most ? $"{most} B" : $"{always}–{most} B";
+    }
+
+    /// <summary>The hyperparameters with their defaults, e.g. <c>lr=0.001, momentum=0.0</c>.</summary>
+    public static string Defaults(OptimizerInfo optimizer) =>
+        string.Join(", ", optimizer.Hyperparameters.Select(h => $"{h.Name}={h.Default}"));
+
+    private static void AppendSection(StringBuilder text, OptimizerInfo optimizer, HashSet<string> names)
+    {
+        text.Append($"\n## {optimizer.Name}\n\n");
+        text.Append(optimizer.Summary).Append("\n\n");
+        var facts = new List<string> { $"**{Year(optimizer)}**" };
+        if (optimizer.Authors is not null) facts.Add(optimizer.Paper is null ? optimizer.Authors : $"[{optimizer.Authors}]({optimizer.Paper})");
+        if (optimizer.BuildsOn is { } parent) facts.Add(names.Contains(parent) ? $"builds on [{parent}](#{Anchor(parent)})" : $"builds on {parent}");
+        facts.Add(optimizer.PyTorch is null ? "no PyTorch equivalent" : $"PyTorch: `{optimizer.PyTorch}`");
+        facts.Add($"multiply-adds: {optimizer.Contraction}");
+        text.Append(string.Join(" · ", facts)).Append("\n\n");
+
+        text.Append("Per element, each step computes:\n\n```csharp\n");
+        foreach (var line in optimizer.Update) text.Append(line).Append('\n');
+        // A math block rather than $$ … $$: Markdown leaves its backslashes and underscores alone (GitHub renders it).
+        text.Append("```\n\n```math\n\\begin{aligned}\n");
+        text.Append(string.Join(" \\\\\n", optimizer.UpdateLatex.Select(l => "& " + l)));
+        text.Append("\n\\end{aligned}\n```\n\n");
+
+        text.Append("| hyperparameter | PyTorch | type | default | range | description |\n|---|---|---|---|---|---|\n");
+        foreach (var hyper in optimizer.Hyperparameters)
+            text.Append($"| `{hyper.Name}` | `{hyper.TorchName}` | {hyper.Type} | {hyper.Default} | {hyper.Range} | {Escape(hyper.Description)} |\n");
+
+        if (optimizer.States.Count > 0)
+        {
+            text.Append($"\n| state | PyTorch | starts at | bytes per element | allocated |\n|---|---|---|---|---|\n");
+            foreach (var state in optimizer.States)
+                text.Append($"| `{state.Name}` | `{state.TorchName}` | {state.Initial} | {state.BytesPerElement.ToString(CultureInfo.InvariantCulture)} | {Escape(state.AllocatedWhen)} |\n");
+        }
+        else
+        {
+            text.Append("\nNo state: the update needs nothing but the parameter and its gradient.\n");
+        }
+
+        if (optimizer.Hoisted.Count > 0)
+        {
+            text.Append("\nComputed once per step instead of once per element (hoisted by the generator):\n\n| name | value |\n|---|---|\n");
+            foreach (var hoisted in optimizer.Hoisted)
+                text.Append($"| `{hoisted.Name}` | `{Escape(hoisted.Expression)}` |\n");
+        }
+    }
+
+    private static string Year(OptimizerInfo optimizer) => optimizer.Year.ToString(CultureInfo.InvariantCulture);
+
+    private static string Code(string? text) => text is null ? "—" : $"`{text}`";
+
+    private static string Anchor(string name) => name.ToLowerInvariant();
+
+    private static string Escape(string text) => text.Replace("|", "\\|", System.StringComparison.Ordinal);
+}
