@@ -42,6 +42,8 @@ namespace ScratchOptim.Generator
             Descriptors.LocalType,
             Descriptors.StateInit,
             Descriptors.ElementBoolLocal,
+            Descriptors.IntegerOverflow,
+            Descriptors.ReservedName,
             Descriptors.InternalError);
 
         public override void Initialize(AnalysisContext context)

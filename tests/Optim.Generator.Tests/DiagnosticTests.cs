@@ -53,6 +53,8 @@ public class DiagnosticTests
         ("OPT021", DiagnosticSeverity.Error, Valid.Replace("m = g;", "long [|x|] = 1;\n        m = g * x;"), Valid),
         ("OPT022", DiagnosticSeverity.Error, Valid.Replace("[State] Element m;", "[State(Init = \"nope\")] Element [|m|];"), Valid),
         ("OPT023", DiagnosticSeverity.Error, Valid.Replace("m = g;", "bool [|positive = g > 0|];\n        m = g;"), Valid),
+        ("OPT025", DiagnosticSeverity.Error, Valid.Replace("double lr = 0.1;", "double [|Lr|] = 0.1;").Replace("lr * m", "Lr * m"), Valid),
+        ("OPT024", DiagnosticSeverity.Error, Valid.Replace("m = g;", "double decay = 1.0 / ([|t * t|]);\n        m = decay * g;"), Valid.Replace("m = g;", "double decay = 1.0 / ((double)t * t);\n        m = decay * g;")),
     }.Select(c => new object[] { c.Id, c.Severity, c.Wrong, c.Fixed });
 
     [Theory]

@@ -86,20 +86,6 @@ namespace ScratchOptim.Generator.Analysis
             _ => "Element",
         };
 
-        private static int Precedence(Expr expr) => expr switch
-        {
-            Conditional => 0,
-            Binary { Op: BinaryOp.Or } => 1,
-            Binary { Op: BinaryOp.And } => 2,
-            Binary { Op: BinaryOp.Equal or BinaryOp.NotEqual } => 3,
-            Binary { Op: BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual } => 4,
-            Binary { Op: BinaryOp.Add or BinaryOp.Subtract } => 5,
-            Binary { Op: BinaryOp.Multiply or BinaryOp.Divide } => 6,
-            Unary or Convert => 7,
-            Literal { Value: < 0 } => 7,
-            _ => 8,
-        };
-
         private static string Render(Expr expr, bool latex)
         {
             switch (expr)
@@ -117,7 +103,7 @@ namespace ScratchOptim.Generator.Analysis
                 case Binary binary when latex && binary.Op == BinaryOp.Divide:
                     return @"\frac{" + Render(binary.Left, latex) + "}{" + Render(binary.Right, latex) + "}";
                 case Binary binary:
-                    int precedence = Precedence(binary);
+                    int precedence = binary.Precedence();
                     return Operand(binary.Left, precedence, latex, false) + " " + OperatorText(binary.Op, latex) + " " + Operand(binary.Right, precedence, latex, true);
                 case Conditional conditional when latex:
                     return @"\begin{cases} " + Render(conditional.WhenTrue, latex) + @" & \text{if } " + Render(conditional.Condition, latex)
@@ -133,7 +119,7 @@ namespace ScratchOptim.Generator.Analysis
 
         private static string Operand(Expr operand, int parentPrecedence, bool latex, bool right)
         {
-            int precedence = Precedence(operand);
+            int precedence = operand.Precedence();
             string text = Render(operand, latex);
             bool wrap = precedence < parentPrecedence || (right && precedence == parentPrecedence && !(latex && operand is Binary { Op: BinaryOp.Divide }));
             if (latex && operand is Binary { Op: BinaryOp.Divide } && parentPrecedence <= 6) wrap = false;

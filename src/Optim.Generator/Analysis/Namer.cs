@@ -48,8 +48,22 @@ namespace ScratchOptim.Generator.Analysis
                 Word(nonZero.Left) is { } word ? word + "IsNonZero" : null,
             Call { Arguments.Count: 1 } call when Word(call.Arguments[0]) is { } argument =>
                 call.Function.ToString().ToLowerInvariant() + DslNames.PascalCase(argument),
+            Binary { Right: Literal { Value: var bound } } comparison when Word(comparison.Left) is { } word && Comparison(comparison.Op) is { } relation
+                && bound == System.Math.Floor(bound) && System.Math.Abs(bound) < 1000 =>
+                word + relation + (bound < 0 ? "Minus" : "") + System.Math.Abs(bound).ToString(System.Globalization.CultureInfo.InvariantCulture),
             Binary { Op: BinaryOp.Multiply } product when Word(product.Left) is { } left && Word(product.Right) is { } right =>
                 left + "Times" + DslNames.PascalCase(right),
+            _ => null,
+        };
+
+        private static string? Comparison(BinaryOp op) => op switch
+        {
+            BinaryOp.Greater => "Above",
+            BinaryOp.GreaterOrEqual => "AtLeast",
+            BinaryOp.Less => "Below",
+            BinaryOp.LessOrEqual => "AtMost",
+            BinaryOp.Equal => "Is",
+            BinaryOp.NotEqual => "IsNot",
             _ => null,
         };
 

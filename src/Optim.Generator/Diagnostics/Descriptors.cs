@@ -75,7 +75,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor ElementCondition = Error("OPT015",
             "Per-element value where a step-uniform one is required",
-            "The condition '{0}' depends on per-element values; an 'if' needs a step-uniform condition (hyperparameters and the step count); choose per element with '?:' instead");
+            "'{0}' depends on per-element values, but {1} must be step-uniform (computed from hyperparameters, the step count and per-tensor state); choose per element with '?:' on Element values instead");
 
         public static readonly DiagnosticDescriptor UniformLocal = Error("OPT016",
             "Step-uniform value assigned inside a branch or assigned twice",
@@ -108,6 +108,14 @@ namespace ScratchOptim.Generator.Diagnostics
         public static readonly DiagnosticDescriptor ElementBoolLocal = Error("OPT023",
             "Per-element condition stored in a local",
             "'{0}' stores a per-element condition in a local; use the comparison directly as the condition of '?:'");
+
+        public static readonly DiagnosticDescriptor IntegerOverflow = Error("OPT024",
+            "Integer overflow in step-uniform code",
+            "'{0}' multiplies two ints that both grow with the step count; it overflows int after tens of thousands of steps and silently wraps around, so convert to double first, e.g. '(double)t * t'");
+
+        public static readonly DiagnosticDescriptor ReservedName = Error("OPT025",
+            "Name reserved by the generated code",
+            "'{0}' {1}; give it another name");
 
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor("OPT099",
             "The optimizer generator failed",

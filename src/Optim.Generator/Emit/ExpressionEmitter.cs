@@ -168,7 +168,7 @@ namespace ScratchOptim.Generator.Emit
 
         private static string Infix(Binary binary, System.Func<Expr, string> emit)
         {
-            int precedence = Precedence(binary);
+            int precedence = binary.Precedence();
             string op = binary.Op switch
             {
                 BinaryOp.Add => "+",
@@ -190,21 +190,7 @@ namespace ScratchOptim.Generator.Emit
         }
 
         /// <summary>Parenthesizes <paramref name="text"/> when its operator binds looser than <paramref name="minimum"/>.</summary>
-        private static string Wrap(Expr expr, string text, int minimum) => Precedence(expr) < minimum ? "(" + text + ")" : text;
-
-        private static int Precedence(Expr expr) => expr switch
-        {
-            Conditional => 0,
-            Binary { Op: BinaryOp.Or } => 1,
-            Binary { Op: BinaryOp.And } => 2,
-            Binary { Op: BinaryOp.Equal or BinaryOp.NotEqual } => 3,
-            Binary { Op: BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual } => 4,
-            Binary { Op: BinaryOp.Add or BinaryOp.Subtract } => 5,
-            Binary { Op: BinaryOp.Multiply or BinaryOp.Divide } => 6,
-            Unary or Convert => 7,
-            Literal { Value: < 0 } => 7,
-            _ => 8,
-        };
+        private static string Wrap(Expr expr, string text, int minimum) => expr.Precedence() < minimum ? "(" + text + ")" : text;
 
         private static string UniformLiteral(Literal literal)
         {
@@ -235,6 +221,7 @@ namespace ScratchOptim.Generator.Emit
         public static string FloatLiteral(double value)
         {
             float single = (float)value;
+            if (float.IsNaN(single)) return "float.NaN";
             if (float.IsPositiveInfinity(single)) return "float.PositiveInfinity";
             if (float.IsNegativeInfinity(single)) return "float.NegativeInfinity";
             return single.ToString("R", CultureInfo.InvariantCulture) + "f";

@@ -41,7 +41,7 @@ namespace ScratchOptim.Generator.Emit
                 using (writer.Block(";"))
                 {
                     foreach (var hyper in model.Hypers)
-                        writer.Line(Labels(hyper, " or ") + " => " + DslNames.PascalCase(hyper.Name) + ",");
+                        writer.Line(Labels(model, hyper, " or ") + " => " + DslNames.PascalCase(hyper.Name) + ",");
                     writer.Line("_ => throw UnknownName(name),");
                 }
                 writer.Line();
@@ -54,7 +54,7 @@ namespace ScratchOptim.Generator.Emit
                     {
                         foreach (var hyper in model.Hypers)
                         {
-                            writer.Line("case " + Labels(hyper, ": case ") + ":");
+                            writer.Line("case " + Labels(model, hyper, ": case ") + ":");
                             writer.Indent();
                             writer.Line(DslNames.PascalCase(hyper.Name) + " = Convert<" + TypeName(hyper.Type) + ">(name, value);");
                             writer.Line("break;");
@@ -110,10 +110,16 @@ namespace ScratchOptim.Generator.Emit
             return hyper.Type == HyperType.Int ? "(int)" + check : check;
         }
 
-        private static string Labels(HyperModel hyper, string separator)
+        /// <summary>
+        /// The names a hyperparameter answers to: its own, and its PyTorch name unless that is already another
+        /// hyperparameter's name or an earlier one's PyTorch name (a switch cannot have a label twice).
+        /// </summary>
+        private static string Labels(OptimizerModel model, HyperModel hyper, string separator)
         {
-            var names = new[] { hyper.Name, hyper.TorchName }.Distinct().Select(n => "\"" + n + "\"");
-            return string.Join(separator, names);
+            var names = new List<string> { hyper.Name };
+            bool taken = model.Hypers.Any(h => h.Name == hyper.TorchName) || model.Hypers.TakeWhile(h => h != hyper).Any(h => h.TorchName == hyper.TorchName);
+            if (!taken) names.Add(hyper.TorchName);
+            return string.Join(separator, names.Select(n => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(n, quote: true)));
         }
 
         private static string Bool(bool value) => value ? "true" : "false";

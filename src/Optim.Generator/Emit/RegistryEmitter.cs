@@ -26,7 +26,7 @@ namespace ScratchOptim.Generator.Emit
                     {
                         foreach (var source in sources)
                         {
-                            string type = "global::" + source.Declaration.FullName;
+                            string type = "global::" + OptimizerEmitter.QualifiedId(source.Declaration.FullName);
                             string text = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(source.Text, quote: true);
                             writer.Line("new(" + type + ".Documentation, parameters => new " + type + "(parameters), " + text + "),");
                         }

@@ -87,6 +87,27 @@ namespace ScratchOptim.Generator.Model
         public static bool IsBoolean(this ValueKind kind) => kind is ValueKind.Bool or ValueKind.ElementBool;
     }
 
+    internal static class Precedences
+    {
+        /// <summary>
+        /// How tightly an expression binds when written as C# (higher binds tighter), shared by the emitter and the
+        /// equation renderer so that both parenthesize exactly where the tree needs it.
+        /// </summary>
+        public static int Precedence(this Expr expr) => expr switch
+        {
+            Conditional => 0,
+            Binary { Op: BinaryOp.Or } => 1,
+            Binary { Op: BinaryOp.And } => 2,
+            Binary { Op: BinaryOp.Equal or BinaryOp.NotEqual } => 3,
+            Binary { Op: BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual } => 4,
+            Binary { Op: BinaryOp.Add or BinaryOp.Subtract } => 5,
+            Binary { Op: BinaryOp.Multiply or BinaryOp.Divide } => 6,
+            Unary or Convert => 7,
+            Literal { Value: < 0 } => 7,
+            _ => 8,
+        };
+    }
+
     /// <summary>An expression of the update, as a value-equatable tree.</summary>
     internal abstract record Expr(ValueKind Kind);
 

@@ -36,6 +36,8 @@ namespace ScratchOptim.Generator.Parsing
         {
             var diagnostics = new List<Diagnostic>();
             string name = symbol.Name;
+            // A class without a name is a syntax error the compiler reports (CS1001); there is nothing to generate.
+            if (declaration.Identifier.IsMissing || name.Length == 0) return new ParseOutcome(null, ImmutableArray<Diagnostic>.Empty);
 
             if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                 diagnostics.Add(Diagnostic.Create(Descriptors.NotPartial, declaration.Identifier.GetLocation(), name));
@@ -43,6 +45,11 @@ namespace ScratchOptim.Generator.Parsing
                 diagnostics.Add(Diagnostic.Create(Descriptors.UnsupportedShape, declaration.Identifier.GetLocation(), name, "nested in '" + symbol.ContainingType.Name + "'"));
             if (symbol.IsGenericType)
                 diagnostics.Add(Diagnostic.Create(Descriptors.UnsupportedShape, declaration.Identifier.GetLocation(), name, "generic"));
+            foreach (var identifier in MemberIdentifiers(declaration).Prepend(declaration.Identifier))
+            {
+                if (ReservedNames.ForClassMember(identifier.ValueText, identifier.Parent is BaseTypeDeclarationSyntax) is { } reason)
+                    diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, identifier.GetLocation(), identifier.ValueText, reason));
+            }
 
             var hypers = new List<HyperModel>();
             var states = new List<(StateModel Model, Location Location)>();
@@ -55,6 +62,8 @@ namespace ScratchOptim.Generator.Parsing
                 foreach (var variable in field.Declaration.Variables)
                 {
                     if (semanticModel.GetDeclaredSymbol(variable, cancellationToken) is not IFieldSymbol fieldSymbol) continue;
+                    // A second field of the same name is an error the compiler reports (CS0102); only the first counts.
+                    if (hypers.Any(h => h.Name == fieldSymbol.Name) || states.Any(s => s.Model.Name == fieldSymbol.Name)) continue;
                     var hyperAttribute = FindAttribute(fieldSymbol, DslNames.HyperAttribute);
                     var stateAttribute = FindAttribute(fieldSymbol, DslNames.StateAttribute);
                     if (hyperAttribute is not null)
@@ -62,6 +71,8 @@ namespace ScratchOptim.Generator.Parsing
                         var hyper = ParseHyper(variable, fieldSymbol, hyperAttribute, description, semanticModel, diagnostics, cancellationToken);
                         if (hyper is not null)
                         {
+                            if (ReservedNames.ForHyper(hyper.Name) is { } reason)
+                                diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, variable.Identifier.GetLocation(), hyper.Name, reason));
                             hypers.Add(hyper);
                             hyperLocations[hyper.Name] = variable.Identifier.GetLocation();
                         }
@@ -74,11 +85,13 @@ namespace ScratchOptim.Generator.Parsing
                             diagnostics.Add(Diagnostic.Create(Descriptors.StateType, field.Declaration.Type.GetLocation(), fieldSymbol.Name, fieldSymbol.Type.ToDisplayString()));
                             continue;
                         }
+                        if (ReservedNames.ForStepName(fieldSymbol.Name) is { } reason)
+                            diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, variable.Identifier.GetLocation(), fieldSymbol.Name, reason));
                         string torch = NamedString(stateAttribute, "Torch") ?? DslNames.SnakeCase(fieldSymbol.Name);
                         string? init = NamedString(stateAttribute, "Init");
                         if (init is not null) stateInits.Add((fieldSymbol.Name, init, variable.Identifier.GetLocation()));
                         var constant = variable.Initializer is null ? default : semanticModel.GetConstantValue(variable.Initializer.Value, cancellationToken);
-                        double initialValue = constant.HasValue && constant.Value is not null and not bool ? System.Convert.ToDouble(constant.Value, CultureInfo.InvariantCulture) : 0;
+                        double initialValue = constant.HasValue && constant.Value is not null and not bool ? ToDouble(constant.Value) : 0;
                         states.Add((new StateModel(fieldSymbol.Name, torch, init, initialValue, perTensor, description), variable.Identifier.GetLocation()));
                     }
                 }
@@ -94,6 +107,13 @@ namespace ScratchOptim.Generator.Parsing
             EquatableArray<Stmt> body = EquatableArray<Stmt>.Empty;
             if (updateMethod is not null && signature is not null)
             {
+                foreach (var parameter in updateMethod.ParameterList.Parameters)
+                {
+                    string? reason = ReservedNames.ForStepName(parameter.Identifier.ValueText)
+                        ?? (states.Any(s => s.Model.Name == parameter.Identifier.ValueText) ? "is also the name of a state, which the generated step methods take as a parameter too" : null);
+                    if (reason is not null)
+                        diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, parameter.Identifier.GetLocation(), parameter.Identifier.ValueText, reason));
+                }
                 var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), diagnostics, cancellationToken);
                 body = lowering.LowerBody(updateMethod);
                 ReportUnused(body, hypers, hyperLocations, states, diagnostics);
@@ -102,10 +122,10 @@ namespace ScratchOptim.Generator.Parsing
             var documentation = ParseDocumentation(declaration, symbol);
             bool strict = NamedInt(FindAttribute(symbol, DslNames.OptimizerAttribute), "Contraction") == 1;
             bool hasErrors = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
-            OptimizerModel? model = hasErrors || signature is null
+            OptimizerModel? model = hasErrors || signature is null || !Compiles(updateMethod, semanticModel, cancellationToken)
                 ? null
                 : new OptimizerModel(
-                    new DeclarationInfo(symbol.ContainingNamespace.IsGlobalNamespace ? "" : symbol.ContainingNamespace.ToDisplayString(), name),
+                    new DeclarationInfo(NamespaceName(symbol.ContainingNamespace), name),
                     documentation,
                     strict,
                     hypers.ToEquatableArray(),
@@ -137,7 +157,7 @@ namespace ScratchOptim.Generator.Parsing
                 diagnostics.Add(Diagnostic.Create(Descriptors.HyperWithoutDefault, variable.Identifier.GetLocation(), field.Name));
                 return null;
             }
-            double value = constant.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToDouble(constant.Value, CultureInfo.InvariantCulture);
+            double value = constant.Value is bool flag ? (flag ? 1 : 0) : ToDouble(constant.Value);
 
             double min = NamedDouble(attribute, "Min") ?? double.NegativeInfinity;
             double max = NamedDouble(attribute, "Max") ?? double.PositiveInfinity;
@@ -239,6 +259,48 @@ namespace ScratchOptim.Generator.Parsing
                 NamedString(attribute, "PyTorch"),
                 stepState);
         }
+
+        /// <summary>
+        /// Whether the C# compiler accepts the update. Some mistakes are its to report, not the analyzer's: a local used
+        /// before it is assigned (CS0165), an Element assigned to a double or float (CS0029). Code generated from such an
+        /// update would repeat the error, or add others, so the generator emits nothing until it is fixed.
+        /// </summary>
+        private static bool Compiles(MethodDeclarationSyntax? update, SemanticModel semanticModel, CancellationToken cancellationToken) =>
+            update is not null && !semanticModel.GetDiagnostics(update.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
+
+        /// <summary>
+        /// The namespace's name as its parts are called, without the '@' that ToDisplayString puts before a keyword (it is
+        /// not allowed in a generated file's name; the emitters escape keywords where they write code).
+        /// </summary>
+        private static string NamespaceName(INamespaceSymbol? ns) =>
+            ns is null || ns.IsGlobalNamespace ? "" : NamespaceName(ns.ContainingNamespace) is { Length: > 0 } outer ? outer + "." + ns.Name : ns.Name;
+
+        /// <summary>The names the class declares besides its update method.</summary>
+        private static IEnumerable<SyntaxToken> MemberIdentifiers(ClassDeclarationSyntax declaration)
+        {
+            foreach (var member in declaration.Members)
+            {
+                switch (member)
+                {
+                    case BaseFieldDeclarationSyntax field:
+                        foreach (var variable in field.Declaration.Variables) yield return variable.Identifier;
+                        break;
+                    case MethodDeclarationSyntax method when method.Identifier.ValueText != DslNames.UpdateMethod:
+                        yield return method.Identifier;
+                        break;
+                    case PropertyDeclarationSyntax property:
+                        yield return property.Identifier;
+                        break;
+                    case BaseTypeDeclarationSyntax type:
+                        yield return type.Identifier;
+                        break;
+                }
+            }
+        }
+
+        /// <summary>A numeric constant as a double; a char (C# converts it implicitly) is its code point.</summary>
+        private static double ToDouble(object value) =>
+            value is char c ? c : System.Convert.ToDouble(value, CultureInfo.InvariantCulture);
 
         private static AttributeData? FindAttribute(ISymbol symbol, string metadataName) =>
             symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == metadataName);

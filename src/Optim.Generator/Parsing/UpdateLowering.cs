@@ -37,6 +37,9 @@ namespace ScratchOptim.Generator.Parsing
         private readonly CancellationToken cancellationToken;
         private readonly Dictionary<ILocalSymbol, ValueKind> locals = new Dictionary<ILocalSymbol, ValueKind>(SymbolEqualityComparer.Default);
 
+        /// <summary>The int locals whose value grows with the step count (for OPT024).</summary>
+        private readonly HashSet<string> stepLocals = new HashSet<string>();
+
         public UpdateLowering(SemanticModel semanticModel, IReadOnlyList<HyperModel> hypers, IReadOnlyList<StateModel> states,
             List<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
@@ -84,7 +87,7 @@ namespace ScratchOptim.Generator.Parsing
                 case IfStatementSyntax branch:
                     var condition = Lower(branch.Condition);
                     if (condition?.Kind == ValueKind.ElementBool)
-                        Report(Descriptors.ElementCondition, branch.Condition, branch.Condition.ToString());
+                        Report(Descriptors.ElementCondition, branch.Condition, branch.Condition.ToString(), "the condition of an 'if'");
                     var then = LowerBranch(branch.Statement);
                     var otherwise = branch.Else is null ? EquatableArray<Stmt>.Empty : LowerBranch(branch.Else.Statement);
                     if (condition is not null) output.Add(new If(condition, then, otherwise));
@@ -103,6 +106,11 @@ namespace ScratchOptim.Generator.Parsing
                 if (hypers.ContainsKey(local.Name) || states.ContainsKey(local.Name))
                 {
                     Report(Descriptors.DuplicateName, variable.Identifier, local.Name, hypers.ContainsKey(local.Name) ? "a hyperparameter" : "a state");
+                    continue;
+                }
+                if (ReservedNames.ForStepName(local.Name) is { } reason)
+                {
+                    Report(Descriptors.ReservedName, variable.Identifier, local.Name, reason);
                     continue;
                 }
                 ValueKind? kind = DslNames.Is(local.Type, DslNames.Element) ? ValueKind.Element : local.Type.SpecialType switch
@@ -124,12 +132,19 @@ namespace ScratchOptim.Generator.Parsing
                     Report(Descriptors.ElementBoolLocal, variable, variable.ToString());
                     continue;
                 }
+                if (kind.Value.IsUniform() && value?.Kind == ValueKind.Element)
+                {
+                    // C# accepts it: a comparison of elements is a plain bool, so 'g > 0 ? 1.0 : 2.0' is a double.
+                    Report(Descriptors.ElementCondition, variable.Initializer!.Value, variable.Initializer.Value.ToString(), "the " + local.Type.ToDisplayString() + " local '" + local.Name + "'");
+                    continue;
+                }
                 if (kind.Value.IsUniform() && (!topLevel || variable.Initializer is null))
                 {
                     Report(Descriptors.UniformLocal, variable.Identifier, local.Name);
                     continue;
                 }
                 locals[local] = kind.Value;
+                if (kind == ValueKind.Int && value is not null && DependsOnStep(value)) stepLocals.Add(local.Name);
                 if (variable.Initializer is not null && value is null) continue;
                 output.Add(new Assign(new Variable(VariableRole.Local, local.Name, kind.Value), value, Declares: true));
             }
@@ -167,6 +182,11 @@ namespace ScratchOptim.Generator.Parsing
                     return;
                 }
                 value = new Binary(op, target, value, ArithmeticKind(target.Kind, value.Kind));
+            }
+            if (target.Kind.IsUniform() && !value.Kind.IsUniform())
+            {
+                Report(Descriptors.ElementCondition, assignment.Right, assignment.Right.ToString(), "the per-tensor state '" + target.Name + "'");
+                return;
             }
             output.Add(new Assign(target, value, Declares: false));
         }
@@ -328,6 +348,12 @@ namespace ScratchOptim.Generator.Parsing
                         Report(Descriptors.IntegerDivision, binary, binary.ToString());
                         return null;
                     }
+                    if (op == BinaryOp.Multiply && left.Kind == ValueKind.Int && right.Kind == ValueKind.Int && DependsOnStep(left) && DependsOnStep(right))
+                    {
+                        // t * t passes int.MaxValue after 46341 steps and then wraps around without an error.
+                        Report(Descriptors.IntegerOverflow, binary, binary.ToString());
+                        return null;
+                    }
                     return new Binary(op.Value, left, right, ArithmeticKind(left.Kind, right.Kind));
                 case BinaryOp.And or BinaryOp.Or:
                     return new Binary(op.Value, left, right, left.Kind == ValueKind.ElementBool || right.Kind == ValueKind.ElementBool ? ValueKind.ElementBool : ValueKind.Bool);
@@ -367,6 +393,12 @@ namespace ScratchOptim.Generator.Parsing
                 : method.ReturnType.SpecialType == SpecialType.System_Int32 ? ValueKind.Int
                 : method.ReturnType.SpecialType == SpecialType.System_Single ? ValueKind.Float
                 : ValueKind.Double;
+            if (kind.IsUniform() && arguments.Any(a => !a.Kind.IsUniform()))
+            {
+                // The double overload was chosen for a per-element argument such as 'g > 0 ? 4.0 : 9.0'.
+                Report(Descriptors.ElementCondition, invocation, invocation.ToString(), "the " + method.ReturnType.ToDisplayString() + " result of '" + method.Name + "'");
+                return null;
+            }
             return new Call(intrinsic.Function, arguments.ToEquatableArray(), kind);
         }
 
@@ -401,6 +433,14 @@ namespace ScratchOptim.Generator.Parsing
                 return operand.Kind == ValueKind.Element ? operand : new Convert(operand, ValueKind.Element);
             Report(Descriptors.UnsupportedExpression, cast, cast.ToString());
             return null;
+        }
+
+        /// <summary>Whether an int value grows with the step count: it reads t, or an int local computed from t.</summary>
+        private bool DependsOnStep(Expr expr)
+        {
+            bool depends = false;
+            IrWalker.Visit(expr, e => depends |= e is Variable { Role: VariableRole.Step } || e is Variable { Role: VariableRole.Local } local && stepLocals.Contains(local.Name));
+            return depends;
         }
 
         private static ValueKind ArithmeticKind(ValueKind left, ValueKind right) =>
