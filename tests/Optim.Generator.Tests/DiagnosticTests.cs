@@ -91,6 +91,16 @@ public class DiagnosticTests
         Assert.Equal(catalogue.OrderBy(x => x), tested.OrderBy(x => x));
     }
 
+    [Theory]
+    [InlineData("double lr = 0.1;", "double lr;", "OPT006")]
+    [InlineData("double lr = 0.1;", "float lr = 0.1f;", "OPT007")]
+    [InlineData("[State] Element m;", "[State] double m;", "OPT010")]
+    public void A_wrong_member_is_reported_once_not_again_at_each_use(string member, string wrong, string id)
+    {
+        var diagnostics = GeneratorHarness.Analyze(GeneratorHarness.Compile(Usings + Valid.Replace(member, wrong)));
+        Assert.Equal(id, Assert.Single(diagnostics, d => d.Severity == DiagnosticSeverity.Error).Id);
+    }
+
     [Fact]
     public void Pragma_warning_disable_suppresses_a_warning()
     {

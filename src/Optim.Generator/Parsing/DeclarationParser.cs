@@ -53,6 +53,7 @@ namespace ScratchOptim.Generator.Parsing
 
             var hypers = new List<HyperModel>();
             var states = new List<(StateModel Model, Location Location)>();
+            var invalidFields = new HashSet<string>(); // reported already: their uses in the update are not reported again
             var hyperLocations = new Dictionary<string, Location>();
             var stateInits = new List<(string State, string Init, Location Location)>();
             foreach (var field in declaration.Members.OfType<FieldDeclarationSyntax>())
@@ -69,7 +70,11 @@ namespace ScratchOptim.Generator.Parsing
                     if (hyperAttribute is not null)
                     {
                         var hyper = ParseHyper(variable, fieldSymbol, hyperAttribute, description, semanticModel, diagnostics, cancellationToken);
-                        if (hyper is not null)
+                        if (hyper is null)
+                        {
+                            invalidFields.Add(fieldSymbol.Name);
+                        }
+                        else
                         {
                             if (ReservedNames.ForHyper(hyper.Name) is { } reason)
                                 diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, variable.Identifier.GetLocation(), hyper.Name, reason));
@@ -83,6 +88,7 @@ namespace ScratchOptim.Generator.Parsing
                         if (!perTensor && !DslNames.Is(fieldSymbol.Type, DslNames.Element))
                         {
                             diagnostics.Add(Diagnostic.Create(Descriptors.StateType, field.Declaration.Type.GetLocation(), fieldSymbol.Name, fieldSymbol.Type.ToDisplayString()));
+                            invalidFields.Add(fieldSymbol.Name);
                             continue;
                         }
                         if (ReservedNames.ForStepName(fieldSymbol.Name) is { } reason)
@@ -114,7 +120,7 @@ namespace ScratchOptim.Generator.Parsing
                     if (reason is not null)
                         diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, parameter.Identifier.GetLocation(), parameter.Identifier.ValueText, reason));
                 }
-                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), diagnostics, cancellationToken);
+                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken);
                 body = lowering.LowerBody(updateMethod);
                 ReportUnused(body, hypers, hyperLocations, states, diagnostics);
             }

@@ -37,12 +37,16 @@ namespace ScratchOptim.Generator.Parsing
         private readonly CancellationToken cancellationToken;
         private readonly Dictionary<ILocalSymbol, ValueKind> locals = new Dictionary<ILocalSymbol, ValueKind>(SymbolEqualityComparer.Default);
 
+        private readonly IReadOnlyCollection<string> invalidFields;
+
         /// <summary>The int locals whose value grows with the step count (for OPT024).</summary>
         private readonly HashSet<string> stepLocals = new HashSet<string>();
 
+        /// <param name="invalidFields">[Hyper] and [State] fields already reported as wrong: using them is not an error of its own.</param>
         public UpdateLowering(SemanticModel semanticModel, IReadOnlyList<HyperModel> hypers, IReadOnlyList<StateModel> states,
-            List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+            IReadOnlyCollection<string> invalidFields, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
+            this.invalidFields = invalidFields;
             this.semanticModel = semanticModel;
             this.hypers = hypers.ToDictionary(h => h.Name);
             this.states = states.ToDictionary(s => s.Name);
@@ -215,6 +219,8 @@ namespace ScratchOptim.Generator.Parsing
                         return null;
                     }
                     return new Variable(VariableRole.Local, local.Name, kind);
+                case IFieldSymbol field when invalidFields.Contains(field.Name):
+                    return null;
                 case IFieldSymbol or IPropertySymbol:
                     Report(Descriptors.ForeignMember, target, symbol.Name);
                     return null;
@@ -286,6 +292,8 @@ namespace ScratchOptim.Generator.Parsing
                     return new Variable(VariableRole.State, field.Name, state.Kind);
                 case ILocalSymbol local when locals.TryGetValue(local, out var localKind):
                     return new Variable(VariableRole.Local, local.Name, localKind);
+                case IFieldSymbol field when invalidFields.Contains(field.Name):
+                    return null;
                 case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol:
                     Report(Descriptors.ForeignMember, name, symbol.Name);
                     return null;
