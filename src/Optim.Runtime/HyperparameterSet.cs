@@ -24,6 +24,9 @@ public abstract class HyperparameterSet
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the setting's range.</exception>
     public abstract void Set(string name, object value);
 
+    /// <summary>A copy, to try changes on before applying them.</summary>
+    internal HyperparameterSet Copy() => (HyperparameterSet)MemberwiseClone();
+
     /// <summary>Returns <paramref name="value"/> when it lies in the declared range, and throws otherwise.</summary>
     protected double CheckRange(string name, double value, double min, bool minExclusive, double max, bool maxExclusive)
     {

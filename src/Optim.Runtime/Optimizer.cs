@@ -7,7 +7,7 @@ namespace ScratchOptim;
 /// An optimizer over groups of <see cref="Parameter"/>s, as <c>torch.optim.Optimizer</c>: <see cref="Step"/> updates
 /// every parameter that has a gradient, <see cref="ZeroGrad"/> clears the gradients.
 /// </summary>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     /// <summary>The generated documentation of this optimizer.</summary>
     public abstract OptimizerInfo Info { get; }
@@ -20,6 +20,9 @@ public abstract class Optimizer
 
     /// <summary>The hyperparameters of parameter group <paramref name="group"/>, to read or change by name.</summary>
     public abstract HyperparameterSet GroupHyperparameters(int group);
+
+    /// <summary>The parameters of parameter group <paramref name="group"/>.</summary>
+    public abstract IReadOnlyList<Parameter> GroupParameters(int group);
 
     /// <summary>
     /// Updates every parameter that has a gradient. All gradients are checked first: when one has the wrong length
@@ -75,10 +78,16 @@ public abstract class Optimizer
 
     private int StateIndex(string name)
     {
+        int index = StateIndexOrMinusOne(name);
+        return index >= 0 ? index : throw new ArgumentException($"{Info.Name} has no state '{name}'.", nameof(name));
+    }
+
+    private int StateIndexOrMinusOne(string name)
+    {
         var states = Info.States;
         for (int i = 0; i < states.Count; i++)
             if (states[i].Name == name || states[i].TorchName == name) return i;
-        throw new ArgumentException($"{Info.Name} has no state '{name}'.", nameof(name));
+        return -1;
     }
 }
 
@@ -97,6 +106,9 @@ public abstract class Optimizer<THyper> : Optimizer
 
     /// <inheritdoc/>
     public override HyperparameterSet GroupHyperparameters(int group) => groups[group].Hyper;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter> GroupParameters(int group) => groups[group].Parameters;
 
     /// <inheritdoc/>
     public override IEnumerable<Parameter> Parameters

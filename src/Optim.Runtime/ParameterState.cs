@@ -32,5 +32,5 @@ public sealed class ParameterState
     /// <summary>The buffer at <paramref name="index"/>, or null when it has not been allocated.</summary>
     public float[]? Peek(int index) => buffers[index];
 
-    internal void Replace(int index, float[] values) => buffers[index] = values;
+    internal void Replace(int index, float[]? values) => buffers[index] = values;
 }

@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ScratchOptim;
+
+/// <summary>
+/// Saving and restoring an optimizer (PyTorch's <c>state_dict</c> / <c>load_state_dict</c>) as JSON: every group's
+/// hyperparameters, and every parameter's step count and state. Loading checks the whole file against this optimizer
+/// first and changes nothing unless all of it fits.
+/// </summary>
+public abstract partial class Optimizer
+{
+    private const string StateFormat = "scratchoptim-state/1";
+
+    /// <summary>Writes the hyperparameters of every group and the state of every parameter to <paramref name="stream"/>.</summary>
+    public void SaveState(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var groups = new JsonArray();
+        for (int g = 0; g < GroupCount; g++)
+        {
+            var settings = GroupHyperparameters(g);
+            var hyper = new JsonObject();
+            foreach (var info in Info.Hyperparameters) hyper[info.Name] = JsonValue.Create(settings.Get(info.Name));
+
+            var parameters = new JsonArray();
+            foreach (var parameter in GroupParameters(g))
+            {
+                var state = new JsonObject();
+                var parameterState = StateOf(parameter);
+                for (int i = 0; i < Info.States.Count; i++)
+                {
+                    if (parameterState.Peek(i) is not { } buffer) continue;
+                    var values = new JsonArray();
+                    foreach (float value in buffer) values.Add((double)value);
+                    state[Info.States[i].TorchName] = values;
+                }
+                parameters.Add(new JsonObject
+                {
+                    ["name"] = parameter.Name,
+                    ["length"] = parameter.Length,
+                    ["step"] = parameterState.Step,
+                    ["state"] = state,
+                });
+            }
+            groups.Add(new JsonObject { ["hyperparameters"] = hyper, ["parameters"] = parameters });
+        }
+        var document = new JsonObject { ["format"] = StateFormat, ["optimizer"] = Info.Name, ["groups"] = groups };
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        document.WriteTo(writer);
+    }
+
+    /// <summary>
+    /// Restores what <see cref="SaveState"/> wrote: hyperparameters, step counts and state, matched by group and
+    /// position. The file must come from an optimizer of the same kind over parameters of the same lengths.
+    /// </summary>
+    /// <exception cref="InvalidDataException">
+    /// The file is not a state file of this optimizer, or something in it does not fit (the message says what and
+    /// where); nothing has been changed.
+    /// </exception>
+    public void LoadState(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        JsonObject document;
+        try
+        {
+            document = JsonNode.Parse(stream) as JsonObject ?? throw Corrupt("the file is not a JSON object");
+        }
+        catch (JsonException exception)
+        {
+            throw Corrupt("the file is not JSON: " + exception.Message);
+        }
+        if ((string?)document["format"] != StateFormat) throw Corrupt($"'format' is not \"{StateFormat}\"");
+        if ((string?)document["optimizer"] != Info.Name) throw Corrupt($"it holds the state of '{document["optimizer"]}', not of {Info.Name}");
+        if (document["groups"] is not JsonArray groups || groups.Count != GroupCount)
+            throw Corrupt($"it has {(document["groups"] as JsonArray)?.Count ?? 0} parameter groups; this optimizer has {GroupCount}");
+
+        // Check everything and build the new values first; apply only when the whole file fits.
+        var updates = new List<Action>();
+        for (int g = 0; g < GroupCount; g++)
+        {
+            var group = groups[g] as JsonObject ?? throw Corrupt($"group {g} is not an object");
+            updates.AddRange(ReadHyperparameters(group, g));
+            updates.AddRange(ReadParameterStates(group, g));
+        }
+        foreach (var update in updates) update();
+    }
+
+    private List<Action> ReadHyperparameters(JsonObject group, int g)
+    {
+        if (group["hyperparameters"] is not JsonObject hyper) throw Corrupt($"group {g} has no 'hyperparameters' object");
+        var trial = GroupHyperparameters(g).Copy();
+        var updates = new List<Action>();
+        foreach (var (name, node) in hyper)
+        {
+            object value = node?.GetValueKind() switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                JsonValueKind.Number => node.GetValue<double>(),
+                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number or a boolean"),
+            };
+            try
+            {
+                trial.Set(name, value);
+            }
+            catch (ArgumentException exception)
+            {
+                throw Corrupt($"group {g}: {exception.Message}");
+            }
+            var settings = GroupHyperparameters(g);
+            updates.Add(() => settings.Set(name, value));
+        }
+        return updates;
+    }
+
+    private List<Action> ReadParameterStates(JsonObject group, int g)
+    {
+        var parameters = GroupParameters(g);
+        if (group["parameters"] is not JsonArray saved || saved.Count != parameters.Count)
+            throw Corrupt($"group {g} has {(group["parameters"] as JsonArray)?.Count ?? 0} parameters; this optimizer's group has {parameters.Count}");
+
+        var updates = new List<Action>();
+        for (int p = 0; p < parameters.Count; p++)
+        {
+            var parameter = parameters[p];
+            string where = $"group {g}, parameter {p} ('{parameter}')";
+            var entry = saved[p] as JsonObject ?? throw Corrupt($"{where} is not an object");
+            if (entry["length"]?.GetValueKind() != JsonValueKind.Number || entry["length"]!.GetValue<double>() != parameter.Length)
+                throw Corrupt($"{where}: it was saved with {entry["length"]?.ToJsonString() ?? "no"} elements; the parameter has {parameter.Length}");
+            if (entry["step"]?.GetValueKind() != JsonValueKind.Number || entry["step"]!.GetValue<double>() is var step && (step < 0 || step > int.MaxValue || step != Math.Floor(step)))
+                throw Corrupt($"{where}: 'step' must be a whole number of steps, at least 0; got {entry["step"]?.ToJsonString() ?? "nothing"}");
+            if (entry["state"] is not JsonObject stateNode) throw Corrupt($"{where} has no 'state' object");
+
+            var buffers = new float[]?[Info.States.Count];
+            foreach (var (name, node) in stateNode)
+            {
+                int index = StateIndexOrMinusOne(name);
+                if (index < 0) throw Corrupt($"{where}: {Info.Name} has no state '{name}'");
+                int expected = Info.States[index].PerTensor ? 1 : parameter.Length;
+                if (node is not JsonArray values || values.Count != expected)
+                    throw Corrupt($"{where}: state '{name}' has {(node as JsonArray)?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no list of"} values; it needs {expected}");
+                var buffer = new float[expected];
+                for (int i = 0; i < expected; i++)
+                {
+                    if (values[i]?.GetValueKind() != JsonValueKind.Number) throw Corrupt($"{where}: state '{name}', element {i} is not a number");
+                    buffer[i] = (float)values[i]!.GetValue<double>();
+                }
+                buffers[index] = buffer;
+            }
+
+            var parameterState = StateOf(parameter);
+            int stepCount = (int)entry["step"]!.GetValue<double>();
+            updates.Add(() =>
+            {
+                for (int i = 0; i < buffers.Length; i++) parameterState.Replace(i, buffers[i]);
+                parameterState.Step = stepCount;
+            });
+        }
+        return updates;
+    }
+
+    private InvalidDataException Corrupt(string what) => new($"{Info.Name}: cannot load this state file: {what}. Nothing was changed.");
+}
