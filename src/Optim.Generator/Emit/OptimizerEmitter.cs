@@ -247,7 +247,7 @@ namespace ScratchOptim.Generator.Emit
                 var locals = plan.Prologue.Where(p => p.Segment == segment && p.Statement.Declares).Select(p => p.Statement).ToList();
                 if (locals.Count > 0)
                 {
-                    writer.Line("// Step-uniform values, computed once per step in double precision (as PyTorch computes Python scalars).");
+                    writer.Line("// Step-uniform values, computed once per step in their declared type: double, as PyTorch computes Python scalars.");
                     foreach (var local in locals)
                         writer.Line(HyperparametersEmitter.TypeName(local.Target.Kind) + " " + Id(local.Target.Name) + " = " + ExpressionEmitter.Uniform(local.Value!) + ";");
                     writer.Line();

@@ -176,7 +176,7 @@ namespace ScratchOptim.Optimizers
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
         private static void Kernel(Hyperparameters hyper, int t, int length, ref float pRef, ref float gRef, ref float sumRef)
         {
-            // Step-uniform values, computed once per step in double precision (as PyTorch computes Python scalars).
+            // Step-uniform values, computed once per step in their declared type: double, as PyTorch computes Python scalars.
             double clr = hyper.Lr / (1 + (t - 1) * hyper.LrDecay);
 
             // Step-uniform conditions, decided once per step: every element takes the same branch.

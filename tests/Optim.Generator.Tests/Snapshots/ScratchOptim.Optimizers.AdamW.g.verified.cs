@@ -224,7 +224,7 @@ namespace ScratchOptim.Optimizers
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
         private static void Kernel(Hyperparameters hyper, int t, int length, ref float pRef, ref float gRef, ref float mRef, ref float vRef, ref float vMaxRef)
         {
-            // Step-uniform values, computed once per step in double precision (as PyTorch computes Python scalars).
+            // Step-uniform values, computed once per step in their declared type: double, as PyTorch computes Python scalars.
             double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
             double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
             double stepSize = hyper.Lr / biasCorrection1;

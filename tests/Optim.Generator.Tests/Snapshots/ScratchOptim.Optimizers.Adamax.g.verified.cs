@@ -184,7 +184,7 @@ namespace ScratchOptim.Optimizers
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
         private static void Kernel(Hyperparameters hyper, int t, int length, ref float pRef, ref float gRef, ref float mRef, ref float uRef)
         {
-            // Step-uniform values, computed once per step in double precision (as PyTorch computes Python scalars).
+            // Step-uniform values, computed once per step in their declared type: double, as PyTorch computes Python scalars.
             double clr = hyper.Lr / (1 - global::System.Math.Pow(hyper.Beta1, t));
 
             // Step-uniform conditions, decided once per step: every element takes the same branch.

@@ -219,7 +219,7 @@ namespace ScratchOptim.Optimizers
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
         private static void Kernel(Hyperparameters hyper, int t, int length, ref float pRef, ref float gRef, ref float muProduct, ref float mRef, ref float vRef)
         {
-            // Step-uniform values, computed once per step in double precision (as PyTorch computes Python scalars).
+            // Step-uniform values, computed once per step in their declared type: double, as PyTorch computes Python scalars.
             double mu = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, t * hyper.MomentumDecay));
             double muNext = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, (t + 1) * hyper.MomentumDecay));
 
@@ -232,7 +232,7 @@ namespace ScratchOptim.Optimizers
             // Per-tensor state, updated once per step in the declared order.
             muProduct = muProduct * (float)mu;
 
-            // Step-uniform values, computed once per step in double precision (as PyTorch computes Python scalars).
+            // Step-uniform values, computed once per step in their declared type: double, as PyTorch computes Python scalars.
             float muProductNext = muProduct * (float)mu * (float)muNext;
             double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
             double gradientStep = -hyper.Lr * (1 - mu) / (1 - (double)muProduct);
