@@ -8,8 +8,8 @@ namespace ScratchOptim.Tests;
 /// <summary>
 /// The vector body and the scalar tail of every generated kernel round alike: a parameter of n elements (vector body
 /// plus tail) ends bit-identical to n one-element parameters (tail only), for every n from 0 to three vector widths
-/// plus 7, over several steps. Run the suite with DOTNET_EnableAVX512F=0 and DOTNET_EnableHWIntrinsic=0 to cover the
-/// other widths and the no-vector path (.ci/run does).
+/// plus 7, over several steps. tools/test.sh runs the suite again with DOTNET_MaxVectorTBitWidth=512,
+/// DOTNET_EnableAVX2=0 and DOTNET_EnableHWIntrinsic=0 to cover the other widths and the no-vector path.
 /// </summary>
 public class VectorScalarDifferentialTests
 {
