@@ -39,10 +39,10 @@ namespace ScratchOptim.Generator.Analysis
             Variable { Role: VariableRole.Hyper } variable => variable.Name,
             Variable variable => variable.Name + "F",
             Convert convert => Derive(convert.Operand),
-            Unary { Op: UnaryOp.Negate } negate => Word(negate.Operand) is { } word ? "minus" + DslNames.PascalCase(word) : null,
+            Unary { Op: UnaryOp.Negate } negate => Term(negate.Operand) is { } term ? "minus" + DslNames.PascalCase(term) : null,
             Unary { Op: UnaryOp.Not } not => Word(not.Operand) is { } word ? "not" + DslNames.PascalCase(word) : null,
             Binary { Op: BinaryOp.Subtract, Left: Literal { Value: 1 } } oneMinus =>
-                Word(oneMinus.Right) is { } word ? "oneMinus" + DslNames.PascalCase(word) : null,
+                Term(oneMinus.Right) is { } term ? "oneMinus" + DslNames.PascalCase(term) : null,
             Binary { Op: BinaryOp.Equal, Left: Variable { Role: VariableRole.Step }, Right: Literal { Value: 1 } } => "firstStep",
             Binary { Op: BinaryOp.NotEqual, Right: Literal { Value: 0 } } nonZero =>
                 Word(nonZero.Left) is { } word ? word + "IsNonZero" : null,
@@ -51,7 +51,15 @@ namespace ScratchOptim.Generator.Analysis
             Binary { Right: Literal { Value: var bound } } comparison when Word(comparison.Left) is { } word && Comparison(comparison.Op) is { } relation
                 && bound == System.Math.Floor(bound) && System.Math.Abs(bound) < 1000 =>
                 word + relation + (bound < 0 ? "Minus" : "") + System.Math.Abs(bound).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Binary { Op: BinaryOp.Multiply } product when Word(product.Left) is { } left && Word(product.Right) is { } right =>
+            Binary { Op: BinaryOp.Multiply } product => Term(product),
+            _ => null,
+        };
+
+        /// <summary>A variable's name, or a product of variables spelled out: <c>lambdTimesEta</c>.</summary>
+        private static string? Term(Expr expr) => expr switch
+        {
+            Variable variable => variable.Name,
+            Binary { Op: BinaryOp.Multiply } product when Term(product.Left) is { } left && Term(product.Right) is { } right =>
                 left + "Times" + DslNames.PascalCase(right),
             _ => null,
         };

@@ -129,7 +129,7 @@ namespace ScratchOptim.Optimizers
                 new("maximize", "maximize"),
                 new("weightDecay", "(float)(weightDecay)"),
                 new("weightDecayIsNonZero", "weightDecay != 0"),
-                new("scalar1", "(float)(1 - lambd * eta)"),
+                new("oneMinusLambdTimesEta", "(float)(1 - lambd * eta)"),
                 new("minusEta", "(float)(-eta)"),
                 new("muF", "(float)(mu)"),
                 new("muIsNot1", "mu != 1"),
@@ -212,7 +212,7 @@ namespace ScratchOptim.Optimizers
 
             // Hoisted out of the loop: step-uniform values rounded to float once, where they meet per-element values.
             float weightDecay = (float)hyper.WeightDecay;
-            float scalar1 = (float)(1 - hyper.Lambd * eta); // 1 - lambd * eta
+            float oneMinusLambdTimesEta = (float)(1 - hyper.Lambd * eta); // 1 - lambd * eta
             float minusEta = (float)(-eta); // -eta
             float muF = (float)mu;
 
@@ -226,7 +226,7 @@ namespace ScratchOptim.Optimizers
             {
                 // Broadcast each hoisted float once.
                 global::System.Numerics.Vector<float> weightDecayVec = new global::System.Numerics.Vector<float>(weightDecay);
-                global::System.Numerics.Vector<float> scalar1Vec = new global::System.Numerics.Vector<float>(scalar1);
+                global::System.Numerics.Vector<float> oneMinusLambdTimesEtaVec = new global::System.Numerics.Vector<float>(oneMinusLambdTimesEta);
                 global::System.Numerics.Vector<float> minusEtaVec = new global::System.Numerics.Vector<float>(minusEta);
                 global::System.Numerics.Vector<float> muFVec = new global::System.Numerics.Vector<float>(muF);
 
@@ -249,7 +249,7 @@ namespace ScratchOptim.Optimizers
                         g = global::System.Numerics.Vector.FusedMultiplyAdd(weightDecayVec, p, g);
                     }
                     // p = p * (1 - lambd * eta)
-                    p = p * scalar1Vec;
+                    p = p * oneMinusLambdTimesEtaVec;
                     // p = p - eta * g
                     p = global::System.Numerics.Vector.FusedMultiplyAdd(minusEtaVec, g, p);
                     if (muIsNot1)
@@ -288,7 +288,7 @@ namespace ScratchOptim.Optimizers
                     g = global::System.MathF.FusedMultiplyAdd(weightDecay, p, g);
                 }
                 // p = p * (1 - lambd * eta)
-                p = p * scalar1;
+                p = p * oneMinusLambdTimesEta;
                 // p = p - eta * g
                 p = global::System.MathF.FusedMultiplyAdd(minusEta, g, p);
                 if (muIsNot1)

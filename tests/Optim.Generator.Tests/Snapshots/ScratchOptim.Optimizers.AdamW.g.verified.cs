@@ -139,7 +139,7 @@ namespace ScratchOptim.Optimizers
                 new("biasCorrection2", "1 - Pow(beta2, t)"),
                 new("stepSize", "lr / biasCorrection1"),
                 new("maximize", "maximize"),
-                new("scalar1", "(float)(1 - lr * weightDecay)"),
+                new("oneMinusLrTimesWeightDecay", "(float)(1 - lr * weightDecay)"),
                 new("oneMinusBeta1", "(float)(1 - beta1)"),
                 new("beta1", "(float)(beta1)"),
                 new("oneMinusBeta2", "(float)(1 - beta2)"),
@@ -234,7 +234,7 @@ namespace ScratchOptim.Optimizers
             bool amsgrad = hyper.Amsgrad;
 
             // Hoisted out of the loop: step-uniform values rounded to float once, where they meet per-element values.
-            float scalar1 = (float)(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
+            float oneMinusLrTimesWeightDecay = (float)(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
             float oneMinusBeta1 = (float)(1 - hyper.Beta1); // 1 - beta1
             float beta1 = (float)hyper.Beta1;
             float oneMinusBeta2 = (float)(1 - hyper.Beta2); // 1 - beta2
@@ -248,7 +248,7 @@ namespace ScratchOptim.Optimizers
             if (global::System.Numerics.Vector.IsHardwareAccelerated && length >= global::System.Numerics.Vector<float>.Count)
             {
                 // Broadcast each hoisted float once.
-                global::System.Numerics.Vector<float> scalar1Vec = new global::System.Numerics.Vector<float>(scalar1);
+                global::System.Numerics.Vector<float> oneMinusLrTimesWeightDecayVec = new global::System.Numerics.Vector<float>(oneMinusLrTimesWeightDecay);
                 global::System.Numerics.Vector<float> oneMinusBeta1Vec = new global::System.Numerics.Vector<float>(oneMinusBeta1);
                 global::System.Numerics.Vector<float> beta1Vec = new global::System.Numerics.Vector<float>(beta1);
                 global::System.Numerics.Vector<float> oneMinusBeta2Vec = new global::System.Numerics.Vector<float>(oneMinusBeta2);
@@ -273,7 +273,7 @@ namespace ScratchOptim.Optimizers
                         g = -g;
                     }
                     // p = p * (1 - lr * weightDecay)
-                    p = p * scalar1Vec;
+                    p = p * oneMinusLrTimesWeightDecayVec;
                     // m = beta1 * m + (1 - beta1) * g
                     m = global::System.Numerics.Vector.FusedMultiplyAdd(oneMinusBeta1Vec, g, beta1Vec * m);
                     // v = beta2 * v + (1 - beta2) * g * g
@@ -317,7 +317,7 @@ namespace ScratchOptim.Optimizers
                     g = -g;
                 }
                 // p = p * (1 - lr * weightDecay)
-                p = p * scalar1;
+                p = p * oneMinusLrTimesWeightDecay;
                 // m = beta1 * m + (1 - beta1) * g
                 m = global::System.MathF.FusedMultiplyAdd(oneMinusBeta1, g, beta1 * m);
                 // v = beta2 * v + (1 - beta2) * g * g
