@@ -16,6 +16,13 @@ namespace ScratchOptim.Generator.Analysis
         /// <summary>Names the emitted kernel uses for itself; user names never take them.</summary>
         internal static readonly string[] KernelNames = { "hyper", "length", "i", "lastVector", "state", "parameter", "gradient" };
 
+        /// <summary>The members of <c>ElementMath</c>, which every generated file imports: nothing of the user's may hide them.</summary>
+        internal static readonly string[] ElementMathNames =
+        {
+            "HasVectorHardware", "Lanes", "ElementAt", "LoadVector", "StoreVector", "Broadcast", "Fma", "Sqrt", "Abs", "Min", "Max",
+            "Sign", "Select", "Mask", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "Equal", "NotEqual", "Exp", "Log", "Pow",
+        };
+
         private readonly OptimizerModel model;
         private readonly Namer namer;
         private readonly Dictionary<(Expr, ValueKind, int), HoistedValue> hoisted = new Dictionary<(Expr, ValueKind, int), HoistedValue>();
@@ -26,6 +33,7 @@ namespace ScratchOptim.Generator.Analysis
         {
             this.model = model;
             var reserved = new List<string>(KernelNames);
+            reserved.AddRange(ElementMathNames);
             reserved.AddRange(model.States.Select(s => s.Name));
             reserved.AddRange(new[] { model.Signature.Param, model.Signature.Grad, model.Signature.Step });
             IrWalker.Visit(model.Body, stmt =>

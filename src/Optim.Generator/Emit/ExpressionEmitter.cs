@@ -13,10 +13,6 @@ namespace ScratchOptim.Generator.Emit
     internal sealed class ExpressionEmitter
     {
         private const string Math = "global::System.Math";
-        private const string MathF = "global::System.MathF";
-        private const string Vector = "global::System.Numerics.Vector";
-        private const string VectorFloat = "global::System.Numerics.Vector<float>";
-        private const string VectorInt = "global::System.Numerics.Vector<int>";
         private const string ElementMath = "global::ScratchOptim.ElementMath";
 
         private readonly IReadOnlyDictionary<string, string> vectorNames;
@@ -51,108 +47,48 @@ namespace ScratchOptim.Generator.Emit
             Binary binary => Infix(binary, Scalar),
             Conditional conditional => Wrap(conditional.Condition, Scalar(conditional.Condition), 1) + " ? "
                 + Wrap(conditional.WhenTrue, Scalar(conditional.WhenTrue), 1) + " : " + Scalar(conditional.WhenFalse),
-            Call call => ScalarCall(call),
+            Call { Function: Intrinsic.Reciprocal } reciprocal => "1f / " + Wrap(reciprocal.Arguments[0], Scalar(reciprocal.Arguments[0]), 7),
+            Call call => Function(call, Scalar),
             _ => throw new System.InvalidOperationException("Not a per-element expression: " + expr),
         };
 
         /// <summary>A per-element expression of the vector loop: <c>Vector&lt;float&gt;</c> values, <c>Vector&lt;int&gt;</c> masks.</summary>
-        public string Vectorized(Expr expr)
+        public string Vectorized(Expr expr) => expr switch
         {
-            switch (expr)
-            {
-                case Literal { Kind: ValueKind.Bool } literal:
-                    return literal.Value != 0 ? "true" : "false";
-                case Literal { Value: 0 }:
-                    return VectorFloat + ".Zero";
-                case Literal { Value: 1 }:
-                    return VectorFloat + ".One";
-                case Literal literal:
-                    return "new " + VectorFloat + "(" + FloatLiteral(literal.Value) + ")";
-                case Variable variable:
-                    return variable.Name;
-                case Hoisted hoisted:
-                    return hoisted.Kind == ValueKind.Bool ? hoisted.Name : vectorNames[hoisted.Name];
-                case Convert convert:
-                    return Vectorized(convert.Operand);
-                case Unary { Kind: ValueKind.ElementBool } not:
-                    return "~" + Mask(not.Operand);
-                case Unary unary:
-                    return (unary.Op == UnaryOp.Negate ? "-" : "!") + Wrap(unary.Operand, Vectorized(unary.Operand), 7);
-                case Binary { Kind: ValueKind.ElementBool } mask:
-                    return VectorMask(mask);
-                case Binary binary:
-                    return Infix(binary, Vectorized);
-                case Conditional { Condition.Kind: ValueKind.ElementBool } select:
-                    return Vector + ".ConditionalSelect(" + Mask(select.Condition) + ", " + Vectorized(select.WhenTrue) + ", " + Vectorized(select.WhenFalse) + ")";
-                case Conditional conditional:
-                    return Wrap(conditional.Condition, Vectorized(conditional.Condition), 1) + " ? "
-                        + Wrap(conditional.WhenTrue, Vectorized(conditional.WhenTrue), 1) + " : " + Vectorized(conditional.WhenFalse);
-                case Call call:
-                    return VectorCall(call);
-                default:
-                    throw new System.InvalidOperationException("Not a per-element expression: " + expr);
-            }
-        }
-
-        private string VectorMask(Binary mask)
-        {
-            switch (mask.Op)
-            {
-                case BinaryOp.And:
-                    return "(" + Mask(mask.Left) + " & " + Mask(mask.Right) + ")";
-                case BinaryOp.Or:
-                    return "(" + Mask(mask.Left) + " | " + Mask(mask.Right) + ")";
-                case BinaryOp.NotEqual:
-                    return "~" + Vector + ".Equals(" + Vectorized(mask.Left) + ", " + Vectorized(mask.Right) + ")";
-                default:
-                    string function = mask.Op switch
-                    {
-                        BinaryOp.Less => "LessThan",
-                        BinaryOp.LessOrEqual => "LessThanOrEqual",
-                        BinaryOp.Greater => "GreaterThan",
-                        BinaryOp.GreaterOrEqual => "GreaterThanOrEqual",
-                        _ => "Equals",
-                    };
-                    return Vector + "." + function + "(" + Vectorized(mask.Left) + ", " + Vectorized(mask.Right) + ")";
-            }
-        }
+            Literal { Kind: ValueKind.Bool } literal => literal.Value != 0 ? "true" : "false",
+            Literal literal => "Broadcast(" + FloatLiteral(literal.Value) + ")",
+            Variable variable => variable.Name,
+            Hoisted hoisted => hoisted.Kind == ValueKind.Bool ? hoisted.Name : vectorNames[hoisted.Name],
+            Convert convert => Vectorized(convert.Operand),
+            Unary { Kind: ValueKind.ElementBool } not => "~" + Mask(not.Operand),
+            Unary unary => (unary.Op == UnaryOp.Negate ? "-" : "!") + Wrap(unary.Operand, Vectorized(unary.Operand), 7),
+            Binary { Op: BinaryOp.And, Kind: ValueKind.ElementBool } and => "(" + Mask(and.Left) + " & " + Mask(and.Right) + ")",
+            Binary { Op: BinaryOp.Or, Kind: ValueKind.ElementBool } or => "(" + Mask(or.Left) + " | " + Mask(or.Right) + ")",
+            Binary { Kind: ValueKind.ElementBool } comparison => comparison.Op + "(" + Vectorized(comparison.Left) + ", " + Vectorized(comparison.Right) + ")",
+            Binary binary => Infix(binary, Vectorized),
+            Conditional { Condition.Kind: ValueKind.ElementBool } select =>
+                "Select(" + Mask(select.Condition) + ", " + Vectorized(select.WhenTrue) + ", " + Vectorized(select.WhenFalse) + ")",
+            Conditional conditional => Wrap(conditional.Condition, Vectorized(conditional.Condition), 1) + " ? "
+                + Wrap(conditional.WhenTrue, Vectorized(conditional.WhenTrue), 1) + " : " + Vectorized(conditional.WhenFalse),
+            Call { Function: Intrinsic.Reciprocal } reciprocal => "Broadcast(1f) / " + Wrap(reciprocal.Arguments[0], Vectorized(reciprocal.Arguments[0]), 7),
+            Call call => Function(call, Vectorized),
+            _ => throw new System.InvalidOperationException("Not a per-element expression: " + expr),
+        };
 
         /// <summary>A condition as a lane mask; a step-uniform condition selects all lanes or none.</summary>
         private string Mask(Expr condition) =>
-            condition.Kind == ValueKind.ElementBool
-                ? Vectorized(condition)
-                : "(" + Vectorized(condition) + " ? " + VectorInt + ".AllBitsSet : " + VectorInt + ".Zero)";
+            condition.Kind == ValueKind.ElementBool ? Vectorized(condition) : "Mask(" + Vectorized(condition) + ")";
 
-        private string ScalarCall(Call call)
+        /// <summary>
+        /// An intrinsic in the loop: <c>ElementMath</c> (imported by the generated file) has each one under the DSL's own
+        /// name, for floats and for vectors with the same rounding, so both loops read like the declaration.
+        /// </summary>
+        private static string Function(Call call, System.Func<Expr, string> emit)
         {
-            var args = call.Arguments.Select(Scalar).ToList();
-            return call.Function switch
-            {
-                Intrinsic.Sqrt => MathF + ".Sqrt(" + args[0] + ")",
-                Intrinsic.Abs => MathF + ".Abs(" + args[0] + ")",
-                Intrinsic.Min => MathF + ".Min(" + args[0] + ", " + args[1] + ")",
-                Intrinsic.Max => MathF + ".Max(" + args[0] + ", " + args[1] + ")",
-                Intrinsic.Clamp => MathF + ".Min(" + MathF + ".Max(" + args[0] + ", " + args[1] + "), " + args[2] + ")",
-                Intrinsic.Fma => MathF + ".FusedMultiplyAdd(" + string.Join(", ", args) + ")",
-                Intrinsic.Reciprocal => "1f / " + Wrap(call.Arguments[0], args[0], 7),
-                _ => ElementMath + "." + call.Function + "(" + string.Join(", ", args) + ")",
-            };
-        }
-
-        private string VectorCall(Call call)
-        {
-            var args = call.Arguments.Select(Vectorized).ToList();
-            return call.Function switch
-            {
-                Intrinsic.Sqrt => Vector + ".SquareRoot(" + args[0] + ")",
-                Intrinsic.Abs => Vector + ".Abs(" + args[0] + ")",
-                Intrinsic.Min => Vector + ".Min(" + args[0] + ", " + args[1] + ")",
-                Intrinsic.Max => Vector + ".Max(" + args[0] + ", " + args[1] + ")",
-                Intrinsic.Clamp => Vector + ".Min(" + Vector + ".Max(" + args[0] + ", " + args[1] + "), " + args[2] + ")",
-                Intrinsic.Fma => Vector + ".FusedMultiplyAdd(" + string.Join(", ", args) + ")",
-                Intrinsic.Reciprocal => VectorFloat + ".One / " + Wrap(call.Arguments[0], args[0], 7),
-                _ => ElementMath + "." + call.Function + "(" + string.Join(", ", args) + ")",
-            };
+            var args = call.Arguments.Select(emit).ToList();
+            return call.Function == Intrinsic.Clamp
+                ? "Min(Max(" + args[0] + ", " + args[1] + "), " + args[2] + ")"
+                : call.Function + "(" + string.Join(", ", args) + ")";
         }
 
         private static string UniformCall(Call call)

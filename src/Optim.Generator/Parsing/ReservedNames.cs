@@ -25,6 +25,7 @@ namespace ScratchOptim.Generator.Parsing
         /// <summary>The class itself, or any of its members (<paramref name="isType"/>: the class or a nested type).</summary>
         public static string? ForClassMember(string name, bool isType) =>
             ClassMembers.Contains(name) ? "is the name of a member the generator adds to the optimizer class"
+            : KernelPlanner.ElementMathNames.Contains(name) ? "is the name of an operation the generated step loop calls"
             : isType && name is "nuint" or "nint" ? "is the name of a type the generated step loop uses"
             : null;
 
@@ -44,6 +45,7 @@ namespace ScratchOptim.Generator.Parsing
         {
             if (IsKeyword(name)) return "is a C# keyword";
             if (KernelPlanner.KernelNames.Contains(name) || name is "Apply" or "Kernel") return "is a name the generated step loop uses";
+            if (KernelPlanner.ElementMathNames.Contains(name)) return "is the name of an operation the generated step loop calls";
             return null;
         }
 

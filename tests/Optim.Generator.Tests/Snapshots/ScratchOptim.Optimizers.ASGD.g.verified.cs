@@ -3,6 +3,9 @@
 #nullable enable
 #pragma warning disable CS0168, CS0219, CS1717, CS8860, CS8981 // the declaration's own unused locals, self-assignments and class name are reported on the declaration
 
+// The step loops' operations, in float and Vector<float> forms that round alike (Fma, Sqrt, Max, LoadVector, ...).
+using static global::ScratchOptim.ElementMath;
+
 namespace ScratchOptim.Optimizers
 {
     /// <remarks>
@@ -222,21 +225,21 @@ namespace ScratchOptim.Optimizers
 
             nuint i = 0;
 
-            if (global::System.Numerics.Vector.IsHardwareAccelerated && length >= global::System.Numerics.Vector<float>.Count)
+            if (HasVectorHardware && length >= Lanes)
             {
                 // Broadcast each hoisted float once.
-                global::System.Numerics.Vector<float> weightDecayVec = new global::System.Numerics.Vector<float>(weightDecay);
-                global::System.Numerics.Vector<float> oneMinusLambdTimesEtaVec = new global::System.Numerics.Vector<float>(oneMinusLambdTimesEta);
-                global::System.Numerics.Vector<float> minusEtaVec = new global::System.Numerics.Vector<float>(minusEta);
-                global::System.Numerics.Vector<float> muFVec = new global::System.Numerics.Vector<float>(muF);
+                var weightDecayVec = Broadcast(weightDecay);
+                var oneMinusLambdTimesEtaVec = Broadcast(oneMinusLambdTimesEta);
+                var minusEtaVec = Broadcast(minusEta);
+                var muFVec = Broadcast(muF);
 
-                // Vector body: Vector<float>.Count elements per iteration.
-                nuint lastVector = (nuint)(length - global::System.Numerics.Vector<float>.Count);
-                for (; i <= lastVector; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                // Vector body: Lanes elements per iteration (Vector<float>.Count: 4, 8 or 16 by the hardware).
+                nuint lastVector = (nuint)(length - Lanes);
+                for (; i <= lastVector; i += (nuint)Lanes)
                 {
-                    global::System.Numerics.Vector<float> p = global::System.Numerics.Vector.LoadUnsafe(ref pRef, i);
-                    global::System.Numerics.Vector<float> g = global::System.Numerics.Vector.LoadUnsafe(ref gRef, i);
-                    global::System.Numerics.Vector<float> ax = global::System.Numerics.Vector.LoadUnsafe(ref axRef, i);
+                    var p = LoadVector(ref pRef, i);
+                    var g = LoadVector(ref gRef, i);
+                    var ax = LoadVector(ref axRef, i);
 
                     if (maximize)
                     {
@@ -246,16 +249,16 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = global::System.Numerics.Vector.FusedMultiplyAdd(weightDecayVec, p, g);
+                        g = Fma(weightDecayVec, p, g);
                     }
                     // p = p * (1 - lambd * eta)
                     p = p * oneMinusLambdTimesEtaVec;
                     // p = p - eta * g
-                    p = global::System.Numerics.Vector.FusedMultiplyAdd(minusEtaVec, g, p);
+                    p = Fma(minusEtaVec, g, p);
                     if (muIsNot1)
                     {
                         // Element delta = (p - ax) * mu
-                        global::System.Numerics.Vector<float> delta = (p - ax) * muFVec;
+                        var delta = (p - ax) * muFVec;
                         // ax = ax + delta
                         ax = ax + delta;
                     }
@@ -265,17 +268,17 @@ namespace ScratchOptim.Optimizers
                         ax = p;
                     }
 
-                    global::System.Numerics.Vector.StoreUnsafe(p, ref pRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(ax, ref axRef, i);
+                    StoreVector(p, ref pRef, i);
+                    StoreVector(ax, ref axRef, i);
                 }
             }
 
             // Scalar tail: the elements the vector body left (all of them without vector hardware), rounded alike.
             for (; i < (nuint)length; i++)
             {
-                float p = global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i);
-                float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
-                float ax = global::System.Runtime.CompilerServices.Unsafe.Add(ref axRef, i);
+                float p = ElementAt(ref pRef, i);
+                float g = ElementAt(ref gRef, i);
+                float ax = ElementAt(ref axRef, i);
 
                 if (maximize)
                 {
@@ -285,12 +288,12 @@ namespace ScratchOptim.Optimizers
                 if (weightDecayIsNonZero)
                 {
                     // g = g + weightDecay * p
-                    g = global::System.MathF.FusedMultiplyAdd(weightDecay, p, g);
+                    g = Fma(weightDecay, p, g);
                 }
                 // p = p * (1 - lambd * eta)
                 p = p * oneMinusLambdTimesEta;
                 // p = p - eta * g
-                p = global::System.MathF.FusedMultiplyAdd(minusEta, g, p);
+                p = Fma(minusEta, g, p);
                 if (muIsNot1)
                 {
                     // Element delta = (p - ax) * mu
@@ -304,8 +307,8 @@ namespace ScratchOptim.Optimizers
                     ax = p;
                 }
 
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) = p;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref axRef, i) = ax;
+                ElementAt(ref pRef, i) = p;
+                ElementAt(ref axRef, i) = ax;
             }
         }
 

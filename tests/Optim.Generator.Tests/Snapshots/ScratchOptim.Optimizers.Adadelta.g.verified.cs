@@ -3,6 +3,9 @@
 #nullable enable
 #pragma warning disable CS0168, CS0219, CS1717, CS8860, CS8981 // the declaration's own unused locals, self-assignments and class name are reported on the declaration
 
+// The step loops' operations, in float and Vector<float> forms that round alike (Fma, Sqrt, Max, LoadVector, ...).
+using static global::ScratchOptim.ElementMath;
+
 namespace ScratchOptim.Optimizers
 {
     /// <remarks>
@@ -195,23 +198,23 @@ namespace ScratchOptim.Optimizers
 
             nuint i = 0;
 
-            if (global::System.Numerics.Vector.IsHardwareAccelerated && length >= global::System.Numerics.Vector<float>.Count)
+            if (HasVectorHardware && length >= Lanes)
             {
                 // Broadcast each hoisted float once.
-                global::System.Numerics.Vector<float> weightDecayVec = new global::System.Numerics.Vector<float>(weightDecay);
-                global::System.Numerics.Vector<float> oneMinusRhoVec = new global::System.Numerics.Vector<float>(oneMinusRho);
-                global::System.Numerics.Vector<float> rhoVec = new global::System.Numerics.Vector<float>(rho);
-                global::System.Numerics.Vector<float> epsVec = new global::System.Numerics.Vector<float>(eps);
-                global::System.Numerics.Vector<float> minusLrVec = new global::System.Numerics.Vector<float>(minusLr);
+                var weightDecayVec = Broadcast(weightDecay);
+                var oneMinusRhoVec = Broadcast(oneMinusRho);
+                var rhoVec = Broadcast(rho);
+                var epsVec = Broadcast(eps);
+                var minusLrVec = Broadcast(minusLr);
 
-                // Vector body: Vector<float>.Count elements per iteration.
-                nuint lastVector = (nuint)(length - global::System.Numerics.Vector<float>.Count);
-                for (; i <= lastVector; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                // Vector body: Lanes elements per iteration (Vector<float>.Count: 4, 8 or 16 by the hardware).
+                nuint lastVector = (nuint)(length - Lanes);
+                for (; i <= lastVector; i += (nuint)Lanes)
                 {
-                    global::System.Numerics.Vector<float> p = global::System.Numerics.Vector.LoadUnsafe(ref pRef, i);
-                    global::System.Numerics.Vector<float> g = global::System.Numerics.Vector.LoadUnsafe(ref gRef, i);
-                    global::System.Numerics.Vector<float> squareAvg = global::System.Numerics.Vector.LoadUnsafe(ref squareAvgRef, i);
-                    global::System.Numerics.Vector<float> accDelta = global::System.Numerics.Vector.LoadUnsafe(ref accDeltaRef, i);
+                    var p = LoadVector(ref pRef, i);
+                    var g = LoadVector(ref gRef, i);
+                    var squareAvg = LoadVector(ref squareAvgRef, i);
+                    var accDelta = LoadVector(ref accDeltaRef, i);
 
                     if (maximize)
                     {
@@ -221,32 +224,32 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = global::System.Numerics.Vector.FusedMultiplyAdd(weightDecayVec, p, g);
+                        g = Fma(weightDecayVec, p, g);
                     }
                     // squareAvg = rho * squareAvg + (1 - rho) * g * g
-                    squareAvg = global::System.Numerics.Vector.FusedMultiplyAdd(oneMinusRhoVec * g, g, rhoVec * squareAvg);
+                    squareAvg = Fma(oneMinusRhoVec * g, g, rhoVec * squareAvg);
                     // Element std = Sqrt(squareAvg + eps)
-                    global::System.Numerics.Vector<float> std = global::System.Numerics.Vector.SquareRoot(squareAvg + epsVec);
+                    var std = Sqrt(squareAvg + epsVec);
                     // Element delta = Sqrt(accDelta + eps) / std * g
-                    global::System.Numerics.Vector<float> delta = global::System.Numerics.Vector.SquareRoot(accDelta + epsVec) / std * g;
+                    var delta = Sqrt(accDelta + epsVec) / std * g;
                     // accDelta = rho * accDelta + (1 - rho) * delta * delta
-                    accDelta = global::System.Numerics.Vector.FusedMultiplyAdd(oneMinusRhoVec * delta, delta, rhoVec * accDelta);
+                    accDelta = Fma(oneMinusRhoVec * delta, delta, rhoVec * accDelta);
                     // p = p - lr * delta
-                    p = global::System.Numerics.Vector.FusedMultiplyAdd(minusLrVec, delta, p);
+                    p = Fma(minusLrVec, delta, p);
 
-                    global::System.Numerics.Vector.StoreUnsafe(p, ref pRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(squareAvg, ref squareAvgRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(accDelta, ref accDeltaRef, i);
+                    StoreVector(p, ref pRef, i);
+                    StoreVector(squareAvg, ref squareAvgRef, i);
+                    StoreVector(accDelta, ref accDeltaRef, i);
                 }
             }
 
             // Scalar tail: the elements the vector body left (all of them without vector hardware), rounded alike.
             for (; i < (nuint)length; i++)
             {
-                float p = global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i);
-                float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
-                float squareAvg = global::System.Runtime.CompilerServices.Unsafe.Add(ref squareAvgRef, i);
-                float accDelta = global::System.Runtime.CompilerServices.Unsafe.Add(ref accDeltaRef, i);
+                float p = ElementAt(ref pRef, i);
+                float g = ElementAt(ref gRef, i);
+                float squareAvg = ElementAt(ref squareAvgRef, i);
+                float accDelta = ElementAt(ref accDeltaRef, i);
 
                 if (maximize)
                 {
@@ -256,22 +259,22 @@ namespace ScratchOptim.Optimizers
                 if (weightDecayIsNonZero)
                 {
                     // g = g + weightDecay * p
-                    g = global::System.MathF.FusedMultiplyAdd(weightDecay, p, g);
+                    g = Fma(weightDecay, p, g);
                 }
                 // squareAvg = rho * squareAvg + (1 - rho) * g * g
-                squareAvg = global::System.MathF.FusedMultiplyAdd(oneMinusRho * g, g, rho * squareAvg);
+                squareAvg = Fma(oneMinusRho * g, g, rho * squareAvg);
                 // Element std = Sqrt(squareAvg + eps)
-                float std = global::System.MathF.Sqrt(squareAvg + eps);
+                float std = Sqrt(squareAvg + eps);
                 // Element delta = Sqrt(accDelta + eps) / std * g
-                float delta = global::System.MathF.Sqrt(accDelta + eps) / std * g;
+                float delta = Sqrt(accDelta + eps) / std * g;
                 // accDelta = rho * accDelta + (1 - rho) * delta * delta
-                accDelta = global::System.MathF.FusedMultiplyAdd(oneMinusRho * delta, delta, rho * accDelta);
+                accDelta = Fma(oneMinusRho * delta, delta, rho * accDelta);
                 // p = p - lr * delta
-                p = global::System.MathF.FusedMultiplyAdd(minusLr, delta, p);
+                p = Fma(minusLr, delta, p);
 
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) = p;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref squareAvgRef, i) = squareAvg;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref accDeltaRef, i) = accDelta;
+                ElementAt(ref pRef, i) = p;
+                ElementAt(ref squareAvgRef, i) = squareAvg;
+                ElementAt(ref accDeltaRef, i) = accDelta;
             }
         }
 

@@ -3,6 +3,9 @@
 #nullable enable
 #pragma warning disable CS0168, CS0219, CS1717, CS8860, CS8981 // the declaration's own unused locals, self-assignments and class name are reported on the declaration
 
+// The step loops' operations, in float and Vector<float> forms that round alike (Fma, Sqrt, Max, LoadVector, ...).
+using static global::ScratchOptim.ElementMath;
+
 namespace ScratchOptim.Optimizers
 {
     /// <remarks>
@@ -190,20 +193,20 @@ namespace ScratchOptim.Optimizers
 
             nuint i = 0;
 
-            if (global::System.Numerics.Vector.IsHardwareAccelerated && length >= global::System.Numerics.Vector<float>.Count)
+            if (HasVectorHardware && length >= Lanes)
             {
                 // Broadcast each hoisted float once.
-                global::System.Numerics.Vector<float> weightDecayVec = new global::System.Numerics.Vector<float>(weightDecay);
-                global::System.Numerics.Vector<float> epsVec = new global::System.Numerics.Vector<float>(eps);
-                global::System.Numerics.Vector<float> clrFVec = new global::System.Numerics.Vector<float>(clrF);
+                var weightDecayVec = Broadcast(weightDecay);
+                var epsVec = Broadcast(eps);
+                var clrFVec = Broadcast(clrF);
 
-                // Vector body: Vector<float>.Count elements per iteration.
-                nuint lastVector = (nuint)(length - global::System.Numerics.Vector<float>.Count);
-                for (; i <= lastVector; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                // Vector body: Lanes elements per iteration (Vector<float>.Count: 4, 8 or 16 by the hardware).
+                nuint lastVector = (nuint)(length - Lanes);
+                for (; i <= lastVector; i += (nuint)Lanes)
                 {
-                    global::System.Numerics.Vector<float> p = global::System.Numerics.Vector.LoadUnsafe(ref pRef, i);
-                    global::System.Numerics.Vector<float> g = global::System.Numerics.Vector.LoadUnsafe(ref gRef, i);
-                    global::System.Numerics.Vector<float> sum = global::System.Numerics.Vector.LoadUnsafe(ref sumRef, i);
+                    var p = LoadVector(ref pRef, i);
+                    var g = LoadVector(ref gRef, i);
+                    var sum = LoadVector(ref sumRef, i);
 
                     if (maximize)
                     {
@@ -213,26 +216,26 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = global::System.Numerics.Vector.FusedMultiplyAdd(weightDecayVec, p, g);
+                        g = Fma(weightDecayVec, p, g);
                     }
                     // sum = sum + g * g
-                    sum = global::System.Numerics.Vector.FusedMultiplyAdd(g, g, sum);
+                    sum = Fma(g, g, sum);
                     // Element std = Sqrt(sum) + eps
-                    global::System.Numerics.Vector<float> std = global::System.Numerics.Vector.SquareRoot(sum) + epsVec;
+                    var std = Sqrt(sum) + epsVec;
                     // p = p - clr * g / std
                     p = p - clrFVec * g / std;
 
-                    global::System.Numerics.Vector.StoreUnsafe(p, ref pRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(sum, ref sumRef, i);
+                    StoreVector(p, ref pRef, i);
+                    StoreVector(sum, ref sumRef, i);
                 }
             }
 
             // Scalar tail: the elements the vector body left (all of them without vector hardware), rounded alike.
             for (; i < (nuint)length; i++)
             {
-                float p = global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i);
-                float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
-                float sum = global::System.Runtime.CompilerServices.Unsafe.Add(ref sumRef, i);
+                float p = ElementAt(ref pRef, i);
+                float g = ElementAt(ref gRef, i);
+                float sum = ElementAt(ref sumRef, i);
 
                 if (maximize)
                 {
@@ -242,17 +245,17 @@ namespace ScratchOptim.Optimizers
                 if (weightDecayIsNonZero)
                 {
                     // g = g + weightDecay * p
-                    g = global::System.MathF.FusedMultiplyAdd(weightDecay, p, g);
+                    g = Fma(weightDecay, p, g);
                 }
                 // sum = sum + g * g
-                sum = global::System.MathF.FusedMultiplyAdd(g, g, sum);
+                sum = Fma(g, g, sum);
                 // Element std = Sqrt(sum) + eps
-                float std = global::System.MathF.Sqrt(sum) + eps;
+                float std = Sqrt(sum) + eps;
                 // p = p - clr * g / std
                 p = p - clrF * g / std;
 
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) = p;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sumRef, i) = sum;
+                ElementAt(ref pRef, i) = p;
+                ElementAt(ref sumRef, i) = sum;
             }
         }
 

@@ -3,6 +3,9 @@
 #nullable enable
 #pragma warning disable CS0168, CS0219, CS1717, CS8860, CS8981 // the declaration's own unused locals, self-assignments and class name are reported on the declaration
 
+// The step loops' operations, in float and Vector<float> forms that round alike (Fma, Sqrt, Max, LoadVector, ...).
+using static global::ScratchOptim.ElementMath;
+
 namespace ScratchOptim.Optimizers
 {
     /// <remarks>
@@ -245,27 +248,27 @@ namespace ScratchOptim.Optimizers
 
             nuint i = 0;
 
-            if (global::System.Numerics.Vector.IsHardwareAccelerated && length >= global::System.Numerics.Vector<float>.Count)
+            if (HasVectorHardware && length >= Lanes)
             {
                 // Broadcast each hoisted float once.
-                global::System.Numerics.Vector<float> oneMinusLrTimesWeightDecayVec = new global::System.Numerics.Vector<float>(oneMinusLrTimesWeightDecay);
-                global::System.Numerics.Vector<float> oneMinusBeta1Vec = new global::System.Numerics.Vector<float>(oneMinusBeta1);
-                global::System.Numerics.Vector<float> beta1Vec = new global::System.Numerics.Vector<float>(beta1);
-                global::System.Numerics.Vector<float> oneMinusBeta2Vec = new global::System.Numerics.Vector<float>(oneMinusBeta2);
-                global::System.Numerics.Vector<float> beta2Vec = new global::System.Numerics.Vector<float>(beta2);
-                global::System.Numerics.Vector<float> sqrtBiasCorrection2Vec = new global::System.Numerics.Vector<float>(sqrtBiasCorrection2);
-                global::System.Numerics.Vector<float> epsVec = new global::System.Numerics.Vector<float>(eps);
-                global::System.Numerics.Vector<float> stepSizeFVec = new global::System.Numerics.Vector<float>(stepSizeF);
+                var oneMinusLrTimesWeightDecayVec = Broadcast(oneMinusLrTimesWeightDecay);
+                var oneMinusBeta1Vec = Broadcast(oneMinusBeta1);
+                var beta1Vec = Broadcast(beta1);
+                var oneMinusBeta2Vec = Broadcast(oneMinusBeta2);
+                var beta2Vec = Broadcast(beta2);
+                var sqrtBiasCorrection2Vec = Broadcast(sqrtBiasCorrection2);
+                var epsVec = Broadcast(eps);
+                var stepSizeFVec = Broadcast(stepSizeF);
 
-                // Vector body: Vector<float>.Count elements per iteration.
-                nuint lastVector = (nuint)(length - global::System.Numerics.Vector<float>.Count);
-                for (; i <= lastVector; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                // Vector body: Lanes elements per iteration (Vector<float>.Count: 4, 8 or 16 by the hardware).
+                nuint lastVector = (nuint)(length - Lanes);
+                for (; i <= lastVector; i += (nuint)Lanes)
                 {
-                    global::System.Numerics.Vector<float> p = global::System.Numerics.Vector.LoadUnsafe(ref pRef, i);
-                    global::System.Numerics.Vector<float> g = global::System.Numerics.Vector.LoadUnsafe(ref gRef, i);
-                    global::System.Numerics.Vector<float> m = global::System.Numerics.Vector.LoadUnsafe(ref mRef, i);
-                    global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref vRef, i);
-                    global::System.Numerics.Vector<float> vMax = amsgrad ? global::System.Numerics.Vector.LoadUnsafe(ref vMaxRef, i) : default;
+                    var p = LoadVector(ref pRef, i);
+                    var g = LoadVector(ref gRef, i);
+                    var m = LoadVector(ref mRef, i);
+                    var v = LoadVector(ref vRef, i);
+                    var vMax = amsgrad ? LoadVector(ref vMaxRef, i) : default;
 
                     if (maximize)
                     {
@@ -275,41 +278,41 @@ namespace ScratchOptim.Optimizers
                     // p = p * (1 - lr * weightDecay)
                     p = p * oneMinusLrTimesWeightDecayVec;
                     // m = beta1 * m + (1 - beta1) * g
-                    m = global::System.Numerics.Vector.FusedMultiplyAdd(oneMinusBeta1Vec, g, beta1Vec * m);
+                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
                     // v = beta2 * v + (1 - beta2) * g * g
-                    v = global::System.Numerics.Vector.FusedMultiplyAdd(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                    v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
                     // Element denom
                     global::System.Numerics.Vector<float> denom;
                     if (amsgrad)
                     {
                         // vMax = Max(vMax, v)
-                        vMax = global::System.Numerics.Vector.Max(vMax, v);
+                        vMax = Max(vMax, v);
                         // denom = Sqrt(vMax) / Sqrt(biasCorrection2) + eps
-                        denom = global::System.Numerics.Vector.SquareRoot(vMax) / sqrtBiasCorrection2Vec + epsVec;
+                        denom = Sqrt(vMax) / sqrtBiasCorrection2Vec + epsVec;
                     }
                     else
                     {
                         // denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
-                        denom = global::System.Numerics.Vector.SquareRoot(v) / sqrtBiasCorrection2Vec + epsVec;
+                        denom = Sqrt(v) / sqrtBiasCorrection2Vec + epsVec;
                     }
                     // p = p - stepSize * m / denom
                     p = p - stepSizeFVec * m / denom;
 
-                    global::System.Numerics.Vector.StoreUnsafe(p, ref pRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(m, ref mRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(v, ref vRef, i);
-                    if (amsgrad) global::System.Numerics.Vector.StoreUnsafe(vMax, ref vMaxRef, i);
+                    StoreVector(p, ref pRef, i);
+                    StoreVector(m, ref mRef, i);
+                    StoreVector(v, ref vRef, i);
+                    if (amsgrad) StoreVector(vMax, ref vMaxRef, i);
                 }
             }
 
             // Scalar tail: the elements the vector body left (all of them without vector hardware), rounded alike.
             for (; i < (nuint)length; i++)
             {
-                float p = global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i);
-                float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
-                float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref mRef, i);
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref vRef, i);
-                float vMax = amsgrad ? global::System.Runtime.CompilerServices.Unsafe.Add(ref vMaxRef, i) : default;
+                float p = ElementAt(ref pRef, i);
+                float g = ElementAt(ref gRef, i);
+                float m = ElementAt(ref mRef, i);
+                float v = ElementAt(ref vRef, i);
+                float vMax = amsgrad ? ElementAt(ref vMaxRef, i) : default;
 
                 if (maximize)
                 {
@@ -319,30 +322,30 @@ namespace ScratchOptim.Optimizers
                 // p = p * (1 - lr * weightDecay)
                 p = p * oneMinusLrTimesWeightDecay;
                 // m = beta1 * m + (1 - beta1) * g
-                m = global::System.MathF.FusedMultiplyAdd(oneMinusBeta1, g, beta1 * m);
+                m = Fma(oneMinusBeta1, g, beta1 * m);
                 // v = beta2 * v + (1 - beta2) * g * g
-                v = global::System.MathF.FusedMultiplyAdd(oneMinusBeta2 * g, g, beta2 * v);
+                v = Fma(oneMinusBeta2 * g, g, beta2 * v);
                 // Element denom
                 float denom;
                 if (amsgrad)
                 {
                     // vMax = Max(vMax, v)
-                    vMax = global::System.MathF.Max(vMax, v);
+                    vMax = Max(vMax, v);
                     // denom = Sqrt(vMax) / Sqrt(biasCorrection2) + eps
-                    denom = global::System.MathF.Sqrt(vMax) / sqrtBiasCorrection2 + eps;
+                    denom = Sqrt(vMax) / sqrtBiasCorrection2 + eps;
                 }
                 else
                 {
                     // denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
-                    denom = global::System.MathF.Sqrt(v) / sqrtBiasCorrection2 + eps;
+                    denom = Sqrt(v) / sqrtBiasCorrection2 + eps;
                 }
                 // p = p - stepSize * m / denom
                 p = p - stepSizeF * m / denom;
 
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) = p;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref mRef, i) = m;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref vRef, i) = v;
-                if (amsgrad) global::System.Runtime.CompilerServices.Unsafe.Add(ref vMaxRef, i) = vMax;
+                ElementAt(ref pRef, i) = p;
+                ElementAt(ref mRef, i) = m;
+                ElementAt(ref vRef, i) = v;
+                if (amsgrad) ElementAt(ref vMaxRef, i) = vMax;
             }
         }
 

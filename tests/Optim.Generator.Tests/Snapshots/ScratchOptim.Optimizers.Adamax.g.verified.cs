@@ -3,6 +3,9 @@
 #nullable enable
 #pragma warning disable CS0168, CS0219, CS1717, CS8860, CS8981 // the declaration's own unused locals, self-assignments and class name are reported on the declaration
 
+// The step loops' operations, in float and Vector<float> forms that round alike (Fma, Sqrt, Max, LoadVector, ...).
+using static global::ScratchOptim.ElementMath;
+
 namespace ScratchOptim.Optimizers
 {
     /// <remarks>
@@ -201,24 +204,24 @@ namespace ScratchOptim.Optimizers
 
             nuint i = 0;
 
-            if (global::System.Numerics.Vector.IsHardwareAccelerated && length >= global::System.Numerics.Vector<float>.Count)
+            if (HasVectorHardware && length >= Lanes)
             {
                 // Broadcast each hoisted float once.
-                global::System.Numerics.Vector<float> weightDecayVec = new global::System.Numerics.Vector<float>(weightDecay);
-                global::System.Numerics.Vector<float> oneMinusBeta1Vec = new global::System.Numerics.Vector<float>(oneMinusBeta1);
-                global::System.Numerics.Vector<float> beta1Vec = new global::System.Numerics.Vector<float>(beta1);
-                global::System.Numerics.Vector<float> beta2Vec = new global::System.Numerics.Vector<float>(beta2);
-                global::System.Numerics.Vector<float> epsVec = new global::System.Numerics.Vector<float>(eps);
-                global::System.Numerics.Vector<float> clrFVec = new global::System.Numerics.Vector<float>(clrF);
+                var weightDecayVec = Broadcast(weightDecay);
+                var oneMinusBeta1Vec = Broadcast(oneMinusBeta1);
+                var beta1Vec = Broadcast(beta1);
+                var beta2Vec = Broadcast(beta2);
+                var epsVec = Broadcast(eps);
+                var clrFVec = Broadcast(clrF);
 
-                // Vector body: Vector<float>.Count elements per iteration.
-                nuint lastVector = (nuint)(length - global::System.Numerics.Vector<float>.Count);
-                for (; i <= lastVector; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                // Vector body: Lanes elements per iteration (Vector<float>.Count: 4, 8 or 16 by the hardware).
+                nuint lastVector = (nuint)(length - Lanes);
+                for (; i <= lastVector; i += (nuint)Lanes)
                 {
-                    global::System.Numerics.Vector<float> p = global::System.Numerics.Vector.LoadUnsafe(ref pRef, i);
-                    global::System.Numerics.Vector<float> g = global::System.Numerics.Vector.LoadUnsafe(ref gRef, i);
-                    global::System.Numerics.Vector<float> m = global::System.Numerics.Vector.LoadUnsafe(ref mRef, i);
-                    global::System.Numerics.Vector<float> u = global::System.Numerics.Vector.LoadUnsafe(ref uRef, i);
+                    var p = LoadVector(ref pRef, i);
+                    var g = LoadVector(ref gRef, i);
+                    var m = LoadVector(ref mRef, i);
+                    var u = LoadVector(ref uRef, i);
 
                     if (maximize)
                     {
@@ -228,28 +231,28 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = global::System.Numerics.Vector.FusedMultiplyAdd(weightDecayVec, p, g);
+                        g = Fma(weightDecayVec, p, g);
                     }
                     // m = beta1 * m + (1 - beta1) * g
-                    m = global::System.Numerics.Vector.FusedMultiplyAdd(oneMinusBeta1Vec, g, beta1Vec * m);
+                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
                     // u = Max(beta2 * u, Abs(g) + eps)
-                    u = global::System.Numerics.Vector.Max(beta2Vec * u, global::System.Numerics.Vector.Abs(g) + epsVec);
+                    u = Max(beta2Vec * u, Abs(g) + epsVec);
                     // p = p - clr * m / u
                     p = p - clrFVec * m / u;
 
-                    global::System.Numerics.Vector.StoreUnsafe(p, ref pRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(m, ref mRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(u, ref uRef, i);
+                    StoreVector(p, ref pRef, i);
+                    StoreVector(m, ref mRef, i);
+                    StoreVector(u, ref uRef, i);
                 }
             }
 
             // Scalar tail: the elements the vector body left (all of them without vector hardware), rounded alike.
             for (; i < (nuint)length; i++)
             {
-                float p = global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i);
-                float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
-                float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref mRef, i);
-                float u = global::System.Runtime.CompilerServices.Unsafe.Add(ref uRef, i);
+                float p = ElementAt(ref pRef, i);
+                float g = ElementAt(ref gRef, i);
+                float m = ElementAt(ref mRef, i);
+                float u = ElementAt(ref uRef, i);
 
                 if (maximize)
                 {
@@ -259,18 +262,18 @@ namespace ScratchOptim.Optimizers
                 if (weightDecayIsNonZero)
                 {
                     // g = g + weightDecay * p
-                    g = global::System.MathF.FusedMultiplyAdd(weightDecay, p, g);
+                    g = Fma(weightDecay, p, g);
                 }
                 // m = beta1 * m + (1 - beta1) * g
-                m = global::System.MathF.FusedMultiplyAdd(oneMinusBeta1, g, beta1 * m);
+                m = Fma(oneMinusBeta1, g, beta1 * m);
                 // u = Max(beta2 * u, Abs(g) + eps)
-                u = global::System.MathF.Max(beta2 * u, global::System.MathF.Abs(g) + eps);
+                u = Max(beta2 * u, Abs(g) + eps);
                 // p = p - clr * m / u
                 p = p - clrF * m / u;
 
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) = p;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref mRef, i) = m;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref uRef, i) = u;
+                ElementAt(ref pRef, i) = p;
+                ElementAt(ref mRef, i) = m;
+                ElementAt(ref uRef, i) = u;
             }
         }
 

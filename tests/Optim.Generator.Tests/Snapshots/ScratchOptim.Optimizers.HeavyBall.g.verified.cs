@@ -3,6 +3,9 @@
 #nullable enable
 #pragma warning disable CS0168, CS0219, CS1717, CS8860, CS8981 // the declaration's own unused locals, self-assignments and class name are reported on the declaration
 
+// The step loops' operations, in float and Vector<float> forms that round alike (Fma, Sqrt, Max, LoadVector, ...).
+using static global::ScratchOptim.ElementMath;
+
 namespace ScratchOptim.Optimizers
 {
     /// <remarks>
@@ -138,44 +141,44 @@ namespace ScratchOptim.Optimizers
 
             nuint i = 0;
 
-            if (global::System.Numerics.Vector.IsHardwareAccelerated && length >= global::System.Numerics.Vector<float>.Count)
+            if (HasVectorHardware && length >= Lanes)
             {
                 // Broadcast each hoisted float once.
-                global::System.Numerics.Vector<float> momentumVec = new global::System.Numerics.Vector<float>(momentum);
-                global::System.Numerics.Vector<float> lrVec = new global::System.Numerics.Vector<float>(lr);
+                var momentumVec = Broadcast(momentum);
+                var lrVec = Broadcast(lr);
 
-                // Vector body: Vector<float>.Count elements per iteration.
-                nuint lastVector = (nuint)(length - global::System.Numerics.Vector<float>.Count);
-                for (; i <= lastVector; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                // Vector body: Lanes elements per iteration (Vector<float>.Count: 4, 8 or 16 by the hardware).
+                nuint lastVector = (nuint)(length - Lanes);
+                for (; i <= lastVector; i += (nuint)Lanes)
                 {
-                    global::System.Numerics.Vector<float> p = global::System.Numerics.Vector.LoadUnsafe(ref pRef, i);
-                    global::System.Numerics.Vector<float> g = global::System.Numerics.Vector.LoadUnsafe(ref gRef, i);
-                    global::System.Numerics.Vector<float> velocity = global::System.Numerics.Vector.LoadUnsafe(ref velocityRef, i);
+                    var p = LoadVector(ref pRef, i);
+                    var g = LoadVector(ref gRef, i);
+                    var velocity = LoadVector(ref velocityRef, i);
 
                     // velocity = momentum * velocity + lr * g
                     velocity = momentumVec * velocity + lrVec * g;
                     // p = p - velocity
                     p = p - velocity;
 
-                    global::System.Numerics.Vector.StoreUnsafe(p, ref pRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(velocity, ref velocityRef, i);
+                    StoreVector(p, ref pRef, i);
+                    StoreVector(velocity, ref velocityRef, i);
                 }
             }
 
             // Scalar tail: the elements the vector body left (all of them without vector hardware), rounded alike.
             for (; i < (nuint)length; i++)
             {
-                float p = global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i);
-                float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
-                float velocity = global::System.Runtime.CompilerServices.Unsafe.Add(ref velocityRef, i);
+                float p = ElementAt(ref pRef, i);
+                float g = ElementAt(ref gRef, i);
+                float velocity = ElementAt(ref velocityRef, i);
 
                 // velocity = momentum * velocity + lr * g
                 velocity = momentum * velocity + lr * g;
                 // p = p - velocity
                 p = p - velocity;
 
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) = p;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref velocityRef, i) = velocity;
+                ElementAt(ref pRef, i) = p;
+                ElementAt(ref velocityRef, i) = velocity;
             }
         }
 

@@ -3,6 +3,9 @@
 #nullable enable
 #pragma warning disable CS0168, CS0219, CS1717, CS8860, CS8981 // the declaration's own unused locals, self-assignments and class name are reported on the declaration
 
+// The step loops' operations, in float and Vector<float> forms that round alike (Fma, Sqrt, Max, LoadVector, ...).
+using static global::ScratchOptim.ElementMath;
+
 namespace ScratchOptim.Optimizers
 {
     /// <remarks>
@@ -248,46 +251,46 @@ namespace ScratchOptim.Optimizers
 
             nuint i = 0;
 
-            if (global::System.Numerics.Vector.IsHardwareAccelerated && length >= global::System.Numerics.Vector<float>.Count)
+            if (HasVectorHardware && length >= Lanes)
             {
                 // Broadcast each hoisted float once.
-                global::System.Numerics.Vector<float> weightDecayVec = new global::System.Numerics.Vector<float>(weightDecay);
-                global::System.Numerics.Vector<float> oneMinusBeta1Vec = new global::System.Numerics.Vector<float>(oneMinusBeta1);
-                global::System.Numerics.Vector<float> beta1Vec = new global::System.Numerics.Vector<float>(beta1);
-                global::System.Numerics.Vector<float> oneMinusBeta2Vec = new global::System.Numerics.Vector<float>(oneMinusBeta2);
-                global::System.Numerics.Vector<float> beta2Vec = new global::System.Numerics.Vector<float>(beta2);
-                global::System.Numerics.Vector<float> biasCorrection1FVec = new global::System.Numerics.Vector<float>(biasCorrection1F);
-                global::System.Numerics.Vector<float> epsVec = new global::System.Numerics.Vector<float>(eps);
-                global::System.Numerics.Vector<float> sqrtBiasCorrection2Vec = new global::System.Numerics.Vector<float>(sqrtBiasCorrection2);
-                global::System.Numerics.Vector<float> lrVec = new global::System.Numerics.Vector<float>(lr);
-                global::System.Numerics.Vector<float> rectFVec = new global::System.Numerics.Vector<float>(rectF);
+                var weightDecayVec = Broadcast(weightDecay);
+                var oneMinusBeta1Vec = Broadcast(oneMinusBeta1);
+                var beta1Vec = Broadcast(beta1);
+                var oneMinusBeta2Vec = Broadcast(oneMinusBeta2);
+                var beta2Vec = Broadcast(beta2);
+                var biasCorrection1FVec = Broadcast(biasCorrection1F);
+                var epsVec = Broadcast(eps);
+                var sqrtBiasCorrection2Vec = Broadcast(sqrtBiasCorrection2);
+                var lrVec = Broadcast(lr);
+                var rectFVec = Broadcast(rectF);
 
-                // Vector body: Vector<float>.Count elements per iteration.
-                nuint lastVector = (nuint)(length - global::System.Numerics.Vector<float>.Count);
-                for (; i <= lastVector; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                // Vector body: Lanes elements per iteration (Vector<float>.Count: 4, 8 or 16 by the hardware).
+                nuint lastVector = (nuint)(length - Lanes);
+                for (; i <= lastVector; i += (nuint)Lanes)
                 {
-                    global::System.Numerics.Vector<float> p = global::System.Numerics.Vector.LoadUnsafe(ref pRef, i);
-                    global::System.Numerics.Vector<float> g = global::System.Numerics.Vector.LoadUnsafe(ref gRef, i);
-                    global::System.Numerics.Vector<float> m = global::System.Numerics.Vector.LoadUnsafe(ref mRef, i);
-                    global::System.Numerics.Vector<float> v = global::System.Numerics.Vector.LoadUnsafe(ref vRef, i);
+                    var p = LoadVector(ref pRef, i);
+                    var g = LoadVector(ref gRef, i);
+                    var m = LoadVector(ref mRef, i);
+                    var v = LoadVector(ref vRef, i);
 
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = global::System.Numerics.Vector.FusedMultiplyAdd(weightDecayVec, p, g);
+                        g = Fma(weightDecayVec, p, g);
                     }
                     // m = beta1 * m + (1 - beta1) * g
-                    m = global::System.Numerics.Vector.FusedMultiplyAdd(oneMinusBeta1Vec, g, beta1Vec * m);
+                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
                     // v = beta2 * v + (1 - beta2) * g * g
-                    v = global::System.Numerics.Vector.FusedMultiplyAdd(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                    v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
                     // Element bcm = m / biasCorrection1
-                    global::System.Numerics.Vector<float> bcm = m / biasCorrection1FVec;
+                    var bcm = m / biasCorrection1FVec;
                     // Element update
                     global::System.Numerics.Vector<float> update;
                     if (rhoTAbove5)
                     {
                         // Element adaptive = Sqrt(biasCorrection2) / (Sqrt(v) + eps)
-                        global::System.Numerics.Vector<float> adaptive = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector.SquareRoot(v) + epsVec) * sqrtBiasCorrection2Vec;
+                        var adaptive = Broadcast(1f) / (Sqrt(v) + epsVec) * sqrtBiasCorrection2Vec;
                         // update = bcm * lr * adaptive * rect
                         update = bcm * lrVec * adaptive * rectFVec;
                     }
@@ -299,29 +302,29 @@ namespace ScratchOptim.Optimizers
                     // p = p - update
                     p = p - update;
 
-                    global::System.Numerics.Vector.StoreUnsafe(p, ref pRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(m, ref mRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(v, ref vRef, i);
+                    StoreVector(p, ref pRef, i);
+                    StoreVector(m, ref mRef, i);
+                    StoreVector(v, ref vRef, i);
                 }
             }
 
             // Scalar tail: the elements the vector body left (all of them without vector hardware), rounded alike.
             for (; i < (nuint)length; i++)
             {
-                float p = global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i);
-                float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
-                float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref mRef, i);
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref vRef, i);
+                float p = ElementAt(ref pRef, i);
+                float g = ElementAt(ref gRef, i);
+                float m = ElementAt(ref mRef, i);
+                float v = ElementAt(ref vRef, i);
 
                 if (weightDecayIsNonZero)
                 {
                     // g = g + weightDecay * p
-                    g = global::System.MathF.FusedMultiplyAdd(weightDecay, p, g);
+                    g = Fma(weightDecay, p, g);
                 }
                 // m = beta1 * m + (1 - beta1) * g
-                m = global::System.MathF.FusedMultiplyAdd(oneMinusBeta1, g, beta1 * m);
+                m = Fma(oneMinusBeta1, g, beta1 * m);
                 // v = beta2 * v + (1 - beta2) * g * g
-                v = global::System.MathF.FusedMultiplyAdd(oneMinusBeta2 * g, g, beta2 * v);
+                v = Fma(oneMinusBeta2 * g, g, beta2 * v);
                 // Element bcm = m / biasCorrection1
                 float bcm = m / biasCorrection1F;
                 // Element update
@@ -329,7 +332,7 @@ namespace ScratchOptim.Optimizers
                 if (rhoTAbove5)
                 {
                     // Element adaptive = Sqrt(biasCorrection2) / (Sqrt(v) + eps)
-                    float adaptive = 1f / (global::System.MathF.Sqrt(v) + eps) * sqrtBiasCorrection2;
+                    float adaptive = 1f / (Sqrt(v) + eps) * sqrtBiasCorrection2;
                     // update = bcm * lr * adaptive * rect
                     update = bcm * lr * adaptive * rectF;
                 }
@@ -341,9 +344,9 @@ namespace ScratchOptim.Optimizers
                 // p = p - update
                 p = p - update;
 
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) = p;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref mRef, i) = m;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref vRef, i) = v;
+                ElementAt(ref pRef, i) = p;
+                ElementAt(ref mRef, i) = m;
+                ElementAt(ref vRef, i) = v;
             }
         }
 

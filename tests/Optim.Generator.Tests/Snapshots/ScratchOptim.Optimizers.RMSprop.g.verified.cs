@@ -3,6 +3,9 @@
 #nullable enable
 #pragma warning disable CS0168, CS0219, CS1717, CS8860, CS8981 // the declaration's own unused locals, self-assignments and class name are reported on the declaration
 
+// The step loops' operations, in float and Vector<float> forms that round alike (Fma, Sqrt, Max, LoadVector, ...).
+using static global::ScratchOptim.ElementMath;
+
 namespace ScratchOptim.Optimizers
 {
     /// <remarks>
@@ -247,26 +250,26 @@ namespace ScratchOptim.Optimizers
 
             nuint i = 0;
 
-            if (global::System.Numerics.Vector.IsHardwareAccelerated && length >= global::System.Numerics.Vector<float>.Count)
+            if (HasVectorHardware && length >= Lanes)
             {
                 // Broadcast each hoisted float once.
-                global::System.Numerics.Vector<float> weightDecayVec = new global::System.Numerics.Vector<float>(weightDecay);
-                global::System.Numerics.Vector<float> oneMinusAlphaVec = new global::System.Numerics.Vector<float>(oneMinusAlpha);
-                global::System.Numerics.Vector<float> alphaVec = new global::System.Numerics.Vector<float>(alpha);
-                global::System.Numerics.Vector<float> epsVec = new global::System.Numerics.Vector<float>(eps);
-                global::System.Numerics.Vector<float> momentumVec = new global::System.Numerics.Vector<float>(momentum);
-                global::System.Numerics.Vector<float> minusLrVec = new global::System.Numerics.Vector<float>(minusLr);
-                global::System.Numerics.Vector<float> lrVec = new global::System.Numerics.Vector<float>(lr);
+                var weightDecayVec = Broadcast(weightDecay);
+                var oneMinusAlphaVec = Broadcast(oneMinusAlpha);
+                var alphaVec = Broadcast(alpha);
+                var epsVec = Broadcast(eps);
+                var momentumVec = Broadcast(momentum);
+                var minusLrVec = Broadcast(minusLr);
+                var lrVec = Broadcast(lr);
 
-                // Vector body: Vector<float>.Count elements per iteration.
-                nuint lastVector = (nuint)(length - global::System.Numerics.Vector<float>.Count);
-                for (; i <= lastVector; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                // Vector body: Lanes elements per iteration (Vector<float>.Count: 4, 8 or 16 by the hardware).
+                nuint lastVector = (nuint)(length - Lanes);
+                for (; i <= lastVector; i += (nuint)Lanes)
                 {
-                    global::System.Numerics.Vector<float> p = global::System.Numerics.Vector.LoadUnsafe(ref pRef, i);
-                    global::System.Numerics.Vector<float> g = global::System.Numerics.Vector.LoadUnsafe(ref gRef, i);
-                    global::System.Numerics.Vector<float> squareAvg = global::System.Numerics.Vector.LoadUnsafe(ref squareAvgRef, i);
-                    global::System.Numerics.Vector<float> buf = momentumAbove0 ? global::System.Numerics.Vector.LoadUnsafe(ref bufRef, i) : default;
-                    global::System.Numerics.Vector<float> gradAvg = centered ? global::System.Numerics.Vector.LoadUnsafe(ref gradAvgRef, i) : default;
+                    var p = LoadVector(ref pRef, i);
+                    var g = LoadVector(ref gRef, i);
+                    var squareAvg = LoadVector(ref squareAvgRef, i);
+                    var buf = momentumAbove0 ? LoadVector(ref bufRef, i) : default;
+                    var gradAvg = centered ? LoadVector(ref gradAvgRef, i) : default;
 
                     if (maximize)
                     {
@@ -276,23 +279,23 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = global::System.Numerics.Vector.FusedMultiplyAdd(weightDecayVec, p, g);
+                        g = Fma(weightDecayVec, p, g);
                     }
                     // squareAvg = alpha * squareAvg + (1 - alpha) * g * g
-                    squareAvg = global::System.Numerics.Vector.FusedMultiplyAdd(oneMinusAlphaVec * g, g, alphaVec * squareAvg);
+                    squareAvg = Fma(oneMinusAlphaVec * g, g, alphaVec * squareAvg);
                     // Element avg
                     global::System.Numerics.Vector<float> avg;
                     if (centered)
                     {
                         // gradAvg = alpha * gradAvg + (1 - alpha) * g
-                        gradAvg = global::System.Numerics.Vector.FusedMultiplyAdd(oneMinusAlphaVec, g, alphaVec * gradAvg);
+                        gradAvg = Fma(oneMinusAlphaVec, g, alphaVec * gradAvg);
                         // avg = Sqrt(squareAvg - gradAvg * gradAvg)
-                        avg = global::System.Numerics.Vector.SquareRoot(global::System.Numerics.Vector.FusedMultiplyAdd(-gradAvg, gradAvg, squareAvg));
+                        avg = Sqrt(Fma(-gradAvg, gradAvg, squareAvg));
                     }
                     else
                     {
                         // avg = Sqrt(squareAvg)
-                        avg = global::System.Numerics.Vector.SquareRoot(squareAvg);
+                        avg = Sqrt(squareAvg);
                     }
                     // avg = avg + eps
                     avg = avg + epsVec;
@@ -301,7 +304,7 @@ namespace ScratchOptim.Optimizers
                         // buf = momentum * buf + g / avg
                         buf = momentumVec * buf + g / avg;
                         // p = p - lr * buf
-                        p = global::System.Numerics.Vector.FusedMultiplyAdd(minusLrVec, buf, p);
+                        p = Fma(minusLrVec, buf, p);
                     }
                     else
                     {
@@ -309,21 +312,21 @@ namespace ScratchOptim.Optimizers
                         p = p - lrVec * g / avg;
                     }
 
-                    global::System.Numerics.Vector.StoreUnsafe(p, ref pRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(squareAvg, ref squareAvgRef, i);
-                    if (momentumAbove0) global::System.Numerics.Vector.StoreUnsafe(buf, ref bufRef, i);
-                    if (centered) global::System.Numerics.Vector.StoreUnsafe(gradAvg, ref gradAvgRef, i);
+                    StoreVector(p, ref pRef, i);
+                    StoreVector(squareAvg, ref squareAvgRef, i);
+                    if (momentumAbove0) StoreVector(buf, ref bufRef, i);
+                    if (centered) StoreVector(gradAvg, ref gradAvgRef, i);
                 }
             }
 
             // Scalar tail: the elements the vector body left (all of them without vector hardware), rounded alike.
             for (; i < (nuint)length; i++)
             {
-                float p = global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i);
-                float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
-                float squareAvg = global::System.Runtime.CompilerServices.Unsafe.Add(ref squareAvgRef, i);
-                float buf = momentumAbove0 ? global::System.Runtime.CompilerServices.Unsafe.Add(ref bufRef, i) : default;
-                float gradAvg = centered ? global::System.Runtime.CompilerServices.Unsafe.Add(ref gradAvgRef, i) : default;
+                float p = ElementAt(ref pRef, i);
+                float g = ElementAt(ref gRef, i);
+                float squareAvg = ElementAt(ref squareAvgRef, i);
+                float buf = momentumAbove0 ? ElementAt(ref bufRef, i) : default;
+                float gradAvg = centered ? ElementAt(ref gradAvgRef, i) : default;
 
                 if (maximize)
                 {
@@ -333,23 +336,23 @@ namespace ScratchOptim.Optimizers
                 if (weightDecayIsNonZero)
                 {
                     // g = g + weightDecay * p
-                    g = global::System.MathF.FusedMultiplyAdd(weightDecay, p, g);
+                    g = Fma(weightDecay, p, g);
                 }
                 // squareAvg = alpha * squareAvg + (1 - alpha) * g * g
-                squareAvg = global::System.MathF.FusedMultiplyAdd(oneMinusAlpha * g, g, alpha * squareAvg);
+                squareAvg = Fma(oneMinusAlpha * g, g, alpha * squareAvg);
                 // Element avg
                 float avg;
                 if (centered)
                 {
                     // gradAvg = alpha * gradAvg + (1 - alpha) * g
-                    gradAvg = global::System.MathF.FusedMultiplyAdd(oneMinusAlpha, g, alpha * gradAvg);
+                    gradAvg = Fma(oneMinusAlpha, g, alpha * gradAvg);
                     // avg = Sqrt(squareAvg - gradAvg * gradAvg)
-                    avg = global::System.MathF.Sqrt(global::System.MathF.FusedMultiplyAdd(-gradAvg, gradAvg, squareAvg));
+                    avg = Sqrt(Fma(-gradAvg, gradAvg, squareAvg));
                 }
                 else
                 {
                     // avg = Sqrt(squareAvg)
-                    avg = global::System.MathF.Sqrt(squareAvg);
+                    avg = Sqrt(squareAvg);
                 }
                 // avg = avg + eps
                 avg = avg + eps;
@@ -358,7 +361,7 @@ namespace ScratchOptim.Optimizers
                     // buf = momentum * buf + g / avg
                     buf = momentum * buf + g / avg;
                     // p = p - lr * buf
-                    p = global::System.MathF.FusedMultiplyAdd(minusLr, buf, p);
+                    p = Fma(minusLr, buf, p);
                 }
                 else
                 {
@@ -366,10 +369,10 @@ namespace ScratchOptim.Optimizers
                     p = p - lr * g / avg;
                 }
 
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) = p;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref squareAvgRef, i) = squareAvg;
-                if (momentumAbove0) global::System.Runtime.CompilerServices.Unsafe.Add(ref bufRef, i) = buf;
-                if (centered) global::System.Runtime.CompilerServices.Unsafe.Add(ref gradAvgRef, i) = gradAvg;
+                ElementAt(ref pRef, i) = p;
+                ElementAt(ref squareAvgRef, i) = squareAvg;
+                if (momentumAbove0) ElementAt(ref bufRef, i) = buf;
+                if (centered) ElementAt(ref gradAvgRef, i) = gradAvg;
             }
         }
 

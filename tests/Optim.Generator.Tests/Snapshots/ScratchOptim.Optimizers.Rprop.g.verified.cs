@@ -3,6 +3,9 @@
 #nullable enable
 #pragma warning disable CS0168, CS0219, CS1717, CS8860, CS8981 // the declaration's own unused locals, self-assignments and class name are reported on the declaration
 
+// The step loops' operations, in float and Vector<float> forms that round alike (Fma, Sqrt, Max, LoadVector, ...).
+using static global::ScratchOptim.ElementMath;
+
 namespace ScratchOptim.Optimizers
 {
     /// <remarks>
@@ -191,22 +194,22 @@ namespace ScratchOptim.Optimizers
 
             nuint i = 0;
 
-            if (global::System.Numerics.Vector.IsHardwareAccelerated && length >= global::System.Numerics.Vector<float>.Count)
+            if (HasVectorHardware && length >= Lanes)
             {
                 // Broadcast each hoisted float once.
-                global::System.Numerics.Vector<float> etaPlusVec = new global::System.Numerics.Vector<float>(etaPlus);
-                global::System.Numerics.Vector<float> etaMinusVec = new global::System.Numerics.Vector<float>(etaMinus);
-                global::System.Numerics.Vector<float> stepSizeMinVec = new global::System.Numerics.Vector<float>(stepSizeMin);
-                global::System.Numerics.Vector<float> stepSizeMaxVec = new global::System.Numerics.Vector<float>(stepSizeMax);
+                var etaPlusVec = Broadcast(etaPlus);
+                var etaMinusVec = Broadcast(etaMinus);
+                var stepSizeMinVec = Broadcast(stepSizeMin);
+                var stepSizeMaxVec = Broadcast(stepSizeMax);
 
-                // Vector body: Vector<float>.Count elements per iteration.
-                nuint lastVector = (nuint)(length - global::System.Numerics.Vector<float>.Count);
-                for (; i <= lastVector; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                // Vector body: Lanes elements per iteration (Vector<float>.Count: 4, 8 or 16 by the hardware).
+                nuint lastVector = (nuint)(length - Lanes);
+                for (; i <= lastVector; i += (nuint)Lanes)
                 {
-                    global::System.Numerics.Vector<float> p = global::System.Numerics.Vector.LoadUnsafe(ref pRef, i);
-                    global::System.Numerics.Vector<float> g = global::System.Numerics.Vector.LoadUnsafe(ref gRef, i);
-                    global::System.Numerics.Vector<float> prev = global::System.Numerics.Vector.LoadUnsafe(ref prevRef, i);
-                    global::System.Numerics.Vector<float> stepSize = global::System.Numerics.Vector.LoadUnsafe(ref stepSizeRef, i);
+                    var p = LoadVector(ref pRef, i);
+                    var g = LoadVector(ref gRef, i);
+                    var prev = LoadVector(ref prevRef, i);
+                    var stepSize = LoadVector(ref stepSizeRef, i);
 
                     if (maximize)
                     {
@@ -214,31 +217,31 @@ namespace ScratchOptim.Optimizers
                         g = -g;
                     }
                     // Element s = Sign(g * prev)
-                    global::System.Numerics.Vector<float> s = global::ScratchOptim.ElementMath.Sign(g * prev);
+                    var s = Sign(g * prev);
                     // Element factor = s > 0 ? etaPlus : s < 0 ? etaMinus : 1
-                    global::System.Numerics.Vector<float> factor = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(s, global::System.Numerics.Vector<float>.Zero), etaPlusVec, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(s, global::System.Numerics.Vector<float>.Zero), etaMinusVec, global::System.Numerics.Vector<float>.One));
+                    var factor = Select(Greater(s, Broadcast(0f)), etaPlusVec, Select(Less(s, Broadcast(0f)), etaMinusVec, Broadcast(1f)));
                     // stepSize = Clamp(stepSize * factor, stepSizeMin, stepSizeMax)
-                    stepSize = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(stepSize * factor, stepSizeMinVec), stepSizeMaxVec);
+                    stepSize = Min(Max(stepSize * factor, stepSizeMinVec), stepSizeMaxVec);
                     // g = factor == etaMinus ? 0 : g
-                    g = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.Equals(factor, etaMinusVec), global::System.Numerics.Vector<float>.Zero, g);
+                    g = Select(Equal(factor, etaMinusVec), Broadcast(0f), g);
                     // p = p - Sign(g) * stepSize
-                    p = global::System.Numerics.Vector.FusedMultiplyAdd(-global::ScratchOptim.ElementMath.Sign(g), stepSize, p);
+                    p = Fma(-Sign(g), stepSize, p);
                     // prev = g
                     prev = g;
 
-                    global::System.Numerics.Vector.StoreUnsafe(p, ref pRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(prev, ref prevRef, i);
-                    global::System.Numerics.Vector.StoreUnsafe(stepSize, ref stepSizeRef, i);
+                    StoreVector(p, ref pRef, i);
+                    StoreVector(prev, ref prevRef, i);
+                    StoreVector(stepSize, ref stepSizeRef, i);
                 }
             }
 
             // Scalar tail: the elements the vector body left (all of them without vector hardware), rounded alike.
             for (; i < (nuint)length; i++)
             {
-                float p = global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i);
-                float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
-                float prev = global::System.Runtime.CompilerServices.Unsafe.Add(ref prevRef, i);
-                float stepSize = global::System.Runtime.CompilerServices.Unsafe.Add(ref stepSizeRef, i);
+                float p = ElementAt(ref pRef, i);
+                float g = ElementAt(ref gRef, i);
+                float prev = ElementAt(ref prevRef, i);
+                float stepSize = ElementAt(ref stepSizeRef, i);
 
                 if (maximize)
                 {
@@ -246,21 +249,21 @@ namespace ScratchOptim.Optimizers
                     g = -g;
                 }
                 // Element s = Sign(g * prev)
-                float s = global::ScratchOptim.ElementMath.Sign(g * prev);
+                float s = Sign(g * prev);
                 // Element factor = s > 0 ? etaPlus : s < 0 ? etaMinus : 1
                 float factor = s > 0f ? etaPlus : s < 0f ? etaMinus : 1f;
                 // stepSize = Clamp(stepSize * factor, stepSizeMin, stepSizeMax)
-                stepSize = global::System.MathF.Min(global::System.MathF.Max(stepSize * factor, stepSizeMin), stepSizeMax);
+                stepSize = Min(Max(stepSize * factor, stepSizeMin), stepSizeMax);
                 // g = factor == etaMinus ? 0 : g
                 g = factor == etaMinus ? 0f : g;
                 // p = p - Sign(g) * stepSize
-                p = global::System.MathF.FusedMultiplyAdd(-global::ScratchOptim.ElementMath.Sign(g), stepSize, p);
+                p = Fma(-Sign(g), stepSize, p);
                 // prev = g
                 prev = g;
 
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) = p;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref prevRef, i) = prev;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref stepSizeRef, i) = stepSize;
+                ElementAt(ref pRef, i) = p;
+                ElementAt(ref prevRef, i) = prev;
+                ElementAt(ref stepSizeRef, i) = stepSize;
             }
         }
 

@@ -3,6 +3,9 @@
 #nullable enable
 #pragma warning disable CS0168, CS0219, CS1717, CS8860, CS8981 // the declaration's own unused locals, self-assignments and class name are reported on the declaration
 
+// The step loops' operations, in float and Vector<float> forms that round alike (Fma, Sqrt, Max, LoadVector, ...).
+using static global::ScratchOptim.ElementMath;
+
 namespace ScratchOptim.Optimizers
 {
     /// <remarks>
@@ -218,21 +221,21 @@ namespace ScratchOptim.Optimizers
 
             nuint i = 0;
 
-            if (global::System.Numerics.Vector.IsHardwareAccelerated && length >= global::System.Numerics.Vector<float>.Count)
+            if (HasVectorHardware && length >= Lanes)
             {
                 // Broadcast each hoisted float once.
-                global::System.Numerics.Vector<float> weightDecayVec = new global::System.Numerics.Vector<float>(weightDecay);
-                global::System.Numerics.Vector<float> oneMinusDampeningVec = new global::System.Numerics.Vector<float>(oneMinusDampening);
-                global::System.Numerics.Vector<float> momentumVec = new global::System.Numerics.Vector<float>(momentum);
-                global::System.Numerics.Vector<float> minusLrVec = new global::System.Numerics.Vector<float>(minusLr);
+                var weightDecayVec = Broadcast(weightDecay);
+                var oneMinusDampeningVec = Broadcast(oneMinusDampening);
+                var momentumVec = Broadcast(momentum);
+                var minusLrVec = Broadcast(minusLr);
 
-                // Vector body: Vector<float>.Count elements per iteration.
-                nuint lastVector = (nuint)(length - global::System.Numerics.Vector<float>.Count);
-                for (; i <= lastVector; i += (nuint)global::System.Numerics.Vector<float>.Count)
+                // Vector body: Lanes elements per iteration (Vector<float>.Count: 4, 8 or 16 by the hardware).
+                nuint lastVector = (nuint)(length - Lanes);
+                for (; i <= lastVector; i += (nuint)Lanes)
                 {
-                    global::System.Numerics.Vector<float> p = global::System.Numerics.Vector.LoadUnsafe(ref pRef, i);
-                    global::System.Numerics.Vector<float> g = global::System.Numerics.Vector.LoadUnsafe(ref gRef, i);
-                    global::System.Numerics.Vector<float> buf = momentumIsNonZero ? global::System.Numerics.Vector.LoadUnsafe(ref bufRef, i) : default;
+                    var p = LoadVector(ref pRef, i);
+                    var g = LoadVector(ref gRef, i);
+                    var buf = momentumIsNonZero ? LoadVector(ref bufRef, i) : default;
 
                     if (maximize)
                     {
@@ -242,7 +245,7 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = global::System.Numerics.Vector.FusedMultiplyAdd(weightDecayVec, p, g);
+                        g = Fma(weightDecayVec, p, g);
                     }
                     if (momentumIsNonZero)
                     {
@@ -254,12 +257,12 @@ namespace ScratchOptim.Optimizers
                         else
                         {
                             // buf = momentum * buf + (1 - dampening) * g
-                            buf = global::System.Numerics.Vector.FusedMultiplyAdd(oneMinusDampeningVec, g, momentumVec * buf);
+                            buf = Fma(oneMinusDampeningVec, g, momentumVec * buf);
                         }
                         if (nesterov)
                         {
                             // g = g + momentum * buf
-                            g = global::System.Numerics.Vector.FusedMultiplyAdd(momentumVec, buf, g);
+                            g = Fma(momentumVec, buf, g);
                         }
                         else
                         {
@@ -268,19 +271,19 @@ namespace ScratchOptim.Optimizers
                         }
                     }
                     // p = p - lr * g
-                    p = global::System.Numerics.Vector.FusedMultiplyAdd(minusLrVec, g, p);
+                    p = Fma(minusLrVec, g, p);
 
-                    global::System.Numerics.Vector.StoreUnsafe(p, ref pRef, i);
-                    if (momentumIsNonZero) global::System.Numerics.Vector.StoreUnsafe(buf, ref bufRef, i);
+                    StoreVector(p, ref pRef, i);
+                    if (momentumIsNonZero) StoreVector(buf, ref bufRef, i);
                 }
             }
 
             // Scalar tail: the elements the vector body left (all of them without vector hardware), rounded alike.
             for (; i < (nuint)length; i++)
             {
-                float p = global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i);
-                float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
-                float buf = momentumIsNonZero ? global::System.Runtime.CompilerServices.Unsafe.Add(ref bufRef, i) : default;
+                float p = ElementAt(ref pRef, i);
+                float g = ElementAt(ref gRef, i);
+                float buf = momentumIsNonZero ? ElementAt(ref bufRef, i) : default;
 
                 if (maximize)
                 {
@@ -290,7 +293,7 @@ namespace ScratchOptim.Optimizers
                 if (weightDecayIsNonZero)
                 {
                     // g = g + weightDecay * p
-                    g = global::System.MathF.FusedMultiplyAdd(weightDecay, p, g);
+                    g = Fma(weightDecay, p, g);
                 }
                 if (momentumIsNonZero)
                 {
@@ -302,12 +305,12 @@ namespace ScratchOptim.Optimizers
                     else
                     {
                         // buf = momentum * buf + (1 - dampening) * g
-                        buf = global::System.MathF.FusedMultiplyAdd(oneMinusDampening, g, momentum * buf);
+                        buf = Fma(oneMinusDampening, g, momentum * buf);
                     }
                     if (nesterov)
                     {
                         // g = g + momentum * buf
-                        g = global::System.MathF.FusedMultiplyAdd(momentum, buf, g);
+                        g = Fma(momentum, buf, g);
                     }
                     else
                     {
@@ -316,10 +319,10 @@ namespace ScratchOptim.Optimizers
                     }
                 }
                 // p = p - lr * g
-                p = global::System.MathF.FusedMultiplyAdd(minusLr, g, p);
+                p = Fma(minusLr, g, p);
 
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) = p;
-                if (momentumIsNonZero) global::System.Runtime.CompilerServices.Unsafe.Add(ref bufRef, i) = buf;
+                ElementAt(ref pRef, i) = p;
+                if (momentumIsNonZero) ElementAt(ref bufRef, i) = buf;
             }
         }
 
