@@ -147,12 +147,10 @@ public class DiagnosticDocsTests
         }
     }
 
-    private const string Usings = "using ScratchOptim.Dsl;\nusing static ScratchOptim.Dsl.Intrinsics;\nnamespace Demo;\n";
-
     [Fact]
     public void A_local_used_before_it_is_assigned_is_the_compilers_CS0165_and_the_generator_adds_nothing_broken()
     {
-        CompilerCatchesIt("CS0165", Usings + """
+        CompilerCatchesIt("CS0165", GeneratorHarness.Usings + """
             [Optimizer]
             public partial class Demo
             {
@@ -171,7 +169,7 @@ public class DiagnosticDocsTests
     [Fact]
     public void A_per_element_value_assigned_to_scalar_state_is_the_compilers_CS0029_and_the_generator_adds_nothing_broken()
     {
-        CompilerCatchesIt("CS0029", Usings + """
+        CompilerCatchesIt("CS0029", GeneratorHarness.Usings + """
             [Optimizer]
             public partial class Demo
             {
@@ -189,7 +187,7 @@ public class DiagnosticDocsTests
     [Fact]
     public void A_per_element_value_assigned_to_a_scalar_local_is_the_compilers_CS0029_and_the_generator_adds_nothing_broken()
     {
-        CompilerCatchesIt("CS0029", Usings + """
+        CompilerCatchesIt("CS0029", GeneratorHarness.Usings + """
             [Optimizer]
             public partial class Demo
             {

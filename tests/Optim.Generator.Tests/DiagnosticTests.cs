@@ -12,8 +12,6 @@ namespace ScratchOptim.Generator.Tests;
 /// </summary>
 public class DiagnosticTests
 {
-    private const string Usings = "using ScratchOptim.Dsl;\nusing static ScratchOptim.Dsl.Intrinsics;\nnamespace Demo;\n";
-
     private const string Valid = """
         [Optimizer]
         public partial class Demo
@@ -62,7 +60,7 @@ public class DiagnosticTests
     public void Wrong_declaration_gets_the_diagnostic_at_the_offending_code_and_the_fixed_one_gets_none(
         string id, DiagnosticSeverity severity, string wrong, string @fixed)
     {
-        var (source, expectedSpan) = ExtractSpan(Usings + wrong);
+        var (source, expectedSpan) = ExtractSpan(GeneratorHarness.Usings + wrong);
         var compilation = GeneratorHarness.Compile(source);
         var diagnostics = GeneratorHarness.Analyze(compilation).Where(d => d.Id == id).ToList();
 
@@ -76,7 +74,7 @@ public class DiagnosticTests
         Assert.Empty(generated.Run.Diagnostics); // the analyzer reports; the generator stays silent and never throws
         if (severity == DiagnosticSeverity.Error) Assert.Empty(generated.Run.GeneratedSources);
 
-        var fixedCompilation = GeneratorHarness.Compile(Usings + @fixed);
+        var fixedCompilation = GeneratorHarness.Compile(GeneratorHarness.Usings + @fixed);
         Assert.Empty(GeneratorHarness.Analyze(fixedCompilation));
         var (output, run, _) = GeneratorHarness.Generate(fixedCompilation);
         Assert.NotEmpty(run.GeneratedSources);
@@ -97,7 +95,7 @@ public class DiagnosticTests
     [InlineData("[State] Element m;", "[State] double m;", "OPT010")]
     public void A_wrong_member_is_reported_once_not_again_at_each_use(string member, string wrong, string id)
     {
-        var diagnostics = GeneratorHarness.Analyze(GeneratorHarness.Compile(Usings + Valid.Replace(member, wrong)));
+        var diagnostics = GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + Valid.Replace(member, wrong)));
         Assert.Equal(id, Assert.Single(diagnostics, d => d.Severity == DiagnosticSeverity.Error).Id);
     }
 
@@ -105,10 +103,10 @@ public class DiagnosticTests
     public void Pragma_warning_disable_suppresses_a_warning()
     {
         string declaration = Valid.Replace("double lr = 0.1;", "double lr = 0.1;\n#pragma warning disable OPT019\n    [Hyper] double unused = 1;\n#pragma warning restore OPT019");
-        var diagnostics = GeneratorHarness.Analyze(GeneratorHarness.Compile(Usings + declaration));
+        var diagnostics = GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration));
         Assert.DoesNotContain(diagnostics, d => d.Id == "OPT019");
 
-        var unsuppressed = GeneratorHarness.Analyze(GeneratorHarness.Compile(Usings + declaration.Replace("#pragma warning disable OPT019\n", "")));
+        var unsuppressed = GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration.Replace("#pragma warning disable OPT019\n", "")));
         Assert.Contains(unsuppressed, d => d.Id == "OPT019");
     }
 

@@ -19,6 +19,9 @@ internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
+    /// <summary>The usings and namespace a test declaration starts with, as a user's declaration file would.</summary>
+    public const string Usings = "using ScratchOptim.Dsl;\nusing static ScratchOptim.Dsl.Intrinsics;\nnamespace Demo;\n";
+
     private static readonly ImmutableArray<MetadataReference> References = Basic.Reference.Assemblies.Net100.References.All
         .Cast<MetadataReference>()
         .Append(MetadataReference.CreateFromFile(typeof(ScratchOptim.Dsl.Element).Assembly.Location))

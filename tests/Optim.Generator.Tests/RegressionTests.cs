@@ -9,8 +9,6 @@ namespace ScratchOptim.Generator.Tests;
 /// </summary>
 public class RegressionTests
 {
-    private const string Usings = "using ScratchOptim.Dsl;\nusing static ScratchOptim.Dsl.Intrinsics;\nnamespace Demo;\n";
-
     private const string Valid = """
         [Optimizer]
         public partial class Demo
@@ -151,7 +149,7 @@ public class RegressionTests
             var parts = edit.Split('|');
             declaration = parts[0] == "x" ? declaration : declaration.Replace(parts[0], parts[1], System.StringComparison.Ordinal);
         }
-        var compilation = GeneratorHarness.Compile(Usings + declaration);
+        var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + declaration);
         Assert.Contains(GeneratorHarness.Analyze(compilation), d => d.Id == "OPT025");
         AssertSurvives(declaration, expectGenerated: false);
     }
@@ -171,7 +169,7 @@ public class RegressionTests
     public void A_per_element_choice_where_a_step_uniform_value_is_required_is_OPT015(string statements)
     {
         string declaration = Valid.Replace("m = beta * m + g;", statements, System.StringComparison.Ordinal);
-        Assert.Contains(GeneratorHarness.Analyze(GeneratorHarness.Compile(Usings + declaration)), d => d.Id == "OPT015");
+        Assert.Contains(GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration)), d => d.Id == "OPT015");
         AssertSurvives(declaration, expectGenerated: false);
     }
 
@@ -180,13 +178,13 @@ public class RegressionTests
     {
         string declaration = Valid.Replace("[State] Element m;", "[State] Element m;\n    [State] float scale = 1;")
             .Replace("p = p - lr * m;", "scale = g > 0 ? 1f : 2f;\n        p = p - lr * scale * m;");
-        Assert.Contains(GeneratorHarness.Analyze(GeneratorHarness.Compile(Usings + declaration)), d => d.Id == "OPT015");
+        Assert.Contains(GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration)), d => d.Id == "OPT015");
         AssertSurvives(declaration, expectGenerated: false);
     }
 
     private static void AssertSurvives(string declaration, bool expectGenerated)
     {
-        var (failure, generated) = MutantChecker.Check(Usings + declaration);
+        var (failure, generated) = MutantChecker.Check(GeneratorHarness.Usings + declaration);
         Assert.True(failure is null, failure);
         Assert.Equal(expectGenerated, generated);
     }
