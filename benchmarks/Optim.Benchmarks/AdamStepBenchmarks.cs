@@ -46,11 +46,11 @@ public class AdamStepBenchmarks
         CheckAgainstGenerated();
 
         // The optimizer steps its own state over a copy of p; its first step allocates m and v, the measured ones must not.
-        optimizer = new Adam([new Parameter([.. p]) { Grad = g }]);
+        optimizer = new Adam([new Parameter<float>([.. p]) { Grad = g }]);
         optimizer.Step();
     }
 
-    /// <summary>The generated span kernel (Vector&lt;float&gt;, uniform branches inside the loop): the number under test.</summary>
+    /// <summary>The generated span kernel (64-byte vectors, uniform branches inside the loop): the number under test.</summary>
     [Benchmark]
     public void GeneratedApply() => Adam.Apply(hyper, T, p, g, m, v, default);
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 
@@ -39,15 +40,12 @@ public sealed record OptimizerInfo(
     IReadOnlyList<string> UpdateLatex,
     IReadOnlyList<HoistedInfo> Hoisted)
 {
-    /// <summary>Bytes of state per parameter element when every buffer is allocated.</summary>
-    public int BytesPerElement
+    /// <summary>Bytes of state per parameter element when every buffer is allocated, for parameters of <paramref name="elementType"/>.</summary>
+    public int BytesPerElement(ElementType elementType = ElementType.Float32)
     {
-        get
-        {
-            int total = 0;
-            foreach (var state in States) total += state.BytesPerElement;
-            return total;
-        }
+        int total = 0;
+        foreach (var state in States) total += state.BytesPerElement(elementType);
+        return total;
     }
 }
 
@@ -84,14 +82,65 @@ public sealed record HyperparameterInfo(
     }
 }
 
-/// <summary>A state of an optimizer: a buffer with one float per parameter element, or one float per tensor.</summary>
+/// <summary>How many values a state has per parameter.</summary>
+public enum StateShape
+{
+    /// <summary>One per element of the parameter.</summary>
+    Element,
+
+    /// <summary>One per tensor (PyTorch keeps such state as a 0-dim tensor or a Python number).</summary>
+    Tensor,
+
+    /// <summary>One per row of the parameter seen as a matrix (rows: all dimensions but the last).</summary>
+    Row,
+
+    /// <summary>One per column of the parameter seen as a matrix (columns: the last dimension).</summary>
+    Column,
+}
+
+/// <summary>What a state's values are.</summary>
+public enum StateValue
+{
+    /// <summary>The parameter's element type: float for a float parameter, double for a double one.</summary>
+    Element,
+
+    /// <summary>Always float32 (as some PyTorch state is, e.g. NAdam's <c>mu_product</c>, even for float64 parameters).</summary>
+    Float32,
+
+    /// <summary>Always float64.</summary>
+    Float64,
+}
+
+/// <summary>A state of an optimizer: one description that allocation, state access and state files all derive from.</summary>
 /// <param name="Name">The declared name.</param>
 /// <param name="TorchName">PyTorch's name for it in <c>optimizer.state[p]</c>.</param>
-/// <param name="Initial">What it holds when allocated: <c>0</c> or a hyperparameter's name.</param>
-/// <param name="BytesPerElement">Bytes it takes per parameter element (0 for a per-tensor value).</param>
+/// <param name="Initial">What it holds when allocated: a number or a hyperparameter's name.</param>
+/// <param name="Shape">How many values it has per parameter.</param>
+/// <param name="Value">What its values are.</param>
 /// <param name="AllocatedWhen">The condition under which it is allocated, or <c>always</c>.</param>
-/// <param name="PerTensor">Whether it is one float per tensor (PyTorch keeps such state as a 0-dim tensor).</param>
-public sealed record StateInfo(string Name, string TorchName, string Initial, int BytesPerElement, string AllocatedWhen, bool PerTensor = false);
+public sealed record StateInfo(string Name, string TorchName, string Initial, StateShape Shape, StateValue Value, string AllocatedWhen)
+{
+    /// <summary>How many values it has for <paramref name="parameter"/>.</summary>
+    public int LengthFor(Parameter parameter) => Shape switch
+    {
+        StateShape.Element => parameter.Length,
+        StateShape.Row => TensorShape.Rows(parameter.ShapeSpan),
+        StateShape.Column => TensorShape.Columns(parameter.ShapeSpan),
+        _ => 1,
+    };
+
+    /// <summary>The .NET type of its values for a parameter of <paramref name="elementType"/>.</summary>
+    public Type ValueTypeFor(ElementType elementType) => Value switch
+    {
+        StateValue.Float32 => typeof(float),
+        StateValue.Float64 => typeof(double),
+        _ => elementType == ElementType.Float32 ? typeof(float) : typeof(double),
+    };
+
+    /// <summary>Bytes it takes per parameter element for a parameter of <paramref name="elementType"/> (0 unless one per element).</summary>
+    public int BytesPerElement(ElementType elementType) =>
+        Shape != StateShape.Element ? 0 : ValueTypeFor(elementType) == typeof(float) ? sizeof(float) : sizeof(double);
+}
 
 /// <summary>A value the generator computes once per step instead of once per element.</summary>
 /// <param name="Name">The name it has in the generated code.</param>

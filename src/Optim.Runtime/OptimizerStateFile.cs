@@ -33,9 +33,18 @@ public abstract partial class Optimizer
                 var parameterState = StateOf(parameter);
                 for (int i = 0; i < Info.States.Count; i++)
                 {
-                    if (parameterState.Peek(i) is not { } buffer) continue;
                     var values = new JsonArray();
-                    foreach (float value in buffer) values.Add((double)value);
+                    switch (parameterState.Peek(i))
+                    {
+                        case float[] floats:
+                            foreach (float value in floats) values.Add((double)value);
+                            break;
+                        case double[] doubles:
+                            foreach (double value in doubles) values.Add(value);
+                            break;
+                        default:
+                            continue;
+                    }
                     state[Info.States[i].TorchName] = values;
                 }
                 parameters.Add(new JsonObject
@@ -135,21 +144,22 @@ public abstract partial class Optimizer
                 throw Corrupt($"{where}: 'step' must be a whole number of steps, at least 0; got {entry["step"]?.ToJsonString() ?? "nothing"}");
             if (entry["state"] is not JsonObject stateNode) throw Corrupt($"{where} has no 'state' object");
 
-            var buffers = new float[]?[Info.States.Count];
+            var buffers = new Array?[Info.States.Count];
             foreach (var (name, node) in stateNode)
             {
                 int index = StateIndexOrMinusOne(name);
                 if (index < 0) throw Corrupt($"{where}: {Info.Name} has no state '{name}'");
-                int expected = Info.States[index].PerTensor ? 1 : parameter.Length;
+                var info = Info.States[index];
+                int expected = info.LengthFor(parameter);
                 if (node is not JsonArray values || values.Count != expected)
                     throw Corrupt($"{where}: state '{name}' has {(node as JsonArray)?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no list of"} values; it needs {expected}");
-                var buffer = new float[expected];
+                var read = new double[expected];
                 for (int i = 0; i < expected; i++)
                 {
                     if (values[i]?.GetValueKind() != JsonValueKind.Number) throw Corrupt($"{where}: state '{name}', element {i} is not a number");
-                    buffer[i] = (float)values[i]!.GetValue<double>();
+                    read[i] = values[i]!.GetValue<double>();
                 }
-                buffers[index] = buffer;
+                buffers[index] = info.ValueTypeFor(parameter.ElementType) == typeof(float) ? Array.ConvertAll(read, value => (float)value) : read;
             }
 
             var parameterState = StateOf(parameter);

@@ -26,10 +26,10 @@ public class ShowCommandTests
 
         Assert.Equal(["beta1", "betas[0]", "double", "0.9", "[0, 1)", "Decay rate of the running mean of gradients."], TableRows.Row(output, "beta1"));
         Assert.Equal(["amsgrad", "amsgrad", "bool", "false", "—", "Use the AMSGrad variant: divide by the largest second moment seen so far."], TableRows.Row(output, "amsgrad"));
-        Assert.Equal(["v", "exp_avg_sq", "0", "4", "always"], TableRows.Row(output, "v"));
-        Assert.Equal(["vMax", "max_exp_avg_sq", "0", "4", "amsgrad"], TableRows.Row(output, "vMax"));
+        Assert.Equal(["v", "exp_avg_sq", "one per element", "0", "4", "always"], TableRows.Row(output, "v"));
+        Assert.Equal(["vMax", "max_exp_avg_sq", "one per element", "0", "4", "amsgrad"], TableRows.Row(output, "vMax"));
         Assert.Equal(["stepSize", "lr / biasCorrection1"], TableRows.Row(output, "stepSize"));
-        Assert.Equal(["sqrtBiasCorrection2", "(float)(Sqrt(biasCorrection2))"], TableRows.Row(output, "sqrtBiasCorrection2"));
+        Assert.Equal(["sqrtBiasCorrection2", "(Element)(Sqrt(biasCorrection2))"], TableRows.Row(output, "sqrtBiasCorrection2"));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace ScratchOptim.Tests;
 
 /// <summary>
 /// Replays every committed PyTorch golden case (tools/reference makes them) and the shared reference cases:
-/// float32 parameters must match bit for bit after every step, and the final state must be equal.
+/// float32 and float64 parameters must match bit for bit after every step, and the final state must be equal.
 /// </summary>
 public class GoldenReplayTests
 {
@@ -40,6 +40,6 @@ public class GoldenReplayTests
 
     private static IEnumerable<object[]> CasesIn(string directory) =>
         Directory.Exists(directory)
-            ? Directory.GetFiles(directory, "*_f32_*.json").OrderBy(f => f, System.StringComparer.Ordinal).Select(f => new object[] { f })
+            ? Directory.GetFiles(directory, "*.json").OrderBy(f => f, System.StringComparer.Ordinal).Select(f => new object[] { f })
             : [];
 }

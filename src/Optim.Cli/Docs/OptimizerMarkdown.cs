@@ -36,9 +36,27 @@ public static class OptimizerMarkdown
     /// <summary>Bytes of state per parameter element: what is always allocated, and the most any option needs.</summary>
     public static string Memory(OptimizerInfo optimizer)
     {
-        int always = optimizer.States.Where(s => s.AllocatedWhen.StartsWith("always", System.StringComparison.Ordinal)).Sum(s => s.BytesPerElement);
-        int most = optimizer.BytesPerElement;
+        int always = optimizer.States.Where(s => s.AllocatedWhen.StartsWith("always", System.StringComparison.Ordinal)).Sum(s => s.BytesPerElement(ElementType.Float32));
+        int most = optimizer.BytesPerElement(ElementType.Float32);
         return always == most ? $"{most} B" : $"{always}–{most} B";
+    }
+
+    /// <summary>What a state holds: how many values, and of which type when it is not the parameter's.</summary>
+    public static string Holds(StateInfo state)
+    {
+        string count = state.Shape switch
+        {
+            StateShape.Element => "one per element",
+            StateShape.Row => "one per row",
+            StateShape.Column => "one per column",
+            _ => "one per tensor",
+        };
+        return state.Value switch
+        {
+            StateValue.Float32 => count + " (float32)",
+            StateValue.Float64 => count + " (float64)",
+            _ => count,
+        };
     }
 
     /// <summary>The hyperparameters with their defaults, e.g. <c>lr=0.001, momentum=0.0</c>.</summary>
@@ -69,9 +87,9 @@ public static class OptimizerMarkdown
 
         if (optimizer.States.Count > 0)
         {
-            text.Append($"\n| state | PyTorch | starts at | bytes per element | allocated |\n|---|---|---|---|---|\n");
+            text.Append($"\n| state | PyTorch | holds | starts at | bytes per element | allocated |\n|---|---|---|---|---|---|\n");
             foreach (var state in optimizer.States)
-                text.Append($"| `{state.Name}` | `{state.TorchName}` | {state.Initial} | {state.BytesPerElement.ToString(CultureInfo.InvariantCulture)} | {Escape(state.AllocatedWhen)} |\n");
+                text.Append($"| `{state.Name}` | `{state.TorchName}` | {Holds(state)} | {state.Initial} | {state.BytesPerElement(ElementType.Float32).ToString(CultureInfo.InvariantCulture)} | {Escape(state.AllocatedWhen)} |\n");
         }
         else
         {

@@ -50,10 +50,10 @@ public static class OptimizerDetails
         else
         {
             var states = new Table()
-                .AddColumn("name").AddColumn("PyTorch").AddColumn("starts at")
+                .AddColumn("name").AddColumn("PyTorch").AddColumn("holds").AddColumn("starts at")
                 .AddColumn(new TableColumn("bytes per element").RightAligned()).AddColumn("allocated");
             foreach (var state in optimizer.States)
-                AddRow(states, state.Name, state.TorchName, state.Initial, state.BytesPerElement.ToString(CultureInfo.InvariantCulture), state.AllocatedWhen);
+                AddRow(states, state.Name, state.TorchName, Docs.OptimizerMarkdown.Holds(state), state.Initial, state.BytesPerElement(ElementType.Float32).ToString(CultureInfo.InvariantCulture), state.AllocatedWhen);
             console.Write(states);
         }
         console.WriteLine();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Numerics;
 using System.Text.Json.Nodes;
 using ScratchOptim.Optimizers;
 
@@ -27,16 +28,22 @@ public sealed record ReplayResult(ReferenceCase Case, ReplayStatus Status, strin
 public static class CaseRunner
 {
     /// <summary>Replays <paramref name="reference"/>: same initial parameters, same gradients, same number of steps.</summary>
-    public static ReplayResult Run(ReferenceCase reference)
+    public static ReplayResult Run(ReferenceCase reference) => reference.DType switch
     {
-        if (reference.DType != "float32")
-            return new(reference, ReplayStatus.Skipped, $"dtype {reference.DType} is not supported yet (float32 only)", null);
+        "float32" => Run<float>(reference),
+        "float64" => Run<double>(reference),
+        _ => new(reference, ReplayStatus.Skipped, $"dtype {reference.DType} is not supported (float32 and float64 are)", null),
+    };
+
+    private static ReplayResult Run<T>(ReferenceCase reference)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         var entry = Catalog.Find(reference.Optimizer);
         if (entry is null)
             return new(reference, ReplayStatus.Skipped, $"no optimizer '{reference.Optimizer}' in the library", null);
 
         var parameters = reference.Shapes
-            .Select((shape, t) => new Parameter(reference.Param0[t].Select(x => (float)x).ToArray(), shape, $"tensor{t}"))
+            .Select((shape, t) => new Parameter<T>(Values<T>(reference.Param0[t]), shape, $"tensor{t}"))
             .ToArray();
         var optimizer = entry.Create(parameters);
         var settings = optimizer.GroupHyperparameters(0);
@@ -58,13 +65,13 @@ public static class CaseRunner
         for (int step = 0; step < reference.Grads.Count; step++)
         {
             for (int t = 0; t < parameters.Length; t++)
-                parameters[t].Grad = reference.Grads[step][t].Select(x => (float)x).ToArray();
+                parameters[t].Grad = Values<T>(reference.Grads[step][t]);
             optimizer.Step();
 
             var stepValues = new JsonArray();
             for (int t = 0; t < parameters.Length; t++)
             {
-                var values = parameters[t].Data.Span;
+                var values = Doubles<T>(parameters[t].Data.Span);
                 stepValues.Add(Numbers(values));
                 firstMismatch ??= Compare(reference, values, reference.Params[step][t], $"step {step + 1}, tensor {t}");
             }
@@ -78,9 +85,9 @@ public static class CaseRunner
             if (optimizer.Info.StepState is { } stepName) state[stepName] = (double)optimizer.StepCount(parameters[t]);
             foreach (var info in optimizer.Info.States)
             {
-                var buffer = optimizer.State(parameters[t], info.Name);
-                if (buffer.IsEmpty) continue;
-                state[info.TorchName] = info.PerTensor ? (double)buffer[0] : Numbers(buffer);
+                var values = optimizer.StateValues(parameters[t], info.Name);
+                if (values.Length == 0) continue;
+                state[info.TorchName] = info.Shape == StateShape.Tensor ? values[0] : Numbers(values);
             }
             finalState[t.ToString(CultureInfo.InvariantCulture)] = state;
             firstMismatch ??= CompareState(reference, t, state);
@@ -96,6 +103,18 @@ public static class CaseRunner
             : new(reference, ReplayStatus.Failed, firstMismatch, output);
     }
 
+    /// <summary>The case's numbers as <typeparamref name="T"/>: exact, since each is the value of a T.</summary>
+    private static T[] Values<T>(double[] numbers)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => Array.ConvertAll(numbers, T.CreateTruncating);
+
+    private static double[] Doubles<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var doubles = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) doubles[i] = double.CreateTruncating(values[i]);
+        return doubles;
+    }
+
     private static string? CompareState(ReferenceCase reference, int tensor, JsonObject state)
     {
         if (reference.FinalState[tensor.ToString(CultureInfo.InvariantCulture)] is not JsonObject expected) return null;
@@ -104,7 +123,7 @@ public static class CaseRunner
             if (state[name] is not { } actual) return $"final state '{name}' of tensor {tensor} is missing";
             if (value is JsonArray)
             {
-                var got = ReferenceCase.ReadNumbers(reference.Path, actual, name).Select(x => (float)x).ToArray();
+                var got = ReferenceCase.ReadNumbers(reference.Path, actual, name);
                 if (Compare(reference, got, ReferenceCase.ReadNumbers(reference.Path, value, name), $"final state '{name}' of tensor {tensor}") is { } mismatch)
                     return mismatch;
             }
@@ -120,7 +139,7 @@ public static class CaseRunner
         return null;
     }
 
-    private static string? Compare(ReferenceCase reference, ReadOnlySpan<float> actual, double[] expected, string where)
+    private static string? Compare(ReferenceCase reference, double[] actual, double[] expected, string where)
     {
         if (actual.Length != expected.Length) return $"{where}: {actual.Length} values, expected {expected.Length}";
         for (int i = 0; i < actual.Length; i++)
@@ -136,10 +155,10 @@ public static class CaseRunner
         return null;
     }
 
-    private static JsonArray Numbers(ReadOnlySpan<float> values)
+    private static JsonArray Numbers(double[] values)
     {
         var array = new JsonArray();
-        foreach (float value in values) array.Add((double)value);
+        foreach (double value in values) array.Add(value);
         return array;
     }
 
