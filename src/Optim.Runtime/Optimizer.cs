@@ -43,6 +43,13 @@ public abstract partial class Optimizer
         foreach (var parameter in Parameters) parameter.ClearGrad(setToNone);
     }
 
+    /// <summary>
+    /// The vector registers the kernels use: null (the default) for the widest this machine accelerates. Every width
+    /// gives the same bits, so choosing one is only for checking that, or for comparing speed; a width the machine does
+    /// not accelerate runs the kernels' scalar form.
+    /// </summary>
+    public SimdWidth? VectorWidth { get; set; }
+
     /// <summary>How many steps <paramref name="parameter"/> has taken.</summary>
     /// <exception cref="ArgumentException">The parameter is not optimized by this optimizer.</exception>
     public int StepCount(Parameter parameter) => StateOf(parameter).Step;
@@ -221,11 +228,11 @@ public abstract class Optimizer<THyper> : Optimizer
         }
     }
 
-    /// <summary>Runs the kernel on the widest vectors this machine has.</summary>
+    /// <summary>Runs the kernel on the chosen vectors, by default the widest this machine has.</summary>
     private void Dispatch<T>(THyper hyper, ParameterState state, Parameter<T> parameter)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        switch (SimdSupport.Widest<T>())
+        switch (VectorWidth ?? SimdSupport.Widest<T>())
         {
             case SimdWidth.Bits512:
                 StepTensor<T, Simd512<T>>(hyper, state, parameter);

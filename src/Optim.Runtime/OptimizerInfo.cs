@@ -23,6 +23,7 @@ namespace ScratchOptim;
 /// <param name="Update">The update as declared, one line per statement, in plain text.</param>
 /// <param name="UpdateLatex">The same update in LaTeX, one line per statement.</param>
 /// <param name="Hoisted">The step-uniform values the generator computes once per step instead of per element.</param>
+/// <param name="Reductions">The whole-tensor values the update reads (<c>Norm(p)</c>, <c>RowMean(g * g)</c>, …), as declared; empty for an element-wise update.</param>
 public sealed record OptimizerInfo(
     string Name,
     string Summary,
@@ -38,7 +39,8 @@ public sealed record OptimizerInfo(
     IReadOnlyList<StateInfo> States,
     IReadOnlyList<string> Update,
     IReadOnlyList<string> UpdateLatex,
-    IReadOnlyList<HoistedInfo> Hoisted)
+    IReadOnlyList<HoistedInfo> Hoisted,
+    IReadOnlyList<string> Reductions)
 {
     /// <summary>Bytes of state per parameter element when every buffer is allocated, for parameters of <paramref name="elementType"/>.</summary>
     public int BytesPerElement(ElementType elementType = ElementType.Float32)

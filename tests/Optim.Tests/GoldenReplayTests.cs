@@ -18,6 +18,10 @@ public class GoldenReplayTests
 
     public static IEnumerable<object[]> SharedCases() => CasesIn(Path.Combine(Paths.SharedReference, "torch"));
 
+    /// <summary>The authors' cases of the optimizers built on reductions (within each case's recorded tolerance).</summary>
+    public static IEnumerable<object[]> SharedAuthorCases() =>
+        new[] { "lamb", "lars", "novograd" }.SelectMany(folder => CasesIn(Path.Combine(Paths.SharedReference, "authors", folder)));
+
     [Theory]
     [MemberData(nameof(ProjectCases))]
     public void Project_golden_case_replays_bit_exact(string file) => AssertPasses(file);
@@ -29,6 +33,10 @@ public class GoldenReplayTests
     [Theory]
     [MemberData(nameof(SharedCases))]
     public void Shared_reference_case_replays_bit_exact(string file) => AssertPasses(file);
+
+    [Theory]
+    [MemberData(nameof(SharedAuthorCases))]
+    public void Shared_authors_case_replays_within_its_tolerance(string file) => AssertPasses(file);
 
     /// <summary>Every case's optimizer is in the library, so a skipped case is a failure too.</summary>
     private static void AssertPasses(string file)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using ScratchOptim.Optimizers;
 
@@ -25,7 +26,7 @@ internal static class OptimizerConfigurations
         foreach (var hyper in settings.Optimizer.Hyperparameters)
         {
             if (hyper.Type == "bool") settings.Set(hyper.Name, true);
-            else if (hyper.Type == "double" && hyper.Default == "0.0" && hyper.Min <= 0.05 && hyper.Max >= 0.05) settings.Set(hyper.Name, 0.05);
+            else if (hyper.Type == "double" && double.Parse(hyper.Default, CultureInfo.InvariantCulture) == 0 && hyper.Min <= 0.05 && hyper.Max >= 0.05) settings.Set(hyper.Name, 0.05);
         }
     }
 }

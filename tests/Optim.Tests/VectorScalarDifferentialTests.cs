@@ -28,6 +28,8 @@ public class VectorScalarDifferentialTests
     private static void AssertAgree<T>(string optimizerName, bool everythingOn)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        // A reduction over n one-element tensors is not one over the whole: VectorWidthTests covers those optimizers.
+        if (OptimizerConfigurations.Create(optimizerName, everythingOn, [new Parameter<T>([T.One])]).Info.Reductions.Count > 0) return;
         int lanes = 64 / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         for (int length = 1; length <= 3 * lanes + 7; length++)
         {

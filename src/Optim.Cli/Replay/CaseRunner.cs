@@ -127,9 +127,9 @@ public static class CaseRunner
                 if (Compare(reference, got, ReferenceCase.ReadNumbers(reference.Path, value, name), $"final state '{name}' of tensor {tensor}") is { } mismatch)
                     return mismatch;
             }
-            else if (value!.GetValue<double>() != actual.GetValue<double>())
+            else if (Compare(reference, [actual.GetValue<double>()], [value!.GetValue<double>()], $"final state '{name}' of tensor {tensor}") is { } mismatch)
             {
-                return $"final state '{name}' of tensor {tensor}: got {actual}, expected {value}";
+                return mismatch;
             }
         }
         foreach (var (name, _) in state)

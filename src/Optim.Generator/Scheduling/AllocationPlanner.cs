@@ -41,13 +41,7 @@ namespace ScratchOptim.Generator.Scheduling
                             written.Add(assign.Target.Name);
                             AddPath(assign.Target.Name, path, paths);
                         }
-                        if (assign.Value is not null)
-                        {
-                            IrWalker.Visit(assign.Value, expr =>
-                            {
-                                if (expr is Variable { Role: VariableRole.State } state) AddPath(state.Name, path, paths);
-                            });
-                        }
+                        if (assign.Value is not null) CollectReads(assign.Value, path, paths, definitions);
                         break;
                     case If branch:
                         var condition = Known(branch.Condition, definitions);
@@ -55,6 +49,26 @@ namespace ScratchOptim.Generator.Scheduling
                         CollectStatePaths(branch.Else, new List<Expr>(path) { new Unary(UnaryOp.Not, condition, condition.Type) }, paths, written, definitions);
                         break;
                 }
+            }
+        }
+
+        /// <summary>The states an expression reads, each under the conditions of the <c>?:</c> branches it is read in.</summary>
+        private static void CollectReads(Expr expr, List<Expr> path, Dictionary<string, List<List<Expr>>> paths, Dictionary<string, Expr> definitions)
+        {
+            switch (expr)
+            {
+                case Variable { Role: VariableRole.State } state:
+                    AddPath(state.Name, path, paths);
+                    break;
+                case Conditional { Type.IsUniform: true } choice:
+                    var condition = Known(choice.Condition, definitions);
+                    CollectReads(choice.Condition, path, paths, definitions);
+                    CollectReads(choice.WhenTrue, new List<Expr>(path) { condition }, paths, definitions);
+                    CollectReads(choice.WhenFalse, new List<Expr>(path) { new Unary(UnaryOp.Not, condition, condition.Type) }, paths, definitions);
+                    break;
+                default:
+                    foreach (var child in IrWalker.Children(expr)) CollectReads(child, path, paths, definitions);
+                    break;
             }
         }
 

@@ -64,8 +64,23 @@ namespace ScratchOptim.Generator.Surface
             lines.AddRange(uniforms.Select(a => "        new(" + String(a.Target.Name) + ", " + String(EquationRenderer.Text(a.Value!, target.TempName)) + "),"));
             var hoisted = plan.Segments.SelectMany(s => s.Items).OfType<HostTemp>().Select(h => plan.Temps[h.Id]).Where(t => t.Kind == TempKind.Hoisted && t.Definition is not Literal);
             lines.AddRange(hoisted.Select(t => "        new(" + String(target.TempName(t.Id)) + ", " + String(Hoisted(t, target)) + "),"));
+            lines.Add("    },");
+            lines.Add("    Reductions: new string[]");
+            lines.Add("    {");
+            lines.AddRange(Reductions(model).Select(r => "        " + String(r) + ","));
             lines.Add("    })");
             return string.Join("\n", lines);
+        }
+
+        /// <summary>Each distinct reduction of the update, as declared.</summary>
+        private static IEnumerable<string> Reductions(OptimizerModel model)
+        {
+            var found = new List<string>();
+            IrWalker.Visit(model.Body, _ => { }, expr =>
+            {
+                if (expr is Call call && Operators.Get(call.Operator).IsReduction) found.Add(EquationRenderer.Text(call));
+            });
+            return found.Distinct();
         }
 
         private static string Hoisted(TempValue temp, IKernelTarget target)

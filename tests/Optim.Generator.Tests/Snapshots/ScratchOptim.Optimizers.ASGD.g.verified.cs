@@ -138,6 +138,9 @@ namespace ScratchOptim.Optimizers
                 new("minusEta", "(Element)(-eta)"),
                 new("muIsNot1", "mu != 1"),
                 new("muF", "(Element)(mu)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

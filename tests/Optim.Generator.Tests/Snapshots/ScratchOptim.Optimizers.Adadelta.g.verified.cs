@@ -121,6 +121,9 @@ namespace ScratchOptim.Optimizers
                 new("rho", "(Element)(rho)"),
                 new("eps", "(Element)(eps)"),
                 new("minusLr", "(Element)(-lr)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

@@ -120,6 +120,9 @@ namespace ScratchOptim.Optimizers
                 new("weightDecay", "(Element)(weightDecay)"),
                 new("eps", "(Element)(eps)"),
                 new("clrF", "(Element)(clr)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

@@ -157,6 +157,9 @@ namespace ScratchOptim.Optimizers
                 new("sqrtBiasCorrection2", "(Element)(Sqrt(biasCorrection2))"),
                 new("eps", "(Element)(eps)"),
                 new("stepSizeF", "(Element)(stepSize)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

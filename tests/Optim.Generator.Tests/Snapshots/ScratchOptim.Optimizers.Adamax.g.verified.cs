@@ -124,6 +124,9 @@ namespace ScratchOptim.Optimizers
                 new("beta2", "(Element)(beta2)"),
                 new("eps", "(Element)(eps)"),
                 new("clrF", "(Element)(clr)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

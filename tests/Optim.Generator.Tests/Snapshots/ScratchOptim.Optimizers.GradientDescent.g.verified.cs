@@ -73,6 +73,9 @@ namespace ScratchOptim.Optimizers
             Hoisted: new global::ScratchOptim.HoistedInfo[]
             {
                 new("lr", "(Element)(lr)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

@@ -82,6 +82,9 @@ namespace ScratchOptim.Optimizers
             {
                 new("momentum", "(Element)(momentum)"),
                 new("lr", "(Element)(lr)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

@@ -150,6 +150,9 @@ namespace ScratchOptim.Optimizers
                 new("eps", "(Element)(eps)"),
                 new("gradientStepF", "(Element)(gradientStep)"),
                 new("momentumStepF", "(Element)(momentumStep)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

@@ -154,6 +154,9 @@ namespace ScratchOptim.Optimizers
                 new("sqrtBiasCorrection2", "(Element)(Sqrt(biasCorrection2))"),
                 new("lr", "(Element)(lr)"),
                 new("rectF", "(Element)(rect)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

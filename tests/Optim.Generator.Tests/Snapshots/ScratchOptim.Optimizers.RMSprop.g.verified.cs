@@ -157,6 +157,9 @@ namespace ScratchOptim.Optimizers
                 new("momentum", "(Element)(momentum)"),
                 new("minusLr", "(Element)(-lr)"),
                 new("lr", "(Element)(lr)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

@@ -120,6 +120,9 @@ namespace ScratchOptim.Optimizers
                 new("etaMinus", "(Element)(etaMinus)"),
                 new("stepSizeMin", "(Element)(stepSizeMin)"),
                 new("stepSizeMax", "(Element)(stepSizeMax)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

@@ -141,6 +141,9 @@ namespace ScratchOptim.Optimizers
                 new("momentum", "(Element)(momentum)"),
                 new("nesterov", "nesterov"),
                 new("minusLr", "(Element)(-lr)"),
+            },
+            Reductions: new string[]
+            {
             });
 
         /// <inheritdoc/>

@@ -50,12 +50,20 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     _ => "1",
                 };
                 string buffer = "state.Buffer<" + type + ">(" + i + ", " + length + Initial(state) + ")";
+                var allocation = kernel.Plan.States[i].Allocation;
                 if (state.IsUniform)
                 {
-                    writer.Line("ref " + type + " " + CSharp.Id(state.Name) + " = ref " + buffer + "[0];");
+                    if (allocation is null)
+                    {
+                        writer.Line("ref " + type + " " + CSharp.Id(state.Name) + " = ref " + buffer + "[0];");
+                        continue;
+                    }
+                    // A per-tensor state no branch can use with these settings is not allocated: a local stands in for it.
+                    string standIn = kernel.Namer.Claim(state.Name + "Unused");
+                    writer.Line(type + " " + standIn + " = default;");
+                    writer.Line("ref " + type + " " + CSharp.Id(state.Name) + " = ref " + kernel.Expressions.Uniform(allocation) + " ? ref " + buffer + "[0] : ref " + standIn + ";");
                     continue;
                 }
-                var allocation = kernel.Plan.States[i].Allocation;
                 writer.Line("var " + CSharp.Id(state.Name) + " = " + (allocation is null ? buffer : kernel.Expressions.Uniform(allocation) + " ? " + buffer + " : default") + ";");
             }
             if (WorkspaceLength is { } workspace) writer.Line("var workspace = state.Workspace<T>(" + workspace + ");");

@@ -220,9 +220,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref " + kernel.Buffer(kernel.TempNames[id]).RefName + ", columns).Clear();");
 
             var broadcasts = UniformTemps(phase.Body).ToList();
-            if (plan.RowsAndColumns) WriteRowLoops(phase, reductions, broadcasts);
-            else if (tensorSums.Count > 0) WriteBlockLoops(phase, tensorSums, broadcasts);
-            else WriteFlatLoops(phase, broadcasts);
+            // With several phases, each phase's loops get a scope of their own, so each can name its locals alike.
+            using (plan.Phases.Count > 1 ? writer.Block() : default(SourceWriter.Scope?))
+            {
+                if (plan.RowsAndColumns) WriteRowLoops(phase, reductions, broadcasts);
+                else if (tensorSums.Count > 0) WriteBlockLoops(phase, tensorSums, broadcasts);
+                else WriteFlatLoops(phase, broadcasts);
+            }
             writer.Line();
         }
 
@@ -240,20 +244,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private void WriteFlatLoops(ElementPhase phase, List<int> broadcasts)
         {
-            // After other phases, the loops get a scope of their own: C# allows one 'i' per method scope.
-            using (plan.Phases.Count > 1 ? writer.Block() : default(SourceWriter.Scope?))
+            writer.Line("nuint i = 0;");
+            writer.Line("if (TVector.IsHardwareAccelerated)");
+            using (writer.Block())
             {
-                writer.Line("nuint i = 0;");
-                writer.Line("if (TVector.IsHardwareAccelerated)");
-                using (writer.Block())
-                {
-                    WriteBroadcasts(broadcasts);
-                    writer.Line("for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)");
-                    using (writer.Block()) WriteBody(phase, vector: true, lane: null);
-                }
-                writer.Line("for (; i < (nuint)length; i++)");
-                using (writer.Block()) WriteBody(phase, vector: false, lane: null);
+                WriteBroadcasts(broadcasts);
+                writer.Line("for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)");
+                using (writer.Block()) WriteBody(phase, vector: true, lane: null);
             }
+            writer.Line("for (; i < (nuint)length; i++)");
+            using (writer.Block()) WriteBody(phase, vector: false, lane: null);
         }
 
         /// <summary>Loops over blocks of a fixed size, so that sums are added in the same order whatever the vector width.</summary>
