@@ -69,6 +69,21 @@ namespace ScratchOptim.Dsl
         /// </summary>
         public static Element Fma(Element a, Element b, Element c) => new Element(FusedMultiplyAdd(a.Value, b.Value, c.Value));
 
+        /// <summary>
+        /// Linear interpolation from <paramref name="self"/> towards <paramref name="end"/> by <paramref name="weight"/>,
+        /// rounded as PyTorch's CPU <c>lerp</c>: <c>Fma(weight, end - self, self)</c> when |weight| &lt; 0.5, else
+        /// <c>Fma(weight - 1, end - self, end)</c> (each form exact at its own end point), with <c>end - self</c> rounded
+        /// once. <c>exp_avg.lerp_(grad, 1 - beta1)</c> is <c>m = Lerp(m, g, 1 - beta1)</c>.
+        /// </summary>
+        public static Element Lerp(Element self, Element end, Element weight)
+        {
+            float difference = end.Value - self.Value;
+            float w = weight.Value;
+            return Math.Abs(w) < 0.5f
+                ? new Element(FusedMultiplyAdd(w, difference, self.Value))
+                : new Element(FusedMultiplyAdd(w - 1f, difference, end.Value));
+        }
+
         private static float Minimum(float a, float b)
         {
             if (float.IsNaN(a) || float.IsNaN(b)) return float.NaN;

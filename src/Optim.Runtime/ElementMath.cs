@@ -49,6 +49,35 @@ public static class ElementMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Fma(Vector<float> a, Vector<float> b, Vector<float> c) => Vector.FusedMultiplyAdd(a, b, c);
 
+    /// <summary>
+    /// Linear interpolation from <paramref name="self"/> towards <paramref name="end"/> by <paramref name="weight"/>, rounded as
+    /// PyTorch's CPU <c>lerp</c>: <c>Fma(weight, end - self, self)</c> when |weight| &lt; 0.5, else
+    /// <c>Fma(weight - 1, end - self, end)</c>; <c>end - self</c> and <c>weight - 1</c> are rounded to float first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Lerp(float self, float end, float weight)
+    {
+        float difference = end - self;
+        return MathF.Abs(weight) < 0.5f
+            ? MathF.FusedMultiplyAdd(weight, difference, self)
+            : MathF.FusedMultiplyAdd(weight - 1f, difference, end);
+    }
+
+    /// <summary>
+    /// Lane-wise <see cref="Lerp(float, float, float)"/>, each lane choosing its own form by its own weight (a step-uniform
+    /// weight is a broadcast, so every lane takes the same form), as ATen's vectorized <c>lerp</c> does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Lerp(Vector<float> self, Vector<float> end, Vector<float> weight)
+    {
+        var small = Vector.LessThan(Vector.Abs(weight), new Vector<float>(0.5f));
+        var difference = end - self;
+        return Vector.FusedMultiplyAdd(
+            Vector.ConditionalSelect(small, weight, weight - Vector<float>.One),
+            difference,
+            Vector.ConditionalSelect(small, self, end));
+    }
+
     /// <summary>Square root, correctly rounded.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sqrt(float x) => MathF.Sqrt(x);

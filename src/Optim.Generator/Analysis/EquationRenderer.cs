@@ -157,6 +157,7 @@ namespace ScratchOptim.Generator.Analysis
                 Intrinsic.Exp => "e^{" + args[0] + "}",
                 Intrinsic.Log => @"\log\left(" + args[0] + @"\right)",
                 Intrinsic.Fma => Operand(call.Arguments[0], 6, true, false) + " " + Operand(call.Arguments[1], 6, true, false) + " + " + args[2],
+                Intrinsic.Lerp => @"\operatorname{lerp}\left(" + string.Join(", ", args) + @"\right)",
                 _ => @"\frac{1}{" + args[0] + "}",
             };
         }

@@ -20,7 +20,7 @@ namespace ScratchOptim.Generator.Analysis
         internal static readonly string[] ElementMathNames =
         {
             "HasVectorHardware", "Lanes", "ElementAt", "LoadVector", "StoreVector", "Broadcast", "Fma", "Sqrt", "Abs", "Min", "Max",
-            "Sign", "Select", "Mask", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "Equal", "NotEqual", "Exp", "Log", "Pow",
+            "Sign", "Select", "Mask", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "Equal", "NotEqual", "Exp", "Log", "Pow", "Lerp",
         };
 
         private readonly OptimizerModel model;

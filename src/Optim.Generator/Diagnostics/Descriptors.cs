@@ -67,7 +67,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor UnsupportedCall = Error("OPT013",
             "Call to a method that is not an intrinsic",
-            "'{0}' is not an intrinsic; an update may call Sqrt, Abs, Sign, Min, Max, Clamp, Pow, Exp, Log and Fma (from ScratchOptim.Dsl.Intrinsics, or System.Math on step-uniform values)");
+            "'{0}' is not an intrinsic; an update may call Sqrt, Abs, Sign, Min, Max, Clamp, Pow, Exp, Log, Fma and Lerp (from ScratchOptim.Dsl.Intrinsics, or System.Math on step-uniform values)");
 
         public static readonly DiagnosticDescriptor ForeignMember = Error("OPT014",
             "Member is neither hyperparameter nor state",

@@ -75,6 +75,7 @@ namespace ScratchOptim.Generator.Model
         Exp,
         Log,
         Fma,
+        Lerp,
 
         /// <summary><c>1 / x</c>; introduced for <c>scalar / element</c>, which PyTorch computes as <c>reciprocal(x) * scalar</c>.</summary>
         Reciprocal,

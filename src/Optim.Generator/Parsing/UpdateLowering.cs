@@ -28,6 +28,7 @@ namespace ScratchOptim.Generator.Parsing
             ["Exp"] = (Intrinsic.Exp, 1),
             ["Log"] = (Intrinsic.Log, 1),
             ["Fma"] = (Intrinsic.Fma, 3),
+            ["Lerp"] = (Intrinsic.Lerp, 3),
         };
 
         private readonly SemanticModel semanticModel;
@@ -377,7 +378,7 @@ namespace ScratchOptim.Generator.Parsing
             string? container = method?.ContainingType?.ToDisplayString();
             bool allowedContainer = container == DslNames.Intrinsics || container == "System.Math" || container == "System.MathF";
             if (method is null || !allowedContainer || !IntrinsicsByName.TryGetValue(method.Name, out var intrinsic)
-                || method.Parameters.Length != intrinsic.Arity || (intrinsic.Function == Intrinsic.Fma && container != DslNames.Intrinsics))
+                || method.Parameters.Length != intrinsic.Arity || (intrinsic.Function is Intrinsic.Fma or Intrinsic.Lerp && container != DslNames.Intrinsics))
             {
                 string shown = method is null ? invocation.Expression.ToString() : method.ContainingType.Name + "." + method.Name;
                 Report(Descriptors.UnsupportedCall, invocation.Expression, shown);
