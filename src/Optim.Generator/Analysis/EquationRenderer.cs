@@ -94,6 +94,8 @@ namespace ScratchOptim.Generator.Analysis
                     return literal.Kind == ValueKind.Bool ? (literal.Value != 0 ? "true" : "false") : literal.Value.ToString("R", CultureInfo.InvariantCulture);
                 case Variable variable:
                     return latex ? Symbol(variable.Name) : variable.Name;
+                case EnumValue value:
+                    return latex ? @"\text{" + value.Member.Replace("_", @"\_") + "}" : value.TypeName + "." + value.Member;
                 case Hoisted hoisted:
                     return hoisted.Name;
                 case Convert convert:

@@ -26,6 +26,7 @@ namespace ScratchOptim.Generator.Emit
             Literal literal => UniformLiteral(literal),
             Variable { Role: VariableRole.Hyper } hyper => "hyper." + DslNames.PascalCase(hyper.Name),
             Variable variable => variable.Name,
+            EnumValue value => value.Type + "." + OptimizerEmitter.Id(value.Member),
             Convert convert => (convert.Kind == ValueKind.Float ? "(float)" : "(double)") + Wrap(convert.Operand, Uniform(convert.Operand), 7),
             Unary unary => (unary.Op == UnaryOp.Negate ? "-" : "!") + Wrap(unary.Operand, Uniform(unary.Operand), 7),
             Binary binary => Infix(binary, Uniform),

@@ -30,9 +30,12 @@ namespace ScratchOptim.Generator.Emit
             };
             foreach (var hyper in model.Hypers)
             {
-                lines.Add("        new(" + String(hyper.Name) + ", " + String(hyper.TorchName) + ", " + String(HyperparametersEmitter.TypeName(hyper.Type)) + ", "
-                    + String(HyperparametersEmitter.Literal(hyper)) + ", " + ExpressionEmitter.DoubleLiteral(hyper.Min) + ", " + Bool(hyper.MinExclusive) + ", "
-                    + ExpressionEmitter.DoubleLiteral(hyper.Max) + ", " + Bool(hyper.MaxExclusive) + ", " + String(hyper.Description) + "),");
+                string type = hyper.Enum?.Name ?? HyperparametersEmitter.TypeName(hyper.Type);
+                string defaultValue = hyper.Enum is { } enumType ? enumType.Name + "." + hyper.DefaultMember : HyperparametersEmitter.Literal(hyper);
+                string values = hyper.Enum is { } allowed ? ", Values: new[] { " + string.Join(", ", allowed.Members.Select(m => String(m.Name))) + " }" : "";
+                lines.Add("        new(" + String(hyper.Name) + ", " + String(hyper.TorchName) + ", " + String(type) + ", "
+                    + String(defaultValue) + ", " + ExpressionEmitter.DoubleLiteral(hyper.Min) + ", " + Bool(hyper.MinExclusive) + ", "
+                    + ExpressionEmitter.DoubleLiteral(hyper.Max) + ", " + Bool(hyper.MaxExclusive) + ", " + String(hyper.Description) + values + "),");
             }
             lines.Add("    },");
             lines.Add("    States: new global::ScratchOptim.StateInfo[]");

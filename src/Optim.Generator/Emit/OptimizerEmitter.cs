@@ -107,7 +107,7 @@ namespace ScratchOptim.Generator.Emit
             writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A hyperparameter is outside its range.</exception>");
             writer.Line(GeneratedCode);
             var parameters = new List<string> { "global::System.Collections.Generic.IEnumerable<global::ScratchOptim.Parameter> parameters" };
-            parameters.AddRange(model.Hypers.Select(h => HyperparametersEmitter.TypeName(h.Type) + " " + Id(h.Name) + " = " + HyperparametersEmitter.Literal(h)));
+            parameters.AddRange(model.Hypers.Select(h => HyperparametersEmitter.TypeName(h) + " " + Id(h.Name) + " = " + HyperparametersEmitter.Literal(h)));
             writer.Line("public " + Id(Name) + "(");
             writer.Indent();
             for (int i = 0; i < parameters.Count; i++) writer.Line(parameters[i] + (i < parameters.Count - 1 ? "," : ")"));

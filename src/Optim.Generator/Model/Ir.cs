@@ -14,6 +14,9 @@ namespace ScratchOptim.Generator.Model
 
         /// <summary>A step-uniform float: per-tensor state, or a value cast to float (as C# computes it).</summary>
         Float,
+
+        /// <summary>A step-uniform enum value: an enum hyperparameter or one of its members, only ever compared.</summary>
+        Enum,
         Element,
         ElementBool,
     }
@@ -83,7 +86,7 @@ namespace ScratchOptim.Generator.Model
 
     internal static class ValueKinds
     {
-        public static bool IsUniform(this ValueKind kind) => kind is ValueKind.Bool or ValueKind.Int or ValueKind.Double or ValueKind.Float;
+        public static bool IsUniform(this ValueKind kind) => kind is ValueKind.Bool or ValueKind.Int or ValueKind.Double or ValueKind.Float or ValueKind.Enum;
 
         public static bool IsBoolean(this ValueKind kind) => kind is ValueKind.Bool or ValueKind.ElementBool;
     }
@@ -115,6 +118,12 @@ namespace ScratchOptim.Generator.Model
     internal sealed record Literal(double Value, ValueKind Kind) : Expr(Kind);
 
     internal sealed record Variable(VariableRole Role, string Name, ValueKind Kind) : Expr(Kind);
+
+    /// <summary>A named value of the enum type of an enum hyperparameter, e.g. <c>PyTorchVersion.V1_13</c>.</summary>
+    /// <param name="Type">The enum's fully qualified name as C# source (see <see cref="EnumModel.Type"/>).</param>
+    /// <param name="TypeName">Its simple name, for documentation.</param>
+    /// <param name="Member">The member's name.</param>
+    internal sealed record EnumValue(string Type, string TypeName, string Member) : Expr(ValueKind.Enum);
 
     internal sealed record Unary(UnaryOp Op, Expr Operand, ValueKind Kind) : Expr(Kind);
 

@@ -235,6 +235,8 @@ namespace ScratchOptim.Generator.Parsing
         {
             cancellationToken.ThrowIfCancellationRequested();
             var constant = semanticModel.GetConstantValue(expression, cancellationToken);
+            if (constant.HasValue && semanticModel.GetTypeInfo(expression, cancellationToken).ConvertedType is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType)
+                return LowerEnumValue(expression, enumType, constant.Value);
             if (constant.HasValue)
             {
                 switch (constant.Value)
@@ -286,6 +288,7 @@ namespace ScratchOptim.Generator.Parsing
                     {
                         HyperType.Bool => ValueKind.Bool,
                         HyperType.Int => ValueKind.Int,
+                        HyperType.Enum => ValueKind.Enum,
                         _ => ValueKind.Double,
                     };
                     return new Variable(VariableRole.Hyper, field.Name, kind);
@@ -348,6 +351,17 @@ namespace ScratchOptim.Generator.Parsing
             var left = Lower(binary.Left);
             var right = Lower(binary.Right);
             if (left is null || right is null) return null;
+
+            if (left.Kind == ValueKind.Enum || right.Kind == ValueKind.Enum)
+            {
+                // An enum is only compared (by its members' values, as C# compares them): no arithmetic, no logic.
+                if (op.Value is BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide or BinaryOp.And or BinaryOp.Or)
+                {
+                    Report(Descriptors.UnsupportedExpression, binary, binary.ToString());
+                    return null;
+                }
+                return new Binary(op.Value, left, right, ValueKind.Bool);
+            }
 
             switch (op.Value)
             {
@@ -459,7 +473,22 @@ namespace ScratchOptim.Generator.Parsing
             : ValueKind.Int;
 
         private static ValueKind Join(ValueKind a, ValueKind b) =>
-            a == ValueKind.Bool && b == ValueKind.Bool ? ValueKind.Bool : ArithmeticKind(a, b);
+            a == ValueKind.Bool && b == ValueKind.Bool ? ValueKind.Bool
+            : a == ValueKind.Enum || b == ValueKind.Enum ? ValueKind.Enum // C# allows only the same enum (or a literal 0) on both sides
+            : ArithmeticKind(a, b);
+
+        /// <summary>A constant of an enum type: one of its named members (C# also allows a literal 0, or a cast of any number).</summary>
+        private Expr? LowerEnumValue(ExpressionSyntax expression, INamedTypeSymbol enumType, object? value)
+        {
+            var model = DeclarationParser.EnumModelOf(enumType);
+            string? member = value is null or bool ? null : model.NameOf(System.Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+            if (member is null)
+            {
+                Report(Descriptors.UnsupportedExpression, expression, expression.ToString());
+                return null;
+            }
+            return new EnumValue(model.Type, model.Name, member);
+        }
 
         private static string StatementName(StatementSyntax statement) => statement switch
         {
