@@ -17,7 +17,7 @@ public class VectorScalarDifferentialTests
 
     [Theory]
     [MemberData(nameof(OptimizerConfigurations.All), MemberType = typeof(OptimizerConfigurations))]
-    public void Vector_body_and_scalar_tail_agree_bit_for_bit(string optimizerName, bool everythingOn)
+    public void Vector_body_and_scalar_tail_agree_bit_for_bit(string optimizerName, bool everythingOn, string choice)
     {
         for (int length = 0; length <= 3 * Vector<float>.Count + 7; length++)
         {
@@ -25,8 +25,8 @@ public class VectorScalarDifferentialTests
             float[] initial = Values(random, length, scale: 1f);
             var whole = new Parameter((float[])initial.Clone(), "whole");
             var pieces = initial.Select((x, i) => new Parameter([x], $"piece{i}")).ToArray();
-            var vectorized = OptimizerConfigurations.Create(optimizerName, everythingOn, [whole]);
-            var scalar = OptimizerConfigurations.Create(optimizerName, everythingOn, pieces);
+            var vectorized = OptimizerConfigurations.Create(optimizerName, everythingOn, [whole], choice);
+            var scalar = OptimizerConfigurations.Create(optimizerName, everythingOn, pieces, choice);
 
             for (int step = 0; step < Steps; step++)
             {
@@ -39,13 +39,13 @@ public class VectorScalarDifferentialTests
 
             for (int i = 0; i < length; i++)
             {
-                AssertSameBits(whole.Data.Span[i], pieces[i].Data.Span[0], $"{optimizerName} n={length} p[{i}]");
+                AssertSameBits(whole.Data.Span[i], pieces[i].Data.Span[0], $"{optimizerName} {choice} n={length} p[{i}]");
                 foreach (var state in vectorized.Info.States)
                 {
                     var buffer = vectorized.State(whole, state.Name);
                     var piece = scalar.State(pieces[i], state.Name);
                     Assert.Equal(buffer.IsEmpty, piece.IsEmpty);
-                    if (!buffer.IsEmpty) AssertSameBits(buffer[state.PerTensor ? 0 : i], piece[0], $"{optimizerName} n={length} {state.Name}[{i}]");
+                    if (!buffer.IsEmpty) AssertSameBits(buffer[state.PerTensor ? 0 : i], piece[0], $"{optimizerName} {choice} n={length} {state.Name}[{i}]");
                 }
             }
         }

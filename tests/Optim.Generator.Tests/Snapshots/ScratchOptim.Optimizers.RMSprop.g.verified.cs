@@ -18,7 +18,10 @@ namespace ScratchOptim.Optimizers
     /// squareAvg = alpha * squareAvg + (1 - alpha) * g * g
     /// Element avg
     /// if (centered)
-    ///     gradAvg = alpha * gradAvg + (1 - alpha) * g
+    ///     if (pytorch == PyTorchVersion.V1_13)
+    ///         gradAvg = alpha * gradAvg + (1 - alpha) * g
+    ///     else
+    ///         gradAvg = Lerp(gradAvg, g, 1 - alpha)
     ///     avg = Sqrt(squareAvg - gradAvg * gradAvg)
     /// else
     ///     avg = Sqrt(squareAvg)
@@ -44,6 +47,7 @@ namespace ScratchOptim.Optimizers
         /// <param name="momentum">Momentum factor applied to the scaled gradient (0 disables momentum). Range [0, ∞). PyTorch: momentum.</param>
         /// <param name="centered">Centered RMSprop: subtract the square of the running mean of gradients, i.e. divide by an estimate of the variance. PyTorch: centered.</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it. PyTorch: maximize.</param>
+        /// <param name="pytorch">Which PyTorch release to reproduce bit for bit; only centered RMSprop differs. V2 updates the running mean of gradients with grad_avg.lerp_(grad, 1 - alpha); V1_13 with a multiply-add. One of V1_13, V2. PyTorch: pytorch.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
         public RMSprop(
@@ -54,7 +58,8 @@ namespace ScratchOptim.Optimizers
             double weightDecay = 0.0,
             double momentum = 0.0,
             bool centered = false,
-            bool maximize = false)
+            bool maximize = false,
+            global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2)
         {
             defaults = new Hyperparameters
             {
@@ -65,6 +70,7 @@ namespace ScratchOptim.Optimizers
                 Momentum = momentum,
                 Centered = centered,
                 Maximize = maximize,
+                Pytorch = pytorch,
             };
             AddParamGroup(parameters);
         }
@@ -96,6 +102,7 @@ namespace ScratchOptim.Optimizers
                 new("momentum", "momentum", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "Momentum factor applied to the scaled gradient (0 disables momentum)."),
                 new("centered", "centered", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Centered RMSprop: subtract the square of the running mean of gradients, i.e. divide by an estimate of the variance."),
                 new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it."),
+                new("pytorch", "pytorch", "PyTorchVersion", "PyTorchVersion.V2", double.NegativeInfinity, false, double.PositiveInfinity, false, "Which PyTorch release to reproduce bit for bit; only centered RMSprop differs. V2 updates the running mean of gradients with grad_avg.lerp_(grad, 1 - alpha); V1_13 with a multiply-add.", Values: new[] { "V1_13", "V2" }),
             },
             States: new global::ScratchOptim.StateInfo[]
             {
@@ -112,7 +119,10 @@ namespace ScratchOptim.Optimizers
                 "squareAvg = alpha * squareAvg + (1 - alpha) * g * g",
                 "Element avg",
                 "if (centered)",
-                "    gradAvg = alpha * gradAvg + (1 - alpha) * g",
+                "    if (pytorch == PyTorchVersion.V1_13)",
+                "        gradAvg = alpha * gradAvg + (1 - alpha) * g",
+                "    else",
+                "        gradAvg = Lerp(gradAvg, g, 1 - alpha)",
                 "    avg = Sqrt(squareAvg - gradAvg * gradAvg)",
                 "else",
                 "    avg = Sqrt(squareAvg)",
@@ -131,7 +141,10 @@ namespace ScratchOptim.Optimizers
                 "\\quad g \\leftarrow g + \\mathrm{weightDecay} \\cdot p",
                 "\\mathrm{squareAvg} \\leftarrow \\alpha \\cdot \\mathrm{squareAvg} + \\left(1 - \\alpha\\right) \\cdot g \\cdot g",
                 "\\textbf{if } \\mathrm{centered}:",
-                "\\quad \\mathrm{gradAvg} \\leftarrow \\alpha \\cdot \\mathrm{gradAvg} + \\left(1 - \\alpha\\right) \\cdot g",
+                "\\quad \\textbf{if } \\mathrm{pytorch} = \\text{V1\\_13}:",
+                "\\quad \\quad \\mathrm{gradAvg} \\leftarrow \\alpha \\cdot \\mathrm{gradAvg} + \\left(1 - \\alpha\\right) \\cdot g",
+                "\\quad \\textbf{else}:",
+                "\\quad \\quad \\mathrm{gradAvg} \\leftarrow \\operatorname{lerp}\\left(\\mathrm{gradAvg}, g, 1 - \\alpha\\right)",
                 "\\quad \\mathrm{avg} \\leftarrow \\sqrt{\\mathrm{squareAvg} - \\mathrm{gradAvg} \\cdot \\mathrm{gradAvg}}",
                 "\\textbf{else}:",
                 "\\quad \\mathrm{avg} \\leftarrow \\sqrt{\\mathrm{squareAvg}}",
@@ -149,6 +162,7 @@ namespace ScratchOptim.Optimizers
                 new("weightDecayIsNonZero", "weightDecay != 0"),
                 new("oneMinusAlpha", "(float)(1 - alpha)"),
                 new("alpha", "(float)(alpha)"),
+                new("pytorchIsV1_13", "pytorch == PyTorchVersion.V1_13"),
                 new("centered", "centered"),
                 new("eps", "(float)(eps)"),
                 new("momentum", "(float)(momentum)"),
@@ -185,7 +199,10 @@ namespace ScratchOptim.Optimizers
         /// squareAvg = alpha * squareAvg + (1 - alpha) * g * g
         /// Element avg
         /// if (centered)
-        ///     gradAvg = alpha * gradAvg + (1 - alpha) * g
+        ///     if (pytorch == PyTorchVersion.V1_13)
+        ///         gradAvg = alpha * gradAvg + (1 - alpha) * g
+        ///     else
+        ///         gradAvg = Lerp(gradAvg, g, 1 - alpha)
         ///     avg = Sqrt(squareAvg - gradAvg * gradAvg)
         /// else
         ///     avg = Sqrt(squareAvg)
@@ -236,6 +253,7 @@ namespace ScratchOptim.Optimizers
             // Step-uniform conditions, decided once per step: every element takes the same branch.
             bool maximize = hyper.Maximize;
             bool weightDecayIsNonZero = hyper.WeightDecay != 0;
+            bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
             bool centered = hyper.Centered;
             bool momentumAbove0 = hyper.Momentum > 0;
 
@@ -287,8 +305,16 @@ namespace ScratchOptim.Optimizers
                     global::System.Numerics.Vector<float> avg;
                     if (centered)
                     {
-                        // gradAvg = alpha * gradAvg + (1 - alpha) * g
-                        gradAvg = Fma(oneMinusAlphaVec, g, alphaVec * gradAvg);
+                        if (pytorchIsV1_13)
+                        {
+                            // gradAvg = alpha * gradAvg + (1 - alpha) * g
+                            gradAvg = Fma(oneMinusAlphaVec, g, alphaVec * gradAvg);
+                        }
+                        else
+                        {
+                            // gradAvg = Lerp(gradAvg, g, 1 - alpha)
+                            gradAvg = Lerp(gradAvg, g, oneMinusAlphaVec);
+                        }
                         // avg = Sqrt(squareAvg - gradAvg * gradAvg)
                         avg = Sqrt(Fma(-gradAvg, gradAvg, squareAvg));
                     }
@@ -344,8 +370,16 @@ namespace ScratchOptim.Optimizers
                 float avg;
                 if (centered)
                 {
-                    // gradAvg = alpha * gradAvg + (1 - alpha) * g
-                    gradAvg = Fma(oneMinusAlpha, g, alpha * gradAvg);
+                    if (pytorchIsV1_13)
+                    {
+                        // gradAvg = alpha * gradAvg + (1 - alpha) * g
+                        gradAvg = Fma(oneMinusAlpha, g, alpha * gradAvg);
+                    }
+                    else
+                    {
+                        // gradAvg = Lerp(gradAvg, g, 1 - alpha)
+                        gradAvg = Lerp(gradAvg, g, oneMinusAlpha);
+                    }
                     // avg = Sqrt(squareAvg - gradAvg * gradAvg)
                     avg = Sqrt(Fma(-gradAvg, gradAvg, squareAvg));
                 }
@@ -387,6 +421,7 @@ namespace ScratchOptim.Optimizers
             private double momentum = 0.0;
             private bool centered = false;
             private bool maximize = false;
+            private global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2;
 
             /// <summary>Learning rate. Range [0, ∞). PyTorch: lr.</summary>
             public double Lr
@@ -437,6 +472,13 @@ namespace ScratchOptim.Optimizers
                 set => maximize = value;
             }
 
+            /// <summary>Which PyTorch release to reproduce bit for bit; only centered RMSprop differs. V2 updates the running mean of gradients with grad_avg.lerp_(grad, 1 - alpha); V1_13 with a multiply-add. One of V1_13, V2. PyTorch: pytorch.</summary>
+            public global::ScratchOptim.Dsl.PyTorchVersion Pytorch
+            {
+                get => pytorch;
+                set => pytorch = CheckDefined("pytorch", value);
+            }
+
             /// <inheritdoc/>
             public override global::ScratchOptim.OptimizerInfo Optimizer => Documentation;
 
@@ -453,6 +495,7 @@ namespace ScratchOptim.Optimizers
                 "momentum" => Momentum,
                 "centered" => Centered,
                 "maximize" => Maximize,
+                "pytorch" => Pytorch,
                 _ => throw UnknownName(name),
             };
 
@@ -481,6 +524,9 @@ namespace ScratchOptim.Optimizers
                         break;
                     case "maximize":
                         Maximize = Convert<bool>(name, value);
+                        break;
+                    case "pytorch":
+                        Pytorch = Convert<global::ScratchOptim.Dsl.PyTorchVersion>(name, value);
                         break;
                     default:
                         throw UnknownName(name);
