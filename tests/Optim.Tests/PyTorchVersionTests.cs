@@ -79,6 +79,24 @@ public class PyTorchVersionTests
         Assert.Equal(PyTorchVersion.V2, optimizer.ParamGroups[0].Hyper.Pytorch);
     }
 
+    /// <summary>
+    /// PyTorch 2.x takes roots as <c>x ** 0.5</c> (libm's pow), 1.13 as <c>math.sqrt(x)</c>; they differ in the last bit
+    /// for about 0.1% of doubles, first at t = 1270 for Adam's 1 - 0.999^t. The declarations use Pow(x, 0.5) for 2.x;
+    /// these values were recorded with Python on this machine's glibc and the chroot's PyTorch 2.14 (the same bits).
+    /// A float32 kernel rounds the root to float, where a last-bit difference of the double almost never shows; a
+    /// float64 one will not round it.
+    /// </summary>
+    [Theory]
+    [InlineData(0.999, 1270, 0x3FEB23FD0F9774CAL, 0x3FEB23FD0F9774C9L)]
+    [InlineData(0.999, 2582, 0x3FEEC493C453EE5DL, 0x3FEEC493C453EE5CL)]
+    [InlineData(0.999, 5458, 0x3FEFEE9255FB1EA8L, 0x3FEFEE9255FB1EA9L)]
+    public void Pow_of_one_half_is_PyTorch_2s_root_and_not_always_sqrt(double beta2, int t, long python2Bits, long python113Bits)
+    {
+        double biasCorrection2 = 1 - Math.Pow(beta2, t);
+        Assert.Equal(python2Bits, BitConverter.DoubleToInt64Bits(Math.Pow(biasCorrection2, 0.5)));
+        Assert.Equal(python113Bits, BitConverter.DoubleToInt64Bits(Math.Sqrt(biasCorrection2)));
+    }
+
     [Fact]
     public void Each_parameter_group_reproduces_its_own_release()
     {
