@@ -70,17 +70,18 @@ namespace ScratchOptim.Dsl
         public static Element Fma(Element a, Element b, Element c) => new Element(FusedMultiplyAdd(a.Value, b.Value, c.Value));
 
         /// <summary>
-        /// <paramref name="start"/> + <paramref name="weight"/> (<paramref name="end"/> - <paramref name="start"/>)
-        /// rounded as PyTorch's CPU <c>lerp</c>: <c>end - start</c> once, then one fused multiply-add — from
-        /// <paramref name="start"/> when |weight| &lt; 0.5, else <c>end - (end - start) (1 - weight)</c> from
-        /// <paramref name="end"/>.
+        /// Linear interpolation from <paramref name="start"/> towards <paramref name="end"/> by <paramref name="weight"/>,
+        /// rounded as PyTorch's CPU <c>lerp</c>: <c>Fma(weight, end - start, start)</c> when |weight| &lt; 0.5, else
+        /// <c>Fma(weight - 1, end - start, end)</c> (each form exact at its own end point), with <c>end - start</c> rounded
+        /// once. <c>exp_avg.lerp_(grad, 1 - beta1)</c> is <c>m = Lerp(m, g, 1 - beta1)</c>.
         /// </summary>
         public static Element Lerp(Element start, Element end, Element weight)
         {
             float difference = end.Value - start.Value;
-            return Math.Abs(weight.Value) < 0.5f
-                ? new Element(FusedMultiplyAdd(weight.Value, difference, start.Value))
-                : new Element(FusedMultiplyAdd(-difference, 1f - weight.Value, end.Value));
+            float w = weight.Value;
+            return Math.Abs(w) < 0.5f
+                ? new Element(FusedMultiplyAdd(w, difference, start.Value))
+                : new Element(FusedMultiplyAdd(w - 1f, difference, end.Value));
         }
 
         /// <summary>The sum of <paramref name="x"/> over every element of the tensor (a double).</summary>

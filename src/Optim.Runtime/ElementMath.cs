@@ -25,6 +25,35 @@ public static class ElementMath
     public static T Fma<T>(T a, T b, T c)
         where T : IFloatingPointIeee754<T> => T.FusedMultiplyAdd(a, b, c);
 
+    /// <summary>
+    /// Linear interpolation from <paramref name="self"/> towards <paramref name="end"/> by <paramref name="weight"/>, rounded as
+    /// PyTorch's CPU <c>lerp</c>: <c>Fma(weight, end - self, self)</c> when |weight| &lt; 0.5, else
+    /// <c>Fma(weight - 1, end - self, end)</c>; <c>end - self</c> and <c>weight - 1</c> are rounded to float first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Lerp(float self, float end, float weight)
+    {
+        float difference = end - self;
+        return MathF.Abs(weight) < 0.5f
+            ? MathF.FusedMultiplyAdd(weight, difference, self)
+            : MathF.FusedMultiplyAdd(weight - 1f, difference, end);
+    }
+
+    /// <summary>
+    /// Lane-wise <see cref="Lerp(float, float, float)"/>, each lane choosing its own form by its own weight (a step-uniform
+    /// weight is a broadcast, so every lane takes the same form), as ATen's vectorized <c>lerp</c> does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Lerp(Vector<float> self, Vector<float> end, Vector<float> weight)
+    {
+        var small = Vector.LessThan(Vector.Abs(weight), new Vector<float>(0.5f));
+        var difference = end - self;
+        return Vector.FusedMultiplyAdd(
+            Vector.ConditionalSelect(small, weight, weight - Vector<float>.One),
+            difference,
+            Vector.ConditionalSelect(small, self, end));
+    }
+
     /// <summary>Square root, correctly rounded.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sqrt<T>(T x)
@@ -51,10 +80,10 @@ public static class ElementMath
         where T : IFloatingPointIeee754<T> => x > T.Zero ? T.One : x < T.Zero ? -T.One : x == T.Zero ? T.Zero : x;
 
     /// <summary>
-    /// <paramref name="start"/> + <paramref name="weight"/> (<paramref name="end"/> - <paramref name="start"/>) with
-    /// ATen's CPU rounding: <c>end - start</c> is rounded once, then one fused multiply-add — from
-    /// <paramref name="start"/> when |weight| &lt; 0.5, from <paramref name="end"/> (with <c>1 - weight</c>) otherwise,
-    /// which is exact at both ends.
+    /// Linear interpolation from <paramref name="start"/> towards <paramref name="end"/> by <paramref name="weight"/>,
+    /// rounded as PyTorch's CPU <c>lerp</c>: <c>Fma(weight, end - start, start)</c> when |weight| &lt; 0.5, else
+    /// <c>Fma(weight - 1, end - start, end)</c> (each form exact at its own end point), with <c>end - start</c> rounded
+    /// once. <c>exp_avg.lerp_(grad, 1 - beta1)</c> is <c>m = Lerp(m, g, 1 - beta1)</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Lerp<T>(T start, T end, T weight)
@@ -63,7 +92,7 @@ public static class ElementMath
         T difference = end - start;
         return T.Abs(weight) < T.CreateTruncating(0.5)
             ? T.FusedMultiplyAdd(weight, difference, start)
-            : T.FusedMultiplyAdd(-difference, T.One - weight, end);
+            : T.FusedMultiplyAdd(weight - T.One, difference, end);
     }
 
     /// <summary>e raised to <paramref name="x"/>: computed in double, rounded once to the element type.</summary>

@@ -54,13 +54,14 @@ public sealed record OptimizerInfo(
 /// <summary>A hyperparameter of an optimizer.</summary>
 /// <param name="Name">The declared name, also the constructor parameter's name.</param>
 /// <param name="TorchName">PyTorch's keyword (<c>"betas[0]"</c> for a tuple element).</param>
-/// <param name="Type"><c>double</c>, <c>bool</c> or <c>int</c>.</param>
-/// <param name="Default">The default, formatted as C# source.</param>
+/// <param name="Type"><c>double</c>, <c>bool</c>, <c>int</c>, or the name of an enum (e.g. <c>PyTorchVersion</c>).</param>
+/// <param name="Default">The default, formatted as C# source (<c>PyTorchVersion.V2</c> for an enum).</param>
 /// <param name="Min">Smallest allowed value.</param>
 /// <param name="MinExclusive">Whether <paramref name="Min"/> is excluded.</param>
 /// <param name="Max">Largest allowed value.</param>
 /// <param name="MaxExclusive">Whether <paramref name="Max"/> is excluded.</param>
 /// <param name="Description">The summary of the field's XML documentation.</param>
+/// <param name="Values">The names of the allowed values of an enum hyperparameter, in declaration order; null for the others.</param>
 public sealed record HyperparameterInfo(
     string Name,
     string TorchName,
@@ -70,10 +71,15 @@ public sealed record HyperparameterInfo(
     bool MinExclusive,
     double Max,
     bool MaxExclusive,
-    string Description)
+    string Description,
+    IReadOnlyList<string>? Values = null)
 {
-    /// <summary>The allowed range in interval notation, e.g. <c>[0, 1)</c>; empty for <c>bool</c>.</summary>
-    public string Range => Type == "bool" ? "" : FormatRange(Min, MinExclusive, Max, MaxExclusive);
+    /// <summary>
+    /// The allowed values: a range in interval notation, e.g. <c>[0, 1)</c>; for an enum, its members
+    /// (<c>one of V1_13, V2</c>); empty for <c>bool</c>.
+    /// </summary>
+    public string Range => Values is not null ? "one of " + string.Join(", ", Values)
+        : Type == "bool" ? "" : FormatRange(Min, MinExclusive, Max, MaxExclusive);
 
     /// <summary>Formats a range in interval notation.</summary>
     public static string FormatRange(double min, bool minExclusive, double max, bool maxExclusive)

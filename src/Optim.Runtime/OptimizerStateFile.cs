@@ -24,7 +24,12 @@ public abstract partial class Optimizer
         {
             var settings = GroupHyperparameters(g);
             var hyper = new JsonObject();
-            foreach (var info in Info.Hyperparameters) hyper[info.Name] = JsonValue.Create(settings.Get(info.Name));
+            foreach (var info in Info.Hyperparameters)
+            {
+                object value = settings.Get(info.Name);
+                // An enum setting by its member's name, which is what Set takes back (and reads better than its number).
+                hyper[info.Name] = value is Enum member ? JsonValue.Create(member.ToString()) : JsonValue.Create(value);
+            }
 
             var parameters = new JsonArray();
             foreach (var parameter in GroupParameters(g))
@@ -110,7 +115,8 @@ public abstract partial class Optimizer
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
                 JsonValueKind.Number => node.GetValue<double>(),
-                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number or a boolean"),
+                JsonValueKind.String => node.GetValue<string>(),
+                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number, a boolean or a name"),
             };
             try
             {

@@ -17,15 +17,15 @@ public class VectorScalarDifferentialTests
 
     [Theory]
     [MemberData(nameof(OptimizerConfigurations.All), MemberType = typeof(OptimizerConfigurations))]
-    public void Vector_body_and_scalar_tail_agree_bit_for_bit_in_float(string optimizerName, bool everythingOn) =>
-        AssertAgree<float>(optimizerName, everythingOn);
+    public void Vector_body_and_scalar_tail_agree_bit_for_bit_in_float(string optimizerName, bool everythingOn, string choice) =>
+        AssertAgree<float>(optimizerName, everythingOn, choice);
 
     [Theory]
     [MemberData(nameof(OptimizerConfigurations.All), MemberType = typeof(OptimizerConfigurations))]
-    public void Vector_body_and_scalar_tail_agree_bit_for_bit_in_double(string optimizerName, bool everythingOn) =>
-        AssertAgree<double>(optimizerName, everythingOn);
+    public void Vector_body_and_scalar_tail_agree_bit_for_bit_in_double(string optimizerName, bool everythingOn, string choice) =>
+        AssertAgree<double>(optimizerName, everythingOn, choice);
 
-    private static void AssertAgree<T>(string optimizerName, bool everythingOn)
+    private static void AssertAgree<T>(string optimizerName, bool everythingOn, string choice)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         // A reduction over n one-element tensors is not one over the whole: VectorWidthTests covers those optimizers.
@@ -37,8 +37,8 @@ public class VectorScalarDifferentialTests
             T[] initial = Values<T>(random, length, scale: 1f);
             var whole = new Parameter<T>((T[])initial.Clone(), "whole");
             var pieces = initial.Select((x, i) => new Parameter<T>([x], $"piece{i}")).ToArray();
-            var vectorized = OptimizerConfigurations.Create(optimizerName, everythingOn, [whole]);
-            var scalar = OptimizerConfigurations.Create(optimizerName, everythingOn, pieces);
+            var vectorized = OptimizerConfigurations.Create(optimizerName, everythingOn, [whole], choice);
+            var scalar = OptimizerConfigurations.Create(optimizerName, everythingOn, pieces, choice);
 
             for (int step = 0; step < Steps; step++)
             {
@@ -51,13 +51,13 @@ public class VectorScalarDifferentialTests
 
             for (int i = 0; i < length; i++)
             {
-                AssertSameBits(double.CreateTruncating(whole.Data.Span[i]), double.CreateTruncating(pieces[i].Data.Span[0]), $"{optimizerName} {typeof(T).Name} n={length} p[{i}]");
+                AssertSameBits(double.CreateTruncating(whole.Data.Span[i]), double.CreateTruncating(pieces[i].Data.Span[0]), $"{optimizerName} {choice} {typeof(T).Name} n={length} p[{i}]");
                 foreach (var state in vectorized.Info.States)
                 {
                     var buffer = vectorized.StateValues(whole, state.Name);
                     var piece = scalar.StateValues(pieces[i], state.Name);
                     Assert.Equal(buffer.Length == 0, piece.Length == 0);
-                    if (buffer.Length > 0) AssertSameBits(buffer[state.Shape == StateShape.Tensor ? 0 : i], piece[0], $"{optimizerName} {typeof(T).Name} n={length} {state.Name}[{i}]");
+                    if (buffer.Length > 0) AssertSameBits(buffer[state.Shape == StateShape.Tensor ? 0 : i], piece[0], $"{optimizerName} {choice} {typeof(T).Name} n={length} {state.Name}[{i}]");
                 }
             }
         }

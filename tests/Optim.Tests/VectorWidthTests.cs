@@ -18,36 +18,36 @@ public class VectorWidthTests
 
     [Theory]
     [MemberData(nameof(OptimizerConfigurations.All), MemberType = typeof(OptimizerConfigurations))]
-    public void Every_vector_width_gives_the_same_bits_in_float(string optimizerName, bool everythingOn) =>
-        AssertSameForEveryWidth<float>(optimizerName, everythingOn);
+    public void Every_vector_width_gives_the_same_bits_in_float(string optimizerName, bool everythingOn, string choice) =>
+        AssertSameForEveryWidth<float>(optimizerName, everythingOn, choice);
 
     [Theory]
     [MemberData(nameof(OptimizerConfigurations.All), MemberType = typeof(OptimizerConfigurations))]
-    public void Every_vector_width_gives_the_same_bits_in_double(string optimizerName, bool everythingOn) =>
-        AssertSameForEveryWidth<double>(optimizerName, everythingOn);
+    public void Every_vector_width_gives_the_same_bits_in_double(string optimizerName, bool everythingOn, string choice) =>
+        AssertSameForEveryWidth<double>(optimizerName, everythingOn, choice);
 
-    private static void AssertSameForEveryWidth<T>(string optimizerName, bool everythingOn)
+    private static void AssertSameForEveryWidth<T>(string optimizerName, bool everythingOn, string choice)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var widths = new[] { SimdWidth.Bits512, SimdWidth.Bits256, SimdWidth.Bits128 }.Where(Accelerated<T>).ToArray();
-        var runs = widths.Select(width => Run<T>(optimizerName, everythingOn, width)).ToArray();
+        var runs = widths.Select(width => Run<T>(optimizerName, everythingOn, choice, width)).ToArray();
         for (int w = 1; w < runs.Length; w++)
         {
             for (int v = 0; v < runs[0].Length; v++)
             {
                 Assert.True(BitConverter.DoubleToInt64Bits(runs[0][v]) == BitConverter.DoubleToInt64Bits(runs[w][v]),
-                    $"{optimizerName} {typeof(T).Name}: value {v} is {runs[0][v]:R} with {widths[0]} and {runs[w][v]:R} with {widths[w]}");
+                    $"{optimizerName} {choice} {typeof(T).Name}: value {v} is {runs[0][v]:R} with {widths[0]} and {runs[w][v]:R} with {widths[w]}");
             }
         }
     }
 
     /// <summary>Every parameter and state value after a few steps, in a fixed order.</summary>
-    private static double[] Run<T>(string optimizerName, bool everythingOn, SimdWidth width)
+    private static double[] Run<T>(string optimizerName, bool everythingOn, string choice, SimdWidth width)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var random = new Random(17);
         var parameters = Shapes.Select((shape, i) => new Parameter<T>(Values<T>(random, shape.Aggregate(1, (a, b) => a * b)), shape, $"p{i}")).ToArray();
-        var optimizer = OptimizerConfigurations.Create(optimizerName, everythingOn, parameters);
+        var optimizer = OptimizerConfigurations.Create(optimizerName, everythingOn, parameters, choice);
         optimizer.VectorWidth = width;
         for (int step = 0; step < 3; step++)
         {

@@ -23,6 +23,7 @@ public static class OptimizerDetails
         AddFact(facts, "paper", Paper(optimizer));
         AddFact(facts, "lineage", LineageText(optimizer, known));
         AddFact(facts, "PyTorch", optimizer.PyTorch ?? "no PyTorch equivalent");
+        if (OptimizerMarkdown.PyTorchVersions(optimizer) is { } versions) AddFact(facts, "versions", versions.Replace("`", "", System.StringComparison.Ordinal));
         AddFact(facts, "memory", $"{OptimizerMarkdown.Memory(optimizer)} of state per float32 parameter element (always allocated–with every option on)");
         AddFact(facts, "rounding", optimizer.Contraction == "fused"
             ? "fused: x + a·b on a per-element product is one fma, as PyTorch's kernels (README: the arithmetic contract)"

@@ -43,7 +43,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor HyperType = Error("OPT007",
             "Hyperparameter has an unsupported type",
-            "Hyperparameter '{0}' {1}; a hyperparameter must be an instance field of type double, bool or int");
+            "Hyperparameter '{0}' {1}; a hyperparameter must be an instance field of type double, bool or int, or an enum as accessible as the optimizer");
 
         public static readonly DiagnosticDescriptor HyperDefaultOutOfRange = Error("OPT008",
             "Hyperparameter default is outside its range",

@@ -99,6 +99,8 @@ namespace ScratchOptim.Generator.Docs
                     return literal.Type.IsBoolean ? (literal.Value != 0 ? "true" : "false") : literal.Value.ToString("R", CultureInfo.InvariantCulture);
                 case Variable variable:
                     return latex ? Symbol(variable.Name) : variable.Name;
+                case EnumValue value:
+                    return latex ? @"\text{" + value.Member.Replace("_", @"\_") + "}" : value.TypeName + "." + value.Member;
                 case Convert convert:
                     return latex ? Render(convert.Operand, latex, tempName) : "(" + TypeName(convert.Type.Scalar) + ")" + Operand(convert.Operand, 7, latex, false, tempName);
                 case Unary unary:

@@ -51,6 +51,12 @@ namespace ScratchOptim.Generator.Ir
 
     internal sealed record Variable(VariableRole Role, string Name, IrType Type) : Expr(Type);
 
+    /// <summary>A named value of the enum type of an enum hyperparameter, e.g. <c>PyTorchVersion.V1_13</c>.</summary>
+    /// <param name="EnumType">The enum's fully qualified name as C# source (see <see cref="EnumModel.Type"/>).</param>
+    /// <param name="TypeName">Its simple name, for documentation.</param>
+    /// <param name="Member">The member's name.</param>
+    internal sealed record EnumValue(string EnumType, string TypeName, string Member) : Expr(new IrType(Scalar.Enum, Space.Step));
+
     internal sealed record Unary(UnaryOp Op, Expr Operand, IrType Type) : Expr(Type);
 
     internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right, IrType Type) : Expr(Type);

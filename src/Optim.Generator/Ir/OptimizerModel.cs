@@ -38,10 +38,13 @@ namespace ScratchOptim.Generator.Ir
         Double,
         Bool,
         Int,
+        Enum,
     }
 
     /// <summary>A <c>[Hyper]</c> field.</summary>
+    /// <param name="Default">The default; for an enum, the value of its member.</param>
     /// <param name="DefaultText">The default as the declaration writes it (<c>1e-8</c>), for the documentation.</param>
+    /// <param name="Enum">The enum type of an enum hyperparameter, null for the others.</param>
     internal sealed record HyperModel(
         string Name,
         string TorchName,
@@ -52,7 +55,30 @@ namespace ScratchOptim.Generator.Ir
         bool MinExclusive,
         double Max,
         bool MaxExclusive,
-        string Description);
+        string Description,
+        EnumModel? Enum = null)
+    {
+        /// <summary>The name of the enum member that is the default (enum hyperparameters only).</summary>
+        public string? DefaultMember => Enum?.NameOf(Default);
+    }
+
+    /// <summary>The enum type of an enum hyperparameter.</summary>
+    /// <param name="Type">Its fully qualified name as C# source, e.g. <c>global::ScratchOptim.Dsl.PyTorchVersion</c>.</param>
+    /// <param name="Name">Its simple name, for documentation, e.g. <c>PyTorchVersion</c>.</param>
+    /// <param name="Members">Its named values, in declaration order.</param>
+    internal sealed record EnumModel(string Type, string Name, EquatableArray<EnumMember> Members)
+    {
+        /// <summary>The first member with <paramref name="value"/>, or null when no member has it.</summary>
+        public string? NameOf(double value)
+        {
+            foreach (var member in Members)
+                if (member.Value == value) return member.Name;
+            return null;
+        }
+    }
+
+    /// <summary>A named value of an enum.</summary>
+    internal sealed record EnumMember(string Name, double Value);
 
     /// <summary>
     /// A <c>[State]</c> field: what it holds and how many values it has per tensor. This is the one description of a

@@ -14,6 +14,9 @@ namespace ScratchOptim.Generator.Ir
 
         /// <summary>The parameter's element type: float32 or float64, chosen per tensor when the kernel runs.</summary>
         Element,
+
+        /// <summary>A value of an enum: an enum hyperparameter or one of its members, only ever compared.</summary>
+        Enum,
     }
 
     /// <summary>

@@ -110,7 +110,7 @@ namespace ScratchOptim.Generator.Scheduling
             Variable variable => variable.Role == VariableRole.Hyper,
             Call call when Operators.Get(call.Operator).Kind == OperatorKind.Shape => true,
             Call call when Operators.Get(call.Operator).IsReduction => false,
-            Literal => true,
+            Literal or EnumValue => true,
             Temp or NewState => false,
             _ => IrWalker.Children(condition).All(IsKnownBeforeStep),
         };

@@ -19,12 +19,12 @@ namespace ScratchOptim.Generator.Surface
             using (writer.Block())
             {
                 foreach (var hyper in model.Hypers)
-                    writer.Line("private " + TypeName(hyper.Type) + " " + CSharp.Id(hyper.Name) + " = " + Literal(hyper) + ";");
+                    writer.Line("private " + TypeName(hyper) + " " + CSharp.Id(hyper.Name) + " = " + Literal(hyper) + ";");
                 foreach (var hyper in model.Hypers)
                 {
                     writer.Line();
                     writer.Line("/// <summary>" + CSharp.Xml(Describe(hyper)) + "</summary>");
-                    writer.Line("public " + TypeName(hyper.Type) + " " + DslNames.PascalCase(hyper.Name));
+                    writer.Line("public " + TypeName(hyper) + " " + DslNames.PascalCase(hyper.Name));
                     using (writer.Block())
                     {
                         writer.Line("get => " + CSharp.Id(hyper.Name) + ";");
@@ -58,7 +58,7 @@ namespace ScratchOptim.Generator.Surface
                         {
                             writer.Line("case " + Labels(model, hyper, ": case ") + ":");
                             writer.Indent();
-                            writer.Line(DslNames.PascalCase(hyper.Name) + " = Convert<" + TypeName(hyper.Type) + ">(name, value);");
+                            writer.Line(DslNames.PascalCase(hyper.Name) + " = Convert<" + TypeName(hyper) + ">(name, value);");
                             writer.Line("break;");
                             writer.Outdent();
                         }
@@ -76,11 +76,16 @@ namespace ScratchOptim.Generator.Surface
         {
             var parts = new List<string>();
             if (hyper.Description.Length > 0) parts.Add(hyper.Description.TrimEnd('.') + ".");
-            if (hyper.Type != HyperType.Bool)
+            if (hyper.Enum is { } enumType)
+                parts.Add("One of " + string.Join(", ", enumType.Members.Select(m => m.Name)) + ".");
+            else if (hyper.Type != HyperType.Bool)
                 parts.Add("Range " + Syntax.DeclarationParser.FormatRange(hyper.Min, hyper.MinExclusive, hyper.Max, hyper.MaxExclusive) + ".");
             parts.Add("PyTorch: " + hyper.TorchName + ".");
             return string.Join(" ", parts);
         }
+
+        /// <summary>The hyperparameter's type as C# source.</summary>
+        public static string TypeName(HyperModel hyper) => hyper.Enum?.Type ?? TypeName(hyper.Type);
 
         public static string TypeName(HyperType type) => type switch
         {
@@ -93,12 +98,14 @@ namespace ScratchOptim.Generator.Surface
         {
             HyperType.Bool => hyper.Default != 0 ? "true" : "false",
             HyperType.Int => ((int)hyper.Default).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            HyperType.Enum => hyper.Enum!.Type + "." + CSharp.Id(hyper.DefaultMember!),
             _ => CSharp.DoubleLiteral(hyper.Default),
         };
 
         private static string Validated(HyperModel hyper)
         {
             if (hyper.Type == HyperType.Bool) return "value";
+            if (hyper.Type == HyperType.Enum) return "CheckDefined(\"" + hyper.Name + "\", value)";
             string check = "CheckRange(\"" + hyper.Name + "\", value, " + CSharp.DoubleLiteral(hyper.Min) + ", "
                 + Bool(hyper.MinExclusive) + ", " + CSharp.DoubleLiteral(hyper.Max) + ", " + Bool(hyper.MaxExclusive) + ")";
             return hyper.Type == HyperType.Int ? "(int)" + check : check;

@@ -33,9 +33,11 @@ namespace ScratchOptim.Generator.Surface
             };
             foreach (var hyper in model.Hypers)
             {
-                lines.Add("        new(" + String(hyper.Name) + ", " + String(hyper.TorchName) + ", " + String(HyperparametersEmitter.TypeName(hyper.Type)) + ", "
+                string type = hyper.Enum?.Name ?? HyperparametersEmitter.TypeName(hyper.Type);
+                string values = hyper.Enum is { } allowed ? ", Values: new[] { " + string.Join(", ", allowed.Members.Select(m => String(m.Name))) + " }" : "";
+                lines.Add("        new(" + String(hyper.Name) + ", " + String(hyper.TorchName) + ", " + String(type) + ", "
                     + String(hyper.DefaultText) + ", " + DoubleLiteral(hyper.Min) + ", " + Bool(hyper.MinExclusive) + ", "
-                    + DoubleLiteral(hyper.Max) + ", " + Bool(hyper.MaxExclusive) + ", " + String(hyper.Description) + "),");
+                    + DoubleLiteral(hyper.Max) + ", " + Bool(hyper.MaxExclusive) + ", " + String(hyper.Description) + values + "),");
             }
             lines.Add("    },");
             lines.Add("    States: new global::ScratchOptim.StateInfo[]");

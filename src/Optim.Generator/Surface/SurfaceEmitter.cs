@@ -105,7 +105,7 @@ namespace ScratchOptim.Generator.Surface
             writer.Line("/// <exception cref=\"global::System.ArgumentException\">The list is empty, or a parameter is listed twice or shares memory with another.</exception>");
             writer.Line(GeneratedCode);
             var parameters = new List<string> { "global::System.Collections.Generic.IEnumerable<global::ScratchOptim.Parameter> parameters" };
-            parameters.AddRange(model.Hypers.Select(h => HyperparametersEmitter.TypeName(h.Type) + " " + Id(h.Name) + " = " + HyperparametersEmitter.Literal(h)));
+            parameters.AddRange(model.Hypers.Select(h => HyperparametersEmitter.TypeName(h) + " " + Id(h.Name) + " = " + HyperparametersEmitter.Literal(h)));
             writer.Line("public " + Id(Name) + "(");
             writer.Indent();
             for (int i = 0; i < parameters.Count; i++) writer.Line(parameters[i] + (i < parameters.Count - 1 ? "," : ")"));

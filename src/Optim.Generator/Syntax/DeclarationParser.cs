@@ -151,6 +151,7 @@ namespace ScratchOptim.Generator.Syntax
                 SpecialType.System_Double => HyperType.Double,
                 SpecialType.System_Boolean => HyperType.Bool,
                 SpecialType.System_Int32 => HyperType.Int,
+                _ when field.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType && IsAccessibleEnough(enumType, field.ContainingType) => HyperType.Enum,
                 _ => null,
             };
             string? problem = field.IsConst ? "is const, so a setting could never change it"
@@ -170,6 +171,20 @@ namespace ScratchOptim.Generator.Syntax
                 return null;
             }
             double value = constant.Value is bool flag ? (flag ? 1 : 0) : ToDouble(constant.Value);
+            string torch = NamedString(attribute, "Torch") ?? DslNames.SnakeCase(field.Name);
+
+            if (type == HyperType.Enum)
+            {
+                var enumModel = EnumModelOf((INamedTypeSymbol)field.Type);
+                if (enumModel.NameOf(value) is not { } member)
+                {
+                    // A cast such as '(PyTorchVersion)7' compiles, but no setting could ever take that value again.
+                    diagnostics.Add(Diagnostic.Create(Descriptors.HyperDefaultOutOfRange, variable.Initializer!.Value.GetLocation(),
+                        field.Name, value.ToString("R", CultureInfo.InvariantCulture), "{" + string.Join(", ", enumModel.Members.Select(m => m.Name)) + "}"));
+                    return null;
+                }
+                return new HyperModel(field.Name, torch, HyperType.Enum, value, enumModel.Name + "." + member, double.NegativeInfinity, false, double.PositiveInfinity, false, description, enumModel);
+            }
 
             double min = NamedDouble(attribute, "Min") ?? double.NegativeInfinity;
             double max = NamedDouble(attribute, "Max") ?? double.PositiveInfinity;
@@ -186,7 +201,6 @@ namespace ScratchOptim.Generator.Syntax
                     return null;
                 }
             }
-            string torch = NamedString(attribute, "Torch") ?? DslNames.SnakeCase(field.Name);
             return new HyperModel(field.Name, torch, type!.Value, value, DefaultText(variable.Initializer!.Value, type.Value, value), min, minExclusive, max, maxExclusive, description);
         }
 
@@ -383,6 +397,34 @@ namespace ScratchOptim.Generator.Syntax
 
         private static double? NamedDouble(AttributeData? attribute, string key) =>
             Named(attribute, key)?.Value is { } value ? System.Convert.ToDouble(value, CultureInfo.InvariantCulture) : null;
+
+        /// <summary>An enum's members, in declaration order, and its names as C# source and for documentation.</summary>
+        internal static EnumModel EnumModelOf(INamedTypeSymbol enumType) => new EnumModel(
+            enumType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            enumType.Name,
+            enumType.GetMembers().OfType<IFieldSymbol>()
+                .Where(member => member.HasConstantValue && member.ConstantValue is not null)
+                .Select(member => new EnumMember(member.Name, ToDouble(member.ConstantValue!)))
+                .ToEquatableArray());
+
+        /// <summary>
+        /// Whether an enum can be the type of a parameter of the optimizer's public constructor and of a property of its
+        /// public Hyperparameters class: visible everywhere for a public optimizer, in its assembly for an internal one.
+        /// </summary>
+        private static bool IsAccessibleEnough(INamedTypeSymbol enumType, INamedTypeSymbol optimizer)
+        {
+            int reach = Reach(enumType);
+            for (var outer = enumType.ContainingType; outer is not null; outer = outer.ContainingType) reach = System.Math.Min(reach, Reach(outer));
+            return reach >= Reach(optimizer);
+        }
+
+        /// <summary>2: visible everywhere; 1: in its assembly; 0: less.</summary>
+        private static int Reach(INamedTypeSymbol type) => type.DeclaredAccessibility switch
+        {
+            Accessibility.Public => 2,
+            Accessibility.Internal or Accessibility.ProtectedOrInternal => 1,
+            _ => 0,
+        };
 
         /// <summary>A literal default as written (<c>1e-8</c>, <c>-0.5</c>); any other expression by its value.</summary>
         private static string DefaultText(ExpressionSyntax initializer, HyperType type, double value)

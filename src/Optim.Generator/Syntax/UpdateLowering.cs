@@ -258,6 +258,8 @@ namespace ScratchOptim.Generator.Syntax
         {
             cancellationToken.ThrowIfCancellationRequested();
             var constant = semanticModel.GetConstantValue(expression, cancellationToken);
+            if (constant.HasValue && semanticModel.GetTypeInfo(expression, cancellationToken).ConvertedType is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType)
+                return LowerEnumValue(expression, enumType, constant.Value);
             if (constant.HasValue)
             {
                 switch (constant.Value)
@@ -309,6 +311,7 @@ namespace ScratchOptim.Generator.Syntax
                     {
                         HyperType.Bool => IrType.Bool,
                         HyperType.Int => IrType.Int,
+                        HyperType.Enum => new IrType(Scalar.Enum, Space.Step),
                         _ => IrType.Double,
                     };
                     return new Variable(VariableRole.Hyper, field.Name, type);
@@ -373,6 +376,16 @@ namespace ScratchOptim.Generator.Syntax
             if (left is null || right is null) return null;
 
             var space = IrType.Join(left.Type.Space, right.Type.Space);
+            if (left.Type.Scalar == Scalar.Enum || right.Type.Scalar == Scalar.Enum)
+            {
+                // An enum is only compared (by its members' values, as C# compares them): no arithmetic, no logic.
+                if (op.Value is BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide or BinaryOp.And or BinaryOp.Or)
+                {
+                    Report(Descriptors.UnsupportedExpression, binary, binary.ToString());
+                    return null;
+                }
+                return new Binary(op.Value, left, right, IrType.Bool);
+            }
             switch (op.Value)
             {
                 case BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide:
@@ -484,6 +497,18 @@ namespace ScratchOptim.Generator.Syntax
                 return operand.Type.Scalar == Scalar.Element ? operand : new Convert(operand, new IrType(Scalar.Element, operand.Type.Space));
             Report(Descriptors.UnsupportedExpression, cast, cast.ToString());
             return null;
+        }
+
+        private Expr? LowerEnumValue(ExpressionSyntax expression, INamedTypeSymbol enumType, object? value)
+        {
+            var model = DeclarationParser.EnumModelOf(enumType);
+            string? member = value is null or bool ? null : model.NameOf(System.Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+            if (member is null)
+            {
+                Report(Descriptors.UnsupportedExpression, expression, expression.ToString());
+                return null;
+            }
+            return new EnumValue(model.Type, model.Name, member);
         }
 
         /// <summary>Whether an int value grows with the step count: it reads t, or an int local computed from t.</summary>

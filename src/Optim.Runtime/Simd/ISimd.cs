@@ -118,10 +118,9 @@ public interface ISimd<TSelf, T> : ISimd<TSelf>
 
     static TSelf ISimd<TSelf>.Lerp(TSelf start, TSelf end, TSelf weight)
     {
-        var difference = end - start;
-        var small = TSelf.FusedMultiplyAdd(weight, difference, start);
-        var large = TSelf.FusedMultiplyAdd(-difference, TSelf.Create(T.One) - weight, end);
-        return TSelf.Select(TSelf.LessThan(TSelf.Abs(weight), TSelf.Create(T.CreateTruncating(0.5))), small, large);
+        // Each lane takes its own form by its own weight; one fused multiply-add with the form's operands selected.
+        var small = TSelf.LessThan(TSelf.Abs(weight), TSelf.Create(T.CreateTruncating(0.5)));
+        return TSelf.FusedMultiplyAdd(TSelf.Select(small, weight, weight - TSelf.Create(T.One)), end - start, TSelf.Select(small, start, end));
     }
 
     static TSelf ISimd<TSelf>.Exp(TSelf x) => Map(x, ScratchOptim.ElementMath.Exp);

@@ -15,18 +15,25 @@ namespace ScratchOptim.Optimizers
     /// if (maximize)
     ///     g = -g
     /// if (weightDecay != 0)
-    ///     g = g + weightDecay * p
-    /// m = beta1 * m + (1 - beta1) * g
+    ///     if (decoupledWeightDecay)
+    ///         p = p * (1 - lr * weightDecay)
+    ///     else
+    ///         g = g + weightDecay * p
+    /// if (pytorch == PyTorchVersion.V1_13)
+    ///     m = beta1 * m + (1 - beta1) * g
+    /// else
+    ///     m = Lerp(m, g, 1 - beta1)
     /// v = beta2 * v + (1 - beta2) * g * g
     /// double biasCorrection1 = 1 - Pow(beta1, t)
     /// double biasCorrection2 = 1 - Pow(beta2, t)
     /// double stepSize = lr / biasCorrection1
+    /// double biasCorrection2Sqrt = pytorch == PyTorchVersion.V1_13 ? Sqrt(biasCorrection2) : Pow(biasCorrection2, 0.5)
     /// Element denom
     /// if (amsgrad)
     ///     vMax = Max(vMax, v)
-    ///     denom = Sqrt(vMax) / Sqrt(biasCorrection2) + eps
+    ///     denom = Sqrt(vMax) / biasCorrection2Sqrt + eps
     /// else
-    ///     denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
+    ///     denom = Sqrt(v) / biasCorrection2Sqrt + eps
     /// p = p - stepSize * m / denom
     /// </code>
     /// </remarks>
@@ -44,6 +51,8 @@ namespace ScratchOptim.Optimizers
         /// <param name="weightDecay">L2 penalty: adds weightDecay * p to the gradient (coupled with the adaptive step; see AdamW). Range [0, ∞). PyTorch: weight_decay.</param>
         /// <param name="amsgrad">Use the AMSGrad variant: divide by the largest second moment seen so far. PyTorch: amsgrad.</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it. PyTorch: maximize.</param>
+        /// <param name="decoupledWeightDecay">Decay the weights directly, by lr * weightDecay per step (AdamW's decoupled weight decay), instead of adding weightDecay * p to the gradient. A PyTorch 2.x option. PyTorch: decoupled_weight_decay.</param>
+        /// <param name="pytorch">Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1) and takes the root of the bias correction as bias_correction2 ** 0.5; V1_13 with a multiply-add and math.sqrt. One of V1_13, V2. PyTorch: pytorch.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
         /// <exception cref="global::System.ArgumentException">The list is empty, or a parameter is listed twice or shares memory with another.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
@@ -55,7 +64,9 @@ namespace ScratchOptim.Optimizers
             double eps = 1E-08,
             double weightDecay = 0.0,
             bool amsgrad = false,
-            bool maximize = false)
+            bool maximize = false,
+            bool decoupledWeightDecay = false,
+            global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2)
         {
             defaults = new Hyperparameters
             {
@@ -66,6 +77,8 @@ namespace ScratchOptim.Optimizers
                 WeightDecay = weightDecay,
                 Amsgrad = amsgrad,
                 Maximize = maximize,
+                DecoupledWeightDecay = decoupledWeightDecay,
+                Pytorch = pytorch,
             };
             AddParamGroup(parameters);
         }
@@ -97,6 +110,8 @@ namespace ScratchOptim.Optimizers
                 new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient (coupled with the adaptive step; see AdamW)."),
                 new("amsgrad", "amsgrad", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Use the AMSGrad variant: divide by the largest second moment seen so far."),
                 new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it."),
+                new("decoupledWeightDecay", "decoupled_weight_decay", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Decay the weights directly, by lr * weightDecay per step (AdamW's decoupled weight decay), instead of adding weightDecay * p to the gradient. A PyTorch 2.x option."),
+                new("pytorch", "pytorch", "PyTorchVersion", "PyTorchVersion.V2", double.NegativeInfinity, false, double.PositiveInfinity, false, "Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1) and takes the root of the bias correction as bias_correction2 ** 0.5; V1_13 with a multiply-add and math.sqrt.", Values: new[] { "V1_13", "V2" }),
             },
             States: new global::ScratchOptim.StateInfo[]
             {
@@ -109,18 +124,25 @@ namespace ScratchOptim.Optimizers
                 "if (maximize)",
                 "    g = -g",
                 "if (weightDecay != 0)",
-                "    g = g + weightDecay * p",
-                "m = beta1 * m + (1 - beta1) * g",
+                "    if (decoupledWeightDecay)",
+                "        p = p * (1 - lr * weightDecay)",
+                "    else",
+                "        g = g + weightDecay * p",
+                "if (pytorch == PyTorchVersion.V1_13)",
+                "    m = beta1 * m + (1 - beta1) * g",
+                "else",
+                "    m = Lerp(m, g, 1 - beta1)",
                 "v = beta2 * v + (1 - beta2) * g * g",
                 "double biasCorrection1 = 1 - Pow(beta1, t)",
                 "double biasCorrection2 = 1 - Pow(beta2, t)",
                 "double stepSize = lr / biasCorrection1",
+                "double biasCorrection2Sqrt = pytorch == PyTorchVersion.V1_13 ? Sqrt(biasCorrection2) : Pow(biasCorrection2, 0.5)",
                 "Element denom",
                 "if (amsgrad)",
                 "    vMax = Max(vMax, v)",
-                "    denom = Sqrt(vMax) / Sqrt(biasCorrection2) + eps",
+                "    denom = Sqrt(vMax) / biasCorrection2Sqrt + eps",
                 "else",
-                "    denom = Sqrt(v) / Sqrt(biasCorrection2) + eps",
+                "    denom = Sqrt(v) / biasCorrection2Sqrt + eps",
                 "p = p - stepSize * m / denom",
             },
             UpdateLatex: new string[]
@@ -128,17 +150,24 @@ namespace ScratchOptim.Optimizers
                 "\\textbf{if } \\mathrm{maximize}:",
                 "\\quad g \\leftarrow -g",
                 "\\textbf{if } \\mathrm{weightDecay} \\ne 0:",
-                "\\quad g \\leftarrow g + \\mathrm{weightDecay} \\cdot p",
-                "m \\leftarrow \\beta_{1} \\cdot m + \\left(1 - \\beta_{1}\\right) \\cdot g",
+                "\\quad \\textbf{if } \\mathrm{decoupledWeightDecay}:",
+                "\\quad \\quad p \\leftarrow p \\cdot \\left(1 - \\eta \\cdot \\mathrm{weightDecay}\\right)",
+                "\\quad \\textbf{else}:",
+                "\\quad \\quad g \\leftarrow g + \\mathrm{weightDecay} \\cdot p",
+                "\\textbf{if } \\mathrm{pytorch} = \\text{V1\\_13}:",
+                "\\quad m \\leftarrow \\beta_{1} \\cdot m + \\left(1 - \\beta_{1}\\right) \\cdot g",
+                "\\textbf{else}:",
+                "\\quad m \\leftarrow \\operatorname{lerp}\\left(m, g, 1 - \\beta_{1}\\right)",
                 "v \\leftarrow \\beta_{2} \\cdot v + \\left(1 - \\beta_{2}\\right) \\cdot g \\cdot g",
                 "\\mathrm{biasCorrection}_{1} \\leftarrow 1 - \\beta_{1}^{t}",
                 "\\mathrm{biasCorrection}_{2} \\leftarrow 1 - \\beta_{2}^{t}",
                 "\\mathrm{stepSize} \\leftarrow \\frac{\\eta}{\\mathrm{biasCorrection}_{1}}",
+                "\\mathrm{biasCorrection2Sqrt} \\leftarrow \\begin{cases} \\sqrt{\\mathrm{biasCorrection}_{2}} & \\text{if } \\mathrm{pytorch} = \\text{V1\\_13} \\\\ \\mathrm{biasCorrection}_{2}^{0.5} & \\text{otherwise} \\end{cases}",
                 "\\textbf{if } \\mathrm{amsgrad}:",
                 "\\quad \\mathrm{vMax} \\leftarrow \\max\\left(\\mathrm{vMax}, v\\right)",
-                "\\quad \\mathrm{denom} \\leftarrow \\frac{\\sqrt{\\mathrm{vMax}}}{\\sqrt{\\mathrm{biasCorrection}_{2}}} + \\epsilon",
+                "\\quad \\mathrm{denom} \\leftarrow \\frac{\\sqrt{\\mathrm{vMax}}}{\\mathrm{biasCorrection2Sqrt}} + \\epsilon",
                 "\\textbf{else}:",
-                "\\quad \\mathrm{denom} \\leftarrow \\frac{\\sqrt{v}}{\\sqrt{\\mathrm{biasCorrection}_{2}}} + \\epsilon",
+                "\\quad \\mathrm{denom} \\leftarrow \\frac{\\sqrt{v}}{\\mathrm{biasCorrection2Sqrt}} + \\epsilon",
                 "p \\leftarrow p - \\frac{\\mathrm{stepSize} \\cdot m}{\\mathrm{denom}}",
             },
             Hoisted: new global::ScratchOptim.HoistedInfo[]
@@ -146,15 +175,19 @@ namespace ScratchOptim.Optimizers
                 new("biasCorrection1", "1 - Pow(beta1, t)"),
                 new("biasCorrection2", "1 - Pow(beta2, t)"),
                 new("stepSize", "lr / biasCorrection1"),
+                new("biasCorrection2Sqrt", "pytorch == PyTorchVersion.V1_13 ? Sqrt(biasCorrection2) : Pow(biasCorrection2, 0.5)"),
                 new("maximize", "maximize"),
                 new("weightDecayIsNonZero", "weightDecay != 0"),
+                new("decoupledWeightDecay", "decoupledWeightDecay"),
+                new("oneMinusLrTimesWeightDecay", "(Element)(1 - lr * weightDecay)"),
                 new("weightDecay", "(Element)(weightDecay)"),
+                new("pytorchIsV1_13", "pytorch == PyTorchVersion.V1_13"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
                 new("oneMinusBeta2", "(Element)(1 - beta2)"),
                 new("beta2", "(Element)(beta2)"),
                 new("amsgrad", "amsgrad"),
-                new("sqrtBiasCorrection2", "(Element)(Sqrt(biasCorrection2))"),
+                new("biasCorrection2SqrtF", "(Element)(biasCorrection2Sqrt)"),
                 new("eps", "(Element)(eps)"),
                 new("stepSizeF", "(Element)(stepSize)"),
             },
@@ -195,18 +228,25 @@ namespace ScratchOptim.Optimizers
         /// if (maximize)
         ///     g = -g
         /// if (weightDecay != 0)
-        ///     g = g + weightDecay * p
-        /// m = beta1 * m + (1 - beta1) * g
+        ///     if (decoupledWeightDecay)
+        ///         p = p * (1 - lr * weightDecay)
+        ///     else
+        ///         g = g + weightDecay * p
+        /// if (pytorch == PyTorchVersion.V1_13)
+        ///     m = beta1 * m + (1 - beta1) * g
+        /// else
+        ///     m = Lerp(m, g, 1 - beta1)
         /// v = beta2 * v + (1 - beta2) * g * g
         /// double biasCorrection1 = 1 - Pow(beta1, t)
         /// double biasCorrection2 = 1 - Pow(beta2, t)
         /// double stepSize = lr / biasCorrection1
+        /// double biasCorrection2Sqrt = pytorch == PyTorchVersion.V1_13 ? Sqrt(biasCorrection2) : Pow(biasCorrection2, 0.5)
         /// Element denom
         /// if (amsgrad)
         ///     vMax = Max(vMax, v)
-        ///     denom = Sqrt(vMax) / Sqrt(biasCorrection2) + eps
+        ///     denom = Sqrt(vMax) / biasCorrection2Sqrt + eps
         /// else
-        ///     denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
+        ///     denom = Sqrt(v) / biasCorrection2Sqrt + eps
         /// p = p - stepSize * m / denom
         /// </code>
         /// </remarks>
@@ -247,18 +287,25 @@ namespace ScratchOptim.Optimizers
         /// if (maximize)
         ///     g = -g
         /// if (weightDecay != 0)
-        ///     g = g + weightDecay * p
-        /// m = beta1 * m + (1 - beta1) * g
+        ///     if (decoupledWeightDecay)
+        ///         p = p * (1 - lr * weightDecay)
+        ///     else
+        ///         g = g + weightDecay * p
+        /// if (pytorch == PyTorchVersion.V1_13)
+        ///     m = beta1 * m + (1 - beta1) * g
+        /// else
+        ///     m = Lerp(m, g, 1 - beta1)
         /// v = beta2 * v + (1 - beta2) * g * g
         /// double biasCorrection1 = 1 - Pow(beta1, t)
         /// double biasCorrection2 = 1 - Pow(beta2, t)
         /// double stepSize = lr / biasCorrection1
+        /// double biasCorrection2Sqrt = pytorch == PyTorchVersion.V1_13 ? Sqrt(biasCorrection2) : Pow(biasCorrection2, 0.5)
         /// Element denom
         /// if (amsgrad)
         ///     vMax = Max(vMax, v)
-        ///     denom = Sqrt(vMax) / Sqrt(biasCorrection2) + eps
+        ///     denom = Sqrt(vMax) / biasCorrection2Sqrt + eps
         /// else
-        ///     denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
+        ///     denom = Sqrt(v) / biasCorrection2Sqrt + eps
         /// p = p - stepSize * m / denom
         /// </code>
         /// </remarks>
@@ -312,7 +359,10 @@ namespace ScratchOptim.Optimizers
             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
             bool maximize = hyper.Maximize;
             bool weightDecayIsNonZero = hyper.WeightDecay != 0;
+            bool decoupledWeightDecay = hyper.DecoupledWeightDecay;
+            T oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
             T weightDecay = Round<T>(hyper.WeightDecay);
+            bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
             T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
             T beta1 = Round<T>(hyper.Beta1);
             T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
@@ -320,8 +370,9 @@ namespace ScratchOptim.Optimizers
             double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
             double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
             double stepSize = hyper.Lr / biasCorrection1;
+            double biasCorrection2Sqrt = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? global::System.Math.Sqrt(biasCorrection2) : global::System.Math.Pow(biasCorrection2, 0.5);
             bool amsgrad = hyper.Amsgrad;
-            T sqrtBiasCorrection2 = Round<T>(global::System.Math.Sqrt(biasCorrection2)); // Sqrt(biasCorrection2)
+            T biasCorrection2SqrtF = Round<T>(biasCorrection2Sqrt);
             T eps = Round<T>(hyper.Eps);
             T stepSizeF = Round<T>(stepSize);
 
@@ -330,12 +381,13 @@ namespace ScratchOptim.Optimizers
             if (TVector.IsHardwareAccelerated)
             {
                 // Each value the loop reads, broadcast to a vector once.
+                var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
                 var weightDecayVec = TVector.Create(weightDecay);
                 var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                 var beta1Vec = TVector.Create(beta1);
                 var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
                 var beta2Vec = TVector.Create(beta2);
-                var sqrtBiasCorrection2Vec = TVector.Create(sqrtBiasCorrection2);
+                var biasCorrection2SqrtFVec = TVector.Create(biasCorrection2SqrtF);
                 var epsVec = TVector.Create(eps);
                 var stepSizeFVec = TVector.Create(stepSizeF);
                 for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
@@ -353,11 +405,27 @@ namespace ScratchOptim.Optimizers
                     }
                     if (weightDecayIsNonZero)
                     {
-                        // g = g + weightDecay * p
-                        g = Fma(weightDecayVec, p, g);
+                        if (decoupledWeightDecay)
+                        {
+                            // p = p * (1 - lr * weightDecay)
+                            p = p * oneMinusLrTimesWeightDecayVec;
+                        }
+                        else
+                        {
+                            // g = g + weightDecay * p
+                            g = Fma(weightDecayVec, p, g);
+                        }
                     }
-                    // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    if (pytorchIsV1_13)
+                    {
+                        // m = beta1 * m + (1 - beta1) * g
+                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    }
+                    else
+                    {
+                        // m = Lerp(m, g, 1 - beta1)
+                        m = Lerp(m, g, oneMinusBeta1Vec);
+                    }
                     // v = beta2 * v + (1 - beta2) * g * g
                     v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
                     // Element denom
@@ -366,13 +434,13 @@ namespace ScratchOptim.Optimizers
                     {
                         // vMax = Max(vMax, v)
                         vMax = Max(vMax, v);
-                        // denom = Sqrt(vMax) / Sqrt(biasCorrection2) + eps
-                        denom = Sqrt(vMax) / sqrtBiasCorrection2Vec + epsVec;
+                        // denom = Sqrt(vMax) / biasCorrection2Sqrt + eps
+                        denom = Sqrt(vMax) / biasCorrection2SqrtFVec + epsVec;
                     }
                     else
                     {
-                        // denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
-                        denom = Sqrt(v) / sqrtBiasCorrection2Vec + epsVec;
+                        // denom = Sqrt(v) / biasCorrection2Sqrt + eps
+                        denom = Sqrt(v) / biasCorrection2SqrtFVec + epsVec;
                     }
                     // p = p - stepSize * m / denom
                     p = p - stepSizeFVec * m / denom;
@@ -398,11 +466,27 @@ namespace ScratchOptim.Optimizers
                 }
                 if (weightDecayIsNonZero)
                 {
-                    // g = g + weightDecay * p
-                    g = Fma(weightDecay, p, g);
+                    if (decoupledWeightDecay)
+                    {
+                        // p = p * (1 - lr * weightDecay)
+                        p = p * oneMinusLrTimesWeightDecay;
+                    }
+                    else
+                    {
+                        // g = g + weightDecay * p
+                        g = Fma(weightDecay, p, g);
+                    }
                 }
-                // m = beta1 * m + (1 - beta1) * g
-                m = Fma(oneMinusBeta1, g, beta1 * m);
+                if (pytorchIsV1_13)
+                {
+                    // m = beta1 * m + (1 - beta1) * g
+                    m = Fma(oneMinusBeta1, g, beta1 * m);
+                }
+                else
+                {
+                    // m = Lerp(m, g, 1 - beta1)
+                    m = Lerp(m, g, oneMinusBeta1);
+                }
                 // v = beta2 * v + (1 - beta2) * g * g
                 v = Fma(oneMinusBeta2 * g, g, beta2 * v);
                 // Element denom
@@ -411,13 +495,13 @@ namespace ScratchOptim.Optimizers
                 {
                     // vMax = Max(vMax, v)
                     vMax = Max(vMax, v);
-                    // denom = Sqrt(vMax) / Sqrt(biasCorrection2) + eps
-                    denom = Sqrt(vMax) / sqrtBiasCorrection2 + eps;
+                    // denom = Sqrt(vMax) / biasCorrection2Sqrt + eps
+                    denom = Sqrt(vMax) / biasCorrection2SqrtF + eps;
                 }
                 else
                 {
-                    // denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
-                    denom = Sqrt(v) / sqrtBiasCorrection2 + eps;
+                    // denom = Sqrt(v) / biasCorrection2Sqrt + eps
+                    denom = Sqrt(v) / biasCorrection2SqrtF + eps;
                 }
                 // p = p - stepSize * m / denom
                 p = p - stepSizeF * m / denom;
@@ -440,6 +524,8 @@ namespace ScratchOptim.Optimizers
             private double weightDecay = 0.0;
             private bool amsgrad = false;
             private bool maximize = false;
+            private bool decoupledWeightDecay = false;
+            private global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2;
 
             /// <summary>Learning rate. Range [0, ∞). PyTorch: lr.</summary>
             public double Lr
@@ -490,6 +576,20 @@ namespace ScratchOptim.Optimizers
                 set => maximize = value;
             }
 
+            /// <summary>Decay the weights directly, by lr * weightDecay per step (AdamW's decoupled weight decay), instead of adding weightDecay * p to the gradient. A PyTorch 2.x option. PyTorch: decoupled_weight_decay.</summary>
+            public bool DecoupledWeightDecay
+            {
+                get => decoupledWeightDecay;
+                set => decoupledWeightDecay = value;
+            }
+
+            /// <summary>Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1) and takes the root of the bias correction as bias_correction2 ** 0.5; V1_13 with a multiply-add and math.sqrt. One of V1_13, V2. PyTorch: pytorch.</summary>
+            public global::ScratchOptim.Dsl.PyTorchVersion Pytorch
+            {
+                get => pytorch;
+                set => pytorch = CheckDefined("pytorch", value);
+            }
+
             /// <inheritdoc/>
             public override global::ScratchOptim.OptimizerInfo Optimizer => Documentation;
 
@@ -506,6 +606,8 @@ namespace ScratchOptim.Optimizers
                 "weightDecay" or "weight_decay" => WeightDecay,
                 "amsgrad" => Amsgrad,
                 "maximize" => Maximize,
+                "decoupledWeightDecay" or "decoupled_weight_decay" => DecoupledWeightDecay,
+                "pytorch" => Pytorch,
                 _ => throw UnknownName(name),
             };
 
@@ -534,6 +636,12 @@ namespace ScratchOptim.Optimizers
                         break;
                     case "maximize":
                         Maximize = Convert<bool>(name, value);
+                        break;
+                    case "decoupledWeightDecay": case "decoupled_weight_decay":
+                        DecoupledWeightDecay = Convert<bool>(name, value);
+                        break;
+                    case "pytorch":
+                        Pytorch = Convert<global::ScratchOptim.Dsl.PyTorchVersion>(name, value);
                         break;
                     default:
                         throw UnknownName(name);

@@ -16,7 +16,10 @@ namespace ScratchOptim.Optimizers
     ///     g = -g
     /// if (weightDecay != 0)
     ///     g = g + weightDecay * p
-    /// m = beta1 * m + (1 - beta1) * g
+    /// if (pytorch == PyTorchVersion.V1_13)
+    ///     m = beta1 * m + (1 - beta1) * g
+    /// else
+    ///     m = Lerp(m, g, 1 - beta1)
     /// u = Max(beta2 * u, Abs(g) + eps)
     /// double clr = lr / (1 - Pow(beta1, t))
     /// p = p - clr * m / u
@@ -35,6 +38,7 @@ namespace ScratchOptim.Optimizers
         /// <param name="eps">Added to the absolute gradient (inside the maximum) for numerical stability. Range [0, ∞). PyTorch: eps.</param>
         /// <param name="weightDecay">L2 penalty: adds weightDecay * p to the gradient. Range [0, ∞). PyTorch: weight_decay.</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it. PyTorch: maximize.</param>
+        /// <param name="pytorch">Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1); V1_13 with a multiply-add. One of V1_13, V2. PyTorch: pytorch.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
         /// <exception cref="global::System.ArgumentException">The list is empty, or a parameter is listed twice or shares memory with another.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
@@ -45,7 +49,8 @@ namespace ScratchOptim.Optimizers
             double beta2 = 0.999,
             double eps = 1E-08,
             double weightDecay = 0.0,
-            bool maximize = false)
+            bool maximize = false,
+            global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2)
         {
             defaults = new Hyperparameters
             {
@@ -55,6 +60,7 @@ namespace ScratchOptim.Optimizers
                 Eps = eps,
                 WeightDecay = weightDecay,
                 Maximize = maximize,
+                Pytorch = pytorch,
             };
             AddParamGroup(parameters);
         }
@@ -85,6 +91,7 @@ namespace ScratchOptim.Optimizers
                 new("eps", "eps", "double", "1e-8", 0.0, false, double.PositiveInfinity, false, "Added to the absolute gradient (inside the maximum) for numerical stability."),
                 new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
                 new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it."),
+                new("pytorch", "pytorch", "PyTorchVersion", "PyTorchVersion.V2", double.NegativeInfinity, false, double.PositiveInfinity, false, "Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1); V1_13 with a multiply-add.", Values: new[] { "V1_13", "V2" }),
             },
             States: new global::ScratchOptim.StateInfo[]
             {
@@ -97,7 +104,10 @@ namespace ScratchOptim.Optimizers
                 "    g = -g",
                 "if (weightDecay != 0)",
                 "    g = g + weightDecay * p",
-                "m = beta1 * m + (1 - beta1) * g",
+                "if (pytorch == PyTorchVersion.V1_13)",
+                "    m = beta1 * m + (1 - beta1) * g",
+                "else",
+                "    m = Lerp(m, g, 1 - beta1)",
                 "u = Max(beta2 * u, Abs(g) + eps)",
                 "double clr = lr / (1 - Pow(beta1, t))",
                 "p = p - clr * m / u",
@@ -108,7 +118,10 @@ namespace ScratchOptim.Optimizers
                 "\\quad g \\leftarrow -g",
                 "\\textbf{if } \\mathrm{weightDecay} \\ne 0:",
                 "\\quad g \\leftarrow g + \\mathrm{weightDecay} \\cdot p",
-                "m \\leftarrow \\beta_{1} \\cdot m + \\left(1 - \\beta_{1}\\right) \\cdot g",
+                "\\textbf{if } \\mathrm{pytorch} = \\text{V1\\_13}:",
+                "\\quad m \\leftarrow \\beta_{1} \\cdot m + \\left(1 - \\beta_{1}\\right) \\cdot g",
+                "\\textbf{else}:",
+                "\\quad m \\leftarrow \\operatorname{lerp}\\left(m, g, 1 - \\beta_{1}\\right)",
                 "u \\leftarrow \\max\\left(\\beta_{2} \\cdot u, \\left|g\\right| + \\epsilon\\right)",
                 "\\mathrm{clr} \\leftarrow \\frac{\\eta}{1 - \\beta_{1}^{t}}",
                 "p \\leftarrow p - \\frac{\\mathrm{clr} \\cdot m}{u}",
@@ -119,6 +132,7 @@ namespace ScratchOptim.Optimizers
                 new("maximize", "maximize"),
                 new("weightDecayIsNonZero", "weightDecay != 0"),
                 new("weightDecay", "(Element)(weightDecay)"),
+                new("pytorchIsV1_13", "pytorch == PyTorchVersion.V1_13"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
                 new("beta2", "(Element)(beta2)"),
@@ -161,7 +175,10 @@ namespace ScratchOptim.Optimizers
         ///     g = -g
         /// if (weightDecay != 0)
         ///     g = g + weightDecay * p
-        /// m = beta1 * m + (1 - beta1) * g
+        /// if (pytorch == PyTorchVersion.V1_13)
+        ///     m = beta1 * m + (1 - beta1) * g
+        /// else
+        ///     m = Lerp(m, g, 1 - beta1)
         /// u = Max(beta2 * u, Abs(g) + eps)
         /// double clr = lr / (1 - Pow(beta1, t))
         /// p = p - clr * m / u
@@ -204,7 +221,10 @@ namespace ScratchOptim.Optimizers
         ///     g = -g
         /// if (weightDecay != 0)
         ///     g = g + weightDecay * p
-        /// m = beta1 * m + (1 - beta1) * g
+        /// if (pytorch == PyTorchVersion.V1_13)
+        ///     m = beta1 * m + (1 - beta1) * g
+        /// else
+        ///     m = Lerp(m, g, 1 - beta1)
         /// u = Max(beta2 * u, Abs(g) + eps)
         /// double clr = lr / (1 - Pow(beta1, t))
         /// p = p - clr * m / u
@@ -258,6 +278,7 @@ namespace ScratchOptim.Optimizers
             bool maximize = hyper.Maximize;
             bool weightDecayIsNonZero = hyper.WeightDecay != 0;
             T weightDecay = Round<T>(hyper.WeightDecay);
+            bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
             T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
             T beta1 = Round<T>(hyper.Beta1);
             T beta2 = Round<T>(hyper.Beta2);
@@ -293,8 +314,16 @@ namespace ScratchOptim.Optimizers
                         // g = g + weightDecay * p
                         g = Fma(weightDecayVec, p, g);
                     }
-                    // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    if (pytorchIsV1_13)
+                    {
+                        // m = beta1 * m + (1 - beta1) * g
+                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    }
+                    else
+                    {
+                        // m = Lerp(m, g, 1 - beta1)
+                        m = Lerp(m, g, oneMinusBeta1Vec);
+                    }
                     // u = Max(beta2 * u, Abs(g) + eps)
                     u = Max(beta2Vec * u, Abs(g) + epsVec);
                     // p = p - clr * m / u
@@ -322,8 +351,16 @@ namespace ScratchOptim.Optimizers
                     // g = g + weightDecay * p
                     g = Fma(weightDecay, p, g);
                 }
-                // m = beta1 * m + (1 - beta1) * g
-                m = Fma(oneMinusBeta1, g, beta1 * m);
+                if (pytorchIsV1_13)
+                {
+                    // m = beta1 * m + (1 - beta1) * g
+                    m = Fma(oneMinusBeta1, g, beta1 * m);
+                }
+                else
+                {
+                    // m = Lerp(m, g, 1 - beta1)
+                    m = Lerp(m, g, oneMinusBeta1);
+                }
                 // u = Max(beta2 * u, Abs(g) + eps)
                 u = Max(beta2 * u, Abs(g) + eps);
                 // p = p - clr * m / u
@@ -345,6 +382,7 @@ namespace ScratchOptim.Optimizers
             private double eps = 1E-08;
             private double weightDecay = 0.0;
             private bool maximize = false;
+            private global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2;
 
             /// <summary>Learning rate. Range [0, ∞). PyTorch: lr.</summary>
             public double Lr
@@ -388,6 +426,13 @@ namespace ScratchOptim.Optimizers
                 set => maximize = value;
             }
 
+            /// <summary>Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1); V1_13 with a multiply-add. One of V1_13, V2. PyTorch: pytorch.</summary>
+            public global::ScratchOptim.Dsl.PyTorchVersion Pytorch
+            {
+                get => pytorch;
+                set => pytorch = CheckDefined("pytorch", value);
+            }
+
             /// <inheritdoc/>
             public override global::ScratchOptim.OptimizerInfo Optimizer => Documentation;
 
@@ -403,6 +448,7 @@ namespace ScratchOptim.Optimizers
                 "eps" => Eps,
                 "weightDecay" or "weight_decay" => WeightDecay,
                 "maximize" => Maximize,
+                "pytorch" => Pytorch,
                 _ => throw UnknownName(name),
             };
 
@@ -428,6 +474,9 @@ namespace ScratchOptim.Optimizers
                         break;
                     case "maximize":
                         Maximize = Convert<bool>(name, value);
+                        break;
+                    case "pytorch":
+                        Pytorch = Convert<global::ScratchOptim.Dsl.PyTorchVersion>(name, value);
                         break;
                     default:
                         throw UnknownName(name);

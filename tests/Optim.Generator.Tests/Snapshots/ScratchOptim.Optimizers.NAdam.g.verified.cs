@@ -12,18 +12,26 @@ namespace ScratchOptim.Optimizers
     /// <remarks>
     /// <para>Each step computes (as declared):</para>
     /// <code>
+    /// if (maximize)
+    ///     g = -g
     /// if (weightDecay != 0)
-    ///     g = g + weightDecay * p
+    ///     if (decoupledWeightDecay)
+    ///         p = p * (1 - lr * weightDecay)
+    ///     else
+    ///         g = g + weightDecay * p
     /// double mu = beta1 * (1 - 0.5 * Pow(0.96, t * momentumDecay))
     /// double muNext = beta1 * (1 - 0.5 * Pow(0.96, (t + 1) * momentumDecay))
     /// muProduct = muProduct * (float)mu
-    /// float muProductNext = muProduct * (float)mu * (float)muNext
+    /// double muProductNext = pytorch == PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext
     /// double biasCorrection2 = 1 - Pow(beta2, t)
-    /// m = beta1 * m + (1 - beta1) * g
+    /// if (pytorch == PyTorchVersion.V1_13)
+    ///     m = beta1 * m + (1 - beta1) * g
+    /// else
+    ///     m = Lerp(m, g, 1 - beta1)
     /// v = beta2 * v + (1 - beta2) * g * g
     /// Element denom = Sqrt(v / biasCorrection2) + eps
     /// double gradientStep = -lr * (1 - mu) / (1 - (double)muProduct)
-    /// double momentumStep = -lr * muNext / (1 - (double)muProductNext)
+    /// double momentumStep = -lr * muNext / (1 - muProductNext)
     /// p = p + gradientStep * g / denom
     /// p = p + momentumStep * m / denom
     /// </code>
@@ -41,6 +49,9 @@ namespace ScratchOptim.Optimizers
         /// <param name="eps">Added to the denominator for numerical stability. Range [0, ∞). PyTorch: eps.</param>
         /// <param name="weightDecay">L2 penalty: adds weightDecay * p to the gradient. Range [0, ∞). PyTorch: weight_decay.</param>
         /// <param name="momentumDecay">How fast the momentum schedule mu_t = beta1 (1 - 0.5 * 0.96^(t momentumDecay)) warms up. Range [0, ∞). PyTorch: momentum_decay.</param>
+        /// <param name="decoupledWeightDecay">Decay the weights directly, by lr * weightDecay per step (AdamW's decoupled weight decay), instead of adding weightDecay * p to the gradient. A PyTorch 2.x option. PyTorch: decoupled_weight_decay.</param>
+        /// <param name="maximize">Maximize the objective instead of minimizing it. A PyTorch 2.x option. PyTorch: maximize.</param>
+        /// <param name="pytorch">Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1) and computes the look-ahead product mu_product * mu_next in double; V1_13 with a multiply-add and the float32 product mu_product * mu * mu_next, which counts mu twice (a bug, fixed in 2.0). One of V1_13, V2. PyTorch: pytorch.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
         /// <exception cref="global::System.ArgumentException">The list is empty, or a parameter is listed twice or shares memory with another.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
@@ -51,7 +62,10 @@ namespace ScratchOptim.Optimizers
             double beta2 = 0.999,
             double eps = 1E-08,
             double weightDecay = 0.0,
-            double momentumDecay = 0.004)
+            double momentumDecay = 0.004,
+            bool decoupledWeightDecay = false,
+            bool maximize = false,
+            global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2)
         {
             defaults = new Hyperparameters
             {
@@ -61,6 +75,9 @@ namespace ScratchOptim.Optimizers
                 Eps = eps,
                 WeightDecay = weightDecay,
                 MomentumDecay = momentumDecay,
+                DecoupledWeightDecay = decoupledWeightDecay,
+                Maximize = maximize,
+                Pytorch = pytorch,
             };
             AddParamGroup(parameters);
         }
@@ -91,6 +108,9 @@ namespace ScratchOptim.Optimizers
                 new("eps", "eps", "double", "1e-8", 0.0, false, double.PositiveInfinity, false, "Added to the denominator for numerical stability."),
                 new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
                 new("momentumDecay", "momentum_decay", "double", "4e-3", 0.0, false, double.PositiveInfinity, false, "How fast the momentum schedule mu_t = beta1 (1 - 0.5 * 0.96^(t momentumDecay)) warms up."),
+                new("decoupledWeightDecay", "decoupled_weight_decay", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Decay the weights directly, by lr * weightDecay per step (AdamW's decoupled weight decay), instead of adding weightDecay * p to the gradient. A PyTorch 2.x option."),
+                new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it. A PyTorch 2.x option."),
+                new("pytorch", "pytorch", "PyTorchVersion", "PyTorchVersion.V2", double.NegativeInfinity, false, double.PositiveInfinity, false, "Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1) and computes the look-ahead product mu_product * mu_next in double; V1_13 with a multiply-add and the float32 product mu_product * mu * mu_next, which counts mu twice (a bug, fixed in 2.0).", Values: new[] { "V1_13", "V2" }),
             },
             States: new global::ScratchOptim.StateInfo[]
             {
@@ -100,31 +120,47 @@ namespace ScratchOptim.Optimizers
             },
             Update: new string[]
             {
+                "if (maximize)",
+                "    g = -g",
                 "if (weightDecay != 0)",
-                "    g = g + weightDecay * p",
+                "    if (decoupledWeightDecay)",
+                "        p = p * (1 - lr * weightDecay)",
+                "    else",
+                "        g = g + weightDecay * p",
                 "double mu = beta1 * (1 - 0.5 * Pow(0.96, t * momentumDecay))",
                 "double muNext = beta1 * (1 - 0.5 * Pow(0.96, (t + 1) * momentumDecay))",
                 "muProduct = muProduct * (float)mu",
-                "float muProductNext = muProduct * (float)mu * (float)muNext",
+                "double muProductNext = pytorch == PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext",
                 "double biasCorrection2 = 1 - Pow(beta2, t)",
-                "m = beta1 * m + (1 - beta1) * g",
+                "if (pytorch == PyTorchVersion.V1_13)",
+                "    m = beta1 * m + (1 - beta1) * g",
+                "else",
+                "    m = Lerp(m, g, 1 - beta1)",
                 "v = beta2 * v + (1 - beta2) * g * g",
                 "Element denom = Sqrt(v / biasCorrection2) + eps",
                 "double gradientStep = -lr * (1 - mu) / (1 - (double)muProduct)",
-                "double momentumStep = -lr * muNext / (1 - (double)muProductNext)",
+                "double momentumStep = -lr * muNext / (1 - muProductNext)",
                 "p = p + gradientStep * g / denom",
                 "p = p + momentumStep * m / denom",
             },
             UpdateLatex: new string[]
             {
+                "\\textbf{if } \\mathrm{maximize}:",
+                "\\quad g \\leftarrow -g",
                 "\\textbf{if } \\mathrm{weightDecay} \\ne 0:",
-                "\\quad g \\leftarrow g + \\mathrm{weightDecay} \\cdot p",
+                "\\quad \\textbf{if } \\mathrm{decoupledWeightDecay}:",
+                "\\quad \\quad p \\leftarrow p \\cdot \\left(1 - \\eta \\cdot \\mathrm{weightDecay}\\right)",
+                "\\quad \\textbf{else}:",
+                "\\quad \\quad g \\leftarrow g + \\mathrm{weightDecay} \\cdot p",
                 "\\mu \\leftarrow \\beta_{1} \\cdot \\left(1 - 0.5 \\cdot 0.96^{t \\cdot \\mathrm{momentumDecay}}\\right)",
                 "\\mathrm{muNext} \\leftarrow \\beta_{1} \\cdot \\left(1 - 0.5 \\cdot 0.96^{\\left(t + 1\\right) \\cdot \\mathrm{momentumDecay}}\\right)",
                 "\\mathrm{muProduct} \\leftarrow \\mathrm{muProduct} \\cdot \\mu",
-                "\\mathrm{muProductNext} \\leftarrow \\mathrm{muProduct} \\cdot \\mu \\cdot \\mathrm{muNext}",
+                "\\mathrm{muProductNext} \\leftarrow \\begin{cases} \\mathrm{muProduct} \\cdot \\mu \\cdot \\mathrm{muNext} & \\text{if } \\mathrm{pytorch} = \\text{V1\\_13} \\\\ \\mathrm{muProduct} \\cdot \\mathrm{muNext} & \\text{otherwise} \\end{cases}",
                 "\\mathrm{biasCorrection}_{2} \\leftarrow 1 - \\beta_{2}^{t}",
-                "m \\leftarrow \\beta_{1} \\cdot m + \\left(1 - \\beta_{1}\\right) \\cdot g",
+                "\\textbf{if } \\mathrm{pytorch} = \\text{V1\\_13}:",
+                "\\quad m \\leftarrow \\beta_{1} \\cdot m + \\left(1 - \\beta_{1}\\right) \\cdot g",
+                "\\textbf{else}:",
+                "\\quad m \\leftarrow \\operatorname{lerp}\\left(m, g, 1 - \\beta_{1}\\right)",
                 "v \\leftarrow \\beta_{2} \\cdot v + \\left(1 - \\beta_{2}\\right) \\cdot g \\cdot g",
                 "\\mathrm{denom} \\leftarrow \\sqrt{\\frac{v}{\\mathrm{biasCorrection}_{2}}} + \\epsilon",
                 "\\mathrm{gradientStep} \\leftarrow \\frac{-\\eta \\cdot \\left(1 - \\mu\\right)}{1 - \\mathrm{muProduct}}",
@@ -136,12 +172,16 @@ namespace ScratchOptim.Optimizers
             {
                 new("mu", "beta1 * (1 - 0.5 * Pow(0.96, t * momentumDecay))"),
                 new("muNext", "beta1 * (1 - 0.5 * Pow(0.96, (t + 1) * momentumDecay))"),
-                new("muProductNext", "muProduct * (float)mu * (float)muNext"),
+                new("muProductNext", "pytorch == PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext"),
                 new("biasCorrection2", "1 - Pow(beta2, t)"),
                 new("gradientStep", "-lr * (1 - mu) / (1 - (double)muProduct)"),
-                new("momentumStep", "-lr * muNext / (1 - (double)muProductNext)"),
+                new("momentumStep", "-lr * muNext / (1 - muProductNext)"),
+                new("maximize", "maximize"),
                 new("weightDecayIsNonZero", "weightDecay != 0"),
+                new("decoupledWeightDecay", "decoupledWeightDecay"),
+                new("oneMinusLrTimesWeightDecay", "(Element)(1 - lr * weightDecay)"),
                 new("weightDecay", "(Element)(weightDecay)"),
+                new("pytorchIsV1_13", "pytorch == PyTorchVersion.V1_13"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
                 new("oneMinusBeta2", "(Element)(1 - beta2)"),
@@ -185,18 +225,26 @@ namespace ScratchOptim.Optimizers
         /// <remarks>
         /// <para>This computes:</para>
         /// <code>
+        /// if (maximize)
+        ///     g = -g
         /// if (weightDecay != 0)
-        ///     g = g + weightDecay * p
+        ///     if (decoupledWeightDecay)
+        ///         p = p * (1 - lr * weightDecay)
+        ///     else
+        ///         g = g + weightDecay * p
         /// double mu = beta1 * (1 - 0.5 * Pow(0.96, t * momentumDecay))
         /// double muNext = beta1 * (1 - 0.5 * Pow(0.96, (t + 1) * momentumDecay))
         /// muProduct = muProduct * (float)mu
-        /// float muProductNext = muProduct * (float)mu * (float)muNext
+        /// double muProductNext = pytorch == PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext
         /// double biasCorrection2 = 1 - Pow(beta2, t)
-        /// m = beta1 * m + (1 - beta1) * g
+        /// if (pytorch == PyTorchVersion.V1_13)
+        ///     m = beta1 * m + (1 - beta1) * g
+        /// else
+        ///     m = Lerp(m, g, 1 - beta1)
         /// v = beta2 * v + (1 - beta2) * g * g
         /// Element denom = Sqrt(v / biasCorrection2) + eps
         /// double gradientStep = -lr * (1 - mu) / (1 - (double)muProduct)
-        /// double momentumStep = -lr * muNext / (1 - (double)muProductNext)
+        /// double momentumStep = -lr * muNext / (1 - muProductNext)
         /// p = p + gradientStep * g / denom
         /// p = p + momentumStep * m / denom
         /// </code>
@@ -235,18 +283,26 @@ namespace ScratchOptim.Optimizers
         /// <remarks>
         /// <para>This computes:</para>
         /// <code>
+        /// if (maximize)
+        ///     g = -g
         /// if (weightDecay != 0)
-        ///     g = g + weightDecay * p
+        ///     if (decoupledWeightDecay)
+        ///         p = p * (1 - lr * weightDecay)
+        ///     else
+        ///         g = g + weightDecay * p
         /// double mu = beta1 * (1 - 0.5 * Pow(0.96, t * momentumDecay))
         /// double muNext = beta1 * (1 - 0.5 * Pow(0.96, (t + 1) * momentumDecay))
         /// muProduct = muProduct * (float)mu
-        /// float muProductNext = muProduct * (float)mu * (float)muNext
+        /// double muProductNext = pytorch == PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext
         /// double biasCorrection2 = 1 - Pow(beta2, t)
-        /// m = beta1 * m + (1 - beta1) * g
+        /// if (pytorch == PyTorchVersion.V1_13)
+        ///     m = beta1 * m + (1 - beta1) * g
+        /// else
+        ///     m = Lerp(m, g, 1 - beta1)
         /// v = beta2 * v + (1 - beta2) * g * g
         /// Element denom = Sqrt(v / biasCorrection2) + eps
         /// double gradientStep = -lr * (1 - mu) / (1 - (double)muProduct)
-        /// double momentumStep = -lr * muNext / (1 - (double)muProductNext)
+        /// double momentumStep = -lr * muNext / (1 - muProductNext)
         /// p = p + gradientStep * g / denom
         /// p = p + momentumStep * m / denom
         /// </code>
@@ -298,13 +354,17 @@ namespace ScratchOptim.Optimizers
             where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+            bool maximize = hyper.Maximize;
             bool weightDecayIsNonZero = hyper.WeightDecay != 0;
+            bool decoupledWeightDecay = hyper.DecoupledWeightDecay;
+            T oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
             T weightDecay = Round<T>(hyper.WeightDecay);
             double mu = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, t * hyper.MomentumDecay));
             double muNext = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, (t + 1) * hyper.MomentumDecay));
             muProduct = muProduct * (float)mu;
-            float muProductNext = muProduct * (float)mu * (float)muNext;
+            double muProductNext = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext;
             double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+            bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
             T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
             T beta1 = Round<T>(hyper.Beta1);
             T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
@@ -312,7 +372,7 @@ namespace ScratchOptim.Optimizers
             T biasCorrection2F = Round<T>(biasCorrection2);
             T eps = Round<T>(hyper.Eps);
             double gradientStep = -hyper.Lr * (1 - mu) / (1 - (double)muProduct);
-            double momentumStep = -hyper.Lr * muNext / (1 - (double)muProductNext);
+            double momentumStep = -hyper.Lr * muNext / (1 - muProductNext);
             T gradientStepF = Round<T>(gradientStep);
             T momentumStepF = Round<T>(momentumStep);
 
@@ -321,6 +381,7 @@ namespace ScratchOptim.Optimizers
             if (TVector.IsHardwareAccelerated)
             {
                 // Each value the loop reads, broadcast to a vector once.
+                var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
                 var weightDecayVec = TVector.Create(weightDecay);
                 var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                 var beta1Vec = TVector.Create(beta1);
@@ -337,13 +398,34 @@ namespace ScratchOptim.Optimizers
                     var m = TVector.Load(ref mRef, i);
                     var v = TVector.Load(ref vRef, i);
 
+                    if (maximize)
+                    {
+                        // g = -g
+                        g = -g;
+                    }
                     if (weightDecayIsNonZero)
                     {
-                        // g = g + weightDecay * p
-                        g = Fma(weightDecayVec, p, g);
+                        if (decoupledWeightDecay)
+                        {
+                            // p = p * (1 - lr * weightDecay)
+                            p = p * oneMinusLrTimesWeightDecayVec;
+                        }
+                        else
+                        {
+                            // g = g + weightDecay * p
+                            g = Fma(weightDecayVec, p, g);
+                        }
                     }
-                    // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    if (pytorchIsV1_13)
+                    {
+                        // m = beta1 * m + (1 - beta1) * g
+                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    }
+                    else
+                    {
+                        // m = Lerp(m, g, 1 - beta1)
+                        m = Lerp(m, g, oneMinusBeta1Vec);
+                    }
                     // v = beta2 * v + (1 - beta2) * g * g
                     v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
                     // Element denom = Sqrt(v / biasCorrection2) + eps
@@ -365,13 +447,34 @@ namespace ScratchOptim.Optimizers
                 T m = ElementAt(ref mRef, i);
                 T v = ElementAt(ref vRef, i);
 
+                if (maximize)
+                {
+                    // g = -g
+                    g = -g;
+                }
                 if (weightDecayIsNonZero)
                 {
-                    // g = g + weightDecay * p
-                    g = Fma(weightDecay, p, g);
+                    if (decoupledWeightDecay)
+                    {
+                        // p = p * (1 - lr * weightDecay)
+                        p = p * oneMinusLrTimesWeightDecay;
+                    }
+                    else
+                    {
+                        // g = g + weightDecay * p
+                        g = Fma(weightDecay, p, g);
+                    }
                 }
-                // m = beta1 * m + (1 - beta1) * g
-                m = Fma(oneMinusBeta1, g, beta1 * m);
+                if (pytorchIsV1_13)
+                {
+                    // m = beta1 * m + (1 - beta1) * g
+                    m = Fma(oneMinusBeta1, g, beta1 * m);
+                }
+                else
+                {
+                    // m = Lerp(m, g, 1 - beta1)
+                    m = Lerp(m, g, oneMinusBeta1);
+                }
                 // v = beta2 * v + (1 - beta2) * g * g
                 v = Fma(oneMinusBeta2 * g, g, beta2 * v);
                 // Element denom = Sqrt(v / biasCorrection2) + eps
@@ -397,6 +500,9 @@ namespace ScratchOptim.Optimizers
             private double eps = 1E-08;
             private double weightDecay = 0.0;
             private double momentumDecay = 0.004;
+            private bool decoupledWeightDecay = false;
+            private bool maximize = false;
+            private global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2;
 
             /// <summary>Learning rate. Range [0, ∞). PyTorch: lr.</summary>
             public double Lr
@@ -440,6 +546,27 @@ namespace ScratchOptim.Optimizers
                 set => momentumDecay = CheckRange("momentumDecay", value, 0.0, false, double.PositiveInfinity, false);
             }
 
+            /// <summary>Decay the weights directly, by lr * weightDecay per step (AdamW's decoupled weight decay), instead of adding weightDecay * p to the gradient. A PyTorch 2.x option. PyTorch: decoupled_weight_decay.</summary>
+            public bool DecoupledWeightDecay
+            {
+                get => decoupledWeightDecay;
+                set => decoupledWeightDecay = value;
+            }
+
+            /// <summary>Maximize the objective instead of minimizing it. A PyTorch 2.x option. PyTorch: maximize.</summary>
+            public bool Maximize
+            {
+                get => maximize;
+                set => maximize = value;
+            }
+
+            /// <summary>Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1) and computes the look-ahead product mu_product * mu_next in double; V1_13 with a multiply-add and the float32 product mu_product * mu * mu_next, which counts mu twice (a bug, fixed in 2.0). One of V1_13, V2. PyTorch: pytorch.</summary>
+            public global::ScratchOptim.Dsl.PyTorchVersion Pytorch
+            {
+                get => pytorch;
+                set => pytorch = CheckDefined("pytorch", value);
+            }
+
             /// <inheritdoc/>
             public override global::ScratchOptim.OptimizerInfo Optimizer => Documentation;
 
@@ -455,6 +582,9 @@ namespace ScratchOptim.Optimizers
                 "eps" => Eps,
                 "weightDecay" or "weight_decay" => WeightDecay,
                 "momentumDecay" or "momentum_decay" => MomentumDecay,
+                "decoupledWeightDecay" or "decoupled_weight_decay" => DecoupledWeightDecay,
+                "maximize" => Maximize,
+                "pytorch" => Pytorch,
                 _ => throw UnknownName(name),
             };
 
@@ -480,6 +610,15 @@ namespace ScratchOptim.Optimizers
                         break;
                     case "momentumDecay": case "momentum_decay":
                         MomentumDecay = Convert<double>(name, value);
+                        break;
+                    case "decoupledWeightDecay": case "decoupled_weight_decay":
+                        DecoupledWeightDecay = Convert<bool>(name, value);
+                        break;
+                    case "maximize":
+                        Maximize = Convert<bool>(name, value);
+                        break;
+                    case "pytorch":
+                        Pytorch = Convert<global::ScratchOptim.Dsl.PyTorchVersion>(name, value);
                         break;
                     default:
                         throw UnknownName(name);

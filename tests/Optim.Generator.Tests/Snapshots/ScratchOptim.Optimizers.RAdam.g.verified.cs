@@ -12,19 +12,29 @@ namespace ScratchOptim.Optimizers
     /// <remarks>
     /// <para>Each step computes (as declared):</para>
     /// <code>
+    /// if (maximize)
+    ///     g = -g
     /// if (weightDecay != 0)
-    ///     g = g + weightDecay * p
-    /// m = beta1 * m + (1 - beta1) * g
+    ///     if (decoupledWeightDecay)
+    ///         p = p * (1 - lr * weightDecay)
+    ///     else
+    ///         g = g + weightDecay * p
+    /// if (pytorch == PyTorchVersion.V1_13)
+    ///     m = beta1 * m + (1 - beta1) * g
+    /// else
+    ///     m = Lerp(m, g, 1 - beta1)
     /// v = beta2 * v + (1 - beta2) * g * g
     /// double biasCorrection1 = 1 - Pow(beta1, t)
     /// double biasCorrection2 = 1 - Pow(beta2, t)
     /// double rhoInf = 2 / (1 - beta2) - 1
     /// double rhoT = rhoInf - 2 * t * Pow(beta2, t) / biasCorrection2
-    /// double rect = Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
+    /// double rectSquared = (rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)
+    /// double rect = pytorch == PyTorchVersion.V1_13 ? Sqrt(rectSquared) : Pow(rectSquared, 0.5)
+    /// double biasCorrection2Sqrt = pytorch == PyTorchVersion.V1_13 ? Sqrt(biasCorrection2) : Pow(biasCorrection2, 0.5)
     /// Element bcm = m / biasCorrection1
     /// Element update
     /// if (rhoT &gt; 5)
-    ///     Element adaptive = Sqrt(biasCorrection2) / (Sqrt(v) + eps)
+    ///     Element adaptive = biasCorrection2Sqrt / (Sqrt(v) + eps)
     ///     update = bcm * lr * adaptive * rect
     /// else
     ///     update = bcm * lr
@@ -43,6 +53,9 @@ namespace ScratchOptim.Optimizers
         /// <param name="beta2">Decay rate of the running mean of squared gradients. Range [0, 1). PyTorch: betas[1].</param>
         /// <param name="eps">Added to the denominator for numerical stability. Range [0, ∞). PyTorch: eps.</param>
         /// <param name="weightDecay">L2 penalty: adds weightDecay * p to the gradient. Range [0, ∞). PyTorch: weight_decay.</param>
+        /// <param name="decoupledWeightDecay">Decay the weights directly, by lr * weightDecay per step (AdamW's decoupled weight decay), instead of adding weightDecay * p to the gradient. A PyTorch 2.x option. PyTorch: decoupled_weight_decay.</param>
+        /// <param name="maximize">Maximize the objective instead of minimizing it. A PyTorch 2.x option. PyTorch: maximize.</param>
+        /// <param name="pytorch">Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1) and takes the roots of the rectification term and of the bias correction as x ** 0.5; V1_13 with a multiply-add and math.sqrt. One of V1_13, V2. PyTorch: pytorch.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
         /// <exception cref="global::System.ArgumentException">The list is empty, or a parameter is listed twice or shares memory with another.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
@@ -52,7 +65,10 @@ namespace ScratchOptim.Optimizers
             double beta1 = 0.9,
             double beta2 = 0.999,
             double eps = 1E-08,
-            double weightDecay = 0.0)
+            double weightDecay = 0.0,
+            bool decoupledWeightDecay = false,
+            bool maximize = false,
+            global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2)
         {
             defaults = new Hyperparameters
             {
@@ -61,6 +77,9 @@ namespace ScratchOptim.Optimizers
                 Beta2 = beta2,
                 Eps = eps,
                 WeightDecay = weightDecay,
+                DecoupledWeightDecay = decoupledWeightDecay,
+                Maximize = maximize,
+                Pytorch = pytorch,
             };
             AddParamGroup(parameters);
         }
@@ -90,6 +109,9 @@ namespace ScratchOptim.Optimizers
                 new("beta2", "betas[1]", "double", "0.999", 0.0, false, 1.0, true, "Decay rate of the running mean of squared gradients."),
                 new("eps", "eps", "double", "1e-8", 0.0, false, double.PositiveInfinity, false, "Added to the denominator for numerical stability."),
                 new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
+                new("decoupledWeightDecay", "decoupled_weight_decay", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Decay the weights directly, by lr * weightDecay per step (AdamW's decoupled weight decay), instead of adding weightDecay * p to the gradient. A PyTorch 2.x option."),
+                new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it. A PyTorch 2.x option."),
+                new("pytorch", "pytorch", "PyTorchVersion", "PyTorchVersion.V2", double.NegativeInfinity, false, double.PositiveInfinity, false, "Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1) and takes the roots of the rectification term and of the bias correction as x ** 0.5; V1_13 with a multiply-add and math.sqrt.", Values: new[] { "V1_13", "V2" }),
             },
             States: new global::ScratchOptim.StateInfo[]
             {
@@ -98,19 +120,29 @@ namespace ScratchOptim.Optimizers
             },
             Update: new string[]
             {
+                "if (maximize)",
+                "    g = -g",
                 "if (weightDecay != 0)",
-                "    g = g + weightDecay * p",
-                "m = beta1 * m + (1 - beta1) * g",
+                "    if (decoupledWeightDecay)",
+                "        p = p * (1 - lr * weightDecay)",
+                "    else",
+                "        g = g + weightDecay * p",
+                "if (pytorch == PyTorchVersion.V1_13)",
+                "    m = beta1 * m + (1 - beta1) * g",
+                "else",
+                "    m = Lerp(m, g, 1 - beta1)",
                 "v = beta2 * v + (1 - beta2) * g * g",
                 "double biasCorrection1 = 1 - Pow(beta1, t)",
                 "double biasCorrection2 = 1 - Pow(beta2, t)",
                 "double rhoInf = 2 / (1 - beta2) - 1",
                 "double rhoT = rhoInf - 2 * t * Pow(beta2, t) / biasCorrection2",
-                "double rect = Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))",
+                "double rectSquared = (rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)",
+                "double rect = pytorch == PyTorchVersion.V1_13 ? Sqrt(rectSquared) : Pow(rectSquared, 0.5)",
+                "double biasCorrection2Sqrt = pytorch == PyTorchVersion.V1_13 ? Sqrt(biasCorrection2) : Pow(biasCorrection2, 0.5)",
                 "Element bcm = m / biasCorrection1",
                 "Element update",
                 "if (rhoT > 5)",
-                "    Element adaptive = Sqrt(biasCorrection2) / (Sqrt(v) + eps)",
+                "    Element adaptive = biasCorrection2Sqrt / (Sqrt(v) + eps)",
                 "    update = bcm * lr * adaptive * rect",
                 "else",
                 "    update = bcm * lr",
@@ -118,18 +150,28 @@ namespace ScratchOptim.Optimizers
             },
             UpdateLatex: new string[]
             {
+                "\\textbf{if } \\mathrm{maximize}:",
+                "\\quad g \\leftarrow -g",
                 "\\textbf{if } \\mathrm{weightDecay} \\ne 0:",
-                "\\quad g \\leftarrow g + \\mathrm{weightDecay} \\cdot p",
-                "m \\leftarrow \\beta_{1} \\cdot m + \\left(1 - \\beta_{1}\\right) \\cdot g",
+                "\\quad \\textbf{if } \\mathrm{decoupledWeightDecay}:",
+                "\\quad \\quad p \\leftarrow p \\cdot \\left(1 - \\eta \\cdot \\mathrm{weightDecay}\\right)",
+                "\\quad \\textbf{else}:",
+                "\\quad \\quad g \\leftarrow g + \\mathrm{weightDecay} \\cdot p",
+                "\\textbf{if } \\mathrm{pytorch} = \\text{V1\\_13}:",
+                "\\quad m \\leftarrow \\beta_{1} \\cdot m + \\left(1 - \\beta_{1}\\right) \\cdot g",
+                "\\textbf{else}:",
+                "\\quad m \\leftarrow \\operatorname{lerp}\\left(m, g, 1 - \\beta_{1}\\right)",
                 "v \\leftarrow \\beta_{2} \\cdot v + \\left(1 - \\beta_{2}\\right) \\cdot g \\cdot g",
                 "\\mathrm{biasCorrection}_{1} \\leftarrow 1 - \\beta_{1}^{t}",
                 "\\mathrm{biasCorrection}_{2} \\leftarrow 1 - \\beta_{2}^{t}",
                 "\\mathrm{rhoInf} \\leftarrow \\frac{2}{1 - \\beta_{2}} - 1",
                 "\\mathrm{rhoT} \\leftarrow \\mathrm{rhoInf} - \\frac{2 \\cdot t \\cdot \\beta_{2}^{t}}{\\mathrm{biasCorrection}_{2}}",
-                "\\mathrm{rect} \\leftarrow \\sqrt{\\frac{\\left(\\mathrm{rhoT} - 4\\right) \\cdot \\left(\\mathrm{rhoT} - 2\\right) \\cdot \\mathrm{rhoInf}}{\\left(\\mathrm{rhoInf} - 4\\right) \\cdot \\left(\\mathrm{rhoInf} - 2\\right) \\cdot \\mathrm{rhoT}}}",
+                "\\mathrm{rectSquared} \\leftarrow \\frac{\\left(\\mathrm{rhoT} - 4\\right) \\cdot \\left(\\mathrm{rhoT} - 2\\right) \\cdot \\mathrm{rhoInf}}{\\left(\\mathrm{rhoInf} - 4\\right) \\cdot \\left(\\mathrm{rhoInf} - 2\\right) \\cdot \\mathrm{rhoT}}",
+                "\\mathrm{rect} \\leftarrow \\begin{cases} \\sqrt{\\mathrm{rectSquared}} & \\text{if } \\mathrm{pytorch} = \\text{V1\\_13} \\\\ \\mathrm{rectSquared}^{0.5} & \\text{otherwise} \\end{cases}",
+                "\\mathrm{biasCorrection2Sqrt} \\leftarrow \\begin{cases} \\sqrt{\\mathrm{biasCorrection}_{2}} & \\text{if } \\mathrm{pytorch} = \\text{V1\\_13} \\\\ \\mathrm{biasCorrection}_{2}^{0.5} & \\text{otherwise} \\end{cases}",
                 "\\mathrm{bcm} \\leftarrow \\frac{m}{\\mathrm{biasCorrection}_{1}}",
                 "\\textbf{if } \\mathrm{rhoT} > 5:",
-                "\\quad \\mathrm{adaptive} \\leftarrow \\frac{\\sqrt{\\mathrm{biasCorrection}_{2}}}{\\sqrt{v} + \\epsilon}",
+                "\\quad \\mathrm{adaptive} \\leftarrow \\frac{\\mathrm{biasCorrection2Sqrt}}{\\sqrt{v} + \\epsilon}",
                 "\\quad \\mathrm{update} \\leftarrow \\mathrm{bcm} \\cdot \\eta \\cdot \\mathrm{adaptive} \\cdot \\mathrm{rect}",
                 "\\textbf{else}:",
                 "\\quad \\mathrm{update} \\leftarrow \\mathrm{bcm} \\cdot \\eta",
@@ -141,9 +183,15 @@ namespace ScratchOptim.Optimizers
                 new("biasCorrection2", "1 - Pow(beta2, t)"),
                 new("rhoInf", "2 / (1 - beta2) - 1"),
                 new("rhoT", "rhoInf - 2 * t * Pow(beta2, t) / biasCorrection2"),
-                new("rect", "Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))"),
+                new("rectSquared", "(rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)"),
+                new("rect", "pytorch == PyTorchVersion.V1_13 ? Sqrt(rectSquared) : Pow(rectSquared, 0.5)"),
+                new("biasCorrection2Sqrt", "pytorch == PyTorchVersion.V1_13 ? Sqrt(biasCorrection2) : Pow(biasCorrection2, 0.5)"),
+                new("maximize", "maximize"),
                 new("weightDecayIsNonZero", "weightDecay != 0"),
+                new("decoupledWeightDecay", "decoupledWeightDecay"),
+                new("oneMinusLrTimesWeightDecay", "(Element)(1 - lr * weightDecay)"),
                 new("weightDecay", "(Element)(weightDecay)"),
+                new("pytorchIsV1_13", "pytorch == PyTorchVersion.V1_13"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
                 new("oneMinusBeta2", "(Element)(1 - beta2)"),
@@ -151,7 +199,7 @@ namespace ScratchOptim.Optimizers
                 new("biasCorrection1F", "(Element)(biasCorrection1)"),
                 new("rhoTAbove5", "rhoT > 5"),
                 new("eps", "(Element)(eps)"),
-                new("sqrtBiasCorrection2", "(Element)(Sqrt(biasCorrection2))"),
+                new("biasCorrection2SqrtF", "(Element)(biasCorrection2Sqrt)"),
                 new("lr", "(Element)(lr)"),
                 new("rectF", "(Element)(rect)"),
             },
@@ -187,19 +235,29 @@ namespace ScratchOptim.Optimizers
         /// <remarks>
         /// <para>This computes:</para>
         /// <code>
+        /// if (maximize)
+        ///     g = -g
         /// if (weightDecay != 0)
-        ///     g = g + weightDecay * p
-        /// m = beta1 * m + (1 - beta1) * g
+        ///     if (decoupledWeightDecay)
+        ///         p = p * (1 - lr * weightDecay)
+        ///     else
+        ///         g = g + weightDecay * p
+        /// if (pytorch == PyTorchVersion.V1_13)
+        ///     m = beta1 * m + (1 - beta1) * g
+        /// else
+        ///     m = Lerp(m, g, 1 - beta1)
         /// v = beta2 * v + (1 - beta2) * g * g
         /// double biasCorrection1 = 1 - Pow(beta1, t)
         /// double biasCorrection2 = 1 - Pow(beta2, t)
         /// double rhoInf = 2 / (1 - beta2) - 1
         /// double rhoT = rhoInf - 2 * t * Pow(beta2, t) / biasCorrection2
-        /// double rect = Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
+        /// double rectSquared = (rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)
+        /// double rect = pytorch == PyTorchVersion.V1_13 ? Sqrt(rectSquared) : Pow(rectSquared, 0.5)
+        /// double biasCorrection2Sqrt = pytorch == PyTorchVersion.V1_13 ? Sqrt(biasCorrection2) : Pow(biasCorrection2, 0.5)
         /// Element bcm = m / biasCorrection1
         /// Element update
         /// if (rhoT &gt; 5)
-        ///     Element adaptive = Sqrt(biasCorrection2) / (Sqrt(v) + eps)
+        ///     Element adaptive = biasCorrection2Sqrt / (Sqrt(v) + eps)
         ///     update = bcm * lr * adaptive * rect
         /// else
         ///     update = bcm * lr
@@ -239,19 +297,29 @@ namespace ScratchOptim.Optimizers
         /// <remarks>
         /// <para>This computes:</para>
         /// <code>
+        /// if (maximize)
+        ///     g = -g
         /// if (weightDecay != 0)
-        ///     g = g + weightDecay * p
-        /// m = beta1 * m + (1 - beta1) * g
+        ///     if (decoupledWeightDecay)
+        ///         p = p * (1 - lr * weightDecay)
+        ///     else
+        ///         g = g + weightDecay * p
+        /// if (pytorch == PyTorchVersion.V1_13)
+        ///     m = beta1 * m + (1 - beta1) * g
+        /// else
+        ///     m = Lerp(m, g, 1 - beta1)
         /// v = beta2 * v + (1 - beta2) * g * g
         /// double biasCorrection1 = 1 - Pow(beta1, t)
         /// double biasCorrection2 = 1 - Pow(beta2, t)
         /// double rhoInf = 2 / (1 - beta2) - 1
         /// double rhoT = rhoInf - 2 * t * Pow(beta2, t) / biasCorrection2
-        /// double rect = Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
+        /// double rectSquared = (rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)
+        /// double rect = pytorch == PyTorchVersion.V1_13 ? Sqrt(rectSquared) : Pow(rectSquared, 0.5)
+        /// double biasCorrection2Sqrt = pytorch == PyTorchVersion.V1_13 ? Sqrt(biasCorrection2) : Pow(biasCorrection2, 0.5)
         /// Element bcm = m / biasCorrection1
         /// Element update
         /// if (rhoT &gt; 5)
-        ///     Element adaptive = Sqrt(biasCorrection2) / (Sqrt(v) + eps)
+        ///     Element adaptive = biasCorrection2Sqrt / (Sqrt(v) + eps)
         ///     update = bcm * lr * adaptive * rect
         /// else
         ///     update = bcm * lr
@@ -303,8 +371,12 @@ namespace ScratchOptim.Optimizers
             where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+            bool maximize = hyper.Maximize;
             bool weightDecayIsNonZero = hyper.WeightDecay != 0;
+            bool decoupledWeightDecay = hyper.DecoupledWeightDecay;
+            T oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
             T weightDecay = Round<T>(hyper.WeightDecay);
+            bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
             T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
             T beta1 = Round<T>(hyper.Beta1);
             T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
@@ -313,11 +385,13 @@ namespace ScratchOptim.Optimizers
             double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
             double rhoInf = 2 / (1 - hyper.Beta2) - 1;
             double rhoT = rhoInf - 2 * t * global::System.Math.Pow(hyper.Beta2, t) / biasCorrection2;
-            double rect = global::System.Math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+            double rectSquared = (rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT);
+            double rect = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? global::System.Math.Sqrt(rectSquared) : global::System.Math.Pow(rectSquared, 0.5);
+            double biasCorrection2Sqrt = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? global::System.Math.Sqrt(biasCorrection2) : global::System.Math.Pow(biasCorrection2, 0.5);
             T biasCorrection1F = Round<T>(biasCorrection1);
             bool rhoTAbove5 = rhoT > 5;
             T eps = Round<T>(hyper.Eps);
-            T sqrtBiasCorrection2 = Round<T>(global::System.Math.Sqrt(biasCorrection2)); // Sqrt(biasCorrection2)
+            T biasCorrection2SqrtF = Round<T>(biasCorrection2Sqrt);
             T lr = Round<T>(hyper.Lr);
             T rectF = Round<T>(rect);
 
@@ -326,6 +400,7 @@ namespace ScratchOptim.Optimizers
             if (TVector.IsHardwareAccelerated)
             {
                 // Each value the loop reads, broadcast to a vector once.
+                var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
                 var weightDecayVec = TVector.Create(weightDecay);
                 var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                 var beta1Vec = TVector.Create(beta1);
@@ -333,7 +408,7 @@ namespace ScratchOptim.Optimizers
                 var beta2Vec = TVector.Create(beta2);
                 var biasCorrection1FVec = TVector.Create(biasCorrection1F);
                 var epsVec = TVector.Create(eps);
-                var sqrtBiasCorrection2Vec = TVector.Create(sqrtBiasCorrection2);
+                var biasCorrection2SqrtFVec = TVector.Create(biasCorrection2SqrtF);
                 var lrVec = TVector.Create(lr);
                 var rectFVec = TVector.Create(rectF);
                 for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
@@ -343,13 +418,34 @@ namespace ScratchOptim.Optimizers
                     var m = TVector.Load(ref mRef, i);
                     var v = TVector.Load(ref vRef, i);
 
+                    if (maximize)
+                    {
+                        // g = -g
+                        g = -g;
+                    }
                     if (weightDecayIsNonZero)
                     {
-                        // g = g + weightDecay * p
-                        g = Fma(weightDecayVec, p, g);
+                        if (decoupledWeightDecay)
+                        {
+                            // p = p * (1 - lr * weightDecay)
+                            p = p * oneMinusLrTimesWeightDecayVec;
+                        }
+                        else
+                        {
+                            // g = g + weightDecay * p
+                            g = Fma(weightDecayVec, p, g);
+                        }
                     }
-                    // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    if (pytorchIsV1_13)
+                    {
+                        // m = beta1 * m + (1 - beta1) * g
+                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    }
+                    else
+                    {
+                        // m = Lerp(m, g, 1 - beta1)
+                        m = Lerp(m, g, oneMinusBeta1Vec);
+                    }
                     // v = beta2 * v + (1 - beta2) * g * g
                     v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
                     // Element bcm = m / biasCorrection1
@@ -358,8 +454,8 @@ namespace ScratchOptim.Optimizers
                     TVector update;
                     if (rhoTAbove5)
                     {
-                        // Element adaptive = Sqrt(biasCorrection2) / (Sqrt(v) + eps)
-                        var adaptive = Reciprocal(Sqrt(v) + epsVec) * sqrtBiasCorrection2Vec;
+                        // Element adaptive = biasCorrection2Sqrt / (Sqrt(v) + eps)
+                        var adaptive = Reciprocal(Sqrt(v) + epsVec) * biasCorrection2SqrtFVec;
                         // update = bcm * lr * adaptive * rect
                         update = bcm * lrVec * adaptive * rectFVec;
                     }
@@ -383,13 +479,34 @@ namespace ScratchOptim.Optimizers
                 T m = ElementAt(ref mRef, i);
                 T v = ElementAt(ref vRef, i);
 
+                if (maximize)
+                {
+                    // g = -g
+                    g = -g;
+                }
                 if (weightDecayIsNonZero)
                 {
-                    // g = g + weightDecay * p
-                    g = Fma(weightDecay, p, g);
+                    if (decoupledWeightDecay)
+                    {
+                        // p = p * (1 - lr * weightDecay)
+                        p = p * oneMinusLrTimesWeightDecay;
+                    }
+                    else
+                    {
+                        // g = g + weightDecay * p
+                        g = Fma(weightDecay, p, g);
+                    }
                 }
-                // m = beta1 * m + (1 - beta1) * g
-                m = Fma(oneMinusBeta1, g, beta1 * m);
+                if (pytorchIsV1_13)
+                {
+                    // m = beta1 * m + (1 - beta1) * g
+                    m = Fma(oneMinusBeta1, g, beta1 * m);
+                }
+                else
+                {
+                    // m = Lerp(m, g, 1 - beta1)
+                    m = Lerp(m, g, oneMinusBeta1);
+                }
                 // v = beta2 * v + (1 - beta2) * g * g
                 v = Fma(oneMinusBeta2 * g, g, beta2 * v);
                 // Element bcm = m / biasCorrection1
@@ -398,8 +515,8 @@ namespace ScratchOptim.Optimizers
                 T update;
                 if (rhoTAbove5)
                 {
-                    // Element adaptive = Sqrt(biasCorrection2) / (Sqrt(v) + eps)
-                    T adaptive = T.One / (Sqrt(v) + eps) * sqrtBiasCorrection2;
+                    // Element adaptive = biasCorrection2Sqrt / (Sqrt(v) + eps)
+                    T adaptive = T.One / (Sqrt(v) + eps) * biasCorrection2SqrtF;
                     // update = bcm * lr * adaptive * rect
                     update = bcm * lr * adaptive * rectF;
                 }
@@ -426,6 +543,9 @@ namespace ScratchOptim.Optimizers
             private double beta2 = 0.999;
             private double eps = 1E-08;
             private double weightDecay = 0.0;
+            private bool decoupledWeightDecay = false;
+            private bool maximize = false;
+            private global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2;
 
             /// <summary>Learning rate. Range [0, ∞). PyTorch: lr.</summary>
             public double Lr
@@ -462,6 +582,27 @@ namespace ScratchOptim.Optimizers
                 set => weightDecay = CheckRange("weightDecay", value, 0.0, false, double.PositiveInfinity, false);
             }
 
+            /// <summary>Decay the weights directly, by lr * weightDecay per step (AdamW's decoupled weight decay), instead of adding weightDecay * p to the gradient. A PyTorch 2.x option. PyTorch: decoupled_weight_decay.</summary>
+            public bool DecoupledWeightDecay
+            {
+                get => decoupledWeightDecay;
+                set => decoupledWeightDecay = value;
+            }
+
+            /// <summary>Maximize the objective instead of minimizing it. A PyTorch 2.x option. PyTorch: maximize.</summary>
+            public bool Maximize
+            {
+                get => maximize;
+                set => maximize = value;
+            }
+
+            /// <summary>Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1) and takes the roots of the rectification term and of the bias correction as x ** 0.5; V1_13 with a multiply-add and math.sqrt. One of V1_13, V2. PyTorch: pytorch.</summary>
+            public global::ScratchOptim.Dsl.PyTorchVersion Pytorch
+            {
+                get => pytorch;
+                set => pytorch = CheckDefined("pytorch", value);
+            }
+
             /// <inheritdoc/>
             public override global::ScratchOptim.OptimizerInfo Optimizer => Documentation;
 
@@ -476,6 +617,9 @@ namespace ScratchOptim.Optimizers
                 "beta2" or "betas[1]" => Beta2,
                 "eps" => Eps,
                 "weightDecay" or "weight_decay" => WeightDecay,
+                "decoupledWeightDecay" or "decoupled_weight_decay" => DecoupledWeightDecay,
+                "maximize" => Maximize,
+                "pytorch" => Pytorch,
                 _ => throw UnknownName(name),
             };
 
@@ -498,6 +642,15 @@ namespace ScratchOptim.Optimizers
                         break;
                     case "weightDecay": case "weight_decay":
                         WeightDecay = Convert<double>(name, value);
+                        break;
+                    case "decoupledWeightDecay": case "decoupled_weight_decay":
+                        DecoupledWeightDecay = Convert<bool>(name, value);
+                        break;
+                    case "maximize":
+                        Maximize = Convert<bool>(name, value);
+                        break;
+                    case "pytorch":
+                        Pytorch = Convert<global::ScratchOptim.Dsl.PyTorchVersion>(name, value);
                         break;
                     default:
                         throw UnknownName(name);

@@ -19,7 +19,10 @@ namespace ScratchOptim.Optimizers
     /// squareAvg = alpha * squareAvg + (1 - alpha) * g * g
     /// Element avg
     /// if (centered)
-    ///     gradAvg = alpha * gradAvg + (1 - alpha) * g
+    ///     if (pytorch == PyTorchVersion.V1_13)
+    ///         gradAvg = alpha * gradAvg + (1 - alpha) * g
+    ///     else
+    ///         gradAvg = Lerp(gradAvg, g, 1 - alpha)
     ///     avg = Sqrt(squareAvg - gradAvg * gradAvg)
     /// else
     ///     avg = Sqrt(squareAvg)
@@ -45,6 +48,7 @@ namespace ScratchOptim.Optimizers
         /// <param name="momentum">Momentum factor applied to the scaled gradient (0 disables momentum). Range [0, ∞). PyTorch: momentum.</param>
         /// <param name="centered">Centered RMSprop: subtract the square of the running mean of gradients, i.e. divide by an estimate of the variance. PyTorch: centered.</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it. PyTorch: maximize.</param>
+        /// <param name="pytorch">Which PyTorch release to reproduce bit for bit; only centered RMSprop differs. V2 updates the running mean of gradients with grad_avg.lerp_(grad, 1 - alpha); V1_13 with a multiply-add. One of V1_13, V2. PyTorch: pytorch.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
         /// <exception cref="global::System.ArgumentException">The list is empty, or a parameter is listed twice or shares memory with another.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
@@ -56,7 +60,8 @@ namespace ScratchOptim.Optimizers
             double weightDecay = 0.0,
             double momentum = 0.0,
             bool centered = false,
-            bool maximize = false)
+            bool maximize = false,
+            global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2)
         {
             defaults = new Hyperparameters
             {
@@ -67,6 +72,7 @@ namespace ScratchOptim.Optimizers
                 Momentum = momentum,
                 Centered = centered,
                 Maximize = maximize,
+                Pytorch = pytorch,
             };
             AddParamGroup(parameters);
         }
@@ -98,6 +104,7 @@ namespace ScratchOptim.Optimizers
                 new("momentum", "momentum", "double", "0", 0.0, false, double.PositiveInfinity, false, "Momentum factor applied to the scaled gradient (0 disables momentum)."),
                 new("centered", "centered", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Centered RMSprop: subtract the square of the running mean of gradients, i.e. divide by an estimate of the variance."),
                 new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it."),
+                new("pytorch", "pytorch", "PyTorchVersion", "PyTorchVersion.V2", double.NegativeInfinity, false, double.PositiveInfinity, false, "Which PyTorch release to reproduce bit for bit; only centered RMSprop differs. V2 updates the running mean of gradients with grad_avg.lerp_(grad, 1 - alpha); V1_13 with a multiply-add.", Values: new[] { "V1_13", "V2" }),
             },
             States: new global::ScratchOptim.StateInfo[]
             {
@@ -114,7 +121,10 @@ namespace ScratchOptim.Optimizers
                 "squareAvg = alpha * squareAvg + (1 - alpha) * g * g",
                 "Element avg",
                 "if (centered)",
-                "    gradAvg = alpha * gradAvg + (1 - alpha) * g",
+                "    if (pytorch == PyTorchVersion.V1_13)",
+                "        gradAvg = alpha * gradAvg + (1 - alpha) * g",
+                "    else",
+                "        gradAvg = Lerp(gradAvg, g, 1 - alpha)",
                 "    avg = Sqrt(squareAvg - gradAvg * gradAvg)",
                 "else",
                 "    avg = Sqrt(squareAvg)",
@@ -133,7 +143,10 @@ namespace ScratchOptim.Optimizers
                 "\\quad g \\leftarrow g + \\mathrm{weightDecay} \\cdot p",
                 "\\mathrm{squareAvg} \\leftarrow \\alpha \\cdot \\mathrm{squareAvg} + \\left(1 - \\alpha\\right) \\cdot g \\cdot g",
                 "\\textbf{if } \\mathrm{centered}:",
-                "\\quad \\mathrm{gradAvg} \\leftarrow \\alpha \\cdot \\mathrm{gradAvg} + \\left(1 - \\alpha\\right) \\cdot g",
+                "\\quad \\textbf{if } \\mathrm{pytorch} = \\text{V1\\_13}:",
+                "\\quad \\quad \\mathrm{gradAvg} \\leftarrow \\alpha \\cdot \\mathrm{gradAvg} + \\left(1 - \\alpha\\right) \\cdot g",
+                "\\quad \\textbf{else}:",
+                "\\quad \\quad \\mathrm{gradAvg} \\leftarrow \\operatorname{lerp}\\left(\\mathrm{gradAvg}, g, 1 - \\alpha\\right)",
                 "\\quad \\mathrm{avg} \\leftarrow \\sqrt{\\mathrm{squareAvg} - \\mathrm{gradAvg} \\cdot \\mathrm{gradAvg}}",
                 "\\textbf{else}:",
                 "\\quad \\mathrm{avg} \\leftarrow \\sqrt{\\mathrm{squareAvg}}",
@@ -152,6 +165,7 @@ namespace ScratchOptim.Optimizers
                 new("oneMinusAlpha", "(Element)(1 - alpha)"),
                 new("alpha", "(Element)(alpha)"),
                 new("centered", "centered"),
+                new("pytorchIsV1_13", "pytorch == PyTorchVersion.V1_13"),
                 new("eps", "(Element)(eps)"),
                 new("momentumAbove0", "momentum > 0"),
                 new("momentum", "(Element)(momentum)"),
@@ -199,7 +213,10 @@ namespace ScratchOptim.Optimizers
         /// squareAvg = alpha * squareAvg + (1 - alpha) * g * g
         /// Element avg
         /// if (centered)
-        ///     gradAvg = alpha * gradAvg + (1 - alpha) * g
+        ///     if (pytorch == PyTorchVersion.V1_13)
+        ///         gradAvg = alpha * gradAvg + (1 - alpha) * g
+        ///     else
+        ///         gradAvg = Lerp(gradAvg, g, 1 - alpha)
         ///     avg = Sqrt(squareAvg - gradAvg * gradAvg)
         /// else
         ///     avg = Sqrt(squareAvg)
@@ -252,7 +269,10 @@ namespace ScratchOptim.Optimizers
         /// squareAvg = alpha * squareAvg + (1 - alpha) * g * g
         /// Element avg
         /// if (centered)
-        ///     gradAvg = alpha * gradAvg + (1 - alpha) * g
+        ///     if (pytorch == PyTorchVersion.V1_13)
+        ///         gradAvg = alpha * gradAvg + (1 - alpha) * g
+        ///     else
+        ///         gradAvg = Lerp(gradAvg, g, 1 - alpha)
         ///     avg = Sqrt(squareAvg - gradAvg * gradAvg)
         /// else
         ///     avg = Sqrt(squareAvg)
@@ -318,6 +338,7 @@ namespace ScratchOptim.Optimizers
             T oneMinusAlpha = Round<T>(1 - hyper.Alpha); // 1 - alpha
             T alpha = Round<T>(hyper.Alpha);
             bool centered = hyper.Centered;
+            bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
             T eps = Round<T>(hyper.Eps);
             bool momentumAbove0 = hyper.Momentum > 0;
             T momentum = Round<T>(hyper.Momentum);
@@ -360,8 +381,16 @@ namespace ScratchOptim.Optimizers
                     TVector avg;
                     if (centered)
                     {
-                        // gradAvg = alpha * gradAvg + (1 - alpha) * g
-                        gradAvg = Fma(oneMinusAlphaVec, g, alphaVec * gradAvg);
+                        if (pytorchIsV1_13)
+                        {
+                            // gradAvg = alpha * gradAvg + (1 - alpha) * g
+                            gradAvg = Fma(oneMinusAlphaVec, g, alphaVec * gradAvg);
+                        }
+                        else
+                        {
+                            // gradAvg = Lerp(gradAvg, g, 1 - alpha)
+                            gradAvg = Lerp(gradAvg, g, oneMinusAlphaVec);
+                        }
                         // avg = Sqrt(squareAvg - gradAvg * gradAvg)
                         avg = Sqrt(Fma(-gradAvg, gradAvg, squareAvg));
                     }
@@ -415,8 +444,16 @@ namespace ScratchOptim.Optimizers
                 T avg;
                 if (centered)
                 {
-                    // gradAvg = alpha * gradAvg + (1 - alpha) * g
-                    gradAvg = Fma(oneMinusAlpha, g, alpha * gradAvg);
+                    if (pytorchIsV1_13)
+                    {
+                        // gradAvg = alpha * gradAvg + (1 - alpha) * g
+                        gradAvg = Fma(oneMinusAlpha, g, alpha * gradAvg);
+                    }
+                    else
+                    {
+                        // gradAvg = Lerp(gradAvg, g, 1 - alpha)
+                        gradAvg = Lerp(gradAvg, g, oneMinusAlpha);
+                    }
                     // avg = Sqrt(squareAvg - gradAvg * gradAvg)
                     avg = Sqrt(Fma(-gradAvg, gradAvg, squareAvg));
                 }
@@ -458,6 +495,7 @@ namespace ScratchOptim.Optimizers
             private double momentum = 0.0;
             private bool centered = false;
             private bool maximize = false;
+            private global::ScratchOptim.Dsl.PyTorchVersion pytorch = global::ScratchOptim.Dsl.PyTorchVersion.V2;
 
             /// <summary>Learning rate. Range [0, ∞). PyTorch: lr.</summary>
             public double Lr
@@ -508,6 +546,13 @@ namespace ScratchOptim.Optimizers
                 set => maximize = value;
             }
 
+            /// <summary>Which PyTorch release to reproduce bit for bit; only centered RMSprop differs. V2 updates the running mean of gradients with grad_avg.lerp_(grad, 1 - alpha); V1_13 with a multiply-add. One of V1_13, V2. PyTorch: pytorch.</summary>
+            public global::ScratchOptim.Dsl.PyTorchVersion Pytorch
+            {
+                get => pytorch;
+                set => pytorch = CheckDefined("pytorch", value);
+            }
+
             /// <inheritdoc/>
             public override global::ScratchOptim.OptimizerInfo Optimizer => Documentation;
 
@@ -524,6 +569,7 @@ namespace ScratchOptim.Optimizers
                 "momentum" => Momentum,
                 "centered" => Centered,
                 "maximize" => Maximize,
+                "pytorch" => Pytorch,
                 _ => throw UnknownName(name),
             };
 
@@ -552,6 +598,9 @@ namespace ScratchOptim.Optimizers
                         break;
                     case "maximize":
                         Maximize = Convert<bool>(name, value);
+                        break;
+                    case "pytorch":
+                        Pytorch = Convert<global::ScratchOptim.Dsl.PyTorchVersion>(name, value);
                         break;
                     default:
                         throw UnknownName(name);

@@ -34,6 +34,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Literal literal => UniformLiteral(literal),
             Variable { Role: VariableRole.Hyper } hyper => "hyper." + DslNames.PascalCase(hyper.Name),
             Variable variable => Id(variable.Name),
+            EnumValue value => value.EnumType + "." + Id(value.Member),
             Temp temp => tempNames[temp.Id],
             Convert convert => UniformConvert(convert),
             Unary unary => Prefix(unary.Op == UnaryOp.Negate ? "-" : "!", unary.Operand, Uniform(unary.Operand)),

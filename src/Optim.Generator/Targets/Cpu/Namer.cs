@@ -64,6 +64,10 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Binary { Right: Literal { Value: var bound } } comparison when Word(comparison.Left) is { } word && Comparison(comparison.Op) is { } relation
                 && bound == System.Math.Floor(bound) && System.Math.Abs(bound) < 1000 =>
                 word + relation + (bound < 0 ? "Minus" : "") + System.Math.Abs(bound).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Binary { Left: Variable { Role: VariableRole.Hyper } hyper, Right: EnumValue value } comparison when Comparison(comparison.Op) is { } relation =>
+                hyper.Name + relation + value.Member,
+            Binary { Left: Variable { Role: VariableRole.Hyper } hyper, Right: EnumValue value } comparison when Comparison(comparison.Op) is { } relation =>
+                hyper.Name + relation + value.Member,
             Binary { Op: BinaryOp.Multiply } product => Term(product),
             _ => null,
         };
