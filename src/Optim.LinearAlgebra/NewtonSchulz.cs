@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using ScratchOptim.LinearAlgebra.Native;
 
 namespace ScratchOptim.LinearAlgebra;
 
@@ -50,7 +51,7 @@ public sealed class NewtonSchulz
                 throw new ArgumentOutOfRangeException(nameof(precision), precision, "Not a NewtonSchulzPrecision value.");
         }
 
-        _ = Blas.ThreadCount; // loads OpenBLAS now, so a missing library is reported by the constructor
+        OpenBlasLoader.EnsureLoaded(); // a missing library is reported here, not at the first step
     }
 
     /// <summary>Rows m of G.</summary>
