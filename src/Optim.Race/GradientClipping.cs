@@ -1,6 +1,6 @@
 using System;
 
-namespace ScratchOptim.Cli.Race;
+namespace ScratchOptim.Race;
 
 /// <summary>Gradient clipping by global norm, as <c>torch.nn.utils.clip_grad_norm_</c> without its epsilon.</summary>
 public static class GradientClipping

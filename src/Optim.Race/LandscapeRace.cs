@@ -1,7 +1,7 @@
 using System.Collections.Generic;
-using ScratchOptim.Cli.Race.Landscapes;
+using ScratchOptim.Race.Landscapes;
 
-namespace ScratchOptim.Cli.Race;
+namespace ScratchOptim.Race;
 
 /// <summary>The outcome of racing several optimizers on one landscape.</summary>
 /// <param name="MinimumLoss">The loss at the global minimum; null when the landscape has none.</param>

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using ScratchOptim.Cli.Race.Landscapes;
+using ScratchOptim.Race.Landscapes;
 
-namespace ScratchOptim.Cli.Race;
+namespace ScratchOptim.Race;
 
 /// <summary>
 /// Runs optimizers on a landscape as a training loop would: gradient into <see cref="Parameter.Grad"/>, optional

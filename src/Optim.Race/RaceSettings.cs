@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace ScratchOptim.Cli.Race;
+namespace ScratchOptim.Race;
 
 /// <summary>How one race on one landscape is run.</summary>
 /// <param name="Steps">Optimizer steps per racer.</param>

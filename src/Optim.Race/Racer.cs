@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace ScratchOptim.Cli.Race;
+namespace ScratchOptim.Race;
 
 /// <summary>
 /// An optimizer entered in a race: one from the library, with settings that differ from its defaults, under the

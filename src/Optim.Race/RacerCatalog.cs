@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using ScratchOptim.Optimizers;
 
-namespace ScratchOptim.Cli.Race;
+namespace ScratchOptim.Race;
 
 /// <summary>
 /// The racers a name can select: every optimizer in the library's <see cref="Catalog"/> (so new ones join

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace ScratchOptim.Cli.Race;
+namespace ScratchOptim.Race;
 
 /// <summary>What one racer did on one landscape: every position and loss, from the start on, for tables and plots.</summary>
 /// <param name="Entry">The racer and its learning rate.</param>

@@ -1,6 +1,6 @@
-using ScratchOptim.Cli.Race.Landscapes;
+using ScratchOptim.Race.Landscapes;
 
-namespace ScratchOptim.Cli.Race;
+namespace ScratchOptim.Race;
 
 /// <summary>A racer as asked for, with the learning rate asked for, if any.</summary>
 public sealed record RacerSelection(Racer Racer, double? LearningRate)

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace ScratchOptim.Cli.Race;
+namespace ScratchOptim.Race;
 
 /// <summary>
 /// Learning rates tuned per landscape, so that a race compares optimizers rather than badly chosen rates. Each

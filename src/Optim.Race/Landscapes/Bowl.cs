@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace ScratchOptim.Cli.Race.Landscapes;
+namespace ScratchOptim.Race.Landscapes;
 
 /// <summary>The round bowl x² + y²: the easiest surface there is, the same curvature in every direction.</summary>
 public sealed class Bowl : ILandscape

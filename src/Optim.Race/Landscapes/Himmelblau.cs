@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace ScratchOptim.Cli.Race.Landscapes;
+namespace ScratchOptim.Race.Landscapes;
 
 /// <summary>
 /// Himmelblau's function (x² + y − 11)² + (x + y² − 7)²: four minima of equal depth, so where an optimizer ends

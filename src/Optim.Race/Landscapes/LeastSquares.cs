@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using ScratchOptim.Cli.Race.Numerics;
+using ScratchOptim.Race.Numerics;
 
-namespace ScratchOptim.Cli.Race.Landscapes;
+namespace ScratchOptim.Race.Landscapes;
 
 /// <summary>
 /// Linear least squares ||Ax − b||² over five unknowns, with A (10×5) and b drawn once from a fixed seed: the

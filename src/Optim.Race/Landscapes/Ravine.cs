@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace ScratchOptim.Cli.Race.Landscapes;
+namespace ScratchOptim.Race.Landscapes;
 
 /// <summary>
 /// The ravine 50x² + y²: steep across, shallow along. A learning rate small enough not to bounce off the walls

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace ScratchOptim.Cli.Race.Landscapes;
+namespace ScratchOptim.Race.Landscapes;
 
 /// <summary>
 /// Rosenbrock's banana (1 − x)² + 100(y − x²)²: easy to fall into its curved valley, slow to follow the valley

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace ScratchOptim.Cli.Race.Landscapes;
+namespace ScratchOptim.Race.Landscapes;
 
 /// <summary>
 /// The saddle x² − y²: no minimum at all. A start near y = 0 shows how long each optimizer lingers at the saddle

@@ -1,6 +1,6 @@
 using System;
 
-namespace ScratchOptim.Cli.Race.Numerics;
+namespace ScratchOptim.Race.Numerics;
 
 /// <summary>Solves a symmetric positive definite system by Cholesky factorization, in double.</summary>
 public static class Cholesky

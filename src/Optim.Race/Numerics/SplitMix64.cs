@@ -1,4 +1,4 @@
-namespace ScratchOptim.Cli.Race.Numerics;
+namespace ScratchOptim.Race.Numerics;
 
 /// <summary>
 /// Steele, Lea and Flood's SplitMix64: a tiny generator whose sequence is fixed by its definition, so data made

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 
-namespace ScratchOptim.Cli.Race.Numerics;
+namespace ScratchOptim.Race.Numerics;
 
 /// <summary>Eigenvalues and eigenvectors of a small symmetric matrix by cyclic Jacobi rotations, in double.</summary>
 public static class SymmetricEigen

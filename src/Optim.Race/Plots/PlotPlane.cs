@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using ScratchOptim.Cli.Race.Landscapes;
-using ScratchOptim.Cli.Race.Numerics;
+using ScratchOptim.Race.Landscapes;
+using ScratchOptim.Race.Numerics;
 
-namespace ScratchOptim.Cli.Race.Plots;
+namespace ScratchOptim.Race.Plots;
 
 /// <summary>
 /// The plane a race is drawn in: for a 2-D landscape its own (x, y); for more dimensions the plane through the

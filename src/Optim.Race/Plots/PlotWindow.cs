@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace ScratchOptim.Cli.Race.Plots;
+namespace ScratchOptim.Race.Plots;
 
 /// <summary>The part of the plane a paths plot shows.</summary>
 public sealed record PlotWindow(double XMin, double XMax, double YMin, double YMax)
