@@ -24,7 +24,7 @@ public abstract partial class Optimizer
         {
             var settings = GroupHyperparameters(g);
             var hyper = new JsonObject();
-            foreach (var info in Info.Hyperparameters) hyper[info.Name] = JsonValue.Create(settings.Get(info.Name));
+            foreach (var info in Info.Hyperparameters) hyper[info.Name] = Value(settings.Get(info.Name));
 
             var parameters = new JsonArray();
             foreach (var parameter in GroupParameters(g))
@@ -35,10 +35,10 @@ public abstract partial class Optimizer
                 {
                     if (parameterState.Peek(i) is not { } buffer) continue;
                     var values = new JsonArray();
-                    foreach (float value in buffer) values.Add((double)value);
+                    foreach (float value in buffer) values.Add((JsonNode)JsonValue.Create((double)value));
                     state[Info.States[i].TorchName] = values;
                 }
-                parameters.Add(new JsonObject
+                parameters.Add((JsonNode)new JsonObject
                 {
                     ["name"] = parameter.Name,
                     ["length"] = parameter.Length,
@@ -46,7 +46,7 @@ public abstract partial class Optimizer
                     ["state"] = state,
                 });
             }
-            groups.Add(new JsonObject { ["hyperparameters"] = hyper, ["parameters"] = parameters });
+            groups.Add((JsonNode)new JsonObject { ["hyperparameters"] = hyper, ["parameters"] = parameters });
         }
         var document = new JsonObject { ["format"] = StateFormat, ["optimizer"] = Info.Name, ["groups"] = groups };
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -162,6 +162,15 @@ public abstract partial class Optimizer
         }
         return updates;
     }
+
+    /// <summary>A hyperparameter's value as JSON, through the typed overloads (the generic one is not trim-safe).</summary>
+    private static JsonValue Value(object setting) => setting switch
+    {
+        bool flag => JsonValue.Create(flag),
+        int whole => JsonValue.Create(whole),
+        double number => JsonValue.Create(number),
+        _ => throw new InvalidOperationException($"A hyperparameter of type {setting.GetType().Name}: only double, bool and int are declared."),
+    };
 
     private InvalidDataException Corrupt(string what) => new($"{Info.Name}: cannot load this state file: {what}. Nothing was changed.");
 }
