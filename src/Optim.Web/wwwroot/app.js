@@ -88,12 +88,12 @@ function sliderScale(hyper, value) {
   const min = num(hyper.min), max = num(hyper.max);
   const ticks = 1000;
   if (Number.isFinite(min) && Number.isFinite(max)) {
-    const low = hyper.minExclusive ? min + (max - min) / ticks : min;
-    const high = hyper.maxExclusive ? max - (max - min) / ticks : max;
+    // Ticks at every thousandth of the range; an excluded end loses its tick.
     return {
-      ticks,
-      toValue: tick => Number((low + (high - low) * tick / ticks).toPrecision(6)),
-      toTick: v => Math.round((v - low) / (high - low) * ticks),
+      first: hyper.minExclusive ? 1 : 0,
+      last: hyper.maxExclusive ? ticks - 1 : ticks,
+      toValue: tick => Number((min + (max - min) * tick / ticks).toPrecision(6)),
+      toTick: v => Math.round((v - min) / (max - min) * ticks),
     };
   }
   const zeroAllowed = min < 0 || (min === 0 && !hyper.minExclusive);
@@ -101,11 +101,12 @@ function sliderScale(hyper, value) {
   let low = Math.log10(centre) - 3, high = Math.log10(centre) + 3;
   if (min > 0) low = Math.max(low, Math.log10(min * (hyper.minExclusive ? 1.001 : 1)));
   if (Number.isFinite(max)) high = Math.min(high, Math.log10(max));
-  const first = zeroAllowed ? 1 : 0;
+  const zeroTicks = zeroAllowed ? 1 : 0; // tick 0 is 0 itself, the log scale starts at tick 1
   return {
-    ticks,
-    toValue: tick => (zeroAllowed && tick === 0 ? 0 : Number((10 ** (low + (high - low) * (tick - first) / (ticks - first))).toPrecision(3))),
-    toTick: v => (v <= 0 && zeroAllowed ? 0 : Math.round(first + (Math.log10(v) - low) / (high - low) * (ticks - first))),
+    first: 0,
+    last: ticks,
+    toValue: tick => (zeroAllowed && tick === 0 ? 0 : Number((10 ** (low + (high - low) * (tick - zeroTicks) / (ticks - zeroTicks))).toPrecision(3))),
+    toTick: v => (v <= 0 && zeroAllowed ? 0 : Math.round(zeroTicks + (Math.log10(v) - low) / (high - low) * (ticks - zeroTicks))),
   };
 }
 
@@ -130,8 +131,8 @@ function hyperRow(hyper, value, onChange) {
   const scale = sliderScale(hyper, value);
   const slider = document.createElement('input');
   slider.type = 'range';
-  slider.min = 0;
-  slider.max = scale.ticks;
+  slider.min = scale.first;
+  slider.max = scale.last;
   slider.step = 1;
   slider.value = scale.toTick(value);
   slider.dataset.hyper = hyper.name;
