@@ -15,7 +15,13 @@ namespace ScratchOptim.Web;
 /// </summary>
 public sealed record RaceRequest(ILandscape Landscape, IReadOnlyList<RaceEntry> Entries, RaceSettings Settings, bool FitView)
 {
-    /// <exception cref="FormatException">The request is not of that form, or names an unknown landscape or racer.</exception>
+    /// <summary>The most steps a race in the page may take: the page computes a race while the user waits.</summary>
+    public const int MaxSteps = 100_000;
+
+    /// <exception cref="FormatException">
+    /// The request is not of that form, names an unknown landscape or racer, or asks for steps outside 1 to
+    /// <see cref="MaxSteps"/>, a start that is not finite or a clip norm that is not a positive number.
+    /// </exception>
     public static RaceRequest Parse(string json, PageRacers racers)
     {
         try
@@ -26,10 +32,13 @@ public sealed record RaceRequest(ILandscape Landscape, IReadOnlyList<RaceEntry> 
             var landscape = LandscapeCatalog.Find(name)
                 ?? throw new FormatException($"Unknown landscape '{name}'; choose from {string.Join(", ", LandscapeCatalog.Names)}.");
             var entries = root.GetProperty("racers").EnumerateArray().Select(racer => Entry(racer, racers)).ToArray();
-            var settings = new RaceSettings(
-                root.GetProperty("steps").GetInt32(),
-                root.GetProperty("start").EnumerateArray().Select(Json.ReadNumber).ToArray(),
-                root.TryGetProperty("clip", out var clip) && clip.ValueKind != JsonValueKind.Null ? Json.ReadNumber(clip) : null);
+            int steps = root.GetProperty("steps").GetInt32();
+            if (steps < 1 || steps > MaxSteps) throw new FormatException($"Steps must be 1 to {MaxSteps}; got {steps}.");
+            var start = root.GetProperty("start").EnumerateArray().Select(Json.ReadNumber).ToArray();
+            if (!start.All(double.IsFinite)) throw new FormatException("The start must have finite coordinates.");
+            double? clipNorm = root.TryGetProperty("clip", out var clip) && clip.ValueKind != JsonValueKind.Null ? Json.ReadNumber(clip) : null;
+            if (clipNorm is { } norm && !(norm > 0 && double.IsFinite(norm))) throw new FormatException($"The clip norm must be a positive number; got {norm}.");
+            var settings = new RaceSettings(steps, start, clipNorm);
             bool fitView = root.TryGetProperty("fitView", out var fit) && fit.GetBoolean();
             return new RaceRequest(landscape, entries, settings, fitView);
         }

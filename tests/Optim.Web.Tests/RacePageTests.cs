@@ -100,6 +100,14 @@ public class RacePageTests(RaceBrowser browser)
         Assert.NotEqual(Final(slower, "Adam"), Final(lessMomentum, "Adam"));
         lessMomentum.AssertEqualsCliRace();
 
+        // A typed value outside the declared range is refused with the optimizer's own message; nothing is raced.
+        await ChangeAsync(page, "article[data-racer='Adam'] input[type=number][data-hyper='beta1']", "1.5");
+        string? status = await page.TextContentAsync("#status");
+        Assert.Contains("Adam: hyperparameter 'beta1' (torch: betas[0]) must be in [0, 1); got 1.5", status);
+        Assert.Equal(lessMomentum.RaceCount, (await PageRace.ReadAsync(page)).RaceCount);
+        await ChangeAsync(page, "article[data-racer='Adam'] input[type=number][data-hyper='beta1']", "0.5");
+        Assert.DoesNotContain("must be", await page.TextContentAsync("#status"));
+
         // A click a quarter of the way across and down the map starts every racer there.
         var map = page.Locator("#map");
         var box = (await map.BoundingBoxAsync())!;

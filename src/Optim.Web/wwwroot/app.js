@@ -15,12 +15,13 @@ const state = {
   steps: 0,
   start: [],
   clip: null,
-  entries: [],       // { racer, lr, hyperparameters: { name: value }, error }
+  entries: [],       // { racer, lr, hyperparameters: { name: value } }
   race: null,        // the last answer of RacePage.Race
   map: null,         // the map of the last answer that had one
   shown: 0,          // steps drawn so far
   playing: false,
   races: 0,          // how many races have run: a test waits for it to change
+  status: '',        // what the status line says when nothing went wrong
 };
 window.raceState = state;
 
@@ -162,7 +163,7 @@ const racerInfo = label => state.catalog.racers.find(racer => racer.label === la
 const colourOf = index => colours[index % colours.length];
 
 function defaultEntry(label) {
-  return { racer: label, lr: num(state.landscape.learningRates[label]), hyperparameters: {}, error: null };
+  return { racer: label, lr: num(state.landscape.learningRates[label]), hyperparameters: {} };
 }
 
 function buildChoices() {
@@ -202,10 +203,7 @@ function buildRacerCards() {
     const about = document.createElement('p');
     about.className = 'about';
     about.textContent = racer.summary + (racer.authors ? ` — ${racer.authors}` : '');
-    const error = document.createElement('p');
-    error.className = 'error';
-    error.hidden = true;
-    card.append(title, about, error);
+    card.append(title, about);
 
     // The learning rate up front, every other hyperparameter folded away.
     const lr = racer.hyperparameters.find(hyper => hyper.name === 'lr');
