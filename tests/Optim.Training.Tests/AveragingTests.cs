@@ -4,6 +4,7 @@ using Xunit;
 namespace ScratchOptim.Training.Tests;
 
 /// <summary>Parameter averaging beyond the goldens: what the first update does, copying back, errors, no allocations.</summary>
+[Trait("Category", "Kernels")]
 public class AveragingTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace ScratchOptim.Training.Tests;
 /// Gradient clipping beyond the goldens: the ATen reduction order on lengths the goldens do not cover (checked
 /// against an independent scalar model of it), argument checks, zero allocations.
 /// </summary>
+[Trait("Category", "Kernels")]
 public class ClippingTests
 {
     /// <summary>

@@ -33,10 +33,12 @@ public class GoldenTests
     public void Project_scheduler_case_matches_PyTorch(string file) => AssertPasses(file);
 
     [Theory]
+    [Trait("Category", "Kernels")]
     [MemberData(nameof(ProjectClippingCases))]
     public void Project_clipping_case_matches_PyTorch(string file) => AssertPasses(file);
 
     [Theory]
+    [Trait("Category", "Kernels")]
     [MemberData(nameof(ProjectAveragingCases))]
     public void Project_averaging_case_matches_PyTorch(string file) => AssertPasses(file);
 
@@ -45,6 +47,7 @@ public class GoldenTests
     public void Shared_scheduler_case_matches_PyTorch(string file) => AssertPasses(file);
 
     [Theory]
+    [Trait("Category", "Kernels")]
     [MemberData(nameof(SharedClippingCases))]
     public void Shared_clipping_case_matches_PyTorch(string file) => AssertPasses(file);
 
