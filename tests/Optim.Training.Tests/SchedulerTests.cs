@@ -148,6 +148,25 @@ public class SchedulerTests
     }
 
     [Fact]
+    public void A_chain_whose_second_scheduler_fails_puts_the_first_one_back()
+    {
+        var sgd = TwoGroupSgd();
+        var exponential = new ExponentialLR(sgd, 0.9);
+        var chain = new ChainedScheduler([exponential, new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 2)]);
+        chain.Step();
+        chain.Step();
+        var state = chain.StateDict().ToJsonString();
+        var lrs = Lrs(sgd);
+        double momentum = sgd.GetGroupValue(0, "momentum");
+
+        Assert.Throws<InvalidOperationException>(chain.Step);
+        Assert.Equal(state, chain.StateDict().ToJsonString());
+        Assert.Equal(2, exponential.LastEpoch);
+        Assert.Equal(lrs, Lrs(sgd));
+        Assert.Equal(momentum, sgd.GetGroupValue(0, "momentum"));
+    }
+
+    [Fact]
     public void An_epoch_counter_at_its_limit_refuses_to_step()
     {
         var sgd = TwoGroupSgd();

@@ -235,10 +235,8 @@ internal sealed class ScheduleCase
         var args = new Args(name, argsJson);
         Scheduler scheduler = name switch
         {
-            "LambdaLR" => args.Lambdas("lr_lambda", optimizer) is var lambdas
-                ? new LambdaLR(optimizer, lambdas, args.Int("last_epoch", -1)) : null!,
-            "MultiplicativeLR" => args.Lambdas("lr_lambda", optimizer) is var lambdas
-                ? new MultiplicativeLR(optimizer, lambdas, args.Int("last_epoch", -1)) : null!,
+            "LambdaLR" => new LambdaLR(optimizer, args.Lambdas("lr_lambda", optimizer), args.Int("last_epoch", -1)),
+            "MultiplicativeLR" => new MultiplicativeLR(optimizer, args.Lambdas("lr_lambda", optimizer), args.Int("last_epoch", -1)),
             "StepLR" => new StepLR(optimizer, args.Int("step_size"), args.Double("gamma", 0.1), args.Int("last_epoch", -1)),
             "MultiStepLR" => new MultiStepLR(optimizer, args.Ints("milestones"), args.Double("gamma", 0.1), args.Int("last_epoch", -1)),
             "ConstantLR" => new ConstantLR(optimizer, args.Double("factor", 1.0 / 3), args.Int("total_iters", 5), args.Int("last_epoch", -1)),
@@ -293,17 +291,31 @@ internal sealed class ScheduleCase
     internal static Func<int, double> Function(JsonObject spec)
     {
         double Arg(string key) => CaseNumbers.Number(spec[key]);
-        return spec["fn"]!.GetValue<string>() switch
+        switch (spec["fn"]!.GetValue<string>())
         {
-            "power" => Arg("base") is var b ? e => Math.Pow(b, e) : null!,
-            "constant" => Arg("value") is var v ? _ => v : null!,
-            "step_decay" => (Arg("gamma"), (int)Arg("every")) is var (gamma, every) ? e => Math.Pow(gamma, FloorDiv(e, every)) : null!,
-            "linear_warmup" => (int)Arg("warmup") is var w ? e => Math.Min(1.0, (double)(e + 1) / w) : null!,
-            "inverse_sqrt" => (int)Arg("warmup") is var w ? e => e + 1 <= w ? (double)(e + 1) / w : Math.Sqrt((double)w / (e + 1)) : null!,
-            "warmup_cosine" => ((int)Arg("warmup"), (int)Arg("total")) is var (w, t)
-                ? e => e < w ? (double)e / w : 0.5 * (1.0 + Math.Cos(Math.PI * (e - w) / (t - w))) : null!,
-            var fn => throw new FormatException($"unknown function '{fn}'"),
-        };
+            case "power":
+                double power = Arg("base");
+                return e => Math.Pow(power, e);
+            case "constant":
+                double constant = Arg("value");
+                return _ => constant;
+            case "step_decay":
+                double gamma = Arg("gamma");
+                int every = (int)Arg("every");
+                return e => Math.Pow(gamma, FloorDiv(e, every));
+            case "linear_warmup":
+                int linearWarmup = (int)Arg("warmup");
+                return e => Math.Min(1.0, (double)(e + 1) / linearWarmup);
+            case "inverse_sqrt":
+                int sqrtWarmup = (int)Arg("warmup");
+                return e => e + 1 <= sqrtWarmup ? (double)(e + 1) / sqrtWarmup : Math.Sqrt((double)sqrtWarmup / (e + 1));
+            case "warmup_cosine":
+                int warmup = (int)Arg("warmup");
+                int total = (int)Arg("total");
+                return e => e < warmup ? (double)e / warmup : 0.5 * (1.0 + Math.Cos(Math.PI * (e - warmup) / (total - warmup)));
+            case var fn:
+                throw new FormatException($"unknown function '{fn}'");
+        }
     }
 
     private static int FloorDiv(int a, int b) => (int)Math.Floor((double)a / b);
@@ -339,8 +351,12 @@ internal sealed class ScheduleCase
             _ => throw Missing(key),
         };
 
-        public Func<double, double>? Function(string key) =>
-            Take(key) is JsonObject spec ? ScheduleCase.Function(spec) is var f ? x => f((int)x) : null : null;
+        public Func<double, double>? Function(string key)
+        {
+            if (Take(key) is not JsonObject spec) return null;
+            var function = ScheduleCase.Function(spec);
+            return x => function((int)x); // CyclicLR evaluates it at a cycle or iteration number
+        }
 
         public bool IsList(string key) => json[key] is JsonArray;
 

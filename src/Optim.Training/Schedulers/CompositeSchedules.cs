@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json.Nodes;
 
 namespace ScratchOptim.Training;
@@ -143,10 +144,21 @@ public sealed class ChainedScheduler : LRScheduler
     /// <summary>The schedulers, in the order they are stepped.</summary>
     public IReadOnlyList<LRScheduler> Schedulers => schedulers;
 
-    /// <inheritdoc/>
+    /// <summary>Steps every scheduler in order; if one fails, the others and the optimizer's groups are put back as they were.</summary>
     public override void Step()
     {
-        foreach (var scheduler in schedulers) scheduler.Step();
+        var saved = StateDict();
+        var groups = GroupValueSnapshot.Take(Optimizer);
+        try
+        {
+            foreach (var scheduler in schedulers) scheduler.Step();
+        }
+        catch
+        {
+            LoadStateDict(saved);
+            groups.Restore(Optimizer);
+            throw;
+        }
         LastEpoch = schedulers[^1].LastEpoch;
         LastLrValues = GroupLrs();
     }
@@ -191,6 +203,25 @@ public sealed class ChainedScheduler : LRScheduler
             LastLrValues = lastLr;
             LastEpoch = schedulers[^1].LastEpoch;
         };
+    }
+}
+
+/// <summary>The learning rate and momentum of every group, to put back after a failed step.</summary>
+internal sealed class GroupValueSnapshot
+{
+    private readonly (string Key, double[] Values)[] values;
+
+    private GroupValueSnapshot((string, double[])[] values) => this.values = values;
+
+    public static GroupValueSnapshot Take(Optimizer optimizer)
+    {
+        var keys = optimizer.MomentumKey() is { } momentum ? new[] { ParamGroupValues.LearningRate, momentum } : [ParamGroupValues.LearningRate];
+        return new([.. keys.Select(key => (key, Enumerable.Range(0, optimizer.GroupCount).Select(g => optimizer.GetGroupValue(g, key)).ToArray()))]);
+    }
+
+    public void Restore(Optimizer optimizer)
+    {
+        foreach (var (key, groupValues) in values) optimizer.SetAll(key, groupValues);
     }
 }
 
