@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: the whole suite, then the kernel tests again under other vector hardware, so every
-# vector width (Vector<float> of 512, 256 and 128 bits) and the scalar-only path are checked bit for bit.
+# vector width (Vector<float> of 512, 256 and 128 bits) and the scalar-only path are checked bit for bit (the
+# training kernels use Vector256, emulated without AVX: the same bits either way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,4 +15,6 @@ dotnet test ScratchOptim.sln -c Release --no-build
 for setting in DOTNET_MaxVectorTBitWidth=512 DOTNET_EnableAVX512F=0 DOTNET_EnableAVX2=0 DOTNET_EnableHWIntrinsic=0; do
     echo "== tests/Optim.Tests with $setting"
     env "$setting" dotnet test tests/Optim.Tests -c Release --no-build
+    echo "== tests/Optim.Training.Tests (clipping and averaging kernels) with $setting"
+    env "$setting" dotnet test tests/Optim.Training.Tests -c Release --no-build --filter Category=Kernels
 done

@@ -37,12 +37,23 @@ public static class ReplayCommand
     private static int Run(IAnsiConsole console, FileSystemInfo source, DirectoryInfo? output)
     {
         // Load every case before running any, so bad input stops the command before it prints half a table.
-        var cases = CaseFiles(source).Select(Load).ToArray();
+        // Optimizer cases have no "kind"; scheduler, clipping and averaging cases do (TrainingCaseRunner).
+        var files = CaseFiles(source).ToArray();
+        var isTraining = files.ToDictionary(file => file, file => Read(file, TrainingCase.IsTrainingCase));
+        var cases = files.Where(file => !isTraining[file]).Select(Load).ToArray();
+        var trainingCases = files.Where(file => isTraining[file]).Select(file => Read(file, TrainingCase.Load)).ToArray();
         var results = cases.Select(Replay).ToArray();
-        if (output is not null) WriteOutputs(results, output);
+        var trainingResults = trainingCases.Select(reference => Read(reference.Path, _ => TrainingCaseRunner.Run(reference))).ToArray();
+        if (output is not null)
+        {
+            WriteOutputs(results.Select(result => (result.Case.Name, result.Output))
+                .Concat(trainingResults.Select(result => (result.Case.Name, result.Output))), output);
+        }
 
-        ReplayTable.Write(console, results);
-        int failed = results.Count(result => result.Status == ReplayStatus.Failed);
+        if (results.Length > 0 || trainingResults.Length == 0) ReplayTable.Write(console, results);
+        if (trainingResults.Length > 0) TrainingReplayTable.Write(console, trainingResults);
+        int failed = results.Count(result => result.Status == ReplayStatus.Failed)
+            + trainingResults.Count(result => result.Status == ReplayStatus.Failed);
         return failed > 0 ? ExitCodes.Failed : ExitCodes.Success;
     }
 
@@ -69,6 +80,22 @@ public static class ReplayCommand
         }
     }
 
+    private static T Read<T>(string path, Func<string, T> read)
+    {
+        try
+        {
+            return read(path);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InvalidInputException(exception.Message, exception);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException($"{path}: cannot read: {exception.Message}", exception);
+        }
+    }
+
     private static ReplayResult Replay(ReferenceCase reference)
     {
         try
@@ -83,15 +110,15 @@ public static class ReplayCommand
         }
     }
 
-    private static void WriteOutputs(IEnumerable<ReplayResult> results, DirectoryInfo output)
+    private static void WriteOutputs(IEnumerable<(string Name, System.Text.Json.Nodes.JsonObject? Output)> results, DirectoryInfo output)
     {
         try
         {
             output.Create();
-            foreach (var result in results)
+            foreach (var (name, record) in results)
             {
-                if (result.Output is null) continue;
-                File.WriteAllText(Path.Combine(output.FullName, result.Case.Name + ".json"), result.Output.ToJsonString(Indented));
+                if (record is null) continue;
+                File.WriteAllText(Path.Combine(output.FullName, name + ".json"), record.ToJsonString(Indented));
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
