@@ -9,7 +9,7 @@ namespace ScratchOptim.Race;
 public sealed record Racer(string Label, OptimizerEntry Optimizer, IReadOnlyList<KeyValuePair<string, object>> Settings)
 {
     /// <summary>The optimizer's own default learning rate.</summary>
-    public double DefaultLearningRate => (double)Create(new Parameter<float>([0f]), null).GroupHyperparameters(0).Get("lr");
+    public double DefaultLearningRate => (double)Create(new Parameter<float>([0f]), null).GroupHyperparameters(0).Get("lr")!;
 
     /// <summary>Creates the optimizer over <paramref name="parameter"/> with these settings and, unless null, this learning rate.</summary>
     /// <exception cref="System.ArgumentException">The optimizer rejects a setting.</exception>

@@ -48,11 +48,11 @@ public static class OptimizerMarkdown
     /// <summary>What a state holds: how many values, and of which type when it is not the parameter's.</summary>
     public static string Holds(StateInfo state)
     {
-        string count = state.Shape switch
+        string count = state.Layout switch
         {
-            StateShape.Element => "one per element",
-            StateShape.Row => "one per row",
-            StateShape.Column => "one per column",
+            StateLayout.Element => "one per element",
+            StateLayout.Row => "one per row",
+            StateLayout.Column => "one per column",
             _ => "one per tensor",
         };
         return state.Value switch
