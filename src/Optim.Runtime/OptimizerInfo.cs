@@ -97,6 +97,9 @@ public sealed record HyperparameterInfo(
     public string Range => Values is not null ? "one of " + string.Join(", ", Values)
         : Type == "bool" ? "" : FormatRange(Min, MinExclusive, Max, MaxExclusive);
 
+    /// <summary>True for a number (<c>double</c> or <c>int</c>): a value a scheduler may read and write.</summary>
+    public bool IsNumber => Type is "double" or "int";
+
     /// <summary>Formats a range in interval notation.</summary>
     public static string FormatRange(double min, bool minExclusive, double max, bool maxExclusive)
     {

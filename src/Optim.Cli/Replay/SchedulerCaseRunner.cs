@@ -113,7 +113,7 @@ internal sealed class GroupSnapshot
         {
             var values = new List<(string, double)>();
             foreach (var hyper in optimizer.Info.Hyperparameters)
-                if (hyper.Type != "bool") values.Add((hyper.TorchName, optimizer.GetGroupValue(g, hyper.TorchName)));
+                if (hyper.IsNumber) values.Add((hyper.TorchName, optimizer.GetGroupValue(g, hyper.TorchName)));
             foreach (var (key, value) in optimizer.ScheduleValues(g)) values.Add((key, value));
             groups.Add(values);
         }
