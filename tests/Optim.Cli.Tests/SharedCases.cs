@@ -7,7 +7,7 @@ namespace ScratchOptim.Cli.Tests;
 /// <summary>The shared reference cases beside the repository (../shared/reference/torch).</summary>
 internal static class SharedCases
 {
-    private static readonly string Repository = typeof(SharedCases).Assembly
+    public static string Repository { get; } = typeof(SharedCases).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(attribute => attribute.Key == "RepositoryRoot").Value!;
 

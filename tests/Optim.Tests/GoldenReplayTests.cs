@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using ScratchOptim.Cli.Replay;
+using ScratchOptim.Replay;
 using Xunit;
 
 namespace ScratchOptim.Tests;

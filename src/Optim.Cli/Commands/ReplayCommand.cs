@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using ScratchOptim.Cli.Replay;
+using ScratchOptim.Replay;
 using Spectre.Console;
 
 namespace ScratchOptim.Cli.Commands;

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using ScratchOptim.Replay;
 using Spectre.Console;
 
 namespace ScratchOptim.Cli.Replay;

@@ -4,7 +4,7 @@ using System.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace ScratchOptim.Cli.Replay;
+namespace ScratchOptim.Replay;
 
 /// <summary>
 /// One recorded run of a reference optimizer, in the case format of shared/reference/README.md: initial

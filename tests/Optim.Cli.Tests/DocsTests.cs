@@ -4,7 +4,7 @@ using ScratchOptim.Cli.Docs;
 using ScratchOptim.Optimizers;
 using Xunit;
 
-namespace ScratchOptim.Tests;
+namespace ScratchOptim.Cli.Tests;
 
 /// <summary>docs/optimizers.md is generated from the registry; the committed copy must be what the code renders now.</summary>
 public class DocsTests
@@ -12,7 +12,7 @@ public class DocsTests
     [Fact]
     public void The_committed_optimizer_docs_are_what_the_registry_renders()
     {
-        string path = Path.Combine(Paths.Repository, "docs", "optimizers.md");
+        string path = Path.Combine(SharedCases.Repository, "docs", "optimizers.md");
         string expected = OptimizerMarkdown.Render(Catalog.All.Select(entry => entry.Info));
         string committed = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : "";
 

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using ScratchOptim.Optimizers;
 
-namespace ScratchOptim.Cli.Replay;
+namespace ScratchOptim.Replay;
 
 /// <summary>How a replayed case ended.</summary>
 public enum ReplayStatus
