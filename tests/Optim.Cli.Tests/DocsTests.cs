@@ -12,7 +12,7 @@ public class DocsTests
     [Fact]
     public void The_committed_optimizer_docs_are_what_the_registry_renders()
     {
-        string path = Path.Combine(SharedCases.Repository, "docs", "optimizers.md");
+        string path = Path.Combine(Paths.Repository, "docs", "optimizers.md");
         string expected = OptimizerMarkdown.Render(Catalog.All.Select(entry => entry.Info));
         string committed = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : "";
 
