@@ -102,6 +102,8 @@ public static class CaseRunner
         foreach (var (name, value) in expected)
         {
             if (state[name] is not { } actual) return $"final state '{name}' of tensor {tensor} is missing";
+            if (value is JsonArray != actual is JsonArray)
+                return $"final state '{name}' of tensor {tensor} is {Kind(actual)}; the reference has {Kind(value)}";
             if (value is JsonArray)
             {
                 var got = ReferenceCase.ReadNumbers(reference.Path, actual, name).Select(x => (float)x).ToArray();
@@ -142,6 +144,8 @@ public static class CaseRunner
         foreach (float value in values) array.Add((double)value);
         return array;
     }
+
+    private static string Kind(JsonNode? value) => value is JsonArray ? "a tensor" : "a number";
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,11 +1,12 @@
 using System.Collections.Generic;
 using System.Linq;
+using ScratchOptim.Cli.Commands;
 using ScratchOptim.Replay;
 using Spectre.Console;
 
 namespace ScratchOptim.Cli.Replay;
 
-/// <summary>Shows replay results as a table, one row per case, and a one-line summary.</summary>
+/// <summary>Shows replay results as a table, one row per case, and a one-line summary; text from the case files is shown <see cref="ConsoleText.Printable"/>.</summary>
 public static class ReplayTable
 {
     public static void Write(IAnsiConsole console, IReadOnlyCollection<ReplayResult> results)
@@ -14,10 +15,10 @@ public static class ReplayTable
         foreach (var result in results)
         {
             table.AddRow(
-                new Text(result.Case.Name),
-                new Text(result.Case.Optimizer),
+                new Text(ConsoleText.Printable(result.Case.Name)),
+                new Text(ConsoleText.Printable(result.Case.Optimizer)),
                 new Markup(Status(result.Status)),
-                new Text(result.Message));
+                new Text(ConsoleText.Printable(result.Message)));
         }
         console.Write(table);
         console.WriteLine(
