@@ -55,7 +55,7 @@ public sealed record OptimizerInfo(
 /// <param name="Name">The declared name, also the constructor parameter's name.</param>
 /// <param name="TorchName">PyTorch's keyword (<c>"betas[0]"</c> for a tuple element).</param>
 /// <param name="Type"><c>double</c>, <c>bool</c> or <c>int</c>.</param>
-/// <param name="Default">The default, formatted as C# source.</param>
+/// <param name="Default">The default as the declaration writes it (<c>1e-8</c>, <c>0.9</c>, <c>false</c>); a default given by a constant's name is shown as its value.</param>
 /// <param name="Min">Smallest allowed value.</param>
 /// <param name="MinExclusive">Whether <paramref name="Min"/> is excluded.</param>
 /// <param name="Max">Largest allowed value.</param>

@@ -6,7 +6,8 @@ namespace ScratchOptim.Tests;
 
 /// <summary>
 /// Settings that exercise each built-in optimizer's branches: its defaults, and "everything on" (every bool
-/// hyperparameter true, every double that defaults to 0 given a small non-zero value).
+/// hyperparameter true, every double that defaults to 0 given a small non-zero value). Read from a new optimizer's
+/// settings, so the values are its defaults.
 /// </summary>
 internal static class OptimizerConfigurations
 {
@@ -25,7 +26,7 @@ internal static class OptimizerConfigurations
         foreach (var hyper in settings.Optimizer.Hyperparameters)
         {
             if (hyper.Type == "bool") settings.Set(hyper.Name, true);
-            else if (hyper.Type == "double" && hyper.Default == "0.0" && hyper.Min <= 0.05 && hyper.Max >= 0.05) settings.Set(hyper.Name, 0.05);
+            else if (settings.Get(hyper.Name) is 0.0 && hyper.Min <= 0.05 && hyper.Max >= 0.05) settings.Set(hyper.Name, 0.05);
         }
     }
 }

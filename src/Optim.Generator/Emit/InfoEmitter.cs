@@ -31,7 +31,7 @@ namespace ScratchOptim.Generator.Emit
             foreach (var hyper in model.Hypers)
             {
                 lines.Add("        new(" + String(hyper.Name) + ", " + String(hyper.TorchName) + ", " + String(HyperparametersEmitter.TypeName(hyper.Type)) + ", "
-                    + String(HyperparametersEmitter.Literal(hyper)) + ", " + ExpressionEmitter.DoubleLiteral(hyper.Min) + ", " + Bool(hyper.MinExclusive) + ", "
+                    + String(hyper.DeclaredDefault ?? HyperparametersEmitter.Literal(hyper)) + ", " + ExpressionEmitter.DoubleLiteral(hyper.Min) + ", " + Bool(hyper.MinExclusive) + ", "
                     + ExpressionEmitter.DoubleLiteral(hyper.Max) + ", " + Bool(hyper.MaxExclusive) + ", " + String(hyper.Description) + "),");
             }
             lines.Add("    },");

@@ -41,6 +41,7 @@ namespace ScratchOptim.Generator.Model
     }
 
     /// <summary>A <c>[Hyper]</c> field.</summary>
+    /// <param name="DeclaredDefault">The default as written when it is a literal (<c>1e-8</c>), for documentation; null otherwise.</param>
     internal sealed record HyperModel(
         string Name,
         string TorchName,
@@ -50,7 +51,8 @@ namespace ScratchOptim.Generator.Model
         bool MinExclusive,
         double Max,
         bool MaxExclusive,
-        string Description);
+        string Description,
+        string? DeclaredDefault);
 
     /// <summary>A <c>[State]</c> field: one float per parameter element, or one float per tensor.</summary>
     /// <param name="Init">The hyperparameter that fills it when allocated, or null for <paramref name="InitialValue"/>.</param>

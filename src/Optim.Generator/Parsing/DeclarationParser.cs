@@ -181,7 +181,7 @@ namespace ScratchOptim.Generator.Parsing
                 }
             }
             string torch = NamedString(attribute, "Torch") ?? DslNames.SnakeCase(field.Name);
-            return new HyperModel(field.Name, torch, type.Value, value, min, minExclusive, max, maxExclusive, description);
+            return new HyperModel(field.Name, torch, type.Value, value, min, minExclusive, max, maxExclusive, description, LiteralText(variable.Initializer!.Value));
         }
 
         private static UpdateSignature? ParseUpdateSignature(ClassDeclarationSyntax declaration, string name, SemanticModel semanticModel,
@@ -318,6 +318,18 @@ namespace ScratchOptim.Generator.Parsing
                 if (argument.Key == key) return argument.Value;
             return null;
         }
+
+        /// <summary>A number or boolean literal (<c>1e-8</c>, <c>-0.5</c>, <c>true</c>) as written; null for any other expression, e.g. a constant's name.</summary>
+        private static string? LiteralText(ExpressionSyntax initializer) => initializer switch
+        {
+            LiteralExpressionSyntax literal when IsNumberOrBoolean(literal) => literal.Token.Text,
+            PrefixUnaryExpressionSyntax { Operand: LiteralExpressionSyntax operand } sign when IsNumberOrBoolean(operand)
+                && (sign.IsKind(SyntaxKind.UnaryMinusExpression) || sign.IsKind(SyntaxKind.UnaryPlusExpression)) => sign.OperatorToken.Text + operand.Token.Text,
+            _ => null,
+        };
+
+        private static bool IsNumberOrBoolean(LiteralExpressionSyntax literal) =>
+            literal.IsKind(SyntaxKind.NumericLiteralExpression) || literal.IsKind(SyntaxKind.TrueLiteralExpression) || literal.IsKind(SyntaxKind.FalseLiteralExpression);
 
         private static string? NamedString(AttributeData? attribute, string key) => Named(attribute, key)?.Value as string;
 

@@ -82,11 +82,11 @@ namespace ScratchOptim.Optimizers
             Contraction: "fused",
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
-                new("lr", "lr", "double", "0.01", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
-                new("lambd", "lambd", "double", "0.0001", double.NegativeInfinity, false, double.PositiveInfinity, false, "Decay term of the step size: eta_t = lr / (1 + lambd lr t)^alpha."),
+                new("lr", "lr", "double", "1e-2", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
+                new("lambd", "lambd", "double", "1e-4", double.NegativeInfinity, false, double.PositiveInfinity, false, "Decay term of the step size: eta_t = lr / (1 + lambd lr t)^alpha."),
                 new("alpha", "alpha", "double", "0.75", double.NegativeInfinity, false, double.PositiveInfinity, false, "Power of the step-size decay."),
-                new("t0", "t0", "double", "1000000.0", double.NegativeInfinity, false, double.PositiveInfinity, false, "The step from which the iterates are averaged."),
-                new("weightDecay", "weight_decay", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
+                new("t0", "t0", "double", "1e6", double.NegativeInfinity, false, double.PositiveInfinity, false, "The step from which the iterates are averaged."),
+                new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
                 new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it."),
             },
             States: new global::ScratchOptim.StateInfo[]

@@ -77,8 +77,8 @@ namespace ScratchOptim.Optimizers
             {
                 new("lr", "lr", "double", "1.0", 0.0, false, double.PositiveInfinity, false, "Scales the update; the method itself needs none, so the default is 1."),
                 new("rho", "rho", "double", "0.9", 0.0, false, 1.0, false, "Decay rate of the running means of squared gradients and squared updates."),
-                new("eps", "eps", "double", "1E-06", 0.0, false, double.PositiveInfinity, false, "Added inside both square roots; it also sets the size of the very first updates."),
-                new("weightDecay", "weight_decay", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
+                new("eps", "eps", "double", "1e-6", 0.0, false, double.PositiveInfinity, false, "Added inside both square roots; it also sets the size of the very first updates."),
+                new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
                 new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it."),
             },
             States: new global::ScratchOptim.StateInfo[]

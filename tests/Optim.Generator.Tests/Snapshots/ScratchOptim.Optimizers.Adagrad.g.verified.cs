@@ -77,11 +77,11 @@ namespace ScratchOptim.Optimizers
             Contraction: "fused",
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
-                new("lr", "lr", "double", "0.01", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
-                new("lrDecay", "lr_decay", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "Learning-rate decay: step t uses lr / (1 + (t - 1) * lrDecay)."),
-                new("weightDecay", "weight_decay", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
-                new("initialAccumulatorValue", "initial_accumulator_value", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "The value the sum of squared gradients starts from (a positive value damps the first steps)."),
-                new("eps", "eps", "double", "1E-10", 0.0, false, double.PositiveInfinity, false, "Added to the denominator for numerical stability."),
+                new("lr", "lr", "double", "1e-2", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
+                new("lrDecay", "lr_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "Learning-rate decay: step t uses lr / (1 + (t - 1) * lrDecay)."),
+                new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
+                new("initialAccumulatorValue", "initial_accumulator_value", "double", "0", 0.0, false, double.PositiveInfinity, false, "The value the sum of squared gradients starts from (a positive value damps the first steps)."),
+                new("eps", "eps", "double", "1e-10", 0.0, false, double.PositiveInfinity, false, "Added to the denominator for numerical stability."),
                 new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it."),
             },
             States: new global::ScratchOptim.StateInfo[]

@@ -77,11 +77,11 @@ namespace ScratchOptim.Optimizers
             Contraction: "fused",
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
-                new("lr", "lr", "double", "0.002", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
+                new("lr", "lr", "double", "2e-3", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
                 new("beta1", "betas[0]", "double", "0.9", 0.0, false, 1.0, true, "Decay rate of the running mean of gradients."),
                 new("beta2", "betas[1]", "double", "0.999", 0.0, false, 1.0, true, "Decay rate of the weighted maximum of absolute gradients."),
-                new("eps", "eps", "double", "1E-08", 0.0, false, double.PositiveInfinity, false, "Added to the absolute gradient (inside the maximum) for numerical stability."),
-                new("weightDecay", "weight_decay", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
+                new("eps", "eps", "double", "1e-8", 0.0, false, double.PositiveInfinity, false, "Added to the absolute gradient (inside the maximum) for numerical stability."),
+                new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
                 new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it."),
             },
             States: new global::ScratchOptim.StateInfo[]

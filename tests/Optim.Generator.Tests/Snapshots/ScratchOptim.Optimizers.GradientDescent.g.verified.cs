@@ -55,7 +55,7 @@ namespace ScratchOptim.Optimizers
             Contraction: "strict",
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
-                new("lr", "lr", "double", "0.001", 0.0, false, double.PositiveInfinity, false, "Learning rate: the step length per unit of gradient."),
+                new("lr", "lr", "double", "1e-3", 0.0, false, double.PositiveInfinity, false, "Learning rate: the step length per unit of gradient."),
             },
             States: new global::ScratchOptim.StateInfo[]
             {

@@ -59,7 +59,7 @@ namespace ScratchOptim.Optimizers
             Contraction: "strict",
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
-                new("lr", "lr", "double", "0.001", 0.0, false, double.PositiveInfinity, false, "Learning rate (η): the step length per unit of gradient."),
+                new("lr", "lr", "double", "1e-3", 0.0, false, double.PositiveInfinity, false, "Learning rate (η): the step length per unit of gradient."),
                 new("momentum", "momentum", "double", "0.9", 0.0, false, 1.0, true, "Momentum factor (γ): how much of the previous velocity each step keeps (0 is gradient descent)."),
             },
             States: new global::ScratchOptim.StateInfo[]

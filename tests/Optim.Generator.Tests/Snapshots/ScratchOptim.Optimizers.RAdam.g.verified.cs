@@ -83,11 +83,11 @@ namespace ScratchOptim.Optimizers
             Contraction: "fused",
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
-                new("lr", "lr", "double", "0.001", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
+                new("lr", "lr", "double", "1e-3", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
                 new("beta1", "betas[0]", "double", "0.9", 0.0, false, 1.0, true, "Decay rate of the running mean of gradients."),
                 new("beta2", "betas[1]", "double", "0.999", 0.0, false, 1.0, true, "Decay rate of the running mean of squared gradients."),
-                new("eps", "eps", "double", "1E-08", 0.0, false, double.PositiveInfinity, false, "Added to the denominator for numerical stability."),
-                new("weightDecay", "weight_decay", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
+                new("eps", "eps", "double", "1e-8", 0.0, false, double.PositiveInfinity, false, "Added to the denominator for numerical stability."),
+                new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
             },
             States: new global::ScratchOptim.StateInfo[]
             {

@@ -89,11 +89,11 @@ namespace ScratchOptim.Optimizers
             Contraction: "fused",
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
-                new("lr", "lr", "double", "0.01", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
+                new("lr", "lr", "double", "1e-2", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
                 new("alpha", "alpha", "double", "0.99", 0.0, false, double.PositiveInfinity, false, "Smoothing constant: how much of the previous mean of squared gradients each step keeps."),
-                new("eps", "eps", "double", "1E-08", 0.0, false, double.PositiveInfinity, false, "Added to the denominator (outside the square root) for numerical stability."),
-                new("weightDecay", "weight_decay", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
-                new("momentum", "momentum", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "Momentum factor applied to the scaled gradient (0 disables momentum)."),
+                new("eps", "eps", "double", "1e-8", 0.0, false, double.PositiveInfinity, false, "Added to the denominator (outside the square root) for numerical stability."),
+                new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
+                new("momentum", "momentum", "double", "0", 0.0, false, double.PositiveInfinity, false, "Momentum factor applied to the scaled gradient (0 disables momentum)."),
                 new("centered", "centered", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Centered RMSprop: subtract the square of the running mean of gradients, i.e. divide by an estimate of the variance."),
                 new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it."),
             },

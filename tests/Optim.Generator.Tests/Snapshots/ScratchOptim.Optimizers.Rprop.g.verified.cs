@@ -77,11 +77,11 @@ namespace ScratchOptim.Optimizers
             Contraction: "fused",
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
-                new("lr", "lr", "double", "0.01", 0.0, false, double.PositiveInfinity, false, "Learning rate: the step size every element starts with (each then adapts its own)."),
+                new("lr", "lr", "double", "1e-2", 0.0, false, double.PositiveInfinity, false, "Learning rate: the step size every element starts with (each then adapts its own)."),
                 new("etaMinus", "etas[0]", "double", "0.5", 0.0, true, 1.0, true, "Factor that shrinks the step size when the gradient changes sign."),
                 new("etaPlus", "etas[1]", "double", "1.2", 1.0, true, double.PositiveInfinity, false, "Factor that grows the step size while the gradient keeps its sign."),
-                new("stepSizeMin", "step_sizes[0]", "double", "1E-06", double.NegativeInfinity, false, double.PositiveInfinity, false, "Smallest step size."),
-                new("stepSizeMax", "step_sizes[1]", "double", "50.0", double.NegativeInfinity, false, double.PositiveInfinity, false, "Largest step size."),
+                new("stepSizeMin", "step_sizes[0]", "double", "1e-6", double.NegativeInfinity, false, double.PositiveInfinity, false, "Smallest step size."),
+                new("stepSizeMax", "step_sizes[1]", "double", "50", double.NegativeInfinity, false, double.PositiveInfinity, false, "Largest step size."),
                 new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it."),
             },
             States: new global::ScratchOptim.StateInfo[]

@@ -83,10 +83,10 @@ namespace ScratchOptim.Optimizers
             Contraction: "fused",
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
-                new("lr", "lr", "double", "0.001", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
-                new("momentum", "momentum", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "Momentum factor: how much of the previous velocity each step keeps (0 disables momentum)."),
-                new("dampening", "dampening", "double", "0.0", double.NegativeInfinity, false, double.PositiveInfinity, false, "Dampening for momentum: the fraction of each new gradient left out of the velocity."),
-                new("weightDecay", "weight_decay", "double", "0.0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
+                new("lr", "lr", "double", "1e-3", 0.0, false, double.PositiveInfinity, false, "Learning rate."),
+                new("momentum", "momentum", "double", "0", 0.0, false, double.PositiveInfinity, false, "Momentum factor: how much of the previous velocity each step keeps (0 disables momentum)."),
+                new("dampening", "dampening", "double", "0", double.NegativeInfinity, false, double.PositiveInfinity, false, "Dampening for momentum: the fraction of each new gradient left out of the velocity."),
+                new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "L2 penalty: adds weightDecay * p to the gradient."),
                 new("nesterov", "nesterov", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Use Nesterov momentum: step along the gradient plus the updated velocity."),
                 new("maximize", "maximize", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Maximize the objective instead of minimizing it."),
             },
