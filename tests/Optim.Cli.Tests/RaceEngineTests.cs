@@ -49,6 +49,48 @@ public class RaceEngineTests
     }
 
     [Fact]
+    public void Steps_to_tolerance_is_where_the_loss_stays_within_it_not_where_it_first_dips_in()
+    {
+        // AdamW in the default race on least squares dips below 1e-6 above the lowest loss early, leaves, and settles later.
+        var (run, within) = AdamWOnLeastSquares(new LeastSquares().DefaultSteps);
+
+        int settled = run.StepsToTolerance!.Value;
+        Assert.All(within[settled..], Assert.True);
+        Assert.False(within[settled - 1]);
+        Assert.Contains(true, within[..settled]);
+    }
+
+    [Fact]
+    public void A_run_that_ends_after_leaving_the_tolerance_has_not_arrived()
+    {
+        var (_, within) = AdamWOnLeastSquares(new LeastSquares().DefaultSteps);
+        int leftAgain = Array.IndexOf(within, false, Array.IndexOf(within, true));
+
+        var (shorter, _) = AdamWOnLeastSquares(leftAgain);
+
+        Assert.Contains(true, within[..leftAgain]);
+        Assert.Null(shorter.StepsToTolerance);
+    }
+
+    /// <summary>AdamW as the default race runs it on least squares, and whether each step's loss was within the tolerance.</summary>
+    private static (RacerRun Run, bool[] Within) AdamWOnLeastSquares(int steps)
+    {
+        var landscape = new LeastSquares();
+        var adamW = DefaultRace.Lineup.Single(selection => selection.Racer.Label == "AdamW").For(landscape);
+        var race = RaceEngine.Run(landscape, [adamW], new RaceSettings(steps, landscape.DefaultStart));
+        var run = race.Runs.Single();
+        return (run, [.. run.Losses.Select(loss => loss - race.MinimumLoss!.Value < race.Settings.Tolerance)]);
+    }
+
+    [Fact]
+    public void More_steps_than_a_race_runs_are_refused()
+    {
+        var entry = new RaceEntry(RacerCatalog.Find("SGD")!, 0.1);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => RaceEngine.Run(new Bowl(), [entry], new RaceSettings(RaceSettings.MaxSteps + 1, [1, 1])));
+    }
+
+    [Fact]
     public void Gradient_clipping_caps_each_step_at_lr_times_the_norm()
     {
         // Far from the minimum the bowl's gradient is longer than 0.1, so each step moves exactly lr · 0.1 along the diagonal.

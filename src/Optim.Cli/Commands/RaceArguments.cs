@@ -1,3 +1,4 @@
+using System;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Linq;
@@ -27,16 +28,22 @@ public static class RaceArguments
         {
             if (!TryParseFinite(coordinates[i], out position[i]))
                 return Error<double[]>(result, $"{OptionName(result)} '{text}': '{coordinates[i]}' is not a number; write coordinates as x,y.");
+            if (Math.Abs(position[i]) > RaceSettings.MaxStartCoordinate)
+                return Error<double[]>(result,
+                    $"{OptionName(result)} '{text}': {coordinates[i]} is outside ±{RaceSettings.MaxStartCoordinate:0e0}, the range of a start coordinate.");
         }
         return position;
     }
 
-    public static int? PositiveInteger(ArgumentResult result)
+    /// <summary>Parses a whole number from 1 to <see cref="RaceSettings.MaxSteps"/>.</summary>
+    public static int? Steps(ArgumentResult result)
     {
         string text = result.Tokens.Single().Value;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
+        if (text.Length == 0 || !text.All(char.IsAsciiDigit) || text.All(digit => digit == '0'))
+            return Error<int?>(result, $"{OptionName(result)} '{text}' is not a positive whole number.");
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value <= RaceSettings.MaxSteps
             ? value
-            : Error<int?>(result, $"{OptionName(result)} '{text}' is not a positive whole number.");
+            : Error<int?>(result, $"{OptionName(result)} {text} is more than {RaceSettings.MaxSteps:N0}, the most steps a race runs (it keeps every position for the table and the pictures).");
     }
 
     public static double? PositiveNumber(ArgumentResult result)

@@ -31,13 +31,13 @@ public static class RaceCommand
         };
         var steps = new Option<int?>("--steps", "-n")
         {
-            Description = "Steps per optimizer. Default: each landscape's own (1000 for least-squares, 2000 for beale).",
+            Description = $"Steps per optimizer, at most {RaceSettings.MaxSteps:N0}. Default: each landscape's own (1000 for least-squares, 2000 for beale).",
             HelpName = "N",
-            CustomParser = RaceArguments.PositiveInteger,
+            CustomParser = RaceArguments.Steps,
         };
         var start = new Option<double[]>("--start")
         {
-            Description = "Start position, e.g. -1,1.5. Default: each landscape's own.",
+            Description = $"Start position, e.g. -1,1.5, each coordinate within ±{RaceSettings.MaxStartCoordinate:0e0}. Default: each landscape's own.",
             HelpName = "x,y",
             Arity = ArgumentArity.ExactlyOne,
             CustomParser = RaceArguments.Position,
