@@ -37,6 +37,7 @@ public class ToolProcessTests
     [InlineData("race", "--steps", "2147483647")]
     [InlineData("race", "--steps", "200000000")]
     [InlineData("replay", "/dev/zero")]
+    [InlineData("show", "--assembly", "/no/such/Optimizers.dll", "Adam")]
     public void Bad_input_ends_the_process_with_one_line_and_no_stack_trace(params string[] args)
     {
         var outcome = ToolProcess.Run(args);

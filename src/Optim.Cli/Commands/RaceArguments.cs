@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Linq;
@@ -7,6 +8,17 @@ using ScratchOptim.Cli.Race.Landscapes;
 
 namespace ScratchOptim.Cli.Commands;
 
+/// <summary>A racer as written on the command line: <c>NAME</c> or <c>NAME:lr</c>.</summary>
+public sealed record RacerRequest(string Name, double? LearningRate)
+{
+    /// <summary>The racer among <paramref name="optimizers"/> with the learning rate asked for.</summary>
+    /// <exception cref="InvalidInputException">No racer has that name.</exception>
+    public RacerSelection Resolve(IReadOnlyList<OptimizerEntry> optimizers) =>
+        RacerCatalog.Find(Name, optimizers) is { } racer
+            ? new RacerSelection(racer, LearningRate)
+            : throw new InvalidInputException($"Unknown optimizer '{Name}'; choose from {string.Join(", ", RacerCatalog.NamesAmong(optimizers))}.");
+}
+
 /// <summary>Parsers for the race's option values; each reports bad input as a parse error naming the option.</summary>
 public static class RaceArguments
 {
@@ -14,8 +26,8 @@ public static class RaceArguments
         [.. result.Tokens.Select(token => LandscapeCatalog.Find(token.Value) ?? Error<ILandscape>(result,
             $"Unknown landscape '{token.Value}'; choose from {string.Join(", ", LandscapeCatalog.Names)}."))];
 
-    /// <summary>Parses <c>NAME</c> or <c>NAME:lr</c>.</summary>
-    public static RacerSelection[] Racers(ArgumentResult result) =>
+    /// <summary>Parses <c>NAME</c> or <c>NAME:lr</c>; the name is looked up once the optimizers of --assembly are loaded.</summary>
+    public static RacerRequest[] Racers(ArgumentResult result) =>
         [.. result.Tokens.Select(token => Racer(result, token.Value))];
 
     /// <summary>Parses comma-separated coordinates, e.g. <c>-1,1.5</c>.</summary>
@@ -54,7 +66,7 @@ public static class RaceArguments
             : Error<double?>(result, $"{OptionName(result)} '{text}' is not a positive number.");
     }
 
-    private static RacerSelection Racer(ArgumentResult result, string text)
+    private static RacerRequest Racer(ArgumentResult result, string text)
     {
         int colon = text.LastIndexOf(':');
         string name = colon < 0 ? text : text[..colon];
@@ -63,12 +75,10 @@ public static class RaceArguments
         {
             string rate = text[(colon + 1)..];
             if (!TryParseFinite(rate, out double value) || value <= 0)
-                return Error<RacerSelection>(result, $"{OptionName(result)} '{text}': the learning rate '{rate}' is not a positive number.");
+                return Error<RacerRequest>(result, $"{OptionName(result)} '{text}': the learning rate '{rate}' is not a positive number.");
             learningRate = value;
         }
-        return RacerCatalog.Find(name) is { } racer
-            ? new RacerSelection(racer, learningRate)
-            : Error<RacerSelection>(result, $"Unknown optimizer '{name}'; choose from {string.Join(", ", RacerCatalog.Names)}.");
+        return new RacerRequest(name, learningRate);
     }
 
     private static bool TryParseFinite(string text, out double value) =>
