@@ -72,6 +72,15 @@ public sealed class ReferenceCase
     /// <summary>The allowed difference where the reference itself is not bit-reproducible; null means bit-exact.</summary>
     public (double Rtol, double Atol)? Tolerance { get; }
 
+    /// <summary>What recorded the case (its <c>reference</c> field), e.g. <c>"torch.optim.Adam, PyTorch 2.14.1+debian"</c>; null when absent.</summary>
+    public string? Reference => (string?)Json["reference"];
+
+    /// <summary>The PyTorch release <see cref="Reference"/> names (<c>"1.13"</c>, <c>"2.14.1+debian"</c>), or null when it names none.</summary>
+    public string? PyTorchRelease =>
+        Reference is { } text && System.Text.RegularExpressions.Regex.Match(text, @"PyTorch (\d+\.\d+[^\s,;()]*)") is { Success: true } match
+            ? match.Groups[1].Value
+            : null;
+
     /// <summary>
     /// The largest case file <see cref="Load"/> reads: 64 MiB, hundreds of times the reference cases (about 100 KB
     /// each), so an endless or huge file (<c>/dev/zero</c>, a wrong path) is refused instead of filling memory.

@@ -38,7 +38,12 @@ public abstract partial class Optimizer
         {
             var settings = GroupHyperparameters(g);
             var hyper = new JsonObject();
-            foreach (var info in Info.Hyperparameters) hyper[info.Name] = JsonValue.Create(settings.Get(info.Name));
+            foreach (var info in Info.Hyperparameters)
+            {
+                object value = settings.Get(info.Name);
+                // An enum setting by its member's name, which is what Set takes back (and reads better than its number).
+                hyper[info.Name] = value is Enum member ? JsonValue.Create(member.ToString()) : JsonValue.Create(value);
+            }
 
             var parameters = new JsonArray();
             foreach (var parameter in GroupParameters(g))
@@ -47,9 +52,18 @@ public abstract partial class Optimizer
                 var parameterState = StateOf(parameter);
                 for (int i = 0; i < Info.States.Count; i++)
                 {
-                    if (parameterState.Peek(i) is not { } buffer) continue;
                     var values = new JsonArray();
-                    foreach (float value in buffer) values.Add((double)value);
+                    switch (parameterState.Peek(i))
+                    {
+                        case float[] floats:
+                            foreach (float value in floats) values.Add((double)value);
+                            break;
+                        case double[] doubles:
+                            foreach (double value in doubles) values.Add(value);
+                            break;
+                        default:
+                            continue;
+                    }
                     state[Info.States[i].TorchName] = values;
                 }
                 parameters.Add(new JsonObject
@@ -129,7 +143,8 @@ public abstract partial class Optimizer
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
                 JsonValueKind.Number => node.GetValue<double>(),
-                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number or a boolean"),
+                JsonValueKind.String => node.GetValue<string>(),
+                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number, a boolean or a name"),
             };
             try
             {
@@ -163,21 +178,22 @@ public abstract partial class Optimizer
                 throw Corrupt($"{where}: 'step' must be a whole number of steps, at least 0; got {entry["step"]?.ToJsonString() ?? "nothing"}");
             if (entry["state"] is not JsonObject stateNode) throw Corrupt($"{where} has no 'state' object");
 
-            var buffers = new float[]?[Info.States.Count];
+            var buffers = new Array?[Info.States.Count];
             foreach (var (name, node) in stateNode)
             {
                 int index = StateIndexOrMinusOne(name);
                 if (index < 0) throw Corrupt($"{where}: {Info.Name} has no state '{name}'");
-                int expected = Info.States[index].PerTensor ? 1 : parameter.Length;
+                var info = Info.States[index];
+                int expected = info.LengthFor(parameter);
                 if (node is not JsonArray values || values.Count != expected)
                     throw Corrupt($"{where}: state '{name}' has {(node as JsonArray)?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no list of"} values; it needs {expected}");
-                var buffer = new float[expected];
+                var read = new double[expected];
                 for (int i = 0; i < expected; i++)
                 {
                     if (values[i]?.GetValueKind() != JsonValueKind.Number) throw Corrupt($"{where}: state '{name}', element {i} is not a number");
-                    buffer[i] = (float)values[i]!.GetValue<double>();
+                    read[i] = values[i]!.GetValue<double>();
                 }
-                buffers[index] = buffer;
+                buffers[index] = info.ValueTypeFor(parameter.ElementType) == typeof(float) ? Array.ConvertAll(read, value => (float)value) : read;
             }
 
             var parameterState = StateOf(parameter);

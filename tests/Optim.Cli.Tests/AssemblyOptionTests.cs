@@ -83,7 +83,8 @@ public class AssemblyOptionTests
         var own = OptimizerAssembly.Load(new FileInfo(UserAssembly));
         var signDescent = Catalog.Find("SignDescent", own)!;
 
-        var optimizer = signDescent.Create([new Parameter([1f, -2f]) { Grad = new float[] { 3f, -4f } }]);
+        var weights = new Parameter<float>([1f, -2f]) { Grad = new float[] { 3f, -4f } };
+        var optimizer = signDescent.Create([weights]);
         optimizer.Step();
 
         var context = AssemblyLoadContext.GetLoadContext(optimizer.GetType().Assembly)!;
@@ -92,7 +93,7 @@ public class AssemblyOptionTests
         // SignDescent.Number comes from UserOptimizers.Support, which only the user's folder has.
         Assert.Contains(context.Assemblies, assembly => assembly.GetName().Name == "UserOptimizers.Support");
         Assert.Equal(1, (int)optimizer.GetType().GetProperty("Number")!.GetValue(optimizer)!);
-        Assert.Equal([1f - 1e-2f, -2f + 1e-2f], optimizer.Parameters.Single().Data.ToArray());
+        Assert.Equal([1f - 1e-2f, -2f + 1e-2f], weights.Data.ToArray());
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public class ListCommandTests
         var outcome = CliRunner.Run("list");
 
         Assert.Equal(
-            ["Adam", "2014", "adaptive", "8–12 B", "lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weightDecay=0, amsgrad=false, maximize=false", "Adam"],
+            ["Adam", "2014", "adaptive", "8–12 B", "lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weightDecay=0, amsgrad=false, maximize=false, decoupledWeightDecay=false, pytorch=PyTorchVersion.V2", "Adam"],
             TableRows.Row(outcome.Output, "Adam"));
     }
 

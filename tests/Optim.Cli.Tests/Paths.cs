@@ -11,9 +11,6 @@ internal static class Paths
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(attribute => attribute.Key == "RepositoryRoot").Value!;
 
-    /// <summary>A committed PyTorch golden case (tests/Goldens/torch, made by tools/reference).</summary>
-    public static string Golden(string name) => Path.Combine(Repository, "tests", "Goldens", "torch", name);
-
-    /// <summary>The shared PyTorch 1.13 reference cases beside the repository (../shared/reference/torch), when present.</summary>
-    public static string SharedTorch => Path.GetFullPath(Path.Combine(Repository, "..", "shared", "reference", "torch"));
+    /// <summary>A committed PyTorch 1.13 golden case (tests/Goldens/torch1.13, made by tools/reference).</summary>
+    public static string Golden(string name) => Path.Combine(Repository, "tests", "Goldens", "torch1.13", name);
 }

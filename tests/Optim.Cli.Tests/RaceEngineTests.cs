@@ -146,7 +146,7 @@ public class RaceEngineTests
     public void SGD_plus_momentum_is_SGD_with_momentum_0_9()
     {
         var racer = RacerCatalog.Find("sgd+MOMENTUM")!;
-        var optimizer = racer.Create(new Parameter([0f, 0f]), 0.02);
+        var optimizer = racer.Create(new Parameter<float>([0f, 0f]), 0.02);
 
         Assert.Equal("SGD+momentum", racer.Label);
         Assert.Equal("SGD", optimizer.Info.Name);

@@ -1,5 +1,6 @@
 using System.IO;
 using ScratchOptim.Cli.Commands;
+using ScratchOptim.Testing;
 using Xunit;
 
 namespace ScratchOptim.Cli.Tests;
@@ -9,6 +10,7 @@ namespace ScratchOptim.Cli.Tests;
 /// runs where that folder is beside the repository (CI has it) and is reported as skipped, with the reason, where it
 /// is not (a fresh clone). The suite's own replay tests use the committed goldens (<see cref="ReplayCommandTests"/>).
 /// </summary>
+[Trait("Category", SharedReference.Category)]
 public class SharedReferenceReplayCommandTests
 {
     [SharedReferenceFact]
@@ -16,21 +18,11 @@ public class SharedReferenceReplayCommandTests
     {
         using var output = new TempDirectory();
 
-        var outcome = CliRunner.Run("replay", Paths.SharedTorch, "--out", output.Path);
+        var outcome = CliRunner.Run("replay", Path.Combine(SharedReference.Directory, "torch"), "--out", output.Path);
 
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
         Assert.Contains(" 0 failed, ", outcome.Output);
         foreach (var name in new[] { "sgd_plain_f32_s1", "adam_amsgrad_wd_f32_s1", "adamw_amsgrad_f32_s1" })
             Assert.True(File.Exists(output.File(name + ".json")), name);
-    }
-}
-
-/// <summary>A fact that needs ../shared/reference/torch; skipped, saying so, when the folder is not there.</summary>
-internal sealed class SharedReferenceFactAttribute : FactAttribute
-{
-    public SharedReferenceFactAttribute()
-    {
-        if (!Directory.Exists(Paths.SharedTorch))
-            Skip = $"shared reference check not run: {Paths.SharedTorch} is not beside the repository (it is optional; CI has it)";
     }
 }

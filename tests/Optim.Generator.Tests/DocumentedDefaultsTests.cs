@@ -47,6 +47,6 @@ public class DocumentedDefaultsTests
     {
         var (_, run, _) = GeneratorHarness.Generate(GeneratorHarness.Compile(Declaration));
         Assert.Empty(run.Diagnostics);
-        return run.GeneratedSources.Single(source => source.HintName.Contains("Demo", System.StringComparison.Ordinal)).SourceText.ToString();
+        return string.Concat(run.GeneratedSources.Select(source => source.SourceText.ToString()));
     }
 }

@@ -19,10 +19,10 @@ public class ThreadSafetyTests
     public async Task Calls_while_Step_runs_on_another_thread_are_refused_and_change_nothing()
     {
         var gradient = new HeldMemory([0.5f, -1f, 2f]);
-        var weights = new Parameter(new float[] { 1f, 2f, 3f }, "weights") { Grad = gradient.Memory };
+        var weights = new Parameter<float>(new float[] { 1f, 2f, 3f }, "weights") { Grad = gradient.Memory };
         var adam = new Adam([weights], lr: 0.1);
         using var saved = new MemoryStream();
-        new Adam([new Parameter(new float[3], "weights")]).SaveState(saved);
+        new Adam([new Parameter<float>(new float[3], "weights")]).SaveState(saved);
 
         gradient.HoldNextAccess();
         var stepping = Task.Run(adam.Step);
@@ -46,29 +46,31 @@ public class ThreadSafetyTests
         await stepping.WaitAsync(Timeout);
 
         // Exactly one step happened: the same as one step of a fresh optimizer on the same gradient.
-        var alone = new Parameter(new float[] { 1f, 2f, 3f }, "weights") { Grad = new float[] { 0.5f, -1f, 2f } };
+        var alone = new Parameter<float>(new float[] { 1f, 2f, 3f }, "weights") { Grad = new float[] { 0.5f, -1f, 2f } };
         var reference = new Adam([alone], lr: 0.1);
         reference.Step();
         Assert.Equal(1, adam.StepCount(weights));
         Assert.Equal(alone.Data.ToArray(), weights.Data.ToArray());
-        Assert.Equal(reference.State(alone, "exp_avg").ToArray(), adam.State(weights, "exp_avg").ToArray());
+        Assert.Equal(reference.StateValues(alone, "exp_avg"), adam.StateValues(weights, "exp_avg"));
     }
 
     [Fact]
     public void After_a_call_ends_or_throws_the_optimizer_can_be_used_again()
     {
-        var weights = new Parameter(new float[] { 1f, 2f }, "weights") { Grad = new float[] { 1f, 2f, 3f } };
-        var sgd = new SGD([weights], lr: 0.5);
+        var weights = new Parameter<float>(new float[] { 1f, 2f }, "weights") { Grad = new float[] { 1f, 1f } };
+        var adam = new Adam([weights], lr: 0.5);
 
-        Assert.Throws<InvalidOperationException>(sgd.Step); // the gradient's length is wrong
-        weights.Grad = new float[] { 1f, 1f };
-        sgd.Step();
+        // A step count at its limit makes Step throw before it writes anything.
+        adam.LoadState(weights, "exp_avg", new float[2], int.MaxValue);
+        Assert.Throws<InvalidOperationException>(adam.Step);
+        adam.LoadState(weights, "exp_avg", new float[2], 0);
+        adam.Step();
         using var state = new MemoryStream();
-        sgd.SaveState(state);
-        sgd.LoadState(new MemoryStream(state.ToArray()));
-        sgd.Step();
+        adam.SaveState(state);
+        adam.LoadState(new MemoryStream(state.ToArray()));
+        adam.Step();
 
-        Assert.Equal([0f, 1f], weights.Data.ToArray());
+        Assert.Equal(2, adam.StepCount(weights));
     }
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -32,7 +32,7 @@ public static class RaceEngine
         var position = settings.Start.Select(coordinate => (float)coordinate).ToArray();
         var gradient = new float[position.Length];
         // The parameter wraps these arrays: the optimizer moves position in place, the landscape writes gradient.
-        var parameter = new Parameter(position, "position") { Grad = gradient };
+        var parameter = new Parameter<float>(position, "position") { Grad = gradient };
         var optimizer = entry.Racer.Create(parameter, entry.LearningRate);
 
         var path = new List<double[]>(settings.Steps + 1);

@@ -14,7 +14,7 @@ public sealed record Racer(string Label, OptimizerEntry Optimizer, IReadOnlyList
     /// <summary>The optimizer's own default learning rate.</summary>
     /// <exception cref="ArgumentException">The optimizer has no learning rate.</exception>
     public double DefaultLearningRate =>
-        Convert.ToDouble(Create(new Parameter([0f]), null).GroupHyperparameters(0).Get("lr"), CultureInfo.InvariantCulture);
+        Convert.ToDouble(Create(new Parameter<float>([0f]), null).GroupHyperparameters(0).Get("lr"), CultureInfo.InvariantCulture);
 
     /// <summary>Creates the optimizer over <paramref name="parameter"/> with these settings and, unless null, this learning rate.</summary>
     /// <exception cref="ArgumentException">The optimizer has no learning rate (a hyperparameter <c>lr</c>), or rejects a setting.</exception>
