@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: the whole suite, then the kernel tests again under other vector hardware, so every
-# vector width (Vector<float> of 512, 256 and 128 bits) and the scalar-only path are checked bit for bit.
+# vector width (Vector<float> of 512, 256 and 128 bits) and the scalar-only path are checked bit for bit (the
+# training kernels use Vector256, emulated without AVX: the same bits either way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,8 @@ else
 fi
 
 dotnet build ScratchOptim.sln -c Release
+# The race page (src/Optim.Web) as a user opens it: tests/Optim.Web.Tests loads this site in headless Chromium.
+dotnet publish src/Optim.Web -c Release -o artifacts/race-web
 dotnet test ScratchOptim.sln -c Release --no-build
 
 # Vector<float> is 256 bits wide by default; MaxVectorTBitWidth=512 widens it where AVX-512 exists, EnableAVX2=0
@@ -20,4 +23,6 @@ dotnet test ScratchOptim.sln -c Release --no-build
 for setting in DOTNET_MaxVectorTBitWidth=512 DOTNET_EnableAVX512F=0 DOTNET_EnableAVX2=0 DOTNET_EnableHWIntrinsic=0; do
     echo "== tests/Optim.Tests with $setting"
     env "$setting" dotnet test tests/Optim.Tests -c Release --no-build
+    echo "== tests/Optim.Training.Tests (clipping and averaging kernels) with $setting"
+    env "$setting" dotnet test tests/Optim.Training.Tests -c Release --no-build --filter Category=Kernels
 done

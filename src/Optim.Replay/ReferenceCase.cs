@@ -81,29 +81,13 @@ public sealed class ReferenceCase
             ? match.Groups[1].Value
             : null;
 
-    /// <summary>
-    /// The largest case file <see cref="Load"/> reads: 64 MiB, hundreds of times the reference cases (about 100 KB
-    /// each), so an endless or huge file (<c>/dev/zero</c>, a wrong path) is refused instead of filling memory.
-    /// </summary>
-    public const int MaxFileBytes = 64 << 20;
-
-    /// <summary>Reads a case file of at most <see cref="MaxFileBytes"/>.</summary>
+    /// <summary>Reads a case file (of at most <see cref="CaseFile.MaxBytes"/>).</summary>
     /// <exception cref="InvalidDataException">The file is not a case of this format, or too large; the message says what is wrong.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     public static ReferenceCase Load(string path)
     {
-        JsonNode? node;
-        try
-        {
-            using var content = ReadBounded(path);
-            node = JsonNode.Parse(content);
-        }
-        catch (JsonException exception)
-        {
-            throw Corrupt(path, "not JSON: " + exception.Message);
-        }
-        if (node is not JsonObject json) throw Corrupt(path, "not a JSON object");
+        if (CaseFile.Read(path) is not JsonObject json) throw Corrupt(path, "not a JSON object");
         try
         {
             return new ReferenceCase(path, json);
@@ -113,21 +97,6 @@ public sealed class ReferenceCase
             // JsonNode's typed reads throw these for a value of the wrong kind, e.g. a string where a number belongs.
             throw Corrupt(path, "a value has the wrong type: " + exception.Message);
         }
-    }
-
-    /// <summary>The file's bytes, read in chunks and never more than <see cref="MaxFileBytes"/>: its length is not trusted (a device or a pipe has none).</summary>
-    private static MemoryStream ReadBounded(string path)
-    {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        var content = new MemoryStream();
-        var chunk = new byte[81920];
-        for (int read; (read = file.Read(chunk)) > 0;)
-        {
-            if (content.Length + read > MaxFileBytes) throw Corrupt(path, $"larger than {MaxFileBytes >> 20} MiB, the most a case file may hold");
-            content.Write(chunk, 0, read);
-        }
-        content.Position = 0;
-        return content;
     }
 
     /// <summary>The constructor arguments as (name, value) pairs, tuples spread as <c>name[i]</c>.</summary>

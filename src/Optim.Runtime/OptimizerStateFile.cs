@@ -38,12 +38,7 @@ public abstract partial class Optimizer
         {
             var settings = GroupHyperparameters(g);
             var hyper = new JsonObject();
-            foreach (var info in Info.Hyperparameters)
-            {
-                object value = settings.Get(info.Name);
-                // An enum setting by its member's name, which is what Set takes back (and reads better than its number).
-                hyper[info.Name] = value is Enum member ? JsonValue.Create(member.ToString()) : JsonValue.Create(value);
-            }
+            foreach (var info in Info.Hyperparameters) hyper[info.Name] = Value(settings.Get(info.Name));
 
             var parameters = new JsonArray();
             foreach (var parameter in GroupParameters(g))
@@ -56,17 +51,17 @@ public abstract partial class Optimizer
                     switch (parameterState.Peek(i))
                     {
                         case float[] floats:
-                            foreach (float value in floats) values.Add((double)value);
+                            foreach (float value in floats) values.Add((JsonNode)JsonValue.Create((double)value));
                             break;
                         case double[] doubles:
-                            foreach (double value in doubles) values.Add(value);
+                            foreach (double value in doubles) values.Add((JsonNode)JsonValue.Create(value));
                             break;
                         default:
                             continue;
                     }
                     state[Info.States[i].TorchName] = values;
                 }
-                parameters.Add(new JsonObject
+                parameters.Add((JsonNode)new JsonObject
                 {
                     ["name"] = parameter.Name,
                     ["length"] = parameter.Length,
@@ -74,7 +69,7 @@ public abstract partial class Optimizer
                     ["state"] = state,
                 });
             }
-            groups.Add(new JsonObject { ["hyperparameters"] = hyper, ["parameters"] = parameters });
+            groups.Add((JsonNode)new JsonObject { ["hyperparameters"] = hyper, ["parameters"] = parameters });
         }
         var document = new JsonObject { ["format"] = StateFormat, ["optimizer"] = Info.Name, ["groups"] = groups };
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -206,6 +201,17 @@ public abstract partial class Optimizer
         }
         return updates;
     }
+
+    /// <summary>A hyperparameter's value as JSON, through the typed overloads (the generic one is not trim-safe).</summary>
+    private static JsonValue Value(object setting) => setting switch
+    {
+        bool flag => JsonValue.Create(flag),
+        int whole => JsonValue.Create(whole),
+        double number => JsonValue.Create(number),
+        // An enum setting by its member's name, which is what Set takes back (and reads better than its number).
+        Enum member => JsonValue.Create(member.ToString()),
+        _ => throw new InvalidOperationException($"A hyperparameter of type {setting.GetType().Name}: only double, bool, int and enums are declared."),
+    };
 
     private InvalidDataException Corrupt(string what) => new($"{Info.Name}: cannot load this state file: {what}. Nothing was changed.");
 }

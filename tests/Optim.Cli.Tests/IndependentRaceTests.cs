@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using ScratchOptim.Cli.Race;
-using ScratchOptim.Cli.Race.Landscapes;
+using ScratchOptim.Race;
+using ScratchOptim.Race.Landscapes;
 using Xunit;
 
 namespace ScratchOptim.Cli.Tests;

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using ScratchOptim.Cli.Commands;
-using ScratchOptim.Cli.Race;
+using ScratchOptim.Race;
 using Xunit;
 
 namespace ScratchOptim.Cli.Tests;

@@ -249,7 +249,7 @@ public class ReplayCommandTests
         string error = CliRunner.AssertOneLineError(CliRunner.Run("replay", "/dev/zero"));
 
         Assert.Contains("/dev/zero", error);
-        Assert.Contains($"larger than {ReferenceCase.MaxFileBytes >> 20} MiB", error);
+        Assert.Contains($"larger than {CaseFile.MaxBytes >> 20} MiB", error);
     }
 
     [Fact]
@@ -257,12 +257,12 @@ public class ReplayCommandTests
     {
         using var directory = new TempDirectory();
         string path = directory.File("huge.json");
-        using (var file = File.Create(path)) file.SetLength(ReferenceCase.MaxFileBytes + 1L); // sparse: no disk used
+        using (var file = File.Create(path)) file.SetLength(CaseFile.MaxBytes + 1L); // sparse: no disk used
 
         string error = CliRunner.AssertOneLineError(CliRunner.Run("replay", path));
 
         Assert.Contains(path, error);
-        Assert.Contains($"larger than {ReferenceCase.MaxFileBytes >> 20} MiB", error);
+        Assert.Contains($"larger than {CaseFile.MaxBytes >> 20} MiB", error);
     }
 
     [Fact]
@@ -274,7 +274,7 @@ public class ReplayCommandTests
         using (var file = File.Create(path))
         {
             file.Write(content);
-            file.Write(System.Text.Encoding.ASCII.GetBytes(new string(' ', ReferenceCase.MaxFileBytes - content.Length)));
+            file.Write(System.Text.Encoding.ASCII.GetBytes(new string(' ', CaseFile.MaxBytes - content.Length)));
         }
 
         var outcome = CliRunner.Run("replay", path);

@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ScratchOptim.Cli.Replay;
 using ScratchOptim.Replay;
 using Spectre.Console;
@@ -21,7 +22,7 @@ public static class ReplayCommand
     {
         var cases = new Argument<FileSystemInfo>("CASE.json|DIR")
         {
-            Description = $"A reference case file, or a directory whose *.json files are all replayed (at most {ReferenceCase.MaxFileBytes >> 20} MiB each).",
+            Description = $"A reference case file, or a directory whose *.json files are all replayed (at most {CaseFile.MaxBytes >> 20} MiB each).",
         }.AcceptExistingOnly();
         var output = new Option<DirectoryInfo>("--out")
         {
@@ -40,12 +41,23 @@ public static class ReplayCommand
     private static int Run(IAnsiConsole console, FileSystemInfo source, DirectoryInfo? output)
     {
         // Load every case before running any, so bad input stops the command before it prints half a table.
-        var cases = CaseFiles(source).Select(Load).ToArray();
+        // Optimizer cases have no "kind"; scheduler, clipping and averaging cases do (TrainingCaseRunner).
+        var files = CaseFiles(source).ToArray();
+        var isTraining = files.ToDictionary(file => file, file => Read(file, TrainingCase.IsTrainingCase));
+        var cases = files.Where(file => !isTraining[file]).Select(Load).ToArray();
+        var trainingCases = files.Where(file => isTraining[file]).Select(file => Read(file, TrainingCase.Load)).ToArray();
         var results = cases.Select(Replay).ToArray();
-        if (output is not null) WriteOutputs(results, output);
+        var trainingResults = trainingCases.Select(reference => Read(reference.Path, _ => TrainingCaseRunner.Run(reference))).ToArray();
+        if (output is not null)
+        {
+            WriteOutputs(results.Select(result => (result.Case.Name, result.Case.Path, result.Output))
+                .Concat(trainingResults.Select(result => (result.Case.Name, result.Case.Path, result.Output))).ToArray(), output);
+        }
 
-        ReplayTable.Write(console, results);
-        int failed = results.Count(result => result.Status == ReplayStatus.Failed);
+        if (results.Length > 0 || trainingResults.Length == 0) ReplayTable.Write(console, results);
+        if (trainingResults.Length > 0) TrainingReplayTable.Write(console, trainingResults);
+        int failed = results.Count(result => result.Status == ReplayStatus.Failed)
+            + trainingResults.Count(result => result.Status == ReplayStatus.Failed);
         return failed > 0 ? ExitCodes.Failed : ExitCodes.Success;
     }
 
@@ -72,6 +84,22 @@ public static class ReplayCommand
         }
     }
 
+    private static T Read<T>(string path, Func<string, T> read)
+    {
+        try
+        {
+            return read(path);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InvalidInputException(exception.Message, exception);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException($"{path}: cannot read: {exception.Message}", exception);
+        }
+    }
+
     private static ReplayResult Replay(ReferenceCase reference)
     {
         try
@@ -86,21 +114,21 @@ public static class ReplayCommand
         }
     }
 
-    private static void WriteOutputs(IReadOnlyList<ReplayResult> results, DirectoryInfo output)
+    private static void WriteOutputs(IReadOnlyList<(string Name, string Path, JsonObject? Output)> results, DirectoryInfo output)
     {
         // Every target is decided before anything is written: inside --out, under a sanitized name, over no case being replayed.
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var targets = results
             .Where(result => result.Output is not null)
-            .Select(result => (Result: result, Path: Path.Combine(output.FullName, OutputFileName(result.Case.Name, taken))))
+            .Select(result => (Record: result.Output!, Path: Path.Combine(output.FullName, OutputFileName(result.Name, taken))))
             .ToArray();
-        var inputs = results.Select(result => Path.GetFullPath(result.Case.Path)).ToHashSet(StringComparer.Ordinal);
+        var inputs = results.Select(result => Path.GetFullPath(result.Path)).ToHashSet(StringComparer.Ordinal);
         if (targets.FirstOrDefault(target => inputs.Contains(target.Path)) is { Path: { } clash })
             throw new InvalidInputException($"{clash}: --out would overwrite a case being replayed; write the results to another directory.");
         try
         {
             output.Create();
-            foreach (var (result, path) in targets) File.WriteAllText(path, result.Output!.ToJsonString(Indented));
+            foreach (var (record, path) in targets) File.WriteAllText(path, record.ToJsonString(Indented));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
