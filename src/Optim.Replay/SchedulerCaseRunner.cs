@@ -112,8 +112,9 @@ internal sealed class GroupSnapshot
         for (int g = 0; g < optimizer.GroupCount; g++)
         {
             var values = new List<(string, double)>();
+            // Numbers only, as PyTorch's saved groups: flags and enums (the PyTorch version to reproduce) are not schedule state.
             foreach (var hyper in optimizer.Info.Hyperparameters)
-                if (hyper.Type != "bool") values.Add((hyper.TorchName, optimizer.GetGroupValue(g, hyper.TorchName)));
+                if (hyper.Type is "double" or "int") values.Add((hyper.TorchName, optimizer.GetGroupValue(g, hyper.TorchName)));
             foreach (var (key, value) in optimizer.ScheduleValues(g)) values.Add((key, value));
             groups.Add(values);
         }
