@@ -5,6 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The suite's own data is committed (tests/Goldens). The shared reference cases beside the repository are an extra
+# check: their tests run when ../shared/reference is there and are reported as skipped, with the reason, when not.
+if [[ -d ../shared/reference ]]; then
+    echo "== shared reference checks: on ($(cd ../shared/reference && pwd))"
+else
+    echo "== shared reference checks: skipped (no ../shared/reference beside the repository; the committed goldens still run)"
+fi
+
 dotnet build ScratchOptim.sln -c Release
 # The race page (src/Optim.Web) as a user opens it: tests/Optim.Web.Tests loads this site in headless Chromium.
 dotnet publish src/Optim.Web -c Release -o artifacts/race-web

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Threading;
 using ScratchOptim.Simd;
 
 namespace ScratchOptim;
@@ -9,8 +10,18 @@ namespace ScratchOptim;
 /// An optimizer over groups of <see cref="Parameter"/>s, as <c>torch.optim.Optimizer</c>: <see cref="Step"/> updates
 /// every parameter that has a gradient, <see cref="ZeroGrad"/> clears the gradients.
 /// </summary>
+/// <remarks>
+/// <b>Thread safety.</b> An optimizer is not thread-safe: use it from one thread at a time, as a training loop does.
+/// Different optimizers (over different parameters) may step on different threads at once. Calling
+/// <see cref="Step"/>, <see cref="LoadState(System.IO.Stream)"/>, <see cref="LoadState{TValue}(Parameter, string, ReadOnlySpan{TValue}, int)"/>
+/// or <see cref="SaveState"/> while another of them runs on the same optimizer is detected and throws an
+/// <see cref="InvalidOperationException"/> naming the optimizer, before the second call writes anything.
+/// </remarks>
 public abstract partial class Optimizer
 {
+    /// <summary>1 while <see cref="Step"/>, <c>LoadState</c> or <see cref="SaveState"/> runs: the guard against concurrent calls.</summary>
+    private int busy;
+
     /// <summary>The generated documentation of this optimizer.</summary>
     public abstract OptimizerInfo Info { get; }
 
@@ -30,7 +41,10 @@ public abstract partial class Optimizer
     /// Updates every parameter that has a gradient. Everything is checked first: when a step count is at its limit,
     /// nothing is updated.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A parameter's step count is at <see cref="int.MaxValue"/>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A parameter's step count is at <see cref="int.MaxValue"/>, or another thread is in <see cref="Step"/>,
+    /// <c>LoadState</c> or <see cref="SaveState"/> on this optimizer (see the remarks on thread safety); nothing was updated.
+    /// </exception>
     public abstract void Step();
 
     /// <summary>
@@ -84,7 +98,22 @@ public abstract partial class Optimizer
     /// resuming from saved state), and its step count with <paramref name="step"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Unknown parameter or state, values of the wrong type or length; nothing is changed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing is changed.</exception>
     public void LoadState<TValue>(Parameter parameter, string name, ReadOnlySpan<TValue> values, int step)
+        where TValue : unmanaged
+    {
+        Enter(nameof(LoadState));
+        try
+        {
+            ReplaceState(parameter, name, values, step);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void ReplaceState<TValue>(Parameter parameter, string name, ReadOnlySpan<TValue> values, int step)
         where TValue : unmanaged
     {
         var state = StateOf(parameter);
@@ -99,6 +128,24 @@ public abstract partial class Optimizer
         state.Replace(index, values.ToArray());
         state.Step = step;
     }
+
+    /// <summary>
+    /// Marks this optimizer busy for <paramref name="operation"/>, or throws when a call of Step, LoadState or
+    /// SaveState is already running on it: a cheap check (one interlocked exchange, no allocation) that turns a race
+    /// between threads into an error before the second call writes anything.
+    /// </summary>
+    private protected void Enter(string operation)
+    {
+        if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        {
+            throw new InvalidOperationException(
+                $"{Info.Name}: {operation} was called while Step, LoadState or SaveState is running on this optimizer in another thread. " +
+                "An optimizer is not thread-safe: call these from one thread at a time. Nothing was changed by this call.");
+        }
+    }
+
+    /// <summary>Ends what <see cref="Enter"/> began.</summary>
+    private protected void Exit() => Volatile.Write(ref busy, 0);
 
     private protected abstract ParameterState StateOf(Parameter parameter);
 
@@ -197,6 +244,19 @@ public abstract class Optimizer<THyper> : Optimizer
 
     /// <inheritdoc/>
     public override void Step()
+    {
+        Enter(nameof(Step));
+        try
+        {
+            StepGroups();
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void StepGroups()
     {
         // Check everything before touching any buffer.
         for (int g = 0; g < groups.Count; g++)

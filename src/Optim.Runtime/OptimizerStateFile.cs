@@ -16,9 +16,23 @@ public abstract partial class Optimizer
     private const string StateFormat = "scratchoptim-state/1";
 
     /// <summary>Writes the hyperparameters of every group and the state of every parameter to <paramref name="stream"/>.</summary>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing was written.</exception>
     public void SaveState(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        Enter(nameof(SaveState));
+        try
+        {
+            WriteState(stream);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void WriteState(Stream stream)
+    {
         var groups = new JsonArray();
         for (int g = 0; g < GroupCount; g++)
         {
@@ -70,9 +84,23 @@ public abstract partial class Optimizer
     /// The file is not a state file of this optimizer, or something in it does not fit (the message says what and
     /// where); nothing has been changed.
     /// </exception>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing has been changed.</exception>
     public void LoadState(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        Enter(nameof(LoadState));
+        try
+        {
+            ReadState(stream);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void ReadState(Stream stream)
+    {
         JsonObject document;
         try
         {

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 using ScratchOptim.Dsl;
 using ScratchOptim.Optimizers;
 
-namespace ScratchOptim.Cli.Replay;
+namespace ScratchOptim.Replay;
 
 /// <summary>How a replayed case ended.</summary>
 public enum ReplayStatus
@@ -177,6 +177,8 @@ public static class CaseRunner
         foreach (var (name, value) in expected)
         {
             if (state[name] is not { } actual) return $"final state '{name}' of tensor {tensor} is missing";
+            if (value is JsonArray != actual is JsonArray)
+                return $"final state '{name}' of tensor {tensor} is {Kind(actual)}; the reference has {Kind(value)}";
             if (value is JsonArray)
             {
                 var got = ReferenceCase.ReadNumbers(reference.Path, actual, name);
@@ -217,6 +219,8 @@ public static class CaseRunner
         foreach (double value in values) array.Add(value);
         return array;
     }
+
+    private static string Kind(JsonNode? value) => value is JsonArray ? "a tensor" : "a number";
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
