@@ -89,6 +89,7 @@ public static class OptimizerMarkdown
         if (optimizer.BuildsOn is { } parent) facts.Add(names.Contains(parent) ? $"builds on [{parent}](#{Anchor(parent)})" : $"builds on {parent}");
         facts.Add(optimizer.PyTorch is null ? "no PyTorch equivalent" : $"PyTorch: `{optimizer.PyTorch}`");
         facts.Add($"multiply-adds: {optimizer.Contraction}");
+        if (optimizer.Ranks is { Length: > 0 } ranks) facts.Add($"parameters: {ranks} only");
         text.Append(string.Join(" · ", facts)).Append("\n\n");
         if (PyTorchVersions(optimizer) is { } versions) text.Append("**PyTorch versions**: ").Append(Escape(versions)).Append("\n\n");
 
