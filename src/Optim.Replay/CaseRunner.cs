@@ -136,7 +136,7 @@ public static class CaseRunner
             {
                 var values = optimizer.StateValues(parameters[t], info.Name);
                 if (values.Length == 0) continue;
-                state[info.TorchName] = info.Shape == StateShape.Tensor ? values[0] : Numbers(values);
+                state[info.TorchName] = info.Layout == StateLayout.Tensor ? values[0] : Numbers(values);
             }
             finalState[t.ToString(CultureInfo.InvariantCulture)] = state;
             firstMismatch ??= CompareState(reference, t, state);

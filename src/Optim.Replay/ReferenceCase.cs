@@ -100,7 +100,7 @@ public sealed class ReferenceCase
     }
 
     /// <summary>The constructor arguments as (name, value) pairs, tuples spread as <c>name[i]</c>.</summary>
-    public IEnumerable<(string Name, object Value)> HyperArguments()
+    public IEnumerable<(string Name, object? Value)> HyperArguments()
     {
         foreach (var (key, value) in Hyper)
         {
@@ -116,12 +116,15 @@ public sealed class ReferenceCase
         }
     }
 
-    private static object Scalar(JsonNode? node) => node?.GetValueKind() switch
+    /// <summary>A keyword argument's value: a bool, a number, null (Python's None) or a string.</summary>
+    private static object? Scalar(JsonNode? node) => node?.GetValueKind() switch
     {
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Number => node.GetValue<double>(),
-        _ => node?.ToJsonString() ?? "null",
+        JsonValueKind.String => node.GetValue<string>(),
+        null or JsonValueKind.Null => null,
+        _ => node.ToJsonString(),
     };
 
     private static IReadOnlyList<int[]> ReadShapes(string path, JsonNode? node)

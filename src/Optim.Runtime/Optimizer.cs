@@ -70,7 +70,7 @@ public abstract partial class Optimizer
 
     /// <summary>
     /// The state named <paramref name="name"/> (its declared name or PyTorch's) of <paramref name="parameter"/>, one value
-    /// per element, row, column or tensor as the state's <see cref="StateInfo.Shape"/> says; empty when it has not
+    /// per element, row, column or tensor as the state's <see cref="StateInfo.Layout"/> says; empty when it has not
     /// been allocated (before the first step, or when no branch that uses it can run).
     /// </summary>
     /// <typeparam name="TValue">The type of its values (<see cref="StateInfo.ValueTypeFor"/>): float or double.</typeparam>
@@ -199,7 +199,8 @@ public abstract class Optimizer<THyper> : Optimizer
     /// <paramref name="configure"/>.
     /// </summary>
     /// <exception cref="ArgumentException">
-    /// The list is empty, or a parameter is already optimized here, listed twice, or shares memory with another.
+    /// The list is empty, or a parameter is already optimized here, listed twice, shares memory with another, or has
+    /// a number of dimensions the optimizer does not take (<see cref="OptimizerInfo.Ranks"/>).
     /// </exception>
     public ParamGroup<THyper> AddParamGroup(IEnumerable<Parameter> parameters, Action<THyper>? configure = null)
     {
@@ -213,6 +214,8 @@ public abstract class Optimizer<THyper> : Optimizer
             ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
             if (states.ContainsKey(parameter) || !seen.Add(parameter))
                 throw new ArgumentException($"{Info.Name}: parameter '{parameter}' is already in a parameter group; a parameter can be in only one.", nameof(parameters));
+            if (parameter.Shape.Count < Info.MinRank || parameter.Shape.Count > Info.MaxRank)
+                throw new ArgumentException($"{Info.Name} takes {Info.Ranks} parameters; '{parameter}' has {parameter.Shape.Count} dimensions.", nameof(parameters));
         }
         // Two parameters over the same memory would be stepped twice, each time with the other's update mixed in.
         foreach (var parameter in list)

@@ -133,13 +133,14 @@ public abstract partial class Optimizer
         var updates = new List<Action>();
         foreach (var (name, node) in hyper)
         {
-            object value = node?.GetValueKind() switch
+            object? value = node?.GetValueKind() switch
             {
+                null or JsonValueKind.Null => null,
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
                 JsonValueKind.Number => node.GetValue<double>(),
                 JsonValueKind.String => node.GetValue<string>(),
-                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number, a boolean or a name"),
+                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number, a boolean, a name or null"),
             };
             try
             {
@@ -203,8 +204,10 @@ public abstract partial class Optimizer
     }
 
     /// <summary>A hyperparameter's value as JSON, through the typed overloads (the generic one is not trim-safe).</summary>
-    private static JsonValue Value(object setting) => setting switch
+    private static JsonValue? Value(object? setting) => setting switch
     {
+        // An optional setting that is not set: JSON null, as PyTorch saves None.
+        null => null,
         bool flag => JsonValue.Create(flag),
         int whole => JsonValue.Create(whole),
         double number => JsonValue.Create(number),

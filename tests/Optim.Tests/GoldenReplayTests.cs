@@ -11,14 +11,15 @@ namespace ScratchOptim.Tests;
 /// <summary>
 /// Replays every committed PyTorch golden case (tools/reference makes them, with PyTorch 1.13 and 2.14), each with the
 /// arithmetic of the PyTorch release it names: float32 and float64 parameters must match bit for bit after every step,
-/// and the final state must be equal. The shared reference cases, when ../shared is beside the repository, are
+/// and the final state must be equal, unless the case records a tolerance (Adafactor's: it sums in an order PyTorch
+/// leaves to the kernel). The shared reference cases, when ../shared is beside the repository, are
 /// replayed the same way by <see cref="SharedReferenceReplayTests"/>.
 /// </summary>
 public class GoldenReplayTests
 {
     public static IEnumerable<object[]> Torch113Cases() => CasesIn(Path.Combine(Paths.Goldens, "torch1.13"), "*.json");
 
-    /// <summary>The same runs as the 1.13 goldens recorded with PyTorch 2.14, and 2.x-only options.</summary>
+    /// <summary>The same runs as the 1.13 goldens recorded with PyTorch 2.14, 2.x-only options, and Adafactor.</summary>
     public static IEnumerable<object[]> Torch2Cases() => CasesIn(Path.Combine(Paths.Goldens, "torch2"), "*.json");
 
     public static IEnumerable<object[]> ClassicCases() => CasesIn(Path.Combine(Paths.Goldens, "classic"), "*.json");
@@ -29,7 +30,7 @@ public class GoldenReplayTests
 
     [Theory]
     [MemberData(nameof(Torch2Cases))]
-    public void PyTorch_2_case_replays_bit_exact(string file) => AssertPasses(file, "PyTorch 2.x");
+    public void PyTorch_2_case_replays_bit_exact_or_within_its_recorded_tolerance(string file) => AssertPasses(file, "PyTorch 2.x");
 
     [Theory]
     [MemberData(nameof(ClassicCases))]

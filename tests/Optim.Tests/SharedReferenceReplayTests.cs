@@ -21,8 +21,8 @@ public class SharedReferenceReplayTests
 
     /// <summary>
     /// PyTorch 2.14's cases: the same runs as the 1.13 ones, and the 2.x-only options of optim/ (decoupled weight
-    /// decay, NAdam's and RAdam's maximize). Adafactor and Muon are not in the library yet; the fused-kernel cases have
-    /// their own test.
+    /// decay, NAdam's and RAdam's maximize), and Adafactor's, within the tolerance each file records (it reduces). Muon is
+    /// not in the library yet; the fused-kernel cases have their own test.
     /// </summary>
     public static IEnumerable<object[]> Torch2Cases() =>
         GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "torch2"), "*.json")
@@ -38,7 +38,7 @@ public class SharedReferenceReplayTests
 
     [SharedReferenceTheory]
     [MemberData(nameof(Torch2Cases))]
-    public void Shared_PyTorch_2_case_replays_bit_exact(string file) => GoldenReplayTests.AssertPasses(file, "PyTorch 2.x");
+    public void Shared_PyTorch_2_case_replays_bit_exact_or_within_its_recorded_tolerance(string file) => GoldenReplayTests.AssertPasses(file, "PyTorch 2.x");
 
     [SharedReferenceTheory]
     [MemberData(nameof(AuthorCases))]
@@ -106,6 +106,5 @@ public class SharedReferenceReplayTests
     private static double[] Numbers(JsonNode? node) => node!.AsArray().Select(n => n!.GetValue<double>()).ToArray();
 
     private static bool IsOptionCase(string file) =>
-        Path.GetFileName(file) is var name && !name.StartsWith("adafactor_", System.StringComparison.Ordinal)
-        && !name.StartsWith("muon_", System.StringComparison.Ordinal) && !name.Contains("_fused_", System.StringComparison.Ordinal);
+        Path.GetFileName(file) is var name && !name.StartsWith("muon_", System.StringComparison.Ordinal) && !name.Contains("_fused_", System.StringComparison.Ordinal);
 }
