@@ -18,9 +18,10 @@ dotnet build ScratchOptim.sln -c Release
 dotnet publish src/Optim.Web -c Release -o artifacts/race-web
 dotnet test ScratchOptim.sln -c Release --no-build
 
-# Vector<float> is 256 bits wide by default; MaxVectorTBitWidth=512 widens it where AVX-512 exists, EnableAVX2=0
-# narrows it to 128 bits, EnableHWIntrinsic=0 leaves only the scalar path.
-for setting in DOTNET_MaxVectorTBitWidth=512 DOTNET_EnableAVX512F=0 DOTNET_EnableAVX2=0 DOTNET_EnableHWIntrinsic=0; do
+# Vector<float> is 256 bits wide by default; MaxVectorTBitWidth=512 widens it where AVX-512 exists, EnableAVX512=0
+# takes AVX-512 away (.NET 10's one switch for it: the older EnableAVX512F no longer does), EnableAVX2=0 narrows
+# Vector<float> to 128 bits, EnableHWIntrinsic=0 leaves only the scalar path.
+for setting in DOTNET_MaxVectorTBitWidth=512 DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0 DOTNET_EnableHWIntrinsic=0; do
     echo "== tests/Optim.Tests with $setting"
     env "$setting" dotnet test tests/Optim.Tests -c Release --no-build
     echo "== tests/Optim.Training.Tests (clipping and averaging kernels) with $setting"
