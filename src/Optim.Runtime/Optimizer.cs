@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Threading;
 using ScratchOptim.Simd;
+using ScratchOptim.Threading;
 
 namespace ScratchOptim;
 
@@ -11,16 +12,38 @@ namespace ScratchOptim;
 /// every parameter that has a gradient, <see cref="ZeroGrad"/> clears the gradients.
 /// </summary>
 /// <remarks>
-/// <b>Thread safety.</b> An optimizer is not thread-safe: use it from one thread at a time, as a training loop does.
+/// <para><b>Thread safety.</b> An optimizer is not thread-safe: use it from one thread at a time, as a training loop does.
 /// Different optimizers (over different parameters) may step on different threads at once. Calling
-/// <see cref="Step"/>, <see cref="LoadState(System.IO.Stream)"/>, <see cref="LoadState{TValue}(Parameter, string, ReadOnlySpan{TValue}, int)"/>
-/// or <see cref="SaveState"/> while another of them runs on the same optimizer is detected and throws an
-/// <see cref="InvalidOperationException"/> naming the optimizer, before the second call writes anything.
+/// <see cref="Step"/>, <see cref="LoadState(System.IO.Stream)"/>, <see cref="LoadState{TValue}(Parameter, string, ReadOnlySpan{TValue}, int)"/>,
+/// <see cref="SaveState"/> or <see cref="Dispose"/> while another of them runs on the same optimizer is detected and
+/// throws an <see cref="InvalidOperationException"/> naming the optimizer, before the second call writes anything.</para>
+/// <para><b>Threads.</b> <see cref="Step"/> itself runs on every core (see <see cref="MaxThreads"/>), with the same
+/// bits for any number of threads.</para>
+/// <para><b>Memory.</b> The state lives in 64-byte-aligned native memory. <see cref="Dispose"/> frees it at once; an
+/// optimizer dropped without it is freed by the garbage collector's finalizers, later.</para>
 /// </remarks>
-public abstract partial class Optimizer
+public abstract partial class Optimizer : IDisposable
 {
-    /// <summary>1 while <see cref="Step"/>, <c>LoadState</c> or <see cref="SaveState"/> runs: the guard against concurrent calls.</summary>
+    /// <summary>1 while <see cref="Step"/>, <c>LoadState</c>, <see cref="SaveState"/> or <see cref="Dispose"/> runs: the guard against concurrent calls.</summary>
     private int busy;
+
+    private bool disposed;
+    private int? maxThreads;
+
+    /// <summary>Whether <see cref="Dispose"/> has freed the state.</summary>
+    private protected bool IsDisposed => disposed;
+
+    /// <summary>
+    /// The element count below which a step stays on the calling thread: waking the workers costs more than they save
+    /// on less work than this (measured: docs/benchmarks.md). Lowered by the tests to split small tensors.
+    /// </summary>
+    internal int ParallelCutOver { get; set; } = DefaultParallelCutOver;
+
+    /// <summary>The default of <see cref="ParallelCutOver"/>, in elements of all the tensors one dispatch updates.</summary>
+    internal const int DefaultParallelCutOver = 64 * 1024;
+
+    /// <summary>The chunks the last step split its largest group into (for the tests: splitting must happen to be checked).</summary>
+    internal int LastStepChunks { get; private protected set; }
 
     /// <summary>The generated documentation of this optimizer.</summary>
     public abstract OptimizerInfo Info { get; }
@@ -64,14 +87,35 @@ public abstract partial class Optimizer
     /// </summary>
     public SimdWidth? VectorWidth { get; set; }
 
+    /// <summary>
+    /// The most threads <see cref="Step"/> runs on, the calling thread included: null (the default) for one per core
+    /// (<see cref="Environment.ProcessorCount"/>; one in a browser), 1 to stay on the calling thread. The results are
+    /// the same bits for every value: elements are split into chunks on vector boundaries, and every sum is added in a
+    /// fixed order that does not depend on the chunks (see <see cref="Reductions"/>). Small steps stay on the calling
+    /// thread whatever this says, where waking the other threads would cost more than it saves.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int? MaxThreads
+    {
+        get => maxThreads;
+        set
+        {
+            if (value is { } count) ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(MaxThreads));
+            maxThreads = value;
+        }
+    }
+
+    /// <summary>The threads a step may use: <see cref="MaxThreads"/>, or one per core.</summary>
+    private protected int Threads => maxThreads ?? (OperatingSystem.IsBrowser() || OperatingSystem.IsWasi() ? 1 : Environment.ProcessorCount);
+
     /// <summary>How many steps <paramref name="parameter"/> has taken.</summary>
     /// <exception cref="ArgumentException">The parameter is not optimized by this optimizer.</exception>
     public int StepCount(Parameter parameter) => StateOf(parameter).Step;
 
     /// <summary>
-    /// The state named <paramref name="name"/> (its declared name or PyTorch's) of <paramref name="parameter"/>, one value
-    /// per element, row, column or tensor as the state's <see cref="StateInfo.Layout"/> says; empty when it has not
-    /// been allocated (before the first step, or when no branch that uses it can run).
+    /// A copy of the state named <paramref name="name"/> (its declared name or PyTorch's) of <paramref name="parameter"/>,
+    /// one value per element, row, column or tensor as the state's <see cref="StateInfo.Layout"/> says; empty when it has
+    /// not been allocated (before the first step, or when no branch that uses it can run).
     /// </summary>
     /// <typeparam name="TValue">The type of its values (<see cref="StateInfo.ValueTypeFor"/>): float or double.</typeparam>
     /// <exception cref="ArgumentException">The parameter is not optimized here, there is no state of that name, or its values are not <typeparamref name="TValue"/>.</exception>
@@ -81,17 +125,23 @@ public abstract partial class Optimizer
         var type = Info.States[index].ValueTypeFor(parameter.ElementType);
         if (type != typeof(TValue))
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' holds {type.Name} values, not {typeof(TValue).Name}.", nameof(TValue));
-        return StateOf(parameter).Peek(index) is TValue[] values ? values : ReadOnlySpan<TValue>.Empty;
+        // The type was checked: float or double, as the state's values are.
+        return StateOf(parameter).Peek(index) switch
+        {
+            null => ReadOnlySpan<TValue>.Empty,
+            { ValueType: var values } buffer when values == typeof(float) => (TValue[])(object)buffer.ToArray<float>(),
+            var buffer => (TValue[])(object)buffer.ToArray<double>(),
+        };
     }
 
     /// <summary>The state named <paramref name="name"/> of <paramref name="parameter"/> as doubles (exact for float state too), or empty.</summary>
     /// <exception cref="ArgumentException">The parameter is not optimized here, or there is no state of that name.</exception>
-    public double[] StateValues(Parameter parameter, string name) => StateOf(parameter).Peek(StateIndex(name)) switch
+    public double[] StateValues(Parameter parameter, string name)
     {
-        float[] floats => Array.ConvertAll(floats, value => (double)value),
-        double[] doubles => (double[])doubles.Clone(),
-        _ => [],
-    };
+        var buffer = StateOf(parameter).Peek(StateIndex(name));
+        if (buffer?.ValueType == typeof(float)) return Array.ConvertAll(buffer.ToArray<float>(), value => (double)value);
+        return buffer?.ValueType == typeof(double) ? buffer.ToArray<double>() : [];
+    }
 
     /// <summary>
     /// Replaces a state buffer of <paramref name="parameter"/> with a copy of <paramref name="values"/> (e.g. when
@@ -125,7 +175,7 @@ public abstract partial class Optimizer
         if (values.Length != expected)
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' needs {expected} values; got {values.Length}.", nameof(values));
         ArgumentOutOfRangeException.ThrowIfNegative(step);
-        state.Replace(index, values.ToArray());
+        state.Replace(index, values);
         state.Step = step;
     }
 
@@ -136,6 +186,7 @@ public abstract partial class Optimizer
     /// </summary>
     private protected void Enter(string operation)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             throw new InvalidOperationException(
@@ -147,10 +198,35 @@ public abstract partial class Optimizer
     /// <summary>Ends what <see cref="Enter"/> began.</summary>
     private protected void Exit() => Volatile.Write(ref busy, 0);
 
-    private protected abstract ParameterState StateOf(Parameter parameter);
+    /// <summary>
+    /// Frees the state's native memory now. The optimizer cannot be used afterwards: <see cref="Step"/>,
+    /// <c>LoadState</c>, <see cref="SaveState"/> and the state accessors throw <see cref="ObjectDisposedException"/>.
+    /// The parameters are the caller's and are left as they are. Calling it again does nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer.</exception>
+    public void Dispose()
+    {
+        if (disposed) return;
+        Enter(nameof(Dispose));
+        try
+        {
+            FreeState();
+            disposed = true;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Frees every parameter's state buffers.</summary>
+    private protected abstract void FreeState();
+
+    internal abstract ParameterState StateOf(Parameter parameter);
 
     private int StateIndex(string name)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         int index = StateIndexOrMinusOne(name);
         return index >= 0 ? index : throw new ArgumentException($"{Info.Name} has no state '{name}'.", nameof(name));
     }
@@ -165,7 +241,7 @@ public abstract partial class Optimizer
 }
 
 /// <summary>An optimizer whose parameter groups carry hyperparameters of type <typeparamref name="THyper"/>.</summary>
-public abstract class Optimizer<THyper> : Optimizer
+public abstract partial class Optimizer<THyper> : Optimizer
     where THyper : HyperparameterSet
 {
     private readonly List<ParamGroup<THyper>> groups = [];
@@ -205,6 +281,7 @@ public abstract class Optimizer<THyper> : Optimizer
     public ParamGroup<THyper> AddParamGroup(IEnumerable<Parameter> parameters, Action<THyper>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         var list = new List<Parameter>(parameters);
         if (list.Count == 0)
             throw new ArgumentException($"{Info.Name}: the parameter list is empty; an optimizer needs at least one parameter in each group.", nameof(parameters));
@@ -242,88 +319,13 @@ public abstract class Optimizer<THyper> : Optimizer
     private ArgumentException SharedMemory(Parameter parameter, Parameter other) =>
         new($"{Info.Name}: parameters '{parameter}' and '{other}' share memory; each would be updated twice in one step.", "parameters");
 
-    /// <inheritdoc/>
-    public override void Step()
-    {
-        Enter(nameof(Step));
-        try
-        {
-            StepGroups();
-        }
-        finally
-        {
-            Exit();
-        }
-    }
-
-    private void StepGroups()
-    {
-        // Check everything before touching any buffer.
-        for (int g = 0; g < groups.Count; g++)
-        {
-            var parameters = groups[g].ParametersArray;
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                if (parameters[i].HasGrad && groups[g].States[i].Step == int.MaxValue)
-                    throw new InvalidOperationException(
-                        $"{Info.Name}: parameter '{parameters[i]}' (group {g}, index {i}) has taken {int.MaxValue} steps, the most its step count can hold. Nothing was updated.");
-            }
-        }
-
-        foreach (var group in groups)
-        {
-            var parameters = group.ParametersArray;
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                if (!parameters[i].HasGrad) continue;
-                var state = group.States[i];
-                state.Step++;
-                switch (parameters[i])
-                {
-                    case Parameter<float> single:
-                        Dispatch(group.Hyper, state, single);
-                        break;
-                    case Parameter<double> real:
-                        Dispatch(group.Hyper, state, real);
-                        break;
-                }
-            }
-        }
-    }
-
-    /// <summary>Runs the kernel on the chosen vectors, by default the widest this machine has.</summary>
-    private void Dispatch<T>(THyper hyper, ParameterState state, Parameter<T> parameter)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        switch (VectorWidth ?? SimdSupport.Widest<T>())
-        {
-            case SimdWidth.Bits512:
-                StepTensor<T, Simd512<T>>(hyper, state, parameter);
-                break;
-            case SimdWidth.Bits256:
-                StepTensor<T, Simd256x2<T>>(hyper, state, parameter);
-                break;
-            default:
-                StepTensor<T, Simd128x4<T>>(hyper, state, parameter);
-                break;
-        }
-    }
-
     /// <summary>A copy of the optimizer's defaults for a new parameter group.</summary>
     protected abstract THyper CreateHyperparameters();
-
-    /// <summary>
-    /// Updates one parameter, which has a gradient and whose step count has just been incremented, with
-    /// <typeparamref name="TVector"/> vectors of its elements.
-    /// </summary>
-    protected abstract void StepTensor<T, TVector>(THyper hyper, ParameterState state, Parameter<T> parameter)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVector : struct, ISimd<TVector, T>;
 
     /// <summary>The dimensions of a parameter, for the generated kernels.</summary>
     protected static ReadOnlySpan<int> ShapeOf(Parameter parameter) => parameter.ShapeSpan;
 
-    private protected override ParameterState StateOf(Parameter parameter) =>
+    internal override ParameterState StateOf(Parameter parameter) =>
         states.TryGetValue(parameter, out var state)
             ? state
             : throw new ArgumentException($"{Info.Name}: parameter '{parameter}' is not in any of its parameter groups.", nameof(parameter));

@@ -48,17 +48,13 @@ public abstract partial class Optimizer
                 for (int i = 0; i < Info.States.Count; i++)
                 {
                     var values = new JsonArray();
-                    switch (parameterState.Peek(i))
-                    {
-                        case float[] floats:
-                            foreach (float value in floats) values.Add((JsonNode)JsonValue.Create((double)value));
-                            break;
-                        case double[] doubles:
-                            foreach (double value in doubles) values.Add((JsonNode)JsonValue.Create(value));
-                            break;
-                        default:
-                            continue;
-                    }
+                    var buffer = parameterState.Peek(i);
+                    if (buffer?.ValueType == typeof(float))
+                        foreach (float value in buffer.As<float>()) values.Add((JsonNode)JsonValue.Create((double)value));
+                    else if (buffer?.ValueType == typeof(double))
+                        foreach (double value in buffer.As<double>()) values.Add((JsonNode)JsonValue.Create(value));
+                    else
+                        continue;
                     state[Info.States[i].TorchName] = values;
                 }
                 parameters.Add((JsonNode)new JsonObject
@@ -196,7 +192,21 @@ public abstract partial class Optimizer
             int stepCount = (int)entry["step"]!.GetValue<double>();
             updates.Add(() =>
             {
-                for (int i = 0; i < buffers.Length; i++) parameterState.Replace(i, buffers[i]);
+                for (int i = 0; i < buffers.Length; i++)
+                {
+                    switch (buffers[i])
+                    {
+                        case float[] floats:
+                            parameterState.Replace<float>(i, floats);
+                            break;
+                        case double[] doubles:
+                            parameterState.Replace<double>(i, doubles);
+                            break;
+                        default:
+                            parameterState.Remove(i);
+                            break;
+                    }
+                }
                 parameterState.Step = stepCount;
             });
         }

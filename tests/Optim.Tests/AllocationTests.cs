@@ -4,6 +4,7 @@ using Xunit;
 namespace ScratchOptim.Tests;
 
 /// <summary>State is allocated once: after the first step, stepping allocates nothing.</summary>
+[Collection(MeasuredAloneCollection.Name)]
 public class AllocationTests
 {
     [Theory]
@@ -20,9 +21,10 @@ public class AllocationTests
         optimizer.Step();
         optimizer.Step();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) optimizer.Step();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationCount.Of(() =>
+        {
+            for (int i = 0; i < 10; i++) optimizer.Step();
+        });
 
         Assert.Equal(0, allocated);
     }

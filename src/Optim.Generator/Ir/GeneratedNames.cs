@@ -13,14 +13,15 @@ namespace ScratchOptim.Generator.Ir
         /// <summary>The members the generator adds to the optimizer class.</summary>
         public static readonly IReadOnlyList<string> ClassMembers = new[]
         {
-            "defaults", "Defaults", "Documentation", "Info", "StepTensor", "Apply", "Kernel", "CreateHyperparameters", "Hyperparameters",
+            "defaults", "Defaults", "Documentation", "Info", "Schedule", "StepHost", "StepElements", "Apply", "Kernel", "CreateHyperparameters",
+            "Hyperparameters",
         };
 
         /// <summary>The type parameters, parameters and locals of the generated step methods.</summary>
         public static readonly IReadOnlyList<string> KernelLocals = new[]
         {
             "T", "TVector", "hyper", "state", "parameter", "gradient", "length", "rows", "columns", "shape", "i", "row", "column",
-            "block", "blockEnd", "lane", "workspace",
+            "block", "blockEnd", "lane", "workspace", "segment", "phase", "from", "to", "partials", "partial", "kernel", "Host",
         };
 
         /// <summary>

@@ -106,6 +106,23 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
         }
 
+        /// <summary>Whether a phase may run over any block-aligned range of the elements: not when the loops run over rows and columns.</summary>
+        public bool SplitsTensors => !Plan.RowsAndColumns;
+
+        /// <summary>The per-tensor sums phase <paramref name="phase"/> accumulates, in the order its blocks leave their partial sums.</summary>
+        public IReadOnlyList<int> TensorSums(ElementPhase phase)
+        {
+            var ids = new List<int>();
+            IrWalker.Visit(phase.Body, s =>
+            {
+                if (s is Accumulate accumulate && Plan.Temps[accumulate.TempId].Type.Space == Space.Tensor && !ids.Contains(accumulate.TempId)) ids.Add(accumulate.TempId);
+            }, _ => { });
+            return ids;
+        }
+
+        /// <summary>The partial sums each block leaves: the most per-tensor sums of any phase.</summary>
+        public int PartialsPerBlock => Plan.Phases.Select(p => TensorSums(p).Count).DefaultIfEmpty(0).Max();
+
         /// <summary>The workspace buffers, each as long as the rows or the columns.</summary>
         public IEnumerable<KernelBuffer> Workspace => Buffers.Where(b => b.InWorkspace);
 

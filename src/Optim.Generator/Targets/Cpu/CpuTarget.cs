@@ -29,7 +29,47 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
         }
 
-        public void WriteStepTensorBody(SourceWriter writer)
+        public string Schedule =>
+            "new global::ScratchOptim.StepSchedule(Phases: " + kernel.Plan.Phases.Count + ", SplitsTensors: " + (kernel.SplitsTensors ? "true" : "false")
+            + ", PartialsPerBlock: " + kernel.PartialsPerBlock + ")";
+
+        public void WriteStepHostBody(SourceWriter writer)
+        {
+            WriteBuffers(writer, "// The state, allocated on the first step that can use it, then reused.", uniform: true);
+            var arguments = new List<string> { "segment", "hyper", "state.Step" };
+            arguments.AddRange(KernelArguments(uniform: true));
+            arguments.Add("partials");
+            WriteCall(writer, "state.Kernel<Kernel<T>>().Host", arguments);
+        }
+
+        public void WriteStepElementsBody(SourceWriter writer)
+        {
+            WriteBuffers(writer, "// The state StepHost allocated.", uniform: false);
+            writer.Line("ref readonly var kernel = ref state.Kernel<Kernel<T>>();");
+            var arguments = new List<string> { "(nuint)from", "(nuint)to" };
+            arguments.AddRange(KernelArguments(uniform: false));
+            arguments.Add("partials");
+            if (kernel.Plan.Phases.Count == 1)
+            {
+                WriteCall(writer, "kernel.Phase1<TVector>", arguments);
+                return;
+            }
+            writer.Line("switch (phase)");
+            using (writer.Block())
+            {
+                foreach (var phase in kernel.Plan.Phases)
+                {
+                    writer.Line("case " + phase.Number + ":");
+                    writer.Indent();
+                    WriteCall(writer, "kernel.Phase" + phase.Number + "<TVector>", arguments);
+                    writer.Line("break;");
+                    writer.Outdent();
+                }
+            }
+        }
+
+        /// <summary>Finds the parameter's buffers: its values, gradient and state, and the workspace.</summary>
+        private void WriteBuffers(SourceWriter writer, string comment, bool uniform)
         {
             writer.Line("int length = parameter.Length;");
             if (kernel.UsesShape || kernel.Plan.RowsAndColumns)
@@ -37,10 +77,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("var shape = ShapeOf(parameter);");
                 if (kernel.Plan.RowsAndColumns) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
             }
-            if (Model.States.Count > 0) writer.Line("// The state, allocated on the first step that can use it, then reused.");
+            if (Model.States.Any(s => uniform || !s.IsUniform)) writer.Line(comment);
             for (int i = 0; i < Model.States.Count; i++)
             {
                 var state = Model.States[i];
+                if (state.IsUniform && !uniform) continue;
                 string type = KernelEmitter.ScalarType(state.Scalar);
                 string length = state.Space switch
                 {
@@ -67,37 +108,59 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("var " + CSharp.Id(state.Name) + " = " + (allocation is null ? buffer : kernel.Expressions.Uniform(allocation) + " ? " + buffer + " : default") + ";");
             }
             if (WorkspaceLength is { } workspace) writer.Line("var workspace = state.Workspace<T>(" + workspace + ");");
-            var arguments = new List<string> { "hyper", "state.Step" };
-            if (kernel.UsesShape) arguments.Add("shape");
-            arguments.Add("length");
+        }
+
+        /// <summary>The buffers (and per-tensor state, for host code) as <c>StepHost</c> and <c>StepElements</c> pass them to the kernel.</summary>
+        private IEnumerable<string> KernelArguments(bool uniform)
+        {
+            if (kernel.UsesShape) yield return "shape";
+            yield return "length";
             foreach (var buffer in kernel.Buffers.Where(b => !b.InWorkspace))
             {
                 string span = buffer.Name == Model.Signature.Param ? "parameter.Data.Span"
                     : buffer.Name == Model.Signature.Grad ? "parameter.Grad!.Value.Span"
                     : CSharp.Id(buffer.Name);
-                arguments.Add("ref " + GetReference + "(" + span + ")");
+                yield return "ref " + GetReference + "(" + span + ")";
             }
-            arguments.AddRange(Model.States.Where(s => s.IsUniform).Select(s => "ref " + CSharp.Id(s.Name)));
-            if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
-            WriteCall(writer, arguments);
+            if (uniform)
+                foreach (var state in Model.States.Where(s => s.IsUniform)) yield return "ref " + CSharp.Id(state.Name);
+            if (WorkspaceLength is not null) yield return "ref " + GetReference + "(workspace)";
         }
 
         public void WriteApplyCall(SourceWriter writer)
         {
-            var arguments = new List<string> { "hyper", CSharp.Id(Model.Signature.Step) };
-            if (kernel.UsesShape) arguments.Add("shape");
-            arguments.Add("length");
-            arguments.AddRange(kernel.Buffers.Where(b => !b.InWorkspace).Select(b => "ref " + GetReference + "(" + CSharp.Id(b.Name) + ")"));
-            arguments.AddRange(Model.States.Where(s => s.IsUniform).Select(s => "ref " + CSharp.Id(s.Name)));
-            if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
-            WriteCall(writer, arguments);
+            writer.Line("// The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.");
+            var buffers = kernel.Buffers.Where(b => !b.InWorkspace).ToList();
+            foreach (var buffer in buffers) writer.Line("ref T " + buffer.RefName + " = ref " + GetReference + "(" + CSharp.Id(buffer.Name) + ");");
+            string partials = "default";
+            if (kernel.PartialsPerBlock > 0)
+            {
+                string blocks = kernel.SplitsTensors ? " * global::ScratchOptim.Reductions.BlockCount(length)" : "";
+                writer.Line("using var partials = global::ScratchOptim.PartialSums.Rent(" + kernel.PartialsPerBlock + blocks + ");");
+                partials = "partials.Span";
+            }
+            var common = new List<string>();
+            if (kernel.UsesShape) common.Add("shape");
+            common.Add("length");
+            common.AddRange(buffers.Select(b => "ref " + b.RefName));
+            var uniform = Model.States.Where(s => s.IsUniform).Select(s => "ref " + CSharp.Id(s.Name));
+            var workspace = WorkspaceLength is null ? Enumerable.Empty<string>() : new[] { "ref " + GetReference + "(workspace)" };
+            string host = string.Join(", ", new[] { "hyper", CSharp.Id(Model.Signature.Step) }.Concat(common).Concat(uniform).Concat(workspace).Append(partials));
+            string elements = string.Join(", ", new[] { "0", "(nuint)length" }.Concat(common).Concat(workspace).Append(partials));
+            writer.Line("var kernel = new Kernel<T>();");
+            writer.Line("kernel.Host(0, " + host + ");");
+            foreach (var phase in kernel.Plan.Phases)
+            {
+                writer.Line("kernel.Phase" + phase.Number + "<TVector>(" + elements + ");");
+                writer.Line("kernel.Host(" + phase.Number + ", " + host + ");");
+            }
         }
 
         public void WriteMembers(SourceWriter writer, string generatedCode) => KernelEmitter.Write(kernel, writer, generatedCode);
 
-        private static void WriteCall(SourceWriter writer, List<string> arguments)
+        private static void WriteCall(SourceWriter writer, string method, List<string> arguments)
         {
-            writer.Line("Kernel<T, TVector>(");
+            writer.Line(method + "(");
             writer.Indent();
             for (int i = 0; i < arguments.Count; i++) writer.Line(arguments[i] + (i < arguments.Count - 1 ? "," : ");"));
             writer.Outdent();

@@ -7,9 +7,11 @@ using ScratchOptim.Generator.Scheduling;
 namespace ScratchOptim.Generator.Targets.Cpu
 {
     /// <summary>
-    /// Writes a plan's kernel for the CPU: one generic method over the element type <c>T</c> and the vector type
-    /// <c>TVector</c> (64 bytes of elements, as wide as the hardware's registers allow), with the host code in double
-    /// precision and each element phase as a vector body plus a scalar tail from the same statements.
+    /// Writes a plan's kernel for the CPU: a struct over the element type <c>T</c> whose <c>Host</c> method runs the
+    /// host code in double precision, segment by segment, and whose <c>Phase1</c>, <c>Phase2</c>... run the element
+    /// phases over any range of elements, generic over the vector type <c>TVector</c> (64 bytes of elements, as wide as
+    /// the hardware's registers allow), each as a vector body plus a scalar tail from the same statements. The
+    /// struct's fields carry what host code computes to the phases; the runtime runs the pieces over threads.
     /// </summary>
     internal sealed class KernelEmitter
     {
@@ -32,14 +34,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private OptimizerModel Model => plan.Model;
 
-        /// <summary>The kernel's parameters after <c>hyper</c> and the step count, in the order the callers pass them.</summary>
-        public static IEnumerable<(string Type, string Name)> Parameters(CpuKernel kernel)
+        /// <summary>The buffers every piece of the kernel takes, in the order the callers pass them (per-tensor state only to host code).</summary>
+        public static IEnumerable<(string Type, string Name)> Parameters(CpuKernel kernel, bool uniform)
         {
             var model = kernel.Plan.Model;
             if (kernel.UsesShape) yield return ("global::System.ReadOnlySpan<int>", "shape");
             yield return ("int", "length");
             foreach (var buffer in kernel.Buffers.Where(b => !b.InWorkspace)) yield return ("ref T", buffer.RefName);
-            foreach (var state in model.States.Where(s => s.IsUniform)) yield return ("ref " + ScalarType(state.Scalar), CpuExpressions.Id(state.Name));
+            if (uniform)
+                foreach (var state in model.States.Where(s => s.IsUniform)) yield return ("ref " + ScalarType(state.Scalar), CpuExpressions.Id(state.Name));
             if (kernel.Workspace.Any()) yield return ("ref T", "workspace");
         }
 
@@ -54,35 +57,127 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private void WriteKernel(string generatedCode)
         {
-            string step = CpuExpressions.Id(Model.Signature.Step);
-            var parameters = new List<string> { "Hyperparameters hyper", "int " + step };
-            parameters.AddRange(Parameters(kernel).Select(p => p.Type + " " + p.Name));
             writer.Line("/// <summary>");
-            writer.Line("/// One step of one tensor of <paramref name=\"length\"/> elements, after the buffers have been checked: host code in");
-            writer.Line("/// double precision around " + (plan.Phases.Count == 1 ? "one loop" : plan.Phases.Count + " loops") + " over the elements.");
+            writer.Line("/// One step of one tensor, in the pieces the runtime schedules: <see cref=\"Host\"/>, once per tensor and in double");
+            writer.Line("/// precision, before and after " + (plan.Phases.Count == 1 ? "the element phase, which runs" : "each of the " + plan.Phases.Count + " element phases, which run") + " over any range of elements");
+            writer.Line("/// " + (kernel.SplitsTensors ? "(whole blocks of <see cref=\"global::ScratchOptim.Reductions.BlockLength\"/>), on any thread." : "(here always the whole tensor: the loops run row by row), on any thread."));
+            writer.Line("/// The fields carry what host code computes to the phases and to later host code.");
             writer.Line("/// </summary>");
             writer.Line("/// <typeparam name=\"T\">The element type: float or double.</typeparam>");
-            writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
             writer.Line(generatedCode);
-            writer.Line("private static void Kernel<T, TVector>(" + string.Join(", ", parameters) + ")");
+            writer.Line("private struct Kernel<T>");
             writer.Indent();
             writer.Line("where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
+            writer.Outdent();
+            using (writer.Block())
+            {
+                WriteFields();
+                WriteHost();
+                foreach (var phase in plan.Phases)
+                {
+                    writer.Line();
+                    WritePhaseMethod(phase);
+                }
+            }
+        }
+
+        /// <summary>Everything host code declares, as fields: the phases read them, and so does later host code.</summary>
+        private void WriteFields()
+        {
+            var fields = new List<(string Type, string Name)>();
+            fields.AddRange(kernel.GuardDefinitions.Keys.Select(name => ("bool", name)));
+            for (int segment = 0; segment < plan.Segments.Count; segment++)
+            {
+                foreach (var item in plan.Segments[segment].Items.Where(Emits))
+                {
+                    switch (item)
+                    {
+                        case HostAssign { Statement: { Declares: true } assign }:
+                            fields.Add((ScalarType(assign.Target.Type.Scalar), CpuExpressions.Id(assign.Target.Name)));
+                            break;
+                        case HostTemp { Id: var id } when plan.Temps[id].Kind == TempKind.Hoisted:
+                            fields.Add((plan.Temps[id].Type.IsBoolean ? "bool" : "T", kernel.TempNames[id]));
+                            break;
+                        case HostTemp { Id: var id }:
+                            fields.Add(("double", kernel.TempNames[id]));
+                            break;
+                    }
+                }
+                if (segment < plan.Phases.Count) fields.AddRange(kernel.TensorSums(plan.Phases[segment]).Select(id => ("double", kernel.TempNames[id])));
+            }
+            if (fields.Count == 0) return;
+            writer.Line("// What host code computes, for the phases and for later host code.");
+            foreach (var (type, name) in fields) writer.Line("internal " + type + " " + name + ";");
+            writer.Line();
+        }
+
+        private void WriteHost()
+        {
+            string step = CpuExpressions.Id(Model.Signature.Step);
+            var parameters = new List<string> { "int segment", "Hyperparameters hyper", "int " + step };
+            parameters.AddRange(Parameters(kernel, uniform: true).Select(p => p.Type + " " + p.Name));
+            parameters.Add("global::System.ReadOnlySpan<double> partials");
+            writer.Line("/// <summary>");
+            writer.Line("/// Host segment <paramref name=\"segment\"/>: 0 before the first phase, k after phase k, which left its sums in");
+            writer.Line("/// <paramref name=\"partials\"/> (" + (kernel.PartialsPerBlock == 0 ? "none here" : kernel.PartialsPerBlock + " per " + (kernel.SplitsTensors ? "block" : "tensor")) + ").");
+            writer.Line("/// </summary>");
+            writer.Line("public void Host(" + string.Join(", ", parameters) + ")");
+            var segments = Enumerable.Range(0, plan.Segments.Count).Where(segment => HasHostCode(segment) || Commits(segment)
+                || segment > 0 && kernel.TensorSums(plan.Phases[segment - 1]).Count > 0).ToList();
+            using (writer.Block())
+            {
+                if (segments.Count == 0)
+                {
+                    writer.Line("// Nothing to compute once per tensor: the update reads the hyperparameters as they are.");
+                    return;
+                }
+                WriteSetUp(phase: null);
+                writer.Line("switch (segment)");
+                using (writer.Block())
+                {
+                    foreach (int segment in segments)
+                    {
+                        writer.Line("case " + segment + ":");
+                        writer.Indent();
+                        if (segment > 0) WriteSums(plan.Phases[segment - 1]);
+                        WriteSegment(segment);
+                        if (Commits(segment)) WriteCommits();
+                        writer.RemoveTrailingBlankLine();
+                        writer.Line("break;");
+                        writer.Outdent();
+                    }
+                }
+            }
+        }
+
+        /// <summary>Whether host segment <paramref name="segment"/> ends the step by committing new per-row and per-column state.</summary>
+        private bool Commits(int segment) => segment == plan.Segments.Count - 1 && kernel.RowAssignments.Any();
+
+        private void WritePhaseMethod(ElementPhase phase)
+        {
+            var parameters = new List<string> { "nuint from", "nuint to" };
+            parameters.AddRange(Parameters(kernel, uniform: false).Select(p => p.Type + " " + p.Name));
+            parameters.Add("global::System.Span<double> partials");
+            var sums = kernel.TensorSums(phase);
+            writer.Line("/// <summary>");
+            writer.Line("/// " + (plan.Phases.Count == 1 ? "The element phase" : "Phase " + phase.Number + " of " + plan.Phases.Count) + ", over elements [<paramref name=\"from\"/>, <paramref name=\"to\"/>)"
+                + (sums.Count == 0 ? "." : (kernel.SplitsTensors ? ": each block leaves its sums in <paramref name=\"partials\"/>, in block order." : ": it leaves its sums in <paramref name=\"partials\"/>.")));
+            writer.Line("/// </summary>");
+            writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
+            writer.Line("public readonly void Phase" + phase.Number + "<TVector>(" + string.Join(", ", parameters) + ")");
+            writer.Indent();
             writer.Line("where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>");
             writer.Outdent();
             using (writer.Block())
             {
-                WriteSetUp();
-                for (int segment = 0; segment < plan.Segments.Count; segment++)
-                {
-                    WriteSegment(segment);
-                    if (segment < plan.Phases.Count) WritePhase(plan.Phases[segment]);
-                }
-                WriteCommits();
+                WriteSetUp(phase);
+                WritePhase(phase);
                 writer.RemoveTrailingBlankLine();
             }
         }
 
-        private void WriteSetUp()
+        /// <summary>The tensor as a matrix, and the workspace's parts, where the code at hand uses them.</summary>
+        private void WriteSetUp(ElementPhase? phase)
         {
             if (plan.RowsAndColumns)
             {
@@ -103,7 +198,34 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (plan.RowsAndColumns || workspace.Count > 0) writer.Line();
         }
 
+        /// <summary>
+        /// A phase's per-tensor sums, from the partial sums it left: added in block order (or the one per tensor, for
+        /// row-by-row loops), in double, from 0; a maximum likewise.
+        /// </summary>
+        private void WriteSums(ElementPhase phase)
+        {
+            var sums = kernel.TensorSums(phase);
+            if (sums.Count == 0) return;
+            int stride = kernel.PartialsPerBlock;
+            writer.Line("// Phase " + phase.Number + "'s sums: " + (kernel.SplitsTensors ? "the partial sums of its blocks, added in block order." : "one per tensor."));
+            foreach (int id in sums) writer.Line(kernel.TempNames[id] + " = 0;");
+            writer.Line("for (int partial = 0; partial < partials.Length; partial += " + stride + ")");
+            using (writer.Block())
+            {
+                for (int r = 0; r < sums.Count; r++)
+                {
+                    string name = kernel.TempNames[sums[r]];
+                    string value = "partials[partial" + (r == 0 ? "" : " + " + r) + "]";
+                    writer.Line(IsMax(sums[r]) ? name + " = global::System.Math.Max(" + name + ", " + value + ");" : name + " += " + value + ";");
+                }
+            }
+        }
+
+        private bool IsMax(int id) => plan.Temps[id].Definition is Call { Operator: "MaxAbs" };
+
         // ---- Host code ----
+
+        private bool HasHostCode(int segment) => plan.Segments[segment].Items.Any(Emits) || segment == 0 && kernel.GuardDefinitions.Count > 0;
 
         private void WriteSegment(int segment)
         {
@@ -114,7 +236,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 ? "// Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once."
                 : "// After phase " + segment + ": what its sums give, in double.");
             foreach (var guard in guards)
-                writer.Line("bool " + guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the state that needs it is allocated");
+                writer.Line(guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the state that needs it is allocated");
             foreach (var item in items) WriteHostItem(item);
             writer.Line();
         }
@@ -129,7 +251,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             switch (item)
             {
                 case HostAssign { Statement: var assign }:
-                    string target = assign.Declares ? ScalarType(assign.Target.Type.Scalar) + " " + CpuExpressions.Id(assign.Target.Name) : CpuExpressions.Id(assign.Target.Name);
+                    string target = CpuExpressions.Id(assign.Target.Name);
                     string computed = expressions.Uniform(assign.Value!);
                     // A number stored in an element-typed local or state is rounded to T, as C#'s conversion to Element rounds it.
                     if (assign.Target.Type.Scalar == Scalar.Element && assign.Value!.Type.Scalar != Scalar.Element) computed = "Round<T>(" + computed + ")";
@@ -140,12 +262,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     string name = kernel.TempNames[id];
                     if (value.Type.IsBoolean)
                     {
-                        writer.Line("bool " + name + " = " + expressions.Uniform(value.Definition) + ";");
+                        writer.Line(name + " = " + expressions.Uniform(value.Definition) + ";");
                         break;
                     }
                     string definition = value.Definition.Type.Scalar == Scalar.Element ? expressions.Uniform(value.Definition) : "Round<T>(" + expressions.Uniform(value.Definition) + ")";
                     string comment = value.Definition is Variable or Literal ? "" : " // " + EquationRenderer.Text(value.Definition, i => kernel.TempNames[i]);
-                    writer.Line("T " + name + " = " + definition + ";" + comment);
+                    writer.Line(name + " = " + definition + ";" + comment);
                     break;
                 case HostTemp { Id: var id }:
                     WriteRowReduction(id);
@@ -165,7 +287,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             string count = argument.Type.Space == Space.Row ? "rows" : "columns";
             string name = kernel.TempNames[id];
             bool max = reduction.Operator == "MaxAbs";
-            writer.Line("double " + name + " = 0;");
+            writer.Line(name + " = 0;");
             writer.Line("for (nuint " + index + " = 0; " + index + " < (nuint)" + count + "; " + index + "++)");
             using (writer.Block())
             {
@@ -213,19 +335,24 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WritePhase(ElementPhase phase)
         {
             var reductions = Accumulations(phase.Body).Select(a => a.TempId).Distinct().ToList();
-            var tensorSums = reductions.Where(id => plan.Temps[id].Type.Space == Space.Tensor).ToList();
+            var tensorSums = kernel.TensorSums(phase).ToList();
             writer.Line(PhaseComment(phase, reductions));
-            foreach (int id in tensorSums) writer.Line("double " + kernel.TempNames[id] + " = 0;");
-            foreach (int id in reductions.Where(id => plan.Temps[id].Type.Space == Space.Column))
-                writer.Line("global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref " + kernel.Buffer(kernel.TempNames[id]).RefName + ", columns).Clear();");
-
             var broadcasts = UniformTemps(phase.Body).ToList();
-            // With several phases, each phase's loops get a scope of their own, so each can name its locals alike.
-            using (plan.Phases.Count > 1 ? writer.Block() : default(SourceWriter.Scope?))
+            if (plan.RowsAndColumns)
             {
-                if (plan.RowsAndColumns) WriteRowLoops(phase, reductions, broadcasts);
-                else if (tensorSums.Count > 0) WriteBlockLoops(phase, tensorSums, broadcasts);
-                else WriteFlatLoops(phase, broadcasts);
+                foreach (int id in tensorSums) writer.Line("double " + kernel.TempNames[id] + " = 0;");
+                foreach (int id in reductions.Where(id => plan.Temps[id].Type.Space == Space.Column))
+                    writer.Line("global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref " + kernel.Buffer(kernel.TempNames[id]).RefName + ", columns).Clear();");
+                WriteRowLoops(phase, reductions, broadcasts);
+                for (int r = 0; r < tensorSums.Count; r++) writer.Line("partials[" + r + "] = " + kernel.TempNames[tensorSums[r]] + ";");
+            }
+            else if (tensorSums.Count > 0)
+            {
+                WriteBlockLoops(phase, tensorSums, broadcasts);
+            }
+            else
+            {
+                WriteFlatLoops(phase, broadcasts);
             }
             writer.Line();
         }
@@ -244,15 +371,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private void WriteFlatLoops(ElementPhase phase, List<int> broadcasts)
         {
-            writer.Line("nuint i = 0;");
+            writer.Line("nuint i = from;");
             writer.Line("if (TVector.IsHardwareAccelerated)");
             using (writer.Block())
             {
                 WriteBroadcasts(broadcasts);
-                writer.Line("for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)");
+                writer.Line("for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)");
                 using (writer.Block()) WriteBody(phase, vector: true, lane: null);
             }
-            writer.Line("for (; i < (nuint)length; i++)");
+            writer.Line("for (; i < to; i++)");
             using (writer.Block()) WriteBody(phase, vector: false, lane: null);
         }
 
@@ -260,10 +387,10 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WriteBlockLoops(ElementPhase phase, List<int> sums, List<int> broadcasts)
         {
             WriteBroadcasts(broadcasts);
-            writer.Line("for (nuint block = 0; block < (nuint)length; block += global::ScratchOptim.Reductions.BlockLength)");
+            writer.Line("for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)");
             using (writer.Block())
             {
-                writer.Line("nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, (nuint)length);");
+                writer.Line("nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);");
                 foreach (int id in sums) writer.Line("var " + LanesName(id) + " = TVector.Zero;");
                 writer.Line("nuint i = block;");
                 writer.Line("if (TVector.IsHardwareAccelerated)");
@@ -274,7 +401,10 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 }
                 writer.Line("for (; i < blockEnd; i++)");
                 using (writer.Block()) WriteBody(phase, vector: false, lane: "(i - block) % (nuint)TVector.Count");
-                foreach (int id in sums) writer.Line(FinishLanes(id));
+                writer.Line("// This block's partial sums, in their slots: the host code adds them in block order.");
+                writer.Line("int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * " + kernel.PartialsPerBlock + ";");
+                for (int r = 0; r < sums.Count; r++)
+                    writer.Line("partials[partial" + (r == 0 ? "" : " + " + r) + "] = " + (IsMax(sums[r]) ? "MaxLanes(" : "SumLanes(") + LanesName(sums[r]) + ");");
             }
         }
 
