@@ -149,7 +149,8 @@ public abstract class Optimizer<THyper> : Optimizer
 
     /// <summary>
     /// Adds a group of parameters with its own hyperparameters: a copy of the optimizer's defaults, changed by
-    /// <paramref name="configure"/>.
+    /// <paramref name="configure"/>. Given a <see cref="ParameterGroups"/>, adds each of its groups (as
+    /// <see cref="AddParamGroups"/>) and returns the last.
     /// </summary>
     /// <exception cref="ArgumentException">
     /// The list is empty, or a parameter is already optimized here, listed twice, or shares memory with another.
@@ -157,36 +158,75 @@ public abstract class Optimizer<THyper> : Optimizer
     public ParamGroup<THyper> AddParamGroup(IEnumerable<Parameter> parameters, Action<THyper>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var list = new List<Parameter>(parameters);
-        if (list.Count == 0)
-            throw new ArgumentException($"{Info.Name}: the parameter list is empty; an optimizer needs at least one parameter in each group.", nameof(parameters));
-        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
-        foreach (var parameter in list)
-        {
-            ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
-            if (states.ContainsKey(parameter) || !seen.Add(parameter))
-                throw new ArgumentException($"{Info.Name}: parameter '{parameter}' is already in a parameter group; a parameter can be in only one.", nameof(parameters));
-        }
-        // Two parameters over the same memory would be stepped twice, each time with the other's update mixed in.
-        foreach (var parameter in list)
-        {
-            foreach (var other in Parameters)
-                if (parameter.Overlaps(other)) throw SharedMemory(parameter, other);
-            foreach (var other in list)
-                if (!ReferenceEquals(parameter, other) && parameter.Overlaps(other)) throw SharedMemory(parameter, other);
-        }
-        var hyper = CreateHyperparameters();
-        configure?.Invoke(hyper);
+        if (parameters is ParameterGroups groupList) return AddParamGroups(groupList, configure)[^1];
+        return AddGroups([(new List<Parameter>(parameters), [])], configure)[0];
+    }
 
-        var groupStates = new ParameterState[list.Count];
-        for (int i = 0; i < groupStates.Length; i++)
+    /// <summary>
+    /// Adds several groups at once (PyTorch's list of parameter groups), each with the optimizer's defaults changed
+    /// by <paramref name="configure"/>, then by the group's own settings. Every group is checked before any is added.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// There is no group, a group is empty, a parameter is already optimized here, listed twice or shares memory with
+    /// another, or a group names a hyperparameter this optimizer does not have or gives it a value of the wrong type.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">A group's hyperparameter is outside its range.</exception>
+    public IReadOnlyList<ParamGroup<THyper>> AddParamGroups(ParameterGroups groups, Action<THyper>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        if (groups.Groups.Count == 0)
+            throw new ArgumentException($"{Info.Name}: the list of parameter groups is empty; an optimizer needs at least one parameter.", nameof(groups));
+        var specs = new List<(List<Parameter>, IReadOnlyList<(string, object)>)>(groups.Groups.Count);
+        foreach (var group in groups.Groups) specs.Add(([.. group.Parameters], group.Hyperparameters));
+        return AddGroups(specs, configure);
+    }
+
+    /// <summary>Checks every group (parameters and settings), then adds them all.</summary>
+    private ParamGroup<THyper>[] AddGroups(List<(List<Parameter> Parameters, IReadOnlyList<(string Name, object Value)> Settings)> specs, Action<THyper>? configure)
+    {
+        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        var added = new List<Parameter>();
+        var hypers = new THyper[specs.Count];
+        for (int s = 0; s < specs.Count; s++)
         {
-            groupStates[i] = new ParameterState(Info.States.Count);
-            states.Add(list[i], groupStates[i]);
+            var list = specs[s].Parameters;
+            string which = specs.Count > 1 ? $"parameter group {s}: " : "";
+            if (list.Count == 0)
+                throw new ArgumentException($"{Info.Name}: {which}the parameter list is empty; an optimizer needs at least one parameter in each group.", "parameters");
+            foreach (var parameter in list)
+            {
+                ArgumentNullException.ThrowIfNull(parameter, "parameters");
+                if (states.ContainsKey(parameter) || !seen.Add(parameter))
+                    throw new ArgumentException($"{Info.Name}: {which}parameter '{parameter}' is already in a parameter group; a parameter can be in only one.", "parameters");
+            }
+            // Two parameters over the same memory would be stepped twice, each time with the other's update mixed in.
+            foreach (var parameter in list)
+            {
+                foreach (var other in Parameters)
+                    if (parameter.Overlaps(other)) throw SharedMemory(parameter, other);
+                foreach (var other in added)
+                    if (parameter.Overlaps(other)) throw SharedMemory(parameter, other);
+                added.Add(parameter);
+            }
+            hypers[s] = CreateHyperparameters();
+            configure?.Invoke(hypers[s]);
+            foreach (var (name, value) in specs[s].Settings) hypers[s].Set(name, value);
         }
-        var group = new ParamGroup<THyper>([.. list], groupStates, hyper);
-        groups.Add(group);
-        return group;
+
+        var result = new ParamGroup<THyper>[specs.Count];
+        for (int s = 0; s < specs.Count; s++)
+        {
+            var list = specs[s].Parameters;
+            var groupStates = new ParameterState[list.Count];
+            for (int i = 0; i < groupStates.Length; i++)
+            {
+                groupStates[i] = new ParameterState(Info.States.Count);
+                states.Add(list[i], groupStates[i]);
+            }
+            result[s] = new ParamGroup<THyper>([.. list], groupStates, hypers[s]);
+            groups.Add(result[s]);
+        }
+        return result;
     }
 
     private ArgumentException SharedMemory(Parameter parameter, Parameter other) =>
