@@ -22,6 +22,7 @@ public abstract class HyperparameterSet
     /// enum or the name of one of its members (any case, e.g. <c>"V1_13"</c>).
     /// </summary>
     /// <exception cref="ArgumentException">No setting has that name, or the value has the wrong type.</exception>
+    /// <exception cref="ArgumentNullException">The value is null (allowed only for a setting whose type holds null).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the setting's range.</exception>
     public abstract void Set(string name, object value);
 
@@ -62,8 +63,16 @@ public abstract class HyperparameterSet
     }
 
     /// <summary>Converts a value given by name to a setting's type, or explains why it cannot.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null and <typeparamref name="T"/> cannot hold null.</exception>
     protected T Convert<T>(string name, object value)
     {
+        // Only a setting whose type holds null (a nullable number) takes null; for the others it is a caller's bug.
+        if (value is null)
+        {
+            return default(T) is null
+                ? default!
+                : throw new ArgumentNullException(nameof(value), $"{Optimizer.Name}: hyperparameter '{name}' is a {typeof(T).Name}; it cannot be null.");
+        }
         object? converted = (typeof(T), value) switch
         {
             _ when value is T same => same,
