@@ -100,6 +100,37 @@ public abstract partial class Optimizer
         state.Step = step;
     }
 
+    /// <summary>
+    /// Replaces the step count and every state buffer of <paramref name="parameter"/> at once (e.g. when resuming
+    /// from a checkpoint): <paramref name="buffers"/> has one entry per state of <see cref="OptimizerInfo.States"/>,
+    /// in that order, each null (not allocated, as before the first step that uses it) or an array of the state's
+    /// value type and length. The optimizer keeps the arrays themselves, without copying them: do not use them
+    /// afterwards.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// Unknown parameter, a negative step count, or a buffer of the wrong type or length; nothing is changed.
+    /// </exception>
+    public void RestoreState(Parameter parameter, int step, IReadOnlyList<Array?> buffers)
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        var state = StateOf(parameter);
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        var infos = Info.States;
+        if (buffers.Count != infos.Count)
+            throw new ArgumentException($"{Info.Name} keeps {infos.Count} states per parameter; got {buffers.Count} buffers.", nameof(buffers));
+        for (int i = 0; i < infos.Count; i++)
+        {
+            if (buffers[i] is not { } buffer) continue;
+            var type = infos[i].ValueTypeFor(parameter.ElementType);
+            if (buffer.GetType() != type.MakeArrayType())
+                throw new ArgumentException($"{Info.Name}: state '{infos[i].TorchName}' of parameter '{parameter}' holds {type.Name} values; got a {buffer.GetType().Name}.", nameof(buffers));
+            if (buffer.Length != infos[i].LengthFor(parameter))
+                throw new ArgumentException($"{Info.Name}: state '{infos[i].TorchName}' of parameter '{parameter}' needs {infos[i].LengthFor(parameter)} values; got {buffer.Length}.", nameof(buffers));
+        }
+        for (int i = 0; i < infos.Count; i++) state.Replace(i, buffers[i]);
+        state.Step = step;
+    }
+
     private protected abstract ParameterState StateOf(Parameter parameter);
 
     private int StateIndex(string name)
