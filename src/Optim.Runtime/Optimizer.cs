@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Threading;
 using ScratchOptim.Simd;
 
 namespace ScratchOptim;
@@ -9,8 +10,18 @@ namespace ScratchOptim;
 /// An optimizer over groups of <see cref="Parameter"/>s, as <c>torch.optim.Optimizer</c>: <see cref="Step"/> updates
 /// every parameter that has a gradient, <see cref="ZeroGrad"/> clears the gradients.
 /// </summary>
+/// <remarks>
+/// <b>Thread safety.</b> An optimizer is not thread-safe: use it from one thread at a time, as a training loop does.
+/// Different optimizers (over different parameters) may step on different threads at once. Calling
+/// <see cref="Step"/>, <see cref="LoadState(System.IO.Stream)"/>, <see cref="LoadState{TValue}(Parameter, string, ReadOnlySpan{TValue}, int)"/>
+/// or <see cref="SaveState(System.IO.Stream)"/> while another of them runs on the same optimizer is detected and throws an
+/// <see cref="InvalidOperationException"/> naming the optimizer, before the second call writes anything.
+/// </remarks>
 public abstract partial class Optimizer
 {
+    /// <summary>1 while <see cref="Step"/>, <c>LoadState</c> or <see cref="SaveState(System.IO.Stream)"/> runs: the guard against concurrent calls.</summary>
+    private int busy;
+
     /// <summary>The generated documentation of this optimizer.</summary>
     public abstract OptimizerInfo Info { get; }
 
@@ -30,7 +41,10 @@ public abstract partial class Optimizer
     /// Updates every parameter that has a gradient. Everything is checked first: when a step count is at its limit,
     /// nothing is updated.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A parameter's step count is at <see cref="int.MaxValue"/>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A parameter's step count is at <see cref="int.MaxValue"/>, or another thread is in <see cref="Step"/>,
+    /// <c>LoadState</c> or <see cref="SaveState(System.IO.Stream)"/> on this optimizer (see the remarks on thread safety); nothing was updated.
+    /// </exception>
     public abstract void Step();
 
     /// <summary>
@@ -56,7 +70,7 @@ public abstract partial class Optimizer
 
     /// <summary>
     /// The state named <paramref name="name"/> (its declared name or PyTorch's) of <paramref name="parameter"/>, one value
-    /// per element, row, column or tensor as the state's <see cref="StateInfo.Shape"/> says; empty when it has not
+    /// per element, row, column or tensor as the state's <see cref="StateInfo.Layout"/> says; empty when it has not
     /// been allocated (before the first step, or when no branch that uses it can run).
     /// </summary>
     /// <typeparam name="TValue">The type of its values (<see cref="StateInfo.ValueTypeFor"/>): float or double.</typeparam>
@@ -84,7 +98,22 @@ public abstract partial class Optimizer
     /// resuming from saved state), and its step count with <paramref name="step"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Unknown parameter or state, values of the wrong type or length; nothing is changed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing is changed.</exception>
     public void LoadState<TValue>(Parameter parameter, string name, ReadOnlySpan<TValue> values, int step)
+        where TValue : unmanaged
+    {
+        Enter(nameof(LoadState));
+        try
+        {
+            ReplaceState(parameter, name, values, step);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void ReplaceState<TValue>(Parameter parameter, string name, ReadOnlySpan<TValue> values, int step)
         where TValue : unmanaged
     {
         var state = StateOf(parameter);
@@ -110,6 +139,7 @@ public abstract partial class Optimizer
     /// <exception cref="ArgumentException">
     /// Unknown parameter, a negative step count, or a buffer of the wrong type or length; nothing is changed.
     /// </exception>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing is changed.</exception>
     public void RestoreState(Parameter parameter, int step, IReadOnlyList<Array?> buffers)
     {
         ArgumentNullException.ThrowIfNull(buffers);
@@ -127,9 +157,35 @@ public abstract partial class Optimizer
             if (buffer.Length != infos[i].LengthFor(parameter))
                 throw new ArgumentException($"{Info.Name}: state '{infos[i].TorchName}' of parameter '{parameter}' needs {infos[i].LengthFor(parameter)} values; got {buffer.Length}.", nameof(buffers));
         }
-        for (int i = 0; i < infos.Count; i++) state.Replace(i, buffers[i]);
-        state.Step = step;
+        Enter(nameof(RestoreState));
+        try
+        {
+            for (int i = 0; i < infos.Count; i++) state.Replace(i, buffers[i]);
+            state.Step = step;
+        }
+        finally
+        {
+            Exit();
+        }
     }
+
+    /// <summary>
+    /// Marks this optimizer busy for <paramref name="operation"/>, or throws when a call of Step, LoadState,
+    /// RestoreState or SaveState is already running on it: a cheap check (one interlocked exchange, no allocation) that turns a race
+    /// between threads into an error before the second call writes anything.
+    /// </summary>
+    private protected void Enter(string operation)
+    {
+        if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        {
+            throw new InvalidOperationException(
+                $"{Info.Name}: {operation} was called while Step, LoadState or SaveState is running on this optimizer in another thread. " +
+                "An optimizer is not thread-safe: call these from one thread at a time. Nothing was changed by this call.");
+        }
+    }
+
+    /// <summary>Ends what <see cref="Enter"/> began.</summary>
+    private protected void Exit() => Volatile.Write(ref busy, 0);
 
     private protected abstract ParameterState StateOf(Parameter parameter);
 
@@ -184,7 +240,8 @@ public abstract class Optimizer<THyper> : Optimizer
     /// <see cref="AddParamGroups"/>) and returns the last.
     /// </summary>
     /// <exception cref="ArgumentException">
-    /// The list is empty, or a parameter is already optimized here, listed twice, or shares memory with another.
+    /// The list is empty, or a parameter is already optimized here, listed twice, shares memory with another, or has
+    /// a number of dimensions the optimizer does not take (<see cref="OptimizerInfo.Ranks"/>).
     /// </exception>
     public ParamGroup<THyper> AddParamGroup(IEnumerable<Parameter> parameters, Action<THyper>? configure = null)
     {
@@ -198,8 +255,9 @@ public abstract class Optimizer<THyper> : Optimizer
     /// by <paramref name="configure"/>, then by the group's own settings. Every group is checked before any is added.
     /// </summary>
     /// <exception cref="ArgumentException">
-    /// There is no group, a group is empty, a parameter is already optimized here, listed twice or shares memory with
-    /// another, or a group names a hyperparameter this optimizer does not have or gives it a value of the wrong type.
+    /// There is no group, a group is empty, a parameter is already optimized here, listed twice, shares memory with
+    /// another or has a number of dimensions the optimizer does not take, or a group names a hyperparameter this
+    /// optimizer does not have or gives it a value of the wrong type.
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">A group's hyperparameter is outside its range.</exception>
     public IReadOnlyList<ParamGroup<THyper>> AddParamGroups(ParameterGroups groups, Action<THyper>? configure = null)
@@ -207,13 +265,13 @@ public abstract class Optimizer<THyper> : Optimizer
         ArgumentNullException.ThrowIfNull(groups);
         if (groups.Groups.Count == 0)
             throw new ArgumentException($"{Info.Name}: the list of parameter groups is empty; an optimizer needs at least one parameter.", nameof(groups));
-        var specs = new List<(List<Parameter>, IReadOnlyList<(string, object)>)>(groups.Groups.Count);
+        var specs = new List<(List<Parameter>, IReadOnlyList<(string, object?)>)>(groups.Groups.Count);
         foreach (var group in groups.Groups) specs.Add(([.. group.Parameters], group.Hyperparameters));
         return AddGroups(specs, configure);
     }
 
     /// <summary>Checks every group (parameters and settings), then adds them all.</summary>
-    private ParamGroup<THyper>[] AddGroups(List<(List<Parameter> Parameters, IReadOnlyList<(string Name, object Value)> Settings)> specs, Action<THyper>? configure)
+    private ParamGroup<THyper>[] AddGroups(List<(List<Parameter> Parameters, IReadOnlyList<(string Name, object? Value)> Settings)> specs, Action<THyper>? configure)
     {
         var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
         var added = new List<Parameter>();
@@ -229,6 +287,8 @@ public abstract class Optimizer<THyper> : Optimizer
                 ArgumentNullException.ThrowIfNull(parameter, "parameters");
                 if (states.ContainsKey(parameter) || !seen.Add(parameter))
                     throw new ArgumentException($"{Info.Name}: {which}parameter '{parameter}' is already in a parameter group; a parameter can be in only one.", "parameters");
+                if (parameter.Shape.Count < Info.MinRank || parameter.Shape.Count > Info.MaxRank)
+                    throw new ArgumentException($"{Info.Name} takes {Info.Ranks} parameters; {which}'{parameter}' has {parameter.Shape.Count} dimensions.", "parameters");
             }
             // Two parameters over the same memory would be stepped twice, each time with the other's update mixed in.
             foreach (var parameter in list)
@@ -265,6 +325,19 @@ public abstract class Optimizer<THyper> : Optimizer
 
     /// <inheritdoc/>
     public override void Step()
+    {
+        Enter(nameof(Step));
+        try
+        {
+            StepGroups();
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void StepGroups()
     {
         // Check everything before touching any buffer.
         for (int g = 0; g < groups.Count; g++)

@@ -35,9 +35,23 @@ public abstract partial class Optimizer
 
     /// <summary>Writes the hyperparameters of every group and the state of every parameter to <paramref name="stream"/>.</summary>
     /// <remarks>NaN and infinite values are written as the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>.</remarks>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing was written.</exception>
     public void SaveState(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        Enter(nameof(SaveState));
+        try
+        {
+            WriteState(stream);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void WriteState(Stream stream)
+    {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("format", StateFormat);
@@ -110,9 +124,23 @@ public abstract partial class Optimizer
     /// where): not UTF-8, not JSON, a key twice in one object, a field of the wrong type, a number out of range.
     /// Nothing has been changed.
     /// </exception>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing has been changed.</exception>
     public void LoadState(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        Enter(nameof(LoadState));
+        try
+        {
+            ReadState(stream);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void ReadState(Stream stream)
+    {
         byte[] bytes = ReadAll(stream);
         try
         {
@@ -162,8 +190,9 @@ public abstract partial class Optimizer
         var updates = new List<Action>();
         foreach (var (name, node) in hyper)
         {
-            object value = node?.GetValueKind() switch
+            object? value = node?.GetValueKind() switch
             {
+                null or JsonValueKind.Null => null,
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
                 JsonValueKind.Number => node.GetValue<double>(),
@@ -171,7 +200,7 @@ public abstract partial class Optimizer
                 // other name is for an enum setting.
                 JsonValueKind.String when IsDouble(name) && NamedNumber(node.GetValue<string>()) is { } number => number,
                 JsonValueKind.String => node.GetValue<string>(),
-                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number, a boolean or a name"),
+                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number, a boolean, a name or null"),
             };
             try
             {
@@ -284,7 +313,7 @@ public abstract partial class Optimizer
     private bool IsDouble(string hyperparameter)
     {
         foreach (var info in Info.Hyperparameters)
-            if (info.Name == hyperparameter || info.TorchName == hyperparameter) return info.Type == "double";
+            if (info.Name == hyperparameter || info.TorchName == hyperparameter) return info.Type is "double" or "double?";
         return false;
     }
 
@@ -322,10 +351,14 @@ public abstract partial class Optimizer
     }
 
     /// <summary>A hyperparameter's value as JSON: by its type (an enum by its member's name, which is what Set takes back).</summary>
-    private static void WriteSetting(Utf8JsonWriter json, object setting)
+    private static void WriteSetting(Utf8JsonWriter json, object? setting)
     {
         switch (setting)
         {
+            // An optional setting that is not set: JSON null, as PyTorch saves None.
+            case null:
+                json.WriteNullValue();
+                break;
             case bool flag:
                 json.WriteBooleanValue(flag);
                 break;
@@ -339,7 +372,7 @@ public abstract partial class Optimizer
                 json.WriteStringValue(member.ToString());
                 break;
             default:
-                throw new InvalidOperationException($"A hyperparameter of type {setting.GetType().Name}: only double, bool, int and enums are declared.");
+                throw new InvalidOperationException($"A hyperparameter of type {setting.GetType().Name}: only double, double?, bool, int and enums are declared.");
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class ParameterGroups : IEnumerable<Parameter>
     /// <summary>Adds a group of <paramref name="parameters"/> with the constructor's hyperparameters, changed by <paramref name="hyperparameters"/>.</summary>
     /// <param name="parameters">The group's parameters.</param>
     /// <param name="hyperparameters">Settings that differ from the constructor's, e.g. <c>("weight_decay", 0.0)</c>.</param>
-    public void Add(IEnumerable<Parameter> parameters, params (string Name, object Value)[] hyperparameters)
+    public void Add(IEnumerable<Parameter> parameters, params (string Name, object? Value)[] hyperparameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(hyperparameters);
@@ -57,4 +57,4 @@ public sealed class ParameterGroups : IEnumerable<Parameter>
 /// <summary>One group of a <see cref="ParameterGroups"/>: its parameters and the hyperparameters it sets.</summary>
 /// <param name="Parameters">The group's parameters.</param>
 /// <param name="Hyperparameters">The settings that differ from the optimizer's defaults, by declared or PyTorch name.</param>
-public sealed record ParameterGroupSpec(IReadOnlyList<Parameter> Parameters, IReadOnlyList<(string Name, object Value)> Hyperparameters);
+public sealed record ParameterGroupSpec(IReadOnlyList<Parameter> Parameters, IReadOnlyList<(string Name, object? Value)> Hyperparameters);

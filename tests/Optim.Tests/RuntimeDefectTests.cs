@@ -159,7 +159,7 @@ public class RuntimeDefectTests
         { "groups[0].parameters[0].length=true", "it was saved with true elements" },
         { "groups[0].parameters[0].state.exp_avg[1]=\"x\"", "state 'exp_avg', element 1 is not a number" },
         { "groups[0].parameters[0].state.exp_avg[1]=[1]", "state 'exp_avg', element 1 is not a number" },
-        { "groups[0].hyperparameters.lr=[0.1]", "hyperparameter 'lr' is not a number, a boolean or a name" },
+        { "groups[0].hyperparameters.lr=[0.1]", "hyperparameter 'lr' is not a number, a boolean, a name or null" },
         { "groups[0].hyperparameters.amsgrad=1", "group 0: Adam: hyperparameter 'amsgrad' is a Boolean" },
         // Numbers out of range: a double's, and a float state's.
         { "groups[0].parameters[0].state.exp_avg[2]=1e400", "state 'exp_avg', element 2 is 1e400, beyond the range of a double" },

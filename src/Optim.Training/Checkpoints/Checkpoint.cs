@@ -244,10 +244,10 @@ public sealed class Checkpoint
     private static long[] Shape(Parameter parameter) => [.. parameter.Shape.Select(d => (long)d)];
 
     /// <summary>A state's tensor shape: the parameter's for one value per element, a scalar for one per tensor, else a list.</summary>
-    private static long[] StateShape(Parameter parameter, StateInfo state) => state.Shape switch
+    private static long[] StateShape(Parameter parameter, StateInfo state) => state.Layout switch
     {
-        ScratchOptim.StateShape.Element => Shape(parameter),
-        ScratchOptim.StateShape.Tensor => [],
+        StateLayout.Element => Shape(parameter),
+        StateLayout.Tensor => [],
         _ => [state.LengthFor(parameter)],
     };
 
@@ -342,14 +342,14 @@ public sealed class Checkpoint
 
         return () =>
         {
-            var previous = new List<(HyperparameterSet Set, string Name, object Value)>(settings.Count);
+            var previous = new List<(HyperparameterSet Set, string Name, object? Value)>(settings.Count);
             try
             {
                 foreach (var (g, info, value) in settings)
                 {
                     var set = optimizer.GroupHyperparameters(g);
                     previous.Add((set, info.Name, set.Get(info.Name)));
-                    set.Set(info.Name, value!);
+                    set.Set(info.Name, value);
                 }
             }
             catch (ArgumentException exception)
