@@ -29,6 +29,15 @@ public abstract class HyperparameterSet
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the setting's range.</exception>
     public abstract void Set(string name, object? value);
 
+    /// <summary>
+    /// Checks that <see cref="Set"/> would take <paramref name="value"/> for <paramref name="name"/>, without changing
+    /// anything (to check a whole file of settings before applying any).
+    /// </summary>
+    /// <exception cref="ArgumentException">No setting has that name, or the value has the wrong type.</exception>
+    /// <exception cref="ArgumentNullException">The value is null for a setting that is not optional.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside the setting's range.</exception>
+    public void Check(string name, object? value) => Copy().Set(name, value);
+
     /// <summary>A copy, to try changes on before applying them.</summary>
     internal HyperparameterSet Copy() => (HyperparameterSet)MemberwiseClone();
 

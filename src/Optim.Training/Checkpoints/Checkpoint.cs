@@ -264,8 +264,8 @@ public sealed class Checkpoint
             plan.Tensor(CheckpointKeys.Model(parameter.Name!), parameter, Shape(parameter), required: true,
                 values => CopyInto(target, values));
         }
-        var applyHyperparameters = Optimizer is { } optimizer ? PlanOptimizer(plan, optimizer) : () => { };
-        if (Optimizer is null && plan.Has(CheckpointKeys.Optimizer))
+        if (Optimizer is { } optimizer) PlanOptimizer(plan, optimizer);
+        else if (plan.Has(CheckpointKeys.Optimizer))
             throw plan.Error($"it holds the state of an optimizer ({plan.Peek(CheckpointKeys.Optimizer)}); this checkpoint has none");
         PlanSchedulers(plan);
         if (Averaged is { } averaged) PlanAverage(plan, averaged);
@@ -273,10 +273,8 @@ public sealed class Checkpoint
         foreach (string key in plan.KeysStartingWith(UserPrefix)) user[key[UserPrefix.Length..]] = plan.Text(key);
         plan.CheckEverythingUsed();
 
-        // Read every tensor; then change the hyperparameters (the only step a setter could still refuse, undone if
-        // it does), then everything else.
+        // Read every tensor (the file may still fail here), then change everything.
         plan.ReadTensors();
-        applyHyperparameters();
         plan.Apply();
         metadata.Clear();
         foreach (var (key, value) in user) metadata[key] = value;
@@ -295,8 +293,8 @@ public sealed class Checkpoint
         }
     }
 
-    /// <summary>Plans the optimizer's restore and returns the change of its hyperparameters, which runs first and undoes itself if a setter refuses a value.</summary>
-    private Action PlanOptimizer(CheckpointReader plan, Optimizer optimizer)
+    /// <summary>Plans the optimizer's restore: groups, settings (each checked by its setter now), step counts and state buffers.</summary>
+    private static void PlanOptimizer(CheckpointReader plan, Optimizer optimizer)
     {
         string name = optimizer.Info.Name;
         if (!plan.Has(CheckpointKeys.Optimizer)) throw plan.Error($"it holds no optimizer state; this checkpoint has {name}'s");
@@ -304,12 +302,25 @@ public sealed class Checkpoint
         int groups = (int)plan.Whole(CheckpointKeys.Groups, max: int.MaxValue);
         if (groups != optimizer.GroupCount) throw plan.Error($"it holds {groups} parameter groups; {name} has {optimizer.GroupCount}");
 
-        var settings = new List<(int Group, HyperparameterInfo Info, object? Value)>();
+        var settings = new List<(HyperparameterSet Set, string Setting, object? Value)>();
         for (int g = 0; g < groups; g++)
         {
             PlanGroupMembers(plan, optimizer, g);
+            var groupSettings = optimizer.GroupHyperparameters(g);
             foreach (var info in optimizer.Info.Hyperparameters)
-                settings.Add((g, info, plan.Setting(CheckpointKeys.Hyperparameter(g, info.TorchName), info)));
+            {
+                string key = CheckpointKeys.Hyperparameter(g, info.TorchName);
+                object? value = plan.Setting(key, info);
+                try
+                {
+                    groupSettings.Check(info.Name, value);
+                }
+                catch (ArgumentException exception)
+                {
+                    throw plan.Error($"{key}: {CheckpointReader.Reason(exception)}");
+                }
+                settings.Add((groupSettings, info.Name, value));
+            }
             var scheduleValues = new List<KeyValuePair<string, double>>();
             string prefix = CheckpointKeys.ScheduleValue(g, "");
             foreach (string key in plan.KeysStartingWith(prefix))
@@ -340,24 +351,11 @@ public sealed class Checkpoint
             plan.OnApply(() => optimizer.RestoreState(target, step, buffers));
         }
 
-        return () =>
+        // Every setting was checked above: applying them cannot fail.
+        plan.OnApply(() =>
         {
-            var previous = new List<(HyperparameterSet Set, string Name, object? Value)>(settings.Count);
-            try
-            {
-                foreach (var (g, info, value) in settings)
-                {
-                    var set = optimizer.GroupHyperparameters(g);
-                    previous.Add((set, info.Name, set.Get(info.Name)));
-                    set.Set(info.Name, value);
-                }
-            }
-            catch (ArgumentException exception)
-            {
-                for (int i = previous.Count - 1; i >= 0; i--) previous[i].Set.Set(previous[i].Name, previous[i].Value);
-                throw plan.Error($"{CheckpointKeys.Hyperparameter(settings[previous.Count - 1].Group, settings[previous.Count - 1].Info.TorchName)}: {exception.Message}");
-            }
-        };
+            foreach (var (set, setting, value) in settings) set.Set(setting, value);
+        });
     }
 
     /// <summary>A group must hold the same parameters (by name, in any order) as when it was saved.</summary>
