@@ -13,8 +13,10 @@ public static partial class GradientClipping
     /// </summary>
     /// <remarks>
     /// Gradients of one element type give that type's norm (exact as a double). Mixed float and double gradients
-    /// are reduced as PyTorch does: each tensor's norm in its own type, the norms grouped by type in the order
-    /// the types first appear, and their norm in double (<c>torch.stack</c> promotes them).
+    /// are reduced as PyTorch 2.14 does: each tensor's norm in its own type, the norms grouped by type (its
+    /// <c>_group_tensors_by_device_and_dtype</c>, whose groups come in the reverse order of the types' first
+    /// appearance), and their norm in double (<c>torch.stack</c> promotes them). An array or list of parameters
+    /// is read without allocating; any other sequence allocates its enumerator.
     /// </remarks>
     /// <exception cref="NonFiniteNormException"><paramref name="errorIfNonfinite"/> is set and the total is NaN or ±∞.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="normType"/> is NaN.</exception>
@@ -57,6 +59,24 @@ public static partial class GradientClipping
     }
 
     /// <summary>
+    /// <c>clip_grads_with_norm_(parameters, maxNorm, totalNorm)</c>: scales the gradients of
+    /// <paramref name="parameters"/> in place by <c>min(maxNorm / (totalNorm + 1e-6), 1)</c>, for a total norm
+    /// computed beforehand (with <see cref="TotalNorm(IEnumerable{Parameter}, double, bool)"/>, say, over several
+    /// models). The coefficient is computed in double, as PyTorch does for a float64 total, and rounded to float
+    /// for float gradients. Parameters without a gradient are skipped.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is negative or NaN.</exception>
+    public static void ClipGradsWithNorm(IEnumerable<Parameter> parameters, double maxNorm, double totalNorm)
+    {
+        CheckMaxNorm(maxNorm);
+        using var gradients = GradientList.Of(parameters);
+        if (gradients.SingleCount + gradients.DoubleCount == 0) return;
+        double coefficient = ClipCoefficient(maxNorm, totalNorm);
+        Scale<float>(gradients.Singles, (float)coefficient);
+        Scale<double>(gradients.Doubles, coefficient);
+    }
+
+    /// <summary>
     /// <c>clip_grad_value_(parameters, clipValue)</c>: clamps every gradient element of <paramref name="parameters"/>
     /// to [<c>-clipValue</c>, <c>clipValue</c>] in place; parameters without a gradient are skipped.
     /// </summary>
@@ -79,7 +99,10 @@ public static partial class GradientClipping
 
         public int DoubleCount { get; private set; }
 
-        /// <summary>Whether the first gradient is a double one (its norms then come first).</summary>
+        /// <summary>
+        /// Whether the double norms come first in the vector of norms: PyTorch's groups by dtype come in the reverse
+        /// order of the types' first appearance, so when the first gradient is a float one.
+        /// </summary>
         public bool DoublesFirst { get; private set; }
 
         public readonly ReadOnlySpan<Memory<float>> Singles => singles.AsSpan(0, SingleCount);
@@ -90,24 +113,34 @@ public static partial class GradientClipping
         {
             ArgumentNullException.ThrowIfNull(parameters);
             var list = new GradientList { singles = [], doubles = [] };
-            foreach (var parameter in parameters)
+            // By index when possible: an array's or a list's enumerator would be the call's only allocation.
+            if (parameters is IReadOnlyList<Parameter> indexed)
             {
-                switch (parameter)
-                {
-                    case Parameter<float> { Grad: { } grad }:
-                        if (list.SingleCount + list.DoubleCount == 0) list.DoublesFirst = false;
-                        Append(ref list.singles, list.SingleCount++, grad);
-                        break;
-                    case Parameter<double> { Grad: { } grad }:
-                        if (list.SingleCount + list.DoubleCount == 0) list.DoublesFirst = true;
-                        Append(ref list.doubles, list.DoubleCount++, grad);
-                        break;
-                    case null:
-                        list.Dispose();
-                        throw new ArgumentNullException(nameof(parameters), "A parameter is null.");
-                }
+                for (int i = 0; i < indexed.Count; i++) list.Add(indexed[i]);
+            }
+            else
+            {
+                foreach (var parameter in parameters) list.Add(parameter);
             }
             return list;
+        }
+
+        private void Add(Parameter parameter)
+        {
+            switch (parameter)
+            {
+                case Parameter<float> { Grad: { } grad }:
+                    if (SingleCount + DoubleCount == 0) DoublesFirst = true;
+                    Append(ref singles, SingleCount++, grad);
+                    break;
+                case Parameter<double> { Grad: { } grad }:
+                    if (SingleCount + DoubleCount == 0) DoublesFirst = false;
+                    Append(ref doubles, DoubleCount++, grad);
+                    break;
+                case null:
+                    Dispose();
+                    throw new ArgumentNullException("parameters", "A parameter is null.");
+            }
         }
 
         public readonly double TotalNorm(double normType, bool errorIfNonfinite)
