@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using ScratchOptim.Race;
+using ScratchOptim.Race.Numerics;
+using ScratchOptim.Train.Data;
+using ScratchOptim.Train.Model;
+using ScratchOptim.Training;
+
+namespace ScratchOptim.Train.Training;
+
+/// <summary>
+/// Trains the MLP with one optimizer, as a PyTorch training loop would: each epoch visits the training examples in
+/// an order fixed by the seed and the epoch; each step zeroes the gradients, accumulates them over its micro-batches,
+/// clips them, steps the optimizer and then the schedule. Everything is sequential and seeded, so a rerun with the
+/// same settings gives the same bits (on the same machine: TensorPrimitives uses its widest vectors).
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="entry"/>'s optimizer on <paramref name="data"/>.</summary>
+    /// <param name="progress">Called after every step with the steps taken and the steps of the whole run.</param>
+    /// <param name="checkpoint">Where to save the run after every epoch, and whether to resume from what is there.</param>
+    /// <exception cref="ArgumentException">A setting is out of range, or the optimizer rejects one (or has no learning rate).</exception>
+    /// <exception cref="System.IO.InvalidDataException">The checkpoint to resume from is corrupt or belongs to another run.</exception>
+    public static TrainingRun Run(DataSplit data, RaceEntry entry, TrainSettings settings, Action<int, int>? progress = null, CheckpointOptions? checkpoint = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+
+        var model = new Mlp<float>(settings.LayerSizes(data.FeatureCount, data.ClassCount), settings.Seed);
+        var optimizer = CreateOptimizer(entry, model.Parameters);
+        int stepsPerEpoch = settings.StepsPerEpoch(data.Train.Count);
+        int totalSteps = settings.TotalSteps(data.Train.Count);
+        var scheduler = CreateScheduler(settings.Schedule, optimizer, totalSteps);
+        var run = new RunRecord(RunCheckpoint.Describe(data, entry, settings, model));
+
+        if (checkpoint is { Resume: true } && System.IO.File.Exists(checkpoint.Path))
+            run = RunCheckpoint.Load(checkpoint.Path, run.Description, model, optimizer, scheduler);
+        int? resumedAt = run.Step > 0 ? run.Step : null;
+
+        var trainingTime = Stopwatch.StartNew();
+        trainingTime.Stop();
+        if (run.Step == 0)
+        {
+            if (settings.EvaluateEvery is not null) Evaluate(model, data, settings, run);
+            Snapshot(model, settings, totalSteps, run);
+        }
+
+        Memory<float>[] gradients = [.. model.Parameters.Select(parameter => parameter.Grad!.Value)];
+        int examplesPerStep = settings.ExamplesPerStep;
+        for (; run.Epoch < settings.Epochs && run.DivergedAtStep is null; run.Epoch++)
+        {
+            var order = Shuffle.Permutation(data.Train.Count, EpochRandom(settings.Seed, run.Epoch));
+            for (int start = 0; start < order.Length; start += examplesPerStep)
+            {
+                int count = Math.Min(examplesPerStep, order.Length - start);
+                trainingTime.Start();
+                // The step's gradient is the mean over its examples, however many micro-batches carry them.
+                model.ZeroGradients();
+                double lossSum = 0;
+                for (int micro = start; micro < start + count; micro += settings.BatchSize)
+                    lossSum += model.AccumulateGradients(data.Train, order.AsSpan(micro, Math.Min(settings.BatchSize, start + count - micro)), 1f / count);
+                double loss = lossSum / count;
+                if (!double.IsFinite(loss))
+                {
+                    trainingTime.Stop();
+                    run.DivergedAtStep = run.Step;
+                    break;
+                }
+                if (settings.ClipNorm is { } maxNorm) ScratchOptim.Training.GradientClipping.ClipGradNorm<float>(gradients, maxNorm);
+                double learningRate = LearningRate(optimizer);
+                optimizer.Step();
+                scheduler?.Step();
+                trainingTime.Stop();
+
+                run.Step++;
+                run.StepLosses.Add(loss);
+                run.LearningRates.Add(learningRate);
+                bool last = run.Step == totalSteps;
+                if (settings.EvaluateEvery is { } every && (run.Step % every == 0 || last)) Evaluate(model, data, settings, run);
+                Snapshot(model, settings, totalSteps, run);
+                progress?.Invoke(run.Step, totalSteps);
+            }
+            run.TrainingTime += trainingTime.Elapsed;
+            trainingTime.Reset();
+            if (checkpoint is not null && run.DivergedAtStep is null) RunCheckpoint.Save(checkpoint.Path, run, completedEpochs: run.Epoch + 1, model, optimizer, scheduler);
+        }
+
+        if (settings.EvaluateEvery is null || run.DivergedAtStep is not null) Evaluate(model, data, settings, run);
+        return new TrainingRun(entry, model.Architecture, run.StepLosses, run.LearningRates, run.Evaluations,
+            model.Evaluate(data.Train), model.Evaluate(data.Test), run.StepsToTarget, run.DivergedAtStep, run.TrainingTime,
+            run.Trajectory, resumedAt);
+    }
+
+    /// <summary>
+    /// The optimizer over <paramref name="parameters"/> with the racer's settings and the entry's learning rate, as
+    /// <see cref="Racer.Create"/> makes it over one parameter.
+    /// </summary>
+    /// <exception cref="ArgumentException">The optimizer has no learning rate <c>lr</c>, or rejects a setting.</exception>
+    public static Optimizer CreateOptimizer(RaceEntry entry, IEnumerable<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var racer = entry.Racer;
+        if (!racer.Optimizer.Info.Hyperparameters.Any(hyper => hyper.Name == "lr"))
+            throw new ArgumentException($"{racer.Label} has no hyperparameter 'lr', the learning rate training sets; only optimizers with one can train here.");
+        var optimizer = racer.Optimizer.Create(parameters);
+        var hyperparameters = optimizer.GroupHyperparameters(0);
+        foreach (var (name, value) in racer.Settings) hyperparameters.Set(name, value);
+        hyperparameters.Set("lr", entry.LearningRate);
+        return optimizer;
+    }
+
+    /// <summary>The scheduler of <paramref name="schedule"/> over <paramref name="totalSteps"/> steps; null for a constant rate.</summary>
+    public static LRScheduler? CreateScheduler(Schedule schedule, Optimizer optimizer, int totalSteps) => schedule switch
+    {
+        Schedule.Constant => null,
+        Schedule.Cosine => new CosineAnnealingLR(optimizer, tMax: totalSteps),
+        Schedule.WarmupCosine when totalSteps >= 2 => LRSchedules.LinearWarmupCosine(optimizer, warmupSteps: Math.Max(1, totalSteps / 20), totalSteps),
+        Schedule.WarmupCosine => throw new ArgumentException($"A warmup and a decay need at least 2 steps; this run has {totalSteps}."),
+        _ => throw new ArgumentOutOfRangeException(nameof(schedule), schedule, "Unknown schedule."),
+    };
+
+    /// <summary>The generator of epoch <paramref name="epoch"/>'s order: a function of the seed and the epoch alone, so a resumed run visits the same examples.</summary>
+    private static SplitMix64 EpochRandom(ulong seed, int epoch) => new(unchecked(seed + 0xD1B54A32D192ED03UL * (ulong)(epoch + 1)));
+
+    private static double LearningRate(Optimizer optimizer) =>
+        Convert.ToDouble(optimizer.GroupHyperparameters(0).Get("lr"), CultureInfo.InvariantCulture);
+
+    private static void Evaluate(Mlp<float> model, DataSplit data, TrainSettings settings, RunRecord run)
+    {
+        if (run.Evaluations.Count > 0 && run.Evaluations[^1].Step == run.Step) return;
+        var test = model.Evaluate(data.Test);
+        run.Evaluations.Add(new EvaluationPoint(run.Step, test.Loss, test.Accuracy));
+        if (run.StepsToTarget is null && test.Accuracy >= settings.TargetAccuracy) run.StepsToTarget = run.Step;
+    }
+
+    /// <summary>Keeps a copy of the weights every ⌈total / points⌉ steps, before the first and after the last.</summary>
+    private static void Snapshot(Mlp<float> model, TrainSettings settings, int totalSteps, RunRecord run)
+    {
+        if (settings.TrajectoryPoints == 0) return;
+        int every = Math.Max(1, (totalSteps + settings.TrajectoryPoints - 1) / settings.TrajectoryPoints);
+        if (run.Step % every != 0 && run.Step != totalSteps) return;
+        var weights = new float[model.ParameterCount];
+        model.CopyParametersTo(weights);
+        run.Trajectory.Add(new TrajectoryPoint(run.Step, weights));
+    }
+}
+
+/// <summary>Where a run is checkpointed after every epoch, and whether it starts from the checkpoint found there.</summary>
+public sealed record CheckpointOptions(string Path, bool Resume);
