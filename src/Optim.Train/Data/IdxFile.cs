@@ -85,8 +85,10 @@ public static class IdxFile
         {
             uint size = BinaryPrimitives.ReadUInt32BigEndian(dimensions.AsSpan(4 * d));
             count *= size;
-            if (size > int.MaxValue || count > MaxDataBytes)
-                throw Corrupt(source, 4 + 4 * d, $"dimension {d} has size {size}: more than the {MaxDataBytes} bytes of values this reader accepts.");
+            if (size > MaxDataBytes)
+                throw Corrupt(source, 4 + 4 * d, $"dimension {d} has size {size}: more than the {MaxDataBytes} values this reader accepts.");
+            if (count > MaxDataBytes)
+                throw Corrupt(source, 4 + 4 * d, $"dimension {d} has size {size}, which makes {count} values: more than the {MaxDataBytes} this reader accepts.");
             shape[d] = (int)size;
         }
 

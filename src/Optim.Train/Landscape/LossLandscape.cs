@@ -68,10 +68,11 @@ public sealed class LossLandscape
             .Select(run => (Run: run, Points: run.Trajectory.Where(point => point.Weights.All(float.IsFinite)).ToArray()))
             .Where(traced => traced.Points.Length >= 2)
             .ToArray();
-        var centerRun = traced
+        var finished = traced
             .Where(traced => !traced.Run.Diverged && double.IsFinite(traced.Run.Final.Loss) && traced.Points[^1].Step == traced.Run.Steps)
-            .MinBy(traced => traced.Run.Final.Loss);
-        if (centerRun.Run is null) return null;
+            .ToArray();
+        if (finished.Length == 0) return null;
+        var centerRun = finished.MinBy(traced => traced.Run.Final.Loss);
         var origin = centerRun.Points[^1].Weights;
 
         var (axes, shares) = PrincipalDirections(traced.Select(t => t.Points).ToArray(), origin);

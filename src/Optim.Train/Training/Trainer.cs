@@ -100,11 +100,15 @@ public static class Trainer
     /// The optimizer over <paramref name="parameters"/> with the racer's settings and the entry's learning rate, as
     /// <see cref="Racer.Create"/> makes it over one parameter.
     /// </summary>
-    /// <exception cref="ArgumentException">The optimizer has no learning rate <c>lr</c>, or rejects a setting.</exception>
+    /// <exception cref="ArgumentException">
+    /// The learning rate is not a finite number of at least 0, the optimizer has no learning rate <c>lr</c>, or it rejects a setting.
+    /// </exception>
     public static Optimizer CreateOptimizer(RaceEntry entry, IEnumerable<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var racer = entry.Racer;
+        if (!(double.IsFinite(entry.LearningRate) && entry.LearningRate >= 0))
+            throw new ArgumentOutOfRangeException(nameof(entry), entry.LearningRate, $"{racer.Label}: the learning rate must be a finite number of at least 0; got {entry.LearningRate.ToString(CultureInfo.InvariantCulture)}.");
         if (!racer.Optimizer.Info.Hyperparameters.Any(hyper => hyper.Name == "lr"))
             throw new ArgumentException($"{racer.Label} has no hyperparameter 'lr', the learning rate training sets; only optimizers with one can train here.");
         var optimizer = racer.Optimizer.Create(parameters);
