@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using ScratchOptim.Race;
 using ScratchOptim.Train.Data;
 using ScratchOptim.Train.Training;
@@ -71,8 +72,9 @@ public class TrainerTests
 
         var uninterrupted = Trainer.Run(DigitsData, entry, settings);
         // Stopped in the third epoch: the checkpoint holds the end of the second.
+        using var stop = new CancellationTokenSource();
         Assert.Throws<OperationCanceledException>(() => Trainer.Run(DigitsData, entry, settings,
-            (step, _) => { if (step == 2 * 23 + 5) throw new OperationCanceledException(); }, new CheckpointOptions(path, Resume: false)));
+            (step, _) => { if (step == 2 * 23 + 5) stop.Cancel(); }, new CheckpointOptions(path, Resume: false), stop.Token));
         int resumedFrom = -1;
         var resumed = Trainer.Run(DigitsData, entry, settings, (step, _) => resumedFrom = resumedFrom < 0 ? step : resumedFrom, new CheckpointOptions(path, Resume: true));
 
@@ -164,6 +166,19 @@ public class TrainerTests
         // 69 steps, at most 20 points: every ⌈69 / 20⌉ = 4 steps, and the last.
         Assert.Equal(Enumerable.Range(0, 18).Select(i => 4 * i).Append(69), sgd.Trajectory.Select(point => point.Step));
         Assert.Equal(Enumerable.Range(0, 7).Select(i => 10 * i).Append(69), sgd.Evaluations.Select(e => e.Step));
+    }
+
+    [Fact]
+    public void A_warm_up_trains_for_the_time_it_is_given_and_changes_nothing_measured_later()
+    {
+        var settings = Short with { Epochs = 1 };
+        var before = Trainer.Run(DigitsData, Entry("Adam", 0.01), settings);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Trainer.WarmUp(DigitsData, Entry("Adam", 0.01), settings, TimeSpan.FromMilliseconds(200));
+
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.15, 10); // the timer may fire a few milliseconds early
+        AssertSameBits(before, Trainer.Run(DigitsData, Entry("Adam", 0.01), settings));
     }
 
     [Theory]

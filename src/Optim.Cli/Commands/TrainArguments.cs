@@ -76,6 +76,15 @@ public static class TrainArguments
         return TryParsePositive(text, out double value) ? value : Error<double?>(result, $"{OptionName(result)} '{text}' is not a positive number.");
     }
 
+    /// <summary>A number of seconds from 0 to 60.</summary>
+    public static double? Seconds(ArgumentResult result)
+    {
+        string text = result.Tokens.Single().Value;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0 && value <= 60
+            ? value
+            : Error<double?>(result, $"{OptionName(result)} '{text}' is not a number of seconds from 0 to 60.");
+    }
+
     /// <summary>The schedules by their command-line names.</summary>
     public static readonly (string Name, Schedule Schedule)[] Schedules =
     [

@@ -22,6 +22,9 @@ public static class TrainCommand
     /// <summary>A test set larger than this is measured ten times an epoch by default instead of after every step.</summary>
     public const int EveryStepTestLimit = 2000;
 
+    /// <summary>Seconds the first optimizer trains unmeasured before its timed run (see <see cref="Trainer.WarmUp"/>); the others a quarter of it.</summary>
+    public const double DefaultWarmUp = 1;
+
     public static Command Create(IAnsiConsole console)
     {
         var optimizers = new Option<OptimizerRequest[]>("--optimizer", "-o")
@@ -86,6 +89,13 @@ public static class TrainCommand
             HelpName = "N",
             CustomParser = TrainArguments.Count(int.MaxValue),
         };
+        var warmUp = new Option<double?>("--warmup")
+        {
+            Description = $"Train the first optimizer unmeasured for this many seconds before the timed runs, each other one a quarter of it, so that " +
+                $"the wall times compare the optimizers rather than .NET compiling their code; 0 for none. Default: {DefaultWarmUp}.",
+            HelpName = "SECONDS",
+            CustomParser = TrainArguments.Seconds,
+        };
         var sweep = new Option<bool>("--sweep")
         {
             Description = "Sweep the learning rate instead: train each optimizer at each rate of --lrs and plot the final loss against the rate.",
@@ -117,7 +127,7 @@ public static class TrainCommand
             "Train a small network (an MLP) on real handwritten digits with several optimizers side by side, and compare their loss, " +
             $"accuracy and speed: a table, and pictures of the curves and of the paths on the loss landscape (in ./{DefaultPlotDirectory} unless --plots or --no-plots says otherwise).")
         {
-            optimizers, data, epochs, batch, accumulate, hidden, seed, schedule, clip, evaluateEvery, sweep, rates, checkpoint, resume, plots, noPlots,
+            optimizers, data, epochs, batch, accumulate, hidden, seed, schedule, clip, evaluateEvery, warmUp, sweep, rates, checkpoint, resume, plots, noPlots,
         };
         command.Validators.Add(result =>
         {
@@ -125,6 +135,7 @@ public static class TrainCommand
             if (result.GetValue(resume) && result.GetResult(checkpoint) is null) result.AddError("--resume needs --checkpoint DIR, the directory the runs were saved in.");
             if (result.GetResult(rates) is not null && !result.GetValue(sweep)) result.AddError("--lrs gives the learning rates of a sweep; add --sweep.");
             if (result.GetValue(sweep) && result.GetResult(checkpoint) is not null) result.AddError("a --sweep is not checkpointed; leave out --checkpoint.");
+            if (result.GetValue(sweep) && result.GetResult(warmUp) is not null) result.AddError("a --sweep is not timed; leave out --warmup.");
         });
         command.SetAction(parseResult =>
         {
@@ -143,6 +154,7 @@ public static class TrainCommand
                 parseResult.GetValue(optimizers) ?? [],
                 parseResult.GetValue(data),
                 settings,
+                TimeSpan.FromSeconds(parseResult.GetValue(warmUp) ?? DefaultWarmUp),
                 parseResult.GetValue(checkpoint),
                 parseResult.GetValue(resume),
                 parseResult.GetValue(noPlots) ? null : parseResult.GetValue(plots) ?? new DirectoryInfo(DefaultPlotDirectory));
@@ -154,7 +166,7 @@ public static class TrainCommand
     }
 
     private sealed record TrainRequest(
-        OptimizerRequest[] Optimizers, DirectoryInfo? Data, TrainSettings Settings, DirectoryInfo? Checkpoint, bool Resume, DirectoryInfo? Plots);
+        OptimizerRequest[] Optimizers, DirectoryInfo? Data, TrainSettings Settings, TimeSpan WarmUp, DirectoryInfo? Checkpoint, bool Resume, DirectoryInfo? Plots);
 
     private static int Train(IAnsiConsole console, TrainRequest request)
     {
@@ -165,6 +177,12 @@ public static class TrainCommand
         // Make the directories before training, so a bad path fails in a second, not after the run.
         if (request.Checkpoint is { } checkpointDirectory) Guard(checkpointDirectory, "save the checkpoints", checkpointDirectory.Create);
         if (request.Plots is { } plotDirectory) Guard(plotDirectory, "write the pictures", plotDirectory.Create);
+        // Refuse an optimizer setting or a checkpoint of another run now, not after the runs before it.
+        for (int i = 0; i < entries.Count; i++)
+        {
+            var options = checkpoints[i] is { } path ? new CheckpointOptions(path, request.Resume) : null;
+            Checked(() => { Trainer.Check(data, entries[i], settings, options); return 0; });
+        }
 
         var runs = new List<TrainingRun>();
         LossLandscape? landscape = null;
@@ -177,6 +195,9 @@ public static class TrainCommand
             {
                 var task = tasks[i];
                 task.StartTask();
+                // The first warm-up also compiles the code every run shares (the network, TensorPrimitives); the others only the optimizer's step.
+                var warmUp = i == 0 ? request.WarmUp : request.WarmUp / 4;
+                if (warmUp > TimeSpan.Zero) Trainer.WarmUp(data, entries[i], settings, warmUp);
                 var options = checkpoints[i] is { } path ? new CheckpointOptions(path, request.Resume) : null;
                 runs.Add(Checked(() => Trainer.Run(data, entries[i], settings, (step, _) => task.Value = step, options)));
                 task.Value = totalSteps;
@@ -192,7 +213,7 @@ public static class TrainCommand
         });
 
         var comparison = new TrainingComparison(data, settings, runs);
-        TrainTable.Write(console, comparison);
+        TrainTable.Write(console, comparison, request.WarmUp);
         if (request.Plots is { } directory)
         {
             IReadOnlyList<string> written = [];
@@ -214,6 +235,8 @@ public static class TrainCommand
             ? request.Optimizers.Select(optimizer => optimizer.Resolve().Racer).ToArray()
             : TrainingLineup.Default.Select(entry => entry.Racer).ToArray();
         if (request.Plots is { } plotDirectory) Guard(plotDirectory, "write the pictures", plotDirectory.Create);
+        foreach (var racer in racers)
+            foreach (double rate in learningRates) Checked(() => { Trainer.Check(data, new RaceEntry(racer, rate), settings); return 0; });
 
         SweepResult result = null!;
         Show(console, context =>
@@ -246,9 +269,9 @@ public static class TrainCommand
         {
             return IdxDataSet.Load(directory.FullName);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            // FileNotFoundException and InvalidDataException (a corrupt file) included: each says what and where.
+            // A missing file (FileNotFoundException) or a corrupt one (InvalidDataException): each says what and where.
             throw new InvalidInputException("--data: " + exception.Message, exception);
         }
     }

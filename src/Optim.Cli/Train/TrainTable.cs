@@ -13,7 +13,8 @@ public static class TrainTable
 {
     private const string None = "—";
 
-    public static void Write(IAnsiConsole console, TrainingComparison comparison)
+    /// <param name="warmUp">How long the first optimizer trained unmeasured before the timed runs (the others a quarter of it).</param>
+    public static void Write(IAnsiConsole console, TrainingComparison comparison, TimeSpan warmUp)
     {
         var settings = comparison.Settings;
         var data = comparison.Data;
@@ -30,7 +31,7 @@ public static class TrainTable
             .AddColumn(new TableColumn($"steps to {target} test accuracy").RightAligned())
             .AddColumn(new TableColumn("wall time").RightAligned());
         foreach (var run in comparison.Runs) table.AddRow(Row(run).Select(cell => new Text(cell)));
-        table.Caption(new TableTitle(Markup.Escape(Caption(comparison))));
+        table.Caption(new TableTitle(Markup.Escape(Caption(comparison, warmUp))));
         console.Write(table);
         console.WriteLine();
     }
@@ -82,7 +83,7 @@ public static class TrainTable
         yield return Seconds(run.TrainingTime) + (run.ResumedAtStep is { } resumed ? $" (resumed at step {resumed})" : "");
     }
 
-    private static string Caption(TrainingComparison comparison)
+    private static string Caption(TrainingComparison comparison, TimeSpan warmUp)
     {
         var settings = comparison.Settings;
         string every = settings.EvaluateEvery switch
@@ -93,7 +94,8 @@ public static class TrainTable
         };
         return $"train loss and accuracy over all {comparison.Data.Train.Count} training examples after the last step; " +
             $"test accuracy on the {comparison.Data.Test.Count} test examples, measured {every}; " +
-            "wall time of the steps alone (forward, backward, optimizer), measurements excluded";
+            "wall time of the steps alone (forward, backward, optimizer), measurements excluded" +
+            (warmUp > TimeSpan.Zero ? $", after each optimizer trained unmeasured to warm up (the first for {Seconds(warmUp)})" : ", with no warm-up");
     }
 
     internal static string Percent(double fraction, int decimals) =>

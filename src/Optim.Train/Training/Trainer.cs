@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
+using System.Threading;
 using ScratchOptim.Race;
 using ScratchOptim.Race.Numerics;
 using ScratchOptim.Train.Data;
@@ -23,23 +24,15 @@ public static class Trainer
     /// <param name="progress">Called after every step with the steps taken and the steps of the whole run.</param>
     /// <param name="checkpoint">Where to save the run after every epoch, and whether to resume from what is there.</param>
     /// <exception cref="ArgumentException">A setting is out of range, or the optimizer rejects one (or has no learning rate).</exception>
+    /// <param name="cancellation">Checked before every step; the checkpoint keeps the last whole epoch.</param>
     /// <exception cref="System.IO.InvalidDataException">The checkpoint to resume from is corrupt or belongs to another run.</exception>
-    public static TrainingRun Run(DataSplit data, RaceEntry entry, TrainSettings settings, Action<int, int>? progress = null, CheckpointOptions? checkpoint = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public static TrainingRun Run(
+        DataSplit data, RaceEntry entry, TrainSettings settings, Action<int, int>? progress = null, CheckpointOptions? checkpoint = null,
+        CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(entry);
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.Validate();
-
-        var model = new Mlp<float>(settings.LayerSizes(data.FeatureCount, data.ClassCount), settings.Seed);
-        var optimizer = CreateOptimizer(entry, model.Parameters);
-        int stepsPerEpoch = settings.StepsPerEpoch(data.Train.Count);
+        var (model, optimizer, scheduler, run) = Start(data, entry, settings, checkpoint);
         int totalSteps = settings.TotalSteps(data.Train.Count);
-        var scheduler = CreateScheduler(settings.Schedule, optimizer, totalSteps);
-        var run = new RunRecord(RunCheckpoint.Describe(data, entry, settings, model));
-
-        if (checkpoint is { Resume: true } && System.IO.File.Exists(checkpoint.Path))
-            run = RunCheckpoint.Load(checkpoint.Path, run.Description, model, optimizer, scheduler);
         int? resumedAt = run.Step > 0 ? run.Step : null;
 
         var trainingTime = Stopwatch.StartNew();
@@ -57,6 +50,7 @@ public static class Trainer
             var order = Shuffle.Permutation(data.Train.Count, EpochRandom(settings.Seed, run.Epoch));
             for (int start = 0; start < order.Length; start += examplesPerStep)
             {
+                cancellation.ThrowIfCancellationRequested();
                 int count = Math.Min(examplesPerStep, order.Length - start);
                 trainingTime.Start();
                 // The step's gradient is the mean over its examples, however many micro-batches carry them.
@@ -94,6 +88,56 @@ public static class Trainer
         return new TrainingRun(entry, model.Architecture, run.StepLosses, run.LearningRates, run.Evaluations,
             model.Evaluate(data.Train), model.Evaluate(data.Test), run.StepsToTarget, run.DivergedAtStep, run.TrainingTime,
             run.Trajectory, resumedAt);
+    }
+
+    /// <summary>
+    /// Checks, without training, what <see cref="Run"/> would refuse: the settings, the optimizer with its settings
+    /// and learning rate, and the checkpoint to resume from (read whole, as a resumed run reads it).
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is out of range, or the optimizer rejects one (or has no learning rate).</exception>
+    /// <exception cref="System.IO.InvalidDataException">The checkpoint to resume from is corrupt or belongs to another run.</exception>
+    public static void Check(DataSplit data, RaceEntry entry, TrainSettings settings, CheckpointOptions? checkpoint = null) =>
+        Start(data, entry, settings, checkpoint);
+
+    /// <summary>The network, optimizer and schedule of a run, and its record: new, or as the checkpoint left them.</summary>
+    private static (Mlp<float> Model, Optimizer Optimizer, LRScheduler? Scheduler, RunRecord Run) Start(
+        DataSplit data, RaceEntry entry, TrainSettings settings, CheckpointOptions? checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+
+        var model = new Mlp<float>(settings.LayerSizes(data.FeatureCount, data.ClassCount), settings.Seed);
+        var optimizer = CreateOptimizer(entry, model.Parameters);
+        var scheduler = CreateScheduler(settings.Schedule, optimizer, settings.TotalSteps(data.Train.Count));
+        var run = new RunRecord(RunCheckpoint.Describe(data, entry, settings, model));
+        if (checkpoint is { Resume: true } && System.IO.File.Exists(checkpoint.Path))
+            run = RunCheckpoint.Load(checkpoint.Path, run.Description, model, optimizer, scheduler);
+        return (model, optimizer, scheduler, run);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="entry"/>'s optimizer on throwaway weights for <paramref name="duration"/>, unmeasured,
+    /// so that the run timed next does not pay for compiling its code. .NET first compiles a method quickly and
+    /// recompiles it optimized only once it has been called often and compilation has been quiet for a moment; until
+    /// then TensorPrimitives' generic loops and the optimizer's step run several times slower, and whichever
+    /// optimizer trained first would be charged for it.
+    /// </summary>
+    public static void WarmUp(DataSplit data, RaceEntry entry, TrainSettings settings, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        // One long run rather than many short ones, since code compiled for the first time postpones the recompiling.
+        var endless = settings with { Epochs = TrainSettings.MaxEpochs, EvaluateEvery = null, TrajectoryPoints = 0 };
+        using var timeUp = new CancellationTokenSource(duration);
+        try
+        {
+            do Run(data, entry, endless, cancellation: timeUp.Token);
+            while (!timeUp.IsCancellationRequested); // a run that diverged ended early
+        }
+        catch (OperationCanceledException) when (timeUp.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>
