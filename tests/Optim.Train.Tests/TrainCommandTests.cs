@@ -26,7 +26,7 @@ public class TrainCommandTests
         Assert.Contains("64-128-10 MLP (9,610 parameters); 2 epochs of 23 steps; batch 64; seed 0; constant learning rate", outcome.Output);
         Assert.Contains("steps to 95 % test accuracy", outcome.Output);
         Assert.Contains("after each optimizer trained unmeasured to warm up (the first for 0.10 s)", outcome.Output);
-        Assert.Matches(@"│ AdamW +│ +0\.01 │ +[0-9.e-]+ │ +[0-9.]+ % │ +[0-9.]+ % │ +([0-9]+|—) │ +[0-9.]+ s │", outcome.Output);
+        Assert.Matches(@"│ AdamW +│ +0\.03 │ +[0-9.e-]+ │ +[0-9.]+ % │ +[0-9.]+ % │ +([0-9]+|—) │ +[0-9.]+ s │", outcome.Output);
         Assert.Matches(@"│ SGD +│ +0\.3 │", outcome.Output);
         var (loss, accuracy, landscape, _) = TrainPlots.FileNames("digits");
         AssertPicture(Path.Combine(plots.Path, loss), TrainPlots.CurveWidth, TrainPlots.CurveHeight);
@@ -44,8 +44,11 @@ public class TrainCommandTests
 
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
         Assert.Contains("Learning-rate sweep: 64-128-10 MLP; 1 epochs of 23 steps", outcome.Output);
-        Assert.Matches(@"│ SGD +│ +[0-9.]+ │ +[0-9.]+ │ +0\.(01|1) │ +[0-9.]+ % │", outcome.Output);
-        Assert.Matches(@"│ Adam +│ +[0-9.e-]+ │ +([0-9.e-]+|∞) │", outcome.Output);
+        Assert.Matches(@"│ +lr │ +SGD │ +Adam │", outcome.Output);
+        Assert.Matches(@"│ +0\.01 │ +[0-9.e-]+ │ +[0-9.e-]+ │", outcome.Output);
+        Assert.Matches(@"│ +0\.1 │ +[0-9.e-]+ │ +([0-9.e-]+|∞) │", outcome.Output);
+        Assert.Matches(@"│ +best lr │ +0\.(01|1) │ +0\.(01|1) │", outcome.Output);
+        Assert.Matches(@"│ +its test accuracy │ +[0-9.]+ % │ +[0-9.]+ % │", outcome.Output);
         AssertPicture(Path.Combine(plots.Path, TrainPlots.FileNames("digits").Sweep), TrainPlots.CurveWidth, TrainPlots.CurveHeight);
     }
 
@@ -84,7 +87,7 @@ public class TrainCommandTests
 
         Assert.Equal(ExitCodes.Success, first.ExitCode);
         Assert.Equal(ExitCodes.Success, second.ExitCode);
-        Assert.Equal(["SGD+momentum-lr0.03.safetensors"], Directory.GetFiles(checkpoints.Path).Select(Path.GetFileName));
+        Assert.Equal(["SGD+momentum-lr0.3.safetensors"], Directory.GetFiles(checkpoints.Path).Select(Path.GetFileName));
         Assert.Contains("(resumed at step 23)", second.Output);
         // The same loss and accuracies as the run that was never interrupted.
         Assert.Equal(Cells(again.Output, "SGD+momentum")[..5], Cells(second.Output, "SGD+momentum")[..5]);

@@ -19,13 +19,31 @@ public class TrainerTests
     [Fact]
     public void The_default_run_with_AdamW_reaches_97_percent_test_accuracy_on_the_digits()
     {
-        var run = Trainer.Run(DigitsData, Entry("AdamW", 0.01), new TrainSettings());
+        var run = Trainer.Run(DigitsData, TrainingLineup.Default.Single(entry => entry.Racer.Label == "AdamW"), new TrainSettings());
 
         Assert.Null(run.DivergedAtStep);
         Assert.Equal(20 * 23, run.Steps);
         Assert.True(run.FinalTest.Accuracy >= 0.97, $"test accuracy {run.FinalTest.Accuracy:P2}");
         Assert.NotNull(run.StepsToTarget);
         Assert.True(run.Final.Loss < run.StepLosses[0] / 20, $"training loss {run.StepLosses[0]} -> {run.Final.Loss}");
+    }
+
+    [Theory]
+    [InlineData("SGD")]
+    [InlineData("SGD+momentum")]
+    [InlineData("Adam")]
+    [InlineData("AdamW")]
+    public void The_default_lineup_trains_at_the_rate_of_the_sweep_grid_with_the_lowest_final_loss(string name)
+    {
+        var entry = TrainingLineup.Default.Single(entry => entry.Racer.Label == name);
+        var grid = LearningRateSweep.DefaultGrid;
+        int at = grid.ToList().IndexOf(entry.LearningRate);
+        // Its neighbours on the grid, the only rates that could beat it on a valley.
+        double[] rates = [.. grid.Skip(at - 1).Take(at == 0 ? 2 : 3)];
+
+        var sweep = LearningRateSweep.Run(DigitsData, [entry.Racer], rates, new TrainSettings());
+
+        Assert.Equal(entry.LearningRate, sweep.Curves[0].Best!.LearningRate);
     }
 
     [Fact]

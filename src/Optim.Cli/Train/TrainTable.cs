@@ -23,8 +23,8 @@ public static class TrainTable
 
         string target = Percent(settings.TargetAccuracy, 0);
         var table = new Table()
-            .AddColumn("optimizer")
-            .AddColumn(new TableColumn("lr").RightAligned())
+            .AddColumn(new TableColumn("optimizer").NoWrap())
+            .AddColumn(new TableColumn("lr").RightAligned().NoWrap())
             .AddColumn(new TableColumn("final train loss").RightAligned())
             .AddColumn(new TableColumn("train accuracy").RightAligned())
             .AddColumn(new TableColumn("test accuracy").RightAligned())

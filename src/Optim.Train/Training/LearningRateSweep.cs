@@ -30,8 +30,8 @@ public sealed record SweepResult(DataSplit Data, TrainSettings Settings, IReadOn
 /// </summary>
 public static class LearningRateSweep
 {
-    /// <summary>Half-decade steps from 1e-4 to 1: 1e-4, 3e-4, 1e-3, …, 0.3, 1.</summary>
-    public static IReadOnlyList<double> DefaultGrid { get; } = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1];
+    /// <summary>Half-decade steps from 1e-4 to 3: 1e-4, 3e-4, 1e-3, …, 0.3, 1, 3.</summary>
+    public static IReadOnlyList<double> DefaultGrid { get; } = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3];
 
     /// <summary>Trains each of <paramref name="racers"/> at each of <paramref name="learningRates"/>, measuring only at the end.</summary>
     /// <param name="progress">Called after every step of every run with the steps taken and the steps of the whole sweep.</param>

@@ -6,17 +6,18 @@ namespace ScratchOptim.Train.Training;
 
 /// <summary>
 /// What <c>optim train</c> trains without <c>-o</c>: plain SGD, SGD with momentum, Adam and AdamW, each at the
-/// learning rate a sweep on the digits found best (<c>optim train --sweep</c>; see the comments), so the comparison is
-/// between optimizers rather than between badly chosen rates. An optimizer without a tuned rate trains at its own default.
+/// rate of <see cref="LearningRateSweep.DefaultGrid"/> with the lowest final training loss in the default sweep on the
+/// digits (<c>optim train --sweep</c>), so the comparison is between optimizers rather than between badly chosen
+/// rates. An optimizer without a rate here trains at its own default.
 /// </summary>
 public static class TrainingLineup
 {
     private static readonly Dictionary<string, double> Rates = new()
     {
-        ["SGD"] = 0.3,
-        ["SGD+momentum"] = 0.03,
-        ["Adam"] = 0.01,
-        ["AdamW"] = 0.01,
+        ["SGD"] = 1,
+        ["SGD+momentum"] = 0.3,
+        ["Adam"] = 0.03,
+        ["AdamW"] = 0.03,
     };
 
     /// <summary>The default lineup at its tuned rates.</summary>

@@ -80,9 +80,9 @@ public static class TrainPlots
         };
         plot.YLabel("training loss (log scale)");
         plot.XLabel("step");
-        plot.Title($"{comparison.Data.Name}: training loss per step, on each step's batch (faint) and averaged over the last {window} steps, an epoch (bold)\n" +
+        plot.Title($"{comparison.Data.Name}: training loss per step, on the step's batch (faint) and averaged over an epoch, {window} steps (bold)\n" +
             TrainTable.Setup(comparison));
-        plot.ShowLegend(Edge.Right);
+        plot.ShowLegend(Edge.Bottom);
         return plot;
     }
 
@@ -116,7 +116,7 @@ public static class TrainPlots
         plot.YLabel("test accuracy (scale of nines)");
         plot.XLabel("step");
         plot.Title($"{comparison.Data.Name}: accuracy on the {comparison.Data.Test.Count} test examples\n{TrainTable.Setup(comparison)}");
-        plot.ShowLegend(Edge.Right);
+        plot.ShowLegend(Edge.Bottom);
         return plot;
     }
 
@@ -184,7 +184,7 @@ public static class TrainPlots
         plot.Axes.SetLimits(window.XMin, window.XMax, window.YMin, window.YMax);
         plot.XLabel($"first principal direction of the paths ({Share(landscape.Shares[0])} of their spread)");
         plot.YLabel($"second principal direction ({Share(landscape.Shares[1])})");
-        plot.Title($"{comparison.Data.Name}: the {comparison.Runs[0].Architecture}'s training loss on the plane of the optimizers' paths\n" +
+        plot.Title($"{comparison.Data.Name}: training loss of the {comparison.Runs[0].Architecture} on the plane of the optimizers' paths\n" +
             "through the lowest final weights, spanned by the two directions the weights moved most; paths projected on it");
         plot.ShowLegend(Edge.Bottom);
         return plot;
@@ -234,7 +234,7 @@ public static class TrainPlots
         plot.YLabel("final training loss (log scale)");
         plot.Title($"{sweep.Data.Name}: final training loss against the learning rate — a wide valley is an optimizer robust to its rate\n" +
             TrainTable.Setup(new TrainingComparison(sweep.Data, sweep.Settings, [])));
-        plot.ShowLegend(Edge.Right);
+        plot.ShowLegend(Edge.Bottom);
         return plot;
     }
 
