@@ -118,6 +118,18 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_checkpoint_further_on_than_the_run_asked_for_is_refused()
+    {
+        using var directory = new TempDirectory();
+        var options = new CheckpointOptions(directory.File("run.safetensors"), Resume: true);
+        Trainer.Run(DigitsData, Entry("SGD", 0.3), Short with { Epochs = 2 }, checkpoint: options);
+
+        var error = Assert.Throws<InvalidDataException>(() => Trainer.Run(DigitsData, Entry("SGD", 0.3), Short with { Epochs = 1 }, checkpoint: options));
+
+        Assert.Equal($"{options.Path}: cannot resume from this checkpoint: it is 2 epochs into its run; this run has 1.", error.Message);
+    }
+
+    [Fact]
     public void A_checkpoint_of_another_run_is_refused_and_left_as_it_was()
     {
         using var directory = new TempDirectory();

@@ -113,7 +113,12 @@ public static class Trainer
         var scheduler = CreateScheduler(settings.Schedule, optimizer, settings.TotalSteps(data.Train.Count));
         var run = new RunRecord(RunCheckpoint.Describe(data, entry, settings, model));
         if (checkpoint is { Resume: true } && System.IO.File.Exists(checkpoint.Path))
+        {
             run = RunCheckpoint.Load(checkpoint.Path, run.Description, model, optimizer, scheduler);
+            if (run.Epoch > settings.Epochs)
+                throw new System.IO.InvalidDataException(
+                    $"{checkpoint.Path}: cannot resume from this checkpoint: it is {run.Epoch} epochs into its run; this run has {settings.Epochs}.");
+        }
         return (model, optimizer, scheduler, run);
     }
 
