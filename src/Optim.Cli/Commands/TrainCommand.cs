@@ -30,7 +30,7 @@ public static class TrainCommand
         var optimizers = new Option<OptimizerRequest[]>("--optimizer", "-o")
         {
             Description = $"Optimizers to train with, NAME or NAME:lr: {string.Join(", ", RacerCatalog.Names)}. " +
-                "Default: SGD, SGD+momentum, Adam and AdamW at learning rates tuned on the digits.",
+                "Default: SGD, SGD+momentum, Adam and AdamW, each at the rate where the default --sweep on the digits ends lowest.",
             HelpName = "NAME[:lr]",
             AllowMultipleArgumentsPerToken = true,
             CustomParser = TrainArguments.Optimizers,
