@@ -181,7 +181,7 @@ public static class TrainCommand
         for (int i = 0; i < entries.Count; i++)
         {
             var options = checkpoints[i] is { } path ? new CheckpointOptions(path, request.Resume) : null;
-            Checked(() => { Trainer.Check(data, entries[i], settings, options); return 0; });
+            Checked(() => Trainer.Check(data, entries[i], settings, options));
         }
 
         var runs = new List<TrainingRun>();
@@ -197,7 +197,13 @@ public static class TrainCommand
                 task.StartTask();
                 // The first warm-up also compiles the code every run shares (the network, TensorPrimitives); the others only the optimizer's step.
                 var warmUp = i == 0 ? request.WarmUp : request.WarmUp / 4;
-                if (warmUp > TimeSpan.Zero) Trainer.WarmUp(data, entries[i], settings, warmUp);
+                if (warmUp > TimeSpan.Zero)
+                {
+                    string label = task.Description;
+                    task.Description = label + " [grey]warming up[/]";
+                    Trainer.WarmUp(data, entries[i], settings, warmUp);
+                    task.Description = label;
+                }
                 var options = checkpoints[i] is { } path ? new CheckpointOptions(path, request.Resume) : null;
                 runs.Add(Checked(() => Trainer.Run(data, entries[i], settings, (step, _) => task.Value = step, options)));
                 task.Value = totalSteps;
@@ -236,7 +242,7 @@ public static class TrainCommand
             : TrainingLineup.Default.Select(entry => entry.Racer).ToArray();
         if (request.Plots is { } plotDirectory) Guard(plotDirectory, "write the pictures", plotDirectory.Create);
         foreach (var racer in racers)
-            foreach (double rate in learningRates) Checked(() => { Trainer.Check(data, new RaceEntry(racer, rate), settings); return 0; });
+            foreach (double rate in learningRates) Checked(() => Trainer.Check(data, new RaceEntry(racer, rate), settings));
 
         SweepResult result = null!;
         Show(console, context =>
@@ -318,6 +324,12 @@ public static class TrainCommand
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .Start(work);
+
+    private static void Checked(Action work) => Checked(() =>
+    {
+        work();
+        return true;
+    });
 
     private static T Checked<T>(Func<T> work)
     {

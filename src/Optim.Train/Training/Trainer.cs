@@ -23,8 +23,8 @@ public static class Trainer
     /// <summary>Trains <paramref name="entry"/>'s optimizer on <paramref name="data"/>.</summary>
     /// <param name="progress">Called after every step with the steps taken and the steps of the whole run.</param>
     /// <param name="checkpoint">Where to save the run after every epoch, and whether to resume from what is there.</param>
-    /// <exception cref="ArgumentException">A setting is out of range, or the optimizer rejects one (or has no learning rate).</exception>
     /// <param name="cancellation">Checked before every step; the checkpoint keeps the last whole epoch.</param>
+    /// <exception cref="ArgumentException">A setting is out of range, or the optimizer rejects one (or has no learning rate).</exception>
     /// <exception cref="System.IO.InvalidDataException">The checkpoint to resume from is corrupt or belongs to another run.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
     public static TrainingRun Run(
@@ -35,8 +35,7 @@ public static class Trainer
         int totalSteps = settings.TotalSteps(data.Train.Count);
         int? resumedAt = run.Step > 0 ? run.Step : null;
 
-        var trainingTime = Stopwatch.StartNew();
-        trainingTime.Stop();
+        var trainingTime = new Stopwatch();
         if (run.Step == 0)
         {
             if (settings.EvaluateEvery is not null) Evaluate(model, data, settings, run);
