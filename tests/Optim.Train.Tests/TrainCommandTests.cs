@@ -18,12 +18,12 @@ public class TrainCommandTests
     {
         using var plots = new TempDirectory();
 
-        var outcome = CliRunner.Run("train", "-o", "AdamW", "SGD:0.3", "-e", "2", "--warmup", "0.1", "--plots", plots.Path);
+        var outcome = CliRunner.Run("train", "-o", "AdamW", "SGD:0.3", "-e", "2", "--hidden", "32", "--warmup", "0.1", "--plots", plots.Path);
 
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
         Assert.Equal("", outcome.Error);
         Assert.Contains("digits: scikit-learn's handwritten digits (UCI), 8×8: 1438 training and 359 test images", outcome.Output);
-        Assert.Contains("64-128-10 MLP (9,610 parameters); 2 epochs of 23 steps; batch 64; seed 0; constant learning rate", outcome.Output);
+        Assert.Contains("64-32-10 MLP (2,410 parameters); 2 epochs of 23 steps; batch 64; seed 0; constant learning rate", outcome.Output);
         Assert.Contains("steps to 95 % test accuracy", outcome.Output);
         Assert.Contains("after each optimizer trained unmeasured to warm up (the first for 0.10 s)", outcome.Output);
         Assert.Matches(@"│ AdamW +│ +0\.03 │ +[0-9.e-]+ │ +[0-9.]+ % │ +[0-9.]+ % │ +([0-9]+|—) │ +[0-9.]+ s │", outcome.Output);
@@ -40,10 +40,10 @@ public class TrainCommandTests
     {
         using var plots = new TempDirectory();
 
-        var outcome = CliRunner.Run("train", "--sweep", "--lrs", "0.01,0.1", "-o", "SGD", "Adam", "-e", "1", "--plots", plots.Path);
+        var outcome = CliRunner.Run("train", "--sweep", "--lrs", "0.01,0.1", "-o", "SGD", "Adam", "-e", "1", "--hidden", "32", "--plots", plots.Path);
 
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
-        Assert.Contains("Learning-rate sweep: 64-128-10 MLP; 1 epochs of 23 steps", outcome.Output);
+        Assert.Contains("Learning-rate sweep: 64-32-10 MLP; 1 epochs of 23 steps", outcome.Output);
         Assert.Matches(@"│ +lr │ +SGD │ +Adam │", outcome.Output);
         Assert.Matches(@"│ +0\.01 │ +[0-9.e-]+ │ +[0-9.e-]+ │", outcome.Output);
         Assert.Matches(@"│ +0\.1 │ +[0-9.e-]+ │ +([0-9.e-]+|∞) │", outcome.Output);
@@ -81,9 +81,9 @@ public class TrainCommandTests
     {
         using var checkpoints = new TempDirectory();
 
-        var first = CliRunner.Run("train", "-o", "SGD+momentum", "-e", "1", "--checkpoint", checkpoints.Path, "--warmup", "0", "--no-plots");
-        var second = CliRunner.Run("train", "-o", "SGD+momentum", "-e", "3", "--checkpoint", checkpoints.Path, "--resume", "--warmup", "0", "--no-plots");
-        var again = CliRunner.Run("train", "-o", "SGD+momentum", "-e", "3", "--warmup", "0", "--no-plots");
+        var first = CliRunner.Run("train", "-o", "SGD+momentum", "--hidden", "32", "--eval-every", "23", "-e", "1", "--checkpoint", checkpoints.Path, "--warmup", "0", "--no-plots");
+        var second = CliRunner.Run("train", "-o", "SGD+momentum", "--hidden", "32", "--eval-every", "23", "-e", "3", "--checkpoint", checkpoints.Path, "--resume", "--warmup", "0", "--no-plots");
+        var again = CliRunner.Run("train", "-o", "SGD+momentum", "--hidden", "32", "--eval-every", "23", "-e", "3", "--warmup", "0", "--no-plots");
 
         Assert.Equal(ExitCodes.Success, first.ExitCode);
         Assert.Equal(ExitCodes.Success, second.ExitCode);
