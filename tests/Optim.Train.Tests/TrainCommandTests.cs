@@ -13,6 +13,9 @@ namespace ScratchOptim.Train.Tests;
 /// <summary><c>optim train</c> run in-process, as a user types it.</summary>
 public class TrainCommandTests
 {
+    /// <summary>tests/UserOptimizers' build output, copied beside the tests: SignDescent, and FixedStep, which has no <c>lr</c>.</summary>
+    private static readonly string UserAssembly = Path.Combine(AppContext.BaseDirectory, "user-optimizers", "UserOptimizers.dll");
+
     [Fact]
     public void Two_optimizers_train_side_by_side_with_a_table_and_three_pictures()
     {
@@ -105,6 +108,28 @@ public class TrainCommandTests
         Assert.Contains("it belongs to another run: its batch size is '64', this run's is '32'", line);
     }
 
+    [Fact]
+    public void An_optimizer_of_the_users_assembly_trains_beside_a_built_in()
+    {
+        var outcome = CliRunner.Run("train", "-o", "SignDescent:0.003", "Adam", "-e", "2", "--hidden", "32", "--warmup", "0", "--no-plots", "--assembly", UserAssembly);
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Equal("", outcome.Error);
+        var signDescent = Cells(outcome.Output, "SignDescent");
+        Assert.Equal("0.003", signDescent[0]);
+        // Steps of 0.003 against the gradient's sign learn the digits too.
+        Assert.True(double.Parse(signDescent[3].TrimEnd(' ', '%'), System.Globalization.CultureInfo.InvariantCulture) > 80, signDescent[3]);
+        Assert.Equal("0.03", Cells(outcome.Output, "Adam")[0]);
+    }
+
+    [Fact]
+    public void Without_optimizer_options_every_optimizer_of_the_assembly_joins_and_one_without_lr_is_refused()
+    {
+        string error = CliRunner.AssertOneLineError(CliRunner.Run("train", "-e", "1", "--no-plots", "--assembly", UserAssembly));
+
+        Assert.Equal("optim: FixedStep has no hyperparameter 'lr', the learning rate training sets; only optimizers with one can train here.", error);
+    }
+
     [Theory]
     [InlineData("train", "--optimizer", "Nope")]
     [InlineData("train", "--optimizer", "Adam:fast")]
@@ -126,6 +151,7 @@ public class TrainCommandTests
     [InlineData("train", "-o", "Adam", "Adam")]
     [InlineData("train", "--plots", "/tmp", "--no-plots")]
     [InlineData("train", "--data", "/no/such/directory")]
+    [InlineData("train", "--assembly", "/no/such/assembly.dll")]
     public void Bad_input_is_refused_with_one_line(params string[] args)
     {
         CliRunner.AssertOneLineError(CliRunner.Run(args));

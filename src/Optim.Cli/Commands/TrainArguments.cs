@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Linq;
@@ -10,13 +11,26 @@ namespace ScratchOptim.Cli.Commands;
 /// <summary>An optimizer as written after <c>optim train -o</c>: <c>NAME</c> or <c>NAME:lr</c>.</summary>
 public sealed record OptimizerRequest(string Name, double? LearningRate)
 {
-    /// <summary>The racer of that name at the rate asked for, or else its tuned rate.</summary>
+    /// <summary>The racer of that name among <paramref name="optimizers"/> (the built-ins and those of --assembly).</summary>
     /// <exception cref="InvalidInputException">No optimizer has that name.</exception>
-    public RaceEntry Resolve()
+    public Racer Find(IReadOnlyList<OptimizerEntry> optimizers) =>
+        RacerCatalog.Find(Name, optimizers)
+            ?? throw new InvalidInputException($"Unknown optimizer '{Name}'; choose from {string.Join(", ", RacerCatalog.NamesAmong(optimizers))}.");
+
+    /// <summary>The racer of that name at the rate asked for, or else its tuned rate (or its own default).</summary>
+    /// <exception cref="InvalidInputException">No optimizer has that name, or it has no learning rate.</exception>
+    public RaceEntry Resolve(IReadOnlyList<OptimizerEntry> optimizers)
     {
-        var racer = RacerCatalog.Find(Name)
-            ?? throw new InvalidInputException($"Unknown optimizer '{Name}'; choose from {string.Join(", ", RacerCatalog.Names)}.");
-        return new RaceEntry(racer, LearningRate ?? TrainingLineup.LearningRateFor(racer));
+        var racer = Find(optimizers);
+        if (LearningRate is { } rate) return new RaceEntry(racer, rate);
+        try
+        {
+            return new RaceEntry(racer, TrainingLineup.LearningRateFor(racer));
+        }
+        catch (ArgumentException exception)
+        {
+            throw new InvalidInputException(exception.Message, exception);
+        }
     }
 }
 

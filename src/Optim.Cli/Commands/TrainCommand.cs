@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using ScratchOptim.Cli.Assemblies;
 using ScratchOptim.Cli.Train;
 using ScratchOptim.Cli.Train.Plots;
 using ScratchOptim.Race;
@@ -29,8 +30,8 @@ public static class TrainCommand
     {
         var optimizers = new Option<OptimizerRequest[]>("--optimizer", "-o")
         {
-            Description = $"Optimizers to train with, NAME or NAME:lr: {string.Join(", ", RacerCatalog.Names)}. " +
-                "Default: SGD, SGD+momentum, Adam and AdamW, each at the rate where the default --sweep on the digits ends lowest.",
+            Description = $"Optimizers to train with, NAME or NAME:lr: {string.Join(", ", RacerCatalog.Names)}, or one of --assembly. " +
+                "Default: SGD, SGD+momentum, Adam and AdamW, each at the rate where the default --sweep on the digits ends lowest, and the optimizers of --assembly.",
             HelpName = "NAME[:lr]",
             AllowMultipleArgumentsPerToken = true,
             CustomParser = TrainArguments.Optimizers,
@@ -122,12 +123,14 @@ public static class TrainCommand
             HelpName = "DIR",
         };
         var noPlots = new Option<bool>("--no-plots") { Description = "Only print the tables; write no pictures." };
+        var assemblies = AssemblyOption.Create();
 
         var command = new Command("train",
             "Train a small network (an MLP) on real handwritten digits with several optimizers side by side, and compare their loss, " +
             $"accuracy and speed: a table, and pictures of the curves and of the paths on the loss landscape (in ./{DefaultPlotDirectory} unless --plots or --no-plots says otherwise).")
         {
             optimizers, data, epochs, batch, accumulate, hidden, seed, schedule, clip, evaluateEvery, warmUp, sweep, rates, checkpoint, resume, plots, noPlots,
+            assemblies,
         };
         command.Validators.Add(result =>
         {
@@ -152,6 +155,7 @@ public static class TrainCommand
             };
             var request = new TrainRequest(
                 parseResult.GetValue(optimizers) ?? [],
+                AssemblyOption.Own(parseResult, assemblies),
                 parseResult.GetValue(data),
                 settings,
                 TimeSpan.FromSeconds(parseResult.GetValue(warmUp) ?? DefaultWarmUp),
@@ -166,13 +170,13 @@ public static class TrainCommand
     }
 
     private sealed record TrainRequest(
-        OptimizerRequest[] Optimizers, DirectoryInfo? Data, TrainSettings Settings, TimeSpan WarmUp, DirectoryInfo? Checkpoint, bool Resume, DirectoryInfo? Plots);
+        OptimizerRequest[] Optimizers, IReadOnlyList<OptimizerEntry> Own, DirectoryInfo? Data, TrainSettings Settings, TimeSpan WarmUp, DirectoryInfo? Checkpoint, bool Resume, DirectoryInfo? Plots);
 
     private static int Train(IAnsiConsole console, TrainRequest request)
     {
         var data = Load(request.Data);
         var settings = Complete(request.Settings, data);
-        IReadOnlyList<RaceEntry> entries = request.Optimizers.Length > 0 ? [.. request.Optimizers.Select(optimizer => optimizer.Resolve())] : TrainingLineup.Default;
+        var entries = Lineup(request);
         var checkpoints = CheckpointPaths(entries, request.Checkpoint);
         // Make the directories before training, so a bad path fails in a second, not after the run.
         if (request.Checkpoint is { } checkpointDirectory) Guard(checkpointDirectory, "save the checkpoints", checkpointDirectory.Create);
@@ -237,9 +241,7 @@ public static class TrainCommand
             throw new InvalidInputException($"--optimizer {fixedRate.Name}:{fixedRate.LearningRate}: a sweep sets the learning rates (--lrs); give the optimizer's name alone.");
         var data = Load(request.Data);
         var settings = Complete(request.Settings, data);
-        var racers = request.Optimizers.Length > 0
-            ? request.Optimizers.Select(optimizer => optimizer.Resolve().Racer).ToArray()
-            : TrainingLineup.Default.Select(entry => entry.Racer).ToArray();
+        var racers = Lineup(request).Select(entry => entry.Racer).ToArray();
         if (request.Plots is { } plotDirectory) Guard(plotDirectory, "write the pictures", plotDirectory.Create);
         foreach (var racer in racers)
             foreach (double rate in learningRates) Checked(() => Trainer.Check(data, new RaceEntry(racer, rate), settings));
@@ -265,6 +267,21 @@ public static class TrainCommand
             console.WriteLine("  " + written);
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The optimizers asked for, found among the built-ins and those of --assembly; by default the default lineup
+    /// (where an optimizer of --assembly named like one replaces it) and then every other one of --assembly.
+    /// </summary>
+    private static IReadOnlyList<RaceEntry> Lineup(TrainRequest request)
+    {
+        var optimizers = OptimizerAssembly.WithBuiltIns(request.Own);
+        var requests = request.Optimizers.Length > 0
+            ? request.Optimizers
+            : TrainingLineup.Names.Concat(request.Own.Select(entry => entry.Info.Name))
+                .Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(name => new OptimizerRequest(name, null));
+        return [.. requests.Select(optimizer => optimizer.Resolve(optimizers))];
     }
 
     /// <summary>The digits, or the IDX data set in <paramref name="directory"/>.</summary>

@@ -157,13 +157,20 @@ public static class Trainer
         var racer = entry.Racer;
         if (!(double.IsFinite(entry.LearningRate) && entry.LearningRate >= 0))
             throw new ArgumentOutOfRangeException(nameof(entry), entry.LearningRate, $"{racer.Label}: the learning rate must be a finite number of at least 0; got {entry.LearningRate.ToString(CultureInfo.InvariantCulture)}.");
-        if (!racer.Optimizer.Info.Hyperparameters.Any(hyper => hyper.Name == "lr"))
-            throw new ArgumentException($"{racer.Label} has no hyperparameter 'lr', the learning rate training sets; only optimizers with one can train here.");
+        RequireLearningRate(racer);
         var optimizer = racer.Optimizer.Create(parameters);
         var hyperparameters = optimizer.GroupHyperparameters(0);
         foreach (var (name, value) in racer.Settings) hyperparameters.Set(name, value);
         hyperparameters.Set("lr", entry.LearningRate);
         return optimizer;
+    }
+
+    /// <summary>Refuses an optimizer without a learning rate <c>lr</c> (one of a user's own may call its step size otherwise).</summary>
+    /// <exception cref="ArgumentException">It has none.</exception>
+    internal static void RequireLearningRate(Racer racer)
+    {
+        if (!racer.Optimizer.Info.Hyperparameters.Any(hyper => hyper.Name == "lr"))
+            throw new ArgumentException($"{racer.Label} has no hyperparameter 'lr', the learning rate training sets; only optimizers with one can train here.");
     }
 
     /// <summary>The scheduler of <paramref name="schedule"/> over <paramref name="totalSteps"/> steps; null for a constant rate.</summary>

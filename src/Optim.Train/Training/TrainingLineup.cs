@@ -20,13 +20,19 @@ public static class TrainingLineup
         ["AdamW"] = 0.03,
     };
 
-    /// <summary>The default lineup at its tuned rates.</summary>
+    /// <summary>The names of the default lineup, in the order it trains.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["SGD", "SGD+momentum", "Adam", "AdamW"];
+
+    /// <summary>The default lineup of the library's optimizers at its tuned rates.</summary>
     public static IReadOnlyList<RaceEntry> Default =>
-        new[] { "SGD", "SGD+momentum", "Adam", "AdamW" }
-            .Select(name => RacerCatalog.Find(name)!)
-            .Select(racer => new RaceEntry(racer, LearningRateFor(racer)))
-            .ToArray();
+        [.. Names.Select(name => RacerCatalog.Find(name)!).Select(racer => new RaceEntry(racer, LearningRateFor(racer)))];
 
     /// <summary>The tuned rate of <paramref name="racer"/>, or its optimizer's default.</summary>
-    public static double LearningRateFor(Racer racer) => Rates.TryGetValue(racer.Label, out double rate) ? rate : racer.DefaultLearningRate;
+    /// <exception cref="System.ArgumentException">The optimizer has no learning rate <c>lr</c>.</exception>
+    public static double LearningRateFor(Racer racer)
+    {
+        if (Rates.TryGetValue(racer.Label, out double rate)) return rate;
+        Trainer.RequireLearningRate(racer);
+        return racer.DefaultLearningRate;
+    }
 }
