@@ -1,4 +1,5 @@
 using System.Linq;
+using ScratchOptim.Cli.Commands;
 using ScratchOptim.Cli.Race;
 using ScratchOptim.Train.Training;
 using Spectre.Console;
@@ -13,7 +14,7 @@ public static class SweepTable
 {
     public static void Write(IAnsiConsole console, SweepResult sweep)
     {
-        console.MarkupLineInterpolated($"[bold]{sweep.Data.Name}[/]: {sweep.Data.Description}");
+        console.MarkupLineInterpolated($"[bold]{ConsoleText.Printable(sweep.Data.Name)}[/]: {ConsoleText.Printable(sweep.Data.Description)}");
         console.WriteLine($"Learning-rate sweep: {TrainTable.Setup(new TrainingComparison(sweep.Data, sweep.Settings, []))}");
 
         var table = new Table().AddColumn(new TableColumn("lr").RightAligned());

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using ScratchOptim.Cli.Commands;
 using ScratchOptim.Cli.Race;
 using ScratchOptim.Train.Training;
 using Spectre.Console;
@@ -18,7 +19,7 @@ public static class TrainTable
     {
         var settings = comparison.Settings;
         var data = comparison.Data;
-        console.MarkupLineInterpolated($"[bold]{data.Name}[/]: {data.Description}");
+        console.MarkupLineInterpolated($"[bold]{ConsoleText.Printable(data.Name)}[/]: {ConsoleText.Printable(data.Description)}");
         console.WriteLine(Setup(comparison));
 
         string target = Percent(settings.TargetAccuracy, 0);
