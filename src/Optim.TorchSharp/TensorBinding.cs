@@ -81,6 +81,20 @@ internal abstract class TensorBinding
     /// <summary>Removes the gradient view and lets go of the gradient tensor.</summary>
     public abstract void Release();
 
+    /// <summary>
+    /// Advances the tensor's version counter, as torch.optim's in-place updates do, after the kernels wrote its memory
+    /// (which LibTorch does not see): autograd then refuses to backpropagate through a graph that saved the old values
+    /// ("modified by an inplace operation") instead of silently using the new ones. An in-place operation on an
+    /// empty view of the tensor does it without touching an element: views share their base's counter.
+    /// </summary>
+    public void MarkWritten()
+    {
+        using var noGrad = no_grad();
+        using var flat = Tensor.flatten();
+        using var none = flat.narrow(0, 0, 0);
+        none.zero_();
+    }
+
     /// <summary>Throws unless <paramref name="tensor"/> (the parameter, or its gradient) still fits.</summary>
     private protected void CheckFits(Tensor tensor, string what)
     {

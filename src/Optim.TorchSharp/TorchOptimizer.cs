@@ -78,7 +78,8 @@ public class TorchOptimizer
 
     /// <summary>
     /// Updates every tensor in the optimizer that has a gradient, in place. Every tensor and gradient is checked
-    /// before anything is written: when one no longer fits, nothing is updated.
+    /// before anything is written: when one no longer fits, nothing is updated. Each updated tensor's version
+    /// counter advances, as with torch.optim's in-place updates, so autograd refuses a graph that saved its old values.
     /// </summary>
     /// <exception cref="ObjectDisposedException">A tensor has been disposed.</exception>
     /// <exception cref="InvalidOperationException">
@@ -105,6 +106,10 @@ public class TorchOptimizer
                 }
             }
             Optimizer.Step();
+            foreach (var binding in bound)
+            {
+                if (binding.Parameter.HasGrad) binding.MarkWritten();
+            }
         }
         finally
         {

@@ -40,6 +40,23 @@ public sealed class TorchOptimizerTests
     }
 
     [Fact]
+    public void Autograd_sees_a_step_as_the_in_place_update_it_is()
+    {
+        using var scope = NewDisposeScope();
+        var weight = new TorchParameter(ones([4]));
+        var optimizer = TorchOptimizer.Create([("weight", (Tensor)weight)], ps => new SGD(ps, lr: 0.1));
+        // A graph that saved the weights (w * w keeps w for its backward pass), then a step that changes them.
+        using var loss = (weight * weight).sum();
+        weight.grad = ones([4]);
+        optimizer.Step();
+
+        // torch.optim's own updates make this fail the same way; without it backward would use the new weights.
+        var error = Record.Exception(() => loss.backward());
+        Assert.NotNull(error);
+        Assert.Contains("modified by an inplace operation", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_step_allocates_the_same_small_amount_whatever_the_tensors_size()
     {
         // A copy of the values or the gradient into managed memory would grow with the tensor: 4 MB here.
