@@ -25,7 +25,8 @@ namespace ScratchOptim.TorchSharp.Tests;
 /// same operations in the same order with the same roundings, but for one: LibTorch 2.10's CPU <c>sqrt</c> on
 /// tensors is not correctly rounded (<see cref="LibTorch_sqrt_is_within_one_ulp_of_the_correctly_rounded_root"/>:
 /// about one float32 element in five and one float64 element in seventy differ from IEEE <c>sqrt</c> by 1 ulp on this
-/// machine), while ScratchOptim's roots are IEEE <c>sqrt</c>, as PyTorch 1.13's and 2.x's are in the goldens. So:
+/// machine), while ScratchOptim's roots are IEEE <c>sqrt</c>, as are those of Debian's MKL-free PyTorch 1.13 and 2.14
+/// that the goldens come from. So:
 /// </para>
 /// <list type="bullet">
 /// <item>SGD (momentum, dampening, weight decay, Nesterov) has no root: bit for bit.</item>
