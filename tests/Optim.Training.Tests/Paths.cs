@@ -15,9 +15,6 @@ internal static class Paths
     /// <summary>The project's own training goldens (tools/reference/make_training_goldens.py).</summary>
     public static string Goldens => Path.Combine(Repository, "tests", "Goldens", "training");
 
-    /// <summary>The shared PyTorch 2.14 reference cases beside the repository (../shared/reference/torch2), when present.</summary>
-    public static string SharedTorch2 => Path.GetFullPath(Path.Combine(Repository, "..", "shared", "reference", "torch2"));
-
     private static string Metadata(string key) =>
         typeof(Paths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 }

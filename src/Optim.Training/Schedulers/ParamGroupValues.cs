@@ -57,8 +57,8 @@ public static class ParamGroupValues
         {
             value = hyper.Type switch
             {
-                "double" => (double)optimizer.GroupHyperparameters(group).Get(hyper.Name),
-                "int" => (int)optimizer.GroupHyperparameters(group).Get(hyper.Name),
+                "double" => (double)optimizer.GroupHyperparameters(group).Get(hyper.Name)!,
+                "int" => (int)optimizer.GroupHyperparameters(group).Get(hyper.Name)!,
                 _ => throw new KeyNotFoundException($"{optimizer.Info.Name}: hyperparameter '{key}' is a {hyper.Type}, not a number."),
             };
             return true;

@@ -5,7 +5,7 @@ using System.Numerics;
 using System.Text.Json.Nodes;
 using ScratchOptim.Training;
 
-namespace ScratchOptim.Cli.Replay;
+namespace ScratchOptim.Replay;
 
 /// <summary>
 /// Replays a gradient-clipping case (../shared/reference/torch2/clipping): the same gradients through

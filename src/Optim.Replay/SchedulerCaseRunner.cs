@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 using ScratchOptim.Optimizers;
 using ScratchOptim.Training;
 
-namespace ScratchOptim.Cli.Replay;
+namespace ScratchOptim.Replay;
 
 /// <summary>
 /// Replays a learning-rate scheduler case (../shared/reference/torch2/schedulers): the same optimizer groups, the
@@ -112,6 +112,7 @@ internal sealed class GroupSnapshot
         for (int g = 0; g < optimizer.GroupCount; g++)
         {
             var values = new List<(string, double)>();
+            // Numbers only, as PyTorch's saved groups: flags and enums (the PyTorch version to reproduce) are not schedule state.
             foreach (var hyper in optimizer.Info.Hyperparameters)
                 if (hyper.IsNumber) values.Add((hyper.TorchName, optimizer.GetGroupValue(g, hyper.TorchName)));
             foreach (var (key, value) in optimizer.ScheduleValues(g)) values.Add((key, value));

@@ -5,9 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Spectre.Console;
 
-namespace ScratchOptim.Cli.Replay;
+namespace ScratchOptim.Replay;
 
 /// <summary>
 /// A reference case of a training utility (the <c>kind</c> field of ../shared/reference/torch2/schedulers and
@@ -45,7 +44,7 @@ public sealed class TrainingCase
     public string Subject => Kind == "lr_scheduler" ? (string?)Json["scheduler"] ?? Kind : Kind;
 
     /// <summary>Whether <paramref name="path"/> holds a training case (a JSON object with a <c>kind</c>); false for optimizer cases.</summary>
-    /// <exception cref="InvalidDataException">The file is not JSON.</exception>
+    /// <exception cref="InvalidDataException">The file is not JSON, or larger than <see cref="CaseFile.MaxBytes"/>.</exception>
     public static bool IsTrainingCase(string path) => KindOf(path) is not null;
 
     /// <summary>Reads a training case.</summary>
@@ -62,17 +61,7 @@ public sealed class TrainingCase
     private static string? KindOf(string path) =>
         ReadObject(path)["kind"] is { } kind && kind.GetValueKind() == JsonValueKind.String ? kind.GetValue<string>() : null;
 
-    private static JsonObject ReadObject(string path)
-    {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw Corrupt(path, "not a JSON object");
-        }
-        catch (JsonException exception)
-        {
-            throw Corrupt(path, "not JSON: " + exception.Message);
-        }
-    }
+    private static JsonObject ReadObject(string path) => CaseFile.Read(path) as JsonObject ?? throw Corrupt(path, "not a JSON object");
 
     internal static InvalidDataException Corrupt(string path, string what) => new($"{path}: {what.TrimEnd('.')}.");
 }
@@ -105,28 +94,6 @@ public static class TrainingCaseRunner
             // The library refused what the reference did (e.g. a learning rate outside the optimizer's range).
             return new(reference, ReplayStatus.Failed, $"{exception.GetType().Name}: {exception.Message}", null);
         }
-    }
-}
-
-/// <summary>Shows training replay results as a table, one row per case, and a one-line summary.</summary>
-public static class TrainingReplayTable
-{
-    public static void Write(IAnsiConsole console, IReadOnlyCollection<TrainingReplayResult> results)
-    {
-        var table = new Table().AddColumns("case", "kind", "status", "message");
-        foreach (var result in results)
-        {
-            string status = result.Status switch
-            {
-                ReplayStatus.Passed => "[green]passed[/]",
-                ReplayStatus.Failed => "[red]failed[/]",
-                _ => "[yellow]skipped[/]",
-            };
-            table.AddRow(new Text(result.Case.Name), new Text(result.Case.Subject), new Markup(status), new Text(result.Message));
-        }
-        console.Write(table);
-        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{results.Count(r => r.Status == ReplayStatus.Passed)} passed, {results.Count(r => r.Status == ReplayStatus.Failed)} failed, {results.Count(r => r.Status == ReplayStatus.Skipped)} skipped"));
     }
 }
 
