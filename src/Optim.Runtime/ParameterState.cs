@@ -76,6 +76,25 @@ public sealed class ParameterState
         buffers[index] = copy;
     }
 
+    /// <summary>Replaces the buffer at <paramref name="index"/> with a copy of <paramref name="values"/> (a float[] or double[]), or frees it for null.</summary>
+    internal void Replace(int index, Array? values)
+    {
+        switch (values)
+        {
+            case float[] floats:
+                Replace<float>(index, floats);
+                break;
+            case double[] doubles:
+                Replace<double>(index, doubles);
+                break;
+            case null:
+                Remove(index);
+                break;
+            default:
+                throw new ArgumentException($"State {index}: values of type {values.GetType().Name}; a state holds float or double values.", nameof(values));
+        }
+    }
+
     /// <summary>Frees the buffer at <paramref name="index"/>: it is allocated anew, with its initial values, by the next step that uses it.</summary>
     internal void Remove(int index)
     {
