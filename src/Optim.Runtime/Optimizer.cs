@@ -240,7 +240,7 @@ public abstract partial class Optimizer : IDisposable
 
     /// <summary>
     /// Frees the state's native memory now. The optimizer cannot be used afterwards: <see cref="Step"/>,
-    /// <c>LoadState</c>, <see cref="SaveState"/> and the state accessors throw <see cref="ObjectDisposedException"/>.
+    /// <c>LoadState</c>, <c>SaveState</c> and the state accessors throw <see cref="ObjectDisposedException"/>.
     /// The parameters are the caller's and are left as they are. Calling it again does nothing.
     /// </summary>
     /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer.</exception>
