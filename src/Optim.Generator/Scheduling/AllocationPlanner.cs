@@ -43,6 +43,14 @@ namespace ScratchOptim.Generator.Scheduling
                         }
                         if (assign.Value is not null) CollectReads(assign.Value, path, paths, definitions);
                         break;
+                    case MatrixAssign matrix:
+                        if (matrix.Target.Role == VariableRole.State)
+                        {
+                            written.Add(matrix.Target.Name);
+                            AddPath(matrix.Target.Name, path, paths);
+                        }
+                        CollectReads(matrix.Value, path, paths, definitions);
+                        break;
                     case If branch:
                         var condition = Known(branch.Condition, definitions);
                         CollectStatePaths(branch.Then, new List<Expr>(path) { condition }, paths, written, definitions);
@@ -59,6 +67,9 @@ namespace ScratchOptim.Generator.Scheduling
             {
                 case Variable { Role: VariableRole.State } state:
                     AddPath(state.Name, path, paths);
+                    break;
+                case MatrixVariable { Role: VariableRole.State } matrix:
+                    AddPath(matrix.Name, path, paths);
                     break;
                 case Conditional { Type.IsUniform: true } choice:
                     var condition = Known(choice.Condition, definitions);
