@@ -135,6 +135,15 @@ namespace ScratchOptim.Dsl
         public static Matrix Transpose(Matrix a) => throw Matrix.Whole(nameof(Transpose));
 
         /// <summary>
+        /// The rows × columns matrix <paramref name="a"/> as one row of all its elements (1 × rows·columns, row-major): the
+        /// tensor flattened, as a preconditioner of all its elements at once sees it.
+        /// </summary>
+        public static Matrix Flatten(Matrix a) => throw Matrix.Whole(nameof(Flatten));
+
+        /// <summary>A flattened matrix (1 × rows·columns) as the rows × columns matrix it came from.</summary>
+        public static Matrix Unflatten(Matrix a) => throw Matrix.Whole(nameof(Unflatten));
+
+        /// <summary>
         /// Linear interpolation between two matrices of the same shape, element by element, rounded as the element-wise
         /// <see cref="Lerp(Element, Element, Element)"/> (the weight is step-uniform).
         /// </summary>

@@ -6,7 +6,7 @@ namespace ScratchOptim.Dsl
     /// Marks a field of an optimizer declaration as optimizer state. An <see cref="Element"/> field holds values of
     /// the parameter's element type, one per element unless <see cref="Shape"/> says otherwise; a <c>float</c> or
     /// <c>double</c> field holds one value per tensor; a <see cref="Matrix"/> field is a square matrix of the element
-    /// type, <see cref="StateShape.RowByRow"/> or <see cref="StateShape.ColumnByColumn"/>. State is allocated once, on
+    /// type, <see cref="StateShape.RowByRow"/>, <see cref="StateShape.ColumnByColumn"/> or <see cref="StateShape.ElementByElement"/>. State is allocated once, on
     /// the first step that can use it.
     /// </summary>
     [AttributeUsage(AttributeTargets.Field, AllowMultiple = false, Inherited = false)]
@@ -49,5 +49,11 @@ namespace ScratchOptim.Dsl
 
         /// <summary>A columns × columns <see cref="Matrix"/> (e.g. a right preconditioner, built from Gᵀ·G).</summary>
         ColumnByColumn = 5,
+
+        /// <summary>
+        /// An n × n <see cref="Matrix"/> over all n elements of the tensor (e.g. a preconditioner of the flattened
+        /// gradient, built from <c>Transpose(Flatten(g)) * Flatten(g)</c>).
+        /// </summary>
+        ElementByElement = 6,
     }
 }

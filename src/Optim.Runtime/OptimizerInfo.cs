@@ -139,6 +139,9 @@ public enum StateLayout
 
     /// <summary>A columns × columns matrix, row-major (e.g. SOAP's right preconditioner).</summary>
     ColumnByColumn = 5,
+
+    /// <summary>An n × n matrix over all n elements of the parameter, row-major (e.g. SOAP's preconditioner with merged dimensions).</summary>
+    ElementByElement = 6,
 }
 
 /// <summary>What a state's values are.</summary>
@@ -171,6 +174,7 @@ public sealed record StateInfo(string Name, string TorchName, string Initial, St
         StateLayout.Column => TensorShape.Columns(parameter.ShapeSpan),
         StateLayout.RowByRow => checked(TensorShape.Rows(parameter.ShapeSpan) * TensorShape.Rows(parameter.ShapeSpan)),
         StateLayout.ColumnByColumn => checked(TensorShape.Columns(parameter.ShapeSpan) * TensorShape.Columns(parameter.ShapeSpan)),
+        StateLayout.ElementByElement => checked(parameter.Length * parameter.Length),
         _ => 1,
     };
 
