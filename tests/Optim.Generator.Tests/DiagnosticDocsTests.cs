@@ -23,8 +23,8 @@ public class DiagnosticDocsTests
     /// <summary>OPT099 is a bug report, not a mistake in a declaration: no declaration can be shown to produce it.</summary>
     private const string InternalError = "OPT099";
 
-    /// <summary>OPT043's mistake is in the project file: its wrong example compiles without ScratchOptim.LinearAlgebra.</summary>
-    private const string LinearAlgebraMissing = "OPT043";
+    /// <summary>OPT053's mistake is in the project file: its wrong example compiles without ScratchOptim.LinearAlgebra.</summary>
+    private const string LinearAlgebraMissing = "OPT053";
 
     private static ImmutableArray<DiagnosticDescriptor> Descriptors => new OptimizerAnalyzer().SupportedDiagnostics;
 

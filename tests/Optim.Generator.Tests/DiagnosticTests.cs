@@ -42,8 +42,8 @@ public class DiagnosticTests
         }
         """;
 
-    /// <summary>OPT043 is about the project: its wrong declaration is compiled without ScratchOptim.LinearAlgebra.</summary>
-    private const string LinearAlgebraMissing = "OPT043";
+    /// <summary>OPT053 is about the project: its wrong declaration is compiled without ScratchOptim.LinearAlgebra.</summary>
+    private const string LinearAlgebraMissing = "OPT053";
 
     public static IEnumerable<object[]> Cases() => new (string Id, DiagnosticSeverity Severity, string Wrong, string Fixed)[]
     {
@@ -75,9 +75,9 @@ public class DiagnosticTests
         ("OPT027", DiagnosticSeverity.Error, Valid.Replace("p = p - lr * m;", "p = p - Sum([|lr|]) * m;"), Valid),
         ("OPT028", DiagnosticSeverity.Error, Valid.Replace("[Optimizer]", "[[|Optimizer(MinRank = 2, MaxRank = 1)|]]"), Valid.Replace("[Optimizer]", "[Optimizer(MinRank = 2, MaxRank = 2)]")),
         ("OPT024", DiagnosticSeverity.Error, Valid.Replace("m = g;", "double decay = 1.0 / ([|t * t|]);\n        m = decay * g;"), Valid.Replace("m = g;", "double decay = 1.0 / ((double)t * t);\n        m = decay * g;")),
-        ("OPT040", DiagnosticSeverity.Error, ValidMatrix.Replace("[Optimizer(MinRank = 2, MaxRank = 2)]", "[Optimizer]").Replace("left = Lerp(left, g * Transpose(g), 0.5);", "left = [|Lerp(left, g * Transpose(g), 0.5)|];"), ValidMatrix),
-        ("OPT041", DiagnosticSeverity.Error, ValidMatrix.Replace("Element update = Orthogonalize(", "Element wrong = [|left|];\n        Element update = Orthogonalize("), ValidMatrix),
-        ("OPT042", DiagnosticSeverity.Error, ValidMatrix.Replace("Element update = Orthogonalize(", "Element half = 0.5;\n        Matrix halves = [|half|];\n        Element update = Orthogonalize("), ValidMatrix),
+        ("OPT050", DiagnosticSeverity.Error, ValidMatrix.Replace("[Optimizer(MinRank = 2, MaxRank = 2)]", "[Optimizer]").Replace("left = Lerp(left, g * Transpose(g), 0.5);", "left = [|Lerp(left, g * Transpose(g), 0.5)|];"), ValidMatrix),
+        ("OPT051", DiagnosticSeverity.Error, ValidMatrix.Replace("Element update = Orthogonalize(", "Element wrong = [|left|];\n        Element update = Orthogonalize("), ValidMatrix),
+        ("OPT052", DiagnosticSeverity.Error, ValidMatrix.Replace("Element update = Orthogonalize(", "Element half = 0.5;\n        Matrix halves = [|half|];\n        Element update = Orthogonalize("), ValidMatrix),
         (LinearAlgebraMissing, DiagnosticSeverity.Error, ValidMatrix.Replace("left = Lerp(left, g * Transpose(g), 0.5);", "left = [|Lerp(left, g * Transpose(g), 0.5)|];"), ValidMatrix),
     }.Select(c => new object[] { c.Id, c.Severity, c.Wrong, c.Fixed });
 

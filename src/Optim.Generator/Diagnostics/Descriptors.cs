@@ -129,21 +129,21 @@ namespace ScratchOptim.Generator.Diagnostics
             "Empty or negative range of parameter ranks",
             "MinRank = {0} and MaxRank = {1} admit no parameter; both must be at least 0 and MinRank at most MaxRank");
 
-        // OPT040-OPT049: matrix operations (OPT029-OPT039 are left to other growth of the DSL).
+        // OPT050-OPT059: matrix operations (OPT029-OPT049 are left to other growth of the DSL).
 
-        public static readonly DiagnosticDescriptor MatrixRank = Error("OPT040",
+        public static readonly DiagnosticDescriptor MatrixRank = Error("OPT050",
             "Matrix operation in an optimizer of unbounded rank",
             "'{0}' works on the parameter as a whole matrix (rows × columns, the rows being all dimensions but the last), but '{1}' takes parameters of any rank; declare [Optimizer(MinRank = 2, MaxRank = 2)] for matrices only, or MaxRank = 2 if a vector may be a 1 × n matrix");
 
-        public static readonly DiagnosticDescriptor MatrixShapeMismatch = Error("OPT041",
+        public static readonly DiagnosticDescriptor MatrixShapeMismatch = Error("OPT051",
             "Matrix shapes do not fit",
             "'{0}' {1}");
 
-        public static readonly DiagnosticDescriptor MatrixUse = Error("OPT042",
+        public static readonly DiagnosticDescriptor MatrixUse = Error("OPT052",
             "Matrix value used where it cannot be",
             "'{0}' {1}");
 
-        public static readonly DiagnosticDescriptor LinearAlgebraMissing = Error("OPT043",
+        public static readonly DiagnosticDescriptor LinearAlgebraMissing = Error("OPT053",
             "Matrix operations without ScratchOptim.LinearAlgebra",
             "'{0}' is a matrix operation, which the generated kernel computes with ScratchOptim.LinearAlgebra; add a reference to it (dotnet add package ScratchOptim.LinearAlgebra)");
 

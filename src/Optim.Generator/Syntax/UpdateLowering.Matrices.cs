@@ -12,7 +12,7 @@ namespace ScratchOptim.Generator.Syntax
     /// Lowering of the DSL's <c>Matrix</c> values: matrix states and locals, products, transposes, element-wise sums,
     /// scalings and <c>Lerp</c>, and the linear-algebra intrinsics. An <c>Element</c> expression used as a matrix becomes
     /// <see cref="AsMatrix"/>; a rows × columns matrix read as an element becomes <see cref="ElementOf"/>. Shapes are
-    /// checked here, symbolically (OPT041), as is every other misuse (OPT040, OPT042, OPT043).
+    /// checked here, symbolically (OPT051), as is every other misuse (OPT050, OPT052, OPT053).
     /// </summary>
     internal sealed partial class UpdateLowering
     {
@@ -22,7 +22,7 @@ namespace ScratchOptim.Generator.Syntax
         /// <summary>The optimizer's class name, for the diagnostics.</summary>
         public string Optimizer { get; set; } = "";
 
-        /// <summary>The most dimensions a parameter may have: a matrix operation needs at most 2 (OPT040).</summary>
+        /// <summary>The most dimensions a parameter may have: a matrix operation needs at most 2 (OPT050).</summary>
         public int MaxRank { get; set; } = int.MaxValue;
 
         private bool IsMatrix(ExpressionSyntax expression) =>
@@ -140,7 +140,7 @@ namespace ScratchOptim.Generator.Syntax
 
         /// <summary>
         /// The first matrix operation of the update checks what every one needs: a rank range that makes the parameter a
-        /// matrix (OPT040) and the linear-algebra library (OPT043). Reported once each.
+        /// matrix (OPT050) and the linear-algebra library (OPT053). Reported once each.
         /// </summary>
         private bool CheckMatrixSetup(ExpressionSyntax expression)
         {
