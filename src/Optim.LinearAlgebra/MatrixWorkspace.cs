@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -6,24 +7,22 @@ namespace ScratchOptim.LinearAlgebra;
 
 /// <summary>
 /// What an optimizer's matrix phases keep for one parameter from step to step: its work matrices and its solvers
-/// (Newton–Schulz, symmetric eigendecomposition, QR), each allocated the first time it is asked for and reused after,
-/// so every step after the first allocates nothing. The kernels the ScratchOptim generator writes for matrix updates
-/// (Muon, SOAP) call it between their element loops; its methods are the DSL's matrix operations on row-major spans.
+/// (Newton–Schulz, symmetric eigendecomposition, QR, the sort of a basis), one of each per size, each allocated the first
+/// time it is asked for and reused after. The kernels the ScratchOptim generator writes for matrix updates (Muon, SOAP)
+/// call it between their element loops; its methods are the DSL's matrix operations on row-major spans. Those kernels
+/// also reserve, on their first step, what later steps will ask for (<see cref="Matrix"/>, the <c>Reserve</c> methods),
+/// so that no step after the first allocates, even one that refreshes a basis for the first time.
 /// </summary>
 /// <remarks>Not thread-safe: one per parameter (the optimizers keep one in each parameter's state).</remarks>
 /// <typeparam name="T">The parameter's element type: float or double.</typeparam>
 public sealed class MatrixWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[]?[] _matrices = [];
-    private readonly NewtonSchulz?[] _newtonSchulz = new NewtonSchulz?[3];
+    private readonly List<NewtonSchulz> _newtonSchulz = [];
     private NewtonSchulzOptions _options = NewtonSchulzOptions.Default;
-    private SymmetricEigensolver<T>? _eigensolver;
-    private T[] _eigenvalues = [];
-    private HouseholderQr<T>? _qr;
-    private int[] _order = [];
-    private T[] _estimates = [];
-    private T[] _rotated = [];
-    private T[] _rayleigh = [];
+    private readonly List<(SymmetricEigensolver<T> Solver, T[] Eigenvalues)> _eigensolvers = [];
+    private readonly List<HouseholderQr<T>> _qrs = [];
+    private readonly List<Sorting> _sortings = [];
 
     /// <summary>Creates an empty workspace: nothing is allocated until an operation needs it.</summary>
     public MatrixWorkspace()
@@ -124,17 +123,7 @@ public sealed class MatrixWorkspace<T> where T : unmanaged, IFloatingPointIeee75
             _options = new NewtonSchulzOptions { Steps = steps, A = a, B = b, C = c, Eps = eps, Normalization = normalization };
         }
 
-        int index = (int)precision;
-        if ((uint)index >= (uint)_newtonSchulz.Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(precision), precision, "Not a NewtonSchulzPrecision value.");
-        }
-
-        var solver = _newtonSchulz[index];
-        if (solver is null || solver.Rows != rows || solver.Cols != columns)
-        {
-            _newtonSchulz[index] = solver = new NewtonSchulz(rows, columns, precision);
-        }
+        var solver = NewtonSchulzFor(rows, columns, precision);
 
         if (typeof(T) == typeof(float))
         {
@@ -162,13 +151,8 @@ public sealed class MatrixWorkspace<T> where T : unmanaged, IFloatingPointIeee75
             return;
         }
 
-        if (_eigensolver?.Order != n)
-        {
-            _eigensolver = new SymmetricEigensolver<T>(n);
-            _eigenvalues = new T[n];
-        }
-
-        _eigensolver.Decompose(symmetric, _eigenvalues, vectors);
+        var (solver, eigenvalues) = EigensolverFor(n);
+        solver.Decompose(symmetric, eigenvalues, vectors);
         for (int i = 0; i < n; i++)
         {
             vectors.Slice(i * n, n).Reverse();
@@ -194,12 +178,7 @@ public sealed class MatrixWorkspace<T> where T : unmanaged, IFloatingPointIeee75
             return;
         }
 
-        if (_qr is null || _qr.Rows != rows || _qr.Cols != columns)
-        {
-            _qr = new HouseholderQr<T>(rows, columns);
-        }
-
-        _qr.ComputeQ(a, q);
+        QrFor(rows, columns).ComputeQ(a, q);
     }
 
     /// <summary>
@@ -220,44 +199,137 @@ public sealed class MatrixWorkspace<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         // basisᵀ·symmetric·basis as SOAP computes it (two products), of which only the diagonal is kept.
-        if (_order.Length != n)
-        {
-            _order = new int[n];
-            _estimates = new T[n];
-            _rotated = new T[n * n];
-            _rayleigh = new T[n * n];
-        }
-
-        Multiply(LinearAlgebra.Transpose.Transposed, LinearAlgebra.Transpose.None, n, n, n, basis, symmetric, _rotated);
-        Multiply(LinearAlgebra.Transpose.None, LinearAlgebra.Transpose.None, n, n, n, _rotated, basis, _rayleigh);
-
+        var sorting = SortingFor(n);
+        Multiply(LinearAlgebra.Transpose.Transposed, LinearAlgebra.Transpose.None, n, n, n, basis, symmetric, sorting.Rotated);
+        Multiply(LinearAlgebra.Transpose.None, LinearAlgebra.Transpose.None, n, n, n, sorting.Rotated, basis, sorting.Rayleigh);
+        int[] order = sorting.Order;
+        T[] estimates = sorting.Estimates;
         for (int i = 0; i < n; i++)
         {
-            _order[i] = i;
-            _estimates[i] = _rayleigh[i * n + i];
+            order[i] = i;
+            estimates[i] = sorting.Rayleigh[i * n + i];
         }
 
         // Insertion sort: stable, allocation-free, and n is a preconditioner's order.
         for (int i = 1; i < n; i++)
         {
-            int column = _order[i];
-            T value = _estimates[column];
+            int column = order[i];
+            T value = estimates[column];
             int j = i - 1;
-            while (j >= 0 && Before(value, _estimates[_order[j]]))
+            while (j >= 0 && Before(value, estimates[order[j]]))
             {
-                _order[j + 1] = _order[j];
+                order[j + 1] = order[j];
                 j--;
             }
 
-            _order[j + 1] = column;
+            order[j + 1] = column;
         }
 
         permutation.Clear();
         for (int j = 0; j < n; j++)
         {
-            permutation[_order[j] * n + j] = T.One;
+            permutation[order[j] * n + j] = T.One;
         }
     }
+
+    /// <summary>Makes now the Newton–Schulz solver <see cref="Orthogonalize"/> will use for this size and precision.</summary>
+    public void ReserveOrthogonalize(int rows, int columns, NewtonSchulzPrecision precision)
+    {
+        if (rows > 0 && columns > 0)
+        {
+            _ = NewtonSchulzFor(rows, columns, precision);
+        }
+    }
+
+    /// <summary>Makes now the eigensolver <see cref="Eigenvectors"/> will use for matrices of order <paramref name="n"/>.</summary>
+    public void ReserveEigenvectors(int n)
+    {
+        if (n > 0)
+        {
+            _ = EigensolverFor(n);
+        }
+    }
+
+    /// <summary>Makes now the QR solver <see cref="QrBasis"/> will use for this size.</summary>
+    public void ReserveQrBasis(int rows, int columns)
+    {
+        if (columns > 0 && rows >= columns)
+        {
+            _ = QrFor(rows, columns);
+        }
+    }
+
+    /// <summary>Makes now the buffers <see cref="EigenvalueOrder"/> will use for matrices of order <paramref name="n"/>.</summary>
+    public void ReserveEigenvalueOrder(int n)
+    {
+        if (n > 0)
+        {
+            _ = SortingFor(n);
+        }
+    }
+
+    private NewtonSchulz NewtonSchulzFor(int rows, int columns, NewtonSchulzPrecision precision)
+    {
+        foreach (var solver in _newtonSchulz)
+        {
+            if (solver.Rows == rows && solver.Cols == columns && solver.Precision == precision)
+            {
+                return solver;
+            }
+        }
+
+        var made = new NewtonSchulz(rows, columns, precision);
+        _newtonSchulz.Add(made);
+        return made;
+    }
+
+    private (SymmetricEigensolver<T> Solver, T[] Eigenvalues) EigensolverFor(int n)
+    {
+        foreach (var entry in _eigensolvers)
+        {
+            if (entry.Solver.Order == n)
+            {
+                return entry;
+            }
+        }
+
+        var made = (new SymmetricEigensolver<T>(n), new T[n]);
+        _eigensolvers.Add(made);
+        return made;
+    }
+
+    private HouseholderQr<T> QrFor(int rows, int columns)
+    {
+        foreach (var qr in _qrs)
+        {
+            if (qr.Rows == rows && qr.Cols == columns)
+            {
+                return qr;
+            }
+        }
+
+        var made = new HouseholderQr<T>(rows, columns);
+        _qrs.Add(made);
+        return made;
+    }
+
+    private Sorting SortingFor(int n)
+    {
+        foreach (var sorting in _sortings)
+        {
+            if (sorting.Order.Length == n)
+            {
+                return sorting;
+            }
+        }
+
+        var made = new Sorting(new int[n], new T[n], new T[n * n], new T[n * n]);
+        _sortings.Add(made);
+        return made;
+    }
+
+    /// <summary>What <see cref="EigenvalueOrder"/> works in for one order n.</summary>
+    private sealed record Sorting(int[] Order, T[] Estimates, T[] Rotated, T[] Rayleigh);
 
     /// <summary>Descending, NaN last.</summary>
     private static bool Before(T value, T other) => value > other || (!T.IsNaN(value) && T.IsNaN(other));

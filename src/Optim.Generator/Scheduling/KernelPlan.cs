@@ -69,10 +69,15 @@ namespace ScratchOptim.Generator.Scheduling
     internal sealed record HostTemp(int Id) : HostItem((Expr?)null);
 
     /// <summary>Computes the matrix temp <paramref name="Id"/> (<see cref="TempKind.Matrix"/>) with the linear-algebra library.</summary>
-    internal sealed record HostMatrix(int Id, Expr? Guard) : HostItem(Guard);
+    /// <param name="Reserve">
+    /// The condition, known before the step (over hyperparameters and the tensor's shape), under which this work can run
+    /// at all: its memory and solvers are made on the first step when it holds; null when it always can.
+    /// </param>
+    internal sealed record HostMatrix(int Id, Expr? Guard, Expr? Reserve) : HostItem(Guard);
 
     /// <summary>A matrix state's new value, or a <c>Matrix</c> local's, computed with the linear-algebra library.</summary>
-    internal sealed record HostMatrixAssign(MatrixAssign Statement, Expr? Guard) : HostItem(Guard);
+    /// <param name="Reserve">As <see cref="HostMatrix.Reserve"/>.</param>
+    internal sealed record HostMatrixAssign(MatrixAssign Statement, Expr? Guard, Expr? Reserve) : HostItem(Guard);
 
     /// <summary>A loop over every element: the statements it needs, with <see cref="Accumulate"/> where reductions add their values.</summary>
     /// <param name="Number">1 for the first phase.</param>

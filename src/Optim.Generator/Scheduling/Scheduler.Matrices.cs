@@ -20,6 +20,12 @@ namespace ScratchOptim.Generator.Scheduling
         /// <summary>The element variables the update assigns somewhere: a matrix of one of them is never read from its buffer as it is.</summary>
         private HashSet<string>? assignedElements;
 
+        /// <summary>The conditions of the ifs around the statement being walked, as declared (negated in an else).</summary>
+        private readonly List<Expr> declaredConditions = new List<Expr>();
+
+        /// <summary>When the matrix work at this point of the update can run at all, known before the step.</summary>
+        private Expr? Reserve() => AllocationPlanner.WhenPossible(declaredConditions, model);
+
         private void WalkMatrix(MatrixAssign assign, List<(Expr Condition, int Segment)> guards, List<Node> nodes)
         {
             var value = ScheduleMatrix(assign.Value, guards, nodes);
@@ -30,7 +36,7 @@ namespace ScratchOptim.Generator.Scheduling
             NoteMatrixReads(value, segment);
             readerSegment[name] = segment;
             matrixSegment[name] = segment;
-            host.Add((position, segment, new HostMatrixAssign(assign with { Value = value }, Guard(guards))));
+            host.Add((position, segment, new HostMatrixAssign(assign with { Value = value }, Guard(guards), Reserve())));
         }
 
         /// <summary>
@@ -101,7 +107,7 @@ namespace ScratchOptim.Generator.Scheduling
             int segment = System.Math.Max(SegmentOf(matrix), GuardSegment(guards));
             NoteMatrixReads(matrix, segment);
             int id = AddTemp(TempKind.Matrix, matrix, IrType.Element, segment);
-            host.Add((position, segment, new HostMatrix(id, Guard(guards))));
+            host.Add((position, segment, new HostMatrix(id, Guard(guards), Reserve())));
             return new Temp(id, IrType.Element);
         }
 

@@ -92,8 +92,11 @@ namespace ScratchOptim.Generator.Scheduling
                     case If branch:
                         // The condition is decided once, here: host code inside the branch and the loops both read that value.
                         var condition = Hoist(ScheduleUniform(branch.Condition, guards, nodes, out int conditionSegment));
+                        declaredConditions.Add(branch.Condition);
                         var then = Walk(branch.Then, new List<(Expr, int)>(guards) { (condition, conditionSegment) });
+                        declaredConditions[declaredConditions.Count - 1] = Negate(branch.Condition);
                         var otherwise = Walk(branch.Else, new List<(Expr, int)>(guards) { (Negate(condition), conditionSegment) });
+                        declaredConditions.RemoveAt(declaredConditions.Count - 1);
                         if (then.Count > 0 || otherwise.Count > 0)
                             nodes.Add(new Node { Position = position, Condition = condition, Then = then, Else = otherwise, Ready = conditionSegment + 1 });
                         break;

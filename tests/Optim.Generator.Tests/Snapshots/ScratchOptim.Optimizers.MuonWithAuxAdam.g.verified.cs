@@ -12,19 +12,20 @@ namespace ScratchOptim.Optimizers
     /// <remarks>
     /// <para>Each step computes (as declared):</para>
     /// <code>
-    /// p = p * (1 - lr * weightDecay)
+    /// double rate = lr != null ? lr : useMuon ? 0.02 : 0.0003
+    /// p = p * (1 - rate * weightDecay)
     /// if (useMuon)
     ///     momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
     ///     Element direction = Lerp(g, momentumBuffer, momentum)
     ///     Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)
     ///     Element update = orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
-    ///     p = p - lr * update
+    ///     p = p - rate * update
     /// else
     ///     adamStep = adamStep + 1
     ///     expAvg = Lerp(expAvg, g, 1 - beta1)
     ///     expAvgSq = Lerp(expAvgSq, g * g, 1 - beta2)
     ///     Element update = expAvg / (1 - Pow(beta1, adamStep)) / (Sqrt(expAvgSq / (1 - Pow(beta2, adamStep))) + eps)
-    ///     p = p - lr * update
+    ///     p = p - rate * update
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
@@ -35,7 +36,7 @@ namespace ScratchOptim.Optimizers
         /// <summary>Creates a <see cref="MuonWithAuxAdam"/> over <paramref name="parameters"/>, as one parameter group.</summary>
         /// <param name="parameters">The parameters to optimize (float or double).</param>
         /// <param name="useMuon">Whether the group's parameters take Muon steps (2-D hidden weights) or Adam steps (everything else). PyTorch: use_muon.</param>
-        /// <param name="lr">Learning rate (the authors' defaults: 0.02 for Muon groups, 3e-4 for Adam groups). Range [0, ∞). PyTorch: lr.</param>
+        /// <param name="lr">Learning rate; null is the authors' default for the group's kind: 0.02 for Muon groups, 3e-4 for Adam groups. Range [0, ∞), or null. PyTorch: lr.</param>
         /// <param name="weightDecay">Decoupled weight decay: the weights shrink by lr * weightDecay each step. Range [0, ∞). PyTorch: weight_decay.</param>
         /// <param name="momentum">Muon's momentum (Nesterov). Range [0, ∞). PyTorch: momentum.</param>
         /// <param name="beta1">Adam's decay rate of the running mean of gradients. Range [0, 1). PyTorch: betas[0].</param>
@@ -48,7 +49,7 @@ namespace ScratchOptim.Optimizers
         public MuonWithAuxAdam(
             global::System.Collections.Generic.IEnumerable<global::ScratchOptim.Parameter> parameters,
             bool useMuon = true,
-            double lr = 0.02,
+            double? lr = null,
             double weightDecay = 0.0,
             double momentum = 0.95,
             double beta1 = 0.9,
@@ -91,7 +92,7 @@ namespace ScratchOptim.Optimizers
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
                 new("useMuon", "use_muon", "bool", "true", double.NegativeInfinity, false, double.PositiveInfinity, false, "Whether the group's parameters take Muon steps (2-D hidden weights) or Adam steps (everything else)."),
-                new("lr", "lr", "double", "0.02", 0.0, false, double.PositiveInfinity, false, "Learning rate (the authors' defaults: 0.02 for Muon groups, 3e-4 for Adam groups)."),
+                new("lr", "lr", "double?", "null", 0.0, false, double.PositiveInfinity, false, "Learning rate; null is the authors' default for the group's kind: 0.02 for Muon groups, 3e-4 for Adam groups."),
                 new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "Decoupled weight decay: the weights shrink by lr * weightDecay each step."),
                 new("momentum", "momentum", "double", "0.95", 0.0, false, double.PositiveInfinity, false, "Muon's momentum (Nesterov)."),
                 new("beta1", "betas[0]", "double", "0.9", 0.0, false, 1.0, true, "Adam's decay rate of the running mean of gradients."),
@@ -108,44 +109,47 @@ namespace ScratchOptim.Optimizers
             },
             Update: new string[]
             {
-                "p = p * (1 - lr * weightDecay)",
+                "double rate = lr != null ? lr : useMuon ? 0.02 : 0.0003",
+                "p = p * (1 - rate * weightDecay)",
                 "if (useMuon)",
                 "    momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)",
                 "    Element direction = Lerp(g, momentumBuffer, momentum)",
                 "    Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)",
                 "    Element update = orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)",
-                "    p = p - lr * update",
+                "    p = p - rate * update",
                 "else",
                 "    adamStep = adamStep + 1",
                 "    expAvg = Lerp(expAvg, g, 1 - beta1)",
                 "    expAvgSq = Lerp(expAvgSq, g * g, 1 - beta2)",
                 "    Element update = expAvg / (1 - Pow(beta1, adamStep)) / (Sqrt(expAvgSq / (1 - Pow(beta2, adamStep))) + eps)",
-                "    p = p - lr * update",
+                "    p = p - rate * update",
             },
             UpdateLatex: new string[]
             {
-                "p \\leftarrow p \\cdot \\left(1 - \\eta \\cdot \\mathrm{weightDecay}\\right)",
+                "\\mathrm{rate} \\leftarrow \\begin{cases} \\eta & \\text{if } \\eta \\ne \\text{null} \\\\ \\begin{cases} 0.02 & \\text{if } \\mathrm{useMuon} \\\\ 0.0003 & \\text{otherwise} \\end{cases} & \\text{otherwise} \\end{cases}",
+                "p \\leftarrow p \\cdot \\left(1 - \\mathrm{rate} \\cdot \\mathrm{weightDecay}\\right)",
                 "\\textbf{if } \\mathrm{useMuon}:",
                 "\\quad \\mathrm{momentumBuffer} \\leftarrow \\operatorname{lerp}\\left(\\mathrm{momentumBuffer}, g, 1 - \\mathrm{momentum}\\right)",
                 "\\quad \\mathrm{direction} \\leftarrow \\operatorname{lerp}\\left(g, \\mathrm{momentumBuffer}, \\mathrm{momentum}\\right)",
                 "\\quad \\mathrm{orthogonal} \\leftarrow \\operatorname{NS}_{5}\\left(\\mathrm{direction}\\right)",
                 "\\quad \\mathrm{update} \\leftarrow \\mathrm{orthogonal} \\cdot \\max\\left(1, \\frac{\\operatorname{rows}\\left(p\\right)}{\\operatorname{columns}\\left(p\\right)}\\right)^{0.5}",
-                "\\quad p \\leftarrow p - \\eta \\cdot \\mathrm{update}",
+                "\\quad p \\leftarrow p - \\mathrm{rate} \\cdot \\mathrm{update}",
                 "\\textbf{else}:",
                 "\\quad \\mathrm{adamStep} \\leftarrow \\mathrm{adamStep} + 1",
                 "\\quad \\mathrm{expAvg} \\leftarrow \\operatorname{lerp}\\left(\\mathrm{expAvg}, g, 1 - \\beta_{1}\\right)",
                 "\\quad \\mathrm{expAvgSq} \\leftarrow \\operatorname{lerp}\\left(\\mathrm{expAvgSq}, g \\cdot g, 1 - \\beta_{2}\\right)",
                 "\\quad \\mathrm{update} \\leftarrow \\frac{\\frac{\\mathrm{expAvg}}{1 - \\beta_{1}^{\\mathrm{adamStep}}}}{\\sqrt{\\frac{\\mathrm{expAvgSq}}{1 - \\beta_{2}^{\\mathrm{adamStep}}}} + \\epsilon}",
-                "\\quad p \\leftarrow p - \\eta \\cdot \\mathrm{update}",
+                "\\quad p \\leftarrow p - \\mathrm{rate} \\cdot \\mathrm{update}",
             },
             Hoisted: new global::ScratchOptim.HoistedInfo[]
             {
-                new("oneMinusLrTimesWeightDecay", "(Element)(1 - lr * weightDecay)"),
+                new("rate", "lr != null ? lr : useMuon ? 0.02 : 0.0003"),
+                new("oneMinusRateTimesWeightDecay", "(Element)(1 - rate * weightDecay)"),
                 new("useMuon", "useMuon"),
                 new("oneMinusMomentum", "(Element)(1 - momentum)"),
                 new("momentum", "(Element)(momentum)"),
                 new("scalar1", "(Element)(Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5))"),
-                new("minusLr", "(Element)(-lr)"),
+                new("minusRate", "(Element)(-rate)"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("oneMinusBeta2", "(Element)(1 - beta2)"),
                 new("scalar2", "(Element)(1 - Pow(beta1, adamStep))"),
@@ -196,19 +200,20 @@ namespace ScratchOptim.Optimizers
         /// <remarks>
         /// <para>This computes:</para>
         /// <code>
-        /// p = p * (1 - lr * weightDecay)
+        /// double rate = lr != null ? lr : useMuon ? 0.02 : 0.0003
+        /// p = p * (1 - rate * weightDecay)
         /// if (useMuon)
         ///     momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
         ///     Element direction = Lerp(g, momentumBuffer, momentum)
         ///     Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)
         ///     Element update = orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
-        ///     p = p - lr * update
+        ///     p = p - rate * update
         /// else
         ///     adamStep = adamStep + 1
         ///     expAvg = Lerp(expAvg, g, 1 - beta1)
         ///     expAvgSq = Lerp(expAvgSq, g * g, 1 - beta2)
         ///     Element update = expAvg / (1 - Pow(beta1, adamStep)) / (Sqrt(expAvgSq / (1 - Pow(beta2, adamStep))) + eps)
-        ///     p = p - lr * update
+        ///     p = p - rate * update
         /// </code>
         /// </remarks>
         /// <param name="hyper">The hyperparameters.</param>
@@ -248,19 +253,20 @@ namespace ScratchOptim.Optimizers
         /// <remarks>
         /// <para>This computes:</para>
         /// <code>
-        /// p = p * (1 - lr * weightDecay)
+        /// double rate = lr != null ? lr : useMuon ? 0.02 : 0.0003
+        /// p = p * (1 - rate * weightDecay)
         /// if (useMuon)
         ///     momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
         ///     Element direction = Lerp(g, momentumBuffer, momentum)
         ///     Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)
         ///     Element update = orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
-        ///     p = p - lr * update
+        ///     p = p - rate * update
         /// else
         ///     adamStep = adamStep + 1
         ///     expAvg = Lerp(expAvg, g, 1 - beta1)
         ///     expAvgSq = Lerp(expAvgSq, g * g, 1 - beta2)
         ///     Element update = expAvg / (1 - Pow(beta1, adamStep)) / (Sqrt(expAvgSq / (1 - Pow(beta2, adamStep))) + eps)
-        ///     p = p - lr * update
+        ///     p = p - rate * update
         /// </code>
         /// </remarks>
         /// <param name="hyper">The hyperparameters.</param>
@@ -326,15 +332,21 @@ namespace ScratchOptim.Optimizers
             ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
             var orthogonalizedDirectionMatrix = matrices.Matrix(1, rows, columns);
             ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
+            // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
+            if (hyper.UseMuon)
+            {
+                matrices.ReserveOrthogonalize(rows, columns, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
+            }
 
             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
             bool notUseMuon = !hyper.UseMuon; // the state that needs it is allocated
-            T oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
+            double rate = hyper.Lr.HasValue ? hyper.Lr.GetValueOrDefault() : hyper.UseMuon ? 0.02 : 0.0003;
+            T oneMinusRateTimesWeightDecay = Round<T>(1 - rate * hyper.WeightDecay); // 1 - rate * weightDecay
             bool useMuon = hyper.UseMuon;
             T oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum
             T momentum = Round<T>(hyper.Momentum);
             T scalar1 = Round<T>(global::System.Math.Pow(global::System.Math.Max(1, (double)rows / columns), 0.5)); // Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
-            T minusLr = Round<T>(-hyper.Lr); // -lr
+            T minusRate = Round<T>(-rate); // -rate
             if (!useMuon) adamStep = adamStep + 1;
             T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
             T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
@@ -398,11 +410,11 @@ namespace ScratchOptim.Optimizers
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
-                    var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
+                    var oneMinusRateTimesWeightDecayVec = TVector.Create(oneMinusRateTimesWeightDecay);
                     var oneMinusMomentumVec = TVector.Create(oneMinusMomentum);
                     var momentumVec = TVector.Create(momentum);
                     var scalar1Vec = TVector.Create(scalar1);
-                    var minusLrVec = TVector.Create(minusLr);
+                    var minusRateVec = TVector.Create(minusRate);
                     var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                     var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
                     var scalar2Vec = TVector.Create(scalar2);
@@ -417,8 +429,8 @@ namespace ScratchOptim.Optimizers
                         var expAvgSq = notUseMuon ? TVector.Load(ref expAvgSqRef, i) : default;
                         var orthogonalizedDirection = TVector.Load(ref orthogonalizedDirectionRef, i);
 
-                        // p = p * (1 - lr * weightDecay)
-                        p = p * oneMinusLrTimesWeightDecayVec;
+                        // p = p * (1 - rate * weightDecay)
+                        p = p * oneMinusRateTimesWeightDecayVec;
                         if (useMuon)
                         {
                             // momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
@@ -429,8 +441,8 @@ namespace ScratchOptim.Optimizers
                             var orthogonal = orthogonalizedDirection;
                             // Element update = orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
                             var update = orthogonal * scalar1Vec;
-                            // p = p - lr * update
-                            p = Fma(minusLrVec, update, p);
+                            // p = p - rate * update
+                            p = Fma(minusRateVec, update, p);
                         }
                         else
                         {
@@ -440,8 +452,8 @@ namespace ScratchOptim.Optimizers
                             expAvgSq = Lerp(expAvgSq, g * g, oneMinusBeta2Vec);
                             // Element update = expAvg / (1 - Pow(beta1, adamStep)) / (Sqrt(expAvgSq / (1 - Pow(beta2, adamStep))) + eps)
                             var update = expAvg / scalar2Vec / (Sqrt(expAvgSq / scalar3Vec) + epsVec);
-                            // p = p - lr * update
-                            p = Fma(minusLrVec, update, p);
+                            // p = p - rate * update
+                            p = Fma(minusRateVec, update, p);
                         }
 
                         TVector.Store(p, ref pRef, i);
@@ -459,8 +471,8 @@ namespace ScratchOptim.Optimizers
                     T expAvgSq = notUseMuon ? ElementAt(ref expAvgSqRef, i) : default;
                     T orthogonalizedDirection = ElementAt(ref orthogonalizedDirectionRef, i);
 
-                    // p = p * (1 - lr * weightDecay)
-                    p = p * oneMinusLrTimesWeightDecay;
+                    // p = p * (1 - rate * weightDecay)
+                    p = p * oneMinusRateTimesWeightDecay;
                     if (useMuon)
                     {
                         // momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
@@ -471,8 +483,8 @@ namespace ScratchOptim.Optimizers
                         T orthogonal = orthogonalizedDirection;
                         // Element update = orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
                         T update = orthogonal * scalar1;
-                        // p = p - lr * update
-                        p = Fma(minusLr, update, p);
+                        // p = p - rate * update
+                        p = Fma(minusRate, update, p);
                     }
                     else
                     {
@@ -482,8 +494,8 @@ namespace ScratchOptim.Optimizers
                         expAvgSq = Lerp(expAvgSq, g * g, oneMinusBeta2);
                         // Element update = expAvg / (1 - Pow(beta1, adamStep)) / (Sqrt(expAvgSq / (1 - Pow(beta2, adamStep))) + eps)
                         T update = expAvg / scalar2 / (Sqrt(expAvgSq / scalar3) + eps);
-                        // p = p - lr * update
-                        p = Fma(minusLr, update, p);
+                        // p = p - rate * update
+                        p = Fma(minusRate, update, p);
                     }
 
                     ElementAt(ref pRef, i) = p;
@@ -499,7 +511,7 @@ namespace ScratchOptim.Optimizers
         public sealed class Hyperparameters : global::ScratchOptim.HyperparameterSet
         {
             private bool useMuon = true;
-            private double lr = 0.02;
+            private double? lr = null;
             private double weightDecay = 0.0;
             private double momentum = 0.95;
             private double beta1 = 0.9;
@@ -514,11 +526,11 @@ namespace ScratchOptim.Optimizers
                 set => useMuon = value;
             }
 
-            /// <summary>Learning rate (the authors' defaults: 0.02 for Muon groups, 3e-4 for Adam groups). Range [0, ∞). PyTorch: lr.</summary>
-            public double Lr
+            /// <summary>Learning rate; null is the authors' default for the group's kind: 0.02 for Muon groups, 3e-4 for Adam groups. Range [0, ∞), or null. PyTorch: lr.</summary>
+            public double? Lr
             {
                 get => lr;
-                set => lr = CheckRange("lr", value, 0.0, false, double.PositiveInfinity, false);
+                set => lr = value is null ? null : CheckRange("lr", value.Value, 0.0, false, double.PositiveInfinity, false);
             }
 
             /// <summary>Decoupled weight decay: the weights shrink by lr * weightDecay each step. Range [0, ∞). PyTorch: weight_decay.</summary>
@@ -592,7 +604,7 @@ namespace ScratchOptim.Optimizers
                         UseMuon = Convert<bool>(name, value);
                         break;
                     case "lr":
-                        Lr = Convert<double>(name, value);
+                        Lr = Convert<double?>(name, value);
                         break;
                     case "weightDecay": case "weight_decay":
                         WeightDecay = Convert<double>(name, value);

@@ -695,6 +695,53 @@ namespace ScratchOptim.Optimizers
             var product2Matrix = matrices.Matrix(7, rows, columns);
             ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
             var gMatrix = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref gRef, length);
+            // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
+            if (hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim)
+            {
+                matrices.Matrix(8, length, length);
+                matrices.ReserveEigenvectors(length);
+                matrices.Matrix(11, 1, length);
+                matrices.Matrix(14, length, length);
+                matrices.Matrix(17, length, length);
+                matrices.ReserveEigenvalueOrder(length);
+                matrices.Matrix(20, 1, length);
+                matrices.Matrix(23, 1, length);
+                matrices.Matrix(26, 1, length);
+                matrices.Matrix(27, length, length);
+                matrices.Matrix(28, length, length);
+                matrices.ReserveQrBasis(length, length);
+                matrices.Matrix(33, 1, length);
+            }
+            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim)
+            {
+                matrices.Matrix(9, rows, rows);
+                matrices.ReserveEigenvectors(rows);
+                matrices.Matrix(12, rows, columns);
+                matrices.Matrix(15, rows, rows);
+                matrices.Matrix(18, rows, rows);
+                matrices.ReserveEigenvalueOrder(rows);
+                matrices.Matrix(21, rows, columns);
+                matrices.Matrix(24, rows, columns);
+                matrices.Matrix(29, rows, rows);
+                matrices.Matrix(30, rows, rows);
+                matrices.ReserveQrBasis(rows, rows);
+                matrices.Matrix(34, rows, columns);
+            }
+            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim)
+            {
+                matrices.Matrix(10, columns, columns);
+                matrices.ReserveEigenvectors(columns);
+                matrices.Matrix(13, rows, columns);
+                matrices.Matrix(16, columns, columns);
+                matrices.Matrix(19, columns, columns);
+                matrices.ReserveEigenvalueOrder(columns);
+                matrices.Matrix(22, rows, columns);
+                matrices.Matrix(25, rows, columns);
+                matrices.Matrix(31, columns, columns);
+                matrices.Matrix(32, columns, columns);
+                matrices.ReserveQrBasis(columns, columns);
+                matrices.Matrix(35, rows, columns);
+            }
 
             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once, and the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
             bool condition2 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim; // the state that needs it is allocated
@@ -760,7 +807,7 @@ namespace ScratchOptim.Optimizers
                 matrices.Eigenvectors(right, rightBasis, columns);
             }
             // Matrix projected = g
-            global::System.Span<T> projected = matrices.Matrix(11, rows, columns);
+            global::System.Span<T> projected = matrices.Matrix(36, rows, columns);
             if (!firstStep)
             {
                 projected = gMatrix;
@@ -768,21 +815,21 @@ namespace ScratchOptim.Optimizers
             // projected = Unflatten(Flatten(projected) * mergedBasis) (products on OpenBLAS)
             if (!firstStep && flattenedF)
             {
-                var product6 = matrices.Matrix(12, 1, length);
+                var product6 = matrices.Matrix(11, 1, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, projected, mergedBasis, product6);
                 projected = product6;
             }
             // projected = Transpose(leftBasis) * projected (products on OpenBLAS)
             if (!firstStep && rowsPreconditionedF)
             {
-                var product7 = matrices.Matrix(13, rows, columns);
+                var product7 = matrices.Matrix(12, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, projected, product7);
                 projected = product7;
             }
             // projected = projected * rightBasis (products on OpenBLAS)
             if (!firstStep && columnsPreconditionedF)
             {
-                var product8 = matrices.Matrix(14, rows, columns);
+                var product8 = matrices.Matrix(13, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, projected, rightBasis, product8);
                 projected = product8;
             }
@@ -799,7 +846,7 @@ namespace ScratchOptim.Optimizers
             // merged = Lerp(merged, Transpose(Flatten(g)) * Flatten(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
             if (!firstStep && flattenedF)
             {
-                var product9 = matrices.Matrix(15, length, length);
+                var product9 = matrices.Matrix(14, length, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, 1, gMatrix, gMatrix, product9);
                 for (int entry = 0; entry < merged.Length; entry++)
                 {
@@ -810,7 +857,7 @@ namespace ScratchOptim.Optimizers
             // left = Lerp(left, g * Transpose(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
             if (!firstStep && rowsPreconditionedF)
             {
-                var product10 = matrices.Matrix(16, rows, rows);
+                var product10 = matrices.Matrix(15, rows, rows);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, rows, columns, gMatrix, gMatrix, product10);
                 for (int entry = 0; entry < left.Length; entry++)
                 {
@@ -821,7 +868,7 @@ namespace ScratchOptim.Optimizers
             // right = Lerp(right, Transpose(g) * g, preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
             if (!firstStep && columnsPreconditionedF)
             {
-                var product11 = matrices.Matrix(17, columns, columns);
+                var product11 = matrices.Matrix(16, columns, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, rows, gMatrix, gMatrix, product11);
                 for (int entry = 0; entry < right.Length; entry++)
                 {
@@ -831,28 +878,25 @@ namespace ScratchOptim.Optimizers
             }
             bool condition1 = step % hyper.PreconditionFrequency == 0;
             // Matrix mergedOrder = EigenvalueOrder(merged, mergedBasis) (a sort of estimated eigenvalues)
-            global::System.Span<T> mergedOrder = matrices.Matrix(18, length, length);
+            global::System.Span<T> mergedOrder = default;
             if (!firstStep && condition1 && flattenedF)
             {
-                var eigenvalueOrder = matrices.Matrix(19, length, length);
-                matrices.EigenvalueOrder(merged, mergedBasis, eigenvalueOrder, length);
-                mergedOrder = eigenvalueOrder;
+                mergedOrder = matrices.Matrix(17, length, length);
+                matrices.EigenvalueOrder(merged, mergedBasis, mergedOrder, length);
             }
             // Matrix leftOrder = EigenvalueOrder(left, leftBasis) (a sort of estimated eigenvalues)
-            global::System.Span<T> leftOrder = matrices.Matrix(20, rows, rows);
+            global::System.Span<T> leftOrder = default;
             if (!firstStep && condition1 && rowsPreconditionedF)
             {
-                var eigenvalueOrder2 = matrices.Matrix(21, rows, rows);
-                matrices.EigenvalueOrder(left, leftBasis, eigenvalueOrder2, rows);
-                leftOrder = eigenvalueOrder2;
+                leftOrder = matrices.Matrix(18, rows, rows);
+                matrices.EigenvalueOrder(left, leftBasis, leftOrder, rows);
             }
             // Matrix rightOrder = EigenvalueOrder(right, rightBasis) (a sort of estimated eigenvalues)
-            global::System.Span<T> rightOrder = matrices.Matrix(22, columns, columns);
+            global::System.Span<T> rightOrder = default;
             if (!firstStep && condition1 && columnsPreconditionedF)
             {
-                var eigenvalueOrder3 = matrices.Matrix(23, columns, columns);
-                matrices.EigenvalueOrder(right, rightBasis, eigenvalueOrder3, columns);
-                rightOrder = eigenvalueOrder3;
+                rightOrder = matrices.Matrix(19, columns, columns);
+                matrices.EigenvalueOrder(right, rightBasis, rightOrder, columns);
             }
 
             // Phase 1 of 4: the matrix matrix1 and the matrix mMatrix and the matrix vMatrix, for the matrix work after it (element by element); nothing is stored yet.
@@ -933,7 +977,7 @@ namespace ScratchOptim.Optimizers
 
             // After phase 1: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
             // Matrix back = matrix1
-            global::System.Span<T> back = matrices.Matrix(24, rows, columns);
+            global::System.Span<T> back = matrices.Matrix(37, rows, columns);
             if (!firstStep)
             {
                 back = matrix1;
@@ -941,27 +985,27 @@ namespace ScratchOptim.Optimizers
             // back = Unflatten(Flatten(back) * Transpose(mergedBasis)) (products on OpenBLAS)
             if (!firstStep && flattenedF)
             {
-                var product12 = matrices.Matrix(25, 1, length);
+                var product12 = matrices.Matrix(20, 1, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, 1, length, length, back, mergedBasis, product12);
                 back = product12;
             }
             // back = leftBasis * back (products on OpenBLAS)
             if (!firstStep && rowsPreconditionedF)
             {
-                var product13 = matrices.Matrix(26, rows, columns);
+                var product13 = matrices.Matrix(21, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, back, product13);
                 back = product13;
             }
             // back = back * Transpose(rightBasis) (products on OpenBLAS)
             if (!firstStep && columnsPreconditionedF)
             {
-                var product14 = matrices.Matrix(27, rows, columns);
+                var product14 = matrices.Matrix(22, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, columns, columns, back, rightBasis, product14);
                 back = product14;
             }
             ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(back);
             // Matrix moment = mMatrix
-            global::System.Span<T> moment = matrices.Matrix(28, rows, columns);
+            global::System.Span<T> moment = matrices.Matrix(38, rows, columns);
             if (!firstStep)
             {
                 moment = mMatrix;
@@ -969,76 +1013,76 @@ namespace ScratchOptim.Optimizers
             // moment = Unflatten(Flatten(moment) * Transpose(mergedBasis)) (products on OpenBLAS)
             if (!firstStep && flattenedF)
             {
-                var product15 = matrices.Matrix(29, 1, length);
+                var product15 = matrices.Matrix(23, 1, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, 1, length, length, moment, mergedBasis, product15);
                 moment = product15;
             }
             // moment = leftBasis * moment (products on OpenBLAS)
             if (!firstStep && rowsPreconditionedF)
             {
-                var product16 = matrices.Matrix(30, rows, columns);
+                var product16 = matrices.Matrix(24, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, moment, product16);
                 moment = product16;
             }
             // moment = moment * Transpose(rightBasis) (products on OpenBLAS)
             if (!firstStep && columnsPreconditionedF)
             {
-                var product17 = matrices.Matrix(31, rows, columns);
+                var product17 = matrices.Matrix(25, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, columns, columns, moment, rightBasis, product17);
                 moment = product17;
             }
             // unflattenMatrix = Unflatten(Flatten(vMatrix) * mergedOrder) (products on OpenBLAS)
             if (!firstStep && condition1 && flattenedF)
             {
-                var product18 = matrices.Matrix(32, 1, length);
+                var product18 = matrices.Matrix(26, 1, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, vMatrix, mergedOrder, product18);
                 product18.CopyTo(unflattenMatrix);
             }
             // mergedBasis = QrBasis(merged * (mergedBasis * mergedOrder)) (LAPACK's QR, products on OpenBLAS)
             if (!firstStep && condition1 && flattenedF)
             {
-                var product19 = matrices.Matrix(33, length, length);
+                var product19 = matrices.Matrix(27, length, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, length, mergedBasis, mergedOrder, product19);
-                var product20 = matrices.Matrix(34, length, length);
+                var product20 = matrices.Matrix(28, length, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, length, merged, product19, product20);
                 matrices.QrBasis(product20, mergedBasis, length, length);
             }
             // leftBasis = QrBasis(left * (leftBasis * leftOrder)) (LAPACK's QR, products on OpenBLAS)
             if (!firstStep && condition1 && rowsPreconditionedF)
             {
-                var product21 = matrices.Matrix(35, rows, rows);
+                var product21 = matrices.Matrix(29, rows, rows);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, rows, rows, leftBasis, leftOrder, product21);
-                var product22 = matrices.Matrix(36, rows, rows);
+                var product22 = matrices.Matrix(30, rows, rows);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, rows, rows, left, product21, product22);
                 matrices.QrBasis(product22, leftBasis, rows, rows);
             }
             // rightBasis = QrBasis(right * (rightBasis * rightOrder)) (LAPACK's QR, products on OpenBLAS)
             if (!firstStep && condition1 && columnsPreconditionedF)
             {
-                var product23 = matrices.Matrix(37, columns, columns);
+                var product23 = matrices.Matrix(31, columns, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, columns, rightBasis, rightOrder, product23);
-                var product24 = matrices.Matrix(38, columns, columns);
+                var product24 = matrices.Matrix(32, columns, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, columns, right, product23, product24);
                 matrices.QrBasis(product24, rightBasis, columns, columns);
             }
             // moment = Unflatten(Flatten(moment) * mergedBasis) (products on OpenBLAS)
             if (!firstStep && flattenedF)
             {
-                var product25 = matrices.Matrix(39, 1, length);
+                var product25 = matrices.Matrix(33, 1, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, moment, mergedBasis, product25);
                 moment = product25;
             }
             // moment = Transpose(leftBasis) * moment (products on OpenBLAS)
             if (!firstStep && rowsPreconditionedF)
             {
-                var product26 = matrices.Matrix(40, rows, columns);
+                var product26 = matrices.Matrix(34, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, moment, product26);
                 moment = product26;
             }
             // moment = moment * rightBasis (products on OpenBLAS)
             if (!firstStep && columnsPreconditionedF)
             {
-                var product27 = matrices.Matrix(41, rows, columns);
+                var product27 = matrices.Matrix(35, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, moment, rightBasis, product27);
                 moment = product27;
             }

@@ -25,6 +25,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The spans over buffers the matrix work reads in place (the gradient…), by variable.</summary>
         private readonly Dictionary<string, string> inPlace = new Dictionary<string, string>();
 
+        /// <summary>The work matrix of each computed node of the matrix work (by identity: equal subtrees are computed twice), planned before any is written.</summary>
+        private readonly Dictionary<MatrixExpr, (string Name, int Slot)> results = new Dictionary<MatrixExpr, (string, int)>(new ByIdentity());
+
+        /// <summary>The work matrix of each Matrix local declared in a branch.</summary>
+        private readonly Dictionary<string, int> localSlots = new Dictionary<string, int>();
+
         private int slots;
 
         public MatrixEmitter(CpuKernel kernel, SourceWriter writer)
@@ -43,34 +49,124 @@ namespace ScratchOptim.Generator.Targets.Cpu
         public void WriteSetUp()
         {
             var filled = Plan.Temps.Where(t => t.Kind == TempKind.Materialized || (t.Kind == TempKind.Matrix && t.Definition is not MatrixVariable)).ToList();
+            var items = Plan.Segments.SelectMany(s => s.Items).Where(i => i is HostMatrix or HostMatrixAssign).ToList();
             var readInPlace = new SortedSet<string>(System.StringComparer.Ordinal);
-            foreach (var item in Plan.Segments.SelectMany(s => s.Items))
+            foreach (var item in items)
+                IrWalker.Visit(Tree(item), e => { if (e is AsMatrix { Element: Variable variable }) readInPlace.Add(variable.Name); });
+            if (filled.Count > 0 || readInPlace.Count > 0)
             {
-                Expr? tree = item switch
+                writer.Line("// The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.");
+                foreach (var temp in filled)
                 {
-                    HostMatrix matrix => Plan.Temps[matrix.Id].Definition,
-                    HostMatrixAssign assign => assign.Statement.Value,
-                    _ => null,
-                };
-                if (tree is not null) IrWalker.Visit(tree, e => { if (e is AsMatrix { Element: Variable variable }) readInPlace.Add(variable.Name); });
+                    var buffer = kernel.Buffer(kernel.TempNames[temp.Id]);
+                    var shape = ((MatrixExpr)temp.Definition).Shape;
+                    string span = SpanOf(temp.Id);
+                    writer.Line("var " + span + " = matrices.Matrix(" + Slot() + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ");");
+                    writer.Line("ref T " + buffer.RefName + " = ref " + MemoryMarshal + ".GetReference(" + span + ");");
+                }
+                foreach (string name in readInPlace)
+                {
+                    string span = kernel.Namer.Claim(name + "Matrix");
+                    inPlace[name] = span;
+                    writer.Line("var " + span + " = " + MemoryMarshal + ".CreateSpan(ref " + kernel.Buffer(name).RefName + ", length);");
+                }
             }
-            if (filled.Count == 0 && readInPlace.Count == 0) return;
-            writer.Line("// The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.");
-            foreach (var temp in filled)
+
+            // What the work inside ifs asks for, planned now and made on the first step that can use it, so that no later
+            // step allocates (a basis refreshed for the first time at step 11 included).
+            var reservations = new List<(Expr? When, List<string> Calls)>();
+            foreach (var item in items)
             {
-                var buffer = kernel.Buffer(kernel.TempNames[temp.Id]);
-                var shape = ((MatrixExpr)temp.Definition).Shape;
-                string span = SpanOf(temp.Id);
-                writer.Line("var " + span + " = matrices.Matrix(" + Slot() + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ");");
-                writer.Line("ref T " + buffer.RefName + " = ref " + MemoryMarshal + ".GetReference(" + span + ");");
+                var calls = new List<string>();
+                PlanItem(item, calls);
+                // Work outside every if runs on the first step anyway: it makes what it needs then.
+                if (calls.Count == 0 || item.Guard is null) continue;
+                var when = item is HostMatrix matrix ? matrix.Reserve : ((HostMatrixAssign)item).Reserve;
+                int existing = reservations.FindIndex(r => Equals(r.When, when));
+                if (existing < 0) reservations.Add((when, calls));
+                else reservations[existing].Calls.AddRange(calls.Where(c => !reservations[existing].Calls.Contains(c)));
             }
-            foreach (string name in readInPlace)
+            if (reservations.Count == 0) return;
+            writer.Line("// The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.");
+            foreach (var (when, calls) in reservations)
             {
-                string span = kernel.Namer.Claim(name + "Matrix");
-                inPlace[name] = span;
-                writer.Line("var " + span + " = " + MemoryMarshal + ".CreateSpan(ref " + kernel.Buffer(name).RefName + ", length);");
+                using (Guarded(when))
+                    foreach (string call in calls) writer.Line(call);
             }
         }
+
+        private Expr Tree(HostItem item) => item is HostMatrix matrix ? Plan.Temps[matrix.Id].Definition : ((HostMatrixAssign)item).Statement.Value;
+
+        /// <summary>Gives each node of an item's matrix work that needs a matrix its slot, and lists the reservations.</summary>
+        private void PlanItem(HostItem item, List<string> calls)
+        {
+            switch (item)
+            {
+                case HostMatrix { Id: var id } when Plan.Temps[id].Definition is MatrixExpr matrix and not MatrixVariable:
+                    PlanNode(matrix, into: true, calls);
+                    break;
+                case HostMatrixAssign { Statement: { Target.Role: VariableRole.State } assign }:
+                    PlanNode(assign.Value, into: !ReadsBeyondElement(assign.Value, assign.Target.Name), calls);
+                    break;
+                case HostMatrixAssign { Statement: { Declares: true } assign, Guard: not null } when Computes(assign.Value):
+                    // A local declared in a branch gets a matrix of its own, computed straight into.
+                    localSlots[assign.Target.Name] = slots;
+                    calls.Add(MatrixCall(Slot(), assign.Target.Shape));
+                    PlanNode(assign.Value, into: true, calls);
+                    break;
+                case HostMatrixAssign { Statement: var assign }:
+                    PlanNode(assign.Value, into: false, calls);
+                    break;
+            }
+        }
+
+        /// <summary>As <see cref="Compute"/> will compute the node: which of it needs a work matrix, and which solvers.</summary>
+        private void PlanNode(MatrixExpr matrix, bool into, List<string> calls)
+        {
+            switch (matrix)
+            {
+                case MatrixProduct product:
+                    PlanNode(Unwrapped(product.Left).Matrix, into: false, calls);
+                    PlanNode(Unwrapped(product.Right).Matrix, into: false, calls);
+                    break;
+                case MatrixCall { Operator: "Flatten" or "Unflatten" } view:
+                    PlanNode(view.Matrices[0], into: false, calls);
+                    return;
+                case MatrixCall call:
+                    foreach (var argument in call.Matrices) PlanNode(argument, into: false, calls);
+                    var shape = call.Matrices[0].Shape;
+                    string? solver = call.Operator switch
+                    {
+                        "Orthogonalize" => "matrices.ReserveOrthogonalize(" + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ", " + Precision(call.Settings[6]) + ");",
+                        "Eigenvectors" => "matrices.ReserveEigenvectors(" + Dimension(shape.Rows) + ");",
+                        "QrBasis" => "matrices.ReserveQrBasis(" + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ");",
+                        "EigenvalueOrder" => "matrices.ReserveEigenvalueOrder(" + Dimension(shape.Rows) + ");",
+                        _ => null,
+                    };
+                    if (solver is not null) calls.Add(solver);
+                    break;
+                case MatrixMap map:
+                    foreach (var operand in map.Operands) PlanNode(operand, into: false, calls);
+                    break;
+                default:
+                    return; // a matrix that already is one: a state, a local, a stored temp, a buffer read in place
+            }
+            if (into) return;
+            string stem = matrix switch
+            {
+                MatrixProduct => "product",
+                MatrixMap => "elementwise",
+                MatrixCall call => char.ToLowerInvariant(call.Operator[0]) + call.Operator.Substring(1),
+                _ => "matrix",
+            };
+            results[matrix] = (kernel.Namer.Claim(stem), slots);
+            calls.Add(MatrixCall(Slot(), matrix.Shape));
+        }
+
+        private static bool Computes(MatrixExpr matrix) => matrix is MatrixProduct or MatrixMap || matrix is MatrixCall { Operator: not ("Flatten" or "Unflatten") };
+
+        private static string MatrixCall(string slot, MatrixShape shape) =>
+            "matrices.Matrix(" + slot + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ");";
 
         /// <summary>A matrix the phases after it read element by element.</summary>
         public void WriteHostMatrix(HostMatrix item)
@@ -117,10 +213,28 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("global::System.Span<T> " + target + " = " + value + ";");
                 return;
             }
-            // Declared in a branch: declared here, in the kernel's scope, on a matrix of its own until the branch sets it,
-            // so that the loops can read it (its value only matters where the branch runs).
             if (assign.Declares)
-                writer.Line("global::System.Span<T> " + target + " = matrices.Matrix(" + Slot() + ", " + Dimension(assign.Target.Shape.Rows) + ", " + Dimension(assign.Target.Shape.Columns) + ");");
+            {
+                // Declared in a branch: declared here, in the kernel's scope, and set where the branch runs. One of the
+                // parameter's shape starts on its own matrix, so that the loops can always read it.
+                string initial = assign.Target.Shape == MatrixShape.Parameter
+                    ? "matrices.Matrix(" + (localSlots.TryGetValue(assign.Target.Name, out int own) ? Number(own) : Slot()) + ", rows, columns)"
+                    : "default";
+                writer.Line("global::System.Span<T> " + target + " = " + initial + ";");
+                using (Guarded(item.Guard))
+                {
+                    if (localSlots.TryGetValue(assign.Target.Name, out int slot))
+                    {
+                        writer.Line(target + " = matrices.Matrix(" + Number(slot) + ", " + Dimension(assign.Target.Shape.Rows) + ", " + Dimension(assign.Target.Shape.Columns) + ");");
+                        Compute(assign.Value, target);
+                    }
+                    else
+                    {
+                        writer.Line(target + " = " + Compute(assign.Value, null) + ";");
+                    }
+                }
+                return;
+            }
             using (Guarded(item.Guard)) writer.Line(target + " = " + Compute(assign.Value, null) + ";");
         }
 
@@ -193,7 +307,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             var (right, transposeRight) = Unwrapped(product.Right);
             string leftSpan = Compute(left, null);
             string rightSpan = Compute(right, null);
-            string result = into ?? NewSlot("product", product.Shape);
+            string result = into ?? Result(product);
             writer.Line("matrices.Multiply(" + Flag(transposeLeft) + ", " + Flag(transposeRight) + ", "
                 + Dimension(product.Left.Shape.Rows) + ", " + Dimension(product.Right.Shape.Columns) + ", " + Dimension(product.Left.Shape.Columns) + ", "
                 + leftSpan + ", " + rightSpan + ", " + result + ");");
@@ -211,7 +325,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             var shape = call.Matrices[0].Shape;
             // Flattened or not, the same elements in the same order: only the shape the declaration gives them changes.
             if (call.Operator is "Flatten" or "Unflatten") return CopyInto(arguments[0], into);
-            string result = into ?? NewSlot(char.ToLowerInvariant(call.Operator[0]) + call.Operator.Substring(1), call.Shape);
+            string result = into ?? Result(call);
             string library = Operators.Get(call.Operator).Library!;
             var settings = call.Settings;
             switch (call.Operator)
@@ -243,7 +357,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private string Map(MatrixMap map, string? into)
         {
             var operands = map.Operands.Select(m => Compute(m, null)).ToList();
-            string result = into ?? NewSlot("elementwise", map.Shape);
+            string result = into ?? Result(map);
             var names = operands.Select(o => kernel.Namer.Claim(Stem(o) + "Element")).ToList();
             var body = Substitute(map.Body, names);
             writer.Line("for (int entry = 0; entry < " + result + ".Length; entry++)");
@@ -278,14 +392,25 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private static bool Is(MatrixExpr matrix, string name) => matrix is MatrixVariable variable && variable.Name == name;
 
-        private string NewSlot(string stem, MatrixShape shape)
+        /// <summary>The work matrix planned for a node, declared where it is computed (its memory was reserved up front).</summary>
+        private string Result(MatrixExpr matrix)
         {
-            string name = kernel.Namer.Claim(stem);
-            writer.Line("var " + name + " = matrices.Matrix(" + Slot() + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ");");
+            var (name, slot) = results[matrix];
+            writer.Line("var " + name + " = matrices.Matrix(" + Number(slot) + ", " + Dimension(matrix.Shape.Rows) + ", " + Dimension(matrix.Shape.Columns) + ");");
             return name;
         }
 
-        private string Slot() => (slots++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        private string Slot() => Number(slots++);
+
+        private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>Reference equality, for the nodes of the matrix work (records compare by value).</summary>
+        private sealed class ByIdentity : IEqualityComparer<MatrixExpr>
+        {
+            public bool Equals(MatrixExpr? x, MatrixExpr? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(MatrixExpr obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+        }
 
         private static string Dimension(Extent extent) => extent switch
         {
