@@ -19,8 +19,8 @@ public partial class MuonWithAuxAdam
     /// <summary>Whether the group's parameters take Muon steps (2-D hidden weights) or Adam steps (everything else).</summary>
     [Hyper] bool useMuon = true;
 
-    /// <summary>Learning rate (the authors' defaults: 0.02 for Muon groups, 3e-4 for Adam groups).</summary>
-    [Hyper(Min = 0)] double lr = 0.02;
+    /// <summary>Learning rate; null is the authors' default for the group's kind: 0.02 for Muon groups, 3e-4 for Adam groups.</summary>
+    [Hyper(Min = 0)] double? lr = null;
 
     /// <summary>Decoupled weight decay: the weights shrink by lr * weightDecay each step.</summary>
     [Hyper(Min = 0)] double weightDecay = 0;
@@ -54,14 +54,15 @@ public partial class MuonWithAuxAdam
 
     void Update(ref Element p, Element g, int t)
     {
-        p = p * (1 - lr * weightDecay);
+        double rate = lr ?? (useMuon ? 0.02 : 3e-4);
+        p = p * (1 - rate * weightDecay);
         if (useMuon)
         {
             momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum);
             Element direction = Lerp(g, momentumBuffer, momentum);
             Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1e-7, MatrixNormalization.NormPlusEpsilon, nsPrecision);
             Element update = orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5);
-            p = p - lr * update;
+            p = p - rate * update;
         }
         else
         {
@@ -69,7 +70,7 @@ public partial class MuonWithAuxAdam
             expAvg = Lerp(expAvg, g, 1 - beta1);
             expAvgSq = Lerp(expAvgSq, g * g, 1 - beta2);
             Element update = expAvg / (1 - Pow(beta1, adamStep)) / (Sqrt(expAvgSq / (1 - Pow(beta2, adamStep))) + eps);
-            p = p - lr * update;
+            p = p - rate * update;
         }
     }
 }
