@@ -14,15 +14,22 @@ namespace ScratchOptim;
 /// optimizer first and changes nothing unless all of it fits.
 /// </summary>
 /// <remarks>
-/// The JSON export is for small states and for reading: about 20 bytes per value, written as it goes (no size
-/// ceiling), parsed whole when loaded. Numbers are written as the shortest decimal that reads back to the same
-/// double; the values JSON has no number for as the strings <c>"NaN"</c>, <c>"Infinity"</c> and
-/// <c>"-Infinity"</c>. For checkpoints of real models use <c>ScratchOptim.Training.Checkpoint</c> (safetensors:
-/// the raw bytes, parameters included).
+/// The JSON export is for small states and for reading: 20 to 40 bytes per value, written as it goes, parsed whole
+/// when loaded, and bounded: a state of at most <see cref="JsonStateMaxValues"/> values is saved, a file of at most
+/// <see cref="JsonStateMaxBytes"/> bytes is loaded (the first bound keeps every saved file under the second).
+/// Numbers are written as the shortest decimal that reads back to the same double; the values JSON has no number for
+/// as the strings <c>"NaN"</c>, <c>"Infinity"</c> and <c>"-Infinity"</c>. For checkpoints of real models use
+/// <c>ScratchOptim.Training.Checkpoint</c> (safetensors: the raw bytes, parameters included, no bound).
 /// </remarks>
 public abstract partial class Optimizer
 {
     private const string StateFormat = "scratchoptim-state/1";
+
+    /// <summary>The most state values (over every parameter and state) <see cref="SaveState(Stream)"/> writes as JSON.</summary>
+    public const int JsonStateMaxValues = 1 << 24;
+
+    /// <summary>The largest JSON state file <see cref="LoadState(Stream)"/> reads (at most 40 bytes per value, with room to spare).</summary>
+    public const int JsonStateMaxBytes = 1 << 30;
 
     /// <summary>Flush the JSON writer to the stream every this many bytes, so a large state needs no large buffer.</summary>
     private const int StateFlushBytes = 1 << 20;
@@ -35,19 +42,42 @@ public abstract partial class Optimizer
 
     /// <summary>Writes the hyperparameters of every group and the state of every parameter to <paramref name="stream"/>.</summary>
     /// <remarks>NaN and infinite values are written as the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>.</remarks>
-    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing was written.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The state has more than <see cref="JsonStateMaxValues"/> values, or another thread is stepping, loading or
+    /// saving this optimizer; nothing was written.
+    /// </exception>
     public void SaveState(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         Enter(nameof(SaveState));
         try
         {
+            long values = StateValueCount();
+            if (values > JsonStateMaxValues)
+            {
+                throw new InvalidOperationException(
+                    $"{Info.Name}: the state holds {values} values; the JSON export takes at most {JsonStateMaxValues}. Save a ScratchOptim.Training.Checkpoint instead (binary, no bound). Nothing was written.");
+            }
             WriteState(stream);
         }
         finally
         {
             Exit();
         }
+    }
+
+    private long StateValueCount()
+    {
+        long count = 0;
+        for (int g = 0; g < GroupCount; g++)
+        {
+            foreach (var parameter in GroupParameters(g))
+            {
+                var parameterState = StateOf(parameter);
+                for (int i = 0; i < Info.States.Count; i++) count += parameterState.Peek(i)?.Length ?? 0;
+            }
+        }
+        return count;
     }
 
     private void WriteState(Stream stream)
@@ -121,8 +151,8 @@ public abstract partial class Optimizer
     /// </summary>
     /// <exception cref="InvalidDataException">
     /// The file is not a state file of this optimizer, or something in it does not fit (the message says what and
-    /// where): not UTF-8, not JSON, a key twice in one object, a field of the wrong type, a number out of range.
-    /// Nothing has been changed.
+    /// where): larger than <see cref="JsonStateMaxBytes"/>, not UTF-8, not JSON, a key twice in one object, a field of
+    /// the wrong type, a number out of range. Nothing has been changed.
     /// </exception>
     /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing has been changed.</exception>
     public void LoadState(Stream stream)
@@ -343,10 +373,19 @@ public abstract partial class Optimizer
         }
     }
 
-    private static byte[] ReadAll(Stream stream)
+    /// <summary>The rest of <paramref name="stream"/>, refused once it passes <see cref="JsonStateMaxBytes"/> (an endless stream ends too).</summary>
+    private byte[] ReadAll(Stream stream)
     {
+        string tooLarge = $"it is larger than {JsonStateMaxBytes} bytes, the most a JSON state file holds (a larger state is saved as a ScratchOptim.Training.Checkpoint)";
+        if (stream.CanSeek && stream.Length - stream.Position > JsonStateMaxBytes) throw Corrupt(tooLarge);
         using var copy = new MemoryStream();
-        stream.CopyTo(copy);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            if (copy.Length + read > JsonStateMaxBytes) throw Corrupt(tooLarge);
+            copy.Write(buffer, 0, read);
+        }
         return copy.ToArray();
     }
 

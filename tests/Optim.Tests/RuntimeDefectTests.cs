@@ -196,6 +196,72 @@ public class RuntimeDefectTests
         AssertRejectedAndUnchanged(optimizer, parameter, bytes, $"the file is not valid UTF-8 (at byte {at})");
     }
 
+    [Fact]
+    public void The_JSON_export_is_bounded_a_larger_state_is_refused_before_a_byte_is_written()
+    {
+        using var directory = new TempDirectory();
+        string path = Path.Combine(directory.Path, "state.json");
+        int length = Optimizer.JsonStateMaxValues + 1;
+        var parameter = new Parameter<float>(new float[length], "big");
+        var optimizer = new SGD([parameter], lr: 0.1, momentum: 0.9);
+        optimizer.SaveState(path);
+        byte[] previous = File.ReadAllBytes(path);
+        optimizer.LoadState<float>(parameter, "momentum_buffer", new float[length], step: 1);
+
+        using var stream = new MemoryStream();
+        var exception = Assert.Throws<InvalidOperationException>(() => optimizer.SaveState(stream));
+        Assert.Contains($"the state holds {length} values; the JSON export takes at most {Optimizer.JsonStateMaxValues}", exception.Message);
+        Assert.Equal(0, stream.Length);
+        Assert.Throws<InvalidOperationException>(() => optimizer.SaveState(path));
+        Assert.Equal(previous, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void A_state_file_larger_than_the_bound_is_refused_without_reading_it()
+    {
+        var (optimizer, parameter, _) = TrainedAdam();
+        var huge = new EndlessStream(length: Optimizer.JsonStateMaxBytes + 1L);
+        var exception = Assert.Throws<InvalidDataException>(() => optimizer.LoadState(huge));
+        Assert.Contains($"it is larger than {Optimizer.JsonStateMaxBytes} bytes", exception.Message);
+        Assert.Equal(0, huge.BytesRead);
+        Assert.Equal(2, optimizer.StepCount(parameter));
+    }
+
+    /// <summary>A seekable stream of spaces of a given length, which never holds them.</summary>
+    private sealed class EndlessStream(long length) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get; set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int read = (int)Math.Min(count, length - Position);
+            buffer.AsSpan(offset, read).Fill((byte)' ');
+            Position += read;
+            BytesRead += read;
+            return read;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+    }
+
     private static (Adam Optimizer, Parameter<float> Parameter, string File) TrainedAdam()
     {
         var parameter = NewParameter("w", 3, 1f);

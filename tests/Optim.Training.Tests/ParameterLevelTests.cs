@@ -13,6 +13,7 @@ namespace ScratchOptim.Training.Tests;
 /// <c>AveragedModel(model)</c>) against PyTorch 2.14: float and double parameters mixed, some without a gradient
 /// (tests/Goldens/training/parameters), and every single-type clipping and averaging golden through the parameter API.
 /// </summary>
+[Trait("Category", "Kernels")]
 public class ParameterLevelTests
 {
     public static IEnumerable<object[]> ParameterCases() => Files("parameters");
