@@ -147,6 +147,31 @@ public class MatrixOptimizerTests
         }
     }
 
+    /// <summary>SOAP computes in the parameter's type: a float64 weight gets bases orthonormal to float64 rounding, which float32 bases are not.</summary>
+    [Fact]
+    public void SOAP_on_a_double_matrix_keeps_double_precision_orthonormal_bases()
+    {
+        double[] Doubles(int length, int seed) => Array.ConvertAll(Gradient(length, seed), x => (double)x);
+        var w = new Parameter<double>(Doubles(35, 42), [5, 7], "w");
+        var soap = new SOAP([w], preconditionFrequency: 2);
+        for (int t = 1; t <= 6; t++)
+        {
+            w.Grad = Doubles(35, t);
+            soap.Step();
+        }
+        foreach (var (basis, n) in new[] { ("leftBasis", 5), ("rightBasis", 7) })
+        {
+            double[] q = soap.StateValues(w, basis);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double dot = Enumerable.Range(0, n).Sum(k => q[k * n + i] * q[k * n + j]);
+                    Assert.True(Math.Abs(dot - (i == j ? 1 : 0)) < 1e-12, $"{basis}: columns {i} and {j} have dot product {dot}");
+                }
+        }
+        Assert.All(w.Data.ToArray(), x => Assert.True(double.IsFinite(x)));
+    }
+
     [Fact]
     public void Split_gives_Muon_the_hidden_matrices_and_AdamW_the_rest()
     {
