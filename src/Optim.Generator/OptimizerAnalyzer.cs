@@ -47,6 +47,10 @@ namespace ScratchOptim.Generator
             Descriptors.TooDeep,
             Descriptors.ReductionArgument,
             Descriptors.RankRange,
+            Descriptors.MatrixRank,
+            Descriptors.MatrixShapeMismatch,
+            Descriptors.MatrixUse,
+            Descriptors.LinearAlgebraMissing,
             Descriptors.InternalError);
 
         public override void Initialize(AnalysisContext context)

@@ -56,6 +56,13 @@ public sealed class ParameterState
         return ref box.Value;
     }
 
+    /// <summary>
+    /// What a kernel keeps for this parameter besides its state, e.g. the linear-algebra solvers and work matrices of a
+    /// matrix update: created by the kernel's host code on the parameter's first step and reused after. It holds no state
+    /// (nothing in it is saved or loaded, and every step overwrites what it uses).
+    /// </summary>
+    public object? Scratch { get; set; }
+
     /// <summary>The partial sums of the element phases' reductions, <paramref name="count"/> of them; allocated once, then reused.</summary>
     internal Span<double> Partials(int count)
     {
@@ -102,9 +109,10 @@ public sealed class ParameterState
         buffers[index] = null;
     }
 
-    /// <summary>Frees every state buffer.</summary>
+    /// <summary>Frees every state buffer, and lets go of the kernel's scratch.</summary>
     internal void Free()
     {
         for (int i = 0; i < buffers.Length; i++) Remove(i);
+        Scratch = null;
     }
 }

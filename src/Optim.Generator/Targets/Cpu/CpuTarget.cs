@@ -75,7 +75,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (kernel.UsesShape || kernel.Plan.RowsAndColumns)
             {
                 writer.Line("var shape = ShapeOf(parameter);");
-                if (kernel.Plan.RowsAndColumns) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                if (kernel.Plan.RowsAndColumns || kernel.UsesMatrices) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
             }
             if (Model.States.Any(s => uniform || !s.IsUniform)) writer.Line(comment);
             for (int i = 0; i < Model.States.Count; i++)
@@ -83,13 +83,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 var state = Model.States[i];
                 if (state.IsUniform && !uniform) continue;
                 string type = KernelEmitter.ScalarType(state.Scalar);
-                string length = state.Space switch
-                {
-                    Space.Element => "length",
-                    Space.Row => "rows",
-                    Space.Column => "columns",
-                    _ => "1",
-                };
+                string length = StateLength(state);
                 string buffer = "state.Buffer<" + type + ">(" + i + ", " + length + Initial(state) + ")";
                 var allocation = kernel.Plan.States[i].Allocation;
                 if (state.IsUniform)
@@ -108,6 +102,18 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("var " + CSharp.Id(state.Name) + " = " + (allocation is null ? buffer : kernel.Expressions.Uniform(allocation) + " ? " + buffer + " : default") + ";");
             }
             if (WorkspaceLength is { } workspace) writer.Line("var workspace = state.Workspace<T>(" + workspace + ");");
+            if (kernel.UsesMatrices)
+            {
+                if (uniform)
+                {
+                    writer.Line("// The matrix work's solvers and work matrices, made on the first step, then reused.");
+                    writer.Line("if (state.Scratch is not " + MatrixEmitter.WorkspaceType + " matrices) state.Scratch = matrices = new " + MatrixEmitter.WorkspaceType + "();");
+                }
+                else
+                {
+                    writer.Line("var matrices = (" + MatrixEmitter.WorkspaceType + ")state.Scratch!;");
+                }
+            }
         }
 
         /// <summary>The buffers (and per-tensor state, for host code) as <c>StepHost</c> and <c>StepElements</c> pass them to the kernel.</summary>
@@ -115,7 +121,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         {
             if (kernel.UsesShape) yield return "shape";
             yield return "length";
-            foreach (var buffer in kernel.Buffers.Where(b => !b.InWorkspace))
+            foreach (var buffer in kernel.Arguments)
             {
                 string span = buffer.Name == Model.Signature.Param ? "parameter.Data.Span"
                     : buffer.Name == Model.Signature.Grad ? "parameter.Grad!.Value.Span"
@@ -124,13 +130,27 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
             if (uniform)
                 foreach (var state in Model.States.Where(s => s.IsUniform)) yield return "ref " + CSharp.Id(state.Name);
+            foreach (var state in Model.States.Where(s => s.Space == Space.Matrix)) yield return CSharp.Id(state.Name);
             if (WorkspaceLength is not null) yield return "ref " + GetReference + "(workspace)";
+            if (kernel.UsesMatrices) yield return "matrices";
         }
+
+        public bool UsesMatrices => kernel.UsesMatrices;
+
+        /// <summary>How many values a state has, as a C# expression over <c>length</c>, <c>rows</c> and <c>columns</c>.</summary>
+        public static string StateLength(StateModel state) => state.Space switch
+        {
+            Space.Element => "length",
+            Space.Row => "rows",
+            Space.Column => "columns",
+            Space.Matrix => state.Matrix!.Value.Rows switch { Extent.Rows => "rows * rows", Extent.Columns => "columns * columns", _ => "length * length" },
+            _ => "1",
+        };
 
         public void WriteApplyCall(SourceWriter writer)
         {
             writer.Line("// The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.");
-            var buffers = kernel.Buffers.Where(b => !b.InWorkspace).ToList();
+            var buffers = kernel.Arguments.ToList();
             foreach (var buffer in buffers) writer.Line("ref T " + buffer.RefName + " = ref " + GetReference + "(" + CSharp.Id(buffer.Name) + ");");
             string partials = "default";
             if (kernel.PartialsPerBlock > 0)
@@ -144,9 +164,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
             common.Add("length");
             common.AddRange(buffers.Select(b => "ref " + b.RefName));
             var uniform = Model.States.Where(s => s.IsUniform).Select(s => "ref " + CSharp.Id(s.Name));
-            var workspace = WorkspaceLength is null ? Enumerable.Empty<string>() : new[] { "ref " + GetReference + "(workspace)" };
-            string host = string.Join(", ", new[] { "hyper", CSharp.Id(Model.Signature.Step) }.Concat(common).Concat(uniform).Concat(workspace).Append(partials));
-            string elements = string.Join(", ", new[] { "0", "(nuint)length" }.Concat(common).Concat(workspace).Append(partials));
+            var rest = Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)).ToList();
+            if (WorkspaceLength is not null) rest.Add("ref " + GetReference + "(workspace)");
+            if (kernel.UsesMatrices) rest.Add("matrices");
+            string host = string.Join(", ", new[] { "hyper", CSharp.Id(Model.Signature.Step) }.Concat(common).Concat(uniform).Concat(rest).Append(partials));
+            string elements = string.Join(", ", new[] { "0", "(nuint)length" }.Concat(common).Concat(rest).Append(partials));
             writer.Line("var kernel = new Kernel<T>();");
             writer.Line("kernel.Host(0, " + host + ");");
             foreach (var phase in kernel.Plan.Phases)
