@@ -214,10 +214,10 @@ public abstract partial class Optimizer<THyper>
             }
         }
 
-        /// <summary>A tensor's partial sums: one set per block, or one per tensor when tensors are not split.</summary>
+        /// <summary>A tensor's partial sums: one set per block, or one per tensor when the loops run row by row.</summary>
         private Span<double> PartialsOf(ParameterState state, int length) =>
             schedule.PartialsPerBlock == 0 ? default
-            : state.Partials(schedule.PartialsPerBlock * (schedule.SplitsTensors ? Reductions.BlockCount(length) : 1));
+            : state.Partials(schedule.PartialsPerBlock * (schedule.RowByRow ? 1 : Reductions.BlockCount(length)));
 
         private readonly record struct Chunk(int Tensor, int From, int To);
     }

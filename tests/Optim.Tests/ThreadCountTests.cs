@@ -178,12 +178,11 @@ public class ThreadCountTests
         if (choice.Length > 0) settings.Set(choice[..choice.IndexOf('=')], choice[(choice.IndexOf('=') + 1)..]);
     }
 
-    /// <summary>The test's shapes that the optimizer takes (its ranks), each filled with values in [-1, 1).</summary>
+    /// <summary>The test's shapes that the optimizer takes (small matrices for matrix work), each filled with values in [-1, 1).</summary>
     private static Parameter<T>[] Parameters<T>(string optimizerName, Random random)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var info = Catalog.Find(optimizerName)!.Info;
-        return Shapes.Where(shape => shape.Length >= info.MinRank && shape.Length <= info.MaxRank)
+        return OptimizerConfigurations.ShapesFor(optimizerName, Shapes)
             .Select((shape, i) => new Parameter<T>(Values<T>(random, shape.Aggregate(1, (a, b) => a * b)), shape, $"p{i}")).ToArray();
     }
 

@@ -31,7 +31,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         public string Schedule =>
             "new global::ScratchOptim.StepSchedule(Phases: " + kernel.Plan.Phases.Count + ", SplitsTensors: " + (kernel.SplitsTensors ? "true" : "false")
-            + ", PartialsPerBlock: " + kernel.PartialsPerBlock + ")";
+            + ", PartialsPerBlock: " + kernel.PartialsPerBlock + ", RowByRow: " + (kernel.Plan.RowsAndColumns ? "true" : "false") + ")";
 
         public void WriteStepHostBody(SourceWriter writer)
         {
@@ -155,7 +155,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             string partials = "default";
             if (kernel.PartialsPerBlock > 0)
             {
-                string blocks = kernel.SplitsTensors ? " * global::ScratchOptim.Reductions.BlockCount(length)" : "";
+                string blocks = kernel.Plan.RowsAndColumns ? "" : " * global::ScratchOptim.Reductions.BlockCount(length)";
                 writer.Line("using var partials = global::ScratchOptim.PartialSums.Rent(" + kernel.PartialsPerBlock + blocks + ");");
                 partials = "partials.Span";
             }

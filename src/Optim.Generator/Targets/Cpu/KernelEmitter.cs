@@ -64,7 +64,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Line("/// <summary>");
             writer.Line("/// One step of one tensor, in the pieces the runtime schedules: <see cref=\"Host\"/>, once per tensor and in double");
             writer.Line("/// precision, before and after " + (plan.Phases.Count == 1 ? "the element phase, which runs" : "each of the " + plan.Phases.Count + " element phases, which run") + " over any range of elements");
-            writer.Line("/// " + (kernel.SplitsTensors ? "(whole blocks of <see cref=\"global::ScratchOptim.Reductions.BlockLength\"/>), on any thread." : "(here always the whole tensor: the loops run row by row), on any thread."));
+            writer.Line("/// " + (kernel.SplitsTensors ? "(whole blocks of <see cref=\"global::ScratchOptim.Reductions.BlockLength\"/>), on any thread."
+                : "(here always the whole tensor: " + (plan.RowsAndColumns ? "the loops run row by row" : "its matrices are filled and read whole") + "), on any thread."));
             writer.Line("/// The fields carry what host code computes to the phases and to later host code.");
             writer.Line("/// </summary>");
             writer.Line("/// <typeparam name=\"T\">The element type: float or double.</typeparam>");
@@ -123,7 +124,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             parameters.Add("global::System.ReadOnlySpan<double> partials");
             writer.Line("/// <summary>");
             writer.Line("/// Host segment <paramref name=\"segment\"/>: 0 before the first phase, k after phase k, which left its sums in");
-            writer.Line("/// <paramref name=\"partials\"/> (" + (kernel.PartialsPerBlock == 0 ? "none here" : kernel.PartialsPerBlock + " per " + (kernel.SplitsTensors ? "block" : "tensor")) + ").");
+            writer.Line("/// <paramref name=\"partials\"/> (" + (kernel.PartialsPerBlock == 0 ? "none here" : kernel.PartialsPerBlock + " per " + (plan.RowsAndColumns ? "tensor" : "block")) + ").");
             writer.Line("/// </summary>");
             writer.Line("public void Host(" + string.Join(", ", parameters) + ")");
             var segments = Enumerable.Range(0, plan.Segments.Count).Where(segment => HasHostCode(segment) || Commits(segment)
@@ -165,7 +166,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             var sums = kernel.TensorSums(phase);
             writer.Line("/// <summary>");
             writer.Line("/// " + (plan.Phases.Count == 1 ? "The element phase" : "Phase " + phase.Number + " of " + plan.Phases.Count) + ", over elements [<paramref name=\"from\"/>, <paramref name=\"to\"/>)"
-                + (sums.Count == 0 ? "." : (kernel.SplitsTensors ? ": each block leaves its sums in <paramref name=\"partials\"/>, in block order." : ": it leaves its sums in <paramref name=\"partials\"/>.")));
+                + (sums.Count == 0 ? "." : (plan.RowsAndColumns ? ": it leaves its sums in <paramref name=\"partials\"/>." : ": each block leaves its sums in <paramref name=\"partials\"/>, in block order.")));
             writer.Line("/// </summary>");
             writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
             writer.Line("public readonly void Phase" + phase.Number + "<TVector>(" + string.Join(", ", parameters) + ")");
@@ -212,7 +213,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             var sums = kernel.TensorSums(phase);
             if (sums.Count == 0) return;
             int stride = kernel.PartialsPerBlock;
-            writer.Line("// Phase " + phase.Number + "'s sums: " + (kernel.SplitsTensors ? "the partial sums of its blocks, added in block order." : "one per tensor."));
+            writer.Line("// Phase " + phase.Number + "'s sums: " + (plan.RowsAndColumns ? "one per tensor." : "the partial sums of its blocks, added in block order."));
             foreach (int id in sums) writer.Line(kernel.TempNames[id] + " = 0;");
             writer.Line("for (int partial = 0; partial < partials.Length; partial += " + stride + ")");
             using (writer.Block())

@@ -64,13 +64,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
             {
                 writer.Line(host
                     ? "// The matrices of the matrix work (kept in the workspace), and the buffers it reads in place."
-                    : "// The matrices this phase fills or reads (kept in the workspace).");
+                    : "// The matrices this phase fills or reads, as host code made them.");
                 foreach (var (id, slot) in filled)
                 {
                     var buffer = kernel.Buffer(kernel.TempNames[id]);
                     var shape = ((MatrixExpr)Plan.Temps[id].Definition).Shape;
                     string span = SpanOf(id);
-                    writer.Line("var " + span + " = matrices.Matrix(" + Number(slot) + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ");");
+                    writer.Line("var " + span + " = " + (host
+                        ? "matrices.Matrix(" + Number(slot) + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ");"
+                        : "matrices.ExistingMatrix(" + Number(slot) + ");"));
                     writer.Line("ref T " + buffer.RefName + " = ref " + MemoryMarshal + ".GetReference(" + span + ");");
                 }
                 if (host)
