@@ -42,10 +42,10 @@ public static class CaseRunner
         var settings = optimizer.GroupHyperparameters(0);
         foreach (var (name, value) in reference.HyperArguments())
         {
-            if (name == "foreach") continue; // selects PyTorch's code path; no meaning here
+            if (KeywordArguments.HasNoEffect(name)) continue;
             try
             {
-                settings.Set(name, value);
+                settings.Set(name, KeywordArguments.ValueFor(settings, name, value));
             }
             catch (ArgumentException exception)
             {

@@ -1,0 +1,42 @@
+using System;
+using System.Collections.Generic;
+
+namespace ScratchOptim.Cli.Replay;
+
+/// <summary>
+/// How a reference's constructor keyword arguments become the library's settings, where a plain set by name is not
+/// enough: arguments that change no number, and Python's <c>None</c> for an optional feature.
+/// </summary>
+internal static class KeywordArguments
+{
+    /// <summary>
+    /// Arguments that select a code path or logging in the reference and have no meaning here: PyTorch's
+    /// <c>foreach</c>, AdaBelief's <c>print_change_log</c>.
+    /// </summary>
+    private static readonly HashSet<string> WithoutEffect = new(StringComparer.Ordinal) { "foreach", "print_change_log" };
+
+    /// <summary>Whether the argument <paramref name="name"/> changes nothing the library computes.</summary>
+    public static bool HasNoEffect(string name) => WithoutEffect.Contains(name);
+
+    /// <summary>
+    /// The value to set for argument <paramref name="name"/>. The authors' <c>None</c> switches an optional feature
+    /// off (ADOPT's <c>clip_lambda=None</c>: no clipping; AdEMAMix's <c>alpha_warmup=None</c>: no warmup), which is
+    /// false for a switch and 0 for a count; any other value is passed on unchanged.
+    /// </summary>
+    public static object ValueFor(HyperparameterSet settings, string name, object value)
+    {
+        // ReferenceCase.HyperArguments gives a JSON null as its JSON text; a JSON string would keep its quotes.
+        if (value is not "null") return value;
+        foreach (var hyper in settings.Optimizer.Hyperparameters)
+        {
+            if (hyper.Name != name && hyper.TorchName != name) continue;
+            return hyper.Type switch
+            {
+                "bool" => false,
+                "int" => 0,
+                _ => value, // a number cannot be None; the setter says so
+            };
+        }
+        return value;
+    }
+}
