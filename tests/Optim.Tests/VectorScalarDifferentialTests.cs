@@ -13,7 +13,8 @@ namespace ScratchOptim.Tests;
 /// </summary>
 public class VectorScalarDifferentialTests
 {
-    private const int Steps = 4;
+    // Enough steps to reach the rectified branches of RAdam and AdaBelief (rhoT > 5 from step 6).
+    private const int Steps = 8;
 
     [Theory]
     [MemberData(nameof(OptimizerConfigurations.All), MemberType = typeof(OptimizerConfigurations))]
