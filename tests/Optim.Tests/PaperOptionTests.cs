@@ -41,6 +41,7 @@ public class PaperOptionTests
 
     [Theory]
     [InlineData("AdaBound")]
+    [InlineData("AdaBoundW")]
     public void AdaBound_without_bias_correction_clips_the_papers_step_size(string name)
     {
         const double lr = 0.01, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
