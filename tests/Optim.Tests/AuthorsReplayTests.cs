@@ -18,7 +18,7 @@ public class AuthorsReplayTests
     private const string NoSharedReference = "(no ../shared/reference/authors)";
 
     /// <summary>The authors' folders whose optimizer the library has; the other shared folders wait for theirs.</summary>
-    private static readonly string[] Folders = ["adabelief", "yogi", "adabound", "adaboundw", "adamod", "adopt"];
+    private static readonly string[] Folders = ["adabelief", "yogi", "adabound", "adaboundw", "adamod", "adopt", "ademamix"];
 
     private static string ProjectRoot => Path.Combine(Paths.Goldens, "authors");
 
