@@ -29,6 +29,13 @@ public static class RaceCommand
             AllowMultipleArgumentsPerToken = true,
             CustomParser = RaceArguments.Racers,
         };
+        var field = new Option<IReadOnlyList<RacerSelection>>("--field")
+        {
+            Description = $"A line-up instead of --optimizer: {string.Join(", ", RaceFields.Names)} (Adam and its successors: Yogi, AdaBound, " +
+                "AdaMod, AdaBelief, AdEMAMix, ADOPT). Default: classic.",
+            HelpName = "NAME",
+            CustomParser = RaceFields.Parse,
+        };
         var steps = new Option<int?>("--steps", "-n")
         {
             Description = "Steps per optimizer. Default: each landscape's own (1000 for least-squares, 2000 for beale).",
@@ -64,17 +71,19 @@ public static class RaceCommand
             "Race optimizers on loss landscapes and compare where they end up: a table per landscape, and pictures of the " +
             $"paths and loss curves (in ./{DefaultPlotDirectory} unless --plots or --no-plots says otherwise).")
         {
-            landscapes, racers, steps, start, clip, plots, noPlots,
+            landscapes, racers, field, steps, start, clip, plots, noPlots,
         };
         command.Validators.Add(result =>
         {
+            if (result.GetResult(field) is not null && result.GetResult(racers) is not null)
+                result.AddError("--field and --optimizer both choose the racers; give one.");
             if (result.GetResult(plots) is not null && result.GetValue(noPlots))
                 result.AddError("--plots and --no-plots contradict each other; give one.");
         });
         command.SetAction(parseResult => Run(
             console,
             parseResult.GetValue(landscapes) is { Length: > 0 } chosenLandscapes ? chosenLandscapes : DefaultRace.Landscapes,
-            parseResult.GetValue(racers) is { Length: > 0 } chosenRacers ? chosenRacers : DefaultRace.Lineup,
+            parseResult.GetValue(racers) is { Length: > 0 } chosenRacers ? chosenRacers : parseResult.GetValue(field) ?? DefaultRace.Lineup,
             parseResult.GetValue(steps),
             parseResult.GetValue(start) is { Length: > 0 } chosenStart ? chosenStart : null, // an absent array option reads as empty
             parseResult.GetValue(clip),
