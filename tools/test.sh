@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dotnet build ScratchOptim.sln -c Release
+# The race page (src/Optim.Web) as a user opens it: tests/Optim.Web.Tests loads this site in headless Chromium.
+dotnet publish src/Optim.Web -c Release -o artifacts/race-web
 dotnet test ScratchOptim.sln -c Release --no-build
 
 # Vector<float> is 256 bits wide by default; MaxVectorTBitWidth=512 widens it where AVX-512 exists, EnableAVX2=0

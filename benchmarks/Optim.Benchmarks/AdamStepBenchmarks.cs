@@ -17,7 +17,7 @@ public class AdamStepBenchmarks
     private const int T = 10;
     private const float TriadScale = 3f;
 
-    // Default hyperparameters: weightDecay 0, amsgrad and maximize off.
+    // Default hyperparameters: weightDecay 0, amsgrad and maximize off, PyTorch 2.x arithmetic (the first moment by lerp).
     private readonly Adam.Hyperparameters hyper = new();
 
     // Adam buffers for the span-level benchmarks, updated in place by every step.
@@ -46,11 +46,11 @@ public class AdamStepBenchmarks
         CheckAgainstGenerated();
 
         // The optimizer steps its own state over a copy of p; its first step allocates m and v, the measured ones must not.
-        optimizer = new Adam([new Parameter([.. p]) { Grad = g }]);
+        optimizer = new Adam([new Parameter<float>([.. p]) { Grad = g }]);
         optimizer.Step();
     }
 
-    /// <summary>The generated span kernel (Vector&lt;float&gt;, uniform branches inside the loop): the number under test.</summary>
+    /// <summary>The generated span kernel (64-byte vectors, uniform branches inside the loop): the number under test.</summary>
     [Benchmark]
     public void GeneratedApply() => Adam.Apply(hyper, T, p, g, m, v, default);
 
@@ -78,27 +78,30 @@ public class AdamStepBenchmarks
     public void Triad() => TriadKernel(a, b, c, TriadScale);
 
     /// <summary>The step-uniform scalars, computed and rounded to float exactly as the generated kernel does.</summary>
-    private readonly record struct StepScalars(float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2,
+    private readonly record struct StepScalars(float OneMinusBeta1, float Beta2, float OneMinusBeta2,
         float SqrtBiasCorrection2, float Eps, float StepSize)
     {
         public static StepScalars Of(Adam.Hyperparameters hyper, int t)
         {
-            if (hyper.WeightDecay != 0 || hyper.Amsgrad || hyper.Maximize)
-                throw new NotSupportedException("The hand-written kernels implement Adam without weight decay, AMSGrad or maximize only.");
+            if (hyper.WeightDecay != 0 || hyper.Amsgrad || hyper.Maximize || hyper.Pytorch != ScratchOptim.Dsl.PyTorchVersion.V2 || Math.Abs((float)(1 - hyper.Beta1)) >= 0.5f)
+                throw new NotSupportedException("The hand-written kernels implement PyTorch 2.x's Adam without weight decay, AMSGrad or maximize, with 1 - beta1 < 0.5, only.");
             double biasCorrection1 = 1 - Math.Pow(hyper.Beta1, t);
             double biasCorrection2 = 1 - Math.Pow(hyper.Beta2, t);
             return new StepScalars(
-                Beta1: (float)hyper.Beta1,
                 OneMinusBeta1: (float)(1 - hyper.Beta1),
                 Beta2: (float)hyper.Beta2,
                 OneMinusBeta2: (float)(1 - hyper.Beta2),
-                SqrtBiasCorrection2: (float)Math.Sqrt(biasCorrection2),
+                SqrtBiasCorrection2: (float)Math.Pow(biasCorrection2, 0.5),
                 Eps: (float)hyper.Eps,
                 StepSize: (float)(hyper.Lr / biasCorrection1));
         }
     }
 
-    /// <summary>Fused Adam step with Vector256 and a scalar tail; operations and their order match the generated kernel.</summary>
+    /// <summary>
+    /// Fused Adam step with Vector256 and a scalar tail; operations and their order match the generated kernel. The
+    /// first moment is PyTorch 2.x's lerp with its weight 1 - beta1 below 0.5, so one form, m + w·(g − m), with no
+    /// per-lane choice (the generated kernel chooses per lane: its Lerp also takes per-element weights).
+    /// </summary>
     private static void HandWrittenAdam(StepScalars s, Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v)
     {
         int length = p.Length;
@@ -113,7 +116,6 @@ public class AdamStepBenchmarks
 
         if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
         {
-            var beta1 = Vector256.Create(s.Beta1);
             var oneMinusBeta1 = Vector256.Create(s.OneMinusBeta1);
             var beta2 = Vector256.Create(s.Beta2);
             var oneMinusBeta2 = Vector256.Create(s.OneMinusBeta2);
@@ -125,7 +127,8 @@ public class AdamStepBenchmarks
             for (; i <= lastVector; i += (nuint)Vector256<float>.Count)
             {
                 var gi = Vector256.LoadUnsafe(ref gRef, i);
-                var mi = Vector256.FusedMultiplyAdd(oneMinusBeta1, gi, beta1 * Vector256.LoadUnsafe(ref mRef, i));
+                var mOld = Vector256.LoadUnsafe(ref mRef, i);
+                var mi = Vector256.FusedMultiplyAdd(oneMinusBeta1, gi - mOld, mOld);
                 var vi = Vector256.FusedMultiplyAdd(oneMinusBeta2 * gi, gi, beta2 * Vector256.LoadUnsafe(ref vRef, i));
                 var denom = Vector256.Sqrt(vi) / sqrtBiasCorrection2 + eps;
                 var pi = Vector256.LoadUnsafe(ref pRef, i) - stepSize * mi / denom;
@@ -138,7 +141,7 @@ public class AdamStepBenchmarks
         for (; i < (nuint)length; i++)
         {
             float gi = g[(int)i];
-            float mi = MathF.FusedMultiplyAdd(s.OneMinusBeta1, gi, s.Beta1 * m[(int)i]);
+            float mi = MathF.FusedMultiplyAdd(s.OneMinusBeta1, gi - m[(int)i], m[(int)i]);
             float vi = MathF.FusedMultiplyAdd(s.OneMinusBeta2 * gi, gi, s.Beta2 * v[(int)i]);
             p[(int)i] -= s.StepSize * mi / (MathF.Sqrt(vi) / s.SqrtBiasCorrection2 + s.Eps);
             m[(int)i] = mi;
@@ -151,7 +154,7 @@ public class AdamStepBenchmarks
     {
         for (int i = 0; i < p.Length; i++)
         {
-            float mi = float.FusedMultiplyAdd(s.OneMinusBeta1, g[i], s.Beta1 * m[i]);
+            float mi = float.FusedMultiplyAdd(s.OneMinusBeta1, g[i] - m[i], m[i]);
             float vi = float.FusedMultiplyAdd(s.OneMinusBeta2 * g[i], g[i], s.Beta2 * v[i]);
             p[i] -= s.StepSize * mi / (MathF.Sqrt(vi) / s.SqrtBiasCorrection2 + s.Eps);
             m[i] = mi;

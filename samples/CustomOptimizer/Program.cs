@@ -41,10 +41,10 @@ if (!(signum < start / 100 && adam < start / 100))
 }
 return 0;
 
-double Train(string label, Func<Parameter[], Optimizer> create)
+double Train(string label, Func<Parameter<float>[], Optimizer> create)
 {
-    var weights = new Parameter(new float[problem.Features], "w");
-    var bias = new Parameter(new float[1], "b");
+    var weights = new Parameter<float>(new float[problem.Features], "w");
+    var bias = new Parameter<float>(new float[1], "b");
     var gradW = new float[problem.Features];
     var gradB = new float[1];
     weights.Grad = gradW;

@@ -21,11 +21,11 @@ namespace ScratchOptim.Dsl
         /// <summary>Absolute value.</summary>
         public static double Abs(double x) => Math.Abs(x);
 
-        /// <summary>-1, 0 or +1 by the sign of <paramref name="x"/> (0 for ±0, like <c>torch.sign</c>).</summary>
-        public static Element Sign(Element x) => new Element(x.Value > 0f ? 1f : x.Value < 0f ? -1f : 0f);
+        /// <summary>-1, 0 or +1 by the sign of <paramref name="x"/>: 0 for ±0 and NaN for NaN, like <c>torch.sign</c>.</summary>
+        public static Element Sign(Element x) => new Element(x.Value > 0f ? 1f : x.Value < 0f ? -1f : x.Value == 0f ? 0f : x.Value);
 
-        /// <summary>-1, 0 or +1 by the sign of <paramref name="x"/>.</summary>
-        public static double Sign(double x) => x > 0 ? 1 : x < 0 ? -1 : 0;
+        /// <summary>-1, 0 or +1 by the sign of <paramref name="x"/>: 0 for ±0 and NaN for NaN.</summary>
+        public static double Sign(double x) => x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : x;
 
         /// <summary>The smaller value (NaN if either is NaN; -0 is smaller than +0).</summary>
         public static Element Min(Element a, Element b) => new Element(Minimum(a.Value, b.Value));
@@ -68,6 +68,61 @@ namespace ScratchOptim.Dsl
         /// itself (see <see cref="Contraction"/>).
         /// </summary>
         public static Element Fma(Element a, Element b, Element c) => new Element(FusedMultiplyAdd(a.Value, b.Value, c.Value));
+
+        /// <summary>
+        /// Linear interpolation from <paramref name="start"/> towards <paramref name="end"/> by <paramref name="weight"/>,
+        /// rounded as PyTorch's CPU <c>lerp</c>: <c>Fma(weight, end - start, start)</c> when |weight| &lt; 0.5, else
+        /// <c>Fma(weight - 1, end - start, end)</c> (each form exact at its own end point), with <c>end - start</c> rounded
+        /// once. <c>exp_avg.lerp_(grad, 1 - beta1)</c> is <c>m = Lerp(m, g, 1 - beta1)</c>.
+        /// </summary>
+        public static Element Lerp(Element start, Element end, Element weight)
+        {
+            float difference = end.Value - start.Value;
+            float w = weight.Value;
+            return Math.Abs(w) < 0.5f
+                ? new Element(FusedMultiplyAdd(w, difference, start.Value))
+                : new Element(FusedMultiplyAdd(w - 1f, difference, end.Value));
+        }
+
+        /// <summary>The sum of <paramref name="x"/> over every element of the tensor (a double).</summary>
+        public static double Sum(Element x) => throw Reduction(nameof(Sum));
+
+        /// <summary>The mean of <paramref name="x"/> over every element of the tensor: <c>Sum(x) / Count(x)</c>.</summary>
+        public static double Mean(Element x) => throw Reduction(nameof(Mean));
+
+        /// <summary>The Euclidean norm of <paramref name="x"/> over the tensor: <c>Sqrt(Sum(x * x))</c>.</summary>
+        public static double Norm(Element x) => throw Reduction(nameof(Norm));
+
+        /// <summary>The largest absolute value of <paramref name="x"/> over the tensor (NaN if any is NaN).</summary>
+        public static double MaxAbs(Element x) => throw Reduction(nameof(MaxAbs));
+
+        /// <summary>Per row of the tensor seen as a matrix: the sum of <paramref name="x"/> over the row.</summary>
+        public static Element RowSum(Element x) => throw Reduction(nameof(RowSum));
+
+        /// <summary>Per row of the tensor seen as a matrix: the mean of <paramref name="x"/> over the row.</summary>
+        public static Element RowMean(Element x) => throw Reduction(nameof(RowMean));
+
+        /// <summary>Per column of the tensor seen as a matrix: the sum of <paramref name="x"/> over the column.</summary>
+        public static Element ColumnSum(Element x) => throw Reduction(nameof(ColumnSum));
+
+        /// <summary>Per column of the tensor seen as a matrix: the mean of <paramref name="x"/> over the column.</summary>
+        public static Element ColumnMean(Element x) => throw Reduction(nameof(ColumnMean));
+
+        /// <summary>The number of dimensions of the tensor <paramref name="x"/> belongs to.</summary>
+        public static int Rank(Element x) => throw Reduction(nameof(Rank));
+
+        /// <summary>The number of elements of the tensor <paramref name="x"/> belongs to.</summary>
+        public static int Count(Element x) => throw Reduction(nameof(Count));
+
+        /// <summary>The rows of the tensor seen as a matrix: the product of all its dimensions but the last (1 for a vector).</summary>
+        public static int Rows(Element x) => throw Reduction(nameof(Rows));
+
+        /// <summary>The columns of the tensor seen as a matrix: its last dimension (1 for a scalar).</summary>
+        public static int Columns(Element x) => throw Reduction(nameof(Columns));
+
+        // Whole-tensor operations have no per-element meaning: only the generated kernel evaluates them.
+        private static InvalidOperationException Reduction(string name) =>
+            new InvalidOperationException(name + " is evaluated over the whole tensor by the generated kernel; it has no value for one element.");
 
         private static float Minimum(float a, float b)
         {

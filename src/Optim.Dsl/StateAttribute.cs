@@ -3,8 +3,9 @@ using System;
 namespace ScratchOptim.Dsl
 {
     /// <summary>
-    /// Marks a field of an optimizer declaration as optimizer state. An <see cref="Element"/> field is a buffer
-    /// with one float per parameter element; it is allocated once, on the first step that can use it.
+    /// Marks a field of an optimizer declaration as optimizer state. An <see cref="Element"/> field holds values of
+    /// the parameter's element type, one per element unless <see cref="Shape"/> says otherwise; a <c>float</c> or
+    /// <c>double</c> field holds one value per tensor. State is allocated once, on the first step that can use it.
     /// </summary>
     [AttributeUsage(AttributeTargets.Field, AllowMultiple = false, Inherited = false)]
     public sealed class StateAttribute : Attribute
@@ -17,5 +18,27 @@ namespace ScratchOptim.Dsl
         /// null fills it with zeros.
         /// </summary>
         public string? Init { get; set; }
+
+        /// <summary>
+        /// How many values an <see cref="Element"/> state has per tensor: one per element (the default), one per tensor,
+        /// or one per row or per column of the tensor seen as a matrix (rows: all dimensions but the last).
+        /// </summary>
+        public StateShape Shape { get; set; }
+    }
+
+    /// <summary>How many values a state has per tensor.</summary>
+    public enum StateShape
+    {
+        /// <summary>One per element of the parameter.</summary>
+        Element = 0,
+
+        /// <summary>One per tensor.</summary>
+        Tensor = 1,
+
+        /// <summary>One per row of the tensor seen as a matrix (rows: the product of all dimensions but the last).</summary>
+        Row = 2,
+
+        /// <summary>One per column of the tensor seen as a matrix (columns: its last dimension).</summary>
+        Column = 3,
     }
 }

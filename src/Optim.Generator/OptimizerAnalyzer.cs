@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ScratchOptim.Generator.Diagnostics;
-using ScratchOptim.Generator.Parsing;
+using ScratchOptim.Generator.Syntax;
 
 namespace ScratchOptim.Generator
 {
@@ -44,18 +44,20 @@ namespace ScratchOptim.Generator
             Descriptors.ElementBoolLocal,
             Descriptors.IntegerOverflow,
             Descriptors.ReservedName,
+            Descriptors.TooDeep,
+            Descriptors.ReductionArgument,
             Descriptors.InternalError);
 
         public override void Initialize(AnalysisContext context)
         {
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.EnableConcurrentExecution();
-            context.RegisterSyntaxNodeAction(AnalyzeClass, SyntaxKind.ClassDeclaration);
+            context.RegisterSyntaxNodeAction(AnalyzeClass, SyntaxKind.ClassDeclaration, SyntaxKind.RecordDeclaration);
         }
 
         private static void AnalyzeClass(SyntaxNodeAnalysisContext context)
         {
-            var declaration = (ClassDeclarationSyntax)context.Node;
+            var declaration = (TypeDeclarationSyntax)context.Node;
             if (declaration.AttributeLists.Count == 0) return;
             if (context.SemanticModel.GetDeclaredSymbol(declaration, context.CancellationToken) is not INamedTypeSymbol symbol) return;
             bool declaresOptimizer = declaration.AttributeLists.SelectMany(list => list.Attributes).Any(attribute =>

@@ -4,18 +4,20 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
-using ScratchOptim.Generator.Analysis;
 using ScratchOptim.Generator.Diagnostics;
-using ScratchOptim.Generator.Emit;
-using ScratchOptim.Generator.Model;
-using ScratchOptim.Generator.Parsing;
+using ScratchOptim.Generator.Ir;
+using ScratchOptim.Generator.Scheduling;
+using ScratchOptim.Generator.Surface;
+using ScratchOptim.Generator.Syntax;
+using ScratchOptim.Generator.Targets.Cpu;
 
 namespace ScratchOptim.Generator
 {
     /// <summary>
-    /// Compiles every <c>[Optimizer]</c> partial class into a vectorized optimizer: parse (to a value-equatable
-    /// model) → plan (uniformity, hoisting, contraction) → emit (one file per optimizer). Errors in a declaration are
-    /// reported by <see cref="OptimizerAnalyzer"/>; the generator then emits nothing for it.
+    /// Compiles every <c>[Optimizer]</c> partial class into a vectorized optimizer: parse (Syntax: the declaration to a
+    /// value-equatable, typed IR) → plan (Scheduling: phases, hoisting, rounding rewrites) → emit (Surface, with the CPU
+    /// target's kernels). Errors in a declaration are reported by <see cref="OptimizerAnalyzer"/>; the generator then
+    /// emits nothing for it.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class OptimizerGenerator : IIncrementalGenerator
@@ -36,7 +38,7 @@ namespace ScratchOptim.Generator
             var parsed = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     DslNames.OptimizerAttribute,
-                    static (node, _) => node is ClassDeclarationSyntax,
+                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                     static (syntax, cancellationToken) => Parse(syntax, cancellationToken))
                 .WithTrackingName(StepNames.Parse);
 
@@ -53,7 +55,10 @@ namespace ScratchOptim.Generator
                 if (result.Failure is not null)
                     output.ReportDiagnostic(Diagnostic.Create(Descriptors.InternalError, Location.None, result.Name, result.Failure));
                 else if (result.Source is not null)
+                {
                     output.AddSource(result.Source.HintName, SourceText.From(result.Source.Text, Encoding.UTF8));
+                    output.AddSource(result.Source.Declaration.FullName + ".Source.g.cs", SourceText.From(RegistryEmitter.SourceLiteral(result.Source, Version), Encoding.UTF8));
+                }
             });
 
             // The registry lists every optimizer of the assembly, with its generated source for readers of `optim show --code`.
@@ -75,7 +80,7 @@ namespace ScratchOptim.Generator
             string name = syntax.TargetSymbol.ToDisplayString();
             try
             {
-                var outcome = DeclarationParser.Parse((ClassDeclarationSyntax)syntax.TargetNode, (INamedTypeSymbol)syntax.TargetSymbol, syntax.SemanticModel, cancellationToken);
+                var outcome = DeclarationParser.Parse((TypeDeclarationSyntax)syntax.TargetNode, (INamedTypeSymbol)syntax.TargetSymbol, syntax.SemanticModel, cancellationToken);
                 return new ParseResult(name, outcome.Model, null);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -89,7 +94,7 @@ namespace ScratchOptim.Generator
             if (parse.Model is null) return new PlanResult(parse.Name, null, parse.Failure);
             try
             {
-                var plan = KernelPlanner.Plan(parse.Model, cancellationToken);
+                var plan = Scheduler.Plan(parse.Model, cancellationToken);
                 return new PlanResult(parse.Name, plan, null);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -104,7 +109,7 @@ namespace ScratchOptim.Generator
             try
             {
                 var declaration = result.Plan.Model.Declaration;
-                return new EmitResult(result.Name, new GeneratedSource(declaration, declaration.FullName + ".g.cs", OptimizerEmitter.Emit(result.Plan, Version)), null);
+                return new EmitResult(result.Name, new GeneratedSource(declaration, declaration.FullName + ".g.cs", SurfaceEmitter.Emit(result.Plan, new CpuTarget(result.Plan), Version)), null);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

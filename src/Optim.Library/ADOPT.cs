@@ -67,10 +67,7 @@ public partial class ADOPT
             Element normed = g / Max(Sqrt(v), eps);
             if (clip) normed = Clamp(normed, -clipValue, clipValue);
 
-            // m moves towards normed by 1 - beta1: torch's lerp, which takes the other form for weights of 0.5 and above.
-            Element weight = 1 - beta1;
-            if (1 - beta1 < 0.5) m = m + (1 - beta1) * (normed - m);
-            else m = normed - (normed - m) * (1 - weight);
+            m = Lerp(m, normed, 1 - beta1);
 
             p = p - lr * m;
             v = beta2 * v + (1 - beta2) * g * g;

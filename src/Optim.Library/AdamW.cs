@@ -33,6 +33,13 @@ public partial class AdamW
     /// <summary>Maximize the objective instead of minimizing it.</summary>
     [Hyper] bool maximize = false;
 
+    /// <summary>
+    /// Which PyTorch release to reproduce bit for bit. V2 (where AdamW is Adam with decoupled weight decay) updates the
+    /// first moment with exp_avg.lerp_(grad, 1 - beta1) and takes the root of the bias correction as
+    /// bias_correction2 ** 0.5; V1_13 with a multiply-add and math.sqrt.
+    /// </summary>
+    [Hyper] PyTorchVersion pytorch = PyTorchVersion.V2;
+
     /// <summary>First moment: running mean of gradients.</summary>
     [State(Torch = "exp_avg")] Element m;
 
@@ -47,22 +54,25 @@ public partial class AdamW
         if (maximize) g = -g;
         p = p * (1 - lr * weightDecay);
 
-        m = beta1 * m + (1 - beta1) * g;
+        if (pytorch == PyTorchVersion.V1_13) m = beta1 * m + (1 - beta1) * g;
+        else m = Lerp(m, g, 1 - beta1);
         v = beta2 * v + (1 - beta2) * g * g;
 
         double biasCorrection1 = 1 - Pow(beta1, t);
         double biasCorrection2 = 1 - Pow(beta2, t);
         double stepSize = lr / biasCorrection1;
+        // libm's pow(x, 0.5) and sqrt(x) may differ in the last bit.
+        double biasCorrection2Sqrt = pytorch == PyTorchVersion.V1_13 ? Sqrt(biasCorrection2) : Pow(biasCorrection2, 0.5);
 
         Element denom;
         if (amsgrad)
         {
             vMax = Max(vMax, v);
-            denom = Sqrt(vMax) / Sqrt(biasCorrection2) + eps;
+            denom = Sqrt(vMax) / biasCorrection2Sqrt + eps;
         }
         else
         {
-            denom = Sqrt(v) / Sqrt(biasCorrection2) + eps;
+            denom = Sqrt(v) / biasCorrection2Sqrt + eps;
         }
         p = p - stepSize * m / denom;
     }

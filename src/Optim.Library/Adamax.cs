@@ -30,6 +30,12 @@ public partial class Adamax
     /// <summary>Maximize the objective instead of minimizing it.</summary>
     [Hyper] bool maximize = false;
 
+    /// <summary>
+    /// Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1);
+    /// V1_13 with a multiply-add.
+    /// </summary>
+    [Hyper] PyTorchVersion pytorch = PyTorchVersion.V2;
+
     /// <summary>First moment: running mean of gradients.</summary>
     [State(Torch = "exp_avg")] Element m;
 
@@ -41,7 +47,8 @@ public partial class Adamax
         if (maximize) g = -g;
         if (weightDecay != 0) g = g + weightDecay * p;
 
-        m = beta1 * m + (1 - beta1) * g;
+        if (pytorch == PyTorchVersion.V1_13) m = beta1 * m + (1 - beta1) * g;
+        else m = Lerp(m, g, 1 - beta1);
         // PyTorch adds eps to |g| inside the maximum, not to the denominator.
         u = Max(beta2 * u, Abs(g) + eps);
 

@@ -30,6 +30,22 @@ public partial class NAdam
     /// <summary>How fast the momentum schedule mu_t = beta1 (1 - 0.5 * 0.96^(t momentumDecay)) warms up.</summary>
     [Hyper(Min = 0)] double momentumDecay = 4e-3;
 
+    /// <summary>
+    /// Decay the weights directly, by lr * weightDecay per step (AdamW's decoupled weight decay), instead of adding
+    /// weightDecay * p to the gradient. A PyTorch 2.x option.
+    /// </summary>
+    [Hyper] bool decoupledWeightDecay = false;
+
+    /// <summary>Maximize the objective instead of minimizing it. A PyTorch 2.x option.</summary>
+    [Hyper] bool maximize = false;
+
+    /// <summary>
+    /// Which PyTorch release to reproduce bit for bit. V2 updates the first moment with exp_avg.lerp_(grad, 1 - beta1)
+    /// and computes the look-ahead product mu_product * mu_next in double; V1_13 with a multiply-add and the float32
+    /// product mu_product * mu * mu_next, which counts mu twice (a bug, fixed in 2.0).
+    /// </summary>
+    [Hyper] PyTorchVersion pytorch = PyTorchVersion.V2;
+
     /// <summary>Product of the momentum schedule so far, mu_1 ... mu_t (one value per tensor, float32 as in PyTorch).</summary>
     [State(Torch = "mu_product")] float muProduct = 1;
 
@@ -41,23 +57,30 @@ public partial class NAdam
 
     void Update(ref Element p, Element g, int t)
     {
-        if (weightDecay != 0) g = g + weightDecay * p;
+        if (maximize) g = -g;
+        if (weightDecay != 0)
+        {
+            if (decoupledWeightDecay) p = p * (1 - lr * weightDecay);
+            else g = g + weightDecay * p;
+        }
 
         double mu = beta1 * (1 - 0.5 * Pow(0.96, t * momentumDecay));
         double muNext = beta1 * (1 - 0.5 * Pow(0.96, (t + 1) * momentumDecay));
-        // PyTorch keeps the product as a float32 tensor: each product is rounded to float. PyTorch 1.13 multiplies the
-        // look-ahead product by mu a second time (mu_product * mu * mu_next); kept here, bit-exactness is the bar.
+        // PyTorch keeps the product as a float32 tensor: each product is rounded to float.
         muProduct = muProduct * (float)mu;
-        float muProductNext = muProduct * (float)mu * (float)muNext;
+        // The look-ahead product: 2.x reads the float32 product as a Python float and multiplies in double; 1.13
+        // multiplied float32 tensors and by mu a second time (mu_product * mu * mu_next).
+        double muProductNext = pytorch == PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext;
         double biasCorrection2 = 1 - Pow(beta2, t);
 
-        m = beta1 * m + (1 - beta1) * g;
+        if (pytorch == PyTorchVersion.V1_13) m = beta1 * m + (1 - beta1) * g;
+        else m = Lerp(m, g, 1 - beta1);
         v = beta2 * v + (1 - beta2) * g * g;
         Element denom = Sqrt(v / biasCorrection2) + eps;
 
         // The two step sizes are Python floats computed from the float32 products.
         double gradientStep = -lr * (1 - mu) / (1 - (double)muProduct);
-        double momentumStep = -lr * muNext / (1 - (double)muProductNext);
+        double momentumStep = -lr * muNext / (1 - muProductNext);
         p = p + gradientStep * g / denom;
         p = p + momentumStep * m / denom;
     }

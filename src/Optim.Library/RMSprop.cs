@@ -34,6 +34,12 @@ public partial class RMSprop
     /// <summary>Maximize the objective instead of minimizing it.</summary>
     [Hyper] bool maximize = false;
 
+    /// <summary>
+    /// Which PyTorch release to reproduce bit for bit; only centered RMSprop differs. V2 updates the running mean of
+    /// gradients with grad_avg.lerp_(grad, 1 - alpha); V1_13 with a multiply-add.
+    /// </summary>
+    [Hyper] PyTorchVersion pytorch = PyTorchVersion.V2;
+
     /// <summary>Running mean of squared gradients.</summary>
     [State(Torch = "square_avg")] Element squareAvg;
 
@@ -53,7 +59,8 @@ public partial class RMSprop
         Element avg;
         if (centered)
         {
-            gradAvg = alpha * gradAvg + (1 - alpha) * g;
+            if (pytorch == PyTorchVersion.V1_13) gradAvg = alpha * gradAvg + (1 - alpha) * g;
+            else gradAvg = Lerp(gradAvg, g, 1 - alpha);
             // PyTorch's addcmul fuses the subtraction of the squared mean into one rounding.
             avg = Sqrt(squareAvg - gradAvg * gradAvg);
         }

@@ -18,7 +18,8 @@ public abstract class HyperparameterSet
 
     /// <summary>
     /// Changes a setting by its declared name or its PyTorch name. Numbers are accepted for <c>double</c> and
-    /// integral numbers for <c>int</c> settings; booleans for <c>bool</c> settings.
+    /// integral numbers for <c>int</c> settings; booleans for <c>bool</c> settings; for an enum setting, a value of the
+    /// enum or the name of one of its members (any case, e.g. <c>"V1_13"</c>).
     /// </summary>
     /// <exception cref="ArgumentException">No setting has that name, or the value has the wrong type.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the setting's range.</exception>
@@ -41,6 +42,16 @@ public abstract class HyperparameterSet
         return value;
     }
 
+    /// <summary>Returns <paramref name="value"/> when it is a named member of its enum, and throws otherwise.</summary>
+    protected TEnum CheckDefined<TEnum>(string name, TEnum value)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+            throw new ArgumentOutOfRangeException(name, value,
+                $"{Optimizer.Name}: hyperparameter '{name}' ({TorchName(name)}) must be one of {string.Join(", ", Enum.GetNames<TEnum>())}; got {value}.");
+        return value;
+    }
+
     /// <summary>An exception for a name no setting has, listing the ones that exist.</summary>
     protected ArgumentException UnknownName(string name)
     {
@@ -56,15 +67,24 @@ public abstract class HyperparameterSet
         object? converted = (typeof(T), value) switch
         {
             _ when value is T same => same,
+            (Type t, string text) when t.IsEnum => MemberNamed(t, text),
             (Type t, double d) when t == typeof(int) && d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue => (int)d,
             (Type t, int i) when t == typeof(double) => (double)i,
             (Type t, long l) when t == typeof(double) => (double)l,
             (Type t, float f) when t == typeof(double) => (double)f,
             _ => null,
         };
-        return converted is T result
-            ? result
-            : throw new ArgumentException($"{Optimizer.Name}: hyperparameter '{name}' is a {typeof(T).Name}; got {value} ({value.GetType().Name}).", nameof(value));
+        if (converted is T result) return result;
+        string type = typeof(T).IsEnum ? $"{typeof(T).Name} (one of {string.Join(", ", Enum.GetNames(typeof(T)))})" : typeof(T).Name;
+        throw new ArgumentException($"{Optimizer.Name}: hyperparameter '{name}' is a {type}; got {value} ({value.GetType().Name}).", nameof(value));
+    }
+
+    /// <summary>The member of <paramref name="enumType"/> called <paramref name="text"/> in any case; null for anything else (numbers too).</summary>
+    private static object? MemberNamed(Type enumType, string text)
+    {
+        foreach (string member in Enum.GetNames(enumType))
+            if (string.Equals(member, text, StringComparison.OrdinalIgnoreCase)) return Enum.Parse(enumType, member);
+        return null;
     }
 
     private string TorchName(string name)

@@ -13,6 +13,26 @@ public static class KernelChecks
         if (actual != expected) ThrowLength(optimizer, name, actual, expected);
     }
 
+    /// <summary>Throws unless a shape is valid and holds <paramref name="length"/> elements.</summary>
+    public static void Shape(string optimizer, ReadOnlySpan<int> shape, int length)
+    {
+        long count = 1;
+        foreach (int dimension in shape)
+        {
+            if (dimension < 0 || (count *= dimension) > int.MaxValue)
+                throw new ArgumentException($"{optimizer}: shape [{string.Join(", ", shape.ToArray())}] is not a valid shape. Nothing was updated.", nameof(shape));
+        }
+        if (count != length)
+            throw new ArgumentException($"{optimizer}: shape [{string.Join(", ", shape.ToArray())}] holds {count} elements; the parameter has {length}. Nothing was updated.", nameof(shape));
+    }
+
+    /// <summary>Throws unless a buffer of <paramref name="actual"/> elements has at least <paramref name="needed"/>.</summary>
+    public static void AtLeast(string optimizer, string name, int actual, int needed)
+    {
+        if (actual < needed)
+            throw new ArgumentException($"{optimizer}: '{name}' has {actual} elements; it needs at least {needed}. Nothing was updated.", name);
+    }
+
     private static void ThrowLength(string optimizer, string name, int actual, int expected) =>
         throw new ArgumentException($"{optimizer}: '{name}' has {actual} elements; the parameter has {expected}. Nothing was updated.", name);
 }

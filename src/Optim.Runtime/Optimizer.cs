@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
+using ScratchOptim.Simd;
 
 namespace ScratchOptim;
 
@@ -25,10 +27,10 @@ public abstract partial class Optimizer
     public abstract IReadOnlyList<Parameter> GroupParameters(int group);
 
     /// <summary>
-    /// Updates every parameter that has a gradient. All gradients are checked first: when one has the wrong length
+    /// Updates every parameter that has a gradient. Everything is checked first: when a step count is at its limit,
     /// nothing is updated.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A gradient's length differs from its parameter's.</exception>
+    /// <exception cref="InvalidOperationException">A parameter's step count is at <see cref="int.MaxValue"/>.</exception>
     public abstract void Step();
 
     /// <summary>
@@ -38,35 +40,59 @@ public abstract partial class Optimizer
     /// </summary>
     public void ZeroGrad(bool setToNone = false)
     {
-        foreach (var parameter in Parameters)
-        {
-            if (setToNone) parameter.Grad = null;
-            else parameter.Grad?.Span.Clear();
-        }
+        foreach (var parameter in Parameters) parameter.ClearGrad(setToNone);
     }
+
+    /// <summary>
+    /// The vector registers the kernels use: null (the default) for the widest this machine accelerates. Every width
+    /// gives the same bits, so choosing one is only for checking that, or for comparing speed; a width the machine does
+    /// not accelerate runs the kernels' scalar form.
+    /// </summary>
+    public SimdWidth? VectorWidth { get; set; }
 
     /// <summary>How many steps <paramref name="parameter"/> has taken.</summary>
     /// <exception cref="ArgumentException">The parameter is not optimized by this optimizer.</exception>
     public int StepCount(Parameter parameter) => StateOf(parameter).Step;
 
     /// <summary>
-    /// The state named <paramref name="name"/> (its declared name or PyTorch's) of <paramref name="parameter"/>: one
-    /// value per element, or a single value for a per-tensor state; empty when it has not been allocated (before the
-    /// first step, or when no branch that uses it can run).
+    /// The state named <paramref name="name"/> (its declared name or PyTorch's) of <paramref name="parameter"/>, one value
+    /// per element, row, column or tensor as the state's <see cref="StateInfo.Shape"/> says; empty when it has not
+    /// been allocated (before the first step, or when no branch that uses it can run).
     /// </summary>
+    /// <typeparam name="TValue">The type of its values (<see cref="StateInfo.ValueTypeFor"/>): float or double.</typeparam>
+    /// <exception cref="ArgumentException">The parameter is not optimized here, there is no state of that name, or its values are not <typeparamref name="TValue"/>.</exception>
+    public ReadOnlySpan<TValue> State<TValue>(Parameter parameter, string name)
+    {
+        int index = StateIndex(name);
+        var type = Info.States[index].ValueTypeFor(parameter.ElementType);
+        if (type != typeof(TValue))
+            throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' holds {type.Name} values, not {typeof(TValue).Name}.", nameof(TValue));
+        return StateOf(parameter).Peek(index) is TValue[] values ? values : ReadOnlySpan<TValue>.Empty;
+    }
+
+    /// <summary>The state named <paramref name="name"/> of <paramref name="parameter"/> as doubles (exact for float state too), or empty.</summary>
     /// <exception cref="ArgumentException">The parameter is not optimized here, or there is no state of that name.</exception>
-    public ReadOnlySpan<float> State(Parameter parameter, string name) => StateOf(parameter).Peek(StateIndex(name));
+    public double[] StateValues(Parameter parameter, string name) => StateOf(parameter).Peek(StateIndex(name)) switch
+    {
+        float[] floats => Array.ConvertAll(floats, value => (double)value),
+        double[] doubles => (double[])doubles.Clone(),
+        _ => [],
+    };
 
     /// <summary>
     /// Replaces a state buffer of <paramref name="parameter"/> with a copy of <paramref name="values"/> (e.g. when
     /// resuming from saved state), and its step count with <paramref name="step"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown parameter or state, or <paramref name="values"/> has the wrong length; nothing is changed.</exception>
-    public void LoadState(Parameter parameter, string name, ReadOnlySpan<float> values, int step)
+    /// <exception cref="ArgumentException">Unknown parameter or state, values of the wrong type or length; nothing is changed.</exception>
+    public void LoadState<TValue>(Parameter parameter, string name, ReadOnlySpan<TValue> values, int step)
+        where TValue : unmanaged
     {
         var state = StateOf(parameter);
         int index = StateIndex(name);
-        int expected = Info.States[index].PerTensor ? 1 : parameter.Length;
+        var info = Info.States[index];
+        if (info.ValueTypeFor(parameter.ElementType) != typeof(TValue))
+            throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' holds {info.ValueTypeFor(parameter.ElementType).Name} values; got {typeof(TValue).Name}.", nameof(values));
+        int expected = info.LengthFor(parameter);
         if (values.Length != expected)
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' needs {expected} values; got {values.Length}.", nameof(values));
         ArgumentOutOfRangeException.ThrowIfNegative(step);
@@ -125,17 +151,29 @@ public abstract class Optimizer<THyper> : Optimizer
     /// Adds a group of parameters with its own hyperparameters: a copy of the optimizer's defaults, changed by
     /// <paramref name="configure"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">A parameter is already optimized here, or listed twice.</exception>
+    /// <exception cref="ArgumentException">
+    /// The list is empty, or a parameter is already optimized here, listed twice, or shares memory with another.
+    /// </exception>
     public ParamGroup<THyper> AddParamGroup(IEnumerable<Parameter> parameters, Action<THyper>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var list = new List<Parameter>(parameters);
+        if (list.Count == 0)
+            throw new ArgumentException($"{Info.Name}: the parameter list is empty; an optimizer needs at least one parameter in each group.", nameof(parameters));
         var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
         foreach (var parameter in list)
         {
             ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
             if (states.ContainsKey(parameter) || !seen.Add(parameter))
                 throw new ArgumentException($"{Info.Name}: parameter '{parameter}' is already in a parameter group; a parameter can be in only one.", nameof(parameters));
+        }
+        // Two parameters over the same memory would be stepped twice, each time with the other's update mixed in.
+        foreach (var parameter in list)
+        {
+            foreach (var other in Parameters)
+                if (parameter.Overlaps(other)) throw SharedMemory(parameter, other);
+            foreach (var other in list)
+                if (!ReferenceEquals(parameter, other) && parameter.Overlaps(other)) throw SharedMemory(parameter, other);
         }
         var hyper = CreateHyperparameters();
         configure?.Invoke(hyper);
@@ -151,18 +189,21 @@ public abstract class Optimizer<THyper> : Optimizer
         return group;
     }
 
+    private ArgumentException SharedMemory(Parameter parameter, Parameter other) =>
+        new($"{Info.Name}: parameters '{parameter}' and '{other}' share memory; each would be updated twice in one step.", "parameters");
+
     /// <inheritdoc/>
     public override void Step()
     {
-        // Check every gradient before touching any buffer.
+        // Check everything before touching any buffer.
         for (int g = 0; g < groups.Count; g++)
         {
             var parameters = groups[g].ParametersArray;
             for (int i = 0; i < parameters.Length; i++)
             {
-                if (parameters[i].Grad is { } grad && grad.Length != parameters[i].Length)
+                if (parameters[i].HasGrad && groups[g].States[i].Step == int.MaxValue)
                     throw new InvalidOperationException(
-                        $"{Info.Name}: the gradient of parameter '{parameters[i]}' (group {g}, index {i}) has {grad.Length} elements; the parameter has {parameters[i].Length}. Nothing was updated.");
+                        $"{Info.Name}: parameter '{parameters[i]}' (group {g}, index {i}) has taken {int.MaxValue} steps, the most its step count can hold. Nothing was updated.");
             }
         }
 
@@ -171,19 +212,53 @@ public abstract class Optimizer<THyper> : Optimizer
             var parameters = group.ParametersArray;
             for (int i = 0; i < parameters.Length; i++)
             {
-                if (parameters[i].Grad is not { } grad) continue;
+                if (!parameters[i].HasGrad) continue;
                 var state = group.States[i];
                 state.Step++;
-                StepParameter(group.Hyper, state, parameters[i].Data.Span, grad.Span);
+                switch (parameters[i])
+                {
+                    case Parameter<float> single:
+                        Dispatch(group.Hyper, state, single);
+                        break;
+                    case Parameter<double> real:
+                        Dispatch(group.Hyper, state, real);
+                        break;
+                }
             }
+        }
+    }
+
+    /// <summary>Runs the kernel on the chosen vectors, by default the widest this machine has.</summary>
+    private void Dispatch<T>(THyper hyper, ParameterState state, Parameter<T> parameter)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        switch (VectorWidth ?? SimdSupport.Widest<T>())
+        {
+            case SimdWidth.Bits512:
+                StepTensor<T, Simd512<T>>(hyper, state, parameter);
+                break;
+            case SimdWidth.Bits256:
+                StepTensor<T, Simd256x2<T>>(hyper, state, parameter);
+                break;
+            default:
+                StepTensor<T, Simd128x4<T>>(hyper, state, parameter);
+                break;
         }
     }
 
     /// <summary>A copy of the optimizer's defaults for a new parameter group.</summary>
     protected abstract THyper CreateHyperparameters();
 
-    /// <summary>Updates one parameter whose step count has just been incremented.</summary>
-    protected abstract void StepParameter(THyper hyper, ParameterState state, Span<float> parameter, ReadOnlySpan<float> gradient);
+    /// <summary>
+    /// Updates one parameter, which has a gradient and whose step count has just been incremented, with
+    /// <typeparamref name="TVector"/> vectors of its elements.
+    /// </summary>
+    protected abstract void StepTensor<T, TVector>(THyper hyper, ParameterState state, Parameter<T> parameter)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVector : struct, ISimd<TVector, T>;
+
+    /// <summary>The dimensions of a parameter, for the generated kernels.</summary>
+    protected static ReadOnlySpan<int> ShapeOf(Parameter parameter) => parameter.ShapeSpan;
 
     private protected override ParameterState StateOf(Parameter parameter) =>
         states.TryGetValue(parameter, out var state)

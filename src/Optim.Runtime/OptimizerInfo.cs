@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 
@@ -22,6 +23,7 @@ namespace ScratchOptim;
 /// <param name="Update">The update as declared, one line per statement, in plain text.</param>
 /// <param name="UpdateLatex">The same update in LaTeX, one line per statement.</param>
 /// <param name="Hoisted">The step-uniform values the generator computes once per step instead of per element.</param>
+/// <param name="Reductions">The whole-tensor values the update reads (<c>Norm(p)</c>, <c>RowMean(g * g)</c>, …), as declared; empty for an element-wise update.</param>
 public sealed record OptimizerInfo(
     string Name,
     string Summary,
@@ -37,30 +39,29 @@ public sealed record OptimizerInfo(
     IReadOnlyList<StateInfo> States,
     IReadOnlyList<string> Update,
     IReadOnlyList<string> UpdateLatex,
-    IReadOnlyList<HoistedInfo> Hoisted)
+    IReadOnlyList<HoistedInfo> Hoisted,
+    IReadOnlyList<string> Reductions)
 {
-    /// <summary>Bytes of state per parameter element when every buffer is allocated.</summary>
-    public int BytesPerElement
+    /// <summary>Bytes of state per parameter element when every buffer is allocated, for parameters of <paramref name="elementType"/>.</summary>
+    public int BytesPerElement(ElementType elementType = ElementType.Float32)
     {
-        get
-        {
-            int total = 0;
-            foreach (var state in States) total += state.BytesPerElement;
-            return total;
-        }
+        int total = 0;
+        foreach (var state in States) total += state.BytesPerElement(elementType);
+        return total;
     }
 }
 
 /// <summary>A hyperparameter of an optimizer.</summary>
 /// <param name="Name">The declared name, also the constructor parameter's name.</param>
 /// <param name="TorchName">PyTorch's keyword (<c>"betas[0]"</c> for a tuple element).</param>
-/// <param name="Type"><c>double</c>, <c>bool</c> or <c>int</c>.</param>
-/// <param name="Default">The default, formatted as C# source.</param>
+/// <param name="Type"><c>double</c>, <c>bool</c>, <c>int</c>, or the name of an enum (e.g. <c>PyTorchVersion</c>).</param>
+/// <param name="Default">The default, formatted as C# source (<c>PyTorchVersion.V2</c> for an enum).</param>
 /// <param name="Min">Smallest allowed value.</param>
 /// <param name="MinExclusive">Whether <paramref name="Min"/> is excluded.</param>
 /// <param name="Max">Largest allowed value.</param>
 /// <param name="MaxExclusive">Whether <paramref name="Max"/> is excluded.</param>
 /// <param name="Description">The summary of the field's XML documentation.</param>
+/// <param name="Values">The names of the allowed values of an enum hyperparameter, in declaration order; null for the others.</param>
 public sealed record HyperparameterInfo(
     string Name,
     string TorchName,
@@ -70,10 +71,15 @@ public sealed record HyperparameterInfo(
     bool MinExclusive,
     double Max,
     bool MaxExclusive,
-    string Description)
+    string Description,
+    IReadOnlyList<string>? Values = null)
 {
-    /// <summary>The allowed range in interval notation, e.g. <c>[0, 1)</c>; empty for <c>bool</c>.</summary>
-    public string Range => Type == "bool" ? "" : FormatRange(Min, MinExclusive, Max, MaxExclusive);
+    /// <summary>
+    /// The allowed values: a range in interval notation, e.g. <c>[0, 1)</c>; for an enum, its members
+    /// (<c>one of V1_13, V2</c>); empty for <c>bool</c>.
+    /// </summary>
+    public string Range => Values is not null ? "one of " + string.Join(", ", Values)
+        : Type == "bool" ? "" : FormatRange(Min, MinExclusive, Max, MaxExclusive);
 
     /// <summary>Formats a range in interval notation.</summary>
     public static string FormatRange(double min, bool minExclusive, double max, bool maxExclusive)
@@ -84,14 +90,65 @@ public sealed record HyperparameterInfo(
     }
 }
 
-/// <summary>A state of an optimizer: a buffer with one float per parameter element, or one float per tensor.</summary>
+/// <summary>How many values a state has per parameter.</summary>
+public enum StateShape
+{
+    /// <summary>One per element of the parameter.</summary>
+    Element,
+
+    /// <summary>One per tensor (PyTorch keeps such state as a 0-dim tensor or a Python number).</summary>
+    Tensor,
+
+    /// <summary>One per row of the parameter seen as a matrix (rows: all dimensions but the last).</summary>
+    Row,
+
+    /// <summary>One per column of the parameter seen as a matrix (columns: the last dimension).</summary>
+    Column,
+}
+
+/// <summary>What a state's values are.</summary>
+public enum StateValue
+{
+    /// <summary>The parameter's element type: float for a float parameter, double for a double one.</summary>
+    Element,
+
+    /// <summary>Always float32 (as some PyTorch state is, e.g. NAdam's <c>mu_product</c>, even for float64 parameters).</summary>
+    Float32,
+
+    /// <summary>Always float64.</summary>
+    Float64,
+}
+
+/// <summary>A state of an optimizer: one description that allocation, state access and state files all derive from.</summary>
 /// <param name="Name">The declared name.</param>
 /// <param name="TorchName">PyTorch's name for it in <c>optimizer.state[p]</c>.</param>
-/// <param name="Initial">What it holds when allocated: <c>0</c> or a hyperparameter's name.</param>
-/// <param name="BytesPerElement">Bytes it takes per parameter element (0 for a per-tensor value).</param>
+/// <param name="Initial">What it holds when allocated: a number or a hyperparameter's name.</param>
+/// <param name="Shape">How many values it has per parameter.</param>
+/// <param name="Value">What its values are.</param>
 /// <param name="AllocatedWhen">The condition under which it is allocated, or <c>always</c>.</param>
-/// <param name="PerTensor">Whether it is one float per tensor (PyTorch keeps such state as a 0-dim tensor).</param>
-public sealed record StateInfo(string Name, string TorchName, string Initial, int BytesPerElement, string AllocatedWhen, bool PerTensor = false);
+public sealed record StateInfo(string Name, string TorchName, string Initial, StateShape Shape, StateValue Value, string AllocatedWhen)
+{
+    /// <summary>How many values it has for <paramref name="parameter"/>.</summary>
+    public int LengthFor(Parameter parameter) => Shape switch
+    {
+        StateShape.Element => parameter.Length,
+        StateShape.Row => TensorShape.Rows(parameter.ShapeSpan),
+        StateShape.Column => TensorShape.Columns(parameter.ShapeSpan),
+        _ => 1,
+    };
+
+    /// <summary>The .NET type of its values for a parameter of <paramref name="elementType"/>.</summary>
+    public Type ValueTypeFor(ElementType elementType) => Value switch
+    {
+        StateValue.Float32 => typeof(float),
+        StateValue.Float64 => typeof(double),
+        _ => elementType == ElementType.Float32 ? typeof(float) : typeof(double),
+    };
+
+    /// <summary>Bytes it takes per parameter element for a parameter of <paramref name="elementType"/> (0 unless one per element).</summary>
+    public int BytesPerElement(ElementType elementType) =>
+        Shape != StateShape.Element ? 0 : ValueTypeFor(elementType) == typeof(float) ? sizeof(float) : sizeof(double);
+}
 
 /// <summary>A value the generator computes once per step instead of once per element.</summary>
 /// <param name="Name">The name it has in the generated code.</param>

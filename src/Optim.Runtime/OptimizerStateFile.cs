@@ -24,7 +24,7 @@ public abstract partial class Optimizer
         {
             var settings = GroupHyperparameters(g);
             var hyper = new JsonObject();
-            foreach (var info in Info.Hyperparameters) hyper[info.Name] = JsonValue.Create(settings.Get(info.Name));
+            foreach (var info in Info.Hyperparameters) hyper[info.Name] = Value(settings.Get(info.Name));
 
             var parameters = new JsonArray();
             foreach (var parameter in GroupParameters(g))
@@ -33,12 +33,21 @@ public abstract partial class Optimizer
                 var parameterState = StateOf(parameter);
                 for (int i = 0; i < Info.States.Count; i++)
                 {
-                    if (parameterState.Peek(i) is not { } buffer) continue;
                     var values = new JsonArray();
-                    foreach (float value in buffer) values.Add((double)value);
+                    switch (parameterState.Peek(i))
+                    {
+                        case float[] floats:
+                            foreach (float value in floats) values.Add((JsonNode)JsonValue.Create((double)value));
+                            break;
+                        case double[] doubles:
+                            foreach (double value in doubles) values.Add((JsonNode)JsonValue.Create(value));
+                            break;
+                        default:
+                            continue;
+                    }
                     state[Info.States[i].TorchName] = values;
                 }
-                parameters.Add(new JsonObject
+                parameters.Add((JsonNode)new JsonObject
                 {
                     ["name"] = parameter.Name,
                     ["length"] = parameter.Length,
@@ -46,7 +55,7 @@ public abstract partial class Optimizer
                     ["state"] = state,
                 });
             }
-            groups.Add(new JsonObject { ["hyperparameters"] = hyper, ["parameters"] = parameters });
+            groups.Add((JsonNode)new JsonObject { ["hyperparameters"] = hyper, ["parameters"] = parameters });
         }
         var document = new JsonObject { ["format"] = StateFormat, ["optimizer"] = Info.Name, ["groups"] = groups };
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -101,7 +110,8 @@ public abstract partial class Optimizer
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
                 JsonValueKind.Number => node.GetValue<double>(),
-                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number or a boolean"),
+                JsonValueKind.String => node.GetValue<string>(),
+                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number, a boolean or a name"),
             };
             try
             {
@@ -135,21 +145,22 @@ public abstract partial class Optimizer
                 throw Corrupt($"{where}: 'step' must be a whole number of steps, at least 0; got {entry["step"]?.ToJsonString() ?? "nothing"}");
             if (entry["state"] is not JsonObject stateNode) throw Corrupt($"{where} has no 'state' object");
 
-            var buffers = new float[]?[Info.States.Count];
+            var buffers = new Array?[Info.States.Count];
             foreach (var (name, node) in stateNode)
             {
                 int index = StateIndexOrMinusOne(name);
                 if (index < 0) throw Corrupt($"{where}: {Info.Name} has no state '{name}'");
-                int expected = Info.States[index].PerTensor ? 1 : parameter.Length;
+                var info = Info.States[index];
+                int expected = info.LengthFor(parameter);
                 if (node is not JsonArray values || values.Count != expected)
                     throw Corrupt($"{where}: state '{name}' has {(node as JsonArray)?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no list of"} values; it needs {expected}");
-                var buffer = new float[expected];
+                var read = new double[expected];
                 for (int i = 0; i < expected; i++)
                 {
                     if (values[i]?.GetValueKind() != JsonValueKind.Number) throw Corrupt($"{where}: state '{name}', element {i} is not a number");
-                    buffer[i] = (float)values[i]!.GetValue<double>();
+                    read[i] = values[i]!.GetValue<double>();
                 }
-                buffers[index] = buffer;
+                buffers[index] = info.ValueTypeFor(parameter.ElementType) == typeof(float) ? Array.ConvertAll(read, value => (float)value) : read;
             }
 
             var parameterState = StateOf(parameter);
@@ -162,6 +173,17 @@ public abstract partial class Optimizer
         }
         return updates;
     }
+
+    /// <summary>A hyperparameter's value as JSON, through the typed overloads (the generic one is not trim-safe).</summary>
+    private static JsonValue Value(object setting) => setting switch
+    {
+        bool flag => JsonValue.Create(flag),
+        int whole => JsonValue.Create(whole),
+        double number => JsonValue.Create(number),
+        // An enum setting by its member's name, which is what Set takes back (and reads better than its number).
+        Enum member => JsonValue.Create(member.ToString()),
+        _ => throw new InvalidOperationException($"A hyperparameter of type {setting.GetType().Name}: only double, bool, int and enums are declared."),
+    };
 
     private InvalidDataException Corrupt(string what) => new($"{Info.Name}: cannot load this state file: {what}. Nothing was changed.");
 }

@@ -2,35 +2,52 @@ using System;
 
 namespace ScratchOptim;
 
-/// <summary>What an optimizer keeps for one parameter: its step count and its state buffers.</summary>
+/// <summary>What an optimizer keeps for one parameter: its step count, its state and the workspace its kernel uses.</summary>
 public sealed class ParameterState
 {
-    private readonly float[]?[] buffers;
+    private readonly Array?[] buffers;
+    private Array? workspace;
 
-    internal ParameterState(int bufferCount) => buffers = new float[]?[bufferCount];
+    internal ParameterState(int bufferCount) => buffers = new Array?[bufferCount];
 
     /// <summary>How many steps this parameter has taken (PyTorch's <c>state["step"]</c>); 0 before the first.</summary>
     public int Step { get; internal set; }
 
     /// <summary>
-    /// The buffer at <paramref name="index"/>, allocated and filled with <paramref name="initialValue"/> the first
-    /// time it is asked for, then reused.
+    /// The state buffer at <paramref name="index"/>, allocated with <paramref name="length"/> values of
+    /// <typeparamref name="TValue"/>, each <paramref name="initialValue"/>, the first time it is asked for; then reused.
     /// </summary>
-    public Span<float> Buffer(int index, int length, float initialValue = 0f)
+    /// <exception cref="InvalidOperationException">The buffer holds values of another type (a state file of another element type was loaded).</exception>
+    public Span<TValue> Buffer<TValue>(int index, int length, TValue initialValue = default)
+        where TValue : unmanaged
     {
-        float[]? buffer = buffers[index];
-        if (buffer is null)
+        switch (buffers[index])
         {
-            buffer = new float[length];
-            if (initialValue != 0f || float.IsNegative(initialValue))
-                Array.Fill(buffer, initialValue);
-            buffers[index] = buffer;
+            case TValue[] buffer:
+                return buffer;
+            case null:
+                var created = new TValue[length];
+                Array.Fill(created, initialValue);
+                buffers[index] = created;
+                return created;
+            case var other:
+                throw new InvalidOperationException($"State {index} holds {other.GetType().GetElementType()!.Name} values, not {typeof(TValue).Name}.");
         }
+    }
+
+    /// <summary>
+    /// Scratch memory of at least <paramref name="length"/> elements for the kernel's per-row and per-column values;
+    /// allocated once, then reused (its contents do not survive a step).
+    /// </summary>
+    public Span<T> Workspace<T>(int length)
+        where T : unmanaged
+    {
+        if (workspace is not T[] buffer || buffer.Length < length) workspace = buffer = new T[length];
         return buffer;
     }
 
-    /// <summary>The buffer at <paramref name="index"/>, or null when it has not been allocated.</summary>
-    public float[]? Peek(int index) => buffers[index];
+    /// <summary>The buffer at <paramref name="index"/> (a float[] or double[]), or null when it has not been allocated.</summary>
+    internal Array? Peek(int index) => buffers[index];
 
-    internal void Replace(int index, float[]? values) => buffers[index] = values;
+    internal void Replace(int index, Array? values) => buffers[index] = values;
 }

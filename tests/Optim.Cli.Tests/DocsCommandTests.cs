@@ -28,11 +28,11 @@ public class DocsCommandTests
     {
         string markdown = OptimizerMarkdown.Render(Catalog.All.Select(e => e.Info));
 
-        Assert.Contains("| [Adam](#adam) | 2014 | adaptive | 8–12 B | lr=0.001, beta1=0.9, beta2=0.999, eps=1E-08, weightDecay=0.0, amsgrad=false, maximize=false | `torch.optim.Adam` |", markdown);
+        Assert.Contains("| [Adam](#adam) | 2014 | adaptive | 8–12 B | lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weightDecay=0, amsgrad=false, maximize=false, decoupledWeightDecay=false, pytorch=PyTorchVersion.V2 | `torch.optim.Adam` |", markdown);
         Assert.Contains("\n## Adam\n", markdown);
         Assert.Contains("builds on [RMSprop](#rmsprop)", markdown);
         Assert.Contains("```math\n\\begin{aligned}\n", markdown);
-        Assert.Contains("| `vMax` | `max_exp_avg_sq` | 0 | 4 | amsgrad |", markdown);
+        Assert.Contains("| `vMax` | `max_exp_avg_sq` | one per element | 0 | 4 | amsgrad |", markdown);
         Assert.True(markdown.IndexOf("\n## GradientDescent\n", System.StringComparison.Ordinal) < markdown.IndexOf("\n## RAdam\n", System.StringComparison.Ordinal));
     }
 

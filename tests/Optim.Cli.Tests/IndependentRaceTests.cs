@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using ScratchOptim.Cli.Race;
-using ScratchOptim.Cli.Race.Landscapes;
+using ScratchOptim.Race;
+using ScratchOptim.Race.Landscapes;
 using Xunit;
 
 namespace ScratchOptim.Cli.Tests;
@@ -29,15 +29,17 @@ public class IndependentRaceTests
         {
             for (int i = 0; i < p.Length; i++)
             {
-                // m ← β1·m + (1 − β1)·g and v ← β2·v + (1 − β2)·g·g: the right-hand product fused, the left one rounded.
-                m[i] = MathF.FusedMultiplyAdd((float)(1 - beta1), g[i], (float)beta1 * m[i]);
+                // m ← lerp(m, g, 1 − β1), as PyTorch 2.x: the weight 0.1 is below 0.5, so m + w·(g − m), g − m rounded on
+                // its own and the rest one fused multiply-add.
+                m[i] = MathF.FusedMultiplyAdd((float)(1 - beta1), g[i] - m[i], m[i]);
+                // v ← β2·v + (1 − β2)·g·g: the right-hand product fused, the left one rounded.
                 v[i] = MathF.FusedMultiplyAdd((float)(1 - beta2) * g[i], g[i], (float)beta2 * v[i]);
-                // Bias corrections and the step size in double, once per step.
+                // Bias corrections and the step size in double, once per step; PyTorch 2.x takes the root as bc2 ** 0.5.
                 double biasCorrection1 = 1 - Math.Pow(beta1, t);
                 double biasCorrection2 = 1 - Math.Pow(beta2, t);
                 double stepSize = lr / biasCorrection1;
                 // denom ← √v / √bc2 + ε (element / scalar is a true division); p ← p − stepSize·m / denom (a quotient: not fused).
-                float denom = MathF.Sqrt(v[i]) / (float)Math.Sqrt(biasCorrection2) + (float)eps;
+                float denom = MathF.Sqrt(v[i]) / (float)Math.Pow(biasCorrection2, 0.5) + (float)eps;
                 p[i] = p[i] - (float)stepSize * m[i] / denom;
             }
         });

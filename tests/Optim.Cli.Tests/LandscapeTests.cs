@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using ScratchOptim.Cli.Race.Landscapes;
+using ScratchOptim.Race.Landscapes;
 using Xunit;
 
 namespace ScratchOptim.Cli.Tests;

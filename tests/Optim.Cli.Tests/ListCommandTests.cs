@@ -30,7 +30,7 @@ public class ListCommandTests
         var outcome = CliRunner.Run("list");
 
         Assert.Equal(
-            ["Adam", "2014", "adaptive", "8–12 B", "lr=0.001, beta1=0.9, beta2=0.999, eps=1E-08, weightDecay=0.0, amsgrad=false, maximize=false", "Adam"],
+            ["Adam", "2014", "adaptive", "8–12 B", "lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weightDecay=0, amsgrad=false, maximize=false, decoupledWeightDecay=false, pytorch=PyTorchVersion.V2", "Adam"],
             TableRows.Row(outcome.Output, "Adam"));
     }
 
@@ -39,7 +39,7 @@ public class ListCommandTests
     {
         var outcome = CliRunner.Run("list");
 
-        Assert.Equal(["GradientDescent", "1847", "sgd", "0 B", "lr=0.001", "—"], TableRows.Row(outcome.Output, "GradientDescent"));
+        Assert.Equal(["GradientDescent", "1847", "sgd", "0 B", "lr=1e-3", "—"], TableRows.Row(outcome.Output, "GradientDescent"));
         Assert.Equal("0–4 B", TableRows.Row(outcome.Output, "SGD")[3]);
     }
 

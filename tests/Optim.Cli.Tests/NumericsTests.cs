@@ -1,4 +1,4 @@
-using ScratchOptim.Cli.Race.Numerics;
+using ScratchOptim.Race.Numerics;
 using Xunit;
 
 namespace ScratchOptim.Cli.Tests;

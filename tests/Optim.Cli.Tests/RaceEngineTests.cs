@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
-using ScratchOptim.Cli.Race;
-using ScratchOptim.Cli.Race.Landscapes;
+using ScratchOptim.Race;
+using ScratchOptim.Race.Landscapes;
 using Xunit;
 
 namespace ScratchOptim.Cli.Tests;
@@ -104,7 +104,7 @@ public class RaceEngineTests
     public void SGD_plus_momentum_is_SGD_with_momentum_0_9()
     {
         var racer = RacerCatalog.Find("sgd+MOMENTUM")!;
-        var optimizer = racer.Create(new Parameter([0f, 0f]), 0.02);
+        var optimizer = racer.Create(new Parameter<float>([0f, 0f]), 0.02);
 
         Assert.Equal("SGD+momentum", racer.Label);
         Assert.Equal("SGD", optimizer.Info.Name);

@@ -1,7 +1,8 @@
 using System.Linq;
 using ScratchOptim.Cli.Commands;
 using ScratchOptim.Cli.Race;
-using ScratchOptim.Cli.Race.Landscapes;
+using ScratchOptim.Race;
+using ScratchOptim.Race.Landscapes;
 using Xunit;
 
 namespace ScratchOptim.Cli.Tests;

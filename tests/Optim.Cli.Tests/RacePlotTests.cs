@@ -3,8 +3,9 @@ using System.Buffers.Binary;
 using System.IO;
 using System.Linq;
 using ScratchOptim.Cli.Commands;
-using ScratchOptim.Cli.Race.Landscapes;
 using ScratchOptim.Cli.Race.Plots;
+using ScratchOptim.Race.Landscapes;
+using ScratchOptim.Race.Plots;
 using SkiaSharp;
 using Xunit;
 

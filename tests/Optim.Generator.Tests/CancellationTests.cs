@@ -7,8 +7,8 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using ScratchOptim.Generator.Analysis;
-using ScratchOptim.Generator.Parsing;
+using ScratchOptim.Generator.Scheduling;
+using ScratchOptim.Generator.Syntax;
 using Xunit;
 
 namespace ScratchOptim.Generator.Tests;
@@ -64,6 +64,6 @@ public class CancellationTests
 
         var parsed = DeclarationParser.Parse(declaration, symbol, model, CancellationToken.None).Model;
         Assert.NotNull(parsed);
-        Assert.ThrowsAny<OperationCanceledException>(() => KernelPlanner.Plan(parsed!, cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => Scheduler.Plan(parsed!, cancelled.Token));
     }
 }

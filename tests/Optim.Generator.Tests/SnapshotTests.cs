@@ -27,7 +27,8 @@ public class SnapshotTests
         var (_, run, _) = GeneratorHarness.Generate(compilation);
         Assert.Empty(run.Diagnostics);
 
-        foreach (var source in run.GeneratedSources.Where(s => !s.HintName.Contains("OptimizerRegistry", StringComparison.Ordinal)))
+        // The registry and the copies of each source it serves to tools are the same text again; the optimizer's own file is what matters.
+        foreach (var source in run.GeneratedSources.Where(s => !s.HintName.Contains("OptimizerRegistry", StringComparison.Ordinal) && !s.HintName.EndsWith(".Source.g.cs", StringComparison.Ordinal)))
         {
             string actual = Normalize(source.SourceText.ToString());
             string approvedPath = Path.Combine(Directory, Path.GetFileNameWithoutExtension(source.HintName) + ".verified.cs");

@@ -8,15 +8,15 @@ public class AllocationTests
 {
     [Theory]
     [MemberData(nameof(OptimizerConfigurations.All), MemberType = typeof(OptimizerConfigurations))]
-    public void Step_allocates_nothing_after_the_first_step(string optimizerName, bool everythingOn)
+    public void Step_allocates_nothing_after_the_first_step(string optimizerName, bool everythingOn, string choice)
     {
-        var weights = new Parameter(new float[1000], "weights");
-        var bias = new Parameter(new float[37], "bias");
+        var weights = new Parameter<float>(new float[1000], "weights");
+        var bias = new Parameter<float>(new float[37], "bias");
         weights.Grad = new float[1000];
         bias.Grad = new float[37];
         weights.Grad.Value.Span.Fill(0.5f);
         bias.Grad.Value.Span.Fill(-0.25f);
-        var optimizer = OptimizerConfigurations.Create(optimizerName, everythingOn, [weights, bias]);
+        var optimizer = OptimizerConfigurations.Create(optimizerName, everythingOn, [weights, bias], choice);
         optimizer.Step();
         optimizer.Step();
 

@@ -52,7 +52,7 @@ public class DslSemanticsTests
     {
         var random = new Random(name.Length);
         const int length = 3 * 16 + 7;
-        var parameter = new Parameter(Enumerable.Range(0, length).Select(_ => RandomFloat(random)).ToArray(), "w");
+        var parameter = new Parameter<float>(Enumerable.Range(0, length).Select(_ => RandomFloat(random)).ToArray(), "w");
         var optimizer = Catalog.Find(name)!.Create([parameter]);
         Assert.Equal("strict", optimizer.Info.Contraction);
 

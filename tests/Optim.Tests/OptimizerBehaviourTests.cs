@@ -8,9 +8,9 @@ namespace ScratchOptim.Tests;
 /// <summary>The runtime's contract: torch.optim's behaviour, and bad input rejected before anything changes.</summary>
 public class OptimizerBehaviourTests
 {
-    private static Parameter NewParameter(string name, int length, float gradient)
+    private static Parameter<float> NewParameter(string name, int length, float gradient)
     {
-        var parameter = new Parameter(Enumerable.Range(0, length).Select(i => 0.1f * i).ToArray(), name);
+        var parameter = new Parameter<float>(Enumerable.Range(0, length).Select(i => 0.1f * i).ToArray(), name);
         parameter.Grad = Enumerable.Repeat(gradient, length).ToArray();
         return parameter;
     }
@@ -54,22 +54,14 @@ public class OptimizerBehaviourTests
     }
 
     [Fact]
-    public void A_gradient_of_the_wrong_length_fails_the_step_before_any_parameter_or_state_changes()
+    public void A_gradient_of_the_wrong_length_is_refused_when_it_is_set()
     {
-        var first = NewParameter("first", 5, 1f);
-        var second = NewParameter("second", 4, 1f);
-        second.Grad = new float[3];
-        var optimizer = new Adam([first, second]);
-        float[] before = first.Data.ToArray();
+        var parameter = NewParameter("second", 4, 1f);
+        var exception = Assert.Throws<ArgumentException>(() => parameter.Grad = new float[3]);
 
-        var exception = Assert.Throws<InvalidOperationException>(optimizer.Step);
-
-        Assert.Contains("Adam", exception.Message);
         Assert.Contains("second[4]", exception.Message);
         Assert.Contains("has 3 elements; the parameter has 4", exception.Message);
-        Assert.Equal(before, first.Data.ToArray());
-        Assert.Equal(0, optimizer.StepCount(first));
-        Assert.True(optimizer.State(first, "m").IsEmpty);
+        Assert.Equal(4, parameter.Grad!.Value.Length);
     }
 
     [Fact]
@@ -121,10 +113,10 @@ public class OptimizerBehaviourTests
         var optimizer = new Adam([parameter]);
         optimizer.Step();
 
-        Assert.Equal(optimizer.State(parameter, "m").ToArray(), optimizer.State(parameter, "exp_avg").ToArray());
-        Assert.All(optimizer.State(parameter, "exp_avg").ToArray(), x => Assert.Equal((float)(1 - 0.9), x));
-        Assert.True(optimizer.State(parameter, "max_exp_avg_sq").IsEmpty);
-        Assert.Throws<ArgumentException>(() => optimizer.State(parameter, "momentum_buffer"));
+        Assert.Equal(optimizer.State<float>(parameter, "m").ToArray(), optimizer.State<float>(parameter, "exp_avg").ToArray());
+        Assert.All(optimizer.State<float>(parameter, "exp_avg").ToArray(), x => Assert.Equal((float)(1 - 0.9), x));
+        Assert.True(optimizer.State<float>(parameter, "max_exp_avg_sq").IsEmpty);
+        Assert.Throws<ArgumentException>(() => optimizer.State<float>(parameter, "momentum_buffer"));
     }
 
     [Fact]
@@ -172,19 +164,19 @@ public class OptimizerBehaviourTests
         var parameter = NewParameter("w", 3, 1f);
         var optimizer = new SGD([parameter], momentum: 0.9);
         optimizer.Step();
-        float[] before = optimizer.State(parameter, "momentum_buffer").ToArray();
+        float[] before = optimizer.State<float>(parameter, "momentum_buffer").ToArray();
 
         var exception = Assert.Throws<ArgumentException>(() => optimizer.LoadState(parameter, "momentum_buffer", new float[5], 7));
 
         Assert.Contains("state 'momentum_buffer' of parameter 'w[3]' needs 3 values; got 5", exception.Message);
-        Assert.Equal(before, optimizer.State(parameter, "momentum_buffer").ToArray());
+        Assert.Equal(before, optimizer.State<float>(parameter, "momentum_buffer").ToArray());
         Assert.Equal(1, optimizer.StepCount(parameter));
     }
 
     [Fact]
     public void A_shape_that_does_not_match_the_data_is_rejected()
     {
-        var exception = Assert.Throws<ArgumentException>(() => new Parameter(new float[6], [4, 2], "w"));
+        var exception = Assert.Throws<ArgumentException>(() => new Parameter<float>(new float[6], [4, 2], "w"));
         Assert.Contains("shape [4, 2] holds 8 elements but the data has 6", exception.Message);
     }
 }

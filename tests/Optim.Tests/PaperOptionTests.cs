@@ -20,7 +20,7 @@ public class PaperOptionTests
     public void AdaBelief_keeps_eps_in_the_belief_only_when_accumulateEps_is_on(bool accumulateEps)
     {
         const double beta1 = 0.9, beta2 = 0.999, eps = 1e-3;
-        var weights = new Parameter([1f], "w");
+        var weights = new Parameter<float>([1f], "w");
         var optimizer = new AdaBelief([weights], eps: eps, rectify: false, accumulateEps: accumulateEps);
 
         double m = 0, withEps = 0, withoutEps = 0;
@@ -34,7 +34,7 @@ public class PaperOptionTests
             withoutEps = beta2 * withoutEps + (1 - beta2) * residualSquared;
         }
 
-        float belief = optimizer.State(weights, "exp_avg_var")[0];
+        float belief = optimizer.State<float>(weights, "exp_avg_var")[0];
         AssertClose(accumulateEps ? withEps : withoutEps, belief);
         Assert.False(IsClose(accumulateEps ? withoutEps : withEps, belief));
     }
@@ -52,7 +52,7 @@ public class PaperOptionTests
 
         foreach (var (biasCorrection, expected) in new[] { (false, papers), (true, authors) })
         {
-            var weights = new Parameter([1f], "w") { Grad = new float[] { Gradient } };
+            var weights = new Parameter<float>([1f], "w") { Grad = new float[] { Gradient } };
             var optimizer = Catalog.Find(name)!.Create([weights]);
             optimizer.GroupHyperparameters(0).Set("lr", lr);
             optimizer.GroupHyperparameters(0).Set("biasCorrection", biasCorrection);

@@ -10,13 +10,13 @@ namespace ScratchOptim.Tests;
 /// <summary>Saving and loading optimizer state: a resumed run continues bit for bit; a bad file changes nothing.</summary>
 public class StateFileTests
 {
-    private static Parameter[] NewParameters() =>
+    private static Parameter<float>[] NewParameters() =>
     [
-        new Parameter(Enumerable.Range(0, 11).Select(i => 0.1f * i - 0.5f).ToArray(), "w"),
-        new Parameter(new float[] { 0.25f, -0.75f, 1.5f }, "b"),
+        new Parameter<float>(Enumerable.Range(0, 11).Select(i => 0.1f * i - 0.5f).ToArray(), "w"),
+        new Parameter<float>(new float[] { 0.25f, -0.75f, 1.5f }, "b"),
     ];
 
-    private static void SetGradients(Parameter[] parameters, int step)
+    private static void SetGradients(Parameter<float>[] parameters, int step)
     {
         foreach (var parameter in parameters)
             parameter.Grad = Enumerable.Range(0, parameter.Length).Select(i => MathF.Sin(step * 1.7f + i)).ToArray();
@@ -72,7 +72,7 @@ public class StateFileTests
         Assert.Contains("Adam: cannot load this state file: group 0, parameter 1 ('b[3]'): state 'exp_avg' has 2 values; it needs 3", exception.Message);
         Assert.Equal(0.001, optimizer.GroupHyperparameters(0).Get("lr"));
         Assert.Equal(2, optimizer.StepCount(parameters[0]));
-        Assert.NotEqual(0f, optimizer.State(parameters[1], "exp_avg")[0]);
+        Assert.NotEqual(0f, optimizer.State<float>(parameters[1], "exp_avg")[0]);
     }
 
     [Theory]
@@ -101,7 +101,7 @@ public class StateFileTests
         Assert.Equal(0.9, optimizer.GroupHyperparameters(0).Get("beta1"));
     }
 
-    private static (Optimizer Optimizer, Parameter[] Parameters, string File) SavedAdam()
+    private static (Optimizer Optimizer, Parameter<float>[] Parameters, string File) SavedAdam()
     {
         var parameters = NewParameters();
         var optimizer = new Adam(parameters);

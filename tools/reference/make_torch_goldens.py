@@ -1,28 +1,35 @@
 #!/usr/bin/python3
-"""Record torch.optim golden cases for the ScratchOptim C# tests.
+"""Record torch.optim golden cases for the ScratchOptim C# tests, with PyTorch 1.13 or 2.x.
 
 Each case builds ``torch.optim.<Class>(params, **kwargs, foreach=False)`` on two
 tensors of shapes [37] and [5, 7], feeds 30 steps of the deterministic gradient
 protocol of /work/shared/reference/README.md and writes one JSON file with the
 initial parameters, every gradient, the parameters after every step and the
-final optimizer state (format: same README).
+final optimizer state (format: same README). The file's "reference" and
+"torch_version" fields record the PyTorch that made it.
 
-Usage (run with Debian's PyTorch 1.13, i.e. /usr/bin/python3):
+Usage, with the interpreter of the PyTorch to record (Debian's 1.13 is
+/usr/bin/python3; 2.x runs in a chroot, see README.md):
 
-    make_torch_goldens.py --out DIR [--seed N] [--only STEM ...]
+    make_torch_goldens.py --torch {1.13,2} --out DIR [--seed N] [--dtypes float32 float64] [--only STEM ...]
     make_torch_goldens.py --check DIR
 
-``--out`` writes the built-in case table (float32) as ``<stem>_f32_s<seed>.json``.
-``--check`` regenerates every ``*.json`` case found in DIR from its own
-``optimizer``/``hyper``/``dtype``/``grad_protocol.seed`` fields and compares it
-with the file: MATCH = byte for byte; LABEL = byte for byte once the free-text
-"generator" label (which names the producing script) is taken from the file;
-DIFFER = lists the top-level fields whose values differ. Exit status 1 on DIFFER.
+``--torch`` names the version the running interpreter must have and selects its
+case table (2.x adds the options 1.13 lacks); ``--out`` writes the table as
+``<stem>_<f32|f64>_s<seed>.json``. ``--check`` regenerates every ``*.json`` case
+found in DIR that was recorded with the running PyTorch's version, from the
+file's own ``optimizer``/``hyper``/``dtype``/``shapes``/``grad_protocol.seed``
+fields, and compares it with the file: MATCH = byte for byte; LABEL = byte for
+byte once the free-text annotations (the "generator" label, which names the
+producing script, and a "tolerance_note") are taken from the file; DIFFER =
+lists the top-level fields whose values differ; OTHER = recorded with the other
+PyTorch version (check it with that one). Exit status 1 on DIFFER.
 
 Only the standard library and torch are used.
 """
 
 import argparse
+import inspect
 import json
 import pathlib
 import re
@@ -36,7 +43,12 @@ SCALES = (1e-3, 1.0, 30.0)
 SPARSE_FRACTION = 0.1
 ALL_ZERO_STEP = 13
 DTYPE_NAMES = {torch.float32: "float32", torch.float64: "float64"}
+DTYPE_SUFFIXES = {"float32": "f32", "float64": "f64"}
 CHECK_LABEL = "tools/reference/make_torch_goldens.py --check"
+# Annotations a file may carry that no run can reproduce (free text); --check takes them from the file.
+ANNOTATIONS = ("generator", "tolerance_note")
+# Where a case's results are not bit-reproducible by PyTorch itself (reductions, bfloat16 matrix products).
+TOLERANCES = {"Adafactor": {"rtol": 1e-4, "atol": 1e-6}, "Muon": {"rtol": 1e-2, "atol": 1e-3}}
 
 # stem -> (class name, constructor kwargs). Key order of the kwargs is the
 # order written to "hyper"; "foreach": false is appended for every class.
@@ -129,10 +141,36 @@ CASES = {
     "asgd_wd": ("ASGD", {"lr": 0.01, "weight_decay": 0.01, "t0": 5, "maximize": True}),
 }
 
+# PyTorch 2.x only: the options 1.13 lacks, and first-moment weights 1 - beta1 >= 0.5, which take lerp's other
+# rounding form (2.x updates exp_avg with lerp_; |weight| < 0.5 and >= 0.5 round differently).
+TORCH2_CASES = {
+    "adam_decoupled_wd": ("Adam", {"lr": 0.001, "weight_decay": 0.01, "decoupled_weight_decay": True}),
+    "adam_amsgrad_decoupled_wd": ("Adam", {"lr": 0.001, "weight_decay": 0.01, "amsgrad": True,
+                                           "decoupled_weight_decay": True}),
+    "adam_maximize_decoupled_wd": ("Adam", {"lr": 0.001, "weight_decay": 0.1, "maximize": True,
+                                            "decoupled_weight_decay": True}),
+    "adam_beta1_half": ("Adam", {"lr": 0.001, "betas": (0.5, 0.999)}),
+    "adam_beta1_low": ("Adam", {"lr": 0.001, "betas": (0.3, 0.999)}),
+    "adamw_beta1_low": ("AdamW", {"lr": 0.001, "betas": (0.3, 0.999)}),
+    "adamax_beta1_low": ("Adamax", {"lr": 0.002, "betas": (0.3, 0.999)}),
+    "nadam_decoupled_wd": ("NAdam", {"lr": 0.002, "weight_decay": 0.01, "decoupled_weight_decay": True}),
+    "nadam_maximize": ("NAdam", {"lr": 0.002, "maximize": True}),
+    "nadam_maximize_wd": ("NAdam", {"lr": 0.002, "weight_decay": 0.01, "maximize": True}),
+    "nadam_beta1_low": ("NAdam", {"lr": 0.002, "betas": (0.3, 0.999)}),
+    "radam_decoupled_wd": ("RAdam", {"lr": 0.001, "weight_decay": 0.01, "decoupled_weight_decay": True}),
+    "radam_maximize": ("RAdam", {"lr": 0.001, "maximize": True}),
+    "radam_maximize_decoupled_wd": ("RAdam", {"lr": 0.001, "weight_decay": 0.01, "maximize": True,
+                                              "decoupled_weight_decay": True}),
+    "radam_beta1_low": ("RAdam", {"lr": 0.001, "betas": (0.3, 0.999)}),
+    "rmsprop_centered_alpha_low": ("RMSprop", {"lr": 0.01, "alpha": 0.3, "centered": True}),
+}
 
-def grad_protocol(seed):
-    """The JSON description of the gradient stream for this seed."""
-    return {
+TABLES = {"1.13": CASES, "2": {**CASES, **TORCH2_CASES}}
+
+
+def grad_protocol(seed, shapes=SHAPES):
+    """The JSON description of the gradient stream for this seed (and these shapes, if not the usual ones)."""
+    protocol = {
         "seed": seed,
         "scales_cycle": list(SCALES),
         "scale_of_step": "scales_cycle[step % 3] (step 0-based)",
@@ -143,16 +181,20 @@ def grad_protocol(seed):
                "param0[0], param0[1], then per step per tensor: randn, (rand mask on sparse "
                "steps); cast to the case dtype",
     }
+    if [list(shape) for shape in shapes] != [list(shape) for shape in SHAPES]:
+        listed = [list(shape) for shape in shapes]
+        protocol["shapes_note"] = f"drawn with this case's shapes {listed} (so the values differ from the [[37], [5, 7]] cases)"
+    return protocol
 
 
-def draw_stream(seed, dtype):
+def draw_stream(seed, dtype, shapes=SHAPES):
     """Initial params and per-step grads: float64 draws, scaled, masked, then cast."""
     gen = torch.Generator().manual_seed(seed)
-    param0 = [torch.randn(shape, generator=gen, dtype=torch.float64).to(dtype) for shape in SHAPES]
+    param0 = [torch.randn(shape, generator=gen, dtype=torch.float64).to(dtype) for shape in shapes]
     grads = []
     for step in range(STEPS):
         step_grads = []
-        for t, shape in enumerate(SHAPES):
+        for t, shape in enumerate(shapes):
             g = torch.randn(shape, generator=gen, dtype=torch.float64) * SCALES[step % 3]
             if step % 5 == 2:
                 mask = torch.rand(shape, generator=gen, dtype=torch.float64) < SPARSE_FRACTION
@@ -192,41 +234,106 @@ def cpu_capability():
     return match.group(1) if match else "unknown"
 
 
-def run_case(name, class_name, kwargs, dtype, seed, generator_label):
+def running_version():
+    """"1.13" or "2" by the running torch; the script reproduces no other."""
+    major_minor = tuple(int(part) for part in torch.__version__.split(".")[:2])
+    if major_minor == (1, 13):
+        return "1.13"
+    if major_minor[0] == 2:
+        return "2"
+    sys.exit(f"PyTorch {torch.__version__} is neither 1.13 nor 2.x")
+
+
+def reference_label(class_name, fused_kernel):
+    """The "reference" field: the class and the PyTorch release (and the fused kernel, if one ran)."""
+    kernel = f" (fused=True: CPU fused kernel torch.{fused_kernel})" if fused_kernel else ""
+    if running_version() == "1.13":
+        return f"torch.optim.{class_name}{kernel}, PyTorch 1.13 (Debian python3-torch)"
+    return f"torch.optim.{class_name}{kernel}, PyTorch {torch.__version__}"
+
+
+def constructor_hyper(class_name, kwargs):
+    """The constructor arguments as written to "hyper": foreach=False (PyTorch's single-tensor path) is added
+    for every class that takes it, except with fused=True, which excludes it."""
+    takes_foreach = "foreach" in inspect.signature(getattr(torch.optim, class_name).__init__).parameters
+    return dict(kwargs) if kwargs.get("fused") or not takes_foreach else dict(kwargs, foreach=False)
+
+
+def parameter_groups(hyper, params):
+    """The optimizer's first argument: the tensors, or "param_groups" with tensor indices (Muon's cases)."""
+    if "param_groups" not in hyper:
+        return params, hyper
+    groups = [dict(group, params=[params[i] for i in group["params"]]) for group in hyper["param_groups"]]
+    return groups, {k: v for k, v in hyper.items() if k != "param_groups"}
+
+
+class FusedKernelCounter:
+    """Counts the calls of torch._fused_<name>_ while a fused=True optimizer steps, so a case records the fused
+    kernel only when every step ran it (PyTorch falls back silently where the fused path does not apply)."""
+
+    def __init__(self, class_name, hyper):
+        self.name = f"_fused_{class_name.lower()}_" if hyper.get("fused") else None
+        self.calls = 0
+
+    def __enter__(self):
+        if self.name:
+            self.original = getattr(torch, self.name)
+
+            def counted(*args, **kwargs):
+                self.calls += 1
+                return self.original(*args, **kwargs)
+
+            setattr(torch, self.name, counted)
+        return self
+
+    def __exit__(self, *exc):
+        if self.name:
+            setattr(torch, self.name, self.original)
+
+
+def run_case(name, class_name, kwargs, dtype, seed, generator_label, shapes=SHAPES):
     """Run one optimizer on the gradient stream and return the case (dict in file key order)."""
     torch.set_num_threads(1)
-    param0, grads = draw_stream(seed, dtype)
+    param0, grads = draw_stream(seed, dtype, shapes)
     params = [p.clone().requires_grad_(True) for p in param0]
-    hyper = dict(kwargs, foreach=False)
-    optimizer = getattr(torch.optim, class_name)(params, **hyper)
+    hyper = constructor_hyper(class_name, kwargs)
+    groups, arguments = parameter_groups(hyper, params)
+    optimizer = getattr(torch.optim, class_name)(groups, **arguments)
     history = []
-    for step_grads in grads:
-        for p, g in zip(params, step_grads):
-            p.grad = g.clone()
-        optimizer.step()
-        history.append([flat(p) for p in params])
+    with FusedKernelCounter(class_name, hyper) as fused:
+        for step_grads in grads:
+            for p, g in zip(params, step_grads):
+                p.grad = g.clone()
+            optimizer.step()
+            history.append([flat(p) for p in params])
+    if fused.name and fused.calls != STEPS:
+        sys.exit(f"{name}: torch.{fused.name} ran {fused.calls} times in {STEPS} steps")
     final_state, state_dtypes = {}, {}
     for index, p in enumerate(params):
         key = str(index)
         final_state[key], state_dtypes[key] = describe_state(optimizer.state[p])
-    return {
+    case = {
         "name": name,
         "optimizer": class_name,
-        "reference": f"torch.optim.{class_name}, PyTorch 1.13 (Debian python3-torch)",
+        "reference": reference_label(class_name, fused.name),
         "hyper": hyper,
         "dtype": DTYPE_NAMES[dtype],
-        "shapes": [list(s) for s in SHAPES],
+        "shapes": [list(s) for s in shapes],
         "steps": STEPS,
         "param0": [flat(p) for p in param0],
         "grads": [[flat(g) for g in step_grads] for step_grads in grads],
         "params": history,
         "final_state": final_state,
         "state_dtypes": state_dtypes,
-        "grad_protocol": grad_protocol(seed),
+        "grad_protocol": grad_protocol(seed, shapes),
         "torch_version": torch.__version__,
         "cpu_capability": cpu_capability(),
         "generator": generator_label,
     }
+    if class_name in TOLERANCES:
+        case["tolerance"] = TOLERANCES[class_name]
+        case["tolerance_note"] = "not bit-reproducible: see the reference's README"
+    return case
 
 
 def encode(case):
@@ -234,74 +341,98 @@ def encode(case):
     return json.dumps(case, separators=(",", ":"), allow_nan=False) + "\n"
 
 
-def write_table(out_dir, seed, only):
-    """Write the built-in float32 cases (optionally only some stems) to out_dir."""
-    unknown = [stem for stem in only if stem not in CASES]
+def write_table(version, out_dir, seed, dtypes, only):
+    """Write the case table of a PyTorch version (optionally only some stems) to out_dir, one file per dtype."""
+    table = TABLES[version]
+    unknown = [stem for stem in only if stem not in table]
     if unknown:
-        sys.exit(f"unknown case stem(s): {', '.join(unknown)}")
+        sys.exit(f"unknown case stem(s) for PyTorch {version}: {', '.join(unknown)}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    label = f"tools/reference/make_torch_goldens.py --seed {seed}"
-    for stem, (class_name, kwargs) in CASES.items():
+    label = f"tools/reference/make_torch_goldens.py --torch {version} --seed {seed}"
+    for stem, (class_name, kwargs) in table.items():
         if only and stem not in only:
             continue
-        name = f"{stem}_f32_s{seed}"
-        case = run_case(name, class_name, kwargs, torch.float32, seed, label)
-        (out_dir / f"{name}.json").write_text(encode(case))
-        print(f"wrote {name}.json")
+        for dtype in dtypes:
+            name = f"{stem}_{DTYPE_SUFFIXES[dtype]}_s{seed}"
+            case = run_case(name, class_name, kwargs, getattr(torch, dtype), seed, label)
+            (out_dir / f"{name}.json").write_text(encode(case))
+            print(f"wrote {name}.json")
 
 
 def kwargs_from_hyper(hyper):
     """Constructor kwargs from a file's "hyper" (JSON arrays back to tuples, no foreach)."""
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in hyper.items() if k != "foreach"}
+    return {k: tuple(v) if isinstance(v, list) and k != "param_groups" else v
+            for k, v in hyper.items() if k != "foreach"}
 
 
 def regenerate(reference):
-    """Re-run a case file from its own optimizer, hyper, dtype and seed fields."""
+    """Re-run a case file from its own optimizer, hyper, dtype, shapes and seed fields."""
     return run_case(reference["name"], reference["optimizer"], kwargs_from_hyper(reference["hyper"]),
                     getattr(torch, reference["dtype"]), reference["grad_protocol"]["seed"],
-                    CHECK_LABEL)
+                    CHECK_LABEL, [tuple(shape) for shape in reference["shapes"]])
+
+
+def recorded_version(reference):
+    """"1.13" or "2" by the release the file's "reference" names."""
+    match = re.search(r"PyTorch (\d+)\.(\d+)", reference.get("reference", ""))
+    if not match:
+        return None
+    return "1.13" if match.groups() == ("1", "13") else match.group(1) if match.group(1) == "2" else match.group(0)
 
 
 def compare(text, ours):
     """(verdict, detail) for one file: MATCH (byte for byte), LABEL (byte for byte once the
-    free-text generator label is taken from the file) or DIFFER (with the differing fields)."""
+    free-text annotations are taken from the file) or DIFFER (with the differing fields)."""
     ours_text = encode(ours)
     if ours_text == text:
         return "MATCH", "byte for byte"
     reference, decoded = json.loads(text), json.loads(ours_text)
     differing = sorted(k for k in reference.keys() | decoded.keys() if reference.get(k) != decoded.get(k))
-    if differing == ["generator"] and encode(dict(ours, generator=reference["generator"])) == text:
-        return "LABEL", f"byte for byte except the generator label {reference['generator']!r}"
+    annotated = dict(ours, **{k: reference[k] for k in ANNOTATIONS if k in reference and k in ours})
+    if differing and set(differing) <= set(ANNOTATIONS) and encode(annotated) == text:
+        return "LABEL", "byte for byte except " + ", ".join(f"the {k}" for k in differing)
     return "DIFFER", f"fields {differing or '(formatting only)'}"
 
 
 def check_dir(ref_dir):
-    """Regenerate every case in ref_dir, print one verdict per file and a summary."""
+    """Regenerate every case in ref_dir recorded with this PyTorch version, print one verdict per file and a summary."""
     files = sorted(ref_dir.glob("*.json"))
     verdicts = []
     for path in files:
         text = path.read_text()
-        verdict, detail = compare(text, regenerate(json.loads(text)))
+        reference = json.loads(text)
+        if recorded_version(reference) != running_version():
+            verdict, detail = "OTHER", f"recorded with {reference.get('reference')!r}; check it with that PyTorch"
+        else:
+            verdict, detail = compare(text, regenerate(reference))
         verdicts.append(verdict)
         print(f"{verdict:6} {path.name}: {detail}")
-    for kind in ("MATCH", "LABEL", "DIFFER"):
+    for kind in ("MATCH", "LABEL", "DIFFER", "OTHER"):
         print(f"{kind}: {verdicts.count(kind)} of {len(files)}")
     return "DIFFER" not in verdicts
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--torch", choices=sorted(TABLES), help="the PyTorch version running this script "
+                        "(1.13: /usr/bin/python3; 2: the chroot); selects its case table")
     parser.add_argument("--out", type=pathlib.Path, help="directory for the built-in cases")
     parser.add_argument("--seed", type=int, default=2, help="gradient stream seed (default 2)")
+    parser.add_argument("--dtypes", nargs="+", choices=sorted(DTYPE_SUFFIXES), default=["float32"],
+                        help="dtypes to write each case in (default float32)")
     parser.add_argument("--only", nargs="+", default=[], metavar="STEM", help="case stems to write")
     parser.add_argument("--check", type=pathlib.Path, metavar="DIR",
-                        help="regenerate every case file in DIR and compare")
+                        help="regenerate every case file in DIR recorded with this PyTorch version and compare")
     args = parser.parse_args()
     if not args.out and not args.check:
         parser.error("give --out DIR and/or --check DIR")
+    if args.out and not args.torch:
+        parser.error("--out needs --torch 1.13 or --torch 2")
+    if args.torch and args.torch != running_version():
+        sys.exit(f"--torch {args.torch}, but this interpreter has PyTorch {torch.__version__}")
     ok = True
     if args.out:
-        write_table(args.out, args.seed, args.only)
+        write_table(args.torch, args.out, args.seed, args.dtypes, args.only)
     if args.check:
         ok = check_dir(args.check)
     sys.exit(0 if ok else 1)

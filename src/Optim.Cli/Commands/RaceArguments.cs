@@ -1,8 +1,8 @@
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Linq;
-using ScratchOptim.Cli.Race;
-using ScratchOptim.Cli.Race.Landscapes;
+using ScratchOptim.Race;
+using ScratchOptim.Race.Landscapes;
 
 namespace ScratchOptim.Cli.Commands;
 

@@ -4,8 +4,9 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using ScratchOptim.Cli.Race;
-using ScratchOptim.Cli.Race.Landscapes;
 using ScratchOptim.Cli.Race.Plots;
+using ScratchOptim.Race;
+using ScratchOptim.Race.Landscapes;
 using Spectre.Console;
 
 namespace ScratchOptim.Cli.Commands;

@@ -21,6 +21,10 @@ public static class OptimizerMarkdown
         text.Append("# Optimizers\n\n");
         text.Append($"Generated from the DSL declarations by `{RegenerateCommand}`; do not edit by hand (a test fails when it is stale).\n");
         text.Append("In order of invention; see [TIMELINE.md](../TIMELINE.md) for the history and what each one fixed.\n\n");
+        text.Append("**PyTorch versions.** An optimizer with a PyTorch class reproduces `torch.optim` of PyTorch 2.x (checked against 2.14) ");
+        text.Append("bit for bit by default, and PyTorch 1.13 on request: those whose arithmetic differs between the two have a ");
+        text.Append("`pytorch` hyperparameter (`PyTorchVersion.V2` or `PyTorchVersion.V1_13`), and their section says what differs; ");
+        text.Append("the others compute the same bits for both.\n\n");
         text.Append("| optimizer | year | family | state per parameter | hyperparameters (defaults) | PyTorch |\n");
         text.Append("|---|---|---|---|---|---|\n");
         foreach (var optimizer in ordered)
@@ -36,9 +40,40 @@ public static class OptimizerMarkdown
     /// <summary>Bytes of state per parameter element: what is always allocated, and the most any option needs.</summary>
     public static string Memory(OptimizerInfo optimizer)
     {
-        int always = optimizer.States.Where(s => s.AllocatedWhen.StartsWith("always", System.StringComparison.Ordinal)).Sum(s => s.BytesPerElement);
-        int most = optimizer.BytesPerElement;
+        int always = optimizer.States.Where(s => s.AllocatedWhen.StartsWith("always", System.StringComparison.Ordinal)).Sum(s => s.BytesPerElement(ElementType.Float32));
+        int most = optimizer.BytesPerElement(ElementType.Float32);
         return always == most ? $"{most} B" : $"{always}–{most} B";
+    }
+
+    /// <summary>What a state holds: how many values, and of which type when it is not the parameter's.</summary>
+    public static string Holds(StateInfo state)
+    {
+        string count = state.Shape switch
+        {
+            StateShape.Element => "one per element",
+            StateShape.Row => "one per row",
+            StateShape.Column => "one per column",
+            _ => "one per tensor",
+        };
+        return state.Value switch
+        {
+            StateValue.Float32 => count + " (float32)",
+            StateValue.Float64 => count + " (float64)",
+            _ => count,
+        };
+    }
+
+    /// <summary>
+    /// Which PyTorch releases an optimizer reproduces, and how to choose: from its <c>PyTorchVersion</c> hyperparameter,
+    /// whose description says what differs. Null for an optimizer without a PyTorch class.
+    /// </summary>
+    public static string? PyTorchVersions(OptimizerInfo optimizer)
+    {
+        if (optimizer.PyTorch is null) return null;
+        var setting = optimizer.Hyperparameters.FirstOrDefault(h => h.Type == "PyTorchVersion");
+        return setting is null
+            ? "the same arithmetic in 1.13 and 2.x, so the same bits for both."
+            : $"2.x by default, 1.13 with `{setting.Name}: PyTorchVersion.V1_13`. {setting.Description}";
     }
 
     /// <summary>The hyperparameters with their defaults, e.g. <c>lr=0.001, momentum=0.0</c>.</summary>
@@ -55,6 +90,7 @@ public static class OptimizerMarkdown
         facts.Add(optimizer.PyTorch is null ? "no PyTorch equivalent" : $"PyTorch: `{optimizer.PyTorch}`");
         facts.Add($"multiply-adds: {optimizer.Contraction}");
         text.Append(string.Join(" · ", facts)).Append("\n\n");
+        if (PyTorchVersions(optimizer) is { } versions) text.Append("**PyTorch versions**: ").Append(Escape(versions)).Append("\n\n");
 
         text.Append("Per element, each step computes:\n\n```csharp\n");
         foreach (var line in optimizer.Update) text.Append(line).Append('\n');
@@ -69,9 +105,9 @@ public static class OptimizerMarkdown
 
         if (optimizer.States.Count > 0)
         {
-            text.Append($"\n| state | PyTorch | starts at | bytes per element | allocated |\n|---|---|---|---|---|\n");
+            text.Append($"\n| state | PyTorch | holds | starts at | bytes per element | allocated |\n|---|---|---|---|---|---|\n");
             foreach (var state in optimizer.States)
-                text.Append($"| `{state.Name}` | `{state.TorchName}` | {state.Initial} | {state.BytesPerElement.ToString(CultureInfo.InvariantCulture)} | {Escape(state.AllocatedWhen)} |\n");
+                text.Append($"| `{state.Name}` | `{state.TorchName}` | {Holds(state)} | {state.Initial} | {state.BytesPerElement(ElementType.Float32).ToString(CultureInfo.InvariantCulture)} | {Escape(state.AllocatedWhen)} |\n");
         }
         else
         {

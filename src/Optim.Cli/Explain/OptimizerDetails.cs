@@ -23,6 +23,7 @@ public static class OptimizerDetails
         AddFact(facts, "paper", Paper(optimizer));
         AddFact(facts, "lineage", LineageText(optimizer, known));
         AddFact(facts, "PyTorch", optimizer.PyTorch ?? "no PyTorch equivalent");
+        if (OptimizerMarkdown.PyTorchVersions(optimizer) is { } versions) AddFact(facts, "versions", versions.Replace("`", "", System.StringComparison.Ordinal));
         AddFact(facts, "memory", $"{OptimizerMarkdown.Memory(optimizer)} of state per float32 parameter element (always allocated–with every option on)");
         AddFact(facts, "rounding", optimizer.Contraction == "fused"
             ? "fused: x + a·b on a per-element product is one fma, as PyTorch's kernels (README: the arithmetic contract)"
@@ -50,10 +51,10 @@ public static class OptimizerDetails
         else
         {
             var states = new Table()
-                .AddColumn("name").AddColumn("PyTorch").AddColumn("starts at")
+                .AddColumn("name").AddColumn("PyTorch").AddColumn("holds").AddColumn("starts at")
                 .AddColumn(new TableColumn("bytes per element").RightAligned()).AddColumn("allocated");
             foreach (var state in optimizer.States)
-                AddRow(states, state.Name, state.TorchName, state.Initial, state.BytesPerElement.ToString(CultureInfo.InvariantCulture), state.AllocatedWhen);
+                AddRow(states, state.Name, state.TorchName, Docs.OptimizerMarkdown.Holds(state), state.Initial, state.BytesPerElement(ElementType.Float32).ToString(CultureInfo.InvariantCulture), state.AllocatedWhen);
             console.Write(states);
         }
         console.WriteLine();

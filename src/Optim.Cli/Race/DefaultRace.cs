@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
-using ScratchOptim.Cli.Race.Landscapes;
+using ScratchOptim.Race;
+using ScratchOptim.Race.Landscapes;
 
 namespace ScratchOptim.Cli.Race;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using ScratchOptim.Race;
 using Spectre.Console;
 
 namespace ScratchOptim.Cli.Race;

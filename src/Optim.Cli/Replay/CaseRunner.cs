@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Numerics;
 using System.Text.Json.Nodes;
+using ScratchOptim.Dsl;
 using ScratchOptim.Optimizers;
 
 namespace ScratchOptim.Cli.Replay;
@@ -21,27 +23,82 @@ public enum ReplayStatus
 }
 
 /// <summary>The outcome of replaying one case, with the run's own record in the case format.</summary>
-public sealed record ReplayResult(ReferenceCase Case, ReplayStatus Status, string Message, JsonObject? Output);
+public sealed record ReplayResult(ReferenceCase Case, ReplayStatus Status, string Message, JsonObject? Output)
+{
+    /// <summary>The PyTorch arithmetic the replay reproduced (<c>"PyTorch 1.13"</c>, <c>"PyTorch 2.x"</c>), or null for a case that names no PyTorch release.</summary>
+    public string? Reproduced { get; init; }
+}
 
 /// <summary>Runs reference cases through the library's optimizers and compares every step with the reference.</summary>
 public static class CaseRunner
 {
-    /// <summary>Replays <paramref name="reference"/>: same initial parameters, same gradients, same number of steps.</summary>
+    /// <summary>
+    /// torch.optim arguments that choose PyTorch's code path (for-each over tensors, CUDA graphs, autograd through the
+    /// step, fused kernels), not its arithmetic: a replay ignores them unless the optimizer declares them.
+    /// </summary>
+    public static IReadOnlyList<string> CodePathOptions { get; } = ["foreach", "capturable", "differentiable", "fused"];
+
+    /// <summary>
+    /// Replays <paramref name="reference"/>: same initial parameters, same gradients, same number of steps, with the
+    /// arithmetic of the PyTorch release the case's <c>reference</c> names (see <see cref="PyTorchVersionOf"/>).
+    /// </summary>
     public static ReplayResult Run(ReferenceCase reference)
     {
-        if (reference.DType != "float32")
-            return new(reference, ReplayStatus.Skipped, $"dtype {reference.DType} is not supported yet (float32 only)", null);
+        var result = reference.DType switch
+        {
+            "float32" => RunCase<float>(reference),
+            "float64" => RunCase<double>(reference),
+            _ => new(reference, ReplayStatus.Skipped, $"dtype {reference.DType} is not supported (float32 and float64 are)", null),
+        };
+        return result with { Reproduced = PyTorchVersionOf(reference, out _) is { } version ? Label(version) : null };
+    }
+
+    /// <summary>
+    /// The PyTorch arithmetic a case asks for, by the release its <c>reference</c> names: 1.13 → <see cref="PyTorchVersion.V1_13"/>,
+    /// any 2.x → <see cref="PyTorchVersion.V2"/>; null when it names no PyTorch release, or one that is not reproduced
+    /// (then <paramref name="unsupported"/> says so).
+    /// </summary>
+    public static PyTorchVersion? PyTorchVersionOf(ReferenceCase reference, out string? unsupported)
+    {
+        unsupported = null;
+        switch (reference.PyTorchRelease)
+        {
+            case null:
+                return null;
+            case var release when release.StartsWith("2.", StringComparison.Ordinal):
+                return PyTorchVersion.V2;
+            case var release when release == "1.13" || release.StartsWith("1.13.", StringComparison.Ordinal):
+                return PyTorchVersion.V1_13;
+            case var release:
+                unsupported = $"PyTorch {release} is not reproduced (1.13 and 2.x are)";
+                return null;
+        }
+    }
+
+    /// <summary>How a replay names the PyTorch arithmetic it reproduced.</summary>
+    public static string Label(PyTorchVersion version) => version == PyTorchVersion.V1_13 ? "PyTorch 1.13" : "PyTorch 2.x";
+
+    private static ReplayResult RunCase<T>(ReferenceCase reference)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         var entry = Catalog.Find(reference.Optimizer);
         if (entry is null)
             return new(reference, ReplayStatus.Skipped, $"no optimizer '{reference.Optimizer}' in the library", null);
+        var version = PyTorchVersionOf(reference, out string? unsupported);
+        if (unsupported is not null)
+            return new(reference, ReplayStatus.Skipped, unsupported, null);
 
         var parameters = reference.Shapes
-            .Select((shape, t) => new Parameter(reference.Param0[t].Select(x => (float)x).ToArray(), shape, $"tensor{t}"))
+            .Select((shape, t) => new Parameter<T>(Values<T>(reference.Param0[t]), shape, $"tensor{t}"))
             .ToArray();
         var optimizer = entry.Create(parameters);
         var settings = optimizer.GroupHyperparameters(0);
+        // Optimizers whose arithmetic differs between PyTorch releases have a PyTorchVersion setting; the others compute the same bits in both.
+        if (version is { } chosen && optimizer.Info.Hyperparameters.FirstOrDefault(h => h.Type == nameof(PyTorchVersion)) is { } versionSetting)
+            settings.Set(versionSetting.Name, chosen);
         foreach (var (name, value) in reference.HyperArguments())
         {
+            if (CodePathOptions.Contains(name) && !optimizer.Info.Hyperparameters.Any(h => h.Name == name || h.TorchName == name)) continue;
             if (KeywordArguments.HasNoEffect(name)) continue;
             try
             {
@@ -58,13 +115,13 @@ public static class CaseRunner
         for (int step = 0; step < reference.Grads.Count; step++)
         {
             for (int t = 0; t < parameters.Length; t++)
-                parameters[t].Grad = reference.Grads[step][t].Select(x => (float)x).ToArray();
+                parameters[t].Grad = Values<T>(reference.Grads[step][t]);
             optimizer.Step();
 
             var stepValues = new JsonArray();
             for (int t = 0; t < parameters.Length; t++)
             {
-                var values = parameters[t].Data.Span;
+                var values = Doubles<T>(parameters[t].Data.Span);
                 stepValues.Add(Numbers(values));
                 firstMismatch ??= Compare(reference, values, reference.Params[step][t], $"step {step + 1}, tensor {t}");
             }
@@ -78,23 +135,42 @@ public static class CaseRunner
             if (optimizer.Info.StepState is { } stepName) state[stepName] = (double)optimizer.StepCount(parameters[t]);
             foreach (var info in optimizer.Info.States)
             {
-                var buffer = optimizer.State(parameters[t], info.Name);
-                if (buffer.IsEmpty) continue;
-                state[info.TorchName] = info.PerTensor ? (double)buffer[0] : Numbers(buffer);
+                var values = optimizer.StateValues(parameters[t], info.Name);
+                if (values.Length == 0) continue;
+                state[info.TorchName] = info.Shape == StateShape.Tensor ? values[0] : Numbers(values);
             }
             finalState[t.ToString(CultureInfo.InvariantCulture)] = state;
             firstMismatch ??= CompareState(reference, t, state);
         }
 
         var output = (JsonObject)reference.Json.DeepClone();
-        output["reference"] = "ScratchOptim " + typeof(Optimizer).Assembly.GetName().Version + ", " + optimizer.Info.Name;
+        output["reference"] = "ScratchOptim " + typeof(Optimizer).Assembly.GetName().Version + ", " + optimizer.Info.Name
+            + (version is { } reproduced ? " (" + Label(reproduced) + " arithmetic)" : "");
         output["params"] = recorded;
         output["final_state"] = finalState;
         output.Remove("state_dtypes");
         return firstMismatch is null
             ? new(reference, ReplayStatus.Passed, $"{reference.Grads.Count} steps " + (reference.Tolerance is null ? "bit-exact" : "within tolerance"), output)
-            : new(reference, ReplayStatus.Failed, firstMismatch, output);
+            : new(reference, ReplayStatus.Failed, firstMismatch + FusedKernelNote(reference, optimizer.Info), output);
     }
+
+    /// <summary>The case's numbers as <typeparamref name="T"/>: exact, since each is the value of a T.</summary>
+    private static T[] Values<T>(double[] numbers)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => Array.ConvertAll(numbers, T.CreateTruncating);
+
+    private static double[] Doubles<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var doubles = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) doubles[i] = double.CreateTruncating(values[i]);
+        return doubles;
+    }
+
+    /// <summary>Why a case recorded with an ignored <c>fused=True</c> may differ; empty otherwise.</summary>
+    private static string FusedKernelNote(ReferenceCase reference, OptimizerInfo info) =>
+        reference.Hyper["fused"]?.GetValueKind() == System.Text.Json.JsonValueKind.True && !info.Hyperparameters.Any(h => h.TorchName == "fused")
+            ? " (fused=True was ignored: ATen's fused CPU kernel rounds the elements after its last full vector differently from the single-tensor path this library reproduces)"
+            : "";
 
     private static string? CompareState(ReferenceCase reference, int tensor, JsonObject state)
     {
@@ -104,13 +180,13 @@ public static class CaseRunner
             if (state[name] is not { } actual) return $"final state '{name}' of tensor {tensor} is missing";
             if (value is JsonArray)
             {
-                var got = ReferenceCase.ReadNumbers(reference.Path, actual, name).Select(x => (float)x).ToArray();
+                var got = ReferenceCase.ReadNumbers(reference.Path, actual, name);
                 if (Compare(reference, got, ReferenceCase.ReadNumbers(reference.Path, value, name), $"final state '{name}' of tensor {tensor}") is { } mismatch)
                     return mismatch;
             }
-            else if (value!.GetValue<double>() != actual.GetValue<double>())
+            else if (Compare(reference, [actual.GetValue<double>()], [value!.GetValue<double>()], $"final state '{name}' of tensor {tensor}") is { } mismatch)
             {
-                return $"final state '{name}' of tensor {tensor}: got {actual}, expected {value}";
+                return mismatch;
             }
         }
         foreach (var (name, _) in state)
@@ -120,7 +196,7 @@ public static class CaseRunner
         return null;
     }
 
-    private static string? Compare(ReferenceCase reference, ReadOnlySpan<float> actual, double[] expected, string where)
+    private static string? Compare(ReferenceCase reference, double[] actual, double[] expected, string where)
     {
         if (actual.Length != expected.Length) return $"{where}: {actual.Length} values, expected {expected.Length}";
         for (int i = 0; i < actual.Length; i++)
@@ -136,10 +212,10 @@ public static class CaseRunner
         return null;
     }
 
-    private static JsonArray Numbers(ReadOnlySpan<float> values)
+    private static JsonArray Numbers(double[] values)
     {
         var array = new JsonArray();
-        foreach (float value in values) array.Add((double)value);
+        foreach (double value in values) array.Add(value);
         return array;
     }
 

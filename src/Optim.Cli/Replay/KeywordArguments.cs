@@ -4,16 +4,14 @@ using System.Collections.Generic;
 namespace ScratchOptim.Cli.Replay;
 
 /// <summary>
-/// How a reference's constructor keyword arguments become the library's settings, where a plain set by name is not
-/// enough: arguments that change no number, and Python's <c>None</c> for an optional feature.
+/// How an authors' constructor keyword arguments become the library's settings, where a plain set by name is not
+/// enough: arguments that change no number, and Python's <c>None</c> for an optional feature. (torch.optim's code-path
+/// arguments are <see cref="CaseRunner.CodePathOptions"/>.)
 /// </summary>
 internal static class KeywordArguments
 {
-    /// <summary>
-    /// Arguments that select a code path or logging in the reference and have no meaning here: PyTorch's
-    /// <c>foreach</c>, AdaBelief's <c>print_change_log</c>.
-    /// </summary>
-    private static readonly HashSet<string> WithoutEffect = new(StringComparer.Ordinal) { "foreach", "print_change_log" };
+    /// <summary>Arguments that only choose what the reference prints: AdaBelief's <c>print_change_log</c>.</summary>
+    private static readonly HashSet<string> WithoutEffect = new(StringComparer.Ordinal) { "print_change_log" };
 
     /// <summary>Whether the argument <paramref name="name"/> changes nothing the library computes.</summary>
     public static bool HasNoEffect(string name) => WithoutEffect.Contains(name);

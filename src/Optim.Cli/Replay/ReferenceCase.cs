@@ -67,6 +67,15 @@ public sealed class ReferenceCase
     /// <summary>The allowed difference where the reference itself is not bit-reproducible; null means bit-exact.</summary>
     public (double Rtol, double Atol)? Tolerance { get; }
 
+    /// <summary>What recorded the case (its <c>reference</c> field), e.g. <c>"torch.optim.Adam, PyTorch 2.14.1+debian"</c>; null when absent.</summary>
+    public string? Reference => (string?)Json["reference"];
+
+    /// <summary>The PyTorch release <see cref="Reference"/> names (<c>"1.13"</c>, <c>"2.14.1+debian"</c>), or null when it names none.</summary>
+    public string? PyTorchRelease =>
+        Reference is { } text && System.Text.RegularExpressions.Regex.Match(text, @"PyTorch (\d+\.\d+[^\s,;()]*)") is { Success: true } match
+            ? match.Groups[1].Value
+            : null;
+
     /// <summary>Reads a case file.</summary>
     /// <exception cref="InvalidDataException">The file is not a case of this format; the message says what is wrong.</exception>
     public static ReferenceCase Load(string path)

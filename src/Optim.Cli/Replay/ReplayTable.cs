@@ -4,24 +4,32 @@ using Spectre.Console;
 
 namespace ScratchOptim.Cli.Replay;
 
-/// <summary>Shows replay results as a table, one row per case, and a one-line summary.</summary>
+/// <summary>
+/// Shows replay results as a table, one row per case with the PyTorch arithmetic it reproduced, then a summary per
+/// PyTorch version and a one-line total.
+/// </summary>
 public static class ReplayTable
 {
     public static void Write(IAnsiConsole console, IReadOnlyCollection<ReplayResult> results)
     {
-        var table = new Table().AddColumns("case", "optimizer", "status", "message");
+        var table = new Table().AddColumns("case", "optimizer", "reproduces", "status", "message");
         foreach (var result in results)
         {
             table.AddRow(
                 new Text(result.Case.Name),
                 new Text(result.Case.Optimizer),
+                new Text(result.Reproduced ?? "—"),
                 new Markup(Status(result.Status)),
                 new Text(result.Message));
         }
         console.Write(table);
-        console.WriteLine(
-            $"{Count(results, ReplayStatus.Passed)} passed, {Count(results, ReplayStatus.Failed)} failed, {Count(results, ReplayStatus.Skipped)} skipped");
+        foreach (var version in results.GroupBy(result => result.Reproduced).OrderBy(group => group.Key is null).ThenBy(group => group.Key, System.StringComparer.Ordinal))
+            console.WriteLine($"{version.Key ?? "no PyTorch release named"}: {Summary(version.ToList())}");
+        console.WriteLine(Summary(results));
     }
+
+    private static string Summary(IReadOnlyCollection<ReplayResult> results) =>
+        $"{Count(results, ReplayStatus.Passed)} passed, {Count(results, ReplayStatus.Failed)} failed, {Count(results, ReplayStatus.Skipped)} skipped";
 
     private static string Status(ReplayStatus status) => status switch
     {

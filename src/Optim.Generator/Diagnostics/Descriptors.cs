@@ -22,8 +22,8 @@ namespace ScratchOptim.Generator.Diagnostics
             "Optimizer '{0}' must be declared 'partial' so that the generator can add its step loop to it");
 
         public static readonly DiagnosticDescriptor UnsupportedShape = Error("OPT002",
-            "Optimizer class is generic or nested",
-            "Optimizer '{0}' is {1}; an optimizer must be a non-generic class declared directly in a namespace");
+            "Optimizer class has an unsupported shape",
+            "Optimizer '{0}' is {1}; an optimizer must be a plain, non-abstract, non-generic class declared directly in a namespace, with no base class and no constructor of its own (the generator writes them)");
 
         public static readonly DiagnosticDescriptor MissingUpdate = Error("OPT003",
             "Optimizer has no update method",
@@ -43,7 +43,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor HyperType = Error("OPT007",
             "Hyperparameter has an unsupported type",
-            "Hyperparameter '{0}' has type '{1}'; a hyperparameter must be a double, bool or int");
+            "Hyperparameter '{0}' {1}; a hyperparameter must be an instance field of type double, bool or int, or an enum as accessible as the optimizer");
 
         public static readonly DiagnosticDescriptor HyperDefaultOutOfRange = Error("OPT008",
             "Hyperparameter default is outside its range",
@@ -55,7 +55,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor StateType = Error("OPT010",
             "State has an unsupported type",
-            "State '{0}' has type '{1}'; a state must be an Element (one float per parameter element) or a float (one per tensor)");
+            "State '{0}' has type '{1}'; a state must be an Element (values of the parameter's type: per element, or per tensor, row or column as its Shape says), or a float or double (one per tensor)");
 
         public static readonly DiagnosticDescriptor DuplicateName = Error("OPT011",
             "Name declared twice",
@@ -67,7 +67,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor UnsupportedCall = Error("OPT013",
             "Call to a method that is not an intrinsic",
-            "'{0}' is not an intrinsic; an update may call Sqrt, Abs, Sign, Min, Max, Clamp, Pow, Exp, Log and Fma (from ScratchOptim.Dsl.Intrinsics, or System.Math on step-uniform values)");
+            "'{0}' is not an intrinsic; an update may call {1} (from ScratchOptim.Dsl.Intrinsics, or System.Math's functions of those names on step-uniform values)");
 
         public static readonly DiagnosticDescriptor ForeignMember = Error("OPT014",
             "Member is neither hyperparameter nor state",
@@ -78,8 +78,8 @@ namespace ScratchOptim.Generator.Diagnostics
             "'{0}' depends on per-element values, but {1} must be step-uniform (computed from hyperparameters, the step count and per-tensor state); choose per element with '?:' on Element values instead");
 
         public static readonly DiagnosticDescriptor UniformLocal = Error("OPT016",
-            "Step-uniform value assigned inside a branch or assigned twice",
-            "Step-uniform '{0}' must be assigned at the top level of the update (a local once, where it is declared; a per-tensor state in plain statements, not inside an 'if'); choose a value with '?:' instead");
+            "Step-uniform local assigned inside a branch or assigned twice",
+            "Step-uniform local '{0}' must be assigned once, where it is declared at the top level of the update; choose a value with '?:' instead");
 
         public static readonly DiagnosticDescriptor IntegerDivision = Error("OPT017",
             "Integer division",
@@ -116,6 +116,14 @@ namespace ScratchOptim.Generator.Diagnostics
         public static readonly DiagnosticDescriptor ReservedName = Error("OPT025",
             "Name reserved by the generated code",
             "'{0}' {1}; give it another name");
+
+        public static readonly DiagnosticDescriptor TooDeep = Error("OPT026",
+            "Update nested too deeply",
+            "This part of the update nests more than {0} levels deep; split it into locals");
+
+        public static readonly DiagnosticDescriptor ReductionArgument = Error("OPT027",
+            "Reduction over a value that does not vary",
+            "{0} reduces '{1}', which is the same for every element; its argument must be a value that {2}");
 
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor("OPT099",
             "The optimizer generator failed",

@@ -4,6 +4,9 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using ScottPlot;
+using ScratchOptim.Race;
+using ScratchOptim.Race.Landscapes;
+using ScratchOptim.Race.Plots;
 
 namespace ScratchOptim.Cli.Race.Plots;
 

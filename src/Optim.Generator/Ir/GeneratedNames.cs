@@ -1,0 +1,40 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace ScratchOptim.Generator.Ir
+{
+    /// <summary>
+    /// The names the generated code takes for itself, which a declaration's names must not hide (OPT025): the members
+    /// added to the optimizer class, the type parameters and fixed locals of its step methods, and the runtime helpers
+    /// the step loops call unqualified (<c>ElementMath</c> and <c>VectorMath</c>, imported with <c>using static</c>).
+    /// </summary>
+    internal static class GeneratedNames
+    {
+        /// <summary>The members the generator adds to the optimizer class.</summary>
+        public static readonly IReadOnlyList<string> ClassMembers = new[]
+        {
+            "defaults", "Defaults", "Documentation", "Info", "StepTensor", "Apply", "Kernel", "CreateHyperparameters", "Hyperparameters",
+        };
+
+        /// <summary>The type parameters, parameters and locals of the generated step methods.</summary>
+        public static readonly IReadOnlyList<string> KernelLocals = new[]
+        {
+            "T", "TVector", "hyper", "state", "parameter", "gradient", "length", "rows", "columns", "shape", "i", "row", "column",
+            "block", "blockEnd", "lane", "workspace",
+        };
+
+        /// <summary>
+        /// The runtime's helpers the step loops call by their bare names besides the operators of the catalogue. A test
+        /// checks this list, with the catalogue, against the public members of ElementMath and VectorMath.
+        /// </summary>
+        public static readonly IReadOnlyList<string> LoopHelpers = new[]
+        {
+            "Round", "ElementAt", "Mask", "Select", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "Equal", "NotEqual",
+            "AddToLane", "MaxIntoLane", "SumLanes", "MaxLanes",
+        };
+
+        /// <summary>Every name the step loops call unqualified: the catalogue's element-wise operators and the helpers.</summary>
+        public static IEnumerable<string> LoopFunctions =>
+            Operators.All.Where(o => o.Kind == OperatorKind.Function).Select(o => o.Name).Concat(LoopHelpers);
+    }
+}

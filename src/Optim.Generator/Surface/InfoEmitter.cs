@@ -1,0 +1,109 @@
+using System.Collections.Generic;
+using System.Linq;
+using ScratchOptim.Generator.Docs;
+using ScratchOptim.Generator.Ir;
+using ScratchOptim.Generator.Scheduling;
+using ScratchOptim.Generator.Targets;
+using static ScratchOptim.Generator.Targets.CSharp;
+
+namespace ScratchOptim.Generator.Surface
+{
+    /// <summary>Writes an optimizer's documentation table as a C# expression building an <c>OptimizerInfo</c>.</summary>
+    internal static class InfoEmitter
+    {
+        public static string Expression(KernelPlan plan, IKernelTarget target)
+        {
+            var model = plan.Model;
+            var docs = model.Documentation;
+            var lines = new List<string>
+            {
+                "new global::ScratchOptim.OptimizerInfo(",
+                "    Name: " + String(model.Declaration.Name) + ",",
+                "    Summary: " + String(docs.Summary) + ",",
+                "    Year: " + docs.Year.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",",
+                "    Authors: " + String(docs.Authors) + ",",
+                "    Paper: " + String(docs.Paper) + ",",
+                "    BuildsOn: " + String(docs.BuildsOn) + ",",
+                "    Family: " + String(docs.Family) + ",",
+                "    PyTorch: " + String(docs.PyTorch) + ",",
+                "    StepState: " + String(docs.StepState) + ",",
+                "    Contraction: " + String(model.Strict ? "strict" : "fused") + ",",
+                "    Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]",
+                "    {",
+            };
+            foreach (var hyper in model.Hypers)
+            {
+                string type = hyper.Enum?.Name ?? HyperparametersEmitter.TypeName(hyper.Type);
+                string values = hyper.Enum is { } allowed ? ", Values: new[] { " + string.Join(", ", allowed.Members.Select(m => String(m.Name))) + " }" : "";
+                lines.Add("        new(" + String(hyper.Name) + ", " + String(hyper.TorchName) + ", " + String(type) + ", "
+                    + String(hyper.DefaultText) + ", " + DoubleLiteral(hyper.Min) + ", " + Bool(hyper.MinExclusive) + ", "
+                    + DoubleLiteral(hyper.Max) + ", " + Bool(hyper.MaxExclusive) + ", " + String(hyper.Description) + values + "),");
+            }
+            lines.Add("    },");
+            lines.Add("    States: new global::ScratchOptim.StateInfo[]");
+            lines.Add("    {");
+            for (int i = 0; i < model.States.Count; i++)
+            {
+                var state = model.States[i];
+                var allocation = plan.States[i].Allocation;
+                string initial = state.Init ?? state.InitialValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                string when = allocation is null ? "always" : EquationRenderer.Text(allocation);
+                lines.Add("        new(" + String(state.Name) + ", " + String(state.TorchName) + ", " + String(initial)
+                    + ", global::ScratchOptim.StateShape." + Shape(state.Space) + ", global::ScratchOptim.StateValue." + Value(state.Scalar) + ", " + String(when) + "),");
+            }
+            lines.Add("    },");
+            lines.Add("    Update: new string[]");
+            lines.Add("    {");
+            lines.AddRange(EquationRenderer.TextLines(model.Body).Select(l => "        " + String(l) + ","));
+            lines.Add("    },");
+            lines.Add("    UpdateLatex: new string[]");
+            lines.Add("    {");
+            lines.AddRange(EquationRenderer.LatexLines(model.Body).Select(l => "        " + String(l) + ","));
+            lines.Add("    },");
+            lines.Add("    Hoisted: new global::ScratchOptim.HoistedInfo[]");
+            lines.Add("    {");
+            var uniforms = plan.Segments.SelectMany(s => s.Items).OfType<HostAssign>().Select(a => a.Statement).Where(a => a.Declares);
+            lines.AddRange(uniforms.Select(a => "        new(" + String(a.Target.Name) + ", " + String(EquationRenderer.Text(a.Value!, target.TempName)) + "),"));
+            var hoisted = plan.Segments.SelectMany(s => s.Items).OfType<HostTemp>().Select(h => plan.Temps[h.Id]).Where(t => t.Kind == TempKind.Hoisted && t.Definition is not Literal);
+            lines.AddRange(hoisted.Select(t => "        new(" + String(target.TempName(t.Id)) + ", " + String(Hoisted(t, target)) + "),"));
+            lines.Add("    },");
+            lines.Add("    Reductions: new string[]");
+            lines.Add("    {");
+            lines.AddRange(Reductions(model).Select(r => "        " + String(r) + ","));
+            lines.Add("    })");
+            return string.Join("\n", lines);
+        }
+
+        /// <summary>Each distinct reduction of the update, as declared.</summary>
+        private static IEnumerable<string> Reductions(OptimizerModel model)
+        {
+            var found = new List<string>();
+            IrWalker.Visit(model.Body, _ => { }, expr =>
+            {
+                if (expr is Call call && Operators.Get(call.Operator).IsReduction) found.Add(EquationRenderer.Text(call));
+            });
+            return found.Distinct();
+        }
+
+        private static string Hoisted(TempValue temp, IKernelTarget target)
+        {
+            string text = EquationRenderer.Text(temp.Definition, target.TempName);
+            return temp.Type.IsBoolean || temp.Definition.Type.Scalar == Scalar.Element ? text : "(Element)(" + text + ")";
+        }
+
+        private static string Shape(Space space) => space switch
+        {
+            Space.Element => "Element",
+            Space.Row => "Row",
+            Space.Column => "Column",
+            _ => "Tensor",
+        };
+
+        private static string Value(Scalar scalar) => scalar switch
+        {
+            Scalar.Float => "Float32",
+            Scalar.Double => "Float64",
+            _ => "Element",
+        };
+    }
+}

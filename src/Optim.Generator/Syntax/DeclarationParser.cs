@@ -1,0 +1,449 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ScratchOptim.Generator.Diagnostics;
+using ScratchOptim.Generator.Ir;
+
+namespace ScratchOptim.Generator.Syntax
+{
+    /// <summary>The result of parsing one declaration: the model when it is valid, and what is wrong with it.</summary>
+    internal sealed class ParseOutcome
+    {
+        public ParseOutcome(OptimizerModel? model, ImmutableArray<Diagnostic> diagnostics)
+        {
+            Model = model;
+            Diagnostics = diagnostics;
+        }
+
+        /// <summary>The model, or null when an error was reported.</summary>
+        public OptimizerModel? Model { get; }
+
+        public ImmutableArray<Diagnostic> Diagnostics { get; }
+    }
+
+    /// <summary>
+    /// Turns an <c>[Optimizer]</c> class into an <see cref="OptimizerModel"/>. The generator and the analyzer share
+    /// it: the generator keeps the model, the analyzer reports the diagnostics.
+    /// </summary>
+    internal static class DeclarationParser
+    {
+        public static ParseOutcome Parse(TypeDeclarationSyntax declaration, INamedTypeSymbol symbol, SemanticModel semanticModel, CancellationToken cancellationToken)
+        {
+            var diagnostics = new List<Diagnostic>();
+            string name = symbol.Name;
+            // A class without a name is a syntax error the compiler reports (CS1001); there is nothing to generate.
+            if (declaration.Identifier.IsMissing || name.Length == 0) return new ParseOutcome(null, ImmutableArray<Diagnostic>.Empty);
+
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                diagnostics.Add(Diagnostic.Create(Descriptors.NotPartial, declaration.Identifier.GetLocation(), name));
+            if (symbol.ContainingType is not null)
+                diagnostics.Add(Diagnostic.Create(Descriptors.UnsupportedShape, declaration.Identifier.GetLocation(), name, "nested in '" + symbol.ContainingType.Name + "'"));
+            if (ShapeProblem(declaration, symbol, semanticModel) is { } problem)
+                diagnostics.Add(Diagnostic.Create(Descriptors.UnsupportedShape, declaration.Identifier.GetLocation(), name, problem));
+            foreach (var identifier in MemberIdentifiers(declaration).Prepend(declaration.Identifier))
+            {
+                if (ReservedNames.ForClassMember(identifier.ValueText, identifier.Parent is BaseTypeDeclarationSyntax) is { } reason)
+                    diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, identifier.GetLocation(), identifier.ValueText, reason));
+            }
+
+            var hypers = new List<HyperModel>();
+            var states = new List<(StateModel Model, Location Location)>();
+            var invalidFields = new HashSet<string>(); // reported already: their uses in the update are not reported again
+            var hyperLocations = new Dictionary<string, Location>();
+            var stateInits = new List<(string State, string Init, Location Location)>();
+            foreach (var field in declaration.Members.OfType<FieldDeclarationSyntax>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string description = DocComments.SummaryOf(field);
+                foreach (var variable in field.Declaration.Variables)
+                {
+                    if (semanticModel.GetDeclaredSymbol(variable, cancellationToken) is not IFieldSymbol fieldSymbol) continue;
+                    // A second field of the same name is an error the compiler reports (CS0102); only the first counts.
+                    if (hypers.Any(h => h.Name == fieldSymbol.Name) || states.Any(s => s.Model.Name == fieldSymbol.Name)) continue;
+                    var hyperAttribute = FindAttribute(fieldSymbol, DslNames.HyperAttribute);
+                    var stateAttribute = FindAttribute(fieldSymbol, DslNames.StateAttribute);
+                    if (hyperAttribute is not null)
+                    {
+                        var hyper = ParseHyper(variable, fieldSymbol, hyperAttribute, description, semanticModel, diagnostics, cancellationToken);
+                        if (hyper is null)
+                        {
+                            invalidFields.Add(fieldSymbol.Name);
+                        }
+                        else
+                        {
+                            if (ReservedNames.ForHyper(hyper.Name) is { } reason)
+                                diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, variable.Identifier.GetLocation(), hyper.Name, reason));
+                            hypers.Add(hyper);
+                            hyperLocations[hyper.Name] = variable.Identifier.GetLocation();
+                        }
+                    }
+                    else if (stateAttribute is not null)
+                    {
+                        var stateType = StateTypeOf(fieldSymbol, stateAttribute);
+                        if (stateType is null)
+                        {
+                            diagnostics.Add(Diagnostic.Create(Descriptors.StateType, field.Declaration.Type.GetLocation(), fieldSymbol.Name, fieldSymbol.Type.ToDisplayString()));
+                            invalidFields.Add(fieldSymbol.Name);
+                            continue;
+                        }
+                        if (ReservedNames.ForStepName(fieldSymbol.Name) is { } reason)
+                            diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, variable.Identifier.GetLocation(), fieldSymbol.Name, reason));
+                        string torch = NamedString(stateAttribute, "Torch") ?? DslNames.SnakeCase(fieldSymbol.Name);
+                        string? init = NamedString(stateAttribute, "Init");
+                        if (init is not null) stateInits.Add((fieldSymbol.Name, init, variable.Identifier.GetLocation()));
+                        var constant = variable.Initializer is null ? default : semanticModel.GetConstantValue(variable.Initializer.Value, cancellationToken);
+                        double initialValue = constant.HasValue && constant.Value is not null and not bool ? ToDouble(constant.Value) : 0;
+                        states.Add((new StateModel(fieldSymbol.Name, torch, init, initialValue, stateType.Value.Scalar, stateType.Value.Space, description), variable.Identifier.GetLocation()));
+                    }
+                }
+            }
+
+            foreach (var (state, init, location) in stateInits)
+            {
+                if (!hypers.Any(h => h.Name == init && h.Type == HyperType.Double))
+                    diagnostics.Add(Diagnostic.Create(Descriptors.StateInit, location, state, init));
+            }
+
+            var signature = ParseUpdateSignature(declaration, name, semanticModel, diagnostics, out var updateMethod);
+            EquatableArray<Stmt>? lowered = null;
+            if (updateMethod is not null && signature is not null)
+            {
+                foreach (var parameter in updateMethod.ParameterList.Parameters)
+                {
+                    string? reason = ReservedNames.ForStepName(parameter.Identifier.ValueText)
+                        ?? (states.Any(s => s.Model.Name == parameter.Identifier.ValueText) ? "is also the name of a state, which the generated step methods take as a parameter too" : null);
+                    if (reason is not null)
+                        diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, parameter.Identifier.GetLocation(), parameter.Identifier.ValueText, reason));
+                }
+                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken);
+                lowered = lowering.LowerBody(updateMethod);
+                // After a compiler error in the update the analysis is unreliable: the compiler's diagnostic is the only one.
+                if (lowered is { } loweredBody && Compiles(updateMethod, semanticModel, cancellationToken))
+                    ReportUnused(loweredBody, hypers, hyperLocations, states, diagnostics);
+            }
+
+            var documentation = ParseDocumentation(declaration, symbol);
+            bool strict = NamedInt(FindAttribute(symbol, DslNames.OptimizerAttribute), "Contraction") == 1;
+            bool hasErrors = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+            OptimizerModel? model = hasErrors || signature is null || lowered is not { } body || !Compiles(updateMethod, semanticModel, cancellationToken)
+                ? null
+                : new OptimizerModel(
+                    new DeclarationInfo(NamespaceName(symbol.ContainingNamespace), name),
+                    documentation,
+                    strict,
+                    hypers.ToEquatableArray(),
+                    states.Select(s => s.Model).ToEquatableArray(),
+                    signature,
+                    body);
+            return new ParseOutcome(model, diagnostics.ToImmutableArray());
+        }
+
+        private static HyperModel? ParseHyper(VariableDeclaratorSyntax variable, IFieldSymbol field, AttributeData attribute, string description,
+            SemanticModel semanticModel, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            HyperType? type = field.Type.SpecialType switch
+            {
+                SpecialType.System_Double => HyperType.Double,
+                SpecialType.System_Boolean => HyperType.Bool,
+                SpecialType.System_Int32 => HyperType.Int,
+                _ when field.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType && IsAccessibleEnough(enumType, field.ContainingType) => HyperType.Enum,
+                _ => null,
+            };
+            string? problem = field.IsConst ? "is const, so a setting could never change it"
+                : field.IsStatic ? "is static, so it could not differ between parameter groups"
+                : type is null ? "has type '" + field.Type.ToDisplayString() + "'"
+                : null;
+            if (problem is not null)
+            {
+                diagnostics.Add(Diagnostic.Create(Descriptors.HyperType, variable.Identifier.GetLocation(), field.Name, problem));
+                return null;
+            }
+
+            var constant = variable.Initializer is null ? default : semanticModel.GetConstantValue(variable.Initializer.Value, cancellationToken);
+            if (!constant.HasValue || constant.Value is null)
+            {
+                diagnostics.Add(Diagnostic.Create(Descriptors.HyperWithoutDefault, variable.Identifier.GetLocation(), field.Name));
+                return null;
+            }
+            double value = constant.Value is bool flag ? (flag ? 1 : 0) : ToDouble(constant.Value);
+            string torch = NamedString(attribute, "Torch") ?? DslNames.SnakeCase(field.Name);
+
+            if (type == HyperType.Enum)
+            {
+                var enumModel = EnumModelOf((INamedTypeSymbol)field.Type);
+                if (enumModel.NameOf(value) is not { } member)
+                {
+                    // A cast such as '(PyTorchVersion)7' compiles, but no setting could ever take that value again.
+                    diagnostics.Add(Diagnostic.Create(Descriptors.HyperDefaultOutOfRange, variable.Initializer!.Value.GetLocation(),
+                        field.Name, value.ToString("R", CultureInfo.InvariantCulture), "{" + string.Join(", ", enumModel.Members.Select(m => m.Name)) + "}"));
+                    return null;
+                }
+                return new HyperModel(field.Name, torch, HyperType.Enum, value, enumModel.Name + "." + member, double.NegativeInfinity, false, double.PositiveInfinity, false, description, enumModel);
+            }
+
+            double min = NamedDouble(attribute, "Min") ?? double.NegativeInfinity;
+            double max = NamedDouble(attribute, "Max") ?? double.PositiveInfinity;
+            bool minExclusive = NamedBool(attribute, "MinExclusive");
+            bool maxExclusive = NamedBool(attribute, "MaxExclusive");
+            if (type != HyperType.Bool)
+            {
+                bool aboveMin = minExclusive ? value > min : value >= min;
+                bool belowMax = maxExclusive ? value < max : value <= max;
+                if (!(aboveMin && belowMax))
+                {
+                    diagnostics.Add(Diagnostic.Create(Descriptors.HyperDefaultOutOfRange, variable.Initializer!.Value.GetLocation(),
+                        field.Name, value.ToString("R", CultureInfo.InvariantCulture), FormatRange(min, minExclusive, max, maxExclusive)));
+                    return null;
+                }
+            }
+            return new HyperModel(field.Name, torch, type!.Value, value, DefaultText(variable.Initializer!.Value, type.Value, value), min, minExclusive, max, maxExclusive, description);
+        }
+
+        private static UpdateSignature? ParseUpdateSignature(TypeDeclarationSyntax declaration, string name, SemanticModel semanticModel,
+            List<Diagnostic> diagnostics, out MethodDeclarationSyntax? update)
+        {
+            update = null;
+            var candidates = declaration.Members.OfType<MethodDeclarationSyntax>().Where(m => m.Identifier.ValueText == DslNames.UpdateMethod).ToList();
+            if (candidates.Count == 0)
+            {
+                diagnostics.Add(Diagnostic.Create(Descriptors.MissingUpdate, declaration.Identifier.GetLocation(), name));
+                return null;
+            }
+            // The update is the first candidate with the right signature; every other method of that name is one too many.
+            var method = candidates.FirstOrDefault(m => IsUpdateSignature(m, semanticModel)) ?? candidates[0];
+            foreach (var extra in candidates.Where(c => c != method))
+                diagnostics.Add(Diagnostic.Create(Descriptors.DuplicateUpdate, extra.Identifier.GetLocation(), name));
+            if (!IsUpdateSignature(method, semanticModel))
+            {
+                var shownSymbol = semanticModel.GetDeclaredSymbol(method);
+                string shown = shownSymbol?.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) ?? method.Identifier.ValueText;
+                diagnostics.Add(Diagnostic.Create(Descriptors.WrongUpdateSignature, method.Identifier.GetLocation(), name, shown));
+                return null;
+            }
+            var symbol = semanticModel.GetDeclaredSymbol(method)!;
+            update = method;
+            return new UpdateSignature(symbol.Parameters[0].Name, symbol.Parameters[1].Name, symbol.Parameters[2].Name);
+        }
+
+        private static bool IsUpdateSignature(MethodDeclarationSyntax method, SemanticModel semanticModel)
+        {
+            var symbol = semanticModel.GetDeclaredSymbol(method);
+            return symbol is not null
+                && symbol.ReturnsVoid
+                && !symbol.IsStatic
+                && !symbol.IsGenericMethod
+                && symbol.Parameters.Length == 3
+                && symbol.Parameters[0].RefKind == RefKind.Ref && DslNames.Is(symbol.Parameters[0].Type, DslNames.Element)
+                && symbol.Parameters[1].RefKind == RefKind.None && DslNames.Is(symbol.Parameters[1].Type, DslNames.Element)
+                && symbol.Parameters[2].RefKind == RefKind.None && symbol.Parameters[2].Type.SpecialType == SpecialType.System_Int32
+                && (method.Body is not null || method.ExpressionBody is not null);
+        }
+
+        /// <summary>Why the class cannot take the members the generator adds, or null when it can.</summary>
+        private static string? ShapeProblem(TypeDeclarationSyntax declaration, INamedTypeSymbol symbol, SemanticModel semanticModel)
+        {
+            if (declaration is RecordDeclarationSyntax) return "a record";
+            if (symbol.IsStatic) return "static";
+            if (symbol.IsAbstract) return "abstract";
+            if (symbol.IsGenericType) return "generic";
+            // The generated part names the base class; the analyzer sees it, so only the declaration's own base list counts.
+            foreach (var baseType in declaration.BaseList?.Types ?? default)
+            {
+                if (semanticModel.GetTypeInfo(baseType.Type).Type is { TypeKind: TypeKind.Class } type)
+                    return "derived from '" + type.ToDisplayString() + "'";
+            }
+            if (declaration.Members.OfType<ConstructorDeclarationSyntax>().Any(c => !c.Modifiers.Any(SyntaxKind.StaticKeyword)))
+                return "given a constructor of its own";
+            return null;
+        }
+
+        /// <summary>
+        /// What a <c>[State]</c> field holds: an <c>Element</c> field values of the parameter's type in the space its
+        /// <c>Shape</c> names; a <c>float</c> or <c>double</c> field one value per tensor. Null for anything else.
+        /// </summary>
+        private static (Scalar Scalar, Space Space)? StateTypeOf(IFieldSymbol field, AttributeData attribute)
+        {
+            int shape = NamedInt(attribute, "Shape") ?? 0;
+            if (DslNames.Is(field.Type, DslNames.Element))
+            {
+                return shape switch
+                {
+                    0 => (Scalar.Element, Space.Element),
+                    1 => (Scalar.Element, Space.Tensor),
+                    2 => (Scalar.Element, Space.Row),
+                    3 => (Scalar.Element, Space.Column),
+                    _ => null,
+                };
+            }
+            if (shape is 0 or 1)
+            {
+                if (field.Type.SpecialType == SpecialType.System_Single) return (Scalar.Float, Space.Tensor);
+                if (field.Type.SpecialType == SpecialType.System_Double) return (Scalar.Double, Space.Tensor);
+            }
+            return null;
+        }
+
+        private static void ReportUnused(EquatableArray<Stmt> body, List<HyperModel> hypers, Dictionary<string, Location> hyperLocations,
+            List<(StateModel Model, Location Location)> states, List<Diagnostic> diagnostics)
+        {
+            var read = new HashSet<string>();
+            var assigned = new HashSet<string>();
+            IrWalker.Visit(body, stmt =>
+            {
+                if (stmt is Assign assign && assign.Value is not null) assigned.Add(assign.Target.Name);
+            }, expr =>
+            {
+                if (expr is Variable variable) read.Add(variable.Name);
+            });
+            foreach (var (state, _) in states)
+            {
+                if (state.Init is not null) read.Add(state.Init); // the generator fills the buffer from it
+            }
+            foreach (var hyper in hypers)
+            {
+                if (!read.Contains(hyper.Name))
+                    diagnostics.Add(Diagnostic.Create(Descriptors.HyperUnused, hyperLocations[hyper.Name], hyper.Name));
+            }
+            foreach (var (state, location) in states)
+            {
+                if (!assigned.Contains(state.Name))
+                    diagnostics.Add(Diagnostic.Create(Descriptors.StateNeverUpdated, location, state.Name));
+            }
+        }
+
+        private static DocumentationInfo ParseDocumentation(TypeDeclarationSyntax declaration, INamedTypeSymbol symbol)
+        {
+            var attribute = FindAttribute(symbol, DslNames.OptimizerAttribute);
+            string? stepState = "step";
+            if (attribute is not null)
+            {
+                foreach (var argument in attribute.NamedArguments)
+                    if (argument.Key == "StepState") stepState = argument.Value.Value as string;
+            }
+            return new DocumentationInfo(
+                DocComments.SummaryOf(declaration),
+                NamedInt(attribute, "Year") ?? 0,
+                NamedString(attribute, "Authors"),
+                NamedString(attribute, "Paper"),
+                NamedString(attribute, "BuildsOn"),
+                NamedString(attribute, "Family"),
+                NamedString(attribute, "PyTorch"),
+                stepState);
+        }
+
+        /// <summary>
+        /// Whether the C# compiler accepts the update. Some mistakes are its to report, not the analyzer's: a local used
+        /// before it is assigned (CS0165), an Element assigned to a double or float (CS0029). Code generated from such an
+        /// update would repeat the error, or add others, so the generator emits nothing until it is fixed.
+        /// </summary>
+        private static bool Compiles(MethodDeclarationSyntax? update, SemanticModel semanticModel, CancellationToken cancellationToken) =>
+            update is not null && !semanticModel.GetDiagnostics(update.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
+
+        /// <summary>
+        /// The namespace's name as its parts are called, without the '@' that ToDisplayString puts before a keyword (it is
+        /// not allowed in a generated file's name; the emitters escape keywords where they write code).
+        /// </summary>
+        private static string NamespaceName(INamespaceSymbol? ns) =>
+            ns is null || ns.IsGlobalNamespace ? "" : NamespaceName(ns.ContainingNamespace) is { Length: > 0 } outer ? outer + "." + ns.Name : ns.Name;
+
+        /// <summary>The names the class declares besides its update method.</summary>
+        private static IEnumerable<SyntaxToken> MemberIdentifiers(TypeDeclarationSyntax declaration)
+        {
+            foreach (var member in declaration.Members)
+            {
+                switch (member)
+                {
+                    case BaseFieldDeclarationSyntax field:
+                        foreach (var variable in field.Declaration.Variables) yield return variable.Identifier;
+                        break;
+                    case MethodDeclarationSyntax method when method.Identifier.ValueText != DslNames.UpdateMethod:
+                        yield return method.Identifier;
+                        break;
+                    case PropertyDeclarationSyntax property:
+                        yield return property.Identifier;
+                        break;
+                    case BaseTypeDeclarationSyntax type:
+                        yield return type.Identifier;
+                        break;
+                }
+            }
+        }
+
+        /// <summary>A numeric constant as a double; a char (C# converts it implicitly) is its code point.</summary>
+        private static double ToDouble(object value) =>
+            value is char c ? c : System.Convert.ToDouble(value, CultureInfo.InvariantCulture);
+
+        private static AttributeData? FindAttribute(ISymbol symbol, string metadataName) =>
+            symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == metadataName);
+
+        private static TypedConstant? Named(AttributeData? attribute, string key)
+        {
+            if (attribute is null) return null;
+            foreach (var argument in attribute.NamedArguments)
+                if (argument.Key == key) return argument.Value;
+            return null;
+        }
+
+        private static string? NamedString(AttributeData? attribute, string key) => Named(attribute, key)?.Value as string;
+
+        private static int? NamedInt(AttributeData? attribute, string key) => Named(attribute, key)?.Value is int value ? value : null;
+
+        private static bool NamedBool(AttributeData? attribute, string key) => Named(attribute, key)?.Value is true;
+
+        private static double? NamedDouble(AttributeData? attribute, string key) =>
+            Named(attribute, key)?.Value is { } value ? System.Convert.ToDouble(value, CultureInfo.InvariantCulture) : null;
+
+        /// <summary>An enum's members, in declaration order, and its names as C# source and for documentation.</summary>
+        internal static EnumModel EnumModelOf(INamedTypeSymbol enumType) => new EnumModel(
+            enumType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            enumType.Name,
+            enumType.GetMembers().OfType<IFieldSymbol>()
+                .Where(member => member.HasConstantValue && member.ConstantValue is not null)
+                .Select(member => new EnumMember(member.Name, ToDouble(member.ConstantValue!)))
+                .ToEquatableArray());
+
+        /// <summary>
+        /// Whether an enum can be the type of a parameter of the optimizer's public constructor and of a property of its
+        /// public Hyperparameters class: visible everywhere for a public optimizer, in its assembly for an internal one.
+        /// </summary>
+        private static bool IsAccessibleEnough(INamedTypeSymbol enumType, INamedTypeSymbol optimizer)
+        {
+            int reach = Reach(enumType);
+            for (var outer = enumType.ContainingType; outer is not null; outer = outer.ContainingType) reach = System.Math.Min(reach, Reach(outer));
+            return reach >= Reach(optimizer);
+        }
+
+        /// <summary>2: visible everywhere; 1: in its assembly; 0: less.</summary>
+        private static int Reach(INamedTypeSymbol type) => type.DeclaredAccessibility switch
+        {
+            Accessibility.Public => 2,
+            Accessibility.Internal or Accessibility.ProtectedOrInternal => 1,
+            _ => 0,
+        };
+
+        /// <summary>A literal default as written (<c>1e-8</c>, <c>-0.5</c>); any other expression by its value.</summary>
+        private static string DefaultText(ExpressionSyntax initializer, HyperType type, double value)
+        {
+            if (type == HyperType.Bool) return value != 0 ? "true" : "false";
+            var literal = initializer is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression } negated ? negated.Operand : initializer;
+            if (literal is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NumericLiteralExpression } number)
+            {
+                string text = number.Token.Text.TrimEnd('d', 'D', 'f', 'F', 'm', 'M').Replace("_", "");
+                return (literal == initializer ? "" : "-") + text;
+            }
+            return value.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        internal static string FormatRange(double min, bool minExclusive, double max, bool maxExclusive)
+        {
+            string low = double.IsNegativeInfinity(min) ? "-∞" : min.ToString("R", CultureInfo.InvariantCulture);
+            string high = double.IsPositiveInfinity(max) ? "∞" : max.ToString("R", CultureInfo.InvariantCulture);
+            return (minExclusive || double.IsNegativeInfinity(min) ? "(" : "[") + low + ", " + high + (maxExclusive || double.IsPositiveInfinity(max) ? ")" : "]");
+        }
+    }
+}

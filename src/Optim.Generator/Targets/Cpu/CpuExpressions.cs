@@ -1,0 +1,163 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using ScratchOptim.Generator.Ir;
+using ScratchOptim.Generator.Scheduling;
+using ScratchOptim.Generator.Syntax;
+
+namespace ScratchOptim.Generator.Targets.Cpu
+{
+    /// <summary>
+    /// Writes scheduled IR as C# in the three forms of the CPU target, which round alike: host code (step-uniform and
+    /// per-tensor values in double, or in the declared type), the scalar loop (elements of type <c>T</c>) and the vector
+    /// loop (<c>TVector</c>, 64 bytes of elements). Both loops call the runtime's <c>ElementMath</c> and <c>VectorMath</c>
+    /// by the DSL's own names, so they read like the declaration.
+    /// </summary>
+    internal sealed class CpuExpressions
+    {
+        private readonly IReadOnlyList<string> tempNames;
+
+        /// <param name="tempNames">The name of each temp of the plan, by id.</param>
+        public CpuExpressions(IReadOnlyList<string> tempNames) => this.tempNames = tempNames;
+
+        public string TempName(int id) => tempNames[id];
+
+        /// <summary>The name of a temp's broadcast in the vector loop.</summary>
+        public string VectorName(int id) => tempNames[id] + "Vec";
+
+        /// <summary>The name a loop gives the new values of a per-row or per-column state.</summary>
+        public static string NewStateName(string state) => state + "New";
+
+        /// <summary>Host code: hyperparameters from <c>hyper</c>, doubles as PyTorch's Python floats, element-typed values as <c>T</c>.</summary>
+        public string Uniform(Expr expr) => expr switch
+        {
+            Literal literal => UniformLiteral(literal),
+            Variable { Role: VariableRole.Hyper } hyper => "hyper." + DslNames.PascalCase(hyper.Name),
+            Variable variable => Id(variable.Name),
+            EnumValue value => value.EnumType + "." + Id(value.Member),
+            Temp temp => tempNames[temp.Id],
+            Convert convert => UniformConvert(convert),
+            Unary unary => Prefix(unary.Op == UnaryOp.Negate ? "-" : "!", unary.Operand, Uniform(unary.Operand)),
+            Binary binary when binary.Type.Scalar == Ir.Scalar.Element && binary.Type.IsUniform => Infix(binary, RoundedToElement),
+            Binary binary => Infix(binary, Uniform),
+            Conditional conditional => Wrap(conditional.Condition, Uniform(conditional.Condition), 1) + " ? "
+                + Wrap(conditional.WhenTrue, Uniform(conditional.WhenTrue), 1) + " : " + Uniform(conditional.WhenFalse),
+            Call call => UniformCall(call),
+            _ => throw new System.InvalidOperationException("Not a step-uniform expression: " + expr),
+        };
+
+        /// <summary>A per-element expression of the scalar loop, in <c>T</c>.</summary>
+        public string Scalar(Expr expr) => expr switch
+        {
+            Literal { Type.IsBoolean: true } literal => literal.Value != 0 ? "true" : "false",
+            Variable variable => Id(variable.Name),
+            NewState state => NewStateName(state.Name),
+            Temp temp => tempNames[temp.Id],
+            Convert convert => Scalar(convert.Operand),
+            Unary unary => Prefix(unary.Op == UnaryOp.Negate ? "-" : "!", unary.Operand, Scalar(unary.Operand)),
+            Binary binary => Infix(binary, Scalar),
+            Conditional conditional => Wrap(conditional.Condition, Scalar(conditional.Condition), 1) + " ? "
+                + Wrap(conditional.WhenTrue, Scalar(conditional.WhenTrue), 1) + " : " + Scalar(conditional.WhenFalse),
+            Call { Operator: "Reciprocal" } reciprocal => "T.One / " + Wrap(reciprocal.Arguments[0], Scalar(reciprocal.Arguments[0]), 7),
+            Call call => Function(call, Scalar),
+            _ => throw new System.InvalidOperationException("Not a per-element expression: " + expr),
+        };
+
+        /// <summary>A per-element expression of the vector loop: <c>TVector</c> values; masks are <c>TVector</c>s too.</summary>
+        public string Vector(Expr expr) => expr switch
+        {
+            Literal { Type.IsBoolean: true } literal => literal.Value != 0 ? "true" : "false",
+            Variable variable => Id(variable.Name),
+            NewState state => NewStateName(state.Name),
+            Temp { Type.IsBoolean: true } condition => tempNames[condition.Id],
+            Temp { Type.IsUniform: true } temp => VectorName(temp.Id),
+            Temp temp => tempNames[temp.Id],
+            Convert convert => Vector(convert.Operand),
+            Unary { Op: UnaryOp.Not } not when !not.Type.IsUniform => "~" + Mask(not.Operand),
+            Unary unary => Prefix(unary.Op == UnaryOp.Negate ? "-" : "!", unary.Operand, Vector(unary.Operand)),
+            Binary { Op: BinaryOp.And } both when !both.Type.IsUniform => "(" + Mask(both.Left) + " & " + Mask(both.Right) + ")",
+            Binary { Op: BinaryOp.Or } either when !either.Type.IsUniform => "(" + Mask(either.Left) + " | " + Mask(either.Right) + ")",
+            Binary comparison when comparison.Type.IsBoolean && !comparison.Type.IsUniform =>
+                comparison.Op + "(" + Vector(comparison.Left) + ", " + Vector(comparison.Right) + ")",
+            Binary binary => Infix(binary, Vector),
+            Conditional select when !select.Condition.Type.IsUniform =>
+                "Select(" + Mask(select.Condition) + ", " + Vector(select.WhenTrue) + ", " + Vector(select.WhenFalse) + ")",
+            Conditional conditional => Wrap(conditional.Condition, Vector(conditional.Condition), 1) + " ? "
+                + Wrap(conditional.WhenTrue, Vector(conditional.WhenTrue), 1) + " : " + Vector(conditional.WhenFalse),
+            Call call => Function(call, Vector),
+            _ => throw new System.InvalidOperationException("Not a per-element expression: " + expr),
+        };
+
+        /// <summary>A condition as a lane mask; a step-uniform condition selects all lanes or none.</summary>
+        private string Mask(Expr condition) =>
+            condition.Type.IsUniform ? "Mask<TVector>(" + Vector(condition) + ")" : Vector(condition);
+
+        /// <summary>An operator in a loop: ElementMath and VectorMath have each under the DSL's own name.</summary>
+        private static string Function(Call call, System.Func<Expr, string> emit)
+        {
+            var args = call.Arguments.Select(emit).ToList();
+            return call.Operator == "Clamp"
+                ? "Min(Max(" + args[0] + ", " + args[1] + "), " + args[2] + ")"
+                : call.Operator + "(" + string.Join(", ", args) + ")";
+        }
+
+        private string UniformCall(Call call)
+        {
+            var args = call.Arguments.Select(Uniform).ToArray<object>();
+            switch (call.Operator)
+            {
+                case "Rank": return "shape.Length";
+                case "Count": return "length";
+                case "Rows": return "rows";
+                case "Columns": return "columns";
+            }
+            if (call.SystemMath) return "global::System.Math." + call.Operator + "(" + string.Join(", ", args) + ")";
+            string template = Operators.Get(call.Operator).Uniform
+                ?? throw new System.InvalidOperationException(call.Operator + " has no step-uniform form");
+            return string.Format(CultureInfo.InvariantCulture, template, args);
+        }
+
+        private string UniformConvert(Convert convert) => convert.Type.Scalar switch
+        {
+            Ir.Scalar.Element => "Round<T>(" + Uniform(convert.Operand) + ")",
+            Ir.Scalar.Float => "(float)" + Wrap(convert.Operand, Uniform(convert.Operand), 7),
+            _ => convert.Operand.Type.Scalar == Ir.Scalar.Element
+                ? "double.CreateTruncating(" + Uniform(convert.Operand) + ")"
+                : "(double)" + Wrap(convert.Operand, Uniform(convert.Operand), 7),
+        };
+
+        /// <summary>An operand of element-typed host arithmetic: a double, float or int is rounded to <c>T</c> where it meets one.</summary>
+        private string RoundedToElement(Expr operand) =>
+            operand.Type.Scalar == Ir.Scalar.Element ? Uniform(operand) : "Round<T>(" + Uniform(operand) + ")";
+
+        private static string Infix(Binary binary, System.Func<Expr, string> emit)
+        {
+            int precedence = binary.Precedence();
+            string left = Wrap(binary.Left, emit(binary.Left), precedence);
+            string right = Wrap(binary.Right, emit(binary.Right), precedence + 1);
+            return left + " " + BinaryOperators.CSharp(binary.Op) + " " + right;
+        }
+
+        /// <summary>A prefix operator; a second minus gets parentheses, so <c>-(-x)</c> never becomes the decrement <c>--x</c>.</summary>
+        private static string Prefix(string op, Expr operand, string text)
+        {
+            string wrapped = Wrap(operand, text, 7);
+            return op == "-" && wrapped.StartsWith("-", System.StringComparison.Ordinal) ? "-(" + wrapped + ")" : op + wrapped;
+        }
+
+        /// <summary>Parenthesizes <paramref name="text"/> when its operator binds looser than <paramref name="minimum"/>.</summary>
+        private static string Wrap(Expr expr, string text, int minimum) => expr.Precedence() < minimum ? "(" + text + ")" : text;
+
+        private static string UniformLiteral(Literal literal) => literal.Type.Scalar switch
+        {
+            Ir.Scalar.Bool => literal.Value != 0 ? "true" : "false",
+            Ir.Scalar.Int => ((int)literal.Value).ToString(CultureInfo.InvariantCulture),
+            Ir.Scalar.Float => CSharp.FloatLiteral(literal.Value),
+            Ir.Scalar.Element => "Round<T>(" + CSharp.DoubleLiteral(literal.Value) + ")",
+            _ => CSharp.DoubleLiteral(literal.Value),
+        };
+
+        /// <summary>An identifier as C# source, escaped when it is a keyword.</summary>
+        public static string Id(string name) => CSharp.Id(name);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Generic;
+using System.Linq;
+using ScratchOptim.Generator.Ir;
+using ScratchOptim.Generator.Scheduling;
+
+namespace ScratchOptim.Generator.Targets.Cpu
+{
+    /// <summary>What a buffer of the kernel holds, which decides how the loops index it.</summary>
+    internal enum BufferKind
+    {
+        /// <summary>One value per element: the parameter, its gradient, element state.</summary>
+        Element,
+
+        /// <summary>One value per row of the 2-D view: row state, a row reduction's result, new row-state values.</summary>
+        Row,
+
+        /// <summary>One value per column of the 2-D view.</summary>
+        Column,
+    }
+
+    /// <summary>A buffer the loops read or write, and the name of the reference to its first element.</summary>
+    internal sealed record KernelBuffer(string Name, BufferKind Kind, string RefName, bool InWorkspace);
+
+    /// <summary>
+    /// The CPU target's view of one plan: the names it gives every temp, buffer and guard, and the kernel's parameters.
+    /// Naming belongs here, not to the planner: another target may name things its own way.
+    /// </summary>
+    internal sealed class CpuKernel
+    {
+        public CpuKernel(KernelPlan plan)
+        {
+            Plan = plan;
+            var model = plan.Model;
+            var reserved = new List<string>(GeneratedNames.KernelLocals);
+            reserved.AddRange(GeneratedNames.LoopFunctions);
+            reserved.AddRange(model.States.Select(s => s.Name));
+            reserved.AddRange(new[] { model.Signature.Param, model.Signature.Grad, model.Signature.Step });
+            IrWalker.Visit(model.Body, stmt =>
+            {
+                if (stmt is Assign { Declares: true } declaration) reserved.Add(declaration.Target.Name);
+            }, _ => { });
+            Namer = new Namer(reserved);
+
+            TempNames = plan.Temps.Select(t => Namer.For(t.Definition, t.Type)).ToList();
+            Expressions = new CpuExpressions(TempNames);
+
+            var buffers = new List<KernelBuffer>
+            {
+                new KernelBuffer(model.Signature.Param, BufferKind.Element, Namer.Claim(model.Signature.Param + "Ref"), false),
+                new KernelBuffer(model.Signature.Grad, BufferKind.Element, Namer.Claim(model.Signature.Grad + "Ref"), false),
+            };
+            foreach (var state in model.States.Where(s => !s.IsUniform))
+                buffers.Add(new KernelBuffer(state.Name, Kind(state.Space), Namer.Claim(state.Name + "Ref"), false));
+            foreach (var written in RowAssignments.Select(a => a.Statement.Target).Distinct())
+            {
+                string name = CpuExpressions.NewStateName(written.Name);
+                buffers.Add(new KernelBuffer(name, Kind(written.Type.Space), Namer.Claim(name + "Ref"), true));
+            }
+            foreach (var temp in plan.Temps.Where(t => t.Kind == TempKind.Reduction && t.Type.Space is Space.Row or Space.Column))
+                buffers.Add(new KernelBuffer(TempNames[temp.Id], Kind(temp.Type.Space), Namer.Claim(TempNames[temp.Id] + "Ref"), true));
+            Buffers = buffers;
+
+            Guards = new Dictionary<string, string>();
+            foreach (var state in plan.States.Where(s => s.Allocation is not null))
+            {
+                string? reuse = plan.Temps.Where(t => t.Kind == TempKind.Hoisted && t.Segment == 0 && t.Definition == state.Allocation)
+                    .Select(t => TempNames[t.Id]).FirstOrDefault();
+                if (reuse is null)
+                {
+                    reuse = GuardDefinitions.FirstOrDefault(g => g.Value == state.Allocation).Key ?? Namer.For(state.Allocation!, IrType.Bool);
+                    GuardDefinitions[reuse] = state.Allocation!;
+                }
+                Guards[state.Name] = reuse;
+            }
+        }
+
+        public KernelPlan Plan { get; }
+
+        public Namer Namer { get; }
+
+        public IReadOnlyList<string> TempNames { get; }
+
+        public CpuExpressions Expressions { get; }
+
+        /// <summary>Every buffer the loops index, parameter and gradient first, then state, then workspace.</summary>
+        public IReadOnlyList<KernelBuffer> Buffers { get; }
+
+        /// <summary>For each state allocated only under a condition, the name of the bool that says it was.</summary>
+        public Dictionary<string, string> Guards { get; }
+
+        /// <summary>The conditions behind <see cref="Guards"/> that no hoisted value computes already.</summary>
+        public Dictionary<string, Expr> GuardDefinitions { get; } = new Dictionary<string, Expr>();
+
+        /// <summary>Whether the kernel reads the tensor's shape: the loops run over rows and columns, or the update asks for it.</summary>
+        public bool UsesShape
+        {
+            get
+            {
+                if (Plan.RowsAndColumns) return true;
+                bool uses = false;
+                foreach (var temp in Plan.Temps) IrWalker.Visit(temp.Definition, e => uses |= e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape);
+                foreach (var segment in Plan.Segments)
+                    foreach (var item in segment.Items.OfType<HostAssign>())
+                        if (item.Statement.Value is { } value) IrWalker.Visit(value, e => uses |= e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape);
+                return uses;
+            }
+        }
+
+        /// <summary>The workspace buffers, each as long as the rows or the columns.</summary>
+        public IEnumerable<KernelBuffer> Workspace => Buffers.Where(b => b.InWorkspace);
+
+        public IEnumerable<HostRowAssign> RowAssignments => Plan.Segments.SelectMany(s => s.Items).OfType<HostRowAssign>();
+
+        public static BufferKind Kind(Space space) => space switch
+        {
+            Space.Row => BufferKind.Row,
+            Space.Column => BufferKind.Column,
+            _ => BufferKind.Element,
+        };
+
+        public KernelBuffer Buffer(string name) => Buffers.First(b => b.Name == name);
+    }
+}

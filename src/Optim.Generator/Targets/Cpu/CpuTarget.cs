@@ -1,0 +1,124 @@
+using System.Collections.Generic;
+using System.Linq;
+using ScratchOptim.Generator.Ir;
+using ScratchOptim.Generator.Scheduling;
+
+namespace ScratchOptim.Generator.Targets.Cpu
+{
+    /// <summary>The CPU target: one generic kernel per optimizer, vectorized over 64-byte vectors with a scalar tail.</summary>
+    internal sealed class CpuTarget : IKernelTarget
+    {
+        private const string GetReference = "global::System.Runtime.InteropServices.MemoryMarshal.GetReference";
+
+        private readonly CpuKernel kernel;
+
+        public CpuTarget(KernelPlan plan) => kernel = new CpuKernel(plan);
+
+        private OptimizerModel Model => kernel.Plan.Model;
+
+        public string TempName(int id) => kernel.TempNames[id];
+
+        public bool UsesShape => kernel.UsesShape;
+
+        public string? WorkspaceLength
+        {
+            get
+            {
+                var parts = kernel.Workspace.Select(b => b.Kind == BufferKind.Row ? "rows" : "columns").ToList();
+                return parts.Count == 0 ? null : string.Join(" + ", parts);
+            }
+        }
+
+        public void WriteStepTensorBody(SourceWriter writer)
+        {
+            writer.Line("int length = parameter.Length;");
+            if (kernel.UsesShape || kernel.Plan.RowsAndColumns)
+            {
+                writer.Line("var shape = ShapeOf(parameter);");
+                if (kernel.Plan.RowsAndColumns) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+            }
+            if (Model.States.Count > 0) writer.Line("// The state, allocated on the first step that can use it, then reused.");
+            for (int i = 0; i < Model.States.Count; i++)
+            {
+                var state = Model.States[i];
+                string type = KernelEmitter.ScalarType(state.Scalar);
+                string length = state.Space switch
+                {
+                    Space.Element => "length",
+                    Space.Row => "rows",
+                    Space.Column => "columns",
+                    _ => "1",
+                };
+                string buffer = "state.Buffer<" + type + ">(" + i + ", " + length + Initial(state) + ")";
+                var allocation = kernel.Plan.States[i].Allocation;
+                if (state.IsUniform)
+                {
+                    if (allocation is null)
+                    {
+                        writer.Line("ref " + type + " " + CSharp.Id(state.Name) + " = ref " + buffer + "[0];");
+                        continue;
+                    }
+                    // A per-tensor state no branch can use with these settings is not allocated: a local stands in for it.
+                    string standIn = kernel.Namer.Claim(state.Name + "Unused");
+                    writer.Line(type + " " + standIn + " = default;");
+                    writer.Line("ref " + type + " " + CSharp.Id(state.Name) + " = ref " + kernel.Expressions.Uniform(allocation) + " ? ref " + buffer + "[0] : ref " + standIn + ";");
+                    continue;
+                }
+                writer.Line("var " + CSharp.Id(state.Name) + " = " + (allocation is null ? buffer : kernel.Expressions.Uniform(allocation) + " ? " + buffer + " : default") + ";");
+            }
+            if (WorkspaceLength is { } workspace) writer.Line("var workspace = state.Workspace<T>(" + workspace + ");");
+            var arguments = new List<string> { "hyper", "state.Step" };
+            if (kernel.UsesShape) arguments.Add("shape");
+            arguments.Add("length");
+            foreach (var buffer in kernel.Buffers.Where(b => !b.InWorkspace))
+            {
+                string span = buffer.Name == Model.Signature.Param ? "parameter.Data.Span"
+                    : buffer.Name == Model.Signature.Grad ? "parameter.Grad!.Value.Span"
+                    : CSharp.Id(buffer.Name);
+                arguments.Add("ref " + GetReference + "(" + span + ")");
+            }
+            arguments.AddRange(Model.States.Where(s => s.IsUniform).Select(s => "ref " + CSharp.Id(s.Name)));
+            if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
+            WriteCall(writer, arguments);
+        }
+
+        public void WriteApplyCall(SourceWriter writer)
+        {
+            var arguments = new List<string> { "hyper", CSharp.Id(Model.Signature.Step) };
+            if (kernel.UsesShape) arguments.Add("shape");
+            arguments.Add("length");
+            arguments.AddRange(kernel.Buffers.Where(b => !b.InWorkspace).Select(b => "ref " + GetReference + "(" + CSharp.Id(b.Name) + ")"));
+            arguments.AddRange(Model.States.Where(s => s.IsUniform).Select(s => "ref " + CSharp.Id(s.Name)));
+            if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
+            WriteCall(writer, arguments);
+        }
+
+        public void WriteMembers(SourceWriter writer, string generatedCode) => KernelEmitter.Write(kernel, writer, generatedCode);
+
+        private static void WriteCall(SourceWriter writer, List<string> arguments)
+        {
+            writer.Line("Kernel<T, TVector>(");
+            writer.Indent();
+            for (int i = 0; i < arguments.Count; i++) writer.Line(arguments[i] + (i < arguments.Count - 1 ? "," : ");"));
+            writer.Outdent();
+        }
+
+        /// <summary>The value a state starts at, as the third argument of <c>Buffer</c> (nothing for zero).</summary>
+        private static string Initial(StateModel state)
+        {
+            string type = KernelEmitter.ScalarType(state.Scalar);
+            if (state.Init is not null)
+            {
+                string hyper = "hyper." + Syntax.DslNames.PascalCase(state.Init);
+                return ", " + (state.Scalar switch { Scalar.Element => "Round<T>(" + hyper + ")", Scalar.Float => "(float)" + hyper, _ => hyper });
+            }
+            if (state.InitialValue == 0) return "";
+            return ", " + (state.Scalar switch
+            {
+                Scalar.Element => "Round<T>(" + CSharp.DoubleLiteral(state.InitialValue) + ")",
+                Scalar.Float => CSharp.FloatLiteral(state.InitialValue),
+                _ => CSharp.DoubleLiteral(state.InitialValue),
+            });
+        }
+    }
+}

@@ -1,0 +1,511 @@
+using System.Collections.Generic;
+using System.Linq;
+using ScratchOptim.Generator.Docs;
+using ScratchOptim.Generator.Ir;
+using ScratchOptim.Generator.Scheduling;
+
+namespace ScratchOptim.Generator.Targets.Cpu
+{
+    /// <summary>
+    /// Writes a plan's kernel for the CPU: one generic method over the element type <c>T</c> and the vector type
+    /// <c>TVector</c> (64 bytes of elements, as wide as the hardware's registers allow), with the host code in double
+    /// precision and each element phase as a vector body plus a scalar tail from the same statements.
+    /// </summary>
+    internal sealed class KernelEmitter
+    {
+        private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+
+        private readonly CpuKernel kernel;
+        private readonly KernelPlan plan;
+        private readonly CpuExpressions expressions;
+        private readonly SourceWriter writer;
+
+        private KernelEmitter(CpuKernel kernel, SourceWriter writer)
+        {
+            this.kernel = kernel;
+            plan = kernel.Plan;
+            expressions = kernel.Expressions;
+            this.writer = writer;
+        }
+
+        public static void Write(CpuKernel kernel, SourceWriter writer, string generatedCode) => new KernelEmitter(kernel, writer).WriteKernel(generatedCode);
+
+        private OptimizerModel Model => plan.Model;
+
+        /// <summary>The kernel's parameters after <c>hyper</c> and the step count, in the order the callers pass them.</summary>
+        public static IEnumerable<(string Type, string Name)> Parameters(CpuKernel kernel)
+        {
+            var model = kernel.Plan.Model;
+            if (kernel.UsesShape) yield return ("global::System.ReadOnlySpan<int>", "shape");
+            yield return ("int", "length");
+            foreach (var buffer in kernel.Buffers.Where(b => !b.InWorkspace)) yield return ("ref T", buffer.RefName);
+            foreach (var state in model.States.Where(s => s.IsUniform)) yield return ("ref " + ScalarType(state.Scalar), CpuExpressions.Id(state.Name));
+            if (kernel.Workspace.Any()) yield return ("ref T", "workspace");
+        }
+
+        public static string ScalarType(Scalar scalar) => scalar switch
+        {
+            Scalar.Bool => "bool",
+            Scalar.Int => "int",
+            Scalar.Double => "double",
+            Scalar.Float => "float",
+            _ => "T",
+        };
+
+        private void WriteKernel(string generatedCode)
+        {
+            string step = CpuExpressions.Id(Model.Signature.Step);
+            var parameters = new List<string> { "Hyperparameters hyper", "int " + step };
+            parameters.AddRange(Parameters(kernel).Select(p => p.Type + " " + p.Name));
+            writer.Line("/// <summary>");
+            writer.Line("/// One step of one tensor of <paramref name=\"length\"/> elements, after the buffers have been checked: host code in");
+            writer.Line("/// double precision around " + (plan.Phases.Count == 1 ? "one loop" : plan.Phases.Count + " loops") + " over the elements.");
+            writer.Line("/// </summary>");
+            writer.Line("/// <typeparam name=\"T\">The element type: float or double.</typeparam>");
+            writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
+            writer.Line(generatedCode);
+            writer.Line("private static void Kernel<T, TVector>(" + string.Join(", ", parameters) + ")");
+            writer.Indent();
+            writer.Line("where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
+            writer.Line("where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>");
+            writer.Outdent();
+            using (writer.Block())
+            {
+                WriteSetUp();
+                for (int segment = 0; segment < plan.Segments.Count; segment++)
+                {
+                    WriteSegment(segment);
+                    if (segment < plan.Phases.Count) WritePhase(plan.Phases[segment]);
+                }
+                WriteCommits();
+                writer.RemoveTrailingBlankLine();
+            }
+        }
+
+        private void WriteSetUp()
+        {
+            if (plan.RowsAndColumns)
+            {
+                writer.Line("// The tensor as a matrix: rows are all dimensions but the last.");
+                writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+            }
+            var workspace = kernel.Workspace.ToList();
+            if (workspace.Count > 0)
+            {
+                writer.Line("// Workspace: per-row and per-column values this step computes, each rows or columns long.");
+                string offset = "0";
+                foreach (var buffer in workspace)
+                {
+                    writer.Line("ref T " + buffer.RefName + " = ref " + Unsafe + ".Add(ref workspace, " + offset + ");");
+                    offset = (offset == "0" ? "" : offset + " + ") + (buffer.Kind == BufferKind.Row ? "rows" : "columns");
+                }
+            }
+            if (plan.RowsAndColumns || workspace.Count > 0) writer.Line();
+        }
+
+        // ---- Host code ----
+
+        private void WriteSegment(int segment)
+        {
+            var items = plan.Segments[segment].Items.Where(Emits).ToList();
+            var guards = segment == 0 ? kernel.GuardDefinitions.ToList() : new List<KeyValuePair<string, Expr>>();
+            if (items.Count == 0 && guards.Count == 0) return;
+            writer.Line(segment == 0
+                ? "// Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once."
+                : "// After phase " + segment + ": what its sums give, in double.");
+            foreach (var guard in guards)
+                writer.Line("bool " + guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the state that needs it is allocated");
+            foreach (var item in items) WriteHostItem(item);
+            writer.Line();
+        }
+
+        /// <summary>A reduction accumulated by a phase needs no host code: the phase leaves its value in a local.</summary>
+        private bool Emits(HostItem item) =>
+            item is not HostTemp temp || plan.Temps[temp.Id].Kind == TempKind.Hoisted || plan.Temps[temp.Id].Definition is Call { Arguments.Count: 1 } reduction && reduction.Arguments[0].Type.Space is Space.Row or Space.Column;
+
+        private void WriteHostItem(HostItem item)
+        {
+            string guard = item.Guard is null ? "" : "if (" + expressions.Uniform(item.Guard) + ") ";
+            switch (item)
+            {
+                case HostAssign { Statement: var assign }:
+                    string target = assign.Declares ? ScalarType(assign.Target.Type.Scalar) + " " + CpuExpressions.Id(assign.Target.Name) : CpuExpressions.Id(assign.Target.Name);
+                    string computed = expressions.Uniform(assign.Value!);
+                    // A number stored in an element-typed local or state is rounded to T, as C#'s conversion to Element rounds it.
+                    if (assign.Target.Type.Scalar == Scalar.Element && assign.Value!.Type.Scalar != Scalar.Element) computed = "Round<T>(" + computed + ")";
+                    writer.Line(guard + target + " = " + computed + ";");
+                    break;
+                case HostTemp { Id: var id } when plan.Temps[id].Kind == TempKind.Hoisted:
+                    var value = plan.Temps[id];
+                    string name = kernel.TempNames[id];
+                    if (value.Type.IsBoolean)
+                    {
+                        writer.Line("bool " + name + " = " + expressions.Uniform(value.Definition) + ";");
+                        break;
+                    }
+                    string definition = value.Definition.Type.Scalar == Scalar.Element ? expressions.Uniform(value.Definition) : "Round<T>(" + expressions.Uniform(value.Definition) + ")";
+                    string comment = value.Definition is Variable or Literal ? "" : " // " + EquationRenderer.Text(value.Definition, i => kernel.TempNames[i]);
+                    writer.Line("T " + name + " = " + definition + ";" + comment);
+                    break;
+                case HostTemp { Id: var id }:
+                    WriteRowReduction(id);
+                    break;
+                case HostRowAssign { Statement: var assign }:
+                    WriteRowAssign(assign, guard);
+                    break;
+            }
+        }
+
+        /// <summary>A per-tensor sum of per-row or per-column values: a loop over them, in order, in double.</summary>
+        private void WriteRowReduction(int id)
+        {
+            var reduction = (Call)plan.Temps[id].Definition;
+            var argument = reduction.Arguments[0];
+            string index = argument.Type.Space == Space.Row ? "row" : "column";
+            string count = argument.Type.Space == Space.Row ? "rows" : "columns";
+            string name = kernel.TempNames[id];
+            bool max = reduction.Operator == "MaxAbs";
+            writer.Line("double " + name + " = 0;");
+            writer.Line("for (nuint " + index + " = 0; " + index + " < (nuint)" + count + "; " + index + "++)");
+            using (writer.Block())
+            {
+                WriteLoads(ReadsOf(argument), vector: false, index);
+                string value = "double.CreateTruncating(" + expressions.Scalar(argument) + ")";
+                writer.Line(max ? name + " = global::System.Math.Max(" + name + ", global::System.Math.Abs(" + value + "));" : name + " += " + value + ";");
+            }
+        }
+
+        /// <summary>New values of a per-row or per-column state: a loop over its rows or columns, into the workspace.</summary>
+        private void WriteRowAssign(Assign assign, string guard)
+        {
+            var buffer = kernel.Buffer(CpuExpressions.NewStateName(assign.Target.Name));
+            string index = buffer.Kind == BufferKind.Row ? "row" : "column";
+            string count = buffer.Kind == BufferKind.Row ? "rows" : "columns";
+            writer.Line("// " + EquationRenderer.Text(assign));
+            writer.Line(guard + "for (nuint " + index + " = 0; " + index + " < (nuint)" + count + "; " + index + "++)");
+            using (writer.Block())
+            {
+                WriteLoads(ReadsOf(assign.Value!), vector: false, index);
+                writer.Line("ElementAt(ref " + buffer.RefName + ", " + index + ") = " + expressions.Scalar(assign.Value!) + ";");
+            }
+        }
+
+        /// <summary>After the last phase: the new per-row and per-column values replace the state.</summary>
+        private void WriteCommits()
+        {
+            var assignments = kernel.RowAssignments.ToList();
+            if (assignments.Count == 0) return;
+            writer.Line("// The new per-row and per-column values become the state, now that nothing reads the old ones.");
+            foreach (var assign in assignments)
+            {
+                var state = assign.Statement.Target;
+                var fresh = kernel.Buffer(CpuExpressions.NewStateName(state.Name));
+                string count = fresh.Kind == BufferKind.Row ? "rows" : "columns";
+                string guard = assign.Guard is null ? "" : "if (" + expressions.Uniform(assign.Guard) + ") ";
+                writer.Line(guard + "global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref " + fresh.RefName + ", " + count + ")"
+                    + ".CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref " + kernel.Buffer(state.Name).RefName + ", " + count + "));");
+            }
+            writer.Line();
+        }
+
+        // ---- Element phases ----
+
+        private void WritePhase(ElementPhase phase)
+        {
+            var reductions = Accumulations(phase.Body).Select(a => a.TempId).Distinct().ToList();
+            var tensorSums = reductions.Where(id => plan.Temps[id].Type.Space == Space.Tensor).ToList();
+            writer.Line(PhaseComment(phase, reductions));
+            foreach (int id in tensorSums) writer.Line("double " + kernel.TempNames[id] + " = 0;");
+            foreach (int id in reductions.Where(id => plan.Temps[id].Type.Space == Space.Column))
+                writer.Line("global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref " + kernel.Buffer(kernel.TempNames[id]).RefName + ", columns).Clear();");
+
+            var broadcasts = UniformTemps(phase.Body).ToList();
+            // With several phases, each phase's loops get a scope of their own, so each can name its locals alike.
+            using (plan.Phases.Count > 1 ? writer.Block() : default(SourceWriter.Scope?))
+            {
+                if (plan.RowsAndColumns) WriteRowLoops(phase, reductions, broadcasts);
+                else if (tensorSums.Count > 0) WriteBlockLoops(phase, tensorSums, broadcasts);
+                else WriteFlatLoops(phase, broadcasts);
+            }
+            writer.Line();
+        }
+
+        private string PhaseComment(ElementPhase phase, List<int> reductions)
+        {
+            string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id]));
+            string loops = plan.RowsAndColumns ? "row by row, a vector body over the columns and a scalar tail" : "a vector body and a scalar tail (all of it without vector hardware), rounded alike";
+            if (plan.Phases.Count == 1)
+                return "// The update, element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
+            string which = "// Phase " + phase.Number + " of " + plan.Phases.Count + ": ";
+            return phase.Final
+                ? which + "the update, element by element, with what the phases before it summed; it alone stores the parameter and the state" + (names.Length > 0 ? ", and sums " + names : "") + "."
+                : which + "the sums " + names + " (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.";
+        }
+
+        private void WriteFlatLoops(ElementPhase phase, List<int> broadcasts)
+        {
+            writer.Line("nuint i = 0;");
+            writer.Line("if (TVector.IsHardwareAccelerated)");
+            using (writer.Block())
+            {
+                WriteBroadcasts(broadcasts);
+                writer.Line("for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)");
+                using (writer.Block()) WriteBody(phase, vector: true, lane: null);
+            }
+            writer.Line("for (; i < (nuint)length; i++)");
+            using (writer.Block()) WriteBody(phase, vector: false, lane: null);
+        }
+
+        /// <summary>Loops over blocks of a fixed size, so that sums are added in the same order whatever the vector width.</summary>
+        private void WriteBlockLoops(ElementPhase phase, List<int> sums, List<int> broadcasts)
+        {
+            WriteBroadcasts(broadcasts);
+            writer.Line("for (nuint block = 0; block < (nuint)length; block += global::ScratchOptim.Reductions.BlockLength)");
+            using (writer.Block())
+            {
+                writer.Line("nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, (nuint)length);");
+                foreach (int id in sums) writer.Line("var " + LanesName(id) + " = TVector.Zero;");
+                writer.Line("nuint i = block;");
+                writer.Line("if (TVector.IsHardwareAccelerated)");
+                using (writer.Block())
+                {
+                    writer.Line("for (; i + (nuint)TVector.Count <= blockEnd; i += (nuint)TVector.Count)");
+                    using (writer.Block()) WriteBody(phase, vector: true, lane: null);
+                }
+                writer.Line("for (; i < blockEnd; i++)");
+                using (writer.Block()) WriteBody(phase, vector: false, lane: "(i - block) % (nuint)TVector.Count");
+                foreach (int id in sums) writer.Line(FinishLanes(id));
+            }
+        }
+
+        /// <summary>Loops over rows, and over the columns of each row: per-row values are known once per row.</summary>
+        private void WriteRowLoops(ElementPhase phase, List<int> reductions, List<int> broadcasts)
+        {
+            WriteBroadcasts(broadcasts);
+            var laned = reductions.Where(id => plan.Temps[id].Type.Space is Space.Tensor or Space.Row).ToList();
+            writer.Line("for (nuint row = 0; row < (nuint)rows; row++)");
+            using (writer.Block())
+            {
+                writer.Line("nuint rowStart = row * (nuint)columns;");
+                foreach (int id in laned) writer.Line("var " + LanesName(id) + " = TVector.Zero;");
+                writer.Line("nuint column = 0;");
+                writer.Line("if (TVector.IsHardwareAccelerated)");
+                using (writer.Block())
+                {
+                    writer.Line("for (; column + (nuint)TVector.Count <= (nuint)columns; column += (nuint)TVector.Count)");
+                    using (writer.Block())
+                    {
+                        writer.Line("nuint i = rowStart + column;");
+                        WriteBody(phase, vector: true, lane: null);
+                    }
+                }
+                writer.Line("for (; column < (nuint)columns; column++)");
+                using (writer.Block())
+                {
+                    writer.Line("nuint i = rowStart + column;");
+                    WriteBody(phase, vector: false, lane: "column % (nuint)TVector.Count");
+                }
+                foreach (int id in laned) writer.Line(FinishLanes(id));
+            }
+        }
+
+        private string LanesName(int id) => kernel.TempNames[id] + "Lanes";
+
+        /// <summary>Adds a reduction's lanes (pairwise, in a fixed order) to its value: per block, per row, or into the row's entry.</summary>
+        private string FinishLanes(int id)
+        {
+            var temp = plan.Temps[id];
+            string lanes = LanesName(id);
+            string name = kernel.TempNames[id];
+            bool max = temp.Definition is Call { Operator: "MaxAbs" };
+            if (temp.Type.Space == Space.Row)
+                return "ElementAt(ref " + kernel.Buffer(name).RefName + ", row) = Round<T>(SumLanes(" + lanes + "));";
+            return max ? name + " = global::System.Math.Max(" + name + ", MaxLanes(" + lanes + "));" : name + " += SumLanes(" + lanes + ");";
+        }
+
+        private void WriteBroadcasts(List<int> temps)
+        {
+            if (temps.Count == 0) return;
+            writer.Line("// Each value the loop reads, broadcast to a vector once.");
+            foreach (int id in temps) writer.Line("var " + expressions.VectorName(id) + " = TVector.Create(" + kernel.TempNames[id] + ");");
+        }
+
+        private void WriteBody(ElementPhase phase, bool vector, string? lane)
+        {
+            string index = plan.RowsAndColumns ? "row" : "i";
+            WriteLoads(ReadsOf(phase.Body), vector, index);
+            writer.Line();
+            WriteStatements(phase.Body, vector, lane);
+            if (!phase.Final) return;
+            var stores = new List<string>();
+            foreach (var name in WrittenBuffers(phase.Body))
+            {
+                var buffer = kernel.Buffer(name);
+                string store = vector ? "TVector.Store(" + CpuExpressions.Id(name) + ", ref " + buffer.RefName + ", i);" : "ElementAt(ref " + buffer.RefName + ", i) = " + CpuExpressions.Id(name) + ";";
+                stores.Add(kernel.Guards.TryGetValue(name, out var guard) ? "if (" + guard + ") " + store : store);
+            }
+            if (stores.Count == 0) return;
+            writer.Line();
+            foreach (var store in stores) writer.Line(store);
+        }
+
+        /// <summary>
+        /// Loads each buffer the statements read: element buffers at <c>i</c>, per-row values broadcast at
+        /// <c>row</c>, per-column values at <c>column</c>. A state allocated only under a condition is read only then.
+        /// </summary>
+        private void WriteLoads(IEnumerable<string> names, bool vector, string rowIndex)
+        {
+            foreach (var name in names)
+            {
+                var buffer = kernel.Buffer(name);
+                string index = buffer.Kind switch
+                {
+                    BufferKind.Row => rowIndex,
+                    BufferKind.Column => "column",
+                    _ => "i",
+                };
+                string load = !vector ? "ElementAt(ref " + buffer.RefName + ", " + index + ")"
+                    : buffer.Kind == BufferKind.Row ? "TVector.Create(ElementAt(ref " + buffer.RefName + ", " + index + "))"
+                    : "TVector.Load(ref " + buffer.RefName + ", " + index + ")";
+                if (kernel.Guards.TryGetValue(name, out var guard)) load = guard + " ? " + load + " : default";
+                writer.Line((vector ? "var " : "T ") + CpuExpressions.Id(name) + " = " + load + ";");
+            }
+        }
+
+        private void WriteStatements(EquatableArray<Stmt> statements, bool vector, string? lane)
+        {
+            foreach (var statement in statements)
+            {
+                switch (statement)
+                {
+                    case ElementAssign { Declared: var declared, Scheduled: var assign }:
+                        writer.Line("// " + EquationRenderer.Text(declared));
+                        string target = CpuExpressions.Id(assign.Target.Name);
+                        if (assign.Declares) target = (vector ? (assign.Value is null ? "TVector" : "var") : "T") + " " + target;
+                        writer.Line(assign.Value is null ? target + ";" : target + " = " + Form(assign.Value, vector) + ";");
+                        break;
+                    case Accumulate accumulate:
+                        WriteAccumulate(accumulate, vector, lane);
+                        break;
+                    case If branch:
+                        writer.Line("if (" + Form(branch.Condition, vector) + ")");
+                        using (writer.Block()) WriteStatements(branch.Then, vector, lane);
+                        if (branch.Else.Count > 0)
+                        {
+                            writer.Line("else");
+                            using (writer.Block()) WriteStatements(branch.Else, vector, lane);
+                        }
+                        break;
+                }
+            }
+        }
+
+        private void WriteAccumulate(Accumulate accumulate, bool vector, string? lane)
+        {
+            var temp = plan.Temps[accumulate.TempId];
+            string value = Form(accumulate.Value, vector);
+            bool max = temp.Definition is Call { Operator: "MaxAbs" };
+            if (temp.Type.Space == Space.Column)
+            {
+                string buffer = kernel.Buffer(kernel.TempNames[accumulate.TempId]).RefName;
+                writer.Line(vector
+                    ? "TVector.Store(TVector.Load(ref " + buffer + ", column) + " + value + ", ref " + buffer + ", column);"
+                    : "ElementAt(ref " + buffer + ", column) += " + value + ";");
+                return;
+            }
+            string lanes = LanesName(accumulate.TempId);
+            if (vector)
+                writer.Line(max ? lanes + " = Max(" + lanes + ", Abs(" + value + "));" : lanes + " += " + value + ";");
+            else
+                writer.Line(lanes + " = " + (max ? "MaxIntoLane(" + lanes + ", " + lane + ", Abs(" + value + "));" : "AddToLane(" + lanes + ", " + lane + ", " + value + ");"));
+        }
+
+        private string Form(Expr expr, bool vector) => vector ? expressions.Vector(expr) : expressions.Scalar(expr);
+
+        // ---- What the statements touch ----
+
+        private static IEnumerable<Accumulate> Accumulations(EquatableArray<Stmt> body)
+        {
+            var found = new List<Accumulate>();
+            IrWalker.Visit(body, s =>
+            {
+                if (s is Accumulate accumulate) found.Add(accumulate);
+            }, _ => { });
+            return found;
+        }
+
+        /// <summary>The buffers the statements read, in the order of <see cref="CpuKernel.Buffers"/>.</summary>
+        private IEnumerable<string> ReadsOf(EquatableArray<Stmt> body)
+        {
+            var names = new HashSet<string>();
+            var declared = new HashSet<string>();
+            IrWalker.Visit(body, s =>
+            {
+                switch (s)
+                {
+                    case ElementAssign assign:
+                        if (assign.Scheduled.Declares) declared.Add(assign.Scheduled.Target.Name);
+                        else names.Add(assign.Scheduled.Target.Name);
+                        if (assign.Scheduled.Value is { } value) NoteReads(value, names);
+                        break;
+                    case Accumulate accumulate:
+                        NoteReads(accumulate.Value, names);
+                        break;
+                }
+            }, e => NoteReads(e, names));
+            names.ExceptWith(declared);
+            return kernel.Buffers.Where(b => names.Contains(b.Name)).Select(b => b.Name);
+        }
+
+        private IEnumerable<string> ReadsOf(Expr expr)
+        {
+            var names = new HashSet<string>();
+            NoteReads(expr, names);
+            return kernel.Buffers.Where(b => names.Contains(b.Name)).Select(b => b.Name);
+        }
+
+        private void NoteReads(Expr expr, HashSet<string> names) => IrWalker.Visit(expr, e =>
+        {
+            switch (e)
+            {
+                case Variable { Type.IsUniform: false } variable:
+                    names.Add(variable.Name);
+                    break;
+                case NewState state:
+                    names.Add(CpuExpressions.NewStateName(state.Name));
+                    break;
+                case Temp temp when plan.Temps[temp.Id].Kind == TempKind.Reduction && temp.Type.Space is Space.Row or Space.Column:
+                    names.Add(kernel.TempNames[temp.Id]);
+                    break;
+            }
+        });
+
+        /// <summary>The element buffers the statements assign: the parameter and element state (the gradient is a copy).</summary>
+        private IEnumerable<string> WrittenBuffers(EquatableArray<Stmt> body)
+        {
+            var names = new HashSet<string>();
+            IrWalker.Visit(body, s =>
+            {
+                if (s is ElementAssign { Scheduled.Target: { Role: VariableRole.Param or VariableRole.State } target } && target.Type.Space == Space.Element)
+                    names.Add(target.Name);
+            }, _ => { });
+            return kernel.Buffers.Where(b => names.Contains(b.Name)).Select(b => b.Name);
+        }
+
+        /// <summary>The numeric temps a phase reads as vectors: hoisted values and constants.</summary>
+        private IEnumerable<int> UniformTemps(EquatableArray<Stmt> body)
+        {
+            var ids = new SortedSet<int>();
+            void Note(Expr e)
+            {
+                if (e is Temp { Type.IsUniform: true, Type.IsBoolean: false } temp) ids.Add(temp.Id);
+            }
+            IrWalker.Visit(body, s =>
+            {
+                if (s is ElementAssign { Scheduled.Value: { } value }) IrWalker.Visit(value, Note);
+                if (s is Accumulate accumulate) IrWalker.Visit(accumulate.Value, Note);
+            }, Note);
+            return ids;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Collections.Generic;
+using ScratchOptim.Generator.Ir;
+using ScratchOptim.Generator.Syntax;
+
+namespace ScratchOptim.Generator.Targets.Cpu
+{
+    /// <summary>
+    /// Gives generated values readable names that never collide with the user's: a name is derived from the value's
+    /// definition where a short one reads well (<c>oneMinusBeta1</c>, <c>sumOfSquaresP</c>), and numbered otherwise;
+    /// clashes get a suffix. Deterministic: the same declaration always gets the same names.
+    /// </summary>
+    internal sealed class Namer
+    {
+        private readonly HashSet<string> taken;
+        private int scalars;
+        private int conditions;
+        private int sums;
+
+        public Namer(IEnumerable<string> reserved) => taken = new HashSet<string>(reserved);
+
+        /// <summary>Claims <paramref name="preferred"/>, or the first of <c>preferred2</c>, <c>preferred3</c>… that is free.</summary>
+        public string Claim(string preferred)
+        {
+            string name = preferred;
+            for (int i = 2; !taken.Add(name); i++) name = preferred + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return name;
+        }
+
+        /// <summary>A name for a value computed once: a hoisted value or a reduction's result.</summary>
+        public string For(Expr definition, IrType type)
+        {
+            string? derived = Derive(definition);
+            if (derived is null || derived.Length > 28)
+                derived = definition is Call { Operator: "Sum" or "MaxAbs" or "RowSum" or "ColumnSum" } ? "reduction" + ++sums
+                    : type.IsBoolean ? "condition" + ++conditions
+                    : "scalar" + ++scalars;
+            return Claim(derived);
+        }
+
+        private static string? Derive(Expr expr) => expr switch
+        {
+            Literal { Value: 0 } => "zero",
+            Literal { Value: 1 } => "one",
+            Literal { Value: 2 } => "two",
+            Literal { Value: 0.5 } => "half",
+            Literal { Value: -1 } => "minusOne",
+            Variable { Role: VariableRole.Hyper } variable => variable.Name,
+            Variable variable => variable.Name + "F",
+            Convert convert => Derive(convert.Operand),
+            Unary { Op: UnaryOp.Negate } negate => Term(negate.Operand) is { } term ? "minus" + DslNames.PascalCase(term) : null,
+            Unary { Op: UnaryOp.Not } not => Word(not.Operand) is { } word ? "not" + DslNames.PascalCase(word) : null,
+            Binary { Op: BinaryOp.Subtract, Left: Literal { Value: 1 } } oneMinus =>
+                Term(oneMinus.Right) is { } term ? "oneMinus" + DslNames.PascalCase(term) : null,
+            Binary { Op: BinaryOp.Equal, Left: Variable { Role: VariableRole.Step }, Right: Literal { Value: 1 } } => "firstStep",
+            Binary { Op: BinaryOp.NotEqual, Right: Literal { Value: 0 } } nonZero =>
+                Word(nonZero.Left) is { } word ? word + "IsNonZero" : null,
+            Call { Operator: "Sum" or "RowSum" or "ColumnSum", Arguments.Count: 1 } square
+                when square.Arguments[0] is Binary { Op: BinaryOp.Multiply, Left: Variable left, Right: Variable right } && left.Name == right.Name =>
+                Prefix(square.Operator) + "OfSquares" + DslNames.PascalCase(left.Name),
+            Call { Operator: "Sum" or "RowSum" or "ColumnSum" or "MaxAbs" } reduction when Term(reduction.Arguments[0]) is { } term =>
+                Prefix(reduction.Operator) + "Of" + DslNames.PascalCase(term),
+            Call { Arguments.Count: 1 } call when Word(call.Arguments[0]) is { } argument =>
+                call.Operator.ToLowerInvariant() + DslNames.PascalCase(argument),
+            Binary { Right: Literal { Value: var bound } } comparison when Word(comparison.Left) is { } word && Comparison(comparison.Op) is { } relation
+                && bound == System.Math.Floor(bound) && System.Math.Abs(bound) < 1000 =>
+                word + relation + (bound < 0 ? "Minus" : "") + System.Math.Abs(bound).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Binary { Left: Variable { Role: VariableRole.Hyper } hyper, Right: EnumValue value } comparison when Comparison(comparison.Op) is { } relation =>
+                hyper.Name + relation + value.Member,
+            Binary { Left: Variable { Role: VariableRole.Hyper } hyper, Right: EnumValue value } comparison when Comparison(comparison.Op) is { } relation =>
+                hyper.Name + relation + value.Member,
+            Binary { Op: BinaryOp.Multiply } product => Term(product),
+            _ => null,
+        };
+
+        private static string Prefix(string reduction) => reduction switch
+        {
+            "RowSum" => "rowSum",
+            "ColumnSum" => "columnSum",
+            "MaxAbs" => "maxAbs",
+            _ => "sum",
+        };
+
+        /// <summary>A variable's name, or a product of variables spelled out: <c>lambdTimesEta</c>.</summary>
+        private static string? Term(Expr expr) => expr switch
+        {
+            Variable variable => variable.Name,
+            Binary { Op: BinaryOp.Multiply } product when Term(product.Left) is { } left && Term(product.Right) is { } right =>
+                left + "Times" + DslNames.PascalCase(right),
+            _ => null,
+        };
+
+        private static string? Comparison(BinaryOp op) => op switch
+        {
+            BinaryOp.Greater => "Above",
+            BinaryOp.GreaterOrEqual => "AtLeast",
+            BinaryOp.Less => "Below",
+            BinaryOp.LessOrEqual => "AtMost",
+            BinaryOp.Equal => "Is",
+            BinaryOp.NotEqual => "IsNot",
+            _ => null,
+        };
+
+        private static string? Word(Expr expr) => expr is Variable variable ? variable.Name : null;
+    }
+}

@@ -1,0 +1,28 @@
+namespace ScratchOptim.Generator.Targets
+{
+    /// <summary>
+    /// The seam between an optimizer's public surface and the code that computes its steps. The surface (constructor,
+    /// hyperparameters, <c>StepTensor</c>'s and <c>Apply</c>'s signatures and checks, documentation) is the same for
+    /// every target; a target writes what runs: today the CPU's vectorized loops, later perhaps a GPU's kernels.
+    /// </summary>
+    internal interface IKernelTarget
+    {
+        /// <summary>The name the target gives a value the schedule computes once (for the documentation's list).</summary>
+        string TempName(int id);
+
+        /// <summary>Whether the kernels need the tensor's shape (a <c>shape</c> argument to <c>Apply</c>).</summary>
+        bool UsesShape { get; }
+
+        /// <summary>How many workspace elements a tensor of a given shape needs, as a C# expression over <c>rows</c> and <c>columns</c>; null when none.</summary>
+        string? WorkspaceLength { get; }
+
+        /// <summary>The body of <c>StepTensor&lt;T, TVector&gt;(hyper, state, parameter)</c>: find the state, run the kernel.</summary>
+        void WriteStepTensorBody(SourceWriter writer);
+
+        /// <summary>The last statement of <c>Apply&lt;T, TVector&gt;</c>, after the surface checked its spans.</summary>
+        void WriteApplyCall(SourceWriter writer);
+
+        /// <summary>The target's private members: the kernels.</summary>
+        void WriteMembers(SourceWriter writer, string generatedCode);
+    }
+}
