@@ -10,7 +10,10 @@ namespace ScratchOptim.Race;
 /// </summary>
 public static class ModernField
 {
-    /// <summary>Adam, then its successors in order of publication.</summary>
+    /// <summary>
+    /// Adam, then its successors in order of publication. QHAdam is not among them: with its defaults (nus = 1) it
+    /// computes Adam's step, and its row would repeat Adam's.
+    /// </summary>
     public static IReadOnlyList<string> Racers { get; } = ["Adam", "Yogi", "AdaBound", "AdaMod", "AdaBelief", "AdEMAMix", "ADOPT"];
 
     /// <summary>

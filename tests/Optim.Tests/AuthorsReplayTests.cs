@@ -18,7 +18,7 @@ public class AuthorsReplayTests
     private const string NoSharedReference = "(no ../shared/reference/authors)";
 
     /// <summary>The authors' folders with project cases: the element-wise optimizers.</summary>
-    private static readonly string[] Folders = ["adabelief", "yogi", "adabound", "adaboundw", "adamod", "adopt", "ademamix"];
+    private static readonly string[] Folders = ["adabelief", "yogi", "qhadam", "adabound", "adaboundw", "adamod", "adopt", "ademamix"];
 
     /// <summary>The shared folders whose optimizer the library has; the other shared folders wait for theirs.</summary>
     private static readonly string[] SharedFolders = [.. Folders, "lamb", "lars", "novograd"];

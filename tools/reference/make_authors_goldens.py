@@ -65,6 +65,17 @@ SOURCES = {
         "note": "The Yogi authors (Zaheer et al.) published TensorFlow code only (tensorflow/addons); this is the "
                 "widely used PyTorch port, which follows the TF-addons initialisation (initial_accumulator).",
     },
+    "qhadam": {
+        "repository": "https://github.com/facebookresearch/qhoptim",
+        "commit": "e81dea3f2765780cf4fbb90b87b22ba7604b8625",
+        "file": "qhoptim/pyt/qhadam.py",
+        "license": "MIT",
+        "class": "QHAdam",
+        "replace": [("from ..common import param_conv\n",
+                     "try:\n    from ..common import param_conv\nexcept ImportError:\n    param_conv = None\n")],
+        "edits": ["`from ..common import param_conv` wrapped in try/except (file copied alone; param_conv is only used by "
+                  "the from_nadam/from_two_state helpers)"],
+    },
     "adabound": {
         "repository": "https://github.com/Luolc/AdaBound",
         "commit": "2e928c3007a2fc44af0e4c97e343e1fed6986e44",
@@ -143,6 +154,12 @@ CASES = {
     "yogi_wd": ("yogi", {"lr": 0.01, "betas": (0.9, 0.99), "eps": 1e-06, "initial_accumulator": 0.001,
                          "weight_decay": 0.01}, F32),
     "yogi_zero_init": ("yogi", {"lr": 0.05, "betas": (0.8, 0.9), "eps": 1e-3, "initial_accumulator": 0.0}, F32),
+    # QHAdam: per-tensor Python-float weights do the bias correction.
+    "qhadam_default": ("qhadam", {"lr": 0.001, "betas": (0.995, 0.999), "nus": (0.7, 1.0)}, F32_F64),
+    "qhadam_decoupled": ("qhadam", {"lr": 0.001, "betas": (0.9, 0.999), "nus": (0.8, 0.9), "weight_decay": 0.01,
+                                    "decouple_weight_decay": True}, F32),
+    "qhadam_l2": ("qhadam", {"lr": 0.002, "nus": (1.0, 1.0), "weight_decay": 0.01, "eps": 1e-06}, F32),
+    "qhadam_no_eps": ("qhadam", {"lr": 0.003, "betas": (0.8, 0.99), "nus": (0.5, 0.6), "eps": 0.0}, F32),
     # AdaBound: the bounds close in on final_lr at a speed set by gamma.
     "adabound_default": ("adabound", {"lr": 0.001}, F32_F64),
     "adabound_amsbound_wd": ("adabound", {"lr": 0.001, "final_lr": 0.05, "gamma": 0.01, "weight_decay": 0.01,
