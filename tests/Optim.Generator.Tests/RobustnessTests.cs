@@ -69,8 +69,29 @@ public class RobustnessTests
         CheckAll(file, mutants);
     }
 
+    /// <summary>
+    /// Mutants that hit a generator bug already recorded as a skipped test in <see cref="OpenFindingsTests"/>: they are
+    /// set aside until the bug is fixed, and must still fail meanwhile, so the fix makes this list fail until the entry
+    /// is removed (and the skipped test un-skipped). A change to the declaration changes its mutants: update the entry.
+    /// </summary>
+    private static readonly Dictionary<(string File, string Mutant), string> OpenFindings = new()
+    {
+        [("AdEMAMix.cs", "type 263 'double' → 'Element' (line 58)")] =
+            nameof(OpenFindingsTests.An_Element_local_holding_a_step_uniform_value_can_meet_a_double_intrinsic),
+    };
+
     private void CheckAll(string file, IReadOnlyList<Mutant> mutants)
     {
+        foreach (var ((findingFile, description), test) in OpenFindings.Where(f => f.Key.File == file))
+        {
+            var mutant = mutants.SingleOrDefault(m => m.Description == description);
+            Assert.True(mutant is not null, $"OpenFindings names a mutant {file} no longer has ({description}): update or remove the entry.");
+            Assert.True(MutantChecker.Check(mutant!.Source).Failure is not null,
+                $"{file}, {description} passes now: remove it from OpenFindings and un-skip OpenFindingsTests.{test}.");
+            output.WriteLine($"set aside (open finding {test}): {description}");
+        }
+        mutants = mutants.Where(m => !OpenFindings.ContainsKey((file, m.Description))).ToList();
+
         var failures = new ConcurrentBag<(int Index, string Message)>();
         int clean = 0;
         var watch = Stopwatch.StartNew();
