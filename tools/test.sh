@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # The project's test command: the whole suite, then the kernel tests again under other vector hardware, so every
-# vector width (Vector<float> of 512, 256 and 128 bits) and the scalar-only path are checked bit for bit.
+# vector width (Vector<float> of 512, 256 and 128 bits) and the scalar-only path are checked bit for bit (the
+# training kernels use Vector256, emulated without AVX: the same bits either way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The suite's own data is committed (tests/Goldens). The shared reference cases beside the repository are an extra
+# check: their tests run when ../shared/reference is there and are reported as skipped, with the reason, when not.
+if [[ -d ../shared/reference ]]; then
+    echo "== shared reference checks: on ($(cd ../shared/reference && pwd))"
+else
+    echo "== shared reference checks: skipped (no ../shared/reference beside the repository; the committed goldens still run)"
+fi
 
 dotnet build ScratchOptim.sln -c Release
 # The race page (src/Optim.Web) as a user opens it: tests/Optim.Web.Tests loads this site in headless Chromium.
@@ -14,4 +23,6 @@ dotnet test ScratchOptim.sln -c Release --no-build
 for setting in DOTNET_MaxVectorTBitWidth=512 DOTNET_EnableAVX512F=0 DOTNET_EnableAVX2=0 DOTNET_EnableHWIntrinsic=0; do
     echo "== tests/Optim.Tests with $setting"
     env "$setting" dotnet test tests/Optim.Tests -c Release --no-build
+    echo "== tests/Optim.Training.Tests (clipping and averaging kernels) with $setting"
+    env "$setting" dotnet test tests/Optim.Training.Tests -c Release --no-build --filter Category=Kernels
 done

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Packs ScratchOptim, restores this sample from the packed output alone, builds it warning-free and runs it; then
-# checks, in a throwaway copy, that a wrong optimizer declaration fails the build with the DSL's diagnostics
-# delivered by the package. Exits non-zero if any step fails. Run from anywhere: bash samples/CustomOptimizer/run.sh
+# Packs ScratchOptim, restores this sample from the packed output alone, builds it warning-free and runs it; installs
+# the optim tool from the same output into a temporary tool path and lists, shows and races the sample's own
+# optimizer with it (--assembly); then checks, in a throwaway copy, that a wrong optimizer declaration fails the
+# build with the DSL's diagnostics delivered by the package. Exits non-zero if any step fails.
+# Run from anywhere: bash samples/CustomOptimizer/run.sh
 set -euo pipefail
 
 sample="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 started=$SECONDS
 step() { echo; echo "== [$((SECONDS - started))s] $*"; }
 
-step "1/5 pack ScratchOptim.sln into a fresh $feed"
+step "1/6 pack ScratchOptim.sln into a fresh $feed"
 rm -rf "$feed"
 dotnet pack "$repo/ScratchOptim.sln" -c Release -o "$feed" -warnaserror
 version="$(dotnet msbuild "$repo/src/Optim.Library/Optim.Library.csproj" -getProperty:PackageVersion)"
@@ -24,31 +26,50 @@ for id in ScratchOptim ScratchOptim.Runtime ScratchOptim.Dsl; do
         [[ -f "$feed/$id.$version.$extension" ]] || { echo "run.sh: $id.$version.$extension was not produced" >&2; exit 1; }
     done
 done
+[[ -f "$feed/ScratchOptim.Tool.$version.nupkg" ]] || { echo "run.sh: ScratchOptim.Tool.$version.nupkg (the optim tool) was not produced" >&2; exit 1; }
 ls -l "$feed"
 
 # From here on NuGet uses an empty package folder of its own: a ScratchOptim $version cached by an earlier run (or
 # an older build of the same version) can never be picked up instead of what was just packed.
 export NUGET_PACKAGES="$work/nuget-packages"
 
-step "2/5 restore the sample: ScratchOptim* $version from $feed only (nuget.config), anything else from nuget.org"
+step "2/6 restore the sample: ScratchOptim* $version from $feed only (nuget.config), anything else from nuget.org"
 rm -rf "$sample/bin" "$sample/obj"
 dotnet restore "$sample/CustomOptimizer.csproj" -p:ScratchOptimVersion="$version" -warnaserror
 for id in scratchoptim scratchoptim.runtime scratchoptim.dsl; do
     [[ -d "$NUGET_PACKAGES/$id/$version" ]] || { echo "run.sh: $id $version was not restored" >&2; exit 1; }
 done
 
-step "3/5 build the sample (warnings are errors)"
+step "3/6 build the sample (warnings are errors)"
 dotnet build "$sample/CustomOptimizer.csproj" -c Release --no-restore -p:ScratchOptimVersion="$version" -warnaserror
 generated="$sample/obj/generated/ScratchOptim.Generator/ScratchOptim.Generator.OptimizerGenerator/CustomOptimizer.SignumMomentum.g.cs"
 [[ -f "$generated" ]] || { echo "run.sh: the generator did not write $generated" >&2; exit 1; }
 
-step "4/5 run the sample"
+step "4/6 run the sample"
 dotnet run --project "$sample/CustomOptimizer.csproj" -c Release --no-build | tee "$work/run.log"
 for expected in "Final loss: SignumMomentum" "SignumMomentum (Bernstein" "p = p - lr * Sign(m)"; do
     grep -qF "$expected" "$work/run.log" || { echo "run.sh: the sample's output lacks '$expected'" >&2; exit 1; }
 done
 
-step "5/5 a wrong declaration in a throwaway copy must fail the build with OPT006 and OPT001"
+step "5/6 install the optim tool from $feed into a temporary tool path; list, show and race SignumMomentum with it"
+tools="$work/tools"
+dotnet tool install ScratchOptim.Tool --version "$version" --tool-path "$tools" --add-source "$feed"
+optim="$tools/optim"
+assembly="$sample/bin/Release/net10.0/CustomOptimizer.dll"
+"$optim" list | tee "$work/list.log"
+grep -qF "│ AdamW " "$work/list.log" || { echo "run.sh: optim list does not list AdamW" >&2; exit 1; }
+"$optim" list --assembly "$assembly" | tee "$work/list-assembly.log"
+grep -qF "From CustomOptimizer.dll: SignumMomentum." "$work/list-assembly.log" || { echo "run.sh: optim list --assembly does not list SignumMomentum" >&2; exit 1; }
+"$optim" show SignumMomentum --assembly "$assembly" | tee "$work/show.log"
+grep -qF "HeavyBall (1964) → SignumMomentum (2018)" "$work/show.log" || { echo "run.sh: optim show does not trace SignumMomentum's lineage" >&2; exit 1; }
+# The installed tool draws too: its package carries SkiaSharp's native libraries.
+"$optim" race -l rosenbrock -o SignumMomentum:0.001 adam:0.02 --assembly "$assembly" --plots "$work/race-plots" | tee "$work/race.log"
+grep -qF "│ SignumMomentum " "$work/race.log" || { echo "run.sh: optim race did not race SignumMomentum" >&2; exit 1; }
+for picture in rosenbrock-paths.png rosenbrock-loss.png; do
+    [[ -s "$work/race-plots/$picture" ]] || { echo "run.sh: the installed optim did not draw $picture" >&2; exit 1; }
+done
+
+step "6/6 a wrong declaration in a throwaway copy must fail the build with OPT006 and OPT001"
 copy="$work/broken-sample"
 mkdir -p "$copy"
 (cd "$sample" && tar --exclude=./bin --exclude=./obj -cf - .) | tar -xf - -C "$copy"

@@ -111,7 +111,10 @@ namespace ScratchOptim.Dsl
         /// <summary>The number of dimensions of the tensor <paramref name="x"/> belongs to.</summary>
         public static int Rank(Element x) => throw Reduction(nameof(Rank));
 
-        /// <summary>The number of elements of the tensor <paramref name="x"/> belongs to.</summary>
+        /// <summary>
+        /// How many values <paramref name="x"/> has: the tensor's elements, or its rows or columns for a per-row or
+        /// per-column value.
+        /// </summary>
         public static int Count(Element x) => throw Reduction(nameof(Count));
 
         /// <summary>The rows of the tensor seen as a matrix: the product of all its dimensions but the last (1 for a vector).</summary>
@@ -119,6 +122,12 @@ namespace ScratchOptim.Dsl
 
         /// <summary>The columns of the tensor seen as a matrix: its last dimension (1 for a scalar).</summary>
         public static int Columns(Element x) => throw Reduction(nameof(Columns));
+
+        /// <summary>
+        /// The machine epsilon of the element type of the tensor <paramref name="x"/> belongs to (2^-23 for float, 2^-52
+        /// for double), as <c>torch.finfo(dtype).eps</c>.
+        /// </summary>
+        public static double Epsilon(Element x) => throw Reduction(nameof(Epsilon));
 
         // Whole-tensor operations have no per-element meaning: only the generated kernel evaluates them.
         private static InvalidOperationException Reduction(string name) =>

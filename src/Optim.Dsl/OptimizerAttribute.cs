@@ -39,6 +39,15 @@ namespace ScratchOptim.Dsl
         /// rounds every operation separately, as the expression is written.
         /// </summary>
         public Contraction Contraction { get; set; } = Contraction.Fused;
+
+        /// <summary>The fewest dimensions a parameter may have (e.g. 2 for an optimizer of matrices); 0 by default.</summary>
+        public int MinRank { get; set; }
+
+        /// <summary>
+        /// The most dimensions a parameter may have; unlimited by default. The optimizer refuses a parameter outside
+        /// [<see cref="MinRank"/>, <see cref="MaxRank"/>] when it is added, before any step.
+        /// </summary>
+        public int MaxRank { get; set; } = int.MaxValue;
     }
 
     /// <summary>How the generator rounds a product that meets a sum.</summary>

@@ -46,6 +46,7 @@ namespace ScratchOptim.Generator
             Descriptors.ReservedName,
             Descriptors.TooDeep,
             Descriptors.ReductionArgument,
+            Descriptors.RankRange,
             Descriptors.InternalError);
 
         public override void Initialize(AnalysisContext context)

@@ -13,10 +13,17 @@ public static class Catalog
     /// The optimizer called <paramref name="name"/>: its class name or the PyTorch class it reproduces
     /// (<c>"Adam"</c>, <c>"torch.optim.Adam"</c>), compared without regard to case; null when there is none.
     /// </summary>
-    public static OptimizerEntry? Find(string name)
+    public static OptimizerEntry? Find(string name) => Find(name, All);
+
+    /// <summary>
+    /// The first optimizer of <paramref name="entries"/> called <paramref name="name"/>, by the same rule as
+    /// <see cref="Find(string)"/>: for a registry other than this library's (an assembly of your own optimizers).
+    /// </summary>
+    public static OptimizerEntry? Find(string name, IEnumerable<OptimizerEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(name);
-        foreach (var entry in All)
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
         {
             if (string.Equals(entry.Info.Name, name, StringComparison.OrdinalIgnoreCase)
                 || string.Equals(entry.Info.PyTorch, name, StringComparison.OrdinalIgnoreCase)

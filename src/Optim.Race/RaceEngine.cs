@@ -12,9 +12,14 @@ namespace ScratchOptim.Race;
 public static class RaceEngine
 {
     /// <summary>Races every entry on <paramref name="landscape"/>, each from the same start.</summary>
-    /// <exception cref="ArgumentException">The start does not have the landscape's dimension, or an optimizer rejects a setting.</exception>
+    /// <exception cref="ArgumentException">
+    /// The start does not have the landscape's dimension, the steps are outside 0 to <see cref="RaceSettings.MaxSteps"/>,
+    /// or an optimizer rejects a setting.
+    /// </exception>
     public static LandscapeRace Run(ILandscape landscape, IReadOnlyList<RaceEntry> entries, RaceSettings settings)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.Steps, nameof(settings));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.Steps, RaceSettings.MaxSteps, nameof(settings));
         if (settings.Start.Count != landscape.Dimension)
             throw new ArgumentException($"The start has {settings.Start.Count} coordinates; {landscape.Name} has {landscape.Dimension}.", nameof(settings));
         double? minimumLoss = landscape.Minima.Count == 0 ? null : landscape.Minima.Min(minimum => landscape.Loss(minimum.ToArray()));
@@ -44,9 +49,12 @@ public static class RaceEngine
             if (!double.IsFinite(loss) || !here.All(double.IsFinite))
             {
                 divergedAtStep = step;
+                stepsToTolerance = null;
                 break;
             }
-            if (stepsToTolerance is null && minimumLoss is { } lowest && loss - lowest < settings.Tolerance) stepsToTolerance = step;
+            // The first step of the last stretch within the tolerance: a racer that leaves it again has not arrived yet.
+            if (minimumLoss is { } lowest && loss - lowest < settings.Tolerance) stepsToTolerance ??= step;
+            else stepsToTolerance = null;
             if (step == settings.Steps) break;
 
             landscape.Gradient(position, gradient);

@@ -1,4 +1,7 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 
 namespace ScratchOptim.Race;
 
@@ -9,12 +12,17 @@ namespace ScratchOptim.Race;
 public sealed record Racer(string Label, OptimizerEntry Optimizer, IReadOnlyList<KeyValuePair<string, object>> Settings)
 {
     /// <summary>The optimizer's own default learning rate.</summary>
-    public double DefaultLearningRate => (double)Create(new Parameter<float>([0f]), null).GroupHyperparameters(0).Get("lr");
+    /// <exception cref="ArgumentException">The optimizer has no learning rate.</exception>
+    public double DefaultLearningRate =>
+        Convert.ToDouble(Create(new Parameter<float>([0f]), null).GroupHyperparameters(0).Get("lr"), CultureInfo.InvariantCulture);
 
     /// <summary>Creates the optimizer over <paramref name="parameter"/> with these settings and, unless null, this learning rate.</summary>
-    /// <exception cref="System.ArgumentException">The optimizer rejects a setting.</exception>
+    /// <exception cref="ArgumentException">The optimizer has no learning rate (a hyperparameter <c>lr</c>), or rejects a setting.</exception>
     public Optimizer Create(Parameter parameter, double? learningRate)
     {
+        // An optimizer of the user's own may call its step size something else; the race has no other name to set.
+        if (!Optimizer.Info.Hyperparameters.Any(hyper => hyper.Name == "lr"))
+            throw new ArgumentException($"{Label} has no hyperparameter 'lr', the learning rate a race sets; only optimizers with one can race.");
         var optimizer = Optimizer.Create([parameter]);
         var hyperparameters = optimizer.GroupHyperparameters(0);
         foreach (var (name, value) in Settings) hyperparameters.Set(name, value);

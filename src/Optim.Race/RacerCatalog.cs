@@ -7,7 +7,7 @@ namespace ScratchOptim.Race;
 
 /// <summary>
 /// The racers a name can select: every optimizer in the library's <see cref="Catalog"/> (so new ones join
-/// without changes here) plus named variants of them.
+/// without changes here), or in a list of optimizers that includes the user's own, plus named variants of them.
 /// </summary>
 public static class RacerCatalog
 {
@@ -16,18 +16,24 @@ public static class RacerCatalog
         ("SGD+momentum", "SGD", "momentum", 0.9),
     ];
 
-    /// <summary>Every name <see cref="Find"/> accepts (besides PyTorch's class names).</summary>
-    public static IEnumerable<string> Names =>
-        Catalog.All.Select(entry => entry.Info.Name).Concat(Variants.Select(variant => variant.Label));
+    /// <summary>Every name <see cref="Find(string)"/> accepts (besides PyTorch's class names).</summary>
+    public static IEnumerable<string> Names => NamesAmong(Catalog.All);
 
-    /// <summary>The racer called <paramref name="name"/> (ignoring case), or null.</summary>
-    public static Racer? Find(string name)
+    /// <summary>Every name <see cref="Find(string, IReadOnlyList{OptimizerEntry})"/> accepts among <paramref name="optimizers"/>.</summary>
+    public static IEnumerable<string> NamesAmong(IReadOnlyList<OptimizerEntry> optimizers) =>
+        optimizers.Select(entry => entry.Info.Name).Concat(Variants.Where(variant => Catalog.Find(variant.Optimizer, optimizers) is not null).Select(variant => variant.Label));
+
+    /// <summary>The racer called <paramref name="name"/> (ignoring case) among the library's optimizers, or null.</summary>
+    public static Racer? Find(string name) => Find(name, Catalog.All);
+
+    /// <summary>The racer called <paramref name="name"/> (ignoring case) among <paramref name="optimizers"/>, or null.</summary>
+    public static Racer? Find(string name, IReadOnlyList<OptimizerEntry> optimizers)
     {
         foreach (var variant in Variants)
         {
-            if (string.Equals(variant.Label, name, StringComparison.OrdinalIgnoreCase) && Catalog.Find(variant.Optimizer) is { } entry)
+            if (string.Equals(variant.Label, name, StringComparison.OrdinalIgnoreCase) && Catalog.Find(variant.Optimizer, optimizers) is { } entry)
                 return new Racer(variant.Label, entry, [new(variant.Setting, variant.Value)]);
         }
-        return Catalog.Find(name) is { } optimizer ? new Racer(optimizer.Info.Name, optimizer, []) : null;
+        return Catalog.Find(name, optimizers) is { } optimizer ? new Racer(optimizer.Info.Name, optimizer, []) : null;
     }
 }

@@ -7,7 +7,10 @@ namespace ScratchOptim.Race;
 /// <param name="Path">The position before the first step, then after each step.</param>
 /// <param name="Losses">The loss at each position of <paramref name="Path"/>.</param>
 /// <param name="DivergedAtStep">The step after which the loss or a coordinate stopped being finite; the run ended there.</param>
-/// <param name="StepsToTolerance">The first step whose loss was within the tolerance of the lowest loss; null if none was.</param>
+/// <param name="StepsToTolerance">
+/// The first step from which the loss stayed within the tolerance of the lowest loss until the end of the run; null
+/// if the last loss was not within it.
+/// </param>
 /// <param name="DistanceToNearestMinimum">From the final position; null when the landscape has no minimum or the run diverged.</param>
 public sealed record RacerRun(
     RaceEntry Entry,

@@ -16,6 +16,10 @@ public static class ElementMath
     public static T Round<T>(double value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.CreateTruncating(value);
 
+    /// <summary>The machine epsilon of <typeparamref name="T"/> (the gap between 1 and the next value), as <c>torch.finfo(dtype).eps</c>.</summary>
+    public static double MachineEpsilon<T>()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => double.CreateTruncating(T.BitIncrement(T.One) - T.One);
+
     /// <summary>The element at <paramref name="index"/> from <paramref name="start"/>, by reference (no bounds check).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref T ElementAt<T>(ref T start, nuint index) => ref Unsafe.Add(ref start, index);

@@ -12,9 +12,12 @@ public abstract class HyperparameterSet
     /// <summary>The documentation of the optimizer these settings belong to.</summary>
     public abstract OptimizerInfo Optimizer { get; }
 
-    /// <summary>Reads a setting by its declared name or its PyTorch name (e.g. <c>"betas[0]"</c>).</summary>
+    /// <summary>
+    /// Reads a setting by its declared name or its PyTorch name (e.g. <c>"betas[0]"</c>); null only for an optional
+    /// (<c>double?</c>) setting that is not set.
+    /// </summary>
     /// <exception cref="ArgumentException">No setting has that name.</exception>
-    public abstract object Get(string name);
+    public abstract object? Get(string name);
 
     /// <summary>
     /// Changes a setting by its declared name or its PyTorch name. Numbers are accepted for <c>double</c> and
@@ -23,16 +26,19 @@ public abstract class HyperparameterSet
     /// </summary>
     /// <exception cref="ArgumentException">No setting has that name, or the value has the wrong type.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the setting's range.</exception>
-    public abstract void Set(string name, object value);
+    public abstract void Set(string name, object? value);
 
     /// <summary>A copy, to try changes on before applying them.</summary>
     internal HyperparameterSet Copy() => (HyperparameterSet)MemberwiseClone();
 
-    /// <summary>Returns <paramref name="value"/> when it lies in the declared range, and throws otherwise.</summary>
+    /// <summary>
+    /// Returns <paramref name="value"/> when it lies in the declared range, and throws otherwise. An infinite bound is
+    /// never included (<c>[0, ∞)</c>): an infinite learning rate or epsilon only turns the parameters into NaN.
+    /// </summary>
     protected double CheckRange(string name, double value, double min, bool minExclusive, double max, bool maxExclusive)
     {
-        bool aboveMin = minExclusive ? value > min : value >= min;
-        bool belowMax = maxExclusive ? value < max : value <= max;
+        bool aboveMin = minExclusive || double.IsNegativeInfinity(min) ? value > min : value >= min;
+        bool belowMax = maxExclusive || double.IsPositiveInfinity(max) ? value < max : value <= max;
         if (!(aboveMin && belowMax))
         {
             string range = HyperparameterInfo.FormatRange(min, minExclusive, max, maxExclusive);
@@ -62,11 +68,19 @@ public abstract class HyperparameterSet
     }
 
     /// <summary>Converts a value given by name to a setting's type, or explains why it cannot.</summary>
-    protected T Convert<T>(string name, object value)
+    protected T Convert<T>(string name, object? value)
     {
-        object? converted = (typeof(T), value) switch
+        // An optional setting (double?) takes null, and otherwise what its underlying type takes.
+        var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        if (value is null)
         {
-            _ when value is T same => same,
+            return target != typeof(T)
+                ? default!
+                : throw new ArgumentException($"{Optimizer.Name}: hyperparameter '{name}' is a {typeof(T).Name} and cannot be null.", nameof(value));
+        }
+        object? converted = (target, value) switch
+        {
+            _ when target.IsInstanceOfType(value) => value,
             (Type t, string text) when t.IsEnum => MemberNamed(t, text),
             (Type t, double d) when t == typeof(int) && d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue => (int)d,
             (Type t, int i) when t == typeof(double) => (double)i,
@@ -74,8 +88,8 @@ public abstract class HyperparameterSet
             (Type t, float f) when t == typeof(double) => (double)f,
             _ => null,
         };
-        if (converted is T result) return result;
-        string type = typeof(T).IsEnum ? $"{typeof(T).Name} (one of {string.Join(", ", Enum.GetNames(typeof(T)))})" : typeof(T).Name;
+        if (converted is not null) return (T)converted;
+        string type = target.IsEnum ? $"{target.Name} (one of {string.Join(", ", Enum.GetNames(target))})" : target.Name;
         throw new ArgumentException($"{Optimizer.Name}: hyperparameter '{name}' is a {type}; got {value} ({value.GetType().Name}).", nameof(value));
     }
 

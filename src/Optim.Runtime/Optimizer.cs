@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Threading;
 using ScratchOptim.Simd;
 
 namespace ScratchOptim;
@@ -9,8 +10,18 @@ namespace ScratchOptim;
 /// An optimizer over groups of <see cref="Parameter"/>s, as <c>torch.optim.Optimizer</c>: <see cref="Step"/> updates
 /// every parameter that has a gradient, <see cref="ZeroGrad"/> clears the gradients.
 /// </summary>
+/// <remarks>
+/// <b>Thread safety.</b> An optimizer is not thread-safe: use it from one thread at a time, as a training loop does.
+/// Different optimizers (over different parameters) may step on different threads at once. Calling
+/// <see cref="Step"/>, <see cref="LoadState(System.IO.Stream)"/>, <see cref="LoadState{TValue}(Parameter, string, ReadOnlySpan{TValue}, int)"/>
+/// or <see cref="SaveState"/> while another of them runs on the same optimizer is detected and throws an
+/// <see cref="InvalidOperationException"/> naming the optimizer, before the second call writes anything.
+/// </remarks>
 public abstract partial class Optimizer
 {
+    /// <summary>1 while <see cref="Step"/>, <c>LoadState</c> or <see cref="SaveState"/> runs: the guard against concurrent calls.</summary>
+    private int busy;
+
     /// <summary>The generated documentation of this optimizer.</summary>
     public abstract OptimizerInfo Info { get; }
 
@@ -30,7 +41,10 @@ public abstract partial class Optimizer
     /// Updates every parameter that has a gradient. Everything is checked first: when a step count is at its limit,
     /// nothing is updated.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A parameter's step count is at <see cref="int.MaxValue"/>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A parameter's step count is at <see cref="int.MaxValue"/>, or another thread is in <see cref="Step"/>,
+    /// <c>LoadState</c> or <see cref="SaveState"/> on this optimizer (see the remarks on thread safety); nothing was updated.
+    /// </exception>
     public abstract void Step();
 
     /// <summary>
@@ -56,7 +70,7 @@ public abstract partial class Optimizer
 
     /// <summary>
     /// The state named <paramref name="name"/> (its declared name or PyTorch's) of <paramref name="parameter"/>, one value
-    /// per element, row, column or tensor as the state's <see cref="StateInfo.Shape"/> says; empty when it has not
+    /// per element, row, column or tensor as the state's <see cref="StateInfo.Layout"/> says; empty when it has not
     /// been allocated (before the first step, or when no branch that uses it can run).
     /// </summary>
     /// <typeparam name="TValue">The type of its values (<see cref="StateInfo.ValueTypeFor"/>): float or double.</typeparam>
@@ -84,7 +98,22 @@ public abstract partial class Optimizer
     /// resuming from saved state), and its step count with <paramref name="step"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Unknown parameter or state, values of the wrong type or length; nothing is changed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing is changed.</exception>
     public void LoadState<TValue>(Parameter parameter, string name, ReadOnlySpan<TValue> values, int step)
+        where TValue : unmanaged
+    {
+        Enter(nameof(LoadState));
+        try
+        {
+            ReplaceState(parameter, name, values, step);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void ReplaceState<TValue>(Parameter parameter, string name, ReadOnlySpan<TValue> values, int step)
         where TValue : unmanaged
     {
         var state = StateOf(parameter);
@@ -99,6 +128,24 @@ public abstract partial class Optimizer
         state.Replace(index, values.ToArray());
         state.Step = step;
     }
+
+    /// <summary>
+    /// Marks this optimizer busy for <paramref name="operation"/>, or throws when a call of Step, LoadState or
+    /// SaveState is already running on it: a cheap check (one interlocked exchange, no allocation) that turns a race
+    /// between threads into an error before the second call writes anything.
+    /// </summary>
+    private protected void Enter(string operation)
+    {
+        if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        {
+            throw new InvalidOperationException(
+                $"{Info.Name}: {operation} was called while Step, LoadState or SaveState is running on this optimizer in another thread. " +
+                "An optimizer is not thread-safe: call these from one thread at a time. Nothing was changed by this call.");
+        }
+    }
+
+    /// <summary>Ends what <see cref="Enter"/> began.</summary>
+    private protected void Exit() => Volatile.Write(ref busy, 0);
 
     private protected abstract ParameterState StateOf(Parameter parameter);
 
@@ -152,7 +199,8 @@ public abstract class Optimizer<THyper> : Optimizer
     /// <paramref name="configure"/>.
     /// </summary>
     /// <exception cref="ArgumentException">
-    /// The list is empty, or a parameter is already optimized here, listed twice, or shares memory with another.
+    /// The list is empty, or a parameter is already optimized here, listed twice, shares memory with another, or has
+    /// a number of dimensions the optimizer does not take (<see cref="OptimizerInfo.Ranks"/>).
     /// </exception>
     public ParamGroup<THyper> AddParamGroup(IEnumerable<Parameter> parameters, Action<THyper>? configure = null)
     {
@@ -166,6 +214,8 @@ public abstract class Optimizer<THyper> : Optimizer
             ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
             if (states.ContainsKey(parameter) || !seen.Add(parameter))
                 throw new ArgumentException($"{Info.Name}: parameter '{parameter}' is already in a parameter group; a parameter can be in only one.", nameof(parameters));
+            if (parameter.Shape.Count < Info.MinRank || parameter.Shape.Count > Info.MaxRank)
+                throw new ArgumentException($"{Info.Name} takes {Info.Ranks} parameters; '{parameter}' has {parameter.Shape.Count} dimensions.", nameof(parameters));
         }
         // Two parameters over the same memory would be stepped twice, each time with the other's update mixed in.
         foreach (var parameter in list)
@@ -194,6 +244,19 @@ public abstract class Optimizer<THyper> : Optimizer
 
     /// <inheritdoc/>
     public override void Step()
+    {
+        Enter(nameof(Step));
+        try
+        {
+            StepGroups();
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void StepGroups()
     {
         // Check everything before touching any buffer.
         for (int g = 0; g < groups.Count; g++)

@@ -42,6 +42,22 @@ public sealed record OptimizerInfo(
     IReadOnlyList<HoistedInfo> Hoisted,
     IReadOnlyList<string> Reductions)
 {
+    /// <summary>The fewest dimensions a parameter may have (the declaration's <c>MinRank</c>).</summary>
+    public int MinRank { get; init; }
+
+    /// <summary>The most dimensions a parameter may have (the declaration's <c>MaxRank</c>; <see cref="int.MaxValue"/> when unlimited).</summary>
+    public int MaxRank { get; init; } = int.MaxValue;
+
+    /// <summary>The parameters it takes, e.g. <c>1-D or 2-D</c>; empty when it takes tensors of any rank.</summary>
+    public string Ranks => (MinRank, MaxRank) switch
+    {
+        (0, int.MaxValue) => "",
+        (var min, int.MaxValue) => $"{min}-D or more",
+        (var min, var max) when min == max => $"{min}-D",
+        (0, var max) => $"up to {max}-D",
+        (var min, var max) => $"{min}-D to {max}-D",
+    };
+
     /// <summary>Bytes of state per parameter element when every buffer is allocated, for parameters of <paramref name="elementType"/>.</summary>
     public int BytesPerElement(ElementType elementType = ElementType.Float32)
     {
@@ -81,6 +97,9 @@ public sealed record HyperparameterInfo(
     public string Range => Values is not null ? "one of " + string.Join(", ", Values)
         : Type == "bool" ? "" : FormatRange(Min, MinExclusive, Max, MaxExclusive);
 
+    /// <summary>True for a number (<c>double</c> or <c>int</c>): a value a scheduler may read and write.</summary>
+    public bool IsNumber => Type is "double" or "int";
+
     /// <summary>Formats a range in interval notation.</summary>
     public static string FormatRange(double min, bool minExclusive, double max, bool maxExclusive)
     {
@@ -90,20 +109,23 @@ public sealed record HyperparameterInfo(
     }
 }
 
-/// <summary>How many values a state has per parameter.</summary>
-public enum StateShape
+/// <summary>
+/// How many values a state has per parameter, as the generator made it of the declaration's
+/// <c>[State(Shape = StateShape.Row)]</c> (the DSL's own enum, which works without this runtime).
+/// </summary>
+public enum StateLayout
 {
     /// <summary>One per element of the parameter.</summary>
-    Element,
+    Element = 0,
 
     /// <summary>One per tensor (PyTorch keeps such state as a 0-dim tensor or a Python number).</summary>
-    Tensor,
+    Tensor = 1,
 
     /// <summary>One per row of the parameter seen as a matrix (rows: all dimensions but the last).</summary>
-    Row,
+    Row = 2,
 
     /// <summary>One per column of the parameter seen as a matrix (columns: the last dimension).</summary>
-    Column,
+    Column = 3,
 }
 
 /// <summary>What a state's values are.</summary>
@@ -123,17 +145,17 @@ public enum StateValue
 /// <param name="Name">The declared name.</param>
 /// <param name="TorchName">PyTorch's name for it in <c>optimizer.state[p]</c>.</param>
 /// <param name="Initial">What it holds when allocated: a number or a hyperparameter's name.</param>
-/// <param name="Shape">How many values it has per parameter.</param>
+/// <param name="Layout">How many values it has per parameter.</param>
 /// <param name="Value">What its values are.</param>
 /// <param name="AllocatedWhen">The condition under which it is allocated, or <c>always</c>.</param>
-public sealed record StateInfo(string Name, string TorchName, string Initial, StateShape Shape, StateValue Value, string AllocatedWhen)
+public sealed record StateInfo(string Name, string TorchName, string Initial, StateLayout Layout, StateValue Value, string AllocatedWhen)
 {
     /// <summary>How many values it has for <paramref name="parameter"/>.</summary>
-    public int LengthFor(Parameter parameter) => Shape switch
+    public int LengthFor(Parameter parameter) => Layout switch
     {
-        StateShape.Element => parameter.Length,
-        StateShape.Row => TensorShape.Rows(parameter.ShapeSpan),
-        StateShape.Column => TensorShape.Columns(parameter.ShapeSpan),
+        StateLayout.Element => parameter.Length,
+        StateLayout.Row => TensorShape.Rows(parameter.ShapeSpan),
+        StateLayout.Column => TensorShape.Columns(parameter.ShapeSpan),
         _ => 1,
     };
 
@@ -147,7 +169,7 @@ public sealed record StateInfo(string Name, string TorchName, string Initial, St
 
     /// <summary>Bytes it takes per parameter element for a parameter of <paramref name="elementType"/> (0 unless one per element).</summary>
     public int BytesPerElement(ElementType elementType) =>
-        Shape != StateShape.Element ? 0 : ValueTypeFor(elementType) == typeof(float) ? sizeof(float) : sizeof(double);
+        Layout != StateLayout.Element ? 0 : ValueTypeFor(elementType) == typeof(float) ? sizeof(float) : sizeof(double);
 }
 
 /// <summary>A value the generator computes once per step instead of once per element.</summary>

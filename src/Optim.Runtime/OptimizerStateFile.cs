@@ -16,9 +16,23 @@ public abstract partial class Optimizer
     private const string StateFormat = "scratchoptim-state/1";
 
     /// <summary>Writes the hyperparameters of every group and the state of every parameter to <paramref name="stream"/>.</summary>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing was written.</exception>
     public void SaveState(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        Enter(nameof(SaveState));
+        try
+        {
+            WriteState(stream);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void WriteState(Stream stream)
+    {
         var groups = new JsonArray();
         for (int g = 0; g < GroupCount; g++)
         {
@@ -70,9 +84,23 @@ public abstract partial class Optimizer
     /// The file is not a state file of this optimizer, or something in it does not fit (the message says what and
     /// where); nothing has been changed.
     /// </exception>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing has been changed.</exception>
     public void LoadState(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        Enter(nameof(LoadState));
+        try
+        {
+            ReadState(stream);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void ReadState(Stream stream)
+    {
         JsonObject document;
         try
         {
@@ -105,13 +133,14 @@ public abstract partial class Optimizer
         var updates = new List<Action>();
         foreach (var (name, node) in hyper)
         {
-            object value = node?.GetValueKind() switch
+            object? value = node?.GetValueKind() switch
             {
+                null or JsonValueKind.Null => null,
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
                 JsonValueKind.Number => node.GetValue<double>(),
                 JsonValueKind.String => node.GetValue<string>(),
-                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number, a boolean or a name"),
+                _ => throw Corrupt($"group {g}: hyperparameter '{name}' is not a number, a boolean, a name or null"),
             };
             try
             {
@@ -175,8 +204,10 @@ public abstract partial class Optimizer
     }
 
     /// <summary>A hyperparameter's value as JSON, through the typed overloads (the generic one is not trim-safe).</summary>
-    private static JsonValue Value(object setting) => setting switch
+    private static JsonValue? Value(object? setting) => setting switch
     {
+        // An optional setting that is not set: JSON null, as PyTorch saves None.
+        null => null,
         bool flag => JsonValue.Create(flag),
         int whole => JsonValue.Create(whole),
         double number => JsonValue.Create(number),

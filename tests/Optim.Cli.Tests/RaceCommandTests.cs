@@ -1,7 +1,9 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using ScratchOptim.Cli.Commands;
+using ScratchOptim.Race;
 using Xunit;
 
 namespace ScratchOptim.Cli.Tests;
@@ -73,6 +75,13 @@ public class RaceCommandTests
     [InlineData("race", "--landscape", "beale", "--start", "1,2,3")]
     [InlineData("race", "--unknown")]
     [InlineData("race", "--plots", "/tmp", "--no-plots")]
+    [InlineData("race", "-l", "beale", "--start", "1e308,1e308")]
+    [InlineData("race", "-l", "beale", "--start", "1000001,0")]
+    [InlineData("race", "--steps", "2147483647")]
+    [InlineData("race", "--steps", "200000000")]
+    [InlineData("race", "--steps", "100001")]
+    [InlineData("race", "--steps", "99999999999999999999")]
+    [InlineData("race", "--steps", "00")]
     [InlineData("frobnicate")]
     public void Bad_input_is_refused_with_one_line(params string[] args)
     {
@@ -85,6 +94,23 @@ public class RaceCommandTests
         Assert.Contains("'nope'", CliRunner.AssertOneLineError(CliRunner.Run("race", "-l", "nope")));
         Assert.Contains("'fast'", CliRunner.AssertOneLineError(CliRunner.Run("race", "-o", "Adam:fast")));
         Assert.Contains("--steps", CliRunner.AssertOneLineError(CliRunner.Run("race", "-n", "many")));
+    }
+
+    [Fact]
+    public void The_errors_for_steps_and_start_say_what_the_limits_are()
+    {
+        Assert.Contains("more than 100,000", CliRunner.AssertOneLineError(CliRunner.Run("race", "--steps", "2147483647")));
+        Assert.Contains("outside ±1e6", CliRunner.AssertOneLineError(CliRunner.Run("race", "-l", "beale", "--start", "1e308,1e308")));
+        Assert.Contains($"at most {RaceSettings.MaxSteps:N0}", CliRunner.Run("race", "--help").Output);
+    }
+
+    [Fact]
+    public void A_race_of_the_most_steps_runs()
+    {
+        var outcome = CliRunner.Run("race", "-l", "bowl", "-o", "SGD", "-n", RaceSettings.MaxSteps.ToString(CultureInfo.InvariantCulture), "--no-plots");
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Contains($"{RaceSettings.MaxSteps} steps", outcome.Output);
     }
 
     [Theory]

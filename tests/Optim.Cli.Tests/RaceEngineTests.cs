@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using ScratchOptim.Cli.Race;
 using ScratchOptim.Race;
 using ScratchOptim.Race.Landscapes;
 using Xunit;
@@ -46,6 +47,48 @@ public class RaceEngineTests
         int expected = run.Losses.Select((loss, step) => (loss, step)).First(pair => pair.loss < 1e-6).step;
         Assert.Equal(expected, run.StepsToTolerance);
         Assert.True(run.Losses[expected - 1] >= 1e-6);
+    }
+
+    [Fact]
+    public void Steps_to_tolerance_is_where_the_loss_stays_within_it_not_where_it_first_dips_in()
+    {
+        // AdamW in the default race on least squares dips below 1e-6 above the lowest loss early, leaves, and settles later.
+        var (run, within) = AdamWOnLeastSquares(new LeastSquares().DefaultSteps);
+
+        int settled = run.StepsToTolerance!.Value;
+        Assert.All(within[settled..], Assert.True);
+        Assert.False(within[settled - 1]);
+        Assert.Contains(true, within[..settled]);
+    }
+
+    [Fact]
+    public void A_run_that_ends_after_leaving_the_tolerance_has_not_arrived()
+    {
+        var (_, within) = AdamWOnLeastSquares(new LeastSquares().DefaultSteps);
+        int leftAgain = Array.IndexOf(within, false, Array.IndexOf(within, true));
+
+        var (shorter, _) = AdamWOnLeastSquares(leftAgain);
+
+        Assert.Contains(true, within[..leftAgain]);
+        Assert.Null(shorter.StepsToTolerance);
+    }
+
+    /// <summary>AdamW as the default race runs it on least squares, and whether each step's loss was within the tolerance.</summary>
+    private static (RacerRun Run, bool[] Within) AdamWOnLeastSquares(int steps)
+    {
+        var landscape = new LeastSquares();
+        var adamW = DefaultRace.Lineup.Single(selection => selection.Racer.Label == "AdamW").For(landscape);
+        var race = RaceEngine.Run(landscape, [adamW], new RaceSettings(steps, landscape.DefaultStart));
+        var run = race.Runs.Single();
+        return (run, [.. run.Losses.Select(loss => loss - race.MinimumLoss!.Value < race.Settings.Tolerance)]);
+    }
+
+    [Fact]
+    public void More_steps_than_a_race_runs_are_refused()
+    {
+        var entry = new RaceEntry(RacerCatalog.Find("SGD")!, 0.1);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => RaceEngine.Run(new Bowl(), [entry], new RaceSettings(RaceSettings.MaxSteps + 1, [1, 1])));
     }
 
     [Fact]

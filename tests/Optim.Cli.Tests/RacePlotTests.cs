@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using ScratchOptim.Cli.Commands;
 using ScratchOptim.Cli.Race.Plots;
+using ScratchOptim.Race;
 using ScratchOptim.Race.Landscapes;
 using ScratchOptim.Race.Plots;
 using SkiaSharp;
@@ -45,6 +46,36 @@ public class RacePlotTests
         Assert.Contains("diverged at step", outcome.Output);
         AssertPicture(directory.File("ravine-paths.png"), RacePlots.PathsWidth, RacePlots.PathsHeight, minimumColours: 1000, minimumDrawn: 0.5);
         AssertPicture(directory.File("ravine-loss.png"), RacePlots.LossWidth, RacePlots.LossHeight, minimumColours: 50, minimumDrawn: 0.02);
+    }
+
+    [Fact]
+    public void A_race_from_the_farthest_start_allowed_is_drawn()
+    {
+        using var directory = new TempDirectory();
+
+        var outcome = CliRunner.Run("race", "-l", "beale", "--start", "1e6,-1e6", "-o", "Adam", "SGD", "-n", "20", "--plots", directory.Path);
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Equal("", outcome.Error);
+        AssertPicture(directory.File("beale-paths.png"), RacePlots.PathsWidth, RacePlots.PathsHeight, minimumColours: 100, minimumDrawn: 0.5);
+        AssertPicture(directory.File("beale-loss.png"), RacePlots.LossWidth, RacePlots.LossHeight, minimumColours: 50, minimumDrawn: 0.02);
+    }
+
+    [Fact]
+    public void A_long_race_is_drawn_with_at_most_the_set_number_of_points_per_racer_ending_at_its_last_position()
+    {
+        // AdamW hovers around Beale's minimum: drawn point by point, its jagged curves took the rasterizer minutes.
+        var race = RaceEngine.Run(new Beale(), [new RaceEntry(RacerCatalog.Find("AdamW")!, 0.1)], new RaceSettings(3 * RacePlots.MaxPointsPerRun + 5, [1, 1]));
+
+        using var paths = RacePlots.PathsPlot(race);
+        using var loss = RacePlots.LossPlot(race);
+
+        var pathLine = paths.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Single().Data.GetScatterPoints();
+        var lossLine = loss.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Single().Data.GetScatterPoints();
+        Assert.InRange(pathLine.Count, RacePlots.MaxPointsPerRun / 2, RacePlots.MaxPointsPerRun);
+        Assert.InRange(lossLine.Count, RacePlots.MaxPointsPerRun / 2, RacePlots.MaxPointsPerRun);
+        Assert.Equal(race.Runs[0].FinalPosition[0], pathLine[^1].X);
+        Assert.Equal(race.Settings.Steps, lossLine[^1].X);
     }
 
     /// <summary>

@@ -38,9 +38,11 @@ public class ReplayVersionTests
         Assert.Contains("\nPyTorch 1.13: 1 passed, 0 failed, 0 skipped\nPyTorch 2.x: 2 passed, 0 failed, 0 skipped\n"
             + "no PyTorch release named: 1 passed, 0 failed, 0 skipped\n4 passed, 0 failed, 0 skipped\n", outcome.Output);
 
-        // The run's own record names the arithmetic it reproduced.
-        var written = JsonNode.Parse(File.ReadAllText(output.File("nadam_plain_f32_s2.json")))!;
-        Assert.EndsWith(", NAdam (PyTorch 2.x arithmetic)", (string)written["reference"]!);
+        // The run's own record names the arithmetic it reproduced; the second case of the same name gets a file of its own.
+        var first = JsonNode.Parse(File.ReadAllText(output.File("nadam_plain_f32_s2.json")))!;
+        var second = JsonNode.Parse(File.ReadAllText(output.File("nadam_plain_f32_s2-2.json")))!;
+        Assert.EndsWith(", NAdam (PyTorch 1.13 arithmetic)", (string)first["reference"]!);
+        Assert.EndsWith(", NAdam (PyTorch 2.x arithmetic)", (string)second["reference"]!);
     }
 
     [Fact]

@@ -54,6 +54,7 @@ public class DiagnosticTests
         ("OPT025", DiagnosticSeverity.Error, Valid.Replace("double lr = 0.1;", "double [|Lr|] = 0.1;").Replace("lr * m", "Lr * m"), Valid),
         ("OPT026", DiagnosticSeverity.Error, Valid.Replace("m = g;", "[|m = " + string.Join(" + ", Enumerable.Repeat("g", 300)) + ";|]"), Valid),
         ("OPT027", DiagnosticSeverity.Error, Valid.Replace("p = p - lr * m;", "p = p - Sum([|lr|]) * m;"), Valid),
+        ("OPT028", DiagnosticSeverity.Error, Valid.Replace("[Optimizer]", "[[|Optimizer(MinRank = 2, MaxRank = 1)|]]"), Valid.Replace("[Optimizer]", "[Optimizer(MinRank = 2, MaxRank = 2)]")),
         ("OPT024", DiagnosticSeverity.Error, Valid.Replace("m = g;", "double decay = 1.0 / ([|t * t|]);\n        m = decay * g;"), Valid.Replace("m = g;", "double decay = 1.0 / ((double)t * t);\n        m = decay * g;")),
     }.Select(c => new object[] { c.Id, c.Severity, c.Wrong, c.Fixed });
 

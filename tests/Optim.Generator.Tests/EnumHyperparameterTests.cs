@@ -58,12 +58,12 @@ public class EnumHyperparameterTests
         var settings = optimizer.GroupHyperparameters(0);
         var rounding = settings.GetType().GetProperty("Rounding")!;
         Type enumType = rounding.PropertyType;
-        Assert.Equal("Halved", settings.Get("rounding").ToString());
+        Assert.Equal("Halved", settings.Get("rounding")?.ToString());
 
         settings.Set("rounding", "quartered");
-        Assert.Equal("Quartered", settings.Get("rounding").ToString());
+        Assert.Equal("Quartered", settings.Get("rounding")?.ToString());
         settings.Set("rounding", Enum.Parse(enumType, "Plain"));
-        Assert.Equal("Plain", settings.Get("rounding").ToString());
+        Assert.Equal("Plain", settings.Get("rounding")?.ToString());
         settings.Set("pytorch", "V1_13");
         Assert.Equal(ScratchOptim.Dsl.PyTorchVersion.V1_13, settings.Get("pytorch"));
 
@@ -72,13 +72,13 @@ public class EnumHyperparameterTests
             var exception = Assert.Throws<ArgumentException>(() => settings.Set("rounding", wrong));
             Assert.Contains("hyperparameter 'rounding' is a Rounding (one of Plain, Halved, Quartered)", exception.Message, StringComparison.Ordinal);
         }
-        Assert.Equal("Plain", settings.Get("rounding").ToString());
+        Assert.Equal("Plain", settings.Get("rounding")?.ToString());
 
         // A value no member has is out of range, through the typed property too.
         var invocation = Assert.Throws<TargetInvocationException>(() => rounding.SetValue(settings, Enum.ToObject(enumType, 7)));
         var outOfRange = Assert.IsType<ArgumentOutOfRangeException>(invocation.InnerException);
         Assert.Contains("Switched: hyperparameter 'rounding' (torch: rounding) must be one of Plain, Halved, Quartered; got 7.", outOfRange.Message, StringComparison.Ordinal);
-        Assert.Equal("Plain", settings.Get("rounding").ToString());
+        Assert.Equal("Plain", settings.Get("rounding")?.ToString());
         Assert.NotNull(parameter);
     }
 
@@ -127,7 +127,7 @@ public class EnumHyperparameterTests
 
         var (loaded, _) = Create(output);
         loaded.LoadState(new MemoryStream(file.ToArray()));
-        Assert.Equal("Quartered", loaded.GroupHyperparameters(0).Get("rounding").ToString());
+        Assert.Equal("Quartered", loaded.GroupHyperparameters(0).Get("rounding")?.ToString());
 
         // A number or a name the enum does not have is rejected, and nothing changes.
         foreach (string wrong in new[] { "\"rounding\": \"Eighth\"", "\"rounding\": 2" })
@@ -136,7 +136,7 @@ public class EnumHyperparameterTests
             var corrupt = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text.Replace("\"rounding\": \"Quartered\"", wrong, StringComparison.Ordinal)));
             var exception = Assert.Throws<InvalidDataException>(() => target.LoadState(corrupt));
             Assert.Contains("hyperparameter 'rounding' is a Rounding (one of Plain, Halved, Quartered)", exception.Message, StringComparison.Ordinal);
-            Assert.Equal("Halved", target.GroupHyperparameters(0).Get("rounding").ToString());
+            Assert.Equal("Halved", target.GroupHyperparameters(0).Get("rounding")?.ToString());
         }
     }
 

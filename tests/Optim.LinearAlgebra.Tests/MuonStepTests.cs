@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Numerics;
+using ScratchOptim.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -39,7 +40,8 @@ public class MuonStepTests(ITestOutputHelper output)
     public void Hand_written_step_with_bfloat16_newton_schulz_replays_our_torch_recording(string name) =>
         Replay(Goldens.OwnMuonRuns().Single(r => r.Name == name));
 
-    [Theory]
+    [SharedReferenceTheory]
+    [Trait("Category", SharedReference.Category)]
     [MemberData(nameof(SharedCases))]
     public void Hand_written_step_replays_the_shared_torch_case(string file) =>
         Replay(Goldens.SharedMuonRun(Path.Combine(Reference.SharedReference, "torch2", "optim", file)));

@@ -12,7 +12,4 @@ internal static class Paths
         .Single(a => a.Key == "RepositoryRoot").Value!;
 
     public static string Goldens => Path.Combine(Repository, "tests", "Goldens");
-
-    /// <summary>The shared reference cases beside the repository (../shared/reference), when present.</summary>
-    public static string SharedReference => Path.GetFullPath(Path.Combine(Repository, "..", "shared", "reference"));
 }

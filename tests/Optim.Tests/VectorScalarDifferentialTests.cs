@@ -58,7 +58,7 @@ public class VectorScalarDifferentialTests
                     var buffer = vectorized.StateValues(whole, state.Name);
                     var piece = scalar.StateValues(pieces[i], state.Name);
                     Assert.Equal(buffer.Length == 0, piece.Length == 0);
-                    if (buffer.Length > 0) AssertSameBits(buffer[state.Shape == StateShape.Tensor ? 0 : i], piece[0], $"{optimizerName} {choice} {typeof(T).Name} n={length} {state.Name}[{i}]");
+                    if (buffer.Length > 0) AssertSameBits(buffer[state.Layout == StateLayout.Tensor ? 0 : i], piece[0], $"{optimizerName} {choice} {typeof(T).Name} n={length} {state.Name}[{i}]");
                 }
             }
         }

@@ -163,6 +163,11 @@ TORCH2_CASES = {
                                               "decoupled_weight_decay": True}),
     "radam_beta1_low": ("RAdam", {"lr": 0.001, "betas": (0.3, 0.999)}),
     "rmsprop_centered_alpha_low": ("RMSprop", {"lr": 0.01, "alpha": 0.3, "centered": True}),
+    "adafactor_default": ("Adafactor", {}),
+    "adafactor_eps1_none": ("Adafactor", {"eps": (None, 0.01)}),
+    "adafactor_clipped": ("Adafactor", {"lr": 0.5, "d": 1.0}),
+    "adafactor_all": ("Adafactor", {"lr": 0.05, "beta2_decay": -0.7, "eps": (1e-20, 0.01), "d": 1.5,
+                                    "weight_decay": 0.05, "maximize": True}),
 }
 
 TABLES = {"1.13": CASES, "2": {**CASES, **TORCH2_CASES}}

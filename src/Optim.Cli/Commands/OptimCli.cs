@@ -44,7 +44,7 @@ public static class OptimCli
 
     private static int Fail(TextWriter error, string message)
     {
-        error.WriteLine("optim: " + message.ReplaceLineEndings(" "));
+        error.WriteLine("optim: " + ConsoleText.Printable(message.ReplaceLineEndings(" ")));
         return ExitCodes.InvalidInput;
     }
 }

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Linq;
@@ -6,6 +8,17 @@ using ScratchOptim.Race.Landscapes;
 
 namespace ScratchOptim.Cli.Commands;
 
+/// <summary>A racer as written on the command line: <c>NAME</c> or <c>NAME:lr</c>.</summary>
+public sealed record RacerRequest(string Name, double? LearningRate)
+{
+    /// <summary>The racer among <paramref name="optimizers"/> with the learning rate asked for.</summary>
+    /// <exception cref="InvalidInputException">No racer has that name.</exception>
+    public RacerSelection Resolve(IReadOnlyList<OptimizerEntry> optimizers) =>
+        RacerCatalog.Find(Name, optimizers) is { } racer
+            ? new RacerSelection(racer, LearningRate)
+            : throw new InvalidInputException($"Unknown optimizer '{Name}'; choose from {string.Join(", ", RacerCatalog.NamesAmong(optimizers))}.");
+}
+
 /// <summary>Parsers for the race's option values; each reports bad input as a parse error naming the option.</summary>
 public static class RaceArguments
 {
@@ -13,8 +26,8 @@ public static class RaceArguments
         [.. result.Tokens.Select(token => LandscapeCatalog.Find(token.Value) ?? Error<ILandscape>(result,
             $"Unknown landscape '{token.Value}'; choose from {string.Join(", ", LandscapeCatalog.Names)}."))];
 
-    /// <summary>Parses <c>NAME</c> or <c>NAME:lr</c>.</summary>
-    public static RacerSelection[] Racers(ArgumentResult result) =>
+    /// <summary>Parses <c>NAME</c> or <c>NAME:lr</c>; the name is looked up once the optimizers of --assembly are loaded.</summary>
+    public static RacerRequest[] Racers(ArgumentResult result) =>
         [.. result.Tokens.Select(token => Racer(result, token.Value))];
 
     /// <summary>Parses comma-separated coordinates, e.g. <c>-1,1.5</c>.</summary>
@@ -27,16 +40,22 @@ public static class RaceArguments
         {
             if (!TryParseFinite(coordinates[i], out position[i]))
                 return Error<double[]>(result, $"{OptionName(result)} '{text}': '{coordinates[i]}' is not a number; write coordinates as x,y.");
+            if (Math.Abs(position[i]) > RaceSettings.MaxStartCoordinate)
+                return Error<double[]>(result,
+                    $"{OptionName(result)} '{text}': {coordinates[i]} is outside ±{RaceSettings.MaxStartCoordinate:0e0}, the range of a start coordinate.");
         }
         return position;
     }
 
-    public static int? PositiveInteger(ArgumentResult result)
+    /// <summary>Parses a whole number from 1 to <see cref="RaceSettings.MaxSteps"/>.</summary>
+    public static int? Steps(ArgumentResult result)
     {
         string text = result.Tokens.Single().Value;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
+        if (text.Length == 0 || !text.All(char.IsAsciiDigit) || text.All(digit => digit == '0'))
+            return Error<int?>(result, $"{OptionName(result)} '{text}' is not a positive whole number.");
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value <= RaceSettings.MaxSteps
             ? value
-            : Error<int?>(result, $"{OptionName(result)} '{text}' is not a positive whole number.");
+            : Error<int?>(result, $"{OptionName(result)} {text} is more than {RaceSettings.MaxSteps:N0}, the most steps a race runs (it keeps every position for the table and the pictures).");
     }
 
     public static double? PositiveNumber(ArgumentResult result)
@@ -47,7 +66,7 @@ public static class RaceArguments
             : Error<double?>(result, $"{OptionName(result)} '{text}' is not a positive number.");
     }
 
-    private static RacerSelection Racer(ArgumentResult result, string text)
+    private static RacerRequest Racer(ArgumentResult result, string text)
     {
         int colon = text.LastIndexOf(':');
         string name = colon < 0 ? text : text[..colon];
@@ -56,12 +75,10 @@ public static class RaceArguments
         {
             string rate = text[(colon + 1)..];
             if (!TryParseFinite(rate, out double value) || value <= 0)
-                return Error<RacerSelection>(result, $"{OptionName(result)} '{text}': the learning rate '{rate}' is not a positive number.");
+                return Error<RacerRequest>(result, $"{OptionName(result)} '{text}': the learning rate '{rate}' is not a positive number.");
             learningRate = value;
         }
-        return RacerCatalog.Find(name) is { } racer
-            ? new RacerSelection(racer, learningRate)
-            : Error<RacerSelection>(result, $"Unknown optimizer '{name}'; choose from {string.Join(", ", RacerCatalog.Names)}.");
+        return new RacerRequest(name, learningRate);
     }
 
     private static bool TryParseFinite(string text, out double value) =>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using ScratchOptim.Cli.Assemblies;
 using ScratchOptim.Cli.Race;
 using ScratchOptim.Cli.Race.Plots;
 using ScratchOptim.Race;
@@ -23,9 +24,10 @@ public static class RaceCommand
             AllowMultipleArgumentsPerToken = true,
             CustomParser = RaceArguments.Landscapes,
         };
-        var racers = new Option<RacerSelection[]>("--optimizer", "-o")
+        var racers = new Option<RacerRequest[]>("--optimizer", "-o")
         {
-            Description = $"Optimizers to race, NAME or NAME:lr: {string.Join(", ", RacerCatalog.Names)}. Default: SGD, SGD+momentum, Adam, AdamW at tuned learning rates.",
+            Description = $"Optimizers to race, NAME or NAME:lr: {string.Join(", ", RacerCatalog.Names)}, or one of --assembly. " +
+                "Default: SGD, SGD+momentum, Adam, AdamW at tuned learning rates, and the optimizers of --assembly.",
             HelpName = "NAME[:lr]",
             AllowMultipleArgumentsPerToken = true,
             CustomParser = RaceArguments.Racers,
@@ -39,13 +41,13 @@ public static class RaceCommand
         };
         var steps = new Option<int?>("--steps", "-n")
         {
-            Description = "Steps per optimizer. Default: each landscape's own (1000 for least-squares, 2000 for beale).",
+            Description = $"Steps per optimizer, at most {RaceSettings.MaxSteps:N0}. Default: each landscape's own (1000 for least-squares, 2000 for beale).",
             HelpName = "N",
-            CustomParser = RaceArguments.PositiveInteger,
+            CustomParser = RaceArguments.Steps,
         };
         var start = new Option<double[]>("--start")
         {
-            Description = "Start position, e.g. -1,1.5. Default: each landscape's own.",
+            Description = $"Start position, e.g. -1,1.5, each coordinate within ±{RaceSettings.MaxStartCoordinate:0e0}. Default: each landscape's own.",
             HelpName = "x,y",
             Arity = ArgumentArity.ExactlyOne,
             CustomParser = RaceArguments.Position,
@@ -68,11 +70,13 @@ public static class RaceCommand
             Description = "Only print the tables; write no pictures.",
         };
 
+        var assemblies = AssemblyOption.Create();
+
         var command = new Command("race",
             "Race optimizers on loss landscapes and compare where they end up: a table per landscape, and pictures of the " +
             $"paths and loss curves (in ./{DefaultPlotDirectory} unless --plots or --no-plots says otherwise).")
         {
-            landscapes, racers, field, steps, start, clip, plots, noPlots,
+            landscapes, racers, field, steps, start, clip, plots, noPlots, assemblies,
         };
         command.Validators.Add(result =>
         {
@@ -84,7 +88,7 @@ public static class RaceCommand
         command.SetAction(parseResult => Run(
             console,
             parseResult.GetValue(landscapes) is { Length: > 0 } chosenLandscapes ? chosenLandscapes : DefaultRace.Landscapes,
-            parseResult.GetValue(racers) is { Length: > 0 } chosenRacers ? chosenRacers : parseResult.GetValue(field) ?? DefaultRace.Lineup,
+            Lineup(parseResult.GetValue(racers) ?? [], parseResult.GetValue(field), AssemblyOption.Own(parseResult, assemblies)),
             parseResult.GetValue(steps),
             parseResult.GetValue(start) is { Length: > 0 } chosenStart ? chosenStart : null, // an absent array option reads as empty
             parseResult.GetValue(clip),
@@ -127,6 +131,17 @@ public static class RaceCommand
         {
             throw new InvalidInputException($"{directory.FullName}: cannot write the pictures: {exception.Message}", exception);
         }
+    }
+
+    /// <summary>
+    /// The racers asked for, found among the built-ins and <paramref name="own"/>; without any, the chosen
+    /// <paramref name="field"/> (by default the classic lineup) and every one of <paramref name="own"/>.
+    /// </summary>
+    private static IReadOnlyList<RacerSelection> Lineup(RacerRequest[] requests, IReadOnlyList<RacerSelection>? field, IReadOnlyList<OptimizerEntry> own)
+    {
+        if (requests.Length == 0) return [.. field ?? DefaultRace.Lineup, .. own.Select(entry => new RacerSelection(new Racer(entry.Info.Name, entry, []), null))];
+        var optimizers = OptimizerAssembly.WithBuiltIns(own);
+        return [.. requests.Select(request => request.Resolve(optimizers))];
     }
 
     private static RaceSettings Plan(ILandscape landscape, int? steps, double[]? start, double? clip)

@@ -1,35 +1,40 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.Linq;
+using ScratchOptim.Cli.Assemblies;
 using ScratchOptim.Cli.Explain;
 using ScratchOptim.Optimizers;
 using Spectre.Console;
 
 namespace ScratchOptim.Cli.Commands;
 
-/// <summary><c>optim show NAME [--code]</c>: one optimizer's documentation, or the source generated for it.</summary>
+/// <summary><c>optim show NAME [--code] [--assembly DLL]</c>: one optimizer's documentation, or the source generated for it.</summary>
 public static class ShowCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var name = new Argument<OptimizerEntry>("NAME")
+        var name = new Argument<string>("NAME")
         {
-            Description = $"The optimizer, by class name or PyTorch class name, ignoring case: {string.Join(", ", Catalog.All.Select(e => e.Info.Name))}.",
-            CustomParser = Find,
+            Description = $"The optimizer, by class name or PyTorch class name, ignoring case: {string.Join(", ", Catalog.All.Select(e => e.Info.Name))}, " +
+                "or one of --assembly.",
         };
         var code = new Option<bool>("--code")
         {
             Description = "Print the C# source the generator wrote for the optimizer instead.",
         };
+        var assemblies = AssemblyOption.Create();
         var command = new Command("show",
             "Explain one optimizer: summary, paper, lineage, update equations, hyperparameters, state and memory, hoisted values.")
         {
             name,
             code,
+            assemblies,
         };
         command.SetAction(parseResult =>
         {
-            var entry = parseResult.GetRequiredValue(name);
+            var optimizers = OptimizerAssembly.WithBuiltIns(AssemblyOption.Own(parseResult, assemblies));
+            string text = parseResult.GetRequiredValue(name);
+            var entry = Catalog.Find(text, optimizers)
+                ?? throw new InvalidInputException($"Unknown optimizer '{text}'; choose from {string.Join(", ", optimizers.Select(e => e.Info.Name))}.");
             if (parseResult.GetValue(code))
             {
                 // Written as is: through Spectre the lines would be wrapped at the console's width.
@@ -40,18 +45,10 @@ public static class ShowCommand
             }
             else
             {
-                OptimizerDetails.Write(console, entry.Info, [.. Catalog.All.Select(e => e.Info)]);
+                OptimizerDetails.Write(console, entry.Info, [.. optimizers.Select(e => e.Info)]);
             }
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static OptimizerEntry Find(ArgumentResult result)
-    {
-        string text = result.Tokens.Single().Value;
-        if (Catalog.Find(text) is { } entry) return entry;
-        result.AddError($"Unknown optimizer '{text}'; choose from {string.Join(", ", Catalog.All.Select(e => e.Info.Name))}.");
-        return null!;
     }
 }

@@ -48,11 +48,11 @@ public static class OptimizerMarkdown
     /// <summary>What a state holds: how many values, and of which type when it is not the parameter's.</summary>
     public static string Holds(StateInfo state)
     {
-        string count = state.Shape switch
+        string count = state.Layout switch
         {
-            StateShape.Element => "one per element",
-            StateShape.Row => "one per row",
-            StateShape.Column => "one per column",
+            StateLayout.Element => "one per element",
+            StateLayout.Row => "one per row",
+            StateLayout.Column => "one per column",
             _ => "one per tensor",
         };
         return state.Value switch
@@ -89,6 +89,7 @@ public static class OptimizerMarkdown
         if (optimizer.BuildsOn is { } parent) facts.Add(names.Contains(parent) ? $"builds on [{parent}](#{Anchor(parent)})" : $"builds on {parent}");
         facts.Add(optimizer.PyTorch is null ? "no PyTorch equivalent" : $"PyTorch: `{optimizer.PyTorch}`");
         facts.Add($"multiply-adds: {optimizer.Contraction}");
+        if (optimizer.Ranks is { Length: > 0 } ranks) facts.Add($"parameters: {ranks} only");
         text.Append(string.Join(" · ", facts)).Append("\n\n");
         if (PyTorchVersions(optimizer) is { } versions) text.Append("**PyTorch versions**: ").Append(Escape(versions)).Append("\n\n");
 

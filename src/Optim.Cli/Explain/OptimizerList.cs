@@ -32,11 +32,12 @@ public static class OptimizerList
                 new Text(OptimizerMarkdown.Defaults(optimizer)),
                 new Text(PyTorchClass(optimizer)));
         }
-        table.Caption(new TableTitle(Markup.Escape(
+        console.Write(table);
+        // A line of its own, not the table's caption: a caption wraps at the table's width, however wide the console.
+        console.WriteLine(
             $"{ordered.Count} optimizers, in order of invention. Memory: bytes of state per float32 parameter element " +
             "(always allocated–with every option on). torch.optim: the PyTorch class it reproduces, from torch.optim or, for " +
-            "the modern optimizers, from the authors' code. More: optim show NAME")));
-        console.Write(table);
+            "the modern optimizers, from the authors' code. More: optim show NAME");
     }
 
     /// <summary>

@@ -1,12 +1,14 @@
 using System.Collections.Generic;
 using System.Linq;
+using ScratchOptim.Cli.Commands;
+using ScratchOptim.Replay;
 using Spectre.Console;
 
 namespace ScratchOptim.Cli.Replay;
 
 /// <summary>
 /// Shows replay results as a table, one row per case with the PyTorch arithmetic it reproduced, then a summary per
-/// PyTorch version and a one-line total.
+/// PyTorch version and a one-line total; text from the case files is shown <see cref="ConsoleText.Printable"/>.
 /// </summary>
 public static class ReplayTable
 {
@@ -16,11 +18,11 @@ public static class ReplayTable
         foreach (var result in results)
         {
             table.AddRow(
-                new Text(result.Case.Name),
-                new Text(result.Case.Optimizer),
+                new Text(ConsoleText.Printable(result.Case.Name)),
+                new Text(ConsoleText.Printable(result.Case.Optimizer)),
                 new Text(result.Reproduced ?? "—"),
                 new Markup(Status(result.Status)),
-                new Text(result.Message));
+                new Text(ConsoleText.Printable(result.Message)));
         }
         console.Write(table);
         foreach (var version in results.GroupBy(result => result.Reproduced).OrderBy(group => group.Key is null).ThenBy(group => group.Key, System.StringComparer.Ordinal))

@@ -125,6 +125,10 @@ namespace ScratchOptim.Generator.Diagnostics
             "Reduction over a value that does not vary",
             "{0} reduces '{1}', which is the same for every element; its argument must be a value that {2}");
 
+        public static readonly DiagnosticDescriptor RankRange = Error("OPT028",
+            "Empty or negative range of parameter ranks",
+            "MinRank = {0} and MaxRank = {1} admit no parameter; both must be at least 0 and MinRank at most MaxRank");
+
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor("OPT099",
             "The optimizer generator failed",
             "The generator failed on '{0}': {1}; this is a bug in ScratchOptim, please report it",

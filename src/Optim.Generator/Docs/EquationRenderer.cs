@@ -103,6 +103,8 @@ namespace ScratchOptim.Generator.Docs
                     return latex ? @"\text{" + value.Member.Replace("_", @"\_") + "}" : value.TypeName + "." + value.Member;
                 case Convert convert:
                     return latex ? Render(convert.Operand, latex, tempName) : "(" + TypeName(convert.Type.Scalar) + ")" + Operand(convert.Operand, 7, latex, false, tempName);
+                case Unary { Op: UnaryOp.Not, Operand: Call { Operator: "HasValue" } missing } when !latex:
+                    return Render(missing.Arguments[0], latex, tempName) + " == null";
                 case Unary unary:
                     return (unary.Op == UnaryOp.Negate ? "-" : latex ? @"\lnot " : "!") + Operand(unary.Operand, 7, latex, false, tempName);
                 case Binary binary when latex && binary.Op == BinaryOp.Divide:
@@ -115,6 +117,8 @@ namespace ScratchOptim.Generator.Docs
                         + @" \\ " + Render(conditional.WhenFalse, latex, tempName) + @" & \text{otherwise} \end{cases}";
                 case Conditional conditional:
                     return Operand(conditional.Condition, 1, latex, false, tempName) + " ? " + Operand(conditional.WhenTrue, 1, latex, false, tempName) + " : " + Operand(conditional.WhenFalse, 0, latex, false, tempName);
+                case Call { Operator: "HasValue" } test when !latex:
+                    return Render(test.Arguments[0], latex, tempName) + " != null";
                 case Call call:
                     return latex ? LatexCall(call) : (call.SystemMath ? "Math." : "") + call.Operator + "(" + string.Join(", ", call.Arguments.Select(a => Render(a, latex, tempName))) + ")";
                 default:

@@ -35,6 +35,6 @@ namespace ScratchOptim.Generator.Ir
 
         /// <summary>Every name the step loops call unqualified: the catalogue's element-wise operators and the helpers.</summary>
         public static IEnumerable<string> LoopFunctions =>
-            Operators.All.Where(o => o.Kind == OperatorKind.Function).Select(o => o.Name).Concat(LoopHelpers);
+            Operators.All.Where(o => o.Kind == OperatorKind.Function && o.PerElement).Select(o => o.Name).Concat(LoopHelpers);
     }
 }

@@ -136,6 +136,7 @@ namespace ScratchOptim.Generator.Ir
         public static int Precedence(this Expr expr) => expr switch
         {
             Conditional => 0,
+            Call { Operator: "HasValue" } or Unary { Op: UnaryOp.Not, Operand: Call { Operator: "HasValue" } } => 3,
             Binary { Op: BinaryOp.Or } => 1,
             Binary { Op: BinaryOp.And } => 2,
             Binary { Op: BinaryOp.Equal or BinaryOp.NotEqual } => 3,

@@ -43,6 +43,9 @@ namespace ScratchOptim.Generator.Ir
         /// <summary>Whether an update may call it (the rest are introduced by the generator's own rewrites).</summary>
         public bool InDsl { get; init; } = true;
 
+        /// <summary>Whether it has per-element forms (in <c>ElementMath</c> and <c>VectorMath</c>) that the loops call by name.</summary>
+        public bool PerElement { get; init; } = true;
+
         /// <summary>Whether <c>System.Math</c>'s method of the same name is accepted on step-uniform values.</summary>
         public bool InSystemMath { get; init; }
 
@@ -75,12 +78,13 @@ namespace ScratchOptim.Generator.Ir
             new Operator("Lerp", 3, OperatorKind.Function, "ATen's CPU lerp: end - start rounded, then one fused multiply-add (from start when |weight| < 0.5, else from end)",
                 @"\operatorname{{lerp}}\left({0}, {1}, {2}\right)", "global::ScratchOptim.ElementMath.Lerp({0}, {1}, {2})"),
             new Operator("Reciprocal", 1, OperatorKind.Function, "correctly rounded", @"\frac{{1}}{{{0}}}", "1.0 / {0}") { InDsl = false },
+            new Operator("HasValue", 1, OperatorKind.Function, "exact", @"{0} \ne \text{{null}}", null) { InDsl = false, PerElement = false },
 
             new Operator("Sum", 1, OperatorKind.Reduction, "in a fixed order: 64-byte lanes over blocks of 4096 elements, lanes added pairwise, blocks in double",
                 @"\sum {0}", null, Space.Tensor),
             new Operator("MaxAbs", 1, OperatorKind.Reduction, "exact (NaN if any is NaN)", @"\max\left|{0}\right|", null, Space.Tensor),
-            new Operator("Mean", 1, OperatorKind.Reduction, "Sum(x) / Count(x) (of rows or columns, for a per-row or per-column x)", @"\operatorname{{mean}}\left({0}\right)", null, Space.Tensor,
-                x => Divide(Reduce("Sum", x, Space.Tensor), Shape(x.Type.Space == Space.Row ? "Rows" : x.Type.Space == Space.Column ? "Columns" : "Count", x))),
+            new Operator("Mean", 1, OperatorKind.Reduction, "Sum(x) / Count(x)", @"\operatorname{{mean}}\left({0}\right)", null, Space.Tensor,
+                x => Divide(Reduce("Sum", x, Space.Tensor), Shape("Count", x))),
             new Operator("Norm", 1, OperatorKind.Reduction, "Sqrt(Sum(x * x))", @"\left\|{0}\right\|", null, Space.Tensor,
                 x => new Call("Sqrt", new Expr[] { Reduce("Sum", Square(x), Space.Tensor) }.ToEquatableArray(), IrType.Double.In(Space.Tensor))),
             new Operator("RowSum", 1, OperatorKind.Reduction, "in column order", @"\sum_{{j}} {0}", null, Space.Row),
@@ -94,6 +98,7 @@ namespace ScratchOptim.Generator.Ir
             new Operator("Count", 1, OperatorKind.Shape, "exact", @"\left|{0}\right|", null, Space.Tensor),
             new Operator("Rows", 1, OperatorKind.Shape, "exact", @"\operatorname{{rows}}\left({0}\right)", null, Space.Tensor),
             new Operator("Columns", 1, OperatorKind.Shape, "exact", @"\operatorname{{columns}}\left({0}\right)", null, Space.Tensor),
+            new Operator("Epsilon", 1, OperatorKind.Shape, "exact: 2^-23 for float, 2^-52 for double (torch.finfo(dtype).eps)", @"\epsilon_{{\text{{mach}}}}", null, Space.Tensor),
         };
 
         private static readonly Dictionary<string, Operator> ByName = All.ToDictionary(o => o.Name);

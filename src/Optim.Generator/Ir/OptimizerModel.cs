@@ -31,7 +31,9 @@ namespace ScratchOptim.Generator.Ir
         string? BuildsOn,
         string? Family,
         string? PyTorch,
-        string? StepState);
+        string? StepState,
+        int MinRank,
+        int MaxRank);
 
     internal enum HyperType
     {
@@ -45,6 +47,10 @@ namespace ScratchOptim.Generator.Ir
     /// <param name="Default">The default; for an enum, the value of its member.</param>
     /// <param name="DefaultText">The default as the declaration writes it (<c>1e-8</c>), for the documentation.</param>
     /// <param name="Enum">The enum type of an enum hyperparameter, null for the others.</param>
+    /// <param name="Optional">
+    /// A <c>double?</c>: null is a setting of its own (PyTorch's <c>None</c>, e.g. "the dtype's epsilon"); the update reads
+    /// it with <c>??</c>, <c>.Value</c>, <c>.HasValue</c> or a comparison with null.
+    /// </param>
     internal sealed record HyperModel(
         string Name,
         string TorchName,
@@ -56,7 +62,8 @@ namespace ScratchOptim.Generator.Ir
         double Max,
         bool MaxExclusive,
         string Description,
-        EnumModel? Enum = null)
+        EnumModel? Enum = null,
+        bool Optional = false)
     {
         /// <summary>The name of the enum member that is the default (enum hyperparameters only).</summary>
         public string? DefaultMember => Enum?.NameOf(Default);

@@ -39,7 +39,7 @@ namespace ScratchOptim.Generator.Surface
                 writer.Line("public Hyperparameters Clone() => (Hyperparameters)MemberwiseClone();");
                 writer.Line();
                 writer.Line("/// <inheritdoc/>");
-                writer.Line("public override object Get(string name) => name switch");
+                writer.Line("public override object? Get(string name) => name switch");
                 using (writer.Block(";"))
                 {
                     foreach (var hyper in model.Hypers)
@@ -48,7 +48,7 @@ namespace ScratchOptim.Generator.Surface
                 }
                 writer.Line();
                 writer.Line("/// <inheritdoc/>");
-                writer.Line("public override void Set(string name, object value)");
+                writer.Line("public override void Set(string name, object? value)");
                 using (writer.Block())
                 {
                     writer.Line("switch (name)");
@@ -79,13 +79,13 @@ namespace ScratchOptim.Generator.Surface
             if (hyper.Enum is { } enumType)
                 parts.Add("One of " + string.Join(", ", enumType.Members.Select(m => m.Name)) + ".");
             else if (hyper.Type != HyperType.Bool)
-                parts.Add("Range " + Syntax.DeclarationParser.FormatRange(hyper.Min, hyper.MinExclusive, hyper.Max, hyper.MaxExclusive) + ".");
+                parts.Add("Range " + Syntax.DeclarationParser.FormatRange(hyper.Min, hyper.MinExclusive, hyper.Max, hyper.MaxExclusive) + (hyper.Optional ? ", or null" : "") + ".");
             parts.Add("PyTorch: " + hyper.TorchName + ".");
             return string.Join(" ", parts);
         }
 
         /// <summary>The hyperparameter's type as C# source.</summary>
-        public static string TypeName(HyperModel hyper) => hyper.Enum?.Type ?? TypeName(hyper.Type);
+        public static string TypeName(HyperModel hyper) => hyper.Enum?.Type ?? TypeName(hyper.Type) + (hyper.Optional ? "?" : "");
 
         public static string TypeName(HyperType type) => type switch
         {
@@ -94,7 +94,7 @@ namespace ScratchOptim.Generator.Surface
             _ => "double",
         };
 
-        public static string Literal(HyperModel hyper) => hyper.Type switch
+        public static string Literal(HyperModel hyper) => hyper.Optional && double.IsNaN(hyper.Default) ? "null" : hyper.Type switch
         {
             HyperType.Bool => hyper.Default != 0 ? "true" : "false",
             HyperType.Int => ((int)hyper.Default).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -106,6 +106,9 @@ namespace ScratchOptim.Generator.Surface
         {
             if (hyper.Type == HyperType.Bool) return "value";
             if (hyper.Type == HyperType.Enum) return "CheckDefined(\"" + hyper.Name + "\", value)";
+            if (hyper.Optional)
+                return "value is null ? null : CheckRange(\"" + hyper.Name + "\", value.Value, " + CSharp.DoubleLiteral(hyper.Min) + ", "
+                    + Bool(hyper.MinExclusive) + ", " + CSharp.DoubleLiteral(hyper.Max) + ", " + Bool(hyper.MaxExclusive) + ")";
             string check = "CheckRange(\"" + hyper.Name + "\", value, " + CSharp.DoubleLiteral(hyper.Min) + ", "
                 + Bool(hyper.MinExclusive) + ", " + CSharp.DoubleLiteral(hyper.Max) + ", " + Bool(hyper.MaxExclusive) + ")";
             return hyper.Type == HyperType.Int ? "(int)" + check : check;

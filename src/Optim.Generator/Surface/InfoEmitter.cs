@@ -33,7 +33,7 @@ namespace ScratchOptim.Generator.Surface
             };
             foreach (var hyper in model.Hypers)
             {
-                string type = hyper.Enum?.Name ?? HyperparametersEmitter.TypeName(hyper.Type);
+                string type = hyper.Enum?.Name ?? HyperparametersEmitter.TypeName(hyper.Type) + (hyper.Optional ? "?" : "");
                 string values = hyper.Enum is { } allowed ? ", Values: new[] { " + string.Join(", ", allowed.Members.Select(m => String(m.Name))) + " }" : "";
                 lines.Add("        new(" + String(hyper.Name) + ", " + String(hyper.TorchName) + ", " + String(type) + ", "
                     + String(hyper.DefaultText) + ", " + DoubleLiteral(hyper.Min) + ", " + Bool(hyper.MinExclusive) + ", "
@@ -49,7 +49,7 @@ namespace ScratchOptim.Generator.Surface
                 string initial = state.Init ?? state.InitialValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
                 string when = allocation is null ? "always" : EquationRenderer.Text(allocation);
                 lines.Add("        new(" + String(state.Name) + ", " + String(state.TorchName) + ", " + String(initial)
-                    + ", global::ScratchOptim.StateShape." + Shape(state.Space) + ", global::ScratchOptim.StateValue." + Value(state.Scalar) + ", " + String(when) + "),");
+                    + ", global::ScratchOptim.StateLayout." + Shape(state.Space) + ", global::ScratchOptim.StateValue." + Value(state.Scalar) + ", " + String(when) + "),");
             }
             lines.Add("    },");
             lines.Add("    Update: new string[]");
@@ -71,6 +71,10 @@ namespace ScratchOptim.Generator.Surface
             lines.Add("    {");
             lines.AddRange(Reductions(model).Select(r => "        " + String(r) + ","));
             lines.Add("    })");
+            var ranks = new List<string>();
+            if (docs.MinRank != 0) ranks.Add("MinRank = " + Int(docs.MinRank));
+            if (docs.MaxRank != int.MaxValue) ranks.Add("MaxRank = " + Int(docs.MaxRank));
+            if (ranks.Count > 0) lines.Add("{ " + string.Join(", ", ranks) + " }");
             return string.Join("\n", lines);
         }
 
@@ -90,6 +94,8 @@ namespace ScratchOptim.Generator.Surface
             string text = EquationRenderer.Text(temp.Definition, target.TempName);
             return temp.Type.IsBoolean || temp.Definition.Type.Scalar == Scalar.Element ? text : "(Element)(" + text + ")";
         }
+
+        private static string Int(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         private static string Shape(Space space) => space switch
         {

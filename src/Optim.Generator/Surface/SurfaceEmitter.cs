@@ -217,7 +217,7 @@ namespace ScratchOptim.Generator.Surface
                 if (target.UsesShape) writer.Line("global::ScratchOptim.KernelChecks.Shape(\"" + Name + "\", shape, length);");
                 if (plan.RowsAndColumns) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
                 writer.Line(Check(model.Signature.Grad, "length"));
-                var expressions = new Targets.Cpu.CpuExpressions(System.Array.Empty<string>());
+                var expressions = new Targets.Cpu.CpuExpressions(System.Array.Empty<string>(), model);
                 for (int i = 0; i < model.States.Count; i++)
                 {
                     var state = model.States[i];

@@ -128,6 +128,12 @@ namespace ScratchOptim.Generator.Syntax
             }
 
             var documentation = ParseDocumentation(declaration, symbol);
+            if (documentation.MinRank < 0 || documentation.MaxRank < documentation.MinRank)
+            {
+                var attributeSyntax = FindAttribute(symbol, DslNames.OptimizerAttribute)?.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+                diagnostics.Add(Diagnostic.Create(Descriptors.RankRange, attributeSyntax?.GetLocation() ?? declaration.Identifier.GetLocation(),
+                    documentation.MinRank, documentation.MaxRank));
+            }
             bool strict = NamedInt(FindAttribute(symbol, DslNames.OptimizerAttribute), "Contraction") == 1;
             bool hasErrors = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
             OptimizerModel? model = hasErrors || signature is null || lowered is not { } body || !Compiles(updateMethod, semanticModel, cancellationToken)
@@ -152,8 +158,10 @@ namespace ScratchOptim.Generator.Syntax
                 SpecialType.System_Boolean => HyperType.Bool,
                 SpecialType.System_Int32 => HyperType.Int,
                 _ when field.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType && IsAccessibleEnough(enumType, field.ContainingType) => HyperType.Enum,
+                _ when IsOptionalDouble(field.Type) => HyperType.Double,
                 _ => null,
             };
+            bool optional = IsOptionalDouble(field.Type);
             string? problem = field.IsConst ? "is const, so a setting could never change it"
                 : field.IsStatic ? "is static, so it could not differ between parameter groups"
                 : type is null ? "has type '" + field.Type.ToDisplayString() + "'"
@@ -165,10 +173,17 @@ namespace ScratchOptim.Generator.Syntax
             }
 
             var constant = variable.Initializer is null ? default : semanticModel.GetConstantValue(variable.Initializer.Value, cancellationToken);
-            if (!constant.HasValue || constant.Value is null)
+            if (!constant.HasValue || (constant.Value is null && !optional))
             {
                 diagnostics.Add(Diagnostic.Create(Descriptors.HyperWithoutDefault, variable.Identifier.GetLocation(), field.Name));
                 return null;
+            }
+            if (constant.Value is null)
+            {
+                string optionalTorch = NamedString(attribute, "Torch") ?? DslNames.SnakeCase(field.Name);
+                return new HyperModel(field.Name, optionalTorch, HyperType.Double, double.NaN, "null",
+                    NamedDouble(attribute, "Min") ?? double.NegativeInfinity, NamedBool(attribute, "MinExclusive"),
+                    NamedDouble(attribute, "Max") ?? double.PositiveInfinity, NamedBool(attribute, "MaxExclusive"), description, Optional: true);
             }
             double value = constant.Value is bool flag ? (flag ? 1 : 0) : ToDouble(constant.Value);
             string torch = NamedString(attribute, "Torch") ?? DslNames.SnakeCase(field.Name);
@@ -201,7 +216,7 @@ namespace ScratchOptim.Generator.Syntax
                     return null;
                 }
             }
-            return new HyperModel(field.Name, torch, type!.Value, value, DefaultText(variable.Initializer!.Value, type.Value, value), min, minExclusive, max, maxExclusive, description);
+            return new HyperModel(field.Name, torch, type!.Value, value, DefaultText(variable.Initializer!.Value, type.Value, value), min, minExclusive, max, maxExclusive, description, Optional: optional);
         }
 
         private static UpdateSignature? ParseUpdateSignature(TypeDeclarationSyntax declaration, string name, SemanticModel semanticModel,
@@ -333,7 +348,9 @@ namespace ScratchOptim.Generator.Syntax
                 NamedString(attribute, "BuildsOn"),
                 NamedString(attribute, "Family"),
                 NamedString(attribute, "PyTorch"),
-                stepState);
+                stepState,
+                NamedInt(attribute, "MinRank") ?? 0,
+                NamedInt(attribute, "MaxRank") ?? int.MaxValue);
         }
 
         /// <summary>
@@ -397,6 +414,11 @@ namespace ScratchOptim.Generator.Syntax
 
         private static double? NamedDouble(AttributeData? attribute, string key) =>
             Named(attribute, key)?.Value is { } value ? System.Convert.ToDouble(value, CultureInfo.InvariantCulture) : null;
+
+        /// <summary>Whether a type is <c>double?</c>, the type of an optional hyperparameter.</summary>
+        internal static bool IsOptionalDouble(ITypeSymbol type) =>
+            type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+            && nullable.TypeArguments[0].SpecialType == SpecialType.System_Double;
 
         /// <summary>An enum's members, in declaration order, and its names as C# source and for documentation.</summary>
         internal static EnumModel EnumModelOf(INamedTypeSymbol enumType) => new EnumModel(

@@ -275,6 +275,18 @@ namespace ScratchOptim.Generator.Syntax
             {
                 case ParenthesizedExpressionSyntax parenthesized:
                     return Lower(parenthesized.Expression);
+                case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression } coalesce:
+                    return LowerCoalesce(coalesce);
+                case IsPatternExpressionSyntax test:
+                    return LowerNullTest(test, test.Expression, test.Pattern switch
+                    {
+                        ConstantPatternSyntax { Expression: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } } => false,
+                        UnaryPatternSyntax { Pattern: ConstantPatternSyntax { Expression: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } } } => true,
+                        _ => (bool?)null,
+                    });
+                case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Value" or "HasValue" } access when OptionalHyper(access.Expression) is { } optional:
+                    var value = new Variable(VariableRole.Hyper, optional.Name, IrType.Double);
+                    return access.Name.Identifier.ValueText == "Value" ? value : HasValue(value);
                 case IdentifierNameSyntax:
                 case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }:
                     return LowerName(expression);
@@ -297,6 +309,12 @@ namespace ScratchOptim.Generator.Syntax
         private Expr? LowerName(ExpressionSyntax name)
         {
             var symbol = semanticModel.GetSymbolInfo(name, cancellationToken).Symbol;
+            if (OptionalHyper(name) is { } bare)
+            {
+                // A double? has no value to compute with until the update says what null means.
+                Report(Descriptors.UnsupportedExpression, name, bare.Name + " (an optional hyperparameter: read it as " + bare.Name + " ?? fallback, or " + bare.Name + ".Value where " + bare.Name + " != null)");
+                return null;
+            }
             switch (symbol)
             {
                 case IParameterSymbol parameter when parameter.ContainingSymbol is IMethodSymbol { Name: DslNames.UpdateMethod }:
@@ -371,6 +389,8 @@ namespace ScratchOptim.Generator.Syntax
                 Report(Descriptors.UnsupportedExpression, binary, binary.ToString());
                 return null;
             }
+            if (op is BinaryOp.Equal or BinaryOp.NotEqual && (IsNull(binary.Left) || IsNull(binary.Right)))
+                return LowerNullTest(binary, IsNull(binary.Left) ? binary.Right : binary.Left, op == BinaryOp.NotEqual);
             var left = Lower(binary.Left);
             var right = Lower(binary.Right);
             if (left is null || right is null) return null;
@@ -444,7 +464,7 @@ namespace ScratchOptim.Generator.Syntax
                     }
                     return new Call(op.Name, arguments.ToEquatableArray(), Operators.ResultType(op));
                 case OperatorKind.Shape:
-                    return new Call(op.Name, arguments.ToEquatableArray(), IrType.Int.In(Space.Tensor));
+                    return new Call(op.Name, arguments.ToEquatableArray(), (op.Name == "Epsilon" ? IrType.Double : IrType.Int).In(Space.Tensor));
             }
 
             var space = arguments.Select(a => a.Type.Space).Aggregate(Space.Step, IrType.Join);
@@ -486,6 +506,8 @@ namespace ScratchOptim.Generator.Syntax
         private Expr? LowerCast(CastExpressionSyntax cast)
         {
             var type = semanticModel.GetTypeInfo(cast.Type, cancellationToken).Type;
+            if (type?.SpecialType == SpecialType.System_Double && OptionalHyper(cast.Expression) is { } optional)
+                return new Variable(VariableRole.Hyper, optional.Name, IrType.Double);
             var operand = Lower(cast.Expression);
             if (operand is null) return null;
             if (type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single && operand.Type.IsUniform && !operand.Type.IsBoolean)
@@ -510,6 +532,40 @@ namespace ScratchOptim.Generator.Syntax
             }
             return new EnumValue(model.Type, model.Name, member);
         }
+
+        /// <summary><c>x ?? fallback</c> on an optional hyperparameter: its value when it has one.</summary>
+        private Expr? LowerCoalesce(BinaryExpressionSyntax coalesce)
+        {
+            if (OptionalHyper(coalesce.Left) is not { } optional)
+            {
+                Report(Descriptors.UnsupportedExpression, coalesce, coalesce.ToString());
+                return null;
+            }
+            var fallback = Lower(coalesce.Right);
+            if (fallback is null) return null;
+            var value = new Variable(VariableRole.Hyper, optional.Name, IrType.Double);
+            return new Conditional(HasValue(value), value, fallback, value.Type.In(fallback.Type.Space));
+        }
+
+        /// <summary><c>x == null</c>, <c>x != null</c>, <c>x is null</c> or <c>x is not null</c> on an optional hyperparameter.</summary>
+        private Expr? LowerNullTest(ExpressionSyntax test, ExpressionSyntax tested, bool? hasValue)
+        {
+            if (hasValue is null || OptionalHyper(tested) is not { } optional)
+            {
+                Report(Descriptors.UnsupportedExpression, test, test.ToString());
+                return null;
+            }
+            var check = HasValue(new Variable(VariableRole.Hyper, optional.Name, IrType.Double));
+            return hasValue.Value ? check : new Unary(UnaryOp.Not, check, check.Type);
+        }
+
+        private static Expr HasValue(Variable optional) => new Call("HasValue", new Expr[] { optional }.ToEquatableArray(), IrType.Bool);
+
+        private HyperModel? OptionalHyper(ExpressionSyntax expression) =>
+            semanticModel.GetSymbolInfo(expression is ParenthesizedExpressionSyntax p ? p.Expression : expression, cancellationToken).Symbol is IFieldSymbol field
+            && hypers.TryGetValue(field.Name, out var hyper) && hyper.Optional ? hyper : null;
+
+        private static bool IsNull(ExpressionSyntax expression) => expression.IsKind(SyntaxKind.NullLiteralExpression);
 
         /// <summary>Whether an int value grows with the step count: it reads t, or an int local computed from t.</summary>
         private bool DependsOnStep(Expr expr)

@@ -93,9 +93,9 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("eta", "eta", "lr", global::ScratchOptim.StateShape.Tensor, global::ScratchOptim.StateValue.Float32, "always"),
-                new("mu", "mu", "1", global::ScratchOptim.StateShape.Tensor, global::ScratchOptim.StateValue.Float32, "always"),
-                new("ax", "ax", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("eta", "eta", "lr", global::ScratchOptim.StateLayout.Tensor, global::ScratchOptim.StateValue.Float32, "always"),
+                new("mu", "mu", "1", global::ScratchOptim.StateLayout.Tensor, global::ScratchOptim.StateValue.Float32, "always"),
+                new("ax", "ax", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
             },
             Update: new string[]
             {
@@ -437,7 +437,7 @@ namespace ScratchOptim.Optimizers
             public Hyperparameters Clone() => (Hyperparameters)MemberwiseClone();
 
             /// <inheritdoc/>
-            public override object Get(string name) => name switch
+            public override object? Get(string name) => name switch
             {
                 "lr" => Lr,
                 "lambd" => Lambd,
@@ -449,7 +449,7 @@ namespace ScratchOptim.Optimizers
             };
 
             /// <inheritdoc/>
-            public override void Set(string name, object value)
+            public override void Set(string name, object? value)
             {
                 switch (name)
                 {

@@ -114,9 +114,9 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("mFast", "exp_avg_fast", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "beta1 != 0"),
-                new("mSlow", "exp_avg_slow", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
-                new("v", "exp_avg_sq", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("mFast", "exp_avg_fast", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "beta1 != 0"),
+                new("mSlow", "exp_avg_slow", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("v", "exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
             },
             Update: new string[]
             {
@@ -569,7 +569,7 @@ namespace ScratchOptim.Optimizers
             public Hyperparameters Clone() => (Hyperparameters)MemberwiseClone();
 
             /// <inheritdoc/>
-            public override object Get(string name) => name switch
+            public override object? Get(string name) => name switch
             {
                 "lr" => Lr,
                 "beta1" or "betas[0]" => Beta1,
@@ -584,7 +584,7 @@ namespace ScratchOptim.Optimizers
             };
 
             /// <inheritdoc/>
-            public override void Set(string name, object value)
+            public override void Set(string name, object? value)
             {
                 switch (name)
                 {

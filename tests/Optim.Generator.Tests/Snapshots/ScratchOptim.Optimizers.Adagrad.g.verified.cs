@@ -88,7 +88,7 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("sum", "sum", "initialAccumulatorValue", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("sum", "sum", "initialAccumulatorValue", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
             },
             Update: new string[]
             {
@@ -375,7 +375,7 @@ namespace ScratchOptim.Optimizers
             public Hyperparameters Clone() => (Hyperparameters)MemberwiseClone();
 
             /// <inheritdoc/>
-            public override object Get(string name) => name switch
+            public override object? Get(string name) => name switch
             {
                 "lr" => Lr,
                 "lrDecay" or "lr_decay" => LrDecay,
@@ -387,7 +387,7 @@ namespace ScratchOptim.Optimizers
             };
 
             /// <inheritdoc/>
-            public override void Set(string name, object value)
+            public override void Set(string name, object? value)
             {
                 switch (name)
                 {

@@ -107,9 +107,9 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("m", "exp_avg", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
-                new("v", "exp_avg_sq", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
-                new("vMax", "max_exp_avg_sq", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "amsgrad"),
+                new("m", "exp_avg", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("v", "exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("vMax", "max_exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "amsgrad"),
             },
             Update: new string[]
             {
@@ -536,7 +536,7 @@ namespace ScratchOptim.Optimizers
             public Hyperparameters Clone() => (Hyperparameters)MemberwiseClone();
 
             /// <inheritdoc/>
-            public override object Get(string name) => name switch
+            public override object? Get(string name) => name switch
             {
                 "lr" => Lr,
                 "beta1" or "betas[0]" => Beta1,
@@ -550,7 +550,7 @@ namespace ScratchOptim.Optimizers
             };
 
             /// <inheritdoc/>
-            public override void Set(string name, object value)
+            public override void Set(string name, object? value)
             {
                 switch (name)
                 {

@@ -95,8 +95,8 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("m", "exp_avg", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
-                new("u", "exp_inf", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("m", "exp_avg", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("u", "exp_inf", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
             },
             Update: new string[]
             {
@@ -440,7 +440,7 @@ namespace ScratchOptim.Optimizers
             public Hyperparameters Clone() => (Hyperparameters)MemberwiseClone();
 
             /// <inheritdoc/>
-            public override object Get(string name) => name switch
+            public override object? Get(string name) => name switch
             {
                 "lr" => Lr,
                 "beta1" or "betas[0]" => Beta1,
@@ -453,7 +453,7 @@ namespace ScratchOptim.Optimizers
             };
 
             /// <inheritdoc/>
-            public override void Set(string name, object value)
+            public override void Set(string name, object? value)
             {
                 switch (name)
                 {

@@ -90,11 +90,11 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("m", "exp_avg", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
-                new("v", "exp_avg_sq", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
-                new("weightNorm", "weight_norm", "0", global::ScratchOptim.StateShape.Tensor, global::ScratchOptim.StateValue.Float32, "always"),
-                new("adamNorm", "adam_norm", "0", global::ScratchOptim.StateShape.Tensor, global::ScratchOptim.StateValue.Float32, "always"),
-                new("trustRatio", "trust_ratio", "0", global::ScratchOptim.StateShape.Tensor, global::ScratchOptim.StateValue.Float32, "always"),
+                new("m", "exp_avg", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("v", "exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("weightNorm", "weight_norm", "0", global::ScratchOptim.StateLayout.Tensor, global::ScratchOptim.StateValue.Float32, "always"),
+                new("adamNorm", "adam_norm", "0", global::ScratchOptim.StateLayout.Tensor, global::ScratchOptim.StateValue.Float32, "always"),
+                new("trustRatio", "trust_ratio", "0", global::ScratchOptim.StateLayout.Tensor, global::ScratchOptim.StateValue.Float32, "always"),
             },
             Update: new string[]
             {
@@ -494,7 +494,7 @@ namespace ScratchOptim.Optimizers
             public Hyperparameters Clone() => (Hyperparameters)MemberwiseClone();
 
             /// <inheritdoc/>
-            public override object Get(string name) => name switch
+            public override object? Get(string name) => name switch
             {
                 "lr" => Lr,
                 "beta1" or "betas[0]" => Beta1,
@@ -506,7 +506,7 @@ namespace ScratchOptim.Optimizers
             };
 
             /// <inheritdoc/>
-            public override void Set(string name, object value)
+            public override void Set(string name, object? value)
             {
                 switch (name)
                 {

@@ -66,7 +66,7 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("velocity", "velocity", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("velocity", "velocity", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
             },
             Update: new string[]
             {
@@ -264,7 +264,7 @@ namespace ScratchOptim.Optimizers
             public Hyperparameters Clone() => (Hyperparameters)MemberwiseClone();
 
             /// <inheritdoc/>
-            public override object Get(string name) => name switch
+            public override object? Get(string name) => name switch
             {
                 "lr" => Lr,
                 "momentum" => Momentum,
@@ -272,7 +272,7 @@ namespace ScratchOptim.Optimizers
             };
 
             /// <inheritdoc/>
-            public override void Set(string name, object value)
+            public override void Set(string name, object? value)
             {
                 switch (name)
                 {

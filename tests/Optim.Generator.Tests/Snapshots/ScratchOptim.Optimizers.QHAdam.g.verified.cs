@@ -110,10 +110,10 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("beta1Weight", "beta1_weight", "0", global::ScratchOptim.StateShape.Tensor, global::ScratchOptim.StateValue.Float64, "always"),
-                new("beta2Weight", "beta2_weight", "0", global::ScratchOptim.StateShape.Tensor, global::ScratchOptim.StateValue.Float64, "always"),
-                new("m", "exp_avg", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
-                new("v", "exp_avg_sq", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("beta1Weight", "beta1_weight", "0", global::ScratchOptim.StateLayout.Tensor, global::ScratchOptim.StateValue.Float64, "always"),
+                new("beta2Weight", "beta2_weight", "0", global::ScratchOptim.StateLayout.Tensor, global::ScratchOptim.StateValue.Float64, "always"),
+                new("m", "exp_avg", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("v", "exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
             },
             Update: new string[]
             {
@@ -581,7 +581,7 @@ namespace ScratchOptim.Optimizers
             public Hyperparameters Clone() => (Hyperparameters)MemberwiseClone();
 
             /// <inheritdoc/>
-            public override object Get(string name) => name switch
+            public override object? Get(string name) => name switch
             {
                 "lr" => Lr,
                 "beta1" or "betas[0]" => Beta1,
@@ -595,7 +595,7 @@ namespace ScratchOptim.Optimizers
             };
 
             /// <inheritdoc/>
-            public override void Set(string name, object value)
+            public override void Set(string name, object? value)
             {
                 switch (name)
                 {

@@ -108,9 +108,9 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("squareAvg", "square_avg", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "always"),
-                new("buf", "momentum_buffer", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "momentum > 0"),
-                new("gradAvg", "grad_avg", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "centered"),
+                new("squareAvg", "square_avg", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
+                new("buf", "momentum_buffer", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "momentum > 0"),
+                new("gradAvg", "grad_avg", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "centered"),
             },
             Update: new string[]
             {
@@ -560,7 +560,7 @@ namespace ScratchOptim.Optimizers
             public Hyperparameters Clone() => (Hyperparameters)MemberwiseClone();
 
             /// <inheritdoc/>
-            public override object Get(string name) => name switch
+            public override object? Get(string name) => name switch
             {
                 "lr" => Lr,
                 "alpha" => Alpha,
@@ -574,7 +574,7 @@ namespace ScratchOptim.Optimizers
             };
 
             /// <inheritdoc/>
-            public override void Set(string name, object value)
+            public override void Set(string name, object? value)
             {
                 switch (name)
                 {

@@ -94,7 +94,7 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("buf", "momentum_buffer", "0", global::ScratchOptim.StateShape.Element, global::ScratchOptim.StateValue.Element, "momentum != 0"),
+                new("buf", "momentum_buffer", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "momentum != 0"),
             },
             Update: new string[]
             {
@@ -450,7 +450,7 @@ namespace ScratchOptim.Optimizers
             public Hyperparameters Clone() => (Hyperparameters)MemberwiseClone();
 
             /// <inheritdoc/>
-            public override object Get(string name) => name switch
+            public override object? Get(string name) => name switch
             {
                 "lr" => Lr,
                 "momentum" => Momentum,
@@ -462,7 +462,7 @@ namespace ScratchOptim.Optimizers
             };
 
             /// <inheritdoc/>
-            public override void Set(string name, object value)
+            public override void Set(string name, object? value)
             {
                 switch (name)
                 {

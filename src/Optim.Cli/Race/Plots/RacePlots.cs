@@ -26,6 +26,13 @@ public static class RacePlots
     /// <summary>Losses closer than this to the lowest loss are drawn at it, so a run that reaches the minimum exactly stays on the plot.</summary>
     public const double LossFloor = 1e-15;
 
+    /// <summary>
+    /// The most points drawn of one racer's path or loss curve: a longer run is drawn every k-th step, and its last.
+    /// At the pictures' size that looks the same, and it keeps drawing fast: a curve of tens of thousands of jagged
+    /// segments (a racer hovering around the minimum) takes the rasterizer minutes.
+    /// </summary>
+    public const int MaxPointsPerRun = 4000;
+
     /// <summary>The file names written for <paramref name="landscapeName"/>.</summary>
     public static (string Paths, string Loss) FileNames(string landscapeName) => ($"{landscapeName}-paths.png", $"{landscapeName}-loss.png");
 
@@ -86,7 +93,7 @@ public static class RacePlots
         {
             var run = race.Runs[i];
             var color = RacerColor(i);
-            var points = run.Path.Where(p => p.All(double.IsFinite)).Select(p => plane.Project(p)).ToArray();
+            var points = Drawn(run.Path.Where(p => p.All(double.IsFinite)).ToArray()).Select(p => plane.Project(p)).ToArray();
             var line = plot.Add.ScatterLine(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), color);
             line.LineWidth = 2;
             line.MarkerShape = MarkerShape.FilledCircle;
@@ -156,7 +163,7 @@ public static class RacePlots
                 // Without a minimum the loss falls without bound: a signed log scale keeps the start and the escape in view.
                 values.Add(logScale ? Math.Log10(Math.Max(loss - race.MinimumLoss!.Value, LossFloor)) : Math.Sign(loss) * Math.Log10(1 + Math.Abs(loss)));
             }
-            var line = plot.Add.ScatterLine(steps.ToArray(), values.ToArray(), RacerColor(i));
+            var line = plot.Add.ScatterLine(Drawn(steps).ToArray(), Drawn(values).ToArray(), RacerColor(i));
             line.LineWidth = 2;
             line.LegendText = Label(run);
         }
@@ -223,6 +230,15 @@ public static class RacePlots
             }
         }
         return grid;
+    }
+
+    /// <summary>At most <see cref="MaxPointsPerRun"/> of <paramref name="points"/>: every k-th from the first, and the last.</summary>
+    private static IEnumerable<T> Drawn<T>(IReadOnlyList<T> points)
+    {
+        if (points.Count <= MaxPointsPerRun) return points;
+        int stride = (points.Count + MaxPointsPerRun - 2) / (MaxPointsPerRun - 1); // ceil(n / (max − 1)): max − 1 points at most, then the last
+        return Enumerable.Range(0, (points.Count - 1) / stride + 1).Select(k => points[k * stride])
+            .Concat((points.Count - 1) % stride == 0 ? [] : [points[^1]]);
     }
 
     private static string Label(RacerRun run)

@@ -16,9 +16,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
     internal sealed class CpuExpressions
     {
         private readonly IReadOnlyList<string> tempNames;
+        private readonly HashSet<string> optionalHypers;
 
         /// <param name="tempNames">The name of each temp of the plan, by id.</param>
-        public CpuExpressions(IReadOnlyList<string> tempNames) => this.tempNames = tempNames;
+        /// <param name="model">The declaration: which hyperparameters are optional (<c>double?</c>).</param>
+        public CpuExpressions(IReadOnlyList<string> tempNames, OptimizerModel model)
+        {
+            this.tempNames = tempNames;
+            optionalHypers = new HashSet<string>(model.Hypers.Where(h => h.Optional).Select(h => h.Name));
+        }
 
         public string TempName(int id) => tempNames[id];
 
@@ -32,7 +38,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         public string Uniform(Expr expr) => expr switch
         {
             Literal literal => UniformLiteral(literal),
-            Variable { Role: VariableRole.Hyper } hyper => "hyper." + DslNames.PascalCase(hyper.Name),
+            Variable { Role: VariableRole.Hyper } hyper => "hyper." + DslNames.PascalCase(hyper.Name) + (optionalHypers.Contains(hyper.Name) ? ".GetValueOrDefault()" : ""),
             Variable variable => Id(variable.Name),
             EnumValue value => value.EnumType + "." + Id(value.Member),
             Temp temp => tempNames[temp.Id],
@@ -103,14 +109,17 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private string UniformCall(Call call)
         {
-            var args = call.Arguments.Select(Uniform).ToArray<object>();
+            // Shape queries read the tensor's shape, not their argument's values.
             switch (call.Operator)
             {
+                case "HasValue": return "hyper." + DslNames.PascalCase(((Variable)call.Arguments[0]).Name) + ".HasValue";
                 case "Rank": return "shape.Length";
-                case "Count": return "length";
+                case "Count": return call.Arguments[0].Type.Space switch { Space.Row => "rows", Space.Column => "columns", _ => "length" };
                 case "Rows": return "rows";
                 case "Columns": return "columns";
+                case "Epsilon": return "global::ScratchOptim.ElementMath.MachineEpsilon<T>()";
             }
+            var args = call.Arguments.Select(Uniform).ToArray<object>();
             if (call.SystemMath) return "global::System.Math." + call.Operator + "(" + string.Join(", ", args) + ")";
             string template = Operators.Get(call.Operator).Uniform
                 ?? throw new System.InvalidOperationException(call.Operator + " has no step-uniform form");

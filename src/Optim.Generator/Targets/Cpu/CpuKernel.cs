@@ -42,7 +42,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Namer = new Namer(reserved);
 
             TempNames = plan.Temps.Select(t => Namer.For(t.Definition, t.Type)).ToList();
-            Expressions = new CpuExpressions(TempNames);
+            Expressions = new CpuExpressions(TempNames, model);
 
             var buffers = new List<KernelBuffer>
             {

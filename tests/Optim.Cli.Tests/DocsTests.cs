@@ -4,7 +4,7 @@ using ScratchOptim.Cli.Docs;
 using ScratchOptim.Optimizers;
 using Xunit;
 
-namespace ScratchOptim.Tests;
+namespace ScratchOptim.Cli.Tests;
 
 /// <summary>docs/optimizers.md is generated from the registry; the committed copy must be what the code renders now.</summary>
 public class DocsTests

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace ScratchOptim.Cli.Replay;
+namespace ScratchOptim.Replay;
 
 /// <summary>
 /// How an authors' constructor keyword arguments become the library's settings, where a plain set by name is not
@@ -19,12 +19,12 @@ internal static class KeywordArguments
     /// <summary>
     /// The value to set for argument <paramref name="name"/>. The authors' <c>None</c> switches an optional feature
     /// off (ADOPT's <c>clip_lambda=None</c>: no clipping; AdEMAMix's <c>alpha_warmup=None</c>: no warmup), which is
-    /// false for a switch and 0 for a count; any other value is passed on unchanged.
+    /// false for a switch and 0 for a count; an optional number (<c>double?</c>) takes it as null, and any other
+    /// value is passed on unchanged.
     /// </summary>
-    public static object ValueFor(HyperparameterSet settings, string name, object value)
+    public static object? ValueFor(HyperparameterSet settings, string name, object? value)
     {
-        // ReferenceCase.HyperArguments gives a JSON null as its JSON text; a JSON string would keep its quotes.
-        if (value is not "null") return value;
+        if (value is not null) return value;
         foreach (var hyper in settings.Optimizer.Hyperparameters)
         {
             if (hyper.Name != name && hyper.TorchName != name) continue;
@@ -32,9 +32,9 @@ internal static class KeywordArguments
             {
                 "bool" => false,
                 "int" => 0,
-                _ => value, // a number cannot be None; the setter says so
+                _ => null, // an optional number takes null; for any other the setter says it cannot be null
             };
         }
-        return value;
+        return null;
     }
 }

@@ -1,10 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace ScratchOptim.Cli.Replay;
+namespace ScratchOptim.Replay;
 
 /// <summary>
 /// One recorded run of a reference optimizer, in the case format of shared/reference/README.md: initial
@@ -21,13 +22,13 @@ public sealed class ReferenceCase
         DType = (string?)json["dtype"] ?? "float32";
         Hyper = json["hyper"] as JsonObject ?? throw Corrupt(path, "no 'hyper' object");
         Shapes = ReadShapes(path, json["shapes"]);
+        if (Shapes.Count == 0) throw Corrupt(path, "'shapes' lists no tensors");
         Param0 = ReadTensors(path, json["param0"], "param0");
         Grads = ReadSteps(path, json["grads"], "grads");
         Params = ReadSteps(path, json["params"], "params");
-        FinalState = json["final_state"] as JsonObject ?? new JsonObject();
-        Tolerance = json["tolerance"] is JsonObject tolerance
-            ? (Number(path, tolerance["rtol"], "tolerance.rtol"), Number(path, tolerance["atol"], "tolerance.atol"))
-            : null;
+        FinalState = ReadFinalState(path, json["final_state"], Shapes.Count);
+        Tolerance = json.ContainsKey("tolerance") ? ReadTolerance(path, json["tolerance"]) : null;
+        if (Grads.Count == 0) throw Corrupt(path, "no steps: 'grads' is empty");
         if (Grads.Count != Params.Count) throw Corrupt(path, $"{Grads.Count} steps of gradients but {Params.Count} of parameters");
         CheckLengths(path, Param0, "param0");
         foreach (var step in Grads) CheckLengths(path, step, "grads");
@@ -40,6 +41,7 @@ public sealed class ReferenceCase
     /// <summary>The whole file, for writing results in the same format.</summary>
     public JsonObject Json { get; }
 
+    /// <summary>The case's <c>name</c> (else the file's), as written: any text, so sanitize it before building a path from it.</summary>
     public string Name { get; }
 
     /// <summary>The reference's class name, e.g. <c>"Adam"</c>.</summary>
@@ -61,7 +63,10 @@ public sealed class ReferenceCase
     /// <summary><c>Params[step][tensor]</c>: the parameters after each step.</summary>
     public IReadOnlyList<IReadOnlyList<double[]>> Params { get; }
 
-    /// <summary>The state after the last step, by tensor index and PyTorch state name.</summary>
+    /// <summary>
+    /// The state after the last step, by tensor index and PyTorch state name: an entry for every tensor, each value a
+    /// number, a list of numbers or a list of such lists (checked when the case is read).
+    /// </summary>
     public JsonObject FinalState { get; }
 
     /// <summary>The allowed difference where the reference itself is not bit-reproducible; null means bit-exact.</summary>
@@ -76,20 +81,13 @@ public sealed class ReferenceCase
             ? match.Groups[1].Value
             : null;
 
-    /// <summary>Reads a case file.</summary>
-    /// <exception cref="InvalidDataException">The file is not a case of this format; the message says what is wrong.</exception>
+    /// <summary>Reads a case file (of at most <see cref="CaseFile.MaxBytes"/>).</summary>
+    /// <exception cref="InvalidDataException">The file is not a case of this format, or too large; the message says what is wrong.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     public static ReferenceCase Load(string path)
     {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException exception)
-        {
-            throw Corrupt(path, "not JSON: " + exception.Message);
-        }
-        if (node is not JsonObject json) throw Corrupt(path, "not a JSON object");
+        if (CaseFile.Read(path) is not JsonObject json) throw Corrupt(path, "not a JSON object");
         try
         {
             return new ReferenceCase(path, json);
@@ -102,7 +100,7 @@ public sealed class ReferenceCase
     }
 
     /// <summary>The constructor arguments as (name, value) pairs, tuples spread as <c>name[i]</c>.</summary>
-    public IEnumerable<(string Name, object Value)> HyperArguments()
+    public IEnumerable<(string Name, object? Value)> HyperArguments()
     {
         foreach (var (key, value) in Hyper)
         {
@@ -118,12 +116,15 @@ public sealed class ReferenceCase
         }
     }
 
-    private static object Scalar(JsonNode? node) => node?.GetValueKind() switch
+    /// <summary>A keyword argument's value: a bool, a number, null (Python's None) or a string.</summary>
+    private static object? Scalar(JsonNode? node) => node?.GetValueKind() switch
     {
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Number => node.GetValue<double>(),
-        _ => node?.ToJsonString() ?? "null",
+        JsonValueKind.String => node.GetValue<string>(),
+        null or JsonValueKind.Null => null,
+        _ => node.ToJsonString(),
     };
 
     private static IReadOnlyList<int[]> ReadShapes(string path, JsonNode? node)
@@ -171,6 +172,58 @@ public sealed class ReferenceCase
     private static double Number(string path, JsonNode? node, string field) =>
         node?.GetValue<double>() ?? throw Corrupt(path, $"'{field}' holds null where a number belongs");
 
+    /// <summary>An object with an entry per tensor (<c>"0"</c>, <c>"1"</c>, ...) of state values, so every state the reference recorded is compared.</summary>
+    private static JsonObject ReadFinalState(string path, JsonNode? node, int tensors)
+    {
+        if (node is not JsonObject finalState) throw Corrupt(path, "'final_state' is not an object of per-tensor state");
+        foreach (var (key, state) in finalState)
+        {
+            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out int tensor) || tensor >= tensors || key != tensor.ToString(CultureInfo.InvariantCulture))
+                throw Corrupt(path, $"'final_state' has an entry '{key}' that is not the index of one of its {tensors} tensors");
+            if (state is not JsonObject values) throw Corrupt(path, $"'final_state.{key}' is not an object of named state values");
+            foreach (var (name, value) in values) CheckStateValue(path, value, $"final_state.{key}.{name}", depth: 0);
+        }
+        for (int t = 0; t < tensors; t++)
+        {
+            if (!finalState.ContainsKey(t.ToString(CultureInfo.InvariantCulture))) throw Corrupt(path, $"'final_state' has no entry for tensor {t}");
+        }
+        return finalState;
+    }
+
+    /// <summary>A state value is a number (a 0-dim tensor), a list of numbers (a tensor) or a list of tensors.</summary>
+    private static void CheckStateValue(string path, JsonNode? value, string field, int depth)
+    {
+        switch (value)
+        {
+            case JsonValue number when number.GetValueKind() == JsonValueKind.Number:
+                return;
+            case JsonArray list when depth < 2:
+                foreach (var item in list) CheckStateValue(path, item, field, depth + 1);
+                return;
+            default:
+                throw Corrupt(path, $"'{field}' holds {Describe(value)} where a number or a list of numbers belongs");
+        }
+    }
+
+    private static (double Rtol, double Atol) ReadTolerance(string path, JsonNode? node)
+    {
+        if (node is not JsonObject tolerance) throw Corrupt(path, "'tolerance' is not an object with 'rtol' and 'atol'");
+        double rtol = Number(path, tolerance["rtol"], "tolerance.rtol");
+        double atol = Number(path, tolerance["atol"], "tolerance.atol");
+        if (!(rtol >= 0 && atol >= 0 && double.IsFinite(rtol) && double.IsFinite(atol)))
+            throw Corrupt(path, $"'tolerance' needs finite, non-negative 'rtol' and 'atol'; it has {rtol} and {atol}");
+        return (rtol, atol);
+    }
+
+    private static string Describe(JsonNode? node) => node?.GetValueKind() switch
+    {
+        null or JsonValueKind.Null => "null",
+        JsonValueKind.String => "a string",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Object => "an object",
+        _ => "a list nested too deep",
+    };
+
     /// <summary>Checks that one step's tensors match the shapes, so a replay never meets a buffer of the wrong size.</summary>
     private void CheckLengths(string path, IReadOnlyList<double[]> tensors, string field)
     {
@@ -178,7 +231,11 @@ public sealed class ReferenceCase
         for (int t = 0; t < tensors.Count; t++)
         {
             long expected = 1;
-            foreach (int dimension in Shapes[t]) expected *= dimension;
+            foreach (int dimension in Shapes[t])
+            {
+                expected *= dimension;
+                if (expected > int.MaxValue) throw Corrupt(path, $"the shape of tensor {t} holds more than {int.MaxValue} elements");
+            }
             if (tensors[t].Length != expected)
                 throw Corrupt(path, $"'{field}' has {tensors[t].Length} values for tensor {t}, whose shape holds {expected}");
         }

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 using ScratchOptim.Dsl;
 using ScratchOptim.Optimizers;
 
-namespace ScratchOptim.Cli.Replay;
+namespace ScratchOptim.Replay;
 
 /// <summary>How a replayed case ended.</summary>
 public enum ReplayStatus
@@ -137,7 +137,7 @@ public static class CaseRunner
             {
                 var values = optimizer.StateValues(parameters[t], info.Name);
                 if (values.Length == 0) continue;
-                state[info.TorchName] = info.Shape == StateShape.Tensor ? values[0] : Numbers(values);
+                state[info.TorchName] = info.Layout == StateLayout.Tensor ? values[0] : Numbers(values);
             }
             finalState[t.ToString(CultureInfo.InvariantCulture)] = state;
             firstMismatch ??= CompareState(reference, t, state);
@@ -178,6 +178,8 @@ public static class CaseRunner
         foreach (var (name, value) in expected)
         {
             if (state[name] is not { } actual) return $"final state '{name}' of tensor {tensor} is missing";
+            if (value is JsonArray != actual is JsonArray)
+                return $"final state '{name}' of tensor {tensor} is {Kind(actual)}; the reference has {Kind(value)}";
             if (value is JsonArray)
             {
                 var got = ReferenceCase.ReadNumbers(reference.Path, actual, name);
@@ -218,6 +220,8 @@ public static class CaseRunner
         foreach (double value in values) array.Add(value);
         return array;
     }
+
+    private static string Kind(JsonNode? value) => value is JsonArray ? "a tensor" : "a number";
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

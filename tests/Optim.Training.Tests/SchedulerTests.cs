@@ -1,0 +1,244 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+using ScratchOptim.Optimizers;
+using Xunit;
+
+namespace ScratchOptim.Training.Tests;
+
+/// <summary>
+/// What the goldens do not show: errors and their all-or-nothing behaviour, counters at their limit, the state
+/// format, and the named warmup-cosine schedule.
+/// </summary>
+public class SchedulerTests
+{
+    private static SGD TwoGroupSgd()
+    {
+        var sgd = new SGD([new Parameter<float>(new float[3], "w")], lr: 0.1, momentum: 0.9);
+        sgd.AddParamGroup([new Parameter<float>(new float[2], "b")], h => h.Lr = 0.01);
+        return sgd;
+    }
+
+    private static double[] Lrs(Optimizer optimizer) =>
+        Enumerable.Range(0, optimizer.GroupCount).Select(g => optimizer.GetGroupValue(g, "lr")).ToArray();
+
+    [Fact]
+    public void Linear_warmup_cosine_is_the_sequence_of_a_linear_warmup_and_a_cosine_decay()
+    {
+        var named = TwoGroupSgd();
+        var schedule = LRSchedules.LinearWarmupCosine(named, warmupSteps: 5, totalSteps: 30, minLr: 1e-4, warmupStartFactor: 0.01);
+        var built = TwoGroupSgd();
+        var sequence = new SequentialLR(built,
+            [new LinearLR(built, startFactor: 0.01, endFactor: 1.0, totalIters: 5), new CosineAnnealingLR(built, tMax: 25, etaMin: 1e-4)], [5]);
+        for (int step = 0; step < 40; step++)
+        {
+            Assert.Equal(Lrs(built), Lrs(named));
+            schedule.Step();
+            sequence.Step();
+        }
+        Assert.Equal(sequence.StateDict().ToJsonString(), schedule.StateDict().ToJsonString());
+    }
+
+    [Fact]
+    public void Warmup_cosine_rises_to_the_peak_and_ends_at_the_minimum()
+    {
+        var sgd = TwoGroupSgd();
+        var schedule = LRSchedules.LinearWarmupCosine(sgd, warmupSteps: 10, totalSteps: 100, minLr: 1e-5);
+        Assert.Equal(0.1 * 1e-3, schedule.LastLr[0], 12);
+        for (int step = 0; step < 10; step++) schedule.Step();
+        Assert.Equal(0.1, schedule.LastLr[0], 12);
+        for (int step = 10; step < 100; step++) schedule.Step();
+        Assert.Equal(1e-5, schedule.LastLr[0], 12);
+    }
+
+    [Fact]
+    public void A_state_with_a_missing_unknown_or_mistyped_key_is_rejected_and_changes_nothing()
+    {
+        var sgd = TwoGroupSgd();
+        var scheduler = new StepLR(sgd, stepSize: 3, gamma: 0.5);
+        for (int i = 0; i < 4; i++) scheduler.Step();
+        var before = scheduler.StateDict().ToJsonString();
+
+        var missing = scheduler.StateDict();
+        missing.Remove("gamma");
+        var unknown = scheduler.StateDict();
+        unknown["T_max"] = 10;
+        var mistyped = scheduler.StateDict();
+        mistyped["last_epoch"] = "four";
+        var wrongGroups = scheduler.StateDict();
+        wrongGroups["base_lrs"] = new JsonArray(0.1);
+
+        Assert.Contains("'gamma' is missing", Assert.Throws<InvalidDataException>(() => scheduler.LoadStateDict(missing)).Message);
+        Assert.Contains("unknown key 'T_max'", Assert.Throws<InvalidDataException>(() => scheduler.LoadStateDict(unknown)).Message);
+        Assert.Contains("'last_epoch' must be a number", Assert.Throws<InvalidDataException>(() => scheduler.LoadStateDict(mistyped)).Message);
+        Assert.Contains("'base_lrs' must have 2 elements", Assert.Throws<InvalidDataException>(() => scheduler.LoadStateDict(wrongGroups)).Message);
+        Assert.Equal(before, scheduler.StateDict().ToJsonString());
+    }
+
+    [Fact]
+    public void A_sequence_whose_second_scheduler_state_is_bad_loads_neither()
+    {
+        var sgd = TwoGroupSgd();
+        var sequence = new SequentialLR(sgd, [new ConstantLR(sgd, 0.5, 3), new ExponentialLR(sgd, 0.9)], [3]);
+        for (int i = 0; i < 5; i++) sequence.Step();
+        var saved = sequence.StateDict();
+        for (int i = 0; i < 3; i++) sequence.Step();
+        var before = sequence.StateDict().ToJsonString();
+
+        var bad = (JsonObject)saved.DeepClone();
+        ((JsonObject)((JsonArray)bad["_schedulers"]!)[1]!)["gamma"] = "0.9";
+        Assert.Throws<InvalidDataException>(() => sequence.LoadStateDict(bad));
+        Assert.Equal(before, sequence.StateDict().ToJsonString());
+
+        sequence.LoadStateDict(saved);
+        Assert.Equal(saved.ToJsonString(), sequence.StateDict().ToJsonString());
+    }
+
+    [Fact]
+    public void A_saved_state_resumes_the_same_schedule()
+    {
+        var first = TwoGroupSgd();
+        var original = new CosineAnnealingWarmRestarts(first, t0: 4, tMult: 2, etaMin: 1e-3);
+        for (int i = 0; i < 9; i++) original.Step();
+        var state = original.StateDict();
+        var groups = Lrs(first);
+
+        var second = TwoGroupSgd();
+        var resumed = new CosineAnnealingWarmRestarts(second, t0: 4, tMult: 2, etaMin: 1e-3);
+        resumed.LoadStateDict(state);
+        second.SetGroupValue(0, "lr", groups[0]);
+        second.SetGroupValue(1, "lr", groups[1]);
+        for (int i = 0; i < 20; i++)
+        {
+            original.Step();
+            resumed.Step();
+            Assert.Equal(Lrs(first), Lrs(second));
+        }
+    }
+
+    [Fact]
+    public void A_learning_rate_the_optimizer_rejects_fails_the_step_and_changes_nothing()
+    {
+        // PyTorch lets OneCycleLR take step total_steps, extrapolating past the last phase; linear annealing then
+        // gives a negative learning rate, which the optimizer's range [0, ∞) refuses.
+        var sgd = TwoGroupSgd();
+        var scheduler = new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 10, annealStrategy: AnnealStrategy.Linear, finalDivFactor: 1.0);
+        for (int i = 0; i < 9; i++) scheduler.Step();
+        var lrs = Lrs(sgd);
+        var momentum = sgd.GetGroupValue(0, "momentum");
+        var state = scheduler.StateDict().ToJsonString();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(scheduler.Step);
+        Assert.Contains("'lr'", error.Message);
+        Assert.Equal(lrs, Lrs(sgd));
+        Assert.Equal(momentum, sgd.GetGroupValue(0, "momentum"));
+        Assert.Equal(state, scheduler.StateDict().ToJsonString());
+    }
+
+    [Fact]
+    public void Stepping_past_the_end_of_a_one_cycle_fails_and_changes_nothing()
+    {
+        var sgd = TwoGroupSgd();
+        var scheduler = new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 4);
+        for (int i = 0; i < 4; i++) scheduler.Step();
+        var state = scheduler.StateDict().ToJsonString();
+        Assert.Contains("total steps is 4", Assert.Throws<InvalidOperationException>(scheduler.Step).Message);
+        Assert.Equal(state, scheduler.StateDict().ToJsonString());
+    }
+
+    [Fact]
+    public void A_chain_whose_second_scheduler_fails_puts_the_first_one_back()
+    {
+        var sgd = TwoGroupSgd();
+        var exponential = new ExponentialLR(sgd, 0.9);
+        var chain = new ChainedScheduler([exponential, new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 2)]);
+        chain.Step();
+        chain.Step();
+        var state = chain.StateDict().ToJsonString();
+        var lrs = Lrs(sgd);
+        double momentum = sgd.GetGroupValue(0, "momentum");
+
+        Assert.Throws<InvalidOperationException>(chain.Step);
+        Assert.Equal(state, chain.StateDict().ToJsonString());
+        Assert.Equal(2, exponential.LastEpoch);
+        Assert.Equal(lrs, Lrs(sgd));
+        Assert.Equal(momentum, sgd.GetGroupValue(0, "momentum"));
+    }
+
+    [Fact]
+    public void An_epoch_counter_at_its_limit_refuses_to_step()
+    {
+        var sgd = TwoGroupSgd();
+        var scheduler = new ExponentialLR(sgd, 0.9);
+        var state = scheduler.StateDict();
+        state["last_epoch"] = int.MaxValue;
+        scheduler.LoadStateDict(state);
+        var lrs = Lrs(sgd);
+        Assert.Throws<InvalidOperationException>(scheduler.Step);
+        Assert.Equal(int.MaxValue, scheduler.LastEpoch);
+        Assert.Equal(lrs, Lrs(sgd));
+    }
+
+    [Fact]
+    public void Resuming_with_last_epoch_needs_the_initial_learning_rates()
+    {
+        var sgd = new SGD([new Parameter<float>(new float[1])], lr: 0.1);
+        Assert.Contains("initial_lr", Assert.Throws<InvalidOperationException>(() => new StepLR(sgd, 3, lastEpoch: 5)).Message);
+        sgd.SetGroupValue(0, "initial_lr", 0.2);
+        var scheduler = new StepLR(sgd, 3, gamma: 0.5, lastEpoch: 5);
+        Assert.Equal(0.2, scheduler.BaseLrs[0]);
+        Assert.Equal(6, scheduler.LastEpoch);
+    }
+
+    [Fact]
+    public void Momentum_cycling_writes_beta1_of_adam_and_momentum_of_sgd()
+    {
+        var adam = new Adam([new Parameter<float>(new float[1])], lr: 1e-3);
+        var sgd = new SGD([new Parameter<float>(new float[1])], lr: 0.1);
+        var cyclicAdam = new CyclicLR(adam, baseLr: 1e-4, maxLr: 1e-3, stepSizeUp: 4, baseMomentum: 0.8, maxMomentum: 0.9);
+        var cyclicSgd = new CyclicLR(sgd, baseLr: 1e-3, maxLr: 1e-2, stepSizeUp: 4, baseMomentum: 0.8, maxMomentum: 0.9);
+        Assert.Equal("betas[0]", cyclicAdam.MomentumKey);
+        Assert.Equal("momentum", cyclicSgd.MomentumKey);
+        for (int i = 0; i < 4; i++)
+        {
+            cyclicAdam.Step();
+            cyclicSgd.Step();
+        }
+        Assert.Equal(0.8, adam.GroupHyperparameters(0).Get("beta1"));
+        Assert.Equal(0.8, sgd.GroupHyperparameters(0).Get("momentum"));
+
+        var adagrad = new Adagrad([new Parameter<float>(new float[1])]);
+        Assert.Contains("momentum or beta1", Assert.Throws<ArgumentException>(() => new CyclicLR(adagrad, 1e-3, 1e-2)).Message);
+    }
+
+    [Fact]
+    public void Bad_arguments_are_rejected_with_PyTorchs_reasons()
+    {
+        var sgd = TwoGroupSgd();
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConstantLR(sgd, factor: 1.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LinearLR(sgd, startFactor: 0));
+        Assert.Throws<ArgumentException>(() => new LambdaLR(sgd, [e => 1.0]));
+        Assert.Throws<ArgumentException>(() => new SequentialLR(sgd, [new StepLR(sgd, 2), new StepLR(sgd, 3)], [1, 2]));
+        Assert.Throws<ArgumentException>(() => new ChainedScheduler([new StepLR(sgd, 2), new StepLR(TwoGroupSgd(), 3)]));
+        Assert.Throws<ArgumentException>(() => new OneCycleLR(sgd, maxLr: 0.1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 10, pctStart: 1.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReduceLROnPlateau(sgd, factor: 1.0));
+        Assert.Throws<ArgumentException>(() => new CyclicLR(sgd, [1e-3], [1e-2, 1e-2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CosineAnnealingWarmRestarts(sgd, t0: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SWALR(sgd, 0.01, annealEpochs: -1));
+    }
+
+    [Fact]
+    public void Schedule_values_beside_the_hyperparameters_are_kept_per_group()
+    {
+        var sgd = TwoGroupSgd();
+        _ = new OneCycleLR(sgd, maxLr: [0.5, 0.2], totalSteps: 20);
+        Assert.Equal(0.5 / 25, sgd.GetGroupValue(0, "initial_lr"));
+        Assert.Equal(0.2, sgd.GetGroupValue(1, "max_lr"));
+        Assert.Equal(["initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"], sgd.ScheduleValues(0).Select(kv => kv.Key));
+        Assert.Throws<System.Collections.Generic.KeyNotFoundException>(() => sgd.GetGroupValue(0, "swa_lr"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sgd.SetGroupValue(0, "lr", double.PositiveInfinity));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sgd.SetGroupValue(0, "lr", -1));
+    }
+}
