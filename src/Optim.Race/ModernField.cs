@@ -14,7 +14,7 @@ public static class ModernField
     /// Adam, then its successors in order of publication. QHAdam is not among them: with its defaults (nus = 1) it
     /// computes Adam's step, and its row would repeat Adam's.
     /// </summary>
-    public static IReadOnlyList<string> Racers { get; } = ["Adam", "Yogi", "AdaBound", "AdaMod", "AdaBelief", "AdEMAMix", "ADOPT"];
+    public static IReadOnlyList<string> Racers { get; } = ["Adam", "Yogi", "AdaBound", "AdaMod", "AdaBelief", "Lion", "AdEMAMix", "ADOPT"];
 
     /// <summary>
     /// Rates of the modern racers that differ from Adam's tuned rate on a landscape. Every other modern racer runs at
@@ -22,7 +22,9 @@ public static class ModernField
     /// coordinate is about lr). The exceptions are racers that diverge at Adam's rate, each at the fastest rate of a
     /// log grid (1e-4 … 1) that converges: AdaBelief's first steps (rhoT &lt; 5) are plain momentum steps with the raw
     /// gradient, which Beale's and Rosenbrock's steep walls throw far off. AdaBound diverges on Rosenbrock at every
-    /// rate: its bounds close in on finalLr = 0.1, thirty times the rate at which SGD diverges there.
+    /// rate: its bounds close in on finalLr = 0.1, thirty times the rate at which SGD diverges there. Lion steps every
+    /// coordinate by exactly lr, so at a constant rate it ends circling the minimum about lr away (it is meant to be
+    /// used with a decaying schedule).
     /// </summary>
     private static readonly Dictionary<(string Landscape, string Racer), double> OwnRates = new()
     {

@@ -96,6 +96,8 @@ public static class CaseRunner
         // Optimizers whose arithmetic differs between PyTorch releases have a PyTorchVersion setting; the others compute the same bits in both.
         if (version is { } chosen && optimizer.Info.Hyperparameters.FirstOrDefault(h => h.Type == nameof(PyTorchVersion)) is { } versionSetting)
             settings.Set(versionSetting.Name, chosen);
+        foreach (var (name, value) in KeywordArguments.ImpliedBy(reference, optimizer.Info))
+            settings.Set(name, value);
         foreach (var (name, value) in reference.HyperArguments())
         {
             if (CodePathOptions.Contains(name) && !optimizer.Info.Hyperparameters.Any(h => h.Name == name || h.TorchName == name)) continue;

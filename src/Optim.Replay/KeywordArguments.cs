@@ -5,11 +5,31 @@ namespace ScratchOptim.Replay;
 
 /// <summary>
 /// How an authors' constructor keyword arguments become the library's settings, where a plain set by name is not
-/// enough: arguments that change no number, and Python's <c>None</c> for an optional feature. (torch.optim's code-path
-/// arguments are <see cref="CaseRunner.CodePathOptions"/>.)
+/// enough: arguments that change no number, Python's <c>None</c> for an optional feature, and settings that the code
+/// a case was recorded with implies. (torch.optim's code-path arguments are <see cref="CaseRunner.CodePathOptions"/>.)
 /// </summary>
 internal static class KeywordArguments
 {
+    /// <summary>
+    /// Settings implied by the code that recorded a case, by the repository its <c>reference</c> starts with: an optimizer
+    /// that reproduces several implementations has an enum setting to choose one (Lion: the authors' code or the
+    /// lucidrains port, which round differently).
+    /// </summary>
+    private static readonly (string Repository, string Optimizer, string Setting, string Value)[] Implementations =
+    [
+        ("lucidrains/lion-pytorch ", "Lion", "implementation", "Lucidrains"),
+    ];
+
+    /// <summary>The settings the code that recorded <paramref name="reference"/> implies for <paramref name="optimizer"/>.</summary>
+    public static IEnumerable<(string Name, string Value)> ImpliedBy(ReferenceCase reference, OptimizerInfo optimizer)
+    {
+        foreach (var (repository, name, setting, value) in Implementations)
+        {
+            if (optimizer.Name == name && reference.Reference is { } text && text.StartsWith(repository, StringComparison.Ordinal))
+                yield return (setting, value);
+        }
+    }
+
     /// <summary>Arguments that only choose what the reference prints: AdaBelief's <c>print_change_log</c>.</summary>
     private static readonly HashSet<string> WithoutEffect = new(StringComparer.Ordinal) { "print_change_log" };
 

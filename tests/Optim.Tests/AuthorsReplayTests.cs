@@ -15,7 +15,7 @@ namespace ScratchOptim.Tests;
 public class AuthorsReplayTests
 {
     /// <summary>The authors' folders with project cases: the element-wise optimizers.</summary>
-    internal static readonly string[] Folders = ["adabelief", "yogi", "qhadam", "adabound", "adaboundw", "adamod", "adopt", "ademamix"];
+    internal static readonly string[] Folders = ["adabelief", "yogi", "qhadam", "adabound", "adaboundw", "adamod", "adopt", "ademamix", "lion", "lion_lucidrains"];
 
     /// <summary>The shared folders whose optimizer the library has; the other shared folders wait for theirs.</summary>
     internal static readonly string[] SharedFolders = [.. Folders, "lamb", "lars", "novograd"];

@@ -128,6 +128,24 @@ SOURCES = {
         "replace": [],
         "edits": ["none"],
     },
+    "lion": {
+        "repository": "https://github.com/google/automl",
+        "commit": "6a54c8741e7c3265d4547c4f35f47a0391122dc5",
+        "file": "lion/lion_pytorch.py",
+        "license": "Apache-2.0",
+        "class": "Lion",
+        "replace": [],
+        "edits": ["none"],
+    },
+    "lion_lucidrains": {
+        "repository": "https://github.com/lucidrains/lion-pytorch",
+        "commit": "6a74fdc0ba572ab5683dc0270c66c20ecbc02d09",
+        "file": "lion_pytorch/lion_pytorch.py",
+        "license": "MIT",
+        "class": "Lion",
+        "replace": [],
+        "edits": ["none"],
+    },
 }
 
 F32 = ("f32",)
@@ -190,6 +208,15 @@ CASES = {
     # warmups that end mid-run, from beta1 = 0 (the half-life of 0 needs the authors' eps inside the log).
     "ademamix_warmup_short": ("ademamix", {"lr": 0.003, "betas": (0.0, 0.99, 0.9999), "alpha": 8.0,
                                            "beta3_warmup": 10, "alpha_warmup": 7, "eps": 1e-6}, F32),
+    # Lion: the authors' code (google/automl) rounds exp_avg * beta1 + grad * (1 - beta1) three times; the
+    # lucidrains port fuses the second product into the sum. Only the sign is used, so they rarely differ.
+    "lion_plain": ("lion", {"lr": 0.001}, F32_F64),
+    "lion_wd": ("lion", {"lr": 0.0003, "betas": (0.9, 0.99), "weight_decay": 1.0}, F32),
+    "lion_betas": ("lion", {"lr": 0.002, "betas": (0.5, 0.9), "weight_decay": 0.05}, F32),
+    "lion_lucidrains_wd": ("lion_lucidrains", {"lr": 0.001, "betas": (0.9, 0.99), "weight_decay": 0.1}, F32_F64),
+    "lion_lucidrains_decoupled": ("lion_lucidrains", {"lr": 0.001, "weight_decay": 0.0003,
+                                                      "decoupled_weight_decay": True}, F32_F64),
+    "lion_lucidrains_betas": ("lion_lucidrains", {"lr": 0.003, "betas": (0.95, 0.98)}, F32),
 }
 
 
