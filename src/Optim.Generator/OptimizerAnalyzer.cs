@@ -47,6 +47,8 @@ namespace ScratchOptim.Generator
             Descriptors.TooDeep,
             Descriptors.ReductionArgument,
             Descriptors.RankRange,
+            Descriptors.ProcedureSignature,
+            Descriptors.ProcedureName,
             Descriptors.InternalError);
 
         public override void Initialize(AnalysisContext context)

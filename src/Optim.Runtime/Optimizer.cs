@@ -139,7 +139,7 @@ public abstract partial class Optimizer
         if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             throw new InvalidOperationException(
-                $"{Info.Name}: {operation} was called while Step, LoadState or SaveState is running on this optimizer in another thread. " +
+                $"{Info.Name}: {operation} was called while Step, LoadState, SaveState or a procedure is running on this optimizer in another thread. " +
                 "An optimizer is not thread-safe: call these from one thread at a time. Nothing was changed by this call.");
         }
     }
@@ -165,7 +165,7 @@ public abstract partial class Optimizer
 }
 
 /// <summary>An optimizer whose parameter groups carry hyperparameters of type <typeparamref name="THyper"/>.</summary>
-public abstract class Optimizer<THyper> : Optimizer
+public abstract partial class Optimizer<THyper> : Optimizer
     where THyper : HyperparameterSet
 {
     private readonly List<ParamGroup<THyper>> groups = [];

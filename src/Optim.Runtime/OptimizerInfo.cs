@@ -48,6 +48,13 @@ public sealed record OptimizerInfo(
     /// <summary>The most dimensions a parameter may have (the declaration's <c>MaxRank</c>; <see cref="int.MaxValue"/> when unlimited).</summary>
     public int MaxRank { get; init; } = int.MaxValue;
 
+    /// <summary>
+    /// The optimizer's procedures besides the step (its <c>[Procedure]</c> methods, such as Schedule-Free's <c>Eval</c>
+    /// and <c>Train</c>), in declaration order; empty for most optimizers. Run one with its generated method or
+    /// <see cref="Optimizer.RunProcedure(string)"/>.
+    /// </summary>
+    public IReadOnlyList<ProcedureInfo> Procedures { get; init; } = [];
+
     /// <summary>The parameters it takes, e.g. <c>1-D or 2-D</c>; empty when it takes tensors of any rank.</summary>
     public string Ranks => (MinRank, MaxRank) switch
     {

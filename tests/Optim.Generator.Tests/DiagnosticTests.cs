@@ -55,6 +55,10 @@ public class DiagnosticTests
         ("OPT026", DiagnosticSeverity.Error, Valid.Replace("m = g;", "[|m = " + string.Join(" + ", Enumerable.Repeat("g", 300)) + ";|]"), Valid),
         ("OPT027", DiagnosticSeverity.Error, Valid.Replace("p = p - lr * m;", "p = p - Sum([|lr|]) * m;"), Valid),
         ("OPT028", DiagnosticSeverity.Error, Valid.Replace("[Optimizer]", "[[|Optimizer(MinRank = 2, MaxRank = 1)|]]"), Valid.Replace("[Optimizer]", "[Optimizer(MinRank = 2, MaxRank = 2)]")),
+        ("OPT040", DiagnosticSeverity.Error, Valid.Replace("    void Update(", "    [Procedure] void [|Reset|](int t, ref Element p) { m = 0; }\n    void Update("),
+            Valid.Replace("    void Update(", "    [Procedure] void Reset(ref Element p, int t) { m = 0; }\n    void Update(")),
+        ("OPT041", DiagnosticSeverity.Error, Valid.Replace("    void Update(", "    [Procedure] void [|ZeroGrad|](int t) { m = 0; }\n    void Update("),
+            Valid.Replace("    void Update(", "    [Procedure] void ClearMomentum(int t) { m = 0; }\n    void Update(")),
         ("OPT024", DiagnosticSeverity.Error, Valid.Replace("m = g;", "double decay = 1.0 / ([|t * t|]);\n        m = decay * g;"), Valid.Replace("m = g;", "double decay = 1.0 / ((double)t * t);\n        m = decay * g;")),
     }.Select(c => new object[] { c.Id, c.Severity, c.Wrong, c.Fixed });
 

@@ -129,6 +129,14 @@ namespace ScratchOptim.Generator.Diagnostics
             "Empty or negative range of parameter ranks",
             "MinRank = {0} and MaxRank = {1} admit no parameter; both must be at least 0 and MinRank at most MaxRank");
 
+        public static readonly DiagnosticDescriptor ProcedureSignature = Error("OPT040",
+            "Procedure has the wrong signature",
+            "Procedure '{0}' is '{1}'; a procedure is an instance method 'void {0}(ref Element p, Element g, int t)' with a body, taking any of those three parameters in that order but at least one");
+
+        public static readonly DiagnosticDescriptor ProcedureName = Error("OPT041",
+            "Procedure name is taken",
+            "Procedure '{0}' {1}; the generated public method '{0}()' needs a name of its own, so give the procedure another");
+
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor("OPT099",
             "The optimizer generator failed",
             "The generator failed on '{0}': {1}; this is a bug in ScratchOptim, please report it",

@@ -18,20 +18,26 @@ namespace ScratchOptim.Generator.Surface
         private readonly KernelPlan plan;
         private readonly OptimizerModel model;
         private readonly IKernelTarget target;
+        private readonly IReadOnlyList<PlannedProcedure> procedures;
         private readonly string generatorVersion;
         private readonly SourceWriter writer = new SourceWriter();
 
-        private SurfaceEmitter(KernelPlan plan, IKernelTarget target, string generatorVersion)
+        private SurfaceEmitter(KernelPlan plan, IKernelTarget target, IReadOnlyList<PlannedProcedure> procedures, string generatorVersion)
         {
             this.plan = plan;
             model = plan.Model;
             this.target = target;
+            this.procedures = procedures;
             this.generatorVersion = generatorVersion;
         }
 
-        public static string Emit(KernelPlan plan, IKernelTarget target, string generatorVersion)
+        /// <param name="plan">The update's schedule.</param>
+        /// <param name="target">The target that writes the update's kernel.</param>
+        /// <param name="procedures">The declaration's procedures, each with its schedule and target, in declaration order.</param>
+        /// <param name="generatorVersion">The generator's version, for <c>[GeneratedCode]</c>.</param>
+        public static string Emit(KernelPlan plan, IKernelTarget target, IReadOnlyList<PlannedProcedure> procedures, string generatorVersion)
         {
-            var emitter = new SurfaceEmitter(plan, target, generatorVersion);
+            var emitter = new SurfaceEmitter(plan, target, procedures, generatorVersion);
             emitter.WriteFile();
             return emitter.writer.ToString();
         }
@@ -80,6 +86,7 @@ namespace ScratchOptim.Generator.Surface
                 writer.Line();
                 WriteApply();
                 writer.Line();
+                ProcedureEmitter.Write(writer, procedures, GeneratedCode);
                 target.WriteMembers(writer, GeneratedCode);
                 writer.Line();
                 HyperparametersEmitter.Write(writer, model, GeneratedCode);
@@ -130,7 +137,7 @@ namespace ScratchOptim.Generator.Surface
         private void WriteDocumentation()
         {
             writer.Line("/// <summary>The documentation generated from the declaration of <see cref=\"" + Name + "\"/>.</summary>");
-            writer.Line("public static global::ScratchOptim.OptimizerInfo Documentation { get; } = " + InfoEmitter.Expression(plan, target) + ";");
+            writer.Line("public static global::ScratchOptim.OptimizerInfo Documentation { get; } = " + InfoEmitter.Expression(plan, target, procedures) + ";");
             writer.Line();
             writer.Line("/// <inheritdoc/>");
             writer.Line("public override global::ScratchOptim.OptimizerInfo Info => Documentation;");

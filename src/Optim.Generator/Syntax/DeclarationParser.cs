@@ -120,12 +120,14 @@ namespace ScratchOptim.Generator.Syntax
                     if (reason is not null)
                         diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, parameter.Identifier.GetLocation(), parameter.Identifier.ValueText, reason));
                 }
-                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken);
+                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, signature, cancellationToken);
                 lowered = lowering.LowerBody(updateMethod);
-                // After a compiler error in the update the analysis is unreliable: the compiler's diagnostic is the only one.
-                if (lowered is { } loweredBody && Compiles(updateMethod, semanticModel, cancellationToken))
-                    ReportUnused(loweredBody, hypers, hyperLocations, states, diagnostics);
             }
+            var procedures = ProcedureParser.Parse(declaration, symbol, semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken);
+            // After a compiler error in the update or a procedure the analysis is unreliable: the compiler's diagnostic is the only one.
+            bool allCompile = Compiles(updateMethod, semanticModel, cancellationToken) && procedures.All(p => Compiles(p.Method, semanticModel, cancellationToken));
+            if (lowered is { } loweredBody && allCompile && procedures.All(p => p.Model is not null))
+                ReportUnused(procedures.Select(p => p.Model!.Body).Prepend(loweredBody), hypers, hyperLocations, states, diagnostics);
 
             var documentation = ParseDocumentation(declaration, symbol);
             if (documentation.MinRank < 0 || documentation.MaxRank < documentation.MinRank)
@@ -136,7 +138,7 @@ namespace ScratchOptim.Generator.Syntax
             }
             bool strict = NamedInt(FindAttribute(symbol, DslNames.OptimizerAttribute), "Contraction") == 1;
             bool hasErrors = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
-            OptimizerModel? model = hasErrors || signature is null || lowered is not { } body || !Compiles(updateMethod, semanticModel, cancellationToken)
+            OptimizerModel? model = hasErrors || signature is null || lowered is not { } body || !allCompile || procedures.Any(p => p.Model is null)
                 ? null
                 : new OptimizerModel(
                     new DeclarationInfo(NamespaceName(symbol.ContainingNamespace), name),
@@ -145,7 +147,8 @@ namespace ScratchOptim.Generator.Syntax
                     hypers.ToEquatableArray(),
                     states.Select(s => s.Model).ToEquatableArray(),
                     signature,
-                    body);
+                    body,
+                    procedures.Select(p => p.Model!).ToEquatableArray());
             return new ParseOutcome(model, diagnostics.ToImmutableArray());
         }
 
@@ -303,18 +306,22 @@ namespace ScratchOptim.Generator.Syntax
             return null;
         }
 
-        private static void ReportUnused(EquatableArray<Stmt> body, List<HyperModel> hypers, Dictionary<string, Location> hyperLocations,
+        /// <summary>OPT018 and OPT019, over the update and the procedures: a state or hyperparameter any of them uses is used.</summary>
+        private static void ReportUnused(IEnumerable<EquatableArray<Stmt>> bodies, List<HyperModel> hypers, Dictionary<string, Location> hyperLocations,
             List<(StateModel Model, Location Location)> states, List<Diagnostic> diagnostics)
         {
             var read = new HashSet<string>();
             var assigned = new HashSet<string>();
-            IrWalker.Visit(body, stmt =>
+            foreach (var body in bodies)
             {
-                if (stmt is Assign assign && assign.Value is not null) assigned.Add(assign.Target.Name);
-            }, expr =>
-            {
-                if (expr is Variable variable) read.Add(variable.Name);
-            });
+                IrWalker.Visit(body, stmt =>
+                {
+                    if (stmt is Assign assign && assign.Value is not null) assigned.Add(assign.Target.Name);
+                }, expr =>
+                {
+                    if (expr is Variable variable) read.Add(variable.Name);
+                });
+            }
             foreach (var (state, _) in states)
             {
                 if (state.Init is not null) read.Add(state.Init); // the generator fills the buffer from it

@@ -10,7 +10,7 @@ using ScratchOptim.Generator.Ir;
 namespace ScratchOptim.Generator.Syntax
 {
     /// <summary>
-    /// Lowers the body of the update method to the typed IR, reporting every construct the DSL does not allow. The
+    /// Lowers the body of the update method (or of a procedure) to the typed IR, reporting every construct the DSL does not allow. The
     /// C# types give each value its scalar (<c>double</c>, <c>float</c>, <c>int</c>, <c>bool</c>, <c>Element</c>); its
     /// index space is inferred: hyperparameters and constants are step-uniform, per-tensor state and reductions are
     /// per tensor, row and column state per row and column, the parameter and gradient per element, and everything
@@ -32,6 +32,9 @@ namespace ScratchOptim.Generator.Syntax
         private readonly Dictionary<ILocalSymbol, IrType> locals = new Dictionary<ILocalSymbol, IrType>(SymbolEqualityComparer.Default);
         private readonly IReadOnlyCollection<string> invalidFields;
 
+        /// <summary>The names the lowered method gives the parameter, the gradient and the step count (empty when it does not take one).</summary>
+        private readonly UpdateSignature signature;
+
         /// <summary>The int locals whose value grows with the step count (for OPT024).</summary>
         private readonly HashSet<string> stepLocals = new HashSet<string>();
 
@@ -39,9 +42,11 @@ namespace ScratchOptim.Generator.Syntax
         private readonly HashSet<string> reassigned = new HashSet<string>();
 
         /// <param name="invalidFields">[Hyper] and [State] fields already reported as wrong: using them is not an error of its own.</param>
+        /// <param name="signature">What the parameters of the lowered method are: the update's three, or those a procedure takes.</param>
         public UpdateLowering(SemanticModel semanticModel, IReadOnlyList<HyperModel> hypers, IReadOnlyList<StateModel> states,
-            IReadOnlyCollection<string> invalidFields, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+            IReadOnlyCollection<string> invalidFields, List<Diagnostic> diagnostics, UpdateSignature signature, CancellationToken cancellationToken)
         {
+            this.signature = signature;
             this.invalidFields = invalidFields;
             this.semanticModel = semanticModel;
             this.hypers = hypers.ToDictionary(h => h.Name);
@@ -229,8 +234,8 @@ namespace ScratchOptim.Generator.Syntax
             var symbol = semanticModel.GetSymbolInfo(target, cancellationToken).Symbol;
             switch (symbol)
             {
-                case IParameterSymbol parameter when parameter.Ordinal < 2:
-                    return new Variable(parameter.Ordinal == 0 ? VariableRole.Param : VariableRole.Grad, parameter.Name, IrType.Element);
+                case IParameterSymbol parameter when RoleOf(parameter) is VariableRole.Param or VariableRole.Grad:
+                    return new Variable(RoleOf(parameter)!.Value, parameter.Name, IrType.Element);
                 case IFieldSymbol field when states.TryGetValue(field.Name, out var state):
                     return new Variable(VariableRole.State, field.Name, state.Type);
                 case IFieldSymbol field when hypers.ContainsKey(field.Name):
@@ -317,13 +322,8 @@ namespace ScratchOptim.Generator.Syntax
             }
             switch (symbol)
             {
-                case IParameterSymbol parameter when parameter.ContainingSymbol is IMethodSymbol { Name: DslNames.UpdateMethod }:
-                    return parameter.Ordinal switch
-                    {
-                        0 => new Variable(VariableRole.Param, parameter.Name, IrType.Element),
-                        1 => new Variable(VariableRole.Grad, parameter.Name, IrType.Element),
-                        _ => new Variable(VariableRole.Step, parameter.Name, IrType.Int),
-                    };
+                case IParameterSymbol parameter when RoleOf(parameter) is { } role:
+                    return new Variable(role, parameter.Name, role == VariableRole.Step ? IrType.Int : IrType.Element);
                 case IFieldSymbol field when hypers.TryGetValue(field.Name, out var hyper):
                     var type = hyper.Type switch
                     {
@@ -564,6 +564,14 @@ namespace ScratchOptim.Generator.Syntax
         private HyperModel? OptionalHyper(ExpressionSyntax expression) =>
             semanticModel.GetSymbolInfo(expression is ParenthesizedExpressionSyntax p ? p.Expression : expression, cancellationToken).Symbol is IFieldSymbol field
             && hypers.TryGetValue(field.Name, out var hyper) && hyper.Optional ? hyper : null;
+
+        /// <summary>What a parameter of the lowered method stands for, by the name the signature gives it.</summary>
+        private VariableRole? RoleOf(IParameterSymbol parameter) =>
+            parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } ? null
+            : parameter.Name == signature.Param ? VariableRole.Param
+            : parameter.Name == signature.Grad ? VariableRole.Grad
+            : parameter.Name == signature.Step ? VariableRole.Step
+            : null;
 
         private static bool IsNull(ExpressionSyntax expression) => expression.IsKind(SyntaxKind.NullLiteralExpression);
 
