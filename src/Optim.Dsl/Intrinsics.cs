@@ -84,6 +84,18 @@ namespace ScratchOptim.Dsl
                 : new Element(FusedMultiplyAdd(w - 1f, difference, end.Value));
         }
 
+        /// <summary>
+        /// A condition the step needs, checked before anything is written: when it is false for any parameter, Step()
+        /// throws an <see cref="InvalidOperationException"/> with <paramref name="message"/> and updates nothing (e.g.
+        /// Schedule-Free's <c>Require(trainMode != 0, "call Train() before Step()")</c>). It may appear only at the start of
+        /// the update, on a step-uniform condition (hyperparameters, the step count, per-tensor float or double state),
+        /// with a constant message.
+        /// </summary>
+        public static void Require(bool condition, string message)
+        {
+            if (!condition) throw new InvalidOperationException(message);
+        }
+
         /// <summary>The sum of <paramref name="x"/> over every element of the tensor (a double).</summary>
         public static double Sum(Element x) => throw Reduction(nameof(Sum));
 

@@ -49,6 +49,7 @@ namespace ScratchOptim.Generator
             Descriptors.RankRange,
             Descriptors.ProcedureSignature,
             Descriptors.ProcedureName,
+            Descriptors.RequirementPlace,
             Descriptors.InternalError);
 
         public override void Initialize(AnalysisContext context)

@@ -59,6 +59,8 @@ public class DiagnosticTests
             Valid.Replace("    void Update(", "    [Procedure] void Reset(ref Element p, int t) { m = 0; }\n    void Update(")),
         ("OPT041", DiagnosticSeverity.Error, Valid.Replace("    void Update(", "    [Procedure] void [|ZeroGrad|](int t) { m = 0; }\n    void Update("),
             Valid.Replace("    void Update(", "    [Procedure] void ClearMomentum(int t) { m = 0; }\n    void Update(")),
+        ("OPT042", DiagnosticSeverity.Error, Valid.Replace("m = g;", "m = g;\n        [|Require(lr > 0, \"no learning rate\")|];"),
+            Valid.Replace("m = g;", "Require(lr > 0, \"no learning rate\");\n        m = g;")),
         ("OPT024", DiagnosticSeverity.Error, Valid.Replace("m = g;", "double decay = 1.0 / ([|t * t|]);\n        m = decay * g;"), Valid.Replace("m = g;", "double decay = 1.0 / ((double)t * t);\n        m = decay * g;")),
     }.Select(c => new object[] { c.Id, c.Severity, c.Wrong, c.Fixed });
 

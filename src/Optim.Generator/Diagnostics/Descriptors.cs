@@ -137,6 +137,10 @@ namespace ScratchOptim.Generator.Diagnostics
             "Procedure name is taken",
             "Procedure '{0}' {1}; the generated public method '{0}()' needs a name of its own, so give the procedure another");
 
+        public static readonly DiagnosticDescriptor RequirementPlace = Error("OPT042",
+            "Requirement that cannot be checked before the step",
+            "'{0}' {1}; a Require(condition, \"message\") is checked for every parameter before anything is written, so it must start the update, with a step-uniform condition and a constant message");
+
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor("OPT099",
             "The optimizer generator failed",
             "The generator failed on '{0}': {1}; this is a bug in ScratchOptim, please report it",

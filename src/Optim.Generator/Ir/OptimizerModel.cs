@@ -13,7 +13,8 @@ namespace ScratchOptim.Generator.Ir
         EquatableArray<StateModel> States,
         UpdateSignature Signature,
         EquatableArray<Stmt> Body,
-        EquatableArray<ProcedureModel> Procedures = default);
+        EquatableArray<ProcedureModel> Procedures = default,
+        EquatableArray<Requirement> Requirements = default);
 
     /// <summary>Where the partial class lives.</summary>
     /// <param name="Namespace">The namespace, or empty for the global namespace.</param>

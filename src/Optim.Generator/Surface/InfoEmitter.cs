@@ -54,11 +54,11 @@ namespace ScratchOptim.Generator.Surface
             lines.Add("    },");
             lines.Add("    Update: new string[]");
             lines.Add("    {");
-            lines.AddRange(EquationRenderer.TextLines(model.Body).Select(l => "        " + String(l) + ","));
+            lines.AddRange(RequirementEmitter.TextLines(model).Concat(EquationRenderer.TextLines(model.Body)).Select(l => "        " + String(l) + ","));
             lines.Add("    },");
             lines.Add("    UpdateLatex: new string[]");
             lines.Add("    {");
-            lines.AddRange(EquationRenderer.LatexLines(model.Body).Select(l => "        " + String(l) + ","));
+            lines.AddRange(RequirementEmitter.LatexLines(model).Concat(EquationRenderer.LatexLines(model.Body)).Select(l => "        " + String(l) + ","));
             lines.Add("    },");
             lines.Add("    Hoisted: new global::ScratchOptim.HoistedInfo[]");
             lines.Add("    {");

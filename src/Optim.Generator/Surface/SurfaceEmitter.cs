@@ -72,7 +72,7 @@ namespace ScratchOptim.Generator.Surface
         {
             writer.Line("/// <remarks>");
             writer.Line("/// <para>Each step computes (as declared):</para>");
-            WriteFormula();
+            WriteFormula(withRequirements: true);
             writer.Line("/// </remarks>");
             writer.Line(GeneratedCode);
             writer.Line("partial class " + Id(Name) + " : global::ScratchOptim.Optimizer<" + Id(Name) + ".Hyperparameters>");
@@ -84,6 +84,7 @@ namespace ScratchOptim.Generator.Surface
                 writer.Line();
                 WriteStepTensor();
                 writer.Line();
+                RequirementEmitter.Write(writer, model, GeneratedCode);
                 WriteApply();
                 writer.Line();
                 ProcedureEmitter.Write(writer, procedures, GeneratedCode);
@@ -93,10 +94,12 @@ namespace ScratchOptim.Generator.Surface
             }
         }
 
-        private void WriteFormula()
+        /// <param name="withRequirements">Whether to show the update's Require checks, which Step makes (Apply does not).</param>
+        private void WriteFormula(bool withRequirements)
         {
             writer.Line("/// <code>");
-            foreach (var line in EquationRenderer.TextLines(model.Body)) writer.Line("/// " + Xml(line));
+            var requirements = withRequirements ? RequirementEmitter.TextLines(model) : Enumerable.Empty<string>();
+            foreach (var line in requirements.Concat(EquationRenderer.TextLines(model.Body))) writer.Line("/// " + Xml(line));
             writer.Line("/// </code>");
         }
 
@@ -261,7 +264,7 @@ namespace ScratchOptim.Generator.Surface
             writer.Line("/// </summary>");
             writer.Line("/// <remarks>");
             writer.Line("/// <para>This computes:</para>");
-            WriteFormula();
+            WriteFormula(withRequirements: false);
             writer.Line("/// </remarks>");
             writer.Line("/// <param name=\"hyper\">The hyperparameters.</param>");
             writer.Line("/// <param name=\"" + step + "\">The step count, 1 on the first step.</param>");

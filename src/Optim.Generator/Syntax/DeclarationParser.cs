@@ -111,6 +111,7 @@ namespace ScratchOptim.Generator.Syntax
 
             var signature = ParseUpdateSignature(declaration, name, semanticModel, diagnostics, out var updateMethod);
             EquatableArray<Stmt>? lowered = null;
+            var requirements = new List<Requirement>();
             if (updateMethod is not null && signature is not null)
             {
                 foreach (var parameter in updateMethod.ParameterList.Parameters)
@@ -120,14 +121,15 @@ namespace ScratchOptim.Generator.Syntax
                     if (reason is not null)
                         diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, parameter.Identifier.GetLocation(), parameter.Identifier.ValueText, reason));
                 }
-                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, signature, cancellationToken);
+                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, signature, requirementsAllowed: true, cancellationToken);
                 lowered = lowering.LowerBody(updateMethod);
+                requirements.AddRange(lowering.Requirements);
             }
             var procedures = ProcedureParser.Parse(declaration, symbol, semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken);
             // After a compiler error in the update or a procedure the analysis is unreliable: the compiler's diagnostic is the only one.
             bool allCompile = Compiles(updateMethod, semanticModel, cancellationToken) && procedures.All(p => Compiles(p.Method, semanticModel, cancellationToken));
             if (lowered is { } loweredBody && allCompile && procedures.All(p => p.Model is not null))
-                ReportUnused(procedures.Select(p => p.Model!.Body).Prepend(loweredBody), hypers, hyperLocations, states, diagnostics);
+                ReportUnused(procedures.Select(p => p.Model!.Body).Prepend(loweredBody), requirements, hypers, hyperLocations, states, diagnostics);
 
             var documentation = ParseDocumentation(declaration, symbol);
             if (documentation.MinRank < 0 || documentation.MaxRank < documentation.MinRank)
@@ -148,7 +150,8 @@ namespace ScratchOptim.Generator.Syntax
                     states.Select(s => s.Model).ToEquatableArray(),
                     signature,
                     body,
-                    procedures.Select(p => p.Model!).ToEquatableArray());
+                    procedures.Select(p => p.Model!).ToEquatableArray(),
+                    requirements.ToEquatableArray());
             return new ParseOutcome(model, diagnostics.ToImmutableArray());
         }
 
@@ -307,11 +310,18 @@ namespace ScratchOptim.Generator.Syntax
         }
 
         /// <summary>OPT018 and OPT019, over the update and the procedures: a state or hyperparameter any of them uses is used.</summary>
-        private static void ReportUnused(IEnumerable<EquatableArray<Stmt>> bodies, List<HyperModel> hypers, Dictionary<string, Location> hyperLocations,
-            List<(StateModel Model, Location Location)> states, List<Diagnostic> diagnostics)
+        private static void ReportUnused(IEnumerable<EquatableArray<Stmt>> bodies, IEnumerable<Requirement> requirements, List<HyperModel> hypers,
+            Dictionary<string, Location> hyperLocations, List<(StateModel Model, Location Location)> states, List<Diagnostic> diagnostics)
         {
             var read = new HashSet<string>();
             var assigned = new HashSet<string>();
+            foreach (var requirement in requirements)
+            {
+                IrWalker.Visit(requirement.Condition, expr =>
+                {
+                    if (expr is Variable variable) read.Add(variable.Name);
+                });
+            }
             foreach (var body in bodies)
             {
                 IrWalker.Visit(body, stmt =>

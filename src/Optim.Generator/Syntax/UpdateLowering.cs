@@ -35,6 +35,11 @@ namespace ScratchOptim.Generator.Syntax
         /// <summary>The names the lowered method gives the parameter, the gradient and the step count (empty when it does not take one).</summary>
         private readonly UpdateSignature signature;
 
+        /// <summary>Whether the lowered method may start with <c>Require(...)</c> checks (the update may, a procedure may not).</summary>
+        private readonly bool requirementsAllowed;
+
+        private readonly List<Requirement> requirements = new List<Requirement>();
+
         /// <summary>The int locals whose value grows with the step count (for OPT024).</summary>
         private readonly HashSet<string> stepLocals = new HashSet<string>();
 
@@ -43,10 +48,13 @@ namespace ScratchOptim.Generator.Syntax
 
         /// <param name="invalidFields">[Hyper] and [State] fields already reported as wrong: using them is not an error of its own.</param>
         /// <param name="signature">What the parameters of the lowered method are: the update's three, or those a procedure takes.</param>
+        /// <param name="requirementsAllowed">Whether the method may start with <c>Require(...)</c> checks: the update's may.</param>
         public UpdateLowering(SemanticModel semanticModel, IReadOnlyList<HyperModel> hypers, IReadOnlyList<StateModel> states,
-            IReadOnlyCollection<string> invalidFields, List<Diagnostic> diagnostics, UpdateSignature signature, CancellationToken cancellationToken)
+            IReadOnlyCollection<string> invalidFields, List<Diagnostic> diagnostics, UpdateSignature signature, bool requirementsAllowed,
+            CancellationToken cancellationToken)
         {
             this.signature = signature;
+            this.requirementsAllowed = requirementsAllowed;
             this.invalidFields = invalidFields;
             this.semanticModel = semanticModel;
             this.hypers = hypers.ToDictionary(h => h.Name);
@@ -54,6 +62,9 @@ namespace ScratchOptim.Generator.Syntax
             this.diagnostics = diagnostics;
             this.cancellationToken = cancellationToken;
         }
+
+        /// <summary>The <c>Require(...)</c> checks the body starts with, lowered by <see cref="LowerBody"/>.</summary>
+        public IReadOnlyList<Requirement> Requirements => requirements;
 
         /// <summary>The update as IR, or null when it nests deeper than <see cref="MaxDepth"/> (reported as OPT026).</summary>
         public EquatableArray<Stmt>? LowerBody(MethodDeclarationSyntax method)
@@ -93,12 +104,62 @@ namespace ScratchOptim.Generator.Syntax
         private EquatableArray<Stmt> LowerStatements(IEnumerable<StatementSyntax> statements, bool topLevel)
         {
             var output = new List<Stmt>();
+            bool atStart = topLevel;
             foreach (var statement in statements)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } && IsRequire(call))
+                {
+                    LowerRequirement(call, atStart);
+                    continue;
+                }
+                atStart = false;
                 LowerStatement(statement, topLevel, output);
             }
             return output.ToEquatableArray();
+        }
+
+        private bool IsRequire(InvocationExpressionSyntax call) =>
+            semanticModel.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol { Name: "Require" } method
+            && method.ContainingType?.ToDisplayString() == DslNames.Intrinsics;
+
+        /// <summary>
+        /// A <c>Require(condition, "message")</c>: allowed only at the start of the update, on a condition known before any
+        /// element is touched (hyperparameters, the step count, constants, per-tensor float or double state), with a
+        /// constant message; anything else is OPT042.
+        /// </summary>
+        private void LowerRequirement(InvocationExpressionSyntax call, bool atStart)
+        {
+            if (!requirementsAllowed || !atStart)
+            {
+                Report(Descriptors.RequirementPlace, call, call.ToString(),
+                    requirementsAllowed ? "is not at the start of the update: it must come before every other statement" : "is in a procedure: only the update may have requirements");
+                return;
+            }
+            var arguments = call.ArgumentList.Arguments;
+            var message = semanticModel.GetConstantValue(arguments[1].Expression, cancellationToken);
+            if (!message.HasValue || message.Value is not string text || text.Length == 0)
+            {
+                Report(Descriptors.RequirementPlace, arguments[1], call.ToString(), "has a message that is not a constant, non-empty string");
+                return;
+            }
+            var condition = Lower(arguments[0].Expression);
+            if (condition is null) return;
+            string? problem = null;
+            IrWalker.Visit(condition, e => problem ??= e switch
+            {
+                Call c when Operators.Get(c.Operator).IsReduction => "reads " + c.Operator + ", a reduction over the tensor",
+                Variable { Role: VariableRole.State, Type.Scalar: Scalar.Element } state => "reads '" + state.Name + "', state of the parameter's element type",
+                Variable { Role: VariableRole.State, Type.IsUniform: false } state => "reads '" + state.Name + "', state that varies over the tensor",
+                Variable { Role: VariableRole.Param or VariableRole.Grad } element => "reads '" + element.Name + "', which varies per element",
+                _ => null,
+            });
+            if (problem is not null)
+            {
+                Report(Descriptors.RequirementPlace, arguments[0], call.ToString(), "has a condition that " + problem + "; it must be known before any element is touched");
+                return;
+            }
+            requirements.Add(new Requirement(condition, text));
         }
 
         private EquatableArray<Stmt> LowerBranch(StatementSyntax statement) =>
