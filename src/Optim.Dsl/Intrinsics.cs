@@ -73,7 +73,9 @@ namespace ScratchOptim.Dsl
         /// Linear interpolation from <paramref name="start"/> towards <paramref name="end"/> by <paramref name="weight"/>,
         /// rounded as PyTorch's CPU <c>lerp</c>: <c>Fma(weight, end - start, start)</c> when |weight| &lt; 0.5, else
         /// <c>Fma(weight - 1, end - start, end)</c> (each form exact at its own end point), with <c>end - start</c> rounded
-        /// once. <c>exp_avg.lerp_(grad, 1 - beta1)</c> is <c>m = Lerp(m, g, 1 - beta1)</c>.
+        /// once. <c>exp_avg.lerp_(grad, 1 - beta1)</c> is <c>m = Lerp(m, g, 1 - beta1)</c>. This is PyTorch 2.x's rule; 1.13
+        /// takes the first form for every weight below 0.5, negative ones included (<c>start + weight * (end - start)</c>
+        /// gives that rounding, contracted).
         /// </summary>
         public static Element Lerp(Element start, Element end, Element weight)
         {

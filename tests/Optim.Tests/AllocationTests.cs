@@ -3,7 +3,7 @@ using Xunit;
 
 namespace ScratchOptim.Tests;
 
-/// <summary>State is allocated once: after the first step, stepping allocates nothing.</summary>
+/// <summary>State is allocated once: after the first step, stepping and running the procedures allocate nothing.</summary>
 public class AllocationTests
 {
     [Theory]
@@ -19,11 +19,20 @@ public class AllocationTests
         var optimizer = OptimizerConfigurations.Create(optimizerName, everythingOn, [weights, bias], choice);
         optimizer.Step();
         optimizer.Step();
+        var procedures = optimizer.Info.Procedures;
+        foreach (var procedure in procedures) optimizer.RunProcedure(procedure.Name);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++) optimizer.Step();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
 
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            for (int p = 0; p < procedures.Count; p++) optimizer.RunProcedure(procedures[p].Name);
+        }
+        allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
     }
 }
