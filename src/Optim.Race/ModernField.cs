@@ -12,9 +12,11 @@ public static class ModernField
 {
     /// <summary>
     /// Adam, then its successors in order of publication. QHAdam is not among them: with its defaults (nus = 1) it
-    /// computes Adam's step, and its row would repeat Adam's.
+    /// computes Adam's step, and its row would repeat Adam's. Nor is SophiaG: its default weight decay (0.1) pulls every
+    /// racer towards the origin, whatever the landscape (race it by name). AdamWScheduleFree is recorded at its average
+    /// x, where it would be evaluated (<see cref="RaceEngine"/>).
     /// </summary>
-    public static IReadOnlyList<string> Racers { get; } = ["Adam", "Yogi", "AdaBound", "AdaMod", "AdaBelief", "Lion", "AdEMAMix", "ADOPT"];
+    public static IReadOnlyList<string> Racers { get; } = ["Adam", "Yogi", "AdaBound", "AdaMod", "AdaBelief", "Lion", "AdamWScheduleFree", "AdEMAMix", "ADOPT"];
 
     /// <summary>
     /// Rates of the modern racers that differ from Adam's tuned rate on a landscape. Every other modern racer runs at

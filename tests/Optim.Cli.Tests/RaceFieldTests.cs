@@ -10,7 +10,7 @@ namespace ScratchOptim.Cli.Tests;
 /// <summary><c>optim race --field</c>: the modern field races Adam against its successors at tuned rates.</summary>
 public class RaceFieldTests
 {
-    private static readonly string[] ModernRacers = ["Adam", "Yogi", "AdaBound", "AdaMod", "AdaBelief", "Lion", "AdEMAMix", "ADOPT"];
+    private static readonly string[] ModernRacers = ["Adam", "Yogi", "AdaBound", "AdaMod", "AdaBelief", "Lion", "AdamWScheduleFree", "AdEMAMix", "ADOPT"];
 
     [Fact]
     public void The_modern_field_races_Adam_and_its_successors_in_order_of_publication()

@@ -35,7 +35,7 @@ public static class RaceCommand
         var field = new Option<IReadOnlyList<RacerSelection>>("--field")
         {
             Description = $"A line-up instead of --optimizer: {string.Join(", ", RaceFields.Names)} (Adam and its successors: Yogi, AdaBound, " +
-                "AdaMod, AdaBelief, Lion, AdEMAMix, ADOPT). Default: classic.",
+                "AdaMod, AdaBelief, Lion, AdamWScheduleFree, AdEMAMix, ADOPT). Default: classic.",
             HelpName = "NAME",
             CustomParser = RaceFields.Parse,
         };
