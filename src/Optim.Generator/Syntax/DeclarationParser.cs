@@ -112,6 +112,7 @@ namespace ScratchOptim.Generator.Syntax
             var signature = ParseUpdateSignature(declaration, name, semanticModel, diagnostics, out var updateMethod);
             EquatableArray<Stmt>? lowered = null;
             var requirements = new List<Requirement>();
+            int reportedBefore = diagnostics.Count;
             if (updateMethod is not null && signature is not null)
             {
                 foreach (var parameter in updateMethod.ParameterList.Parameters)
@@ -121,14 +122,17 @@ namespace ScratchOptim.Generator.Syntax
                     if (reason is not null)
                         diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, parameter.Identifier.GetLocation(), parameter.Identifier.ValueText, reason));
                 }
+                reportedBefore = diagnostics.Count;
                 var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, signature, requirementsAllowed: true, cancellationToken);
                 lowered = lowering.LowerBody(updateMethod);
                 requirements.AddRange(lowering.Requirements);
             }
             var procedures = ProcedureParser.Parse(declaration, symbol, semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken);
-            // After a compiler error in the update or a procedure the analysis is unreliable: the compiler's diagnostic is the only one.
+            // After an error in the update or a procedure (the compiler's, or one that dropped a statement here) the analysis
+            // of what is used is unreliable: the error is the only diagnostic, not a false "never used" beside it.
             bool allCompile = Compiles(updateMethod, semanticModel, cancellationToken) && procedures.All(p => Compiles(p.Method, semanticModel, cancellationToken));
-            if (lowered is { } loweredBody && allCompile && procedures.All(p => p.Model is not null))
+            bool loweredCleanly = !diagnostics.Skip(reportedBefore).Any(d => d.Severity == DiagnosticSeverity.Error);
+            if (lowered is { } loweredBody && allCompile && loweredCleanly && procedures.All(p => p.Model is not null))
                 ReportUnused(procedures.Select(p => p.Model!.Body).Prepend(loweredBody), requirements, hypers, hyperLocations, states, diagnostics);
 
             var documentation = ParseDocumentation(declaration, symbol);
