@@ -57,7 +57,7 @@ public class RobustnessTests
     {
         var original = Read(file);
         var mutants = Mutator.Prefixes(original, int.MaxValue, new Random(Seed + StableHash(file)));
-        CheckAll(file, mutants, openFindings: new Dictionary<string, string>());
+        CheckAll(file, mutants);
     }
 
     [Theory]
@@ -66,34 +66,11 @@ public class RobustnessTests
     {
         var original = Read(file);
         var mutants = Mutator.TokenMutants(original, MutantsPerKind * Scale, new Random(Seed + StableHash(file)));
-        CheckAll(file, mutants, OpenFindings.Where(f => f.Key.File == file).ToDictionary(f => f.Key.Mutant, f => f.Value));
+        CheckAll(file, mutants);
     }
 
-    /// <summary>
-    /// Mutants that hit a generator bug already recorded as a skipped test in <see cref="OpenFindingsTests"/>: they are
-    /// set aside until the bug is fixed, and must still fail meanwhile, so the fix makes this list fail until the entry
-    /// is removed (and the skipped test un-skipped). A change to the declaration changes its mutants: update the entry.
-    /// </summary>
-    /// <remarks>They are token mutants: the prefix theory has none of them.</remarks>
-    private static readonly Dictionary<(string File, string Mutant), string> OpenFindings = new()
+    private void CheckAll(string file, IReadOnlyList<Mutant> mutants)
     {
-        [("AdEMAMix.cs", "type 263 'double' → 'Element' (line 58)")] =
-            nameof(OpenFindingsTests.An_Element_local_holding_a_step_uniform_value_can_meet_a_double_intrinsic),
-    };
-
-    /// <param name="openFindings">The mutants among <paramref name="mutants"/> set aside as open findings, by description, with their test.</param>
-    private void CheckAll(string file, IReadOnlyList<Mutant> mutants, IReadOnlyDictionary<string, string> openFindings)
-    {
-        foreach (var (description, test) in openFindings)
-        {
-            var mutant = mutants.SingleOrDefault(m => m.Description == description);
-            Assert.True(mutant is not null, $"OpenFindings names a mutant {file} no longer has ({description}): update or remove the entry.");
-            Assert.True(MutantChecker.Check(mutant!.Source).Failure is not null,
-                $"{file}, {description} passes now: remove it from OpenFindings and un-skip OpenFindingsTests.{test}.");
-            output.WriteLine($"set aside (open finding {test}): {description}");
-        }
-        mutants = mutants.Where(m => !openFindings.ContainsKey(m.Description)).ToList();
-
         var failures = new ConcurrentBag<(int Index, string Message)>();
         int clean = 0;
         var watch = Stopwatch.StartNew();
