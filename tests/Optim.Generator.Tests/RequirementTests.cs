@@ -80,4 +80,12 @@ public class RequirementTests
         var diagnostic = Assert.Single(GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration)), d => d.Id == "OPT042");
         Assert.Contains("is in a procedure", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    [Fact]
+    public void A_member_named_like_the_generated_StepRefusal_is_OPT025_not_broken_generated_code()
+    {
+        string declaration = Valid.Replace("    void Update(", "    string StepRefusal => \"mine\";\n    void Update(");
+        var diagnostic = Assert.Single(GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration)), d => d.Id == "OPT025");
+        Assert.Contains("'StepRefusal'", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
