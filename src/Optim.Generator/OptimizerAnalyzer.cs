@@ -50,6 +50,10 @@ namespace ScratchOptim.Generator
             Descriptors.ProcedureSignature,
             Descriptors.ProcedureName,
             Descriptors.RequirementPlace,
+            Descriptors.MatrixRank,
+            Descriptors.MatrixShapeMismatch,
+            Descriptors.MatrixUse,
+            Descriptors.LinearAlgebraMissing,
             Descriptors.InternalError);
 
         public override void Initialize(AnalysisContext context)

@@ -21,19 +21,20 @@ public class SharedReferenceReplayTests
 
     /// <summary>
     /// PyTorch 2.14's cases: the same runs as the 1.13 ones, and the 2.x-only options of optim/ (decoupled weight
-    /// decay, NAdam's and RAdam's maximize), and Adafactor's, within the tolerance each file records (it reduces). Muon is
-    /// not in the library yet; the fused-kernel cases have their own test.
+    /// decay, NAdam's and RAdam's maximize), Adafactor's and Muon's, within the tolerance each file records (sums and
+    /// bfloat16 matrix products); the fused-kernel cases have their own test.
     /// </summary>
     public static IEnumerable<object[]> Torch2Cases() =>
         GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "torch2"), "*.json")
             .Concat(GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "torch2", "optim"), "*.json").Where(c => IsOptionCase((string)c[0])));
 
     /// <summary>
-    /// The authors' cases (run with PyTorch 1.13) of every optimizer the library has (<see cref="AuthorsReplayTests.SharedFolders"/>):
-    /// bit for bit, or within the tolerance a case records (the optimizers built on reductions).
+    /// The authors' cases (run with PyTorch 1.13) of every optimizer the library has (<see cref="AuthorsReplayTests.SharedFolders"/>)
+    /// and of the authors' Muon with auxiliary Adam: bit for bit, or within the tolerance a case records (the optimizers
+    /// built on reductions or matrix work); SOAP's shared cases have a test of their own (<see cref="MatrixReplayTests"/>).
     /// </summary>
     public static IEnumerable<object[]> AuthorCases() =>
-        AuthorsReplayTests.SharedFolders.SelectMany(folder => GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "authors", folder), "*.json"));
+        AuthorsReplayTests.SharedFolders.Append("muon").SelectMany(folder => GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "authors", folder), "*.json"));
 
     [SharedReferenceTheory]
     [MemberData(nameof(Torch113Cases))]
@@ -108,6 +109,5 @@ public class SharedReferenceReplayTests
 
     private static double[] Numbers(JsonNode? node) => node!.AsArray().Select(n => n!.GetValue<double>()).ToArray();
 
-    private static bool IsOptionCase(string file) =>
-        Path.GetFileName(file) is var name && !name.StartsWith("muon_", System.StringComparison.Ordinal) && !name.Contains("_fused_", System.StringComparison.Ordinal);
+    private static bool IsOptionCase(string file) => !Path.GetFileName(file).Contains("_fused_", System.StringComparison.Ordinal);
 }

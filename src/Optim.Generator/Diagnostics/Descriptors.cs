@@ -55,7 +55,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor StateType = Error("OPT010",
             "State has an unsupported type",
-            "State '{0}' has type '{1}'; a state must be an Element (values of the parameter's type: per element, or per tensor, row or column as its Shape says), or a float or double (one per tensor)");
+            "State '{0}' has type '{1}'; a state must be an Element (values of the parameter's type: per element, or per tensor, row or column as its Shape says), a float or double (one per tensor), or a Matrix with Shape RowByRow, ColumnByColumn or ElementByElement");
 
         public static readonly DiagnosticDescriptor DuplicateName = Error("OPT011",
             "Name declared twice",
@@ -129,6 +129,8 @@ namespace ScratchOptim.Generator.Diagnostics
             "Empty or negative range of parameter ranks",
             "MinRank = {0} and MaxRank = {1} admit no parameter; both must be at least 0 and MinRank at most MaxRank");
 
+        // OPT040-OPT049: procedures and requirements.
+
         public static readonly DiagnosticDescriptor ProcedureSignature = Error("OPT040",
             "Procedure has the wrong signature",
             "Procedure '{0}' is '{1}'; a procedure is an instance method 'void {0}(ref Element p, Element g, int t)' with a body, taking any of those three parameters in that order but at least one");
@@ -140,6 +142,24 @@ namespace ScratchOptim.Generator.Diagnostics
         public static readonly DiagnosticDescriptor RequirementPlace = Error("OPT042",
             "Requirement that cannot be checked before the step",
             "'{0}' {1}; a Require(condition, \"message\") is checked for every parameter before anything is written, so it must start the update, with a step-uniform condition and a constant message");
+
+        // OPT050-OPT059: matrix operations (OPT029-OPT039 are left to other growth of the DSL; OPT040-OPT049 are procedures and requirements).
+
+        public static readonly DiagnosticDescriptor MatrixRank = Error("OPT050",
+            "Matrix operation in an optimizer of unbounded rank",
+            "'{0}' works on the parameter as a whole matrix (rows × columns, the rows being all dimensions but the last), but '{1}' takes parameters of any rank; declare [Optimizer(MinRank = 2, MaxRank = 2)] for matrices only, or MaxRank = 2 if a vector may be a 1 × n matrix");
+
+        public static readonly DiagnosticDescriptor MatrixShapeMismatch = Error("OPT051",
+            "Matrix shapes do not fit",
+            "'{0}' {1}");
+
+        public static readonly DiagnosticDescriptor MatrixUse = Error("OPT052",
+            "Matrix value used where it cannot be",
+            "'{0}' {1}");
+
+        public static readonly DiagnosticDescriptor LinearAlgebraMissing = Error("OPT053",
+            "Matrix operations without ScratchOptim.LinearAlgebra",
+            "'{0}' is a matrix operation, which the generated kernel computes with ScratchOptim.LinearAlgebra; add a reference to it (dotnet add package ScratchOptim.LinearAlgebra)");
 
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor("OPT099",
             "The optimizer generator failed",

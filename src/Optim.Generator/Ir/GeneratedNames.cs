@@ -21,7 +21,7 @@ namespace ScratchOptim.Generator.Ir
         public static readonly IReadOnlyList<string> KernelLocals = new[]
         {
             "T", "TVector", "hyper", "state", "parameter", "gradient", "length", "rows", "columns", "shape", "i", "row", "column",
-            "block", "blockEnd", "lane", "workspace",
+            "block", "blockEnd", "lane", "workspace", "matrices", "entry",
         };
 
         /// <summary>

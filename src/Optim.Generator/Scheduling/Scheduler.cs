@@ -14,7 +14,7 @@ namespace ScratchOptim.Generator.Scheduling
     /// applies the rounding rewrites (<see cref="Contraction"/>) and hoists each maximal step-uniform part of a
     /// per-element expression into a value computed once.
     /// </summary>
-    internal sealed class Scheduler
+    internal sealed partial class Scheduler
     {
         private readonly OptimizerModel model;
         private readonly CancellationToken cancellationToken;
@@ -86,11 +86,17 @@ namespace ScratchOptim.Generator.Scheduling
                     case Assign assign:
                         WalkElement(assign, guards, nodes);
                         break;
+                    case MatrixAssign matrix:
+                        WalkMatrix(matrix, guards, nodes);
+                        break;
                     case If branch:
                         // The condition is decided once, here: host code inside the branch and the loops both read that value.
                         var condition = Hoist(ScheduleUniform(branch.Condition, guards, nodes, out int conditionSegment));
+                        declaredConditions.Add(branch.Condition);
                         var then = Walk(branch.Then, new List<(Expr, int)>(guards) { (condition, conditionSegment) });
+                        declaredConditions[declaredConditions.Count - 1] = Negate(branch.Condition);
                         var otherwise = Walk(branch.Else, new List<(Expr, int)>(guards) { (Negate(condition), conditionSegment) });
+                        declaredConditions.RemoveAt(declaredConditions.Count - 1);
                         if (then.Count > 0 || otherwise.Count > 0)
                             nodes.Add(new Node { Position = position, Condition = condition, Then = then, Else = otherwise, Ready = conditionSegment + 1 });
                         break;
@@ -158,7 +164,8 @@ namespace ScratchOptim.Generator.Scheduling
         /// <summary>A per-element expression: rounding rewrites, reductions and hoisting; it updates <paramref name="node"/>'s readiness and reads.</summary>
         private Expr ScheduleElement(Expr expr, List<(Expr Condition, int Segment)> guards, List<Node> nodes, Node node)
         {
-            var rounded = Contraction.ScalarDivision(model.Strict ? Contraction.Desugar(expr) : Contraction.Fuse(Contraction.Desugar(expr)));
+            var matrixFree = ReplaceMatrixReads(expr, guards, nodes);
+            var rounded = Contraction.ScalarDivision(model.Strict ? Contraction.Desugar(matrixFree) : Contraction.Fuse(Contraction.Desugar(matrixFree)));
             var scheduled = HoistUniformParts(ReadNewRowState(ReplaceReductions(rounded, guards, nodes)));
             IrWalker.Visit(scheduled, e =>
             {
@@ -253,6 +260,8 @@ namespace ScratchOptim.Generator.Scheduling
                 int known = e switch
                 {
                     Temp temp => temps[temp.Id].Segment,
+                    MatrixTemp temp => temps[temp.Id].Segment,
+                    MatrixVariable matrix => matrixSegment.TryGetValue(matrix.Name, out int s) ? s : 0,
                     NewState state => rowStateSegment[state.Name],
                     Variable { Role: VariableRole.Local or VariableRole.State } variable when uniformSegment.TryGetValue(variable.Name, out int s) => s,
                     _ => 0,
@@ -326,8 +335,8 @@ namespace ScratchOptim.Generator.Scheduling
             {
                 switch (node.Statement)
                 {
-                    case Accumulate accumulate when node.AccumulatePhase == phase:
-                        output.Add(accumulate);
+                    case PhaseOutput phaseOutput when node.AccumulatePhase == phase:
+                        output.Add(phaseOutput);
                         break;
                     case ElementAssign assign:
                         output.Add(assign);
@@ -358,8 +367,8 @@ namespace ScratchOptim.Generator.Scheduling
                 var node = nodes[i];
                 switch (node.Statement)
                 {
-                    case Accumulate accumulate when node.AccumulatePhase == phase:
-                        output.Add(accumulate);
+                    case PhaseOutput phaseOutput when node.AccumulatePhase == phase:
+                        output.Add(phaseOutput);
                         needed.UnionWith(node.Reads);
                         break;
                     case ElementAssign assign when node.Writes is not null && needed.Contains(node.Writes):
@@ -403,7 +412,7 @@ namespace ScratchOptim.Generator.Scheduling
             foreach (var phase in phases)
                 IrWalker.Visit(phase.Body, statement =>
                 {
-                    if (statement is Accumulate accumulate) Note(accumulate.Value);
+                    if (statement is PhaseOutput phaseOutput) Note(phaseOutput.Value);
                     if (statement is ElementAssign assign) Note(assign.Scheduled.Value);
                 }, Note);
             foreach (var (_, _, item) in host)
@@ -412,6 +421,8 @@ namespace ScratchOptim.Generator.Scheduling
                 if (item is HostAssign assign) Note(assign.Statement.Value);
                 if (item is HostRowAssign rowAssign) Note(rowAssign.Statement.Value);
                 if (item is HostTemp { } hostTemp && temps[hostTemp.Id].Kind == TempKind.Reduction) Note(temps[hostTemp.Id].Definition);
+                if (item is HostMatrix { } matrix) Note(temps[matrix.Id].Definition);
+                if (item is HostMatrixAssign matrixAssign) Note(matrixAssign.Statement.Value);
             }
             return used;
         }

@@ -98,7 +98,8 @@ namespace ScratchOptim.Generator.Syntax
                         if (init is not null) stateInits.Add((fieldSymbol.Name, init, variable.Identifier.GetLocation()));
                         var constant = variable.Initializer is null ? default : semanticModel.GetConstantValue(variable.Initializer.Value, cancellationToken);
                         double initialValue = constant.HasValue && constant.Value is not null and not bool ? ToDouble(constant.Value) : 0;
-                        states.Add((new StateModel(fieldSymbol.Name, torch, init, initialValue, stateType.Value.Scalar, stateType.Value.Space, description), variable.Identifier.GetLocation()));
+                        states.Add((new StateModel(fieldSymbol.Name, torch, init, initialValue, stateType.Value.Scalar, stateType.Value.Space, description, stateType.Value.Matrix),
+                            variable.Identifier.GetLocation()));
                     }
                 }
             }
@@ -110,6 +111,7 @@ namespace ScratchOptim.Generator.Syntax
             }
 
             var signature = ParseUpdateSignature(declaration, name, semanticModel, diagnostics, out var updateMethod);
+            var documentation = ParseDocumentation(declaration, symbol);
             EquatableArray<Stmt>? lowered = null;
             var requirements = new List<Requirement>();
             int reportedBefore = diagnostics.Count;
@@ -123,7 +125,11 @@ namespace ScratchOptim.Generator.Syntax
                         diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, parameter.Identifier.GetLocation(), parameter.Identifier.ValueText, reason));
                 }
                 reportedBefore = diagnostics.Count;
-                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, signature, requirementsAllowed: true, cancellationToken);
+                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, signature, requirementsAllowed: true, cancellationToken)
+                {
+                    Optimizer = name,
+                    MaxRank = documentation.MaxRank,
+                };
                 lowered = lowering.LowerBody(updateMethod);
                 requirements.AddRange(lowering.Requirements);
             }
@@ -135,7 +141,6 @@ namespace ScratchOptim.Generator.Syntax
             if (lowered is { } loweredBody && allCompile && loweredCleanly && procedures.All(p => p.Model is not null))
                 ReportUnused(procedures.Select(p => p.Model!.Body).Prepend(loweredBody), requirements, hypers, hyperLocations, states, diagnostics);
 
-            var documentation = ParseDocumentation(declaration, symbol);
             if (documentation.MinRank < 0 || documentation.MaxRank < documentation.MinRank)
             {
                 var attributeSyntax = FindAttribute(symbol, DslNames.OptimizerAttribute)?.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
@@ -289,26 +294,37 @@ namespace ScratchOptim.Generator.Syntax
 
         /// <summary>
         /// What a <c>[State]</c> field holds: an <c>Element</c> field values of the parameter's type in the space its
-        /// <c>Shape</c> names; a <c>float</c> or <c>double</c> field one value per tensor. Null for anything else.
+        /// <c>Shape</c> names; a <c>float</c> or <c>double</c> field one value per tensor; a <c>Matrix</c> field a square
+        /// matrix over the rows or the columns. Null for anything else.
         /// </summary>
-        private static (Scalar Scalar, Space Space)? StateTypeOf(IFieldSymbol field, AttributeData attribute)
+        private static (Scalar Scalar, Space Space, MatrixShape? Matrix)? StateTypeOf(IFieldSymbol field, AttributeData attribute)
         {
             int shape = NamedInt(attribute, "Shape") ?? 0;
             if (DslNames.Is(field.Type, DslNames.Element))
             {
                 return shape switch
                 {
-                    0 => (Scalar.Element, Space.Element),
-                    1 => (Scalar.Element, Space.Tensor),
-                    2 => (Scalar.Element, Space.Row),
-                    3 => (Scalar.Element, Space.Column),
+                    0 => (Scalar.Element, Space.Element, null),
+                    1 => (Scalar.Element, Space.Tensor, null),
+                    2 => (Scalar.Element, Space.Row, null),
+                    3 => (Scalar.Element, Space.Column, null),
+                    _ => null,
+                };
+            }
+            if (DslNames.Is(field.Type, DslNames.Matrix))
+            {
+                return shape switch
+                {
+                    4 => (Scalar.Element, Space.Matrix, new MatrixShape(Extent.Rows, Extent.Rows)),
+                    5 => (Scalar.Element, Space.Matrix, new MatrixShape(Extent.Columns, Extent.Columns)),
+                    6 => (Scalar.Element, Space.Matrix, new MatrixShape(Extent.Elements, Extent.Elements)),
                     _ => null,
                 };
             }
             if (shape is 0 or 1)
             {
-                if (field.Type.SpecialType == SpecialType.System_Single) return (Scalar.Float, Space.Tensor);
-                if (field.Type.SpecialType == SpecialType.System_Double) return (Scalar.Double, Space.Tensor);
+                if (field.Type.SpecialType == SpecialType.System_Single) return (Scalar.Float, Space.Tensor, null);
+                if (field.Type.SpecialType == SpecialType.System_Double) return (Scalar.Double, Space.Tensor, null);
             }
             return null;
         }
@@ -324,6 +340,7 @@ namespace ScratchOptim.Generator.Syntax
                 IrWalker.Visit(requirement.Condition, expr =>
                 {
                     if (expr is Variable variable) read.Add(variable.Name);
+                    if (expr is MatrixVariable matrix) read.Add(matrix.Name);
                 });
             }
             foreach (var body in bodies)
@@ -331,9 +348,11 @@ namespace ScratchOptim.Generator.Syntax
                 IrWalker.Visit(body, stmt =>
                 {
                     if (stmt is Assign assign && assign.Value is not null) assigned.Add(assign.Target.Name);
+                    if (stmt is MatrixAssign matrix) assigned.Add(matrix.Target.Name);
                 }, expr =>
                 {
                     if (expr is Variable variable) read.Add(variable.Name);
+                    if (expr is MatrixVariable matrix) read.Add(matrix.Name);
                 });
             }
             foreach (var (state, _) in states)

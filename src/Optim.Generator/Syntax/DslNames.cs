@@ -14,6 +14,8 @@ namespace ScratchOptim.Generator.Syntax
         /// <summary>The runtime's base class of every generated optimizer, whose members a procedure must not hide.</summary>
         public const string GenericOptimizer = "ScratchOptim.Optimizer`1";
         public const string Element = "ScratchOptim.Dsl.Element";
+        public const string Matrix = "ScratchOptim.Dsl.Matrix";
+        public const string MatrixWorkspace = "ScratchOptim.LinearAlgebra.MatrixWorkspace`1";
         public const string Intrinsics = "ScratchOptim.Dsl.Intrinsics";
         public const string UpdateMethod = "Update";
 

@@ -71,7 +71,10 @@ namespace ScratchOptim.Generator.Syntax
                         diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, parameter.Identifier.GetLocation(), parameter.Identifier.ValueText, reason));
                 }
 
-                var lowering = new UpdateLowering(semanticModel, hypers, states, invalidFields, diagnostics, signature, requirementsAllowed: false, cancellationToken);
+                var lowering = new UpdateLowering(semanticModel, hypers, states, invalidFields, diagnostics, signature, requirementsAllowed: false, cancellationToken)
+                {
+                    Optimizer = optimizer.Name,
+                };
                 var body = lowering.LowerBody(method);
                 parsed.Add(new Parsed(method, body is { } lowered ? new ProcedureModel(name, DocComments.SummaryOf(method), signature, lowered) : null));
             }
