@@ -5,14 +5,34 @@ using ScratchOptim.Generator.Scheduling;
 
 namespace ScratchOptim.Generator.Targets.Cpu
 {
-    /// <summary>The CPU target: one generic kernel per optimizer, vectorized over 64-byte vectors with a scalar tail.</summary>
+    /// <summary>
+    /// The CPU target: one generic kernel per optimizer, vectorized over 64-byte vectors with a scalar tail, and one per
+    /// procedure (in the nested class <see cref="ProcedureKernels"/>).
+    /// </summary>
     internal sealed class CpuTarget : IKernelTarget
     {
         private const string GetReference = "global::System.Runtime.InteropServices.MemoryMarshal.GetReference";
 
+        /// <summary>The nested class that holds the procedures' kernels, each named as its procedure.</summary>
+        public const string ProcedureKernels = "ProcedureKernels";
+
         private readonly CpuKernel kernel;
 
-        public CpuTarget(KernelPlan plan) => kernel = new CpuKernel(plan);
+        /// <summary>Each state's index among the declaration's states: the buffer it is kept in.</summary>
+        private readonly IReadOnlyList<StateModel> declaredStates;
+
+        public CpuTarget(KernelPlan plan)
+        {
+            kernel = new CpuKernel(plan);
+            declaredStates = plan.Model.States;
+        }
+
+        /// <summary>The target of procedure <paramref name="procedure"/>, whose plan holds only the states it uses.</summary>
+        public CpuTarget(KernelPlan plan, ProcedureModel procedure, OptimizerModel declaration)
+        {
+            kernel = new CpuKernel(plan, procedure.Name);
+            declaredStates = declaration.States;
+        }
 
         private OptimizerModel Model => kernel.Plan.Model;
 
@@ -37,13 +57,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("var shape = ShapeOf(parameter);");
                 if (kernel.Plan.RowsAndColumns || kernel.UsesMatrices) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
             }
-            if (Model.States.Count > 0) writer.Line("// The state, allocated on the first step that can use it, then reused.");
+            if (Model.States.Count > 0)
+                writer.Line(kernel.Name == "Kernel" ? "// The state, allocated on the first step that can use it, then reused." : "// The state it uses, allocated on first use, then reused.");
             for (int i = 0; i < Model.States.Count; i++)
             {
                 var state = Model.States[i];
+                int index = IndexOf(state);
                 string type = KernelEmitter.ScalarType(state.Scalar);
                 string length = StateLength(state);
-                string buffer = "state.Buffer<" + type + ">(" + i + ", " + length + Initial(state) + ")";
+                string buffer = "state.Buffer<" + type + ">(" + index + ", " + length + Initial(state) + ")";
                 var allocation = kernel.Plan.States[i].Allocation;
                 if (state.IsUniform)
                 {
@@ -80,7 +102,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             arguments.AddRange(Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)));
             if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
             if (kernel.UsesMatrices) arguments.Add("matrices");
-            WriteCall(writer, arguments);
+            WriteCall(writer, kernel.Name == "Kernel" ? "Kernel" : ProcedureKernels + "." + kernel.Name, arguments);
         }
 
         public bool UsesMatrices => kernel.UsesMatrices;
@@ -105,17 +127,24 @@ namespace ScratchOptim.Generator.Targets.Cpu
             arguments.AddRange(Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)));
             if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
             if (kernel.UsesMatrices) arguments.Add("matrices");
-            WriteCall(writer, arguments);
+            WriteCall(writer, "Kernel", arguments);
         }
 
         public void WriteMembers(SourceWriter writer, string generatedCode) => KernelEmitter.Write(kernel, writer, generatedCode);
 
-        private static void WriteCall(SourceWriter writer, List<string> arguments)
+        private static void WriteCall(SourceWriter writer, string method, List<string> arguments)
         {
-            writer.Line("Kernel<T, TVector>(");
+            writer.Line(method + "<T, TVector>(");
             writer.Indent();
             for (int i = 0; i < arguments.Count; i++) writer.Line(arguments[i] + (i < arguments.Count - 1 ? "," : ");"));
             writer.Outdent();
+        }
+
+        private int IndexOf(StateModel state)
+        {
+            for (int i = 0; i < declaredStates.Count; i++)
+                if (declaredStates[i].Name == state.Name) return i;
+            throw new System.InvalidOperationException("State '" + state.Name + "' is not declared.");
         }
 
         /// <summary>The value a state starts at, as the third argument of <c>Buffer</c> (nothing for zero).</summary>

@@ -58,17 +58,26 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private void WriteKernel(string generatedCode)
         {
-            string step = CpuExpressions.Id(Model.Signature.Step);
+            string step = CpuExpressions.Id(kernel.StepName);
             var parameters = new List<string> { "Hyperparameters hyper", "int " + step };
             parameters.AddRange(Parameters(kernel).Select(p => p.Type + " " + p.Name));
+            string loops = (plan.Phases.Count == 1 ? "one loop" : plan.Phases.Count + " loops") + " over the elements.";
             writer.Line("/// <summary>");
-            writer.Line("/// One step of one tensor of <paramref name=\"length\"/> elements, after the buffers have been checked: host code in");
-            writer.Line("/// double precision around " + (plan.Phases.Count == 1 ? "one loop" : plan.Phases.Count + " loops") + " over the elements.");
+            if (kernel.Name == "Kernel")
+            {
+                writer.Line("/// One step of one tensor of <paramref name=\"length\"/> elements, after the buffers have been checked: host code in");
+                writer.Line("/// double precision around " + loops);
+            }
+            else
+            {
+                writer.Line("/// " + kernel.Name + " on one tensor of <paramref name=\"length\"/> elements that has taken <paramref name=\"" + step + "\"/> steps:");
+                writer.Line("/// host code in double precision around " + loops);
+            }
             writer.Line("/// </summary>");
             writer.Line("/// <typeparam name=\"T\">The element type: float or double.</typeparam>");
             writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
             writer.Line(generatedCode);
-            writer.Line("private static void Kernel<T, TVector>(" + string.Join(", ", parameters) + ")");
+            writer.Line((kernel.Name == "Kernel" ? "private" : "internal") + " static void " + kernel.Name + "<T, TVector>(" + string.Join(", ", parameters) + ")");
             writer.Indent();
             writer.Line("where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
             writer.Line("where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>");
@@ -257,7 +266,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id]));
             string loops = plan.RowsAndColumns ? "row by row, a vector body over the columns and a scalar tail" : "a vector body and a scalar tail (all of it without vector hardware), rounded alike";
             if (plan.Phases.Count == 1)
-                return "// The update, element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
+                return "// " + (kernel.Name == "Kernel" ? "The update" : kernel.Name) + ", element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
             string which = "// Phase " + phase.Number + " of " + plan.Phases.Count + ": ";
             return phase.Final
                 ? which + "the update, element by element, with what the phases before it summed; it alone stores the parameter and the state" + (names.Length > 0 ? ", and sums " + names : "") + "."
