@@ -102,19 +102,25 @@ public static class CaseRunner
         {
             return new(reference, ReplayStatus.Failed, exception.Message, null);
         }
+        if (CaseProtocol.Missing(reference, optimizer) is { } missing)
+            return new(reference, ReplayStatus.Failed, missing, null);
         for (int g = 0; g < groups.Count; g++)
         {
             var settings = optimizer.GroupHyperparameters(g);
             // Optimizers whose arithmetic differs between PyTorch releases have a PyTorchVersion setting; the others compute the same bits in both.
             if (version is { } chosen && optimizer.Info.Hyperparameters.FirstOrDefault(h => h.Type == nameof(PyTorchVersion)) is { } versionSetting)
                 settings.Set(versionSetting.Name, chosen);
-            // The constructor's arguments, then the group's own.
-            foreach (var (name, value) in reference.HyperArguments().Concat(groups[g].Arguments))
+            foreach (var (name, value) in KeywordArguments.ImpliedBy(reference, optimizer.Info))
+                settings.Set(name, value);
+            // The constructor's arguments, then the group's own; the arguments of every step() (SophiaG's bs) are settings
+            // here, as the constructor's are.
+            foreach (var (name, value) in reference.HyperArguments().Concat(groups[g].Arguments).Concat(reference.StepArguments))
             {
                 if (CodePathOptions.Contains(name) && !optimizer.Info.Hyperparameters.Any(h => h.Name == name || h.TorchName == name)) continue;
+                if (KeywordArguments.HasNoEffect(name)) continue;
                 try
                 {
-                    settings.Set(name, value);
+                    settings.Set(name, KeywordArguments.ValueFor(settings, name, value));
                 }
                 catch (ArgumentException exception)
                 {
@@ -124,12 +130,15 @@ public static class CaseRunner
         }
 
         var recorded = new JsonArray();
+        var groupHistory = reference.GroupHistory is null ? null : new JsonArray();
         string? firstMismatch = null;
+        if (reference.EvalParams is not null) optimizer.RunProcedure(CaseProtocol.Train);
         for (int step = 0; step < reference.Grads.Count; step++)
         {
             for (int t = 0; t < parameters.Length; t++)
                 parameters[t].Grad = Values<T>(reference.Grads[step][t]);
             optimizer.Step();
+            CaseProtocol.AfterStep(reference, step, optimizer, parameters);
 
             var stepValues = new JsonArray();
             for (int t = 0; t < parameters.Length; t++)
@@ -139,7 +148,24 @@ public static class CaseRunner
                 firstMismatch ??= Compare(reference, values, reference.Params[step][t], $"step {step + 1}, tensor {t}");
             }
             recorded.Add(stepValues);
+            firstMismatch ??= CaseProtocol.CompareGroup(reference, step, optimizer, parameters);
+            groupHistory?.Add(new JsonArray(CaseProtocol.GroupValues(reference, optimizer, parameters[0])));
         }
+
+        JsonArray? evaluated = null;
+        if (reference.EvalParams is { } evalParams)
+        {
+            // The averaged point, after the protocol's eval() following the last step.
+            optimizer.RunProcedure(CaseProtocol.Eval);
+            evaluated = [];
+            for (int t = 0; t < parameters.Length; t++)
+            {
+                var values = Doubles<T>(parameters[t].Data.Span);
+                evaluated.Add(Numbers(values));
+                firstMismatch ??= Compare(reference, values, evalParams[t], $"after Eval(), tensor {t}");
+            }
+        }
+        firstMismatch ??= CaseProtocol.CompareGroup(reference, null, optimizer, parameters);
 
         var finalState = new JsonObject();
         for (int t = 0; t < parameters.Length; t++)
@@ -162,6 +188,9 @@ public static class CaseRunner
         output["params"] = recorded;
         output["final_state"] = finalState;
         output.Remove("state_dtypes");
+        if (reference.FinalGroup is not null) output["final_group"] = new JsonArray(CaseProtocol.GroupValues(reference, optimizer, parameters[0]));
+        if (groupHistory is not null) output["group_history"] = groupHistory;
+        if (evaluated is not null) output["extra"]!["eval_params_final"] = evaluated;
         return firstMismatch is null
             ? new(reference, ReplayStatus.Passed, $"{reference.Grads.Count} steps " + (reference.Tolerance is null ? "bit-exact" : "within tolerance"), output)
             : new(reference, ReplayStatus.Failed, firstMismatch + FusedKernelNote(reference, optimizer.Info), output);
@@ -206,7 +235,8 @@ public static class CaseRunner
         }
         foreach (var (name, _) in state)
         {
-            if (!expected.ContainsKey(name)) return $"final state '{name}' of tensor {tensor} is not in the reference";
+            if (!expected.ContainsKey(name) && !CaseProtocol.ComparedElsewhere(reference, name))
+                return $"final state '{name}' of tensor {tensor} is not in the reference";
         }
         return null;
     }

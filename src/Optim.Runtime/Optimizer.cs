@@ -74,8 +74,9 @@ public abstract partial class Optimizer : IDisposable
     /// nothing is updated.
     /// </summary>
     /// <exception cref="InvalidOperationException">
-    /// A parameter's step count is at <see cref="int.MaxValue"/>, or another thread is in <see cref="Step"/>,
-    /// <c>LoadState</c> or <see cref="SaveState(System.IO.Stream)"/> on this optimizer (see the remarks on thread safety); nothing was updated.
+    /// A parameter's step count is at <see cref="int.MaxValue"/>, the optimizer cannot step in its present state (e.g.
+    /// Schedule-Free before <c>Train()</c>), or another thread is in <see cref="Step"/>, <c>LoadState</c> or
+    /// <see cref="SaveState(System.IO.Stream)"/> on this optimizer (see the remarks on thread safety); nothing was updated.
     /// </exception>
     public abstract void Step();
 
@@ -238,7 +239,7 @@ public abstract partial class Optimizer : IDisposable
         if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             throw new InvalidOperationException(
-                $"{Info.Name}: {operation} was called while Step, LoadState or SaveState is running on this optimizer in another thread. " +
+                $"{Info.Name}: {operation} was called while Step, LoadState, SaveState or a procedure is running on this optimizer in another thread. " +
                 "An optimizer is not thread-safe: call these from one thread at a time. Nothing was changed by this call.");
         }
     }
@@ -413,6 +414,12 @@ public abstract partial class Optimizer<THyper> : Optimizer
 
     /// <summary>A copy of the optimizer's defaults for a new parameter group.</summary>
     protected abstract THyper CreateHyperparameters();
+
+    /// <summary>
+    /// Why a parameter with this state cannot take its next step, or null when it can: the declaration's
+    /// <c>Require(condition, message)</c> checks, made for every parameter before <see cref="Step"/> writes anything.
+    /// </summary>
+    protected virtual string? StepRefusal(THyper hyper, ParameterState state) => null;
 
     /// <summary>The dimensions of a parameter, for the generated kernels.</summary>
     protected static ReadOnlySpan<int> ShapeOf(Parameter parameter) => parameter.ShapeSpan;

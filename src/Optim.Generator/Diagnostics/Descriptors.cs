@@ -129,7 +129,21 @@ namespace ScratchOptim.Generator.Diagnostics
             "Empty or negative range of parameter ranks",
             "MinRank = {0} and MaxRank = {1} admit no parameter; both must be at least 0 and MinRank at most MaxRank");
 
-        // OPT050-OPT059: matrix operations (OPT029-OPT049 are left to other growth of the DSL).
+        // OPT040-OPT049: procedures and requirements.
+
+        public static readonly DiagnosticDescriptor ProcedureSignature = Error("OPT040",
+            "Procedure has the wrong signature",
+            "Procedure '{0}' is '{1}'; a procedure is an instance method 'void {0}(ref Element p, Element g, int t)' with a body, taking any of those three parameters in that order but at least one");
+
+        public static readonly DiagnosticDescriptor ProcedureName = Error("OPT041",
+            "Procedure name is taken",
+            "Procedure '{0}' {1}; the generated public method '{0}()' needs a name of its own, so give the procedure another");
+
+        public static readonly DiagnosticDescriptor RequirementPlace = Error("OPT042",
+            "Requirement that cannot be checked before the step",
+            "'{0}' {1}; a Require(condition, \"message\") is checked for every parameter before anything is written, so it must start the update, with a step-uniform condition and a constant message");
+
+        // OPT050-OPT059: matrix operations (OPT029-OPT039 are left to other growth of the DSL; OPT040-OPT049 are procedures and requirements).
 
         public static readonly DiagnosticDescriptor MatrixRank = Error("OPT050",
             "Matrix operation in an optimizer of unbounded rank",

@@ -14,7 +14,7 @@ namespace ScratchOptim.Generator.Ir
         public static readonly IReadOnlyList<string> ClassMembers = new[]
         {
             "defaults", "Defaults", "Documentation", "Info", "Schedule", "StepHost", "StepElements", "Apply", "Kernel", "CreateHyperparameters",
-            "Hyperparameters",
+            "Hyperparameters", "ProcedureTensor", "ProcedureKernels", "StepRefusal",
         };
 
         /// <summary>The type parameters, parameters and locals of the generated step methods.</summary>

@@ -29,6 +29,9 @@ namespace ScratchOptim.Generator.Targets
         /// <summary>The body of <c>StepElements&lt;T, TVector&gt;(phase, hyper, state, parameter, from, to, partials)</c>: find the state, run a phase over a range.</summary>
         void WriteStepElementsBody(SourceWriter writer);
 
+        /// <summary>A procedure's case of <c>ProcedureTensor&lt;T, TVector&gt;(procedure, hyper, state, parameter)</c>: find its state, run its kernel on the tensor.</summary>
+        void WriteProcedureTensorBody(SourceWriter writer);
+
         /// <summary>The last statement of <c>Apply&lt;T, TVector&gt;</c>, after the surface checked its spans.</summary>
         void WriteApplyCall(SourceWriter writer);
 

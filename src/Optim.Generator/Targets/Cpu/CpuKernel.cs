@@ -29,20 +29,25 @@ namespace ScratchOptim.Generator.Targets.Cpu
     /// </summary>
     internal sealed class CpuKernel
     {
-        public CpuKernel(KernelPlan plan)
+        /// <param name="plan">The update's plan, or a procedure's.</param>
+        /// <param name="kernelName">The kernel method's name: <c>Kernel</c> for the update, the procedure's name for a procedure.</param>
+        public CpuKernel(KernelPlan plan, string kernelName = "Kernel")
         {
             Plan = plan;
+            Name = kernelName;
             var model = plan.Model;
             var reserved = new List<string>(GeneratedNames.KernelLocals);
             reserved.AddRange(GeneratedNames.LoopFunctions);
             reserved.AddRange(model.States.Select(s => s.Name));
-            reserved.AddRange(new[] { model.Signature.Param, model.Signature.Grad, model.Signature.Step });
+            reserved.AddRange(new[] { model.Signature.Param, model.Signature.Grad, model.Signature.Step }.Where(n => n.Length > 0));
             IrWalker.Visit(model.Body, stmt =>
             {
                 if (stmt is Assign { Declares: true } declaration) reserved.Add(declaration.Target.Name);
                 if (stmt is MatrixAssign { Declares: true } matrix) reserved.Add(matrix.Target.Name);
             }, _ => { });
             Namer = new Namer(reserved);
+            // A procedure that does not take the step count still receives it, under a name of its own.
+            StepName = model.Signature.HasStep ? model.Signature.Step : Namer.Claim("stepCount");
 
             TempNames = plan.Temps.Select(t => Namer.For(Unscheduled(t.Definition, plan), t.Type)).ToList();
             // A matrix the loops read has two names: its elements' (the temp's) and the whole matrix's.
@@ -50,11 +55,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 .ToDictionary(t => t.Id, t => Namer.Claim(TempNames[t.Id] + "Matrix"));
             Expressions = new CpuExpressions(TempNames, model);
 
-            var buffers = new List<KernelBuffer>
-            {
-                new KernelBuffer(model.Signature.Param, BufferKind.Element, Namer.Claim(model.Signature.Param + "Ref"), false),
-                new KernelBuffer(model.Signature.Grad, BufferKind.Element, Namer.Claim(model.Signature.Grad + "Ref"), false),
-            };
+            // The parameter and the gradient, when the method takes them (the update always does).
+            var buffers = new List<KernelBuffer>();
+            if (model.Signature.HasParam)
+                buffers.Add(new KernelBuffer(model.Signature.Param, BufferKind.Element, Namer.Claim(model.Signature.Param + "Ref"), false));
+            if (model.Signature.HasGrad)
+                buffers.Add(new KernelBuffer(model.Signature.Grad, BufferKind.Element, Namer.Claim(model.Signature.Grad + "Ref"), false));
             foreach (var state in model.States.Where(s => !s.IsUniform && s.Space != Space.Matrix))
                 buffers.Add(new KernelBuffer(state.Name, Kind(state.Space), Namer.Claim(state.Name + "Ref"), false));
             foreach (var written in RowAssignments.Select(a => a.Statement.Target).Distinct())
@@ -83,6 +89,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         public KernelPlan Plan { get; }
+
+        /// <summary>The kernel method's name.</summary>
+        public string Name { get; }
+
+        /// <summary>The name of the kernel's step-count parameter.</summary>
+        public string StepName { get; }
 
         public Namer Namer { get; }
 

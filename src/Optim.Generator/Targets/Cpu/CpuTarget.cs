@@ -5,14 +5,34 @@ using ScratchOptim.Generator.Scheduling;
 
 namespace ScratchOptim.Generator.Targets.Cpu
 {
-    /// <summary>The CPU target: one generic kernel per optimizer, vectorized over 64-byte vectors with a scalar tail.</summary>
+    /// <summary>
+    /// The CPU target: one generic kernel per optimizer, vectorized over 64-byte vectors with a scalar tail, and one per
+    /// procedure (in the nested class <see cref="ProcedureKernels"/>).
+    /// </summary>
     internal sealed class CpuTarget : IKernelTarget
     {
         private const string GetReference = "global::System.Runtime.InteropServices.MemoryMarshal.GetReference";
 
+        /// <summary>The nested class that holds the procedures' kernels, each named as its procedure.</summary>
+        public const string ProcedureKernels = "ProcedureKernels";
+
         private readonly CpuKernel kernel;
 
-        public CpuTarget(KernelPlan plan) => kernel = new CpuKernel(plan);
+        /// <summary>Each state's index among the declaration's states: the buffer it is kept in.</summary>
+        private readonly IReadOnlyList<StateModel> declaredStates;
+
+        public CpuTarget(KernelPlan plan)
+        {
+            kernel = new CpuKernel(plan);
+            declaredStates = plan.Model.States;
+        }
+
+        /// <summary>The target of procedure <paramref name="procedure"/>, whose plan holds only the states it uses.</summary>
+        public CpuTarget(KernelPlan plan, ProcedureModel procedure, OptimizerModel declaration)
+        {
+            kernel = new CpuKernel(plan, procedure.Name);
+            declaredStates = declaration.States;
+        }
 
         private OptimizerModel Model => kernel.Plan.Model;
 
@@ -82,9 +102,10 @@ namespace ScratchOptim.Generator.Targets.Cpu
             {
                 var state = Model.States[i];
                 if (state.IsUniform && !uniform) continue;
+                int index = IndexOf(state);
                 string type = KernelEmitter.ScalarType(state.Scalar);
                 string length = StateLength(state);
-                string buffer = "state.Buffer<" + type + ">(" + i + ", " + length + Initial(state) + ")";
+                string buffer = "state.Buffer<" + type + ">(" + index + ", " + length + Initial(state) + ")";
                 var allocation = kernel.Plan.States[i].Allocation;
                 if (state.IsUniform)
                 {
@@ -152,13 +173,6 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Line("// The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.");
             var buffers = kernel.Arguments.ToList();
             foreach (var buffer in buffers) writer.Line("ref T " + buffer.RefName + " = ref " + GetReference + "(" + CSharp.Id(buffer.Name) + ");");
-            string partials = "default";
-            if (kernel.PartialsPerBlock > 0)
-            {
-                string blocks = kernel.Plan.RowsAndColumns ? "" : " * global::ScratchOptim.Reductions.BlockCount(length)";
-                writer.Line("using var partials = global::ScratchOptim.PartialSums.Rent(" + kernel.PartialsPerBlock + blocks + ");");
-                partials = "partials.Span";
-            }
             var common = new List<string>();
             if (kernel.UsesShape) common.Add("shape");
             common.Add("length");
@@ -167,9 +181,32 @@ namespace ScratchOptim.Generator.Targets.Cpu
             var rest = Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)).ToList();
             if (WorkspaceLength is not null) rest.Add("ref " + GetReference + "(workspace)");
             if (kernel.UsesMatrices) rest.Add("matrices");
-            string host = string.Join(", ", new[] { "hyper", CSharp.Id(Model.Signature.Step) }.Concat(common).Concat(uniform).Concat(rest).Append(partials));
-            string elements = string.Join(", ", new[] { "0", "(nuint)length" }.Concat(common).Concat(rest).Append(partials));
-            writer.Line("var kernel = new Kernel<T>();");
+            WritePiecesInOrder(writer, "Kernel", CSharp.Id(Model.Signature.Step), common.Concat(uniform).Concat(rest), common.Concat(rest));
+        }
+
+        /// <summary>
+        /// The body of a procedure's <c>ProcedureTensor</c> case: its state, then its kernel's pieces in order on this
+        /// thread (a procedure runs tensor by tensor, as the runtime's <c>RunProcedure</c> calls it).
+        /// </summary>
+        public void WriteProcedureTensorBody(SourceWriter writer)
+        {
+            WriteBuffers(writer, "// The state it uses, allocated on first use, then reused.", uniform: true);
+            WritePiecesInOrder(writer, ProcedureKernels + "." + kernel.Name, "state.Step", KernelArguments(uniform: true), KernelArguments(uniform: false));
+        }
+
+        /// <summary>Host segment 0, then each phase over the whole tensor followed by its host segment, on this thread.</summary>
+        private void WritePiecesInOrder(SourceWriter writer, string kernelType, string step, IEnumerable<string> hostArguments, IEnumerable<string> phaseArguments)
+        {
+            string partials = "default";
+            if (kernel.PartialsPerBlock > 0)
+            {
+                string blocks = kernel.Plan.RowsAndColumns ? "" : " * global::ScratchOptim.Reductions.BlockCount(length)";
+                writer.Line("using var partials = global::ScratchOptim.PartialSums.Rent(" + kernel.PartialsPerBlock + blocks + ");");
+                partials = "partials.Span";
+            }
+            string host = string.Join(", ", new[] { "hyper", step }.Concat(hostArguments).Append(partials));
+            string elements = string.Join(", ", new[] { "0", "(nuint)length" }.Concat(phaseArguments).Append(partials));
+            writer.Line("var kernel = new " + kernelType + "<T>();");
             writer.Line("kernel.Host(0, " + host + ");");
             foreach (var phase in kernel.Plan.Phases)
             {
@@ -186,6 +223,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Indent();
             for (int i = 0; i < arguments.Count; i++) writer.Line(arguments[i] + (i < arguments.Count - 1 ? "," : ");"));
             writer.Outdent();
+        }
+
+        private int IndexOf(StateModel state)
+        {
+            for (int i = 0; i < declaredStates.Count; i++)
+                if (declaredStates[i].Name == state.Name) return i;
+            throw new System.InvalidOperationException("State '" + state.Name + "' is not declared.");
         }
 
         /// <summary>The value a state starts at, as the third argument of <c>Buffer</c> (nothing for zero).</summary>

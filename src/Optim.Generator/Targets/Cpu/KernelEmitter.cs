@@ -62,7 +62,10 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WriteKernel(string generatedCode)
         {
             writer.Line("/// <summary>");
-            writer.Line("/// One step of one tensor, in the pieces the runtime schedules: <see cref=\"Host\"/>, once per tensor and in double");
+            if (kernel.Name == "Kernel")
+                writer.Line("/// One step of one tensor, in the pieces the runtime schedules: <see cref=\"Host\"/>, once per tensor and in double");
+            else
+                writer.Line("/// " + kernel.Name + " on one tensor, in pieces like the step's: <see cref=\"Host\"/>, once per tensor and in double");
             writer.Line("/// precision, before and after " + (plan.Phases.Count == 1 ? "the element phase, which runs" : "each of the " + plan.Phases.Count + " element phases, which run") + " over any range of elements");
             writer.Line("/// " + (kernel.SplitsTensors ? "(whole blocks of <see cref=\"global::ScratchOptim.Reductions.BlockLength\"/>), on any thread."
                 : "(here always the whole tensor: " + (plan.RowsAndColumns ? "the loops run row by row" : "its matrices are filled and read whole") + "), on any thread."));
@@ -70,7 +73,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Line("/// </summary>");
             writer.Line("/// <typeparam name=\"T\">The element type: float or double.</typeparam>");
             writer.Line(generatedCode);
-            writer.Line("private struct Kernel<T>");
+            writer.Line((kernel.Name == "Kernel" ? "private" : "internal") + " struct " + kernel.Name + "<T>");
             writer.Indent();
             writer.Line("where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
             writer.Outdent();
@@ -118,7 +121,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private void WriteHost()
         {
-            string step = CpuExpressions.Id(Model.Signature.Step);
+            string step = CpuExpressions.Id(kernel.StepName);
             var parameters = new List<string> { "int segment", "Hyperparameters hyper", "int " + step };
             parameters.AddRange(Parameters(kernel, uniform: true).Select(p => p.Type + " " + p.Name));
             parameters.Add("global::System.ReadOnlySpan<double> partials");
@@ -385,7 +388,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id]));
             string loops = plan.RowsAndColumns ? "row by row, a vector body over the columns and a scalar tail" : "a vector body and a scalar tail (all of it without vector hardware), rounded alike";
             if (plan.Phases.Count == 1)
-                return "// The update, element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
+                return "// " + (kernel.Name == "Kernel" ? "The update" : kernel.Name) + ", element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
             string which = "// Phase " + phase.Number + " of " + plan.Phases.Count + ": ";
             return phase.Final
                 ? which + "the update, element by element, with what the phases before it summed; it alone stores the parameter and the state" + (names.Length > 0 ? ", and sums " + names : "") + "."
