@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using ScratchOptim.Race.Landscapes;
 
 namespace ScratchOptim.Race;
 
@@ -12,9 +13,16 @@ namespace ScratchOptim.Race;
 public sealed record Racer(string Label, OptimizerEntry Optimizer, IReadOnlyList<KeyValuePair<string, object>> Settings)
 {
     /// <summary>
-    /// Whether it can race at all: a racer's position is a vector, so an optimizer of matrices only (Muon) cannot.
+    /// Whether it can race on <paramref name="landscape"/>: the optimizer takes parameters of the landscape's rank
+    /// (<see cref="OptimizerInfo.MinRank"/> to <see cref="OptimizerInfo.MaxRank"/>); Muon, of matrices only, races only
+    /// on a matrix landscape.
     /// </summary>
-    public bool TakesVectors => Optimizer.Info.MinRank <= 1;
+    public bool Accepts(ILandscape landscape) => AcceptsRank(landscape.Shape.Count);
+
+    /// <summary>Whether it can race on a landscape whose position is a vector.</summary>
+    public bool TakesVectors => AcceptsRank(1);
+
+    private bool AcceptsRank(int rank) => Optimizer.Info.MinRank <= rank && rank <= Optimizer.Info.MaxRank;
 
     /// <summary>The optimizer's own default learning rate.</summary>
     /// <exception cref="ArgumentException">The optimizer has no learning rate.</exception>
