@@ -117,6 +117,16 @@ public class MatrixRaceTests
     }
 
     [Fact]
+    public void Muon_races_on_the_matrix_by_the_one_test_of_who_races_and_not_on_a_vector()
+    {
+        var muon = new RacerSelection(RacerCatalog.Find("Muon")!, null);
+
+        Assert.Null(muon.Refusal(Landscape));
+        Assert.StartsWith("Muon cannot race on bowl: Muon takes 2-D parameters", muon.Refusal(new Bowl()));
+        Assert.All(RacerCatalog.Names, name => Assert.Null(new RacerSelection(RacerCatalog.Find(name)!, null).Refusal(Landscape)));
+    }
+
+    [Fact]
     public void Muon_is_refused_on_a_vector_landscape_before_any_racer_steps_naming_its_ranks_and_where_it_can_race()
     {
         var entries = new[] { new RaceEntry(RacerCatalog.Find("SGD")!, 0.1), new RaceEntry(RacerCatalog.Find("Muon")!, 0.002) };

@@ -109,8 +109,15 @@ public static class RaceCommand
         IAnsiConsole console, IReadOnlyList<ILandscape> landscapes, IReadOnlyList<RacerSelection> lineup, int? steps, double[]? start,
         double? clip, DirectoryInfo? plots)
     {
-        // Check every landscape against the options, and make the plot directory, before racing on any.
-        var plans = landscapes.Select(landscape => (landscape, Settings: Plan(landscape, lineup, steps, start, clip))).ToArray();
+        // Check every racer and every landscape against the options, and make the plot directory, before racing on any.
+        foreach (var landscape in landscapes)
+        {
+            foreach (var selection in lineup)
+            {
+                if (selection.Refusal(landscape) is { } reason) throw new InvalidInputException(reason);
+            }
+        }
+        var plans = landscapes.Select(landscape => (landscape, Settings: Plan(landscape, steps, start, clip))).ToArray();
         if (plots is not null) Guard(plots, () => plots.Create());
         var written = new List<string>();
         foreach (var (landscape, settings) in plans)
@@ -150,18 +157,10 @@ public static class RaceCommand
         return [.. requests.Select(request => request.Resolve(optimizers))];
     }
 
-    private static RaceSettings Plan(ILandscape landscape, IReadOnlyList<RacerSelection> lineup, int? steps, double[]? start, double? clip)
+    private static RaceSettings Plan(ILandscape landscape, int? steps, double[]? start, double? clip)
     {
         if (start is not null && start.Length != landscape.Dimension)
             throw new InvalidInputException($"--start has {start.Length} coordinates; {landscape.Name} needs {landscape.Dimension}.");
-        try
-        {
-            RaceEngine.CheckRanks(landscape, lineup.Select(selection => selection.Racer));
-        }
-        catch (ArgumentException exception)
-        {
-            throw new InvalidInputException(exception.Message, exception);
-        }
         return new RaceSettings(steps ?? landscape.DefaultSteps, start ?? landscape.DefaultStart, clip);
     }
 
@@ -172,9 +171,9 @@ public static class RaceCommand
             var entries = lineup.Select(selection => selection.For(landscape)).ToArray();
             return RaceEngine.Run(landscape, entries, settings);
         }
-        catch (ArgumentException exception)
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
         {
-            // An optimizer rejected a setting, e.g. a learning rate outside its range.
+            // An optimizer rejected a setting, e.g. a learning rate outside its range, or its step cannot run here.
             throw new InvalidInputException(exception.Message, exception);
         }
     }
