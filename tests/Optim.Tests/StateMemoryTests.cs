@@ -24,6 +24,7 @@ public class StateMemoryTests
             }.Where(p => p.Shape.Count >= entry.Info.MinRank && p.Shape.Count <= entry.Info.MaxRank).ToArray();
             var optimizer = entry.Create(parameters);
             OptimizerConfigurations.TurnEverythingOn(optimizer.GroupHyperparameters(0));
+            if (optimizer.Info.Procedures.Any(procedure => procedure.Name == "Train")) optimizer.RunProcedure("Train");
             optimizer.Step();
             foreach (var parameter in parameters)
             {

@@ -153,6 +153,8 @@ public class ThreadCountTests
         var parameters = Parameters<T>(optimizerName, random);
         var optimizer = OptimizerConfigurations.Create(optimizerName, everythingOn, parameters[..^2], choice);
         AddGroup(optimizer, parameters[^2..], everythingOn, choice);
+        // An optimizer that starts in evaluation mode (Schedule-Free) steps in train mode, its second group's tensors too.
+        if (optimizer.Info.Procedures.Any(procedure => procedure.Name == "Train")) optimizer.RunProcedure("Train");
         optimizer.MaxThreads = threads;
         optimizer.ParallelCutOver = 0;
         for (int step = 0; step < 3; step++)
