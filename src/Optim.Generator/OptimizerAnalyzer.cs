@@ -47,6 +47,8 @@ namespace ScratchOptim.Generator
             Descriptors.TooDeep,
             Descriptors.ReductionArgument,
             Descriptors.RankRange,
+            Descriptors.GroupValueFromTensor,
+            Descriptors.GroupReductionUnderTensorCondition,
             Descriptors.InternalError);
 
         public override void Initialize(AnalysisContext context)

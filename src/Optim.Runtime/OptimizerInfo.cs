@@ -126,6 +126,12 @@ public enum StateLayout
 
     /// <summary>One per column of the parameter seen as a matrix (columns: the last dimension).</summary>
     Column = 3,
+
+    /// <summary>
+    /// One per parameter group, shared by all its parameters (e.g. Prodigy's step-size estimate); read it with
+    /// <see cref="Optimizer.GroupStateValue"/>.
+    /// </summary>
+    Group = 4,
 }
 
 /// <summary>What a state's values are.</summary>
@@ -150,7 +156,7 @@ public enum StateValue
 /// <param name="AllocatedWhen">The condition under which it is allocated, or <c>always</c>.</param>
 public sealed record StateInfo(string Name, string TorchName, string Initial, StateLayout Layout, StateValue Value, string AllocatedWhen)
 {
-    /// <summary>How many values it has for <paramref name="parameter"/>.</summary>
+    /// <summary>How many values it has for <paramref name="parameter"/> (a group state has one for the whole group).</summary>
     public int LengthFor(Parameter parameter) => Layout switch
     {
         StateLayout.Element => parameter.Length,

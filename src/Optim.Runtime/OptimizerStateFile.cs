@@ -8,8 +8,8 @@ namespace ScratchOptim;
 
 /// <summary>
 /// Saving and restoring an optimizer (PyTorch's <c>state_dict</c> / <c>load_state_dict</c>) as JSON: every group's
-/// hyperparameters, and every parameter's step count and state. Loading checks the whole file against this optimizer
-/// first and changes nothing unless all of it fits.
+/// hyperparameters and group state, and every parameter's step count and state. Loading checks the whole file against
+/// this optimizer first and changes nothing unless all of it fits.
 /// </summary>
 public abstract partial class Optimizer
 {
@@ -47,6 +47,7 @@ public abstract partial class Optimizer
                 var parameterState = StateOf(parameter);
                 for (int i = 0; i < Info.States.Count; i++)
                 {
+                    if (Info.States[i].Layout == StateLayout.Group) continue;
                     var values = new JsonArray();
                     switch (parameterState.Peek(i))
                     {
@@ -69,7 +70,29 @@ public abstract partial class Optimizer
                     ["state"] = state,
                 });
             }
-            groups.Add((JsonNode)new JsonObject { ["hyperparameters"] = hyper, ["parameters"] = parameters });
+            var entry = new JsonObject { ["hyperparameters"] = hyper };
+            if (HasGroupState)
+            {
+                // One number per group state, as the reference keeps it in param_groups (Prodigy's d, d_max, ...).
+                var groupState = new JsonObject();
+                var stored = GroupStateOf(g);
+                for (int i = 0; i < Info.States.Count; i++)
+                {
+                    if (Info.States[i].Layout != StateLayout.Group) continue;
+                    switch (stored.Peek(i))
+                    {
+                        case float[] floats:
+                            groupState[Info.States[i].TorchName] = (double)floats[0];
+                            break;
+                        case double[] doubles:
+                            groupState[Info.States[i].TorchName] = doubles[0];
+                            break;
+                    }
+                }
+                entry["state"] = groupState;
+            }
+            entry["parameters"] = parameters;
+            groups.Add((JsonNode)entry);
         }
         var document = new JsonObject { ["format"] = StateFormat, ["optimizer"] = Info.Name, ["groups"] = groups };
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -121,6 +144,7 @@ public abstract partial class Optimizer
         {
             var group = groups[g] as JsonObject ?? throw Corrupt($"group {g} is not an object");
             updates.AddRange(ReadHyperparameters(group, g));
+            updates.AddRange(ReadGroupState(group, g));
             updates.AddRange(ReadParameterStates(group, g));
         }
         foreach (var update in updates) update();
@@ -156,6 +180,46 @@ public abstract partial class Optimizer
         return updates;
     }
 
+    private bool HasGroupState
+    {
+        get
+        {
+            foreach (var state in Info.States)
+                if (state.Layout == StateLayout.Group) return true;
+            return false;
+        }
+    }
+
+    /// <summary>The group's state: each named one a number; one the file does not have starts afresh on the next step.</summary>
+    private List<Action> ReadGroupState(JsonObject group, int g)
+    {
+        var updates = new List<Action>();
+        if (!HasGroupState) return updates;
+        if (group["state"] is not (null or JsonObject)) throw Corrupt($"group {g}: 'state' is not an object of group state");
+        var values = new Array?[Info.States.Count];
+        foreach (var (name, node) in group["state"] as JsonObject ?? [])
+        {
+            int index = StateIndexOrMinusOne(name);
+            if (index < 0 || Info.States[index].Layout != StateLayout.Group) throw Corrupt($"group {g}: {Info.Name} has no group state '{name}'");
+            if (node?.GetValueKind() != JsonValueKind.Number) throw Corrupt($"group {g}: group state '{name}' is not a number");
+            try
+            {
+                values[index] = GroupStateValues(Info.States[index], node.GetValue<double>(), $"group {g}: group state '{name}'");
+            }
+            catch (ArgumentException exception)
+            {
+                throw Corrupt(exception.Message);
+            }
+        }
+        var stored = GroupStateOf(g);
+        updates.Add(() =>
+        {
+            for (int i = 0; i < values.Length; i++)
+                if (Info.States[i].Layout == StateLayout.Group) stored.Replace(i, values[i]);
+        });
+        return updates;
+    }
+
     private List<Action> ReadParameterStates(JsonObject group, int g)
     {
         var parameters = GroupParameters(g);
@@ -179,6 +243,7 @@ public abstract partial class Optimizer
             {
                 int index = StateIndexOrMinusOne(name);
                 if (index < 0) throw Corrupt($"{where}: {Info.Name} has no state '{name}'");
+                if (Info.States[index].Layout == StateLayout.Group) throw Corrupt($"{where}: state '{name}' is kept per parameter group, not per parameter");
                 var info = Info.States[index];
                 int expected = info.LengthFor(parameter);
                 if (node is not JsonArray values || values.Count != expected)

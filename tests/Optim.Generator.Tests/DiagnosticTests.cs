@@ -55,6 +55,11 @@ public class DiagnosticTests
         ("OPT026", DiagnosticSeverity.Error, Valid.Replace("m = g;", "[|m = " + string.Join(" + ", Enumerable.Repeat("g", 300)) + ";|]"), Valid),
         ("OPT027", DiagnosticSeverity.Error, Valid.Replace("p = p - lr * m;", "p = p - Sum([|lr|]) * m;"), Valid),
         ("OPT028", DiagnosticSeverity.Error, Valid.Replace("[Optimizer]", "[[|Optimizer(MinRank = 2, MaxRank = 1)|]]"), Valid.Replace("[Optimizer]", "[Optimizer(MinRank = 2, MaxRank = 2)]")),
+        ("OPT029", DiagnosticSeverity.Error,
+            Valid.Replace("[State] Element m;", "[State] Element m;\n    [State(Shape = StateShape.Group)] double largest;").Replace("m = g;", "largest = [|Max(largest, Norm(g))|];\n        m = g / (1 + largest);"),
+            Valid.Replace("[State] Element m;", "[State] Element m;\n    [State(Shape = StateShape.Group)] double largest;").Replace("m = g;", "largest = Max(largest, GroupNorm(g));\n        m = g / (1 + largest);")),
+        ("OPT030", DiagnosticSeverity.Error, Valid.Replace("m = g;", "if (t > 1) m = g * [|GroupNorm(g)|];\n        else m = g;"),
+            Valid.Replace("m = g;", "double norm = GroupNorm(g);\n        if (t > 1) m = g * norm;\n        else m = g;")),
         ("OPT024", DiagnosticSeverity.Error, Valid.Replace("m = g;", "double decay = 1.0 / ([|t * t|]);\n        m = decay * g;"), Valid.Replace("m = g;", "double decay = 1.0 / ((double)t * t);\n        m = decay * g;")),
     }.Select(c => new object[] { c.Id, c.Severity, c.Wrong, c.Fixed });
 

@@ -53,6 +53,7 @@ public static class OptimizerMarkdown
             StateLayout.Element => "one per element",
             StateLayout.Row => "one per row",
             StateLayout.Column => "one per column",
+            StateLayout.Group => "one per parameter group",
             _ => "one per tensor",
         };
         return state.Value switch

@@ -55,7 +55,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor StateType = Error("OPT010",
             "State has an unsupported type",
-            "State '{0}' has type '{1}'; a state must be an Element (values of the parameter's type: per element, or per tensor, row or column as its Shape says), or a float or double (one per tensor)");
+            "State '{0}' has type '{1}'; a state must be an Element (values of the parameter's type: per element, or per tensor, row or column as its Shape says), or a float or double (one per tensor, or one per parameter group with Shape = StateShape.Group)");
 
         public static readonly DiagnosticDescriptor DuplicateName = Error("OPT011",
             "Name declared twice",
@@ -128,6 +128,14 @@ namespace ScratchOptim.Generator.Diagnostics
         public static readonly DiagnosticDescriptor RankRange = Error("OPT028",
             "Empty or negative range of parameter ranks",
             "MinRank = {0} and MaxRank = {1} admit no parameter; both must be at least 0 and MinRank at most MaxRank");
+
+        public static readonly DiagnosticDescriptor GroupValueFromTensor = Error("OPT029",
+            "Group state computed from per-tensor values",
+            "{0}; a parameter group's state is one value for all its tensors, so it can be computed only from hyperparameters, group state, group-wide locals and group reductions (GroupSum, GroupNorm, GroupMaxAbs)");
+
+        public static readonly DiagnosticDescriptor GroupReductionUnderTensorCondition = Error("OPT030",
+            "Group reduction under a per-tensor condition",
+            "{0} sums over every tensor of the parameter group, but here it is inside 'if ({1})', which differs between tensors; move it out of the 'if', or make the condition depend only on hyperparameters and group values");
 
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor("OPT099",
             "The optimizer generator failed",

@@ -279,7 +279,8 @@ namespace ScratchOptim.Generator.Syntax
 
         /// <summary>
         /// What a <c>[State]</c> field holds: an <c>Element</c> field values of the parameter's type in the space its
-        /// <c>Shape</c> names; a <c>float</c> or <c>double</c> field one value per tensor. Null for anything else.
+        /// <c>Shape</c> names; a <c>float</c> or <c>double</c> field one value per tensor, or per parameter group with
+        /// <c>Shape = StateShape.Group</c>. Null for anything else.
         /// </summary>
         private static (Scalar Scalar, Space Space)? StateTypeOf(IFieldSymbol field, AttributeData attribute)
         {
@@ -295,10 +296,12 @@ namespace ScratchOptim.Generator.Syntax
                     _ => null,
                 };
             }
-            if (shape is 0 or 1)
+            // A group's tensors may mix float and double elements: its state is a float or a double.
+            if (shape is 0 or 1 or 4)
             {
-                if (field.Type.SpecialType == SpecialType.System_Single) return (Scalar.Float, Space.Tensor);
-                if (field.Type.SpecialType == SpecialType.System_Double) return (Scalar.Double, Space.Tensor);
+                var space = shape == 4 ? Space.Group : Space.Tensor;
+                if (field.Type.SpecialType == SpecialType.System_Single) return (Scalar.Float, space);
+                if (field.Type.SpecialType == SpecialType.System_Double) return (Scalar.Double, space);
             }
             return null;
         }

@@ -38,6 +38,9 @@ namespace ScratchOptim.Generator.Syntax
         /// <summary>The locals assigned after their declaration: an Element local that is never reassigned keeps its initializer's space.</summary>
         private readonly HashSet<string> reassigned = new HashSet<string>();
 
+        /// <summary>The conditions of the enclosing ifs that differ between tensors: group values cannot be made under them.</summary>
+        private readonly List<ExpressionSyntax> tensorConditions = new List<ExpressionSyntax>();
+
         /// <param name="invalidFields">[Hyper] and [State] fields already reported as wrong: using them is not an error of its own.</param>
         public UpdateLowering(SemanticModel semanticModel, IReadOnlyList<HyperModel> hypers, IReadOnlyList<StateModel> states,
             IReadOnlyCollection<string> invalidFields, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
@@ -115,8 +118,11 @@ namespace ScratchOptim.Generator.Syntax
                     var condition = Lower(branch.Condition);
                     if (condition is { Type.IsUniform: false })
                         Report(Descriptors.ElementCondition, branch.Condition, branch.Condition.ToString(), "the condition of an 'if'");
+                    bool perTensor = condition is { Type: { IsUniform: true, IsGroupWide: false } };
+                    if (perTensor) tensorConditions.Add(branch.Condition);
                     var then = LowerBranch(branch.Statement);
                     var otherwise = branch.Else is null ? EquatableArray<Stmt>.Empty : LowerBranch(branch.Else.Statement);
+                    if (perTensor) tensorConditions.RemoveAt(tensorConditions.Count - 1);
                     if (condition is not null) output.Add(new If(condition, then, otherwise));
                     return;
                 default:
@@ -168,6 +174,8 @@ namespace ScratchOptim.Generator.Syntax
                 Space space = uniform || (topLevel && value is not null && !reassigned.Contains(local.Name))
                     ? value?.Type.Space ?? Space.Step
                     : Space.Element;
+                // The element type differs between a group's tensors: an Element value the same for all of them is per tensor.
+                if (scalar == Scalar.Element && space is Space.Step or Space.Group) space = Space.Tensor;
                 var type = new IrType(scalar.Value, space);
                 locals[local] = type;
                 if (scalar == Scalar.Int && value is not null && DependsOnStep(value)) stepLocals.Add(local.Name);
@@ -208,6 +216,22 @@ namespace ScratchOptim.Generator.Syntax
                     return;
                 }
                 value = new Binary(op, target, value, ArithmeticType(target.Type, value.Type));
+            }
+            if (target.Type.Space == Space.Group)
+            {
+                // A group's state is written once per group, where no tensor is at hand.
+                if (!value.Type.IsGroupWide)
+                {
+                    Report(Descriptors.GroupValueFromTensor, assignment.Right,
+                        "'" + assignment.Right + "' varies " + (value.Type.Space == Space.Tensor ? "per tensor" : "within a tensor") + ", but '" + target.Name + "' is group state");
+                    return;
+                }
+                if (tensorConditions.Count > 0)
+                {
+                    Report(Descriptors.GroupValueFromTensor, assignment,
+                        "group state '" + target.Name + "' is assigned inside 'if (" + tensorConditions[tensorConditions.Count - 1] + ")', which differs between tensors");
+                    return;
+                }
             }
             if (IrType.Join(target.Type.Space, value.Type.Space) != target.Type.Space)
             {
@@ -322,7 +346,7 @@ namespace ScratchOptim.Generator.Syntax
                     {
                         0 => new Variable(VariableRole.Param, parameter.Name, IrType.Element),
                         1 => new Variable(VariableRole.Grad, parameter.Name, IrType.Element),
-                        _ => new Variable(VariableRole.Step, parameter.Name, IrType.Int),
+                        _ => new Variable(VariableRole.Step, parameter.Name, IrType.StepCount),
                     };
                 case IFieldSymbol field when hypers.TryGetValue(field.Name, out var hyper):
                     var type = hyper.Type switch
@@ -456,10 +480,27 @@ namespace ScratchOptim.Generator.Syntax
             switch (op.Kind)
             {
                 case OperatorKind.Reduction:
-                    if (arguments[0].Type.IsUniform || (op.ResultSpace != Space.Tensor && arguments[0].Type.Space != Space.Element))
+                    bool constant = op.ResultSpace switch
                     {
-                        string needs = op.ResultSpace == Space.Tensor ? "varies over the tensor" : "varies per element";
+                        // A group reduction also sums a per-tensor value (one term per tensor).
+                        Space.Group => arguments[0].Type.IsGroupWide,
+                        Space.Tensor => arguments[0].Type.IsUniform,
+                        _ => arguments[0].Type.Space != Space.Element,
+                    };
+                    if (constant)
+                    {
+                        string needs = op.ResultSpace switch
+                        {
+                            Space.Group => "varies between the group's tensors",
+                            Space.Tensor => "varies over the tensor",
+                            _ => "varies per element",
+                        };
                         Report(Descriptors.ReductionArgument, invocation.ArgumentList.Arguments[0], op.Name, invocation.ArgumentList.Arguments[0].ToString(), needs);
+                        return null;
+                    }
+                    if (op.ResultSpace == Space.Group && tensorConditions.Count > 0)
+                    {
+                        Report(Descriptors.GroupReductionUnderTensorCondition, invocation, op.Name, tensorConditions[tensorConditions.Count - 1].ToString());
                         return null;
                     }
                     return new Call(op.Name, arguments.ToEquatableArray(), Operators.ResultType(op));

@@ -41,8 +41,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }, _ => { });
             Namer = new Namer(reserved);
 
-            TempNames = plan.Temps.Select(t => Namer.For(t.Definition, t.Type)).ToList();
+            // A group state's stored value keeps the state's name; each new value is named after it.
+            var assigned = plan.GroupSegments.SelectMany(s => s.Items).OfType<GroupStateAssign>().ToDictionary(a => a.TempId, a => a.Declared.Target.Name);
+            TempNames = plan.Temps.Select(t => t switch
+            {
+                { Kind: TempKind.GroupState, Definition: Variable state } => state.Name,
+                { Kind: TempKind.GroupState } => Namer.Claim(assigned[t.Id] + "New"),
+                _ => Namer.For(t.Definition, t.Type),
+            }).ToList();
             Expressions = new CpuExpressions(TempNames, model);
+            PhaseLocals = plan.GroupWide ? plan.Parts.Select(p => Namer.Claim("phase" + p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList() : new List<string>();
 
             var buffers = new List<KernelBuffer>
             {
@@ -80,6 +88,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         public IReadOnlyList<string> TempNames { get; }
 
+        /// <summary>The locals of a group's step that hold each part's struct (<c>phase1</c>, ...).</summary>
+        public IReadOnlyList<string> PhaseLocals { get; }
+
         public CpuExpressions Expressions { get; }
 
         /// <summary>Every buffer the loops index, parameter and gradient first, then state, then workspace.</summary>
@@ -91,7 +102,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The conditions behind <see cref="Guards"/> that no hoisted value computes already.</summary>
         public Dictionary<string, Expr> GuardDefinitions { get; } = new Dictionary<string, Expr>();
 
-        /// <summary>Whether the kernel reads the tensor's shape: the loops run over rows and columns, or the update asks for it.</summary>
+        /// <summary>Whether the kernels read the tensor's shape: the loops run over rows and columns, or the update asks for it.</summary>
         public bool UsesShape
         {
             get
@@ -99,9 +110,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 if (Plan.RowsAndColumns) return true;
                 bool uses = false;
                 foreach (var temp in Plan.Temps) IrWalker.Visit(temp.Definition, e => uses |= e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape);
-                foreach (var segment in Plan.Segments)
-                    foreach (var item in segment.Items.OfType<HostAssign>())
-                        if (item.Statement.Value is { } value) IrWalker.Visit(value, e => uses |= e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape);
+                foreach (var item in Plan.AllHostItems())
+                {
+                    var value = item switch
+                    {
+                        HostAssign assign => assign.Statement.Value,
+                        HostGroupAccumulate accumulate => accumulate.Value,
+                        _ => null,
+                    };
+                    if (value is not null) IrWalker.Visit(value, e => uses |= e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape);
+                }
                 return uses;
             }
         }
@@ -109,7 +127,20 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The workspace buffers, each as long as the rows or the columns.</summary>
         public IEnumerable<KernelBuffer> Workspace => Buffers.Where(b => b.InWorkspace);
 
-        public IEnumerable<HostRowAssign> RowAssignments => Plan.Segments.SelectMany(s => s.Items).OfType<HostRowAssign>();
+        /// <summary>The new values of per-row and per-column state: the final part computes them all.</summary>
+        public IEnumerable<HostRowAssign> RowAssignments => Plan.Final.Segments.SelectMany(s => s.Items).OfType<HostRowAssign>();
+
+        /// <summary>The name of a part's kernel: <c>Kernel</c> when there is one part, <c>Kernel1</c>, <c>Kernel2</c>, ... otherwise.</summary>
+        public string KernelName(TensorPart part) => Plan.Parts.Count == 1 ? "Kernel" : "Kernel" + part.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The name of the struct that runs a part on each tensor of a group: <c>Phase1</c>, <c>Phase2</c>, ...</summary>
+        public static string PhaseName(TensorPart part) => "Phase" + part.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The C# name of a group value a part reads: a group-wide local keeps its name, a temp has its own.</summary>
+        public string InputName(Expr input) => input is Temp temp ? TempNames[temp.Id] : CSharp.Id(((Variable)input).Name);
+
+        /// <summary>The C# type of a group value: double, float, int or bool.</summary>
+        public static string InputType(Expr input) => KernelEmitter.ScalarType(input.Type.Scalar);
 
         public static BufferKind Kind(Space space) => space switch
         {

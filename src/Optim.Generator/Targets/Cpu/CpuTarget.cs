@@ -31,6 +31,18 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         public void WriteStepTensorBody(SourceWriter writer)
         {
+            WriteStateSetUp(writer);
+            WriteCall(writer, kernel.KernelName(kernel.Plan.Final), Arguments(kernel.Plan.Final, "state.Step"));
+        }
+
+        public void WriteStepGroupBody(SourceWriter writer) => GroupEmitter.WriteStepGroupBody(kernel, writer);
+
+        /// <summary>
+        /// The start of a tensor's step (in <c>StepTensor</c>, or in a group phase's <c>Step</c>): its length and shape, and
+        /// its state buffers, allocated on the first step that can use them.
+        /// </summary>
+        internal void WriteStateSetUp(SourceWriter writer)
+        {
             writer.Line("int length = parameter.Length;");
             if (kernel.UsesShape || kernel.Plan.RowsAndColumns)
             {
@@ -41,6 +53,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             for (int i = 0; i < Model.States.Count; i++)
             {
                 var state = Model.States[i];
+                if (state.Space == Space.Group) continue;
                 string type = KernelEmitter.ScalarType(state.Scalar);
                 string length = state.Space switch
                 {
@@ -67,7 +80,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("var " + CSharp.Id(state.Name) + " = " + (allocation is null ? buffer : kernel.Expressions.Uniform(allocation) + " ? " + buffer + " : default") + ";");
             }
             if (WorkspaceLength is { } workspace) writer.Line("var workspace = state.Workspace<T>(" + workspace + ");");
-            var arguments = new List<string> { "hyper", "state.Step" };
+        }
+
+        /// <summary>The arguments of a part's kernel in a tensor's step, after <c>hyper</c>, the step count and the group's values.</summary>
+        internal List<string> Arguments(TensorPart part, string step)
+        {
+            var arguments = new List<string> { "hyper", step };
+            arguments.AddRange(part.Inputs.Select(kernel.InputName));
             if (kernel.UsesShape) arguments.Add("shape");
             arguments.Add("length");
             foreach (var buffer in kernel.Buffers.Where(b => !b.InWorkspace))
@@ -77,10 +96,14 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     : CSharp.Id(buffer.Name);
                 arguments.Add("ref " + GetReference + "(" + span + ")");
             }
-            arguments.AddRange(Model.States.Where(s => s.IsUniform).Select(s => "ref " + CSharp.Id(s.Name)));
+            arguments.AddRange(TensorStates.Select(s => (part.Final ? "ref " : "") + CSharp.Id(s.Name)));
             if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
-            WriteCall(writer, arguments);
+            arguments.AddRange(part.GroupSums.Select(id => "ref " + kernel.TempNames[id]));
+            return arguments;
         }
+
+        /// <summary>The per-tensor (uniform, not group) states, which the kernels take as single values.</summary>
+        private IEnumerable<StateModel> TensorStates => Model.States.Where(s => s.IsUniform && s.Space != Space.Group);
 
         public void WriteApplyCall(SourceWriter writer)
         {
@@ -88,23 +111,31 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (kernel.UsesShape) arguments.Add("shape");
             arguments.Add("length");
             arguments.AddRange(kernel.Buffers.Where(b => !b.InWorkspace).Select(b => "ref " + GetReference + "(" + CSharp.Id(b.Name) + ")"));
-            arguments.AddRange(Model.States.Where(s => s.IsUniform).Select(s => "ref " + CSharp.Id(s.Name)));
+            arguments.AddRange(TensorStates.Select(s => "ref " + CSharp.Id(s.Name)));
             if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
-            WriteCall(writer, arguments);
+            WriteCall(writer, kernel.KernelName(kernel.Plan.Final), arguments);
         }
 
-        public void WriteMembers(SourceWriter writer, string generatedCode) => KernelEmitter.Write(kernel, writer, generatedCode);
-
-        private static void WriteCall(SourceWriter writer, List<string> arguments)
+        public void WriteMembers(SourceWriter writer, string generatedCode)
         {
-            writer.Line("Kernel<T, TVector>(");
+            if (kernel.Plan.GroupWide) GroupEmitter.WritePhaseStructs(this, kernel, writer, generatedCode);
+            for (int i = 0; i < kernel.Plan.Parts.Count; i++)
+            {
+                if (i > 0) writer.Line();
+                KernelEmitter.Write(kernel, kernel.Plan.Parts[i], writer, generatedCode);
+            }
+        }
+
+        internal static void WriteCall(SourceWriter writer, string kernelName, List<string> arguments)
+        {
+            writer.Line(kernelName + "<T, TVector>(");
             writer.Indent();
             for (int i = 0; i < arguments.Count; i++) writer.Line(arguments[i] + (i < arguments.Count - 1 ? "," : ");"));
             writer.Outdent();
         }
 
         /// <summary>The value a state starts at, as the third argument of <c>Buffer</c> (nothing for zero).</summary>
-        private static string Initial(StateModel state)
+        internal static string Initial(StateModel state)
         {
             string type = KernelEmitter.ScalarType(state.Scalar);
             if (state.Init is not null)
