@@ -81,7 +81,7 @@ public static class CaseRunner
     private static ReplayResult RunCase<T>(ReferenceCase reference)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var entry = Catalog.Find(reference.Optimizer);
+        var entry = AuthorsCases.Optimizer(reference);
         if (entry is null)
             return new(reference, ReplayStatus.Skipped, $"no optimizer '{reference.Optimizer}' in the library", null);
         var version = PyTorchVersionOf(reference, out string? unsupported);
@@ -101,7 +101,7 @@ public static class CaseRunner
             if (CodePathOptions.Contains(name) && !optimizer.Info.Hyperparameters.Any(h => h.Name == name || h.TorchName == name)) continue;
             try
             {
-                settings.Set(name, value);
+                settings.Set(name, AuthorsCases.ValueFor(settings, name, value));
             }
             catch (ArgumentException exception)
             {
@@ -125,7 +125,10 @@ public static class CaseRunner
                 firstMismatch ??= Compare(reference, values, reference.Params[step][t], $"step {step + 1}, tensor {t}");
             }
             recorded.Add(stepValues);
+            firstMismatch ??= CompareGroupState(reference, optimizer, AuthorsCases.GroupHistory(reference, step, 0), $"step {step + 1}, group state");
         }
+        var finalGroup = GroupState(optimizer);
+        firstMismatch ??= CompareGroupState(reference, optimizer, AuthorsCases.FinalGroup(reference, 0), "final group state");
 
         var finalState = new JsonObject();
         for (int t = 0; t < parameters.Length; t++)
@@ -134,12 +137,13 @@ public static class CaseRunner
             if (optimizer.Info.StepState is { } stepName) state[stepName] = (double)optimizer.StepCount(parameters[t]);
             foreach (var info in optimizer.Info.States)
             {
+                if (info.Layout == StateLayout.Group) continue;
                 var values = optimizer.StateValues(parameters[t], info.Name);
                 if (values.Length == 0) continue;
                 state[info.TorchName] = info.Layout == StateLayout.Tensor ? values[0] : Numbers(values);
             }
             finalState[t.ToString(CultureInfo.InvariantCulture)] = state;
-            firstMismatch ??= CompareState(reference, t, state);
+            firstMismatch ??= CompareState(reference, t, state, optimizer.Info);
         }
 
         var output = (JsonObject)reference.Json.DeepClone();
@@ -147,6 +151,8 @@ public static class CaseRunner
             + (version is { } reproduced ? " (" + Label(reproduced) + " arithmetic)" : "");
         output["params"] = recorded;
         output["final_state"] = finalState;
+        if (finalGroup is not null) output["final_group"] = new JsonArray(finalGroup);
+        output.Remove("group_history");
         output.Remove("state_dtypes");
         return firstMismatch is null
             ? new(reference, ReplayStatus.Passed, $"{reference.Grads.Count} steps " + (reference.Tolerance is null ? "bit-exact" : "within tolerance"), output)
@@ -171,11 +177,41 @@ public static class CaseRunner
             ? " (fused=True was ignored: ATen's fused CPU kernel rounds the elements after its last full vector differently from the single-tensor path this library reproduces)"
             : "";
 
-    private static string? CompareState(ReferenceCase reference, int tensor, JsonObject state)
+    /// <summary>The optimizer's group state of its first group, by the reference's names; null when it keeps none.</summary>
+    private static JsonObject? GroupState(Optimizer optimizer)
+    {
+        var groupStates = optimizer.Info.States.Where(s => s.Layout == StateLayout.Group).ToList();
+        if (groupStates.Count == 0) return null;
+        var values = new JsonObject();
+        foreach (var info in groupStates)
+            if (optimizer.GroupStateValue(0, info.Name) is { } value) values[info.TorchName] = value;
+        return values;
+    }
+
+    /// <summary>
+    /// The recorded group-level values the optimizer keeps as group state (Prodigy's <c>d</c>, <c>d_max</c>, ...),
+    /// compared by name; those it does not keep (Adan's group step count, fairseq's written-back lr) are the
+    /// reference's bookkeeping, not compared.
+    /// </summary>
+    private static string? CompareGroupState(ReferenceCase reference, Optimizer optimizer, JsonObject? expected, string where)
+    {
+        if (expected is null) return null;
+        foreach (var info in optimizer.Info.States.Where(s => s.Layout == StateLayout.Group))
+        {
+            if (expected[info.TorchName] is not JsonValue value || value.GetValueKind() != System.Text.Json.JsonValueKind.Number) continue;
+            if (optimizer.GroupStateValue(0, info.Name) is not { } actual) return $"{where} '{info.TorchName}' is missing";
+            if (Compare(reference, [actual], [value.GetValue<double>()], $"{where} '{info.TorchName}'") is { } mismatch) return mismatch;
+        }
+        return null;
+    }
+
+    private static string? CompareState(ReferenceCase reference, int tensor, JsonObject state, OptimizerInfo info)
     {
         if (reference.FinalState[tensor.ToString(CultureInfo.InvariantCulture)] is not JsonObject expected) return null;
         foreach (var (name, value) in expected)
         {
+            // A buffer no branch used with these settings is never allocated; the reference's still holds its initial value.
+            if (state[name] is null && NeverWritten(info, name, value)) continue;
             if (state[name] is not { } actual) return $"final state '{name}' of tensor {tensor} is missing";
             if (value is JsonArray != actual is JsonArray)
                 return $"final state '{name}' of tensor {tensor} is {Kind(actual)}; the reference has {Kind(value)}";
@@ -195,6 +231,14 @@ public static class CaseRunner
             if (!expected.ContainsKey(name)) return $"final state '{name}' of tensor {tensor} is not in the reference";
         }
         return null;
+    }
+
+    /// <summary>Whether the reference's state <paramref name="name"/> still holds the initial value of the library's state of that name.</summary>
+    private static bool NeverWritten(OptimizerInfo info, string name, JsonNode? value)
+    {
+        var state = info.States.FirstOrDefault(s => s.TorchName == name);
+        if (state is null || !double.TryParse(state.Initial, NumberStyles.Float, CultureInfo.InvariantCulture, out double initial)) return false;
+        return value is JsonArray values ? values.All(v => v?.GetValue<double>() == initial) : value?.GetValue<double>() == initial;
     }
 
     private static string? Compare(ReferenceCase reference, double[] actual, double[] expected, string where)
