@@ -14,6 +14,9 @@ public static class RacerCatalog
     private static readonly (string Label, string Optimizer, string Setting, object Value)[] Variants =
     [
         ("SGD+momentum", "SGD", "momentum", 0.9),
+        // A race's position is a vector, which MARS gives its plain AdamW path (at adamLr, not the race's rate) unless
+        // optimize1d: racing MARS means racing its own update.
+        ("MARS", "MARS", "optimize1d", true),
     ];
 
     /// <summary>Every name <see cref="Find(string)"/> accepts (besides PyTorch's class names).</summary>
@@ -21,7 +24,8 @@ public static class RacerCatalog
 
     /// <summary>Every name <see cref="Find(string, IReadOnlyList{OptimizerEntry})"/> accepts among <paramref name="optimizers"/>.</summary>
     public static IEnumerable<string> NamesAmong(IReadOnlyList<OptimizerEntry> optimizers) =>
-        optimizers.Select(entry => entry.Info.Name).Concat(Variants.Where(variant => Catalog.Find(variant.Optimizer, optimizers) is not null).Select(variant => variant.Label));
+        optimizers.Select(entry => entry.Info.Name).Concat(Variants.Where(variant => Catalog.Find(variant.Optimizer, optimizers) is not null).Select(variant => variant.Label))
+            .Distinct(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The racer called <paramref name="name"/> (ignoring case) among the library's optimizers, or null.</summary>
     public static Racer? Find(string name) => Find(name, Catalog.All);

@@ -31,7 +31,7 @@ namespace ScratchOptim.Optimizers
     ///     if (d == d0)
     ///         d = Max(d, dHat)
     ///     dMax = Max(dMax, dHat)
-    ///     d = Min(dMax, d * (growthRate != null ? growthRate : Infinity))
+    ///     d = Min(dMax, d * (growthRate != null ? growthRate : ∞))
     ///     k = k + 1
     ///     if (weightDecay != 0 &amp;&amp; decouple)
     ///         p = p - weightDecay * dlr * p
@@ -160,7 +160,7 @@ namespace ScratchOptim.Optimizers
                 "    if (d == d0)",
                 "        d = Max(d, dHat)",
                 "    dMax = Max(dMax, dHat)",
-                "    d = Min(dMax, d * (growthRate != null ? growthRate : Infinity))",
+                "    d = Min(dMax, d * (growthRate != null ? growthRate : ∞))",
                 "    k = k + 1",
                 "    if (weightDecay != 0 && decouple)",
                 "        p = p - weightDecay * dlr * p",
@@ -187,7 +187,7 @@ namespace ScratchOptim.Optimizers
                 "\\quad \\textbf{if } d = d_{0}:",
                 "\\quad \\quad d \\leftarrow \\max\\left(d, \\mathrm{dHat}\\right)",
                 "\\quad \\mathrm{dMax} \\leftarrow \\max\\left(\\mathrm{dMax}, \\mathrm{dHat}\\right)",
-                "\\quad d \\leftarrow \\min\\left(\\mathrm{dMax}, d \\cdot \\left(\\begin{cases} \\mathrm{growthRate} & \\text{if } \\mathrm{growthRate} \\ne \\text{null} \\\\ Infinity & \\text{otherwise} \\end{cases}\\right)\\right)",
+                "\\quad d \\leftarrow \\min\\left(\\mathrm{dMax}, d \\cdot \\left(\\begin{cases} \\mathrm{growthRate} & \\text{if } \\mathrm{growthRate} \\ne \\text{null} \\\\ \\infty & \\text{otherwise} \\end{cases}\\right)\\right)",
                 "\\quad k \\leftarrow k + 1",
                 "\\quad \\textbf{if } \\mathrm{weightDecay} \\ne 0 \\land \\mathrm{decouple}:",
                 "\\quad \\quad p \\leftarrow p - \\mathrm{weightDecay} \\cdot \\mathrm{dlr} \\cdot p",
@@ -261,7 +261,7 @@ namespace ScratchOptim.Optimizers
             double dNew = denominator != 0 && d == hyper.D0 ? global::System.Math.Max(d, dHatNew) : d;
             // dMax = Max(dMax, dHat)
             double dMaxNew = denominator != 0 ? global::System.Math.Max(dMax, dHatNew) : dMax;
-            // d = Min(dMax, d * (growthRate != null ? growthRate : Infinity))
+            // d = Min(dMax, d * (growthRate != null ? growthRate : ∞))
             double dNew2 = denominator != 0 ? global::System.Math.Min(dMaxNew, dNew * (hyper.GrowthRate.HasValue ? hyper.GrowthRate.GetValueOrDefault() : double.PositiveInfinity)) : dNew;
             // k = k + 1
             double kNew = denominator != 0 ? k + 1 : k;
