@@ -1,3 +1,4 @@
+using System.Linq;
 using Xunit;
 
 namespace ScratchOptim.Generator.Tests;
@@ -23,6 +24,24 @@ public class RegressionTests
             }
         }
         """;
+
+    /// <summary>
+    /// Found by an outside probe (issue 11): a double negation was emitted as a decrement (<c>--x</c>). The code has been
+    /// right since the typed IR; the documentation text and LaTeX still printed <c>--shift</c>.
+    /// </summary>
+    [Fact]
+    public void A_double_negation_stays_a_negation_in_the_code_and_in_the_documentation()
+    {
+        string declaration = Valid.Replace("m = beta * m + g;", "double x = -(-beta);\n        int k = -(-t);\n        m = x * m + k * -(-g);");
+        AssertSurvives(declaration, expectGenerated: true);
+
+        var (_, run, _) = GeneratorHarness.Generate(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration));
+        string generated = string.Concat(run.GeneratedSources.Select(s => s.SourceText.ToString()));
+        Assert.Contains("double x = -(-hyper.Beta);", generated, System.StringComparison.Ordinal);
+        Assert.Contains("\"double x = -(-beta)\"", generated, System.StringComparison.Ordinal);
+        Assert.Contains(@"x \\leftarrow -\\left(-\\beta\\right)", generated, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("--", generated.Replace("// ", "").Replace("<!--", ""), System.StringComparison.Ordinal);
+    }
 
     /// <summary>Found by deleting the class name of RAdam.cs (IndexOutOfRangeException in the emitter, OPT099).</summary>
     [Fact]

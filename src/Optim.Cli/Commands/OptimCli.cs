@@ -15,13 +15,14 @@ public static class OptimCli
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter error)
     {
         // A new command is one more file in this folder and one more line here.
-        var root = new RootCommand("List, explain, document, verify and race the optimizers of the ScratchOptim library.")
+        var root = new RootCommand("List, explain, document, verify, race and train with the optimizers of the ScratchOptim library.")
         {
             ListCommand.Create(console),
             ShowCommand.Create(console),
             DocsCommand.Create(console),
             ReplayCommand.Create(console),
             RaceCommand.Create(console),
+            TrainCommand.Create(console),
         };
 
         var parseResult = root.Parse(args);

@@ -70,7 +70,7 @@ public static class RaceTable
         "(" + string.Join(", ", coordinates.Select(coordinate => Number(coordinate, 5))) + ")";
 
     /// <summary>Plain notation for moderate magnitudes, compact scientific notation (<c>1.5e-07</c>) otherwise.</summary>
-    private static string Number(double value, int significantDigits = 3)
+    internal static string Number(double value, int significantDigits = 3)
     {
         double magnitude = Math.Abs(value);
         string format = value == 0 || (magnitude >= 1e-3 && magnitude < 1e6)

@@ -108,7 +108,11 @@ namespace ScratchOptim.Generator.Docs
                 case Unary { Op: UnaryOp.Not, Operand: Call { Operator: "HasValue" } missing } when !latex:
                     return Render(missing.Arguments[0], latex, tempName) + " == null";
                 case Unary unary:
-                    return (unary.Op == UnaryOp.Negate ? "-" : latex ? @"\lnot " : "!") + Operand(unary.Operand, 7, latex, false, tempName);
+                    string operandText = Operand(unary.Operand, 7, latex, false, tempName);
+                    // -(-x) reads as a decrement without its parentheses.
+                    if (unary.Op == UnaryOp.Negate && operandText.StartsWith("-", System.StringComparison.Ordinal))
+                        operandText = latex ? @"\left(" + operandText + @"\right)" : "(" + operandText + ")";
+                    return (unary.Op == UnaryOp.Negate ? "-" : latex ? @"\lnot " : "!") + operandText;
                 case Binary binary when latex && binary.Op == BinaryOp.Divide:
                     return @"\frac{" + Render(binary.Left, latex, tempName) + "}{" + Render(binary.Right, latex, tempName) + "}";
                 case Binary binary:

@@ -120,10 +120,13 @@ namespace ScratchOptim.Generator.Syntax
                     if (reason is not null)
                         diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, parameter.Identifier.GetLocation(), parameter.Identifier.ValueText, reason));
                 }
+                int reportedBefore = diagnostics.Count;
                 var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken);
                 lowered = lowering.LowerBody(updateMethod);
-                // After a compiler error in the update the analysis is unreliable: the compiler's diagnostic is the only one.
-                if (lowered is { } loweredBody && Compiles(updateMethod, semanticModel, cancellationToken))
+                // After an error in the update (the compiler's, or one that dropped a statement here) the analysis of what is
+                // used is unreliable: the error is the only diagnostic, not a false "never used" beside it.
+                bool loweredCleanly = !diagnostics.Skip(reportedBefore).Any(d => d.Severity == DiagnosticSeverity.Error);
+                if (lowered is { } loweredBody && loweredCleanly && Compiles(updateMethod, semanticModel, cancellationToken))
                     ReportUnused(loweredBody, hypers, hyperLocations, states, diagnostics);
             }
 

@@ -30,6 +30,9 @@ namespace ScratchOptim.Generator.Syntax
         private readonly List<Diagnostic> diagnostics;
         private readonly CancellationToken cancellationToken;
         private readonly Dictionary<ILocalSymbol, IrType> locals = new Dictionary<ILocalSymbol, IrType>(SymbolEqualityComparer.Default);
+
+        /// <summary>Locals refused where they are declared (OPT016): their later assignments are not reported again.</summary>
+        private readonly HashSet<ILocalSymbol> refusedLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         private readonly IReadOnlyCollection<string> invalidFields;
 
         /// <summary>The int locals whose value grows with the step count (for OPT024).</summary>
@@ -165,11 +168,6 @@ namespace ScratchOptim.Generator.Syntax
                     Report(Descriptors.ElementCondition, variable.Initializer!.Value, variable.Initializer.Value.ToString(), "the " + local.Type.ToDisplayString() + " local '" + local.Name + "'");
                     continue;
                 }
-                if (uniform && (!topLevel || variable.Initializer is null))
-                {
-                    Report(Descriptors.UniformLocal, variable.Identifier, local.Name);
-                    continue;
-                }
                 // A uniform local, or an Element local set once, lives where its value does; other Element locals per element.
                 Space space = uniform || (topLevel && value is not null && !reassigned.Contains(local.Name))
                     ? value?.Type.Space ?? Space.Step
@@ -177,7 +175,13 @@ namespace ScratchOptim.Generator.Syntax
                 // The element type differs between a group's tensors: an Element value the same for all of them is per tensor.
                 if (scalar == Scalar.Element && space is Space.Step or Space.Group) space = Space.Tensor;
                 var type = new IrType(scalar.Value, space);
-                locals[local] = type;
+                locals[local] = type; // known even when refused below, so its uses are not reported again
+                if (uniform && (!topLevel || variable.Initializer is null))
+                {
+                    Report(Descriptors.UniformLocal, variable.Identifier, local.Name);
+                    refusedLocals.Add(local);
+                    continue;
+                }
                 if (scalar == Scalar.Int && value is not null && DependsOnStep(value)) stepLocals.Add(local.Name);
                 if (variable.Initializer is not null && value is null) continue;
                 output.Add(new Assign(new Variable(VariableRole.Local, local.Name, type), value, Declares: true));
@@ -260,6 +264,8 @@ namespace ScratchOptim.Generator.Syntax
                 case IFieldSymbol field when hypers.ContainsKey(field.Name):
                     Report(Descriptors.HyperAssigned, target, field.Name);
                     return null;
+                case ILocalSymbol local when refusedLocals.Contains(local):
+                    return null; // its declaration is reported
                 case ILocalSymbol local when locals.TryGetValue(local, out var type):
                     if (type.Scalar != Scalar.Element)
                     {

@@ -200,23 +200,23 @@ public static class RacePlots
     }
 
     /// <summary>The map's colours: slate where the loss is lowest, through sand, to near white on the walls; the racers' colours stand out on all of them.</summary>
-    private static readonly IColormap Terrain = new ScottPlot.Colormaps.CustomInterpolated(
+    internal static readonly IColormap Terrain = new ScottPlot.Colormaps.CustomInterpolated(
     [
         Color.FromHex("#3b4a6b"), Color.FromHex("#7d8fa8"), Color.FromHex("#c9cfc4"), Color.FromHex("#ece6d3"), Color.FromHex("#fbfaf6"),
     ]);
 
     private static readonly ScottPlot.Palettes.Category10 Palette = new();
 
-    private static Color RacerColor(int index) => Palette.GetColor(index);
+    internal static Color RacerColor(int index) => Palette.GetColor(index);
 
-    private static Plot NewPlot()
+    internal static Plot NewPlot()
     {
         var plot = new Plot();
         plot.Font.Set(FontName);
         return plot;
     }
 
-    private static ScottPlot.Coordinates3d[,] ContourGrid(double[,] values, PlotWindow window)
+    internal static ScottPlot.Coordinates3d[,] ContourGrid(double[,] values, PlotWindow window)
     {
         int rows = values.GetLength(0), columns = values.GetLength(1);
         var grid = new ScottPlot.Coordinates3d[rows, columns];
@@ -248,7 +248,7 @@ public static class RacePlots
     }
 
     /// <summary>A tick at 10^k labelled as such, with superscript digits.</summary>
-    private static string PowerOfTen(double exponent)
+    internal static string PowerOfTen(double exponent)
     {
         const string superscripts = "⁰¹²³⁴⁵⁶⁷⁸⁹";
         int k = (int)Math.Round(exponent);
@@ -259,7 +259,7 @@ public static class RacePlots
     private static string Position(IEnumerable<double> coordinates) =>
         "(" + string.Join(", ", coordinates.Select(c => Number(c))) + ")";
 
-    private static string Number(double value)
+    internal static string Number(double value)
     {
         double magnitude = Math.Abs(value);
         return value == 0 || (magnitude >= 1e-3 && magnitude < 1e5)

@@ -119,6 +119,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 case "Columns": return "columns";
                 case "Epsilon": return "global::ScratchOptim.ElementMath.MachineEpsilon<T>()";
             }
+            // An element-typed host value (an Element local set from step-uniform values) rounds in T, as in the loops.
+            if (call.Type.Scalar == Ir.Scalar.Element)
+            {
+                return call.Operator == "Reciprocal"
+                    ? "T.One / " + Wrap(call.Arguments[0], RoundedToElement(call.Arguments[0]), 7)
+                    : Function(call, RoundedToElement);
+            }
             var args = call.Arguments.Select(Uniform).ToArray<object>();
             if (call.SystemMath) return "global::System.Math." + call.Operator + "(" + string.Join(", ", args) + ")";
             string template = Operators.Get(call.Operator).Uniform
