@@ -214,6 +214,80 @@ public class GroupPlannerTests
         Assert.Contains(plan.Final.Segments[0].Items.OfType<HostAssign>(), a => a.Statement.Target.Name == "decay");
     }
 
+    /// <summary>Updates that mix group values with every other kind of value, each in a part before the last.</summary>
+    public static TheoryData<string> Mixed() => new()
+    {
+        // A per-tensor state written before a group sum: the first part computes it into a copy, the last stores it.
+        """
+        [Optimizer]
+        public partial class Scaled
+        {
+            [Hyper(Min = 0)] double lr = 0.1;
+            [State] float scale;
+            [State] Element m;
+            void Update(ref Element p, Element g, int t)
+            {
+                scale = (float)(scale + Norm(g));
+                Element u = g / (scale + 1);
+                m = 0.9 * m + u;
+                double total = GroupSum(m * m);
+                p = p - lr * m / Sqrt(total + 1);
+            }
+        }
+        """,
+        // Per-row state, and a group sum of per-row values (a loop over the rows adds them).
+        """
+        [Optimizer(MaxRank = 2)]
+        public partial class Rows
+        {
+            [Hyper(Min = 0)] double lr = 0.1;
+            [State(Shape = StateShape.Row)] Element r;
+            void Update(ref Element p, Element g, int t)
+            {
+                r = 0.9 * r + RowMean(g * g);
+                double total = GroupSum(r) + GroupMaxAbs(Norm(g));
+                p = p - lr * g / Sqrt(r + total + 1);
+            }
+        }
+        """,
+        // State allocated only under a setting, read by a group sum, with a group state counting steps.
+        """
+        [Optimizer]
+        public partial class Optional
+        {
+            [Hyper(Min = 0)] double lr = 0.1;
+            [Hyper] bool momentum = false;
+            [State] Element m;
+            [State(Shape = StateShape.Group)] float steps;
+            void Update(ref Element p, Element g, int t)
+            {
+                steps = steps + 1;
+                Element u = g;
+                if (momentum)
+                {
+                    m = 0.9 * m + g;
+                    u = m;
+                }
+                double norm = GroupNorm(u);
+                int count = t;
+                p = p - lr / (1 + norm * steps) * u / count;
+            }
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(Mixed))]
+    public void Mixed_group_updates_generate_code_that_compiles_without_a_warning(string declaration)
+    {
+        var plan = Plan(declaration);
+        Assert.True(plan.GroupWide);
+        var (output, run, _) = GeneratorHarness.Generate(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration));
+        Assert.Empty(run.Diagnostics);
+        Assert.NotEmpty(run.GeneratedSources);
+        Assert.Empty(GeneratorHarness.CompilerDiagnostics(output));
+    }
+
     private static IEnumerable<Stmt> Flatten(IEnumerable<Stmt> statements)
     {
         foreach (var statement in statements)
