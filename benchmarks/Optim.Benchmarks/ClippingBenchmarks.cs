@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
@@ -10,12 +11,14 @@ namespace ScratchOptim.Benchmarks;
 /// <c>clip_grad_norm_</c> over N float gradients split into tensors as a model's are, against the memory traffic it
 /// cannot avoid: one read of every gradient (the norm) and one read and write (the scaling), measured as a
 /// hand-written sum of squares with four independent Vector256 accumulators (free to reorder, as ATen's order is
-/// not) plus an in-place multiply. All in one class so one run compares them.
+/// not) plus an in-place multiply; and the same call on the model's parameters (<c>clip_grad_norm_(model.parameters())</c>),
+/// which only adds the walk over the parameter list. All in one class so one run compares them.
 /// </summary>
 [MemoryDiagnoser]
 public class ClippingBenchmarks
 {
     private Memory<float>[] gradients = [];
+    private Parameter[] parameters = [];
     private float[] flat = [];
 
     [Params(1_000_000, 10_000_000)]
@@ -36,11 +39,16 @@ public class ClippingBenchmarks
             gradients[t] = flat.AsMemory(start, length);
             start += length;
         }
+        parameters = [.. gradients.Select((gradient, t) => new Parameter<float>(new float[gradient.Length], $"layer{t}") { Grad = gradient })];
     }
 
     /// <summary>The library: per-tensor norms in ATen's order, the total, the coefficient, the scaling (never clips here, the gradients keep their values).</summary>
     [Benchmark]
     public float ClipGradNorm() => GradientClipping.ClipGradNorm<float>(gradients, maxNorm: float.MaxValue);
+
+    /// <summary>The same on parameters: their gradients gathered from the list (pooled, no allocation), then as above.</summary>
+    [Benchmark]
+    public double ClipGradNormParameters() => GradientClipping.ClipGradNorm(parameters, maxNorm: float.MaxValue);
 
     /// <summary>The same two passes without ATen's order: four accumulators, then a multiply.</summary>
     [Benchmark(Baseline = true)]

@@ -25,8 +25,18 @@ public abstract class HyperparameterSet
     /// enum or the name of one of its members (any case, e.g. <c>"V1_13"</c>).
     /// </summary>
     /// <exception cref="ArgumentException">No setting has that name, or the value has the wrong type.</exception>
+    /// <exception cref="ArgumentNullException">The value is null for a setting that is not optional.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the setting's range.</exception>
     public abstract void Set(string name, object? value);
+
+    /// <summary>
+    /// Checks that <see cref="Set"/> would take <paramref name="value"/> for <paramref name="name"/>, without changing
+    /// anything (to check a whole file of settings before applying any).
+    /// </summary>
+    /// <exception cref="ArgumentException">No setting has that name, or the value has the wrong type.</exception>
+    /// <exception cref="ArgumentNullException">The value is null for a setting that is not optional.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside the setting's range.</exception>
+    public void Check(string name, object? value) => Copy().Set(name, value);
 
     /// <summary>A copy, to try changes on before applying them.</summary>
     internal HyperparameterSet Copy() => (HyperparameterSet)MemberwiseClone();
@@ -68,6 +78,7 @@ public abstract class HyperparameterSet
     }
 
     /// <summary>Converts a value given by name to a setting's type, or explains why it cannot.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null and <typeparamref name="T"/> is not optional.</exception>
     protected T Convert<T>(string name, object? value)
     {
         // An optional setting (double?) takes null, and otherwise what its underlying type takes.
@@ -76,7 +87,7 @@ public abstract class HyperparameterSet
         {
             return target != typeof(T)
                 ? default!
-                : throw new ArgumentException($"{Optimizer.Name}: hyperparameter '{name}' is a {typeof(T).Name} and cannot be null.", nameof(value));
+                : throw new ArgumentNullException(nameof(value), $"{Optimizer.Name}: hyperparameter '{name}' is a {typeof(T).Name} and cannot be null.");
         }
         object? converted = (target, value) switch
         {

@@ -14,12 +14,12 @@ namespace ScratchOptim;
 /// <b>Thread safety.</b> An optimizer is not thread-safe: use it from one thread at a time, as a training loop does.
 /// Different optimizers (over different parameters) may step on different threads at once. Calling
 /// <see cref="Step"/>, <see cref="LoadState(System.IO.Stream)"/>, <see cref="LoadState{TValue}(Parameter, string, ReadOnlySpan{TValue}, int)"/>
-/// or <see cref="SaveState"/> while another of them runs on the same optimizer is detected and throws an
+/// or <see cref="SaveState(System.IO.Stream)"/> while another of them runs on the same optimizer is detected and throws an
 /// <see cref="InvalidOperationException"/> naming the optimizer, before the second call writes anything.
 /// </remarks>
 public abstract partial class Optimizer
 {
-    /// <summary>1 while <see cref="Step"/>, <c>LoadState</c> or <see cref="SaveState"/> runs: the guard against concurrent calls.</summary>
+    /// <summary>1 while <see cref="Step"/>, <c>LoadState</c> or <see cref="SaveState(System.IO.Stream)"/> runs: the guard against concurrent calls.</summary>
     private int busy;
 
     /// <summary>The generated documentation of this optimizer.</summary>
@@ -43,7 +43,7 @@ public abstract partial class Optimizer
     /// </summary>
     /// <exception cref="InvalidOperationException">
     /// A parameter's step count is at <see cref="int.MaxValue"/>, or another thread is in <see cref="Step"/>,
-    /// <c>LoadState</c> or <see cref="SaveState"/> on this optimizer (see the remarks on thread safety); nothing was updated.
+    /// <c>LoadState</c> or <see cref="SaveState(System.IO.Stream)"/> on this optimizer (see the remarks on thread safety); nothing was updated.
     /// </exception>
     public abstract void Step();
 
@@ -143,18 +143,64 @@ public abstract partial class Optimizer
         _ => null,
     };
 
-    /// <summary>Replaces the group state named <paramref name="name"/> of parameter group <paramref name="group"/> (e.g. when resuming).</summary>
+    /// <summary>
+    /// Replaces the group state named <paramref name="name"/> of parameter group <paramref name="group"/> (e.g. when
+    /// resuming); null makes it as before the group's first step (it starts at its initial value on the next).
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">There is no group of that index.</exception>
     /// <exception cref="ArgumentException">There is no group state of that name, or the value does not fit its type; nothing is changed.</exception>
     /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing is changed.</exception>
-    public void LoadGroupState(int group, string name, double value)
+    public void LoadGroupState(int group, string name, double? value)
     {
+        var state = GroupStateOf(group);
+        int index = GroupStateIndex(name);
+        var values = value is { } number ? GroupStateValues(Info.States[index], number, $"{Info.Name}: group state '{name}'") : null;
         Enter(nameof(LoadGroupState));
         try
         {
-            var state = GroupStateOf(group);
-            int index = GroupStateIndex(name);
-            state.Replace(index, GroupStateValues(Info.States[index], value, $"{Info.Name}: group state '{name}'"));
+            state.Replace(index, values);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
+    /// Replaces the step count and every state buffer of <paramref name="parameter"/> at once (e.g. when resuming
+    /// from a checkpoint): <paramref name="buffers"/> has one entry per state of <see cref="OptimizerInfo.States"/>,
+    /// in that order, each null (not allocated, as before the first step that uses it) or an array of the state's
+    /// value type and length. The optimizer keeps the arrays themselves, without copying them: do not use them
+    /// afterwards.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// Unknown parameter, a negative step count, or a buffer of the wrong type or length; nothing is changed.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing is changed.</exception>
+    public void RestoreState(Parameter parameter, int step, IReadOnlyList<Array?> buffers)
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        var state = StateOf(parameter);
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        var infos = Info.States;
+        if (buffers.Count != infos.Count)
+            throw new ArgumentException($"{Info.Name} keeps {infos.Count} states per parameter; got {buffers.Count} buffers.", nameof(buffers));
+        for (int i = 0; i < infos.Count; i++)
+        {
+            if (buffers[i] is not { } buffer) continue;
+            if (infos[i].Layout == StateLayout.Group)
+                throw new ArgumentException($"{Info.Name}: state '{infos[i].TorchName}' is kept per parameter group, not per parameter: restore it with LoadGroupState and leave its entry null.", nameof(buffers));
+            var type = infos[i].ValueTypeFor(parameter.ElementType);
+            if (buffer.GetType() != type.MakeArrayType())
+                throw new ArgumentException($"{Info.Name}: state '{infos[i].TorchName}' of parameter '{parameter}' holds {type.Name} values; got a {buffer.GetType().Name}.", nameof(buffers));
+            if (buffer.Length != infos[i].LengthFor(parameter))
+                throw new ArgumentException($"{Info.Name}: state '{infos[i].TorchName}' of parameter '{parameter}' needs {infos[i].LengthFor(parameter)} values; got {buffer.Length}.", nameof(buffers));
+        }
+        Enter(nameof(RestoreState));
+        try
+        {
+            for (int i = 0; i < infos.Count; i++) state.Replace(i, buffers[i]);
+            state.Step = step;
         }
         finally
         {
@@ -173,8 +219,8 @@ public abstract partial class Optimizer
     }
 
     /// <summary>
-    /// Marks this optimizer busy for <paramref name="operation"/>, or throws when a call of Step, LoadState or
-    /// SaveState is already running on it: a cheap check (one interlocked exchange, no allocation) that turns a race
+    /// Marks this optimizer busy for <paramref name="operation"/>, or throws when a call of Step, LoadState,
+    /// RestoreState or SaveState is already running on it: a cheap check (one interlocked exchange, no allocation) that turns a race
     /// between threads into an error before the second call writes anything.
     /// </summary>
     private protected void Enter(string operation)
@@ -256,7 +302,8 @@ public abstract class Optimizer<THyper> : Optimizer
 
     /// <summary>
     /// Adds a group of parameters with its own hyperparameters: a copy of the optimizer's defaults, changed by
-    /// <paramref name="configure"/>.
+    /// <paramref name="configure"/>. Given a <see cref="ParameterGroups"/>, adds each of its groups (as
+    /// <see cref="AddParamGroups"/>) and returns the last.
     /// </summary>
     /// <exception cref="ArgumentException">
     /// The list is empty, or a parameter is already optimized here, listed twice, shares memory with another, or has
@@ -265,38 +312,78 @@ public abstract class Optimizer<THyper> : Optimizer
     public ParamGroup<THyper> AddParamGroup(IEnumerable<Parameter> parameters, Action<THyper>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var list = new List<Parameter>(parameters);
-        if (list.Count == 0)
-            throw new ArgumentException($"{Info.Name}: the parameter list is empty; an optimizer needs at least one parameter in each group.", nameof(parameters));
-        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
-        foreach (var parameter in list)
-        {
-            ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));
-            if (states.ContainsKey(parameter) || !seen.Add(parameter))
-                throw new ArgumentException($"{Info.Name}: parameter '{parameter}' is already in a parameter group; a parameter can be in only one.", nameof(parameters));
-            if (parameter.Shape.Count < Info.MinRank || parameter.Shape.Count > Info.MaxRank)
-                throw new ArgumentException($"{Info.Name} takes {Info.Ranks} parameters; '{parameter}' has {parameter.Shape.Count} dimensions.", nameof(parameters));
-        }
-        // Two parameters over the same memory would be stepped twice, each time with the other's update mixed in.
-        foreach (var parameter in list)
-        {
-            foreach (var other in Parameters)
-                if (parameter.Overlaps(other)) throw SharedMemory(parameter, other);
-            foreach (var other in list)
-                if (!ReferenceEquals(parameter, other) && parameter.Overlaps(other)) throw SharedMemory(parameter, other);
-        }
-        var hyper = CreateHyperparameters();
-        configure?.Invoke(hyper);
+        if (parameters is ParameterGroups groupList) return AddParamGroups(groupList, configure)[^1];
+        return AddGroups([(new List<Parameter>(parameters), [])], configure)[0];
+    }
 
-        var groupStates = new ParameterState[list.Count];
-        for (int i = 0; i < groupStates.Length; i++)
+    /// <summary>
+    /// Adds several groups at once (PyTorch's list of parameter groups), each with the optimizer's defaults changed
+    /// by <paramref name="configure"/>, then by the group's own settings. Every group is checked before any is added.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// There is no group, a group is empty, a parameter is already optimized here, listed twice, shares memory with
+    /// another or has a number of dimensions the optimizer does not take, or a group names a hyperparameter this
+    /// optimizer does not have or gives it a value of the wrong type.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">A group's hyperparameter is outside its range.</exception>
+    public IReadOnlyList<ParamGroup<THyper>> AddParamGroups(ParameterGroups groups, Action<THyper>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        if (groups.Groups.Count == 0)
+            throw new ArgumentException($"{Info.Name}: the list of parameter groups is empty; an optimizer needs at least one parameter.", nameof(groups));
+        var specs = new List<(List<Parameter>, IReadOnlyList<(string, object?)>)>(groups.Groups.Count);
+        foreach (var group in groups.Groups) specs.Add(([.. group.Parameters], group.Hyperparameters));
+        return AddGroups(specs, configure);
+    }
+
+    /// <summary>Checks every group (parameters and settings), then adds them all.</summary>
+    private ParamGroup<THyper>[] AddGroups(List<(List<Parameter> Parameters, IReadOnlyList<(string Name, object? Value)> Settings)> specs, Action<THyper>? configure)
+    {
+        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        var added = new List<Parameter>();
+        var hypers = new THyper[specs.Count];
+        for (int s = 0; s < specs.Count; s++)
         {
-            groupStates[i] = new ParameterState(Info.States.Count);
-            states.Add(list[i], groupStates[i]);
+            var list = specs[s].Parameters;
+            string which = specs.Count > 1 ? $"parameter group {s}: " : "";
+            if (list.Count == 0)
+                throw new ArgumentException($"{Info.Name}: {which}the parameter list is empty; an optimizer needs at least one parameter in each group.", "parameters");
+            foreach (var parameter in list)
+            {
+                ArgumentNullException.ThrowIfNull(parameter, "parameters");
+                if (states.ContainsKey(parameter) || !seen.Add(parameter))
+                    throw new ArgumentException($"{Info.Name}: {which}parameter '{parameter}' is already in a parameter group; a parameter can be in only one.", "parameters");
+                if (parameter.Shape.Count < Info.MinRank || parameter.Shape.Count > Info.MaxRank)
+                    throw new ArgumentException($"{Info.Name} takes {Info.Ranks} parameters; {which}'{parameter}' has {parameter.Shape.Count} dimensions.", "parameters");
+            }
+            // Two parameters over the same memory would be stepped twice, each time with the other's update mixed in.
+            foreach (var parameter in list)
+            {
+                foreach (var other in Parameters)
+                    if (parameter.Overlaps(other)) throw SharedMemory(parameter, other);
+                foreach (var other in added)
+                    if (parameter.Overlaps(other)) throw SharedMemory(parameter, other);
+                added.Add(parameter);
+            }
+            hypers[s] = CreateHyperparameters();
+            configure?.Invoke(hypers[s]);
+            foreach (var (name, value) in specs[s].Settings) hypers[s].Set(name, value);
         }
-        var group = new ParamGroup<THyper>([.. list], groupStates, new GroupState(Info.States.Count), hyper);
-        groups.Add(group);
-        return group;
+
+        var result = new ParamGroup<THyper>[specs.Count];
+        for (int s = 0; s < specs.Count; s++)
+        {
+            var list = specs[s].Parameters;
+            var groupStates = new ParameterState[list.Count];
+            for (int i = 0; i < groupStates.Length; i++)
+            {
+                groupStates[i] = new ParameterState(Info.States.Count);
+                states.Add(list[i], groupStates[i]);
+            }
+            result[s] = new ParamGroup<THyper>([.. list], groupStates, new GroupState(Info.States.Count), hypers[s]);
+            groups.Add(result[s]);
+        }
+        return result;
     }
 
     private ArgumentException SharedMemory(Parameter parameter, Parameter other) =>

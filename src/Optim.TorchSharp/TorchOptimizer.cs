@@ -10,7 +10,7 @@ namespace ScratchOptim.TorchSharp;
 /// A ScratchOptim optimizer stepping TorchSharp tensors in place, as <c>torch.optim</c> does: <see cref="ZeroGrad"/>,
 /// <c>loss.backward()</c>, <see cref="Step"/>. The optimizer's kernels read each tensor's <c>grad</c> and write its
 /// values through spans over LibTorch's own memory: nothing is copied. Hyperparameters, parameter groups, schedules
-/// and state (<see cref="ScratchOptim.Optimizer.SaveState"/>, <see cref="ScratchOptim.Optimizer.LoadState(System.IO.Stream)"/>)
+/// and state (<see cref="ScratchOptim.Optimizer.SaveState(System.IO.Stream)"/>, <see cref="ScratchOptim.Optimizer.LoadState(System.IO.Stream)"/>)
 /// are the <see cref="Optimizer"/>'s. Create one with <see cref="Create{TOptimizer}(nn.Module, Func{TorchParameters, TOptimizer})"/>.
 /// </summary>
 public class TorchOptimizer
@@ -67,7 +67,7 @@ public class TorchOptimizer
 
     /// <summary>
     /// The ScratchOptim optimizer: its groups' hyperparameters (to change between steps, or for a learning-rate
-    /// schedule), its state, <see cref="ScratchOptim.Optimizer.SaveState"/> and <see cref="ScratchOptim.Optimizer.LoadState(System.IO.Stream)"/>.
+    /// schedule), its state, <see cref="ScratchOptim.Optimizer.SaveState(System.IO.Stream)"/> and <see cref="ScratchOptim.Optimizer.LoadState(System.IO.Stream)"/>.
     /// Step through <see cref="Step"/>: outside it the parameters over tensors have no gradient, so the optimizer's
     /// own <see cref="ScratchOptim.Optimizer.Step"/> skips them, as PyTorch skips a parameter whose <c>grad</c> is None.
     /// </summary>

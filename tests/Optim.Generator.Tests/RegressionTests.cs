@@ -150,6 +150,7 @@ public class RegressionTests
     [InlineData("double lr = 0.1;|double Lr = 0.1;", "lr * m|Lr * m")]
     [InlineData("double lr = 0.1;|double clone = 0.1;", "lr * m|clone * m")]
     [InlineData("double lr = 0.1;|double value = 0.1;", "lr * m|value * m")]
+    [InlineData("double lr = 0.1;|double check = 0.1;", "lr * m|check * m")]
     [InlineData("[State] Element m;|[State] Element m;\n    [State] Element Documentation;", "m = beta * m + g;|m = beta * m + g;\n        Documentation = g;")]
     [InlineData("[State] Element m;|[State] Element m;\n    [State] Element defaults;", "m = beta * m + g;|m = beta * m + g;\n        defaults = g;")]
     [InlineData("public partial class Demo|public partial class Defaults", "x|x")]

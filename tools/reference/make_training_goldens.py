@@ -10,9 +10,10 @@ repository root, always under the lock:
     flock /tmp/torch2.lock ../shared/tools/torch2-chroot run /opt/torch2 \
         tools/reference/make_training_goldens.py --check ../shared/reference/torch2
 
-``--out DIR`` writes DIR/schedulers/<stem>.json, DIR/clipping/<stem>_<dtype>_s<seed>.json and
-DIR/averaging/<stem>_<dtype>_s<seed>.json (formats: the READMEs of ../shared/reference/torch2/schedulers and
-clipping; averaging: this script's docstring of write_averaging). ``--check DIR`` re-runs every case of
+``--out DIR`` writes DIR/schedulers/<stem>.json, DIR/clipping/<stem>_<dtype>_s<seed>.json,
+DIR/parameters/<stem>_s<seed>.json and DIR/averaging/<stem>_<dtype>_s<seed>.json (formats: the READMEs of
+../shared/reference/torch2/schedulers and clipping; parameters and averaging: the comments above
+record_parameter_clipping and record_averaging). ``--check DIR`` re-runs every case of
 DIR/schedulers and DIR/clipping from the file's own arguments and inputs and compares every recorded value
 (lrs, momentums, resume.*, grads, clipped, total_norm, per_tensor_norms, clip_coef, error) with the file:
 MATCH when all are equal, DIFFER listing the fields that are not. Exit status 1 on DIFFER.
@@ -448,6 +449,84 @@ def clipping_cases():
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Clipping over a model's parameters, as torch.nn.utils calls it on model.parameters(): float32 and float64
+# parameters mixed, some without a gradient. Format: {"name", "kind", "reference", "args", "dtypes" (per
+# parameter), "shapes", "grads" ([parameter][flat], null for a parameter whose grad is None), "clipped" (the
+# grads after the call; absent for get_total_norm), "total_norm" (its dtype: "total_norm_dtype"), "error", ...}.
+# With both dtypes, PyTorch groups the gradients by dtype (_group_tensors_by_device_and_dtype) and stacks the
+# groups' norms in its dict's order, promoted to float64: these cases pin that order down.
+
+PARAMETER_SHAPES = [[37], [5, 7], [4], [13], [1], [3, 4]]
+PARAMETER_SCALES = [1.0, 30.0, 1e-3, 3.0, 7.0, 0.5]
+
+
+def record_parameter_clipping(name, kind, args, dtype_names, has_grad, seed, inf_in=None):
+    version, capability = environment()
+    gen = torch.Generator().manual_seed(seed)
+    params = []
+    for shape, scale, dtype_name, grad in zip(PARAMETER_SHAPES, PARAMETER_SCALES, dtype_names, has_grad):
+        p = torch.zeros(shape, dtype=DTYPES[dtype_name], requires_grad=True)
+        g = torch.randn(shape, generator=gen, dtype=torch.float64) * scale
+        if inf_in == len(params):
+            g.view(-1)[0] = INF
+        p.grad = g.to(DTYPES[dtype_name]) if grad else None
+        params.append(p)
+    grads = [None if p.grad is None else p.grad.flatten().tolist() for p in params]
+    kwargs = dict(args)
+    total, error = None, None
+    try:
+        if kind == "clip_grad_norm":
+            total = nn_utils.clip_grad_norm_(params, **kwargs)
+        elif kind == "get_total_norm":
+            total = nn_utils.get_total_norm([p.grad for p in params if p.grad is not None], **kwargs)
+        elif kind == "clip_grad_value":
+            nn_utils.clip_grad_value_(params, **kwargs)
+        else:
+            kwargs["total_norm"] = torch.tensor(kwargs["total_norm"], dtype=torch.float64)
+            nn_utils.clip_grads_with_norm_(params, **kwargs)
+    except RuntimeError as e:
+        error = str(e)
+    out = {"name": name, "kind": kind, "reference": f"torch.nn.utils.{KIND_REFERENCE[kind]} on parameters, PyTorch {version}",
+           "args": args, "dtypes": dtype_names, "shapes": PARAMETER_SHAPES, "grads": grads}
+    if kind != "get_total_norm":
+        out["clipped"] = [None if p.grad is None else p.grad.flatten().tolist() for p in params]
+    out["total_norm"] = None if total is None else total.item()
+    out["total_norm_dtype"] = None if total is None else str(total.dtype).replace("torch.", "")
+    out.update({"error": error, "seed": seed, "rng": "torch.Generator().manual_seed(seed); for each parameter in order: "
+                "g = randn(shape, float64) * scale (element 0 of parameter inf_in = +inf), cast to its dtype (drawn for a parameter without a grad too)",
+                "inf_in": inf_in,
+                "tensor_scales": PARAMETER_SCALES, "torch_version": version, "cpu_capability": capability, "generator": GENERATOR})
+    return out
+
+
+def parameter_clipping_cases():
+    """(stem, kind, args, dtypes, has_grad, inf_in): inf_in is the parameter whose gradient starts with +inf, or None."""
+    f32, f64 = "float32", "float64"
+    mixed = [f32, f64, f32, f64, f64, f32]          # float32 appears first
+    mixed_64_first = [f64, f32, f32, f64, f32, f64]  # float64 appears first
+    all_grads = [True] * 6
+    some = [True, True, False, True, False, True]
+    n = lambda max_norm, p, **kw: {"max_norm": max_norm, "norm_type": p, **kw, "foreach": False}
+    return [
+        ("clip_grad_norm_norm2_mixed", "clip_grad_norm", n(1.0, 2.0), mixed, all_grads),
+        ("clip_grad_norm_norm2_mixed_f64_first", "clip_grad_norm", n(1.0, 2.0), mixed_64_first, all_grads),
+        ("clip_grad_norm_norm2_mixed_some_grads", "clip_grad_norm", n(5.0, 2.0), mixed, some),
+        ("clip_grad_norm_norm1_mixed", "clip_grad_norm", n(10.0, 1.0), mixed_64_first, all_grads),
+        ("clip_grad_norm_norminf_mixed", "clip_grad_norm", n(1.0, "inf"), mixed, some),
+        ("clip_grad_norm_norm3_mixed", "clip_grad_norm", n(2.0, 3.0), mixed_64_first, some),
+        ("clip_grad_norm_norm2_mixed_no_clip", "clip_grad_norm", n(1e6, 2.0), mixed, all_grads),
+        ("clip_grad_norm_norm2_mixed_nonfinite_error", "clip_grad_norm", n(1.0, 2.0, error_if_nonfinite=True), mixed, all_grads, 1),
+        ("clip_grad_norm_norm2_mixed_inf_grad", "clip_grad_norm", n(1.0, 2.0), mixed_64_first, all_grads, 3),
+        ("clip_grad_norm_norm2_f32_some_grads", "clip_grad_norm", n(1.0, 2.0), [f32] * 6, some),
+        ("clip_grad_norm_norm2_no_grads", "clip_grad_norm", n(1.0, 2.0), mixed, [False] * 6),
+        ("get_total_norm_norm2_mixed", "get_total_norm", {"norm_type": 2.0, "foreach": False}, mixed, some),
+        ("get_total_norm_norm2_mixed_f64_first", "get_total_norm", {"norm_type": 2.0, "foreach": False}, mixed_64_first, all_grads),
+        ("clip_grad_value_mixed", "clip_grad_value", {"clip_value": 0.5, "foreach": False}, mixed, some),
+        ("clip_grads_with_norm_mixed", "clip_grads_with_norm", {"max_norm": 2.0, "total_norm": 7.5, "foreach": False}, mixed_64_first, some),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Parameter averaging: torch.optim.swa_utils.AveragedModel with the EMA of get_ema_multi_avg_fn(decay) (its
 # documented use), and the default equal-weight (SWA) average. Format: {"name", "kind": "averaged_model",
 # "reference", "average": "ema"|"swa", "decay" (ema), "dtype", "shapes", "params": [update][tensor][flat] (the
@@ -487,7 +566,7 @@ def record_averaging(name, average, decay, dtype_name, seed, updates=12):
 def write_all(out_dir):
     torch.set_num_threads(1)
     out = pathlib.Path(out_dir)
-    for sub in ("schedulers", "clipping", "averaging"):
+    for sub in ("schedulers", "clipping", "parameters", "averaging"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     count = 0
     for case in scheduler_cases():
@@ -500,6 +579,10 @@ def write_all(out_dir):
             shapes, scales = (SHAPES_MANY, SCALES_MANY) if many else (SHAPES, SCALES)
             (out / "clipping" / f"{name}.json").write_text(dump(record_clipping(name, kind, args, dtype, seed, variant, shapes, scales)))
             count += 1
+    for stem, kind, args, dtypes, has_grad, *inf_in in parameter_clipping_cases():
+        name = f"{stem}_s{seed}"
+        (out / "parameters" / f"{name}.json").write_text(dump(record_parameter_clipping(name, kind, args, dtypes, has_grad, seed, *inf_in)))
+        count += 1
     for stem, average, decay in (("ema_0_9", "ema", 0.9), ("ema_0_999", "ema", 0.999), ("ema_0_3", "ema", 0.3), ("swa", "swa", None)):
         for dtype in ("float32", "float64"):
             name = f"{stem}_{'f32' if dtype == 'float32' else 'f64'}_s{seed}"

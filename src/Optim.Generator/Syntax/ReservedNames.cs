@@ -13,7 +13,7 @@ namespace ScratchOptim.Generator.Syntax
     {
         /// <summary>The members of the generated Hyperparameters class and of its base class.</summary>
         private static readonly string[] HyperparameterMembers =
-            { "Optimizer", "Clone", "Get", "Set", "CheckRange", "Convert", "UnknownName", "MemberwiseClone", "GetType", "ToString", "Equals", "GetHashCode", "ReferenceEquals", "Hyperparameters" };
+            { "Optimizer", "Clone", "Get", "Set", "Check", "CheckRange", "Convert", "UnknownName", "MemberwiseClone", "GetType", "ToString", "Equals", "GetHashCode", "ReferenceEquals", "Hyperparameters" };
 
         /// <summary>Parameters of the generated constructor and setters.</summary>
         private static readonly string[] ConstructorNames = { "parameters", "groups", "value" };

@@ -17,7 +17,7 @@ namespace ScratchOptim.Train.Training;
 /// A training run saved after an epoch, to resume it: one safetensors file (written with <see cref="AtomicFile"/>,
 /// so the previous checkpoint survives a failed save) holding the weights (<c>model.fc1.weight</c>, …, as PyTorch
 /// names a state_dict), the run's history and trajectory, and as metadata the optimizer's state
-/// (<see cref="Optimizer.SaveState"/>), the scheduler's <c>state_dict</c> and what defines the run.
+/// (<see cref="Optimizer.SaveState(System.IO.Stream)"/>), the scheduler's <c>state_dict</c> and what defines the run.
 /// This is the one place that knows the format: when ScratchOptim.Training's own checkpoint class arrives, it
 /// replaces the bodies of <see cref="Save"/> and <see cref="Load"/>.
 /// </summary>

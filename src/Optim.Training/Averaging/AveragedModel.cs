@@ -55,9 +55,14 @@ public sealed class AveragedModel<T>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="decay"/> is not in [0, 1].</exception>
     public static AveragedModel<T> ExponentialMovingAverage(IReadOnlyList<Memory<T>> model, double decay = 0.999)
     {
+        CheckDecay(decay);
+        return new AveragedModel<T>(model, AveragingKind.ExponentialMovingAverage, decay);
+    }
+
+    internal static void CheckDecay(double decay)
+    {
         if (!(decay >= 0 && decay <= 1))
             throw new ArgumentOutOfRangeException(nameof(decay), decay, $"Invalid decay value {PythonFloat.Repr(decay)} provided. Please provide a value in [0,1] range.");
-        return new AveragedModel<T>(model, AveragingKind.ExponentialMovingAverage, decay);
     }
 
     /// <summary>The equal-weight average of <paramref name="model"/>'s tensors over every <see cref="Update"/> (SWA).</summary>
@@ -71,7 +76,7 @@ public sealed class AveragedModel<T>
     public double Decay { get; }
 
     /// <summary>How many updates have been averaged (PyTorch's <c>n_averaged</c>).</summary>
-    public long Count { get; private set; }
+    public long Count { get; internal set; }
 
     /// <summary>The averaged tensors, in the order of the model's.</summary>
     public IReadOnlyList<T[]> Averaged => averaged;
@@ -114,6 +119,9 @@ public sealed class AveragedModel<T>
                 throw new ArgumentException($"Tensor {i} has {destination[i].Length} elements; its average has {averaged[i].Length}. Nothing was copied.", nameof(destination));
         for (int i = 0; i < averaged.Length; i++) averaged[i].CopyTo(destination[i]);
     }
+
+    /// <summary>For checkpoints: sets average <paramref name="index"/> (values of its length).</summary>
+    internal void RestoreAverage(int index, ReadOnlySpan<T> values) => values.CopyTo(averaged[index]);
 
     /// <summary>
     /// ATen's <c>lerp(self, end, weight)</c>: <c>weight &lt; 0.5 ? fma(weight, end - self, self) : fma(weight - 1, end - self, end)</c>.

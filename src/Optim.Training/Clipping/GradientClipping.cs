@@ -19,7 +19,7 @@ namespace ScratchOptim.Training;
 /// as PyTorch does it: <c>total + 1e-6</c> rounded to the element type, its reciprocal times <c>max_norm</c>, the
 /// minimum with 1 keeping a NaN; every gradient is multiplied by it, even when it is 1.
 /// </remarks>
-public static class GradientClipping
+public static partial class GradientClipping
 {
     private const int StackNorms = 4096;
 

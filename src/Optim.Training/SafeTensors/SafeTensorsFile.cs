@@ -132,7 +132,8 @@ public sealed class SafeTensorsFile : IDisposable
     {
         var info = this[name];
         if (info.ElementCount > Array.MaxLength) throw new InvalidOperationException($"{Source}: tensor '{name}' has {info.ElementCount} elements, more than an array holds.");
-        var values = new T[info.ElementCount];
+        // Not zeroed first: every element is read, or the array is dropped with the exception.
+        var values = GC.AllocateUninitializedArray<T>((int)info.ElementCount);
         ReadInto<T>(name, values);
         return values;
     }

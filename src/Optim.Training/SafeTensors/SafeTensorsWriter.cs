@@ -46,19 +46,40 @@ public sealed class SafeTensorsWriter
         where T : unmanaged
     {
         var dtype = SafeTensorsDTypes.Of<T>();
+        long[] dimensions = Dimensions(name, shape ?? new long[] { data.Length }, data.Length);
+        if (!names.Add(name)) throw new ArgumentException($"A tensor named '{name}' was already added.", nameof(name));
+        entries.Add(new Entry<T>(name, dtype, dimensions, data));
+        return this;
+    }
+
+    /// <summary>Checks a new tensor's name and that its shape holds <paramref name="length"/> elements.</summary>
+    private static long[] Dimensions(string name, IReadOnlyList<long> shape, int length)
+    {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name == "__metadata__") throw new ArgumentException("'__metadata__' is the header's metadata key, not a tensor name.", nameof(name));
-        long[] dimensions = shape is null ? [data.Length] : [.. shape];
+        long[] dimensions = [.. shape];
         long count = 1;
         foreach (long dimension in dimensions)
         {
             if (dimension < 0) throw new ArgumentException($"Tensor '{name}': shape [{string.Join(", ", dimensions)}] has a negative dimension.", nameof(shape));
             count = checked(count * dimension);
         }
-        if (count != data.Length)
-            throw new ArgumentException($"Tensor '{name}': shape [{string.Join(", ", dimensions)}] holds {count} elements; the data has {data.Length}.", nameof(shape));
+        if (count != length)
+            throw new ArgumentException($"Tensor '{name}': shape [{string.Join(", ", dimensions)}] holds {count} elements; the data has {length}.", nameof(shape));
+        return dimensions;
+    }
+
+    /// <summary>
+    /// Adds a tensor of <paramref name="length"/> elements whose memory <paramref name="data"/> gives when it is
+    /// written (memory only reachable as a span, such as an optimizer's state).
+    /// </summary>
+    internal SafeTensorsWriter Add<T>(string name, IReadOnlyList<long> shape, int length, Func<ReadOnlySpan<T>> data)
+        where T : unmanaged
+    {
+        var dtype = SafeTensorsDTypes.Of<T>();
+        long[] dimensions = Dimensions(name, shape, length);
         if (!names.Add(name)) throw new ArgumentException($"A tensor named '{name}' was already added.", nameof(name));
-        entries.Add(new Entry<T>(name, dtype, dimensions, data));
+        entries.Add(new SpanEntry<T>(name, dtype, dimensions, length, data));
         return this;
     }
 
@@ -146,12 +167,29 @@ public sealed class SafeTensorsWriter
     {
         public override long ByteLength => (long)data.Length * Marshal.SizeOf<T>();
 
+        public override void Write(Stream stream) => WriteSpan(stream, data.Span);
+    }
+
+    private sealed class SpanEntry<T>(string name, SafeTensorsDType dtype, long[] shape, int length, Func<ReadOnlySpan<T>> data) : Entry(name, dtype, shape)
+        where T : unmanaged
+    {
+        public override long ByteLength => (long)length * Marshal.SizeOf<T>();
+
         public override void Write(Stream stream)
         {
-            // In chunks of at most 1 GiB, as a span of bytes holds less than 2 GiB.
-            int chunk = (1 << 30) / Marshal.SizeOf<T>();
-            for (int start = 0; start < data.Length; start += chunk)
-                stream.Write(MemoryMarshal.AsBytes(data.Span.Slice(start, Math.Min(chunk, data.Length - start))));
+            var span = data();
+            if (span.Length != length)
+                throw new InvalidOperationException($"Tensor '{Name}' was added with {length} elements and has {span.Length} when it is written.");
+            WriteSpan(stream, span);
         }
+    }
+
+    private static void WriteSpan<T>(Stream stream, ReadOnlySpan<T> data)
+        where T : unmanaged
+    {
+        // In chunks of at most 1 GiB, as a span of bytes holds less than 2 GiB.
+        int chunk = (1 << 30) / Marshal.SizeOf<T>();
+        for (int start = 0; start < data.Length; start += chunk)
+            stream.Write(MemoryMarshal.AsBytes(data.Slice(start, Math.Min(chunk, data.Length - start))));
     }
 }

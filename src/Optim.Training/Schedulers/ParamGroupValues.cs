@@ -97,6 +97,18 @@ public static class ParamGroupValues
         return [.. GroupKeys(optimizer, group)];
     }
 
+    /// <summary>Replaces every value schedulers keep beside group <paramref name="group"/>'s hyperparameters (a checkpoint being restored); the values are finite.</summary>
+    internal static void ReplaceScheduleValues(this Optimizer optimizer, int group, IEnumerable<KeyValuePair<string, double>> values)
+    {
+        CheckGroup(optimizer, group);
+        var keys = GroupKeys(optimizer, group);
+        keys.Clear();
+        foreach (var (key, value) in values) keys[key] = value;
+    }
+
+    /// <summary>Whether <paramref name="key"/> names one of the optimizer's hyperparameters (rather than a value a scheduler keeps).</summary>
+    internal static bool IsHyperparameter(this Optimizer optimizer, string key) => FindHyperparameter(optimizer, key) is not null;
+
     /// <summary>Checks <paramref name="value"/> against <paramref name="key"/>'s range without changing anything.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the hyperparameter's range.</exception>
     internal static void CheckGroupValue(this Optimizer optimizer, int group, string key, double value)

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace ScratchOptim.Training;
+namespace ScratchOptim;
 
 /// <summary>
 /// Replaces a file so that it is always either the old file or the complete new one, even when the writer fails
