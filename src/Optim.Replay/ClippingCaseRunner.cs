@@ -10,17 +10,117 @@ namespace ScratchOptim.Replay;
 /// <summary>
 /// Replays a gradient-clipping case (../shared/reference/torch2/clipping): the same gradients through
 /// <see cref="GradientClipping"/>; the clipped gradients (to the bit, signs of zeros included), the total norm,
-/// the per-tensor norms, the clip coefficient and the error must all be PyTorch's.
+/// the per-tensor norms, the clip coefficient and the error must all be PyTorch's. A case with a <c>dtypes</c> list
+/// (the project's tests/Goldens/training/parameters) clips a model's parameters: float and double mixed, some without a
+/// gradient.
 /// </summary>
 public static class ClippingCaseRunner
 {
     public static TrainingReplayResult Run(TrainingCase reference) =>
-        reference.Json["dtype"]?.GetValue<string>() switch
+        reference.Json["dtypes"] is JsonArray
+            ? RunOnParameters(reference)
+            : reference.Json["dtype"]?.GetValue<string>() switch
+            {
+                "float32" => Run<float>(reference),
+                "float64" => Run<double>(reference),
+                var dtype => new(reference, ReplayStatus.Skipped, $"dtype {dtype ?? "(none)"} is not float32 or float64", null),
+            };
+
+    /// <summary><c>clip_grad_norm_(model.parameters())</c> and its kin over <see cref="Parameter"/>s of both types.</summary>
+    private static TrainingReplayResult RunOnParameters(TrainingCase reference)
+    {
+        var json = reference.Json;
+        var args = (JsonObject)json["args"]!;
+        var dtypes = ((JsonArray)json["dtypes"]!).Select(d => d!.GetValue<string>()).ToArray();
+        var shapes = ((JsonArray)json["shapes"]!).Select(s => s!.AsArray().Select(d => d!.GetValue<int>()).ToArray()).ToArray();
+        var grads = (JsonArray)json["grads"]!;
+        if (shapes.Length != dtypes.Length || grads.Count != dtypes.Length)
+            return new(reference, ReplayStatus.Failed, $"dtypes, shapes and grads differ in length ({dtypes.Length}, {shapes.Length}, {grads.Count})", null);
+
+        var parameters = new Parameter[dtypes.Length];
+        for (int i = 0; i < parameters.Length; i++)
         {
-            "float32" => Run<float>(reference),
-            "float64" => Run<double>(reference),
-            var dtype => new(reference, ReplayStatus.Skipped, $"dtype {dtype ?? "(none)"} is not float32 or float64", null),
-        };
+            int length = shapes[i].Aggregate(1, (a, b) => checked(a * b));
+            double[]? grad = grads[i] is null ? null : CaseNumbers.Numbers(grads[i]);
+            switch (dtypes[i])
+            {
+                case "float32":
+                    var single = new Parameter<float>(new float[length], shapes[i], $"p{i}");
+                    if (grad is not null) single.Grad = grad.Select(g => (float)g).ToArray();
+                    parameters[i] = single;
+                    break;
+                case "float64":
+                    var real = new Parameter<double>(new double[length], shapes[i], $"p{i}");
+                    if (grad is not null) real.Grad = grad;
+                    parameters[i] = real;
+                    break;
+                default:
+                    return new(reference, ReplayStatus.Skipped, $"dtypes[{i}] {dtypes[i]} is not float32 or float64", null);
+            }
+        }
+
+        double normType = args["norm_type"] is { } p ? CaseNumbers.Number(p) : 2.0;
+        bool errorIfNonfinite = args["error_if_nonfinite"]?.GetValue<bool>() ?? false;
+        double? total = null;
+        string? error = null;
+        try
+        {
+            switch (reference.Kind)
+            {
+                case "clip_grad_norm":
+                    total = GradientClipping.ClipGradNorm(parameters, CaseNumbers.Number(args["max_norm"]), normType, errorIfNonfinite);
+                    break;
+                case "get_total_norm":
+                    total = GradientClipping.TotalNorm(parameters, normType, errorIfNonfinite);
+                    break;
+                case "clip_grad_value":
+                    GradientClipping.ClipGradValue(parameters, CaseNumbers.Number(args["clip_value"]));
+                    break;
+                case "clip_grads_with_norm":
+                    GradientClipping.ClipGradsWithNorm(parameters, CaseNumbers.Number(args["max_norm"]), CaseNumbers.Number(args["total_norm"]));
+                    break;
+            }
+        }
+        catch (NonFiniteNormException exception)
+        {
+            error = exception.Message;
+        }
+
+        var clipped = parameters.Select(parameter => parameter switch
+        {
+            Parameter<float> { Grad: { } g } => g.ToArray().Select(v => (double)v).ToArray(),
+            Parameter<double> { Grad: { } g } => g.ToArray(),
+            _ => null,
+        }).ToArray();
+
+        string? mismatch = null;
+        if (json["clipped"] is JsonArray expectedClipped)
+        {
+            for (int i = 0; i < clipped.Length && mismatch is null; i++)
+            {
+                mismatch = (clipped[i], expectedClipped[i]) switch
+                {
+                    (null, null) => null,
+                    (null, _) => $"clipped[{i}]: no gradient, expected one",
+                    (_, null) => $"clipped[{i}]: a gradient, expected none",
+                    var (got, expected) => CaseNumbers.FirstDifference("clipped", [got], [CaseNumbers.Numbers(expected)], i),
+                };
+            }
+        }
+        mismatch ??= CompareScalar("total_norm", total, json["total_norm"]);
+        mismatch ??= CompareError(error, json["error"]?.GetValue<string>());
+
+        var output = (JsonObject)json.DeepClone();
+        output["reference"] = $"ScratchOptim.Training {typeof(GradientClipping).Assembly.GetName().Version}, GradientClipping on parameters";
+        if (json["clipped"] is JsonArray) output["clipped"] = new JsonArray([.. clipped.Select(c => c is null ? null : (JsonNode)CaseNumbers.ToJson(c))]);
+        output["total_norm"] = total is { } t ? CaseNumbers.ToJson(t) : null;
+        output["error"] = error;
+
+        string types = string.Join(" and ", dtypes.Distinct().Order(StringComparer.Ordinal));
+        return mismatch is null
+            ? new(reference, ReplayStatus.Passed, $"{types} parameters: bit-exact", output)
+            : new(reference, ReplayStatus.Failed, mismatch, output);
+    }
 
     private static TrainingReplayResult Run<T>(TrainingCase reference)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -79,9 +179,7 @@ public static class ClippingCaseRunner
             mismatch ??= "clip_coef: computed, but the reference has none";
         if (perTensor is not null)
             mismatch ??= CaseNumbers.FirstDifference("per_tensor_norms", [perTensor], [CaseNumbers.Numbers(json["per_tensor_norms"])]);
-        string? expectedError = json["error"]?.GetValue<string>();
-        if (expectedError != error)
-            mismatch ??= $"error: got {(error is null ? "none" : $"\"{error}\"")}, expected {(expectedError is null ? "none" : $"\"{expectedError}\"")}";
+        mismatch ??= CompareError(error, json["error"]?.GetValue<string>());
 
         var output = (JsonObject)json.DeepClone();
         output["reference"] = $"ScratchOptim.Training {typeof(GradientClipping).Assembly.GetName().Version}, GradientClipping";
@@ -95,6 +193,11 @@ public static class ClippingCaseRunner
             ? new(reference, ReplayStatus.Passed, $"{typeof(T).Name}: bit-exact", output)
             : new(reference, ReplayStatus.Failed, mismatch, output);
     }
+
+    private static string? CompareError(string? got, string? expected) =>
+        got == expected ? null : $"error: got {Quoted(got)}, expected {Quoted(expected)}";
+
+    private static string Quoted(string? message) => message is null ? "none" : $"\"{message}\"";
 
     private static string? CompareScalar(string what, double? got, JsonNode? expected)
     {

@@ -70,6 +70,38 @@ public class TrainingReplayCommandTests
     }
 
     [Fact]
+    public void Clipping_cases_on_a_model_of_float_and_double_parameters_pass_and_keep_the_missing_gradients()
+    {
+        using var output = new TempDirectory();
+        string folder = Path.Combine(Goldens, "training", "parameters");
+
+        var outcome = CliRunner.Run("replay", folder, "--out", output.Path);
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Contains($"{Directory.GetFiles(folder).Length} passed, 0 failed, 0 skipped", outcome.Output);
+        string name = "clip_grad_norm_norm2_mixed_some_grads_s2.json";
+        var reference = Json(Path.Combine(folder, name));
+        var written = Json(output.File(name));
+        Assert.True(JsonNode.DeepEquals(reference["clipped"], written["clipped"]));
+        Assert.Null(written["clipped"]![2]);
+        Assert.Equal(reference["total_norm"]!.GetValue<double>(), written["total_norm"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void A_parameter_clipping_case_with_a_gradient_where_torch_had_none_fails_naming_the_tensor()
+    {
+        using var directory = new TempDirectory();
+        var json = Json(Golden("parameters", "clip_grad_value_mixed_s2.json"));
+        json["clipped"]![2] = new JsonArray(0.0);
+        File.WriteAllText(directory.File("tampered.json"), json.ToJsonString());
+
+        var outcome = CliRunner.Run("replay", directory.File("tampered.json"));
+
+        Assert.Equal(ExitCodes.Failed, outcome.ExitCode);
+        Assert.Contains("clipped[2]: no gradient, expected one", outcome.Output);
+    }
+
+    [Fact]
     public void A_directory_of_optimizer_and_training_cases_replays_both()
     {
         using var directory = new TempDirectory();
