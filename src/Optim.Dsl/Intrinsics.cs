@@ -5,7 +5,9 @@ namespace ScratchOptim.Dsl
     /// <summary>
     /// The functions an update method may call (bring them in with <c>using static ScratchOptim.Dsl.Intrinsics;</c>).
     /// Each has a per-element form on <see cref="Element"/> and, where it makes sense, a step-uniform form on
-    /// <c>double</c>. <c>System.Math</c>'s functions of the same names are accepted on step-uniform values too.
+    /// <c>double</c>. <c>System.Math</c>'s functions of the same names are accepted on step-uniform values too. The
+    /// matrix operations (<see cref="Transpose"/>, <see cref="Orthogonalize"/>, <see cref="Eigenvectors"/>, …) take and
+    /// return whole <see cref="Matrix"/> values.
     /// </summary>
     public static class Intrinsics
     {
@@ -141,6 +143,50 @@ namespace ScratchOptim.Dsl
         /// for double), as <c>torch.finfo(dtype).eps</c>.
         /// </summary>
         public static double Epsilon(Element x) => throw Reduction(nameof(Epsilon));
+
+        /// <summary>The transpose of <paramref name="a"/>: a rows × columns matrix becomes columns × rows.</summary>
+        public static Matrix Transpose(Matrix a) => throw Matrix.Whole(nameof(Transpose));
+
+        /// <summary>
+        /// The rows × columns matrix <paramref name="a"/> as one row of all its elements (1 × rows·columns, row-major): the
+        /// tensor flattened, as a preconditioner of all its elements at once sees it.
+        /// </summary>
+        public static Matrix Flatten(Matrix a) => throw Matrix.Whole(nameof(Flatten));
+
+        /// <summary>A flattened matrix (1 × rows·columns) as the rows × columns matrix it came from.</summary>
+        public static Matrix Unflatten(Matrix a) => throw Matrix.Whole(nameof(Unflatten));
+
+        /// <summary>
+        /// Linear interpolation between two matrices of the same shape, element by element, rounded as the element-wise
+        /// <see cref="Lerp(Element, Element, Element)"/> (the weight is step-uniform).
+        /// </summary>
+        public static Matrix Lerp(Matrix start, Matrix end, Element weight) => throw Matrix.Whole(nameof(Lerp));
+
+        /// <summary>
+        /// Muon's orthogonalization: <paramref name="steps"/> quintic Newton–Schulz iterations
+        /// X ← a·X + (b·A + c·A²)·X with A = X·Xᵀ, from X = <paramref name="x"/> scaled as <paramref name="normalization"/>
+        /// says (transposed while it runs when it has more rows than columns). The result approximates U·Vᵀ for
+        /// x = U·S·Vᵀ: every singular value moved near 1. Runs in <paramref name="precision"/>; the result has the
+        /// element type.
+        /// </summary>
+        public static Matrix Orthogonalize(Matrix x, int steps, double a, double b, double c, double eps,
+            MatrixNormalization normalization, MatrixPrecision precision) => throw Matrix.Whole(nameof(Orthogonalize));
+
+        /// <summary>
+        /// The eigenvectors of the symmetric square matrix <paramref name="symmetric"/> (its lower triangle is read), as the
+        /// columns of the result, ordered by eigenvalue from the largest down (<c>torch.linalg.eigh</c>, flipped).
+        /// </summary>
+        public static Matrix Eigenvectors(Matrix symmetric) => throw Matrix.Whole(nameof(Eigenvectors));
+
+        /// <summary>Q of the QR decomposition of the square matrix <paramref name="a"/>: orthonormal columns spanning a's (<c>torch.linalg.qr</c>).</summary>
+        public static Matrix QrBasis(Matrix a) => throw Matrix.Whole(nameof(QrBasis));
+
+        /// <summary>
+        /// The permutation matrix P that orders the columns of <paramref name="basis"/> by the eigenvalue each estimates,
+        /// the diagonal of basisᵀ·<paramref name="symmetric"/>·basis, from the largest down: basis·P is the sorted basis,
+        /// and Pᵀ·X·P reorders what is expressed in that basis alike. Both are square, of the same shape.
+        /// </summary>
+        public static Matrix EigenvalueOrder(Matrix symmetric, Matrix basis) => throw Matrix.Whole(nameof(EigenvalueOrder));
 
         // Whole-tensor operations have no per-element meaning: only the generated kernel evaluates them.
         private static InvalidOperationException Reduction(string name) =>

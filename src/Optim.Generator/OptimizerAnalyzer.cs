@@ -49,6 +49,10 @@ namespace ScratchOptim.Generator
             Descriptors.RankRange,
             Descriptors.GroupValueFromTensor,
             Descriptors.GroupReductionUnderTensorCondition,
+            Descriptors.MatrixRank,
+            Descriptors.MatrixShapeMismatch,
+            Descriptors.MatrixUse,
+            Descriptors.LinearAlgebraMissing,
             Descriptors.InternalError);
 
         public override void Initialize(AnalysisContext context)

@@ -10,8 +10,9 @@ public static class Catalog
     public static IReadOnlyList<OptimizerEntry> All => ScratchOptim.Generated.OptimizerRegistry.All;
 
     /// <summary>
-    /// The optimizer called <paramref name="name"/>: its class name or the PyTorch class it reproduces
-    /// (<c>"Adam"</c>, <c>"torch.optim.Adam"</c>), compared without regard to case; null when there is none.
+    /// The optimizer called <paramref name="name"/>: its class name or the PyTorch class it reproduces, with or without
+    /// its module (<c>"Adam"</c>, <c>"torch.optim.Adam"</c>; <c>"SingleDeviceMuonWithAuxAdam"</c> for the authors'
+    /// <c>muon.SingleDeviceMuonWithAuxAdam</c>), compared without regard to case; null when there is none.
     /// </summary>
     public static OptimizerEntry? Find(string name) => Find(name, All);
 
@@ -27,7 +28,7 @@ public static class Catalog
         {
             if (string.Equals(entry.Info.Name, name, StringComparison.OrdinalIgnoreCase)
                 || string.Equals(entry.Info.PyTorch, name, StringComparison.OrdinalIgnoreCase)
-                || string.Equals(entry.Info.PyTorch, "torch.optim." + name, StringComparison.OrdinalIgnoreCase))
+                || entry.Info.PyTorch is { } reproduced && reproduced.EndsWith("." + name, StringComparison.OrdinalIgnoreCase))
                 return entry;
         }
         return null;

@@ -83,12 +83,19 @@ public sealed unsafe class SymmetricEigensolver<T> where T : unmanaged, IFloatin
             }
         }
 
-        if (!inPlace)
+        // LAPACK is column-major: A's transpose in the row-major buffer is A itself to LAPACK, whose lower triangle
+        // (UPLO = 'L') is then A's. torch.linalg.eigh makes the same call on the same column-major copy, so a matrix
+        // with a repeated eigenvalue gets the same basis of its eigenspace (which LAPACK's reduction, not the matrix,
+        // decides).
+        if (inPlace)
         {
-            a.CopyTo(eigenvectors);
+            TransposeInPlace(eigenvectors, n);
+        }
+        else
+        {
+            Transpose(a, eigenvectors, n);
         }
 
-        // The row-major buffer read as column-major is Aᵀ: LAPACK's upper triangle of it is A's lower triangle.
         int info;
         fixed (T* pa = eigenvectors, pw = eigenvalues, pwork = _work)
         fixed (int* piwork = _iwork)
@@ -109,7 +116,7 @@ public sealed unsafe class SymmetricEigensolver<T> where T : unmanaged, IFloatin
 
     private int Syevd(int n, T* a, T* w, T* work, int lwork, int* iwork, int liwork)
     {
-        byte jobz = (byte)'V', uplo = (byte)'U';
+        byte jobz = (byte)'V', uplo = (byte)'L';
         int lda = Math.Max(1, n), info = 0;
         if (typeof(T) == typeof(float))
         {
@@ -134,6 +141,17 @@ public sealed unsafe class SymmetricEigensolver<T> where T : unmanaged, IFloatin
         }
 
         return -1;
+    }
+
+    private static void Transpose(ReadOnlySpan<T> from, Span<T> to, int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                to[j * n + i] = from[i * n + j];
+            }
+        }
     }
 
     private static void TransposeInPlace(Span<T> m, int n)

@@ -14,7 +14,7 @@ public sealed record Racer(string Label, OptimizerEntry Optimizer, IReadOnlyList
     /// <summary>The optimizer's own default learning rate.</summary>
     /// <exception cref="ArgumentException">The optimizer has no learning rate.</exception>
     public double DefaultLearningRate =>
-        Convert.ToDouble(Create(new Parameter<float>([0f]), null).GroupHyperparameters(0).Get("lr"), CultureInfo.InvariantCulture);
+        Convert.ToDouble(Create(SmallestParameter(), null).GroupHyperparameters(0).Get("lr"), CultureInfo.InvariantCulture);
 
     /// <summary>Creates the optimizer over <paramref name="parameter"/> with these settings and, unless null, this learning rate.</summary>
     /// <exception cref="ArgumentException">The optimizer has no learning rate (a hyperparameter <c>lr</c>), or rejects a setting.</exception>
@@ -29,4 +29,8 @@ public sealed record Racer(string Label, OptimizerEntry Optimizer, IReadOnlyList
         if (learningRate is { } lr) hyperparameters.Set("lr", lr);
         return optimizer;
     }
+
+    /// <summary>One element, with as many dimensions as the optimizer needs at least (a 1 × 1 matrix for Muon).</summary>
+    private Parameter<float> SmallestParameter() =>
+        new(new float[1], Enumerable.Repeat(1, Math.Max(1, Optimizer.Info.MinRank)).ToArray());
 }

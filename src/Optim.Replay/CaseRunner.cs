@@ -91,21 +91,35 @@ public static class CaseRunner
         var parameters = reference.Shapes
             .Select((shape, t) => new Parameter<T>(Values<T>(reference.Param0[t]), shape, $"tensor{t}"))
             .ToArray();
-        var optimizer = entry.Create(parameters);
-        var settings = optimizer.GroupHyperparameters(0);
-        // Optimizers whose arithmetic differs between PyTorch releases have a PyTorchVersion setting; the others compute the same bits in both.
-        if (version is { } chosen && optimizer.Info.Hyperparameters.FirstOrDefault(h => h.Type == nameof(PyTorchVersion)) is { } versionSetting)
-            settings.Set(versionSetting.Name, chosen);
-        foreach (var (name, value) in reference.HyperArguments())
+        var groups = reference.ParamGroups ?? [(Enumerable.Range(0, parameters.Length).ToArray(), [])];
+        Optimizer optimizer;
+        try
         {
-            if (CodePathOptions.Contains(name) && !optimizer.Info.Hyperparameters.Any(h => h.Name == name || h.TorchName == name)) continue;
-            try
+            optimizer = entry.Create(groups[0].Tensors.Select(t => parameters[t]));
+            for (int g = 1; g < groups.Count; g++) optimizer.AddGroup(groups[g].Tensors.Select(t => parameters[t]));
+        }
+        catch (ArgumentException exception)
+        {
+            return new(reference, ReplayStatus.Failed, exception.Message, null);
+        }
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var settings = optimizer.GroupHyperparameters(g);
+            // Optimizers whose arithmetic differs between PyTorch releases have a PyTorchVersion setting; the others compute the same bits in both.
+            if (version is { } chosen && optimizer.Info.Hyperparameters.FirstOrDefault(h => h.Type == nameof(PyTorchVersion)) is { } versionSetting)
+                settings.Set(versionSetting.Name, chosen);
+            // The constructor's arguments, then the group's own.
+            foreach (var (name, value) in reference.HyperArguments().Concat(groups[g].Arguments))
             {
-                settings.Set(name, AuthorsCases.ValueFor(settings, name, value));
-            }
-            catch (ArgumentException exception)
-            {
-                return new(reference, ReplayStatus.Failed, exception.Message, null);
+                if (CodePathOptions.Contains(name) && !optimizer.Info.Hyperparameters.Any(h => h.Name == name || h.TorchName == name)) continue;
+                try
+                {
+                    settings.Set(name, AuthorsCases.ValueFor(settings, name, value));
+                }
+                catch (ArgumentException exception)
+                {
+                    return new(reference, ReplayStatus.Failed, exception.Message, null);
+                }
             }
         }
 

@@ -28,6 +28,7 @@ public sealed class ReferenceCase
         Params = ReadSteps(path, json["params"], "params");
         FinalState = ReadFinalState(path, json["final_state"], Shapes.Count);
         Tolerance = json.ContainsKey("tolerance") ? ReadTolerance(path, json["tolerance"]) : null;
+        ParamGroups = Hyper.ContainsKey("param_groups") ? ReadParamGroups(path, Hyper["param_groups"], Shapes.Count) : null;
         if (Grads.Count == 0) throw Corrupt(path, "no steps: 'grads' is empty");
         if (Grads.Count != Params.Count) throw Corrupt(path, $"{Grads.Count} steps of gradients but {Params.Count} of parameters");
         CheckLengths(path, Param0, "param0");
@@ -69,6 +70,13 @@ public sealed class ReferenceCase
     /// </summary>
     public JsonObject FinalState { get; }
 
+    /// <summary>
+    /// The parameter groups of a case whose optimizer takes <c>param_groups</c> (Muon's, the authors' Muon with auxiliary
+    /// Adam): each group's tensors, by index, and its own arguments (tuples spread as in <see cref="HyperArguments"/>);
+    /// null for a case of one group. Every tensor is in exactly one group (checked when the case is read).
+    /// </summary>
+    public IReadOnlyList<(int[] Tensors, IReadOnlyList<(string Name, object? Value)> Arguments)>? ParamGroups { get; }
+
     /// <summary>The allowed difference where the reference itself is not bit-reproducible; null means bit-exact.</summary>
     public (double Rtol, double Atol)? Tolerance { get; }
 
@@ -100,10 +108,13 @@ public sealed class ReferenceCase
     }
 
     /// <summary>The constructor arguments as (name, value) pairs, tuples spread as <c>name[i]</c>.</summary>
-    public IEnumerable<(string Name, object? Value)> HyperArguments()
+    public IEnumerable<(string Name, object? Value)> HyperArguments() => Arguments(Hyper, except: "param_groups");
+
+    private static IEnumerable<(string Name, object? Value)> Arguments(JsonObject arguments, string except)
     {
-        foreach (var (key, value) in Hyper)
+        foreach (var (key, value) in arguments)
         {
+            if (key == except) continue;
             switch (value)
             {
                 case JsonArray array:
@@ -126,6 +137,28 @@ public sealed class ReferenceCase
         null or JsonValueKind.Null => null,
         _ => node.ToJsonString(),
     };
+
+    private static List<(int[] Tensors, IReadOnlyList<(string Name, object? Value)> Arguments)> ReadParamGroups(string path, JsonNode? node, int tensors)
+    {
+        if (node is not JsonArray { Count: > 0 } groups) throw Corrupt(path, "'param_groups' is not a list of groups");
+        var result = new List<(int[] Tensors, IReadOnlyList<(string Name, object? Value)> Arguments)>();
+        var seen = new HashSet<int>();
+        foreach (var group in groups)
+        {
+            if (group is not JsonObject arguments || arguments["params"] is not JsonArray indices || indices.Count == 0)
+                throw Corrupt(path, "a parameter group has no 'params' list of tensor indices");
+            var members = new int[indices.Count];
+            for (int i = 0; i < members.Length; i++)
+            {
+                members[i] = indices[i]?.GetValue<int>() ?? throw Corrupt(path, "a parameter group lists null");
+                if (members[i] < 0 || members[i] >= tensors || !seen.Add(members[i]))
+                    throw Corrupt(path, $"tensor {members[i]} is not a tensor of the case, or is in two parameter groups");
+            }
+            result.Add((members, [.. Arguments(arguments, except: "params")]));
+        }
+        if (seen.Count != tensors) throw Corrupt(path, "a tensor is in no parameter group");
+        return result;
+    }
 
     private static IReadOnlyList<int[]> ReadShapes(string path, JsonNode? node)
     {

@@ -22,7 +22,8 @@ public abstract class HyperparameterSet
     /// <summary>
     /// Changes a setting by its declared name or its PyTorch name. Numbers are accepted for <c>double</c> and
     /// integral numbers for <c>int</c> settings; booleans for <c>bool</c> settings; for an enum setting, a value of the
-    /// enum or the name of one of its members (any case, e.g. <c>"V1_13"</c>).
+    /// enum or the name of one of its members (any case, e.g. <c>"V1_13"</c>, or PyTorch's snake_case, e.g.
+    /// <c>"match_rms_adamw"</c> for <c>MatchRmsAdamW</c>).
     /// </summary>
     /// <exception cref="ArgumentException">No setting has that name, or the value has the wrong type.</exception>
     /// <exception cref="ArgumentNullException">The value is null for a setting that is not optional.</exception>
@@ -104,11 +105,16 @@ public abstract class HyperparameterSet
         throw new ArgumentException($"{Optimizer.Name}: hyperparameter '{name}' is a {type}; got {value} ({value.GetType().Name}).", nameof(value));
     }
 
-    /// <summary>The member of <paramref name="enumType"/> called <paramref name="text"/> in any case; null for anything else (numbers too).</summary>
+    /// <summary>
+    /// The member of <paramref name="enumType"/> called <paramref name="text"/> in any case, or in PyTorch's snake_case
+    /// (<c>"match_rms_adamw"</c> for <c>MatchRmsAdamW</c>); null for anything else (numbers too).
+    /// </summary>
     private static object? MemberNamed(Type enumType, string text)
     {
         foreach (string member in Enum.GetNames(enumType))
             if (string.Equals(member, text, StringComparison.OrdinalIgnoreCase)) return Enum.Parse(enumType, member);
+        foreach (string member in Enum.GetNames(enumType))
+            if (!member.Contains('_') && string.Equals(member, text.Replace("_", ""), StringComparison.OrdinalIgnoreCase)) return Enum.Parse(enumType, member);
         return null;
     }
 

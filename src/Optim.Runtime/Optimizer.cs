@@ -38,6 +38,14 @@ public abstract partial class Optimizer
     public abstract IReadOnlyList<Parameter> GroupParameters(int group);
 
     /// <summary>
+    /// Adds a group of parameters with a copy of the optimizer's defaults, for code that does not know the optimizer's
+    /// type (PyTorch's <c>add_param_group</c>); returns the group's hyperparameters, to change by name. Knowing the type,
+    /// <see cref="Optimizer{THyper}.AddParamGroup"/> does the same with typed settings.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Optimizer{THyper}.AddParamGroup"/>.</exception>
+    public abstract HyperparameterSet AddGroup(IEnumerable<Parameter> parameters);
+
+    /// <summary>
     /// Updates every parameter that has a gradient. Everything is checked first: when a step count is at its limit,
     /// nothing is updated.
     /// </summary>
@@ -385,6 +393,9 @@ public abstract class Optimizer<THyper> : Optimizer
         }
         return result;
     }
+
+    /// <inheritdoc/>
+    public override HyperparameterSet AddGroup(IEnumerable<Parameter> parameters) => AddParamGroup(parameters).Hyper;
 
     private ArgumentException SharedMemory(Parameter parameter, Parameter other) =>
         new($"{Info.Name}: parameters '{parameter}' and '{other}' share memory; each would be updated twice in one step.", "parameters");

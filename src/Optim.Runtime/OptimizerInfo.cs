@@ -48,6 +48,13 @@ public sealed record OptimizerInfo(
     /// <summary>The most dimensions a parameter may have (the declaration's <c>MaxRank</c>; <see cref="int.MaxValue"/> when unlimited).</summary>
     public int MaxRank { get; init; } = int.MaxValue;
 
+    /// <summary>
+    /// The operations the update runs on whole matrices, with ScratchOptim.LinearAlgebra, between its loops over the
+    /// elements (<c>Orthogonalize(direction, …)</c>, <c>Transpose(leftBasis) * g</c>, …), as declared; empty for an
+    /// update without any.
+    /// </summary>
+    public IReadOnlyList<string> MatrixOperations { get; init; } = [];
+
     /// <summary>The parameters it takes, e.g. <c>1-D or 2-D</c>; empty when it takes tensors of any rank.</summary>
     public string Ranks => (MinRank, MaxRank) switch
     {
@@ -127,11 +134,20 @@ public enum StateLayout
     /// <summary>One per column of the parameter seen as a matrix (columns: the last dimension).</summary>
     Column = 3,
 
+    /// <summary>A rows × rows matrix, row-major (e.g. SOAP's left preconditioner).</summary>
+    RowByRow = 4,
+
+    /// <summary>A columns × columns matrix, row-major (e.g. SOAP's right preconditioner).</summary>
+    ColumnByColumn = 5,
+
+    /// <summary>An n × n matrix over all n elements of the parameter, row-major (e.g. SOAP's preconditioner with merged dimensions).</summary>
+    ElementByElement = 6,
+
     /// <summary>
     /// One per parameter group, shared by all its parameters (e.g. Prodigy's step-size estimate); read it with
     /// <see cref="Optimizer.GroupStateValue"/>.
     /// </summary>
-    Group = 4,
+    Group = 7,
 }
 
 /// <summary>What a state's values are.</summary>
@@ -162,6 +178,9 @@ public sealed record StateInfo(string Name, string TorchName, string Initial, St
         StateLayout.Element => parameter.Length,
         StateLayout.Row => TensorShape.Rows(parameter.ShapeSpan),
         StateLayout.Column => TensorShape.Columns(parameter.ShapeSpan),
+        StateLayout.RowByRow => checked(TensorShape.Rows(parameter.ShapeSpan) * TensorShape.Rows(parameter.ShapeSpan)),
+        StateLayout.ColumnByColumn => checked(TensorShape.Columns(parameter.ShapeSpan) * TensorShape.Columns(parameter.ShapeSpan)),
+        StateLayout.ElementByElement => checked(parameter.Length * parameter.Length),
         _ => 1,
     };
 

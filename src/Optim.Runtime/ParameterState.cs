@@ -46,6 +46,13 @@ public sealed class ParameterState
         return buffer;
     }
 
+    /// <summary>
+    /// What a kernel keeps for this parameter besides its state, e.g. the linear-algebra solvers and work matrices of a
+    /// matrix update: created by the kernel on the parameter's first step and reused after. It holds no state (nothing
+    /// in it is saved or loaded, and every step overwrites what it uses).
+    /// </summary>
+    public object? Scratch { get; set; }
+
     /// <summary>The buffer at <paramref name="index"/> (a float[] or double[]), or null when it has not been allocated.</summary>
     internal Array? Peek(int index) => buffers[index];
 

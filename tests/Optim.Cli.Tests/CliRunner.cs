@@ -22,7 +22,7 @@ internal static class CliRunner
             Out = new AnsiConsoleOutput(output),
         });
         // Wide enough that no table cell wraps, so tests can look for whole values.
-        console.Profile.Width = 240;
+        console.Profile.Width = 400;
         int exitCode = OptimCli.Run(args, console, error);
         return new Outcome(exitCode, output.ToString(), error.ToString());
     }

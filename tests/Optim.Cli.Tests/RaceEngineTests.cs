@@ -156,14 +156,27 @@ public class RaceEngineTests
     }
 
     [Fact]
-    public void Every_optimizer_in_the_library_can_race()
+    public void Every_optimizer_in_the_library_that_takes_vectors_can_race()
     {
-        foreach (var entry in ScratchOptim.Optimizers.Catalog.All)
+        var vectorOptimizers = ScratchOptim.Optimizers.Catalog.All.Where(entry => entry.Info.MinRank <= 1).ToArray();
+        Assert.Contains(vectorOptimizers, entry => entry.Info.Name == "SOAP");
+        foreach (var entry in vectorOptimizers)
         {
             var racer = RacerCatalog.Find(entry.Info.Name)!;
             var run = RaceOne(new Bowl(), racer.Label, racer.DefaultLearningRate, new RaceSettings(5, [1, 1]));
             Assert.Equal(6, run.Path.Count);
         }
+    }
+
+    /// <summary>Every landscape is a vector: an optimizer of matrices only (Muon) has its default rate, and is refused with why.</summary>
+    [Fact]
+    public void An_optimizer_of_matrices_only_is_refused_on_a_vector_landscape_saying_why()
+    {
+        var muon = RacerCatalog.Find("Muon")!;
+
+        Assert.Equal(0.001, muon.DefaultLearningRate);
+        var error = Assert.Throws<ArgumentException>(() => RaceOne(new Bowl(), "Muon", muon.DefaultLearningRate, new RaceSettings(5, [1, 1])));
+        Assert.Contains("Muon takes 2-D parameters", error.Message);
     }
 
     private static RacerRun RaceOne(ILandscape landscape, string racer, double lr, RaceSettings settings) =>

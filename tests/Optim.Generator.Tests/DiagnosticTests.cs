@@ -26,6 +26,25 @@ public class DiagnosticTests
         }
         """;
 
+    /// <summary>A valid declaration with matrix state, a product, a matrix Lerp and Newton–Schulz.</summary>
+    private const string ValidMatrix = """
+        [Optimizer(MinRank = 2, MaxRank = 2)]
+        public partial class Demo
+        {
+            [Hyper(Min = 0)] double lr = 0.1;
+            [State(Shape = StateShape.RowByRow)] Matrix left;
+            void Update(ref Element p, Element g, int t)
+            {
+                left = Lerp(left, g * Transpose(g), 0.5);
+                Element update = Orthogonalize(g, 5, 3.4445, -4.775, 2.0315, 1e-7, MatrixNormalization.ClampedNorm, MatrixPrecision.Float32);
+                p = p - lr * update;
+            }
+        }
+        """;
+
+    /// <summary>OPT053 is about the project: its wrong declaration is compiled without ScratchOptim.LinearAlgebra.</summary>
+    private const string LinearAlgebraMissing = "OPT053";
+
     public static IEnumerable<object[]> Cases() => new (string Id, DiagnosticSeverity Severity, string Wrong, string Fixed)[]
     {
         ("OPT001", DiagnosticSeverity.Error, Valid.Replace("public partial class Demo", "public class [|Demo|]"), Valid),
@@ -61,6 +80,10 @@ public class DiagnosticTests
         ("OPT030", DiagnosticSeverity.Error, Valid.Replace("m = g;", "if (t > 1) m = g * [|GroupNorm(g)|];\n        else m = g;"),
             Valid.Replace("m = g;", "double norm = GroupNorm(g);\n        if (t > 1) m = g * norm;\n        else m = g;")),
         ("OPT024", DiagnosticSeverity.Error, Valid.Replace("m = g;", "double decay = 1.0 / ([|t * t|]);\n        m = decay * g;"), Valid.Replace("m = g;", "double decay = 1.0 / ((double)t * t);\n        m = decay * g;")),
+        ("OPT050", DiagnosticSeverity.Error, ValidMatrix.Replace("[Optimizer(MinRank = 2, MaxRank = 2)]", "[Optimizer]").Replace("left = Lerp(left, g * Transpose(g), 0.5);", "left = [|Lerp(left, g * Transpose(g), 0.5)|];"), ValidMatrix),
+        ("OPT051", DiagnosticSeverity.Error, ValidMatrix.Replace("Element update = Orthogonalize(", "Element wrong = [|left|];\n        Element update = Orthogonalize("), ValidMatrix),
+        ("OPT052", DiagnosticSeverity.Error, ValidMatrix.Replace("Element update = Orthogonalize(", "Element half = 0.5;\n        Matrix halves = [|half|];\n        Element update = Orthogonalize("), ValidMatrix),
+        (LinearAlgebraMissing, DiagnosticSeverity.Error, ValidMatrix.Replace("left = Lerp(left, g * Transpose(g), 0.5);", "left = [|Lerp(left, g * Transpose(g), 0.5)|];"), ValidMatrix),
     }.Select(c => new object[] { c.Id, c.Severity, c.Wrong, c.Fixed });
 
     [Theory]
@@ -69,7 +92,7 @@ public class DiagnosticTests
         string id, DiagnosticSeverity severity, string wrong, string @fixed)
     {
         var (source, expectedSpan) = ExtractSpan(GeneratorHarness.Usings + wrong);
-        var compilation = GeneratorHarness.Compile(source);
+        var compilation = id == LinearAlgebraMissing ? GeneratorHarness.CompileWithoutLinearAlgebra(source) : GeneratorHarness.Compile(source);
         var diagnostics = GeneratorHarness.Analyze(compilation).Where(d => d.Id == id).ToList();
 
         var diagnostic = Assert.Single(diagnostics);

@@ -26,6 +26,7 @@ internal static class GeneratorHarness
         .Cast<MetadataReference>()
         .Append(MetadataReference.CreateFromFile(typeof(ScratchOptim.Dsl.Element).Assembly.Location))
         .Append(MetadataReference.CreateFromFile(typeof(ScratchOptim.Optimizer).Assembly.Location))
+        .Append(MetadataReference.CreateFromFile(typeof(ScratchOptim.LinearAlgebra.MatrixWorkspace<>).Assembly.Location))
         .ToImmutableArray();
 
     public static string RepositoryRoot { get; } = typeof(GeneratorHarness).Assembly
@@ -48,6 +49,10 @@ internal static class GeneratorHarness
                 nullableContextOptions: NullableContextOptions.Enable,
                 warningLevel: 9999,
                 generalDiagnosticOption: ReportDiagnostic.Default));
+
+    /// <summary>As <see cref="Compile"/>, in a project that does not reference ScratchOptim.LinearAlgebra.</summary>
+    public static CSharpCompilation CompileWithoutLinearAlgebra(params string[] sources) =>
+        Compile(sources).RemoveReferences(References.Where(r => r.Display?.EndsWith("ScratchOptim.LinearAlgebra.dll", StringComparison.Ordinal) == true));
 
     public static GeneratorDriver CreateDriver() =>
         CSharpGeneratorDriver.Create(

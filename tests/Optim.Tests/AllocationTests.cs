@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 
 namespace ScratchOptim.Tests;
@@ -10,13 +11,14 @@ public class AllocationTests
     [MemberData(nameof(OptimizerConfigurations.All), MemberType = typeof(OptimizerConfigurations))]
     public void Step_allocates_nothing_after_the_first_step(string optimizerName, bool everythingOn, string choice)
     {
-        var weights = new Parameter<float>(new float[1000], "weights");
-        var bias = new Parameter<float>(new float[37], "bias");
-        weights.Grad = new float[1000];
-        bias.Grad = new float[37];
-        weights.Grad.Value.Span.Fill(0.5f);
-        bias.Grad.Value.Span.Fill(-0.25f);
-        var optimizer = OptimizerConfigurations.Create(optimizerName, everythingOn, [weights, bias], choice);
+        var parameters = OptimizerConfigurations.ShapesFor(optimizerName, [1000], [37]).Select((shape, i) =>
+        {
+            int length = shape.Aggregate(1, (a, b) => a * b);
+            var parameter = new Parameter<float>(new float[length], shape, "p" + i) { Grad = new float[length] };
+            parameter.Grad.Value.Span.Fill(i % 2 == 0 ? 0.5f : -0.25f);
+            return parameter;
+        }).ToArray();
+        var optimizer = OptimizerConfigurations.Create(optimizerName, everythingOn, parameters, choice);
         optimizer.Step();
         optimizer.Step();
 

@@ -28,7 +28,9 @@ public class InfiniteHyperparameterTests
     [MemberData(nameof(DoubleHyperparameters))]
     public void Set_refuses_plus_and_minus_infinity_and_keeps_the_value(string optimizerName, string hyperparameter)
     {
-        var optimizer = Catalog.Find(optimizerName)!.Create(Parameters());
+        var entry = Catalog.Find(optimizerName)!;
+        // A matrix for an optimizer of matrices (Muon), a vector for the others.
+        var optimizer = entry.Create(entry.Info.MinRank >= 2 ? [new Parameter<float>(new float[] { 1, -2, 3 }, [3, 1], "w")] : Parameters());
         var settings = optimizer.GroupHyperparameters(0);
         object? before = settings.Get(hyperparameter);
         foreach (double infinity in new[] { double.PositiveInfinity, double.NegativeInfinity })

@@ -19,6 +19,20 @@ internal static class OptimizerConfigurations
         from choice in EnumChoices(entry.Info)
         select new object[] { entry.Info.Name, everythingOn, choice };
 
+    /// <summary>
+    /// The shapes a test gives an optimizer: those of <paramref name="shapes"/> it takes, or, for one that does matrix
+    /// work, small matrices with both kinds of sides and a vector (each side is a factorization or a Newton–Schulz
+    /// iteration, so a long vector would make a large matrix), again those it takes.
+    /// </summary>
+    public static int[][] ShapesFor(string name, params int[][] shapes)
+    {
+        var info = Catalog.Find(name)!.Info;
+        var candidates = info.MatrixOperations.Count > 0 ? MatrixShapes : shapes;
+        return candidates.Where(shape => shape.Length >= info.MinRank && shape.Length <= info.MaxRank).ToArray();
+    }
+
+    private static readonly int[][] MatrixShapes = [[1, 1], [5, 7], [9, 33], [33, 9], [37]];
+
     public static Optimizer Create(string name, bool everythingOn, IEnumerable<Parameter> parameters, string choice = "")
     {
         var optimizer = Catalog.Find(name)!.Create(parameters);

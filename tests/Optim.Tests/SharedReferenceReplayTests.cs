@@ -21,16 +21,20 @@ public class SharedReferenceReplayTests
 
     /// <summary>
     /// PyTorch 2.14's cases: the same runs as the 1.13 ones, and the 2.x-only options of optim/ (decoupled weight
-    /// decay, NAdam's and RAdam's maximize), and Adafactor's, within the tolerance each file records (it reduces). Muon is
-    /// not in the library yet; the fused-kernel cases have their own test.
+    /// decay, NAdam's and RAdam's maximize), Adafactor's and Muon's, within the tolerance each file records (sums and
+    /// bfloat16 matrix products); the fused-kernel cases have their own test.
     /// </summary>
     public static IEnumerable<object[]> Torch2Cases() =>
         GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "torch2"), "*.json")
             .Concat(GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "torch2", "optim"), "*.json").Where(c => IsOptionCase((string)c[0])));
 
-    /// <summary>The authors' cases (run with PyTorch 1.13) of the optimizers built on reductions, within each case's recorded tolerance.</summary>
+    /// <summary>
+    /// The authors' cases (run with PyTorch 1.13) of the optimizers built on reductions and of the authors' Muon with
+    /// auxiliary Adam, within each case's recorded tolerance; SOAP's shared cases have a test of their own
+    /// (<see cref="MatrixReplayTests"/>).
+    /// </summary>
     public static IEnumerable<object[]> AuthorCases() =>
-        new[] { "lamb", "lars", "novograd" }.SelectMany(folder => GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "authors", folder), "*.json"));
+        new[] { "lamb", "lars", "novograd", "muon" }.SelectMany(folder => GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "authors", folder), "*.json"));
 
     [SharedReferenceTheory]
     [MemberData(nameof(Torch113Cases))]
@@ -105,6 +109,5 @@ public class SharedReferenceReplayTests
 
     private static double[] Numbers(JsonNode? node) => node!.AsArray().Select(n => n!.GetValue<double>()).ToArray();
 
-    private static bool IsOptionCase(string file) =>
-        Path.GetFileName(file) is var name && !name.StartsWith("muon_", System.StringComparison.Ordinal) && !name.Contains("_fused_", System.StringComparison.Ordinal);
+    private static bool IsOptionCase(string file) => !Path.GetFileName(file).Contains("_fused_", System.StringComparison.Ordinal);
 }

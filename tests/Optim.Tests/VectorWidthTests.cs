@@ -46,7 +46,7 @@ public class VectorWidthTests
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var random = new Random(17);
-        var parameters = Shapes.Select((shape, i) => new Parameter<T>(Values<T>(random, shape.Aggregate(1, (a, b) => a * b)), shape, $"p{i}")).ToArray();
+        var parameters = OptimizerConfigurations.ShapesFor(optimizerName, Shapes).Select((shape, i) => new Parameter<T>(Values<T>(random, shape.Aggregate(1, (a, b) => a * b)), shape, $"p{i}")).ToArray();
         var optimizer = OptimizerConfigurations.Create(optimizerName, everythingOn, parameters, choice);
         optimizer.VectorWidth = width;
         for (int step = 0; step < 3; step++)

@@ -50,8 +50,9 @@ ANNOTATIONS = ("generator", "tolerance_note")
 # Where a case's results are not bit-reproducible by PyTorch itself (reductions, bfloat16 matrix products).
 TOLERANCES = {"Adafactor": {"rtol": 1e-4, "atol": 1e-6}, "Muon": {"rtol": 1e-2, "atol": 1e-3}}
 
-# stem -> (class name, constructor kwargs). Key order of the kwargs is the
-# order written to "hyper"; "foreach": false is appended for every class.
+# stem -> (class name, constructor kwargs[, shapes]). Key order of the kwargs is the
+# order written to "hyper"; "foreach": false is appended for every class that takes it. Without shapes,
+# a case has SHAPES.
 # A stem that also exists in the shared seed-1 set has exactly its kwargs, so
 # "--seed 1" reproduces those shared float32 files.
 CASES = {
@@ -141,6 +142,10 @@ CASES = {
     "asgd_wd": ("ASGD", {"lr": 0.01, "weight_decay": 0.01, "t0": 5, "maximize": True}),
 }
 
+# Shapes for optimizers of matrices (the usual [37] is a vector): wide, and tall.
+MATRICES = ([6, 9], [5, 7])
+TALL = ([9, 6], [7, 5])
+
 # PyTorch 2.x only: the options 1.13 lacks, and first-moment weights 1 - beta1 >= 0.5, which take lerp's other
 # rounding form (2.x updates exp_avg with lerp_; |weight| < 0.5 and >= 0.5 round differently).
 TORCH2_CASES = {
@@ -168,6 +173,25 @@ TORCH2_CASES = {
     "adafactor_clipped": ("Adafactor", {"lr": 0.5, "d": 1.0}),
     "adafactor_all": ("Adafactor", {"lr": 0.05, "beta2_decay": -0.7, "eps": (1e-20, 0.01), "d": 1.5,
                                     "weight_decay": 0.05, "maximize": True}),
+    # Muon takes matrices only: the shapes of the shared cases (a tall one is transposed inside Newton-Schulz) and
+    # larger ones, whose rows span full vectors and a tail.
+    "muon_default": ("Muon", {}, MATRICES),
+    "muon_wd": ("Muon", {"lr": 0.02, "weight_decay": 0.01}, MATRICES),
+    "muon_momentum": ("Muon", {"lr": 0.02, "momentum": 0.9}, MATRICES),
+    "muon_nesterov_off": ("Muon", {"lr": 0.02, "nesterov": False}, MATRICES),
+    "muon_eps": ("Muon", {"lr": 0.02, "eps": 0.001}, MATRICES),
+    "muon_ns_steps": ("Muon", {"lr": 0.02, "ns_steps": 3}, MATRICES),
+    "muon_ns_steps_zero": ("Muon", {"lr": 0.02, "ns_steps": 0}, MATRICES),
+    "muon_ns_coefficients": ("Muon", {"lr": 0.02, "ns_coefficients": (3.0, -3.2, 1.2), "ns_steps": 6}, MATRICES),
+    "muon_adjust_original": ("Muon", {"lr": 0.02, "adjust_lr_fn": "original"}, MATRICES),
+    "muon_adjust_match_rms_adamw": ("Muon", {"lr": 0.02, "adjust_lr_fn": "match_rms_adamw", "weight_decay": 0.01}, MATRICES),
+    "muon_adjust_spectral_unclamped": ("Muon", {"lr": 0.02, "adjust_lr_fn": "spectral_unclamped"}, MATRICES),
+    "muon_tall": ("Muon", {"lr": 0.02}, TALL),
+    "muon_tall_spectral_unclamped": ("Muon", {"lr": 0.02, "adjust_lr_fn": "spectral_unclamped", "nesterov": False}, TALL),
+    "muon_large": ("Muon", {"lr": 0.01, "momentum": 0.8, "weight_decay": 0.05}, ([17, 40], [40, 17])),
+    "muon_groups": ("Muon", {"param_groups": [{"params": [0], "lr": 0.02, "adjust_lr_fn": "spectral_unclamped"},
+                                              {"params": [1], "lr": 0.01, "momentum": 0.9, "nesterov": False,
+                                               "weight_decay": 0.05, "adjust_lr_fn": "match_rms_adamw"}]}, MATRICES),
 }
 
 TABLES = {"1.13": CASES, "2": {**CASES, **TORCH2_CASES}}
@@ -354,12 +378,12 @@ def write_table(version, out_dir, seed, dtypes, only):
         sys.exit(f"unknown case stem(s) for PyTorch {version}: {', '.join(unknown)}")
     out_dir.mkdir(parents=True, exist_ok=True)
     label = f"tools/reference/make_torch_goldens.py --torch {version} --seed {seed}"
-    for stem, (class_name, kwargs) in table.items():
+    for stem, (class_name, kwargs, *shapes) in table.items():
         if only and stem not in only:
             continue
         for dtype in dtypes:
             name = f"{stem}_{DTYPE_SUFFIXES[dtype]}_s{seed}"
-            case = run_case(name, class_name, kwargs, getattr(torch, dtype), seed, label)
+            case = run_case(name, class_name, kwargs, getattr(torch, dtype), seed, label, *shapes)
             (out_dir / f"{name}.json").write_text(encode(case))
             print(f"wrote {name}.json")
 

@@ -31,7 +31,7 @@ public static class OptimizerMarkdown
         {
             text.Append($"| [{optimizer.Name}](#{Anchor(optimizer.Name)}) | {Year(optimizer)} | {optimizer.Family ?? ""} | {Memory(optimizer)} | {Escape(Defaults(optimizer))} | {Code(optimizer.PyTorch)} |\n");
         }
-        text.Append("\nState per parameter: bytes of optimizer state per float32 parameter element; a range runs from what is always allocated to what every option together needs.\n");
+        text.Append("\nState per parameter: bytes of optimizer state per float32 parameter element; a range runs from what is always allocated to what every option together needs; \"+ matrices\": square matrices over the parameter's rows or columns besides.\n");
         var names = ordered.Select(o => o.Name).ToHashSet(System.StringComparer.Ordinal);
         foreach (var optimizer in ordered) AppendSection(text, optimizer, names);
         return text.ToString();
@@ -42,7 +42,8 @@ public static class OptimizerMarkdown
     {
         int always = optimizer.States.Where(s => s.AllocatedWhen.StartsWith("always", System.StringComparison.Ordinal)).Sum(s => s.BytesPerElement(ElementType.Float32));
         int most = optimizer.BytesPerElement(ElementType.Float32);
-        return always == most ? $"{most} B" : $"{always}–{most} B";
+        string perElement = always == most ? $"{most} B" : $"{always}–{most} B";
+        return optimizer.States.Any(s => IsMatrix(s.Layout)) ? perElement + " + matrices" : perElement;
     }
 
     /// <summary>What a state holds: how many values, and of which type when it is not the parameter's.</summary>
@@ -53,6 +54,9 @@ public static class OptimizerMarkdown
             StateLayout.Element => "one per element",
             StateLayout.Row => "one per row",
             StateLayout.Column => "one per column",
+            StateLayout.RowByRow => "a rows × rows matrix",
+            StateLayout.ColumnByColumn => "a columns × columns matrix",
+            StateLayout.ElementByElement => "an n × n matrix over the n elements",
             StateLayout.Group => "one per parameter group",
             _ => "one per tensor",
         };
@@ -63,6 +67,8 @@ public static class OptimizerMarkdown
             _ => count,
         };
     }
+
+    private static bool IsMatrix(StateLayout layout) => layout is StateLayout.RowByRow or StateLayout.ColumnByColumn or StateLayout.ElementByElement;
 
     /// <summary>
     /// Which PyTorch releases an optimizer reproduces, and how to choose: from its <c>PyTorchVersion</c> hyperparameter,
@@ -105,6 +111,12 @@ public static class OptimizerMarkdown
         text.Append("```\n\n```math\n\\begin{aligned}\n");
         text.Append(string.Join(" \\\\\n", optimizer.UpdateLatex.Select(l => "& " + l)));
         text.Append("\n\\end{aligned}\n```\n\n");
+        if (optimizer.MatrixOperations.Count > 0)
+        {
+            text.Append("On whole matrices, between the loops over the elements (ScratchOptim.LinearAlgebra, on OpenBLAS; rows are all dimensions but the last):\n\n");
+            foreach (var operation in optimizer.MatrixOperations) text.Append("- `").Append(Escape(operation)).Append("`\n");
+            text.Append('\n');
+        }
 
         text.Append("| hyperparameter | PyTorch | type | default | range | description |\n|---|---|---|---|---|---|\n");
         foreach (var hyper in optimizer.Hyperparameters)

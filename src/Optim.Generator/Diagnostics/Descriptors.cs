@@ -55,7 +55,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor StateType = Error("OPT010",
             "State has an unsupported type",
-            "State '{0}' has type '{1}'; a state must be an Element (values of the parameter's type: per element, or per tensor, row or column as its Shape says), or a float or double (one per tensor, or one per parameter group with Shape = StateShape.Group)");
+            "State '{0}' has type '{1}'; a state must be an Element (values of the parameter's type: per element, or per tensor, row or column as its Shape says), a float or double (one per tensor, or one per parameter group with Shape = StateShape.Group), or a Matrix with Shape RowByRow, ColumnByColumn or ElementByElement");
 
         public static readonly DiagnosticDescriptor DuplicateName = Error("OPT011",
             "Name declared twice",
@@ -136,6 +136,24 @@ namespace ScratchOptim.Generator.Diagnostics
         public static readonly DiagnosticDescriptor GroupReductionUnderTensorCondition = Error("OPT030",
             "Group reduction under a per-tensor condition",
             "{0} sums over every tensor of the parameter group, but here it is inside 'if ({1})', which differs between tensors; move it out of the 'if', or make the condition depend only on hyperparameters and group values");
+
+        // OPT050-OPT059: matrix operations (OPT031-OPT049 are left to other growth of the DSL).
+
+        public static readonly DiagnosticDescriptor MatrixRank = Error("OPT050",
+            "Matrix operation in an optimizer of unbounded rank",
+            "'{0}' works on the parameter as a whole matrix (rows × columns, the rows being all dimensions but the last), but '{1}' takes parameters of any rank; declare [Optimizer(MinRank = 2, MaxRank = 2)] for matrices only, or MaxRank = 2 if a vector may be a 1 × n matrix");
+
+        public static readonly DiagnosticDescriptor MatrixShapeMismatch = Error("OPT051",
+            "Matrix shapes do not fit",
+            "'{0}' {1}");
+
+        public static readonly DiagnosticDescriptor MatrixUse = Error("OPT052",
+            "Matrix value used where it cannot be",
+            "'{0}' {1}");
+
+        public static readonly DiagnosticDescriptor LinearAlgebraMissing = Error("OPT053",
+            "Matrix operations without ScratchOptim.LinearAlgebra",
+            "'{0}' is a matrix operation, which the generated kernel computes with ScratchOptim.LinearAlgebra; add a reference to it (dotnet add package ScratchOptim.LinearAlgebra)");
 
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor("OPT099",
             "The optimizer generator failed",

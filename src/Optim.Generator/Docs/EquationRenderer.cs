@@ -47,6 +47,10 @@ namespace ScratchOptim.Generator.Docs
             return assign.Value is null ? target : target + " = " + Text(assign.Value);
         }
 
+        /// <summary>One matrix assignment as text, e.g. <c>left = Lerp(left, g * Transpose(g), 1 - shampooBeta)</c>.</summary>
+        public static string Text(MatrixAssign assign, System.Func<int, string>? tempName = null) =>
+            (assign.Declares ? "Matrix " : "") + assign.Target.Name + " = " + Render(assign.Value, latex: false, tempName);
+
         public static string Text(Expr expr) => Render(expr, latex: false);
 
         /// <summary>A scheduled expression as text, its temps by the names <paramref name="tempName"/> gives them.</summary>
@@ -66,6 +70,12 @@ namespace ScratchOptim.Generator.Docs
                         break;
                     case Assign assign:
                         lines.Add(indent + Text(assign));
+                        break;
+                    case MatrixAssign matrix when latex:
+                        lines.Add(indent + Symbol(matrix.Target.Name) + @" \leftarrow " + Latex(matrix.Value));
+                        break;
+                    case MatrixAssign matrix:
+                        lines.Add(indent + Text(matrix));
                         break;
                     case If branch:
                         lines.Add(indent + (latex ? @"\textbf{if } " + Latex(branch.Condition) + ":" : "if (" + Text(branch.Condition) + ")"));
@@ -127,10 +137,35 @@ namespace ScratchOptim.Generator.Docs
                     return Render(test.Arguments[0], latex, tempName) + " != null";
                 case Call call:
                     return latex ? LatexCall(call) : (call.SystemMath ? "Math." : "") + call.Operator + "(" + string.Join(", ", call.Arguments.Select(a => Render(a, latex, tempName))) + ")";
+                case AsMatrix matrix:
+                    return Render(matrix.Element, latex, tempName);
+                case ElementOf element:
+                    return Render(element.Matrix, latex, tempName);
+                case MatrixTemp temp when tempName is not null:
+                    return tempName(temp.Id);
+                case MatrixVariable variable:
+                    return latex ? Symbol(variable.Name) : variable.Name;
+                case MatrixProduct product:
+                    return Operand(product.Left, 6, latex, false, tempName) + (latex ? " " : " * ") + Operand(product.Right, 6, latex, true, tempName);
+                case MatrixCall call:
+                    var arguments = call.Matrices.Cast<Expr>().Concat(call.Settings).ToList();
+                    if (!latex) return call.Operator + "(" + string.Join(", ", arguments.Select(a => Render(a, latex, tempName))) + ")";
+                    var op = Operators.Get(call.Operator);
+                    return string.Format(CultureInfo.InvariantCulture, op.Latex,
+                        arguments.Select((a, i) => i < op.LatexTightArguments ? Operand(a, op.LatexTightPrecedence, true, false, tempName) : Render(a, true, tempName)).ToArray<object>());
+                case MatrixMap map:
+                    return Render(WithOperands(map.Body, map.Operands), latex, tempName);
                 default:
                     return expr.ToString();
             }
         }
+
+        /// <summary>A matrix map's body with its operands in place of their placeholders, to render as one expression.</summary>
+        private static Expr WithOperands(Expr body, EquatableArray<MatrixExpr> operands) => body switch
+        {
+            MapOperand operand => operands[operand.Index],
+            _ => IrWalker.Rebuild(body, e => WithOperands(e, operands)),
+        };
 
         private static string Operand(Expr operand, int parentPrecedence, bool latex, bool right, System.Func<int, string>? tempName = null)
         {

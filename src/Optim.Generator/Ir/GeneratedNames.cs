@@ -20,7 +20,7 @@ namespace ScratchOptim.Generator.Ir
         public static readonly IReadOnlyList<string> KernelLocals = new[]
         {
             "T", "TVector", "hyper", "state", "parameter", "gradient", "length", "rows", "columns", "shape", "i", "row", "column",
-            "block", "blockEnd", "lane", "workspace", "group",
+            "block", "blockEnd", "lane", "workspace", "group", "matrices", "entry",
         };
 
         /// <summary>

@@ -15,6 +15,9 @@ namespace ScratchOptim.Generator.Ir
                     case Assign assign:
                         if (assign.Value is not null) Visit(assign.Value, onExpression);
                         break;
+                    case MatrixAssign matrix:
+                        Visit(matrix.Value, onExpression);
+                        break;
                     case If branch:
                         Visit(branch.Condition, onExpression);
                         Visit(branch.Then, onStatement, onExpression);
@@ -23,6 +26,25 @@ namespace ScratchOptim.Generator.Ir
                 }
             }
         }
+
+        /// <summary>
+        /// The same element-level node with <paramref name="map"/> applied to each operand; leaves, and matrix nodes (which the
+        /// element rewrites leave to the matrix schedule), are returned as they are.
+        /// </summary>
+        public static Expr Rebuild(Expr expr, Func<Expr, Expr> map) => expr switch
+        {
+            Unary unary => unary with { Operand = map(unary.Operand) },
+            Binary binary => binary with { Left = map(binary.Left), Right = map(binary.Right) },
+            Call call => call with { Arguments = System.Linq.Enumerable.Select(call.Arguments, map).ToEquatableArray() },
+            Conditional conditional => conditional with
+            {
+                Condition = map(conditional.Condition),
+                WhenTrue = map(conditional.WhenTrue),
+                WhenFalse = map(conditional.WhenFalse),
+            },
+            Convert convert => convert with { Operand = map(convert.Operand) },
+            _ => expr,
+        };
 
         /// <summary>The direct operands of an expression.</summary>
         public static System.Collections.Generic.IEnumerable<Expr> Children(Expr expr)
@@ -46,6 +68,24 @@ namespace ScratchOptim.Generator.Ir
                     break;
                 case Convert convert:
                     yield return convert.Operand;
+                    break;
+                case AsMatrix matrix:
+                    yield return matrix.Element;
+                    break;
+                case ElementOf element:
+                    yield return element.Matrix;
+                    break;
+                case MatrixProduct product:
+                    yield return product.Left;
+                    yield return product.Right;
+                    break;
+                case MatrixCall call:
+                    foreach (var argument in call.Matrices) yield return argument;
+                    foreach (var setting in call.Settings) yield return setting;
+                    break;
+                case MatrixMap map:
+                    yield return map.Body;
+                    foreach (var operand in map.Operands) yield return operand;
                     break;
             }
         }
@@ -72,6 +112,9 @@ namespace ScratchOptim.Generator.Ir
                     break;
                 case Convert convert:
                     Visit(convert.Operand, onExpression);
+                    break;
+                case AsMatrix or ElementOf or MatrixProduct or MatrixCall or MatrixMap:
+                    foreach (var child in Children(expr)) Visit(child, onExpression);
                     break;
             }
         }

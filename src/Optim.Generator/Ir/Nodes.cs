@@ -34,6 +34,9 @@ namespace ScratchOptim.Generator.Ir
         Subtract,
         Multiply,
         Divide,
+
+        /// <summary>The remainder of two ints (C#'s <c>%</c>), e.g. for a step that comes round every n steps.</summary>
+        Remainder,
         Less,
         LessOrEqual,
         Greater,
@@ -104,6 +107,7 @@ namespace ScratchOptim.Generator.Ir
             BinaryOp.Subtract => "-",
             BinaryOp.Multiply => "*",
             BinaryOp.Divide => "/",
+            BinaryOp.Remainder => "%",
             BinaryOp.Less => "<",
             BinaryOp.LessOrEqual => "<=",
             BinaryOp.Greater => ">",
@@ -117,6 +121,7 @@ namespace ScratchOptim.Generator.Ir
         public static string Latex(BinaryOp op) => op switch
         {
             BinaryOp.Multiply => @"\cdot",
+            BinaryOp.Remainder => @"\bmod",
             BinaryOp.LessOrEqual => @"\le",
             BinaryOp.GreaterOrEqual => @"\ge",
             BinaryOp.Equal => "=",
@@ -142,9 +147,13 @@ namespace ScratchOptim.Generator.Ir
             Binary { Op: BinaryOp.Equal or BinaryOp.NotEqual } => 3,
             Binary { Op: BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual } => 4,
             Binary { Op: BinaryOp.Add or BinaryOp.Subtract } => 5,
-            Binary { Op: BinaryOp.Multiply or BinaryOp.Divide } => 6,
+            Binary { Op: BinaryOp.Multiply or BinaryOp.Divide or BinaryOp.Remainder } => 6,
             Unary or Convert => 7,
             Literal { Value: < 0 } => 7,
+            MatrixProduct => 6,
+            MatrixMap map => map.Body.Precedence(),
+            AsMatrix matrix => matrix.Element.Precedence(),
+            ElementOf element => element.Matrix.Precedence(),
             _ => 8,
         };
     }

@@ -14,6 +14,32 @@ namespace ScratchOptim.Generator.Ir
 
         /// <summary>A property of the tensor's shape: one int per tensor.</summary>
         Shape,
+
+        /// <summary>
+        /// An operation on whole matrices (<see cref="Space.Matrix"/>): computed in host code by the linear-algebra
+        /// library (<see cref="Operator.Library"/>), between element phases; <see cref="Operator.MatrixRule"/> gives the
+        /// shape of its result.
+        /// </summary>
+        Matrix,
+    }
+
+    /// <summary>How a matrix operator's result shape follows from its matrix arguments.</summary>
+    internal enum MatrixRule
+    {
+        /// <summary>Any shape; the result has its argument's.</summary>
+        Same,
+
+        /// <summary>Any shape; the result is its argument's transpose.</summary>
+        Transposed,
+
+        /// <summary>Square arguments, all of one shape, and a result of that shape.</summary>
+        Square,
+
+        /// <summary>A rows × columns argument, read as one row of all its elements (1 × elements).</summary>
+        Flatten,
+
+        /// <summary>A 1 × elements argument, read as the parameter's rows × columns.</summary>
+        Unflatten,
     }
 
     /// <summary>
@@ -55,7 +81,18 @@ namespace ScratchOptim.Generator.Ir
         /// <summary>...and the precedence they are rendered at, so they get parentheses when they bind looser.</summary>
         public int LatexTightPrecedence { get; init; }
 
+        /// <summary>For matrix operators: how many leading arguments are matrices (the rest are step-uniform settings).</summary>
+        public int MatrixArity { get; init; }
+
+        /// <summary>For matrix operators: the shape of the result.</summary>
+        public MatrixRule MatrixRule { get; init; }
+
+        /// <summary>For matrix operators: the method of <c>ScratchOptim.LinearAlgebra.MatrixWorkspace&lt;T&gt;</c> that computes it.</summary>
+        public string? Library { get; init; }
+
         public bool IsReduction => Kind == OperatorKind.Reduction;
+
+        public bool IsMatrix => Kind == OperatorKind.Matrix;
     }
 
     /// <summary>The catalogue of operators.</summary>
@@ -106,6 +143,26 @@ namespace ScratchOptim.Generator.Ir
             new Operator("Rows", 1, OperatorKind.Shape, "exact", @"\operatorname{{rows}}\left({0}\right)", null, Space.Tensor),
             new Operator("Columns", 1, OperatorKind.Shape, "exact", @"\operatorname{{columns}}\left({0}\right)", null, Space.Tensor),
             new Operator("Epsilon", 1, OperatorKind.Shape, "exact: 2^-23 for float, 2^-52 for double (torch.finfo(dtype).eps)", @"\epsilon_{{\text{{mach}}}}", null, Space.Tensor),
+
+            new Operator("Transpose", 1, OperatorKind.Matrix, "exact", @"{0}^{{\top}}", null, Space.Matrix)
+                { MatrixArity = 1, MatrixRule = MatrixRule.Transposed, Library = "Transpose", PerElement = false, LatexTightArguments = 1, LatexTightPrecedence = 8 },
+            new Operator("Flatten", 1, OperatorKind.Matrix, "exact: the same memory", @"\operatorname{{vec}}\left({0}\right)^{{\top}}", null, Space.Matrix)
+                { MatrixArity = 1, MatrixRule = MatrixRule.Flatten, PerElement = false },
+            new Operator("Unflatten", 1, OperatorKind.Matrix, "exact: the same memory", @"\operatorname{{vec}}^{{-1}}\left({0}\right)", null, Space.Matrix)
+                { MatrixArity = 1, MatrixRule = MatrixRule.Unflatten, PerElement = false },
+            new Operator("Orthogonalize", 8, OperatorKind.Matrix,
+                "Newton–Schulz in the chosen precision (bfloat16: every operation rounded to bfloat16, products accumulated in float32), the result rounded to the element type",
+                @"\operatorname{{NS}}_{{{1}}}\left({0}\right)", null, Space.Matrix)
+                { MatrixArity = 1, MatrixRule = MatrixRule.Same, Library = "Orthogonalize", PerElement = false },
+            new Operator("Eigenvectors", 1, OperatorKind.Matrix, "LAPACK ?syevd (torch.linalg.eigh), columns by eigenvalue from the largest down",
+                @"\operatorname{{eigvecs}}\left({0}\right)", null, Space.Matrix)
+                { MatrixArity = 1, MatrixRule = MatrixRule.Square, Library = "Eigenvectors", PerElement = false },
+            new Operator("QrBasis", 1, OperatorKind.Matrix, "LAPACK ?geqrf + ?orgqr (torch.linalg.qr(A).Q)",
+                @"\operatorname{{qr}}_Q\left({0}\right)", null, Space.Matrix)
+                { MatrixArity = 1, MatrixRule = MatrixRule.Square, Library = "QrBasis", PerElement = false },
+            new Operator("EigenvalueOrder", 2, OperatorKind.Matrix, "exact: a permutation, by the diagonal of basisᵀ·A·basis (two products), largest first, ties kept in order",
+                @"\operatorname{{sort}}\left(\operatorname{{diag}}\left({1}^{{\top}} {0} {1}\right)\right)", null, Space.Matrix)
+                { MatrixArity = 2, MatrixRule = MatrixRule.Square, Library = "EigenvalueOrder", PerElement = false },
         };
 
         private static readonly Dictionary<string, Operator> ByName = All.ToDictionary(o => o.Name);

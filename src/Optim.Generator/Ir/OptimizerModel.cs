@@ -94,8 +94,10 @@ namespace ScratchOptim.Generator.Ir
     /// <param name="Init">The hyperparameter that fills it when allocated, or null for <paramref name="InitialValue"/>.</param>
     /// <param name="InitialValue">The constant it starts at when no hyperparameter is named (the field's initializer, or 0).</param>
     /// <param name="Scalar">What its values are: the element type (an <c>Element</c> field), float32 or double.</param>
-    /// <param name="Space">How many values it has: one per element, per tensor, per row or per column.</param>
-    internal sealed record StateModel(string Name, string TorchName, string? Init, double InitialValue, Scalar Scalar, Space Space, string Description)
+    /// <param name="Space">How many values it has: one per element, per tensor, per row or per column, or a whole matrix.</param>
+    /// <param name="Matrix">For a <c>Matrix</c> state (<see cref="Space.Matrix"/>): its shape, rows × rows or columns × columns.</param>
+    internal sealed record StateModel(string Name, string TorchName, string? Init, double InitialValue, Scalar Scalar, Space Space, string Description,
+        MatrixShape? Matrix = null)
     {
         public IrType Type => new IrType(Scalar, Space);
 

@@ -46,6 +46,12 @@ namespace ScratchOptim.Generator.Ir
 
         /// <summary>One value per element.</summary>
         Element,
+
+        /// <summary>
+        /// A whole matrix (<see cref="MatrixExpr"/>, whose shape says which): computed by the linear-algebra library in host
+        /// code between element phases, never element by element.
+        /// </summary>
+        Matrix,
     }
 
     /// <summary>The type of an IR value: what it is made of and where it varies.</summary>
@@ -58,6 +64,7 @@ namespace ScratchOptim.Generator.Ir
         public static readonly IrType Float = new IrType(Scalar.Float, Space.Step);
         public static readonly IrType Element = new IrType(Scalar.Element, Space.Element);
         public static readonly IrType ElementBool = new IrType(Scalar.Bool, Space.Element);
+        public static readonly IrType Matrix = new IrType(Scalar.Element, Space.Matrix);
 
         /// <summary>The same for every element of a tensor: computed once per tensor (or group), outside the element loops.</summary>
         public bool IsUniform => Space is Space.Step or Space.Group or Space.Tensor;

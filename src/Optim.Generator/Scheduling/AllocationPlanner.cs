@@ -14,12 +14,7 @@ namespace ScratchOptim.Generator.Scheduling
     {
         public static EquatableArray<StatePlan> Plan(OptimizerModel model)
         {
-            var definitions = new Dictionary<string, Expr>();
-            foreach (var statement in model.Body)
-            {
-                if (statement is Assign { Declares: true, Value: { } value } local && local.Target.Type.IsUniform)
-                    definitions[local.Target.Name] = value;
-            }
+            var definitions = Definitions(model);
 
             var paths = new Dictionary<string, List<List<Expr>>>();
             var written = new HashSet<string>();
@@ -31,6 +26,28 @@ namespace ScratchOptim.Generator.Scheduling
                     state.Space != Space.Group && paths.TryGetValue(state.Name, out var statePaths) ? Condition(statePaths) : null,
                     written.Contains(state.Name)))
                 .ToEquatableArray();
+        }
+
+        /// <summary>
+        /// The condition, known before the step, under which code inside ifs of <paramref name="conditions"/> (as declared)
+        /// can run, by the rule of a state's allocation; null when it can run with any settings.
+        /// </summary>
+        public static Expr? WhenPossible(IEnumerable<Expr> conditions, OptimizerModel model)
+        {
+            var definitions = Definitions(model);
+            return Condition(new List<List<Expr>> { conditions.Select(c => Known(c, definitions)).ToList() });
+        }
+
+        /// <summary>The top-level step-uniform locals and their values, which conditions are read through.</summary>
+        private static Dictionary<string, Expr> Definitions(OptimizerModel model)
+        {
+            var definitions = new Dictionary<string, Expr>();
+            foreach (var statement in model.Body)
+            {
+                if (statement is Assign { Declares: true, Value: { } value } local && local.Target.Type.IsUniform)
+                    definitions[local.Target.Name] = value;
+            }
+            return definitions;
         }
 
         private static void CollectStatePaths(EquatableArray<Stmt> statements, List<Expr> path, Dictionary<string, List<List<Expr>>> paths,
@@ -48,6 +65,14 @@ namespace ScratchOptim.Generator.Scheduling
                         }
                         if (assign.Value is not null) CollectReads(assign.Value, path, paths, definitions);
                         break;
+                    case MatrixAssign matrix:
+                        if (matrix.Target.Role == VariableRole.State)
+                        {
+                            written.Add(matrix.Target.Name);
+                            AddPath(matrix.Target.Name, path, paths);
+                        }
+                        CollectReads(matrix.Value, path, paths, definitions);
+                        break;
                     case If branch:
                         var condition = Known(branch.Condition, definitions);
                         CollectStatePaths(branch.Then, new List<Expr>(path) { condition }, paths, written, definitions);
@@ -64,6 +89,9 @@ namespace ScratchOptim.Generator.Scheduling
             {
                 case Variable { Role: VariableRole.State } state:
                     AddPath(state.Name, path, paths);
+                    break;
+                case MatrixVariable { Role: VariableRole.State } matrix:
+                    AddPath(matrix.Name, path, paths);
                     break;
                 case Conditional { Condition.Type.IsUniform: true } choice:
                     var condition = Known(choice.Condition, definitions);

@@ -57,20 +57,7 @@ namespace ScratchOptim.Generator.Scheduling
         /// <summary>A numeric value of the element type that is not the same for the whole tensor.</summary>
         private static bool VariesOverTensor(Expr expr) => expr.Type.Scalar == Scalar.Element && !expr.Type.IsUniform;
 
-        /// <summary>The same node with <paramref name="map"/> applied to each child.</summary>
-        internal static Expr Rebuild(Expr expr, System.Func<Expr, Expr> map) => expr switch
-        {
-            Unary unary => unary with { Operand = map(unary.Operand) },
-            Binary binary => binary with { Left = map(binary.Left), Right = map(binary.Right) },
-            Call call => call with { Arguments = call.Arguments.Select(map).ToEquatableArray() },
-            Conditional conditional => conditional with
-            {
-                Condition = map(conditional.Condition),
-                WhenTrue = map(conditional.WhenTrue),
-                WhenFalse = map(conditional.WhenFalse),
-            },
-            Convert convert => convert with { Operand = map(convert.Operand) },
-            _ => expr,
-        };
+        /// <summary>The same node with <paramref name="map"/> applied to each child (<see cref="IrWalker.Rebuild"/>).</summary>
+        internal static Expr Rebuild(Expr expr, System.Func<Expr, Expr> map) => IrWalker.Rebuild(expr, map);
     }
 }

@@ -82,6 +82,18 @@ namespace ScratchOptim.Generator.Scheduling
         /// value an assignment gives it (guarded assignments keep the previous value where the guard fails).
         /// </summary>
         GroupState,
+
+        /// <summary>
+        /// A matrix an element phase fills with an element expression (<see cref="Store"/>), for the matrix work after it;
+        /// its definition is the <see cref="AsMatrix"/> of the scheduled expression.
+        /// </summary>
+        Materialized,
+
+        /// <summary>
+        /// A rows × columns matrix computed in host code (<see cref="HostMatrix"/>) and read element by element by later
+        /// phases; its definition is the scheduled <see cref="MatrixExpr"/>.
+        /// </summary>
+        Matrix,
     }
 
     /// <summary>A value the schedule computes once (see <see cref="Temp"/>).</summary>
@@ -131,11 +143,22 @@ namespace ScratchOptim.Generator.Scheduling
     /// <summary>Adds a tensor's per-tensor (or per-row or per-column) <paramref name="Value"/> to group reduction <paramref name="TempId"/>.</summary>
     internal sealed record HostGroupAccumulate(int TempId, Expr Value, Expr? Guard) : HostItem(Guard);
 
+    /// <summary>Computes the matrix temp <paramref name="Id"/> (<see cref="TempKind.Matrix"/>) with the linear-algebra library.</summary>
+    /// <param name="Reserve">
+    /// The condition, known before the step (over hyperparameters and the tensor's shape), under which this work can run
+    /// at all: its memory and solvers are made on the first step when it holds; null when it always can.
+    /// </param>
+    internal sealed record HostMatrix(int Id, Expr? Guard, Expr? Reserve) : HostItem(Guard);
+
+    /// <summary>A matrix state's new value, or a <c>Matrix</c> local's, computed with the linear-algebra library.</summary>
+    /// <param name="Reserve">As <see cref="HostMatrix.Reserve"/>.</param>
+    internal sealed record HostMatrixAssign(MatrixAssign Statement, Expr? Guard, Expr? Reserve) : HostItem(Guard);
+
     /// <summary>A loop over every element: the statements it needs, with <see cref="Accumulate"/> where reductions add their values.</summary>
     /// <param name="Number">1 for the first phase.</param>
     /// <param name="Body">
-    /// The element statements (<see cref="ElementAssign"/>, <see cref="Accumulate"/> and ifs around them), in program
-    /// order; their uniform parts are <see cref="Temp"/>s.
+    /// The element statements (<see cref="ElementAssign"/>, <see cref="Accumulate"/>, <see cref="Store"/> and ifs around
+    /// them), in program order; their uniform parts are <see cref="Temp"/>s.
     /// </param>
     /// <param name="Final">The last phase of the final part: it runs every element statement and stores the parameter and the element state.</param>
     internal sealed record ElementPhase(int Number, EquatableArray<Stmt> Body, bool Final);
@@ -143,8 +166,14 @@ namespace ScratchOptim.Generator.Scheduling
     /// <summary>An element statement as declared (for the generated code's comments) and as scheduled.</summary>
     internal sealed record ElementAssign(Assign Declared, Assign Scheduled) : Stmt;
 
+    /// <summary>What an element phase hands to the code after it: a value per element, gathered into temp <paramref name="TempId"/>.</summary>
+    internal abstract record PhaseOutput(int TempId, Expr Value) : Stmt;
+
     /// <summary>Adds <paramref name="Value"/> (of the current element) to reduction <paramref name="TempId"/>.</summary>
-    internal sealed record Accumulate(int TempId, Expr Value) : Stmt;
+    internal sealed record Accumulate(int TempId, Expr Value) : PhaseOutput(TempId, Value);
+
+    /// <summary>Writes <paramref name="Value"/> (of the current element) into the matrix <paramref name="TempId"/>.</summary>
+    internal sealed record Store(int TempId, Expr Value) : PhaseOutput(TempId, Value);
 
     /// <summary>
     /// The new values of a per-row or per-column state, read after the statement that computes them: they live in a

@@ -36,7 +36,7 @@ namespace ScratchOptim.Generator.Scheduling
             ForEachNode(tree, node =>
             {
                 if (node.Statement is ElementAssign assign) roots.Add(assign.Scheduled.Value);
-                if (node.Statement is Accumulate { } accumulate && temps[accumulate.TempId].Kind == TempKind.GroupReduction && temps[accumulate.TempId].Segment == part)
+                if (node.Statement is Accumulate accumulate && temps[accumulate.TempId].Kind == TempKind.GroupReduction && temps[accumulate.TempId].Segment == part)
                     roots.Add(accumulate.Value);
                 roots.Add(node.Condition);
             });
@@ -53,18 +53,24 @@ namespace ScratchOptim.Generator.Scheduling
                     case HostGroupAccumulate accumulate when temps[accumulate.TempId].Segment == part:
                         roots.Add(accumulate.Value);
                         break;
+                    case HostMatrix matrix:
+                        roots.Add(temps[matrix.Id].Definition);
+                        break;
+                    case HostMatrixAssign matrixAssign:
+                        roots.Add(matrixAssign.Statement.Value);
+                        break;
                 }
-                if (item.Item is HostAssign or HostRowAssign || item.Item is HostGroupAccumulate { } sum && temps[sum.TempId].Segment == part) roots.Add(item.Item.Guard);
+                if (item.Item is HostAssign or HostRowAssign or HostMatrix or HostMatrixAssign || item.Item is HostGroupAccumulate { } sum && temps[sum.TempId].Segment == part) roots.Add(item.Item.Guard);
             }
             foreach (var root in roots) NoteTemps(root, used);
 
-            bool Accumulates(Accumulate accumulate) => temps[accumulate.TempId].Kind == TempKind.GroupReduction
-                ? temps[accumulate.TempId].Segment == part
-                : used.Contains(accumulate.TempId);
+            bool Accumulates(PhaseOutput output) => temps[output.TempId].Kind == TempKind.GroupReduction
+                ? temps[output.TempId].Segment == part
+                : used.Contains(output.TempId);
 
             int phases = 1;
-            ForEachNode(tree, node => phases = System.Math.Max(phases, node.Statement is Accumulate accumulate
-                ? (Accumulates(accumulate) ? node.AccumulatePhase : 1)
+            ForEachNode(tree, node => phases = System.Math.Max(phases, node.Statement is PhaseOutput output
+                ? (Accumulates(output) ? node.AccumulatePhase : 1)
                 : node.Ready));
 
             var elementPhases = new List<ElementPhase>();
@@ -94,7 +100,7 @@ namespace ScratchOptim.Generator.Scheduling
                 int phases = 0;
                 ForEachNode(tree, node =>
                 {
-                    if (node.Statement is Accumulate accumulate && accumulates.Contains(accumulate.TempId)) phases = System.Math.Max(phases, node.AccumulatePhase);
+                    if (node.Statement is PhaseOutput output && accumulates.Contains(output.TempId)) phases = System.Math.Max(phases, node.AccumulatePhase);
                 });
                 foreach (var item in included) phases = System.Math.Max(phases, item.Segment);
                 elementPhases = Enumerable.Range(1, phases)
@@ -111,8 +117,8 @@ namespace ScratchOptim.Generator.Scheduling
                 bool grown = false;
                 foreach (int id in neededTemps.Where(id => !temps[id].IsGroupLevel))
                 {
-                    if (temps[id].Kind == TempKind.Reduction) grown |= AccumulatedInPhase(id) && accumulates.Add(id);
-                    foreach (var item in host.Where(h => h.Item is HostTemp temp && temp.Id == id)) grown |= included.Add(item);
+                    if (temps[id].Kind is TempKind.Reduction or TempKind.Materialized) grown |= AccumulatedInPhase(id) && accumulates.Add(id);
+                    foreach (var item in host.Where(h => h.Item is HostTemp temp && temp.Id == id || h.Item is HostMatrix matrix && matrix.Id == id)) grown |= included.Add(item);
                 }
                 foreach (var item in host.Where(h => h.Part <= part && Assigns(h.Item) is { } name && neededNames.Contains(name)))
                     grown |= included.Add(item);
@@ -179,6 +185,12 @@ namespace ScratchOptim.Generator.Scheduling
                         case HostTemp temp:
                             Visit(temps[temp.Id].Definition);
                             break;
+                        case HostMatrix matrix:
+                            Visit(temps[matrix.Id].Definition);
+                            break;
+                        case HostMatrixAssign matrixAssign:
+                            Visit(matrixAssign.Statement.Value);
+                            break;
                     }
                 }
             }
@@ -187,7 +199,7 @@ namespace ScratchOptim.Generator.Scheduling
                 IrWalker.Visit(phase.Body, statement =>
                 {
                     if (statement is ElementAssign assign) Visit(assign.Scheduled.Value);
-                    if (statement is Accumulate accumulate) Visit(accumulate.Value);
+                    if (statement is PhaseOutput output) Visit(output.Value);
                 }, Visit);
             }
             inputs.RemoveAll(e => e is Temp temp && temps[temp.Id].Kind == TempKind.GroupReduction && temps[temp.Id].Segment >= part);
@@ -199,7 +211,7 @@ namespace ScratchOptim.Generator.Scheduling
         private bool AccumulatedInPhase(int id)
         {
             bool found = false;
-            ForEachNode(tree, node => found |= node.Statement is Accumulate accumulate && accumulate.TempId == id);
+            ForEachNode(tree, node => found |= node.Statement is PhaseOutput output && output.TempId == id);
             return found;
         }
 
@@ -208,6 +220,7 @@ namespace ScratchOptim.Generator.Scheduling
         {
             HostAssign assign => assign.Statement.Target.Name,
             HostRowAssign rowAssign => rowAssign.Statement.Target.Name,
+            HostMatrixAssign matrixAssign => matrixAssign.Statement.Target.Name,
             _ => null,
         };
 
@@ -220,6 +233,8 @@ namespace ScratchOptim.Generator.Scheduling
                 HostRowAssign rowAssign => rowAssign.Statement.Value,
                 HostGroupAccumulate accumulate => accumulate.Value,
                 HostTemp temp => temps[temp.Id].Definition,
+                HostMatrix matrix => temps[matrix.Id].Definition,
+                HostMatrixAssign matrixAssign => matrixAssign.Statement.Value,
                 _ => null,
             };
             if (value is not null) IrWalker.Visit(value, e => Note(e, neededTemps, neededNames));
@@ -230,7 +245,7 @@ namespace ScratchOptim.Generator.Scheduling
         private void NoteStatement(Stmt statement, HashSet<int> neededTemps, HashSet<string> neededNames)
         {
             if (statement is ElementAssign { Scheduled.Value: { } value }) IrWalker.Visit(value, e => Note(e, neededTemps, neededNames));
-            if (statement is Accumulate accumulate) IrWalker.Visit(accumulate.Value, e => Note(e, neededTemps, neededNames));
+            if (statement is PhaseOutput output) IrWalker.Visit(output.Value, e => Note(e, neededTemps, neededNames));
         }
 
         private void Note(Expr e, HashSet<int> neededTemps, HashSet<string> neededNames)
@@ -239,6 +254,12 @@ namespace ScratchOptim.Generator.Scheduling
             {
                 case Temp temp when neededTemps.Add(temp.Id) && !temps[temp.Id].IsGroupLevel:
                     IrWalker.Visit(temps[temp.Id].Definition, inner => Note(inner, neededTemps, neededNames));
+                    break;
+                case MatrixTemp temp when neededTemps.Add(temp.Id):
+                    IrWalker.Visit(temps[temp.Id].Definition, inner => Note(inner, neededTemps, neededNames));
+                    break;
+                case MatrixVariable { Role: VariableRole.Local or VariableRole.State } matrix:
+                    neededNames.Add(matrix.Name);
                     break;
                 case Variable { Role: VariableRole.Local or VariableRole.State, Type.IsUniform: true } variable when variable.Type.Space != Space.Group:
                     neededNames.Add(variable.Name);
@@ -257,7 +278,7 @@ namespace ScratchOptim.Generator.Scheduling
             foreach (var phase in phases)
                 IrWalker.Visit(phase.Body, statement =>
                 {
-                    if (statement is Accumulate accumulate) Note(accumulate.Value);
+                    if (statement is PhaseOutput output) Note(output.Value);
                     if (statement is ElementAssign assign) Note(assign.Scheduled.Value);
                 }, Note);
             foreach (var item in hostItems.Select(h => h.Item))
@@ -267,6 +288,8 @@ namespace ScratchOptim.Generator.Scheduling
                 if (item is HostRowAssign rowAssign) Note(rowAssign.Statement.Value);
                 if (item is HostGroupAccumulate accumulate) Note(accumulate.Value);
                 if (item is HostTemp { } hostTemp && temps[hostTemp.Id].Kind == TempKind.Reduction) Note(temps[hostTemp.Id].Definition);
+                if (item is HostMatrix { } matrix) Note(temps[matrix.Id].Definition);
+                if (item is HostMatrixAssign matrixAssign) Note(matrixAssign.Statement.Value);
             }
             return used;
         }
@@ -278,19 +301,20 @@ namespace ScratchOptim.Generator.Scheduling
             IrWalker.Visit(expr, e =>
             {
                 if (e is Temp temp && !temps[temp.Id].IsGroupLevel && used.Add(temp.Id)) NoteTemps(temps[temp.Id].Definition, used);
+                if (e is MatrixTemp matrix && used.Add(matrix.Id)) NoteTemps(temps[matrix.Id].Definition, used);
             });
         }
 
         /// <summary>The final phase: every element statement, and the reductions that accumulate in it.</summary>
-        private static EquatableArray<Stmt> Select(List<Scheduler.Node> nodes, int phase, System.Func<Accumulate, bool> accumulates)
+        private static EquatableArray<Stmt> Select(List<Scheduler.Node> nodes, int phase, System.Func<PhaseOutput, bool> accumulates)
         {
             var output = new List<Stmt>();
             foreach (var node in nodes)
             {
                 switch (node.Statement)
                 {
-                    case Accumulate accumulate when node.AccumulatePhase == phase && accumulates(accumulate):
-                        output.Add(accumulate);
+                    case PhaseOutput phaseOutput when node.AccumulatePhase == phase && accumulates(phaseOutput):
+                        output.Add(phaseOutput);
                         break;
                     case ElementAssign assign:
                         output.Add(assign);
@@ -309,11 +333,11 @@ namespace ScratchOptim.Generator.Scheduling
         /// An earlier phase: only the statements the chosen reductions of <paramref name="phase"/> need, found backwards
         /// from their accumulations through the element variables they read.
         /// </summary>
-        private static EquatableArray<Stmt> Slice(List<Scheduler.Node> nodes, int phase, System.Func<Accumulate, bool> accumulates) =>
+        private static EquatableArray<Stmt> Slice(List<Scheduler.Node> nodes, int phase, System.Func<PhaseOutput, bool> accumulates) =>
             Slice(nodes, phase, accumulates, new HashSet<string>(), new HashSet<string>());
 
         /// <param name="written">The variables the slice assigns so far: their declarations are kept even when their values are not needed.</param>
-        private static EquatableArray<Stmt> Slice(List<Scheduler.Node> nodes, int phase, System.Func<Accumulate, bool> accumulates, HashSet<string> needed, HashSet<string> written)
+        private static EquatableArray<Stmt> Slice(List<Scheduler.Node> nodes, int phase, System.Func<PhaseOutput, bool> accumulates, HashSet<string> needed, HashSet<string> written)
         {
             var output = new List<Stmt>();
             for (int i = nodes.Count - 1; i >= 0; i--)
@@ -321,8 +345,8 @@ namespace ScratchOptim.Generator.Scheduling
                 var node = nodes[i];
                 switch (node.Statement)
                 {
-                    case Accumulate accumulate when node.AccumulatePhase == phase && accumulates(accumulate):
-                        output.Add(accumulate);
+                    case PhaseOutput phaseOutput when node.AccumulatePhase == phase && accumulates(phaseOutput):
+                        output.Add(phaseOutput);
                         needed.UnionWith(node.Reads);
                         break;
                     case ElementAssign assign when node.Writes is not null && needed.Contains(node.Writes):

@@ -20,7 +20,7 @@ namespace ScratchOptim.Generator.Scheduling
     /// within a part; <see cref="PartSlicer"/> builds each part from that.
     /// </para>
     /// </summary>
-    internal sealed class Scheduler
+    internal sealed partial class Scheduler
     {
         private readonly OptimizerModel model;
         private readonly CancellationToken cancellationToken;
@@ -122,6 +122,9 @@ namespace ScratchOptim.Generator.Scheduling
                     case Assign assign:
                         WalkElement(assign, guards, nodes);
                         break;
+                    case MatrixAssign matrix:
+                        WalkMatrix(matrix, guards, nodes);
+                        break;
                     case If branch:
                         // The condition is decided once, here: host code inside the branch and the loops both read that value.
                         var scheduled = ScheduleUniform(branch.Condition, guards, nodes);
@@ -129,8 +132,11 @@ namespace ScratchOptim.Generator.Scheduling
                         var groupCondition = branch.Condition.Type.IsGroupWide ? scheduled : null;
                         var guard = new EnclosingIf(condition, SegmentOf(scheduled), PartOf(scheduled), groupCondition, groupCondition is null ? 0 : GroupSegmentOf(groupCondition));
                         var negated = guard with { Condition = Negate(condition), GroupCondition = groupCondition is null ? null : Negate(groupCondition) };
+                        declaredConditions.Add(branch.Condition);
                         var then = Walk(branch.Then, new List<EnclosingIf>(guards) { guard });
+                        declaredConditions[declaredConditions.Count - 1] = Negate(branch.Condition);
                         var otherwise = Walk(branch.Else, new List<EnclosingIf>(guards) { negated });
+                        declaredConditions.RemoveAt(declaredConditions.Count - 1);
                         if (then.Count > 0 || otherwise.Count > 0)
                             nodes.Add(new Node { Position = position, Condition = condition, Then = then, Else = otherwise, Ready = guard.Segment + 1, Part = guard.Part });
                         break;
@@ -230,7 +236,8 @@ namespace ScratchOptim.Generator.Scheduling
         /// <summary>A per-element expression: rounding rewrites, reductions and hoisting; it updates <paramref name="node"/>'s readiness and reads.</summary>
         private Expr ScheduleElement(Expr expr, List<EnclosingIf> guards, List<Node> nodes, Node node)
         {
-            var rounded = Contraction.ScalarDivision(model.Strict ? Contraction.Desugar(expr) : Contraction.Fuse(Contraction.Desugar(expr)));
+            var matrixFree = ReplaceMatrixReads(expr, guards, nodes);
+            var rounded = Contraction.ScalarDivision(model.Strict ? Contraction.Desugar(matrixFree) : Contraction.Fuse(Contraction.Desugar(matrixFree)));
             var scheduled = HoistUniformParts(ReadNewRowState(ReplaceReductions(rounded, guards, nodes)));
             IrWalker.Visit(scheduled, e =>
             {
@@ -362,6 +369,8 @@ namespace ScratchOptim.Generator.Scheduling
                 {
                     Temp temp when temps[temp.Id].IsGroupLevel => 0,
                     Temp temp => temps[temp.Id].Segment,
+                    MatrixTemp temp => temps[temp.Id].Segment,
+                    MatrixVariable matrix => matrixSegment.TryGetValue(matrix.Name, out var m) ? m.Segment : 0,
                     NewState state => rowStateReady[state.Name].Segment,
                     Variable { Role: VariableRole.Local or VariableRole.State } variable when uniformSegment.TryGetValue(variable.Name, out int s) => s,
                     _ => 0,
@@ -381,6 +390,8 @@ namespace ScratchOptim.Generator.Scheduling
                 {
                     Temp temp when temps[temp.Id].IsGroupLevel => temps[temp.Id].Segment + 1,
                     Temp temp => temps[temp.Id].Part,
+                    MatrixTemp temp => temps[temp.Id].Part,
+                    MatrixVariable matrix => matrixSegment.TryGetValue(matrix.Name, out var m) ? m.Part : 1,
                     NewState state => rowStateReady[state.Name].Part,
                     Variable { Role: VariableRole.Local } local when groupLocalSegment.TryGetValue(local.Name, out int g) => g + 1,
                     Variable { Role: VariableRole.Local or VariableRole.State } variable when uniformPart.TryGetValue(variable.Name, out int p) => p,

@@ -49,7 +49,7 @@ namespace ScratchOptim.Generator.Surface
                 string initial = state.Init ?? state.InitialValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
                 string when = allocation is null ? "always" : EquationRenderer.Text(allocation);
                 lines.Add("        new(" + String(state.Name) + ", " + String(state.TorchName) + ", " + String(initial)
-                    + ", global::ScratchOptim.StateLayout." + Shape(state.Space) + ", global::ScratchOptim.StateValue." + Value(state.Scalar) + ", " + String(when) + "),");
+                    + ", global::ScratchOptim.StateLayout." + Shape(state) + ", global::ScratchOptim.StateValue." + Value(state.Scalar) + ", " + String(when) + "),");
             }
             lines.Add("    },");
             lines.Add("    Update: new string[]");
@@ -76,6 +76,8 @@ namespace ScratchOptim.Generator.Surface
             var ranks = new List<string>();
             if (docs.MinRank != 0) ranks.Add("MinRank = " + Int(docs.MinRank));
             if (docs.MaxRank != int.MaxValue) ranks.Add("MaxRank = " + Int(docs.MaxRank));
+            var matrixWork = MatrixOperations(model).ToList();
+            if (matrixWork.Count > 0) ranks.Add("MatrixOperations = new string[] { " + string.Join(", ", matrixWork.Select(String)) + " }");
             if (ranks.Count > 0) lines.Add("{ " + string.Join(", ", ranks) + " }");
             return string.Join("\n", lines);
         }
@@ -99,14 +101,29 @@ namespace ScratchOptim.Generator.Surface
 
         private static string Int(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        private static string Shape(Space space) => space switch
+        private static string Shape(StateModel state) => state.Space switch
         {
             Space.Element => "Element",
             Space.Row => "Row",
             Space.Column => "Column",
             Space.Group => "Group",
+            Space.Matrix => state.Matrix!.Value.Rows switch { Extent.Rows => "RowByRow", Extent.Columns => "ColumnByColumn", _ => "ElementByElement" },
             _ => "Tensor",
         };
+
+        /// <summary>Each distinct piece of matrix work of the update, as declared: the values of matrix assignments and the matrices read per element.</summary>
+        private static IEnumerable<string> MatrixOperations(OptimizerModel model)
+        {
+            var found = new List<string>();
+            IrWalker.Visit(model.Body, statement =>
+            {
+                if (statement is MatrixAssign assign && assign.Value is not MatrixVariable and not AsMatrix) found.Add(EquationRenderer.Text(assign.Value));
+            }, expr =>
+            {
+                if (expr is ElementOf read && read.Matrix is not MatrixVariable) found.Add(EquationRenderer.Text(read.Matrix));
+            });
+            return found.Distinct();
+        }
 
         private static string Value(Scalar scalar) => scalar switch
         {

@@ -173,6 +173,7 @@ namespace ScratchOptim.Generator.Surface
                     Space.Element => "State",
                     Space.Row => "Per-row state (one value per row)",
                     Space.Column => "Per-column state (one value per column)",
+                    Space.Matrix => "Matrix state (" + state.Matrix + ", row-major)",
                     _ => "Per-tensor state",
                 }) + " <c>" + state.Name + "</c> (PyTorch: <c>" + Xml(state.TorchName) + "</c>), updated in place.";
                 string type = state.IsUniform ? "ref " + Targets.Cpu.KernelEmitter.ScalarType(state.Scalar) : "global::System.Span<T>";
@@ -180,6 +181,9 @@ namespace ScratchOptim.Generator.Surface
             }
             if (target.WorkspaceLength is not null)
                 yield return ("global::System.Span<T> workspace", "workspace", "Scratch memory of at least <see cref=\"WorkspaceLength\"/> elements; its contents do not matter.");
+            if (target.UsesMatrices)
+                yield return (Targets.Cpu.MatrixEmitter.WorkspaceType + " matrices", "matrices",
+                    "The work matrices and solvers of the matrix work: one per parameter (<c>new MatrixWorkspace&lt;T&gt;()</c>), passed to each of its steps.");
         }
 
         private void WriteApply()
@@ -231,14 +235,15 @@ namespace ScratchOptim.Generator.Surface
                 writer.Line("// Every buffer must match the parameter before anything is written.");
                 writer.Line("int length = " + Id(model.Signature.Param) + ".Length;");
                 if (target.UsesShape) writer.Line("global::ScratchOptim.KernelChecks.Shape(\"" + Name + "\", shape, length);");
-                if (plan.RowsAndColumns) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                if (plan.RowsAndColumns || target.UsesMatrices) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                if (target.UsesMatrices) writer.Line("global::System.ArgumentNullException.ThrowIfNull(matrices);");
                 writer.Line(Check(model.Signature.Grad, "length"));
                 var expressions = new Targets.Cpu.CpuExpressions(System.Array.Empty<string>(), model);
                 for (int i = 0; i < model.States.Count; i++)
                 {
                     var state = model.States[i];
                     if (state.IsUniform) continue;
-                    string expected = state.Space switch { Space.Row => "rows", Space.Column => "columns", _ => "length" };
+                    string expected = Targets.Cpu.CpuTarget.StateLength(state);
                     var allocation = plan.States[i].Allocation;
                     writer.Line((allocation is null ? "" : "if (" + expressions.Uniform(allocation) + ") ") + Check(state.Name, expected));
                 }

@@ -98,7 +98,8 @@ namespace ScratchOptim.Generator.Syntax
                         if (init is not null) stateInits.Add((fieldSymbol.Name, init, variable.Identifier.GetLocation()));
                         var constant = variable.Initializer is null ? default : semanticModel.GetConstantValue(variable.Initializer.Value, cancellationToken);
                         double initialValue = constant.HasValue && constant.Value is not null and not bool ? ToDouble(constant.Value) : 0;
-                        states.Add((new StateModel(fieldSymbol.Name, torch, init, initialValue, stateType.Value.Scalar, stateType.Value.Space, description), variable.Identifier.GetLocation()));
+                        states.Add((new StateModel(fieldSymbol.Name, torch, init, initialValue, stateType.Value.Scalar, stateType.Value.Space, description, stateType.Value.Matrix),
+                            variable.Identifier.GetLocation()));
                     }
                 }
             }
@@ -110,6 +111,7 @@ namespace ScratchOptim.Generator.Syntax
             }
 
             var signature = ParseUpdateSignature(declaration, name, semanticModel, diagnostics, out var updateMethod);
+            var documentation = ParseDocumentation(declaration, symbol);
             EquatableArray<Stmt>? lowered = null;
             if (updateMethod is not null && signature is not null)
             {
@@ -121,7 +123,11 @@ namespace ScratchOptim.Generator.Syntax
                         diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, parameter.Identifier.GetLocation(), parameter.Identifier.ValueText, reason));
                 }
                 int reportedBefore = diagnostics.Count;
-                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken);
+                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken)
+                {
+                    Optimizer = name,
+                    MaxRank = documentation.MaxRank,
+                };
                 lowered = lowering.LowerBody(updateMethod);
                 // After an error in the update (the compiler's, or one that dropped a statement here) the analysis of what is
                 // used is unreliable: the error is the only diagnostic, not a false "never used" beside it.
@@ -130,7 +136,6 @@ namespace ScratchOptim.Generator.Syntax
                     ReportUnused(loweredBody, hypers, hyperLocations, states, diagnostics);
             }
 
-            var documentation = ParseDocumentation(declaration, symbol);
             if (documentation.MinRank < 0 || documentation.MaxRank < documentation.MinRank)
             {
                 var attributeSyntax = FindAttribute(symbol, DslNames.OptimizerAttribute)?.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
@@ -283,28 +288,39 @@ namespace ScratchOptim.Generator.Syntax
         /// <summary>
         /// What a <c>[State]</c> field holds: an <c>Element</c> field values of the parameter's type in the space its
         /// <c>Shape</c> names; a <c>float</c> or <c>double</c> field one value per tensor, or per parameter group with
-        /// <c>Shape = StateShape.Group</c>. Null for anything else.
+        /// <c>Shape = StateShape.Group</c>; a <c>Matrix</c> field a square matrix over the rows or the columns. Null for
+        /// anything else.
         /// </summary>
-        private static (Scalar Scalar, Space Space)? StateTypeOf(IFieldSymbol field, AttributeData attribute)
+        private static (Scalar Scalar, Space Space, MatrixShape? Matrix)? StateTypeOf(IFieldSymbol field, AttributeData attribute)
         {
             int shape = NamedInt(attribute, "Shape") ?? 0;
             if (DslNames.Is(field.Type, DslNames.Element))
             {
                 return shape switch
                 {
-                    0 => (Scalar.Element, Space.Element),
-                    1 => (Scalar.Element, Space.Tensor),
-                    2 => (Scalar.Element, Space.Row),
-                    3 => (Scalar.Element, Space.Column),
+                    0 => (Scalar.Element, Space.Element, null),
+                    1 => (Scalar.Element, Space.Tensor, null),
+                    2 => (Scalar.Element, Space.Row, null),
+                    3 => (Scalar.Element, Space.Column, null),
+                    _ => null,
+                };
+            }
+            if (DslNames.Is(field.Type, DslNames.Matrix))
+            {
+                return shape switch
+                {
+                    4 => (Scalar.Element, Space.Matrix, new MatrixShape(Extent.Rows, Extent.Rows)),
+                    5 => (Scalar.Element, Space.Matrix, new MatrixShape(Extent.Columns, Extent.Columns)),
+                    6 => (Scalar.Element, Space.Matrix, new MatrixShape(Extent.Elements, Extent.Elements)),
                     _ => null,
                 };
             }
             // A group's tensors may mix float and double elements: its state is a float or a double.
-            if (shape is 0 or 1 or 4)
+            if (shape is 0 or 1 or 7)
             {
-                var space = shape == 4 ? Space.Group : Space.Tensor;
-                if (field.Type.SpecialType == SpecialType.System_Single) return (Scalar.Float, space);
-                if (field.Type.SpecialType == SpecialType.System_Double) return (Scalar.Double, space);
+                var space = shape == 7 ? Space.Group : Space.Tensor;
+                if (field.Type.SpecialType == SpecialType.System_Single) return (Scalar.Float, space, null);
+                if (field.Type.SpecialType == SpecialType.System_Double) return (Scalar.Double, space, null);
             }
             return null;
         }
@@ -317,9 +333,11 @@ namespace ScratchOptim.Generator.Syntax
             IrWalker.Visit(body, stmt =>
             {
                 if (stmt is Assign assign && assign.Value is not null) assigned.Add(assign.Target.Name);
+                if (stmt is MatrixAssign matrix) assigned.Add(matrix.Target.Name);
             }, expr =>
             {
                 if (expr is Variable variable) read.Add(variable.Name);
+                if (expr is MatrixVariable matrix) read.Add(matrix.Name);
             });
             foreach (var (state, _) in states)
             {

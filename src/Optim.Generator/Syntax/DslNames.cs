@@ -10,6 +10,8 @@ namespace ScratchOptim.Generator.Syntax
         public const string HyperAttribute = "ScratchOptim.Dsl.HyperAttribute";
         public const string StateAttribute = "ScratchOptim.Dsl.StateAttribute";
         public const string Element = "ScratchOptim.Dsl.Element";
+        public const string Matrix = "ScratchOptim.Dsl.Matrix";
+        public const string MatrixWorkspace = "ScratchOptim.LinearAlgebra.MatrixWorkspace`1";
         public const string Intrinsics = "ScratchOptim.Dsl.Intrinsics";
         public const string UpdateMethod = "Update";
 

@@ -16,7 +16,7 @@ namespace ScratchOptim.Generator.Syntax
     /// per tensor, row and column state per row and column, the parameter and gradient per element, and everything
     /// computed from them lives in the finest space of its operands.
     /// </summary>
-    internal sealed class UpdateLowering
+    internal sealed partial class UpdateLowering
     {
         /// <summary>
         /// How deeply expressions and statements may nest. Every pass over the IR recurses once per level; this bound keeps
@@ -149,6 +149,11 @@ namespace ScratchOptim.Generator.Syntax
                     Report(Descriptors.ReservedName, variable.Identifier, local.Name, reason);
                     continue;
                 }
+                if (DslNames.Is(local.Type, DslNames.Matrix))
+                {
+                    LowerMatrixDeclaration(variable, local, output);
+                    continue;
+                }
                 Scalar? scalar = ScalarOf(local.Type);
                 if (scalar is null)
                 {
@@ -207,6 +212,11 @@ namespace ScratchOptim.Generator.Syntax
             if (compound == (BinaryOp)(-1))
             {
                 Report(Descriptors.UnsupportedExpression, assignment, assignment.ToString());
+                return;
+            }
+            if (IsMatrix(assignment.Left))
+            {
+                LowerMatrixAssignment(assignment, compound is not null, output);
                 return;
             }
             var target = LowerTarget(assignment.Left);
@@ -300,6 +310,9 @@ namespace ScratchOptim.Generator.Syntax
                     case float single: return new Literal(single, IrType.Float);
                 }
             }
+
+            // A Matrix where an element is read: the element of the matrix at the element being updated.
+            if (IsMatrix(expression)) return LowerElementOf(expression);
 
             switch (expression)
             {
@@ -404,6 +417,7 @@ namespace ScratchOptim.Generator.Syntax
                 SyntaxKind.SubtractExpression => BinaryOp.Subtract,
                 SyntaxKind.MultiplyExpression => BinaryOp.Multiply,
                 SyntaxKind.DivideExpression => BinaryOp.Divide,
+                SyntaxKind.ModuloExpression => BinaryOp.Remainder,
                 SyntaxKind.LessThanExpression => BinaryOp.Less,
                 SyntaxKind.LessThanOrEqualExpression => BinaryOp.LessOrEqual,
                 SyntaxKind.GreaterThanExpression => BinaryOp.Greater,
@@ -438,6 +452,12 @@ namespace ScratchOptim.Generator.Syntax
             }
             switch (op.Value)
             {
+                case BinaryOp.Remainder when left.Type is not { Scalar: Scalar.Int, IsUniform: true } || right.Type is not { Scalar: Scalar.Int, IsUniform: true }:
+                    // Only a step count's cycle needs it; on reals and elements C#'s % has no counterpart in PyTorch's kernels.
+                    Report(Descriptors.UnsupportedExpression, binary, binary.ToString() + " (% takes two step-uniform ints)");
+                    return null;
+                case BinaryOp.Remainder:
+                    return new Binary(op.Value, left, right, IrType.Int.In(space));
                 case BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide:
                     if (op == BinaryOp.Divide && left.Type.Scalar == Scalar.Int && right.Type.Scalar == Scalar.Int)
                     {

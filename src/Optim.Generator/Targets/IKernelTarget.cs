@@ -13,6 +13,9 @@ namespace ScratchOptim.Generator.Targets
         /// <summary>Whether the kernels need the tensor's shape (a <c>shape</c> argument to <c>Apply</c>).</summary>
         bool UsesShape { get; }
 
+        /// <summary>Whether the kernels do matrix work: <c>Apply</c> then takes the matrix workspace they keep it in.</summary>
+        bool UsesMatrices { get; }
+
         /// <summary>How many workspace elements a tensor of a given shape needs, as a C# expression over <c>rows</c> and <c>columns</c>; null when none.</summary>
         string? WorkspaceLength { get; }
 

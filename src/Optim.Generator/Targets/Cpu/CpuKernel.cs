@@ -19,7 +19,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
     }
 
     /// <summary>A buffer the loops read or write, and the name of the reference to its first element.</summary>
-    internal sealed record KernelBuffer(string Name, BufferKind Kind, string RefName, bool InWorkspace);
+    /// <param name="InWorkspace">A per-row or per-column buffer in the kernel's workspace.</param>
+    /// <param name="InMatrices">A matrix of the parameter's shape in the matrix workspace: one an element phase fills for the matrix work, or one it computed.</param>
+    internal sealed record KernelBuffer(string Name, BufferKind Kind, string RefName, bool InWorkspace, bool InMatrices = false);
 
     /// <summary>
     /// The CPU target's view of one plan: the names it gives every temp, buffer and guard, and the kernel's parameters.
@@ -38,6 +40,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             IrWalker.Visit(model.Body, stmt =>
             {
                 if (stmt is Assign { Declares: true } declaration) reserved.Add(declaration.Target.Name);
+                if (stmt is MatrixAssign { Declares: true } matrix) reserved.Add(matrix.Target.Name);
             }, _ => { });
             Namer = new Namer(reserved);
 
@@ -47,8 +50,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
             {
                 { Kind: TempKind.GroupState, Definition: Variable state } => state.Name,
                 { Kind: TempKind.GroupState } => Namer.Claim(assigned[t.Id] + "New"),
-                _ => Namer.For(t.Definition, t.Type),
+                _ => Namer.For(Unscheduled(t.Definition, plan), t.Type),
             }).ToList();
+            // A matrix the loops read has two names: its elements' (the temp's) and the whole matrix's.
+            MatrixNames = plan.Temps.Where(t => t.Kind == TempKind.Matrix && t.Definition is not MatrixVariable)
+                .ToDictionary(t => t.Id, t => Namer.Claim(TempNames[t.Id] + "Matrix"));
             Expressions = new CpuExpressions(TempNames, model);
             PhaseLocals = plan.GroupWide ? plan.Parts.Select(p => Namer.Claim("phase" + p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList() : new List<string>();
 
@@ -57,7 +63,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 new KernelBuffer(model.Signature.Param, BufferKind.Element, Namer.Claim(model.Signature.Param + "Ref"), false),
                 new KernelBuffer(model.Signature.Grad, BufferKind.Element, Namer.Claim(model.Signature.Grad + "Ref"), false),
             };
-            foreach (var state in model.States.Where(s => !s.IsUniform))
+            foreach (var state in model.States.Where(s => !s.IsUniform && s.Space != Space.Matrix))
                 buffers.Add(new KernelBuffer(state.Name, Kind(state.Space), Namer.Claim(state.Name + "Ref"), false));
             foreach (var written in RowAssignments.Select(a => a.Statement.Target).Distinct())
             {
@@ -66,6 +72,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
             foreach (var temp in plan.Temps.Where(t => t.Kind == TempKind.Reduction && t.Type.Space is Space.Row or Space.Column))
                 buffers.Add(new KernelBuffer(TempNames[temp.Id], Kind(temp.Type.Space), Namer.Claim(TempNames[temp.Id] + "Ref"), true));
+            foreach (var temp in plan.Temps.Where(t => t.Kind is TempKind.Materialized or TempKind.Matrix))
+                buffers.Add(new KernelBuffer(TempNames[temp.Id], BufferKind.Element, Namer.Claim(TempNames[temp.Id] + "Ref"), false, InMatrices: true));
             Buffers = buffers;
 
             Guards = new Dictionary<string, string>();
@@ -91,6 +99,19 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The locals of a group's step that hold each part's struct (<c>phase1</c>, ...).</summary>
         public IReadOnlyList<string> PhaseLocals { get; }
 
+        public string TempName(int id) => TempNames[id];
+
+        /// <summary>For each matrix computed in host code and read by the loops: the name of the whole matrix (its span).</summary>
+        public IReadOnlyDictionary<int, string> MatrixNames { get; }
+
+        /// <summary>A matrix temp's definition with the matrices it reads in their declared form, to name it by what it holds.</summary>
+        private static Expr Unscheduled(Expr definition, KernelPlan plan) => definition switch
+        {
+            MatrixTemp temp => Unscheduled(plan.Temps[temp.Id].Definition, plan),
+            MatrixCall call => call with { Matrices = call.Matrices.Select(m => (MatrixExpr)Unscheduled(m, plan)).ToEquatableArray() },
+            _ => definition,
+        };
+
         public CpuExpressions Expressions { get; }
 
         /// <summary>Every buffer the loops index, parameter and gradient first, then state, then workspace.</summary>
@@ -102,12 +123,24 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The conditions behind <see cref="Guards"/> that no hoisted value computes already.</summary>
         public Dictionary<string, Expr> GuardDefinitions { get; } = new Dictionary<string, Expr>();
 
-        /// <summary>Whether the kernels read the tensor's shape: the loops run over rows and columns, or the update asks for it.</summary>
+        /// <summary>
+        /// Whether the kernel does matrix work (with ScratchOptim.LinearAlgebra): it has matrix state, or its plan has
+        /// matrices that phases fill or read, or host code that computes matrices.
+        /// </summary>
+        public bool UsesMatrices =>
+            Plan.Model.States.Any(s => s.Space == Space.Matrix)
+            || Plan.Temps.Any(t => t.Kind is TempKind.Materialized or TempKind.Matrix)
+            || Plan.AllHostItems().Any(i => i is HostMatrixAssign);
+
+        /// <summary>The buffers the kernel takes as arguments (as references to their first elements): parameter, gradient, element and row/column state.</summary>
+        public IEnumerable<KernelBuffer> Arguments => Buffers.Where(b => !b.InWorkspace && !b.InMatrices);
+
+        /// <summary>Whether the kernel reads the tensor's shape: the loops run over rows and columns, or the update asks for it.</summary>
         public bool UsesShape
         {
             get
             {
-                if (Plan.RowsAndColumns) return true;
+                if (Plan.RowsAndColumns || UsesMatrices) return true;
                 bool uses = false;
                 foreach (var temp in Plan.Temps) IrWalker.Visit(temp.Definition, e => uses |= e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape);
                 foreach (var item in Plan.AllHostItems())

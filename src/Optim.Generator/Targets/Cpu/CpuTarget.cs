@@ -47,7 +47,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (kernel.UsesShape || kernel.Plan.RowsAndColumns)
             {
                 writer.Line("var shape = ShapeOf(parameter);");
-                if (kernel.Plan.RowsAndColumns) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                if (kernel.Plan.RowsAndColumns || kernel.UsesMatrices) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
             }
             if (Model.States.Count > 0) writer.Line("// The state, allocated on the first step that can use it, then reused.");
             for (int i = 0; i < Model.States.Count; i++)
@@ -55,13 +55,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 var state = Model.States[i];
                 if (state.Space == Space.Group) continue;
                 string type = KernelEmitter.ScalarType(state.Scalar);
-                string length = state.Space switch
-                {
-                    Space.Element => "length",
-                    Space.Row => "rows",
-                    Space.Column => "columns",
-                    _ => "1",
-                };
+                string length = StateLength(state);
                 string buffer = "state.Buffer<" + type + ">(" + i + ", " + length + Initial(state) + ")";
                 var allocation = kernel.Plan.States[i].Allocation;
                 if (state.IsUniform)
@@ -80,6 +74,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("var " + CSharp.Id(state.Name) + " = " + (allocation is null ? buffer : kernel.Expressions.Uniform(allocation) + " ? " + buffer + " : default") + ";");
             }
             if (WorkspaceLength is { } workspace) writer.Line("var workspace = state.Workspace<T>(" + workspace + ");");
+            if (kernel.UsesMatrices)
+            {
+                writer.Line("// The matrix work's solvers and work matrices, made on the first step, then reused.");
+                writer.Line("if (state.Scratch is not " + MatrixEmitter.WorkspaceType + " matrices) state.Scratch = matrices = new " + MatrixEmitter.WorkspaceType + "();");
+            }
         }
 
         /// <summary>The arguments of a part's kernel in a tensor's step, after <c>hyper</c>, the step count and the group's values.</summary>
@@ -89,7 +88,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             arguments.AddRange(part.Inputs.Select(kernel.InputName));
             if (kernel.UsesShape) arguments.Add("shape");
             arguments.Add("length");
-            foreach (var buffer in kernel.Buffers.Where(b => !b.InWorkspace))
+            foreach (var buffer in kernel.Arguments)
             {
                 string span = buffer.Name == Model.Signature.Param ? "parameter.Data.Span"
                     : buffer.Name == Model.Signature.Grad ? "parameter.Grad!.Value.Span"
@@ -97,7 +96,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 arguments.Add("ref " + GetReference + "(" + span + ")");
             }
             arguments.AddRange(TensorStates.Select(s => (part.Final ? "ref " : "") + CSharp.Id(s.Name)));
+            arguments.AddRange(Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)));
             if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
+            if (kernel.UsesMatrices) arguments.Add("matrices");
             arguments.AddRange(part.GroupSums.Select(id => "ref " + kernel.TempNames[id]));
             return arguments;
         }
@@ -105,14 +106,28 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The per-tensor (uniform, not group) states, which the kernels take as single values.</summary>
         private IEnumerable<StateModel> TensorStates => Model.States.Where(s => s.IsUniform && s.Space != Space.Group);
 
+        public bool UsesMatrices => kernel.UsesMatrices;
+
+        /// <summary>How many values a state has, as a C# expression over <c>length</c>, <c>rows</c> and <c>columns</c>.</summary>
+        public static string StateLength(StateModel state) => state.Space switch
+        {
+            Space.Element => "length",
+            Space.Row => "rows",
+            Space.Column => "columns",
+            Space.Matrix => state.Matrix!.Value.Rows switch { Extent.Rows => "rows * rows", Extent.Columns => "columns * columns", _ => "length * length" },
+            _ => "1",
+        };
+
         public void WriteApplyCall(SourceWriter writer)
         {
             var arguments = new List<string> { "hyper", CSharp.Id(Model.Signature.Step) };
             if (kernel.UsesShape) arguments.Add("shape");
             arguments.Add("length");
-            arguments.AddRange(kernel.Buffers.Where(b => !b.InWorkspace).Select(b => "ref " + GetReference + "(" + CSharp.Id(b.Name) + ")"));
+            arguments.AddRange(kernel.Arguments.Select(b => "ref " + GetReference + "(" + CSharp.Id(b.Name) + ")"));
             arguments.AddRange(TensorStates.Select(s => "ref " + CSharp.Id(s.Name)));
+            arguments.AddRange(Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)));
             if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
+            if (kernel.UsesMatrices) arguments.Add("matrices");
             WriteCall(writer, kernel.KernelName(kernel.Plan.Final), arguments);
         }
 

@@ -20,6 +20,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private readonly TensorPart part;
         private readonly CpuExpressions expressions;
         private readonly SourceWriter writer;
+        private readonly MatrixEmitter matrices;
 
         private KernelEmitter(CpuKernel kernel, TensorPart part, SourceWriter writer)
         {
@@ -28,6 +29,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             this.part = part;
             expressions = kernel.Expressions;
             this.writer = writer;
+            matrices = new MatrixEmitter(kernel, writer);
         }
 
         public static void Write(CpuKernel kernel, TensorPart part, SourceWriter writer, string generatedCode) => new KernelEmitter(kernel, part, writer).WriteKernel(generatedCode);
@@ -45,10 +47,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
             foreach (var input in part.Inputs) yield return (CpuKernel.InputType(input), kernel.InputName(input));
             if (kernel.UsesShape) yield return ("global::System.ReadOnlySpan<int>", "shape");
             yield return ("int", "length");
-            foreach (var buffer in kernel.Buffers.Where(b => !b.InWorkspace)) yield return ("ref T", buffer.RefName);
+            foreach (var buffer in kernel.Arguments) yield return ("ref T", buffer.RefName);
             foreach (var state in model.States.Where(s => s.IsUniform && s.Space != Space.Group))
                 yield return ((part.Final ? "ref " : "") + ScalarType(state.Scalar), CpuExpressions.Id(state.Name));
+            foreach (var state in model.States.Where(s => s.Space == Space.Matrix)) yield return ("global::System.Span<T>", CpuExpressions.Id(state.Name));
             if (kernel.Workspace.Any()) yield return ("ref T", "workspace");
+            if (kernel.UsesMatrices) yield return (MatrixEmitter.WorkspaceType, "matrices");
             foreach (int sum in part.GroupSums) yield return ("ref double", kernel.TempNames[sum]);
         }
 
@@ -104,11 +108,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private void WriteSetUp()
         {
-            if (plan.RowsAndColumns)
+            if (plan.RowsAndColumns || kernel.UsesMatrices)
             {
                 writer.Line("// The tensor as a matrix: rows are all dimensions but the last.");
                 writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
             }
+            matrices.WriteSetUp();
             var workspace = kernel.Workspace.ToList();
             if (workspace.Count > 0)
             {
@@ -120,7 +125,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     offset = (offset == "0" ? "" : offset + " + ") + (buffer.Kind == BufferKind.Row ? "rows" : "columns");
                 }
             }
-            if (plan.RowsAndColumns || workspace.Count > 0) writer.Line();
+            if (plan.RowsAndColumns || kernel.UsesMatrices || workspace.Count > 0) writer.Line();
         }
 
         // ---- Host code ----
@@ -130,9 +135,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
             var items = part.Segments[segment].Items.Where(Emits).ToList();
             var guards = segment == 0 ? GuardDefinitions().ToList() : new List<KeyValuePair<string, Expr>>();
             if (items.Count == 0 && guards.Count == 0) return;
+            bool matrixWork = items.Any(i => i is HostMatrixAssign || i is HostMatrix { } m && plan.Temps[m.Id].Definition is not MatrixVariable);
+            bool scalars = items.Any(i => i is not HostMatrixAssign and not HostMatrix);
+            const string Work = "the matrix work, on whole matrices with ScratchOptim.LinearAlgebra";
             writer.Line(segment == 0
-                ? "// Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once."
-                : "// After phase " + segment + ": what its sums give, in double.");
+                ? "// Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once" + (matrixWork ? ", and " + Work : "") + "."
+                : "// After phase " + segment + ": " + (scalars ? "what its sums give, in double" + (matrixWork ? ", and " + Work : "") : Work) + ".");
             foreach (var guard in guards)
                 writer.Line("bool " + guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the state that needs it is allocated");
             foreach (var item in items) WriteHostItem(item);
@@ -188,6 +196,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     break;
                 case HostRowAssign rowAssign:
                     WriteRowAssign(rowAssign, guard);
+                    break;
+                case HostMatrix matrix:
+                    matrices.WriteHostMatrix(matrix);
+                    break;
+                case HostMatrixAssign matrixAssign:
+                    matrices.WriteHostMatrixAssign(matrixAssign);
                     break;
                 case HostGroupAccumulate accumulate:
                     WriteGroupAccumulate(accumulate, guard);
@@ -296,6 +310,14 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private string PhaseComment(ElementPhase phase, List<int> reductions)
         {
+            var stores = Stores(phase.Body).Select(s => kernel.TempNames[s.TempId]).Distinct().ToList();
+            if (stores.Count > 0)
+            {
+                string filled = "the matrix " + string.Join(" and the matrix ", stores) + ", for the matrix work after it";
+                string sums = reductions.Count > 0 ? ", and the sums " + string.Join(", ", reductions.Select(id => kernel.TempNames[id])) : "";
+                return "// Phase " + phase.Number + " of " + part.Phases.Count + ": " + filled + sums
+                    + (phase.Final ? "; it also stores the parameter and the state." : " (element by element); nothing is stored yet.");
+            }
             string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id] + (plan.Temps[id].IsGroupLevel ? " (the group's)" : "")));
             string loops = plan.RowsAndColumns ? "row by row, a vector body over the columns and a scalar tail" : "a vector body and a scalar tail (all of it without vector hardware), rounded alike";
             if (part.Phases.Count == 1 && part.Final)
@@ -453,6 +475,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     case Accumulate accumulate:
                         WriteAccumulate(accumulate, vector, lane);
                         break;
+                    case Store store:
+                        string matrix = kernel.Buffer(kernel.TempNames[store.TempId]).RefName;
+                        writer.Line("// the matrix " + kernel.TempNames[store.TempId] + " gets " + EquationRenderer.Text(store.Value, kernel.TempName));
+                        writer.Line(vector
+                            ? "TVector.Store(" + Form(store.Value, vector) + ", ref " + matrix + ", i);"
+                            : "ElementAt(ref " + matrix + ", i) = " + Form(store.Value, vector) + ";");
+                        break;
                     case If branch:
                         writer.Line("if (" + Form(branch.Condition, vector) + ")");
                         using (writer.Block()) WriteStatements(branch.Then, vector, lane);
@@ -490,6 +519,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         // ---- What the statements touch ----
 
+        private static IEnumerable<Store> Stores(EquatableArray<Stmt> body)
+        {
+            var found = new List<Store>();
+            IrWalker.Visit(body, s =>
+            {
+                if (s is Store store) found.Add(store);
+            }, _ => { });
+            return found;
+        }
+
         private static IEnumerable<Accumulate> Accumulations(EquatableArray<Stmt> body)
         {
             var found = new List<Accumulate>();
@@ -514,8 +553,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
                         else names.Add(assign.Scheduled.Target.Name);
                         if (assign.Scheduled.Value is { } value) NoteReads(value, names);
                         break;
-                    case Accumulate accumulate:
-                        NoteReads(accumulate.Value, names);
+                    case PhaseOutput phaseOutput:
+                        NoteReads(phaseOutput.Value, names);
                         break;
                 }
             }, e => NoteReads(e, names));
@@ -541,6 +580,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     names.Add(CpuExpressions.NewStateName(state.Name));
                     break;
                 case Temp temp when plan.Temps[temp.Id].Kind == TempKind.Reduction && temp.Type.Space is Space.Row or Space.Column:
+                    names.Add(kernel.TempNames[temp.Id]);
+                    break;
+                case Temp temp when plan.Temps[temp.Id].Kind == TempKind.Matrix:
                     names.Add(kernel.TempNames[temp.Id]);
                     break;
             }
@@ -569,7 +611,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             IrWalker.Visit(body, s =>
             {
                 if (s is ElementAssign { Scheduled.Value: { } value }) IrWalker.Visit(value, Note);
-                if (s is Accumulate accumulate) IrWalker.Visit(accumulate.Value, Note);
+                if (s is PhaseOutput phaseOutput) IrWalker.Visit(phaseOutput.Value, Note);
             }, Note);
             return ids;
         }

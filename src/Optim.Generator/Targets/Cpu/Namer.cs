@@ -15,6 +15,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private int scalars;
         private int conditions;
         private int sums;
+        private int matrices;
 
         public Namer(IEnumerable<string> reserved) => taken = new HashSet<string>(reserved);
 
@@ -29,6 +30,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>A name for a value computed once: a hoisted value or a reduction's result.</summary>
         public string For(Expr definition, IrType type)
         {
+            if (definition is MatrixExpr matrix) return Claim(MatrixName(matrix));
             string? derived = Derive(definition);
             if (derived is null || derived.Length > 28)
                 derived = definition is Call call && Operators.Get(call.Operator).IsReduction ? "reduction" + ++sums
@@ -71,6 +73,28 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Binary { Left: Variable { Role: VariableRole.Hyper } hyper, Right: EnumValue value } comparison when Comparison(comparison.Op) is { } relation =>
                 hyper.Name + relation + value.Member,
             Binary { Op: BinaryOp.Multiply } product => Term(product),
+            _ => null,
+        };
+
+        /// <summary>
+        /// A matrix by what it holds: <c>directionMatrix</c> for an element expression a phase stores,
+        /// <c>orthogonalizedDirection</c>, <c>projectedElement</c> for the elements of a local read by the loops.
+        /// </summary>
+        private string MatrixName(MatrixExpr matrix) => matrix switch
+        {
+            AsMatrix { Element: var element } when Term(element) is { } term => term + "Matrix",
+            MatrixVariable variable => variable.Name + "Element",
+            MatrixCall { Operator: "Orthogonalize", Matrices: var arguments } when MatrixTerm(arguments[0]) is { } term => "orthogonalized" + DslNames.PascalCase(term),
+            MatrixCall { Operator: "Transpose", Matrices: var arguments } when MatrixTerm(arguments[0]) is { } term => term + "Transposed",
+            MatrixCall call => char.ToLowerInvariant(call.Operator[0]) + call.Operator.Substring(1),
+            MatrixProduct => "product",
+            _ => "matrix" + ++matrices,
+        };
+
+        private static string? MatrixTerm(MatrixExpr matrix) => matrix switch
+        {
+            AsMatrix { Element: var element } => Term(element),
+            MatrixVariable variable => variable.Name,
             _ => null,
         };
 

@@ -1,0 +1,243 @@
+using System;
+using System.IO;
+using System.Linq;
+using ScratchOptim.Dsl;
+using ScratchOptim.LinearAlgebra;
+using ScratchOptim.Optimizers;
+using Xunit;
+
+namespace ScratchOptim.Tests;
+
+/// <summary>
+/// What the matrix optimizers (Muon, MuonWithAuxAdam, SOAP) do beyond their reference cases: the parameters they take,
+/// the span kernel, saved state with matrices in it, the state they allocate, and MuonParameters' split.
+/// </summary>
+public class MatrixOptimizerTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Muon_refuses_a_parameter_that_is_not_a_matrix_when_it_is_added(int rank)
+    {
+        var shape = Enumerable.Repeat(2, rank).ToArray();
+        var parameter = new Parameter<float>(new float[1 << rank], shape, "w");
+        var exception = Assert.Throws<ArgumentException>(() => new Muon([parameter]));
+        Assert.Contains("Muon takes 2-D parameters", exception.Message);
+        Assert.Contains($"has {rank} dimensions", exception.Message);
+
+        var muon = new Muon([Matrix(2, 3, "ok")]);
+        Assert.Throws<ArgumentException>(() => muon.AddParamGroup([parameter]));
+        Assert.Single(muon.ParamGroups);
+    }
+
+    [Fact]
+    public void The_span_kernel_computes_what_Step_computes()
+    {
+        var stepped = Matrix(5, 7, "w");
+        var muon = new Muon([stepped], lr: 0.02, weightDecay: 0.01);
+        float[] p = stepped.Data.ToArray(), buffer = new float[35];
+        var matrices = new MatrixWorkspace<float>();
+        var hyper = muon.ParamGroups[0].Hyper;
+        for (int t = 1; t <= 4; t++)
+        {
+            float[] g = Gradient(35, t);
+            stepped.Grad = (float[])g.Clone();
+            muon.Step();
+            Muon.Apply<float>(hyper, t, [5, 7], p, g, buffer, matrices);
+            Assert.Equal(stepped.Data.ToArray(), p);
+            Assert.Equal(muon.State<float>(stepped, "momentumBuffer").ToArray(), buffer);
+        }
+        Assert.Throws<ArgumentNullException>(() => Muon.Apply<float>(hyper, 5, [5, 7], p, Gradient(35, 5), buffer, null!));
+        Assert.Throws<ArgumentException>(() => Muon.Apply<float>(hyper, 5, [5, 7], p, Gradient(35, 5), new float[34], matrices));
+    }
+
+    [Fact]
+    public void Float_and_double_matrices_step_in_one_optimizer_each_in_its_own_type()
+    {
+        var single = Matrix(4, 6, "single");
+        var real = new Parameter<double>(single.Data.ToArray().Select(x => (double)x).ToArray(), [4, 6], "real");
+        var muon = new Muon([single, real], lr: 0.05);
+        muon.GroupHyperparameters(0).Set("ns_precision", "Element");
+        for (int t = 1; t <= 3; t++)
+        {
+            single.Grad = Gradient(24, t);
+            real.Grad = Gradient(24, t).Select(x => (double)x).ToArray();
+            muon.Step();
+        }
+        // float64 Newton–Schulz for the double matrix, float32 for the float one: close, not equal.
+        var difference = single.Data.ToArray().Zip(real.Data.ToArray(), (a, b) => Math.Abs(a - b)).Max();
+        Assert.InRange(difference, 1e-9, 1e-4);
+        Assert.Equal(24, muon.State<double>(real, "momentum_buffer").Length);
+    }
+
+    [Theory]
+    [InlineData("Muon")]
+    [InlineData("SOAP")]
+    public void A_run_resumed_from_saved_state_continues_bit_for_bit_with_its_matrices(string name)
+    {
+        Parameter<float>[] NewParameters() => [Matrix(5, 7, "w"), Matrix(6, 3, "v")];
+        var uninterrupted = NewParameters();
+        var original = Catalog.Find(name)!.Create(uninterrupted);
+        if (name == "SOAP") original.GroupHyperparameters(0).Set("precondition_frequency", 2);
+        for (int t = 1; t <= 5; t++) Step(original, uninterrupted, t);
+        using var saved = new MemoryStream();
+        original.SaveState(saved);
+
+        var resumedParameters = NewParameters();
+        for (int i = 0; i < resumedParameters.Length; i++) uninterrupted[i].Data.CopyTo(resumedParameters[i].Data);
+        var resumed = Catalog.Find(name)!.Create(resumedParameters);
+        saved.Position = 0;
+        resumed.LoadState(saved);
+        if (name == "SOAP") resumed.GroupHyperparameters(0).Set("precondition_frequency", 2);
+        for (int t = 6; t <= 9; t++)
+        {
+            Step(original, uninterrupted, t);
+            Step(resumed, resumedParameters, t);
+        }
+        for (int i = 0; i < uninterrupted.Length; i++)
+            Assert.Equal(uninterrupted[i].Data.ToArray(), resumedParameters[i].Data.ToArray());
+    }
+
+    [Fact]
+    public void SOAP_allocates_a_preconditioner_only_for_the_sides_it_preconditions()
+    {
+        var vector = new Parameter<float>(Gradient(37, 9), "bias");
+        var wide = Matrix(6, 9, "wide");
+        var soap = new SOAP([vector, wide], maxPrecondDim: 6);
+        for (int t = 1; t <= 3; t++)
+        {
+            vector.Grad = Gradient(37, t);
+            wide.Grad = Gradient(54, t + 10);
+            soap.Step();
+        }
+        // The vector is not preconditioned (precondition1d is off); the wide matrix only on its 6 rows (9 > maxPrecondDim).
+        foreach (string state in new[] { "left", "right", "merged", "leftBasis", "rightBasis", "mergedBasis" })
+            Assert.Empty(soap.StateValues(vector, state));
+        Assert.Equal(36, soap.StateValues(wide, "left").Length);
+        Assert.Equal(36, soap.StateValues(wide, "leftBasis").Length);
+        Assert.Empty(soap.StateValues(wide, "right"));
+        Assert.Equal(StateLayout.RowByRow, soap.Info.States.Single(s => s.Name == "left").Layout);
+        Assert.Equal(StateLayout.ElementByElement, soap.Info.States.Single(s => s.Name == "merged").Layout);
+    }
+
+    [Fact]
+    public void SOAP_only_builds_its_preconditioner_on_the_first_step_and_keeps_orthonormal_bases()
+    {
+        var w = Matrix(5, 7, "w");
+        float[] start = w.Data.ToArray();
+        var soap = new SOAP([w], preconditionFrequency: 2);
+        w.Grad = Gradient(35, 1);
+        soap.Step();
+        Assert.Equal(start, w.Data.ToArray());
+        for (int t = 2; t <= 6; t++)
+        {
+            w.Grad = Gradient(35, t);
+            soap.Step();
+        }
+        Assert.NotEqual(start, w.Data.ToArray());
+        foreach (var (basis, n) in new[] { ("leftBasis", 5), ("rightBasis", 7) })
+        {
+            double[] q = soap.StateValues(w, basis);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double dot = Enumerable.Range(0, n).Sum(k => q[k * n + i] * q[k * n + j]);
+                    Assert.True(Math.Abs(dot - (i == j ? 1 : 0)) < 1e-5, $"{basis}: columns {i} and {j} have dot product {dot}");
+                }
+        }
+    }
+
+    /// <summary>SOAP computes in the parameter's type: a float64 weight gets bases orthonormal to float64 rounding, which float32 bases are not.</summary>
+    [Fact]
+    public void SOAP_on_a_double_matrix_keeps_double_precision_orthonormal_bases()
+    {
+        double[] Doubles(int length, int seed) => Array.ConvertAll(Gradient(length, seed), x => (double)x);
+        var w = new Parameter<double>(Doubles(35, 42), [5, 7], "w");
+        var soap = new SOAP([w], preconditionFrequency: 2);
+        for (int t = 1; t <= 6; t++)
+        {
+            w.Grad = Doubles(35, t);
+            soap.Step();
+        }
+        foreach (var (basis, n) in new[] { ("leftBasis", 5), ("rightBasis", 7) })
+        {
+            double[] q = soap.StateValues(w, basis);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double dot = Enumerable.Range(0, n).Sum(k => q[k * n + i] * q[k * n + j]);
+                    Assert.True(Math.Abs(dot - (i == j ? 1 : 0)) < 1e-12, $"{basis}: columns {i} and {j} have dot product {dot}");
+                }
+        }
+        Assert.All(w.Data.ToArray(), x => Assert.True(double.IsFinite(x)));
+    }
+
+    [Fact]
+    public void Split_gives_Muon_the_hidden_matrices_and_AdamW_the_rest()
+    {
+        var embedding = Matrix(10, 4, "transformer.wte.weight");
+        var hidden = Matrix(4, 4, "transformer.h.0.mlp.c_fc.weight");
+        var bias = new Parameter<float>(new float[4], "transformer.h.0.mlp.c_fc.bias");
+        var head = Matrix(4, 10, "lm_head.weight");
+        var filter = new Parameter<float>(new float[8], [2, 2, 2], "conv.weight");
+        var unnamed = Matrix(3, 3, null!);
+        var (muon, adamW) = MuonParameters.Split([embedding, hidden, bias, head, filter, unnamed]);
+        Assert.Equal([hidden, unnamed], muon);
+        Assert.Equal([embedding, bias, head, filter], adamW);
+
+        var (all, none) = MuonParameters.Split([embedding, hidden], _ => false);
+        Assert.Equal([embedding, hidden], all);
+        Assert.Empty(none);
+        Assert.Throws<ArgumentNullException>(() => MuonParameters.Split(null!));
+        Assert.Throws<ArgumentNullException>(() => MuonParameters.Split([hidden, null!]));
+        Assert.True(MuonParameters.IsEmbeddingOrOutputByName(Matrix(2, 2, "model.embed_tokens.weight")));
+        Assert.True(MuonParameters.IsEmbeddingOrOutputByName(Matrix(2, 2, "Classifier.weight")));
+        Assert.False(MuonParameters.IsEmbeddingOrOutputByName(Matrix(2, 2, "attention.heads.weight")));
+    }
+
+    [Fact]
+    public void CreateWithAuxAdam_builds_the_authors_two_groups()
+    {
+        var hidden = Matrix(4, 4, "h.0.weight");
+        var bias = new Parameter<float>(new float[4], "h.0.bias");
+        var optimizer = MuonParameters.CreateWithAuxAdam([hidden, bias], muonLr: 0.05, adamLr: 1e-3, weightDecay: 0.01);
+        Assert.Equal(2, optimizer.GroupCount);
+        Assert.Equal([hidden], optimizer.GroupParameters(0));
+        Assert.Equal([bias], optimizer.GroupParameters(1));
+        Assert.Equal((true, 0.05), (optimizer.ParamGroups[0].Hyper.UseMuon, optimizer.ParamGroups[0].Hyper.Lr!.Value));
+        Assert.Equal((false, 1e-3), (optimizer.ParamGroups[1].Hyper.UseMuon, optimizer.ParamGroups[1].Hyper.Lr!.Value));
+        Assert.All(optimizer.ParamGroups, group => Assert.Equal(0.01, group.Hyper.WeightDecay));
+        hidden.Grad = Gradient(16, 1);
+        bias.Grad = Gradient(4, 2);
+        optimizer.Step();
+        Assert.Equal(16, optimizer.StateValues(hidden, "momentum_buffer").Length);
+        Assert.Empty(optimizer.StateValues(hidden, "exp_avg"));
+        Assert.Equal([1.0], optimizer.StateValues(bias, "step"));
+
+        var onlyAdam = MuonParameters.CreateWithAuxAdam([bias]);
+        Assert.False(onlyAdam.ParamGroups.Single().Hyper.UseMuon);
+        Assert.Throws<ArgumentException>(() => MuonParameters.CreateWithAuxAdam([]));
+    }
+
+    [Fact]
+    public void The_matrix_operations_are_documented_as_declared()
+    {
+        Assert.Equal(["Orthogonalize(direction, nsSteps, nsA, nsB, nsC, eps, MatrixNormalization.ClampedNorm, nsPrecision)"], Muon.Documentation.MatrixOperations);
+        Assert.Contains("Transpose(leftBasis) * projected", SOAP.Documentation.MatrixOperations);
+        Assert.Empty(Adam.Documentation.MatrixOperations);
+        Assert.Equal("2-D", Muon.Documentation.Ranks);
+        Assert.Equal("up to 2-D", SOAP.Documentation.Ranks);
+    }
+
+    private static void Step(Optimizer optimizer, Parameter<float>[] parameters, int t)
+    {
+        foreach (var parameter in parameters) parameter.Grad = Gradient(parameter.Length, t * 31 + parameter.Length);
+        optimizer.Step();
+    }
+
+    private static Parameter<float> Matrix(int rows, int columns, string name) =>
+        new(Gradient(rows * columns, rows * 7 + columns), [rows, columns], name);
+
+    private static float[] Gradient(int length, int seed) =>
+        Enumerable.Range(0, length).Select(i => MathF.Sin(seed * 1.37f + i * 0.61f) * (1 + (i % 3))).ToArray();
+}
