@@ -75,7 +75,9 @@ namespace ScratchOptim.Dsl
         /// Linear interpolation from <paramref name="start"/> towards <paramref name="end"/> by <paramref name="weight"/>,
         /// rounded as PyTorch's CPU <c>lerp</c>: <c>Fma(weight, end - start, start)</c> when |weight| &lt; 0.5, else
         /// <c>Fma(weight - 1, end - start, end)</c> (each form exact at its own end point), with <c>end - start</c> rounded
-        /// once. <c>exp_avg.lerp_(grad, 1 - beta1)</c> is <c>m = Lerp(m, g, 1 - beta1)</c>.
+        /// once. <c>exp_avg.lerp_(grad, 1 - beta1)</c> is <c>m = Lerp(m, g, 1 - beta1)</c>. This is PyTorch 2.x's rule; 1.13
+        /// takes the first form for every weight below 0.5, negative ones included (<c>start + weight * (end - start)</c>
+        /// gives that rounding, contracted).
         /// </summary>
         public static Element Lerp(Element start, Element end, Element weight)
         {
@@ -84,6 +86,18 @@ namespace ScratchOptim.Dsl
             return Math.Abs(w) < 0.5f
                 ? new Element(FusedMultiplyAdd(w, difference, start.Value))
                 : new Element(FusedMultiplyAdd(w - 1f, difference, end.Value));
+        }
+
+        /// <summary>
+        /// A condition the step needs, checked before anything is written: when it is false for any parameter, Step()
+        /// throws an <see cref="InvalidOperationException"/> with <paramref name="message"/> and updates nothing (e.g.
+        /// Schedule-Free's <c>Require(trainMode != 0, "call Train() before Step()")</c>). It may appear only at the start of
+        /// the update, on a step-uniform condition (hyperparameters, the step count, per-tensor float or double state),
+        /// with a constant message.
+        /// </summary>
+        public static void Require(bool condition, string message)
+        {
+            if (!condition) throw new InvalidOperationException(message);
         }
 
         /// <summary>The sum of <paramref name="x"/> over every element of the tensor (a double).</summary>

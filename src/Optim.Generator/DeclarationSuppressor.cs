@@ -8,8 +8,8 @@ namespace ScratchOptim.Generator
 {
     /// <summary>
     /// Silences the compiler's "never used" warnings on the parts of a declaration that only the generator reads: a
-    /// hyperparameter used only to initialise a state (<c>Init = nameof(x)</c>), the update method itself, which the
-    /// generated kernel replaces rather than calls, and state fields (OPT018 reports a state the update never assigns).
+    /// hyperparameter used only to initialise a state (<c>Init = nameof(x)</c>), the update method and the procedures, which
+    /// the generated kernels replace rather than call, and state fields (OPT018 reports a state the update never assigns).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class DeclarationSuppressor : DiagnosticSuppressor
@@ -20,11 +20,14 @@ namespace ScratchOptim.Generator
         private static readonly SuppressionDescriptor UnusedUpdate = new SuppressionDescriptor(
             "OPTSPR002", "IDE0051", "The generator compiles the update method into the optimizer's kernel; it is never called.");
 
+        private static readonly SuppressionDescriptor UnusedProcedure = new SuppressionDescriptor(
+            "OPTSPR004", "IDE0051", "The generator compiles this procedure into a public method of the optimizer; it is never called.");
+
         private static readonly SuppressionDescriptor StateNeverAssigned = new SuppressionDescriptor(
             "OPTSPR003", "CS0649", "The generated step keeps this state; OPT018 says when the update never assigns it.");
 
         public override ImmutableArray<SuppressionDescriptor> SupportedSuppressions { get; } =
-            ImmutableArray.Create(AssignedButNeverRead, UnusedUpdate, StateNeverAssigned);
+            ImmutableArray.Create(AssignedButNeverRead, UnusedUpdate, UnusedProcedure, StateNeverAssigned);
 
         public override void ReportSuppressions(SuppressionAnalysisContext context)
         {
@@ -40,6 +43,8 @@ namespace ScratchOptim.Generator
                     context.ReportSuppression(Suppression.Create(AssignedButNeverRead, diagnostic));
                 else if (diagnostic.Id == "IDE0051" && symbol is IMethodSymbol { Name: DslNames.UpdateMethod })
                     context.ReportSuppression(Suppression.Create(UnusedUpdate, diagnostic));
+                else if (diagnostic.Id == "IDE0051" && symbol is IMethodSymbol procedure && HasAttribute(procedure, DslNames.ProcedureAttribute))
+                    context.ReportSuppression(Suppression.Create(UnusedProcedure, diagnostic));
                 else if (diagnostic.Id == "CS0649" && symbol is IFieldSymbol state && HasAttribute(state, DslNames.StateAttribute))
                     context.ReportSuppression(Suppression.Create(StateNeverAssigned, diagnostic));
             }

@@ -91,15 +91,17 @@ namespace ScratchOptim.Generator
 
         private static PlanResult Plan(ParseResult parse, System.Threading.CancellationToken cancellationToken)
         {
-            if (parse.Model is null) return new PlanResult(parse.Name, null, parse.Failure);
+            if (parse.Model is null) return new PlanResult(parse.Name, null, default, parse.Failure);
             try
             {
                 var plan = Scheduler.Plan(parse.Model, cancellationToken);
-                return new PlanResult(parse.Name, plan, null);
+                // Each procedure is scheduled as a kernel of its own, over the states it uses.
+                var procedures = parse.Model.Procedures.Select(p => Scheduler.Plan(p.AsKernelOf(parse.Model), cancellationToken)).ToEquatableArray();
+                return new PlanResult(parse.Name, plan, procedures, null);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                return new PlanResult(parse.Name, null, exception.GetType().Name + ": " + exception.Message);
+                return new PlanResult(parse.Name, null, default, exception.GetType().Name + ": " + exception.Message);
             }
         }
 
@@ -108,8 +110,12 @@ namespace ScratchOptim.Generator
             if (result.Failure is not null || result.Plan is null) return new EmitResult(result.Name, null, result.Failure);
             try
             {
-                var declaration = result.Plan.Model.Declaration;
-                return new EmitResult(result.Name, new GeneratedSource(declaration, declaration.FullName + ".g.cs", SurfaceEmitter.Emit(result.Plan, new CpuTarget(result.Plan), Version)), null);
+                var model = result.Plan.Model;
+                var procedures = model.Procedures
+                    .Select((procedure, i) => new PlannedProcedure(procedure, result.Procedures[i], new CpuTarget(result.Procedures[i], procedure, model)))
+                    .ToList();
+                string text = SurfaceEmitter.Emit(result.Plan, new CpuTarget(result.Plan), procedures, Version);
+                return new EmitResult(result.Name, new GeneratedSource(model.Declaration, model.Declaration.FullName + ".g.cs", text), null);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -120,8 +126,8 @@ namespace ScratchOptim.Generator
         /// <summary>What the parse step hands on: the model of a valid declaration, or why the generator failed.</summary>
         internal sealed record ParseResult(string Name, OptimizerModel? Model, string? Failure);
 
-        /// <summary>What the plan step hands on.</summary>
-        internal sealed record PlanResult(string Name, KernelPlan? Plan, string? Failure);
+        /// <summary>What the plan step hands on: the update's schedule and each procedure's, in declaration order.</summary>
+        internal sealed record PlanResult(string Name, KernelPlan? Plan, EquatableArray<KernelPlan> Procedures, string? Failure);
 
         /// <summary>What the emit step hands on: one optimizer's source file, or why the generator failed.</summary>
         internal sealed record EmitResult(string Name, GeneratedSource? Source, string? Failure);

@@ -7,10 +7,16 @@ namespace ScratchOptim.Race;
 
 /// <summary>
 /// Runs optimizers on a landscape as a training loop would: gradient into <see cref="Parameter.Grad"/>, optional
-/// clipping, <see cref="Optimizer.Step"/>; and records every position and loss on the way.
+/// clipping, <see cref="Optimizer.Step"/>; and records every position and loss on the way. Optimizers with procedures
+/// run them as their authors' training loops do: Schedule-Free's (<c>Train</c> and <c>Eval</c>) trains at y and is
+/// recorded at the average x, where it would be evaluated; SophiaG (<c>UpdateHessian</c>) gets an estimate of the
+/// Hessian's diagonal every <see cref="HessianInterval"/> steps.
 /// </summary>
 public static class RaceEngine
 {
+    /// <summary>Steps between two Hessian estimates, as in the SophiaG authors' training script.</summary>
+    public const int HessianInterval = 10;
+
     /// <summary>Races every entry on <paramref name="landscape"/>, each from the same start.</summary>
     /// <exception cref="ArgumentException">
     /// The start does not have the landscape's dimension, the steps are outside 0 to <see cref="RaceSettings.MaxSteps"/>,
@@ -34,6 +40,9 @@ public static class RaceEngine
         // The parameter wraps these arrays: the optimizer moves position in place, the landscape writes gradient.
         var parameter = new Parameter<float>(position, "position") { Grad = gradient };
         var optimizer = entry.Racer.Create(parameter, entry.LearningRate);
+        bool trainAndEval = HasProcedure(optimizer, "Train") && HasProcedure(optimizer, "Eval");
+        bool hessian = HasProcedure(optimizer, "UpdateHessian");
+        if (trainAndEval) optimizer.RunProcedure("Train");
 
         var path = new List<double[]>(settings.Steps + 1);
         var losses = new List<double>(settings.Steps + 1);
@@ -42,7 +51,10 @@ public static class RaceEngine
         // Record where the racer is, then step: the path holds the start and the position after every step.
         for (int step = 0; ; step++)
         {
+            // Schedule-Free is evaluated at the average x, which Eval() swaps in; it trains at y.
+            if (trainAndEval) optimizer.RunProcedure("Eval");
             var here = Array.ConvertAll(position, coordinate => (double)coordinate);
+            if (trainAndEval) optimizer.RunProcedure("Train");
             double loss = landscape.Loss(here);
             path.Add(here);
             losses.Add(loss);
@@ -60,12 +72,45 @@ public static class RaceEngine
             landscape.Gradient(position, gradient);
             if (settings.ClipNorm is { } maxNorm) GradientClipping.ClipToNorm(gradient, maxNorm);
             optimizer.Step();
+            if (hessian && (step + 1) % HessianInterval == 0)
+            {
+                HessianEstimate(landscape, position, gradient, optimizer);
+                optimizer.RunProcedure("UpdateHessian");
+            }
         }
 
         double? distance = divergedAtStep is null && landscape.Minima.Count > 0
             ? landscape.Minima.Min(minimum => Distance(path[^1], minimum))
             : null;
         return new RacerRun(entry, path, losses, divergedAtStep, stepsToTolerance, distance);
+    }
+
+    private static bool HasProcedure(Optimizer optimizer, string name) => optimizer.Info.Procedures.Any(p => p.Name == name);
+
+    /// <summary>
+    /// What SophiaG's UpdateHessian is given on a landscape, which has no labels to sample: the square root of the positive
+    /// part of the Hessian's diagonal (central second differences of the loss) over the batch size bs, so that the
+    /// squared value it averages, times rho · bs, is rho times the curvature, as the authors' estimator is in expectation.
+    /// </summary>
+    private static void HessianEstimate(ILandscape landscape, float[] position, float[] estimate, Optimizer optimizer)
+    {
+        double batchSize = optimizer.Info.Hyperparameters.Any(hyper => hyper.TorchName == "bs")
+            ? Convert.ToDouble(optimizer.GroupHyperparameters(0).Get("bs"), System.Globalization.CultureInfo.InvariantCulture)
+            : 1;
+        var at = Array.ConvertAll(position, coordinate => (double)coordinate);
+        double center = landscape.Loss(at);
+        for (int i = 0; i < at.Length; i++)
+        {
+            double x = at[i];
+            double h = 1e-4 * Math.Max(1, Math.Abs(x));
+            at[i] = x + h;
+            double ahead = landscape.Loss(at);
+            at[i] = x - h;
+            double behind = landscape.Loss(at);
+            at[i] = x;
+            double curvature = (ahead - 2 * center + behind) / (h * h);
+            estimate[i] = (float)Math.Sqrt(Math.Max(curvature, 0) / Math.Max(batchSize, 1));
+        }
     }
 
     private static double Distance(IReadOnlyList<double> from, IReadOnlyList<double> to)

@@ -11,6 +11,11 @@ namespace ScratchOptim.Race;
 /// </summary>
 public sealed record Racer(string Label, OptimizerEntry Optimizer, IReadOnlyList<KeyValuePair<string, object>> Settings)
 {
+    /// <summary>
+    /// Whether it can race at all: a racer's position is a vector, so an optimizer of matrices only (Muon) cannot.
+    /// </summary>
+    public bool TakesVectors => Optimizer.Info.MinRank <= 1;
+
     /// <summary>The optimizer's own default learning rate.</summary>
     /// <exception cref="ArgumentException">The optimizer has no learning rate.</exception>
     public double DefaultLearningRate =>

@@ -46,5 +46,5 @@ public static class TunedLearningRates
 
     /// <summary>The rate tuned for <paramref name="racer"/> on <paramref name="landscape"/>, or null.</summary>
     public static double? Find(string landscape, string racer) =>
-        Rates.TryGetValue(landscape, out var byRacer) && byRacer.TryGetValue(racer, out double rate) ? rate : null;
+        Rates.TryGetValue(landscape, out var byRacer) && byRacer.TryGetValue(racer, out double rate) ? rate : ModernField.TunedRate(landscape, racer);
 }

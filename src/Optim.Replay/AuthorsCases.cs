@@ -1,13 +1,12 @@
 using System;
 using System.Linq;
-using System.Text.Json.Nodes;
 using ScratchOptim.Optimizers;
 
 namespace ScratchOptim.Replay;
 
 /// <summary>
 /// What replaying a case from an optimizer's authors' code needs beyond a torch.optim case: which of the library's
-/// optimizers reproduces it when two answer to its class name, and the authors' own spellings of option values.
+/// optimizers reproduces it when two answer to its class name.
 /// </summary>
 public static class AuthorsCases
 {
@@ -32,30 +31,4 @@ public static class AuthorsCases
         }
         return Catalog.Find(reference.Optimizer);
     }
-
-    /// <summary>
-    /// The value to set for <paramref name="name"/>: an enum setting given as the authors' string (MARS's
-    /// <c>mars_type="mars-lion"</c>) takes the member whose name the string ends with, case and punctuation aside
-    /// (<see cref="MarsType.Lion"/>); any other value is passed on unchanged.
-    /// </summary>
-    public static object? ValueFor(HyperparameterSet settings, string name, object? value)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (value is not string text || settings.Get(name) is not Enum current) return value;
-        string letters = new([.. text.Where(char.IsLetterOrDigit)]);
-        var members = Enum.GetNames(current.GetType())
-            .Where(member => letters.EndsWith(member, StringComparison.OrdinalIgnoreCase))
-            .ToList();
-        return members.Count == 1 ? members[0] : value;
-    }
-
-    /// <summary>The group-level values the reference recorded for group <paramref name="group"/> after step <paramref name="step"/> (0-based), or null.</summary>
-    internal static JsonObject? GroupHistory(ReferenceCase reference, int step, int group) =>
-        reference.Json["group_history"] is JsonArray history && step < history.Count && history[step] is JsonArray groups && group < groups.Count
-            ? groups[group] as JsonObject
-            : null;
-
-    /// <summary>The group-level values the reference recorded for group <paramref name="group"/> after the last step, or null.</summary>
-    internal static JsonObject? FinalGroup(ReferenceCase reference, int group) =>
-        reference.Json["final_group"] is JsonArray groups && group < groups.Count ? groups[group] as JsonObject : null;
 }

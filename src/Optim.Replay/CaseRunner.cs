@@ -102,19 +102,25 @@ public static class CaseRunner
         {
             return new(reference, ReplayStatus.Failed, exception.Message, null);
         }
+        if (CaseProtocol.Missing(reference, optimizer) is { } missing)
+            return new(reference, ReplayStatus.Failed, missing, null);
         for (int g = 0; g < groups.Count; g++)
         {
             var settings = optimizer.GroupHyperparameters(g);
             // Optimizers whose arithmetic differs between PyTorch releases have a PyTorchVersion setting; the others compute the same bits in both.
             if (version is { } chosen && optimizer.Info.Hyperparameters.FirstOrDefault(h => h.Type == nameof(PyTorchVersion)) is { } versionSetting)
                 settings.Set(versionSetting.Name, chosen);
-            // The constructor's arguments, then the group's own.
-            foreach (var (name, value) in reference.HyperArguments().Concat(groups[g].Arguments))
+            foreach (var (name, value) in KeywordArguments.ImpliedBy(reference, optimizer.Info))
+                settings.Set(name, value);
+            // The constructor's arguments, then the group's own; the arguments of every step() (SophiaG's bs) are settings
+            // here, as the constructor's are.
+            foreach (var (name, value) in reference.HyperArguments().Concat(groups[g].Arguments).Concat(reference.StepArguments))
             {
                 if (CodePathOptions.Contains(name) && !optimizer.Info.Hyperparameters.Any(h => h.Name == name || h.TorchName == name)) continue;
+                if (KeywordArguments.HasNoEffect(name)) continue;
                 try
                 {
-                    settings.Set(name, AuthorsCases.ValueFor(settings, name, value));
+                    settings.Set(name, KeywordArguments.ValueFor(settings, name, value));
                 }
                 catch (ArgumentException exception)
                 {
@@ -124,12 +130,15 @@ public static class CaseRunner
         }
 
         var recorded = new JsonArray();
+        var groupHistory = reference.GroupHistory is null ? null : new JsonArray();
         string? firstMismatch = null;
+        if (reference.EvalParams is not null) optimizer.RunProcedure(CaseProtocol.Train);
         for (int step = 0; step < reference.Grads.Count; step++)
         {
             for (int t = 0; t < parameters.Length; t++)
                 parameters[t].Grad = Values<T>(reference.Grads[step][t]);
             optimizer.Step();
+            CaseProtocol.AfterStep(reference, step, optimizer, parameters);
 
             var stepValues = new JsonArray();
             for (int t = 0; t < parameters.Length; t++)
@@ -139,10 +148,24 @@ public static class CaseRunner
                 firstMismatch ??= Compare(reference, values, reference.Params[step][t], $"step {step + 1}, tensor {t}");
             }
             recorded.Add(stepValues);
-            firstMismatch ??= CompareGroupState(reference, optimizer, AuthorsCases.GroupHistory(reference, step, 0), $"step {step + 1}, group state");
+            firstMismatch ??= CaseProtocol.CompareGroup(reference, step, optimizer, parameters);
+            groupHistory?.Add(new JsonArray(CaseProtocol.GroupValues(reference, optimizer, parameters[0])));
         }
-        var finalGroup = GroupState(optimizer);
-        firstMismatch ??= CompareGroupState(reference, optimizer, AuthorsCases.FinalGroup(reference, 0), "final group state");
+
+        JsonArray? evaluated = null;
+        if (reference.EvalParams is { } evalParams)
+        {
+            // The averaged point, after the protocol's eval() following the last step.
+            optimizer.RunProcedure(CaseProtocol.Eval);
+            evaluated = [];
+            for (int t = 0; t < parameters.Length; t++)
+            {
+                var values = Doubles<T>(parameters[t].Data.Span);
+                evaluated.Add(Numbers(values));
+                firstMismatch ??= Compare(reference, values, evalParams[t], $"after Eval(), tensor {t}");
+            }
+        }
+        firstMismatch ??= CaseProtocol.CompareGroup(reference, null, optimizer, parameters);
 
         var finalState = new JsonObject();
         for (int t = 0; t < parameters.Length; t++)
@@ -165,9 +188,10 @@ public static class CaseRunner
             + (version is { } reproduced ? " (" + Label(reproduced) + " arithmetic)" : "");
         output["params"] = recorded;
         output["final_state"] = finalState;
-        if (finalGroup is not null) output["final_group"] = new JsonArray(finalGroup);
-        output.Remove("group_history");
         output.Remove("state_dtypes");
+        if (reference.FinalGroup is not null) output["final_group"] = new JsonArray(CaseProtocol.GroupValues(reference, optimizer, parameters[0]));
+        if (groupHistory is not null) output["group_history"] = groupHistory;
+        if (evaluated is not null) output["extra"]!["eval_params_final"] = evaluated;
         return firstMismatch is null
             ? new(reference, ReplayStatus.Passed, $"{reference.Grads.Count} steps " + (reference.Tolerance is null ? "bit-exact" : "within tolerance"), output)
             : new(reference, ReplayStatus.Failed, firstMismatch + FusedKernelNote(reference, optimizer.Info), output);
@@ -190,34 +214,6 @@ public static class CaseRunner
         reference.Hyper["fused"]?.GetValueKind() == System.Text.Json.JsonValueKind.True && !info.Hyperparameters.Any(h => h.TorchName == "fused")
             ? " (fused=True was ignored: ATen's fused CPU kernel rounds the elements after its last full vector differently from the single-tensor path this library reproduces)"
             : "";
-
-    /// <summary>The optimizer's group state of its first group, by the reference's names; null when it keeps none.</summary>
-    private static JsonObject? GroupState(Optimizer optimizer)
-    {
-        var groupStates = optimizer.Info.States.Where(s => s.Layout == StateLayout.Group).ToList();
-        if (groupStates.Count == 0) return null;
-        var values = new JsonObject();
-        foreach (var info in groupStates)
-            if (optimizer.GroupStateValue(0, info.Name) is { } value) values[info.TorchName] = value;
-        return values;
-    }
-
-    /// <summary>
-    /// The recorded group-level values the optimizer keeps as group state (Prodigy's <c>d</c>, <c>d_max</c>, ...),
-    /// compared by name; those it does not keep (Adan's group step count, fairseq's written-back lr) are the
-    /// reference's bookkeeping, not compared.
-    /// </summary>
-    private static string? CompareGroupState(ReferenceCase reference, Optimizer optimizer, JsonObject? expected, string where)
-    {
-        if (expected is null) return null;
-        foreach (var info in optimizer.Info.States.Where(s => s.Layout == StateLayout.Group))
-        {
-            if (expected[info.TorchName] is not JsonValue value || value.GetValueKind() != System.Text.Json.JsonValueKind.Number) continue;
-            if (optimizer.GroupStateValue(0, info.Name) is not { } actual) return $"{where} '{info.TorchName}' is missing";
-            if (Compare(reference, [actual], [value.GetValue<double>()], $"{where} '{info.TorchName}'") is { } mismatch) return mismatch;
-        }
-        return null;
-    }
 
     private static string? CompareState(ReferenceCase reference, int tensor, JsonObject state, OptimizerInfo info)
     {
@@ -242,7 +238,8 @@ public static class CaseRunner
         }
         foreach (var (name, _) in state)
         {
-            if (!expected.ContainsKey(name)) return $"final state '{name}' of tensor {tensor} is not in the reference";
+            if (!expected.ContainsKey(name) && !CaseProtocol.ComparedElsewhere(reference, name))
+                return $"final state '{name}' of tensor {tensor} is not in the reference";
         }
         return null;
     }
@@ -255,7 +252,8 @@ public static class CaseRunner
         return value is JsonArray values ? values.All(v => v?.GetValue<double>() == initial) : value?.GetValue<double>() == initial;
     }
 
-    private static string? Compare(ReferenceCase reference, double[] actual, double[] expected, string where)
+    /// <summary>Compares values bit for bit, or within the case's tolerance when it has one; returns the first mismatch, or null.</summary>
+    internal static string? Compare(ReferenceCase reference, double[] actual, double[] expected, string where)
     {
         if (actual.Length != expected.Length) return $"{where}: {actual.Length} values, expected {expected.Length}";
         for (int i = 0; i < actual.Length; i++)

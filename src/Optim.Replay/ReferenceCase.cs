@@ -11,7 +11,7 @@ namespace ScratchOptim.Replay;
 /// One recorded run of a reference optimizer, in the case format of shared/reference/README.md: initial
 /// parameters, the gradient fed at each step, the parameters after each step and the final state.
 /// </summary>
-public sealed class ReferenceCase
+public sealed partial class ReferenceCase
 {
     private ReferenceCase(string path, JsonObject json)
     {
@@ -34,6 +34,7 @@ public sealed class ReferenceCase
         CheckLengths(path, Param0, "param0");
         foreach (var step in Grads) CheckLengths(path, step, "grads");
         foreach (var step in Params) CheckLengths(path, step, "params");
+        (StepArguments, HessianGrads, EvalParams, FinalGroup, GroupHistory) = ReadProtocol(path, json, Grads.Count);
     }
 
     /// <summary>The file it was read from.</summary>

@@ -50,8 +50,9 @@ public abstract partial class Optimizer
     /// nothing is updated.
     /// </summary>
     /// <exception cref="InvalidOperationException">
-    /// A parameter's step count is at <see cref="int.MaxValue"/>, or another thread is in <see cref="Step"/>,
-    /// <c>LoadState</c> or <see cref="SaveState(System.IO.Stream)"/> on this optimizer (see the remarks on thread safety); nothing was updated.
+    /// A parameter's step count is at <see cref="int.MaxValue"/>, the optimizer cannot step in its present state (e.g.
+    /// Schedule-Free before <c>Train()</c>), or another thread is in <see cref="Step"/>, <c>LoadState</c> or
+    /// <see cref="SaveState(System.IO.Stream)"/> on this optimizer (see the remarks on thread safety); nothing was updated.
     /// </exception>
     public abstract void Step();
 
@@ -236,7 +237,7 @@ public abstract partial class Optimizer
         if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             throw new InvalidOperationException(
-                $"{Info.Name}: {operation} was called while Step, LoadState or SaveState is running on this optimizer in another thread. " +
+                $"{Info.Name}: {operation} was called while Step, LoadState, SaveState or a procedure is running on this optimizer in another thread. " +
                 "An optimizer is not thread-safe: call these from one thread at a time. Nothing was changed by this call.");
         }
     }
@@ -279,7 +280,7 @@ public abstract partial class Optimizer
 }
 
 /// <summary>An optimizer whose parameter groups carry hyperparameters of type <typeparamref name="THyper"/>.</summary>
-public abstract class Optimizer<THyper> : Optimizer
+public abstract partial class Optimizer<THyper> : Optimizer
     where THyper : HyperparameterSet
 {
     private readonly List<ParamGroup<THyper>> groups = [];
@@ -425,6 +426,8 @@ public abstract class Optimizer<THyper> : Optimizer
                 if (parameters[i].HasGrad && groups[g].States[i].Step == int.MaxValue)
                     throw new InvalidOperationException(
                         $"{Info.Name}: parameter '{parameters[i]}' (group {g}, index {i}) has taken {int.MaxValue} steps, the most its step count can hold. Nothing was updated.");
+                if (parameters[i].HasGrad && StepRefusal(groups[g].Hyper, groups[g].States[i]) is { } refusal)
+                    throw new InvalidOperationException($"{Info.Name}: {refusal} (parameter '{parameters[i]}', group {g}, index {i}). Nothing was updated.");
             }
         }
 
@@ -508,6 +511,12 @@ public abstract class Optimizer<THyper> : Optimizer
 
     /// <summary>A copy of the optimizer's defaults for a new parameter group.</summary>
     protected abstract THyper CreateHyperparameters();
+
+    /// <summary>
+    /// Why a parameter with this state cannot take its next step, or null when it can: the declaration's
+    /// <c>Require(condition, message)</c> checks, made for every parameter before <see cref="Step"/> writes anything.
+    /// </summary>
+    protected virtual string? StepRefusal(THyper hyper, ParameterState state) => null;
 
     /// <summary>
     /// Updates one parameter, which has a gradient and whose step count has just been incremented, with

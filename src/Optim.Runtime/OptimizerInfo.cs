@@ -49,6 +49,13 @@ public sealed record OptimizerInfo(
     public int MaxRank { get; init; } = int.MaxValue;
 
     /// <summary>
+    /// The optimizer's procedures besides the step (its <c>[Procedure]</c> methods, such as Schedule-Free's <c>Eval</c>
+    /// and <c>Train</c>), in declaration order; empty for most optimizers. Run one with its generated method or
+    /// <see cref="Optimizer.RunProcedure(string)"/>.
+    /// </summary>
+    public IReadOnlyList<ProcedureInfo> Procedures { get; init; } = [];
+
+    /// <summary>
     /// The operations the update runs on whole matrices, with ScratchOptim.LinearAlgebra, between its loops over the
     /// elements (<c>Orthogonalize(direction, …)</c>, <c>Transpose(leftBasis) * g</c>, …), as declared; empty for an
     /// update without any.

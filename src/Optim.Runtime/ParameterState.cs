@@ -36,6 +36,14 @@ public sealed class ParameterState
     }
 
     /// <summary>
+    /// The first value of the buffer at <paramref name="index"/> (a per-tensor state), or <paramref name="initialValue"/>
+    /// when it has not been allocated: a read that allocates nothing, for checks made before a step.
+    /// </summary>
+    public TValue ValueOrInitial<TValue>(int index, TValue initialValue)
+        where TValue : unmanaged =>
+        buffers[index] is TValue[] { Length: > 0 } buffer ? buffer[0] : initialValue;
+
+    /// <summary>
     /// Scratch memory of at least <paramref name="length"/> elements for the kernel's per-row and per-column values;
     /// allocated once, then reused (its contents do not survive a step).
     /// </summary>

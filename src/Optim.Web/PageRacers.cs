@@ -7,7 +7,8 @@ namespace ScratchOptim.Web;
 
 /// <summary>
 /// The racers the page offers: the race's own catalogue (every built-in and its named variants, e.g. SGD+momentum)
-/// and every optimizer declared in the other assemblies the site was built with, in order of invention.
+/// and every optimizer declared in the other assemblies the site was built with, in order of invention; those that
+/// take matrices only (Muon) cannot race, since a position is a vector.
 /// </summary>
 public sealed class PageRacers
 {
@@ -23,7 +24,7 @@ public sealed class PageRacers
             for (int n = 2; racers.Any(racer => racer.Label == label); n++) label = $"{entry.Info.Name} ({n})";
             racers.Add(new Racer(label, entry, []));
         }
-        All = racers.OrderBy(racer => racer.Optimizer.Info.Year).ThenBy(racer => racer.Optimizer.Info.Name).ThenBy(racer => racer.Settings.Count).ToArray();
+        All = racers.Where(racer => racer.TakesVectors).OrderBy(racer => racer.Optimizer.Info.Year).ThenBy(racer => racer.Optimizer.Info.Name).ThenBy(racer => racer.Settings.Count).ToArray();
         byLabel = All.ToDictionary(racer => racer.Label);
     }
 

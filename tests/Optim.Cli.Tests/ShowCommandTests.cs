@@ -87,11 +87,11 @@ public class ShowCommandTests
     [Fact]
     public void An_unknown_name_is_refused_with_one_line_listing_the_known_names()
     {
-        var outcome = CliRunner.Run("show", "Lion");
+        var outcome = CliRunner.Run("show", "NoSuchOptimizer");
 
         Assert.Equal(ExitCodes.InvalidInput, outcome.ExitCode);
         string error = CliRunner.AssertOneLineError(outcome);
-        Assert.Contains("Unknown optimizer 'Lion'", error);
+        Assert.Contains("Unknown optimizer 'NoSuchOptimizer'", error);
         foreach (var entry in Catalog.All) Assert.Contains(entry.Info.Name, error);
     }
 

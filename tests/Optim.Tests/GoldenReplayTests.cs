@@ -13,7 +13,8 @@ namespace ScratchOptim.Tests;
 /// arithmetic of the PyTorch release it names: float32 and float64 parameters must match bit for bit after every step,
 /// and the final state must be equal, unless the case records a tolerance (Adafactor's: it sums in an order PyTorch
 /// leaves to the kernel). The shared reference cases, when ../shared is beside the repository, are
-/// replayed the same way by <see cref="SharedReferenceReplayTests"/>.
+/// replayed the same way by <see cref="SharedReferenceReplayTests"/>; the cases from the authors' code are
+/// <see cref="AuthorsReplayTests"/>'.
 /// </summary>
 public class GoldenReplayTests
 {

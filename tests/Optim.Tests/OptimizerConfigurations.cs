@@ -33,12 +33,17 @@ internal static class OptimizerConfigurations
 
     private static readonly int[][] MatrixShapes = [[1, 1], [5, 7], [9, 33], [33, 9], [37]];
 
+    /// <summary>
+    /// The optimizer, set up; one that starts in evaluation mode and refuses to step until trained (Schedule-Free, with
+    /// a Train procedure) is put in train mode, as its training loop would.
+    /// </summary>
     public static Optimizer Create(string name, bool everythingOn, IEnumerable<Parameter> parameters, string choice = "")
     {
         var optimizer = Catalog.Find(name)!.Create(parameters);
         var settings = optimizer.GroupHyperparameters(0);
         if (everythingOn) TurnEverythingOn(settings);
         if (choice.Length > 0) settings.Set(choice[..choice.IndexOf('=')], choice[(choice.IndexOf('=') + 1)..]);
+        if (optimizer.Info.Procedures.Any(procedure => procedure.Name == "Train")) optimizer.RunProcedure("Train");
         return optimizer;
     }
 

@@ -29,12 +29,12 @@ public class SharedReferenceReplayTests
             .Concat(GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "torch2", "optim"), "*.json").Where(c => IsOptionCase((string)c[0])));
 
     /// <summary>
-    /// The authors' cases (run with PyTorch 1.13) of the optimizers built on reductions and of the authors' Muon with
-    /// auxiliary Adam, within each case's recorded tolerance; SOAP's shared cases have a test of their own
-    /// (<see cref="MatrixReplayTests"/>).
+    /// The authors' cases (run with PyTorch 1.13) of every optimizer the library has (<see cref="AuthorsReplayTests.SharedFolders"/>)
+    /// and of the authors' Muon with auxiliary Adam: bit for bit, or within the tolerance a case records (the optimizers
+    /// built on reductions or matrix work); SOAP's shared cases have a test of their own (<see cref="MatrixReplayTests"/>).
     /// </summary>
     public static IEnumerable<object[]> AuthorCases() =>
-        new[] { "lamb", "lars", "novograd", "muon" }.SelectMany(folder => GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "authors", folder), "*.json"));
+        AuthorsReplayTests.SharedFolders.Append("muon").SelectMany(folder => GoldenReplayTests.CasesIn(Path.Combine(SharedReference.Directory, "authors", folder), "*.json"));
 
     [SharedReferenceTheory]
     [MemberData(nameof(Torch113Cases))]
@@ -46,7 +46,7 @@ public class SharedReferenceReplayTests
 
     [SharedReferenceTheory]
     [MemberData(nameof(AuthorCases))]
-    public void Shared_authors_case_replays_within_its_tolerance(string file) => GoldenReplayTests.AssertPasses(file, "PyTorch 1.13");
+    public void Shared_authors_case_replays_bit_exact_or_within_its_tolerance(string file) => GoldenReplayTests.AssertPasses(file, "PyTorch 1.13");
 
     /// <summary>
     /// fused=True selects ATen's fused CPU kernels, which the replay ignores. They compute the single-tensor path's

@@ -55,6 +55,31 @@ public class ThreadSafetyTests
     }
 
     [Fact]
+    public async Task A_procedure_while_Step_runs_is_refused_and_changes_nothing()
+    {
+        var gradient = new HeldMemory([0.5f, -1f, 2f]);
+        var weights = new Parameter<float>(new float[] { 1f, 2f, 3f }, "weights") { Grad = gradient.Memory };
+        var schedulefree = new SGDScheduleFree([weights], lr: 0.1);
+        schedulefree.Train();
+
+        gradient.HoldNextAccess();
+        var stepping = Task.Run(schedulefree.Step);
+        Assert.True(gradient.Held.Wait(Timeout), "Step did not reach the gradient");
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Task.Run(schedulefree.Eval).WaitAsync(Timeout));
+        Assert.StartsWith("SGDScheduleFree: Eval was called while Step, LoadState, SaveState or a procedure is running", refused.Message);
+        gradient.Release();
+        await stepping.WaitAsync(Timeout);
+
+        // The refused Eval changed nothing: the same as Train and one step of a fresh optimizer, still in train mode.
+        var alone = new Parameter<float>(new float[] { 1f, 2f, 3f }, "weights") { Grad = new float[] { 0.5f, -1f, 2f } };
+        var reference = new SGDScheduleFree([alone], lr: 0.1);
+        reference.Train();
+        reference.Step();
+        Assert.Equal(alone.Data.ToArray(), weights.Data.ToArray());
+        Assert.Equal([1.0], schedulefree.StateValues(weights, "train_mode"));
+    }
+
+    [Fact]
     public void After_a_call_ends_or_throws_the_optimizer_can_be_used_again()
     {
         var weights = new Parameter<float>(new float[] { 1f, 2f }, "weights") { Grad = new float[] { 1f, 1f } };

@@ -8,12 +8,14 @@ namespace ScratchOptim.Tests;
 /// <summary>
 /// The vector body and the scalar tail of every generated kernel round alike: a parameter of n elements (vector body
 /// plus tail) ends bit-identical to n one-element parameters (tail only), for every n from 1 to three 64-byte vectors
-/// plus 7, over several steps, in float and in double. tools/test.sh runs the suite again with 256-bit and 128-bit
-/// registers only and without vector hardware, so every vector type is covered.
+/// plus 7, over several steps and then its procedures (each twice, in turn), in float and in double. tools/test.sh
+/// runs the suite again with 256-bit and 128-bit registers only and without vector hardware, so every vector type is
+/// covered.
 /// </summary>
 public class VectorScalarDifferentialTests
 {
-    private const int Steps = 4;
+    // Enough steps to reach the rectified branches of RAdam and AdaBelief (rhoT > 5 from step 6).
+    private const int Steps = 8;
 
     [Theory]
     [MemberData(nameof(OptimizerConfigurations.All), MemberType = typeof(OptimizerConfigurations))]
@@ -61,6 +63,18 @@ public class VectorScalarDifferentialTests
                 for (int i = 0; i < length; i++) pieces[i].Grad = new[] { gradient[i] };
                 vectorized.Step();
                 scalar.Step();
+            }
+            // Twice in turn, so that a procedure that undoes another (Schedule-Free's Eval and Train) runs in both modes.
+            for (int round = 0; round < 2; round++)
+            {
+                foreach (var procedure in vectorized.Info.Procedures)
+                {
+                    T[] gradient = Values<T>(random, length, scale: 3f);
+                    whole.Grad = gradient;
+                    for (int i = 0; i < length; i++) pieces[i].Grad = new[] { gradient[i] };
+                    vectorized.RunProcedure(procedure.Name);
+                    scalar.RunProcedure(procedure.Name);
+                }
             }
 
             for (int i = 0; i < length; i++)

@@ -58,7 +58,7 @@ public class ReadmeExampleTests
     }
 
     /// <summary>Compiles <paramref name="source"/> as a console program against .NET 10 and ScratchOptim; returns its Main.</summary>
-    private static MethodInfo Compile(string source)
+    internal static MethodInfo Compile(string source)
     {
         var references = Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>()
             .Concat(new[] { typeof(Parameter), typeof(AdamW), typeof(Checkpoint), typeof(ScratchOptim.Dsl.PyTorchVersion) }

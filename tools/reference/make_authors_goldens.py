@@ -5,7 +5,7 @@ The authors' code is not installable here (no PyPI) and is not part of this repo
 authors' file at the commit listed in SOURCES (see tools/reference/README.md for the commands) and
 pass its path with ``--file FOLDER=PATH``. The script imports nothing from the network; it loads the
 file, applies the minimal edits listed in SOURCES (in memory, never on disk) and runs it under
-Debian's PyTorch 1.13 on the gradient stream of make_torch_goldens.py, exactly as the shared
+Debian's PyTorch 1.13 (or 2.14 in the torch2 chroot) on the gradient stream of make_torch_goldens.py, exactly as the shared
 reference cases (../shared/reference/authors) were made: a fresh ``p.grad`` each step, ``step()``,
 parameters after every step and the final state.
 
@@ -152,6 +152,36 @@ SOURCES = {
         "replace": [],
         "edits": ["none"],
     },
+    "sophia": {
+        "repository": "https://github.com/Liuhong99/Sophia",
+        "commit": "a7e157229b71d58cf995d32854f1be15c265b350",
+        "file": "sophia.py",
+        "license": "MIT",
+        "class": "SophiaG",
+        "replace": [],
+        "edits": ["none"],
+        "protocol": "hessian",
+    },
+    "schedulefree_adamw": {
+        "repository": "https://github.com/facebookresearch/schedule_free",
+        "commit": "70785b53e778d0e872c0bbb75ff4ee54ee10c291",
+        "file": "schedulefree/adamw_schedulefree.py",
+        "license": "Apache-2.0",
+        "class": "AdamWScheduleFree",
+        "replace": [],
+        "edits": ["none"],
+        "protocol": "train_eval",
+    },
+    "schedulefree_sgd": {
+        "repository": "https://github.com/facebookresearch/schedule_free",
+        "commit": "70785b53e778d0e872c0bbb75ff4ee54ee10c291",
+        "file": "schedulefree/sgd_schedulefree.py",
+        "license": "Apache-2.0",
+        "class": "SGDScheduleFree",
+        "replace": [],
+        "edits": ["none"],
+        "protocol": "train_eval",
+    },
     # The optimizers built on reductions (per-tensor or over the whole parameter group): their cases carry a
     # tolerance, and the group-level values the authors keep in param_groups are recorded (final_group, group_history).
     "prodigy": {
@@ -281,6 +311,32 @@ CASES = {
     "lion_lucidrains_decoupled": ("lion_lucidrains", {"lr": 0.001, "weight_decay": 0.0003,
                                                       "decoupled_weight_decay": True}, F32_F64),
     "lion_lucidrains_betas": ("lion_lucidrains", {"lr": 0.003, "betas": (0.95, 0.98)}, F32),
+    # SophiaG: the Hessian estimate comes from update_hessian() every hess_interval steps (HESSIAN_PROTOCOL).
+    # A fourth item gives the protocol's bs and hess_interval.
+    "sophiag_default": ("sophia", {"lr": 0.001, "betas": (0.965, 0.99), "rho": 0.04, "weight_decay": 0.1}, F32_F64,
+                        {"bs": 480, "hess_interval": 3}),
+    "sophiag_maximize": ("sophia", {"lr": 0.002, "betas": (0.9, 0.95), "rho": 0.03, "weight_decay": 0.0,
+                                    "maximize": True}, F32, {"bs": 240, "hess_interval": 5}),
+    # the authors' defaults (lr 1e-4, rho 0.04, weight_decay 0.1) and step's default bs; an estimate every step.
+    "sophiag_defaults_every_step": ("sophia", {}, F32_F64, {"bs": 5120, "hess_interval": 1}),
+    # rho so small that the ratio rarely clips: a preconditioned step, not a sign step.
+    "sophiag_unclipped": ("sophia", {"lr": 0.0005, "rho": 1e-5}, F32, {"bs": 480, "hess_interval": 2}),
+    # Schedule-Free: train() before the first step, eval() after the last (TRAIN_EVAL_PROTOCOL).
+    "sf_adamw_default": ("schedulefree_adamw", {"lr": 0.0025, "warmup_steps": 5, "foreach": False}, F32_F64),
+    "sf_adamw_inner_momentum": ("schedulefree_adamw", {"lr": 0.005, "inner_momentum": 0.5, "warmup_steps": 3,
+                                                       "foreach": False}, F32),
+    "sf_adamw_wd_r": ("schedulefree_adamw", {"lr": 0.01, "betas": (0.95, 0.99), "weight_decay": 0.01, "warmup_steps": 10,
+                                             "r": 0.5, "weight_lr_power": 1.5, "foreach": False}, F32),
+    # no warmup and weight_lr_power 0: every step has weight 1, ckp1 = 1/k; eval()'s lerp weight 1 - 1/beta1 = -2/3
+    # is below -0.5, where PyTorch 1.13's lerp and 2.x's round differently.
+    "sf_adamw_no_warmup": ("schedulefree_adamw", {"lr": 0.003, "betas": (0.6, 0.99), "eps": 1e-6, "weight_lr_power": 0.0,
+                                                  "inner_momentum": 0.9, "foreach": False}, F32_F64),
+    "sf_sgd_default": ("schedulefree_sgd", {"lr": 0.05, "momentum": 0.9, "warmup_steps": 5, "foreach": False}, F32_F64),
+    "sf_sgd_wd_r": ("schedulefree_sgd", {"lr": 0.02, "momentum": 0.8, "weight_decay": 0.01, "warmup_steps": 0, "r": 1.0,
+                                         "weight_lr_power": 1.0, "foreach": False}, F32),
+    # a warmup longer than the run; eval()'s lerp weight 1 - 1/momentum = -1.
+    "sf_sgd_long_warmup": ("schedulefree_sgd", {"lr": 0.1, "momentum": 0.5, "warmup_steps": 40, "r": 2.0,
+                                                "foreach": False}, F32),
     # Prodigy: d is one value per parameter group, from sums over both tensors (final_group / group_history).
     "prodigy_default": ("prodigy", {"lr": 1.0}, F32_F64),
     "prodigy_bc_safeguard_wd": ("prodigy", {"lr": 1.0, "betas": (0.9, 0.99), "weight_decay": 0.01,
@@ -316,6 +372,30 @@ CASES = {
     # the relative step scaled by the weights' RMS, with a first moment and weight decay by the step size.
     "adafactor_beta1_wd": ("adafactor", {"eps": (1e-30, 0.01), "beta1": 0.8, "weight_decay": 0.05}, F32_F64),
 }
+
+# SophiaG's protocol, as the authors' train_sophiag.py: after optimizer.step(bs=bs) at every step s (0-based) with
+# s % hess_interval == hess_interval - 1, p.grad is set to hessian_grads[s] and optimizer.update_hessian() is called.
+# Our own cases draw hessian_grads from a generator of their own (seed + HESSIAN_SEED_OFFSET, float64 randn * 30 per
+# tensor, cast to the case dtype), standing in for the gradient of the loss at labels sampled from the model;
+# --check takes them, bs and hess_interval from the file it checks.
+HESSIAN_SEED_OFFSET = 1000
+HESSIAN_SCALE = 30.0
+HESSIAN_DESCRIPTION = ("After optimizer.step(bs=bs) at every step s (0-based) with s % hess_interval == hess_interval-1, "
+                       "p.grad is set to hessian_grads[s] and optimizer.update_hessian() is called (as in "
+                       "train_sophiag.py, where these grads come from sampled labels).")
+
+# Schedule-Free's protocol: optimizer.train() once before the first step ('params' are the train-mode iterates y),
+# optimizer.eval() after the last (its x is extra.eval_params_final); the group-level scalars are recorded.
+GROUP_KEYS = {"train_eval": ("k", "weight_sum", "lr_max", "scheduled_lr")}
+EVAL_NOTE = "x (the averaged iterate) after optimizer.eval() following the last step; 'params' are the train-mode y iterates"
+
+
+def hessian_grads(seed, dtype, interval):
+    """The gradients update_hessian() reads, by step (None on the other steps)."""
+    gen = torch.Generator().manual_seed(seed + HESSIAN_SEED_OFFSET)
+    return [[(torch.randn(shape, generator=gen, dtype=torch.float64) * HESSIAN_SCALE).to(dtype) for shape in SHAPES]
+            if step % interval == interval - 1 else None
+            for step in range(STEPS)]
 
 
 def torch2_optimizer_helpers():
@@ -365,27 +445,55 @@ def reference_label(folder):
             f"run with PyTorch {torch.__version__} (Debian python3-torch)")
 
 
-def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label):
-    """Run the authors' optimizer on the gradient stream and return the case (dict in file key order)."""
+def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label, settings=None, recorded_extra=None):
+    """Run the authors' optimizer on the gradient stream and return the case (dict in file key order).
+
+    settings: the protocol's own settings (SophiaG: bs and hess_interval); recorded_extra: the "extra" of a case
+    being checked, whose protocol settings and Hessian gradients are used instead."""
     torch.set_num_threads(1)
     param0, grads = draw_stream(seed, dtype)
     params = [p.clone().requires_grad_(True) for p in param0]
     kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in hyper.items()}
     with contextlib.redirect_stdout(io.StringIO()):  # AdaBelief prints which options are on
         optimizer = optimizer_class(params, **kwargs)
-    history = []
-    initial = group_values(optimizer)
-    group_history = []
-    for step_grads in grads:
+    source = SOURCES[folder]
+    protocol = source.get("protocol")
+    step_kwargs, hessians = {}, None
+    if protocol == "hessian":
+        if recorded_extra is not None:
+            settings = {"bs": recorded_extra["step_kwargs"]["bs"], "hess_interval": recorded_extra["hess_interval"]}
+        step_kwargs = {"bs": settings["bs"]}
+        hessians = (hessian_grads(seed, dtype, settings["hess_interval"]) if recorded_extra is None else
+                    [None if h is None else [torch.tensor(t, dtype=dtype).reshape(shape) for t, shape in zip(h, SHAPES)]
+                     for h in recorded_extra["hessian_grads"]])
+    if protocol == "train_eval":
+        optimizer.train()
+    history, group_history = [], []
+    initial = all_group_values(optimizer)
+    for step, step_grads in enumerate(grads):
         for p, g in zip(params, step_grads):
             p.grad = g.clone()
-        optimizer.step()
+        optimizer.step(**step_kwargs)
+        if hessians is not None and hessians[step] is not None:
+            for p, h in zip(params, hessians[step]):
+                p.grad = h.clone()
+            optimizer.update_hessian()
         history.append([flat(p) for p in params])
-        group_history.append(group_changes(initial, optimizer))
+        if protocol in GROUP_KEYS:
+            group_history.append(group_values(optimizer, protocol))
+        elif source.get("group_state"):
+            group_history.append(group_changes(initial, optimizer))
+    extra = None
+    if protocol == "hessian":
+        extra = {"description": HESSIAN_DESCRIPTION, "step_kwargs": step_kwargs,
+                 "hess_interval": settings["hess_interval"],
+                 "hessian_grads": [None if h is None else [flat(t) for t in h] for h in hessians]}
+    if protocol == "train_eval":
+        optimizer.eval()
+        extra = {"eval_params_final": [flat(p) for p in params], "eval_params_note": EVAL_NOTE}
     final_state, state_dtypes = {}, {}
     for index, p in enumerate(params):
         final_state[str(index)], state_dtypes[str(index)] = describe_state(optimizer.state[p])
-    source = SOURCES[folder]
     case = {
         "name": name,
         "optimizer": source["class"],
@@ -409,13 +517,23 @@ def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label)
         tolerance, note = source.get("tolerance_for", lambda _: None)(hyper) or ({"rtol": 0.0001, "atol": 1e-06}, source["tolerance_note"])
         case["tolerance"] = tolerance
         case["tolerance_note"] = note
-    if source.get("group_state"):
+    if protocol in GROUP_KEYS:
+        case["final_group"] = group_values(optimizer, protocol)
+        case["group_history"] = group_history
+    elif source.get("group_state"):
         case["final_group"] = group_history[-1]
         case["group_history"] = group_history
+    if extra is not None:
+        case["extra"] = extra
     return case
 
 
-def group_values(optimizer):
+def group_values(optimizer, protocol):
+    """The group-level scalars of every param group, as the shared cases record them."""
+    return [{key: group[key] for key in GROUP_KEYS[protocol]} for group in optimizer.param_groups]
+
+
+def all_group_values(optimizer):
     """Each param group's own values (not its params), numbers as Python numbers (fairseq's lr may be a 0-dim tensor)."""
     def number(value):
         return value.item() if isinstance(value, torch.Tensor) else value
@@ -425,7 +543,7 @@ def group_values(optimizer):
 def group_changes(initial, optimizer):
     """Per group, the values a step added to it or holds other than at construction (Prodigy's d, Adan's step, fairseq's lr)."""
     return [{k: v for k, v in group.items() if k not in before or before[k] != v}
-            for before, group in zip(initial, group_values(optimizer))]
+            for before, group in zip(initial, all_group_values(optimizer))]
 
 
 DTYPES = {"f32": torch.float32, "f64": torch.float64}
@@ -436,13 +554,13 @@ def write_table(out_dir, classes, seed, only):
     if unknown:
         sys.exit(f"unknown case stem(s): {', '.join(unknown)}")
     label = f"tools/reference/make_authors_goldens.py --seed {seed}"
-    for stem, (folder, hyper, dtypes) in CASES.items():
+    for stem, (folder, hyper, dtypes, *settings) in CASES.items():
         if folder not in classes or (only and stem not in only):
             continue
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
         for suffix in dtypes:
             name = f"{stem}_{suffix}_s{seed}"
-            case = run_case(name, folder, classes[folder], hyper, DTYPES[suffix], seed, label)
+            case = run_case(name, folder, classes[folder], hyper, DTYPES[suffix], seed, label, *settings)
             (out_dir / folder / f"{name}.json").write_text(encode(case))
             print(f"wrote {folder}/{name}.json")
 
@@ -454,7 +572,8 @@ def check_dir(ref_dir, classes):
             text = path.read_text()
             reference = json.loads(text)
             ours = run_case(reference["name"], folder, classes[folder], reference["hyper"],
-                            getattr(torch, reference["dtype"]), reference["grad_protocol"]["seed"], CHECK_LABEL)
+                            getattr(torch, reference["dtype"]), reference["grad_protocol"]["seed"], CHECK_LABEL,
+                            recorded_extra=reference.get("extra"))
             verdict, detail = compare(text, ours)
             if verdict == "DIFFER" and encode(dict(ours, generator=reference["generator"], source=reference["source"])) == text:
                 # Same numbers and metadata; the provenance text names a different runner for the same edits.

@@ -32,6 +32,13 @@ public static class RaceCommand
             AllowMultipleArgumentsPerToken = true,
             CustomParser = RaceArguments.Racers,
         };
+        var field = new Option<IReadOnlyList<RacerSelection>>("--field")
+        {
+            Description = $"A line-up instead of --optimizer: {string.Join(", ", RaceFields.Names)} (Adam and its successors: Yogi, AdaBound, " +
+                "AdaMod, AdaBelief, Lion, AdamWScheduleFree, AdEMAMix, ADOPT). Default: classic.",
+            HelpName = "NAME",
+            CustomParser = RaceFields.Parse,
+        };
         var steps = new Option<int?>("--steps", "-n")
         {
             Description = $"Steps per optimizer, at most {RaceSettings.MaxSteps:N0}. Default: each landscape's own (1000 for least-squares, 2000 for beale).",
@@ -69,17 +76,19 @@ public static class RaceCommand
             "Race optimizers on loss landscapes and compare where they end up: a table per landscape, and pictures of the " +
             $"paths and loss curves (in ./{DefaultPlotDirectory} unless --plots or --no-plots says otherwise).")
         {
-            landscapes, racers, steps, start, clip, plots, noPlots, assemblies,
+            landscapes, racers, field, steps, start, clip, plots, noPlots, assemblies,
         };
         command.Validators.Add(result =>
         {
+            if (result.GetResult(field) is not null && result.GetResult(racers) is not null)
+                result.AddError("--field and --optimizer both choose the racers; give one.");
             if (result.GetResult(plots) is not null && result.GetValue(noPlots))
                 result.AddError("--plots and --no-plots contradict each other; give one.");
         });
         command.SetAction(parseResult => Run(
             console,
             parseResult.GetValue(landscapes) is { Length: > 0 } chosenLandscapes ? chosenLandscapes : DefaultRace.Landscapes,
-            Lineup(parseResult.GetValue(racers) ?? [], AssemblyOption.Own(parseResult, assemblies)),
+            Lineup(parseResult.GetValue(racers) ?? [], parseResult.GetValue(field), AssemblyOption.Own(parseResult, assemblies)),
             parseResult.GetValue(steps),
             parseResult.GetValue(start) is { Length: > 0 } chosenStart ? chosenStart : null, // an absent array option reads as empty
             parseResult.GetValue(clip),
@@ -124,10 +133,13 @@ public static class RaceCommand
         }
     }
 
-    /// <summary>The racers asked for, found among the built-ins and <paramref name="own"/>; by default the default lineup and every one of <paramref name="own"/>.</summary>
-    private static IReadOnlyList<RacerSelection> Lineup(RacerRequest[] requests, IReadOnlyList<OptimizerEntry> own)
+    /// <summary>
+    /// The racers asked for, found among the built-ins and <paramref name="own"/>; without any, the chosen
+    /// <paramref name="field"/> (by default the classic lineup) and every one of <paramref name="own"/>.
+    /// </summary>
+    private static IReadOnlyList<RacerSelection> Lineup(RacerRequest[] requests, IReadOnlyList<RacerSelection>? field, IReadOnlyList<OptimizerEntry> own)
     {
-        if (requests.Length == 0) return [.. DefaultRace.Lineup, .. own.Select(entry => new RacerSelection(new Racer(entry.Info.Name, entry, []), null))];
+        if (requests.Length == 0) return [.. field ?? DefaultRace.Lineup, .. own.Select(entry => new RacerSelection(new Racer(entry.Info.Name, entry, []), null))];
         var optimizers = OptimizerAssembly.WithBuiltIns(own);
         return [.. requests.Select(request => request.Resolve(optimizers))];
     }

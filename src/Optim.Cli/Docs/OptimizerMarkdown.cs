@@ -118,6 +118,14 @@ public static class OptimizerMarkdown
             text.Append('\n');
         }
 
+        foreach (var procedure in optimizer.Procedures)
+        {
+            string which = procedure.ReadsGradient ? "every parameter that has a gradient" : "every parameter";
+            text.Append($"**`{procedure.Name}()`**: {Escape(procedure.Summary)} Over {which}, per element:\n\n```csharp\n");
+            foreach (var line in procedure.Body) text.Append(line).Append('\n');
+            text.Append("```\n\n");
+        }
+
         text.Append("| hyperparameter | PyTorch | type | default | range | description |\n|---|---|---|---|---|---|\n");
         foreach (var hyper in optimizer.Hyperparameters)
             text.Append($"| `{hyper.Name}` | `{hyper.TorchName}` | {hyper.Type} | {hyper.Default} | {hyper.Range} | {Escape(hyper.Description)} |\n");

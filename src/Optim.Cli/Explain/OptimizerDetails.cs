@@ -35,6 +35,14 @@ public static class OptimizerDetails
         foreach (string line in optimizer.Update) console.WriteLine("  " + line);
         console.WriteLine();
 
+        foreach (var procedure in optimizer.Procedures)
+        {
+            string over = procedure.ReadsGradient ? "every parameter that has a gradient" : "every parameter";
+            console.MarkupLine($"[bold]{procedure.Name}()[/], per element of {over}: {Markup.Escape(procedure.Summary)}");
+            foreach (string line in procedure.Body) console.WriteLine("  " + line);
+            console.WriteLine();
+        }
+
         console.MarkupLine("[bold]Hyperparameters[/]");
         var hyperparameters = new Table()
             .AddColumn("name").AddColumn("PyTorch").AddColumn("type").AddColumn("default").AddColumn("range").AddColumn("description");

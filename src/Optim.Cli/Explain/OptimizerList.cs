@@ -36,14 +36,18 @@ public static class OptimizerList
         // A line of its own, not the table's caption: a caption wraps at the table's width, however wide the console.
         console.WriteLine(
             $"{ordered.Count} optimizers, in order of invention. Memory: bytes of state per float32 parameter element " +
-            "(always allocated–with every option on). torch.optim: the PyTorch class it reproduces. More: optim show NAME");
+            "(always allocated–with every option on). torch.optim: the PyTorch class it reproduces, from torch.optim or, for " +
+            "the modern optimizers, from the authors' code. More: optim show NAME");
     }
 
-    /// <summary>The class name within <c>torch.optim</c>, or a dash.</summary>
+    /// <summary>
+    /// The class name within <c>torch.optim</c>, or within the authors' module (<c>adabelief_pytorch.AdaBelief</c> shows
+    /// as <c>AdaBelief</c>, so the column stays narrow; <c>optim show</c> names the module), or a dash.
+    /// </summary>
     private static string PyTorchClass(OptimizerInfo optimizer) => optimizer.PyTorch switch
     {
         null => "—",
         { } name when name.StartsWith(TorchPrefix, StringComparison.Ordinal) => name[TorchPrefix.Length..],
-        { } name => name,
+        { } name => name[(name.LastIndexOf('.') + 1)..],
     };
 }

@@ -137,7 +137,21 @@ namespace ScratchOptim.Generator.Diagnostics
             "Group reduction under a per-tensor condition",
             "{0} sums over every tensor of the parameter group, but here it is inside 'if ({1})', which differs between tensors; move it out of the 'if', or make the condition depend only on hyperparameters and group values");
 
-        // OPT050-OPT059: matrix operations (OPT031-OPT049 are left to other growth of the DSL).
+        // OPT040-OPT049: procedures and requirements (OPT031-OPT039 are left to other growth of the DSL).
+
+        public static readonly DiagnosticDescriptor ProcedureSignature = Error("OPT040",
+            "Procedure has the wrong signature",
+            "Procedure '{0}' is '{1}'; a procedure is an instance method 'void {0}(ref Element p, Element g, int t)' with a body, taking any of those three parameters in that order but at least one");
+
+        public static readonly DiagnosticDescriptor ProcedureName = Error("OPT041",
+            "Procedure name is taken",
+            "Procedure '{0}' {1}; the generated public method '{0}()' needs a name of its own, so give the procedure another");
+
+        public static readonly DiagnosticDescriptor RequirementPlace = Error("OPT042",
+            "Requirement that cannot be checked before the step",
+            "'{0}' {1}; a Require(condition, \"message\") is checked for every parameter before anything is written, so it must start the update, with a step-uniform condition and a constant message");
+
+        // OPT050-OPT059: matrix operations.
 
         public static readonly DiagnosticDescriptor MatrixRank = Error("OPT050",
             "Matrix operation in an optimizer of unbounded rank",

@@ -14,6 +14,7 @@ namespace ScratchOptim.Generator.Ir
         public static readonly IReadOnlyList<string> ClassMembers = new[]
         {
             "defaults", "Defaults", "Documentation", "Info", "StepTensor", "StepGroup", "ForEachTensor", "Apply", "Kernel", "CreateHyperparameters", "Hyperparameters",
+            "ProcedureTensor", "ProcedureKernels", "StepRefusal",
         };
 
         /// <summary>The type parameters, parameters and locals of the generated step methods.</summary>

@@ -112,7 +112,7 @@ namespace ScratchOptim.Generator.Ir
             new Operator("Exp", 1, OperatorKind.Function, "computed in double, rounded once", "e^{{{0}}}", Math + "Exp({0})") { InSystemMath = true },
             new Operator("Log", 1, OperatorKind.Function, "computed in double, rounded once", @"\log\left({0}\right)", Math + "Log({0})") { InSystemMath = true },
             new Operator("Fma", 3, OperatorKind.Function, "a * b + c rounded once", "{0} {1} + {2}", null) { LatexTightArguments = 2, LatexTightPrecedence = 6 },
-            new Operator("Lerp", 3, OperatorKind.Function, "ATen's CPU lerp: end - start rounded, then one fused multiply-add (from start when |weight| < 0.5, else from end)",
+            new Operator("Lerp", 3, OperatorKind.Function, "ATen's CPU lerp of PyTorch 2.x: end - start rounded, then one fused multiply-add (from start when |weight| < 0.5, else from end)",
                 @"\operatorname{{lerp}}\left({0}, {1}, {2}\right)", "global::ScratchOptim.ElementMath.Lerp({0}, {1}, {2})"),
             new Operator("Reciprocal", 1, OperatorKind.Function, "correctly rounded", @"\frac{{1}}{{{0}}}", "1.0 / {0}") { InDsl = false },
             new Operator("HasValue", 1, OperatorKind.Function, "exact", @"{0} \ne \text{{null}}", null) { InDsl = false, PerElement = false },

@@ -12,7 +12,9 @@ namespace ScratchOptim.Generator.Ir
         EquatableArray<HyperModel> Hypers,
         EquatableArray<StateModel> States,
         UpdateSignature Signature,
-        EquatableArray<Stmt> Body);
+        EquatableArray<Stmt> Body,
+        EquatableArray<ProcedureModel> Procedures = default,
+        EquatableArray<Requirement> Requirements = default);
 
     /// <summary>Where the partial class lives.</summary>
     /// <param name="Namespace">The namespace, or empty for the global namespace.</param>
@@ -105,6 +107,16 @@ namespace ScratchOptim.Generator.Ir
         public bool IsUniform => Type.IsUniform;
     }
 
-    /// <summary>The names the update method gives its parameter, gradient and step count.</summary>
-    internal sealed record UpdateSignature(string Param, string Grad, string Step);
+    /// <summary>
+    /// The names the update method gives its parameter, gradient and step count. A procedure may leave any of them out:
+    /// its name is then empty.
+    /// </summary>
+    internal sealed record UpdateSignature(string Param, string Grad, string Step)
+    {
+        public bool HasParam => Param.Length > 0;
+
+        public bool HasGrad => Grad.Length > 0;
+
+        public bool HasStep => Step.Length > 0;
+    }
 }

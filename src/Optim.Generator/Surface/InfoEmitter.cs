@@ -11,7 +11,7 @@ namespace ScratchOptim.Generator.Surface
     /// <summary>Writes an optimizer's documentation table as a C# expression building an <c>OptimizerInfo</c>.</summary>
     internal static class InfoEmitter
     {
-        public static string Expression(KernelPlan plan, IKernelTarget target)
+        public static string Expression(KernelPlan plan, IKernelTarget target, IReadOnlyList<PlannedProcedure> procedures)
         {
             var model = plan.Model;
             var docs = model.Documentation;
@@ -54,11 +54,11 @@ namespace ScratchOptim.Generator.Surface
             lines.Add("    },");
             lines.Add("    Update: new string[]");
             lines.Add("    {");
-            lines.AddRange(EquationRenderer.TextLines(model.Body).Select(l => "        " + String(l) + ","));
+            lines.AddRange(RequirementEmitter.TextLines(model).Concat(EquationRenderer.TextLines(model.Body)).Select(l => "        " + String(l) + ","));
             lines.Add("    },");
             lines.Add("    UpdateLatex: new string[]");
             lines.Add("    {");
-            lines.AddRange(EquationRenderer.LatexLines(model.Body).Select(l => "        " + String(l) + ","));
+            lines.AddRange(RequirementEmitter.LatexLines(model).Concat(EquationRenderer.LatexLines(model.Body)).Select(l => "        " + String(l) + ","));
             lines.Add("    },");
             lines.Add("    Hoisted: new global::ScratchOptim.HoistedInfo[]");
             lines.Add("    {");
@@ -78,7 +78,22 @@ namespace ScratchOptim.Generator.Surface
             if (docs.MaxRank != int.MaxValue) ranks.Add("MaxRank = " + Int(docs.MaxRank));
             var matrixWork = MatrixOperations(model).ToList();
             if (matrixWork.Count > 0) ranks.Add("MatrixOperations = new string[] { " + string.Join(", ", matrixWork.Select(String)) + " }");
-            if (ranks.Count > 0) lines.Add("{ " + string.Join(", ", ranks) + " }");
+            if (ranks.Count > 0 && procedures.Count == 0) lines.Add("{ " + string.Join(", ", ranks) + " }");
+            if (procedures.Count > 0)
+            {
+                lines.Add("{");
+                foreach (var rank in ranks) lines.Add("    " + rank + ",");
+                lines.Add("    Procedures = new global::ScratchOptim.ProcedureInfo[]");
+                lines.Add("    {");
+                foreach (var procedure in procedures.Select(p => p.Procedure))
+                {
+                    lines.Add("        new(" + String(procedure.Name) + ", " + String(procedure.Summary) + ", " + Bool(procedure.Signature.HasGrad) + ",");
+                    lines.Add("            new string[] { " + string.Join(", ", EquationRenderer.TextLines(procedure.Body).Select(String)) + " },");
+                    lines.Add("            new string[] { " + string.Join(", ", EquationRenderer.LatexLines(procedure.Body).Select(String)) + " }),");
+                }
+                lines.Add("    },");
+                lines.Add("}");
+            }
             return string.Join("\n", lines);
         }
 

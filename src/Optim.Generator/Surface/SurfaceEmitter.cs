@@ -18,20 +18,26 @@ namespace ScratchOptim.Generator.Surface
         private readonly KernelPlan plan;
         private readonly OptimizerModel model;
         private readonly IKernelTarget target;
+        private readonly IReadOnlyList<PlannedProcedure> procedures;
         private readonly string generatorVersion;
         private readonly SourceWriter writer = new SourceWriter();
 
-        private SurfaceEmitter(KernelPlan plan, IKernelTarget target, string generatorVersion)
+        private SurfaceEmitter(KernelPlan plan, IKernelTarget target, IReadOnlyList<PlannedProcedure> procedures, string generatorVersion)
         {
             this.plan = plan;
             model = plan.Model;
             this.target = target;
+            this.procedures = procedures;
             this.generatorVersion = generatorVersion;
         }
 
-        public static string Emit(KernelPlan plan, IKernelTarget target, string generatorVersion)
+        /// <param name="plan">The update's schedule.</param>
+        /// <param name="target">The target that writes the update's kernel.</param>
+        /// <param name="procedures">The declaration's procedures, each with its schedule and target, in declaration order.</param>
+        /// <param name="generatorVersion">The generator's version, for <c>[GeneratedCode]</c>.</param>
+        public static string Emit(KernelPlan plan, IKernelTarget target, IReadOnlyList<PlannedProcedure> procedures, string generatorVersion)
         {
-            var emitter = new SurfaceEmitter(plan, target, generatorVersion);
+            var emitter = new SurfaceEmitter(plan, target, procedures, generatorVersion);
             emitter.WriteFile();
             return emitter.writer.ToString();
         }
@@ -66,7 +72,7 @@ namespace ScratchOptim.Generator.Surface
         {
             writer.Line("/// <remarks>");
             writer.Line("/// <para>Each step computes (as declared):</para>");
-            WriteFormula();
+            WriteFormula(withRequirements: true);
             writer.Line("/// </remarks>");
             writer.Line(GeneratedCode);
             writer.Line("partial class " + Id(Name) + " : global::ScratchOptim.Optimizer<" + Id(Name) + ".Hyperparameters>");
@@ -83,21 +89,28 @@ namespace ScratchOptim.Generator.Surface
                 else
                 {
                     WriteStepTensor();
-                    writer.Line();
-                    // A step of one tensor on spans: an update with group values needs every tensor of the group at once.
-                    WriteApply();
                 }
                 writer.Line();
+                RequirementEmitter.Write(writer, model, GeneratedCode);
+                if (!plan.GroupWide)
+                {
+                    // A step of one tensor on spans: an update with group values needs every tensor of the group at once.
+                    WriteApply();
+                    writer.Line();
+                }
+                ProcedureEmitter.Write(writer, procedures, GeneratedCode);
                 target.WriteMembers(writer, GeneratedCode);
                 writer.Line();
                 HyperparametersEmitter.Write(writer, model, GeneratedCode);
             }
         }
 
-        private void WriteFormula()
+        /// <param name="withRequirements">Whether to show the update's Require checks, which Step makes (Apply does not).</param>
+        private void WriteFormula(bool withRequirements)
         {
             writer.Line("/// <code>");
-            foreach (var line in EquationRenderer.TextLines(model.Body)) writer.Line("/// " + Xml(line));
+            var requirements = withRequirements ? RequirementEmitter.TextLines(model) : Enumerable.Empty<string>();
+            foreach (var line in requirements.Concat(EquationRenderer.TextLines(model.Body))) writer.Line("/// " + Xml(line));
             writer.Line("/// </code>");
         }
 
@@ -138,7 +151,7 @@ namespace ScratchOptim.Generator.Surface
         private void WriteDocumentation()
         {
             writer.Line("/// <summary>The documentation generated from the declaration of <see cref=\"" + Name + "\"/>.</summary>");
-            writer.Line("public static global::ScratchOptim.OptimizerInfo Documentation { get; } = " + InfoEmitter.Expression(plan, target) + ";");
+            writer.Line("public static global::ScratchOptim.OptimizerInfo Documentation { get; } = " + InfoEmitter.Expression(plan, target, procedures) + ";");
             writer.Line();
             writer.Line("/// <inheritdoc/>");
             writer.Line("public override global::ScratchOptim.OptimizerInfo Info => Documentation;");
@@ -275,7 +288,7 @@ namespace ScratchOptim.Generator.Surface
             writer.Line("/// </summary>");
             writer.Line("/// <remarks>");
             writer.Line("/// <para>This computes:</para>");
-            WriteFormula();
+            WriteFormula(withRequirements: false);
             writer.Line("/// </remarks>");
             writer.Line("/// <param name=\"hyper\">The hyperparameters.</param>");
             writer.Line("/// <param name=\"" + step + "\">The step count, 1 on the first step.</param>");

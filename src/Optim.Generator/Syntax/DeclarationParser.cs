@@ -113,6 +113,8 @@ namespace ScratchOptim.Generator.Syntax
             var signature = ParseUpdateSignature(declaration, name, semanticModel, diagnostics, out var updateMethod);
             var documentation = ParseDocumentation(declaration, symbol);
             EquatableArray<Stmt>? lowered = null;
+            var requirements = new List<Requirement>();
+            int reportedBefore = diagnostics.Count;
             if (updateMethod is not null && signature is not null)
             {
                 foreach (var parameter in updateMethod.ParameterList.Parameters)
@@ -122,19 +124,22 @@ namespace ScratchOptim.Generator.Syntax
                     if (reason is not null)
                         diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, parameter.Identifier.GetLocation(), parameter.Identifier.ValueText, reason));
                 }
-                int reportedBefore = diagnostics.Count;
-                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken)
+                reportedBefore = diagnostics.Count;
+                var lowering = new UpdateLowering(semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, signature, requirementsAllowed: true, cancellationToken)
                 {
                     Optimizer = name,
                     MaxRank = documentation.MaxRank,
                 };
                 lowered = lowering.LowerBody(updateMethod);
-                // After an error in the update (the compiler's, or one that dropped a statement here) the analysis of what is
-                // used is unreliable: the error is the only diagnostic, not a false "never used" beside it.
-                bool loweredCleanly = !diagnostics.Skip(reportedBefore).Any(d => d.Severity == DiagnosticSeverity.Error);
-                if (lowered is { } loweredBody && loweredCleanly && Compiles(updateMethod, semanticModel, cancellationToken))
-                    ReportUnused(loweredBody, hypers, hyperLocations, states, diagnostics);
+                requirements.AddRange(lowering.Requirements);
             }
+            var procedures = ProcedureParser.Parse(declaration, symbol, semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken);
+            // After an error in the update or a procedure (the compiler's, or one that dropped a statement here) the analysis
+            // of what is used is unreliable: the error is the only diagnostic, not a false "never used" beside it.
+            bool allCompile = Compiles(updateMethod, semanticModel, cancellationToken) && procedures.All(p => Compiles(p.Method, semanticModel, cancellationToken));
+            bool loweredCleanly = !diagnostics.Skip(reportedBefore).Any(d => d.Severity == DiagnosticSeverity.Error);
+            if (lowered is { } loweredBody && allCompile && loweredCleanly && procedures.All(p => p.Model is not null))
+                ReportUnused(procedures.Select(p => p.Model!.Body).Prepend(loweredBody), requirements, hypers, hyperLocations, states, diagnostics);
 
             if (documentation.MinRank < 0 || documentation.MaxRank < documentation.MinRank)
             {
@@ -144,7 +149,7 @@ namespace ScratchOptim.Generator.Syntax
             }
             bool strict = NamedInt(FindAttribute(symbol, DslNames.OptimizerAttribute), "Contraction") == 1;
             bool hasErrors = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
-            OptimizerModel? model = hasErrors || signature is null || lowered is not { } body || !Compiles(updateMethod, semanticModel, cancellationToken)
+            OptimizerModel? model = hasErrors || signature is null || lowered is not { } body || !allCompile || procedures.Any(p => p.Model is null)
                 ? null
                 : new OptimizerModel(
                     new DeclarationInfo(NamespaceName(symbol.ContainingNamespace), name),
@@ -153,7 +158,9 @@ namespace ScratchOptim.Generator.Syntax
                     hypers.ToEquatableArray(),
                     states.Select(s => s.Model).ToEquatableArray(),
                     signature,
-                    body);
+                    body,
+                    procedures.Select(p => p.Model!).ToEquatableArray(),
+                    requirements.ToEquatableArray());
             return new ParseOutcome(model, diagnostics.ToImmutableArray());
         }
 
@@ -325,20 +332,32 @@ namespace ScratchOptim.Generator.Syntax
             return null;
         }
 
-        private static void ReportUnused(EquatableArray<Stmt> body, List<HyperModel> hypers, Dictionary<string, Location> hyperLocations,
-            List<(StateModel Model, Location Location)> states, List<Diagnostic> diagnostics)
+        /// <summary>OPT018 and OPT019, over the update and the procedures: a state or hyperparameter any of them uses is used.</summary>
+        private static void ReportUnused(IEnumerable<EquatableArray<Stmt>> bodies, IEnumerable<Requirement> requirements, List<HyperModel> hypers,
+            Dictionary<string, Location> hyperLocations, List<(StateModel Model, Location Location)> states, List<Diagnostic> diagnostics)
         {
             var read = new HashSet<string>();
             var assigned = new HashSet<string>();
-            IrWalker.Visit(body, stmt =>
+            foreach (var requirement in requirements)
             {
-                if (stmt is Assign assign && assign.Value is not null) assigned.Add(assign.Target.Name);
-                if (stmt is MatrixAssign matrix) assigned.Add(matrix.Target.Name);
-            }, expr =>
+                IrWalker.Visit(requirement.Condition, expr =>
+                {
+                    if (expr is Variable variable) read.Add(variable.Name);
+                    if (expr is MatrixVariable matrix) read.Add(matrix.Name);
+                });
+            }
+            foreach (var body in bodies)
             {
-                if (expr is Variable variable) read.Add(variable.Name);
-                if (expr is MatrixVariable matrix) read.Add(matrix.Name);
-            });
+                IrWalker.Visit(body, stmt =>
+                {
+                    if (stmt is Assign assign && assign.Value is not null) assigned.Add(assign.Target.Name);
+                    if (stmt is MatrixAssign matrix) assigned.Add(matrix.Target.Name);
+                }, expr =>
+                {
+                    if (expr is Variable variable) read.Add(variable.Name);
+                    if (expr is MatrixVariable matrix) read.Add(matrix.Name);
+                });
+            }
             foreach (var (state, _) in states)
             {
                 if (state.Init is not null) read.Add(state.Init); // the generator fills the buffer from it

@@ -9,6 +9,10 @@ namespace ScratchOptim.Generator.Syntax
         public const string OptimizerAttribute = "ScratchOptim.Dsl.OptimizerAttribute";
         public const string HyperAttribute = "ScratchOptim.Dsl.HyperAttribute";
         public const string StateAttribute = "ScratchOptim.Dsl.StateAttribute";
+        public const string ProcedureAttribute = "ScratchOptim.Dsl.ProcedureAttribute";
+
+        /// <summary>The runtime's base class of every generated optimizer, whose members a procedure must not hide.</summary>
+        public const string GenericOptimizer = "ScratchOptim.Optimizer`1";
         public const string Element = "ScratchOptim.Dsl.Element";
         public const string Matrix = "ScratchOptim.Dsl.Matrix";
         public const string MatrixWorkspace = "ScratchOptim.LinearAlgebra.MatrixWorkspace`1";

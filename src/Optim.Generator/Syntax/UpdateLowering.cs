@@ -10,7 +10,7 @@ using ScratchOptim.Generator.Ir;
 namespace ScratchOptim.Generator.Syntax
 {
     /// <summary>
-    /// Lowers the body of the update method to the typed IR, reporting every construct the DSL does not allow. The
+    /// Lowers the body of the update method (or of a procedure) to the typed IR, reporting every construct the DSL does not allow. The
     /// C# types give each value its scalar (<c>double</c>, <c>float</c>, <c>int</c>, <c>bool</c>, <c>Element</c>); its
     /// index space is inferred: hyperparameters and constants are step-uniform, per-tensor state and reductions are
     /// per tensor, row and column state per row and column, the parameter and gradient per element, and everything
@@ -35,6 +35,14 @@ namespace ScratchOptim.Generator.Syntax
         private readonly HashSet<ILocalSymbol> refusedLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         private readonly IReadOnlyCollection<string> invalidFields;
 
+        /// <summary>The names the lowered method gives the parameter, the gradient and the step count (empty when it does not take one).</summary>
+        private readonly UpdateSignature signature;
+
+        /// <summary>Whether the lowered method may start with <c>Require(...)</c> checks (the update may, a procedure may not).</summary>
+        private readonly bool requirementsAllowed;
+
+        private readonly List<Requirement> requirements = new List<Requirement>();
+
         /// <summary>The int locals whose value grows with the step count (for OPT024).</summary>
         private readonly HashSet<string> stepLocals = new HashSet<string>();
 
@@ -45,9 +53,14 @@ namespace ScratchOptim.Generator.Syntax
         private readonly List<ExpressionSyntax> tensorConditions = new List<ExpressionSyntax>();
 
         /// <param name="invalidFields">[Hyper] and [State] fields already reported as wrong: using them is not an error of its own.</param>
+        /// <param name="signature">What the parameters of the lowered method are: the update's three, or those a procedure takes.</param>
+        /// <param name="requirementsAllowed">Whether the method may start with <c>Require(...)</c> checks: the update's may.</param>
         public UpdateLowering(SemanticModel semanticModel, IReadOnlyList<HyperModel> hypers, IReadOnlyList<StateModel> states,
-            IReadOnlyCollection<string> invalidFields, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+            IReadOnlyCollection<string> invalidFields, List<Diagnostic> diagnostics, UpdateSignature signature, bool requirementsAllowed,
+            CancellationToken cancellationToken)
         {
+            this.signature = signature;
+            this.requirementsAllowed = requirementsAllowed;
             this.invalidFields = invalidFields;
             this.semanticModel = semanticModel;
             this.hypers = hypers.ToDictionary(h => h.Name);
@@ -55,6 +68,9 @@ namespace ScratchOptim.Generator.Syntax
             this.diagnostics = diagnostics;
             this.cancellationToken = cancellationToken;
         }
+
+        /// <summary>The <c>Require(...)</c> checks the body starts with, lowered by <see cref="LowerBody"/>.</summary>
+        public IReadOnlyList<Requirement> Requirements => requirements;
 
         /// <summary>The update as IR, or null when it nests deeper than <see cref="MaxDepth"/> (reported as OPT026).</summary>
         public EquatableArray<Stmt>? LowerBody(MethodDeclarationSyntax method)
@@ -94,12 +110,62 @@ namespace ScratchOptim.Generator.Syntax
         private EquatableArray<Stmt> LowerStatements(IEnumerable<StatementSyntax> statements, bool topLevel)
         {
             var output = new List<Stmt>();
+            bool atStart = topLevel;
             foreach (var statement in statements)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } && IsRequire(call))
+                {
+                    LowerRequirement(call, atStart);
+                    continue;
+                }
+                atStart = false;
                 LowerStatement(statement, topLevel, output);
             }
             return output.ToEquatableArray();
+        }
+
+        private bool IsRequire(InvocationExpressionSyntax call) =>
+            semanticModel.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol { Name: "Require" } method
+            && method.ContainingType?.ToDisplayString() == DslNames.Intrinsics;
+
+        /// <summary>
+        /// A <c>Require(condition, "message")</c>: allowed only at the start of the update, on a condition known before any
+        /// element is touched (hyperparameters, the step count, constants, per-tensor float or double state), with a
+        /// constant message; anything else is OPT042.
+        /// </summary>
+        private void LowerRequirement(InvocationExpressionSyntax call, bool atStart)
+        {
+            if (!requirementsAllowed || !atStart)
+            {
+                Report(Descriptors.RequirementPlace, call, call.ToString(),
+                    requirementsAllowed ? "is not at the start of the update: it must come before every other statement" : "is in a procedure: only the update may have requirements");
+                return;
+            }
+            var arguments = call.ArgumentList.Arguments;
+            var message = semanticModel.GetConstantValue(arguments[1].Expression, cancellationToken);
+            if (!message.HasValue || message.Value is not string text || text.Length == 0)
+            {
+                Report(Descriptors.RequirementPlace, arguments[1], call.ToString(), "has a message that is not a constant, non-empty string");
+                return;
+            }
+            var condition = Lower(arguments[0].Expression);
+            if (condition is null) return;
+            string? problem = null;
+            IrWalker.Visit(condition, e => problem ??= e switch
+            {
+                Call c when Operators.Get(c.Operator).IsReduction => "reads " + c.Operator + ", a reduction over the tensor",
+                Variable { Role: VariableRole.State, Type.Scalar: Scalar.Element } state => "reads '" + state.Name + "', state of the parameter's element type",
+                Variable { Role: VariableRole.State, Type.IsUniform: false } state => "reads '" + state.Name + "', state that varies over the tensor",
+                Variable { Role: VariableRole.Param or VariableRole.Grad } element => "reads '" + element.Name + "', which varies per element",
+                _ => null,
+            });
+            if (problem is not null)
+            {
+                Report(Descriptors.RequirementPlace, arguments[0], call.ToString(), "has a condition that " + problem + "; it must be known before any element is touched");
+                return;
+            }
+            requirements.Add(new Requirement(condition, text));
         }
 
         private EquatableArray<Stmt> LowerBranch(StatementSyntax statement) =>
@@ -267,8 +333,8 @@ namespace ScratchOptim.Generator.Syntax
             var symbol = semanticModel.GetSymbolInfo(target, cancellationToken).Symbol;
             switch (symbol)
             {
-                case IParameterSymbol parameter when parameter.Ordinal < 2:
-                    return new Variable(parameter.Ordinal == 0 ? VariableRole.Param : VariableRole.Grad, parameter.Name, IrType.Element);
+                case IParameterSymbol parameter when RoleOf(parameter) is VariableRole.Param or VariableRole.Grad:
+                    return new Variable(RoleOf(parameter)!.Value, parameter.Name, IrType.Element);
                 case IFieldSymbol field when states.TryGetValue(field.Name, out var state):
                     return new Variable(VariableRole.State, field.Name, state.Type);
                 case IFieldSymbol field when hypers.ContainsKey(field.Name):
@@ -360,13 +426,8 @@ namespace ScratchOptim.Generator.Syntax
             }
             switch (symbol)
             {
-                case IParameterSymbol parameter when parameter.ContainingSymbol is IMethodSymbol { Name: DslNames.UpdateMethod }:
-                    return parameter.Ordinal switch
-                    {
-                        0 => new Variable(VariableRole.Param, parameter.Name, IrType.Element),
-                        1 => new Variable(VariableRole.Grad, parameter.Name, IrType.Element),
-                        _ => new Variable(VariableRole.Step, parameter.Name, IrType.StepCount),
-                    };
+                case IParameterSymbol parameter when RoleOf(parameter) is { } role:
+                    return new Variable(role, parameter.Name, role == VariableRole.Step ? IrType.StepCount : IrType.Element);
                 case IFieldSymbol field when hypers.TryGetValue(field.Name, out var hyper):
                     var type = hyper.Type switch
                     {
@@ -631,6 +692,14 @@ namespace ScratchOptim.Generator.Syntax
         private HyperModel? OptionalHyper(ExpressionSyntax expression) =>
             semanticModel.GetSymbolInfo(expression is ParenthesizedExpressionSyntax p ? p.Expression : expression, cancellationToken).Symbol is IFieldSymbol field
             && hypers.TryGetValue(field.Name, out var hyper) && hyper.Optional ? hyper : null;
+
+        /// <summary>What a parameter of the lowered method stands for, by the name the signature gives it.</summary>
+        private VariableRole? RoleOf(IParameterSymbol parameter) =>
+            parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } ? null
+            : parameter.Name == signature.Param ? VariableRole.Param
+            : parameter.Name == signature.Grad ? VariableRole.Grad
+            : parameter.Name == signature.Step ? VariableRole.Step
+            : null;
 
         private static bool IsNull(ExpressionSyntax expression) => expression.IsKind(SyntaxKind.NullLiteralExpression);
 

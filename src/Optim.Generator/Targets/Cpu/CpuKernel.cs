@@ -29,20 +29,25 @@ namespace ScratchOptim.Generator.Targets.Cpu
     /// </summary>
     internal sealed class CpuKernel
     {
-        public CpuKernel(KernelPlan plan)
+        /// <param name="plan">The update's plan, or a procedure's.</param>
+        /// <param name="kernelName">The kernel method's name: <c>Kernel</c> for the update, the procedure's name for a procedure.</param>
+        public CpuKernel(KernelPlan plan, string kernelName = "Kernel")
         {
             Plan = plan;
+            Name = kernelName;
             var model = plan.Model;
             var reserved = new List<string>(GeneratedNames.KernelLocals);
             reserved.AddRange(GeneratedNames.LoopFunctions);
             reserved.AddRange(model.States.Select(s => s.Name));
-            reserved.AddRange(new[] { model.Signature.Param, model.Signature.Grad, model.Signature.Step });
+            reserved.AddRange(new[] { model.Signature.Param, model.Signature.Grad, model.Signature.Step }.Where(n => n.Length > 0));
             IrWalker.Visit(model.Body, stmt =>
             {
                 if (stmt is Assign { Declares: true } declaration) reserved.Add(declaration.Target.Name);
                 if (stmt is MatrixAssign { Declares: true } matrix) reserved.Add(matrix.Target.Name);
             }, _ => { });
             Namer = new Namer(reserved);
+            // A procedure that does not take the step count still receives it, under a name of its own.
+            StepName = model.Signature.HasStep ? model.Signature.Step : Namer.Claim("stepCount");
 
             // A group state's stored value keeps the state's name; each new value is named after it.
             var assigned = plan.GroupSegments.SelectMany(s => s.Items).OfType<GroupStateAssign>().ToDictionary(a => a.TempId, a => a.Declared.Target.Name);
@@ -58,11 +63,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Expressions = new CpuExpressions(TempNames, model);
             PhaseLocals = plan.GroupWide ? plan.Parts.Select(p => Namer.Claim("phase" + p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList() : new List<string>();
 
-            var buffers = new List<KernelBuffer>
-            {
-                new KernelBuffer(model.Signature.Param, BufferKind.Element, Namer.Claim(model.Signature.Param + "Ref"), false),
-                new KernelBuffer(model.Signature.Grad, BufferKind.Element, Namer.Claim(model.Signature.Grad + "Ref"), false),
-            };
+            // The parameter and the gradient, when the method takes them (the update always does).
+            var buffers = new List<KernelBuffer>();
+            if (model.Signature.HasParam)
+                buffers.Add(new KernelBuffer(model.Signature.Param, BufferKind.Element, Namer.Claim(model.Signature.Param + "Ref"), false));
+            if (model.Signature.HasGrad)
+                buffers.Add(new KernelBuffer(model.Signature.Grad, BufferKind.Element, Namer.Claim(model.Signature.Grad + "Ref"), false));
             foreach (var state in model.States.Where(s => !s.IsUniform && s.Space != Space.Matrix))
                 buffers.Add(new KernelBuffer(state.Name, Kind(state.Space), Namer.Claim(state.Name + "Ref"), false));
             foreach (var written in RowAssignments.Select(a => a.Statement.Target).Distinct())
@@ -91,6 +97,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         public KernelPlan Plan { get; }
+
+        /// <summary>The kernel method's name.</summary>
+        public string Name { get; }
+
+        /// <summary>Whether this is a procedure's kernel rather than the update's.</summary>
+        public bool IsProcedure => Name != "Kernel";
+
+        /// <summary>The name of the kernel's step-count parameter.</summary>
+        public string StepName { get; }
 
         public Namer Namer { get; }
 
@@ -163,8 +178,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The new values of per-row and per-column state: the final part computes them all.</summary>
         public IEnumerable<HostRowAssign> RowAssignments => Plan.Final.Segments.SelectMany(s => s.Items).OfType<HostRowAssign>();
 
-        /// <summary>The name of a part's kernel: <c>Kernel</c> when there is one part, <c>Kernel1</c>, <c>Kernel2</c>, ... otherwise.</summary>
-        public string KernelName(TensorPart part) => Plan.Parts.Count == 1 ? "Kernel" : "Kernel" + part.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        /// <summary>The name of a part's kernel: <see cref="Name"/> when there is one part, <c>Kernel1</c>, <c>Kernel2</c>, ... otherwise.</summary>
+        public string KernelName(TensorPart part) => Plan.Parts.Count == 1 ? Name : Name + part.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>The name of the struct that runs a part on each tensor of a group: <c>Phase1</c>, <c>Phase2</c>, ...</summary>
         public static string PhaseName(TensorPart part) => "Phase" + part.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);

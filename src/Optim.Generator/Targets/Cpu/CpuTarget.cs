@@ -5,14 +5,34 @@ using ScratchOptim.Generator.Scheduling;
 
 namespace ScratchOptim.Generator.Targets.Cpu
 {
-    /// <summary>The CPU target: one generic kernel per optimizer, vectorized over 64-byte vectors with a scalar tail.</summary>
+    /// <summary>
+    /// The CPU target: one generic kernel per optimizer (one per part when the update reads group values), vectorized over
+    /// 64-byte vectors with a scalar tail, and one per procedure (in the nested class <see cref="ProcedureKernels"/>).
+    /// </summary>
     internal sealed class CpuTarget : IKernelTarget
     {
         private const string GetReference = "global::System.Runtime.InteropServices.MemoryMarshal.GetReference";
 
+        /// <summary>The nested class that holds the procedures' kernels, each named as its procedure.</summary>
+        public const string ProcedureKernels = "ProcedureKernels";
+
         private readonly CpuKernel kernel;
 
-        public CpuTarget(KernelPlan plan) => kernel = new CpuKernel(plan);
+        /// <summary>Each state's index among the declaration's states: the buffer it is kept in.</summary>
+        private readonly IReadOnlyList<StateModel> declaredStates;
+
+        public CpuTarget(KernelPlan plan)
+        {
+            kernel = new CpuKernel(plan);
+            declaredStates = plan.Model.States;
+        }
+
+        /// <summary>The target of procedure <paramref name="procedure"/>, whose plan holds only the states it uses.</summary>
+        public CpuTarget(KernelPlan plan, ProcedureModel procedure, OptimizerModel declaration)
+        {
+            kernel = new CpuKernel(plan, procedure.Name);
+            declaredStates = declaration.States;
+        }
 
         private OptimizerModel Model => kernel.Plan.Model;
 
@@ -32,8 +52,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
         public void WriteStepTensorBody(SourceWriter writer)
         {
             WriteStateSetUp(writer);
-            WriteCall(writer, kernel.KernelName(kernel.Plan.Final), Arguments(kernel.Plan.Final, "state.Step"));
+            WriteCall(writer, QualifiedKernelName(kernel.Plan.Final), Arguments(kernel.Plan.Final, "state.Step"));
         }
+
+        /// <summary>A part's kernel as the step calls it: a procedure's is in <see cref="ProcedureKernels"/>.</summary>
+        private string QualifiedKernelName(TensorPart part) =>
+            kernel.IsProcedure ? ProcedureKernels + "." + kernel.KernelName(part) : kernel.KernelName(part);
 
         public void WriteStepGroupBody(SourceWriter writer) => GroupEmitter.WriteStepGroupBody(kernel, writer);
 
@@ -49,14 +73,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("var shape = ShapeOf(parameter);");
                 if (kernel.Plan.RowsAndColumns || kernel.UsesMatrices) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
             }
-            if (Model.States.Count > 0) writer.Line("// The state, allocated on the first step that can use it, then reused.");
+            if (Model.States.Count > 0)
+                writer.Line(kernel.IsProcedure ? "// The state it uses, allocated on first use, then reused." : "// The state, allocated on the first step that can use it, then reused.");
             for (int i = 0; i < Model.States.Count; i++)
             {
                 var state = Model.States[i];
                 if (state.Space == Space.Group) continue;
+                int index = IndexOf(state);
                 string type = KernelEmitter.ScalarType(state.Scalar);
                 string length = StateLength(state);
-                string buffer = "state.Buffer<" + type + ">(" + i + ", " + length + Initial(state) + ")";
+                string buffer = "state.Buffer<" + type + ">(" + index + ", " + length + Initial(state) + ")";
                 var allocation = kernel.Plan.States[i].Allocation;
                 if (state.IsUniform)
                 {
@@ -147,6 +173,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Indent();
             for (int i = 0; i < arguments.Count; i++) writer.Line(arguments[i] + (i < arguments.Count - 1 ? "," : ");"));
             writer.Outdent();
+        }
+
+        private int IndexOf(StateModel state)
+        {
+            for (int i = 0; i < declaredStates.Count; i++)
+                if (declaredStates[i].Name == state.Name) return i;
+            throw new System.InvalidOperationException("State '" + state.Name + "' is not declared.");
         }
 
         /// <summary>The value a state starts at, as the third argument of <c>Buffer</c> (nothing for zero).</summary>

@@ -67,20 +67,26 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private void WriteKernel(string generatedCode)
         {
-            string step = CpuExpressions.Id(Model.Signature.Step);
+            string step = CpuExpressions.Id(kernel.StepName);
             var parameters = new List<string> { "Hyperparameters hyper", "int " + step };
             parameters.AddRange(Parameters(kernel, part).Select(p => p.Type + " " + p.Name));
-            int loops = part.Phases.Count(p => p.Body.Count > 0);
+            int loopCount = part.Phases.Count(p => p.Body.Count > 0);
+            string loops = (loopCount == 1 ? "one loop" : loopCount + " loops") + " over the elements";
             writer.Line("/// <summary>");
-            if (plan.Parts.Count == 1)
+            if (kernel.IsProcedure)
+            {
+                writer.Line("/// " + kernel.Name + " on one tensor of <paramref name=\"length\"/> elements that has taken <paramref name=\"" + step + "\"/> steps:");
+                writer.Line("/// host code in double precision around " + loops + ".");
+            }
+            else if (plan.Parts.Count == 1)
             {
                 writer.Line("/// One step of one tensor of <paramref name=\"length\"/> elements, after the buffers have been checked: host code in");
-                writer.Line("/// double precision around " + (loops == 1 ? "one loop" : loops + " loops") + " over the elements.");
+                writer.Line("/// double precision around " + loops + ".");
             }
             else
             {
                 writer.Line("/// Group phase " + part.Number + " of " + plan.Parts.Count + " for one tensor of <paramref name=\"length\"/> elements: host code in double precision");
-                writer.Line("/// around " + (loops == 1 ? "one loop" : loops + " loops") + " over the elements" + (part.Final
+                writer.Line("/// around " + loops + (part.Final
                     ? ", with what the group's earlier phases gave; it alone stores the parameter and the state."
                     : ", adding the tensor's share to the group's sums; it stores nothing."));
             }
@@ -88,7 +94,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Line("/// <typeparam name=\"T\">The element type: float or double.</typeparam>");
             writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
             writer.Line(generatedCode);
-            writer.Line("private static void " + kernel.KernelName(part) + "<T, TVector>(" + string.Join(", ", parameters) + ")");
+            writer.Line((kernel.IsProcedure ? "internal" : "private") + " static void " + kernel.KernelName(part) + "<T, TVector>(" + string.Join(", ", parameters) + ")");
             writer.Indent();
             writer.Line("where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
             writer.Line("where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>");
@@ -321,7 +327,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id] + (plan.Temps[id].IsGroupLevel ? " (the group's)" : "")));
             string loops = plan.RowsAndColumns ? "row by row, a vector body over the columns and a scalar tail" : "a vector body and a scalar tail (all of it without vector hardware), rounded alike";
             if (part.Phases.Count == 1 && part.Final)
-                return "// The update, element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
+                return "// " + (kernel.IsProcedure ? kernel.Name : "The update") + ", element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
             if (part.Phases.Count == 1)
                 return "// Element by element, " + loops + ": only what the sums " + names + " need (in a fixed order: the same bits for every vector width); nothing is stored.";
             string which = "// Phase " + phase.Number + " of " + part.Phases.Count + ": ";
