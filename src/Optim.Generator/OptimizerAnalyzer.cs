@@ -52,6 +52,7 @@ namespace ScratchOptim.Generator
             Descriptors.ProcedureSignature,
             Descriptors.ProcedureName,
             Descriptors.RequirementPlace,
+            Descriptors.GroupValueInProcedure,
             Descriptors.MatrixRank,
             Descriptors.MatrixShapeMismatch,
             Descriptors.MatrixUse,

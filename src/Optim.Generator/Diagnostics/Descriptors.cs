@@ -151,6 +151,10 @@ namespace ScratchOptim.Generator.Diagnostics
             "Requirement that cannot be checked before the step",
             "'{0}' {1}; a Require(condition, \"message\") is checked for every parameter before anything is written, so it must start the update, with a step-uniform condition and a constant message");
 
+        public static readonly DiagnosticDescriptor GroupValueInProcedure = Error("OPT043",
+            "Group value in a procedure",
+            "Procedure '{0}' {1}; a procedure runs tensor by tensor, so it can use the parameter, its gradient, the step count, hyperparameters and per-tensor or per-element state, but no group state or group reduction");
+
         // OPT050-OPT059: matrix operations.
 
         public static readonly DiagnosticDescriptor MatrixRank = Error("OPT050",

@@ -69,6 +69,9 @@ namespace ScratchOptim.Generator.Syntax
             this.cancellationToken = cancellationToken;
         }
 
+        /// <summary>The name of the procedure being lowered, or null for the update: a procedure cannot use group values (OPT043).</summary>
+        public string? Procedure { get; set; }
+
         /// <summary>The <c>Require(...)</c> checks the body starts with, lowered by <see cref="LowerBody"/>.</summary>
         public IReadOnlyList<Requirement> Requirements => requirements;
 
@@ -154,7 +157,9 @@ namespace ScratchOptim.Generator.Syntax
             string? problem = null;
             IrWalker.Visit(condition, e => problem ??= e switch
             {
+                Call c when Operators.IsGroupReduction(c) => "reads " + c.Operator + ", a reduction over the parameter group",
                 Call c when Operators.Get(c.Operator).IsReduction => "reads " + c.Operator + ", a reduction over the tensor",
+                Variable { Role: VariableRole.State, Type.Space: Space.Group } state => "reads '" + state.Name + "', state of the whole parameter group",
                 Variable { Role: VariableRole.State, Type.Scalar: Scalar.Element } state => "reads '" + state.Name + "', state of the parameter's element type",
                 Variable { Role: VariableRole.State, Type.IsUniform: false } state => "reads '" + state.Name + "', state that varies over the tensor",
                 Variable { Role: VariableRole.Param or VariableRole.Grad } element => "reads '" + element.Name + "', which varies per element",
@@ -336,6 +341,11 @@ namespace ScratchOptim.Generator.Syntax
                 case IParameterSymbol parameter when RoleOf(parameter) is VariableRole.Param or VariableRole.Grad:
                     return new Variable(RoleOf(parameter)!.Value, parameter.Name, IrType.Element);
                 case IFieldSymbol field when states.TryGetValue(field.Name, out var state):
+                    if (Procedure is not null && state.Space == Space.Group)
+                    {
+                        Report(Descriptors.GroupValueInProcedure, target, Procedure, "assigns the group state '" + field.Name + "'");
+                        return null;
+                    }
                     return new Variable(VariableRole.State, field.Name, state.Type);
                 case IFieldSymbol field when hypers.ContainsKey(field.Name):
                     Report(Descriptors.HyperAssigned, target, field.Name);
@@ -438,6 +448,11 @@ namespace ScratchOptim.Generator.Syntax
                     };
                     return new Variable(VariableRole.Hyper, field.Name, type);
                 case IFieldSymbol field when states.TryGetValue(field.Name, out var state):
+                    if (Procedure is not null && state.Space == Space.Group)
+                    {
+                        Report(Descriptors.GroupValueInProcedure, name, Procedure, "reads the group state '" + field.Name + "'");
+                        return null;
+                    }
                     return new Variable(VariableRole.State, field.Name, state.Type);
                 case ILocalSymbol local when locals.TryGetValue(local, out var localType):
                     return new Variable(VariableRole.Local, local.Name, localType);
@@ -583,6 +598,11 @@ namespace ScratchOptim.Generator.Syntax
                             _ => "varies per element",
                         };
                         Report(Descriptors.ReductionArgument, invocation.ArgumentList.Arguments[0], op.Name, invocation.ArgumentList.Arguments[0].ToString(), needs);
+                        return null;
+                    }
+                    if (op.ResultSpace == Space.Group && Procedure is not null)
+                    {
+                        Report(Descriptors.GroupValueInProcedure, invocation, Procedure, "calls " + op.Name + ", a reduction over every tensor of the parameter group");
                         return null;
                     }
                     if (op.ResultSpace == Space.Group && tensorConditions.Count > 0)
