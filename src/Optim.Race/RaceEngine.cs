@@ -17,10 +17,27 @@ public static class RaceEngine
     /// <summary>Steps between two Hessian estimates, as in the SophiaG authors' training script.</summary>
     public const int HessianInterval = 10;
 
+    /// <summary>
+    /// The procedures a race knows when to run: Schedule-Free's pair and SophiaG's estimate. An optimizer with any other
+    /// cannot race (<see cref="RacerSelection.Refusal"/>): its procedure would never run, and its path would be wrong.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> KnownProcedures { get; } = [["Train", "Eval"], ["UpdateHessian"]];
+
+    /// <summary>Whether the race runs every procedure of <paramref name="info"/>: each of them in a known set, and each set whole.</summary>
+    public static bool RunsProceduresOf(OptimizerInfo info)
+    {
+        var names = info.Procedures.Select(procedure => procedure.Name).ToHashSet(StringComparer.Ordinal);
+        var known = KnownProcedures.Where(set => set.Any(names.Contains)).ToArray();
+        return known.All(set => set.All(names.Contains)) && names.All(name => known.Any(set => set.Contains(name)));
+    }
+
     /// <summary>Races every entry on <paramref name="landscape"/>, each from the same start.</summary>
     /// <exception cref="ArgumentException">
     /// The start does not have the landscape's dimension, the steps are outside 0 to <see cref="RaceSettings.MaxSteps"/>,
     /// or an optimizer rejects a setting.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// A racer's step calls a native library that cannot be loaded here, as matrix work calls OpenBLAS, which a web page has not.
     /// </exception>
     public static LandscapeRace Run(ILandscape landscape, IReadOnlyList<RaceEntry> entries, RaceSettings settings)
     {
@@ -29,8 +46,24 @@ public static class RaceEngine
         if (settings.Start.Count != landscape.Dimension)
             throw new ArgumentException($"The start has {settings.Start.Count} coordinates; {landscape.Name} has {landscape.Dimension}.", nameof(settings));
         double? minimumLoss = landscape.Minima.Count == 0 ? null : landscape.Minima.Min(minimum => landscape.Loss(minimum.ToArray()));
-        var runs = entries.Select(entry => RunOne(landscape, entry, settings, minimumLoss)).ToArray();
+        var runs = entries.Select(entry => RunOneSayingWhyNativeWorkFails(landscape, entry, settings, minimumLoss)).ToArray();
         return new LandscapeRace(landscape, settings, minimumLoss, runs);
+    }
+
+    private static RacerRun RunOneSayingWhyNativeWorkFails(ILandscape landscape, RaceEntry entry, RaceSettings settings, double? minimumLoss)
+    {
+        try
+        {
+            return RunOne(landscape, entry, settings, minimumLoss);
+        }
+        catch (DllNotFoundException exception)
+        {
+            string what = entry.Racer.Optimizer.Info.MatrixOperations.Count > 0 ? "its matrix work" : "its step";
+            throw new InvalidOperationException(OperatingSystem.IsBrowser()
+                ? $"{entry.Racer.Label} cannot race in a web page with these settings: {what} calls OpenBLAS, a native library, and a web page has none."
+                : $"{entry.Racer.Label} cannot race with these settings: {what} needs a native library that could not be loaded. {exception.Message}",
+                exception);
+        }
     }
 
     private static RacerRun RunOne(ILandscape landscape, RaceEntry entry, RaceSettings settings, double? minimumLoss)

@@ -11,15 +11,18 @@ namespace ScratchOptim.Race;
 /// </summary>
 public sealed record Racer(string Label, OptimizerEntry Optimizer, IReadOnlyList<KeyValuePair<string, object>> Settings)
 {
-    /// <summary>
-    /// Whether it can race at all: a racer's position is a vector, so an optimizer of matrices only (Muon) cannot.
-    /// </summary>
+    /// <summary>Whether it takes a vector, as a racer's position is: an optimizer of matrices only (Muon) does not.</summary>
     public bool TakesVectors => Optimizer.Info.MinRank <= 1;
 
-    /// <summary>The optimizer's own default learning rate.</summary>
-    /// <exception cref="ArgumentException">The optimizer has no learning rate.</exception>
+    /// <summary>The learning rate it races at when none is given: the optimizer's own default, after these settings.</summary>
+    /// <exception cref="ArgumentException">
+    /// The optimizer has no learning rate, or declares none by default (<c>lr = null</c>, a rate it picks itself).
+    /// </exception>
     public double DefaultLearningRate =>
-        Convert.ToDouble(Create(SmallestParameter(), null).GroupHyperparameters(0).Get("lr"), CultureInfo.InvariantCulture);
+        Create(SmallestParameter(), null).GroupHyperparameters(0).Get("lr") is { } lr
+            ? Convert.ToDouble(lr, CultureInfo.InvariantCulture)
+            : throw new ArgumentException(
+                $"{Label} declares no default learning rate (lr = null: the optimizer picks its own), so a race has none to start from; give one, e.g. {Label}:0.001.");
 
     /// <summary>Creates the optimizer over <paramref name="parameter"/> with these settings and, unless null, this learning rate.</summary>
     /// <exception cref="ArgumentException">The optimizer has no learning rate (a hyperparameter <c>lr</c>), or rejects a setting.</exception>

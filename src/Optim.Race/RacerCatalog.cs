@@ -8,6 +8,7 @@ namespace ScratchOptim.Race;
 /// <summary>
 /// The racers a name can select: every optimizer in the library's <see cref="Catalog"/> (so new ones join
 /// without changes here), or in a list of optimizers that includes the user's own, plus named variants of them.
+/// Whether a racer can race, and why not, is <see cref="RacerSelection.Refusal"/>.
 /// </summary>
 public static class RacerCatalog
 {
@@ -18,6 +19,17 @@ public static class RacerCatalog
         // optimize1d: racing MARS means racing its own update.
         ("MARS", "MARS", "optimize1d", true),
     ];
+
+    /// <summary>
+    /// Settings an optimizer races with under its own name, because a racer's position is a vector. MuonWithAuxAdam
+    /// gives a vector to its Adam group, as its authors do (<see cref="Optimizers.MuonParameters.CreateWithAuxAdam"/>):
+    /// Muon's steps orthogonalize matrices. Its lr is null by default, which the update reads as the authors' default
+    /// for the group's kind; the race sets the Adam group's, 3e-4, so the learning rate has a value to show and slide.
+    /// </summary>
+    private static readonly Dictionary<string, KeyValuePair<string, object>[]> VectorSettings = new(StringComparer.Ordinal)
+    {
+        ["MuonWithAuxAdam"] = [new("useMuon", false), new("lr", 3e-4)],
+    };
 
     /// <summary>Every name <see cref="Find(string)"/> accepts (besides PyTorch's class names).</summary>
     public static IEnumerable<string> Names => NamesAmong(Catalog.All);
@@ -38,6 +50,10 @@ public static class RacerCatalog
             if (string.Equals(variant.Label, name, StringComparison.OrdinalIgnoreCase) && Catalog.Find(variant.Optimizer, optimizers) is { } entry)
                 return new Racer(variant.Label, entry, [new(variant.Setting, variant.Value)]);
         }
-        return Catalog.Find(name, optimizers) is { } optimizer ? new Racer(optimizer.Info.Name, optimizer, []) : null;
+        return Catalog.Find(name, optimizers) is { } optimizer ? new Racer(optimizer.Info.Name, optimizer, OwnSettings(optimizer)) : null;
     }
+
+    /// <summary>The settings a library optimizer races with under its own name (none for a user's optimizer of the same name).</summary>
+    private static KeyValuePair<string, object>[] OwnSettings(OptimizerEntry optimizer) =>
+        Catalog.All.Contains(optimizer) && VectorSettings.TryGetValue(optimizer.Info.Name, out var settings) ? settings : [];
 }

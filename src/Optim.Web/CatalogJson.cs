@@ -10,7 +10,8 @@ namespace ScratchOptim.Web;
 /// <summary>
 /// What the page offers, for its menus and sliders: the landscapes and the racers, each racer with its
 /// hyperparameters (their declared ranges and the racer's values) and its update equations, all from the generated
-/// documentation, so a new optimizer appears with its own controls and equations without a change here.
+/// documentation, so a new optimizer appears with its own controls and equations without a change here; and the racers
+/// left out, with why.
 /// </summary>
 internal static class CatalogJson
 {
@@ -22,6 +23,15 @@ internal static class CatalogJson
         writer.WriteEndArray();
         writer.WriteStartArray("racers");
         foreach (var racer in racers.All) WriteRacer(writer, racer);
+        writer.WriteEndArray();
+        writer.WriteStartArray("refused");
+        foreach (var (racer, reason) in racers.Refused)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("label", racer.Label);
+            writer.WriteString("reason", reason);
+            writer.WriteEndObject();
+        }
         writer.WriteEndArray();
         // How the kernels are scheduled here: Vector<float> is WebAssembly's 128-bit SIMD when the browser has it.
         writer.WriteStartObject("vector");

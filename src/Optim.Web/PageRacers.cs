@@ -7,8 +7,9 @@ namespace ScratchOptim.Web;
 
 /// <summary>
 /// The racers the page offers: the race's own catalogue (every built-in and its named variants, e.g. SGD+momentum)
-/// and every optimizer declared in the other assemblies the site was built with, in order of invention; those that
-/// take matrices only (Muon) cannot race, since a position is a vector.
+/// and every optimizer declared in the other assemblies the site was built with, in order of invention. Those that
+/// cannot race here are not offered, and the page lists them with why (<see cref="RacerSelection.Refusal"/>: Muon
+/// takes matrices only, and a position is a vector).
 /// </summary>
 public sealed class PageRacers
 {
@@ -24,11 +25,18 @@ public sealed class PageRacers
             for (int n = 2; racers.Any(racer => racer.Label == label); n++) label = $"{entry.Info.Name} ({n})";
             racers.Add(new Racer(label, entry, []));
         }
-        All = racers.Where(racer => racer.TakesVectors).OrderBy(racer => racer.Optimizer.Info.Year).ThenBy(racer => racer.Optimizer.Info.Name).ThenBy(racer => racer.Settings.Count).ToArray();
+        var ordered = racers.OrderBy(racer => racer.Optimizer.Info.Year).ThenBy(racer => racer.Optimizer.Info.Name).ThenBy(racer => racer.Settings.Count)
+            .Select(racer => (Racer: racer, Refusal: new RacerSelection(racer, null).Refusal())).ToArray();
+        All = ordered.Where(racer => racer.Refusal is null).Select(racer => racer.Racer).ToArray();
+        Refused = ordered.Where(racer => racer.Refusal is not null).Select(racer => (racer.Racer, racer.Refusal!)).ToArray();
         byLabel = All.ToDictionary(racer => racer.Label);
     }
 
+    /// <summary>The racers offered.</summary>
     public IReadOnlyList<Racer> All { get; }
+
+    /// <summary>The racers left out, each with why.</summary>
+    public IReadOnlyList<(Racer Racer, string Reason)> Refused { get; }
 
     public Racer? Find(string label) => byLabel.GetValueOrDefault(label);
 }

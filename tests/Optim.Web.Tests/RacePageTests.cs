@@ -14,7 +14,8 @@ namespace ScratchOptim.Web.Tests;
 [Collection(RaceBrowserCollection.Name)]
 public class RacePageTests(RaceBrowser browser)
 {
-    private static IEnumerable<string> VectorRacers => RacerCatalog.Names.Where(name => RacerCatalog.Find(name)!.TakesVectors);
+    /// <summary>The racers that can race (<see cref="RacerSelection.Refusal"/>): every one but Muon, which takes matrices only.</summary>
+    private static IEnumerable<string> RacingRacers => RacerCatalog.Names.Where(name => new RacerSelection(RacerCatalog.Find(name)!, null).Refusal() is null);
 
     [Fact]
     public async Task The_first_race_equals_the_CLIs_bit_for_bit_and_the_page_shows_it()
@@ -35,11 +36,13 @@ public class RacePageTests(RaceBrowser browser)
         Assert.True(vector.GetProperty("hardwareAccelerated").GetBoolean());
         Assert.Equal(4, vector.GetProperty("lanes").GetInt32());
 
-        // Every racer of the race's catalogue that takes vectors is offered (Muon, of matrices only, cannot race), and
+        // Every racer of the race's catalogue that can race is offered; Muon, of matrices only, is listed with why; and
         // each selected racer's update is typeset (MathML).
         var offered = await page.EvalOnSelectorAllAsync<string[]>("#choices input", "boxes => boxes.map(box => box.value)");
-        Assert.Equal(VectorRacers.Order(), offered.Order());
-        Assert.Contains(RacerCatalog.Names, name => !RacerCatalog.Find(name)!.TakesVectors);
+        Assert.Equal(RacingRacers.Order(), offered.Order());
+        Assert.DoesNotContain("Muon", offered);
+        Assert.Equal("Not racing: Muon takes matrices only (at least 2 dimensions), and a racer's position is a vector.",
+            await page.TextContentAsync("#refused li[data-racer='Muon']"));
         Assert.True(await page.Locator("article[data-racer='Adam'] .equations math").CountAsync() >= 5);
 
         // The map: terrain colours, contours, four coloured paths; the chart and the table beside it.
@@ -71,7 +74,11 @@ public class RacePageTests(RaceBrowser browser)
 
         var race = await PageRace.ReadAsync(page);
         Assert.Equal(("least-squares", 300, 2.0), (race.Landscape, race.Steps, race.Clip));
-        Assert.Equal(VectorRacers.Count(), race.Runs.Count);
+        Assert.Equal(RacingRacers.Count(), race.Runs.Count);
+        // MuonWithAuxAdam races a vector in its Adam group, at the authors' Adam rate, and moves.
+        var auxAdam = race.Runs.Single(run => run.Racer == "MuonWithAuxAdam");
+        Assert.Equal(3e-4, auxAdam.LearningRate);
+        Assert.NotEqual(auxAdam.Path[0], auxAdam.Path[^1]);
         Assert.Contains(race.Runs, run => run.Racer == "Adam" && run.Hyperparameters.Contains(new("amsgrad", true)));
         // Five coordinates: a 4-lane vector and a scalar tail in the browser, the scalar tail alone in the CLI.
         Assert.All(race.Runs, run => Assert.Equal(5, run.Path[0].Length));
@@ -121,6 +128,30 @@ public class RacePageTests(RaceBrowser browser)
         // The racers hold float32 positions: they start at the start rounded to float.
         Assert.All(moved.Runs, run => Assert.Equal(moved.Start.Select(coordinate => (double)(float)coordinate), run.Path[0]));
         moved.AssertEqualsCliRace();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Matrix_work_the_page_cannot_run_is_refused_naming_the_racer_and_why()
+    {
+        var errors = new List<string>();
+        var page = await browser.OpenAsync(errors);
+        await page.Locator("#choices input[value='SOAP']").CheckAsync();
+        var before = await PageRace.ReadAsync(page);
+        Assert.Contains(before.Runs, run => run.Racer == "SOAP");
+
+        // Preconditioning a vector (precondition1d) takes eigenvectors, which OpenBLAS computes: a web page has no native library.
+        var soap = page.Locator("article[data-racer='SOAP']");
+        await soap.Locator("summary").ClickAsync();
+        await soap.Locator("input[data-hyper='precondition1d']").CheckAsync();
+        Assert.Equal("SOAP cannot race in a web page with these settings: its matrix work calls OpenBLAS, a native library, and a web page has none.",
+            await page.TextContentAsync("#status"));
+        Assert.Equal(before.RaceCount, (await PageRace.ReadAsync(page)).RaceCount);
+
+        await soap.Locator("input[data-hyper='precondition1d']").UncheckAsync();
+        var after = await PageRace.ReadAsync(page);
+        Assert.Equal(before.RaceCount + 1, after.RaceCount);
+        after.AssertEqualsCliRace();
         Assert.Empty(errors);
     }
 

@@ -103,7 +103,11 @@ public static class RaceCommand
         IAnsiConsole console, IReadOnlyList<ILandscape> landscapes, IReadOnlyList<RacerSelection> lineup, int? steps, double[]? start,
         double? clip, DirectoryInfo? plots)
     {
-        // Check every landscape against the options, and make the plot directory, before racing on any.
+        // Check every racer and every landscape against the options, and make the plot directory, before racing on any.
+        foreach (var selection in lineup)
+        {
+            if (selection.Refusal() is { } reason) throw new InvalidInputException(reason);
+        }
         var plans = landscapes.Select(landscape => (landscape, Settings: Plan(landscape, steps, start, clip))).ToArray();
         if (plots is not null) Guard(plots, () => plots.Create());
         var written = new List<string>();
@@ -158,9 +162,9 @@ public static class RaceCommand
             var entries = lineup.Select(selection => selection.For(landscape)).ToArray();
             return RaceEngine.Run(landscape, entries, settings);
         }
-        catch (ArgumentException exception)
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
         {
-            // An optimizer rejected a setting, e.g. a learning rate outside its range.
+            // An optimizer rejected a setting, e.g. a learning rate outside its range, or its step cannot run here.
             throw new InvalidInputException(exception.Message, exception);
         }
     }

@@ -187,6 +187,13 @@ function buildChoices() {
     label.append(check, ` ${racer.label}`, year);
     box.append(label);
   }
+  // The optimizers that cannot race here, each with why (Muon takes matrices only; a position is a vector).
+  $('refused').replaceChildren(...state.catalog.refused.map(racer => {
+    const item = document.createElement('li');
+    item.dataset.racer = racer.label;
+    item.textContent = `Not racing: ${racer.reason}`;
+    return item;
+  }));
 }
 
 function buildRacerCards() {
