@@ -6,7 +6,8 @@ using ScratchOptim.Race.Landscapes;
 namespace ScratchOptim.Race;
 
 /// <summary>
-/// Runs optimizers on a landscape as a training loop would: gradient into <see cref="Parameter.Grad"/>, optional
+/// Runs optimizers on a landscape as a training loop would, over a parameter of the landscape's shape (a matrix on a
+/// matrix landscape, where Muon and SOAP do their matrix work): gradient into <see cref="Parameter.Grad"/>, optional
 /// clipping, <see cref="Optimizer.Step"/>; and records every position and loss on the way. Optimizers with procedures
 /// run them as their authors' training loops do: Schedule-Free's (<c>Train</c> and <c>Eval</c>) trains at y and is
 /// recorded at the average x, where it would be evaluated; SophiaG (<c>UpdateHessian</c>) gets an estimate of the
@@ -34,13 +35,15 @@ public static class RaceEngine
     /// <summary>Races every entry on <paramref name="landscape"/>, each from the same start.</summary>
     /// <exception cref="ArgumentException">
     /// The start does not have the landscape's dimension, the steps are outside 0 to <see cref="RaceSettings.MaxSteps"/>,
-    /// or an optimizer rejects a setting.
+    /// an optimizer does not take parameters of the landscape's rank (<see cref="CheckRanks"/>), or an optimizer rejects
+    /// a setting.
     /// </exception>
     /// <exception cref="InvalidOperationException">
     /// A racer's step calls a native library that cannot be loaded here, as matrix work calls OpenBLAS, which a web page has not.
     /// </exception>
     public static LandscapeRace Run(ILandscape landscape, IReadOnlyList<RaceEntry> entries, RaceSettings settings)
     {
+        CheckRanks(landscape, entries.Select(entry => entry.Racer));
         ArgumentOutOfRangeException.ThrowIfNegative(settings.Steps, nameof(settings));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.Steps, RaceSettings.MaxSteps, nameof(settings));
         if (settings.Start.Count != landscape.Dimension)
@@ -48,6 +51,26 @@ public static class RaceEngine
         double? minimumLoss = landscape.Minima.Count == 0 ? null : landscape.Minima.Min(minimum => landscape.Loss(minimum.ToArray()));
         var runs = entries.Select(entry => RunOneSayingWhyNativeWorkFails(landscape, entry, settings, minimumLoss)).ToArray();
         return new LandscapeRace(landscape, settings, minimumLoss, runs);
+    }
+
+    /// <summary>Refuses, before any step, a racer whose optimizer does not take parameters of the landscape's rank.</summary>
+    /// <exception cref="ArgumentException">
+    /// A racer does not accept the landscape (<see cref="Racer.Accepts"/>); the message names the optimizer, the ranks it
+    /// takes, the landscape's shape and the landscapes it can race on.
+    /// </exception>
+    public static void CheckRanks(ILandscape landscape, IEnumerable<Racer> racers)
+    {
+        foreach (var racer in racers)
+        {
+            if (racer.Accepts(landscape)) continue;
+            var info = racer.Optimizer.Info;
+            string shape = landscape.Shape.Count == 1 ? $"a vector of {landscape.Dimension}" : string.Join(" × ", landscape.Shape);
+            var elsewhere = LandscapeCatalog.All.Where(racer.Accepts).Select(other => other.Name).ToArray();
+            throw new ArgumentException(
+                $"{racer.Label} cannot race on {landscape.Name}: {info.Name} takes {info.Ranks} parameters, and a position on " +
+                $"{landscape.Name} is {shape} ({landscape.Shape.Count}-D)" +
+                (elsewhere.Length > 0 ? $"; it races on {string.Join(", ", elsewhere)}." : "."));
+        }
     }
 
     private static RacerRun RunOneSayingWhyNativeWorkFails(ILandscape landscape, RaceEntry entry, RaceSettings settings, double? minimumLoss)
@@ -71,7 +94,7 @@ public static class RaceEngine
         var position = settings.Start.Select(coordinate => (float)coordinate).ToArray();
         var gradient = new float[position.Length];
         // The parameter wraps these arrays: the optimizer moves position in place, the landscape writes gradient.
-        var parameter = new Parameter<float>(position, "position") { Grad = gradient };
+        var parameter = new Parameter<float>(position, landscape.Shape, "position") { Grad = gradient };
         var optimizer = entry.Racer.Create(parameter, entry.LearningRate);
         bool trainAndEval = HasProcedure(optimizer, "Train") && HasProcedure(optimizer, "Eval");
         bool hessian = HasProcedure(optimizer, "UpdateHessian");

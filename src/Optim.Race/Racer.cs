@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using ScratchOptim.Race.Landscapes;
 
 namespace ScratchOptim.Race;
 
@@ -11,8 +12,17 @@ namespace ScratchOptim.Race;
 /// </summary>
 public sealed record Racer(string Label, OptimizerEntry Optimizer, IReadOnlyList<KeyValuePair<string, object>> Settings)
 {
-    /// <summary>Whether it takes a vector, as a racer's position is: an optimizer of matrices only (Muon) does not.</summary>
-    public bool TakesVectors => Optimizer.Info.MinRank <= 1;
+    /// <summary>
+    /// Whether it can race on <paramref name="landscape"/>: the optimizer takes parameters of the landscape's rank
+    /// (<see cref="OptimizerInfo.MinRank"/> to <see cref="OptimizerInfo.MaxRank"/>); Muon, of matrices only, races only
+    /// on a matrix landscape.
+    /// </summary>
+    public bool Accepts(ILandscape landscape) => AcceptsRank(landscape.Shape.Count);
+
+    /// <summary>Whether it can race on a landscape whose position is a vector.</summary>
+    public bool TakesVectors => AcceptsRank(1);
+
+    private bool AcceptsRank(int rank) => Optimizer.Info.MinRank <= rank && rank <= Optimizer.Info.MaxRank;
 
     /// <summary>The learning rate it races at when none is given: the optimizer's own default, after these settings.</summary>
     /// <exception cref="ArgumentException">

@@ -20,6 +20,16 @@ public static class TunedLearningRates
         //   about 1e-3 from the least-squares solution instead of at it.
         ["least-squares"] = new() { ["SGD"] = 0.1, ["SGD+momentum"] = 0.01, ["Adam"] = 0.05, ["AdamW"] = 0.05 },
 
+        // Three least-squares problems sharing A (8×4), solved as one 4×3 matrix X: SGD converges up to 0.15 and
+        // diverges at 0.2, and gets 0.1 as on least-squares; SGD+momentum, Adam and AdamW keep their least-squares
+        // rates too, at which SGD+momentum and Adam arrive in about 130 steps (no faster at 0.003 … 0.05 and 0.01 … 0.1).
+        // Muon steps every singular direction of X by about lr (its orthogonalized momentum has singular values near 1,
+        // times max(1, 4/3)^0.5 for the shape), so at a constant rate it ends circling the minimum about lr away, like
+        // Lion: 0.002 ends nearest in 1000 steps (1.8e-3 away, the loss 5e-5 above the lowest; 0.001 has not arrived,
+        // 0.005 circles 6e-3 away), and never within the 1e-6 tolerance. (MuonWithAuxAdam races its Adam group on
+        // every landscape, at its authors' Adam rate: RacerCatalog.)
+        ["matrix-least-squares"] = new() { ["SGD"] = 0.1, ["SGD+momentum"] = 0.01, ["Adam"] = 0.05, ["AdamW"] = 0.05, ["Muon"] = 0.002 },
+
         // From (1, 1), SGD converges up to 0.04 and stalls in oscillation at 0.05; SGD+momentum converges up to
         // 0.025 and diverges at 0.03: each gets about half its largest rate, and momentum arrives 7 times sooner.
         // Adam arrives at any rate from 0.01 to 0.5; at 0.1 it is still faster than SGD, and AdamW, at the same

@@ -19,14 +19,15 @@ public static partial class RacePage
     private static RaceView? view;
 
     /// <summary>
-    /// The landscapes and racers as JSON (see <see cref="CatalogJson"/>). <paramref name="assemblies"/> names the
+    /// The landscapes whose position is a vector (<see cref="LandscapeCatalog.Vectors"/>: matrix landscapes need native
+    /// OpenBLAS) and the racers as JSON (see <see cref="CatalogJson"/>). <paramref name="assemblies"/> names the
     /// assemblies the site was built with; the optimizers declared in any of them are offered.
     /// </summary>
     [JSExport]
     public static string Catalog(string[] assemblies)
     {
         racers = new PageRacers(OptimizerRegistries.Find(assemblies));
-        return CatalogJson.Write(LandscapeCatalog.All, racers);
+        return CatalogJson.Write(LandscapeCatalog.Vectors, racers);
     }
 
     /// <summary>

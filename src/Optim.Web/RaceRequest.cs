@@ -29,8 +29,8 @@ public sealed record RaceRequest(ILandscape Landscape, IReadOnlyList<RaceEntry> 
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
             string name = root.GetProperty("landscape").GetString() ?? "";
-            var landscape = LandscapeCatalog.Find(name)
-                ?? throw new FormatException($"Unknown landscape '{name}'; choose from {string.Join(", ", LandscapeCatalog.Names)}.");
+            var landscape = LandscapeCatalog.Find(name, LandscapeCatalog.Vectors)
+                ?? throw new FormatException($"Unknown landscape '{name}'; choose from {string.Join(", ", LandscapeCatalog.Vectors.Select(known => known.Name))}.");
             var entries = root.GetProperty("racers").EnumerateArray().Select(racer => Entry(racer, racers)).ToArray();
             int steps = root.GetProperty("steps").GetInt32();
             if (steps < 1 || steps > MaxSteps) throw new FormatException($"Steps must be 1 to {MaxSteps}; got {steps}.");

@@ -168,7 +168,7 @@ public class RaceEngineTests
         }
     }
 
-    /// <summary>Every landscape is a vector: an optimizer of matrices only (Muon) has its default rate, and is refused with why.</summary>
+    /// <summary>An optimizer of matrices only (Muon) has its default rate, and is refused on a vector landscape with why.</summary>
     [Fact]
     public void An_optimizer_of_matrices_only_is_refused_on_a_vector_landscape_saying_why()
     {

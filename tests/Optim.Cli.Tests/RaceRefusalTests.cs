@@ -15,11 +15,12 @@ namespace ScratchOptim.Cli.Tests;
 public class RaceRefusalTests
 {
     [Fact]
-    public void Muon_is_refused_by_the_cli_because_it_takes_matrices_only()
+    public void Muon_is_refused_by_the_cli_on_a_vector_landscape_because_it_takes_matrices_only()
     {
         string error = CliRunner.AssertOneLineError(CliRunner.Run("race", "-l", "bowl", "-o", "Adam", "Muon", "-n", "5", "--no-plots"));
 
-        Assert.Equal("optim: Muon takes matrices only (at least 2 dimensions), and a racer's position is a vector.", error);
+        Assert.Equal("optim: Muon cannot race on bowl: Muon takes 2-D parameters, and a position on bowl is a vector of 2 (1-D); " +
+            "it races on matrix-least-squares.", error);
     }
 
     [Fact]

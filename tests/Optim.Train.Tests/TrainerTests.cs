@@ -185,7 +185,35 @@ public class TrainerTests
         Assert.True(run.Diverged || run.Final.Loss < run.StepLosses[0], $"{name}: loss {run.StepLosses[0]} -> {run.Final.Loss}");
     }
 
-    public static TheoryData<string> EveryOptimizer() => [.. RacerCatalog.Names];
+    // The network has 1-D biases: an optimizer of matrices only (Muon) cannot train it alone (see the next test).
+    public static TheoryData<string> EveryOptimizer() => [.. RacerCatalog.Names.Where(name => RacerCatalog.Find(name)!.Optimizer.Info.MinRank <= 1)];
+
+    [Fact]
+    public void An_optimizer_of_matrices_only_is_refused_before_training_naming_a_parameter_it_cannot_take()
+    {
+        var muon = RacerCatalog.Find("Muon")!;
+        var settings = new TrainSettings { Epochs = 1, EvaluateEvery = null, TrajectoryPoints = 0 };
+
+        var error = Assert.Throws<ArgumentException>(() => Trainer.Check(DigitsData, new RaceEntry(muon, 0.02), settings));
+
+        Assert.Contains("Muon takes 2-D parameters", error.Message);
+        Assert.Contains("fc1.bias", error.Message);
+    }
+
+    [Fact]
+    public void Schedule_free_trains_at_y_and_ends_at_its_average_x_where_it_is_evaluated()
+    {
+        var racer = RacerCatalog.Find("SGDScheduleFree")!;
+        var settings = new TrainSettings { Epochs = 1, EvaluateEvery = 5, TrajectoryPoints = 4 };
+
+        var run = Trainer.Run(DigitsData, new RaceEntry(racer, TrainingLineup.LearningRateFor(racer)), settings);
+
+        // It steps (in train mode), and the last evaluation and the final test figures are of the same weights (x).
+        Assert.Equal(23, run.Steps);
+        Assert.Equal(run.Evaluations[^1].TestLoss, run.FinalTest.Loss);
+        Assert.Equal(run.Evaluations[^1].TestAccuracy, run.FinalTest.Accuracy);
+        Assert.True(run.Final.Loss < run.StepLosses[0], $"loss {run.StepLosses[0]} -> {run.Final.Loss}");
+    }
 
     [Fact]
     public void Trajectories_start_at_the_shared_initial_weights_and_end_at_the_final_ones()

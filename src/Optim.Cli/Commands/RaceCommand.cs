@@ -19,7 +19,9 @@ public static class RaceCommand
     {
         var landscapes = new Option<ILandscape[]>("--landscape", "-l")
         {
-            Description = $"Landscapes to race on: {string.Join(", ", LandscapeCatalog.Names)}. Default: least-squares and beale.",
+            Description = $"Landscapes to race on: {string.Join(", ", LandscapeCatalog.All.Select(Described))}. Default: least-squares and beale. " +
+                "On a matrix landscape the racers move a matrix, so the matrix optimizers (Muon, SOAP) do their matrix work, and Muon, " +
+                "which takes matrices only, can race; its paths picture projects the matrices, each read row by row, on the two directions the paths spread most in.",
             HelpName = "NAME",
             AllowMultipleArgumentsPerToken = true,
             CustomParser = RaceArguments.Landscapes,
@@ -47,7 +49,7 @@ public static class RaceCommand
         };
         var start = new Option<double[]>("--start")
         {
-            Description = $"Start position, e.g. -1,1.5, each coordinate within ±{RaceSettings.MaxStartCoordinate:0e0}. Default: each landscape's own.",
+            Description = $"Start position, e.g. -1,1.5 (a matrix row by row), each coordinate within ±{RaceSettings.MaxStartCoordinate:0e0}. Default: each landscape's own.",
             HelpName = "x,y",
             Arity = ArgumentArity.ExactlyOne,
             CustomParser = RaceArguments.Position,
@@ -96,6 +98,10 @@ public static class RaceCommand
         return command;
     }
 
+    /// <summary>A landscape's name for the help, with its shape when its position is a matrix.</summary>
+    private static string Described(ILandscape landscape) =>
+        landscape.Shape.Count == 1 ? landscape.Name : $"{landscape.Name} ({string.Join("×", landscape.Shape)} matrix)";
+
     /// <summary>Where the pictures go when no <c>--plots</c> is given, relative to the current directory.</summary>
     public const string DefaultPlotDirectory = "race-plots";
 
@@ -104,9 +110,12 @@ public static class RaceCommand
         double? clip, DirectoryInfo? plots)
     {
         // Check every racer and every landscape against the options, and make the plot directory, before racing on any.
-        foreach (var selection in lineup)
+        foreach (var landscape in landscapes)
         {
-            if (selection.Refusal() is { } reason) throw new InvalidInputException(reason);
+            foreach (var selection in lineup)
+            {
+                if (selection.Refusal(landscape) is { } reason) throw new InvalidInputException(reason);
+            }
         }
         var plans = landscapes.Select(landscape => (landscape, Settings: Plan(landscape, steps, start, clip))).ToArray();
         if (plots is not null) Guard(plots, () => plots.Create());

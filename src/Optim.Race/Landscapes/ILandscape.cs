@@ -18,6 +18,13 @@ public interface ILandscape
     /// <summary>The number of coordinates of a position.</summary>
     int Dimension { get; }
 
+    /// <summary>
+    /// The shape of the parameter a racer moves, whose elements are the position's coordinates in row-major order:
+    /// a vector of <see cref="Dimension"/> unless the landscape says otherwise (matrix-least-squares's
+    /// position is a 4 × 3 matrix). Its rank decides which optimizers can race here (<see cref="Racer.Accepts"/>).
+    /// </summary>
+    IReadOnlyList<int> Shape => [Dimension];
+
     /// <summary>Where a race starts unless told otherwise.</summary>
     IReadOnlyList<double> DefaultStart { get; }
 

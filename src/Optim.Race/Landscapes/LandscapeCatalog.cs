@@ -8,11 +8,20 @@ namespace ScratchOptim.Race.Landscapes;
 public static class LandscapeCatalog
 {
     public static IReadOnlyList<ILandscape> All { get; } =
-        [new LeastSquares(), new Beale(), new Bowl(), new Ravine(), new Rosenbrock(), new Himmelblau(), new Saddle()];
+        [new LeastSquares(), new MatrixLeastSquares(), new Beale(), new Bowl(), new Ravine(), new Rosenbrock(), new Himmelblau(), new Saddle()];
+
+    /// <summary>
+    /// The landscapes whose position is a vector. The browser page offers only these: on a matrix landscape the
+    /// matrix optimizers' work runs on ScratchOptim.LinearAlgebra's native OpenBLAS, which WebAssembly does not have.
+    /// </summary>
+    public static IReadOnlyList<ILandscape> Vectors { get; } = [.. All.Where(landscape => landscape.Shape.Count == 1)];
 
     public static IEnumerable<string> Names => All.Select(landscape => landscape.Name);
 
     /// <summary>The landscape called <paramref name="name"/> (ignoring case), or null.</summary>
-    public static ILandscape? Find(string name) =>
-        All.FirstOrDefault(landscape => string.Equals(landscape.Name, name, StringComparison.OrdinalIgnoreCase));
+    public static ILandscape? Find(string name) => Find(name, All);
+
+    /// <summary>The landscape called <paramref name="name"/> (ignoring case) among <paramref name="landscapes"/>, or null.</summary>
+    public static ILandscape? Find(string name, IReadOnlyList<ILandscape> landscapes) =>
+        landscapes.FirstOrDefault(landscape => string.Equals(landscape.Name, name, StringComparison.OrdinalIgnoreCase));
 }

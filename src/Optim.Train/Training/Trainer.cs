@@ -36,10 +36,11 @@ public static class Trainer
         int? resumedAt = run.Step > 0 ? run.Step : null;
 
         var trainingTime = new Stopwatch();
+        var modes = new EvaluationModes(optimizer);
         if (run.Step == 0)
         {
-            if (settings.EvaluateEvery is not null) Evaluate(model, data, settings, run);
-            Snapshot(model, settings, totalSteps, run);
+            if (settings.EvaluateEvery is not null) Evaluate(model, data, settings, run, modes);
+            Snapshot(model, settings, totalSteps, run, modes);
         }
 
         Memory<float>[] gradients = [.. model.Parameters.Select(parameter => parameter.Grad!.Value)];
@@ -66,6 +67,7 @@ public static class Trainer
                 }
                 if (settings.ClipNorm is { } maxNorm) ScratchOptim.Training.GradientClipping.ClipGradNorm<float>(gradients, maxNorm);
                 double learningRate = LearningRate(optimizer);
+                modes.Train();
                 optimizer.Step();
                 scheduler?.Step();
                 trainingTime.Stop();
@@ -74,8 +76,8 @@ public static class Trainer
                 run.StepLosses.Add(loss);
                 run.LearningRates.Add(learningRate);
                 bool last = run.Step == totalSteps;
-                if (settings.EvaluateEvery is { } every && (run.Step % every == 0 || last)) Evaluate(model, data, settings, run);
-                Snapshot(model, settings, totalSteps, run);
+                if (settings.EvaluateEvery is { } every && (run.Step % every == 0 || last)) Evaluate(model, data, settings, run, modes);
+                Snapshot(model, settings, totalSteps, run, modes);
                 progress?.Invoke(run.Step, totalSteps);
             }
             run.TrainingTime += trainingTime.Elapsed;
@@ -83,7 +85,9 @@ public static class Trainer
             if (checkpoint is not null && run.DivergedAtStep is null) RunCheckpoint.Save(checkpoint.Path, run, completedEpochs: run.Epoch + 1, model, optimizer, scheduler);
         }
 
-        if (settings.EvaluateEvery is null || run.DivergedAtStep is not null) Evaluate(model, data, settings, run);
+        if (settings.EvaluateEvery is null || run.DivergedAtStep is not null) Evaluate(model, data, settings, run, modes);
+        // The run ends with the model at the point its optimizer is evaluated at, as the final figures are.
+        modes.Eval();
         return new TrainingRun(entry, model.Architecture, run.StepLosses, run.LearningRates, run.Evaluations,
             model.Evaluate(data.Train), model.Evaluate(data.Test), run.StepsToTarget, run.DivergedAtStep, run.TrainingTime,
             run.Trajectory, resumedAt);
@@ -189,23 +193,48 @@ public static class Trainer
     private static double LearningRate(Optimizer optimizer) =>
         Convert.ToDouble(optimizer.GroupHyperparameters(0).Get("lr"), CultureInfo.InvariantCulture);
 
-    private static void Evaluate(Mlp<float> model, DataSplit data, TrainSettings settings, RunRecord run)
+    private static void Evaluate(Mlp<float> model, DataSplit data, TrainSettings settings, RunRecord run, EvaluationModes modes)
     {
         if (run.Evaluations.Count > 0 && run.Evaluations[^1].Step == run.Step) return;
+        modes.Eval();
         var test = model.Evaluate(data.Test);
         run.Evaluations.Add(new EvaluationPoint(run.Step, test.Loss, test.Accuracy));
         if (run.StepsToTarget is null && test.Accuracy >= settings.TargetAccuracy) run.StepsToTarget = run.Step;
     }
 
     /// <summary>Keeps a copy of the weights every ⌈total / points⌉ steps, before the first and after the last.</summary>
-    private static void Snapshot(Mlp<float> model, TrainSettings settings, int totalSteps, RunRecord run)
+    private static void Snapshot(Mlp<float> model, TrainSettings settings, int totalSteps, RunRecord run, EvaluationModes modes)
     {
         if (settings.TrajectoryPoints == 0) return;
         int every = Math.Max(1, (totalSteps + settings.TrajectoryPoints - 1) / settings.TrajectoryPoints);
         if (run.Step % every != 0 && run.Step != totalSteps) return;
         var weights = new float[model.ParameterCount];
+        modes.Eval();
         model.CopyParametersTo(weights);
         run.Trajectory.Add(new TrajectoryPoint(run.Step, weights));
+    }
+
+    /// <summary>
+    /// An optimizer with <c>Train</c> and <c>Eval</c> procedures (Schedule-Free) steps in train mode and is evaluated
+    /// at the point <c>Eval()</c> swaps into the parameters (its average x), as its authors' training loop does. The
+    /// switch happens only when the mode changes: a switch there and back is not exact in floating point. For any
+    /// other optimizer both are nothing.
+    /// </summary>
+    private sealed class EvaluationModes(Optimizer optimizer)
+    {
+        private readonly bool has = optimizer.Info.Procedures.Any(p => p.Name == "Train") && optimizer.Info.Procedures.Any(p => p.Name == "Eval");
+        private bool? training;
+
+        public void Train() => Switch(toTraining: true);
+
+        public void Eval() => Switch(toTraining: false);
+
+        private void Switch(bool toTraining)
+        {
+            if (!has || training == toTraining) return;
+            optimizer.RunProcedure(toTraining ? "Train" : "Eval");
+            training = toTraining;
+        }
     }
 }
 
