@@ -86,7 +86,7 @@ public abstract partial class Optimizer
     /// <exception cref="ArgumentException">The parameter is not optimized here, there is no state of that name, or its values are not <typeparamref name="TValue"/>.</exception>
     public ReadOnlySpan<TValue> State<TValue>(Parameter parameter, string name)
     {
-        int index = StateIndex(name);
+        int index = TensorStateIndex(name);
         var type = Info.States[index].ValueTypeFor(parameter.ElementType);
         if (type != typeof(TValue))
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' holds {type.Name} values, not {typeof(TValue).Name}.", nameof(TValue));
@@ -95,7 +95,7 @@ public abstract partial class Optimizer
 
     /// <summary>The state named <paramref name="name"/> of <paramref name="parameter"/> as doubles (exact for float state too), or empty.</summary>
     /// <exception cref="ArgumentException">The parameter is not optimized here, or there is no state of that name.</exception>
-    public double[] StateValues(Parameter parameter, string name) => StateOf(parameter).Peek(StateIndex(name)) switch
+    public double[] StateValues(Parameter parameter, string name) => StateOf(parameter).Peek(TensorStateIndex(name)) switch
     {
         float[] floats => Array.ConvertAll(floats, value => (double)value),
         double[] doubles => (double[])doubles.Clone(),
@@ -126,7 +126,7 @@ public abstract partial class Optimizer
         where TValue : unmanaged
     {
         var state = StateOf(parameter);
-        int index = StateIndex(name);
+        int index = TensorStateIndex(name);
         var info = Info.States[index];
         if (info.ValueTypeFor(parameter.ElementType) != typeof(TValue))
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' holds {info.ValueTypeFor(parameter.ElementType).Name} values; got {typeof(TValue).Name}.", nameof(values));
@@ -136,6 +136,43 @@ public abstract partial class Optimizer
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         state.Replace(index, values.ToArray());
         state.Step = step;
+    }
+
+    /// <summary>
+    /// The group state named <paramref name="name"/> (its declared name or the reference's, e.g. Prodigy's <c>d</c>) of
+    /// parameter group <paramref name="group"/>, as a double (exact for float state too); null before the group's first
+    /// step.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">There is no group of that index.</exception>
+    /// <exception cref="ArgumentException">There is no group state of that name.</exception>
+    public double? GroupStateValue(int group, string name) => GroupStateOf(group).Peek(GroupStateIndex(name)) switch
+    {
+        float[] floats => floats[0],
+        double[] doubles => doubles[0],
+        _ => null,
+    };
+
+    /// <summary>
+    /// Replaces the group state named <paramref name="name"/> of parameter group <paramref name="group"/> (e.g. when
+    /// resuming); null makes it as before the group's first step (it starts at its initial value on the next).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">There is no group of that index.</exception>
+    /// <exception cref="ArgumentException">There is no group state of that name, or the value does not fit its type; nothing is changed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing is changed.</exception>
+    public void LoadGroupState(int group, string name, double? value)
+    {
+        var state = GroupStateOf(group);
+        int index = GroupStateIndex(name);
+        var values = value is { } number ? GroupStateValues(Info.States[index], number, $"{Info.Name}: group state '{name}'") : null;
+        Enter(nameof(LoadGroupState));
+        try
+        {
+            state.Replace(index, values);
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     /// <summary>
@@ -160,6 +197,8 @@ public abstract partial class Optimizer
         for (int i = 0; i < infos.Count; i++)
         {
             if (buffers[i] is not { } buffer) continue;
+            if (infos[i].Layout == StateLayout.Group)
+                throw new ArgumentException($"{Info.Name}: state '{infos[i].TorchName}' is kept per parameter group, not per parameter: restore it with LoadGroupState and leave its entry null.", nameof(buffers));
             var type = infos[i].ValueTypeFor(parameter.ElementType);
             if (buffer.GetType() != type.MakeArrayType())
                 throw new ArgumentException($"{Info.Name}: state '{infos[i].TorchName}' of parameter '{parameter}' holds {type.Name} values; got a {buffer.GetType().Name}.", nameof(buffers));
@@ -176,6 +215,16 @@ public abstract partial class Optimizer
         {
             Exit();
         }
+    }
+
+    /// <summary>A group state's single value as the array the group keeps it in, or an exception saying why it does not fit.</summary>
+    private protected static Array GroupStateValues(StateInfo info, double value, string what)
+    {
+        if (info.Value != StateValue.Float32) return new[] { value };
+        float single = (float)value;
+        if (float.IsInfinity(single) && !double.IsInfinity(value))
+            throw new ArgumentException($"{what} is a float; {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} does not fit.", nameof(value));
+        return new[] { single };
     }
 
     /// <summary>
@@ -198,10 +247,27 @@ public abstract partial class Optimizer
 
     private protected abstract ParameterState StateOf(Parameter parameter);
 
-    private int StateIndex(string name)
+    /// <exception cref="ArgumentOutOfRangeException">There is no group of that index.</exception>
+    private protected abstract GroupState GroupStateOf(int group);
+
+    /// <summary>The index of a state kept per parameter, or an exception that says where else to look.</summary>
+    private int TensorStateIndex(string name)
     {
         int index = StateIndexOrMinusOne(name);
-        return index >= 0 ? index : throw new ArgumentException($"{Info.Name} has no state '{name}'.", nameof(name));
+        if (index < 0) throw new ArgumentException($"{Info.Name} has no state '{name}'.", nameof(name));
+        if (Info.States[index].Layout == StateLayout.Group)
+            throw new ArgumentException($"{Info.Name}: state '{name}' is one value per parameter group; read it with GroupStateValue and load it with LoadGroupState.", nameof(name));
+        return index;
+    }
+
+    /// <summary>The index of a state kept per parameter group, or an exception that says where else to look.</summary>
+    private int GroupStateIndex(string name)
+    {
+        int index = StateIndexOrMinusOne(name);
+        if (index < 0) throw new ArgumentException($"{Info.Name} has no state '{name}'.", nameof(name));
+        if (Info.States[index].Layout != StateLayout.Group)
+            throw new ArgumentException($"{Info.Name}: state '{name}' is kept per parameter, not per group; read it with State or StateValues.", nameof(name));
+        return index;
     }
 
     private int StateIndexOrMinusOne(string name)
@@ -323,7 +389,7 @@ public abstract partial class Optimizer<THyper> : Optimizer
                 groupStates[i] = new ParameterState(Info.States.Count);
                 states.Add(list[i], groupStates[i]);
             }
-            result[s] = new ParamGroup<THyper>([.. list], groupStates, hypers[s]);
+            result[s] = new ParamGroup<THyper>([.. list], groupStates, new GroupState(Info.States.Count), hypers[s]);
             groups.Add(result[s]);
         }
         return result;
@@ -367,41 +433,80 @@ public abstract partial class Optimizer<THyper> : Optimizer
 
         foreach (var group in groups)
         {
+            // Every parameter with a gradient counts the step first: a group-wide step passes over them several times.
             var parameters = group.ParametersArray;
+            bool any = false;
             for (int i = 0; i < parameters.Length; i++)
             {
                 if (!parameters[i].HasGrad) continue;
-                var state = group.States[i];
-                state.Step++;
-                switch (parameters[i])
-                {
-                    case Parameter<float> single:
-                        Dispatch(group.Hyper, state, single);
-                        break;
-                    case Parameter<double> real:
-                        Dispatch(group.Hyper, state, real);
-                        break;
-                }
+                group.States[i].Step++;
+                any = true;
+            }
+            // A group none of whose parameters has a gradient is left as it is, its group state included.
+            if (any) StepGroup(group, group.GroupState);
+        }
+    }
+
+    /// <summary>
+    /// One step of one parameter group, whose parameters with a gradient have just counted it. By default each of them is
+    /// updated on its own (<see cref="StepTensor"/>); an optimizer whose update reads values of the whole group (group
+    /// state, sums over all its tensors) overrides this and passes over the tensors with <see cref="ForEachTensor"/>.
+    /// </summary>
+    protected virtual void StepGroup(ParamGroup<THyper> group, GroupState state)
+    {
+        var step = new TensorStep(this);
+        ForEachTensor(group, ref step);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="phase"/> on every parameter of <paramref name="group"/> that has a gradient, in the group's
+    /// order, on the chosen vectors (by default the widest this machine has).
+    /// </summary>
+    protected void ForEachTensor<TPhase>(ParamGroup<THyper> group, ref TPhase phase)
+        where TPhase : struct, ITensorPhase<THyper>
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var parameters = group.ParametersArray;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (!parameters[i].HasGrad) continue;
+            switch (parameters[i])
+            {
+                case Parameter<float> single:
+                    Dispatch(ref phase, group.Hyper, group.States[i], single);
+                    break;
+                case Parameter<double> real:
+                    Dispatch(ref phase, group.Hyper, group.States[i], real);
+                    break;
             }
         }
     }
 
-    /// <summary>Runs the kernel on the chosen vectors, by default the widest this machine has.</summary>
-    private void Dispatch<T>(THyper hyper, ParameterState state, Parameter<T> parameter)
+    private void Dispatch<TPhase, T>(ref TPhase phase, THyper hyper, ParameterState state, Parameter<T> parameter)
+        where TPhase : struct, ITensorPhase<THyper>
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         switch (VectorWidth ?? SimdSupport.Widest<T>())
         {
             case SimdWidth.Bits512:
-                StepTensor<T, Simd512<T>>(hyper, state, parameter);
+                phase.Step<T, Simd512<T>>(hyper, state, parameter);
                 break;
             case SimdWidth.Bits256:
-                StepTensor<T, Simd256x2<T>>(hyper, state, parameter);
+                phase.Step<T, Simd256x2<T>>(hyper, state, parameter);
                 break;
             default:
-                StepTensor<T, Simd128x4<T>>(hyper, state, parameter);
+                phase.Step<T, Simd128x4<T>>(hyper, state, parameter);
                 break;
         }
+    }
+
+    /// <summary>The default group step's pass: <see cref="StepTensor"/> on each tensor.</summary>
+    private readonly struct TensorStep(Optimizer<THyper> optimizer) : ITensorPhase<THyper>
+    {
+        public void Step<T, TVector>(THyper hyper, ParameterState state, Parameter<T> parameter)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T>
+            where TVector : struct, ISimd<TVector, T> =>
+            optimizer.StepTensor<T, TVector>(hyper, state, parameter);
     }
 
     /// <summary>A copy of the optimizer's defaults for a new parameter group.</summary>
@@ -415,14 +520,20 @@ public abstract partial class Optimizer<THyper> : Optimizer
 
     /// <summary>
     /// Updates one parameter, which has a gradient and whose step count has just been incremented, with
-    /// <typeparamref name="TVector"/> vectors of its elements.
+    /// <typeparamref name="TVector"/> vectors of its elements. Every optimizer whose update is computed tensor by tensor
+    /// overrides it; one that overrides <see cref="StepGroup"/> instead never reaches it.
     /// </summary>
-    protected abstract void StepTensor<T, TVector>(THyper hyper, ParameterState state, Parameter<T> parameter)
+    /// <exception cref="NotSupportedException">The optimizer steps whole groups and does not override it.</exception>
+    protected virtual void StepTensor<T, TVector>(THyper hyper, ParameterState state, Parameter<T> parameter)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVector : struct, ISimd<TVector, T>;
+        where TVector : struct, ISimd<TVector, T> =>
+        throw new NotSupportedException($"{Info.Name} steps whole parameter groups (StepGroup), not one tensor at a time.");
 
     /// <summary>The dimensions of a parameter, for the generated kernels.</summary>
     protected static ReadOnlySpan<int> ShapeOf(Parameter parameter) => parameter.ShapeSpan;
+
+    private protected override GroupState GroupStateOf(int group) =>
+        group >= 0 && group < groups.Count ? groups[group].GroupState : throw new ArgumentOutOfRangeException(nameof(group), group, $"{Info.Name} has {groups.Count} parameter groups.");
 
     private protected override ParameterState StateOf(Parameter parameter) =>
         states.TryGetValue(parameter, out var state)

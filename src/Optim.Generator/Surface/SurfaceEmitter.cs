@@ -82,11 +82,22 @@ namespace ScratchOptim.Generator.Surface
                 writer.Line();
                 WriteDocumentation();
                 writer.Line();
-                WriteStepTensor();
+                if (plan.GroupWide)
+                {
+                    WriteStepGroup();
+                }
+                else
+                {
+                    WriteStepTensor();
+                }
                 writer.Line();
                 RequirementEmitter.Write(writer, model, GeneratedCode);
-                WriteApply();
-                writer.Line();
+                if (!plan.GroupWide)
+                {
+                    // A step of one tensor on spans: an update with group values needs every tensor of the group at once.
+                    WriteApply();
+                    writer.Line();
+                }
                 ProcedureEmitter.Write(writer, procedures, GeneratedCode);
                 target.WriteMembers(writer, GeneratedCode);
                 writer.Line();
@@ -152,6 +163,14 @@ namespace ScratchOptim.Generator.Surface
             writer.Line(GeneratedCode);
             writer.Line("protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)");
             using (writer.Block()) target.WriteStepTensorBody(writer);
+        }
+
+        private void WriteStepGroup()
+        {
+            writer.Line("/// <inheritdoc/>");
+            writer.Line(GeneratedCode);
+            writer.Line("protected override void StepGroup(global::ScratchOptim.ParamGroup<Hyperparameters> group, global::ScratchOptim.GroupState state)");
+            using (writer.Block()) target.WriteStepGroupBody(writer);
         }
 
         /// <summary>The span kernel's parameters after <c>hyper</c> and the step count.</summary>

@@ -22,6 +22,12 @@ namespace ScratchOptim.Generator.Targets
         /// <summary>The body of <c>StepTensor&lt;T, TVector&gt;(hyper, state, parameter)</c>: find the state, run the kernel.</summary>
         void WriteStepTensorBody(SourceWriter writer);
 
+        /// <summary>
+        /// The body of <c>StepGroup(group, state)</c> for an update with group values: the group's own code around a pass
+        /// over its tensors per part.
+        /// </summary>
+        void WriteStepGroupBody(SourceWriter writer);
+
         /// <summary>The last statement of <c>Apply&lt;T, TVector&gt;</c>, after the surface checked its spans.</summary>
         void WriteApplyCall(SourceWriter writer);
 

@@ -431,14 +431,14 @@ namespace ScratchOptim.Optimizers
 
             // After phase 1: what its sums give, in double.
             double alpha = global::System.Math.Max(hyper.Eps2, global::System.Math.Sqrt(sumOfSquaresP) / global::System.Math.Pow(length, 0.5)) * relativeStep;
-            // rowVar = Lerp(rowVar, Temp { Type = Element@Row, Id = 5 } / Temp { Type = Element@Tensor, Id = 6 }, Temp { Type = Element@Step, Id = 7 })
+            // rowVar = Lerp(rowVar, RowSum(g * g) / Columns(p), oneMinusBeta2)
             if (condition1) for (nuint row = 0; row < (nuint)rows; row++)
             {
                 T rowVar = condition1 ? ElementAt(ref rowVarRef, row) : default;
                 T rowSumOfSquaresG = ElementAt(ref rowSumOfSquaresGRef, row);
                 ElementAt(ref rowVarNewRef, row) = Lerp(rowVar, rowSumOfSquaresG / columnsP, oneMinusBeta2F);
             }
-            // colVar = Lerp(colVar, Temp { Type = Element@Column, Id = 8 } / Temp { Type = Element@Tensor, Id = 9 }, Temp { Type = Element@Step, Id = 7 })
+            // colVar = Lerp(colVar, ColumnSum(g * g) / Rows(p), oneMinusBeta2)
             if (condition1) for (nuint column = 0; column < (nuint)columns; column++)
             {
                 T colVar = condition1 ? ElementAt(ref colVarRef, column) : default;

@@ -348,7 +348,7 @@ namespace ScratchOptim.Optimizers
                 {
                     int length = parameter.Length;
                     // The state it uses, allocated on first use, then reused.
-                    var z = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 || !(hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13) ? state.Buffer<T>(0, length) : default;
+                    var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(3, 1)[0];
                     ProcedureKernels.Eval<T, TVector>(
                         hyper,
@@ -396,7 +396,6 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
                 // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                bool condition2 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 || !(hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13); // the state that needs it is allocated
                 double toAverage = 1 - 1 / hyper.Momentum;
                 bool condition1 = trainMode != 0 && t > 0;
                 bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
@@ -412,7 +411,7 @@ namespace ScratchOptim.Optimizers
                     for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
                     {
                         var p = TVector.Load(ref pRef, i);
-                        var z = condition2 ? TVector.Load(ref zRef, i) : default;
+                        var z = TVector.Load(ref zRef, i);
 
                         if (condition1)
                         {
@@ -434,7 +433,7 @@ namespace ScratchOptim.Optimizers
                 for (; i < (nuint)length; i++)
                 {
                     T p = ElementAt(ref pRef, i);
-                    T z = condition2 ? ElementAt(ref zRef, i) : default;
+                    T z = ElementAt(ref zRef, i);
 
                     if (condition1)
                     {

@@ -347,10 +347,7 @@ namespace ScratchOptim.Optimizers
                 new("step", "t - 1"),
                 new("stepSize", "correctBias ? lr * Pow(1 - Pow(beta2, step), 0.5) / (1 - Pow(beta1, step)) : lr"),
                 new("firstStep", "t == 1"),
-                new("flattenedF", "flattened"),
                 new("preconditionerWeightF", "(Element)(preconditionerWeight)"),
-                new("rowsPreconditionedF", "rowsPreconditioned"),
-                new("columnsPreconditionedF", "columnsPreconditioned"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
                 new("oneMinusBeta2", "(Element)(1 - beta2)"),
@@ -754,10 +751,9 @@ namespace ScratchOptim.Optimizers
             int step = t - 1;
             double stepSize = hyper.CorrectBias ? hyper.Lr * global::System.Math.Pow(1 - global::System.Math.Pow(hyper.Beta2, step), 0.5) / (1 - global::System.Math.Pow(hyper.Beta1, step)) : hyper.Lr;
             bool firstStep = t == 1;
-            bool flattenedF = flattened;
             T preconditionerWeightF = Round<T>(preconditionerWeight);
             // merged = Lerp(merged, Transpose(Flatten(g)) * Flatten(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (firstStep && flattenedF)
+            if (firstStep && flattened)
             {
                 var product3 = matrices.Matrix(8, length, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, 1, gMatrix, gMatrix, product3);
@@ -768,13 +764,12 @@ namespace ScratchOptim.Optimizers
                 }
             }
             // mergedBasis = Eigenvectors(merged) (LAPACK's syevd)
-            if (firstStep && flattenedF)
+            if (firstStep && flattened)
             {
                 matrices.Eigenvectors(merged, mergedBasis, length);
             }
-            bool rowsPreconditionedF = rowsPreconditioned;
             // left = Lerp(left, g * Transpose(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (firstStep && rowsPreconditionedF)
+            if (firstStep && rowsPreconditioned)
             {
                 var product4 = matrices.Matrix(9, rows, rows);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, rows, columns, gMatrix, gMatrix, product4);
@@ -785,13 +780,12 @@ namespace ScratchOptim.Optimizers
                 }
             }
             // leftBasis = Eigenvectors(left) (LAPACK's syevd)
-            if (firstStep && rowsPreconditionedF)
+            if (firstStep && rowsPreconditioned)
             {
                 matrices.Eigenvectors(left, leftBasis, rows);
             }
-            bool columnsPreconditionedF = columnsPreconditioned;
             // right = Lerp(right, Transpose(g) * g, preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (firstStep && columnsPreconditionedF)
+            if (firstStep && columnsPreconditioned)
             {
                 var product5 = matrices.Matrix(10, columns, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, rows, gMatrix, gMatrix, product5);
@@ -802,7 +796,7 @@ namespace ScratchOptim.Optimizers
                 }
             }
             // rightBasis = Eigenvectors(right) (LAPACK's syevd)
-            if (firstStep && columnsPreconditionedF)
+            if (firstStep && columnsPreconditioned)
             {
                 matrices.Eigenvectors(right, rightBasis, columns);
             }
@@ -813,21 +807,21 @@ namespace ScratchOptim.Optimizers
                 projected = gMatrix;
             }
             // projected = Unflatten(Flatten(projected) * mergedBasis) (products on OpenBLAS)
-            if (!firstStep && flattenedF)
+            if (!firstStep && flattened)
             {
                 var product6 = matrices.Matrix(11, 1, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, projected, mergedBasis, product6);
                 projected = product6;
             }
             // projected = Transpose(leftBasis) * projected (products on OpenBLAS)
-            if (!firstStep && rowsPreconditionedF)
+            if (!firstStep && rowsPreconditioned)
             {
                 var product7 = matrices.Matrix(12, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, projected, product7);
                 projected = product7;
             }
             // projected = projected * rightBasis (products on OpenBLAS)
-            if (!firstStep && columnsPreconditionedF)
+            if (!firstStep && columnsPreconditioned)
             {
                 var product8 = matrices.Matrix(13, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, projected, rightBasis, product8);
@@ -844,7 +838,7 @@ namespace ScratchOptim.Optimizers
             bool weightDecayAbove0 = hyper.WeightDecay > 0;
             T minusLrTimesWeightDecay = Round<T>(-(hyper.Lr * hyper.WeightDecay)); // -(lr * weightDecay)
             // merged = Lerp(merged, Transpose(Flatten(g)) * Flatten(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (!firstStep && flattenedF)
+            if (!firstStep && flattened)
             {
                 var product9 = matrices.Matrix(14, length, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, 1, gMatrix, gMatrix, product9);
@@ -855,7 +849,7 @@ namespace ScratchOptim.Optimizers
                 }
             }
             // left = Lerp(left, g * Transpose(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (!firstStep && rowsPreconditionedF)
+            if (!firstStep && rowsPreconditioned)
             {
                 var product10 = matrices.Matrix(15, rows, rows);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, rows, columns, gMatrix, gMatrix, product10);
@@ -866,7 +860,7 @@ namespace ScratchOptim.Optimizers
                 }
             }
             // right = Lerp(right, Transpose(g) * g, preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (!firstStep && columnsPreconditionedF)
+            if (!firstStep && columnsPreconditioned)
             {
                 var product11 = matrices.Matrix(16, columns, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, rows, gMatrix, gMatrix, product11);
@@ -879,21 +873,21 @@ namespace ScratchOptim.Optimizers
             bool condition1 = step % hyper.PreconditionFrequency == 0;
             // Matrix mergedOrder = EigenvalueOrder(merged, mergedBasis) (a sort of estimated eigenvalues)
             global::System.Span<T> mergedOrder = default;
-            if (!firstStep && condition1 && flattenedF)
+            if (!firstStep && condition1 && flattened)
             {
                 mergedOrder = matrices.Matrix(17, length, length);
                 matrices.EigenvalueOrder(merged, mergedBasis, mergedOrder, length);
             }
             // Matrix leftOrder = EigenvalueOrder(left, leftBasis) (a sort of estimated eigenvalues)
             global::System.Span<T> leftOrder = default;
-            if (!firstStep && condition1 && rowsPreconditionedF)
+            if (!firstStep && condition1 && rowsPreconditioned)
             {
                 leftOrder = matrices.Matrix(18, rows, rows);
                 matrices.EigenvalueOrder(left, leftBasis, leftOrder, rows);
             }
             // Matrix rightOrder = EigenvalueOrder(right, rightBasis) (a sort of estimated eigenvalues)
             global::System.Span<T> rightOrder = default;
-            if (!firstStep && condition1 && columnsPreconditionedF)
+            if (!firstStep && condition1 && columnsPreconditioned)
             {
                 rightOrder = matrices.Matrix(19, columns, columns);
                 matrices.EigenvalueOrder(right, rightBasis, rightOrder, columns);
@@ -933,7 +927,7 @@ namespace ScratchOptim.Optimizers
                             TVector.Store(m, ref mMatrixRef, i);
                             if (condition1)
                             {
-                                if (flattenedF)
+                                if (flattened)
                                 {
                                     // the matrix vMatrix gets v
                                     TVector.Store(v, ref vMatrixRef, i);
@@ -965,7 +959,7 @@ namespace ScratchOptim.Optimizers
                         ElementAt(ref mMatrixRef, i) = m;
                         if (condition1)
                         {
-                            if (flattenedF)
+                            if (flattened)
                             {
                                 // the matrix vMatrix gets v
                                 ElementAt(ref vMatrixRef, i) = v;
@@ -983,21 +977,21 @@ namespace ScratchOptim.Optimizers
                 back = matrix1;
             }
             // back = Unflatten(Flatten(back) * Transpose(mergedBasis)) (products on OpenBLAS)
-            if (!firstStep && flattenedF)
+            if (!firstStep && flattened)
             {
                 var product12 = matrices.Matrix(20, 1, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, 1, length, length, back, mergedBasis, product12);
                 back = product12;
             }
             // back = leftBasis * back (products on OpenBLAS)
-            if (!firstStep && rowsPreconditionedF)
+            if (!firstStep && rowsPreconditioned)
             {
                 var product13 = matrices.Matrix(21, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, back, product13);
                 back = product13;
             }
             // back = back * Transpose(rightBasis) (products on OpenBLAS)
-            if (!firstStep && columnsPreconditionedF)
+            if (!firstStep && columnsPreconditioned)
             {
                 var product14 = matrices.Matrix(22, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, columns, columns, back, rightBasis, product14);
@@ -1011,35 +1005,35 @@ namespace ScratchOptim.Optimizers
                 moment = mMatrix;
             }
             // moment = Unflatten(Flatten(moment) * Transpose(mergedBasis)) (products on OpenBLAS)
-            if (!firstStep && flattenedF)
+            if (!firstStep && flattened)
             {
                 var product15 = matrices.Matrix(23, 1, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, 1, length, length, moment, mergedBasis, product15);
                 moment = product15;
             }
             // moment = leftBasis * moment (products on OpenBLAS)
-            if (!firstStep && rowsPreconditionedF)
+            if (!firstStep && rowsPreconditioned)
             {
                 var product16 = matrices.Matrix(24, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, moment, product16);
                 moment = product16;
             }
             // moment = moment * Transpose(rightBasis) (products on OpenBLAS)
-            if (!firstStep && columnsPreconditionedF)
+            if (!firstStep && columnsPreconditioned)
             {
                 var product17 = matrices.Matrix(25, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, columns, columns, moment, rightBasis, product17);
                 moment = product17;
             }
             // unflattenMatrix = Unflatten(Flatten(vMatrix) * mergedOrder) (products on OpenBLAS)
-            if (!firstStep && condition1 && flattenedF)
+            if (!firstStep && condition1 && flattened)
             {
                 var product18 = matrices.Matrix(26, 1, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, vMatrix, mergedOrder, product18);
                 product18.CopyTo(unflattenMatrix);
             }
             // mergedBasis = QrBasis(merged * (mergedBasis * mergedOrder)) (LAPACK's QR, products on OpenBLAS)
-            if (!firstStep && condition1 && flattenedF)
+            if (!firstStep && condition1 && flattened)
             {
                 var product19 = matrices.Matrix(27, length, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, length, mergedBasis, mergedOrder, product19);
@@ -1048,7 +1042,7 @@ namespace ScratchOptim.Optimizers
                 matrices.QrBasis(product20, mergedBasis, length, length);
             }
             // leftBasis = QrBasis(left * (leftBasis * leftOrder)) (LAPACK's QR, products on OpenBLAS)
-            if (!firstStep && condition1 && rowsPreconditionedF)
+            if (!firstStep && condition1 && rowsPreconditioned)
             {
                 var product21 = matrices.Matrix(29, rows, rows);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, rows, rows, leftBasis, leftOrder, product21);
@@ -1057,7 +1051,7 @@ namespace ScratchOptim.Optimizers
                 matrices.QrBasis(product22, leftBasis, rows, rows);
             }
             // rightBasis = QrBasis(right * (rightBasis * rightOrder)) (LAPACK's QR, products on OpenBLAS)
-            if (!firstStep && condition1 && columnsPreconditionedF)
+            if (!firstStep && condition1 && columnsPreconditioned)
             {
                 var product23 = matrices.Matrix(31, columns, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, columns, rightBasis, rightOrder, product23);
@@ -1066,21 +1060,21 @@ namespace ScratchOptim.Optimizers
                 matrices.QrBasis(product24, rightBasis, columns, columns);
             }
             // moment = Unflatten(Flatten(moment) * mergedBasis) (products on OpenBLAS)
-            if (!firstStep && flattenedF)
+            if (!firstStep && flattened)
             {
                 var product25 = matrices.Matrix(33, 1, length);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, moment, mergedBasis, product25);
                 moment = product25;
             }
             // moment = Transpose(leftBasis) * moment (products on OpenBLAS)
-            if (!firstStep && rowsPreconditionedF)
+            if (!firstStep && rowsPreconditioned)
             {
                 var product26 = matrices.Matrix(34, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, moment, product26);
                 moment = product26;
             }
             // moment = moment * rightBasis (products on OpenBLAS)
-            if (!firstStep && columnsPreconditionedF)
+            if (!firstStep && columnsPreconditioned)
             {
                 var product27 = matrices.Matrix(35, rows, columns);
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, moment, rightBasis, product27);
@@ -1125,12 +1119,12 @@ namespace ScratchOptim.Optimizers
                                 }
                                 if (condition1)
                                 {
-                                    if (flattenedF)
+                                    if (flattened)
                                     {
                                         // v = Unflatten(Flatten(v) * mergedOrder)
                                         v = unflatten;
                                     }
-                                    if (rowsPreconditionedF)
+                                    if (rowsPreconditioned)
                                     {
                                         // the matrix vMatrix2 gets v
                                         TVector.Store(v, ref vMatrix2Ref, i);
@@ -1163,12 +1157,12 @@ namespace ScratchOptim.Optimizers
                             }
                             if (condition1)
                             {
-                                if (flattenedF)
+                                if (flattened)
                                 {
                                     // v = Unflatten(Flatten(v) * mergedOrder)
                                     v = unflatten;
                                 }
-                                if (rowsPreconditionedF)
+                                if (rowsPreconditioned)
                                 {
                                     // the matrix vMatrix2 gets v
                                     ElementAt(ref vMatrix2Ref, i) = v;
@@ -1183,7 +1177,7 @@ namespace ScratchOptim.Optimizers
             // After phase 2: what its sums give, in double, and the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
             T scalar1 = Round<T>(1E-30 + global::System.Math.Pow(sumOfSquaresDirection / (double)length, 0.5)); // 1E-30 + Pow(sumOfSquaresDirection / (double)Count(direction * direction), 0.5)
             // productMatrix = Transpose(leftOrder) * vMatrix2 (products on OpenBLAS)
-            if (!firstStep && condition1 && rowsPreconditionedF)
+            if (!firstStep && condition1 && rowsPreconditioned)
             {
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftOrder, vMatrix2, productMatrix);
             }
@@ -1214,17 +1208,17 @@ namespace ScratchOptim.Optimizers
                             v = Fma(oneMinusBeta2Vec, rotated * rotated, v * beta2Vec);
                             if (condition1)
                             {
-                                if (flattenedF)
+                                if (flattened)
                                 {
                                     // v = Unflatten(Flatten(v) * mergedOrder)
                                     v = unflatten;
                                 }
-                                if (rowsPreconditionedF)
+                                if (rowsPreconditioned)
                                 {
                                     // v = Transpose(leftOrder) * v
                                     v = product;
                                 }
-                                if (columnsPreconditionedF)
+                                if (columnsPreconditioned)
                                 {
                                     // the matrix vMatrix3 gets v
                                     TVector.Store(v, ref vMatrix3Ref, i);
@@ -1251,17 +1245,17 @@ namespace ScratchOptim.Optimizers
                         v = Fma(oneMinusBeta2, rotated * rotated, v * beta2);
                         if (condition1)
                         {
-                            if (flattenedF)
+                            if (flattened)
                             {
                                 // v = Unflatten(Flatten(v) * mergedOrder)
                                 v = unflatten;
                             }
-                            if (rowsPreconditionedF)
+                            if (rowsPreconditioned)
                             {
                                 // v = Transpose(leftOrder) * v
                                 v = product;
                             }
-                            if (columnsPreconditionedF)
+                            if (columnsPreconditioned)
                             {
                                 // the matrix vMatrix3 gets v
                                 ElementAt(ref vMatrix3Ref, i) = v;
@@ -1273,7 +1267,7 @@ namespace ScratchOptim.Optimizers
 
             // After phase 3: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
             // product2Matrix = vMatrix3 * rightOrder (products on OpenBLAS)
-            if (!firstStep && condition1 && columnsPreconditionedF)
+            if (!firstStep && condition1 && columnsPreconditioned)
             {
                 matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, vMatrix3, rightOrder, product2Matrix);
             }
@@ -1330,17 +1324,17 @@ namespace ScratchOptim.Optimizers
                             }
                             if (condition1)
                             {
-                                if (flattenedF)
+                                if (flattened)
                                 {
                                     // v = Unflatten(Flatten(v) * mergedOrder)
                                     v = unflatten;
                                 }
-                                if (rowsPreconditionedF)
+                                if (rowsPreconditioned)
                                 {
                                     // v = Transpose(leftOrder) * v
                                     v = product;
                                 }
-                                if (columnsPreconditionedF)
+                                if (columnsPreconditioned)
                                 {
                                     // v = v * rightOrder
                                     v = product2;
@@ -1394,17 +1388,17 @@ namespace ScratchOptim.Optimizers
                         }
                         if (condition1)
                         {
-                            if (flattenedF)
+                            if (flattened)
                             {
                                 // v = Unflatten(Flatten(v) * mergedOrder)
                                 v = unflatten;
                             }
-                            if (rowsPreconditionedF)
+                            if (rowsPreconditioned)
                             {
                                 // v = Transpose(leftOrder) * v
                                 v = product;
                             }
-                            if (columnsPreconditionedF)
+                            if (columnsPreconditioned)
                             {
                                 // v = v * rightOrder
                                 v = product2;

@@ -6,8 +6,8 @@ using ScratchOptim.Generator.Scheduling;
 namespace ScratchOptim.Generator.Targets.Cpu
 {
     /// <summary>
-    /// The CPU target: one generic kernel per optimizer, vectorized over 64-byte vectors with a scalar tail, and one per
-    /// procedure (in the nested class <see cref="ProcedureKernels"/>).
+    /// The CPU target: one generic kernel per optimizer (one per part when the update reads group values), vectorized over
+    /// 64-byte vectors with a scalar tail, and one per procedure (in the nested class <see cref="ProcedureKernels"/>).
     /// </summary>
     internal sealed class CpuTarget : IKernelTarget
     {
@@ -51,6 +51,22 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         public void WriteStepTensorBody(SourceWriter writer)
         {
+            WriteStateSetUp(writer);
+            WriteCall(writer, QualifiedKernelName(kernel.Plan.Final), Arguments(kernel.Plan.Final, "state.Step"));
+        }
+
+        /// <summary>A part's kernel as the step calls it: a procedure's is in <see cref="ProcedureKernels"/>.</summary>
+        private string QualifiedKernelName(TensorPart part) =>
+            kernel.IsProcedure ? ProcedureKernels + "." + kernel.KernelName(part) : kernel.KernelName(part);
+
+        public void WriteStepGroupBody(SourceWriter writer) => GroupEmitter.WriteStepGroupBody(kernel, writer);
+
+        /// <summary>
+        /// The start of a tensor's step (in <c>StepTensor</c>, or in a group phase's <c>Step</c>): its length and shape, and
+        /// its state buffers, allocated on the first step that can use them.
+        /// </summary>
+        internal void WriteStateSetUp(SourceWriter writer)
+        {
             writer.Line("int length = parameter.Length;");
             if (kernel.UsesShape || kernel.Plan.RowsAndColumns)
             {
@@ -58,10 +74,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 if (kernel.Plan.RowsAndColumns || kernel.UsesMatrices) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
             }
             if (Model.States.Count > 0)
-                writer.Line(kernel.Name == "Kernel" ? "// The state, allocated on the first step that can use it, then reused." : "// The state it uses, allocated on first use, then reused.");
+                writer.Line(kernel.IsProcedure ? "// The state it uses, allocated on first use, then reused." : "// The state, allocated on the first step that can use it, then reused.");
             for (int i = 0; i < Model.States.Count; i++)
             {
                 var state = Model.States[i];
+                if (state.Space == Space.Group) continue;
                 int index = IndexOf(state);
                 string type = KernelEmitter.ScalarType(state.Scalar);
                 string length = StateLength(state);
@@ -88,7 +105,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("// The matrix work's solvers and work matrices, made on the first step, then reused.");
                 writer.Line("if (state.Scratch is not " + MatrixEmitter.WorkspaceType + " matrices) state.Scratch = matrices = new " + MatrixEmitter.WorkspaceType + "();");
             }
-            var arguments = new List<string> { "hyper", "state.Step" };
+        }
+
+        /// <summary>The arguments of a part's kernel in a tensor's step, after <c>hyper</c>, the step count and the group's values.</summary>
+        internal List<string> Arguments(TensorPart part, string step)
+        {
+            var arguments = new List<string> { "hyper", step };
+            arguments.AddRange(part.Inputs.Select(kernel.InputName));
             if (kernel.UsesShape) arguments.Add("shape");
             arguments.Add("length");
             foreach (var buffer in kernel.Arguments)
@@ -98,12 +121,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     : CSharp.Id(buffer.Name);
                 arguments.Add("ref " + GetReference + "(" + span + ")");
             }
-            arguments.AddRange(Model.States.Where(s => s.IsUniform).Select(s => "ref " + CSharp.Id(s.Name)));
+            arguments.AddRange(TensorStates.Select(s => (part.Final ? "ref " : "") + CSharp.Id(s.Name)));
             arguments.AddRange(Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)));
             if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
             if (kernel.UsesMatrices) arguments.Add("matrices");
-            WriteCall(writer, kernel.Name == "Kernel" ? "Kernel" : ProcedureKernels + "." + kernel.Name, arguments);
+            arguments.AddRange(part.GroupSums.Select(id => "ref " + kernel.TempNames[id]));
+            return arguments;
         }
+
+        /// <summary>The per-tensor (uniform, not group) states, which the kernels take as single values.</summary>
+        private IEnumerable<StateModel> TensorStates => Model.States.Where(s => s.IsUniform && s.Space != Space.Group);
 
         public bool UsesMatrices => kernel.UsesMatrices;
 
@@ -123,18 +150,26 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (kernel.UsesShape) arguments.Add("shape");
             arguments.Add("length");
             arguments.AddRange(kernel.Arguments.Select(b => "ref " + GetReference + "(" + CSharp.Id(b.Name) + ")"));
-            arguments.AddRange(Model.States.Where(s => s.IsUniform).Select(s => "ref " + CSharp.Id(s.Name)));
+            arguments.AddRange(TensorStates.Select(s => "ref " + CSharp.Id(s.Name)));
             arguments.AddRange(Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)));
             if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
             if (kernel.UsesMatrices) arguments.Add("matrices");
-            WriteCall(writer, "Kernel", arguments);
+            WriteCall(writer, kernel.KernelName(kernel.Plan.Final), arguments);
         }
 
-        public void WriteMembers(SourceWriter writer, string generatedCode) => KernelEmitter.Write(kernel, writer, generatedCode);
-
-        private static void WriteCall(SourceWriter writer, string method, List<string> arguments)
+        public void WriteMembers(SourceWriter writer, string generatedCode)
         {
-            writer.Line(method + "<T, TVector>(");
+            if (kernel.Plan.GroupWide) GroupEmitter.WritePhaseStructs(this, kernel, writer, generatedCode);
+            for (int i = 0; i < kernel.Plan.Parts.Count; i++)
+            {
+                if (i > 0) writer.Line();
+                KernelEmitter.Write(kernel, kernel.Plan.Parts[i], writer, generatedCode);
+            }
+        }
+
+        internal static void WriteCall(SourceWriter writer, string kernelName, List<string> arguments)
+        {
+            writer.Line(kernelName + "<T, TVector>(");
             writer.Indent();
             for (int i = 0; i < arguments.Count; i++) writer.Line(arguments[i] + (i < arguments.Count - 1 ? "," : ");"));
             writer.Outdent();
@@ -148,7 +183,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         /// <summary>The value a state starts at, as the third argument of <c>Buffer</c> (nothing for zero).</summary>
-        private static string Initial(StateModel state)
+        internal static string Initial(StateModel state)
         {
             string type = KernelEmitter.ScalarType(state.Scalar);
             if (state.Init is not null)

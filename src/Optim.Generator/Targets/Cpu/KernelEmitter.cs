@@ -7,7 +7,7 @@ using ScratchOptim.Generator.Scheduling;
 namespace ScratchOptim.Generator.Targets.Cpu
 {
     /// <summary>
-    /// Writes a plan's kernel for the CPU: one generic method over the element type <c>T</c> and the vector type
+    /// Writes a part's kernel for the CPU: one generic method over the element type <c>T</c> and the vector type
     /// <c>TVector</c> (64 bytes of elements, as wide as the hardware's registers allow), with the host code in double
     /// precision and each element phase as a vector body plus a scalar tail from the same statements.
     /// </summary>
@@ -17,34 +17,43 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private readonly CpuKernel kernel;
         private readonly KernelPlan plan;
+        private readonly TensorPart part;
         private readonly CpuExpressions expressions;
         private readonly SourceWriter writer;
         private readonly MatrixEmitter matrices;
 
-        private KernelEmitter(CpuKernel kernel, SourceWriter writer)
+        private KernelEmitter(CpuKernel kernel, TensorPart part, SourceWriter writer)
         {
             this.kernel = kernel;
             plan = kernel.Plan;
+            this.part = part;
             expressions = kernel.Expressions;
             this.writer = writer;
             matrices = new MatrixEmitter(kernel, writer);
         }
 
-        public static void Write(CpuKernel kernel, SourceWriter writer, string generatedCode) => new KernelEmitter(kernel, writer).WriteKernel(generatedCode);
+        public static void Write(CpuKernel kernel, TensorPart part, SourceWriter writer, string generatedCode) => new KernelEmitter(kernel, part, writer).WriteKernel(generatedCode);
 
         private OptimizerModel Model => plan.Model;
 
-        /// <summary>The kernel's parameters after <c>hyper</c> and the step count, in the order the callers pass them.</summary>
-        public static IEnumerable<(string Type, string Name)> Parameters(CpuKernel kernel)
+        /// <summary>
+        /// A part's parameters after <c>hyper</c> and the step count, in the order the callers pass them: the group values
+        /// it reads, the buffers, the per-tensor state (by reference in the final part, which alone stores it; by value in
+        /// the others), the workspace, and the group sums it adds to.
+        /// </summary>
+        public static IEnumerable<(string Type, string Name)> Parameters(CpuKernel kernel, TensorPart part)
         {
             var model = kernel.Plan.Model;
+            foreach (var input in part.Inputs) yield return (CpuKernel.InputType(input), kernel.InputName(input));
             if (kernel.UsesShape) yield return ("global::System.ReadOnlySpan<int>", "shape");
             yield return ("int", "length");
             foreach (var buffer in kernel.Arguments) yield return ("ref T", buffer.RefName);
-            foreach (var state in model.States.Where(s => s.IsUniform)) yield return ("ref " + ScalarType(state.Scalar), CpuExpressions.Id(state.Name));
+            foreach (var state in model.States.Where(s => s.IsUniform && s.Space != Space.Group))
+                yield return ((part.Final ? "ref " : "") + ScalarType(state.Scalar), CpuExpressions.Id(state.Name));
             foreach (var state in model.States.Where(s => s.Space == Space.Matrix)) yield return ("global::System.Span<T>", CpuExpressions.Id(state.Name));
             if (kernel.Workspace.Any()) yield return ("ref T", "workspace");
             if (kernel.UsesMatrices) yield return (MatrixEmitter.WorkspaceType, "matrices");
+            foreach (int sum in part.GroupSums) yield return ("ref double", kernel.TempNames[sum]);
         }
 
         public static string ScalarType(Scalar scalar) => scalar switch
@@ -60,24 +69,32 @@ namespace ScratchOptim.Generator.Targets.Cpu
         {
             string step = CpuExpressions.Id(kernel.StepName);
             var parameters = new List<string> { "Hyperparameters hyper", "int " + step };
-            parameters.AddRange(Parameters(kernel).Select(p => p.Type + " " + p.Name));
-            string loops = (plan.Phases.Count == 1 ? "one loop" : plan.Phases.Count + " loops") + " over the elements.";
+            parameters.AddRange(Parameters(kernel, part).Select(p => p.Type + " " + p.Name));
+            int loopCount = part.Phases.Count(p => p.Body.Count > 0);
+            string loops = (loopCount == 1 ? "one loop" : loopCount + " loops") + " over the elements";
             writer.Line("/// <summary>");
-            if (kernel.Name == "Kernel")
+            if (kernel.IsProcedure)
+            {
+                writer.Line("/// " + kernel.Name + " on one tensor of <paramref name=\"length\"/> elements that has taken <paramref name=\"" + step + "\"/> steps:");
+                writer.Line("/// host code in double precision around " + loops + ".");
+            }
+            else if (plan.Parts.Count == 1)
             {
                 writer.Line("/// One step of one tensor of <paramref name=\"length\"/> elements, after the buffers have been checked: host code in");
-                writer.Line("/// double precision around " + loops);
+                writer.Line("/// double precision around " + loops + ".");
             }
             else
             {
-                writer.Line("/// " + kernel.Name + " on one tensor of <paramref name=\"length\"/> elements that has taken <paramref name=\"" + step + "\"/> steps:");
-                writer.Line("/// host code in double precision around " + loops);
+                writer.Line("/// Group phase " + part.Number + " of " + plan.Parts.Count + " for one tensor of <paramref name=\"length\"/> elements: host code in double precision");
+                writer.Line("/// around " + loops + (part.Final
+                    ? ", with what the group's earlier phases gave; it alone stores the parameter and the state."
+                    : ", adding the tensor's share to the group's sums; it stores nothing."));
             }
             writer.Line("/// </summary>");
             writer.Line("/// <typeparam name=\"T\">The element type: float or double.</typeparam>");
             writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
             writer.Line(generatedCode);
-            writer.Line((kernel.Name == "Kernel" ? "private" : "internal") + " static void " + kernel.Name + "<T, TVector>(" + string.Join(", ", parameters) + ")");
+            writer.Line((kernel.IsProcedure ? "internal" : "private") + " static void " + kernel.KernelName(part) + "<T, TVector>(" + string.Join(", ", parameters) + ")");
             writer.Indent();
             writer.Line("where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
             writer.Line("where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>");
@@ -85,12 +102,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
             using (writer.Block())
             {
                 WriteSetUp();
-                for (int segment = 0; segment < plan.Segments.Count; segment++)
+                for (int segment = 0; segment < part.Segments.Count; segment++)
                 {
                     WriteSegment(segment);
-                    if (segment < plan.Phases.Count) WritePhase(plan.Phases[segment]);
+                    if (segment < part.Phases.Count && part.Phases[segment].Body.Count > 0) WritePhase(part.Phases[segment]);
                 }
-                WriteCommits();
+                if (part.Final) WriteCommits();
                 writer.RemoveTrailingBlankLine();
             }
         }
@@ -121,8 +138,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private void WriteSegment(int segment)
         {
-            var items = plan.Segments[segment].Items.Where(Emits).ToList();
-            var guards = segment == 0 ? kernel.GuardDefinitions.ToList() : new List<KeyValuePair<string, Expr>>();
+            var items = part.Segments[segment].Items.Where(Emits).ToList();
+            var guards = segment == 0 ? GuardDefinitions().ToList() : new List<KeyValuePair<string, Expr>>();
             if (items.Count == 0 && guards.Count == 0) return;
             bool matrixWork = items.Any(i => i is HostMatrixAssign || i is HostMatrix { } m && plan.Temps[m.Id].Definition is not MatrixVariable);
             bool scalars = items.Any(i => i is not HostMatrixAssign and not HostMatrix);
@@ -134,6 +151,22 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("bool " + guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the state that needs it is allocated");
             foreach (var item in items) WriteHostItem(item);
             writer.Line();
+        }
+
+        /// <summary>
+        /// The bools that say a state is allocated that no hoisted value of this part computes already (a part that is a
+        /// slice may leave out the hoisted value another part reuses as its guard).
+        /// </summary>
+        private IEnumerable<KeyValuePair<string, Expr>> GuardDefinitions()
+        {
+            var hoisted = new HashSet<string>(part.Segments[0].Items.OfType<HostTemp>().Select(t => kernel.TempNames[t.Id]));
+            var definitions = new List<KeyValuePair<string, Expr>>(kernel.GuardDefinitions);
+            foreach (var state in plan.States.Where(s => s.Allocation is not null))
+            {
+                string name = kernel.Guards[state.Name];
+                if (!hoisted.Contains(name) && !definitions.Any(d => d.Key == name)) definitions.Add(new KeyValuePair<string, Expr>(name, state.Allocation!));
+            }
+            return definitions;
         }
 
         /// <summary>A reduction accumulated by a phase needs no host code: the phase leaves its value in a local.</summary>
@@ -167,8 +200,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 case HostTemp { Id: var id }:
                     WriteRowReduction(id);
                     break;
-                case HostRowAssign { Statement: var assign }:
-                    WriteRowAssign(assign, guard);
+                case HostRowAssign rowAssign:
+                    WriteRowAssign(rowAssign, guard);
                     break;
                 case HostMatrix matrix:
                     matrices.WriteHostMatrix(matrix);
@@ -176,6 +209,32 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 case HostMatrixAssign matrixAssign:
                     matrices.WriteHostMatrixAssign(matrixAssign);
                     break;
+                case HostGroupAccumulate accumulate:
+                    WriteGroupAccumulate(accumulate, guard);
+                    break;
+            }
+        }
+
+        /// <summary>A tensor's per-tensor value added to a group sum (or taken into a group maximum); per-row or per-column values in a loop, in order.</summary>
+        private void WriteGroupAccumulate(HostGroupAccumulate accumulate, string guard)
+        {
+            string name = kernel.TempNames[accumulate.TempId];
+            bool max = ((Call)plan.Temps[accumulate.TempId].Definition).Operator == "GroupMaxAbs";
+            if (accumulate.Value.Type.IsUniform)
+            {
+                string value = expressions.Uniform(accumulate.Value);
+                if (accumulate.Value.Type.Scalar == Scalar.Element) value = "double.CreateTruncating(" + value + ")";
+                writer.Line(guard + (max ? name + " = global::System.Math.Max(" + name + ", global::System.Math.Abs(" + value + "));" : name + " += " + value + ";"));
+                return;
+            }
+            string index = accumulate.Value.Type.Space == Space.Row ? "row" : "column";
+            string count = accumulate.Value.Type.Space == Space.Row ? "rows" : "columns";
+            writer.Line(guard + "for (nuint " + index + " = 0; " + index + " < (nuint)" + count + "; " + index + "++)");
+            using (writer.Block())
+            {
+                WriteLoads(ReadsOf(accumulate.Value), vector: false, index);
+                string value = "double.CreateTruncating(" + expressions.Scalar(accumulate.Value) + ")";
+                writer.Line(max ? name + " = global::System.Math.Max(" + name + ", global::System.Math.Abs(" + value + "));" : name + " += " + value + ";");
             }
         }
 
@@ -199,12 +258,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         /// <summary>New values of a per-row or per-column state: a loop over its rows or columns, into the workspace.</summary>
-        private void WriteRowAssign(Assign assign, string guard)
+        private void WriteRowAssign(HostRowAssign rowAssign, string guard)
         {
+            var assign = rowAssign.Statement;
             var buffer = kernel.Buffer(CpuExpressions.NewStateName(assign.Target.Name));
             string index = buffer.Kind == BufferKind.Row ? "row" : "column";
             string count = buffer.Kind == BufferKind.Row ? "rows" : "columns";
-            writer.Line("// " + EquationRenderer.Text(assign));
+            writer.Line("// " + EquationRenderer.Text(rowAssign.Declared));
             writer.Line(guard + "for (nuint " + index + " = 0; " + index + " < (nuint)" + count + "; " + index + "++)");
             using (writer.Block())
             {
@@ -236,15 +296,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WritePhase(ElementPhase phase)
         {
             var reductions = Accumulations(phase.Body).Select(a => a.TempId).Distinct().ToList();
-            var tensorSums = reductions.Where(id => plan.Temps[id].Type.Space == Space.Tensor).ToList();
+            // A group sum is a parameter: each tensor adds its blocks to it, in order.
+            var tensorSums = reductions.Where(id => plan.Temps[id].Type.Space is Space.Tensor or Space.Group).ToList();
             writer.Line(PhaseComment(phase, reductions));
-            foreach (int id in tensorSums) writer.Line("double " + kernel.TempNames[id] + " = 0;");
+            foreach (int id in tensorSums.Where(id => plan.Temps[id].Type.Space == Space.Tensor)) writer.Line("double " + kernel.TempNames[id] + " = 0;");
             foreach (int id in reductions.Where(id => plan.Temps[id].Type.Space == Space.Column))
                 writer.Line("global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref " + kernel.Buffer(kernel.TempNames[id]).RefName + ", columns).Clear();");
 
             var broadcasts = UniformTemps(phase.Body).ToList();
             // With several phases, each phase's loops get a scope of their own, so each can name its locals alike.
-            using (plan.Phases.Count > 1 ? writer.Block() : default(SourceWriter.Scope?))
+            using (part.Phases.Count > 1 ? writer.Block() : default(SourceWriter.Scope?))
             {
                 if (plan.RowsAndColumns) WriteRowLoops(phase, reductions, broadcasts);
                 else if (tensorSums.Count > 0) WriteBlockLoops(phase, tensorSums, broadcasts);
@@ -260,17 +321,19 @@ namespace ScratchOptim.Generator.Targets.Cpu
             {
                 string filled = "the matrix " + string.Join(" and the matrix ", stores) + ", for the matrix work after it";
                 string sums = reductions.Count > 0 ? ", and the sums " + string.Join(", ", reductions.Select(id => kernel.TempNames[id])) : "";
-                return "// Phase " + phase.Number + " of " + plan.Phases.Count + ": " + filled + sums
+                return "// Phase " + phase.Number + " of " + part.Phases.Count + ": " + filled + sums
                     + (phase.Final ? "; it also stores the parameter and the state." : " (element by element); nothing is stored yet.");
             }
-            string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id]));
+            string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id] + (plan.Temps[id].IsGroupLevel ? " (the group's)" : "")));
             string loops = plan.RowsAndColumns ? "row by row, a vector body over the columns and a scalar tail" : "a vector body and a scalar tail (all of it without vector hardware), rounded alike";
-            if (plan.Phases.Count == 1)
-                return "// " + (kernel.Name == "Kernel" ? "The update" : kernel.Name) + ", element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
-            string which = "// Phase " + phase.Number + " of " + plan.Phases.Count + ": ";
+            if (part.Phases.Count == 1 && part.Final)
+                return "// " + (kernel.IsProcedure ? kernel.Name : "The update") + ", element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
+            if (part.Phases.Count == 1)
+                return "// Element by element, " + loops + ": only what the sums " + names + " need (in a fixed order: the same bits for every vector width); nothing is stored.";
+            string which = "// Phase " + phase.Number + " of " + part.Phases.Count + ": ";
             return phase.Final
                 ? which + "the update, element by element, with what the phases before it summed; it alone stores the parameter and the state" + (names.Length > 0 ? ", and sums " + names : "") + "."
-                : which + "the sums " + names + " (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.";
+                : which + "the sums " + names + " (reductions in a fixed order: the same bits for every vector width); nothing is stored" + (part.Final ? " yet." : ".");
         }
 
         private void WriteFlatLoops(ElementPhase phase, List<int> broadcasts)
@@ -313,7 +376,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WriteRowLoops(ElementPhase phase, List<int> reductions, List<int> broadcasts)
         {
             WriteBroadcasts(broadcasts);
-            var laned = reductions.Where(id => plan.Temps[id].Type.Space is Space.Tensor or Space.Row).ToList();
+            var laned = reductions.Where(id => plan.Temps[id].Type.Space is Space.Tensor or Space.Group or Space.Row).ToList();
             writer.Line("for (nuint row = 0; row < (nuint)rows; row++)");
             using (writer.Block())
             {

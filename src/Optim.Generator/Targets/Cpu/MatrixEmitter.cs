@@ -49,7 +49,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         public void WriteSetUp()
         {
             var filled = Plan.Temps.Where(t => t.Kind == TempKind.Materialized || (t.Kind == TempKind.Matrix && t.Definition is not MatrixVariable)).ToList();
-            var items = Plan.Segments.SelectMany(s => s.Items).Where(i => i is HostMatrix or HostMatrixAssign).ToList();
+            var items = Plan.AllHostItems().Where(i => i is HostMatrix or HostMatrixAssign).ToList();
             var readInPlace = new SortedSet<string>(System.StringComparer.Ordinal);
             foreach (var item in items)
                 IrWalker.Visit(Tree(item), e => { if (e is AsMatrix { Element: Variable variable }) readInPlace.Add(variable.Name); });
