@@ -124,6 +124,19 @@ namespace ScratchOptim.Dsl
         /// <summary>Per column of the tensor seen as a matrix: the mean of <paramref name="x"/> over the column.</summary>
         public static Element ColumnMean(Element x) => throw Reduction(nameof(ColumnMean));
 
+        /// <summary>
+        /// The sum of <paramref name="x"/> over every element of every tensor of the parameter group that has a gradient
+        /// (a double, the same for all of them): Prodigy's dot products, global gradient-norm clipping. A per-tensor
+        /// value is summed once per tensor. The update runs across the whole group up to the point that needs it first.
+        /// </summary>
+        public static double GroupSum(Element x) => throw Reduction(nameof(GroupSum));
+
+        /// <summary>The Euclidean norm of <paramref name="x"/> over the whole parameter group: <c>Sqrt(GroupSum(x * x))</c>.</summary>
+        public static double GroupNorm(Element x) => throw Reduction(nameof(GroupNorm));
+
+        /// <summary>The largest absolute value of <paramref name="x"/> over the whole parameter group (NaN if any is NaN).</summary>
+        public static double GroupMaxAbs(Element x) => throw Reduction(nameof(GroupMaxAbs));
+
         /// <summary>The number of dimensions of the tensor <paramref name="x"/> belongs to.</summary>
         public static int Rank(Element x) => throw Reduction(nameof(Rank));
 

@@ -5,9 +5,10 @@ namespace ScratchOptim.Dsl
     /// <summary>
     /// Marks a field of an optimizer declaration as optimizer state. An <see cref="Element"/> field holds values of
     /// the parameter's element type, one per element unless <see cref="Shape"/> says otherwise; a <c>float</c> or
-    /// <c>double</c> field holds one value per tensor; a <see cref="Matrix"/> field is a square matrix of the element
-    /// type, <see cref="StateShape.RowByRow"/>, <see cref="StateShape.ColumnByColumn"/> or <see cref="StateShape.ElementByElement"/>. State is allocated once, on
-    /// the first step that can use it.
+    /// <c>double</c> field holds one value per tensor, or one per parameter group with <see cref="StateShape.Group"/>
+    /// (Prodigy's step-size estimate d); a <see cref="Matrix"/> field is a square matrix of the element type,
+    /// <see cref="StateShape.RowByRow"/>, <see cref="StateShape.ColumnByColumn"/> or <see cref="StateShape.ElementByElement"/>.
+    /// State is allocated once, on the first step that can use it.
     /// </summary>
     [AttributeUsage(AttributeTargets.Field, AllowMultiple = false, Inherited = false)]
     public sealed class StateAttribute : Attribute
@@ -23,7 +24,8 @@ namespace ScratchOptim.Dsl
 
         /// <summary>
         /// How many values an <see cref="Element"/> state has per tensor: one per element (the default), one per tensor,
-        /// or one per row or per column of the tensor seen as a matrix (rows: all dimensions but the last); for a
+        /// or one per row or per column of the tensor seen as a matrix (rows: all dimensions but the last). A <c>float</c>
+        /// or <c>double</c> state is per tensor, or per parameter group with <see cref="StateShape.Group"/>; for a
         /// <see cref="Matrix"/> state, which square matrix it is.
         /// </summary>
         public StateShape Shape { get; set; }
@@ -55,5 +57,12 @@ namespace ScratchOptim.Dsl
         /// gradient, built from <c>Transpose(Flatten(g)) * Flatten(g)</c>).
         /// </summary>
         ElementByElement = 6,
+
+        /// <summary>
+        /// One per parameter group, shared by all its tensors (a <c>float</c> or <c>double</c> field): written from
+        /// hyperparameters, other group state and group reductions (<see cref="Intrinsics.GroupSum"/>, ...), read by
+        /// every tensor's update.
+        /// </summary>
+        Group = 7,
     }
 }

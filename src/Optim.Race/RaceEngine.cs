@@ -96,9 +96,8 @@ public static class RaceEngine
         // The parameter wraps these arrays: the optimizer moves position in place, the landscape writes gradient.
         var parameter = new Parameter<float>(position, landscape.Shape, "position") { Grad = gradient };
         var optimizer = entry.Racer.Create(parameter, entry.LearningRate);
-        bool trainAndEval = HasProcedure(optimizer, "Train") && HasProcedure(optimizer, "Eval");
-        bool hessian = HasProcedure(optimizer, "UpdateHessian");
-        if (trainAndEval) optimizer.RunProcedure("Train");
+        var modes = new EvaluationModes(optimizer);
+        bool hessian = optimizer.Info.Procedures.Any(p => p.Name == "UpdateHessian");
 
         var path = new List<double[]>(settings.Steps + 1);
         var losses = new List<double>(settings.Steps + 1);
@@ -108,9 +107,8 @@ public static class RaceEngine
         for (int step = 0; ; step++)
         {
             // Schedule-Free is evaluated at the average x, which Eval() swaps in; it trains at y.
-            if (trainAndEval) optimizer.RunProcedure("Eval");
+            modes.Eval();
             var here = Array.ConvertAll(position, coordinate => (double)coordinate);
-            if (trainAndEval) optimizer.RunProcedure("Train");
             double loss = landscape.Loss(here);
             path.Add(here);
             losses.Add(loss);
@@ -125,6 +123,8 @@ public static class RaceEngine
             else stepsToTolerance = null;
             if (step == settings.Steps) break;
 
+            // The gradient is taken where the optimizer steps (y for Schedule-Free).
+            modes.Train();
             landscape.Gradient(position, gradient);
             if (settings.ClipNorm is { } maxNorm) GradientClipping.ClipToNorm(gradient, maxNorm);
             optimizer.Step();
@@ -141,7 +141,6 @@ public static class RaceEngine
         return new RacerRun(entry, path, losses, divergedAtStep, stepsToTolerance, distance);
     }
 
-    private static bool HasProcedure(Optimizer optimizer, string name) => optimizer.Info.Procedures.Any(p => p.Name == name);
 
     /// <summary>
     /// What SophiaG's UpdateHessian is given on a landscape, which has no labels to sample: the square root of the positive

@@ -11,20 +11,24 @@ namespace ScratchOptim.Replay;
 /// What some authors' cases do besides <c>step()</c> (the per-folder protocols of the shared README), replayed with the
 /// optimizer's procedures: SophiaG's <c>update_hessian()</c> after some steps, with gradients of its own; Schedule-Free's
 /// <c>train()</c> before the first step and <c>eval()</c> after the last; and the values the authors keep in their
-/// param group, which are per-tensor state or the step count here.
+/// param group, which are group state (Prodigy's d), per-tensor state (Schedule-Free's weight_sum) or the step count here.
 /// </summary>
 internal static class CaseProtocol
 {
     /// <summary>The authors' methods the protocols call, and the procedure each is here.</summary>
     public const string UpdateHessian = "UpdateHessian", Train = "Train", Eval = "Eval";
 
-    /// <summary>The authors' param-group value that counts the steps taken (Schedule-Free's <c>k</c>): the step count here.</summary>
-    private const string StepCounter = "k";
+    /// <summary>
+    /// The authors' param-group values that count the steps taken (Schedule-Free's <c>k</c>, Adan's <c>step</c>): the step
+    /// count here, unless the optimizer keeps a state of that name (Prodigy's group state <c>k</c>).
+    /// </summary>
+    private static readonly HashSet<string> StepCounters = new(StringComparer.Ordinal) { "k", "step" };
 
     /// <summary>Param-group values that have no counterpart here, and why.</summary>
     private static readonly Dictionary<string, string> GroupValuesNotKept = new(StringComparer.Ordinal)
     {
         ["scheduled_lr"] = "the learning rate of the last step, which Schedule-Free keeps for logging only",
+        ["lr"] = "fairseq's Adafactor writes the step size it computed for the last tensor into lr; here a step writes no setting",
     };
 
     /// <summary>States kept here that the cases do not record, and why they are not compared.</summary>
@@ -72,10 +76,17 @@ internal static class CaseProtocol
         {
             if (GroupValuesNotKept.ContainsKey(name)) continue;
             double expected = value!.GetValue<double>();
+            if (GroupStateOf(optimizer, name) is { } groupState)
+            {
+                // Group state comes from sums over the group's tensors: within the case's tolerance, as the tensors.
+                if (optimizer.GroupStateValue(0, groupState.Name) is not { } kept) return $"{when} group state '{name}' is missing";
+                if (CaseRunner.Compare(reference, [kept], [expected], $"{when} group state '{name}'") is { } mismatch) return mismatch;
+                continue;
+            }
             for (int t = 0; t < parameters.Length; t++)
             {
-                double? actual = name == StepCounter ? optimizer.StepCount(parameters[t])
-                    : optimizer.Info.States.Any(s => s.TorchName == name) ? optimizer.StateValues(parameters[t], name).FirstOrDefault()
+                double? actual = optimizer.Info.States.Any(s => s.TorchName == name) ? optimizer.StateValues(parameters[t], name).FirstOrDefault()
+                    : StepCounters.Contains(name) ? optimizer.StepCount(parameters[t])
                     : null;
                 if (actual is null) return $"{when} param-group value '{name}' has no counterpart in {optimizer.Info.Name}";
                 // Group values are Python floats and ints: exact, whatever the case's tolerance for tensors.
@@ -93,11 +104,16 @@ internal static class CaseProtocol
         if ((reference.FinalGroup ?? reference.GroupHistory?[0] as JsonArray)?.FirstOrDefault() is not JsonObject recorded) return values;
         foreach (var (name, _) in recorded)
         {
-            if (name == StepCounter) values[name] = optimizer.StepCount(parameter);
+            if (GroupStateOf(optimizer, name) is { } groupState) values[name] = optimizer.GroupStateValue(0, groupState.Name);
             else if (optimizer.Info.States.Any(s => s.TorchName == name)) values[name] = optimizer.StateValues(parameter, name).FirstOrDefault();
+            else if (StepCounters.Contains(name)) values[name] = optimizer.StepCount(parameter);
         }
         return values;
     }
+
+    /// <summary>The optimizer's group state that the authors' param-group value <paramref name="name"/> is, or null.</summary>
+    private static StateInfo? GroupStateOf(Optimizer optimizer, string name) =>
+        optimizer.Info.States.FirstOrDefault(s => s.Layout == StateLayout.Group && s.TorchName == name);
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ScratchOptim.Replay;
 
@@ -39,11 +40,14 @@ internal static class KeywordArguments
     /// <summary>
     /// The value to set for argument <paramref name="name"/>. The authors' <c>None</c> switches an optional feature
     /// off (ADOPT's <c>clip_lambda=None</c>: no clipping; AdEMAMix's <c>alpha_warmup=None</c>: no warmup), which is
-    /// false for a switch and 0 for a count; an optional number (<c>double?</c>) takes it as null, and any other
-    /// value is passed on unchanged.
+    /// false for a switch and 0 for a count; an optional number (<c>double?</c>) takes it as null. An enum setting
+    /// given as the authors' string (MARS's <c>mars_type="mars-lion"</c>) takes the member whose name the string ends
+    /// with, case and punctuation aside (<c>MarsType.Lion</c>). Any other value is passed on unchanged.
     /// </summary>
     public static object? ValueFor(HyperparameterSet settings, string name, object? value)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (value is string text) return EnumMember(settings, name, text);
         if (value is not null) return value;
         foreach (var hyper in settings.Optimizer.Hyperparameters)
         {
@@ -56,5 +60,15 @@ internal static class KeywordArguments
             };
         }
         return null;
+    }
+
+    private static object EnumMember(HyperparameterSet settings, string name, string text)
+    {
+        if (settings.Get(name) is not Enum current) return text;
+        string letters = new([.. text.Where(char.IsLetterOrDigit)]);
+        var members = Enum.GetNames(current.GetType())
+            .Where(member => letters.EndsWith(member, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        return members.Count == 1 ? members[0] : text;
     }
 }

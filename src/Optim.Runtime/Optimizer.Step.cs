@@ -13,10 +13,12 @@ public abstract partial class Optimizer<THyper>
     /// <summary>The largest chunk, in blocks (1 MiB of floats): beyond this, fewer chunks would only balance worse.</summary>
     private const int MaxChunkBlocks = 64;
 
-    private GroupStep? stepper;
+    /// <summary>The drivers of the passes this optimizer's steps have run, one per pass type, kept from step to step.</summary>
+    private object[] passes = [];
 
-    /// <summary>The shape of the generated step: its element phases, whether they split tensors, and their partial sums.</summary>
-    protected abstract StepSchedule Schedule { get; }
+    /// <summary>The shape of the generated step (of a step that passes over the tensors once): its element phases, whether they split tensors, and their partial sums.</summary>
+    /// <exception cref="NotSupportedException">The optimizer steps whole groups (<see cref="StepGroup"/>), in passes of their own.</exception>
+    protected virtual StepSchedule Schedule => throw GroupWideOnly();
 
     /// <summary>
     /// Runs host segment <paramref name="segment"/> of one parameter's step: 0 before the first element phase (it
@@ -24,8 +26,10 @@ public abstract partial class Optimizer<THyper>
     /// phase k (it adds up the phase's <paramref name="partials"/> in block order). Runs on the calling thread, once
     /// per parameter.
     /// </summary>
-    protected abstract void StepHost<T>(int segment, THyper hyper, ParameterState state, Parameter<T> parameter, ReadOnlySpan<double> partials)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>;
+    /// <exception cref="NotSupportedException">The optimizer steps whole groups (<see cref="StepGroup"/>), in passes of their own.</exception>
+    protected virtual void StepHost<T>(int segment, THyper hyper, ParameterState state, Parameter<T> parameter, ReadOnlySpan<double> partials)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        throw GroupWideOnly();
 
     /// <summary>
     /// Runs element phase <paramref name="phase"/> (from 1) of one parameter's step over elements
@@ -33,9 +37,13 @@ public abstract partial class Optimizer<THyper>
     /// range, or the whole tensor when <see cref="StepSchedule.SplitsTensors"/> is false. Each block of the range
     /// writes its partial sums into <paramref name="partials"/>, in order. Runs on any thread, beside the other ranges.
     /// </summary>
-    protected abstract void StepElements<T, TVector>(int phase, THyper hyper, ParameterState state, Parameter<T> parameter, int from, int to, Span<double> partials)
+    /// <exception cref="NotSupportedException">The optimizer steps whole groups (<see cref="StepGroup"/>), in passes of their own.</exception>
+    protected virtual void StepElements<T, TVector>(int phase, THyper hyper, ParameterState state, Parameter<T> parameter, int from, int to, Span<double> partials)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVector : struct, ISimd<TVector, T>;
+        where TVector : struct, ISimd<TVector, T> =>
+        throw GroupWideOnly();
+
+    private NotSupportedException GroupWideOnly() => new($"{Info.Name} steps whole parameter groups (StepGroup), in passes of their own.");
 
     /// <inheritdoc/>
     public override void Step()
@@ -57,14 +65,88 @@ public abstract partial class Optimizer<THyper>
                 }
             }
 
-            stepper ??= new GroupStep(this);
             LastStepChunks = 0;
-            foreach (var group in groups) stepper.Step(group);
+            foreach (var group in groups)
+            {
+                // Every parameter with a gradient counts the step first: a group-wide step passes over them several times.
+                var parameters = group.ParametersArray;
+                bool any = false;
+                for (int i = 0; i < parameters.Length; i++)
+                {
+                    if (!parameters[i].HasGrad) continue;
+                    group.States[i].Step++;
+                    any = true;
+                }
+                // A group none of whose parameters has a gradient is left as it is, its group state included.
+                if (any) StepGroup(group, group.GroupState);
+            }
         }
         finally
         {
             Exit();
         }
+    }
+
+    /// <summary>
+    /// One step of one parameter group, whose parameters with a gradient have just counted it. By default one pass over
+    /// its tensors runs the generated <see cref="StepHost"/> and <see cref="StepElements"/>; an optimizer whose update
+    /// reads values of the whole group (group state, sums over all its tensors) overrides this and runs its own passes
+    /// with <see cref="ForEachTensor"/>, with the group's host code between them.
+    /// </summary>
+    protected virtual void StepGroup(ParamGroup<THyper> group, GroupState state)
+    {
+        var pass = new TensorStep(this);
+        ForEachTensor(group, ref pass);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="phase"/> on every parameter of <paramref name="group"/> that has a gradient, phase by phase
+    /// over all of them: its host segment 0 on each tensor in the group's order (on this thread), then its element
+    /// phase 1 over all of them in one dispatch of chunks over the threads, then host segment 1 on each tensor in order,
+    /// and so on. What host code adds to <paramref name="phase"/>'s fields (the group's sums) is added tensor after
+    /// tensor in the group's order, the same bits for any number of threads and any vector width.
+    /// </summary>
+    protected void ForEachTensor<TPhase>(ParamGroup<THyper> group, ref TPhase phase)
+        where TPhase : struct, ITensorPhase<THyper>
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var pass = PassOf<TPhase>();
+        pass.Phase = phase;
+        try
+        {
+            pass.Step(group);
+            phase = pass.Phase;
+        }
+        finally
+        {
+            pass.Phase = default;
+        }
+    }
+
+    /// <summary>The driver of passes of type <typeparamref name="TPhase"/>: made on the first step that runs one, then reused.</summary>
+    private GroupPass<TPhase> PassOf<TPhase>()
+        where TPhase : struct, ITensorPhase<THyper>
+    {
+        foreach (var pass in passes)
+            if (pass is GroupPass<TPhase> found) return found;
+        var created = new GroupPass<TPhase>(this);
+        passes = [.. passes, created];
+        return created;
+    }
+
+    /// <summary>The default step's one pass: the generated <see cref="StepHost"/> and <see cref="StepElements"/> on each tensor.</summary>
+    private readonly struct TensorStep(Optimizer<THyper> optimizer) : ITensorPhase<THyper>
+    {
+        public StepSchedule Schedule => optimizer.Schedule;
+
+        public void Host<T>(int segment, THyper hyper, ParameterState state, Parameter<T> parameter, ReadOnlySpan<double> partials)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+            optimizer.StepHost(segment, hyper, state, parameter, partials);
+
+        public void Elements<T, TVector>(int phase, THyper hyper, ParameterState state, Parameter<T> parameter, int from, int to, Span<double> partials)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T>
+            where TVector : struct, ISimd<TVector, T> =>
+            optimizer.StepElements<T, TVector>(phase, hyper, state, parameter, from, to, partials);
     }
 
     private protected override void FreeState()
@@ -73,11 +155,12 @@ public abstract partial class Optimizer<THyper>
     }
 
     /// <summary>
-    /// One step of one parameter group, phase by phase over all its tensors: host segment 0 of every tensor, then
-    /// phase 1 of every tensor in one dispatch of chunks over the threads, then host segment 1 of every tensor, and so
-    /// on. Its arrays are kept from step to step, so a step allocates nothing once the first has sized them.
+    /// One pass of type <typeparamref name="TPhase"/> over the tensors of a parameter group, phase by phase over all of
+    /// them (see <see cref="ForEachTensor"/>). Its arrays are kept from step to step, so a step allocates nothing once
+    /// the first has sized them.
     /// </summary>
-    private sealed class GroupStep : IStepWork
+    private sealed class GroupPass<TPhase> : IStepWork
+        where TPhase : struct, ITensorPhase<THyper>
     {
         private readonly Optimizer<THyper> optimizer;
         private ParamGroup<THyper>? group;
@@ -90,12 +173,15 @@ public abstract partial class Optimizer<THyper>
         private Chunk[] chunks = [];
         private int chunkCount;
 
-        public GroupStep(Optimizer<THyper> optimizer) => this.optimizer = optimizer;
+        public GroupPass(Optimizer<THyper> optimizer) => this.optimizer = optimizer;
+
+        /// <summary>The pass being run: its host code adds to its fields; the element phases only read the tensors' state.</summary>
+        public TPhase Phase;
 
         public void Step(ParamGroup<THyper> group)
         {
             this.group = group;
-            schedule = optimizer.Schedule;
+            schedule = Phase.Schedule;
             var parameters = group.ParametersArray;
             if (tensors.Length < parameters.Length) tensors = new int[parameters.Length];
             tensorCount = 0;
@@ -108,11 +194,7 @@ public abstract partial class Optimizer<THyper>
             }
 
             // Host code first, on this thread: it allocates the state (and the partial sums) the phases read elsewhere.
-            for (int k = 0; k < tensorCount; k++)
-            {
-                group.States[tensors[k]].Step++;
-                Host(0, tensors[k]);
-            }
+            for (int k = 0; k < tensorCount; k++) Host(0, tensors[k]);
 
             int threads = elements >= optimizer.ParallelCutOver ? optimizer.Threads : 1;
             PlanChunks(threads, elements);
@@ -121,7 +203,7 @@ public abstract partial class Optimizer<THyper>
             {
                 if (threads > 1 && chunkCount > 1) StepWorkers.Shared.Run(this, chunkCount, threads);
                 else for (int item = 0; item < chunkCount; item++) Run(item);
-                // (A phase that spans the whole group would add its tensors' sums here, in tensor order.)
+                // Each tensor's sums, and its share of the group's, tensor after tensor in the group's order.
                 for (int k = 0; k < tensorCount; k++) Host(phase, tensors[k]);
             }
             this.group = null;
@@ -189,13 +271,13 @@ public abstract partial class Optimizer<THyper>
             switch (optimizer.VectorWidth ?? SimdSupport.Widest<T>())
             {
                 case SimdWidth.Bits512:
-                    optimizer.StepElements<T, Simd512<T>>(phase, hyper, state, parameter, chunk.From, chunk.To, partials);
+                    Phase.Elements<T, Simd512<T>>(phase, hyper, state, parameter, chunk.From, chunk.To, partials);
                     break;
                 case SimdWidth.Bits256:
-                    optimizer.StepElements<T, Simd256x2<T>>(phase, hyper, state, parameter, chunk.From, chunk.To, partials);
+                    Phase.Elements<T, Simd256x2<T>>(phase, hyper, state, parameter, chunk.From, chunk.To, partials);
                     break;
                 default:
-                    optimizer.StepElements<T, Simd128x4<T>>(phase, hyper, state, parameter, chunk.From, chunk.To, partials);
+                    Phase.Elements<T, Simd128x4<T>>(phase, hyper, state, parameter, chunk.From, chunk.To, partials);
                     break;
             }
         }
@@ -208,10 +290,10 @@ public abstract partial class Optimizer<THyper>
             switch (parameter)
             {
                 case Parameter<float> single:
-                    optimizer.StepHost(segment, group.Hyper, state, single, partials);
+                    Phase.Host(segment, group.Hyper, state, single, partials);
                     break;
                 case Parameter<double> real:
-                    optimizer.StepHost(segment, group.Hyper, state, real, partials);
+                    Phase.Host(segment, group.Hyper, state, real, partials);
                     break;
             }
         }

@@ -131,7 +131,7 @@ public abstract partial class Optimizer : IDisposable
     /// <exception cref="ArgumentException">The parameter is not optimized here, there is no state of that name, or its values are not <typeparamref name="TValue"/>.</exception>
     public ReadOnlySpan<TValue> State<TValue>(Parameter parameter, string name)
     {
-        int index = StateIndex(name);
+        int index = TensorStateIndex(name);
         var type = Info.States[index].ValueTypeFor(parameter.ElementType);
         if (type != typeof(TValue))
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' holds {type.Name} values, not {typeof(TValue).Name}.", nameof(TValue));
@@ -148,7 +148,7 @@ public abstract partial class Optimizer : IDisposable
     /// <exception cref="ArgumentException">The parameter is not optimized here, or there is no state of that name.</exception>
     public double[] StateValues(Parameter parameter, string name)
     {
-        var buffer = StateOf(parameter).Peek(StateIndex(name));
+        var buffer = StateOf(parameter).Peek(TensorStateIndex(name));
         if (buffer?.ValueType == typeof(float)) return Array.ConvertAll(buffer.ToArray<float>(), value => (double)value);
         return buffer?.ValueType == typeof(double) ? buffer.ToArray<double>() : [];
     }
@@ -177,7 +177,7 @@ public abstract partial class Optimizer : IDisposable
         where TValue : unmanaged
     {
         var state = StateOf(parameter);
-        int index = StateIndex(name);
+        int index = TensorStateIndex(name);
         var info = Info.States[index];
         if (info.ValueTypeFor(parameter.ElementType) != typeof(TValue))
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' holds {info.ValueTypeFor(parameter.ElementType).Name} values; got {typeof(TValue).Name}.", nameof(values));
@@ -187,6 +187,43 @@ public abstract partial class Optimizer : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         state.Replace(index, values);
         state.Step = step;
+    }
+
+    /// <summary>
+    /// The group state named <paramref name="name"/> (its declared name or the reference's, e.g. Prodigy's <c>d</c>) of
+    /// parameter group <paramref name="group"/>, as a double (exact for float state too); null before the group's first
+    /// step.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">There is no group of that index.</exception>
+    /// <exception cref="ArgumentException">There is no group state of that name.</exception>
+    public double? GroupStateValue(int group, string name) => GroupStateOf(group).Peek(GroupStateIndex(name)) switch
+    {
+        float[] floats => floats[0],
+        double[] doubles => doubles[0],
+        _ => null,
+    };
+
+    /// <summary>
+    /// Replaces the group state named <paramref name="name"/> of parameter group <paramref name="group"/> (e.g. when
+    /// resuming); null makes it as before the group's first step (it starts at its initial value on the next).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">There is no group of that index.</exception>
+    /// <exception cref="ArgumentException">There is no group state of that name, or the value does not fit its type; nothing is changed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer; nothing is changed.</exception>
+    public void LoadGroupState(int group, string name, double? value)
+    {
+        var state = GroupStateOf(group);
+        int index = GroupStateIndex(name);
+        var values = value is { } number ? GroupStateValues(Info.States[index], number, $"{Info.Name}: group state '{name}'") : null;
+        Enter(nameof(LoadGroupState));
+        try
+        {
+            state.Replace(index, values);
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     /// <summary>
@@ -210,6 +247,8 @@ public abstract partial class Optimizer : IDisposable
         for (int i = 0; i < infos.Count; i++)
         {
             if (buffers[i] is not { } buffer) continue;
+            if (infos[i].Layout == StateLayout.Group)
+                throw new ArgumentException($"{Info.Name}: state '{infos[i].TorchName}' is kept per parameter group, not per parameter: restore it with LoadGroupState and leave its entry null.", nameof(buffers));
             var type = infos[i].ValueTypeFor(parameter.ElementType);
             if (buffer.GetType() != type.MakeArrayType())
                 throw new ArgumentException($"{Info.Name}: state '{infos[i].TorchName}' of parameter '{parameter}' holds {type.Name} values; got a {buffer.GetType().Name}.", nameof(buffers));
@@ -226,6 +265,16 @@ public abstract partial class Optimizer : IDisposable
         {
             Exit();
         }
+    }
+
+    /// <summary>A group state's single value as the array the group keeps it in, or an exception saying why it does not fit.</summary>
+    private protected static Array GroupStateValues(StateInfo info, double value, string what)
+    {
+        if (info.Value != StateValue.Float32) return new[] { value };
+        float single = (float)value;
+        if (float.IsInfinity(single) && !double.IsInfinity(value))
+            throw new ArgumentException($"{what} is a float; {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} does not fit.", nameof(value));
+        return new[] { single };
     }
 
     /// <summary>
@@ -273,11 +322,29 @@ public abstract partial class Optimizer : IDisposable
 
     internal abstract ParameterState StateOf(Parameter parameter);
 
-    private int StateIndex(string name)
+    /// <exception cref="ArgumentOutOfRangeException">There is no group of that index.</exception>
+    private protected abstract GroupState GroupStateOf(int group);
+
+    /// <summary>The index of a state kept per parameter, or an exception that says where else to look.</summary>
+    private int TensorStateIndex(string name)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         int index = StateIndexOrMinusOne(name);
-        return index >= 0 ? index : throw new ArgumentException($"{Info.Name} has no state '{name}'.", nameof(name));
+        if (index < 0) throw new ArgumentException($"{Info.Name} has no state '{name}'.", nameof(name));
+        if (Info.States[index].Layout == StateLayout.Group)
+            throw new ArgumentException($"{Info.Name}: state '{name}' is one value per parameter group; read it with GroupStateValue and load it with LoadGroupState.", nameof(name));
+        return index;
+    }
+
+    /// <summary>The index of a state kept per parameter group, or an exception that says where else to look.</summary>
+    private int GroupStateIndex(string name)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        int index = StateIndexOrMinusOne(name);
+        if (index < 0) throw new ArgumentException($"{Info.Name} has no state '{name}'.", nameof(name));
+        if (Info.States[index].Layout != StateLayout.Group)
+            throw new ArgumentException($"{Info.Name}: state '{name}' is kept per parameter, not per group; read it with State or StateValues.", nameof(name));
+        return index;
     }
 
     private int StateIndexOrMinusOne(string name)
@@ -400,7 +467,7 @@ public abstract partial class Optimizer<THyper> : Optimizer
                 groupStates[i] = new ParameterState(Info.States.Count);
                 states.Add(list[i], groupStates[i]);
             }
-            result[s] = new ParamGroup<THyper>([.. list], groupStates, hypers[s]);
+            result[s] = new ParamGroup<THyper>([.. list], groupStates, new GroupState(Info.States.Count), hypers[s]);
             groups.Add(result[s]);
         }
         return result;
@@ -423,6 +490,9 @@ public abstract partial class Optimizer<THyper> : Optimizer
 
     /// <summary>The dimensions of a parameter, for the generated kernels.</summary>
     protected static ReadOnlySpan<int> ShapeOf(Parameter parameter) => parameter.ShapeSpan;
+
+    private protected override GroupState GroupStateOf(int group) =>
+        group >= 0 && group < groups.Count ? groups[group].GroupState : throw new ArgumentOutOfRangeException(nameof(group), group, $"{Info.Name} has {groups.Count} parameter groups.");
 
     internal override ParameterState StateOf(Parameter parameter) =>
         states.TryGetValue(parameter, out var state)

@@ -149,6 +149,12 @@ public enum StateLayout
 
     /// <summary>An n × n matrix over all n elements of the parameter, row-major (e.g. SOAP's preconditioner with merged dimensions).</summary>
     ElementByElement = 6,
+
+    /// <summary>
+    /// One per parameter group, shared by all its parameters (e.g. Prodigy's step-size estimate); read it with
+    /// <see cref="Optimizer.GroupStateValue"/>.
+    /// </summary>
+    Group = 7,
 }
 
 /// <summary>What a state's values are.</summary>
@@ -173,7 +179,7 @@ public enum StateValue
 /// <param name="AllocatedWhen">The condition under which it is allocated, or <c>always</c>.</param>
 public sealed record StateInfo(string Name, string TorchName, string Initial, StateLayout Layout, StateValue Value, string AllocatedWhen)
 {
-    /// <summary>How many values it has for <paramref name="parameter"/>.</summary>
+    /// <summary>How many values it has for <paramref name="parameter"/> (a group state has one for the whole group).</summary>
     public int LengthFor(Parameter parameter) => Layout switch
     {
         StateLayout.Element => parameter.Length,

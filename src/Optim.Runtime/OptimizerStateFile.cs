@@ -10,8 +10,8 @@ namespace ScratchOptim;
 
 /// <summary>
 /// Saving and restoring an optimizer (PyTorch's <c>state_dict</c> / <c>load_state_dict</c>) as readable JSON: every
-/// group's hyperparameters, and every parameter's step count and state. Loading checks the whole file against this
-/// optimizer first and changes nothing unless all of it fits.
+/// group's hyperparameters and group state, and every parameter's step count and state. Loading checks the whole file
+/// against this optimizer first and changes nothing unless all of it fits.
 /// </summary>
 /// <remarks>
 /// The JSON export is for small states and for reading: 20 to 40 bytes per value, written as it goes, parsed whole
@@ -71,6 +71,8 @@ public abstract partial class Optimizer
         long count = 0;
         for (int g = 0; g < GroupCount; g++)
         {
+            var groupState = GroupStateOf(g);
+            for (int i = 0; i < Info.States.Count; i++) count += groupState.Peek(i)?.Length ?? 0;
             foreach (var parameter in GroupParameters(g))
             {
                 var parameterState = StateOf(parameter);
@@ -99,6 +101,29 @@ public abstract partial class Optimizer
             }
             json.WriteEndObject();
 
+            if (HasGroupState)
+            {
+                // One number per group state, as the reference keeps it in param_groups (Prodigy's d, d_max, ...).
+                json.WriteStartObject("state");
+                var stored = GroupStateOf(g);
+                for (int i = 0; i < Info.States.Count; i++)
+                {
+                    if (Info.States[i].Layout != StateLayout.Group) continue;
+                    switch (stored.Peek(i))
+                    {
+                        case float[] floats:
+                            json.WritePropertyName(Info.States[i].TorchName);
+                            WriteNumber(json, floats[0], flush: false);
+                            break;
+                        case double[] doubles:
+                            json.WritePropertyName(Info.States[i].TorchName);
+                            WriteNumber(json, doubles[0], flush: false);
+                            break;
+                    }
+                }
+                json.WriteEndObject();
+            }
+
             json.WriteStartArray("parameters");
             foreach (var parameter in GroupParameters(g))
             {
@@ -110,6 +135,7 @@ public abstract partial class Optimizer
                 json.WriteStartObject("state");
                 for (int i = 0; i < Info.States.Count; i++)
                 {
+                    if (Info.States[i].Layout == StateLayout.Group) continue;
                     var buffer = parameterState.Peek(i);
                     if (buffer?.ValueType == typeof(float))
                     {
@@ -208,6 +234,7 @@ public abstract partial class Optimizer
         {
             var group = groups[g] as JsonObject ?? throw Corrupt($"group {g} is not an object");
             updates.AddRange(ReadHyperparameters(group, g));
+            updates.AddRange(ReadGroupState(group, g));
             updates.AddRange(ReadParameterStates(group, g));
         }
         foreach (var update in updates) update();
@@ -246,6 +273,46 @@ public abstract partial class Optimizer
         return updates;
     }
 
+    private bool HasGroupState
+    {
+        get
+        {
+            foreach (var state in Info.States)
+                if (state.Layout == StateLayout.Group) return true;
+            return false;
+        }
+    }
+
+    /// <summary>The group's state: each named one a number; one the file does not have starts afresh on the next step.</summary>
+    private List<Action> ReadGroupState(JsonObject group, int g)
+    {
+        var updates = new List<Action>();
+        if (!HasGroupState) return updates;
+        if (group["state"] is not (null or JsonObject)) throw Corrupt($"group {g}: 'state' is not an object of group state");
+        var values = new Array?[Info.States.Count];
+        foreach (var (name, node) in group["state"] as JsonObject ?? [])
+        {
+            int index = StateIndexOrMinusOne(name);
+            if (index < 0 || Info.States[index].Layout != StateLayout.Group) throw Corrupt($"group {g}: {Info.Name} has no group state '{name}'");
+            if (values[index] is not null) throw Corrupt($"group {g}: group state '{name}' is saved twice (under its declared and its PyTorch name)");
+            try
+            {
+                values[index] = GroupStateValues(Info.States[index], StateNumber(node, $"group {g}: group state '{name}'"), $"group {g}: group state '{name}'");
+            }
+            catch (ArgumentException exception)
+            {
+                throw Corrupt(exception.Message);
+            }
+        }
+        var stored = GroupStateOf(g);
+        updates.Add(() =>
+        {
+            for (int i = 0; i < values.Length; i++)
+                if (Info.States[i].Layout == StateLayout.Group) stored.Replace(i, values[i]);
+        });
+        return updates;
+    }
+
     private List<Action> ReadParameterStates(JsonObject group, int g)
     {
         var parameters = GroupParameters(g);
@@ -280,6 +347,7 @@ public abstract partial class Optimizer
             {
                 int index = StateIndexOrMinusOne(name);
                 if (index < 0) throw Corrupt($"{where}: {Info.Name} has no state '{name}'");
+                if (Info.States[index].Layout == StateLayout.Group) throw Corrupt($"{where}: state '{name}' is kept per parameter group, not per parameter");
                 if (buffers[index] is not null) throw Corrupt($"{where}: state '{name}' is saved twice (under its declared and its PyTorch name)");
                 var info = Info.States[index];
                 int expected = info.LengthFor(parameter);

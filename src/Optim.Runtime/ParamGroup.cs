@@ -7,10 +7,11 @@ namespace ScratchOptim;
 public sealed class ParamGroup<THyper>
     where THyper : HyperparameterSet
 {
-    internal ParamGroup(Parameter[] parameters, ParameterState[] states, THyper hyper)
+    internal ParamGroup(Parameter[] parameters, ParameterState[] states, GroupState groupState, THyper hyper)
     {
         ParametersArray = parameters;
         States = states;
+        GroupState = groupState;
         Hyper = hyper;
     }
 
@@ -23,4 +24,7 @@ public sealed class ParamGroup<THyper>
     internal Parameter[] ParametersArray { get; }
 
     internal ParameterState[] States { get; }
+
+    /// <summary>The state of the group as a whole (optimizers with group state only).</summary>
+    internal GroupState GroupState { get; }
 }

@@ -14,7 +14,7 @@ public sealed class ParameterState
     private readonly NativeBuffer?[] buffers;
     private Array? workspace;
     private double[] partials = [];
-    private object? kernel;
+    private object[] kernels = [];
 
     internal ParameterState(int bufferCount) => buffers = new NativeBuffer?[bufferCount];
 
@@ -55,12 +55,16 @@ public sealed class ParameterState
 
     /// <summary>
     /// The values this parameter's step carries from its host code to its element phases (a generated
-    /// <typeparamref name="TKernel"/>): created on first use, then reused and overwritten by every step.
+    /// <typeparamref name="TKernel"/>, one per pass of a group-wide step): created on first use, then reused and
+    /// overwritten by every step.
     /// </summary>
     public ref TKernel Kernel<TKernel>()
         where TKernel : struct
     {
-        if (kernel is not StrongBox<TKernel> box) kernel = box = new StrongBox<TKernel>();
+        foreach (var kernel in kernels)
+            if (kernel is StrongBox<TKernel> found) return ref found.Value;
+        var box = new StrongBox<TKernel>();
+        kernels = [.. kernels, box];
         return ref box.Value;
     }
 

@@ -7,7 +7,10 @@ namespace ScratchOptim;
 /// gives the block's partial sum; the host code then adds the partial sums in block order, in double, starting from
 /// 0. Blocks are <see cref="BlockLength"/> elements long, or one row in kernels that work row by row (their row sums
 /// are added in row order before the host code sees them). A step split into chunks over threads splits on block
-/// boundaries, and each block's partial sum lands in its own slot, so the chunks change nothing.
+/// boundaries, and each block's partial sum lands in its own slot, so the chunks change nothing. A group reduction
+/// (<c>GroupSum</c>, ...) is added up by the host code too, on the calling thread, tensor after tensor in the parameter
+/// group's order (skipping those without a gradient): each tensor's block partial sums in block order (a row-by-row
+/// tensor's sum over its rows as one value), all into one double starting from 0.
 /// </summary>
 public static class Reductions
 {

@@ -10,7 +10,8 @@ namespace ScratchOptim.Cli.Tests;
 /// <summary><c>optim race --field</c>: the modern field races Adam against its successors at tuned rates.</summary>
 public class RaceFieldTests
 {
-    private static readonly string[] ModernRacers = ["Adam", "Yogi", "AdaBound", "AdaMod", "AdaBelief", "Lion", "AdamWScheduleFree", "AdEMAMix", "ADOPT"];
+    private static readonly string[] ModernRacers =
+        ["Adam", "Yogi", "AdaBound", "AdaMod", "AdaBelief", "Adan", "Lion", "Prodigy", "AdamWScheduleFree", "AdEMAMix", "ADOPT", "MARS"];
 
     [Fact]
     public void The_modern_field_races_Adam_and_its_successors_in_order_of_publication()
@@ -43,6 +44,19 @@ public class RaceFieldTests
     {
         string line = CliRunner.AssertOneLineError(CliRunner.Run("race", "--field", "modern", "--optimizer", "SGD"));
         Assert.Contains("--field and --optimizer both choose the racers", line);
+    }
+
+    [Fact]
+    public void Prodigy_races_at_its_default_rate_and_Adan_and_MARS_at_Adams()
+    {
+        // Prodigy's lr multiplies its own estimate of the distance to the solution: 1 everywhere.
+        foreach (var landscape in LandscapeCatalog.Names.Select(LandscapeCatalog.Find).OfType<ILandscape>())
+        {
+            var rates = RaceFields.Find("modern")!.ToDictionary(selection => selection.Racer.Label, selection => selection.For(landscape).LearningRate);
+            Assert.Equal(1.0, rates["Prodigy"]);
+            Assert.Equal(rates["Adam"], rates["Adan"]);
+            Assert.Equal(rates["Adam"], rates["MARS"]);
+        }
     }
 
     [Fact]

@@ -55,6 +55,27 @@ public class RaceRefusalTests
     }
 
     [Fact]
+    public void FairseqAdafactor_races_its_default_relative_step_as_an_external_lr_of_1e_2()
+    {
+        var racer = RacerCatalog.Find("FairseqAdafactor")!;
+
+        Assert.Equal(1e-2, racer.DefaultLearningRate);
+        var run = RaceEngine.Run(new Beale(), [new RaceEntry(racer, racer.DefaultLearningRate)], new RaceSettings(100, [1, 1])).Runs.Single();
+
+        // The declaration's defaults (lr null: the relative step min(1e-2, 1/√t)), by hand.
+        var position = new float[] { 1, 1 };
+        var gradient = new float[2];
+        var optimizer = new FairseqAdafactor([new Parameter<float>(position) { Grad = gradient }]);
+        for (int step = 1; step <= 100; step++)
+        {
+            new Beale().Gradient(position, gradient);
+            optimizer.Step();
+            Assert.Equal([position[0], position[1]], run.Path[step].Select(coordinate => (float)coordinate));
+        }
+        Assert.True(Math.Abs(run.Path[100][0] - 1) > 1e-3, "It moves.");
+    }
+
+    [Fact]
     public void The_cli_races_MuonWithAuxAdam_at_3e_4_and_it_moves()
     {
         var outcome = CliRunner.Run("race", "-l", "bowl", "-o", "MuonWithAuxAdam", "-n", "100", "--no-plots");

@@ -150,4 +150,38 @@ public class ProcedureTests
         Assert.Contains(diagnostics, d => d.Id == id);
         Assert.Empty(GeneratorHarness.Generate(GeneratorHarness.Compile(GeneratorHarness.Usings + Valid.Replace(statement, wrong))).Run.GeneratedSources);
     }
+
+    /// <summary>Valid, with a group state (one value for the whole parameter group) made by the update.</summary>
+    private static readonly string GroupWide = Valid
+        .Replace("[State] double mode;", "[State] double mode;\n    [State(Shape = StateShape.Group)] double level;")
+        .Replace("        m = g;\n        p = p - lr * m;", "        Require(lr < 10, \"lr too large\");\n        level = GroupNorm(g);\n        m = g / (1 + level);\n        p = p - lr * m;");
+
+    [Fact]
+    public void An_optimizer_that_steps_whole_groups_keeps_its_procedures_and_requirements()
+    {
+        var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + GroupWide);
+        Assert.Empty(GeneratorHarness.Analyze(compilation));
+        var (output, run, _) = GeneratorHarness.Generate(compilation);
+        Assert.Empty(GeneratorHarness.CompilerDiagnostics(output));
+
+        string source = run.GeneratedSources.Single(s => s.HintName == "Demo.Demo.g.cs").SourceText.ToString();
+        Assert.Contains("protected override void StepGroup(", source);
+        Assert.Contains("protected override string? StepRefusal(", source);
+        Assert.Contains("public void Blend() => RunProcedure(0);", source);
+        Assert.Contains("internal struct Blend<T>", source);
+    }
+
+    [Theory]
+    [InlineData("p = p * level;", "reads the group state 'level'")]
+    [InlineData("level = 0;", "assigns the group state 'level'")]
+    [InlineData("p = p / (1 + GroupNorm(p));", "calls GroupNorm, a reduction over every tensor of the parameter group")]
+    public void A_procedure_that_uses_a_group_value_is_OPT043(string statement, string reason)
+    {
+        string declaration = GroupWide.Replace("        mode = 1;", "        " + statement + "\n        mode = 1;");
+        var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + declaration);
+        var diagnostic = Assert.Single(GeneratorHarness.Analyze(compilation), d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal("OPT043", diagnostic.Id);
+        Assert.Contains("Procedure 'Blend' " + reason, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(GeneratorHarness.Generate(compilation).Run.GeneratedSources);
+    }
 }

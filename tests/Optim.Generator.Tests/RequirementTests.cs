@@ -62,6 +62,7 @@ public class RequirementTests
     [InlineData("Require(m != 0, \"no momentum\");", "has a condition that reads 'm', state of the parameter's element type")]
     [InlineData("Require(g > 0, \"no gradient\");", "has a condition that reads 'g', which varies per element")]
     [InlineData("Require(Sum(g) > 0, \"no gradient\");", "has a condition that reads Sum, a reduction over the tensor")]
+    [InlineData("Require(GroupSum(g) > 0, \"no gradient\");", "has a condition that reads GroupSum, a reduction over the parameter group")]
     [InlineData("Require(ready != 0, lr > 0 ? \"a\" : \"b\");", "has a message that is not a constant, non-empty string")]
     public void A_requirement_that_cannot_be_checked_before_the_step_is_reported(string wrong, string reason)
     {
@@ -87,5 +88,16 @@ public class RequirementTests
         string declaration = Valid.Replace("    void Update(", "    string StepRefusal => \"mine\";\n    void Update(");
         var diagnostic = Assert.Single(GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration)), d => d.Id == "OPT025");
         Assert.Contains("'StepRefusal'", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void A_requirement_on_group_state_is_OPT042()
+    {
+        // StepRefusal sees one parameter's state, not its group's.
+        string declaration = Valid.Replace("[State] double ready = 1;", "[State(Shape = StateShape.Group)] double ready = 1;")
+            .Replace("Require(ready != 0 && t < 1000, \"not ready\");", "Require(ready != 0, \"not ready\");\n        ready = GroupNorm(g);")
+            .Replace("        ready = 0;", "        m = 0;");
+        var diagnostic = Assert.Single(GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration)), d => d.Id == "OPT042");
+        Assert.Contains("has a condition that reads 'ready', state of the whole parameter group", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

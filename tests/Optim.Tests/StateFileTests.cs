@@ -27,6 +27,9 @@ public class StateFileTests
     [InlineData("NAdam")]
     [InlineData("ASGD")]
     [InlineData("Rprop")]
+    [InlineData("Prodigy")]
+    [InlineData("Adan")]
+    [InlineData("MARS")]
     public void A_run_resumed_from_a_saved_state_continues_bit_for_bit(string name)
     {
         var uninterrupted = NewParameters();

@@ -166,8 +166,13 @@ public class ThreadCountTests
         }
         if (threads > 1 && parameters.Any(p => p.Length > (int)Reductions.BlockLength))
             Assert.True(optimizer.LastStepChunks > 1, "the step was not split");
+        // Every tensor's values and state, then each group's state (Prodigy's d, whose sums span the group's tensors).
+        var tensorStates = optimizer.Info.States.Where(s => s.Layout != StateLayout.Group).ToArray();
+        var groupStates = optimizer.Info.States.Where(s => s.Layout == StateLayout.Group).ToArray();
         return parameters.SelectMany(p => p.Data.ToArray().Select(x => double.CreateTruncating(x))
-            .Concat(optimizer.Info.States.SelectMany(s => optimizer.StateValues(p, s.Name)))).ToArray();
+                .Concat(tensorStates.SelectMany(s => optimizer.StateValues(p, s.Name))))
+            .Concat(Enumerable.Range(0, optimizer.GroupCount).SelectMany(g => groupStates.Select(s => optimizer.GroupStateValue(g, s.Name) ?? double.NaN)))
+            .ToArray();
     }
 
     /// <summary>A second group, with the same settings, through the optimizer's typed AddParamGroup.</summary>

@@ -10,7 +10,7 @@ namespace ScratchOptim.Tests;
 /// Every generated kernel gives the same bits whatever registers it runs on: one 512-bit, two 256-bit or four 128-bit
 /// registers per 64-byte vector. This is what makes reductions reproducible across machines, so it is checked for every
 /// optimizer in float and double, on tensors long enough to span several reduction blocks and on matrices with a
-/// column tail. (tools/test.sh reruns the suite without vector hardware, which covers the scalar-only form.)
+/// column tail, group state included (its sums run over all five tensors of the group). (tools/test.sh reruns the suite without vector hardware, which covers the scalar-only form.)
 /// </summary>
 public class VectorWidthTests
 {
@@ -54,8 +54,11 @@ public class VectorWidthTests
             foreach (var parameter in parameters) parameter.Grad = Values<T>(random, parameter.Length);
             optimizer.Step();
         }
+        var groupStates = optimizer.Info.States.Where(s => s.Layout == StateLayout.Group).ToList();
         return parameters.SelectMany(p => p.Data.ToArray().Select(x => double.CreateTruncating(x))
-            .Concat(optimizer.Info.States.SelectMany(s => optimizer.StateValues(p, s.Name)))).ToArray();
+                .Concat(optimizer.Info.States.Where(s => s.Layout != StateLayout.Group).SelectMany(s => optimizer.StateValues(p, s.Name))))
+            .Concat(groupStates.Select(s => optimizer.GroupStateValue(0, s.Name) ?? double.NaN))
+            .ToArray();
     }
 
     private static bool Accelerated<T>(SimdWidth width)

@@ -201,6 +201,22 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Evaluating_schedule_free_at_every_step_does_not_change_its_training()
+    {
+        // Evaluation swaps in x; the next gradient must still be taken at y. Only the rounding of the switch there and
+        // back (as in the authors' loop) may differ; a gradient taken at x would be off by far more.
+        var racer = RacerCatalog.Find("AdamWScheduleFree")!;
+        var entry = new RaceEntry(racer, TrainingLineup.LearningRateFor(racer));
+
+        var quiet = Trainer.Run(DigitsData, entry, new TrainSettings { Epochs = 1, EvaluateEvery = null, TrajectoryPoints = 0 });
+        var watched = Trainer.Run(DigitsData, entry, new TrainSettings { Epochs = 1, EvaluateEvery = 1, TrajectoryPoints = 23 });
+
+        Assert.Equal(quiet.StepLosses.Count, watched.StepLosses.Count);
+        for (int i = 0; i < quiet.StepLosses.Count; i++)
+            Assert.True(Math.Abs(quiet.StepLosses[i] - watched.StepLosses[i]) <= 1e-6 * quiet.StepLosses[i], $"step {i + 1}: {quiet.StepLosses[i]} vs {watched.StepLosses[i]}");
+    }
+
+    [Fact]
     public void Schedule_free_trains_at_y_and_ends_at_its_average_x_where_it_is_evaluated()
     {
         var racer = RacerCatalog.Find("SGDScheduleFree")!;

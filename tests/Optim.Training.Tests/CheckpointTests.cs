@@ -428,7 +428,7 @@ public class CheckpointTests
         Assert.True(error.Message.Contains(reason, StringComparison.Ordinal), $"Expected \"{reason}\" in: {error.Message}");
 
     /// <summary>Rewrites a checkpoint with its metadata and tensors edited (float and double tensors only, as a checkpoint has).</summary>
-    private static void Rewrite(string path, Action<Dictionary<string, string>> editMetadata, Action<Dictionary<string, Array>>? editTensors = null)
+    internal static void Rewrite(string path, Action<Dictionary<string, string>> editMetadata, Action<Dictionary<string, Array>>? editTensors = null)
     {
         Dictionary<string, string> metadata;
         var tensors = new Dictionary<string, Array>(StringComparer.Ordinal);

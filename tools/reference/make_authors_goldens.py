@@ -9,6 +9,10 @@ Debian's PyTorch 1.13 (or 2.14 in the torch2 chroot) on the gradient stream of m
 reference cases (../shared/reference/authors) were made: a fresh ``p.grad`` each step, ``step()``,
 parameters after every step and the final state.
 
+The optimizers built on reductions call torch.dot and friends, which Debian's PyTorch hands to the system BLAS:
+run them with the reference BLAS the shared cases were made with (OpenBLAS, if it is the system's alternative,
+sums in another order), by putting LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas before the command.
+
 Usage (run with /usr/bin/python3):
 
     make_authors_goldens.py --file adabelief=PATH ... --out DIR [--seed N] [--only STEM ...]
@@ -36,6 +40,8 @@ from make_torch_goldens import (SHAPES, STEPS, DTYPE_NAMES, compare, cpu_capabil
                                 draw_stream, encode, flat, grad_protocol)
 
 CHECK_LABEL = "tools/reference/make_authors_goldens.py --check"
+
+REDUCTIONS = ("Uses reductions (torch CPU sum/norm/mean/dot, whose summation order is an implementation detail of ATen's vectorised cascade sum). Elementwise parts are exact; a C# port is bit-exact only if it reproduces ATen's reduction order, otherwise expect ulp-level drift: compare with the given tolerance.")
 
 # folder -> where the authors' file comes from and the edits needed to run it alone under torch 1.13.
 # "replace" edits are applied to the source text in memory; "shim" names a compatibility function
@@ -176,6 +182,64 @@ SOURCES = {
         "edits": ["none"],
         "protocol": "train_eval",
     },
+    # The optimizers built on reductions (per-tensor or over the whole parameter group): their cases carry a
+    # tolerance, and the group-level values the authors keep in param_groups are recorded (final_group, group_history).
+    "prodigy": {
+        "repository": "https://github.com/konstmish/prodigy",
+        "commit": "3efb213ee8af5a6bf76f28726398433a847b38e9",
+        "file": "prodigyopt/prodigy.py",
+        "license": "MIT",
+        "class": "Prodigy",
+        "replace": [],
+        "group_state": True,
+        "edits": ["none"],
+        "tolerance_note": REDUCTIONS + " The D-adaptation scalars come from torch.dot(...).item() and s.abs().sum().item(), "
+                          "accumulated in Python double; d, d_max, d_hat, d_numerator are group-level (see final_group / group_history).",
+    },
+    "adan": {
+        "repository": "https://github.com/sail-sg/Adan",
+        "commit": "2c65beaf400775753b155da4082c3819fea689b9",
+        "file": "adan.py",
+        "license": "Apache-2.0",
+        "class": "Adan",
+        "replace": [],
+        "group_state": True,
+        "edits": ["none"],
+        # Only global gradient clipping reduces: the other cases are exact.
+        "tolerance_when": lambda hyper: hyper.get("max_grad_norm", 0) > 0,
+        "tolerance_note": REDUCTIONS + " (global grad-norm clipping: sum of squares over both tensors.)",
+    },
+    "mars": {
+        "repository": "https://github.com/AGI-Arena/MARS",
+        "commit": "4831e28eba863a4e69d7e9474ff8e73bc1b410fe",
+        "file": "MARS/optimizers/mars.py",
+        "license": "Apache-2.0",
+        "class": "MARS",
+        "replace": [("@torch.compile\n", ""),
+                    ("X = M.bfloat16() / (M.norm() + eps)", "X = M.float() / (M.norm() + eps)")],
+        "edits": ["`@torch.compile` removed from NewtonSchulz (torch 1.13 has no torch.compile)",
+                  "NewtonSchulz: `X = M.bfloat16() / (M.norm() + eps)` -> `X = M.float() / (M.norm() + eps)` (Newton-Schulz "
+                  "in float32 instead of bfloat16; only reached by mars_type='mars-shampoo')"],
+        "tolerance_note": REDUCTIONS + " (torch.norm of the corrected gradient c_t on 2-D tensors.)",
+        # mars-shampoo's Newton-Schulz multiplies matrices (CPU BLAS): a looser tolerance.
+        "tolerance_for": lambda hyper: ({"rtol": 0.001, "atol": 1e-05}, REDUCTIONS + " Tensor 1 ([5,7]) goes through "
+                                        "Newton-Schulz: float32 matmuls on CPU BLAS (not bit-reproducible elsewhere; original "
+                                        "runs it in bfloat16, here float32).") if hyper.get("mars_type") == "mars-shampoo" else None,
+    },
+    "adafactor": {
+        "repository": "https://github.com/facebookresearch/fairseq",
+        "commit": "3d262bb25690e4eb2e7d3c1309b1e9c406ca4b99",
+        "file": "fairseq/optim/adafactor.py",
+        "license": "MIT",
+        "class": "Adafactor",
+        "replace": [("from . import LegacyFairseqOptimizer, register_optimizer\n",
+                     "LegacyFairseqOptimizer = object\n\n\ndef register_optimizer(name):\n    return lambda cls: cls\n")],
+        "group_state": True,
+        "edits": ["`from . import LegacyFairseqOptimizer, register_optimizer` replaced by two stubs (the fairseq registry "
+                  "wrapper class FairseqAdafactor is unused; class Adafactor unchanged)"],
+        "tolerance_note": REDUCTIONS + " (RMS = norm/sqrt(n), row/col means.) Note: fairseq writes the computed lr back into "
+                          "group['lr'] every step (recorded in final_group / group_history).",
+    },
 }
 
 F32 = ("f32",)
@@ -273,6 +337,40 @@ CASES = {
     # a warmup longer than the run; eval()'s lerp weight 1 - 1/momentum = -1.
     "sf_sgd_long_warmup": ("schedulefree_sgd", {"lr": 0.1, "momentum": 0.5, "warmup_steps": 40, "r": 2.0,
                                                 "foreach": False}, F32),
+    # Prodigy: d is one value per parameter group, from sums over both tensors (final_group / group_history).
+    "prodigy_default": ("prodigy", {"lr": 1.0}, F32_F64),
+    "prodigy_bc_safeguard_wd": ("prodigy", {"lr": 1.0, "betas": (0.9, 0.99), "weight_decay": 0.01,
+                                            "use_bias_correction": True, "safeguard_warmup": True, "d_coef": 0.5,
+                                            "growth_rate": 1.5}, F32),
+    "prodigy_l2_beta3": ("prodigy", {"lr": 0.5, "beta3": 0.9, "weight_decay": 0.01, "decouple": False, "d0": 1e-05}, F32),
+    # d grows by at most 2 % a step: the growth limit decides d on most steps.
+    "prodigy_growth_limited": ("prodigy", {"lr": 1.0, "betas": (0.8, 0.95), "eps": 1e-06, "d_coef": 2.0,
+                                           "growth_rate": 1.02}, F32_F64),
+    # Adan: max_grad_norm clips the gradients of both tensors to one global norm (a group-wide sum).
+    "adan_default": ("adan", {"lr": 0.001, "weight_decay": 0.02, "foreach": False}, F32_F64),
+    "adan_clip": ("adan", {"lr": 0.001, "max_grad_norm": 5.0, "foreach": False}, F32_F64),
+    "adan_noprox": ("adan", {"lr": 0.002, "betas": (0.98, 0.92, 0.99), "weight_decay": 0.05, "no_prox": True,
+                             "foreach": False}, F32),
+    # a norm small enough that every step clips, with the proximal weight decay.
+    "adan_clip_tight_wd": ("adan", {"lr": 0.003, "betas": (0.9, 0.9, 0.95), "weight_decay": 0.01, "max_grad_norm": 0.5,
+                                    "foreach": False}, F32),
+    # MARS: the [5, 7] matrix takes the MARS update, the [37] vector AdamW with lr_1d unless optimize_1d.
+    "mars_adamw": ("mars", {"lr": 0.003, "weight_decay": 0.01}, F32_F64),
+    "mars_adamw_1d_amsgrad": ("mars", {"lr": 0.003, "weight_decay": 0.01, "optimize_1d": True, "amsgrad": True,
+                                       "gamma": 0.05}, F32),
+    "mars_lion": ("mars", {"lr": 0.001, "betas": (0.9, 0.99), "mars_type": "mars-lion", "weight_decay": 0.1}, F32),
+    # the vector's own AdamW settings, with AMSGrad in both updates (lr_1d / lr = 4: the authors' factor).
+    "mars_vector_settings": ("mars", {"lr": 0.001, "amsgrad": True, "lr_1d": 0.004, "betas_1d": (0.8, 0.9),
+                                      "weight_decay_1d": 0.05}, F32_F64),
+    "mars_lion_1d": ("mars", {"lr": 0.002, "mars_type": "mars-lion", "optimize_1d": True, "gamma": 0.01}, F32),
+    # fairseq's Adafactor: the [37] vector keeps a full second moment, the [5, 7] matrix a factored one.
+    "adafactor_default": ("adafactor", {}, F32_F64),
+    "adafactor_manual_beta1": ("adafactor", {"lr": 0.01, "relative_step": False, "scale_parameter": False, "beta1": 0.9,
+                                             "weight_decay": 0.01}, F32),
+    "adafactor_warmup_init": ("adafactor", {"relative_step": True, "warmup_init": True, "clip_threshold": 0.5,
+                                            "decay_rate": -0.6}, F32),
+    # the relative step scaled by the weights' RMS, with a first moment and weight decay by the step size.
+    "adafactor_beta1_wd": ("adafactor", {"eps": (1e-30, 0.01), "beta1": 0.8, "weight_decay": 0.05}, F32_F64),
 }
 
 # SophiaG's protocol, as the authors' train_sophiag.py: after optimizer.step(bs=bs) at every step s (0-based) with
@@ -358,7 +456,8 @@ def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label,
     kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in hyper.items()}
     with contextlib.redirect_stdout(io.StringIO()):  # AdaBelief prints which options are on
         optimizer = optimizer_class(params, **kwargs)
-    protocol = SOURCES[folder].get("protocol")
+    source = SOURCES[folder]
+    protocol = source.get("protocol")
     step_kwargs, hessians = {}, None
     if protocol == "hessian":
         if recorded_extra is not None:
@@ -370,6 +469,7 @@ def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label,
     if protocol == "train_eval":
         optimizer.train()
     history, group_history = [], []
+    initial = all_group_values(optimizer)
     for step, step_grads in enumerate(grads):
         for p, g in zip(params, step_grads):
             p.grad = g.clone()
@@ -381,6 +481,8 @@ def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label,
         history.append([flat(p) for p in params])
         if protocol in GROUP_KEYS:
             group_history.append(group_values(optimizer, protocol))
+        elif source.get("group_state"):
+            group_history.append(group_changes(initial, optimizer))
     extra = None
     if protocol == "hessian":
         extra = {"description": HESSIAN_DESCRIPTION, "step_kwargs": step_kwargs,
@@ -392,7 +494,6 @@ def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label,
     final_state, state_dtypes = {}, {}
     for index, p in enumerate(params):
         final_state[str(index)], state_dtypes[str(index)] = describe_state(optimizer.state[p])
-    source = SOURCES[folder]
     case = {
         "name": name,
         "optimizer": source["class"],
@@ -412,8 +513,15 @@ def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label,
         "cpu_capability": cpu_capability(),
         "generator": generator_label,
     }
+    if "tolerance_note" in source and source.get("tolerance_when", lambda _: True)(hyper):
+        tolerance, note = source.get("tolerance_for", lambda _: None)(hyper) or ({"rtol": 0.0001, "atol": 1e-06}, source["tolerance_note"])
+        case["tolerance"] = tolerance
+        case["tolerance_note"] = note
     if protocol in GROUP_KEYS:
         case["final_group"] = group_values(optimizer, protocol)
+        case["group_history"] = group_history
+    elif source.get("group_state"):
+        case["final_group"] = group_history[-1]
         case["group_history"] = group_history
     if extra is not None:
         case["extra"] = extra
@@ -423,6 +531,19 @@ def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label,
 def group_values(optimizer, protocol):
     """The group-level scalars of every param group, as the shared cases record them."""
     return [{key: group[key] for key in GROUP_KEYS[protocol]} for group in optimizer.param_groups]
+
+
+def all_group_values(optimizer):
+    """Each param group's own values (not its params), numbers as Python numbers (fairseq's lr may be a 0-dim tensor)."""
+    def number(value):
+        return value.item() if isinstance(value, torch.Tensor) else value
+    return [{k: number(v) for k, v in group.items() if k != "params"} for group in optimizer.param_groups]
+
+
+def group_changes(initial, optimizer):
+    """Per group, the values a step added to it or holds other than at construction (Prodigy's d, Adan's step, fairseq's lr)."""
+    return [{k: v for k, v in group.items() if k not in before or before[k] != v}
+            for before, group in zip(initial, all_group_values(optimizer))]
 
 
 DTYPES = {"f32": torch.float32, "f64": torch.float64}

@@ -57,6 +57,7 @@ public static class OptimizerMarkdown
             StateLayout.RowByRow => "a rows × rows matrix",
             StateLayout.ColumnByColumn => "a columns × columns matrix",
             StateLayout.ElementByElement => "an n × n matrix over the n elements",
+            StateLayout.Group => "one per parameter group",
             _ => "one per tensor",
         };
         return state.Value switch
@@ -99,6 +100,11 @@ public static class OptimizerMarkdown
         text.Append(string.Join(" · ", facts)).Append("\n\n");
         if (PyTorchVersions(optimizer) is { } versions) text.Append("**PyTorch versions**: ").Append(Escape(versions)).Append("\n\n");
 
+        if (GroupWide(optimizer))
+        {
+            // Group reductions and group state: the reader should know the step is not tensor by tensor.
+            text.Append("**Per parameter group**: its group reductions (`Group…`) run over every tensor of the group that has a gradient, and its group state is one value per group, so a step first passes over the group's tensors for the sums its update waits for, then once more for the update.\n\n");
+        }
         text.Append("Per element, each step computes:\n\n```csharp\n");
         foreach (var line in optimizer.Update) text.Append(line).Append('\n');
         // A math block rather than $$ … $$: Markdown leaves its backslashes and underscores alone (GitHub renders it).
@@ -142,6 +148,10 @@ public static class OptimizerMarkdown
                 text.Append($"| `{hoisted.Name}` | `{Escape(hoisted.Expression)}` |\n");
         }
     }
+
+    /// <summary>Whether the update reads values of the whole parameter group (group reductions or group state).</summary>
+    public static bool GroupWide(OptimizerInfo optimizer) =>
+        optimizer.States.Any(s => s.Layout == StateLayout.Group) || optimizer.Reductions.Any(r => r.StartsWith("Group", System.StringComparison.Ordinal));
 
     private static string Year(OptimizerInfo optimizer) => optimizer.Year.ToString(CultureInfo.InvariantCulture);
 

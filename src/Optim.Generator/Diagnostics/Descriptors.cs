@@ -55,7 +55,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor StateType = Error("OPT010",
             "State has an unsupported type",
-            "State '{0}' has type '{1}'; a state must be an Element (values of the parameter's type: per element, or per tensor, row or column as its Shape says), a float or double (one per tensor), or a Matrix with Shape RowByRow, ColumnByColumn or ElementByElement");
+            "State '{0}' has type '{1}'; a state must be an Element (values of the parameter's type: per element, or per tensor, row or column as its Shape says), a float or double (one per tensor, or one per parameter group with Shape = StateShape.Group), or a Matrix with Shape RowByRow, ColumnByColumn or ElementByElement");
 
         public static readonly DiagnosticDescriptor DuplicateName = Error("OPT011",
             "Name declared twice",
@@ -129,7 +129,15 @@ namespace ScratchOptim.Generator.Diagnostics
             "Empty or negative range of parameter ranks",
             "MinRank = {0} and MaxRank = {1} admit no parameter; both must be at least 0 and MinRank at most MaxRank");
 
-        // OPT040-OPT049: procedures and requirements.
+        public static readonly DiagnosticDescriptor GroupValueFromTensor = Error("OPT029",
+            "Group state computed from per-tensor values",
+            "{0}; a parameter group's state is one value for all its tensors, so it can be computed only from hyperparameters, group state, group-wide locals and group reductions (GroupSum, GroupNorm, GroupMaxAbs)");
+
+        public static readonly DiagnosticDescriptor GroupReductionUnderTensorCondition = Error("OPT030",
+            "Group reduction under a per-tensor condition",
+            "{0} sums over every tensor of the parameter group, but here it is inside 'if ({1})', which differs between tensors; move it out of the 'if', or make the condition depend only on hyperparameters and group values");
+
+        // OPT040-OPT049: procedures and requirements (OPT031-OPT039 are left to other growth of the DSL).
 
         public static readonly DiagnosticDescriptor ProcedureSignature = Error("OPT040",
             "Procedure has the wrong signature",
@@ -143,7 +151,11 @@ namespace ScratchOptim.Generator.Diagnostics
             "Requirement that cannot be checked before the step",
             "'{0}' {1}; a Require(condition, \"message\") is checked for every parameter before anything is written, so it must start the update, with a step-uniform condition and a constant message");
 
-        // OPT050-OPT059: matrix operations (OPT029-OPT039 are left to other growth of the DSL; OPT040-OPT049 are procedures and requirements).
+        public static readonly DiagnosticDescriptor GroupValueInProcedure = Error("OPT043",
+            "Group value in a procedure",
+            "Procedure '{0}' {1}; a procedure runs tensor by tensor, so it can use the parameter, its gradient, the step count, hyperparameters and per-tensor or per-element state, but no group state or group reduction");
+
+        // OPT050-OPT059: matrix operations.
 
         public static readonly DiagnosticDescriptor MatrixRank = Error("OPT050",
             "Matrix operation in an optimizer of unbounded rank",

@@ -105,6 +105,8 @@ namespace ScratchOptim.Generator.Docs
             {
                 case Ir.Temp temp when tempName is not null:
                     return tempName(temp.Id);
+                case Literal literal when double.IsInfinity(literal.Value):
+                    return (literal.Value < 0 ? "-" : "") + (latex ? @"\infty" : "∞");
                 case Literal literal:
                     return literal.Type.IsBoolean ? (literal.Value != 0 ? "true" : "false") : literal.Value.ToString("R", CultureInfo.InvariantCulture);
                 case Variable variable:

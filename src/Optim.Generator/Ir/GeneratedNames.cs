@@ -13,15 +13,15 @@ namespace ScratchOptim.Generator.Ir
         /// <summary>The members the generator adds to the optimizer class.</summary>
         public static readonly IReadOnlyList<string> ClassMembers = new[]
         {
-            "defaults", "Defaults", "Documentation", "Info", "Schedule", "StepHost", "StepElements", "Apply", "Kernel", "CreateHyperparameters",
-            "Hyperparameters", "ProcedureTensor", "ProcedureKernels", "StepRefusal",
+            "defaults", "Defaults", "Documentation", "Info", "Schedule", "StepHost", "StepElements", "StepGroup", "ForEachTensor", "Apply", "Kernel",
+            "CreateHyperparameters", "Hyperparameters", "ProcedureTensor", "ProcedureKernels", "StepRefusal",
         };
 
         /// <summary>The type parameters, parameters and locals of the generated step methods.</summary>
         public static readonly IReadOnlyList<string> KernelLocals = new[]
         {
             "T", "TVector", "hyper", "state", "parameter", "gradient", "length", "rows", "columns", "shape", "i", "row", "column",
-            "block", "blockEnd", "lane", "workspace", "segment", "phase", "from", "to", "partials", "partial", "kernel", "Host", "matrices", "entry",
+            "block", "blockEnd", "lane", "workspace", "segment", "phase", "from", "to", "partials", "partial", "kernel", "Host", "group", "matrices", "entry",
         };
 
         /// <summary>
@@ -33,6 +33,14 @@ namespace ScratchOptim.Generator.Ir
             "Round", "ElementAt", "Mask", "Select", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "Equal", "NotEqual",
             "AddToLane", "MaxIntoLane", "SumLanes", "MaxLanes",
         };
+
+        /// <summary>
+        /// Whether a name is one the generator numbers for the parts of a group-wide step: the kernels <c>Kernel1</c>,
+        /// <c>Kernel2</c>, ... and the structs <c>Phase1</c>, <c>Phase2</c>, ... it adds to the optimizer class.
+        /// </summary>
+        public static bool IsNumberedMember(string name) =>
+            (name.StartsWith("Kernel", System.StringComparison.Ordinal) || name.StartsWith("Phase", System.StringComparison.Ordinal))
+            && name.Length > (name[0] == 'K' ? 6 : 5) && name.Substring(name[0] == 'K' ? 6 : 5).All(char.IsDigit);
 
         /// <summary>Every name the step loops call unqualified: the catalogue's element-wise operators and the helpers.</summary>
         public static IEnumerable<string> LoopFunctions =>

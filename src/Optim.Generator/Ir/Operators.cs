@@ -9,7 +9,7 @@ namespace ScratchOptim.Generator.Ir
         /// <summary>Element-wise: the result varies where its arguments vary.</summary>
         Function,
 
-        /// <summary>Combines the values of an index space into one per tensor, row or column (<see cref="Operator.ResultSpace"/>).</summary>
+        /// <summary>Combines the values of an index space into one per group, tensor, row or column (<see cref="Operator.ResultSpace"/>).</summary>
         Reduction,
 
         /// <summary>A property of the tensor's shape: one int per tensor.</summary>
@@ -131,6 +131,13 @@ namespace ScratchOptim.Generator.Ir
             new Operator("ColumnMean", 1, OperatorKind.Reduction, "ColumnSum(x) / Rows(x)", @"\operatorname{{mean}}_{{i}}\left({0}\right)", null, Space.Column,
                 x => Divide(Reduce("ColumnSum", x, Space.Column), Shape("Rows", x))),
 
+            new Operator("GroupSum", 1, OperatorKind.Reduction,
+                "in a fixed order: each tensor's share as Sum's (a per-tensor value as it is), added in double tensor by tensor in the group's order",
+                @"\sum_{{\text{{group}}}} {0}", null, Space.Group),
+            new Operator("GroupNorm", 1, OperatorKind.Reduction, "Sqrt(GroupSum(x * x))", @"\left\|{0}\right\|_{{\text{{group}}}}", null, Space.Group,
+                x => new Call("Sqrt", new Expr[] { Reduce("GroupSum", Square(x), Space.Group) }.ToEquatableArray(), IrType.Double.In(Space.Group))),
+            new Operator("GroupMaxAbs", 1, OperatorKind.Reduction, "exact (NaN if any is NaN)", @"\max_{{\text{{group}}}}\left|{0}\right|", null, Space.Group),
+
             new Operator("Rank", 1, OperatorKind.Shape, "exact", @"\operatorname{{rank}}\left({0}\right)", null, Space.Tensor),
             new Operator("Count", 1, OperatorKind.Shape, "exact", @"\left|{0}\right|", null, Space.Tensor),
             new Operator("Rows", 1, OperatorKind.Shape, "exact", @"\operatorname{{rows}}\left({0}\right)", null, Space.Tensor),
@@ -175,11 +182,14 @@ namespace ScratchOptim.Generator.Ir
         }
 
         /// <summary>
-        /// The type of a reduction's result: a per-tensor sum is a double (its blocks are added in double); a per-row or
-        /// per-column one has the element type, as the row and column state it feeds.
+        /// The type of a reduction's result: a per-tensor or per-group sum is a double (its blocks are added in double);
+        /// a per-row or per-column one has the element type, as the row and column state it feeds.
         /// </summary>
         public static IrType ResultType(Operator reduction) =>
-            new IrType(reduction.ResultSpace == Space.Tensor ? Scalar.Double : Scalar.Element, reduction.ResultSpace);
+            new IrType(reduction.ResultSpace is Space.Tensor or Space.Group ? Scalar.Double : Scalar.Element, reduction.ResultSpace);
+
+        /// <summary>Whether a call is a reduction over every tensor of the parameter group.</summary>
+        public static bool IsGroupReduction(Call call) => Get(call.Operator) is { IsReduction: true, ResultSpace: Space.Group };
 
         private static Expr Reduce(string name, Expr argument, Space space) =>
             new Call(name, new[] { argument }.ToEquatableArray(), ResultType(Get(name)));

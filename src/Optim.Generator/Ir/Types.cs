@@ -26,10 +26,16 @@ namespace ScratchOptim.Generator.Ir
     /// </summary>
     internal enum Space
     {
-        /// <summary>One value per step: hyperparameters, the step count, constants.</summary>
+        /// <summary>One value per step for the whole parameter group: hyperparameters and constants.</summary>
         Step,
 
-        /// <summary>One value per tensor: per-tensor state, reductions over a tensor, its shape.</summary>
+        /// <summary>
+        /// One value per parameter group: group state, reductions over every tensor of the group, and what is computed
+        /// from them. Computed once per group, between the passes over its tensors.
+        /// </summary>
+        Group,
+
+        /// <summary>One value per tensor: the step count, per-tensor state, reductions over a tensor, its shape.</summary>
         Tensor,
 
         /// <summary>One value per row of a 2-D view of the tensor (all dimensions but the last).</summary>
@@ -53,14 +59,18 @@ namespace ScratchOptim.Generator.Ir
     {
         public static readonly IrType Bool = new IrType(Scalar.Bool, Space.Step);
         public static readonly IrType Int = new IrType(Scalar.Int, Space.Step);
+        public static readonly IrType StepCount = new IrType(Scalar.Int, Space.Tensor);
         public static readonly IrType Double = new IrType(Scalar.Double, Space.Step);
         public static readonly IrType Float = new IrType(Scalar.Float, Space.Step);
         public static readonly IrType Element = new IrType(Scalar.Element, Space.Element);
         public static readonly IrType ElementBool = new IrType(Scalar.Bool, Space.Element);
         public static readonly IrType Matrix = new IrType(Scalar.Element, Space.Matrix);
 
-        /// <summary>The same for every element of a tensor: computed once per tensor, outside the element loops.</summary>
-        public bool IsUniform => Space is Space.Step or Space.Tensor;
+        /// <summary>The same for every element of a tensor: computed once per tensor (or group), outside the element loops.</summary>
+        public bool IsUniform => Space is Space.Step or Space.Group or Space.Tensor;
+
+        /// <summary>The same for every tensor of the parameter group: computable where no tensor is at hand.</summary>
+        public bool IsGroupWide => Space is Space.Step or Space.Group;
 
         public bool IsBoolean => Scalar == Scalar.Bool;
 

@@ -7,7 +7,8 @@ namespace ScratchOptim.Generator.Scheduling
     /// <summary>
     /// Decides when each state needs memory: on the first step on which a branch that uses it can run. A branch's
     /// condition counts when it depends only on hyperparameters and the tensor's shape (known before the step), directly
-    /// or through step-uniform locals computed from them; any other condition is taken as possibly true.
+    /// or through step-uniform locals computed from them; any other condition is taken as possibly true. A parameter
+    /// group's state is always allocated.
     /// </summary>
     internal static class AllocationPlanner
     {
@@ -19,7 +20,11 @@ namespace ScratchOptim.Generator.Scheduling
             var written = new HashSet<string>();
             CollectStatePaths(model.Body, new List<Expr>(), paths, written, definitions);
             return model.States
-                .Select(state => new StatePlan(state.Name, paths.TryGetValue(state.Name, out var statePaths) ? Condition(statePaths) : null, written.Contains(state.Name)))
+                .Select(state => new StatePlan(
+                    state.Name,
+                    // A group's state is allocated on the group's first step: no tensor's shape may decide it.
+                    state.Space != Space.Group && paths.TryGetValue(state.Name, out var statePaths) ? Condition(statePaths) : null,
+                    written.Contains(state.Name)))
                 .ToEquatableArray();
         }
 
@@ -88,7 +93,7 @@ namespace ScratchOptim.Generator.Scheduling
                 case MatrixVariable { Role: VariableRole.State } matrix:
                     AddPath(matrix.Name, path, paths);
                     break;
-                case Conditional { Type.IsUniform: true } choice:
+                case Conditional { Condition.Type.IsUniform: true } choice:
                     var condition = Known(choice.Condition, definitions);
                     CollectReads(choice.Condition, path, paths, definitions);
                     CollectReads(choice.WhenTrue, new List<Expr>(path) { condition }, paths, definitions);
@@ -123,6 +128,9 @@ namespace ScratchOptim.Generator.Scheduling
         {
             var conjunctions = paths.Select(path => path.Where(IsKnownBeforeStep).Distinct().ToList()).ToList();
             if (conjunctions.Any(c => c.Count == 0)) return null;
+            // Used where a condition holds and where it fails (an if and its else): always.
+            var single = conjunctions.Where(c => c.Count == 1).Select(c => c[0]).ToList();
+            if (single.Any(c => single.Contains(new Unary(UnaryOp.Not, c, c.Type)))) return null;
 
             // Absorption: a branch whose conditions include all of another's adds nothing (a || a && b == a).
             var minimal = conjunctions

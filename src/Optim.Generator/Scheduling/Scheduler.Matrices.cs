@@ -14,8 +14,8 @@ namespace ScratchOptim.Generator.Scheduling
     /// </summary>
     internal sealed partial class Scheduler
     {
-        /// <summary>The segment from which each matrix state's or local's current value is known (a state: 0 until assigned).</summary>
-        private readonly Dictionary<string, int> matrixSegment = new Dictionary<string, int>();
+        /// <summary>The segment, and part, from which each matrix state's or local's current value is known (a state: 0 until assigned).</summary>
+        private readonly Dictionary<string, (int Segment, int Part)> matrixSegment = new Dictionary<string, (int, int)>();
 
         /// <summary>The element variables the update assigns somewhere: a matrix of one of them is never read from its buffer as it is.</summary>
         private HashSet<string>? assignedElements;
@@ -26,17 +26,18 @@ namespace ScratchOptim.Generator.Scheduling
         /// <summary>When the matrix work at this point of the update can run at all, known before the step.</summary>
         private Expr? Reserve() => AllocationPlanner.WhenPossible(declaredConditions, model);
 
-        private void WalkMatrix(MatrixAssign assign, List<(Expr Condition, int Segment)> guards, List<Node> nodes)
+        private void WalkMatrix(MatrixAssign assign, List<EnclosingIf> guards, List<Node> nodes)
         {
             var value = ScheduleMatrix(assign.Value, guards, nodes);
             string name = assign.Target.Name;
             int segment = System.Math.Max(SegmentOf(value), GuardSegment(guards));
+            int part = System.Math.Max(PartOf(value), GuardPart(guards));
             // A new value waits until everything that read the old one has run.
             segment = System.Math.Max(segment, readerSegment.TryGetValue(name, out int readers) ? readers : 0);
             NoteMatrixReads(value, segment);
             readerSegment[name] = segment;
-            matrixSegment[name] = segment;
-            host.Add((position, segment, new HostMatrixAssign(assign with { Value = value }, Guard(guards), Reserve())));
+            matrixSegment[name] = (segment, part);
+            host.Add(new ScheduledHost(position, part, segment, new HostMatrixAssign(assign with { Value = value }, Guard(guards), Reserve())));
         }
 
         /// <summary>
@@ -44,7 +45,7 @@ namespace ScratchOptim.Generator.Scheduling
         /// except a plain read of a buffer this step leaves as it is (the gradient, a state the update never assigns),
         /// which the matrix work reads in place.
         /// </summary>
-        private MatrixExpr ScheduleMatrix(MatrixExpr matrix, List<(Expr Condition, int Segment)> guards, List<Node> nodes)
+        private MatrixExpr ScheduleMatrix(MatrixExpr matrix, List<EnclosingIf> guards, List<Node> nodes)
         {
             switch (matrix)
             {
@@ -57,7 +58,7 @@ namespace ScratchOptim.Generator.Scheduling
                 case MatrixCall call:
                     return new MatrixCall(call.Operator,
                         call.Matrices.Select(m => ScheduleMatrix(m, guards, nodes)).ToEquatableArray(),
-                        call.Settings.Select(s => ScheduleUniform(s, guards, nodes, out _)).ToEquatableArray(),
+                        call.Settings.Select(s => ScheduleUniform(s, guards, nodes)).ToEquatableArray(),
                         call.Shape);
                 case MatrixMap map:
                     // The body is element-wise arithmetic: rounded and hoisted as an element phase's would be.
@@ -84,13 +85,14 @@ namespace ScratchOptim.Generator.Scheduling
         }
 
         /// <summary>An element expression stored into a matrix by the first phase that can compute it, at this point of the update.</summary>
-        private MatrixTemp Materialize(Expr element, List<(Expr Condition, int Segment)> guards, List<Node> nodes)
+        private MatrixTemp Materialize(Expr element, List<EnclosingIf> guards, List<Node> nodes)
         {
             var node = new Node { Position = position };
             var value = ScheduleElement(element, guards, nodes, node);
             node.Ready = System.Math.Max(node.Ready, GuardSegment(guards) + 1);
+            node.Part = System.Math.Max(node.Part, GuardPart(guards));
             node.AccumulatePhase = node.Ready;
-            int id = AddTemp(TempKind.Materialized, new AsMatrix(value), IrType.Matrix, node.Ready);
+            int id = AddTemp(TempKind.Materialized, new AsMatrix(value), IrType.Matrix, node.Ready, node.Part);
             node.Statement = new Store(id, value);
             nodes.Add(node);
             return new MatrixTemp(id, MatrixShape.Parameter);
@@ -100,14 +102,15 @@ namespace ScratchOptim.Generator.Scheduling
         /// Replaces each element read of a matrix by a temp: the matrix is computed in host code, at this point of the update
         /// (under the same ifs), and the phases after it read its elements.
         /// </summary>
-        private Expr ReplaceMatrixReads(Expr expr, List<(Expr Condition, int Segment)> guards, List<Node> nodes)
+        private Expr ReplaceMatrixReads(Expr expr, List<EnclosingIf> guards, List<Node> nodes)
         {
             if (expr is not ElementOf read) return IrWalker.Rebuild(expr, e => ReplaceMatrixReads(e, guards, nodes));
             var matrix = ScheduleMatrix(read.Matrix, guards, nodes);
             int segment = System.Math.Max(SegmentOf(matrix), GuardSegment(guards));
+            int part = System.Math.Max(PartOf(matrix), GuardPart(guards));
             NoteMatrixReads(matrix, segment);
-            int id = AddTemp(TempKind.Matrix, matrix, IrType.Element, segment);
-            host.Add((position, segment, new HostMatrix(id, Guard(guards), Reserve())));
+            int id = AddTemp(TempKind.Matrix, matrix, IrType.Element, segment, part);
+            host.Add(new ScheduledHost(position, part, segment, new HostMatrix(id, Guard(guards), Reserve())));
             return new Temp(id, IrType.Element);
         }
 

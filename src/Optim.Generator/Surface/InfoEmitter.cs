@@ -62,9 +62,11 @@ namespace ScratchOptim.Generator.Surface
             lines.Add("    },");
             lines.Add("    Hoisted: new global::ScratchOptim.HoistedInfo[]");
             lines.Add("    {");
-            var uniforms = plan.Segments.SelectMany(s => s.Items).OfType<HostAssign>().Select(a => a.Statement).Where(a => a.Declares);
+            // The group's own locals first (they come first in its step), then the tensors'; a step-uniform local both compute is listed once.
+            var uniforms = plan.GroupSegments.Concat(plan.Final.Segments).SelectMany(s => s.Items).OfType<HostAssign>().Select(a => a.Statement)
+                .Where(a => a.Declares).GroupBy(a => a.Target.Name).Select(g => g.First());
             lines.AddRange(uniforms.Select(a => "        new(" + String(a.Target.Name) + ", " + String(EquationRenderer.Text(a.Value!, target.TempName)) + "),"));
-            var hoisted = plan.Segments.SelectMany(s => s.Items).OfType<HostTemp>().Select(h => plan.Temps[h.Id]).Where(t => t.Kind == TempKind.Hoisted && t.Definition is not Literal);
+            var hoisted = plan.Final.Segments.SelectMany(s => s.Items).OfType<HostTemp>().Select(h => plan.Temps[h.Id]).Where(t => t.Kind == TempKind.Hoisted && t.Definition is not Literal);
             lines.AddRange(hoisted.Select(t => "        new(" + String(target.TempName(t.Id)) + ", " + String(Hoisted(t, target)) + "),"));
             lines.Add("    },");
             lines.Add("    Reductions: new string[]");
@@ -119,6 +121,7 @@ namespace ScratchOptim.Generator.Surface
             Space.Element => "Element",
             Space.Row => "Row",
             Space.Column => "Column",
+            Space.Group => "Group",
             Space.Matrix => state.Matrix!.Value.Rows switch { Extent.Rows => "RowByRow", Extent.Columns => "ColumnByColumn", _ => "ElementByElement" },
             _ => "Tensor",
         };

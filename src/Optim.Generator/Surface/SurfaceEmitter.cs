@@ -82,11 +82,22 @@ namespace ScratchOptim.Generator.Surface
                 writer.Line();
                 WriteDocumentation();
                 writer.Line();
-                WriteStepMethods();
+                if (plan.GroupWide)
+                {
+                    WriteStepGroup();
+                }
+                else
+                {
+                    WriteStepMethods();
+                }
                 writer.Line();
                 RequirementEmitter.Write(writer, model, GeneratedCode);
-                WriteApply();
-                writer.Line();
+                if (!plan.GroupWide)
+                {
+                    // A step of one tensor on spans: an update with group values needs every tensor of the group at once.
+                    WriteApply();
+                    writer.Line();
+                }
                 ProcedureEmitter.Write(writer, procedures, GeneratedCode);
                 target.WriteMembers(writer, GeneratedCode);
                 writer.Line();
@@ -160,6 +171,14 @@ namespace ScratchOptim.Generator.Surface
             writer.Line(GeneratedCode);
             writer.Line("protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)");
             using (writer.Block()) target.WriteStepElementsBody(writer);
+        }
+
+        private void WriteStepGroup()
+        {
+            writer.Line("/// <inheritdoc/>");
+            writer.Line(GeneratedCode);
+            writer.Line("protected override void StepGroup(global::ScratchOptim.ParamGroup<Hyperparameters> group, global::ScratchOptim.GroupState state)");
+            using (writer.Block()) target.WriteStepGroupBody(writer);
         }
 
         /// <summary>The span kernel's parameters after <c>hyper</c> and the step count.</summary>

@@ -294,8 +294,9 @@ namespace ScratchOptim.Generator.Syntax
 
         /// <summary>
         /// What a <c>[State]</c> field holds: an <c>Element</c> field values of the parameter's type in the space its
-        /// <c>Shape</c> names; a <c>float</c> or <c>double</c> field one value per tensor; a <c>Matrix</c> field a square
-        /// matrix over the rows or the columns. Null for anything else.
+        /// <c>Shape</c> names; a <c>float</c> or <c>double</c> field one value per tensor, or per parameter group with
+        /// <c>Shape = StateShape.Group</c>; a <c>Matrix</c> field a square matrix over the rows or the columns. Null for
+        /// anything else.
         /// </summary>
         private static (Scalar Scalar, Space Space, MatrixShape? Matrix)? StateTypeOf(IFieldSymbol field, AttributeData attribute)
         {
@@ -321,10 +322,12 @@ namespace ScratchOptim.Generator.Syntax
                     _ => null,
                 };
             }
-            if (shape is 0 or 1)
+            // A group's tensors may mix float and double elements: its state is a float or a double.
+            if (shape is 0 or 1 or 7)
             {
-                if (field.Type.SpecialType == SpecialType.System_Single) return (Scalar.Float, Space.Tensor, null);
-                if (field.Type.SpecialType == SpecialType.System_Double) return (Scalar.Double, Space.Tensor, null);
+                var space = shape == 7 ? Space.Group : Space.Tensor;
+                if (field.Type.SpecialType == SpecialType.System_Single) return (Scalar.Float, space, null);
+                if (field.Type.SpecialType == SpecialType.System_Double) return (Scalar.Double, space, null);
             }
             return null;
         }

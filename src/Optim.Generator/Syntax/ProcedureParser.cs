@@ -74,6 +74,7 @@ namespace ScratchOptim.Generator.Syntax
                 var lowering = new UpdateLowering(semanticModel, hypers, states, invalidFields, diagnostics, signature, requirementsAllowed: false, cancellationToken)
                 {
                     Optimizer = optimizer.Name,
+                    Procedure = name,
                 };
                 var body = lowering.LowerBody(method);
                 parsed.Add(new Parsed(method, body is { } lowered ? new ProcedureModel(name, DocComments.SummaryOf(method), signature, lowered) : null));

@@ -20,7 +20,7 @@ namespace ScratchOptim.Generator.Syntax
 
         /// <summary>The class itself, or any of its members (<paramref name="isType"/>: the class or a nested type).</summary>
         public static string? ForClassMember(string name, bool isType) =>
-            GeneratedNames.ClassMembers.Contains(name) ? "is the name of a member the generator adds to the optimizer class"
+            GeneratedNames.ClassMembers.Contains(name) || GeneratedNames.IsNumberedMember(name) ? "is the name of a member the generator adds to the optimizer class"
             : GeneratedNames.LoopFunctions.Contains(name) ? "is the name of an operation the generated step loop calls"
             : isType && name is "nuint" or "nint" or "T" or "TVector" ? "is the name of a type the generated step loop uses"
             : null;
@@ -40,7 +40,7 @@ namespace ScratchOptim.Generator.Syntax
         public static string? ForStepName(string name)
         {
             if (IsKeyword(name)) return "is a C# keyword";
-            if (GeneratedNames.KernelLocals.Contains(name) || name is "Apply" or "Kernel") return "is a name the generated step loop uses";
+            if (GeneratedNames.KernelLocals.Contains(name) || name is "Apply" or "Kernel" or "ForEachTensor" || GeneratedNames.IsNumberedMember(name)) return "is a name the generated step loop uses";
             if (GeneratedNames.LoopFunctions.Contains(name)) return "is the name of an operation the generated step loop calls";
             return null;
         }

@@ -49,6 +49,9 @@ namespace ScratchOptim.Generator.Syntax
         /// <summary>The locals assigned after their declaration: an Element local that is never reassigned keeps its initializer's space.</summary>
         private readonly HashSet<string> reassigned = new HashSet<string>();
 
+        /// <summary>The conditions of the enclosing ifs that differ between tensors: group values cannot be made under them.</summary>
+        private readonly List<ExpressionSyntax> tensorConditions = new List<ExpressionSyntax>();
+
         /// <param name="invalidFields">[Hyper] and [State] fields already reported as wrong: using them is not an error of its own.</param>
         /// <param name="signature">What the parameters of the lowered method are: the update's three, or those a procedure takes.</param>
         /// <param name="requirementsAllowed">Whether the method may start with <c>Require(...)</c> checks: the update's may.</param>
@@ -65,6 +68,9 @@ namespace ScratchOptim.Generator.Syntax
             this.diagnostics = diagnostics;
             this.cancellationToken = cancellationToken;
         }
+
+        /// <summary>The name of the procedure being lowered, or null for the update: a procedure cannot use group values (OPT043).</summary>
+        public string? Procedure { get; set; }
 
         /// <summary>The <c>Require(...)</c> checks the body starts with, lowered by <see cref="LowerBody"/>.</summary>
         public IReadOnlyList<Requirement> Requirements => requirements;
@@ -151,7 +157,9 @@ namespace ScratchOptim.Generator.Syntax
             string? problem = null;
             IrWalker.Visit(condition, e => problem ??= e switch
             {
+                Call c when Operators.IsGroupReduction(c) => "reads " + c.Operator + ", a reduction over the parameter group",
                 Call c when Operators.Get(c.Operator).IsReduction => "reads " + c.Operator + ", a reduction over the tensor",
+                Variable { Role: VariableRole.State, Type.Space: Space.Group } state => "reads '" + state.Name + "', state of the whole parameter group",
                 Variable { Role: VariableRole.State, Type.Scalar: Scalar.Element } state => "reads '" + state.Name + "', state of the parameter's element type",
                 Variable { Role: VariableRole.State, Type.IsUniform: false } state => "reads '" + state.Name + "', state that varies over the tensor",
                 Variable { Role: VariableRole.Param or VariableRole.Grad } element => "reads '" + element.Name + "', which varies per element",
@@ -184,8 +192,11 @@ namespace ScratchOptim.Generator.Syntax
                     var condition = Lower(branch.Condition);
                     if (condition is { Type.IsUniform: false })
                         Report(Descriptors.ElementCondition, branch.Condition, branch.Condition.ToString(), "the condition of an 'if'");
+                    bool perTensor = condition is { Type: { IsUniform: true, IsGroupWide: false } };
+                    if (perTensor) tensorConditions.Add(branch.Condition);
                     var then = LowerBranch(branch.Statement);
                     var otherwise = branch.Else is null ? EquatableArray<Stmt>.Empty : LowerBranch(branch.Else.Statement);
+                    if (perTensor) tensorConditions.RemoveAt(tensorConditions.Count - 1);
                     if (condition is not null) output.Add(new If(condition, then, otherwise));
                     return;
                 default:
@@ -237,6 +248,8 @@ namespace ScratchOptim.Generator.Syntax
                 Space space = uniform || (topLevel && value is not null && !reassigned.Contains(local.Name))
                     ? value?.Type.Space ?? Space.Step
                     : Space.Element;
+                // The element type differs between a group's tensors: an Element value the same for all of them is per tensor.
+                if (scalar == Scalar.Element && space is Space.Step or Space.Group) space = Space.Tensor;
                 var type = new IrType(scalar.Value, space);
                 locals[local] = type; // known even when refused below, so its uses are not reported again
                 if (uniform && (!topLevel || variable.Initializer is null))
@@ -289,6 +302,22 @@ namespace ScratchOptim.Generator.Syntax
                 }
                 value = new Binary(op, target, value, ArithmeticType(target.Type, value.Type));
             }
+            if (target.Type.Space == Space.Group)
+            {
+                // A group's state is written once per group, where no tensor is at hand.
+                if (!value.Type.IsGroupWide)
+                {
+                    Report(Descriptors.GroupValueFromTensor, assignment.Right,
+                        "'" + assignment.Right + "' varies " + (value.Type.Space == Space.Tensor ? "per tensor" : "within a tensor") + ", but '" + target.Name + "' is group state");
+                    return;
+                }
+                if (tensorConditions.Count > 0)
+                {
+                    Report(Descriptors.GroupValueFromTensor, assignment,
+                        "group state '" + target.Name + "' is assigned inside 'if (" + tensorConditions[tensorConditions.Count - 1] + ")', which differs between tensors");
+                    return;
+                }
+            }
             if (IrType.Join(target.Type.Space, value.Type.Space) != target.Type.Space)
             {
                 Report(Descriptors.ElementCondition, assignment.Right, assignment.Right.ToString(), SpaceOfTarget(target));
@@ -312,6 +341,11 @@ namespace ScratchOptim.Generator.Syntax
                 case IParameterSymbol parameter when RoleOf(parameter) is VariableRole.Param or VariableRole.Grad:
                     return new Variable(RoleOf(parameter)!.Value, parameter.Name, IrType.Element);
                 case IFieldSymbol field when states.TryGetValue(field.Name, out var state):
+                    if (Procedure is not null && state.Space == Space.Group)
+                    {
+                        Report(Descriptors.GroupValueInProcedure, target, Procedure, "assigns the group state '" + field.Name + "'");
+                        return null;
+                    }
                     return new Variable(VariableRole.State, field.Name, state.Type);
                 case IFieldSymbol field when hypers.ContainsKey(field.Name):
                     Report(Descriptors.HyperAssigned, target, field.Name);
@@ -403,7 +437,7 @@ namespace ScratchOptim.Generator.Syntax
             switch (symbol)
             {
                 case IParameterSymbol parameter when RoleOf(parameter) is { } role:
-                    return new Variable(role, parameter.Name, role == VariableRole.Step ? IrType.Int : IrType.Element);
+                    return new Variable(role, parameter.Name, role == VariableRole.Step ? IrType.StepCount : IrType.Element);
                 case IFieldSymbol field when hypers.TryGetValue(field.Name, out var hyper):
                     var type = hyper.Type switch
                     {
@@ -414,6 +448,11 @@ namespace ScratchOptim.Generator.Syntax
                     };
                     return new Variable(VariableRole.Hyper, field.Name, type);
                 case IFieldSymbol field when states.TryGetValue(field.Name, out var state):
+                    if (Procedure is not null && state.Space == Space.Group)
+                    {
+                        Report(Descriptors.GroupValueInProcedure, name, Procedure, "reads the group state '" + field.Name + "'");
+                        return null;
+                    }
                     return new Variable(VariableRole.State, field.Name, state.Type);
                 case ILocalSymbol local when locals.TryGetValue(local, out var localType):
                     return new Variable(VariableRole.Local, local.Name, localType);
@@ -543,10 +582,32 @@ namespace ScratchOptim.Generator.Syntax
             switch (op.Kind)
             {
                 case OperatorKind.Reduction:
-                    if (arguments[0].Type.IsUniform || (op.ResultSpace != Space.Tensor && arguments[0].Type.Space != Space.Element))
+                    bool constant = op.ResultSpace switch
                     {
-                        string needs = op.ResultSpace == Space.Tensor ? "varies over the tensor" : "varies per element";
+                        // A group reduction also sums a per-tensor value (one term per tensor).
+                        Space.Group => arguments[0].Type.IsGroupWide,
+                        Space.Tensor => arguments[0].Type.IsUniform,
+                        _ => arguments[0].Type.Space != Space.Element,
+                    };
+                    if (constant)
+                    {
+                        string needs = op.ResultSpace switch
+                        {
+                            Space.Group => "varies between the group's tensors",
+                            Space.Tensor => "varies over the tensor",
+                            _ => "varies per element",
+                        };
                         Report(Descriptors.ReductionArgument, invocation.ArgumentList.Arguments[0], op.Name, invocation.ArgumentList.Arguments[0].ToString(), needs);
+                        return null;
+                    }
+                    if (op.ResultSpace == Space.Group && Procedure is not null)
+                    {
+                        Report(Descriptors.GroupValueInProcedure, invocation, Procedure, "calls " + op.Name + ", a reduction over every tensor of the parameter group");
+                        return null;
+                    }
+                    if (op.ResultSpace == Space.Group && tensorConditions.Count > 0)
+                    {
+                        Report(Descriptors.GroupReductionUnderTensorCondition, invocation, op.Name, tensorConditions[tensorConditions.Count - 1].ToString());
                         return null;
                     }
                     return new Call(op.Name, arguments.ToEquatableArray(), Operators.ResultType(op));

@@ -32,6 +32,12 @@ namespace ScratchOptim.Generator.Targets
         /// <summary>A procedure's case of <c>ProcedureTensor&lt;T, TVector&gt;(procedure, hyper, state, parameter)</c>: find its state, run its kernel on the tensor.</summary>
         void WriteProcedureTensorBody(SourceWriter writer);
 
+        /// <summary>
+        /// The body of <c>StepGroup(group, state)</c> for an update with group values: the group's own code around a pass
+        /// over its tensors per part.
+        /// </summary>
+        void WriteStepGroupBody(SourceWriter writer);
+
         /// <summary>The last statement of <c>Apply&lt;T, TVector&gt;</c>, after the surface checked its spans.</summary>
         void WriteApplyCall(SourceWriter writer);
 

@@ -54,6 +54,7 @@ public static class Trainer
                 int count = Math.Min(examplesPerStep, order.Length - start);
                 trainingTime.Start();
                 // The step's gradient is the mean over its examples, however many micro-batches carry them.
+                modes.Train(); // the gradient is taken where the optimizer steps (y for Schedule-Free)
                 model.ZeroGradients();
                 double lossSum = 0;
                 for (int micro = start; micro < start + count; micro += settings.BatchSize)
@@ -67,7 +68,6 @@ public static class Trainer
                 }
                 if (settings.ClipNorm is { } maxNorm) ScratchOptim.Training.GradientClipping.ClipGradNorm<float>(gradients, maxNorm);
                 double learningRate = LearningRate(optimizer);
-                modes.Train();
                 optimizer.Step();
                 scheduler?.Step();
                 trainingTime.Stop();
@@ -212,29 +212,6 @@ public static class Trainer
         modes.Eval();
         model.CopyParametersTo(weights);
         run.Trajectory.Add(new TrajectoryPoint(run.Step, weights));
-    }
-
-    /// <summary>
-    /// An optimizer with <c>Train</c> and <c>Eval</c> procedures (Schedule-Free) steps in train mode and is evaluated
-    /// at the point <c>Eval()</c> swaps into the parameters (its average x), as its authors' training loop does. The
-    /// switch happens only when the mode changes: a switch there and back is not exact in floating point. For any
-    /// other optimizer both are nothing.
-    /// </summary>
-    private sealed class EvaluationModes(Optimizer optimizer)
-    {
-        private readonly bool has = optimizer.Info.Procedures.Any(p => p.Name == "Train") && optimizer.Info.Procedures.Any(p => p.Name == "Eval");
-        private bool? training;
-
-        public void Train() => Switch(toTraining: true);
-
-        public void Eval() => Switch(toTraining: false);
-
-        private void Switch(bool toTraining)
-        {
-            if (!has || training == toTraining) return;
-            optimizer.RunProcedure(toTraining ? "Train" : "Eval");
-            training = toTraining;
-        }
     }
 }
 

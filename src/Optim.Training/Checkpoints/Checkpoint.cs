@@ -179,11 +179,16 @@ public sealed class Checkpoint
                     meta[CheckpointKeys.Hyperparameter(g, info.TorchName)] = CheckpointKeys.Setting(settings.Get(info.Name));
                 foreach (var (key, value) in optimizer.ScheduleValues(g))
                     meta[CheckpointKeys.ScheduleValue(g, key)] = CheckpointKeys.Number(value);
+                foreach (var state in optimizer.Info.States.Where(s => s.Layout == StateLayout.Group))
+                {
+                    if (optimizer.GroupStateValue(g, state.Name) is { } value)
+                        meta[CheckpointKeys.GroupState(g, state.TorchName)] = CheckpointKeys.Number(value);
+                }
             }
             foreach (var parameter in optimizer.Parameters)
             {
                 meta[CheckpointKeys.Step(parameter.Name!)] = CheckpointKeys.Whole(optimizer.StepCount(parameter));
-                foreach (var state in optimizer.Info.States)
+                foreach (var state in optimizer.Info.States.Where(s => s.Layout != StateLayout.Group))
                     AddState(writer, optimizer, parameter, state);
             }
         }
@@ -331,6 +336,15 @@ public sealed class Checkpoint
             }
             int group = g;
             plan.OnApply(() => optimizer.ReplaceScheduleValues(group, scheduleValues));
+            foreach (var state in optimizer.Info.States.Where(s => s.Layout == StateLayout.Group))
+            {
+                // A group state absent from the file was not allocated yet: it starts afresh on the next step.
+                string key = CheckpointKeys.GroupState(g, state.TorchName);
+                double? value = plan.Has(key) ? plan.Number(key) : null;
+                if (value is { } number && state.Value == StateValue.Float32 && float.IsInfinity((float)number) && double.IsFinite(number))
+                    throw plan.Error($"'{key}' is {plan.Text(key)}, beyond the range of its float32 value");
+                plan.OnApply(() => optimizer.LoadGroupState(group, state.Name, value));
+            }
         }
         // Hyperparameter keys this optimizer does not have.
         foreach (string key in plan.KeysStartingWith("optimizer.group."))
@@ -343,6 +357,7 @@ public sealed class Checkpoint
             var buffers = new Array?[states.Count];
             for (int i = 0; i < states.Count; i++)
             {
+                if (states[i].Layout == StateLayout.Group) continue;
                 int index = i;
                 plan.Tensor(CheckpointKeys.State(parameter.Name!, states[i].TorchName), states[i].ValueTypeFor(parameter.ElementType),
                     StateShape(parameter, states[i]), required: false, values => buffers[index] = values);

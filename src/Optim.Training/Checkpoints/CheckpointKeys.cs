@@ -35,6 +35,9 @@ internal static class CheckpointKeys
     /// <summary>Metadata: a value a scheduler keeps beside a group's hyperparameters (<c>initial_lr</c>, ...).</summary>
     public static string ScheduleValue(int group, string key) => $"optimizer.group.{Whole(group)}.schedule.{key}";
 
+    /// <summary>Metadata: a group state of a group (Prodigy's <c>d</c>, ...), by PyTorch's name; absent before the group's first step.</summary>
+    public static string GroupState(int group, string torchName) => $"optimizer.group.{Whole(group)}.state.{torchName}";
+
     /// <summary>Metadata: a parameter's step count.</summary>
     public static string Step(string parameter) => "optimizer.step." + parameter;
 

@@ -214,7 +214,7 @@ namespace ScratchOptim.Optimizers
         protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
-            // The state StepHost allocated.
+            // The state host code allocated.
             var m = state.Buffer<T>(0, length);
             var v = state.Buffer<T>(1, length);
             var vMax = hyper.Amsbound ? state.Buffer<T>(2, length) : default;

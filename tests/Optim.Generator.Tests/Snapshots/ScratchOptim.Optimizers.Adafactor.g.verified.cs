@@ -218,7 +218,7 @@ namespace ScratchOptim.Optimizers
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
             int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
-            // The state StepHost allocated.
+            // The state host code allocated.
             var rowVar = shape.Length > 1 ? state.Buffer<T>(0, rows) : default;
             var colVar = shape.Length > 1 ? state.Buffer<T>(1, columns) : default;
             var variance = !(shape.Length > 1) ? state.Buffer<T>(2, length) : default;
@@ -483,14 +483,14 @@ namespace ScratchOptim.Optimizers
                         }
                         // After phase 1: what its sums give, in double.
                         alpha = global::System.Math.Max(hyper.Eps2, global::System.Math.Sqrt(sumOfSquaresP) / global::System.Math.Pow(length, 0.5)) * relativeStep;
-                        // rowVar = Lerp(rowVar, Temp { Type = Element@Row, Id = 5 } / Temp { Type = Element@Tensor, Id = 6 }, Temp { Type = Element@Step, Id = 7 })
+                        // rowVar = Lerp(rowVar, RowSum(g * g) / Columns(p), oneMinusBeta2)
                         if (condition1) for (nuint row = 0; row < (nuint)rows; row++)
                         {
                             T rowVar = condition1 ? ElementAt(ref rowVarRef, row) : default;
                             T rowSumOfSquaresG = ElementAt(ref rowSumOfSquaresGRef, row);
                             ElementAt(ref rowVarNewRef, row) = Lerp(rowVar, rowSumOfSquaresG / columnsP, oneMinusBeta2F);
                         }
-                        // colVar = Lerp(colVar, Temp { Type = Element@Column, Id = 8 } / Temp { Type = Element@Tensor, Id = 9 }, Temp { Type = Element@Step, Id = 7 })
+                        // colVar = Lerp(colVar, ColumnSum(g * g) / Rows(p), oneMinusBeta2)
                         if (condition1) for (nuint column = 0; column < (nuint)columns; column++)
                         {
                             T colVar = condition1 ? ElementAt(ref colVarRef, column) : default;

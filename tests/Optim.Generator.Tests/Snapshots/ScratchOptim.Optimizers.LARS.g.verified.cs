@@ -172,7 +172,7 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            // The state StepHost allocated.
+            // The state host code allocated.
             var mu = state.Buffer<T>(0, length);
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();
             switch (phase)

@@ -177,7 +177,7 @@ namespace ScratchOptim.Optimizers
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
             int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
-            // The state StepHost allocated.
+            // The state host code allocated.
             var momentumBuffer = state.Buffer<T>(0, length);
             var matrices = (global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>)state.Scratch!;
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();

@@ -205,7 +205,7 @@ namespace ScratchOptim.Optimizers
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
             int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
-            // The state StepHost allocated.
+            // The state host code allocated.
             var momentumBuffer = hyper.UseMuon ? state.Buffer<T>(0, length) : default;
             var expAvg = !hyper.UseMuon ? state.Buffer<T>(1, length) : default;
             var expAvgSq = !hyper.UseMuon ? state.Buffer<T>(2, length) : default;

@@ -156,7 +156,7 @@ namespace ScratchOptim.Optimizers
         protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
-            // The state StepHost allocated.
+            // The state host code allocated.
             var prev = state.Buffer<T>(0, length);
             var stepSize = state.Buffer<T>(1, length, Round<T>(hyper.Lr));
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();

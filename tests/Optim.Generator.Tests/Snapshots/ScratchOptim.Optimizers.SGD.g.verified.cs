@@ -175,7 +175,7 @@ namespace ScratchOptim.Optimizers
         protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
-            // The state StepHost allocated.
+            // The state host code allocated.
             var buf = hyper.Momentum != 0 ? state.Buffer<T>(0, length) : default;
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();
             kernel.Phase1<TVector>(

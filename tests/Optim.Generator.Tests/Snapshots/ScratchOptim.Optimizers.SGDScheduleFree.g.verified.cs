@@ -200,7 +200,7 @@ namespace ScratchOptim.Optimizers
         protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
-            // The state StepHost allocated.
+            // The state host code allocated.
             var z = state.Buffer<T>(0, length);
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();
             kernel.Phase1<TVector>(
@@ -369,7 +369,7 @@ namespace ScratchOptim.Optimizers
                 {
                     int length = parameter.Length;
                     // The state it uses, allocated on first use, then reused.
-                    var z = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 || !(hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13) ? state.Buffer<T>(0, length) : default;
+                    var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(3, 1)[0];
                     var kernel = new ProcedureKernels.Eval<T>();
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
@@ -411,7 +411,6 @@ namespace ScratchOptim.Optimizers
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
             {
                 // What host code computes, for the phases and for later host code.
-                internal bool condition2;
                 internal double toAverage;
                 internal bool condition1;
                 internal bool pytorchIsV1_13;
@@ -427,7 +426,6 @@ namespace ScratchOptim.Optimizers
                     {
                         case 0:
                             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                            condition2 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 || !(hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13); // the state that needs it is allocated
                             toAverage = 1 - 1 / hyper.Momentum;
                             condition1 = trainMode != 0 && t > 0;
                             pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
@@ -453,7 +451,7 @@ namespace ScratchOptim.Optimizers
                         for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                         {
                             var p = TVector.Load(ref pRef, i);
-                            var z = condition2 ? TVector.Load(ref zRef, i) : default;
+                            var z = TVector.Load(ref zRef, i);
 
                             if (condition1)
                             {
@@ -475,7 +473,7 @@ namespace ScratchOptim.Optimizers
                     for (; i < to; i++)
                     {
                         T p = ElementAt(ref pRef, i);
-                        T z = condition2 ? ElementAt(ref zRef, i) : default;
+                        T z = ElementAt(ref zRef, i);
 
                         if (condition1)
                         {

@@ -347,10 +347,7 @@ namespace ScratchOptim.Optimizers
                 new("step", "t - 1"),
                 new("stepSize", "correctBias ? lr * Pow(1 - Pow(beta2, step), 0.5) / (1 - Pow(beta1, step)) : lr"),
                 new("firstStep", "t == 1"),
-                new("flattenedF", "flattened"),
                 new("preconditionerWeightF", "(Element)(preconditionerWeight)"),
-                new("rowsPreconditionedF", "rowsPreconditioned"),
-                new("columnsPreconditionedF", "columnsPreconditioned"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
                 new("oneMinusBeta2", "(Element)(1 - beta2)"),
@@ -420,7 +417,7 @@ namespace ScratchOptim.Optimizers
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
             int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
-            // The state StepHost allocated.
+            // The state host code allocated.
             var m = state.Buffer<T>(0, length);
             var v = state.Buffer<T>(1, length);
             var left = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(2, rows * rows) : default;
@@ -790,10 +787,7 @@ namespace ScratchOptim.Optimizers
             internal int step;
             internal double stepSize;
             internal bool firstStep;
-            internal bool flattenedF;
             internal T preconditionerWeightF;
-            internal bool rowsPreconditionedF;
-            internal bool columnsPreconditionedF;
             internal T oneMinusBeta1;
             internal T beta1;
             internal T oneMinusBeta2;
@@ -905,10 +899,9 @@ namespace ScratchOptim.Optimizers
                         step = t - 1;
                         stepSize = hyper.CorrectBias ? hyper.Lr * global::System.Math.Pow(1 - global::System.Math.Pow(hyper.Beta2, step), 0.5) / (1 - global::System.Math.Pow(hyper.Beta1, step)) : hyper.Lr;
                         firstStep = t == 1;
-                        flattenedF = flattened;
                         preconditionerWeightF = Round<T>(preconditionerWeight);
                         // merged = Lerp(merged, Transpose(Flatten(g)) * Flatten(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-                        if (firstStep && flattenedF)
+                        if (firstStep && flattened)
                         {
                             var product3 = matrices.Matrix(11, length, length);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, 1, gMatrix, gMatrix, product3);
@@ -919,13 +912,12 @@ namespace ScratchOptim.Optimizers
                             }
                         }
                         // mergedBasis = Eigenvectors(merged) (LAPACK's syevd)
-                        if (firstStep && flattenedF)
+                        if (firstStep && flattened)
                         {
                             matrices.Eigenvectors(merged, mergedBasis, length);
                         }
-                        rowsPreconditionedF = rowsPreconditioned;
                         // left = Lerp(left, g * Transpose(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-                        if (firstStep && rowsPreconditionedF)
+                        if (firstStep && rowsPreconditioned)
                         {
                             var product4 = matrices.Matrix(12, rows, rows);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, rows, columns, gMatrix, gMatrix, product4);
@@ -936,13 +928,12 @@ namespace ScratchOptim.Optimizers
                             }
                         }
                         // leftBasis = Eigenvectors(left) (LAPACK's syevd)
-                        if (firstStep && rowsPreconditionedF)
+                        if (firstStep && rowsPreconditioned)
                         {
                             matrices.Eigenvectors(left, leftBasis, rows);
                         }
-                        columnsPreconditionedF = columnsPreconditioned;
                         // right = Lerp(right, Transpose(g) * g, preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-                        if (firstStep && columnsPreconditionedF)
+                        if (firstStep && columnsPreconditioned)
                         {
                             var product5 = matrices.Matrix(13, columns, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, rows, gMatrix, gMatrix, product5);
@@ -953,7 +944,7 @@ namespace ScratchOptim.Optimizers
                             }
                         }
                         // rightBasis = Eigenvectors(right) (LAPACK's syevd)
-                        if (firstStep && columnsPreconditionedF)
+                        if (firstStep && columnsPreconditioned)
                         {
                             matrices.Eigenvectors(right, rightBasis, columns);
                         }
@@ -964,21 +955,21 @@ namespace ScratchOptim.Optimizers
                             projected = gMatrix;
                         }
                         // projected = Unflatten(Flatten(projected) * mergedBasis) (products on OpenBLAS)
-                        if (!firstStep && flattenedF)
+                        if (!firstStep && flattened)
                         {
                             var product6 = matrices.Matrix(14, 1, length);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, projected, mergedBasis, product6);
                             projected = product6;
                         }
                         // projected = Transpose(leftBasis) * projected (products on OpenBLAS)
-                        if (!firstStep && rowsPreconditionedF)
+                        if (!firstStep && rowsPreconditioned)
                         {
                             var product7 = matrices.Matrix(15, rows, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, projected, product7);
                             projected = product7;
                         }
                         // projected = projected * rightBasis (products on OpenBLAS)
-                        if (!firstStep && columnsPreconditionedF)
+                        if (!firstStep && columnsPreconditioned)
                         {
                             var product8 = matrices.Matrix(16, rows, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, projected, rightBasis, product8);
@@ -995,7 +986,7 @@ namespace ScratchOptim.Optimizers
                         weightDecayAbove0 = hyper.WeightDecay > 0;
                         minusLrTimesWeightDecay = Round<T>(-(hyper.Lr * hyper.WeightDecay)); // -(lr * weightDecay)
                         // merged = Lerp(merged, Transpose(Flatten(g)) * Flatten(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-                        if (!firstStep && flattenedF)
+                        if (!firstStep && flattened)
                         {
                             var product9 = matrices.Matrix(17, length, length);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, 1, gMatrix, gMatrix, product9);
@@ -1006,7 +997,7 @@ namespace ScratchOptim.Optimizers
                             }
                         }
                         // left = Lerp(left, g * Transpose(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-                        if (!firstStep && rowsPreconditionedF)
+                        if (!firstStep && rowsPreconditioned)
                         {
                             var product10 = matrices.Matrix(18, rows, rows);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, rows, columns, gMatrix, gMatrix, product10);
@@ -1017,7 +1008,7 @@ namespace ScratchOptim.Optimizers
                             }
                         }
                         // right = Lerp(right, Transpose(g) * g, preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-                        if (!firstStep && columnsPreconditionedF)
+                        if (!firstStep && columnsPreconditioned)
                         {
                             var product11 = matrices.Matrix(19, columns, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, rows, gMatrix, gMatrix, product11);
@@ -1029,19 +1020,19 @@ namespace ScratchOptim.Optimizers
                         }
                         condition1 = step % hyper.PreconditionFrequency == 0;
                         // Matrix mergedOrder = EigenvalueOrder(merged, mergedBasis) (a sort of estimated eigenvalues)
-                        if (!firstStep && condition1 && flattenedF)
+                        if (!firstStep && condition1 && flattened)
                         {
                             mergedOrder = matrices.Matrix(20, length, length);
                             matrices.EigenvalueOrder(merged, mergedBasis, mergedOrder, length);
                         }
                         // Matrix leftOrder = EigenvalueOrder(left, leftBasis) (a sort of estimated eigenvalues)
-                        if (!firstStep && condition1 && rowsPreconditionedF)
+                        if (!firstStep && condition1 && rowsPreconditioned)
                         {
                             leftOrder = matrices.Matrix(21, rows, rows);
                             matrices.EigenvalueOrder(left, leftBasis, leftOrder, rows);
                         }
                         // Matrix rightOrder = EigenvalueOrder(right, rightBasis) (a sort of estimated eigenvalues)
-                        if (!firstStep && condition1 && columnsPreconditionedF)
+                        if (!firstStep && condition1 && columnsPreconditioned)
                         {
                             rightOrder = matrices.Matrix(22, columns, columns);
                             matrices.EigenvalueOrder(right, rightBasis, rightOrder, columns);
@@ -1056,21 +1047,21 @@ namespace ScratchOptim.Optimizers
                             back = matrix1;
                         }
                         // back = Unflatten(Flatten(back) * Transpose(mergedBasis)) (products on OpenBLAS)
-                        if (!firstStep && flattenedF)
+                        if (!firstStep && flattened)
                         {
                             var product12 = matrices.Matrix(23, 1, length);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, 1, length, length, back, mergedBasis, product12);
                             back = product12;
                         }
                         // back = leftBasis * back (products on OpenBLAS)
-                        if (!firstStep && rowsPreconditionedF)
+                        if (!firstStep && rowsPreconditioned)
                         {
                             var product13 = matrices.Matrix(24, rows, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, back, product13);
                             back = product13;
                         }
                         // back = back * Transpose(rightBasis) (products on OpenBLAS)
-                        if (!firstStep && columnsPreconditionedF)
+                        if (!firstStep && columnsPreconditioned)
                         {
                             var product14 = matrices.Matrix(25, rows, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, columns, columns, back, rightBasis, product14);
@@ -1084,35 +1075,35 @@ namespace ScratchOptim.Optimizers
                             moment = mMatrix;
                         }
                         // moment = Unflatten(Flatten(moment) * Transpose(mergedBasis)) (products on OpenBLAS)
-                        if (!firstStep && flattenedF)
+                        if (!firstStep && flattened)
                         {
                             var product15 = matrices.Matrix(26, 1, length);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, 1, length, length, moment, mergedBasis, product15);
                             moment = product15;
                         }
                         // moment = leftBasis * moment (products on OpenBLAS)
-                        if (!firstStep && rowsPreconditionedF)
+                        if (!firstStep && rowsPreconditioned)
                         {
                             var product16 = matrices.Matrix(27, rows, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, moment, product16);
                             moment = product16;
                         }
                         // moment = moment * Transpose(rightBasis) (products on OpenBLAS)
-                        if (!firstStep && columnsPreconditionedF)
+                        if (!firstStep && columnsPreconditioned)
                         {
                             var product17 = matrices.Matrix(28, rows, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, columns, columns, moment, rightBasis, product17);
                             moment = product17;
                         }
                         // unflattenMatrix = Unflatten(Flatten(vMatrix) * mergedOrder) (products on OpenBLAS)
-                        if (!firstStep && condition1 && flattenedF)
+                        if (!firstStep && condition1 && flattened)
                         {
                             var product18 = matrices.Matrix(29, 1, length);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, vMatrix, mergedOrder, product18);
                             product18.CopyTo(unflattenMatrix);
                         }
                         // mergedBasis = QrBasis(merged * (mergedBasis * mergedOrder)) (LAPACK's QR, products on OpenBLAS)
-                        if (!firstStep && condition1 && flattenedF)
+                        if (!firstStep && condition1 && flattened)
                         {
                             var product19 = matrices.Matrix(30, length, length);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, length, mergedBasis, mergedOrder, product19);
@@ -1121,7 +1112,7 @@ namespace ScratchOptim.Optimizers
                             matrices.QrBasis(product20, mergedBasis, length, length);
                         }
                         // leftBasis = QrBasis(left * (leftBasis * leftOrder)) (LAPACK's QR, products on OpenBLAS)
-                        if (!firstStep && condition1 && rowsPreconditionedF)
+                        if (!firstStep && condition1 && rowsPreconditioned)
                         {
                             var product21 = matrices.Matrix(32, rows, rows);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, rows, rows, leftBasis, leftOrder, product21);
@@ -1130,7 +1121,7 @@ namespace ScratchOptim.Optimizers
                             matrices.QrBasis(product22, leftBasis, rows, rows);
                         }
                         // rightBasis = QrBasis(right * (rightBasis * rightOrder)) (LAPACK's QR, products on OpenBLAS)
-                        if (!firstStep && condition1 && columnsPreconditionedF)
+                        if (!firstStep && condition1 && columnsPreconditioned)
                         {
                             var product23 = matrices.Matrix(34, columns, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, columns, rightBasis, rightOrder, product23);
@@ -1139,21 +1130,21 @@ namespace ScratchOptim.Optimizers
                             matrices.QrBasis(product24, rightBasis, columns, columns);
                         }
                         // moment = Unflatten(Flatten(moment) * mergedBasis) (products on OpenBLAS)
-                        if (!firstStep && flattenedF)
+                        if (!firstStep && flattened)
                         {
                             var product25 = matrices.Matrix(36, 1, length);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, moment, mergedBasis, product25);
                             moment = product25;
                         }
                         // moment = Transpose(leftBasis) * moment (products on OpenBLAS)
-                        if (!firstStep && rowsPreconditionedF)
+                        if (!firstStep && rowsPreconditioned)
                         {
                             var product26 = matrices.Matrix(37, rows, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, moment, product26);
                             moment = product26;
                         }
                         // moment = moment * rightBasis (products on OpenBLAS)
-                        if (!firstStep && columnsPreconditionedF)
+                        if (!firstStep && columnsPreconditioned)
                         {
                             var product27 = matrices.Matrix(38, rows, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, moment, rightBasis, product27);
@@ -1171,7 +1162,7 @@ namespace ScratchOptim.Optimizers
                         // After phase 2: what its sums give, in double, and the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
                         scalar1 = Round<T>(1E-30 + global::System.Math.Pow(sumOfSquaresDirection / (double)length, 0.5)); // 1E-30 + Pow(sumOfSquaresDirection / (double)Count(direction * direction), 0.5)
                         // productMatrix = Transpose(leftOrder) * vMatrix2 (products on OpenBLAS)
-                        if (!firstStep && condition1 && rowsPreconditionedF)
+                        if (!firstStep && condition1 && rowsPreconditioned)
                         {
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftOrder, vMatrix2, productMatrix);
                         }
@@ -1179,7 +1170,7 @@ namespace ScratchOptim.Optimizers
                     case 3:
                         // After phase 3: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
                         // product2Matrix = vMatrix3 * rightOrder (products on OpenBLAS)
-                        if (!firstStep && condition1 && columnsPreconditionedF)
+                        if (!firstStep && condition1 && columnsPreconditioned)
                         {
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, vMatrix3, rightOrder, product2Matrix);
                         }
@@ -1253,7 +1244,7 @@ namespace ScratchOptim.Optimizers
                             TVector.Store(m, ref mMatrixRef, i);
                             if (condition1)
                             {
-                                if (flattenedF)
+                                if (flattened)
                                 {
                                     // the matrix vMatrix gets v
                                     TVector.Store(v, ref vMatrixRef, i);
@@ -1285,7 +1276,7 @@ namespace ScratchOptim.Optimizers
                         ElementAt(ref mMatrixRef, i) = m;
                         if (condition1)
                         {
-                            if (flattenedF)
+                            if (flattened)
                             {
                                 // the matrix vMatrix gets v
                                 ElementAt(ref vMatrixRef, i) = v;
@@ -1363,12 +1354,12 @@ namespace ScratchOptim.Optimizers
                                 }
                                 if (condition1)
                                 {
-                                    if (flattenedF)
+                                    if (flattened)
                                     {
                                         // v = Unflatten(Flatten(v) * mergedOrder)
                                         v = unflatten;
                                     }
-                                    if (rowsPreconditionedF)
+                                    if (rowsPreconditioned)
                                     {
                                         // the matrix vMatrix2 gets v
                                         TVector.Store(v, ref vMatrix2Ref, i);
@@ -1401,12 +1392,12 @@ namespace ScratchOptim.Optimizers
                             }
                             if (condition1)
                             {
-                                if (flattenedF)
+                                if (flattened)
                                 {
                                     // v = Unflatten(Flatten(v) * mergedOrder)
                                     v = unflatten;
                                 }
-                                if (rowsPreconditionedF)
+                                if (rowsPreconditioned)
                                 {
                                     // the matrix vMatrix2 gets v
                                     ElementAt(ref vMatrix2Ref, i) = v;
@@ -1478,17 +1469,17 @@ namespace ScratchOptim.Optimizers
                             v = Fma(oneMinusBeta2Vec, rotated * rotated, v * beta2Vec);
                             if (condition1)
                             {
-                                if (flattenedF)
+                                if (flattened)
                                 {
                                     // v = Unflatten(Flatten(v) * mergedOrder)
                                     v = unflatten;
                                 }
-                                if (rowsPreconditionedF)
+                                if (rowsPreconditioned)
                                 {
                                     // v = Transpose(leftOrder) * v
                                     v = product;
                                 }
-                                if (columnsPreconditionedF)
+                                if (columnsPreconditioned)
                                 {
                                     // the matrix vMatrix3 gets v
                                     TVector.Store(v, ref vMatrix3Ref, i);
@@ -1515,17 +1506,17 @@ namespace ScratchOptim.Optimizers
                         v = Fma(oneMinusBeta2, rotated * rotated, v * beta2);
                         if (condition1)
                         {
-                            if (flattenedF)
+                            if (flattened)
                             {
                                 // v = Unflatten(Flatten(v) * mergedOrder)
                                 v = unflatten;
                             }
-                            if (rowsPreconditionedF)
+                            if (rowsPreconditioned)
                             {
                                 // v = Transpose(leftOrder) * v
                                 v = product;
                             }
-                            if (columnsPreconditionedF)
+                            if (columnsPreconditioned)
                             {
                                 // the matrix vMatrix3 gets v
                                 ElementAt(ref vMatrix3Ref, i) = v;
@@ -1619,17 +1610,17 @@ namespace ScratchOptim.Optimizers
                             }
                             if (condition1)
                             {
-                                if (flattenedF)
+                                if (flattened)
                                 {
                                     // v = Unflatten(Flatten(v) * mergedOrder)
                                     v = unflatten;
                                 }
-                                if (rowsPreconditionedF)
+                                if (rowsPreconditioned)
                                 {
                                     // v = Transpose(leftOrder) * v
                                     v = product;
                                 }
-                                if (columnsPreconditionedF)
+                                if (columnsPreconditioned)
                                 {
                                     // v = v * rightOrder
                                     v = product2;
@@ -1683,17 +1674,17 @@ namespace ScratchOptim.Optimizers
                         }
                         if (condition1)
                         {
-                            if (flattenedF)
+                            if (flattened)
                             {
                                 // v = Unflatten(Flatten(v) * mergedOrder)
                                 v = unflatten;
                             }
-                            if (rowsPreconditionedF)
+                            if (rowsPreconditioned)
                             {
                                 // v = Transpose(leftOrder) * v
                                 v = product;
                             }
-                            if (columnsPreconditionedF)
+                            if (columnsPreconditioned)
                             {
                                 // v = v * rightOrder
                                 v = product2;

@@ -49,11 +49,19 @@ namespace ScratchOptim.Generator.Targets.Cpu
             // A procedure that does not take the step count still receives it, under a name of its own.
             StepName = model.Signature.HasStep ? model.Signature.Step : Namer.Claim("stepCount");
 
-            TempNames = plan.Temps.Select(t => Namer.For(Unscheduled(t.Definition, plan), t.Type)).ToList();
+            // A group state's stored value keeps the state's name; each new value is named after it.
+            var assigned = plan.GroupSegments.SelectMany(s => s.Items).OfType<GroupStateAssign>().ToDictionary(a => a.TempId, a => a.Declared.Target.Name);
+            TempNames = plan.Temps.Select(t => t switch
+            {
+                { Kind: TempKind.GroupState, Definition: Variable state } => state.Name,
+                { Kind: TempKind.GroupState } => Namer.Claim(assigned[t.Id] + "New"),
+                _ => Namer.For(Unscheduled(t.Definition, plan), t.Type),
+            }).ToList();
             // A matrix the loops read has two names: its elements' (the temp's) and the whole matrix's.
             MatrixNames = plan.Temps.Where(t => t.Kind == TempKind.Matrix)
                 .ToDictionary(t => t.Id, t => Namer.Claim(TempNames[t.Id] + "Matrix"));
             Expressions = new CpuExpressions(TempNames, model);
+            PhaseLocals = plan.GroupWide ? plan.Parts.Select(p => Namer.Claim("phase" + p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList() : new List<string>();
 
             // The parameter and the gradient, when the method takes them (the update always does).
             var buffers = new List<KernelBuffer>();
@@ -93,12 +101,18 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The kernel method's name.</summary>
         public string Name { get; }
 
+        /// <summary>Whether this is a procedure's kernel rather than the update's.</summary>
+        public bool IsProcedure => Name != "Kernel";
+
         /// <summary>The name of the kernel's step-count parameter.</summary>
         public string StepName { get; }
 
         public Namer Namer { get; }
 
         public IReadOnlyList<string> TempNames { get; }
+
+        /// <summary>The locals of a group's step that hold each part's struct (<c>phase1</c>, ...).</summary>
+        public IReadOnlyList<string> PhaseLocals { get; }
 
         public string TempName(int id) => TempNames[id];
 
@@ -131,7 +145,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         public bool UsesMatrices =>
             Plan.Model.States.Any(s => s.Space == Space.Matrix)
             || Plan.Temps.Any(t => t.Kind is TempKind.Materialized or TempKind.Matrix)
-            || Plan.Segments.Any(s => s.Items.Any(i => i is HostMatrixAssign));
+            || Plan.AllHostItems().Any(i => i is HostMatrixAssign);
 
         /// <summary>The buffers the kernel takes as arguments (as references to their first elements): parameter, gradient, element and row/column state.</summary>
         public IEnumerable<KernelBuffer> Arguments => Buffers.Where(b => !b.InWorkspace && !b.InMatrices);
@@ -144,9 +158,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 if (Plan.RowsAndColumns || UsesMatrices) return true;
                 bool uses = false;
                 foreach (var temp in Plan.Temps) IrWalker.Visit(temp.Definition, e => uses |= e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape);
-                foreach (var segment in Plan.Segments)
-                    foreach (var item in segment.Items.OfType<HostAssign>())
-                        if (item.Statement.Value is { } value) IrWalker.Visit(value, e => uses |= e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape);
+                foreach (var item in Plan.AllHostItems())
+                {
+                    var value = item switch
+                    {
+                        HostAssign assign => assign.Statement.Value,
+                        HostGroupAccumulate accumulate => accumulate.Value,
+                        _ => null,
+                    };
+                    if (value is not null) IrWalker.Visit(value, e => uses |= e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape);
+                }
                 return uses;
             }
         }
@@ -157,24 +178,43 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// </summary>
         public bool SplitsTensors => !Plan.RowsAndColumns && !UsesMatrices;
 
-        /// <summary>The per-tensor sums phase <paramref name="phase"/> accumulates, in the order its blocks leave their partial sums.</summary>
+        /// <summary>
+        /// The sums phase <paramref name="phase"/> accumulates, in the order its blocks leave their partial sums: the
+        /// tensor's own and its shares of the group's (which the host code adds to the group's sums, tensor by tensor).
+        /// </summary>
         public IReadOnlyList<int> TensorSums(ElementPhase phase)
         {
             var ids = new List<int>();
             IrWalker.Visit(phase.Body, s =>
             {
-                if (s is Accumulate accumulate && Plan.Temps[accumulate.TempId].Type.Space == Space.Tensor && !ids.Contains(accumulate.TempId)) ids.Add(accumulate.TempId);
+                if (s is Accumulate accumulate && Plan.Temps[accumulate.TempId].Type.Space is Space.Tensor or Space.Group && !ids.Contains(accumulate.TempId)) ids.Add(accumulate.TempId);
             }, _ => { });
             return ids;
         }
 
-        /// <summary>The partial sums each block leaves: the most per-tensor sums of any phase.</summary>
-        public int PartialsPerBlock => Plan.Phases.Select(p => TensorSums(p).Count).DefaultIfEmpty(0).Max();
+        /// <summary>The partial sums each block of a part leaves: the most sums of any of its phases.</summary>
+        public int PartialsPerBlock(TensorPart part) => part.Phases.Select(p => TensorSums(p).Count).DefaultIfEmpty(0).Max();
+
+        /// <summary>The per-tensor (uniform, not group) states, which the kernels take as single values.</summary>
+        public IEnumerable<StateModel> TensorStates => Plan.Model.States.Where(s => s.IsUniform && s.Space != Space.Group);
 
         /// <summary>The workspace buffers, each as long as the rows or the columns.</summary>
         public IEnumerable<KernelBuffer> Workspace => Buffers.Where(b => b.InWorkspace);
 
-        public IEnumerable<HostRowAssign> RowAssignments => Plan.Segments.SelectMany(s => s.Items).OfType<HostRowAssign>();
+        /// <summary>The new values of per-row and per-column state: the final part computes them all.</summary>
+        public IEnumerable<HostRowAssign> RowAssignments => Plan.Final.Segments.SelectMany(s => s.Items).OfType<HostRowAssign>();
+
+        /// <summary>The name of a part's kernel: <see cref="Name"/> when there is one part, <c>Kernel1</c>, <c>Kernel2</c>, ... otherwise.</summary>
+        public string KernelName(TensorPart part) => Plan.Parts.Count == 1 ? Name : Name + part.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The name of the struct that runs a part on each tensor of a group: <c>Phase1</c>, <c>Phase2</c>, ...</summary>
+        public static string PhaseName(TensorPart part) => "Phase" + part.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The C# name of a group value a part reads: a group-wide local keeps its name, a temp has its own.</summary>
+        public string InputName(Expr input) => input is Temp temp ? TempNames[temp.Id] : CSharp.Id(((Variable)input).Name);
+
+        /// <summary>The C# type of a group value: double, float, int or bool.</summary>
+        public static string InputType(Expr input) => KernelEmitter.ScalarType(input.Type.Scalar);
 
         public static BufferKind Kind(Space space) => space switch
         {

@@ -6,8 +6,8 @@ using ScratchOptim.Generator.Scheduling;
 namespace ScratchOptim.Generator.Targets.Cpu
 {
     /// <summary>
-    /// The CPU target: one generic kernel per optimizer, vectorized over 64-byte vectors with a scalar tail, and one per
-    /// procedure (in the nested class <see cref="ProcedureKernels"/>).
+    /// The CPU target: one generic kernel per optimizer (one per part when the update reads group values), vectorized over
+    /// 64-byte vectors with a scalar tail, and one per procedure (in the nested class <see cref="ProcedureKernels"/>).
     /// </summary>
     internal sealed class CpuTarget : IKernelTarget
     {
@@ -49,27 +49,53 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
         }
 
-        public string Schedule =>
-            "new global::ScratchOptim.StepSchedule(Phases: " + kernel.Plan.Phases.Count + ", SplitsTensors: " + (kernel.SplitsTensors ? "true" : "false")
-            + ", PartialsPerBlock: " + kernel.PartialsPerBlock + ", RowByRow: " + (kernel.Plan.RowsAndColumns ? "true" : "false") + ")";
+        public string Schedule => ScheduleOf(kernel.Plan.Final);
 
-        public void WriteStepHostBody(SourceWriter writer)
+        /// <summary>The <c>StepSchedule</c> of a part, as a C# expression.</summary>
+        internal string ScheduleOf(TensorPart part) =>
+            "new global::ScratchOptim.StepSchedule(Phases: " + part.Phases.Count + ", SplitsTensors: " + (kernel.SplitsTensors ? "true" : "false")
+            + ", PartialsPerBlock: " + kernel.PartialsPerBlock(part) + ", RowByRow: " + (kernel.Plan.RowsAndColumns ? "true" : "false") + ")";
+
+        public void WriteStepHostBody(SourceWriter writer) => WriteHostBody(writer, kernel.Plan.Final);
+
+        public void WriteStepElementsBody(SourceWriter writer) => WriteElementsBody(writer, kernel.Plan.Final);
+
+        public void WriteStepGroupBody(SourceWriter writer) => GroupEmitter.WriteStepGroupBody(kernel, writer);
+
+        /// <summary>
+        /// A tensor's host segment of a part: find (and allocate) its state, then run the segment of the part's kernel, with
+        /// the group values the part reads and the group sums it adds to (the fields of a group phase's struct).
+        /// </summary>
+        internal void WriteHostBody(SourceWriter writer, TensorPart part)
         {
             WriteBuffers(writer, "// The state, allocated on the first step that can use it, then reused.", uniform: true);
             var arguments = new List<string> { "segment", "hyper", "state.Step" };
-            arguments.AddRange(KernelArguments(uniform: true));
+            arguments.AddRange(KernelArguments(part, host: true));
             arguments.Add("partials");
-            WriteCall(writer, "state.Kernel<Kernel<T>>().Host", arguments);
+            string type = kernel.KernelName(part) + "<T>";
+            var copies = part.Final ? new List<StateModel>() : kernel.TensorStates.ToList();
+            if (copies.Count == 0)
+            {
+                WriteCall(writer, "state.Kernel<" + type + ">().Host", arguments);
+                return;
+            }
+            writer.Line("ref var kernel = ref state.Kernel<" + type + ">();");
+            writer.Line("// This phase computes the per-tensor state's new values for itself, in copies: only the last phase stores them.");
+            writer.Line("if (segment == 0)");
+            using (writer.Block())
+                foreach (var state in copies) writer.Line("kernel." + CSharp.Id(state.Name) + " = " + CSharp.Id(state.Name) + ";");
+            WriteCall(writer, "kernel.Host", arguments);
         }
 
-        public void WriteStepElementsBody(SourceWriter writer)
+        /// <summary>A range of a tensor's elements in an element phase of a part: find the state host code allocated, run the phase.</summary>
+        internal void WriteElementsBody(SourceWriter writer, TensorPart part)
         {
-            WriteBuffers(writer, "// The state StepHost allocated.", uniform: false);
-            writer.Line("ref readonly var kernel = ref state.Kernel<Kernel<T>>();");
+            WriteBuffers(writer, "// The state host code allocated.", uniform: false);
+            writer.Line("ref readonly var kernel = ref state.Kernel<" + kernel.KernelName(part) + "<T>>();");
             var arguments = new List<string> { "(nuint)from", "(nuint)to" };
-            arguments.AddRange(KernelArguments(uniform: false));
+            arguments.AddRange(KernelArguments(part, host: false));
             arguments.Add("partials");
-            if (kernel.Plan.Phases.Count == 1)
+            if (part.Phases.Count == 1)
             {
                 WriteCall(writer, "kernel.Phase1<TVector>", arguments);
                 return;
@@ -77,7 +103,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Line("switch (phase)");
             using (writer.Block())
             {
-                foreach (var phase in kernel.Plan.Phases)
+                foreach (var phase in part.Phases)
                 {
                     writer.Line("case " + phase.Number + ":");
                     writer.Indent();
@@ -97,11 +123,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("var shape = ShapeOf(parameter);");
                 if (kernel.Plan.RowsAndColumns || kernel.UsesMatrices) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
             }
-            if (Model.States.Any(s => uniform || !s.IsUniform)) writer.Line(comment);
+            if (Model.States.Any(s => s.Space != Space.Group && (uniform || !s.IsUniform))) writer.Line(comment);
             for (int i = 0; i < Model.States.Count; i++)
             {
                 var state = Model.States[i];
-                if (state.IsUniform && !uniform) continue;
+                if (state.Space == Space.Group || state.IsUniform && !uniform) continue;
                 int index = IndexOf(state);
                 string type = KernelEmitter.ScalarType(state.Scalar);
                 string length = StateLength(state);
@@ -137,9 +163,14 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
         }
 
-        /// <summary>The buffers (and per-tensor state, for host code) as <c>StepHost</c> and <c>StepElements</c> pass them to the kernel.</summary>
-        private IEnumerable<string> KernelArguments(bool uniform)
+        /// <summary>
+        /// A part's arguments as the step passes them to its kernel: the buffers, and for host code the group values, the
+        /// per-tensor state (in the part that stores it) and the group sums (see <see cref="KernelEmitter.Parameters"/>).
+        /// </summary>
+        private IEnumerable<string> KernelArguments(TensorPart part, bool host)
         {
+            if (host)
+                foreach (var input in part.Inputs) yield return kernel.InputName(input);
             if (kernel.UsesShape) yield return "shape";
             yield return "length";
             foreach (var buffer in kernel.Arguments)
@@ -149,11 +180,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     : CSharp.Id(buffer.Name);
                 yield return "ref " + GetReference + "(" + span + ")";
             }
-            if (uniform)
-                foreach (var state in Model.States.Where(s => s.IsUniform)) yield return "ref " + CSharp.Id(state.Name);
+            if (host && part.Final)
+                foreach (var state in kernel.TensorStates) yield return "ref " + CSharp.Id(state.Name);
             foreach (var state in Model.States.Where(s => s.Space == Space.Matrix)) yield return CSharp.Id(state.Name);
             if (WorkspaceLength is not null) yield return "ref " + GetReference + "(workspace)";
             if (kernel.UsesMatrices) yield return "matrices";
+            if (host)
+                foreach (int sum in part.GroupSums) yield return "ref " + kernel.TempNames[sum];
         }
 
         public bool UsesMatrices => kernel.UsesMatrices;
@@ -177,11 +210,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (kernel.UsesShape) common.Add("shape");
             common.Add("length");
             common.AddRange(buffers.Select(b => "ref " + b.RefName));
-            var uniform = Model.States.Where(s => s.IsUniform).Select(s => "ref " + CSharp.Id(s.Name));
+            var uniform = kernel.TensorStates.Select(s => "ref " + CSharp.Id(s.Name));
             var rest = Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)).ToList();
             if (WorkspaceLength is not null) rest.Add("ref " + GetReference + "(workspace)");
             if (kernel.UsesMatrices) rest.Add("matrices");
-            WritePiecesInOrder(writer, "Kernel", CSharp.Id(Model.Signature.Step), common.Concat(uniform).Concat(rest), common.Concat(rest));
+            WritePiecesInOrder(writer, kernel.KernelName(kernel.Plan.Final), CSharp.Id(Model.Signature.Step), common.Concat(uniform).Concat(rest), common.Concat(rest));
         }
 
         /// <summary>
@@ -191,33 +224,42 @@ namespace ScratchOptim.Generator.Targets.Cpu
         public void WriteProcedureTensorBody(SourceWriter writer)
         {
             WriteBuffers(writer, "// The state it uses, allocated on first use, then reused.", uniform: true);
-            WritePiecesInOrder(writer, ProcedureKernels + "." + kernel.Name, "state.Step", KernelArguments(uniform: true), KernelArguments(uniform: false));
+            WritePiecesInOrder(writer, ProcedureKernels + "." + kernel.Name, "state.Step", KernelArguments(kernel.Plan.Final, host: true), KernelArguments(kernel.Plan.Final, host: false));
         }
 
         /// <summary>Host segment 0, then each phase over the whole tensor followed by its host segment, on this thread.</summary>
         private void WritePiecesInOrder(SourceWriter writer, string kernelType, string step, IEnumerable<string> hostArguments, IEnumerable<string> phaseArguments)
         {
+            var part = kernel.Plan.Final;
             string partials = "default";
-            if (kernel.PartialsPerBlock > 0)
+            if (kernel.PartialsPerBlock(part) > 0)
             {
                 string blocks = kernel.Plan.RowsAndColumns ? "" : " * global::ScratchOptim.Reductions.BlockCount(length)";
-                writer.Line("using var partials = global::ScratchOptim.PartialSums.Rent(" + kernel.PartialsPerBlock + blocks + ");");
+                writer.Line("using var partials = global::ScratchOptim.PartialSums.Rent(" + kernel.PartialsPerBlock(part) + blocks + ");");
                 partials = "partials.Span";
             }
             string host = string.Join(", ", new[] { "hyper", step }.Concat(hostArguments).Append(partials));
             string elements = string.Join(", ", new[] { "0", "(nuint)length" }.Concat(phaseArguments).Append(partials));
             writer.Line("var kernel = new " + kernelType + "<T>();");
             writer.Line("kernel.Host(0, " + host + ");");
-            foreach (var phase in kernel.Plan.Phases)
+            foreach (var phase in part.Phases)
             {
                 writer.Line("kernel.Phase" + phase.Number + "<TVector>(" + elements + ");");
                 writer.Line("kernel.Host(" + phase.Number + ", " + host + ");");
             }
         }
 
-        public void WriteMembers(SourceWriter writer, string generatedCode) => KernelEmitter.Write(kernel, writer, generatedCode);
+        public void WriteMembers(SourceWriter writer, string generatedCode)
+        {
+            if (kernel.Plan.GroupWide) GroupEmitter.WritePhaseStructs(this, kernel, writer, generatedCode);
+            for (int i = 0; i < kernel.Plan.Parts.Count; i++)
+            {
+                if (i > 0) writer.Line();
+                KernelEmitter.Write(kernel, kernel.Plan.Parts[i], writer, generatedCode);
+            }
+        }
 
-        private static void WriteCall(SourceWriter writer, string method, List<string> arguments)
+        internal static void WriteCall(SourceWriter writer, string method, List<string> arguments)
         {
             writer.Line(method + "(");
             writer.Indent();
@@ -233,7 +275,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         /// <summary>The value a state starts at, as the third argument of <c>Buffer</c> (nothing for zero).</summary>
-        private static string Initial(StateModel state)
+        internal static string Initial(StateModel state)
         {
             string type = KernelEmitter.ScalarType(state.Scalar);
             if (state.Init is not null)

@@ -7,11 +7,12 @@ using ScratchOptim.Generator.Scheduling;
 namespace ScratchOptim.Generator.Targets.Cpu
 {
     /// <summary>
-    /// Writes a plan's kernel for the CPU: a struct over the element type <c>T</c> whose <c>Host</c> method runs the
-    /// host code in double precision, segment by segment, and whose <c>Phase1</c>, <c>Phase2</c>... run the element
-    /// phases over any range of elements, generic over the vector type <c>TVector</c> (64 bytes of elements, as wide as
-    /// the hardware's registers allow), each as a vector body plus a scalar tail from the same statements. The
-    /// struct's fields carry what host code computes to the phases; the runtime runs the pieces over threads.
+    /// Writes a part's kernel for the CPU (the step's, or one pass of a group-wide step's): a struct over the element
+    /// type <c>T</c> whose <c>Host</c> method runs the host code in double precision, segment by segment, and whose
+    /// <c>Phase1</c>, <c>Phase2</c>... run the element phases over any range of elements, generic over the vector type
+    /// <c>TVector</c> (64 bytes of elements, as wide as the hardware's registers allow), each as a vector body plus a
+    /// scalar tail from the same statements. The struct's fields carry what host code computes to the phases; the
+    /// runtime runs the pieces over threads.
     /// </summary>
     internal sealed class KernelEmitter
     {
@@ -19,35 +20,45 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private readonly CpuKernel kernel;
         private readonly KernelPlan plan;
+        private readonly TensorPart part;
         private readonly CpuExpressions expressions;
         private readonly SourceWriter writer;
         private readonly MatrixEmitter matrices;
 
-        private KernelEmitter(CpuKernel kernel, SourceWriter writer)
+        private KernelEmitter(CpuKernel kernel, TensorPart part, SourceWriter writer)
         {
             this.kernel = kernel;
             plan = kernel.Plan;
+            this.part = part;
             expressions = kernel.Expressions;
             this.writer = writer;
             matrices = new MatrixEmitter(kernel, writer);
         }
 
-        public static void Write(CpuKernel kernel, SourceWriter writer, string generatedCode) => new KernelEmitter(kernel, writer).WriteKernel(generatedCode);
+        public static void Write(CpuKernel kernel, TensorPart part, SourceWriter writer, string generatedCode) => new KernelEmitter(kernel, part, writer).WriteKernel(generatedCode);
 
         private OptimizerModel Model => plan.Model;
 
-        /// <summary>The buffers every piece of the kernel takes, in the order the callers pass them (per-tensor state only to host code).</summary>
-        public static IEnumerable<(string Type, string Name)> Parameters(CpuKernel kernel, bool uniform)
+        /// <summary>
+        /// The arguments every piece of a part's kernel takes, in the order the callers pass them. Host code alone gets the
+        /// group values the part reads, the per-tensor state (by reference, in the part that stores it: a part before it
+        /// computes into copies of its own, its fields) and the group sums it adds to.
+        /// </summary>
+        public static IEnumerable<(string Type, string Name)> Parameters(CpuKernel kernel, TensorPart part, bool host)
         {
             var model = kernel.Plan.Model;
+            if (host)
+                foreach (var input in part.Inputs) yield return (CpuKernel.InputType(input), kernel.InputName(input));
             if (kernel.UsesShape) yield return ("global::System.ReadOnlySpan<int>", "shape");
             yield return ("int", "length");
             foreach (var buffer in kernel.Arguments) yield return ("ref T", buffer.RefName);
-            if (uniform)
-                foreach (var state in model.States.Where(s => s.IsUniform)) yield return ("ref " + ScalarType(state.Scalar), CpuExpressions.Id(state.Name));
+            if (host && part.Final)
+                foreach (var state in kernel.TensorStates) yield return ("ref " + ScalarType(state.Scalar), CpuExpressions.Id(state.Name));
             foreach (var state in model.States.Where(s => s.Space == Space.Matrix)) yield return ("global::System.Span<T>", CpuExpressions.Id(state.Name));
             if (kernel.Workspace.Any()) yield return ("ref T", "workspace");
             if (kernel.UsesMatrices) yield return (MatrixEmitter.WorkspaceType, "matrices");
+            if (host)
+                foreach (int sum in part.GroupSums) yield return ("ref double", kernel.TempNames[sum]);
         }
 
         public static string ScalarType(Scalar scalar) => scalar switch
@@ -62,18 +73,22 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WriteKernel(string generatedCode)
         {
             writer.Line("/// <summary>");
-            if (kernel.Name == "Kernel")
+            if (kernel.IsProcedure)
+                writer.Line("/// " + kernel.Name + " on one tensor, in pieces like the step's: <see cref=\"Host\"/>, once per tensor and in double");
+            else if (plan.Parts.Count == 1)
                 writer.Line("/// One step of one tensor, in the pieces the runtime schedules: <see cref=\"Host\"/>, once per tensor and in double");
             else
-                writer.Line("/// " + kernel.Name + " on one tensor, in pieces like the step's: <see cref=\"Host\"/>, once per tensor and in double");
-            writer.Line("/// precision, before and after " + (plan.Phases.Count == 1 ? "the element phase, which runs" : "each of the " + plan.Phases.Count + " element phases, which run") + " over any range of elements");
+                writer.Line("/// Group phase " + part.Number + " of " + plan.Parts.Count + " on one tensor, in the pieces the runtime schedules: <see cref=\"Host\"/>, once per tensor and in double");
+            writer.Line("/// precision, before and after " + (part.Phases.Count == 1 ? "the element phase, which runs" : "each of the " + part.Phases.Count + " element phases, which run") + " over any range of elements");
             writer.Line("/// " + (kernel.SplitsTensors ? "(whole blocks of <see cref=\"global::ScratchOptim.Reductions.BlockLength\"/>), on any thread."
                 : "(here always the whole tensor: " + (plan.RowsAndColumns ? "the loops run row by row" : "its matrices are filled and read whole") + "), on any thread."));
-            writer.Line("/// The fields carry what host code computes to the phases and to later host code.");
+            writer.Line("/// The fields carry what host code computes to the phases and to later host code." + (plan.Parts.Count == 1 ? ""
+                : part.Final ? " With what the group's earlier phases gave, it alone stores the parameter and the state."
+                : " It adds the tensor's share to the group's sums and stores nothing."));
             writer.Line("/// </summary>");
             writer.Line("/// <typeparam name=\"T\">The element type: float or double.</typeparam>");
             writer.Line(generatedCode);
-            writer.Line((kernel.Name == "Kernel" ? "private" : "internal") + " struct " + kernel.Name + "<T>");
+            writer.Line((kernel.IsProcedure ? "internal" : "private") + " struct " + kernel.KernelName(part) + "<T>");
             writer.Indent();
             writer.Line("where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
             writer.Outdent();
@@ -81,7 +96,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             {
                 WriteFields();
                 WriteHost();
-                foreach (var phase in plan.Phases)
+                foreach (var phase in part.Phases)
                 {
                     writer.Line();
                     WritePhaseMethod(phase);
@@ -89,14 +104,18 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
         }
 
-        /// <summary>Everything host code declares, as fields: the phases read them, and so does later host code.</summary>
+        /// <summary>
+        /// Everything host code declares, as fields: the phases read them, and so does later host code. A part before the
+        /// last keeps copies of the per-tensor state too, which its host code updates without storing them.
+        /// </summary>
         private void WriteFields()
         {
             var fields = new List<(string Type, string Name)>();
-            fields.AddRange(kernel.GuardDefinitions.Keys.Select(name => ("bool", name)));
-            for (int segment = 0; segment < plan.Segments.Count; segment++)
+            if (!part.Final) fields.AddRange(kernel.TensorStates.Select(state => (ScalarType(state.Scalar), CpuExpressions.Id(state.Name))));
+            fields.AddRange(GuardDefinitions().Select(guard => ("bool", guard.Key)));
+            for (int segment = 0; segment < part.Segments.Count; segment++)
             {
-                foreach (var item in plan.Segments[segment].Items.Where(Emits))
+                foreach (var item in part.Segments[segment].Items.Where(Emits))
                 {
                     switch (item)
                     {
@@ -104,14 +123,14 @@ namespace ScratchOptim.Generator.Targets.Cpu
                             fields.Add((ScalarType(assign.Target.Type.Scalar), CpuExpressions.Id(assign.Target.Name)));
                             break;
                         case HostTemp { Id: var id } when plan.Temps[id].Kind == TempKind.Hoisted:
-                            fields.Add((plan.Temps[id].Type.IsBoolean ? "bool" : "T", kernel.TempNames[id]));
+                            if (!fields.Any(f => f.Name == kernel.TempNames[id])) fields.Add((plan.Temps[id].Type.IsBoolean ? "bool" : "T", kernel.TempNames[id]));
                             break;
                         case HostTemp { Id: var id }:
                             fields.Add(("double", kernel.TempNames[id]));
                             break;
                     }
                 }
-                if (segment < plan.Phases.Count) fields.AddRange(kernel.TensorSums(plan.Phases[segment]).Select(id => ("double", kernel.TempNames[id])));
+                if (segment < part.Phases.Count) fields.AddRange(TensorOwnSums(part.Phases[segment]).Select(id => ("double", kernel.TempNames[id])));
             }
             if (fields.Count == 0) return;
             writer.Line("// What host code computes, for the phases and for later host code.");
@@ -123,15 +142,17 @@ namespace ScratchOptim.Generator.Targets.Cpu
         {
             string step = CpuExpressions.Id(kernel.StepName);
             var parameters = new List<string> { "int segment", "Hyperparameters hyper", "int " + step };
-            parameters.AddRange(Parameters(kernel, uniform: true).Select(p => p.Type + " " + p.Name));
+            parameters.AddRange(Parameters(kernel, part, host: true).Select(p => p.Type + " " + p.Name));
             parameters.Add("global::System.ReadOnlySpan<double> partials");
+            int partials = kernel.PartialsPerBlock(part);
             writer.Line("/// <summary>");
             writer.Line("/// Host segment <paramref name=\"segment\"/>: 0 before the first phase, k after phase k, which left its sums in");
-            writer.Line("/// <paramref name=\"partials\"/> (" + (kernel.PartialsPerBlock == 0 ? "none here" : kernel.PartialsPerBlock + " per " + (plan.RowsAndColumns ? "tensor" : "block")) + ").");
+            writer.Line("/// <paramref name=\"partials\"/> (" + (partials == 0 ? "none here" : partials + " per " + (plan.RowsAndColumns ? "tensor" : "block")) + ")"
+                + (part.GroupSums.Count > 0 ? "; it adds the tensor's share to the group's sums." : "."));
             writer.Line("/// </summary>");
             writer.Line("public void Host(" + string.Join(", ", parameters) + ")");
-            var segments = Enumerable.Range(0, plan.Segments.Count).Where(segment => HasHostCode(segment) || Commits(segment)
-                || segment > 0 && kernel.TensorSums(plan.Phases[segment - 1]).Count > 0).ToList();
+            var segments = Enumerable.Range(0, part.Segments.Count).Where(segment => HasHostCode(segment) || Commits(segment)
+                || segment > 0 && kernel.TensorSums(part.Phases[segment - 1]).Count > 0).ToList();
             using (writer.Block())
             {
                 if (segments.Count == 0)
@@ -147,7 +168,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     {
                         writer.Line("case " + segment + ":");
                         writer.Indent();
-                        if (segment > 0) WriteSums(plan.Phases[segment - 1]);
+                        if (segment > 0) WriteSums(part.Phases[segment - 1]);
                         WriteSegment(segment);
                         if (Commits(segment)) WriteCommits();
                         writer.RemoveTrailingBlankLine();
@@ -159,16 +180,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         /// <summary>Whether host segment <paramref name="segment"/> ends the step by committing new per-row and per-column state.</summary>
-        private bool Commits(int segment) => segment == plan.Segments.Count - 1 && kernel.RowAssignments.Any();
+        private bool Commits(int segment) => part.Final && segment == part.Segments.Count - 1 && kernel.RowAssignments.Any();
 
         private void WritePhaseMethod(ElementPhase phase)
         {
             var parameters = new List<string> { "nuint from", "nuint to" };
-            parameters.AddRange(Parameters(kernel, uniform: false).Select(p => p.Type + " " + p.Name));
+            parameters.AddRange(Parameters(kernel, part, host: false).Select(p => p.Type + " " + p.Name));
             parameters.Add("global::System.Span<double> partials");
             var sums = kernel.TensorSums(phase);
             writer.Line("/// <summary>");
-            writer.Line("/// " + (plan.Phases.Count == 1 ? "The element phase" : "Phase " + phase.Number + " of " + plan.Phases.Count) + ", over elements [<paramref name=\"from\"/>, <paramref name=\"to\"/>)"
+            writer.Line("/// " + (part.Phases.Count == 1 ? "The element phase" : "Phase " + phase.Number + " of " + part.Phases.Count) + ", over elements [<paramref name=\"from\"/>, <paramref name=\"to\"/>)"
                 + (sums.Count == 0 ? "." : (plan.RowsAndColumns ? ": it leaves its sums in <paramref name=\"partials\"/>." : ": each block leaves its sums in <paramref name=\"partials\"/>, in block order.")));
             writer.Line("/// </summary>");
             writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
@@ -215,9 +236,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
         {
             var sums = kernel.TensorSums(phase);
             if (sums.Count == 0) return;
-            int stride = kernel.PartialsPerBlock;
-            writer.Line("// Phase " + phase.Number + "'s sums: " + (plan.RowsAndColumns ? "one per tensor." : "the partial sums of its blocks, added in block order."));
-            foreach (int id in sums) writer.Line(kernel.TempNames[id] + " = 0;");
+            int stride = kernel.PartialsPerBlock(part);
+            bool group = sums.Any(id => plan.Temps[id].IsGroupLevel);
+            writer.Line("// Phase " + phase.Number + "'s sums: " + (plan.RowsAndColumns ? "one per tensor" : "the partial sums of its blocks, added in block order")
+                + (group ? ", the group's added to what the tensors before this one gave." : "."));
+            foreach (int id in TensorOwnSums(phase)) writer.Line(kernel.TempNames[id] + " = 0;");
             writer.Line("for (int partial = 0; partial < partials.Length; partial += " + stride + ")");
             using (writer.Block())
             {
@@ -230,16 +253,35 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
         }
 
-        private bool IsMax(int id) => plan.Temps[id].Definition is Call { Operator: "MaxAbs" };
+        private bool IsMax(int id) => plan.Temps[id].Definition is Call { Operator: "MaxAbs" or "GroupMaxAbs" };
+
+        /// <summary>The sums of the tensor's own that a phase accumulates (not its shares of the group's).</summary>
+        private IEnumerable<int> TensorOwnSums(ElementPhase phase) => kernel.TensorSums(phase).Where(id => !plan.Temps[id].IsGroupLevel);
+
+        /// <summary>
+        /// The bools that say a state is allocated, each with its condition, that no hoisted value of this part computes
+        /// already (a part that is a slice may leave out the hoisted value another part reuses as its guard).
+        /// </summary>
+        private IEnumerable<KeyValuePair<string, Expr>> GuardDefinitions()
+        {
+            var hoisted = new HashSet<string>(part.Segments[0].Items.OfType<HostTemp>().Select(t => kernel.TempNames[t.Id]));
+            var definitions = new List<KeyValuePair<string, Expr>>(kernel.GuardDefinitions);
+            foreach (var state in plan.States.Where(s => s.Allocation is not null))
+            {
+                string name = kernel.Guards[state.Name];
+                if (!hoisted.Contains(name) && !definitions.Any(d => d.Key == name)) definitions.Add(new KeyValuePair<string, Expr>(name, state.Allocation!));
+            }
+            return definitions;
+        }
 
         // ---- Host code ----
 
-        private bool HasHostCode(int segment) => plan.Segments[segment].Items.Any(Emits) || segment == 0 && kernel.GuardDefinitions.Count > 0;
+        private bool HasHostCode(int segment) => part.Segments[segment].Items.Any(Emits) || segment == 0 && GuardDefinitions().Any();
 
         private void WriteSegment(int segment)
         {
-            var items = plan.Segments[segment].Items.Where(Emits).ToList();
-            var guards = segment == 0 ? kernel.GuardDefinitions.ToList() : new List<KeyValuePair<string, Expr>>();
+            var items = part.Segments[segment].Items.Where(Emits).ToList();
+            var guards = segment == 0 ? GuardDefinitions().ToList() : new List<KeyValuePair<string, Expr>>();
             if (items.Count == 0 && guards.Count == 0) return;
             bool matrixWork = items.Any(i => i is HostMatrixAssign || i is HostMatrix { } m && plan.Temps[m.Id].Definition is not MatrixVariable);
             bool scalars = items.Any(i => i is not HostMatrixAssign and not HostMatrix);
@@ -284,8 +326,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 case HostTemp { Id: var id }:
                     WriteRowReduction(id);
                     break;
-                case HostRowAssign { Statement: var assign }:
-                    WriteRowAssign(assign, guard);
+                case HostRowAssign rowAssign:
+                    WriteRowAssign(rowAssign, guard);
                     break;
                 case HostMatrix matrix:
                     matrices.WriteHostMatrix(matrix);
@@ -293,6 +335,32 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 case HostMatrixAssign matrixAssign:
                     matrices.WriteHostMatrixAssign(matrixAssign);
                     break;
+                case HostGroupAccumulate accumulate:
+                    WriteGroupAccumulate(accumulate, guard);
+                    break;
+            }
+        }
+
+        /// <summary>A tensor's per-tensor value added to a group sum (or taken into a group maximum); per-row or per-column values in a loop, in order.</summary>
+        private void WriteGroupAccumulate(HostGroupAccumulate accumulate, string guard)
+        {
+            string name = kernel.TempNames[accumulate.TempId];
+            bool max = IsMax(accumulate.TempId);
+            if (accumulate.Value.Type.IsUniform)
+            {
+                string value = expressions.Uniform(accumulate.Value);
+                if (accumulate.Value.Type.Scalar == Scalar.Element) value = "double.CreateTruncating(" + value + ")";
+                writer.Line(guard + (max ? name + " = global::System.Math.Max(" + name + ", global::System.Math.Abs(" + value + "));" : name + " += " + value + ";"));
+                return;
+            }
+            string index = accumulate.Value.Type.Space == Space.Row ? "row" : "column";
+            string count = accumulate.Value.Type.Space == Space.Row ? "rows" : "columns";
+            writer.Line(guard + "for (nuint " + index + " = 0; " + index + " < (nuint)" + count + "; " + index + "++)");
+            using (writer.Block())
+            {
+                WriteLoads(ReadsOf(accumulate.Value), vector: false, index);
+                string value = "double.CreateTruncating(" + expressions.Scalar(accumulate.Value) + ")";
+                writer.Line(max ? name + " = global::System.Math.Max(" + name + ", global::System.Math.Abs(" + value + "));" : name + " += " + value + ";");
             }
         }
 
@@ -316,12 +384,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         /// <summary>New values of a per-row or per-column state: a loop over its rows or columns, into the workspace.</summary>
-        private void WriteRowAssign(Assign assign, string guard)
+        private void WriteRowAssign(HostRowAssign rowAssign, string guard)
         {
+            var assign = rowAssign.Statement;
             var buffer = kernel.Buffer(CpuExpressions.NewStateName(assign.Target.Name));
             string index = buffer.Kind == BufferKind.Row ? "row" : "column";
             string count = buffer.Kind == BufferKind.Row ? "rows" : "columns";
-            writer.Line("// " + EquationRenderer.Text(assign));
+            writer.Line("// " + EquationRenderer.Text(rowAssign.Declared));
             writer.Line(guard + "for (nuint " + index + " = 0; " + index + " < (nuint)" + count + "; " + index + "++)");
             using (writer.Block())
             {
@@ -382,17 +451,19 @@ namespace ScratchOptim.Generator.Targets.Cpu
             {
                 string filled = "the matrix " + string.Join(" and the matrix ", stores) + ", for the matrix work after it";
                 string sums = reductions.Count > 0 ? ", and the sums " + string.Join(", ", reductions.Select(id => kernel.TempNames[id])) : "";
-                return "// Phase " + phase.Number + " of " + plan.Phases.Count + ": " + filled + sums
+                return "// Phase " + phase.Number + " of " + part.Phases.Count + ": " + filled + sums
                     + (phase.Final ? "; it also stores the parameter and the state." : " (element by element); nothing is stored yet.");
             }
-            string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id]));
+            string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id] + (plan.Temps[id].IsGroupLevel ? " (the tensor's share of the group's)" : "")));
             string loops = plan.RowsAndColumns ? "row by row, a vector body over the columns and a scalar tail" : "a vector body and a scalar tail (all of it without vector hardware), rounded alike";
-            if (plan.Phases.Count == 1)
-                return "// " + (kernel.Name == "Kernel" ? "The update" : kernel.Name) + ", element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
-            string which = "// Phase " + phase.Number + " of " + plan.Phases.Count + ": ";
+            if (part.Phases.Count == 1 && part.Final)
+                return "// " + (kernel.IsProcedure ? kernel.Name : "The update") + ", element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
+            if (part.Phases.Count == 1)
+                return "// Element by element, " + loops + ": only what the sums " + names + " need (in a fixed order: the same bits for every vector width); nothing is stored.";
+            string which = "// Phase " + phase.Number + " of " + part.Phases.Count + ": ";
             return phase.Final
                 ? which + "the update, element by element, with what the phases before it summed; it alone stores the parameter and the state" + (names.Length > 0 ? ", and sums " + names : "") + "."
-                : which + "the sums " + names + " (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.";
+                : which + "the sums " + names + " (reductions in a fixed order: the same bits for every vector width); nothing is stored" + (part.Final ? " yet." : ".");
         }
 
         private void WriteFlatLoops(ElementPhase phase, List<int> broadcasts)
@@ -428,7 +499,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("for (; i < blockEnd; i++)");
                 using (writer.Block()) WriteBody(phase, vector: false, lane: "(i - block) % (nuint)TVector.Count");
                 writer.Line("// This block's partial sums, in their slots: the host code adds them in block order.");
-                writer.Line("int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * " + kernel.PartialsPerBlock + ";");
+                writer.Line("int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * " + kernel.PartialsPerBlock(part) + ";");
                 for (int r = 0; r < sums.Count; r++)
                     writer.Line("partials[partial" + (r == 0 ? "" : " + " + r) + "] = " + (IsMax(sums[r]) ? "MaxLanes(" : "SumLanes(") + LanesName(sums[r]) + ");");
             }
@@ -438,7 +509,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WriteRowLoops(ElementPhase phase, List<int> reductions, List<int> broadcasts)
         {
             WriteBroadcasts(broadcasts);
-            var laned = reductions.Where(id => plan.Temps[id].Type.Space is Space.Tensor or Space.Row).ToList();
+            var laned = reductions.Where(id => plan.Temps[id].Type.Space is Space.Tensor or Space.Group or Space.Row).ToList();
             writer.Line("for (nuint row = 0; row < (nuint)rows; row++)");
             using (writer.Block())
             {
@@ -473,7 +544,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             var temp = plan.Temps[id];
             string lanes = LanesName(id);
             string name = kernel.TempNames[id];
-            bool max = temp.Definition is Call { Operator: "MaxAbs" };
+            bool max = IsMax(id);
             if (temp.Type.Space == Space.Row)
                 return "ElementAt(ref " + kernel.Buffer(name).RefName + ", row) = Round<T>(SumLanes(" + lanes + "));";
             return max ? name + " = global::System.Math.Max(" + name + ", MaxLanes(" + lanes + "));" : name + " += SumLanes(" + lanes + ");";
@@ -567,7 +638,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         {
             var temp = plan.Temps[accumulate.TempId];
             string value = Form(accumulate.Value, vector);
-            bool max = temp.Definition is Call { Operator: "MaxAbs" };
+            bool max = IsMax(accumulate.TempId);
             if (temp.Type.Space == Space.Column)
             {
                 string buffer = kernel.Buffer(kernel.TempNames[accumulate.TempId]).RefName;

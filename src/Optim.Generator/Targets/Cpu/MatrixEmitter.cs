@@ -110,7 +110,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             // update reads it): a phase runs apart from the host code that computed it and finds it by its slot.
             foreach (var temp in Plan.Temps.Where(t => t.Kind is TempKind.Materialized or TempKind.Matrix))
                 filled.Add((temp.Id, slots++));
-            var items = Plan.Segments.SelectMany(s => s.Items).Where(i => i is HostMatrix or HostMatrixAssign).ToList();
+            var items = Plan.AllHostItems().Where(i => i is HostMatrix or HostMatrixAssign).ToList();
             var readInPlace = new SortedSet<string>(System.StringComparer.Ordinal);
             foreach (var item in items)
                 IrWalker.Visit(Tree(item), e => { if (e is AsMatrix { Element: Variable variable }) readInPlace.Add(variable.Name); });

@@ -33,7 +33,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (definition is MatrixExpr matrix) return Claim(MatrixName(matrix));
             string? derived = Derive(definition);
             if (derived is null || derived.Length > 28)
-                derived = definition is Call { Operator: "Sum" or "MaxAbs" or "RowSum" or "ColumnSum" } ? "reduction" + ++sums
+                derived = definition is Call call && Operators.Get(call.Operator).IsReduction ? "reduction" + ++sums
                     : type.IsBoolean ? "condition" + ++conditions
                     : "scalar" + ++scalars;
             return Claim(derived);
@@ -56,11 +56,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Binary { Op: BinaryOp.Equal, Left: Variable { Role: VariableRole.Step }, Right: Literal { Value: 1 } } => "firstStep",
             Binary { Op: BinaryOp.NotEqual, Right: Literal { Value: 0 } } nonZero =>
                 Word(nonZero.Left) is { } word ? word + "IsNonZero" : null,
-            Call { Operator: "Sum" or "RowSum" or "ColumnSum", Arguments.Count: 1 } square
+            Call { Operator: "Sum" or "RowSum" or "ColumnSum" or "GroupSum", Arguments.Count: 1 } square
                 when square.Arguments[0] is Binary { Op: BinaryOp.Multiply, Left: Variable left, Right: Variable right } && left.Name == right.Name =>
                 Prefix(square.Operator) + "OfSquares" + DslNames.PascalCase(left.Name),
-            Call { Operator: "Sum" or "RowSum" or "ColumnSum" or "MaxAbs" } reduction when Term(reduction.Arguments[0]) is { } term =>
+            Call { Operator: "Sum" or "RowSum" or "ColumnSum" or "MaxAbs" or "GroupSum" or "GroupMaxAbs" } reduction when Term(reduction.Arguments[0]) is { } term =>
                 Prefix(reduction.Operator) + "Of" + DslNames.PascalCase(term),
+            Call { Operator: "GroupSum" or "GroupMaxAbs" } reduction when reduction.Arguments[0] is Call { Arguments.Count: 1 } inner && inner.Arguments[0] is Variable variable =>
+                Prefix(reduction.Operator) + "Of" + inner.Operator + DslNames.PascalCase(variable.Name),
             Call { Arguments.Count: 1 } call when Word(call.Arguments[0]) is { } argument =>
                 call.Operator.ToLowerInvariant() + DslNames.PascalCase(argument),
             Binary { Right: Literal { Value: var bound } } comparison when Word(comparison.Left) is { } word && Comparison(comparison.Op) is { } relation
@@ -101,6 +103,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
             "RowSum" => "rowSum",
             "ColumnSum" => "columnSum",
             "MaxAbs" => "maxAbs",
+            "GroupSum" => "groupSum",
+            "GroupMaxAbs" => "groupMaxAbs",
             _ => "sum",
         };
 

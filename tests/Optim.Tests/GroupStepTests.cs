@@ -1,0 +1,228 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+using ScratchOptim.Optimizers;
+using Xunit;
+
+namespace ScratchOptim.Tests;
+
+/// <summary>
+/// Optimizers whose update reads values of the whole parameter group (Adan's global gradient clipping, Prodigy's
+/// step-size estimate): the group sums run over exactly the group's tensors that have a gradient, group state is one
+/// value per group that the runtime reads, loads and saves, and a group without gradients is left as it is.
+/// </summary>
+public class GroupStepTests
+{
+    private static Parameter<float>[] NewParameters(int seed) =>
+    [
+        new Parameter<float>(Values(seed, 300), [300], "w"),
+        new Parameter<float>(Values(seed + 1, 35), [5, 7], "m"),
+        new Parameter<float>(Values(seed + 2, 9), [9], "b"),
+    ];
+
+    private static float[] Values(int seed, int length)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    }
+
+    private static void SetGradients(Parameter<float>[] parameters, int step, float scale = 3f)
+    {
+        foreach (var parameter in parameters)
+            parameter.Grad = Values(step * 31 + parameter.Length, parameter.Length).Select(x => x * scale).ToArray();
+    }
+
+    private static float[][] Data(Parameter<float>[] parameters) => parameters.Select(p => p.Data.ToArray()).ToArray();
+
+    [Fact]
+    public void Global_clipping_scales_every_gradient_of_the_group_by_the_norm_of_all_of_them()
+    {
+        const double maxNorm = 0.5;
+        var clipped = NewParameters(1);
+        var scaled = NewParameters(1);
+        var adan = new Adan(clipped, lr: 0.01, maxGradNorm: maxNorm);
+        var reference = new Adan(scaled, lr: 0.01);
+        SetGradients(clipped, 1);
+        SetGradients(scaled, 1);
+        // The group's norm over all three tensors (about 30 here): every gradient is scaled by maxNorm / norm.
+        double norm = Math.Sqrt(clipped.Sum(p => p.Grad!.Value.ToArray().Sum(g => (double)g * g)));
+        Assert.True(norm > 10 * maxNorm);
+        float factor = (float)Math.Min(maxNorm / (norm + 1e-8), 1);
+        foreach (var parameter in scaled) parameter.Grad = parameter.Grad!.Value.ToArray().Select(g => g * factor).ToArray();
+
+        adan.Step();
+        reference.Step();
+        // The factor differs from the test's in the last bits at most (the sum's order): the steps agree to a few ulps.
+        for (int t = 0; t < clipped.Length; t++)
+            for (int i = 0; i < clipped[t].Length; i++)
+                Assert.Equal(scaled[t].Data.Span[i], clipped[t].Data.Span[i], 1e-6);
+        Assert.NotEqual(Data(NewParameters(1)).SelectMany(x => x), Data(clipped).SelectMany(x => x));
+    }
+
+    [Fact]
+    public void A_group_sum_covers_its_own_group_only()
+    {
+        // Two groups in one optimizer step exactly as two optimizers of one group each: each clips by its own norm.
+        var together = NewParameters(2);
+        var first = NewParameters(2)[..2];
+        var second = NewParameters(2)[2..];
+        var both = new Adan([together[0], together[1]], lr: 0.01, maxGradNorm: 0.5);
+        both.AddParamGroup([together[2]]);
+        var alone1 = new Adan(first, lr: 0.01, maxGradNorm: 0.5);
+        var alone2 = new Adan(second, lr: 0.01, maxGradNorm: 0.5);
+        var oneGroup = NewParameters(2);
+        var all = new Adan(oneGroup, lr: 0.01, maxGradNorm: 0.5);
+        for (int step = 1; step <= 3; step++)
+        {
+            SetGradients(together, step);
+            SetGradients(first, step);
+            SetGradients(second, step);
+            SetGradients(oneGroup, step);
+            both.Step();
+            alone1.Step();
+            alone2.Step();
+            all.Step();
+        }
+        Assert.Equal(Data([.. first, .. second]), Data(together));
+        // One group of all three clips them by one norm: a different step.
+        Assert.NotEqual(Data(oneGroup)[2], Data(together)[2]);
+    }
+
+    [Fact]
+    public void A_parameter_without_a_gradient_is_left_out_of_the_group_sums_and_the_step()
+    {
+        var withNone = NewParameters(3);
+        var without = NewParameters(3)[..2];
+        var prodigy = new Prodigy(withNone);
+        var reference = new Prodigy(without);
+        for (int step = 1; step <= 4; step++)
+        {
+            SetGradients(withNone, step);
+            SetGradients(without, step);
+            withNone[2].Grad = null;
+            prodigy.Step();
+            reference.Step();
+        }
+        Assert.Equal(Data(without), Data(withNone)[..2]);
+        Assert.Equal(Data(NewParameters(3))[2], Data(withNone)[2]);
+        Assert.Empty(prodigy.StateValues(withNone[2], "exp_avg"));
+        Assert.Equal(reference.GroupStateValue(0, "d"), prodigy.GroupStateValue(0, "d"));
+    }
+
+    [Fact]
+    public void A_group_without_any_gradient_keeps_its_group_state()
+    {
+        var parameters = NewParameters(4);
+        var prodigy = new Prodigy(parameters);
+        Assert.Null(prodigy.GroupStateValue(0, "d"));
+        for (int step = 1; step <= 3; step++)
+        {
+            SetGradients(parameters, step);
+            prodigy.Step();
+        }
+        double? d = prodigy.GroupStateValue(0, "d");
+        Assert.Equal(3.0, prodigy.GroupStateValue(0, "k"));
+        prodigy.ZeroGrad(setToNone: true);
+        prodigy.Step();
+        Assert.Equal(d, prodigy.GroupStateValue(0, "d"));
+        Assert.Equal(3.0, prodigy.GroupStateValue(0, "k"));
+    }
+
+    [Fact]
+    public void Prodigys_estimate_grows_from_d0_and_is_one_value_for_the_group()
+    {
+        var parameters = NewParameters(5);
+        var prodigy = new Prodigy(parameters, d0: 1e-6);
+        for (int step = 1; step <= 20; step++)
+        {
+            SetGradients(parameters, step, scale: 0.1f);
+            prodigy.Step();
+        }
+        double d = prodigy.GroupStateValue(0, "d")!.Value;
+        Assert.True(d > 1e-6, $"d = {d}");
+        Assert.Equal(d, prodigy.GroupStateValue(0, "d_max"));
+        Assert.Equal(20.0, prodigy.GroupStateValue(0, "k"));
+        Assert.Equal(StateLayout.Group, Prodigy.Documentation.States.Single(s => s.Name == "d").Layout);
+    }
+
+    [Fact]
+    public void Group_state_is_read_and_loaded_per_group_not_per_parameter()
+    {
+        var parameters = NewParameters(6);
+        var prodigy = new Prodigy(parameters);
+        SetGradients(parameters, 1);
+        prodigy.Step();
+
+        var perParameter = Assert.Throws<ArgumentException>(() => prodigy.StateValues(parameters[0], "d"));
+        Assert.Contains("GroupStateValue", perParameter.Message, StringComparison.Ordinal);
+        var perGroup = Assert.Throws<ArgumentException>(() => prodigy.GroupStateValue(0, "exp_avg"));
+        Assert.Contains("per parameter", perGroup.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => prodigy.GroupStateValue(1, "d"));
+
+        prodigy.LoadGroupState(0, "d", 0.25);
+        Assert.Equal(0.25, prodigy.GroupStateValue(0, "d"));
+        // The loaded estimate scales the next step: Adam's direction times about lr * d.
+        var before = parameters[0].Data.ToArray();
+        SetGradients(parameters, 2);
+        prodigy.Step();
+        double moved = before.Zip(parameters[0].Data.ToArray(), (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(moved > 1e-3, $"moved {moved}");
+    }
+
+    [Fact]
+    public void The_state_file_holds_the_group_state_and_a_bad_value_changes_nothing()
+    {
+        var parameters = NewParameters(7);
+        var prodigy = new Prodigy(parameters);
+        for (int step = 1; step <= 3; step++)
+        {
+            SetGradients(parameters, step);
+            prodigy.Step();
+        }
+        using var saved = new MemoryStream();
+        prodigy.SaveState(saved);
+        var json = JsonNode.Parse(saved.ToArray())!;
+        var groupState = json["groups"]![0]!["state"]!.AsObject();
+        Assert.Equal(prodigy.GroupStateValue(0, "d"), groupState["d"]!.GetValue<double>());
+        Assert.Equal(3.0, groupState["k"]!.GetValue<double>());
+        Assert.Null(json["groups"]![0]!["parameters"]![0]!["state"]!["d"]);
+
+        groupState["d"] = "large";
+        var d = prodigy.GroupStateValue(0, "d");
+        var corrupt = Assert.Throws<InvalidDataException>(() => prodigy.LoadState(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()))));
+        Assert.Contains("group state 'd'", corrupt.Message, StringComparison.Ordinal);
+        Assert.Equal(d, prodigy.GroupStateValue(0, "d"));
+
+        // A per-parameter entry for a group state is not the file of this optimizer either.
+        groupState["d"] = 1.0;
+        json["groups"]![0]!["parameters"]![0]!["state"]!["d"] = new JsonArray(1.0);
+        Assert.Throws<InvalidDataException>(() => prodigy.LoadState(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()))));
+        Assert.Equal(d, prodigy.GroupStateValue(0, "d"));
+    }
+
+    [Fact]
+    public void A_group_may_mix_float_and_double_tensors()
+    {
+        var single = new Parameter<float>(Values(8, 40), "single");
+        var real = new Parameter<double>(Values(9, 40).Select(x => (double)x).ToArray(), "real");
+        var prodigy = new Prodigy([single, real]);
+        var singles = new[] { new Parameter<float>(Values(8, 40), "single"), new Parameter<float>(Values(9, 40), "real") };
+        var reference = new Prodigy(singles);
+        for (int step = 1; step <= 5; step++)
+        {
+            var g1 = Values(step, 40);
+            var g2 = Values(step + 100, 40);
+            single.Grad = g1;
+            real.Grad = g2.Select(x => (double)x).ToArray();
+            singles[0].Grad = g1;
+            singles[1].Grad = g2;
+            prodigy.Step();
+            reference.Step();
+        }
+        // The double tensor's share is summed in double: close to, not the same bits as, an all-float group.
+        double d = prodigy.GroupStateValue(0, "d")!.Value;
+        Assert.Equal(reference.GroupStateValue(0, "d")!.Value, d, d * 1e-4);
+        Assert.True(real.Data.ToArray().Zip(singles[1].Data.ToArray(), (a, b) => Math.Abs(a - b)).Max() < 1e-4);
+    }
+}
