@@ -106,6 +106,23 @@ public class ThreadCountTests
     }
 
     [Fact]
+    public void A_worker_allocates_nothing_after_the_dispatch_that_started_it()
+    {
+        // A thread's first blocking wait allocates (64 bytes, once): a new worker must have made it before its first
+        // dispatch ends, not in its first sleep after it, inside whatever a caller measures next (an in-process
+        // MemoryDiagnoser). The workers here spin for 200 ms before they sleep, so that a new one reaches its first
+        // dispatch awake, as on a quiet machine, and sleeps for the first time after it.
+        var pool = new StepWorkers(TimeSpan.FromMilliseconds(200));
+        pool.Run(new Rendezvous(), items: 2, threads: 2);
+        var second = new Rendezvous();
+        Thread.Sleep(400); // past the spin: the worker sleeps
+        long before = pool.AllocatedBytes;
+        pool.Run(second, items: 2, threads: 2);
+        Assert.True(second.Met);
+        Assert.Equal(before, pool.AllocatedBytes);
+    }
+
+    [Fact]
     public void An_exception_in_a_worker_reaches_the_caller_after_every_item_ended()
     {
         var work = new Throwing();

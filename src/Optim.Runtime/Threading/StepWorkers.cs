@@ -24,10 +24,15 @@ internal interface IStepWork
 internal sealed class StepWorkers
 {
     /// <summary>How long an idle worker spins before it sleeps: longer than the gap between the phases of a step.</summary>
-    private static readonly long SpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
+    private static readonly TimeSpan DefaultSpin = TimeSpan.FromMicroseconds(100);
 
     /// <summary>The workers of the process.</summary>
-    public static StepWorkers Shared { get; } = new();
+    public static StepWorkers Shared { get; } = new(DefaultSpin);
+
+    private readonly long spinTicks;
+
+    /// <param name="spin">How long an idle worker spins before it sleeps (the tests lengthen it to order what a worker does first).</param>
+    internal StepWorkers(TimeSpan spin) => spinTicks = (long)(spin.TotalSeconds * Stopwatch.Frequency);
 
     private Worker[] workers = [];
     private int busy;
@@ -144,10 +149,14 @@ internal sealed class StepWorkers
 
         private void Loop()
         {
+            // A thread's first blocking wait allocates, once (64 bytes, the runtime's wait bookkeeping): a short timed
+            // wait makes it now, in the dispatch that started this worker (Wake releases only a sleeping worker, so
+            // nothing is missed), rather than in the worker's first sleep after it, inside whatever is measured next.
+            wakeUp.Wait(1);
             int seen = 0;
             while (true)
             {
-                long spinUntil = Stopwatch.GetTimestamp() + SpinTicks;
+                long spinUntil = Stopwatch.GetTimestamp() + pool.spinTicks;
                 while (Volatile.Read(ref ticket) == seen)
                 {
                     if (Stopwatch.GetTimestamp() < spinUntil)
