@@ -17,6 +17,7 @@ namespace ScratchOptim.Optimizers
     /// bool columnsPreconditioned = !flattened &amp;&amp; (Rank(p) == 2 || precondition1d) &amp;&amp; Columns(p) &lt;= maxPrecondDim
     /// double preconditionerWeight = 1 - (shampooBeta &gt;= 0 ? shampooBeta : beta2)
     /// int step = t - 1
+    /// adamSteps = step
     /// double stepSize = correctBias ? lr * Pow(1 - Pow(beta2, step), 0.5) / (1 - Pow(beta1, step)) : lr
     /// if (t == 1)
     ///     if (flattened)
@@ -158,7 +159,7 @@ namespace ScratchOptim.Optimizers
             BuildsOn: "Adam",
             Family: "matrix",
             PyTorch: null,
-            StepState: "step",
+            StepState: null,
             Contraction: "fused",
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
@@ -177,6 +178,7 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
+                new("adamSteps", "step", "0", global::ScratchOptim.StateLayout.Tensor, global::ScratchOptim.StateValue.Float64, "always"),
                 new("m", "exp_avg", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
                 new("v", "exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
                 new("left", "GG[0]", "0", global::ScratchOptim.StateLayout.RowByRow, global::ScratchOptim.StateValue.Element, "!(mergeDims && Rank(p) == 2 && Count(p) <= maxPrecondDim) && Rank(p) == 2 && Rows(p) <= maxPrecondDim"),
@@ -193,6 +195,7 @@ namespace ScratchOptim.Optimizers
                 "bool columnsPreconditioned = !flattened && (Rank(p) == 2 || precondition1d) && Columns(p) <= maxPrecondDim",
                 "double preconditionerWeight = 1 - (shampooBeta >= 0 ? shampooBeta : beta2)",
                 "int step = t - 1",
+                "adamSteps = step",
                 "double stepSize = correctBias ? lr * Pow(1 - Pow(beta2, step), 0.5) / (1 - Pow(beta1, step)) : lr",
                 "if (t == 1)",
                 "    if (flattened)",
@@ -269,6 +272,7 @@ namespace ScratchOptim.Optimizers
                 "\\mathrm{columnsPreconditioned} \\leftarrow \\lnot \\mathrm{flattened} \\land \\left(\\operatorname{rank}\\left(p\\right) = 2 \\lor \\mathrm{precondition1d}\\right) \\land \\operatorname{columns}\\left(p\\right) \\le \\mathrm{maxPrecondDim}",
                 "\\mathrm{preconditionerWeight} \\leftarrow 1 - \\left(\\begin{cases} \\mathrm{shampooBeta} & \\text{if } \\mathrm{shampooBeta} \\ge 0 \\\\ \\beta_{2} & \\text{otherwise} \\end{cases}\\right)",
                 "\\mathrm{step} \\leftarrow t - 1",
+                "\\mathrm{adamSteps} \\leftarrow \\mathrm{step}",
                 "\\mathrm{stepSize} \\leftarrow \\begin{cases} \\frac{\\eta \\cdot \\left(1 - \\beta_{2}^{\\mathrm{step}}\\right)^{0.5}}{1 - \\beta_{1}^{\\mathrm{step}}} & \\text{if } \\mathrm{correctBias} \\\\ \\eta & \\text{otherwise} \\end{cases}",
                 "\\textbf{if } t = 1:",
                 "\\quad \\textbf{if } \\mathrm{flattened}:",
@@ -377,14 +381,15 @@ namespace ScratchOptim.Optimizers
             var shape = ShapeOf(parameter);
             int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state, allocated on the first step that can use it, then reused.
-            var m = state.Buffer<T>(0, length);
-            var v = state.Buffer<T>(1, length);
-            var left = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(2, rows * rows) : default;
-            var right = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(3, columns * columns) : default;
-            var merged = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(4, length * length) : default;
-            var leftBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(5, rows * rows) : default;
-            var rightBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(6, columns * columns) : default;
-            var mergedBasis = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(7, length * length) : default;
+            ref double adamSteps = ref state.Buffer<double>(0, 1)[0];
+            var m = state.Buffer<T>(1, length);
+            var v = state.Buffer<T>(2, length);
+            var left = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(3, rows * rows) : default;
+            var right = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(4, columns * columns) : default;
+            var merged = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(5, length * length) : default;
+            var leftBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(6, rows * rows) : default;
+            var rightBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(7, columns * columns) : default;
+            var mergedBasis = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(8, length * length) : default;
             // The matrix work's solvers and work matrices, made on the first step, then reused.
             if (state.Scratch is not global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices) state.Scratch = matrices = new global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>();
             Kernel<T, TVector>(
@@ -396,6 +401,7 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                ref adamSteps,
                 left,
                 right,
                 merged,
@@ -417,6 +423,7 @@ namespace ScratchOptim.Optimizers
         /// bool columnsPreconditioned = !flattened &amp;&amp; (Rank(p) == 2 || precondition1d) &amp;&amp; Columns(p) &lt;= maxPrecondDim
         /// double preconditionerWeight = 1 - (shampooBeta &gt;= 0 ? shampooBeta : beta2)
         /// int step = t - 1
+        /// adamSteps = step
         /// double stepSize = correctBias ? lr * Pow(1 - Pow(beta2, step), 0.5) / (1 - Pow(beta1, step)) : lr
         /// if (t == 1)
         ///     if (flattened)
@@ -492,6 +499,7 @@ namespace ScratchOptim.Optimizers
         /// <param name="shape">The parameter's dimensions, outermost first.</param>
         /// <param name="p">The parameter, updated in place.</param>
         /// <param name="g">The gradient.</param>
+        /// <param name="adamSteps">Per-tensor state <c>adamSteps</c> (PyTorch: <c>step</c>), updated in place.</param>
         /// <param name="m">State <c>m</c> (PyTorch: <c>exp_avg</c>), updated in place.</param>
         /// <param name="v">State <c>v</c> (PyTorch: <c>exp_avg_sq</c>), updated in place.</param>
         /// <param name="left">Matrix state (rows × rows, row-major) <c>left</c> (PyTorch: <c>GG[0]</c>), updated in place.</param>
@@ -504,19 +512,19 @@ namespace ScratchOptim.Optimizers
         /// <exception cref="global::System.ArgumentException">A buffer's length differs from what the parameter needs; nothing is written.</exception>
         /// <typeparam name="T">The element type: float or double.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        public static void Apply<T>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
+        public static void Apply<T>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, ref double adamSteps, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             switch (global::ScratchOptim.Simd.SimdSupport.Widest<T>())
             {
                 case global::ScratchOptim.Simd.SimdWidth.Bits512:
-                    Apply<T, global::ScratchOptim.Simd.Simd512<T>>(hyper, t, shape, p, g, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
+                    Apply<T, global::ScratchOptim.Simd.Simd512<T>>(hyper, t, shape, p, g, ref adamSteps, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
                     break;
                 case global::ScratchOptim.Simd.SimdWidth.Bits256:
-                    Apply<T, global::ScratchOptim.Simd.Simd256x2<T>>(hyper, t, shape, p, g, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
+                    Apply<T, global::ScratchOptim.Simd.Simd256x2<T>>(hyper, t, shape, p, g, ref adamSteps, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
                     break;
                 default:
-                    Apply<T, global::ScratchOptim.Simd.Simd128x4<T>>(hyper, t, shape, p, g, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
+                    Apply<T, global::ScratchOptim.Simd.Simd128x4<T>>(hyper, t, shape, p, g, ref adamSteps, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
                     break;
             }
         }
@@ -533,6 +541,7 @@ namespace ScratchOptim.Optimizers
         /// bool columnsPreconditioned = !flattened &amp;&amp; (Rank(p) == 2 || precondition1d) &amp;&amp; Columns(p) &lt;= maxPrecondDim
         /// double preconditionerWeight = 1 - (shampooBeta &gt;= 0 ? shampooBeta : beta2)
         /// int step = t - 1
+        /// adamSteps = step
         /// double stepSize = correctBias ? lr * Pow(1 - Pow(beta2, step), 0.5) / (1 - Pow(beta1, step)) : lr
         /// if (t == 1)
         ///     if (flattened)
@@ -608,6 +617,7 @@ namespace ScratchOptim.Optimizers
         /// <param name="shape">The parameter's dimensions, outermost first.</param>
         /// <param name="p">The parameter, updated in place.</param>
         /// <param name="g">The gradient.</param>
+        /// <param name="adamSteps">Per-tensor state <c>adamSteps</c> (PyTorch: <c>step</c>), updated in place.</param>
         /// <param name="m">State <c>m</c> (PyTorch: <c>exp_avg</c>), updated in place.</param>
         /// <param name="v">State <c>v</c> (PyTorch: <c>exp_avg_sq</c>), updated in place.</param>
         /// <param name="left">Matrix state (rows × rows, row-major) <c>left</c> (PyTorch: <c>GG[0]</c>), updated in place.</param>
@@ -621,7 +631,7 @@ namespace ScratchOptim.Optimizers
         /// <typeparam name="T">The element type: float or double.</typeparam>
         /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: <c>Simd512</c>, <c>Simd256x2</c> or <c>Simd128x4</c>.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        public static void Apply<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
+        public static void Apply<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, ref double adamSteps, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
             where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
@@ -652,6 +662,7 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                ref adamSteps,
                 left,
                 right,
                 merged,
@@ -668,7 +679,7 @@ namespace ScratchOptim.Optimizers
         /// <typeparam name="T">The element type: float or double.</typeparam>
         /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
+        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref double adamSteps, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
             where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
@@ -749,6 +760,7 @@ namespace ScratchOptim.Optimizers
             bool columnsPreconditioned = !flattened && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim;
             double preconditionerWeight = 1 - (hyper.ShampooBeta >= 0 ? hyper.ShampooBeta : hyper.Beta2);
             int step = t - 1;
+            adamSteps = step;
             double stepSize = hyper.CorrectBias ? hyper.Lr * global::System.Math.Pow(1 - global::System.Math.Pow(hyper.Beta2, step), 0.5) / (1 - global::System.Math.Pow(hyper.Beta1, step)) : hyper.Lr;
             bool firstStep = t == 1;
             T preconditionerWeightF = Round<T>(preconditionerWeight);
