@@ -194,8 +194,8 @@ namespace ScratchOptim.Generator.Syntax
                         Report(Descriptors.ElementCondition, branch.Condition, branch.Condition.ToString(), "the condition of an 'if'");
                     bool perTensor = condition is { Type: { IsUniform: true, IsGroupWide: false } };
                     if (perTensor) tensorConditions.Add(branch.Condition);
-                    var then = LowerBranch(branch.Statement);
-                    var otherwise = branch.Else is null ? EquatableArray<Stmt>.Empty : LowerBranch(branch.Else.Statement);
+                    var then = UnderRankGuard(condition, holds: true, () => LowerBranch(branch.Statement));
+                    var otherwise = branch.Else is null ? EquatableArray<Stmt>.Empty : UnderRankGuard(condition, holds: false, () => LowerBranch(branch.Else.Statement));
                     if (perTensor) tensorConditions.RemoveAt(tensorConditions.Count - 1);
                     if (condition is not null) output.Add(new If(condition, then, otherwise));
                     return;
