@@ -18,46 +18,7 @@ namespace ScratchOptim.Generator
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class OptimizerAnalyzer : DiagnosticAnalyzer
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-            Descriptors.NotPartial,
-            Descriptors.UnsupportedShape,
-            Descriptors.MissingUpdate,
-            Descriptors.WrongUpdateSignature,
-            Descriptors.DuplicateUpdate,
-            Descriptors.HyperWithoutDefault,
-            Descriptors.HyperType,
-            Descriptors.HyperDefaultOutOfRange,
-            Descriptors.HyperAssigned,
-            Descriptors.StateType,
-            Descriptors.DuplicateName,
-            Descriptors.UnsupportedStatement,
-            Descriptors.UnsupportedCall,
-            Descriptors.ForeignMember,
-            Descriptors.ElementCondition,
-            Descriptors.UniformLocal,
-            Descriptors.IntegerDivision,
-            Descriptors.StateNeverUpdated,
-            Descriptors.HyperUnused,
-            Descriptors.UnsupportedExpression,
-            Descriptors.LocalType,
-            Descriptors.StateInit,
-            Descriptors.ElementBoolLocal,
-            Descriptors.IntegerOverflow,
-            Descriptors.ReservedName,
-            Descriptors.TooDeep,
-            Descriptors.ReductionArgument,
-            Descriptors.RankRange,
-            Descriptors.GroupValueFromTensor,
-            Descriptors.GroupReductionUnderTensorCondition,
-            Descriptors.ProcedureSignature,
-            Descriptors.ProcedureName,
-            Descriptors.RequirementPlace,
-            Descriptors.GroupValueInProcedure,
-            Descriptors.MatrixRank,
-            Descriptors.MatrixShapeMismatch,
-            Descriptors.MatrixUse,
-            Descriptors.LinearAlgebraMissing,
-            Descriptors.InternalError);
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Descriptors.All;
 
         public override void Initialize(AnalysisContext context)
         {

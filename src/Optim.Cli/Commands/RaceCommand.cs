@@ -29,15 +29,15 @@ public static class RaceCommand
         var racers = new Option<RacerRequest[]>("--optimizer", "-o")
         {
             Description = $"Optimizers to race, NAME or NAME:lr: {string.Join(", ", RacerCatalog.Names)}, or one of --assembly. " +
-                "Default: SGD, SGD+momentum, Adam, AdamW at tuned learning rates, and the optimizers of --assembly.",
+                $"Default: {string.Join(", ", DefaultRace.Lineup.Select(entry => entry.Racer.Label))} at tuned learning rates, and the optimizers of --assembly.",
             HelpName = "NAME[:lr]",
             AllowMultipleArgumentsPerToken = true,
             CustomParser = RaceArguments.Racers,
         };
         var field = new Option<IReadOnlyList<RacerSelection>>("--field")
         {
-            Description = $"A line-up instead of --optimizer: {string.Join(", ", RaceFields.Names)} (Adam and its successors: Yogi, AdaBound, " +
-                "AdaMod, AdaBelief, Lion, AdamWScheduleFree, AdEMAMix, ADOPT). Default: classic.",
+            Description = $"A line-up instead of --optimizer: {string.Join(", ", RaceFields.Names)} (Adam and its successors: " +
+                $"{string.Join(", ", ModernField.Racers.Skip(1))}). Default: classic.",
             HelpName = "NAME",
             CustomParser = RaceFields.Parse,
         };

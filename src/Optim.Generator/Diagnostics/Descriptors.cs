@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace ScratchOptim.Generator.Diagnostics
@@ -177,5 +180,16 @@ namespace ScratchOptim.Generator.Diagnostics
             "The optimizer generator failed",
             "The generator failed on '{0}': {1}; this is a bug in ScratchOptim, please report it",
             Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + "OPT099.md");
+
+        /// <summary>
+        /// Every descriptor above, by ID: the analyzer's supported diagnostics. Read from the fields so that declaring
+        /// a descriptor is all it takes to register it (declared last, so every field is set when it is read).
+        /// </summary>
+        public static readonly ImmutableArray<DiagnosticDescriptor> All = typeof(Descriptors)
+            .GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(field => field.FieldType == typeof(DiagnosticDescriptor))
+            .Select(field => (DiagnosticDescriptor)field.GetValue(null))
+            .OrderBy(descriptor => descriptor.Id, System.StringComparer.Ordinal)
+            .ToImmutableArray();
     }
 }
