@@ -442,9 +442,9 @@ namespace ScratchOptim.Optimizers
             // The tensor as a matrix: rows are all dimensions but the last.
             int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
-            var matrix1 = matrices.Matrix(0, rows, columns);
+            var matrix1 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) ? matrices.Matrix(0, rows, columns) : default;
             ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
-            var orthogonalizeMatrix = matrices.Matrix(1, rows, columns);
+            var orthogonalizeMatrix = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) ? matrices.Matrix(1, rows, columns) : default;
             ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
             // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
             if ((hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2))
@@ -455,6 +455,7 @@ namespace ScratchOptim.Optimizers
             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
             bool condition2 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2); // the state that needs it is allocated
             bool condition3 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad; // the state that needs it is allocated
+            bool condition4 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2); // the matrix that needs it is allocated
             bool mars = hyper.Optimize1d || shape.Length == 2;
             T scalar1 = Round<T>(hyper.Gamma * (hyper.Beta1 / (1 - hyper.Beta1))); // gamma * (beta1 / (1 - beta1))
             T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
@@ -625,7 +626,7 @@ namespace ScratchOptim.Optimizers
                         var v = condition2 ? TVector.Load(ref vRef, i) : default;
                         var vMax = condition3 ? TVector.Load(ref vMaxRef, i) : default;
                         var lastGrad = TVector.Load(ref lastGradRef, i);
-                        var orthogonalize = TVector.Load(ref orthogonalizeRef, i);
+                        var orthogonalize = condition4 ? TVector.Load(ref orthogonalizeRef, i) : default;
 
                         // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
                         var c = (g - lastGrad) * scalar1Vec + g;
@@ -706,7 +707,7 @@ namespace ScratchOptim.Optimizers
                     T v = condition2 ? ElementAt(ref vRef, i) : default;
                     T vMax = condition3 ? ElementAt(ref vMaxRef, i) : default;
                     T lastGrad = ElementAt(ref lastGradRef, i);
-                    T orthogonalize = ElementAt(ref orthogonalizeRef, i);
+                    T orthogonalize = condition4 ? ElementAt(ref orthogonalizeRef, i) : default;
 
                     // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
                     T c = (g - lastGrad) * scalar1 + g;
