@@ -5,52 +5,78 @@ using ScratchOptim.LinearAlgebra.Native;
 namespace ScratchOptim.LinearAlgebra;
 
 /// <summary>
-/// Matrix products on row-major matrices stored in spans, computed by OpenBLAS. Nothing is allocated per call;
-/// every argument is checked (dimensions, strides, span lengths, overlapping output) before OpenBLAS is called.
+/// Matrix products on row-major matrices stored in spans, computed by the chosen <see cref="BlasProvider"/> (OpenBLAS
+/// unless told otherwise). Nothing is allocated per call; every argument is checked (dimensions, strides, span lengths,
+/// overlapping output) before the library is called.
 /// </summary>
 /// <remarks>
 /// Row-major layout: element (i, j) of a matrix with row stride <c>ld</c> is at <c>i * ld + j</c>; a contiguous
-/// matrix has <c>ld</c> equal to its number of columns. The first call loads OpenBLAS and throws
-/// <see cref="OpenBlasNotFoundException"/> when it is missing.
+/// matrix has <c>ld</c> equal to its number of columns. The first operation of this library loads the provider's
+/// libraries and throws <see cref="OpenBlasNotFoundException"/> (or <see cref="ReferenceBlasNotFoundException"/>)
+/// when they are missing.
 /// </remarks>
 public static unsafe class Blas
 {
+    /// <summary>The environment variable that chooses the provider: <c>openblas</c> (the default) or <c>reference</c>.</summary>
+    public const string ProviderVariable = BlasLoader.ProviderVariable;
+
     /// <summary>
-    /// The number of threads OpenBLAS uses for each call (<c>openblas_set_num_threads</c>); process-wide.
-    /// OpenBLAS starts with one per core, or <c>OPENBLAS_NUM_THREADS</c>.
+    /// Which BLAS and LAPACK compute every operation of this library, for the whole process: the value set here before
+    /// the first operation, else what <see cref="ProviderVariable"/> (<c>SCRATCHOPTIM_BLAS</c>) says when that operation
+    /// runs, else <see cref="BlasProvider.OpenBlas"/>. Once loaded, the provider stays: setting another one throws.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set to another provider after the first operation, or read while
+    /// <see cref="ProviderVariable"/> names no provider.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not a <see cref="BlasProvider"/>.</exception>
+    public static BlasProvider Provider
+    {
+        get => BlasLoader.Provider;
+        set => BlasLoader.Choose(value);
+    }
+
+    /// <summary>
+    /// The number of threads each call uses; process-wide. OpenBLAS: <c>openblas_set_num_threads</c>, starting with
+    /// one per core, or <c>OPENBLAS_NUM_THREADS</c>. The reference BLAS runs on the calling thread: the count is 1, and
+    /// setting it changes nothing (so a program that sets it runs unchanged on either provider).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
     public static int ThreadCount
     {
-        get
-        {
-            OpenBlasLoader.EnsureLoaded();
-            return OpenBlas.GetNumThreads();
-        }
+        get => BlasLoader.Loaded.Provider == BlasProvider.OpenBlas ? OpenBlas.GetNumThreads() : 1;
         set
         {
             if (value < 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "OpenBLAS needs at least one thread.");
+                throw new ArgumentOutOfRangeException(nameof(value), value, "A BLAS needs at least one thread.");
             }
 
-            OpenBlasLoader.EnsureLoaded();
-            OpenBlas.SetNumThreads(value);
+            if (BlasLoader.Loaded.Provider == BlasProvider.OpenBlas)
+            {
+                OpenBlas.SetNumThreads(value);
+            }
         }
     }
 
     /// <summary>
-    /// What runs the kernels: OpenBLAS's build configuration and the CPU kernel it chose, e.g.
-    /// <c>OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64 (core: Haswell)</c>.
+    /// What runs the kernels. OpenBLAS: its build configuration and the CPU kernel it chose, e.g.
+    /// <c>OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64 (core: Haswell)</c>; the reference:
+    /// e.g. <c>Reference BLAS and LAPACK 3.11.0 (/usr/lib/x86_64-linux-gnu/blas/libblas.so.3 + …/liblapack.so.3)</c>.
     /// </summary>
     public static string Description
     {
         get
         {
-            OpenBlasLoader.EnsureLoaded();
-            string config = Marshal.PtrToStringUTF8((nint)OpenBlas.GetConfig()) ?? "OpenBLAS";
-            string core = Marshal.PtrToStringUTF8((nint)OpenBlas.GetCoreName()) ?? "unknown";
-            return $"{config} (core: {core})";
+            var loaded = BlasLoader.Loaded;
+            if (loaded.Provider == BlasProvider.OpenBlas)
+            {
+                string config = Marshal.PtrToStringUTF8((nint)OpenBlas.GetConfig()) ?? "OpenBLAS";
+                string core = Marshal.PtrToStringUTF8((nint)OpenBlas.GetCoreName()) ?? "unknown";
+                return $"{config} (core: {core})";
+            }
+
+            int major, minor, patch;
+            Lapack.Version(&major, &minor, &patch);
+            return $"Reference BLAS and LAPACK {major}.{minor}.{patch} ({loaded.Paths})";
         }
     }
 
@@ -82,10 +108,10 @@ public static unsafe class Blas
             return;
         }
 
-        OpenBlasLoader.EnsureLoaded();
+        BlasLoader.EnsureLoaded();
         fixed (float* pa = a, pb = b, pc = c)
         {
-            OpenBlas.Sgemm(OpenBlas.RowMajor, Op(transA), Op(transB), m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            Cblas.Sgemm(Cblas.RowMajor, Op(transA), Op(transB), m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
         }
     }
 
@@ -103,10 +129,10 @@ public static unsafe class Blas
             return;
         }
 
-        OpenBlasLoader.EnsureLoaded();
+        BlasLoader.EnsureLoaded();
         fixed (double* pa = a, pb = b, pc = c)
         {
-            OpenBlas.Dgemm(OpenBlas.RowMajor, Op(transA), Op(transB), m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            Cblas.Dgemm(Cblas.RowMajor, Op(transA), Op(transB), m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
         }
     }
 
@@ -144,10 +170,10 @@ public static unsafe class Blas
             return;
         }
 
-        OpenBlasLoader.EnsureLoaded();
+        BlasLoader.EnsureLoaded();
         fixed (float* pa = a, pc = c)
         {
-            OpenBlas.Ssyrk(OpenBlas.RowMajor, OpenBlas.Upper, Op(trans), n, k, alpha, pa, StoredColumns(trans, n, k), beta, pc, n);
+            Cblas.Ssyrk(Cblas.RowMajor, Cblas.Upper, Op(trans), n, k, alpha, pa, StoredColumns(trans, n, k), beta, pc, n);
         }
 
         MirrorUpperToLower(c, n);
@@ -164,10 +190,10 @@ public static unsafe class Blas
             return;
         }
 
-        OpenBlasLoader.EnsureLoaded();
+        BlasLoader.EnsureLoaded();
         fixed (double* pa = a, pc = c)
         {
-            OpenBlas.Dsyrk(OpenBlas.RowMajor, OpenBlas.Upper, Op(trans), n, k, alpha, pa, StoredColumns(trans, n, k), beta, pc, n);
+            Cblas.Dsyrk(Cblas.RowMajor, Cblas.Upper, Op(trans), n, k, alpha, pa, StoredColumns(trans, n, k), beta, pc, n);
         }
 
         MirrorUpperToLower(c, n);
@@ -175,8 +201,8 @@ public static unsafe class Blas
 
     private static int Op(Transpose trans) => trans switch
     {
-        Transpose.None => OpenBlas.NoTrans,
-        Transpose.Transposed => OpenBlas.Trans,
+        Transpose.None => Cblas.NoTrans,
+        Transpose.Transposed => Cblas.Trans,
         _ => throw new ArgumentOutOfRangeException(nameof(trans), trans, "Not a Transpose value."),
     };
 

@@ -19,7 +19,8 @@ public sealed unsafe class HouseholderQr<T> where T : unmanaged, IFloatingPointI
     private readonly T[] _work;
 
     /// <summary>Prepares the workspace for <paramref name="rows"/> × <paramref name="cols"/> matrices.</summary>
-    /// <exception cref="OpenBlasNotFoundException">OpenBLAS is not installed.</exception>
+    /// <exception cref="OpenBlasNotFoundException">OpenBLAS, the default provider, is not installed.</exception>
+    /// <exception cref="ReferenceBlasNotFoundException">The reference provider was chosen and is not installed.</exception>
     public HouseholderQr(int rows, int cols)
     {
         if (rows < 1)
@@ -33,7 +34,7 @@ public sealed unsafe class HouseholderQr<T> where T : unmanaged, IFloatingPointI
         }
 
         _ = Precision<T>.Prefix;
-        OpenBlasLoader.EnsureLoaded();
+        BlasLoader.EnsureLoaded();
         Rows = rows;
         Cols = cols;
         _columnMajor = new T[checked(rows * cols)];
@@ -97,11 +98,11 @@ public sealed unsafe class HouseholderQr<T> where T : unmanaged, IFloatingPointI
         int m = Rows, n = Cols, lda = Rows, info = 0;
         if (typeof(T) == typeof(float))
         {
-            OpenBlas.Sgeqrf(&m, &n, (float*)a, &lda, (float*)tau, (float*)work, &lwork, &info);
+            Lapack.Sgeqrf(&m, &n, (float*)a, &lda, (float*)tau, (float*)work, &lwork, &info);
         }
         else
         {
-            OpenBlas.Dgeqrf(&m, &n, (double*)a, &lda, (double*)tau, (double*)work, &lwork, &info);
+            Lapack.Dgeqrf(&m, &n, (double*)a, &lda, (double*)tau, (double*)work, &lwork, &info);
         }
 
         return info;
@@ -112,11 +113,11 @@ public sealed unsafe class HouseholderQr<T> where T : unmanaged, IFloatingPointI
         int m = Rows, n = QColumns, k = QColumns, lda = Rows, info = 0;
         if (typeof(T) == typeof(float))
         {
-            OpenBlas.Sorgqr(&m, &n, &k, (float*)a, &lda, (float*)tau, (float*)work, &lwork, &info);
+            Lapack.Sorgqr(&m, &n, &k, (float*)a, &lda, (float*)tau, (float*)work, &lwork, &info);
         }
         else
         {
-            OpenBlas.Dorgqr(&m, &n, &k, (double*)a, &lda, (double*)tau, (double*)work, &lwork, &info);
+            Lapack.Dorgqr(&m, &n, &k, (double*)a, &lda, (double*)tau, (double*)work, &lwork, &info);
         }
 
         return info;

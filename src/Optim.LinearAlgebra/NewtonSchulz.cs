@@ -12,7 +12,7 @@ namespace ScratchOptim.LinearAlgebra;
 /// X ← G / max(‖G‖_F, ε)                       (transposed first when m &gt; n, so that X·Xᵀ is the smaller Gram matrix)
 /// repeat steps times:  A ← X·Xᵀ;  B ← b·A + c·A·A;  X ← a·X + B·X
 /// </code>
-/// The result approximates U·S'·Vᵀ with S' ≈ 1 (G = U·S·Vᵀ). The three products run on OpenBLAS (SYRK for X·Xᵀ,
+/// The result approximates U·S'·Vᵀ with S' ≈ 1 (G = U·S·Vᵀ). The three products run on the chosen <see cref="BlasProvider"/> (SYRK for X·Xᵀ,
 /// GEMM with β for the two <c>addmm</c>s), in the chosen <see cref="NewtonSchulzPrecision"/>. The workspace (four
 /// matrices) is allocated once, here; a call allocates nothing. An instance is not thread-safe.
 /// </summary>
@@ -22,7 +22,8 @@ public sealed class NewtonSchulz
     private readonly Engine<float>? _float32;
 
     /// <summary>Prepares the workspace for <paramref name="rows"/> × <paramref name="cols"/> matrices.</summary>
-    /// <exception cref="OpenBlasNotFoundException">OpenBLAS is not installed.</exception>
+    /// <exception cref="OpenBlasNotFoundException">OpenBLAS, the default provider, is not installed.</exception>
+    /// <exception cref="ReferenceBlasNotFoundException">The reference provider was chosen and is not installed.</exception>
     public NewtonSchulz(int rows, int cols, NewtonSchulzPrecision precision)
     {
         if (rows < 1)
@@ -51,7 +52,7 @@ public sealed class NewtonSchulz
                 throw new ArgumentOutOfRangeException(nameof(precision), precision, "Not a NewtonSchulzPrecision value.");
         }
 
-        OpenBlasLoader.EnsureLoaded(); // a missing library is reported here, not at the first step
+        BlasLoader.EnsureLoaded(); // a missing library is reported here, not at the first step
     }
 
     /// <summary>Rows m of G.</summary>

@@ -5,7 +5,7 @@ using ScratchOptim.LinearAlgebra.Native;
 namespace ScratchOptim.LinearAlgebra;
 
 /// <summary>
-/// OpenBLAS, which every operation of this library calls, could not be loaded. The message lists what was tried
+/// OpenBLAS, which every operation of this library calls unless another <see cref="BlasProvider"/> is chosen, could not be loaded. The message lists what was tried
 /// and says what to install: on Debian and Ubuntu the package <c>libopenblas0-pthread</c>.
 /// </summary>
 public sealed class OpenBlasNotFoundException : DllNotFoundException
@@ -19,7 +19,7 @@ public sealed class OpenBlasNotFoundException : DllNotFoundException
             $"Tried: {string.Join("; ", tried)}. " +
             $"On Debian or Ubuntu install it with 'apt-get install {DebianPackage}'; on Fedora 'dnf install openblas'; " +
             "on macOS 'brew install openblas'. " +
-            $"Or set {OpenBlasLoader.PathVariable} to the full path of the library.")
+            $"Or set {BlasLoader.OpenBlasPathVariable} to the full path of the library.")
     {
         Tried = tried;
     }

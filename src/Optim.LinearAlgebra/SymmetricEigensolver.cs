@@ -17,7 +17,8 @@ public sealed unsafe class SymmetricEigensolver<T> where T : unmanaged, IFloatin
     private readonly int[] _iwork;
 
     /// <summary>Prepares the workspace for matrices of order <paramref name="n"/>.</summary>
-    /// <exception cref="OpenBlasNotFoundException">OpenBLAS is not installed.</exception>
+    /// <exception cref="OpenBlasNotFoundException">OpenBLAS, the default provider, is not installed.</exception>
+    /// <exception cref="ReferenceBlasNotFoundException">The reference provider was chosen and is not installed.</exception>
     public SymmetricEigensolver(int n)
     {
         if (n < 1)
@@ -26,7 +27,7 @@ public sealed unsafe class SymmetricEigensolver<T> where T : unmanaged, IFloatin
         }
 
         _ = Precision<T>.Prefix;
-        OpenBlasLoader.EnsureLoaded();
+        BlasLoader.EnsureLoaded();
         Order = n;
 
         T workSize = default;
@@ -120,11 +121,11 @@ public sealed unsafe class SymmetricEigensolver<T> where T : unmanaged, IFloatin
         int lda = Math.Max(1, n), info = 0;
         if (typeof(T) == typeof(float))
         {
-            OpenBlas.Ssyevd(&jobz, &uplo, &n, (float*)a, &lda, (float*)w, (float*)work, &lwork, iwork, &liwork, &info, 1, 1);
+            Lapack.Ssyevd(&jobz, &uplo, &n, (float*)a, &lda, (float*)w, (float*)work, &lwork, iwork, &liwork, &info, 1, 1);
         }
         else
         {
-            OpenBlas.Dsyevd(&jobz, &uplo, &n, (double*)a, &lda, (double*)w, (double*)work, &lwork, iwork, &liwork, &info, 1, 1);
+            Lapack.Dsyevd(&jobz, &uplo, &n, (double*)a, &lda, (double*)w, (double*)work, &lwork, iwork, &liwork, &info, 1, 1);
         }
 
         return info;

@@ -17,6 +17,9 @@ stems shared with ../shared/reference/authors reproduce those files.
 
 Matrix products, eigendecompositions and QR run on the BLAS and LAPACK PyTorch is linked with (here Debian's
 OpenBLAS 0.3.21, OPENBLAS_CORETYPE=Haswell); the results depend on them, which each case's tolerance_note says.
+With ``LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack`` they run on Netlib's reference
+BLAS and LAPACK instead (Debian's libblas3, liblapack3): the shared SOAP cases were recorded that way (``--check`` on a
+copy of them: LABEL 2 of 2), and so is tests/Goldens/reference-blas/soap (``--out tests/Goldens/reference-blas``).
 """
 
 import argparse
