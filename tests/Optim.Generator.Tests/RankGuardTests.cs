@@ -94,6 +94,26 @@ public class RankGuardTests
         Assert.Empty(GeneratorHarness.Generate(compilation).Run.GeneratedSources);
     }
 
+    [Theory]
+    [InlineData("bool matrix = Rank(p) == 2;", "orthogonal && matrix", true)]
+    [InlineData("bool stacked = Rank(p) > 2;", "!stacked", true)]
+    [InlineData("bool matrix = Rank(p) == 2;", "orthogonal || matrix", false)]
+    public void A_bool_local_set_once_guards_as_its_value(string local, string condition, bool accepted)
+    {
+        string declaration = Declaration(condition, matrixWorkInThen: true, marked: !accepted)
+            .Replace("m = Lerp(m, g, orthogonal ? 0.1 : 0.2);", local + "\n        m = Lerp(m, g, orthogonal ? 0.1 : 0.2);");
+        var (source, span) = accepted ? (GeneratorHarness.Usings + declaration, default) : ExtractSpan(GeneratorHarness.Usings + declaration);
+        var diagnostics = GeneratorHarness.Analyze(GeneratorHarness.Compile(source));
+        if (accepted)
+        {
+            Assert.True(diagnostics.IsEmpty, GeneratorHarness.Describe(diagnostics));
+            return;
+        }
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("OPT050", diagnostic.Id);
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+    }
+
     [Fact]
     public void Unguarded_matrix_work_after_guarded_work_is_still_reported()
     {

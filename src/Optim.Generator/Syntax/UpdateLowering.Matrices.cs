@@ -31,6 +31,9 @@ namespace ScratchOptim.Generator.Syntax
         /// </summary>
         private int guardedMaxRank = int.MaxValue;
 
+        /// <summary>The bool locals of the update set once, where they are declared, by value: a rank guard may name one.</summary>
+        private readonly Dictionary<string, Expr> guardLocals = new Dictionary<string, Expr>();
+
         /// <summary>OPT050's advice for an operation, which a rank guard can fence in.</summary>
         private const string GuardAdvice = ", or do it only under a rank guard such as 'if (Rank(p) == 2)'";
 
@@ -198,12 +201,14 @@ namespace ScratchOptim.Generator.Syntax
         /// <summary>
         /// The most dimensions a parameter can have when <paramref name="condition"/> evaluates to <paramref name="holds"/>:
         /// a comparison of <c>Rank(x)</c> with a constant bounds it, <c>!</c>, <c>&amp;&amp;</c> and <c>||</c> combine
-        /// bounds; anything else leaves it unbounded.
+        /// bounds, a bool local set once stands for its value; anything else leaves it unbounded.
         /// </summary>
-        internal static int RankBound(Expr condition, bool holds)
+        private int RankBound(Expr condition, bool holds)
         {
             switch (condition)
             {
+                case Variable { Role: VariableRole.Local } local when guardLocals.TryGetValue(local.Name, out var value):
+                    return RankBound(value, holds);
                 case Unary { Op: UnaryOp.Not } not:
                     return RankBound(not.Operand, !holds);
                 case Binary { Op: BinaryOp.And or BinaryOp.Or } logic:

@@ -259,6 +259,7 @@ namespace ScratchOptim.Generator.Syntax
                     continue;
                 }
                 if (scalar == Scalar.Int && value is not null && DependsOnStep(value)) stepLocals.Add(local.Name);
+                if (scalar == Scalar.Bool && value is not null && !reassigned.Contains(local.Name)) guardLocals[local.Name] = value;
                 if (variable.Initializer is not null && value is null) continue;
                 output.Add(new Assign(new Variable(VariableRole.Local, local.Name, type), value, Declares: true));
             }
