@@ -87,7 +87,7 @@ public partial class MARS
             m = beta1 * m + (1 - beta1) * c;
             if (marsType == MarsType.Shampoo && Rank(p) == 2)
             {
-                // The momentum without its bias, orthogonalized; the norm's eps is the optimizer's.
+                // The momentum times 1 / (1 - beta1), as the authors scale it (only eps sees the scale: the norm divides it out), orthogonalized.
                 Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision);
                 update = -lr * (orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5) + p * weightDecay);
             }
