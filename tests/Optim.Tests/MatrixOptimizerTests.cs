@@ -235,6 +235,33 @@ public class MatrixOptimizerTests
         optimizer.Step();
     }
 
+    /// <summary>
+    /// MARS takes any rank and orthogonalizes only matrices in its Shampoo form: its first step on a 128 × 128 matrix makes
+    /// the states its form needs and nothing the size of the matrix beyond them (in the AdamW form no work matrix for
+    /// the Newton–Schulz it never runs), while the Shampoo form does make them.
+    /// </summary>
+    [Theory]
+    [InlineData(MarsType.AdamW, 3)]   // m, v, lastGrad
+    [InlineData(MarsType.Lion, 2)]    // m, lastGrad
+    public void MARS_makes_no_work_matrix_for_a_form_that_does_no_matrix_work(MarsType form, int states)
+    {
+        const int Side = 128, Bytes = Side * Side * sizeof(float);
+        long FirstStep(MarsType type)
+        {
+            var weight = Matrix(Side, Side, "w");
+            weight.Grad = Gradient(Side * Side, 3);
+            var mars = new MARS([weight], marsType: type);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            mars.Step();
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        FirstStep(form); // the first optimizer of the process also makes what every later one shares
+        long plain = FirstStep(form);
+        Assert.InRange(plain, states * Bytes, states * Bytes + Bytes / 2);
+        // m and lastGrad, the momentum to orthogonalize and its result (and the solver's own work matrices).
+        Assert.True(FirstStep(MarsType.Shampoo) >= 4 * Bytes);
+    }
+
     private static Parameter<float> Matrix(int rows, int columns, string name) =>
         new(Gradient(rows * columns, rows * 7 + columns), [rows, columns], name);
 

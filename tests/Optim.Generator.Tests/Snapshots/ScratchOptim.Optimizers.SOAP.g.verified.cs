@@ -690,17 +690,17 @@ namespace ScratchOptim.Optimizers
             ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
             var mMatrix = matrices.Matrix(1, rows, columns);
             ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-            var vMatrix = matrices.Matrix(2, rows, columns);
+            var vMatrix = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? matrices.Matrix(2, rows, columns) : default;
             ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-            var unflattenMatrix = matrices.Matrix(3, rows, columns);
+            var unflattenMatrix = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? matrices.Matrix(3, rows, columns) : default;
             ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-            var vMatrix2 = matrices.Matrix(4, rows, columns);
+            var vMatrix2 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? matrices.Matrix(4, rows, columns) : default;
             ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-            var productMatrix = matrices.Matrix(5, rows, columns);
+            var productMatrix = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? matrices.Matrix(5, rows, columns) : default;
             ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-            var vMatrix3 = matrices.Matrix(6, rows, columns);
+            var vMatrix3 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? matrices.Matrix(6, rows, columns) : default;
             ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-            var product2Matrix = matrices.Matrix(7, rows, columns);
+            var product2Matrix = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? matrices.Matrix(7, rows, columns) : default;
             ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
             var gMatrix = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref gRef, length);
             // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
@@ -1112,7 +1112,7 @@ namespace ScratchOptim.Optimizers
                             var v = TVector.Load(ref vRef, i);
                             var projectedElement = TVector.Load(ref projectedElementRef, i);
                             var backElement = TVector.Load(ref backElementRef, i);
-                            var unflatten = TVector.Load(ref unflattenRef, i);
+                            var unflatten = condition4 ? TVector.Load(ref unflattenRef, i) : default;
 
                             if (firstStep)
                             {
@@ -1150,7 +1150,7 @@ namespace ScratchOptim.Optimizers
                         T v = ElementAt(ref vRef, i);
                         T projectedElement = ElementAt(ref projectedElementRef, i);
                         T backElement = ElementAt(ref backElementRef, i);
-                        T unflatten = ElementAt(ref unflattenRef, i);
+                        T unflatten = condition4 ? ElementAt(ref unflattenRef, i) : default;
 
                         if (firstStep)
                         {
@@ -1206,8 +1206,8 @@ namespace ScratchOptim.Optimizers
                     {
                         var v = TVector.Load(ref vRef, i);
                         var projectedElement = TVector.Load(ref projectedElementRef, i);
-                        var unflatten = TVector.Load(ref unflattenRef, i);
-                        var product = TVector.Load(ref productRef, i);
+                        var unflatten = condition4 ? TVector.Load(ref unflattenRef, i) : default;
+                        var product = condition2 ? TVector.Load(ref productRef, i) : default;
 
                         if (firstStep)
                         {
@@ -1243,8 +1243,8 @@ namespace ScratchOptim.Optimizers
                 {
                     T v = ElementAt(ref vRef, i);
                     T projectedElement = ElementAt(ref projectedElementRef, i);
-                    T unflatten = ElementAt(ref unflattenRef, i);
-                    T product = ElementAt(ref productRef, i);
+                    T unflatten = condition4 ? ElementAt(ref unflattenRef, i) : default;
+                    T product = condition2 ? ElementAt(ref productRef, i) : default;
 
                     if (firstStep)
                     {
@@ -1304,9 +1304,9 @@ namespace ScratchOptim.Optimizers
                         var v = TVector.Load(ref vRef, i);
                         var projectedElement = TVector.Load(ref projectedElementRef, i);
                         var backElement = TVector.Load(ref backElementRef, i);
-                        var unflatten = TVector.Load(ref unflattenRef, i);
-                        var product = TVector.Load(ref productRef, i);
-                        var product2 = TVector.Load(ref product2Ref, i);
+                        var unflatten = condition4 ? TVector.Load(ref unflattenRef, i) : default;
+                        var product = condition2 ? TVector.Load(ref productRef, i) : default;
+                        var product2 = condition3 ? TVector.Load(ref product2Ref, i) : default;
                         var momentElement = TVector.Load(ref momentElementRef, i);
 
                         if (firstStep)
@@ -1368,9 +1368,9 @@ namespace ScratchOptim.Optimizers
                     T v = ElementAt(ref vRef, i);
                     T projectedElement = ElementAt(ref projectedElementRef, i);
                     T backElement = ElementAt(ref backElementRef, i);
-                    T unflatten = ElementAt(ref unflattenRef, i);
-                    T product = ElementAt(ref productRef, i);
-                    T product2 = ElementAt(ref product2Ref, i);
+                    T unflatten = condition4 ? ElementAt(ref unflattenRef, i) : default;
+                    T product = condition2 ? ElementAt(ref productRef, i) : default;
+                    T product2 = condition3 ? ElementAt(ref product2Ref, i) : default;
                     T momentElement = ElementAt(ref momentElementRef, i);
 
                     if (firstStep)

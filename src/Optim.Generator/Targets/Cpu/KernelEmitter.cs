@@ -148,7 +148,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 ? "// Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once" + (matrixWork ? ", and " + Work : "") + "."
                 : "// After phase " + segment + ": " + (scalars ? "what its sums give, in double" + (matrixWork ? ", and " + Work : "") : Work) + ".");
             foreach (var guard in guards)
-                writer.Line("bool " + guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the state that needs it is allocated");
+                writer.Line("bool " + guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the "
+                    + (kernel.MatrixGuards.Contains(guard.Key) && !kernel.Plan.States.Any(s => s.Allocation is not null && kernel.Guards[s.Name] == guard.Key) ? "matrix" : "state")
+                    + " that needs it is allocated");
             foreach (var item in items) WriteHostItem(item);
             writer.Line();
         }

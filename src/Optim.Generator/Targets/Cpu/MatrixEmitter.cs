@@ -61,7 +61,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     var buffer = kernel.Buffer(kernel.TempNames[temp.Id]);
                     var shape = ((MatrixExpr)temp.Definition).Shape;
                     string span = SpanOf(temp.Id);
-                    writer.Line("var " + span + " = matrices.Matrix(" + Slot() + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ");");
+                    string make = "matrices.Matrix(" + Slot() + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ")";
+                    // Only where the work that uses it can run: elsewhere an empty span, which no loop reads.
+                    if (kernel.MatrixAllocations.TryGetValue(temp.Id, out var when))
+                        make = expressions.Uniform(when) + " ? " + make + " : default";
+                    writer.Line("var " + span + " = " + make + ";");
                     writer.Line("ref T " + buffer.RefName + " = ref " + MemoryMarshal + ".GetReference(" + span + ");");
                 }
                 foreach (string name in readInPlace)
