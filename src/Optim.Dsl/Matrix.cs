@@ -13,7 +13,8 @@ namespace ScratchOptim.Dsl
     /// </summary>
     /// <remarks>
     /// Rows are all the parameter's dimensions but the last (1 for a vector), columns the last one, so an optimizer
-    /// with matrix operations declares <c>[Optimizer(MaxRank = 2)]</c>. A matrix has no value for one element: only the
+    /// with matrix operations declares <c>[Optimizer(MaxRank = 2)]</c>, or does them under a rank guard such as
+    /// <c>if (Rank(p) == 2)</c> (matrix state needs the declared range). A matrix has no value for one element: only the
     /// generated kernel evaluates it, with ScratchOptim.LinearAlgebra, between its loops over the elements.
     /// </remarks>
     public readonly struct Matrix

@@ -11,8 +11,10 @@ namespace ScratchOptim.Optimizers;
 /// code (AGI-Arena/MARS, the approximate form that takes the previous step's gradient): matrices take the MARS update,
 /// other tensors AdamW with their own rate, betas and weight decay unless optimize1d, as the authors' optimize_1d; the
 /// authors scale lr_1d by the group's lr over the lr given at construction (so a schedule of lr moves it), where here
-/// adamLr is a setting of its own. The Shampoo form (Newton–Schulz on the momentum) waits for the matrix operations
-/// that Muon brings.
+/// adamLr is a setting of its own. The Shampoo form orthogonalizes the momentum of a matrix by Newton–Schulz, as Muon
+/// (the authors' coefficients and 5 iterations, the norm plus eps as divisor, scaled by √max(1, rows/columns)); other
+/// tensors that take the MARS update (optimize1d) get its AdamW form there, as in the authors' code. The authors run
+/// Newton–Schulz in bfloat16 on the GPU; the reference runs were made in float32, the default here (nsPrecision).
 /// </summary>
 [Optimizer(Year = 2024, Authors = "Yuan, Liu, Wu, Zhou, Gu", Paper = "https://arxiv.org/abs/2411.10438",
     BuildsOn = "AdamW", Family = "adaptive", PyTorch = "mars.MARS")]
@@ -39,7 +41,7 @@ public partial class MARS
     /// <summary>How strongly the gradient's change corrects it (the paper's gamma).</summary>
     [Hyper(Min = 0)] double gamma = 0.025;
 
-    /// <summary>The update the corrected gradient feeds: AdamW's or Lion's sign.</summary>
+    /// <summary>The update the corrected gradient feeds: AdamW's, Lion's sign or Shampoo's orthogonalized momentum.</summary>
     [Hyper] MarsType marsType = MarsType.AdamW;
 
     /// <summary>Give every tensor the MARS update, not only matrices.</summary>
@@ -56,6 +58,9 @@ public partial class MARS
 
     /// <summary>Decoupled weight decay of tensors that are not matrices.</summary>
     [Hyper(Min = 0, Torch = "weight_decay_1d")] double adamWeightDecay = 0.1;
+
+    /// <summary>The arithmetic of the Shampoo form's Newton–Schulz: float32 as the reference runs (the authors' GPU code: bfloat16).</summary>
+    [Hyper(Torch = "ns_precision")] MatrixPrecision nsPrecision = MatrixPrecision.Float32;
 
     /// <summary>Running mean of (corrected) gradients.</summary>
     [State(Torch = "exp_avg")] Element m;
@@ -80,16 +85,23 @@ public partial class MARS
         {
             if (cNorm > 1) c = c / cNorm;
             m = beta1 * m + (1 - beta1) * c;
-            if (marsType == MarsType.AdamW)
+            if (marsType == MarsType.Shampoo && Rank(p) == 2)
             {
+                // The momentum times 1 / (1 - beta1), as the authors scale it (only eps sees the scale: the norm divides it out), orthogonalized.
+                Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision);
+                update = -lr * (orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5) + p * weightDecay);
+            }
+            else if (marsType == MarsType.Lion)
+            {
+                update = -lr * (p * weightDecay + Sign(m));
+            }
+            else
+            {
+                // AdamW's form, which the Shampoo form also gives tensors that are not matrices.
                 v = beta2 * v + (1 - beta2) * c * c;
                 if (amsgrad) vMax = Max(vMax, v);
                 Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t));
                 update = -lr * (p * weightDecay + m / denom);
-            }
-            else
-            {
-                update = -lr * (p * weightDecay + Sign(m));
             }
         }
         else
@@ -113,4 +125,10 @@ public enum MarsType
 
     /// <summary>Lion's: the sign of the running mean, with decoupled weight decay (the authors' "mars-lion").</summary>
     Lion,
+
+    /// <summary>
+    /// Shampoo's, as Muon computes it: the running mean orthogonalized by Newton–Schulz, for matrices; AdamW's for the
+    /// other tensors that take the MARS update (the authors' "mars-shampoo").
+    /// </summary>
+    Shampoo,
 }

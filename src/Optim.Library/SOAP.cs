@@ -14,7 +14,7 @@ namespace ScratchOptim.Optimizers;
 /// dimensions (the authors also merge the dimensions of larger ones).
 /// </summary>
 [Optimizer(Year = 2024, Authors = "Vyas, Morwani, Zhao, Kwun, Shapira, Brandfonbrener, Janson, Kakade", Paper = "https://arxiv.org/abs/2409.11321",
-    BuildsOn = "Adam", Family = "matrix", MaxRank = 2)]
+    BuildsOn = "Adam", Family = "matrix", StepState = null, MaxRank = 2)]
 public partial class SOAP
 {
     /// <summary>Learning rate.</summary>
@@ -53,6 +53,9 @@ public partial class SOAP
     /// <summary>Correct Adam's moments for their start at zero.</summary>
     [Hyper] bool correctBias = true;
 
+    /// <summary>The steps after the first, the authors' step count (the first step only builds the preconditioner).</summary>
+    [State(Torch = "step")] double adamSteps;
+
     /// <summary>Adam's first moment, in the eigenbasis.</summary>
     [State(Torch = "exp_avg")] Element m;
 
@@ -85,6 +88,7 @@ public partial class SOAP
         double preconditionerWeight = 1 - (shampooBeta >= 0 ? shampooBeta : beta2);
         // SOAP counts the steps after the first, which only builds the preconditioner.
         int step = t - 1;
+        adamSteps = step;
         double stepSize = correctBias ? lr * Pow(1 - Pow(beta2, step), 0.5) / (1 - Pow(beta1, step)) : lr;
 
         if (t == 1)

@@ -177,6 +177,14 @@ public static class CaseRunner
                 if (info.Layout == StateLayout.Group) continue;
                 var values = optimizer.StateValues(parameters[t], info.Name);
                 if (values.Length == 0) continue;
+                if (ListItem(info.TorchName) is { } list)
+                {
+                    // A state named like GG[0] is one item of a list of tensors the authors keep under GG (SOAP's
+                    // preconditioner sides); the list holds the items this tensor allocated, in declaration order.
+                    if (state[list] is not JsonArray items) state[list] = items = [];
+                    items.Add(Numbers(values));
+                    continue;
+                }
                 state[info.TorchName] = info.Layout == StateLayout.Tensor ? values[0] : Numbers(values);
             }
             finalState[t.ToString(CultureInfo.InvariantCulture)] = state;
@@ -215,6 +223,10 @@ public static class CaseRunner
             ? " (fused=True was ignored: ATen's fused CPU kernel rounds the elements after its last full vector differently from the single-tensor path this library reproduces)"
             : "";
 
+    /// <summary>The list a state named <c>NAME[index]</c> is an item of (<c>NAME</c>), or null for a state of its own.</summary>
+    private static string? ListItem(string torchName) =>
+        torchName.EndsWith(']') && torchName.IndexOf('[') is > 0 and int open ? torchName[..open] : null;
+
     private static string? CompareState(ReferenceCase reference, int tensor, JsonObject state, OptimizerInfo info)
     {
         if (reference.FinalState[tensor.ToString(CultureInfo.InvariantCulture)] is not JsonObject expected) return null;
@@ -222,10 +234,29 @@ public static class CaseRunner
         {
             // A buffer no branch used with these settings is never allocated; the reference's still holds its initial value.
             if (state[name] is null && NeverWritten(info, name, value)) continue;
+            // Likewise a list of tensors of which none was allocated (SOAP's GG and Q of a side it does not precondition).
+            if (state[name] is null && value is JsonArray items && items.All(item => item is JsonArray { Count: 0 })) continue;
+            // A setting the authors copy into each parameter's state (SOAP's precondition_frequency and shampoo_beta)
+            // is the case's setting, not a result of the steps.
+            if (state[name] is null && info.Hyperparameters.Any(h => h.TorchName == name)) continue;
             if (state[name] is not { } actual) return $"final state '{name}' of tensor {tensor} is missing";
             if (value is JsonArray != actual is JsonArray)
                 return $"final state '{name}' of tensor {tensor} is {Kind(actual)}; the reference has {Kind(value)}";
-            if (value is JsonArray)
+            if (value is JsonArray list && list.Any(item => item is JsonArray))
+            {
+                // A list of tensors: the items this library allocated against the reference's non-empty ones, in order.
+                var expectedItems = list.Where(item => item is JsonArray { Count: > 0 }).ToList();
+                var actualItems = ((JsonArray)actual).ToList();
+                if (actualItems.Count != expectedItems.Count)
+                    return $"final state '{name}' of tensor {tensor}: {actualItems.Count} tensors, expected {expectedItems.Count}";
+                for (int i = 0; i < expectedItems.Count; i++)
+                {
+                    var got = ReferenceCase.ReadNumbers(reference.Path, actualItems[i], name);
+                    if (Compare(reference, got, ReferenceCase.ReadNumbers(reference.Path, expectedItems[i], name), $"final state '{name}[{i}]' of tensor {tensor}") is { } mismatch)
+                        return mismatch;
+                }
+            }
+            else if (value is JsonArray)
             {
                 var got = ReferenceCase.ReadNumbers(reference.Path, actual, name);
                 if (Compare(reference, got, ReferenceCase.ReadNumbers(reference.Path, value, name), $"final state '{name}' of tensor {tensor}") is { } mismatch)

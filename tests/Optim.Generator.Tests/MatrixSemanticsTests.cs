@@ -106,6 +106,44 @@ public class MatrixSemanticsTests
     }
 
     [Fact]
+    public void Matrix_work_under_a_rank_guard_runs_for_matrices_only()
+    {
+        var probe = Build("""
+            [Optimizer(Contraction = Contraction.Strict)]
+            public partial class Probe
+            {
+                [Hyper] double scale = 1;
+                void Update(ref Element p, Element g, int t)
+                {
+                    if (Rank(p) == 2)
+                    {
+                        Element product = g * Transpose(g) * g;
+                        p = p - scale * product;
+                    }
+                    else
+                    {
+                        p = p - scale * g;
+                    }
+                }
+            }
+            """);
+        double[,] p0 = { { 1, -2 }, { 0, 3 }, { 2, 1 } }, g = { { 1, 0 }, { -1, 2 }, { 2, -1 } };
+        var (optimizer, matrix) = Create(probe, p0);
+        Step(optimizer, matrix, g);
+        AssertEqual(Map(p0, Product(Product(g, Transposed(g)), g), (a, b) => a - b), matrix);
+
+        // The same 12 numbers as a vector and as a 3 × 2 × 2 tensor (rows 6 if it were read as a matrix): the element branch.
+        float[] start = Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), gradient = Enumerable.Range(0, 12).Select(i => (float)(i % 5 - 2)).ToArray();
+        foreach (int[] shape in new[] { new[] { 12 }, new[] { 3, 2, 2 } })
+        {
+            var tensor = new Parameter<float>(start.ToArray(), shape, "w") { Grad = gradient.ToArray() };
+            var other = (Optimizer)probe.GetConstructors().Single().Invoke([new Parameter[] { tensor }, 1.0]);
+            other.Step();
+            Assert.Equal(start.Zip(gradient, (a, b) => a - b), tensor.Data.ToArray());
+        }
+    }
+
+    [Fact]
     public void The_generated_kernel_shows_the_matrix_phase_between_its_element_phases()
     {
         var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + """

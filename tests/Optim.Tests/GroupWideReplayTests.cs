@@ -21,15 +21,12 @@ public class GroupWideReplayTests
     /// <summary>The folders of the optimizers built on group and tensor reductions.</summary>
     internal static readonly string[] Folders = ["prodigy", "adan", "mars", "adafactor"];
 
-    /// <summary>mars-shampoo needs Newton–Schulz on the momentum: it waits for the matrix operations Muon brings.</summary>
-    private const string WaitsForNewtonSchulz = "mars_shampoo_f32_s1.json";
-
     private static string ProjectRoot => Path.Combine(Paths.Goldens, "authors");
 
     public static IEnumerable<object[]> ProjectCases() => CasesIn(ProjectRoot);
 
     public static IEnumerable<object[]> SharedCases() =>
-        CasesIn(Path.Combine(SharedReference.Directory, "authors")).Where(c => Path.GetFileName((string)c[0]) != WaitsForNewtonSchulz);
+        CasesIn(Path.Combine(SharedReference.Directory, "authors"));
 
     [Theory]
     [MemberData(nameof(ProjectCases))]

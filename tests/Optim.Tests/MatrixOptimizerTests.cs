@@ -235,6 +235,37 @@ public class MatrixOptimizerTests
         optimizer.Step();
     }
 
+    /// <summary>
+    /// MARS takes any rank and orthogonalizes only matrices in its Shampoo form: its first step on a 128 × 128 matrix makes
+    /// the states its form needs and nothing the size of the matrix beyond them (in the AdamW form no work matrix for
+    /// the Newton–Schulz it never runs), while the Shampoo form does make them.
+    /// </summary>
+    [Theory]
+    [InlineData(MarsType.AdamW, 3)]   // m, v, lastGrad
+    [InlineData(MarsType.Lion, 2)]    // m, lastGrad
+    public void MARS_makes_no_work_matrix_for_a_form_that_does_no_matrix_work(MarsType form, int states)
+    {
+        // The state lives in native memory, the matrix work's matrices on the managed heap: the first step's managed
+        // bytes are the work matrices, and the state is counted by its buffers.
+        const int Side = 128, Bytes = Side * Side * sizeof(float);
+        (long Managed, int States) FirstStep(MarsType type)
+        {
+            var weight = Matrix(Side, Side, "w");
+            weight.Grad = Gradient(Side * Side, 3);
+            using var mars = new MARS([weight], marsType: type);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            mars.Step();
+            long managed = GC.GetAllocatedBytesForCurrentThread() - before;
+            return (managed, mars.Info.States.Count(state => mars.StateValues(weight, state.Name).Length == Side * Side));
+        }
+        FirstStep(form); // the first optimizer of the process also makes what every later one shares
+        var plain = FirstStep(form);
+        Assert.Equal(states, plain.States);
+        Assert.InRange(plain.Managed, 0, Bytes / 2);
+        // The momentum to orthogonalize and its result (and the solver's own work matrices).
+        Assert.True(FirstStep(MarsType.Shampoo).Managed >= 2 * Bytes);
+    }
+
     private static Parameter<float> Matrix(int rows, int columns, string name) =>
         new(Gradient(rows * columns, rows * 7 + columns), [rows, columns], name);
 

@@ -21,8 +21,9 @@ internal static class OptimizerConfigurations
 
     /// <summary>
     /// The shapes a test gives an optimizer: those of <paramref name="shapes"/> it takes, or, for one that does matrix
-    /// work, small matrices with both kinds of sides and a vector (each side is a factorization or a Newton–Schulz
-    /// iteration, so a long vector would make a large matrix), again those it takes.
+    /// work, small matrices with both kinds of sides, a vector (each side is a factorization or a Newton–Schulz
+    /// iteration, so a long vector would make a large matrix) and a tensor of three dimensions (for one that takes any
+    /// rank and does its matrix work under a rank guard, as MARS), again those it takes.
     /// </summary>
     public static int[][] ShapesFor(string name, params int[][] shapes)
     {
@@ -31,7 +32,7 @@ internal static class OptimizerConfigurations
         return candidates.Where(shape => shape.Length >= info.MinRank && shape.Length <= info.MaxRank).ToArray();
     }
 
-    private static readonly int[][] MatrixShapes = [[1, 1], [5, 7], [9, 33], [33, 9], [37]];
+    private static readonly int[][] MatrixShapes = [[1, 1], [5, 7], [9, 33], [33, 9], [37], [2, 3, 5]];
 
     /// <summary>
     /// The optimizer, set up; one that starts in evaluation mode and refuses to step until trained (Schedule-Free, with

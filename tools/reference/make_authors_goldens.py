@@ -363,6 +363,11 @@ CASES = {
     "mars_vector_settings": ("mars", {"lr": 0.001, "amsgrad": True, "lr_1d": 0.004, "betas_1d": (0.8, 0.9),
                                       "weight_decay_1d": 0.05}, F32_F64),
     "mars_lion_1d": ("mars", {"lr": 0.002, "mars_type": "mars-lion", "optimize_1d": True, "gamma": 0.01}, F32),
+    # Shampoo's form: the matrix's momentum orthogonalized by Newton-Schulz, the vector AdamW (its own path, or the
+    # MARS AdamW form with optimize_1d).
+    "mars_shampoo": ("mars", {"lr": 0.003, "mars_type": "mars-shampoo", "weight_decay": 0.01}, F32_F64),
+    "mars_shampoo_1d": ("mars", {"lr": 0.002, "betas": (0.9, 0.95), "eps": 1e-06, "mars_type": "mars-shampoo",
+                                 "optimize_1d": True, "amsgrad": True, "weight_decay": 0.05}, F32),
     # fairseq's Adafactor: the [37] vector keeps a full second moment, the [5, 7] matrix a factored one.
     "adafactor_default": ("adafactor", {}, F32_F64),
     "adafactor_manual_beta1": ("adafactor", {"lr": 0.01, "relative_step": False, "scale_parameter": False, "beta1": 0.9,

@@ -162,7 +162,7 @@ namespace ScratchOptim.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor MatrixRank = Error("OPT050",
             "Matrix operation in an optimizer of unbounded rank",
-            "'{0}' works on the parameter as a whole matrix (rows × columns, the rows being all dimensions but the last), but '{1}' takes parameters of any rank; declare [Optimizer(MinRank = 2, MaxRank = 2)] for matrices only, or MaxRank = 2 if a vector may be a 1 × n matrix");
+            "'{0}' works on the parameter as a whole matrix (rows × columns, the rows being all dimensions but the last), but '{1}' takes parameters of any rank; declare [Optimizer(MinRank = 2, MaxRank = 2)] for matrices only, or MaxRank = 2 if a vector may be a 1 × n matrix{2}");
 
         public static readonly DiagnosticDescriptor MatrixShapeMismatch = Error("OPT051",
             "Matrix shapes do not fit",

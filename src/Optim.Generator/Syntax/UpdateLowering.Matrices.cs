@@ -25,6 +25,21 @@ namespace ScratchOptim.Generator.Syntax
         /// <summary>The most dimensions a parameter may have: a matrix operation needs at most 2 (OPT050).</summary>
         public int MaxRank { get; set; } = int.MaxValue;
 
+        /// <summary>
+        /// The most dimensions the parameter can have where the statement being lowered runs, as the rank guards of the
+        /// enclosing ifs say (<c>if (Rank(p) == 2)</c>); unbounded outside any.
+        /// </summary>
+        private int guardedMaxRank = int.MaxValue;
+
+        /// <summary>The bool locals of the update set once, where they are declared, by value: a rank guard may name one.</summary>
+        private readonly Dictionary<string, Expr> guardLocals = new Dictionary<string, Expr>();
+
+        /// <summary>OPT050's advice for an operation, which a rank guard can fence in.</summary>
+        private const string GuardAdvice = ", or do it only under a rank guard such as 'if (Rank(p) == 2)'";
+
+        /// <summary>OPT050's advice for matrix state, which no guard can fence in.</summary>
+        private const string StateAdvice = "; matrix state is kept for every parameter whichever branch its step takes, so a rank guard does not limit it";
+
         private bool IsMatrix(ExpressionSyntax expression) =>
             DslNames.Is(semanticModel.GetTypeInfo(expression, cancellationToken).Type, DslNames.Matrix);
 
@@ -73,6 +88,7 @@ namespace ScratchOptim.Generator.Syntax
             }
             var value = LowerMatrix(assignment.Right);
             if (value is null) return;
+            if (target.Role == VariableRole.State && !CheckMatrixState(assignment.Left, target.Name)) return;
             if (value.Shape != target.Shape)
             {
                 Report(Descriptors.MatrixShapeMismatch, assignment.Right, assignment.Right.ToString(),
@@ -144,22 +160,114 @@ namespace ScratchOptim.Generator.Syntax
         /// </summary>
         private bool CheckMatrixSetup(ExpressionSyntax expression)
         {
-            bool ready = MaxRank <= 2 && semanticModel.Compilation.GetTypeByMetadataName(DslNames.MatrixWorkspace) is not null;
+            bool bounded = System.Math.Min(MaxRank, guardedMaxRank) <= 2;
+            bool ready = bounded && semanticModel.Compilation.GetTypeByMetadataName(DslNames.MatrixWorkspace) is not null;
             if (ready || reportedMatrixSetup) return ready;
             reportedMatrixSetup = true;
-            if (MaxRank > 2)
-                Report(Descriptors.MatrixRank, expression, expression.ToString(), Optimizer);
+            if (!bounded)
+                Report(Descriptors.MatrixRank, expression, expression.ToString(), Optimizer, GuardAdvice);
             else
                 Report(Descriptors.LinearAlgebraMissing, expression, expression.ToString());
             return false;
         }
+
+        /// <summary>
+        /// Matrix state needs the declared rank range, not a guard: its rows × rows (or columns × columns) values are kept
+        /// for every parameter, and for a parameter of three or more dimensions the rows are all of them but the last.
+        /// </summary>
+        private bool CheckMatrixState(SyntaxNode use, string state)
+        {
+            if (MaxRank <= 2) return true;
+            if (!reportedMatrixSetup) Report(Descriptors.MatrixRank, use, state, Optimizer, StateAdvice);
+            reportedMatrixSetup = true;
+            return false;
+        }
+
+        /// <summary>Lowers a branch with the rank bound its condition gives when it <paramref name="holds"/> (or not).</summary>
+        private EquatableArray<Stmt> UnderRankGuard(Expr? condition, bool holds, System.Func<EquatableArray<Stmt>> lower)
+        {
+            int outer = guardedMaxRank;
+            if (condition is not null) guardedMaxRank = System.Math.Min(outer, RankBound(condition, holds));
+            try
+            {
+                return lower();
+            }
+            finally
+            {
+                guardedMaxRank = outer;
+            }
+        }
+
+        /// <summary>
+        /// The most dimensions a parameter can have when <paramref name="condition"/> evaluates to <paramref name="holds"/>:
+        /// a comparison of <c>Rank(x)</c> with a constant bounds it, <c>!</c>, <c>&amp;&amp;</c> and <c>||</c> combine
+        /// bounds, a bool local set once stands for its value; anything else leaves it unbounded.
+        /// </summary>
+        private int RankBound(Expr condition, bool holds)
+        {
+            switch (condition)
+            {
+                case Variable { Role: VariableRole.Local } local when guardLocals.TryGetValue(local.Name, out var value):
+                    return RankBound(value, holds);
+                case Unary { Op: UnaryOp.Not } not:
+                    return RankBound(not.Operand, !holds);
+                case Binary { Op: BinaryOp.And or BinaryOp.Or } logic:
+                    int left = RankBound(logic.Left, holds), right = RankBound(logic.Right, holds);
+                    // A true && (or a false ||) means both sides do: each bound holds. Otherwise either side may be the one.
+                    return (logic.Op == BinaryOp.And) == holds ? System.Math.Min(left, right) : System.Math.Max(left, right);
+                case Binary { Left: var rank, Right: Literal constant } comparison when IsRank(rank):
+                    return ComparisonBound(comparison.Op, constant.Value, holds);
+                case Binary { Left: Literal constant, Right: var rank } comparison when IsRank(rank):
+                    return ComparisonBound(Mirrored(comparison.Op), constant.Value, holds);
+                default:
+                    return int.MaxValue;
+            }
+        }
+
+        private static bool IsRank(Expr expression) =>
+            expression is Call { Operator: "Rank" } or Ir.Convert { Operand: Call { Operator: "Rank" } };
+
+        /// <summary>The bound that <c>rank op constant</c> (or its negation) gives.</summary>
+        private static int ComparisonBound(BinaryOp op, double constant, bool holds)
+        {
+            if (double.IsNaN(constant)) return int.MaxValue;
+            if (!holds)
+            {
+                op = op switch
+                {
+                    BinaryOp.Equal => BinaryOp.NotEqual,
+                    BinaryOp.NotEqual => BinaryOp.Equal,
+                    BinaryOp.Less => BinaryOp.GreaterOrEqual,
+                    BinaryOp.LessOrEqual => BinaryOp.Greater,
+                    BinaryOp.Greater => BinaryOp.LessOrEqual,
+                    BinaryOp.GreaterOrEqual => BinaryOp.Less,
+                    _ => op,
+                };
+            }
+            double bound = op switch
+            {
+                BinaryOp.Equal or BinaryOp.LessOrEqual => System.Math.Floor(constant),
+                BinaryOp.Less => System.Math.Ceiling(constant) - 1,
+                _ => double.PositiveInfinity,
+            };
+            return bound >= int.MaxValue ? int.MaxValue : (int)System.Math.Max(-1, bound);
+        }
+
+        private static BinaryOp Mirrored(BinaryOp op) => op switch
+        {
+            BinaryOp.Less => BinaryOp.Greater,
+            BinaryOp.LessOrEqual => BinaryOp.GreaterOrEqual,
+            BinaryOp.Greater => BinaryOp.Less,
+            BinaryOp.GreaterOrEqual => BinaryOp.LessOrEqual,
+            _ => op,
+        };
 
         private MatrixExpr? LowerMatrixName(ExpressionSyntax name)
         {
             switch (semanticModel.GetSymbolInfo(name, cancellationToken).Symbol)
             {
                 case IFieldSymbol field when states.TryGetValue(field.Name, out var state) && state.Matrix is { } shape:
-                    return new MatrixVariable(VariableRole.State, field.Name, shape);
+                    return CheckMatrixState(name, field.Name) ? new MatrixVariable(VariableRole.State, field.Name, shape) : null;
                 case ILocalSymbol local when matrixLocals.TryGetValue(local, out var shape):
                     return new MatrixVariable(VariableRole.Local, local.Name, shape);
                 case IFieldSymbol field when invalidFields.Contains(field.Name):

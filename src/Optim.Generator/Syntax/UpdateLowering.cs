@@ -194,8 +194,8 @@ namespace ScratchOptim.Generator.Syntax
                         Report(Descriptors.ElementCondition, branch.Condition, branch.Condition.ToString(), "the condition of an 'if'");
                     bool perTensor = condition is { Type: { IsUniform: true, IsGroupWide: false } };
                     if (perTensor) tensorConditions.Add(branch.Condition);
-                    var then = LowerBranch(branch.Statement);
-                    var otherwise = branch.Else is null ? EquatableArray<Stmt>.Empty : LowerBranch(branch.Else.Statement);
+                    var then = UnderRankGuard(condition, holds: true, () => LowerBranch(branch.Statement));
+                    var otherwise = branch.Else is null ? EquatableArray<Stmt>.Empty : UnderRankGuard(condition, holds: false, () => LowerBranch(branch.Else.Statement));
                     if (perTensor) tensorConditions.RemoveAt(tensorConditions.Count - 1);
                     if (condition is not null) output.Add(new If(condition, then, otherwise));
                     return;
@@ -259,6 +259,7 @@ namespace ScratchOptim.Generator.Syntax
                     continue;
                 }
                 if (scalar == Scalar.Int && value is not null && DependsOnStep(value)) stepLocals.Add(local.Name);
+                if (scalar == Scalar.Bool && value is not null && !reassigned.Contains(local.Name)) guardLocals[local.Name] = value;
                 if (variable.Initializer is not null && value is null) continue;
                 output.Add(new Assign(new Variable(VariableRole.Local, local.Name, type), value, Declares: true));
             }

@@ -20,14 +20,18 @@ namespace ScratchOptim.Optimizers
     ///     if (cNorm &gt; 1)
     ///         c = c / cNorm
     ///     m = beta1 * m + (1 - beta1) * c
-    ///     if (marsType == MarsType.AdamW)
-    ///         v = beta2 * v + (1 - beta2) * c * c
-    ///         if (amsgrad)
-    ///             vMax = Max(vMax, v)
-    ///         Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
-    ///         update = -lr * (p * weightDecay + m / denom)
+    ///     if (marsType == MarsType.Shampoo &amp;&amp; Rank(p) == 2)
+    ///         Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision)
+    ///         update = -lr * (orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5) + p * weightDecay)
     ///     else
-    ///         update = -lr * (p * weightDecay + Sign(m))
+    ///         if (marsType == MarsType.Lion)
+    ///             update = -lr * (p * weightDecay + Sign(m))
+    ///         else
+    ///             v = beta2 * v + (1 - beta2) * c * c
+    ///             if (amsgrad)
+    ///                 vMax = Max(vMax, v)
+    ///             Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
+    ///             update = -lr * (p * weightDecay + m / denom)
     /// else
     ///     m = adamBeta1 * m + (1 - adamBeta1) * g
     ///     v = adamBeta2 * v + (1 - adamBeta2) * g * g
@@ -53,12 +57,13 @@ namespace ScratchOptim.Optimizers
         /// <param name="weightDecay">Decoupled weight decay of the MARS update. Range [0, ∞). PyTorch: weight_decay.</param>
         /// <param name="amsgrad">Divide by the largest second moment seen so far (AMSGrad), in both updates. PyTorch: amsgrad.</param>
         /// <param name="gamma">How strongly the gradient's change corrects it (the paper's gamma). Range [0, ∞). PyTorch: gamma.</param>
-        /// <param name="marsType">The update the corrected gradient feeds: AdamW's or Lion's sign. One of AdamW, Lion. PyTorch: mars_type.</param>
+        /// <param name="marsType">The update the corrected gradient feeds: AdamW's, Lion's sign or Shampoo's orthogonalized momentum. One of AdamW, Lion, Shampoo. PyTorch: mars_type.</param>
         /// <param name="optimize1d">Give every tensor the MARS update, not only matrices. PyTorch: optimize_1d.</param>
         /// <param name="adamLr">Learning rate of the AdamW update of tensors that are not matrices. Range [0, ∞). PyTorch: lr_1d.</param>
         /// <param name="adamBeta1">Decay rate of the running mean of gradients, for tensors that are not matrices. Range [0, 1). PyTorch: betas_1d[0].</param>
         /// <param name="adamBeta2">Decay rate of the running mean of squared gradients, for tensors that are not matrices. Range [0, 1). PyTorch: betas_1d[1].</param>
         /// <param name="adamWeightDecay">Decoupled weight decay of tensors that are not matrices. Range [0, ∞). PyTorch: weight_decay_1d.</param>
+        /// <param name="nsPrecision">The arithmetic of the Shampoo form's Newton–Schulz: float32 as the reference runs (the authors' GPU code: bfloat16). One of Element, Float32, BFloat16. PyTorch: ns_precision.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
         /// <exception cref="global::System.ArgumentException">The list is empty, or a parameter is listed twice or shares memory with another.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
@@ -76,7 +81,8 @@ namespace ScratchOptim.Optimizers
             double adamLr = 0.003,
             double adamBeta1 = 0.9,
             double adamBeta2 = 0.95,
-            double adamWeightDecay = 0.1)
+            double adamWeightDecay = 0.1,
+            global::ScratchOptim.Dsl.MatrixPrecision nsPrecision = global::ScratchOptim.Dsl.MatrixPrecision.Float32)
         {
             defaults = new Hyperparameters
             {
@@ -93,6 +99,7 @@ namespace ScratchOptim.Optimizers
                 AdamBeta1 = adamBeta1,
                 AdamBeta2 = adamBeta2,
                 AdamWeightDecay = adamWeightDecay,
+                NsPrecision = nsPrecision,
             };
             AddParamGroup(parameters);
         }
@@ -106,7 +113,7 @@ namespace ScratchOptim.Optimizers
         /// <summary>The documentation generated from the declaration of <see cref="MARS"/>.</summary>
         public static global::ScratchOptim.OptimizerInfo Documentation { get; } = new global::ScratchOptim.OptimizerInfo(
             Name: "MARS",
-            Summary: "MARS: variance reduction for adaptive optimizers. Stochastic gradients are noisy, and variance-reduction methods (STORM) correct each gradient by the change of the gradient since the previous step, but had not been combined with preconditioners that scale large models. MARS corrects the gradient by gamma * beta1 / (1 - beta1) times that change, caps the corrected gradient's norm at 1 per tensor, and feeds it to AdamW (or to Lion's sign update). As the authors' code (AGI-Arena/MARS, the approximate form that takes the previous step's gradient): matrices take the MARS update, other tensors AdamW with their own rate, betas and weight decay unless optimize1d, as the authors' optimize_1d; the authors scale lr_1d by the group's lr over the lr given at construction (so a schedule of lr moves it), where here adamLr is a setting of its own. The Shampoo form (Newton–Schulz on the momentum) waits for the matrix operations that Muon brings.",
+            Summary: "MARS: variance reduction for adaptive optimizers. Stochastic gradients are noisy, and variance-reduction methods (STORM) correct each gradient by the change of the gradient since the previous step, but had not been combined with preconditioners that scale large models. MARS corrects the gradient by gamma * beta1 / (1 - beta1) times that change, caps the corrected gradient's norm at 1 per tensor, and feeds it to AdamW (or to Lion's sign update). As the authors' code (AGI-Arena/MARS, the approximate form that takes the previous step's gradient): matrices take the MARS update, other tensors AdamW with their own rate, betas and weight decay unless optimize1d, as the authors' optimize_1d; the authors scale lr_1d by the group's lr over the lr given at construction (so a schedule of lr moves it), where here adamLr is a setting of its own. The Shampoo form orthogonalizes the momentum of a matrix by Newton–Schulz, as Muon (the authors' coefficients and 5 iterations, the norm plus eps as divisor, scaled by √max(1, rows/columns)); other tensors that take the MARS update (optimize1d) get its AdamW form there, as in the authors' code. The authors run Newton–Schulz in bfloat16 on the GPU; the reference runs were made in float32, the default here (nsPrecision).",
             Year: 2024,
             Authors: "Yuan, Liu, Wu, Zhou, Gu",
             Paper: "https://arxiv.org/abs/2411.10438",
@@ -124,18 +131,19 @@ namespace ScratchOptim.Optimizers
                 new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "Decoupled weight decay of the MARS update."),
                 new("amsgrad", "amsgrad", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Divide by the largest second moment seen so far (AMSGrad), in both updates."),
                 new("gamma", "gamma", "double", "0.025", 0.0, false, double.PositiveInfinity, false, "How strongly the gradient's change corrects it (the paper's gamma)."),
-                new("marsType", "mars_type", "MarsType", "MarsType.AdamW", double.NegativeInfinity, false, double.PositiveInfinity, false, "The update the corrected gradient feeds: AdamW's or Lion's sign.", Values: new[] { "AdamW", "Lion" }),
+                new("marsType", "mars_type", "MarsType", "MarsType.AdamW", double.NegativeInfinity, false, double.PositiveInfinity, false, "The update the corrected gradient feeds: AdamW's, Lion's sign or Shampoo's orthogonalized momentum.", Values: new[] { "AdamW", "Lion", "Shampoo" }),
                 new("optimize1d", "optimize_1d", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Give every tensor the MARS update, not only matrices."),
                 new("adamLr", "lr_1d", "double", "3e-3", 0.0, false, double.PositiveInfinity, false, "Learning rate of the AdamW update of tensors that are not matrices."),
                 new("adamBeta1", "betas_1d[0]", "double", "0.9", 0.0, false, 1.0, true, "Decay rate of the running mean of gradients, for tensors that are not matrices."),
                 new("adamBeta2", "betas_1d[1]", "double", "0.95", 0.0, false, 1.0, true, "Decay rate of the running mean of squared gradients, for tensors that are not matrices."),
                 new("adamWeightDecay", "weight_decay_1d", "double", "0.1", 0.0, false, double.PositiveInfinity, false, "Decoupled weight decay of tensors that are not matrices."),
+                new("nsPrecision", "ns_precision", "MatrixPrecision", "MatrixPrecision.Float32", double.NegativeInfinity, false, double.PositiveInfinity, false, "The arithmetic of the Shampoo form's Newton–Schulz: float32 as the reference runs (the authors' GPU code: bfloat16).", Values: new[] { "Element", "Float32", "BFloat16" }),
             },
             States: new global::ScratchOptim.StateInfo[]
             {
                 new("m", "exp_avg", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
-                new("v", "exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "(optimize1d || Rank(p) == 2) && marsType == MarsType.AdamW || !(optimize1d || Rank(p) == 2)"),
-                new("vMax", "max_exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "(optimize1d || Rank(p) == 2) && marsType == MarsType.AdamW && amsgrad || !(optimize1d || Rank(p) == 2) && amsgrad"),
+                new("v", "exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "(optimize1d || Rank(p) == 2) && !(marsType == MarsType.Shampoo && Rank(p) == 2) && !(marsType == MarsType.Lion) || !(optimize1d || Rank(p) == 2)"),
+                new("vMax", "max_exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "(optimize1d || Rank(p) == 2) && !(marsType == MarsType.Shampoo && Rank(p) == 2) && !(marsType == MarsType.Lion) && amsgrad || !(optimize1d || Rank(p) == 2) && amsgrad"),
                 new("lastGrad", "last_grad", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
             },
             Update: new string[]
@@ -148,14 +156,18 @@ namespace ScratchOptim.Optimizers
                 "    if (cNorm > 1)",
                 "        c = c / cNorm",
                 "    m = beta1 * m + (1 - beta1) * c",
-                "    if (marsType == MarsType.AdamW)",
-                "        v = beta2 * v + (1 - beta2) * c * c",
-                "        if (amsgrad)",
-                "            vMax = Max(vMax, v)",
-                "        Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))",
-                "        update = -lr * (p * weightDecay + m / denom)",
+                "    if (marsType == MarsType.Shampoo && Rank(p) == 2)",
+                "        Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision)",
+                "        update = -lr * (orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5) + p * weightDecay)",
                 "    else",
-                "        update = -lr * (p * weightDecay + Sign(m))",
+                "        if (marsType == MarsType.Lion)",
+                "            update = -lr * (p * weightDecay + Sign(m))",
+                "        else",
+                "            v = beta2 * v + (1 - beta2) * c * c",
+                "            if (amsgrad)",
+                "                vMax = Max(vMax, v)",
+                "            Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))",
+                "            update = -lr * (p * weightDecay + m / denom)",
                 "else",
                 "    m = adamBeta1 * m + (1 - adamBeta1) * g",
                 "    v = adamBeta2 * v + (1 - adamBeta2) * g * g",
@@ -175,14 +187,18 @@ namespace ScratchOptim.Optimizers
                 "\\quad \\textbf{if } \\mathrm{cNorm} > 1:",
                 "\\quad \\quad c \\leftarrow \\frac{c}{\\mathrm{cNorm}}",
                 "\\quad m \\leftarrow \\beta_{1} \\cdot m + \\left(1 - \\beta_{1}\\right) \\cdot c",
-                "\\quad \\textbf{if } \\mathrm{marsType} = \\text{AdamW}:",
-                "\\quad \\quad v \\leftarrow \\beta_{2} \\cdot v + \\left(1 - \\beta_{2}\\right) \\cdot c \\cdot c",
-                "\\quad \\quad \\textbf{if } \\mathrm{amsgrad}:",
-                "\\quad \\quad \\quad \\mathrm{vMax} \\leftarrow \\max\\left(\\mathrm{vMax}, v\\right)",
-                "\\quad \\quad \\mathrm{denom} \\leftarrow \\left(\\sqrt{\\begin{cases} \\mathrm{vMax} & \\text{if } \\mathrm{amsgrad} \\\\ v & \\text{otherwise} \\end{cases}} \\cdot \\frac{1}{\\sqrt{1 - \\beta_{2}^{t}}} + \\epsilon\\right) \\cdot \\left(1 - \\beta_{1}^{t}\\right)",
-                "\\quad \\quad \\mathrm{update} \\leftarrow -\\eta \\cdot \\left(p \\cdot \\mathrm{weightDecay} + \\frac{m}{\\mathrm{denom}}\\right)",
+                "\\quad \\textbf{if } \\mathrm{marsType} = \\text{Shampoo} \\land \\operatorname{rank}\\left(p\\right) = 2:",
+                "\\quad \\quad \\mathrm{orthogonal} \\leftarrow \\operatorname{NS}_{5}\\left(m \\cdot \\frac{1}{1 - \\beta_{1}}\\right)",
+                "\\quad \\quad \\mathrm{update} \\leftarrow -\\eta \\cdot \\left(\\mathrm{orthogonal} \\cdot \\max\\left(1, \\frac{\\operatorname{rows}\\left(p\\right)}{\\operatorname{columns}\\left(p\\right)}\\right)^{0.5} + p \\cdot \\mathrm{weightDecay}\\right)",
                 "\\quad \\textbf{else}:",
-                "\\quad \\quad \\mathrm{update} \\leftarrow -\\eta \\cdot \\left(p \\cdot \\mathrm{weightDecay} + \\operatorname{sign}\\left(m\\right)\\right)",
+                "\\quad \\quad \\textbf{if } \\mathrm{marsType} = \\text{Lion}:",
+                "\\quad \\quad \\quad \\mathrm{update} \\leftarrow -\\eta \\cdot \\left(p \\cdot \\mathrm{weightDecay} + \\operatorname{sign}\\left(m\\right)\\right)",
+                "\\quad \\quad \\textbf{else}:",
+                "\\quad \\quad \\quad v \\leftarrow \\beta_{2} \\cdot v + \\left(1 - \\beta_{2}\\right) \\cdot c \\cdot c",
+                "\\quad \\quad \\quad \\textbf{if } \\mathrm{amsgrad}:",
+                "\\quad \\quad \\quad \\quad \\mathrm{vMax} \\leftarrow \\max\\left(\\mathrm{vMax}, v\\right)",
+                "\\quad \\quad \\quad \\mathrm{denom} \\leftarrow \\left(\\sqrt{\\begin{cases} \\mathrm{vMax} & \\text{if } \\mathrm{amsgrad} \\\\ v & \\text{otherwise} \\end{cases}} \\cdot \\frac{1}{\\sqrt{1 - \\beta_{2}^{t}}} + \\epsilon\\right) \\cdot \\left(1 - \\beta_{1}^{t}\\right)",
+                "\\quad \\quad \\quad \\mathrm{update} \\leftarrow -\\eta \\cdot \\left(p \\cdot \\mathrm{weightDecay} + \\frac{m}{\\mathrm{denom}}\\right)",
                 "\\textbf{else}:",
                 "\\quad m \\leftarrow \\mathrm{adamBeta}_{1} \\cdot m + \\left(1 - \\mathrm{adamBeta}_{1}\\right) \\cdot g",
                 "\\quad v \\leftarrow \\mathrm{adamBeta}_{2} \\cdot v + \\left(1 - \\mathrm{adamBeta}_{2}\\right) \\cdot g \\cdot g",
@@ -200,21 +216,24 @@ namespace ScratchOptim.Optimizers
                 new("scalar1", "(Element)(gamma * (beta1 / (1 - beta1)))"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
-                new("marsTypeIsAdamW", "marsType == MarsType.AdamW"),
+                new("condition1", "marsType == MarsType.Shampoo && Rank(p) == 2"),
+                new("scalar2", "(Element)(1 / (1 - beta1))"),
+                new("minusLr", "(Element)(-lr)"),
+                new("weightDecay", "(Element)(weightDecay)"),
+                new("scalar3", "(Element)(Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5))"),
+                new("marsTypeIsLion", "marsType == MarsType.Lion"),
                 new("oneMinusBeta2", "(Element)(1 - beta2)"),
                 new("beta2", "(Element)(beta2)"),
                 new("amsgrad", "amsgrad"),
-                new("scalar2", "(Element)(1 / Sqrt(1 - Pow(beta2, t)))"),
+                new("scalar4", "(Element)(1 / Sqrt(1 - Pow(beta2, t)))"),
                 new("eps", "(Element)(eps)"),
-                new("scalar3", "(Element)(1 - Pow(beta1, t))"),
-                new("minusLr", "(Element)(-lr)"),
-                new("weightDecay", "(Element)(weightDecay)"),
+                new("scalar5", "(Element)(1 - Pow(beta1, t))"),
                 new("oneMinusAdamBeta1", "(Element)(1 - adamBeta1)"),
                 new("adamBeta1", "(Element)(adamBeta1)"),
                 new("oneMinusAdamBeta2", "(Element)(1 - adamBeta2)"),
                 new("adamBeta2", "(Element)(adamBeta2)"),
-                new("scalar4", "(Element)(1 / Sqrt(1 - Pow(adamBeta2, t)))"),
-                new("scalar5", "(Element)(1 - Pow(adamBeta1, t))"),
+                new("scalar6", "(Element)(1 / Sqrt(1 - Pow(adamBeta2, t)))"),
+                new("scalar7", "(Element)(1 - Pow(adamBeta1, t))"),
                 new("minusAdamLr", "(Element)(-adamLr)"),
                 new("adamWeightDecay", "(Element)(adamWeightDecay)"),
                 new("cNormAbove1", "cNorm > 1"),
@@ -223,13 +242,14 @@ namespace ScratchOptim.Optimizers
             Reductions: new string[]
             {
                 "Norm(c)",
-            });
+            })
+        { MatrixOperations = new string[] { "Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision)" } };
 
         /// <inheritdoc/>
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
-        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 2, SplitsTensors: true, PartialsPerBlock: 1, RowByRow: false);
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 3, SplitsTensors: false, PartialsPerBlock: 1, RowByRow: false);
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
@@ -237,11 +257,14 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
+            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state, allocated on the first step that can use it, then reused.
             var m = state.Buffer<T>(0, length);
-            var v = (hyper.Optimize1d || shape.Length == 2) && hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.AdamW || !(hyper.Optimize1d || shape.Length == 2) ? state.Buffer<T>(1, length) : default;
-            var vMax = (hyper.Optimize1d || shape.Length == 2) && hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.AdamW && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad ? state.Buffer<T>(2, length) : default;
+            var v = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2) ? state.Buffer<T>(1, length) : default;
+            var vMax = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad ? state.Buffer<T>(2, length) : default;
             var lastGrad = state.Buffer<T>(3, length);
+            // The matrix work's solvers and work matrices, made on the first step, then reused.
+            if (state.Scratch is not global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices) state.Scratch = matrices = new global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>();
             state.Kernel<Kernel<T>>().Host(
                 segment,
                 hyper,
@@ -254,6 +277,7 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad),
+                matrices,
                 partials);
         }
 
@@ -263,11 +287,13 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
+            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state host code allocated.
             var m = state.Buffer<T>(0, length);
-            var v = (hyper.Optimize1d || shape.Length == 2) && hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.AdamW || !(hyper.Optimize1d || shape.Length == 2) ? state.Buffer<T>(1, length) : default;
-            var vMax = (hyper.Optimize1d || shape.Length == 2) && hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.AdamW && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad ? state.Buffer<T>(2, length) : default;
+            var v = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2) ? state.Buffer<T>(1, length) : default;
+            var vMax = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad ? state.Buffer<T>(2, length) : default;
             var lastGrad = state.Buffer<T>(3, length);
+            var matrices = (global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>)state.Scratch!;
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();
             switch (phase)
             {
@@ -283,6 +309,7 @@ namespace ScratchOptim.Optimizers
                         ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
                         ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax),
                         ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad),
+                        matrices,
                         partials);
                     break;
                 case 2:
@@ -297,6 +324,22 @@ namespace ScratchOptim.Optimizers
                         ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
                         ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax),
                         ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad),
+                        matrices,
+                        partials);
+                    break;
+                case 3:
+                    kernel.Phase3<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad),
+                        matrices,
                         partials);
                     break;
             }
@@ -317,14 +360,18 @@ namespace ScratchOptim.Optimizers
         ///     if (cNorm &gt; 1)
         ///         c = c / cNorm
         ///     m = beta1 * m + (1 - beta1) * c
-        ///     if (marsType == MarsType.AdamW)
-        ///         v = beta2 * v + (1 - beta2) * c * c
-        ///         if (amsgrad)
-        ///             vMax = Max(vMax, v)
-        ///         Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
-        ///         update = -lr * (p * weightDecay + m / denom)
+        ///     if (marsType == MarsType.Shampoo &amp;&amp; Rank(p) == 2)
+        ///         Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision)
+        ///         update = -lr * (orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5) + p * weightDecay)
         ///     else
-        ///         update = -lr * (p * weightDecay + Sign(m))
+        ///         if (marsType == MarsType.Lion)
+        ///             update = -lr * (p * weightDecay + Sign(m))
+        ///         else
+        ///             v = beta2 * v + (1 - beta2) * c * c
+        ///             if (amsgrad)
+        ///                 vMax = Max(vMax, v)
+        ///             Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
+        ///             update = -lr * (p * weightDecay + m / denom)
         /// else
         ///     m = adamBeta1 * m + (1 - adamBeta1) * g
         ///     v = adamBeta2 * v + (1 - adamBeta2) * g * g
@@ -345,22 +392,23 @@ namespace ScratchOptim.Optimizers
         /// <param name="v">State <c>v</c> (PyTorch: <c>exp_avg_sq</c>), updated in place.</param>
         /// <param name="vMax">State <c>vMax</c> (PyTorch: <c>max_exp_avg_sq</c>), updated in place.</param>
         /// <param name="lastGrad">State <c>lastGrad</c> (PyTorch: <c>last_grad</c>), updated in place.</param>
+        /// <param name="matrices">The work matrices and solvers of the matrix work: one per parameter (<c>new MatrixWorkspace&lt;T&gt;()</c>), passed to each of its steps.</param>
         /// <exception cref="global::System.ArgumentException">A buffer's length differs from what the parameter needs; nothing is written.</exception>
         /// <typeparam name="T">The element type: float or double.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        public static void Apply<T>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> vMax, global::System.Span<T> lastGrad)
+        public static void Apply<T>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> vMax, global::System.Span<T> lastGrad, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             switch (global::ScratchOptim.Simd.SimdSupport.Widest<T>())
             {
                 case global::ScratchOptim.Simd.SimdWidth.Bits512:
-                    Apply<T, global::ScratchOptim.Simd.Simd512<T>>(hyper, t, shape, p, g, m, v, vMax, lastGrad);
+                    Apply<T, global::ScratchOptim.Simd.Simd512<T>>(hyper, t, shape, p, g, m, v, vMax, lastGrad, matrices);
                     break;
                 case global::ScratchOptim.Simd.SimdWidth.Bits256:
-                    Apply<T, global::ScratchOptim.Simd.Simd256x2<T>>(hyper, t, shape, p, g, m, v, vMax, lastGrad);
+                    Apply<T, global::ScratchOptim.Simd.Simd256x2<T>>(hyper, t, shape, p, g, m, v, vMax, lastGrad, matrices);
                     break;
                 default:
-                    Apply<T, global::ScratchOptim.Simd.Simd128x4<T>>(hyper, t, shape, p, g, m, v, vMax, lastGrad);
+                    Apply<T, global::ScratchOptim.Simd.Simd128x4<T>>(hyper, t, shape, p, g, m, v, vMax, lastGrad, matrices);
                     break;
             }
         }
@@ -380,14 +428,18 @@ namespace ScratchOptim.Optimizers
         ///     if (cNorm &gt; 1)
         ///         c = c / cNorm
         ///     m = beta1 * m + (1 - beta1) * c
-        ///     if (marsType == MarsType.AdamW)
-        ///         v = beta2 * v + (1 - beta2) * c * c
-        ///         if (amsgrad)
-        ///             vMax = Max(vMax, v)
-        ///         Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
-        ///         update = -lr * (p * weightDecay + m / denom)
+        ///     if (marsType == MarsType.Shampoo &amp;&amp; Rank(p) == 2)
+        ///         Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision)
+        ///         update = -lr * (orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5) + p * weightDecay)
         ///     else
-        ///         update = -lr * (p * weightDecay + Sign(m))
+        ///         if (marsType == MarsType.Lion)
+        ///             update = -lr * (p * weightDecay + Sign(m))
+        ///         else
+        ///             v = beta2 * v + (1 - beta2) * c * c
+        ///             if (amsgrad)
+        ///                 vMax = Max(vMax, v)
+        ///             Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
+        ///             update = -lr * (p * weightDecay + m / denom)
         /// else
         ///     m = adamBeta1 * m + (1 - adamBeta1) * g
         ///     v = adamBeta2 * v + (1 - adamBeta2) * g * g
@@ -408,11 +460,12 @@ namespace ScratchOptim.Optimizers
         /// <param name="v">State <c>v</c> (PyTorch: <c>exp_avg_sq</c>), updated in place.</param>
         /// <param name="vMax">State <c>vMax</c> (PyTorch: <c>max_exp_avg_sq</c>), updated in place.</param>
         /// <param name="lastGrad">State <c>lastGrad</c> (PyTorch: <c>last_grad</c>), updated in place.</param>
+        /// <param name="matrices">The work matrices and solvers of the matrix work: one per parameter (<c>new MatrixWorkspace&lt;T&gt;()</c>), passed to each of its steps.</param>
         /// <exception cref="global::System.ArgumentException">A buffer's length differs from what the parameter needs; nothing is written.</exception>
         /// <typeparam name="T">The element type: float or double.</typeparam>
         /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: <c>Simd512</c>, <c>Simd256x2</c> or <c>Simd128x4</c>.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        public static void Apply<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> vMax, global::System.Span<T> lastGrad)
+        public static void Apply<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> vMax, global::System.Span<T> lastGrad, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
             where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
@@ -422,10 +475,12 @@ namespace ScratchOptim.Optimizers
             // Every buffer must match the parameter before anything is written.
             int length = p.Length;
             global::ScratchOptim.KernelChecks.Shape("MARS", shape, length);
+            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+            global::System.ArgumentNullException.ThrowIfNull(matrices);
             global::ScratchOptim.KernelChecks.Length("MARS", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("MARS", "m", m.Length, length);
-            if ((hyper.Optimize1d || shape.Length == 2) && hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.AdamW || !(hyper.Optimize1d || shape.Length == 2)) global::ScratchOptim.KernelChecks.Length("MARS", "v", v.Length, length);
-            if ((hyper.Optimize1d || shape.Length == 2) && hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.AdamW && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad) global::ScratchOptim.KernelChecks.Length("MARS", "vMax", vMax.Length, length);
+            if ((hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2)) global::ScratchOptim.KernelChecks.Length("MARS", "v", v.Length, length);
+            if ((hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad) global::ScratchOptim.KernelChecks.Length("MARS", "vMax", vMax.Length, length);
             global::ScratchOptim.KernelChecks.Length("MARS", "lastGrad", lastGrad.Length, length);
 
             // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
@@ -437,17 +492,19 @@ namespace ScratchOptim.Optimizers
             ref T lastGradRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad);
             using var partials = global::ScratchOptim.PartialSums.Rent(1 * global::ScratchOptim.Reductions.BlockCount(length));
             var kernel = new Kernel<T>();
-            kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, partials.Span);
-            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, partials.Span);
-            kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, partials.Span);
-            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, partials.Span);
-            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, partials.Span);
+            kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Phase3<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
         }
 
         /// <summary>
         /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
-        /// precision, before and after each of the 2 element phases, which run over any range of elements
-        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// precision, before and after each of the 3 element phases, which run over any range of elements
+        /// (here always the whole tensor: its matrices are filled and read whole), on any thread.
         /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
@@ -456,27 +513,31 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool condition1;
             internal bool condition2;
+            internal bool condition3;
+            internal bool condition4;
             internal bool mars;
             internal T scalar1;
             internal T oneMinusBeta1;
             internal T beta1;
-            internal bool marsTypeIsAdamW;
+            internal bool condition1;
+            internal T scalar2;
+            internal T minusLr;
+            internal T weightDecay;
+            internal T scalar3;
+            internal bool marsTypeIsLion;
             internal T oneMinusBeta2;
             internal T beta2;
             internal bool amsgrad;
-            internal T scalar2;
+            internal T scalar4;
             internal T eps;
-            internal T scalar3;
-            internal T minusLr;
-            internal T weightDecay;
+            internal T scalar5;
             internal T oneMinusAdamBeta1;
             internal T adamBeta1;
             internal T oneMinusAdamBeta2;
             internal T adamBeta2;
-            internal T scalar4;
-            internal T scalar5;
+            internal T scalar6;
+            internal T scalar7;
             internal T minusAdamLr;
             internal T adamWeightDecay;
             internal double sumOfSquaresC;
@@ -488,33 +549,50 @@ namespace ScratchOptim.Optimizers
             /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
             /// <paramref name="partials"/> (1 per block).
             /// </summary>
-            public void Host(int segment, Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::System.ReadOnlySpan<double> partials)
+            public void Host(int segment, Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.ReadOnlySpan<double> partials)
             {
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
+                var matrix1 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) ? matrices.Matrix(0, rows, columns) : default;
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var orthogonalizeMatrix = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) ? matrices.Matrix(1, rows, columns) : default;
+                ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
+                // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
+                if ((hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2))
+                {
+                    matrices.ReserveOrthogonalize(rows, columns, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
+                }
+
                 switch (segment)
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        condition1 = (hyper.Optimize1d || shape.Length == 2) && hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.AdamW || !(hyper.Optimize1d || shape.Length == 2); // the state that needs it is allocated
-                        condition2 = (hyper.Optimize1d || shape.Length == 2) && hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.AdamW && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad; // the state that needs it is allocated
+                        condition2 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2); // the state that needs it is allocated
+                        condition3 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad; // the state that needs it is allocated
+                        condition4 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2); // the matrix that needs it is allocated
                         mars = hyper.Optimize1d || shape.Length == 2;
                         scalar1 = Round<T>(hyper.Gamma * (hyper.Beta1 / (1 - hyper.Beta1))); // gamma * (beta1 / (1 - beta1))
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
                         beta1 = Round<T>(hyper.Beta1);
-                        marsTypeIsAdamW = hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.AdamW;
+                        condition1 = hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2;
+                        scalar2 = Round<T>(1 / (1 - hyper.Beta1)); // 1 / (1 - beta1)
+                        minusLr = Round<T>(-hyper.Lr); // -lr
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        scalar3 = Round<T>(global::System.Math.Pow(global::System.Math.Max(1, (double)rows / columns), 0.5)); // Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
+                        marsTypeIsLion = hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion;
                         oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
                         beta2 = Round<T>(hyper.Beta2);
                         amsgrad = hyper.Amsgrad;
-                        scalar2 = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.Beta2, t))); // 1 / Sqrt(1 - Pow(beta2, t))
+                        scalar4 = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.Beta2, t))); // 1 / Sqrt(1 - Pow(beta2, t))
                         eps = Round<T>(hyper.Eps);
-                        scalar3 = Round<T>(1 - global::System.Math.Pow(hyper.Beta1, t)); // 1 - Pow(beta1, t)
-                        minusLr = Round<T>(-hyper.Lr); // -lr
-                        weightDecay = Round<T>(hyper.WeightDecay);
+                        scalar5 = Round<T>(1 - global::System.Math.Pow(hyper.Beta1, t)); // 1 - Pow(beta1, t)
                         oneMinusAdamBeta1 = Round<T>(1 - hyper.AdamBeta1); // 1 - adamBeta1
                         adamBeta1 = Round<T>(hyper.AdamBeta1);
                         oneMinusAdamBeta2 = Round<T>(1 - hyper.AdamBeta2); // 1 - adamBeta2
                         adamBeta2 = Round<T>(hyper.AdamBeta2);
-                        scalar4 = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.AdamBeta2, t))); // 1 / Sqrt(1 - Pow(adamBeta2, t))
-                        scalar5 = Round<T>(1 - global::System.Math.Pow(hyper.AdamBeta1, t)); // 1 - Pow(adamBeta1, t)
+                        scalar6 = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.AdamBeta2, t))); // 1 / Sqrt(1 - Pow(adamBeta2, t))
+                        scalar7 = Round<T>(1 - global::System.Math.Pow(hyper.AdamBeta1, t)); // 1 - Pow(adamBeta1, t)
                         minusAdamLr = Round<T>(-hyper.AdamLr); // -adamLr
                         adamWeightDecay = Round<T>(hyper.AdamWeightDecay);
                         break;
@@ -530,17 +608,35 @@ namespace ScratchOptim.Optimizers
                         cNormAbove1 = cNorm > 1;
                         cNormF = Round<T>(cNorm);
                         break;
+                    case 2:
+                        // After phase 2: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
+                        // orthogonalizeMatrix = Orthogonalize(matrix1, 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision) (Newton–Schulz)
+                        if (mars && condition1)
+                        {
+                            matrices.Orthogonalize(matrix1, orthogonalizeMatrix, rows, columns,
+                                5, 3.4445, -4.775, 2.0315, hyper.Eps,
+                                global::ScratchOptim.LinearAlgebra.NewtonSchulzNormalization.NormPlusEpsilon, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
+                        }
+                        break;
                 }
             }
 
             /// <summary>
-            /// Phase 1 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
+            /// Phase 1 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::System.Span<double> partials)
+            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                // Phase 1 of 2: the sums sumOfSquaresC (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var matrix1 = condition4 ? matrices.ExistingMatrix(0) : default;
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var orthogonalizeMatrix = condition4 ? matrices.ExistingMatrix(1) : default;
+                ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
+
+                // Phase 1 of 3: the sums sumOfSquaresC (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
                 var scalar1Vec = TVector.Create(scalar1);
                 for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
@@ -576,13 +672,21 @@ namespace ScratchOptim.Optimizers
             }
 
             /// <summary>
-            /// Phase 2 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// Phase 2 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::System.Span<double> partials)
+            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var matrix1 = condition4 ? matrices.ExistingMatrix(0) : default;
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var orthogonalizeMatrix = condition4 ? matrices.ExistingMatrix(1) : default;
+                ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
+
+                // Phase 2 of 3: the matrix matrix1, for the matrix work after it (element by element); nothing is stored yet.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
@@ -591,19 +695,96 @@ namespace ScratchOptim.Optimizers
                     var cNormFVec = TVector.Create(cNormF);
                     var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                     var beta1Vec = TVector.Create(beta1);
-                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                    var beta2Vec = TVector.Create(beta2);
                     var scalar2Vec = TVector.Create(scalar2);
-                    var epsVec = TVector.Create(eps);
-                    var scalar3Vec = TVector.Create(scalar3);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var lastGrad = TVector.Load(ref lastGradRef, i);
+
+                        // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
+                        var c = (g - lastGrad) * scalar1Vec + g;
+                        if (mars)
+                        {
+                            if (cNormAbove1)
+                            {
+                                // c = c / cNorm
+                                c = c / cNormFVec;
+                            }
+                            // m = beta1 * m + (1 - beta1) * c
+                            m = Fma(oneMinusBeta1Vec, c, beta1Vec * m);
+                            if (condition1)
+                            {
+                                // the matrix matrix1 gets m * scalar2
+                                TVector.Store(m * scalar2Vec, ref matrix1Ref, i);
+                            }
+                        }
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T lastGrad = ElementAt(ref lastGradRef, i);
+
+                    // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
+                    T c = (g - lastGrad) * scalar1 + g;
+                    if (mars)
+                    {
+                        if (cNormAbove1)
+                        {
+                            // c = c / cNorm
+                            c = c / cNormF;
+                        }
+                        // m = beta1 * m + (1 - beta1) * c
+                        m = Fma(oneMinusBeta1, c, beta1 * m);
+                        if (condition1)
+                        {
+                            // the matrix matrix1 gets m * scalar2
+                            ElementAt(ref matrix1Ref, i) = m * scalar2;
+                        }
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Phase 3 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase3<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var matrix1 = condition4 ? matrices.ExistingMatrix(0) : default;
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var orthogonalizeMatrix = condition4 ? matrices.ExistingMatrix(1) : default;
+                ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
+
+                // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var scalar1Vec = TVector.Create(scalar1);
+                    var cNormFVec = TVector.Create(cNormF);
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var beta1Vec = TVector.Create(beta1);
                     var minusLrVec = TVector.Create(minusLr);
                     var weightDecayVec = TVector.Create(weightDecay);
+                    var scalar3Vec = TVector.Create(scalar3);
+                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                    var beta2Vec = TVector.Create(beta2);
+                    var scalar4Vec = TVector.Create(scalar4);
+                    var epsVec = TVector.Create(eps);
+                    var scalar5Vec = TVector.Create(scalar5);
                     var oneMinusAdamBeta1Vec = TVector.Create(oneMinusAdamBeta1);
                     var adamBeta1Vec = TVector.Create(adamBeta1);
                     var oneMinusAdamBeta2Vec = TVector.Create(oneMinusAdamBeta2);
                     var adamBeta2Vec = TVector.Create(adamBeta2);
-                    var scalar4Vec = TVector.Create(scalar4);
-                    var scalar5Vec = TVector.Create(scalar5);
+                    var scalar6Vec = TVector.Create(scalar6);
+                    var scalar7Vec = TVector.Create(scalar7);
                     var minusAdamLrVec = TVector.Create(minusAdamLr);
                     var adamWeightDecayVec = TVector.Create(adamWeightDecay);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
@@ -611,9 +792,10 @@ namespace ScratchOptim.Optimizers
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var m = TVector.Load(ref mRef, i);
-                        var v = condition1 ? TVector.Load(ref vRef, i) : default;
-                        var vMax = condition2 ? TVector.Load(ref vMaxRef, i) : default;
+                        var v = condition2 ? TVector.Load(ref vRef, i) : default;
+                        var vMax = condition3 ? TVector.Load(ref vMaxRef, i) : default;
                         var lastGrad = TVector.Load(ref lastGradRef, i);
+                        var orthogonalize = condition4 ? TVector.Load(ref orthogonalizeRef, i) : default;
 
                         // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
                         var c = (g - lastGrad) * scalar1Vec + g;
@@ -628,24 +810,34 @@ namespace ScratchOptim.Optimizers
                             }
                             // m = beta1 * m + (1 - beta1) * c
                             m = Fma(oneMinusBeta1Vec, c, beta1Vec * m);
-                            if (marsTypeIsAdamW)
+                            if (condition1)
                             {
-                                // v = beta2 * v + (1 - beta2) * c * c
-                                v = Fma(oneMinusBeta2Vec * c, c, beta2Vec * v);
-                                if (amsgrad)
-                                {
-                                    // vMax = Max(vMax, v)
-                                    vMax = Max(vMax, v);
-                                }
-                                // Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
-                                var denom = (Sqrt(amsgrad ? vMax : v) * scalar2Vec + epsVec) * scalar3Vec;
-                                // update = -lr * (p * weightDecay + m / denom)
-                                update = minusLrVec * (p * weightDecayVec + m / denom);
+                                // Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision)
+                                var orthogonal = orthogonalize;
+                                // update = -lr * (orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5) + p * weightDecay)
+                                update = minusLrVec * Fma(p, weightDecayVec, orthogonal * scalar3Vec);
                             }
                             else
                             {
-                                // update = -lr * (p * weightDecay + Sign(m))
-                                update = minusLrVec * (p * weightDecayVec + Sign(m));
+                                if (marsTypeIsLion)
+                                {
+                                    // update = -lr * (p * weightDecay + Sign(m))
+                                    update = minusLrVec * (p * weightDecayVec + Sign(m));
+                                }
+                                else
+                                {
+                                    // v = beta2 * v + (1 - beta2) * c * c
+                                    v = Fma(oneMinusBeta2Vec * c, c, beta2Vec * v);
+                                    if (amsgrad)
+                                    {
+                                        // vMax = Max(vMax, v)
+                                        vMax = Max(vMax, v);
+                                    }
+                                    // Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
+                                    var denom = (Sqrt(amsgrad ? vMax : v) * scalar4Vec + epsVec) * scalar5Vec;
+                                    // update = -lr * (p * weightDecay + m / denom)
+                                    update = minusLrVec * (p * weightDecayVec + m / denom);
+                                }
                             }
                         }
                         else
@@ -660,7 +852,7 @@ namespace ScratchOptim.Optimizers
                                 vMax = Max(vMax, v);
                             }
                             // Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(adamBeta2, t))) + eps) * (1 - Pow(adamBeta1, t))
-                            var denom = (Sqrt(amsgrad ? vMax : v) * scalar4Vec + epsVec) * scalar5Vec;
+                            var denom = (Sqrt(amsgrad ? vMax : v) * scalar6Vec + epsVec) * scalar7Vec;
                             // update = -adamLr * (p * adamWeightDecay + m / denom)
                             update = minusAdamLrVec * (p * adamWeightDecayVec + m / denom);
                         }
@@ -671,8 +863,8 @@ namespace ScratchOptim.Optimizers
 
                         TVector.Store(p, ref pRef, i);
                         TVector.Store(m, ref mRef, i);
-                        if (condition1) TVector.Store(v, ref vRef, i);
-                        if (condition2) TVector.Store(vMax, ref vMaxRef, i);
+                        if (condition2) TVector.Store(v, ref vRef, i);
+                        if (condition3) TVector.Store(vMax, ref vMaxRef, i);
                         TVector.Store(lastGrad, ref lastGradRef, i);
                     }
                 }
@@ -681,9 +873,10 @@ namespace ScratchOptim.Optimizers
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);
                     T m = ElementAt(ref mRef, i);
-                    T v = condition1 ? ElementAt(ref vRef, i) : default;
-                    T vMax = condition2 ? ElementAt(ref vMaxRef, i) : default;
+                    T v = condition2 ? ElementAt(ref vRef, i) : default;
+                    T vMax = condition3 ? ElementAt(ref vMaxRef, i) : default;
                     T lastGrad = ElementAt(ref lastGradRef, i);
+                    T orthogonalize = condition4 ? ElementAt(ref orthogonalizeRef, i) : default;
 
                     // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
                     T c = (g - lastGrad) * scalar1 + g;
@@ -698,24 +891,34 @@ namespace ScratchOptim.Optimizers
                         }
                         // m = beta1 * m + (1 - beta1) * c
                         m = Fma(oneMinusBeta1, c, beta1 * m);
-                        if (marsTypeIsAdamW)
+                        if (condition1)
                         {
-                            // v = beta2 * v + (1 - beta2) * c * c
-                            v = Fma(oneMinusBeta2 * c, c, beta2 * v);
-                            if (amsgrad)
-                            {
-                                // vMax = Max(vMax, v)
-                                vMax = Max(vMax, v);
-                            }
-                            // Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
-                            T denom = (Sqrt(amsgrad ? vMax : v) * scalar2 + eps) * scalar3;
-                            // update = -lr * (p * weightDecay + m / denom)
-                            update = minusLr * (p * weightDecay + m / denom);
+                            // Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision)
+                            T orthogonal = orthogonalize;
+                            // update = -lr * (orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5) + p * weightDecay)
+                            update = minusLr * Fma(p, weightDecay, orthogonal * scalar3);
                         }
                         else
                         {
-                            // update = -lr * (p * weightDecay + Sign(m))
-                            update = minusLr * (p * weightDecay + Sign(m));
+                            if (marsTypeIsLion)
+                            {
+                                // update = -lr * (p * weightDecay + Sign(m))
+                                update = minusLr * (p * weightDecay + Sign(m));
+                            }
+                            else
+                            {
+                                // v = beta2 * v + (1 - beta2) * c * c
+                                v = Fma(oneMinusBeta2 * c, c, beta2 * v);
+                                if (amsgrad)
+                                {
+                                    // vMax = Max(vMax, v)
+                                    vMax = Max(vMax, v);
+                                }
+                                // Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
+                                T denom = (Sqrt(amsgrad ? vMax : v) * scalar4 + eps) * scalar5;
+                                // update = -lr * (p * weightDecay + m / denom)
+                                update = minusLr * (p * weightDecay + m / denom);
+                            }
                         }
                     }
                     else
@@ -730,7 +933,7 @@ namespace ScratchOptim.Optimizers
                             vMax = Max(vMax, v);
                         }
                         // Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(adamBeta2, t))) + eps) * (1 - Pow(adamBeta1, t))
-                        T denom = (Sqrt(amsgrad ? vMax : v) * scalar4 + eps) * scalar5;
+                        T denom = (Sqrt(amsgrad ? vMax : v) * scalar6 + eps) * scalar7;
                         // update = -adamLr * (p * adamWeightDecay + m / denom)
                         update = minusAdamLr * (p * adamWeightDecay + m / denom);
                     }
@@ -741,8 +944,8 @@ namespace ScratchOptim.Optimizers
 
                     ElementAt(ref pRef, i) = p;
                     ElementAt(ref mRef, i) = m;
-                    if (condition1) ElementAt(ref vRef, i) = v;
-                    if (condition2) ElementAt(ref vMaxRef, i) = vMax;
+                    if (condition2) ElementAt(ref vRef, i) = v;
+                    if (condition3) ElementAt(ref vMaxRef, i) = vMax;
                     ElementAt(ref lastGradRef, i) = lastGrad;
                 }
             }
@@ -765,6 +968,7 @@ namespace ScratchOptim.Optimizers
             private double adamBeta1 = 0.9;
             private double adamBeta2 = 0.95;
             private double adamWeightDecay = 0.1;
+            private global::ScratchOptim.Dsl.MatrixPrecision nsPrecision = global::ScratchOptim.Dsl.MatrixPrecision.Float32;
 
             /// <summary>Learning rate of the MARS update. Range [0, ∞). PyTorch: lr.</summary>
             public double Lr
@@ -815,7 +1019,7 @@ namespace ScratchOptim.Optimizers
                 set => gamma = CheckRange("gamma", value, 0.0, false, double.PositiveInfinity, false);
             }
 
-            /// <summary>The update the corrected gradient feeds: AdamW's or Lion's sign. One of AdamW, Lion. PyTorch: mars_type.</summary>
+            /// <summary>The update the corrected gradient feeds: AdamW's, Lion's sign or Shampoo's orthogonalized momentum. One of AdamW, Lion, Shampoo. PyTorch: mars_type.</summary>
             public global::ScratchOptim.Optimizers.MarsType MarsType
             {
                 get => marsType;
@@ -857,6 +1061,13 @@ namespace ScratchOptim.Optimizers
                 set => adamWeightDecay = CheckRange("adamWeightDecay", value, 0.0, false, double.PositiveInfinity, false);
             }
 
+            /// <summary>The arithmetic of the Shampoo form's Newton–Schulz: float32 as the reference runs (the authors' GPU code: bfloat16). One of Element, Float32, BFloat16. PyTorch: ns_precision.</summary>
+            public global::ScratchOptim.Dsl.MatrixPrecision NsPrecision
+            {
+                get => nsPrecision;
+                set => nsPrecision = CheckDefined("nsPrecision", value);
+            }
+
             /// <inheritdoc/>
             public override global::ScratchOptim.OptimizerInfo Optimizer => Documentation;
 
@@ -879,6 +1090,7 @@ namespace ScratchOptim.Optimizers
                 "adamBeta1" or "betas_1d[0]" => AdamBeta1,
                 "adamBeta2" or "betas_1d[1]" => AdamBeta2,
                 "adamWeightDecay" or "weight_decay_1d" => AdamWeightDecay,
+                "nsPrecision" or "ns_precision" => NsPrecision,
                 _ => throw UnknownName(name),
             };
 
@@ -925,6 +1137,9 @@ namespace ScratchOptim.Optimizers
                         break;
                     case "adamWeightDecay": case "weight_decay_1d":
                         AdamWeightDecay = Convert<double>(name, value);
+                        break;
+                    case "nsPrecision": case "ns_precision":
+                        NsPrecision = Convert<global::ScratchOptim.Dsl.MatrixPrecision>(name, value);
                         break;
                     default:
                         throw UnknownName(name);

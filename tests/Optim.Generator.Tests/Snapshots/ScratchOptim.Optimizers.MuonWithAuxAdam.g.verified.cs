@@ -400,9 +400,9 @@ namespace ScratchOptim.Optimizers
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
-                var directionMatrix = matrices.Matrix(0, rows, columns);
+                var directionMatrix = hyper.UseMuon ? matrices.Matrix(0, rows, columns) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = matrices.Matrix(1, rows, columns);
+                var orthogonalizedDirectionMatrix = hyper.UseMuon ? matrices.Matrix(1, rows, columns) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
                 // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
                 if (hyper.UseMuon)
@@ -452,9 +452,9 @@ namespace ScratchOptim.Optimizers
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
-                var directionMatrix = matrices.ExistingMatrix(0);
+                var directionMatrix = useMuon ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = matrices.ExistingMatrix(1);
+                var orthogonalizedDirectionMatrix = useMuon ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
 
                 // Phase 1 of 2: the matrix directionMatrix, for the matrix work after it (element by element); nothing is stored yet.
@@ -507,9 +507,9 @@ namespace ScratchOptim.Optimizers
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
-                var directionMatrix = matrices.ExistingMatrix(0);
+                var directionMatrix = useMuon ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = matrices.ExistingMatrix(1);
+                var orthogonalizedDirectionMatrix = useMuon ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
 
                 // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
@@ -534,7 +534,7 @@ namespace ScratchOptim.Optimizers
                         var momentumBuffer = useMuon ? TVector.Load(ref momentumBufferRef, i) : default;
                         var expAvg = notUseMuon ? TVector.Load(ref expAvgRef, i) : default;
                         var expAvgSq = notUseMuon ? TVector.Load(ref expAvgSqRef, i) : default;
-                        var orthogonalizedDirection = TVector.Load(ref orthogonalizedDirectionRef, i);
+                        var orthogonalizedDirection = useMuon ? TVector.Load(ref orthogonalizedDirectionRef, i) : default;
 
                         // p = p * (1 - rate * weightDecay)
                         p = p * oneMinusRateTimesWeightDecayVec;
@@ -576,7 +576,7 @@ namespace ScratchOptim.Optimizers
                     T momentumBuffer = useMuon ? ElementAt(ref momentumBufferRef, i) : default;
                     T expAvg = notUseMuon ? ElementAt(ref expAvgRef, i) : default;
                     T expAvgSq = notUseMuon ? ElementAt(ref expAvgSqRef, i) : default;
-                    T orthogonalizedDirection = ElementAt(ref orthogonalizedDirectionRef, i);
+                    T orthogonalizedDirection = useMuon ? ElementAt(ref orthogonalizedDirectionRef, i) : default;
 
                     // p = p * (1 - rate * weightDecay)
                     p = p * oneMinusRateTimesWeightDecay;

@@ -17,6 +17,7 @@ namespace ScratchOptim.Optimizers
     /// bool columnsPreconditioned = !flattened &amp;&amp; (Rank(p) == 2 || precondition1d) &amp;&amp; Columns(p) &lt;= maxPrecondDim
     /// double preconditionerWeight = 1 - (shampooBeta &gt;= 0 ? shampooBeta : beta2)
     /// int step = t - 1
+    /// adamSteps = step
     /// double stepSize = correctBias ? lr * Pow(1 - Pow(beta2, step), 0.5) / (1 - Pow(beta1, step)) : lr
     /// if (t == 1)
     ///     if (flattened)
@@ -158,7 +159,7 @@ namespace ScratchOptim.Optimizers
             BuildsOn: "Adam",
             Family: "matrix",
             PyTorch: null,
-            StepState: "step",
+            StepState: null,
             Contraction: "fused",
             Hyperparameters: new global::ScratchOptim.HyperparameterInfo[]
             {
@@ -177,6 +178,7 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
+                new("adamSteps", "step", "0", global::ScratchOptim.StateLayout.Tensor, global::ScratchOptim.StateValue.Float64, "always"),
                 new("m", "exp_avg", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
                 new("v", "exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "always"),
                 new("left", "GG[0]", "0", global::ScratchOptim.StateLayout.RowByRow, global::ScratchOptim.StateValue.Element, "!(mergeDims && Rank(p) == 2 && Count(p) <= maxPrecondDim) && Rank(p) == 2 && Rows(p) <= maxPrecondDim"),
@@ -193,6 +195,7 @@ namespace ScratchOptim.Optimizers
                 "bool columnsPreconditioned = !flattened && (Rank(p) == 2 || precondition1d) && Columns(p) <= maxPrecondDim",
                 "double preconditionerWeight = 1 - (shampooBeta >= 0 ? shampooBeta : beta2)",
                 "int step = t - 1",
+                "adamSteps = step",
                 "double stepSize = correctBias ? lr * Pow(1 - Pow(beta2, step), 0.5) / (1 - Pow(beta1, step)) : lr",
                 "if (t == 1)",
                 "    if (flattened)",
@@ -269,6 +272,7 @@ namespace ScratchOptim.Optimizers
                 "\\mathrm{columnsPreconditioned} \\leftarrow \\lnot \\mathrm{flattened} \\land \\left(\\operatorname{rank}\\left(p\\right) = 2 \\lor \\mathrm{precondition1d}\\right) \\land \\operatorname{columns}\\left(p\\right) \\le \\mathrm{maxPrecondDim}",
                 "\\mathrm{preconditionerWeight} \\leftarrow 1 - \\left(\\begin{cases} \\mathrm{shampooBeta} & \\text{if } \\mathrm{shampooBeta} \\ge 0 \\\\ \\beta_{2} & \\text{otherwise} \\end{cases}\\right)",
                 "\\mathrm{step} \\leftarrow t - 1",
+                "\\mathrm{adamSteps} \\leftarrow \\mathrm{step}",
                 "\\mathrm{stepSize} \\leftarrow \\begin{cases} \\frac{\\eta \\cdot \\left(1 - \\beta_{2}^{\\mathrm{step}}\\right)^{0.5}}{1 - \\beta_{1}^{\\mathrm{step}}} & \\text{if } \\mathrm{correctBias} \\\\ \\eta & \\text{otherwise} \\end{cases}",
                 "\\textbf{if } t = 1:",
                 "\\quad \\textbf{if } \\mathrm{flattened}:",
@@ -380,14 +384,15 @@ namespace ScratchOptim.Optimizers
             var shape = ShapeOf(parameter);
             int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state, allocated on the first step that can use it, then reused.
-            var m = state.Buffer<T>(0, length);
-            var v = state.Buffer<T>(1, length);
-            var left = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(2, rows * rows) : default;
-            var right = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(3, columns * columns) : default;
-            var merged = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(4, length * length) : default;
-            var leftBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(5, rows * rows) : default;
-            var rightBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(6, columns * columns) : default;
-            var mergedBasis = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(7, length * length) : default;
+            ref double adamSteps = ref state.Buffer<double>(0, 1)[0];
+            var m = state.Buffer<T>(1, length);
+            var v = state.Buffer<T>(2, length);
+            var left = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(3, rows * rows) : default;
+            var right = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(4, columns * columns) : default;
+            var merged = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(5, length * length) : default;
+            var leftBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(6, rows * rows) : default;
+            var rightBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(7, columns * columns) : default;
+            var mergedBasis = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(8, length * length) : default;
             // The matrix work's solvers and work matrices, made on the first step, then reused.
             if (state.Scratch is not global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices) state.Scratch = matrices = new global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>();
             state.Kernel<Kernel<T>>().Host(
@@ -400,6 +405,7 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                ref adamSteps,
                 left,
                 right,
                 merged,
@@ -418,14 +424,14 @@ namespace ScratchOptim.Optimizers
             var shape = ShapeOf(parameter);
             int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state host code allocated.
-            var m = state.Buffer<T>(0, length);
-            var v = state.Buffer<T>(1, length);
-            var left = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(2, rows * rows) : default;
-            var right = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(3, columns * columns) : default;
-            var merged = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(4, length * length) : default;
-            var leftBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(5, rows * rows) : default;
-            var rightBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(6, columns * columns) : default;
-            var mergedBasis = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(7, length * length) : default;
+            var m = state.Buffer<T>(1, length);
+            var v = state.Buffer<T>(2, length);
+            var left = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(3, rows * rows) : default;
+            var right = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(4, columns * columns) : default;
+            var merged = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(5, length * length) : default;
+            var leftBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(6, rows * rows) : default;
+            var rightBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(7, columns * columns) : default;
+            var mergedBasis = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(8, length * length) : default;
             var matrices = (global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>)state.Scratch!;
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();
             switch (phase)
@@ -521,6 +527,7 @@ namespace ScratchOptim.Optimizers
         /// bool columnsPreconditioned = !flattened &amp;&amp; (Rank(p) == 2 || precondition1d) &amp;&amp; Columns(p) &lt;= maxPrecondDim
         /// double preconditionerWeight = 1 - (shampooBeta &gt;= 0 ? shampooBeta : beta2)
         /// int step = t - 1
+        /// adamSteps = step
         /// double stepSize = correctBias ? lr * Pow(1 - Pow(beta2, step), 0.5) / (1 - Pow(beta1, step)) : lr
         /// if (t == 1)
         ///     if (flattened)
@@ -596,6 +603,7 @@ namespace ScratchOptim.Optimizers
         /// <param name="shape">The parameter's dimensions, outermost first.</param>
         /// <param name="p">The parameter, updated in place.</param>
         /// <param name="g">The gradient.</param>
+        /// <param name="adamSteps">Per-tensor state <c>adamSteps</c> (PyTorch: <c>step</c>), updated in place.</param>
         /// <param name="m">State <c>m</c> (PyTorch: <c>exp_avg</c>), updated in place.</param>
         /// <param name="v">State <c>v</c> (PyTorch: <c>exp_avg_sq</c>), updated in place.</param>
         /// <param name="left">Matrix state (rows × rows, row-major) <c>left</c> (PyTorch: <c>GG[0]</c>), updated in place.</param>
@@ -608,19 +616,19 @@ namespace ScratchOptim.Optimizers
         /// <exception cref="global::System.ArgumentException">A buffer's length differs from what the parameter needs; nothing is written.</exception>
         /// <typeparam name="T">The element type: float or double.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        public static void Apply<T>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
+        public static void Apply<T>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, ref double adamSteps, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             switch (global::ScratchOptim.Simd.SimdSupport.Widest<T>())
             {
                 case global::ScratchOptim.Simd.SimdWidth.Bits512:
-                    Apply<T, global::ScratchOptim.Simd.Simd512<T>>(hyper, t, shape, p, g, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
+                    Apply<T, global::ScratchOptim.Simd.Simd512<T>>(hyper, t, shape, p, g, ref adamSteps, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
                     break;
                 case global::ScratchOptim.Simd.SimdWidth.Bits256:
-                    Apply<T, global::ScratchOptim.Simd.Simd256x2<T>>(hyper, t, shape, p, g, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
+                    Apply<T, global::ScratchOptim.Simd.Simd256x2<T>>(hyper, t, shape, p, g, ref adamSteps, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
                     break;
                 default:
-                    Apply<T, global::ScratchOptim.Simd.Simd128x4<T>>(hyper, t, shape, p, g, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
+                    Apply<T, global::ScratchOptim.Simd.Simd128x4<T>>(hyper, t, shape, p, g, ref adamSteps, m, v, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices);
                     break;
             }
         }
@@ -637,6 +645,7 @@ namespace ScratchOptim.Optimizers
         /// bool columnsPreconditioned = !flattened &amp;&amp; (Rank(p) == 2 || precondition1d) &amp;&amp; Columns(p) &lt;= maxPrecondDim
         /// double preconditionerWeight = 1 - (shampooBeta &gt;= 0 ? shampooBeta : beta2)
         /// int step = t - 1
+        /// adamSteps = step
         /// double stepSize = correctBias ? lr * Pow(1 - Pow(beta2, step), 0.5) / (1 - Pow(beta1, step)) : lr
         /// if (t == 1)
         ///     if (flattened)
@@ -712,6 +721,7 @@ namespace ScratchOptim.Optimizers
         /// <param name="shape">The parameter's dimensions, outermost first.</param>
         /// <param name="p">The parameter, updated in place.</param>
         /// <param name="g">The gradient.</param>
+        /// <param name="adamSteps">Per-tensor state <c>adamSteps</c> (PyTorch: <c>step</c>), updated in place.</param>
         /// <param name="m">State <c>m</c> (PyTorch: <c>exp_avg</c>), updated in place.</param>
         /// <param name="v">State <c>v</c> (PyTorch: <c>exp_avg_sq</c>), updated in place.</param>
         /// <param name="left">Matrix state (rows × rows, row-major) <c>left</c> (PyTorch: <c>GG[0]</c>), updated in place.</param>
@@ -725,7 +735,7 @@ namespace ScratchOptim.Optimizers
         /// <typeparam name="T">The element type: float or double.</typeparam>
         /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: <c>Simd512</c>, <c>Simd256x2</c> or <c>Simd128x4</c>.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        public static void Apply<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
+        public static void Apply<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, ref double adamSteps, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
             where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
@@ -754,15 +764,15 @@ namespace ScratchOptim.Optimizers
             ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
             using var partials = global::ScratchOptim.PartialSums.Rent(1 * global::ScratchOptim.Reductions.BlockCount(length));
             var kernel = new Kernel<T>();
-            kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Phase3<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Phase4<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            kernel.Host(4, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Host(4, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
         }
 
         /// <summary>
@@ -805,7 +815,7 @@ namespace ScratchOptim.Optimizers
             /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
             /// <paramref name="partials"/> (1 per block).
             /// </summary>
-            public void Host(int segment, Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.ReadOnlySpan<double> partials)
+            public void Host(int segment, Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref double adamSteps, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.ReadOnlySpan<double> partials)
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -818,17 +828,17 @@ namespace ScratchOptim.Optimizers
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.Matrix(3, rows, columns);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = matrices.Matrix(4, rows, columns);
+                var vMatrix = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? matrices.Matrix(4, rows, columns) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = matrices.Matrix(5, rows, columns);
+                var unflattenMatrix = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? matrices.Matrix(5, rows, columns) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = matrices.Matrix(6, rows, columns);
+                var vMatrix2 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? matrices.Matrix(6, rows, columns) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = matrices.Matrix(7, rows, columns);
+                var productMatrix = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? matrices.Matrix(7, rows, columns) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = matrices.Matrix(8, rows, columns);
+                var vMatrix3 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? matrices.Matrix(8, rows, columns) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = matrices.Matrix(9, rows, columns);
+                var product2Matrix = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? matrices.Matrix(9, rows, columns) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.Matrix(10, rows, columns);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -897,6 +907,7 @@ namespace ScratchOptim.Optimizers
                         columnsPreconditioned = !flattened && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim;
                         preconditionerWeight = 1 - (hyper.ShampooBeta >= 0 ? hyper.ShampooBeta : hyper.Beta2);
                         step = t - 1;
+                        adamSteps = step;
                         stepSize = hyper.CorrectBias ? hyper.Lr * global::System.Math.Pow(1 - global::System.Math.Pow(hyper.Beta2, step), 0.5) / (1 - global::System.Math.Pow(hyper.Beta1, step)) : hyper.Lr;
                         firstStep = t == 1;
                         preconditionerWeightF = Round<T>(preconditionerWeight);
@@ -1196,17 +1207,17 @@ namespace ScratchOptim.Optimizers
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = matrices.ExistingMatrix(4);
+                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = matrices.ExistingMatrix(5);
+                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = matrices.ExistingMatrix(6);
+                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = matrices.ExistingMatrix(7);
+                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = matrices.ExistingMatrix(8);
+                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = matrices.ExistingMatrix(9);
+                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -1304,17 +1315,17 @@ namespace ScratchOptim.Optimizers
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = matrices.ExistingMatrix(4);
+                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = matrices.ExistingMatrix(5);
+                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = matrices.ExistingMatrix(6);
+                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = matrices.ExistingMatrix(7);
+                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = matrices.ExistingMatrix(8);
+                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = matrices.ExistingMatrix(9);
+                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -1335,7 +1346,7 @@ namespace ScratchOptim.Optimizers
                             var v = TVector.Load(ref vRef, i);
                             var projectedElement = TVector.Load(ref projectedElementRef, i);
                             var backElement = TVector.Load(ref backElementRef, i);
-                            var unflatten = TVector.Load(ref unflattenRef, i);
+                            var unflatten = condition4 ? TVector.Load(ref unflattenRef, i) : default;
 
                             if (firstStep)
                             {
@@ -1373,7 +1384,7 @@ namespace ScratchOptim.Optimizers
                         T v = ElementAt(ref vRef, i);
                         T projectedElement = ElementAt(ref projectedElementRef, i);
                         T backElement = ElementAt(ref backElementRef, i);
-                        T unflatten = ElementAt(ref unflattenRef, i);
+                        T unflatten = condition4 ? ElementAt(ref unflattenRef, i) : default;
 
                         if (firstStep)
                         {
@@ -1429,17 +1440,17 @@ namespace ScratchOptim.Optimizers
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = matrices.ExistingMatrix(4);
+                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = matrices.ExistingMatrix(5);
+                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = matrices.ExistingMatrix(6);
+                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = matrices.ExistingMatrix(7);
+                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = matrices.ExistingMatrix(8);
+                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = matrices.ExistingMatrix(9);
+                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -1455,8 +1466,8 @@ namespace ScratchOptim.Optimizers
                     {
                         var v = TVector.Load(ref vRef, i);
                         var projectedElement = TVector.Load(ref projectedElementRef, i);
-                        var unflatten = TVector.Load(ref unflattenRef, i);
-                        var product = TVector.Load(ref productRef, i);
+                        var unflatten = condition4 ? TVector.Load(ref unflattenRef, i) : default;
+                        var product = condition2 ? TVector.Load(ref productRef, i) : default;
 
                         if (firstStep)
                         {
@@ -1492,8 +1503,8 @@ namespace ScratchOptim.Optimizers
                 {
                     T v = ElementAt(ref vRef, i);
                     T projectedElement = ElementAt(ref projectedElementRef, i);
-                    T unflatten = ElementAt(ref unflattenRef, i);
-                    T product = ElementAt(ref productRef, i);
+                    T unflatten = condition4 ? ElementAt(ref unflattenRef, i) : default;
+                    T product = condition2 ? ElementAt(ref productRef, i) : default;
 
                     if (firstStep)
                     {
@@ -1544,17 +1555,17 @@ namespace ScratchOptim.Optimizers
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = matrices.ExistingMatrix(4);
+                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = matrices.ExistingMatrix(5);
+                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = matrices.ExistingMatrix(6);
+                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = matrices.ExistingMatrix(7);
+                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = matrices.ExistingMatrix(8);
+                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = matrices.ExistingMatrix(9);
+                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -1578,9 +1589,9 @@ namespace ScratchOptim.Optimizers
                         var v = TVector.Load(ref vRef, i);
                         var projectedElement = TVector.Load(ref projectedElementRef, i);
                         var backElement = TVector.Load(ref backElementRef, i);
-                        var unflatten = TVector.Load(ref unflattenRef, i);
-                        var product = TVector.Load(ref productRef, i);
-                        var product2 = TVector.Load(ref product2Ref, i);
+                        var unflatten = condition4 ? TVector.Load(ref unflattenRef, i) : default;
+                        var product = condition2 ? TVector.Load(ref productRef, i) : default;
+                        var product2 = condition3 ? TVector.Load(ref product2Ref, i) : default;
                         var momentElement = TVector.Load(ref momentElementRef, i);
 
                         if (firstStep)
@@ -1642,9 +1653,9 @@ namespace ScratchOptim.Optimizers
                     T v = ElementAt(ref vRef, i);
                     T projectedElement = ElementAt(ref projectedElementRef, i);
                     T backElement = ElementAt(ref backElementRef, i);
-                    T unflatten = ElementAt(ref unflattenRef, i);
-                    T product = ElementAt(ref productRef, i);
-                    T product2 = ElementAt(ref product2Ref, i);
+                    T unflatten = condition4 ? ElementAt(ref unflattenRef, i) : default;
+                    T product = condition2 ? ElementAt(ref productRef, i) : default;
+                    T product2 = condition3 ? ElementAt(ref product2Ref, i) : default;
                     T momentElement = ElementAt(ref momentElementRef, i);
 
                     if (firstStep)

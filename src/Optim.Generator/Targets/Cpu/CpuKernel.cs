@@ -84,17 +84,66 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
             Guards = new Dictionary<string, string>();
             foreach (var state in plan.States.Where(s => s.Allocation is not null))
+                Guards[state.Name] = GuardOf(state.Allocation!);
+            // A matrix of the matrix work is made, and read by the loops, only where that work can run.
+            MatrixAllocations = MatrixAllocationsOf(plan);
+            foreach (var allocation in MatrixAllocations)
             {
-                string? reuse = plan.Temps.Where(t => t.Kind == TempKind.Hoisted && t.Segment == 0 && t.Definition == state.Allocation)
-                    .Select(t => TempNames[t.Id]).FirstOrDefault();
-                if (reuse is null)
-                {
-                    reuse = GuardDefinitions.FirstOrDefault(g => g.Value == state.Allocation).Key ?? Namer.For(state.Allocation!, IrType.Bool);
-                    GuardDefinitions[reuse] = state.Allocation!;
-                }
-                Guards[state.Name] = reuse;
+                string guard = GuardOf(allocation.Value);
+                Guards[TempNames[allocation.Key]] = guard;
+                MatrixGuards.Add(guard);
             }
         }
+
+        /// <summary>The bool that says <paramref name="condition"/> holds: a hoisted value that computes it, or one of <see cref="GuardDefinitions"/>.</summary>
+        private string GuardOf(Expr condition)
+        {
+            string? reuse = Plan.Temps.Where(t => t.Kind == TempKind.Hoisted && t.Segment == 0 && t.Definition == condition)
+                .Select(t => TempNames[t.Id]).FirstOrDefault();
+            if (reuse is not null) return reuse;
+            reuse = GuardDefinitions.FirstOrDefault(g => g.Value == condition).Key ?? Namer.For(condition, IrType.Bool);
+            GuardDefinitions[reuse] = condition;
+            return reuse;
+        }
+
+        /// <summary>
+        /// The matrices phases fill or read that only work inside ifs uses, by temp, with the condition (known before the
+        /// step) under which that work can run: any of its uses' reservations. A matrix some work outside every if uses is
+        /// always made, and not listed.
+        /// </summary>
+        private static Dictionary<int, Expr> MatrixAllocationsOf(KernelPlan plan)
+        {
+            var uses = new Dictionary<int, List<Expr?>>();
+            foreach (var item in plan.AllHostItems())
+            {
+                (Expr Tree, Expr? Reserve, int? Own)? work = item switch
+                {
+                    HostMatrix matrix => (plan.Temps[matrix.Id].Definition, matrix.Reserve, matrix.Id),
+                    HostMatrixAssign assign => (assign.Statement.Value, assign.Reserve, null),
+                    _ => null,
+                };
+                if (work is not { } found) continue;
+                Expr? when = item.Guard is null ? null : found.Reserve;
+                var ids = new List<int>();
+                if (found.Own is { } own) ids.Add(own);
+                IrWalker.Visit(found.Tree, e => { if (e is MatrixTemp temp) ids.Add(temp.Id); });
+                foreach (int id in ids)
+                {
+                    if (!uses.TryGetValue(id, out var list)) uses[id] = list = new List<Expr?>();
+                    list.Add(when);
+                }
+            }
+            return uses
+                .Where(u => plan.Temps[u.Key].Kind is TempKind.Materialized or TempKind.Matrix && plan.Temps[u.Key].Definition is not MatrixVariable
+                    && u.Value.All(w => w is not null))
+                .ToDictionary(u => u.Key, u => u.Value.Distinct().Aggregate((a, b) => new Binary(BinaryOp.Or, a!, b!, a!.Type))!);
+        }
+
+        /// <summary>The matrices of <see cref="MatrixAllocations"/>: by temp, when they are made.</summary>
+        public IReadOnlyDictionary<int, Expr> MatrixAllocations { get; }
+
+        /// <summary>The names of <see cref="GuardDefinitions"/> that say a matrix is made.</summary>
+        public HashSet<string> MatrixGuards { get; } = new HashSet<string>();
 
         public KernelPlan Plan { get; }
 

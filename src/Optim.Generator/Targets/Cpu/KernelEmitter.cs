@@ -259,18 +259,18 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private IEnumerable<int> TensorOwnSums(ElementPhase phase) => kernel.TensorSums(phase).Where(id => !plan.Temps[id].IsGroupLevel);
 
         /// <summary>
-        /// The bools that say a state is allocated, each with its condition, that no hoisted value of this part computes
-        /// already (a part that is a slice may leave out the hoisted value another part reuses as its guard).
+        /// The bools that say a state (or a matrix of the matrix work) is allocated, each with its condition, that no hoisted
+        /// value of this part computes already (a part that is a slice may leave out the hoisted value another part reuses
+        /// as its guard).
         /// </summary>
         private IEnumerable<KeyValuePair<string, Expr>> GuardDefinitions()
         {
             var hoisted = new HashSet<string>(part.Segments[0].Items.OfType<HostTemp>().Select(t => kernel.TempNames[t.Id]));
             var definitions = new List<KeyValuePair<string, Expr>>(kernel.GuardDefinitions);
-            foreach (var state in plan.States.Where(s => s.Allocation is not null))
-            {
-                string name = kernel.Guards[state.Name];
-                if (!hoisted.Contains(name) && !definitions.Any(d => d.Key == name)) definitions.Add(new KeyValuePair<string, Expr>(name, state.Allocation!));
-            }
+            var conditions = plan.States.Where(s => s.Allocation is not null).Select(s => (Name: kernel.Guards[s.Name], When: s.Allocation!))
+                .Concat(kernel.MatrixAllocations.Select(m => (Name: kernel.Guards[kernel.TempNames[m.Key]], When: m.Value)));
+            foreach (var (name, when) in conditions)
+                if (!hoisted.Contains(name) && !definitions.Any(d => d.Key == name)) definitions.Add(new KeyValuePair<string, Expr>(name, when));
             return definitions;
         }
 
@@ -290,7 +290,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 ? "// Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once" + (matrixWork ? ", and " + Work : "") + "."
                 : "// After phase " + segment + ": " + (scalars ? "what its sums give, in double" + (matrixWork ? ", and " + Work : "") : Work) + ".");
             foreach (var guard in guards)
-                writer.Line(guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the state that needs it is allocated");
+                writer.Line(guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the "
+                    + (kernel.MatrixGuards.Contains(guard.Key) && !plan.States.Any(s => s.Allocation is not null && kernel.Guards[s.Name] == guard.Key) ? "matrix" : "state")
+                    + " that needs it is allocated");
             foreach (var item in items) WriteHostItem(item);
             writer.Line();
         }

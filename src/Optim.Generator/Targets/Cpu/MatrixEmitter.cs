@@ -70,9 +70,14 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     var buffer = kernel.Buffer(kernel.TempNames[id]);
                     var shape = ((MatrixExpr)Plan.Temps[id].Definition).Shape;
                     string span = SpanOf(id);
-                    writer.Line("var " + span + " = " + (host
-                        ? "matrices.Matrix(" + Number(slot) + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ");"
-                        : "matrices.ExistingMatrix(" + Number(slot) + ");"));
+                    string make = host
+                        ? "matrices.Matrix(" + Number(slot) + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ")"
+                        : "matrices.ExistingMatrix(" + Number(slot) + ")";
+                    // Only where the work that uses it can run (host code tells from the settings, a phase from the bool
+                    // host code left): elsewhere an empty span, which no loop reads.
+                    if (kernel.MatrixAllocations.TryGetValue(id, out var when))
+                        make = (host ? expressions.Uniform(when) : kernel.Guards[kernel.TempNames[id]]) + " ? " + make + " : default";
+                    writer.Line("var " + span + " = " + make + ";");
                     writer.Line("ref T " + buffer.RefName + " = ref " + MemoryMarshal + ".GetReference(" + span + ");");
                 }
                 if (host)
