@@ -221,7 +221,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WriteGroupAccumulate(HostGroupAccumulate accumulate, string guard)
         {
             string name = kernel.TempNames[accumulate.TempId];
-            bool max = ((Call)plan.Temps[accumulate.TempId].Definition).Operator == "GroupMaxAbs";
+            bool max = IsMax(accumulate.TempId);
             if (accumulate.Value.Type.IsUniform)
             {
                 string value = expressions.Uniform(accumulate.Value);
@@ -407,13 +407,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private string LanesName(int id) => kernel.TempNames[id] + "Lanes";
 
+        /// <summary>Whether the reduction kept in temp <paramref name="id"/> takes a maximum (of a tensor or of a group) rather than a sum.</summary>
+        private bool IsMax(int id) => plan.Temps[id].Definition is Call { Operator: "MaxAbs" or "GroupMaxAbs" };
+
         /// <summary>Adds a reduction's lanes (pairwise, in a fixed order) to its value: per block, per row, or into the row's entry.</summary>
         private string FinishLanes(int id)
         {
             var temp = plan.Temps[id];
             string lanes = LanesName(id);
             string name = kernel.TempNames[id];
-            bool max = temp.Definition is Call { Operator: "MaxAbs" };
+            bool max = IsMax(id);
             if (temp.Type.Space == Space.Row)
                 return "ElementAt(ref " + kernel.Buffer(name).RefName + ", row) = Round<T>(SumLanes(" + lanes + "));";
             return max ? name + " = global::System.Math.Max(" + name + ", MaxLanes(" + lanes + "));" : name + " += SumLanes(" + lanes + ");";
@@ -507,7 +510,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         {
             var temp = plan.Temps[accumulate.TempId];
             string value = Form(accumulate.Value, vector);
-            bool max = temp.Definition is Call { Operator: "MaxAbs" };
+            bool max = IsMax(accumulate.TempId);
             if (temp.Type.Space == Space.Column)
             {
                 string buffer = kernel.Buffer(kernel.TempNames[accumulate.TempId]).RefName;
