@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace ScratchOptim;
 
@@ -16,8 +17,17 @@ namespace ScratchOptim;
 /// </remarks>
 public static class AtomicFile
 {
-    /// <summary>For tests: runs after the temporary file is written and flushed, before the rename.</summary>
-    internal static Action<string>? BeforeRename { get; set; }
+    private static readonly AsyncLocal<Action<string>?> beforeRename = new();
+
+    /// <summary>
+    /// For tests: runs after the temporary file is written and flushed, before the rename. It is set for the calling
+    /// flow only (an <see cref="AsyncLocal{T}"/>), so tests saving files at the same time do not run each other's hook.
+    /// </summary>
+    internal static Action<string>? BeforeRename
+    {
+        get => beforeRename.Value;
+        set => beforeRename.Value = value;
+    }
 
     /// <summary>Writes <paramref name="path"/> with what <paramref name="write"/> writes to the stream it is given.</summary>
     /// <exception cref="DirectoryNotFoundException">The target's directory does not exist.</exception>

@@ -253,8 +253,6 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
         }
 
-        private bool IsMax(int id) => plan.Temps[id].Definition is Call { Operator: "MaxAbs" or "GroupMaxAbs" };
-
         /// <summary>The sums of the tensor's own that a phase accumulates (not its shares of the group's).</summary>
         private IEnumerable<int> TensorOwnSums(ElementPhase phase) => kernel.TensorSums(phase).Where(id => !plan.Temps[id].IsGroupLevel);
 
@@ -539,6 +537,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         private string LanesName(int id) => kernel.TempNames[id] + "Lanes";
+
+        /// <summary>Whether the reduction kept in temp <paramref name="id"/> takes a maximum (of a tensor or of a group) rather than a sum.</summary>
+        private bool IsMax(int id) => plan.Temps[id].Definition is Call { Operator: "MaxAbs" or "GroupMaxAbs" };
 
         /// <summary>Adds a reduction's lanes (pairwise, in a fixed order) to its value: per block, per row, or into the row's entry.</summary>
         private string FinishLanes(int id)
