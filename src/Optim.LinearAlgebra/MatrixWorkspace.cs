@@ -55,6 +55,17 @@ public sealed class MatrixWorkspace<T> where T : unmanaged, IFloatingPointIeee75
         return matrix;
     }
 
+    /// <summary>
+    /// The work matrix in <paramref name="slot"/> as the last call of <see cref="Matrix"/> left it, or an
+    /// empty span when there has been none: it never allocates (a kernel's later piece finds a matrix an earlier one made).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative slot.</exception>
+    public Span<T> ExistingMatrix(int slot)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        return slot < _matrices.Length ? _matrices[slot] : default;
+    }
+
     /// <summary>C = op(A)·op(B), with op(A) m × k, op(B) k × n and C m × n, all contiguous row-major (GEMM, β = 0).</summary>
     /// <exception cref="ArgumentException">A span does not hold its matrix, or C overlaps A or B.</exception>
     public void Multiply(Transpose transposeLeft, Transpose transposeRight, int m, int n, int k,

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Threading;
 using ScratchOptim.Simd;
+using ScratchOptim.Threading;
 
 namespace ScratchOptim;
 
@@ -11,16 +12,39 @@ namespace ScratchOptim;
 /// every parameter that has a gradient, <see cref="ZeroGrad"/> clears the gradients.
 /// </summary>
 /// <remarks>
-/// <b>Thread safety.</b> An optimizer is not thread-safe: use it from one thread at a time, as a training loop does.
+/// <para><b>Thread safety.</b> An optimizer is not thread-safe: use it from one thread at a time, as a training loop does.
 /// Different optimizers (over different parameters) may step on different threads at once. Calling
-/// <see cref="Step"/>, <see cref="LoadState(System.IO.Stream)"/>, <see cref="LoadState{TValue}(Parameter, string, ReadOnlySpan{TValue}, int)"/>
-/// or <see cref="SaveState(System.IO.Stream)"/> while another of them runs on the same optimizer is detected and throws an
-/// <see cref="InvalidOperationException"/> naming the optimizer, before the second call writes anything.
+/// <see cref="Step"/>, <see cref="LoadState(System.IO.Stream)"/>, <see cref="LoadState{TValue}(Parameter, string, ReadOnlySpan{TValue}, int)"/>,
+/// <see cref="SaveState(System.IO.Stream)"/> or <see cref="Dispose"/> while another of them runs on the same optimizer is
+/// detected and throws an <see cref="InvalidOperationException"/> naming the optimizer, before the second call writes
+/// anything.</para>
+/// <para><b>Threads.</b> <see cref="Step"/> itself runs on every core (see <see cref="MaxThreads"/>), with the same
+/// bits for any number of threads.</para>
+/// <para><b>Memory.</b> The state lives in 64-byte-aligned native memory. <see cref="Dispose"/> frees it at once; an
+/// optimizer dropped without it is freed by the garbage collector's finalizers, later.</para>
 /// </remarks>
-public abstract partial class Optimizer
+public abstract partial class Optimizer : IDisposable
 {
-    /// <summary>1 while <see cref="Step"/>, <c>LoadState</c> or <see cref="SaveState(System.IO.Stream)"/> runs: the guard against concurrent calls.</summary>
+    /// <summary>1 while <see cref="Step"/>, <c>LoadState</c>, <see cref="SaveState(System.IO.Stream)"/> or <see cref="Dispose"/> runs: the guard against concurrent calls.</summary>
     private int busy;
+
+    private bool disposed;
+    private int? maxThreads;
+
+    /// <summary>Whether <see cref="Dispose"/> has freed the state.</summary>
+    private protected bool IsDisposed => disposed;
+
+    /// <summary>
+    /// The element count below which a step stays on the calling thread: waking the workers costs more than they save
+    /// on less work than this (measured: docs/benchmarks.md). Lowered by the tests to split small tensors.
+    /// </summary>
+    internal int ParallelCutOver { get; set; } = DefaultParallelCutOver;
+
+    /// <summary>The default of <see cref="ParallelCutOver"/>, in elements of all the tensors one dispatch updates.</summary>
+    internal const int DefaultParallelCutOver = 64 * 1024;
+
+    /// <summary>The chunks the last step split its largest group into (for the tests: splitting must happen to be checked).</summary>
+    internal int LastStepChunks { get; private protected set; }
 
     /// <summary>The generated documentation of this optimizer.</summary>
     public abstract OptimizerInfo Info { get; }
@@ -73,14 +97,35 @@ public abstract partial class Optimizer
     /// </summary>
     public SimdWidth? VectorWidth { get; set; }
 
+    /// <summary>
+    /// The most threads <see cref="Step"/> runs on, the calling thread included: null (the default) for one per core
+    /// (<see cref="Environment.ProcessorCount"/>; one in a browser), 1 to stay on the calling thread. The results are
+    /// the same bits for every value: elements are split into chunks on vector boundaries, and every sum is added in a
+    /// fixed order that does not depend on the chunks (see <see cref="Reductions"/>). Small steps stay on the calling
+    /// thread whatever this says, where waking the other threads would cost more than it saves.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int? MaxThreads
+    {
+        get => maxThreads;
+        set
+        {
+            if (value is { } count) ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(MaxThreads));
+            maxThreads = value;
+        }
+    }
+
+    /// <summary>The threads a step may use: <see cref="MaxThreads"/>, or one per core.</summary>
+    private protected int Threads => maxThreads ?? (OperatingSystem.IsBrowser() || OperatingSystem.IsWasi() ? 1 : Environment.ProcessorCount);
+
     /// <summary>How many steps <paramref name="parameter"/> has taken.</summary>
     /// <exception cref="ArgumentException">The parameter is not optimized by this optimizer.</exception>
     public int StepCount(Parameter parameter) => StateOf(parameter).Step;
 
     /// <summary>
-    /// The state named <paramref name="name"/> (its declared name or PyTorch's) of <paramref name="parameter"/>, one value
-    /// per element, row, column or tensor as the state's <see cref="StateInfo.Layout"/> says; empty when it has not
-    /// been allocated (before the first step, or when no branch that uses it can run).
+    /// A copy of the state named <paramref name="name"/> (its declared name or PyTorch's) of <paramref name="parameter"/>,
+    /// one value per element, row, column or tensor as the state's <see cref="StateInfo.Layout"/> says; empty when it has
+    /// not been allocated (before the first step, or when no branch that uses it can run).
     /// </summary>
     /// <typeparam name="TValue">The type of its values (<see cref="StateInfo.ValueTypeFor"/>): float or double.</typeparam>
     /// <exception cref="ArgumentException">The parameter is not optimized here, there is no state of that name, or its values are not <typeparamref name="TValue"/>.</exception>
@@ -90,17 +135,23 @@ public abstract partial class Optimizer
         var type = Info.States[index].ValueTypeFor(parameter.ElementType);
         if (type != typeof(TValue))
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' holds {type.Name} values, not {typeof(TValue).Name}.", nameof(TValue));
-        return StateOf(parameter).Peek(index) is TValue[] values ? values : ReadOnlySpan<TValue>.Empty;
+        // The type was checked: float or double, as the state's values are.
+        return StateOf(parameter).Peek(index) switch
+        {
+            null => ReadOnlySpan<TValue>.Empty,
+            { ValueType: var values } buffer when values == typeof(float) => (TValue[])(object)buffer.ToArray<float>(),
+            var buffer => (TValue[])(object)buffer.ToArray<double>(),
+        };
     }
 
     /// <summary>The state named <paramref name="name"/> of <paramref name="parameter"/> as doubles (exact for float state too), or empty.</summary>
     /// <exception cref="ArgumentException">The parameter is not optimized here, or there is no state of that name.</exception>
-    public double[] StateValues(Parameter parameter, string name) => StateOf(parameter).Peek(TensorStateIndex(name)) switch
+    public double[] StateValues(Parameter parameter, string name)
     {
-        float[] floats => Array.ConvertAll(floats, value => (double)value),
-        double[] doubles => (double[])doubles.Clone(),
-        _ => [],
-    };
+        var buffer = StateOf(parameter).Peek(TensorStateIndex(name));
+        if (buffer?.ValueType == typeof(float)) return Array.ConvertAll(buffer.ToArray<float>(), value => (double)value);
+        return buffer?.ValueType == typeof(double) ? buffer.ToArray<double>() : [];
+    }
 
     /// <summary>
     /// Replaces a state buffer of <paramref name="parameter"/> with a copy of <paramref name="values"/> (e.g. when
@@ -134,7 +185,7 @@ public abstract partial class Optimizer
         if (values.Length != expected)
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' needs {expected} values; got {values.Length}.", nameof(values));
         ArgumentOutOfRangeException.ThrowIfNegative(step);
-        state.Replace(index, values.ToArray());
+        state.Replace(index, values);
         state.Step = step;
     }
 
@@ -179,8 +230,7 @@ public abstract partial class Optimizer
     /// Replaces the step count and every state buffer of <paramref name="parameter"/> at once (e.g. when resuming
     /// from a checkpoint): <paramref name="buffers"/> has one entry per state of <see cref="OptimizerInfo.States"/>,
     /// in that order, each null (not allocated, as before the first step that uses it) or an array of the state's
-    /// value type and length. The optimizer keeps the arrays themselves, without copying them: do not use them
-    /// afterwards.
+    /// value type and length, which the optimizer copies into its own (64-byte-aligned, native) memory.
     /// </summary>
     /// <exception cref="ArgumentException">
     /// Unknown parameter, a negative step count, or a buffer of the wrong type or length; nothing is changed.
@@ -234,6 +284,7 @@ public abstract partial class Optimizer
     /// </summary>
     private protected void Enter(string operation)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             throw new InvalidOperationException(
@@ -245,7 +296,31 @@ public abstract partial class Optimizer
     /// <summary>Ends what <see cref="Enter"/> began.</summary>
     private protected void Exit() => Volatile.Write(ref busy, 0);
 
-    private protected abstract ParameterState StateOf(Parameter parameter);
+    /// <summary>
+    /// Frees the state's native memory now. The optimizer cannot be used afterwards: <see cref="Step"/>,
+    /// <c>LoadState</c>, <c>SaveState</c> and the state accessors throw <see cref="ObjectDisposedException"/>.
+    /// The parameters are the caller's and are left as they are. Calling it again does nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another thread is stepping, loading or saving this optimizer.</exception>
+    public void Dispose()
+    {
+        if (disposed) return;
+        Enter(nameof(Dispose));
+        try
+        {
+            FreeState();
+            disposed = true;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Frees every parameter's state buffers.</summary>
+    private protected abstract void FreeState();
+
+    internal abstract ParameterState StateOf(Parameter parameter);
 
     /// <exception cref="ArgumentOutOfRangeException">There is no group of that index.</exception>
     private protected abstract GroupState GroupStateOf(int group);
@@ -253,6 +328,7 @@ public abstract partial class Optimizer
     /// <summary>The index of a state kept per parameter, or an exception that says where else to look.</summary>
     private int TensorStateIndex(string name)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         int index = StateIndexOrMinusOne(name);
         if (index < 0) throw new ArgumentException($"{Info.Name} has no state '{name}'.", nameof(name));
         if (Info.States[index].Layout == StateLayout.Group)
@@ -263,6 +339,7 @@ public abstract partial class Optimizer
     /// <summary>The index of a state kept per parameter group, or an exception that says where else to look.</summary>
     private int GroupStateIndex(string name)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         int index = StateIndexOrMinusOne(name);
         if (index < 0) throw new ArgumentException($"{Info.Name} has no state '{name}'.", nameof(name));
         if (Info.States[index].Layout != StateLayout.Group)
@@ -321,6 +398,7 @@ public abstract partial class Optimizer<THyper> : Optimizer
     public ParamGroup<THyper> AddParamGroup(IEnumerable<Parameter> parameters, Action<THyper>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (parameters is ParameterGroups groupList) return AddParamGroups(groupList, configure)[^1];
         return AddGroups([(new List<Parameter>(parameters), [])], configure)[0];
     }
@@ -401,114 +479,6 @@ public abstract partial class Optimizer<THyper> : Optimizer
     private ArgumentException SharedMemory(Parameter parameter, Parameter other) =>
         new($"{Info.Name}: parameters '{parameter}' and '{other}' share memory; each would be updated twice in one step.", "parameters");
 
-    /// <inheritdoc/>
-    public override void Step()
-    {
-        Enter(nameof(Step));
-        try
-        {
-            StepGroups();
-        }
-        finally
-        {
-            Exit();
-        }
-    }
-
-    private void StepGroups()
-    {
-        // Check everything before touching any buffer.
-        for (int g = 0; g < groups.Count; g++)
-        {
-            var parameters = groups[g].ParametersArray;
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                if (parameters[i].HasGrad && groups[g].States[i].Step == int.MaxValue)
-                    throw new InvalidOperationException(
-                        $"{Info.Name}: parameter '{parameters[i]}' (group {g}, index {i}) has taken {int.MaxValue} steps, the most its step count can hold. Nothing was updated.");
-                if (parameters[i].HasGrad && StepRefusal(groups[g].Hyper, groups[g].States[i]) is { } refusal)
-                    throw new InvalidOperationException($"{Info.Name}: {refusal} (parameter '{parameters[i]}', group {g}, index {i}). Nothing was updated.");
-            }
-        }
-
-        foreach (var group in groups)
-        {
-            // Every parameter with a gradient counts the step first: a group-wide step passes over them several times.
-            var parameters = group.ParametersArray;
-            bool any = false;
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                if (!parameters[i].HasGrad) continue;
-                group.States[i].Step++;
-                any = true;
-            }
-            // A group none of whose parameters has a gradient is left as it is, its group state included.
-            if (any) StepGroup(group, group.GroupState);
-        }
-    }
-
-    /// <summary>
-    /// One step of one parameter group, whose parameters with a gradient have just counted it. By default each of them is
-    /// updated on its own (<see cref="StepTensor"/>); an optimizer whose update reads values of the whole group (group
-    /// state, sums over all its tensors) overrides this and passes over the tensors with <see cref="ForEachTensor"/>.
-    /// </summary>
-    protected virtual void StepGroup(ParamGroup<THyper> group, GroupState state)
-    {
-        var step = new TensorStep(this);
-        ForEachTensor(group, ref step);
-    }
-
-    /// <summary>
-    /// Runs <paramref name="phase"/> on every parameter of <paramref name="group"/> that has a gradient, in the group's
-    /// order, on the chosen vectors (by default the widest this machine has).
-    /// </summary>
-    protected void ForEachTensor<TPhase>(ParamGroup<THyper> group, ref TPhase phase)
-        where TPhase : struct, ITensorPhase<THyper>
-    {
-        ArgumentNullException.ThrowIfNull(group);
-        var parameters = group.ParametersArray;
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            if (!parameters[i].HasGrad) continue;
-            switch (parameters[i])
-            {
-                case Parameter<float> single:
-                    Dispatch(ref phase, group.Hyper, group.States[i], single);
-                    break;
-                case Parameter<double> real:
-                    Dispatch(ref phase, group.Hyper, group.States[i], real);
-                    break;
-            }
-        }
-    }
-
-    private void Dispatch<TPhase, T>(ref TPhase phase, THyper hyper, ParameterState state, Parameter<T> parameter)
-        where TPhase : struct, ITensorPhase<THyper>
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        switch (VectorWidth ?? SimdSupport.Widest<T>())
-        {
-            case SimdWidth.Bits512:
-                phase.Step<T, Simd512<T>>(hyper, state, parameter);
-                break;
-            case SimdWidth.Bits256:
-                phase.Step<T, Simd256x2<T>>(hyper, state, parameter);
-                break;
-            default:
-                phase.Step<T, Simd128x4<T>>(hyper, state, parameter);
-                break;
-        }
-    }
-
-    /// <summary>The default group step's pass: <see cref="StepTensor"/> on each tensor.</summary>
-    private readonly struct TensorStep(Optimizer<THyper> optimizer) : ITensorPhase<THyper>
-    {
-        public void Step<T, TVector>(THyper hyper, ParameterState state, Parameter<T> parameter)
-            where T : unmanaged, IBinaryFloatingPointIeee754<T>
-            where TVector : struct, ISimd<TVector, T> =>
-            optimizer.StepTensor<T, TVector>(hyper, state, parameter);
-    }
-
     /// <summary>A copy of the optimizer's defaults for a new parameter group.</summary>
     protected abstract THyper CreateHyperparameters();
 
@@ -518,24 +488,13 @@ public abstract partial class Optimizer<THyper> : Optimizer
     /// </summary>
     protected virtual string? StepRefusal(THyper hyper, ParameterState state) => null;
 
-    /// <summary>
-    /// Updates one parameter, which has a gradient and whose step count has just been incremented, with
-    /// <typeparamref name="TVector"/> vectors of its elements. Every optimizer whose update is computed tensor by tensor
-    /// overrides it; one that overrides <see cref="StepGroup"/> instead never reaches it.
-    /// </summary>
-    /// <exception cref="NotSupportedException">The optimizer steps whole groups and does not override it.</exception>
-    protected virtual void StepTensor<T, TVector>(THyper hyper, ParameterState state, Parameter<T> parameter)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVector : struct, ISimd<TVector, T> =>
-        throw new NotSupportedException($"{Info.Name} steps whole parameter groups (StepGroup), not one tensor at a time.");
-
     /// <summary>The dimensions of a parameter, for the generated kernels.</summary>
     protected static ReadOnlySpan<int> ShapeOf(Parameter parameter) => parameter.ShapeSpan;
 
     private protected override GroupState GroupStateOf(int group) =>
         group >= 0 && group < groups.Count ? groups[group].GroupState : throw new ArgumentOutOfRangeException(nameof(group), group, $"{Info.Name} has {groups.Count} parameter groups.");
 
-    private protected override ParameterState StateOf(Parameter parameter) =>
+    internal override ParameterState StateOf(Parameter parameter) =>
         states.TryGetValue(parameter, out var state)
             ? state
             : throw new ArgumentException($"{Info.Name}: parameter '{parameter}' is not in any of its parameter groups.", nameof(parameter));

@@ -136,18 +136,18 @@ public abstract partial class Optimizer
                 for (int i = 0; i < Info.States.Count; i++)
                 {
                     if (Info.States[i].Layout == StateLayout.Group) continue;
-                    switch (parameterState.Peek(i))
+                    var buffer = parameterState.Peek(i);
+                    if (buffer?.ValueType == typeof(float))
                     {
-                        case float[] floats:
-                            json.WriteStartArray(Info.States[i].TorchName);
-                            foreach (float value in floats) WriteNumber(json, value, flush: true);
-                            json.WriteEndArray();
-                            break;
-                        case double[] doubles:
-                            json.WriteStartArray(Info.States[i].TorchName);
-                            foreach (double value in doubles) WriteNumber(json, value, flush: true);
-                            json.WriteEndArray();
-                            break;
+                        json.WriteStartArray(Info.States[i].TorchName);
+                        foreach (float value in buffer.As<float>()) WriteNumber(json, value, flush: true);
+                        json.WriteEndArray();
+                    }
+                    else if (buffer?.ValueType == typeof(double))
+                    {
+                        json.WriteStartArray(Info.States[i].TorchName);
+                        foreach (double value in buffer.As<double>()) WriteNumber(json, value, flush: true);
+                        json.WriteEndArray();
                     }
                 }
                 json.WriteEndObject();

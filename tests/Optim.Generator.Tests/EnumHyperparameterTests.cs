@@ -44,8 +44,8 @@ public class EnumHyperparameterTests
         Assert.Contains("public global::Demo.Rounding Rounding", source, StringComparison.Ordinal);
         Assert.Contains("set => rounding = CheckDefined(\"rounding\", value);", source, StringComparison.Ordinal);
         Assert.Contains("Rounding = Convert<global::Demo.Rounding>(name, value);", source, StringComparison.Ordinal);
-        Assert.Contains("double scale = hyper.Rounding == global::Demo.Rounding.Plain ? 1 : hyper.Rounding == global::Demo.Rounding.Halved ? 0.5 : 0.25;", source, StringComparison.Ordinal);
-        Assert.Contains("bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;", source, StringComparison.Ordinal);
+        Assert.Contains("scale = hyper.Rounding == global::Demo.Rounding.Plain ? 1 : hyper.Rounding == global::Demo.Rounding.Halved ? 0.5 : 0.25;", source, StringComparison.Ordinal);
+        Assert.Contains("pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;", source, StringComparison.Ordinal);
         Assert.Contains("/// <param name=\"rounding\">How the step is scaled. One of Plain, Halved, Quartered. PyTorch: rounding.</param>", source, StringComparison.Ordinal);
         Assert.Contains("\"if (pytorch == PyTorchVersion.V1_13)\"", source, StringComparison.Ordinal);
         Assert.Contains(@"\\textbf{if } \\mathrm{pytorch} = \\text{V1\\_13}:", source, StringComparison.Ordinal);

@@ -161,12 +161,15 @@ public class MatrixSemanticsTests
             }
             """);
         var source = GeneratorHarness.Generate(compilation).Run.GeneratedSources.Single(s => s.HintName == "Demo.Probe.g.cs").SourceText.ToString();
-        int first = source.IndexOf("// Phase 1 of 2", StringComparison.Ordinal);
+        // The kernel's pieces: host segment 1 (after phase 1) orthogonalizes the matrix phase 1 stored; phase 2 reads the result.
+        int afterFirst = source.IndexOf("case 1:", source.IndexOf("public void Host(", StringComparison.Ordinal), StringComparison.Ordinal);
         int work = source.IndexOf("matrices.Orthogonalize(bufferMatrix", StringComparison.Ordinal);
+        int first = source.IndexOf("// Phase 1 of 2", StringComparison.Ordinal);
         int second = source.IndexOf("// Phase 2 of 2", StringComparison.Ordinal);
-        Assert.True(first > 0 && work > first && second > work, "phase 1 stores the matrix, the library orthogonalizes it, phase 2 reads the result");
+        Assert.True(afterFirst > 0 && work > afterFirst && first > work && second > first, "host segment 1 orthogonalizes, then come the phases");
+        Assert.Contains("// After phase 1: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.", source[afterFirst..work]);
+        Assert.Contains("TVector.Store(", source[first..second]);
         Assert.Contains("global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16", source);
-        Assert.Contains("// After phase 1: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.", source);
     }
 
     [Fact]

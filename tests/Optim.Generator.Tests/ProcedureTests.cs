@@ -45,7 +45,8 @@ public class ProcedureTests
         string source = run.GeneratedSources.Single(s => s.HintName == "Demo.Demo.g.cs").SourceText.ToString();
         Assert.Contains("/// <summary>Moves the weights halfway to the momentum.</summary>", source);
         Assert.Contains("public void Blend() => RunProcedure(0);", source);
-        Assert.Contains("internal static void Blend<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T mRef, ref double mode)", source);
+        Assert.Contains("internal struct Blend<T>", source);
+        Assert.Contains("public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T mRef, ref double mode, global::System.ReadOnlySpan<double> partials)", source);
         Assert.Contains("new(\"Blend\", \"Moves the weights halfway to the momentum.\", false,", source);
 
         var demo = output.GetTypeByMetadataName("Demo.Demo")!;
@@ -64,7 +65,8 @@ public class ProcedureTests
         Assert.Empty(GeneratorHarness.CompilerDiagnostics(output));
         string source = run.GeneratedSources.Single(s => s.HintName == "Demo.Demo.g.cs").SourceText.ToString();
 
-        Assert.Contains("internal static void Accumulate<T, TVector>(Hyperparameters hyper, int stepCount, int length, ref T gRef, ref T mRef)", source);
+        Assert.Contains("internal struct Accumulate<T>", source);
+        Assert.Contains("public void Host(int segment, Hyperparameters hyper, int stepCount, int length, ref T gRef, ref T mRef, global::System.ReadOnlySpan<double> partials)", source);
         Assert.Contains("new(\"Accumulate\", \"Adds the gradient to the momentum.\", true,", source);
         // Blend's case finds its buffers without touching the gradient, which may be missing.
         int blendCase = source.IndexOf("case 1: // Blend", System.StringComparison.Ordinal);
@@ -166,7 +168,7 @@ public class ProcedureTests
         Assert.Contains("protected override void StepGroup(", source);
         Assert.Contains("protected override string? StepRefusal(", source);
         Assert.Contains("public void Blend() => RunProcedure(0);", source);
-        Assert.Contains("internal static void Blend<T, TVector>(", source);
+        Assert.Contains("internal struct Blend<T>", source);
     }
 
     [Theory]

@@ -53,7 +53,7 @@ public class RequirementTests
                     }
             """.Replace("\r\n", "\n"), source);
         Assert.Contains("\"Require(ready != 0 && t < 1000, \\\"not ready\\\")\",", source); // the first line of the documented update
-        Assert.DoesNotContain("Require", source[source.IndexOf("private static void Kernel<", System.StringComparison.Ordinal)..]);
+        Assert.DoesNotContain("Require", source[source.IndexOf("private struct Kernel<", System.StringComparison.Ordinal)..]);
     }
 
     [Theory]

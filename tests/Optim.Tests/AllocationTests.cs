@@ -5,6 +5,7 @@ using Xunit;
 namespace ScratchOptim.Tests;
 
 /// <summary>State is allocated once: after the first step, stepping and running the procedures allocate nothing.</summary>
+[Collection(MeasuredAloneCollection.Name)]
 public class AllocationTests
 {
     [Theory]
@@ -24,33 +25,16 @@ public class AllocationTests
         var procedures = optimizer.Info.Procedures;
         foreach (var procedure in procedures) optimizer.RunProcedure(procedure.Name);
 
-        Assert.Equal(0, Allocated(() =>
+        Assert.Equal(0, AllocationCount.Of(() =>
         {
             for (int i = 0; i < 10; i++) optimizer.Step();
         }));
-        Assert.Equal(0, Allocated(() =>
+        Assert.Equal(0, AllocationCount.Of(() =>
         {
             for (int i = 0; i < 10; i++)
             {
                 for (int p = 0; p < procedures.Count; p++) optimizer.RunProcedure(procedures[p].Name);
             }
         }));
-    }
-
-    /// <summary>
-    /// The bytes <paramref name="run"/> allocates on this thread, the least of three runs: the runtime's count now and
-    /// then takes in a few kilobytes the code did not allocate (dotnet/runtime#63487: 1 in 4 full runs here, with
-    /// other tests in parallel), whereas an allocation in a step shows in every run.
-    /// </summary>
-    private static long Allocated(Action run)
-    {
-        long least = long.MaxValue;
-        for (int attempt = 0; attempt < 3 && least > 0; attempt++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            run();
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        return least;
     }
 }

@@ -9,7 +9,7 @@ using Xunit;
 namespace ScratchOptim.Tests;
 
 /// <summary>
-/// An optimizer is used from one thread at a time; a second call of Step, LoadState or SaveState while one runs is
+/// An optimizer is used from one thread at a time; a second call of Step, LoadState, SaveState or Dispose while one runs is
 /// refused with an InvalidOperationException naming the optimizer, before it writes anything. The first call is held
 /// inside Step deterministically: its gradient's memory blocks when the kernel asks for its span.
 /// </summary>
@@ -34,6 +34,7 @@ public class ThreadSafetyTests
             () => adam.SaveState(new MemoryStream()),
             () => adam.LoadState(new MemoryStream(saved.ToArray())),
             () => adam.LoadState(weights, "exp_avg", new float[3], 7),
+            adam.Dispose,
         ];
         foreach (var call in concurrentCalls)
         {

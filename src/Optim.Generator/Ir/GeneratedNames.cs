@@ -13,15 +13,15 @@ namespace ScratchOptim.Generator.Ir
         /// <summary>The members the generator adds to the optimizer class.</summary>
         public static readonly IReadOnlyList<string> ClassMembers = new[]
         {
-            "defaults", "Defaults", "Documentation", "Info", "StepTensor", "StepGroup", "ForEachTensor", "Apply", "Kernel", "CreateHyperparameters", "Hyperparameters",
-            "ProcedureTensor", "ProcedureKernels", "StepRefusal",
+            "defaults", "Defaults", "Documentation", "Info", "Schedule", "StepHost", "StepElements", "StepGroup", "ForEachTensor", "Apply", "Kernel",
+            "CreateHyperparameters", "Hyperparameters", "ProcedureTensor", "ProcedureKernels", "StepRefusal",
         };
 
         /// <summary>The type parameters, parameters and locals of the generated step methods.</summary>
         public static readonly IReadOnlyList<string> KernelLocals = new[]
         {
             "T", "TVector", "hyper", "state", "parameter", "gradient", "length", "rows", "columns", "shape", "i", "row", "column",
-            "block", "blockEnd", "lane", "workspace", "group", "matrices", "entry",
+            "block", "blockEnd", "lane", "workspace", "segment", "phase", "from", "to", "partials", "partial", "kernel", "Host", "group", "matrices", "entry",
         };
 
         /// <summary>

@@ -87,7 +87,7 @@ namespace ScratchOptim.Generator.Surface
                         writer.Line("case " + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ": // " + procedures[i].Procedure.Name);
                         using (writer.Block())
                         {
-                            procedures[i].Target.WriteStepTensorBody(writer);
+                            procedures[i].Target.WriteProcedureTensorBody(writer);
                             writer.Line("break;");
                         }
                     }

@@ -88,7 +88,7 @@ namespace ScratchOptim.Generator.Surface
                 }
                 else
                 {
-                    WriteStepTensor();
+                    WriteStepMethods();
                 }
                 writer.Line();
                 RequirementEmitter.Write(writer, model, GeneratedCode);
@@ -157,12 +157,20 @@ namespace ScratchOptim.Generator.Surface
             writer.Line("public override global::ScratchOptim.OptimizerInfo Info => Documentation;");
         }
 
-        private void WriteStepTensor()
+        private void WriteStepMethods()
         {
             writer.Line("/// <inheritdoc/>");
+            writer.Line("protected override global::ScratchOptim.StepSchedule Schedule => " + target.Schedule + ";");
+            writer.Line();
+            writer.Line("/// <inheritdoc/>");
             writer.Line(GeneratedCode);
-            writer.Line("protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)");
-            using (writer.Block()) target.WriteStepTensorBody(writer);
+            writer.Line("protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)");
+            using (writer.Block()) target.WriteStepHostBody(writer);
+            writer.Line();
+            writer.Line("/// <inheritdoc/>");
+            writer.Line(GeneratedCode);
+            writer.Line("protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)");
+            using (writer.Block()) target.WriteStepElementsBody(writer);
         }
 
         private void WriteStepGroup()

@@ -2,8 +2,9 @@ namespace ScratchOptim.Generator.Targets
 {
     /// <summary>
     /// The seam between an optimizer's public surface and the code that computes its steps. The surface (constructor,
-    /// hyperparameters, <c>StepTensor</c>'s and <c>Apply</c>'s signatures and checks, documentation) is the same for
-    /// every target; a target writes what runs: today the CPU's vectorized loops, later perhaps a GPU's kernels.
+    /// hyperparameters, the signatures of <c>StepHost</c>, <c>StepElements</c> and <c>Apply</c>, their checks,
+    /// documentation) is the same for every target; a target writes what runs: today the CPU's vectorized loops, later
+    /// perhaps a GPU's kernels.
     /// </summary>
     internal interface IKernelTarget
     {
@@ -19,8 +20,17 @@ namespace ScratchOptim.Generator.Targets
         /// <summary>How many workspace elements a tensor of a given shape needs, as a C# expression over <c>rows</c> and <c>columns</c>; null when none.</summary>
         string? WorkspaceLength { get; }
 
-        /// <summary>The body of <c>StepTensor&lt;T, TVector&gt;(hyper, state, parameter)</c>: find the state, run the kernel.</summary>
-        void WriteStepTensorBody(SourceWriter writer);
+        /// <summary>The <c>StepSchedule</c> the runtime schedules the step by, as a C# expression.</summary>
+        string Schedule { get; }
+
+        /// <summary>The body of <c>StepHost&lt;T&gt;(segment, hyper, state, parameter, partials)</c>: find (and allocate) the state, run a host segment.</summary>
+        void WriteStepHostBody(SourceWriter writer);
+
+        /// <summary>The body of <c>StepElements&lt;T, TVector&gt;(phase, hyper, state, parameter, from, to, partials)</c>: find the state, run a phase over a range.</summary>
+        void WriteStepElementsBody(SourceWriter writer);
+
+        /// <summary>A procedure's case of <c>ProcedureTensor&lt;T, TVector&gt;(procedure, hyper, state, parameter)</c>: find its state, run its kernel on the tensor.</summary>
+        void WriteProcedureTensorBody(SourceWriter writer);
 
         /// <summary>
         /// The body of <c>StepGroup(group, state)</c> for an update with group values: the group's own code around a pass

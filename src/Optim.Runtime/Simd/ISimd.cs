@@ -107,22 +107,6 @@ public interface ISimd<TSelf, T> : ISimd<TSelf>
     /// <summary><paramref name="vector"/> with lane <paramref name="lane"/> replaced by <paramref name="value"/>.</summary>
     static abstract TSelf WithLane(TSelf vector, int lane, T value);
 
-    static TSelf ISimd<TSelf>.Sign(TSelf x)
-    {
-        var one = TSelf.Create(T.One);
-        var sign = TSelf.Select(TSelf.GreaterThan(x, TSelf.Zero), one, TSelf.Zero) - TSelf.Select(TSelf.LessThan(x, TSelf.Zero), one, TSelf.Zero);
-        return TSelf.Select(TSelf.EqualTo(x, x), sign, x);
-    }
-
-    static TSelf ISimd<TSelf>.Reciprocal(TSelf x) => TSelf.Create(T.One) / x;
-
-    static TSelf ISimd<TSelf>.Lerp(TSelf start, TSelf end, TSelf weight)
-    {
-        // Each lane takes its own form by its own weight; one fused multiply-add with the form's operands selected.
-        var small = TSelf.LessThan(TSelf.Abs(weight), TSelf.Create(T.CreateTruncating(0.5)));
-        return TSelf.FusedMultiplyAdd(TSelf.Select(small, weight, weight - TSelf.Create(T.One)), end - start, TSelf.Select(small, start, end));
-    }
-
     static TSelf ISimd<TSelf>.Exp(TSelf x) => Map(x, ScratchOptim.ElementMath.Exp);
 
     static TSelf ISimd<TSelf>.Log(TSelf x) => Map(x, ScratchOptim.ElementMath.Log);

@@ -125,6 +125,28 @@ public readonly struct Simd128x4<T> : ISimd<Simd128x4<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd128x4<T> Reciprocal(Simd128x4<T> x) => Create(T.One) / x;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd128x4<T> Sign(Simd128x4<T> x)
+    {
+        var one = Create(T.One);
+        var sign = Select(GreaterThan(x, Zero), one, Zero) - Select(LessThan(x, Zero), one, Zero);
+        return Select(EqualTo(x, x), sign, x);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd128x4<T> Lerp(Simd128x4<T> start, Simd128x4<T> end, Simd128x4<T> weight)
+    {
+        // Each lane takes its own form by its own weight; one fused multiply-add with the form's operands selected.
+        var small = LessThan(Abs(weight), Create(T.CreateTruncating(0.5)));
+        return FusedMultiplyAdd(Select(small, weight, weight - Create(T.One)), end - start, Select(small, start, end));
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd128x4<T> operator +(Simd128x4<T> left, Simd128x4<T> right) =>
         new(left.p0 + right.p0, left.p1 + right.p1, left.p2 + right.p2, left.p3 + right.p3);
 

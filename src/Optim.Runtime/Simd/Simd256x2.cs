@@ -119,6 +119,28 @@ public readonly struct Simd256x2<T> : ISimd<Simd256x2<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256x2<T> Reciprocal(Simd256x2<T> x) => Create(T.One) / x;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256x2<T> Sign(Simd256x2<T> x)
+    {
+        var one = Create(T.One);
+        var sign = Select(GreaterThan(x, Zero), one, Zero) - Select(LessThan(x, Zero), one, Zero);
+        return Select(EqualTo(x, x), sign, x);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256x2<T> Lerp(Simd256x2<T> start, Simd256x2<T> end, Simd256x2<T> weight)
+    {
+        // Each lane takes its own form by its own weight; one fused multiply-add with the form's operands selected.
+        var small = LessThan(Abs(weight), Create(T.CreateTruncating(0.5)));
+        return FusedMultiplyAdd(Select(small, weight, weight - Create(T.One)), end - start, Select(small, start, end));
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256x2<T> operator +(Simd256x2<T> left, Simd256x2<T> right) =>
         new(left.p0 + right.p0, left.p1 + right.p1);
 

@@ -85,6 +85,28 @@ public readonly struct Simd512<T> : ISimd<Simd512<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Reciprocal(Simd512<T> x) => Create(T.One) / x;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Sign(Simd512<T> x)
+    {
+        var one = Create(T.One);
+        var sign = Select(GreaterThan(x, Zero), one, Zero) - Select(LessThan(x, Zero), one, Zero);
+        return Select(EqualTo(x, x), sign, x);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Lerp(Simd512<T> start, Simd512<T> end, Simd512<T> weight)
+    {
+        // Each lane takes its own form by its own weight; one fused multiply-add with the form's operands selected.
+        var small = LessThan(Abs(weight), Create(T.CreateTruncating(0.5)));
+        return FusedMultiplyAdd(Select(small, weight, weight - Create(T.One)), end - start, Select(small, start, end));
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> operator +(Simd512<T> left, Simd512<T> right) => new(left.value + right.value);
 
     /// <inheritdoc/>

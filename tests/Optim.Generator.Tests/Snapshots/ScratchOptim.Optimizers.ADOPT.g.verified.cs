@@ -171,21 +171,46 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var m = state.Buffer<T>(0, length);
             var v = state.Buffer<T>(1, length);
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(0, length);
+            var v = state.Buffer<T>(1, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                partials);
         }
 
         /// <summary>
@@ -287,64 +312,150 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("ADOPT", "m", m.Length, length);
             global::ScratchOptim.KernelChecks.Length("ADOPT", "v", v.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool maximize = hyper.Maximize;
-            bool condition1 = hyper.WeightDecay != 0 && !hyper.Decouple;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            double clipValue = global::System.Math.Pow(t - 1, 0.25);
-            bool firstStep = t == 1;
-            bool condition2 = hyper.WeightDecay != 0 && hyper.Decouple;
-            T minusLrTimesWeightDecay = Round<T>(-(hyper.Lr * hyper.WeightDecay)); // -(lr * weightDecay)
-            T eps = Round<T>(hyper.Eps);
-            bool clip = hyper.Clip;
-            T minusClipValue = Round<T>(-clipValue); // -clipValue
-            T clipValueF = Round<T>(clipValue);
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T minusLr = Round<T>(-hyper.Lr); // -lr
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
+            // What host code computes, for the phases and for later host code.
+            internal bool maximize;
+            internal bool condition1;
+            internal T weightDecay;
+            internal double clipValue;
+            internal bool firstStep;
+            internal bool condition2;
+            internal T minusLrTimesWeightDecay;
+            internal T eps;
+            internal bool clip;
+            internal T minusClipValue;
+            internal T clipValueF;
+            internal T oneMinusBeta1;
+            internal T minusLr;
+            internal T oneMinusBeta2;
+            internal T beta2;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var weightDecayVec = TVector.Create(weightDecay);
-                var minusLrTimesWeightDecayVec = TVector.Create(minusLrTimesWeightDecay);
-                var epsVec = TVector.Create(eps);
-                var minusClipValueVec = TVector.Create(minusClipValue);
-                var clipValueFVec = TVector.Create(clipValueF);
-                var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                var minusLrVec = TVector.Create(minusLr);
-                var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                var beta2Vec = TVector.Create(beta2);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
-                    var v = TVector.Load(ref vRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        maximize = hyper.Maximize;
+                        condition1 = hyper.WeightDecay != 0 && !hyper.Decouple;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        clipValue = global::System.Math.Pow(t - 1, 0.25);
+                        firstStep = t == 1;
+                        condition2 = hyper.WeightDecay != 0 && hyper.Decouple;
+                        minusLrTimesWeightDecay = Round<T>(-(hyper.Lr * hyper.WeightDecay)); // -(lr * weightDecay)
+                        eps = Round<T>(hyper.Eps);
+                        clip = hyper.Clip;
+                        minusClipValue = Round<T>(-clipValue); // -clipValue
+                        clipValueF = Round<T>(clipValue);
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        minusLr = Round<T>(-hyper.Lr); // -lr
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var minusLrTimesWeightDecayVec = TVector.Create(minusLrTimesWeightDecay);
+                    var epsVec = TVector.Create(eps);
+                    var minusClipValueVec = TVector.Create(minusClipValue);
+                    var clipValueFVec = TVector.Create(clipValueF);
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var minusLrVec = TVector.Create(minusLr);
+                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                    var beta2Vec = TVector.Create(beta2);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var v = TVector.Load(ref vRef, i);
+
+                        if (maximize)
+                        {
+                            // g = -g
+                            g = -g;
+                        }
+                        if (condition1)
+                        {
+                            // g = g + weightDecay * p
+                            g = Fma(weightDecayVec, p, g);
+                        }
+                        if (firstStep)
+                        {
+                            // v = v + g * g
+                            v = Fma(g, g, v);
+                        }
+                        else
+                        {
+                            if (condition2)
+                            {
+                                // p = p - lr * weightDecay * p
+                                p = Fma(minusLrTimesWeightDecayVec, p, p);
+                            }
+                            // Element normed = g / Max(Sqrt(v), eps)
+                            var normed = g / Max(Sqrt(v), epsVec);
+                            if (clip)
+                            {
+                                // normed = Clamp(normed, -clipValue, clipValue)
+                                normed = Min(Max(normed, minusClipValueVec), clipValueFVec);
+                            }
+                            // m = Lerp(m, normed, 1 - beta1)
+                            m = Lerp(m, normed, oneMinusBeta1Vec);
+                            // p = p - lr * m
+                            p = Fma(minusLrVec, m, p);
+                            // v = beta2 * v + (1 - beta2) * g * g
+                            v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                        }
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                        TVector.Store(v, ref vRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T v = ElementAt(ref vRef, i);
 
                     if (maximize)
                     {
@@ -354,7 +465,7 @@ namespace ScratchOptim.Optimizers
                     if (condition1)
                     {
                         // g = g + weightDecay * p
-                        g = Fma(weightDecayVec, p, g);
+                        g = Fma(weightDecay, p, g);
                     }
                     if (firstStep)
                     {
@@ -366,75 +477,27 @@ namespace ScratchOptim.Optimizers
                         if (condition2)
                         {
                             // p = p - lr * weightDecay * p
-                            p = Fma(minusLrTimesWeightDecayVec, p, p);
+                            p = Fma(minusLrTimesWeightDecay, p, p);
                         }
                         // Element normed = g / Max(Sqrt(v), eps)
-                        var normed = g / Max(Sqrt(v), epsVec);
+                        T normed = g / Max(Sqrt(v), eps);
                         if (clip)
                         {
                             // normed = Clamp(normed, -clipValue, clipValue)
-                            normed = Min(Max(normed, minusClipValueVec), clipValueFVec);
+                            normed = Min(Max(normed, minusClipValue), clipValueF);
                         }
                         // m = Lerp(m, normed, 1 - beta1)
-                        m = Lerp(m, normed, oneMinusBeta1Vec);
+                        m = Lerp(m, normed, oneMinusBeta1);
                         // p = p - lr * m
-                        p = Fma(minusLrVec, m, p);
+                        p = Fma(minusLr, m, p);
                         // v = beta2 * v + (1 - beta2) * g * g
-                        v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                        v = Fma(oneMinusBeta2 * g, g, beta2 * v);
                     }
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
-                    TVector.Store(v, ref vRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
+                    ElementAt(ref vRef, i) = v;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-                T v = ElementAt(ref vRef, i);
-
-                if (maximize)
-                {
-                    // g = -g
-                    g = -g;
-                }
-                if (condition1)
-                {
-                    // g = g + weightDecay * p
-                    g = Fma(weightDecay, p, g);
-                }
-                if (firstStep)
-                {
-                    // v = v + g * g
-                    v = Fma(g, g, v);
-                }
-                else
-                {
-                    if (condition2)
-                    {
-                        // p = p - lr * weightDecay * p
-                        p = Fma(minusLrTimesWeightDecay, p, p);
-                    }
-                    // Element normed = g / Max(Sqrt(v), eps)
-                    T normed = g / Max(Sqrt(v), eps);
-                    if (clip)
-                    {
-                        // normed = Clamp(normed, -clipValue, clipValue)
-                        normed = Min(Max(normed, minusClipValue), clipValueF);
-                    }
-                    // m = Lerp(m, normed, 1 - beta1)
-                    m = Lerp(m, normed, oneMinusBeta1);
-                    // p = p - lr * m
-                    p = Fma(minusLr, m, p);
-                    // v = beta2 * v + (1 - beta2) * g * g
-                    v = Fma(oneMinusBeta2 * g, g, beta2 * v);
-                }
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
-                ElementAt(ref vRef, i) = v;
             }
         }
 

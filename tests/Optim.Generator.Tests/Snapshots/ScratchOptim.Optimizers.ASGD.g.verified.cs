@@ -147,15 +147,19 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             ref float eta = ref state.Buffer<float>(0, 1, (float)hyper.Lr)[0];
             ref float mu = ref state.Buffer<float>(1, 1, 1f)[0];
             var ax = state.Buffer<T>(2, length);
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -163,7 +167,26 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(ax),
                 ref eta,
-                ref mu);
+                ref mu,
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var ax = state.Buffer<T>(2, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(ax),
+                partials);
         }
 
         /// <summary>
@@ -260,53 +283,117 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("ASGD", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("ASGD", "ax", ax.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(ax),
-                ref eta,
-                ref mu);
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T axRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(ax);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref axRef, ref eta, ref mu, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref axRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref axRef, ref eta, ref mu, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T axRef, ref float eta, ref float mu)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool maximize = hyper.Maximize;
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            T oneMinusLambdTimesEta = Round<T>(1 - hyper.Lambd * eta); // 1 - lambd * eta
-            T minusEta = Round<T>(-eta); // -eta
-            bool muIsNot1 = mu != 1;
-            T muF = Round<T>(mu);
-            eta = (float)(hyper.Lr / global::System.Math.Pow(1 + hyper.Lambd * hyper.Lr * t, hyper.Alpha));
-            mu = (float)(1 / global::System.Math.Max(1, t - hyper.T0));
+            // What host code computes, for the phases and for later host code.
+            internal bool maximize;
+            internal bool weightDecayIsNonZero;
+            internal T weightDecay;
+            internal T oneMinusLambdTimesEta;
+            internal T minusEta;
+            internal bool muIsNot1;
+            internal T muF;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T axRef, ref float eta, ref float mu, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var weightDecayVec = TVector.Create(weightDecay);
-                var oneMinusLambdTimesEtaVec = TVector.Create(oneMinusLambdTimesEta);
-                var minusEtaVec = TVector.Create(minusEta);
-                var muFVec = TVector.Create(muF);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var ax = TVector.Load(ref axRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        maximize = hyper.Maximize;
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        oneMinusLambdTimesEta = Round<T>(1 - hyper.Lambd * eta); // 1 - lambd * eta
+                        minusEta = Round<T>(-eta); // -eta
+                        muIsNot1 = mu != 1;
+                        muF = Round<T>(mu);
+                        eta = (float)(hyper.Lr / global::System.Math.Pow(1 + hyper.Lambd * hyper.Lr * t, hyper.Alpha));
+                        mu = (float)(1 / global::System.Math.Max(1, t - hyper.T0));
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T axRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var oneMinusLambdTimesEtaVec = TVector.Create(oneMinusLambdTimesEta);
+                    var minusEtaVec = TVector.Create(minusEta);
+                    var muFVec = TVector.Create(muF);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var ax = TVector.Load(ref axRef, i);
+
+                        if (maximize)
+                        {
+                            // g = -g
+                            g = -g;
+                        }
+                        if (weightDecayIsNonZero)
+                        {
+                            // g = g + weightDecay * p
+                            g = Fma(weightDecayVec, p, g);
+                        }
+                        // p = p * (1 - lambd * eta)
+                        p = p * oneMinusLambdTimesEtaVec;
+                        // p = p - eta * g
+                        p = Fma(minusEtaVec, g, p);
+                        if (muIsNot1)
+                        {
+                            // Element delta = (p - ax) * mu
+                            var delta = (p - ax) * muFVec;
+                            // ax = ax + delta
+                            ax = ax + delta;
+                        }
+                        else
+                        {
+                            // ax = p
+                            ax = p;
+                        }
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(ax, ref axRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T ax = ElementAt(ref axRef, i);
 
                     if (maximize)
                     {
@@ -316,16 +403,16 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = Fma(weightDecayVec, p, g);
+                        g = Fma(weightDecay, p, g);
                     }
                     // p = p * (1 - lambd * eta)
-                    p = p * oneMinusLambdTimesEtaVec;
+                    p = p * oneMinusLambdTimesEta;
                     // p = p - eta * g
-                    p = Fma(minusEtaVec, g, p);
+                    p = Fma(minusEta, g, p);
                     if (muIsNot1)
                     {
                         // Element delta = (p - ax) * mu
-                        var delta = (p - ax) * muFVec;
+                        T delta = (p - ax) * muF;
                         // ax = ax + delta
                         ax = ax + delta;
                     }
@@ -335,45 +422,9 @@ namespace ScratchOptim.Optimizers
                         ax = p;
                     }
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(ax, ref axRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref axRef, i) = ax;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T ax = ElementAt(ref axRef, i);
-
-                if (maximize)
-                {
-                    // g = -g
-                    g = -g;
-                }
-                if (weightDecayIsNonZero)
-                {
-                    // g = g + weightDecay * p
-                    g = Fma(weightDecay, p, g);
-                }
-                // p = p * (1 - lambd * eta)
-                p = p * oneMinusLambdTimesEta;
-                // p = p - eta * g
-                p = Fma(minusEta, g, p);
-                if (muIsNot1)
-                {
-                    // Element delta = (p - ax) * mu
-                    T delta = (p - ax) * muF;
-                    // ax = ax + delta
-                    ax = ax + delta;
-                }
-                else
-                {
-                    // ax = p
-                    ax = p;
-                }
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref axRef, i) = ax;
             }
         }
 

@@ -199,15 +199,19 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var mFast = hyper.Beta1 != 0 ? state.Buffer<T>(0, length) : default;
             var mSlow = state.Buffer<T>(1, length);
             var v = state.Buffer<T>(2, length);
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -215,7 +219,30 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mFast),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mSlow),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var mFast = hyper.Beta1 != 0 ? state.Buffer<T>(0, length) : default;
+            var mSlow = state.Buffer<T>(1, length);
+            var v = state.Buffer<T>(2, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mFast),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mSlow),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                partials);
         }
 
         /// <summary>
@@ -332,82 +359,170 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("AdEMAMix", "mSlow", mSlow.Length, length);
             global::ScratchOptim.KernelChecks.Length("AdEMAMix", "v", v.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mFast),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mSlow),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mFastRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mFast);
+            ref T mSlowRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mSlow);
+            ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mFastRef, ref mSlowRef, ref vRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mFastRef, ref mSlowRef, ref vRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mFastRef, ref mSlowRef, ref vRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mFastRef, ref T mSlowRef, ref T vRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-            double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-            double alphaProgress = (double)t / hyper.AlphaWarmup;
-            double alphaT = t < hyper.AlphaWarmup ? alphaProgress * hyper.Alpha : hyper.Alpha;
-            double beta3Progress = (double)t / hyper.Beta3Warmup;
-            double halfLifeStart = global::System.Math.Log(0.5) / global::System.Math.Log(hyper.Beta1 + 1E-08) - 1;
-            double halfLifeEnd = global::System.Math.Log(0.5) / global::System.Math.Log(hyper.Beta3 + 1E-08) - 1;
-            double beta3T = t < hyper.Beta3Warmup ? global::System.Math.Pow(0.5, 1 / ((1 - beta3Progress) * halfLifeStart + beta3Progress * halfLifeEnd + 1)) : hyper.Beta3;
-            bool beta1IsNonZero = hyper.Beta1 != 0;
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            T oneMinusBeta3T = Round<T>(1 - beta3T); // 1 - beta3T
-            T beta3TF = Round<T>(beta3T);
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
-            T sqrtBiasCorrection2 = Round<T>(global::System.Math.Sqrt(biasCorrection2)); // Sqrt(biasCorrection2)
-            T eps = Round<T>(hyper.Eps);
-            T alphaTF = Round<T>(alphaT);
-            T biasCorrection1F = Round<T>(biasCorrection1);
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            T lr = Round<T>(hyper.Lr);
+            // What host code computes, for the phases and for later host code.
+            internal double biasCorrection1;
+            internal double biasCorrection2;
+            internal double alphaProgress;
+            internal double alphaT;
+            internal double beta3Progress;
+            internal double halfLifeStart;
+            internal double halfLifeEnd;
+            internal double beta3T;
+            internal bool beta1IsNonZero;
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal T oneMinusBeta3T;
+            internal T beta3TF;
+            internal T oneMinusBeta2;
+            internal T beta2;
+            internal T sqrtBiasCorrection2;
+            internal T eps;
+            internal T alphaTF;
+            internal T biasCorrection1F;
+            internal T weightDecay;
+            internal T lr;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mFastRef, ref T mSlowRef, ref T vRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                var beta1Vec = TVector.Create(beta1);
-                var oneMinusBeta3TVec = TVector.Create(oneMinusBeta3T);
-                var beta3TFVec = TVector.Create(beta3TF);
-                var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                var beta2Vec = TVector.Create(beta2);
-                var sqrtBiasCorrection2Vec = TVector.Create(sqrtBiasCorrection2);
-                var epsVec = TVector.Create(eps);
-                var alphaTFVec = TVector.Create(alphaTF);
-                var biasCorrection1FVec = TVector.Create(biasCorrection1F);
-                var weightDecayVec = TVector.Create(weightDecay);
-                var lrVec = TVector.Create(lr);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var mFast = beta1IsNonZero ? TVector.Load(ref mFastRef, i) : default;
-                    var mSlow = TVector.Load(ref mSlowRef, i);
-                    var v = TVector.Load(ref vRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        alphaProgress = (double)t / hyper.AlphaWarmup;
+                        alphaT = t < hyper.AlphaWarmup ? alphaProgress * hyper.Alpha : hyper.Alpha;
+                        beta3Progress = (double)t / hyper.Beta3Warmup;
+                        halfLifeStart = global::System.Math.Log(0.5) / global::System.Math.Log(hyper.Beta1 + 1E-08) - 1;
+                        halfLifeEnd = global::System.Math.Log(0.5) / global::System.Math.Log(hyper.Beta3 + 1E-08) - 1;
+                        beta3T = t < hyper.Beta3Warmup ? global::System.Math.Pow(0.5, 1 / ((1 - beta3Progress) * halfLifeStart + beta3Progress * halfLifeEnd + 1)) : hyper.Beta3;
+                        beta1IsNonZero = hyper.Beta1 != 0;
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        oneMinusBeta3T = Round<T>(1 - beta3T); // 1 - beta3T
+                        beta3TF = Round<T>(beta3T);
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        sqrtBiasCorrection2 = Round<T>(global::System.Math.Sqrt(biasCorrection2)); // Sqrt(biasCorrection2)
+                        eps = Round<T>(hyper.Eps);
+                        alphaTF = Round<T>(alphaT);
+                        biasCorrection1F = Round<T>(biasCorrection1);
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        lr = Round<T>(hyper.Lr);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mFastRef, ref T mSlowRef, ref T vRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var beta1Vec = TVector.Create(beta1);
+                    var oneMinusBeta3TVec = TVector.Create(oneMinusBeta3T);
+                    var beta3TFVec = TVector.Create(beta3TF);
+                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                    var beta2Vec = TVector.Create(beta2);
+                    var sqrtBiasCorrection2Vec = TVector.Create(sqrtBiasCorrection2);
+                    var epsVec = TVector.Create(eps);
+                    var alphaTFVec = TVector.Create(alphaTF);
+                    var biasCorrection1FVec = TVector.Create(biasCorrection1F);
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var lrVec = TVector.Create(lr);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var mFast = beta1IsNonZero ? TVector.Load(ref mFastRef, i) : default;
+                        var mSlow = TVector.Load(ref mSlowRef, i);
+                        var v = TVector.Load(ref vRef, i);
+
+                        // Element fast
+                        TVector fast;
+                        if (beta1IsNonZero)
+                        {
+                            // mFast = beta1 * mFast + (1 - beta1) * g
+                            mFast = Fma(oneMinusBeta1Vec, g, beta1Vec * mFast);
+                            // fast = mFast
+                            fast = mFast;
+                        }
+                        else
+                        {
+                            // fast = g
+                            fast = g;
+                        }
+                        // mSlow = beta3T * mSlow + (1 - beta3T) * g
+                        mSlow = Fma(oneMinusBeta3TVec, g, beta3TFVec * mSlow);
+                        // v = beta2 * v + (1 - beta2) * g * g
+                        v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                        // Element denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
+                        var denom = Sqrt(v) / sqrtBiasCorrection2Vec + epsVec;
+                        // Element slow = alphaT * mSlow
+                        var slow = alphaTFVec * mSlow;
+                        // Element update = (fast / biasCorrection1 + slow) / denom
+                        var update = (fast / biasCorrection1FVec + slow) / denom;
+                        // update = update + weightDecay * p
+                        update = Fma(weightDecayVec, p, update);
+                        // Element step = lr * update
+                        var step = lrVec * update;
+                        // p = p - step
+                        p = p - step;
+
+                        TVector.Store(p, ref pRef, i);
+                        if (beta1IsNonZero) TVector.Store(mFast, ref mFastRef, i);
+                        TVector.Store(mSlow, ref mSlowRef, i);
+                        TVector.Store(v, ref vRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T mFast = beta1IsNonZero ? ElementAt(ref mFastRef, i) : default;
+                    T mSlow = ElementAt(ref mSlowRef, i);
+                    T v = ElementAt(ref vRef, i);
 
                     // Element fast
-                    TVector fast;
+                    T fast;
                     if (beta1IsNonZero)
                     {
                         // mFast = beta1 * mFast + (1 - beta1) * g
-                        mFast = Fma(oneMinusBeta1Vec, g, beta1Vec * mFast);
+                        mFast = Fma(oneMinusBeta1, g, beta1 * mFast);
                         // fast = mFast
                         fast = mFast;
                     }
@@ -417,71 +532,27 @@ namespace ScratchOptim.Optimizers
                         fast = g;
                     }
                     // mSlow = beta3T * mSlow + (1 - beta3T) * g
-                    mSlow = Fma(oneMinusBeta3TVec, g, beta3TFVec * mSlow);
+                    mSlow = Fma(oneMinusBeta3T, g, beta3TF * mSlow);
                     // v = beta2 * v + (1 - beta2) * g * g
-                    v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                    v = Fma(oneMinusBeta2 * g, g, beta2 * v);
                     // Element denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
-                    var denom = Sqrt(v) / sqrtBiasCorrection2Vec + epsVec;
+                    T denom = Sqrt(v) / sqrtBiasCorrection2 + eps;
                     // Element slow = alphaT * mSlow
-                    var slow = alphaTFVec * mSlow;
+                    T slow = alphaTF * mSlow;
                     // Element update = (fast / biasCorrection1 + slow) / denom
-                    var update = (fast / biasCorrection1FVec + slow) / denom;
+                    T update = (fast / biasCorrection1F + slow) / denom;
                     // update = update + weightDecay * p
-                    update = Fma(weightDecayVec, p, update);
+                    update = Fma(weightDecay, p, update);
                     // Element step = lr * update
-                    var step = lrVec * update;
+                    T step = lr * update;
                     // p = p - step
                     p = p - step;
 
-                    TVector.Store(p, ref pRef, i);
-                    if (beta1IsNonZero) TVector.Store(mFast, ref mFastRef, i);
-                    TVector.Store(mSlow, ref mSlowRef, i);
-                    TVector.Store(v, ref vRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    if (beta1IsNonZero) ElementAt(ref mFastRef, i) = mFast;
+                    ElementAt(ref mSlowRef, i) = mSlow;
+                    ElementAt(ref vRef, i) = v;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T mFast = beta1IsNonZero ? ElementAt(ref mFastRef, i) : default;
-                T mSlow = ElementAt(ref mSlowRef, i);
-                T v = ElementAt(ref vRef, i);
-
-                // Element fast
-                T fast;
-                if (beta1IsNonZero)
-                {
-                    // mFast = beta1 * mFast + (1 - beta1) * g
-                    mFast = Fma(oneMinusBeta1, g, beta1 * mFast);
-                    // fast = mFast
-                    fast = mFast;
-                }
-                else
-                {
-                    // fast = g
-                    fast = g;
-                }
-                // mSlow = beta3T * mSlow + (1 - beta3T) * g
-                mSlow = Fma(oneMinusBeta3T, g, beta3TF * mSlow);
-                // v = beta2 * v + (1 - beta2) * g * g
-                v = Fma(oneMinusBeta2 * g, g, beta2 * v);
-                // Element denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
-                T denom = Sqrt(v) / sqrtBiasCorrection2 + eps;
-                // Element slow = alphaT * mSlow
-                T slow = alphaTF * mSlow;
-                // Element update = (fast / biasCorrection1 + slow) / denom
-                T update = (fast / biasCorrection1F + slow) / denom;
-                // update = update + weightDecay * p
-                update = Fma(weightDecay, p, update);
-                // Element step = lr * update
-                T step = lr * update;
-                // p = p - step
-                p = p - step;
-
-                ElementAt(ref pRef, i) = p;
-                if (beta1IsNonZero) ElementAt(ref mFastRef, i) = mFast;
-                ElementAt(ref mSlowRef, i) = mSlow;
-                ElementAt(ref vRef, i) = v;
             }
         }
 

@@ -252,15 +252,19 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var m = state.Buffer<T>(0, length);
             var s = state.Buffer<T>(1, length);
             var sMax = hyper.Amsgrad ? state.Buffer<T>(2, length) : default;
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -268,7 +272,30 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(s),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sMax));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sMax),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(0, length);
+            var s = state.Buffer<T>(1, length);
+            var sMax = hyper.Amsgrad ? state.Buffer<T>(2, length) : default;
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(s),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sMax),
+                partials);
         }
 
         /// <summary>
@@ -411,102 +438,230 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("AdaBelief", "s", s.Length, length);
             if (hyper.Amsgrad) global::ScratchOptim.KernelChecks.Length("AdaBelief", "sMax", sMax.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(s),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sMax));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T sRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(s);
+            ref T sMaxRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sMax);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref sRef, ref sMaxRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref sRef, ref sMaxRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref sRef, ref sMaxRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T sRef, ref T sMaxRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            double decayFactor = hyper.FixedDecay ? 1 - hyper.WeightDecay : 1 - hyper.Lr * hyper.WeightDecay;
-            bool weightDecouple = hyper.WeightDecouple;
-            T decayFactorF = Round<T>(decayFactor);
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
-            T eps = Round<T>(hyper.Eps);
-            bool accumulateEps = hyper.AccumulateEps;
-            bool amsgrad = hyper.Amsgrad;
-            double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-            double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-            double beta2T = global::System.Math.Pow(hyper.Beta2, t);
-            double rhoInf = 2 / (1 - hyper.Beta2) - 1;
-            double rhoT = rhoInf - 2 * t * beta2T / (1 - beta2T);
-            double rectifiedStep = global::System.Math.Sqrt((1 - beta2T) * (rhoT - 4) / (rhoInf - 4) * (rhoT - 2) / rhoT * rhoInf / (rhoInf - 2)) / biasCorrection1;
-            double sgdStep = 1 / biasCorrection1;
-            double stepSize = hyper.Lr / biasCorrection1;
-            bool notRectify = !hyper.Rectify;
-            T sqrtBiasCorrection2 = Round<T>(global::System.Math.Sqrt(biasCorrection2)); // Sqrt(biasCorrection2)
-            T stepSizeF = Round<T>(stepSize);
-            bool rhoTAtLeast5 = rhoT >= 5;
-            T rectifiedStepTimesLr = Round<T>(rectifiedStep * hyper.Lr); // rectifiedStep * lr
-            bool degeneratedToSgd = hyper.DegeneratedToSgd;
-            T minusSgdStepTimesLr = Round<T>(-(sgdStep * hyper.Lr)); // -(sgdStep * lr)
+            // What host code computes, for the phases and for later host code.
+            internal double decayFactor;
+            internal bool weightDecouple;
+            internal T decayFactorF;
+            internal bool weightDecayIsNonZero;
+            internal T weightDecay;
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal T oneMinusBeta2;
+            internal T beta2;
+            internal T eps;
+            internal bool accumulateEps;
+            internal bool amsgrad;
+            internal double biasCorrection1;
+            internal double biasCorrection2;
+            internal double beta2T;
+            internal double rhoInf;
+            internal double rhoT;
+            internal double rectifiedStep;
+            internal double sgdStep;
+            internal double stepSize;
+            internal bool notRectify;
+            internal T sqrtBiasCorrection2;
+            internal T stepSizeF;
+            internal bool rhoTAtLeast5;
+            internal T rectifiedStepTimesLr;
+            internal bool degeneratedToSgd;
+            internal T minusSgdStepTimesLr;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T sRef, ref T sMaxRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var decayFactorFVec = TVector.Create(decayFactorF);
-                var weightDecayVec = TVector.Create(weightDecay);
-                var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                var beta1Vec = TVector.Create(beta1);
-                var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                var beta2Vec = TVector.Create(beta2);
-                var epsVec = TVector.Create(eps);
-                var sqrtBiasCorrection2Vec = TVector.Create(sqrtBiasCorrection2);
-                var stepSizeFVec = TVector.Create(stepSizeF);
-                var rectifiedStepTimesLrVec = TVector.Create(rectifiedStepTimesLr);
-                var minusSgdStepTimesLrVec = TVector.Create(minusSgdStepTimesLr);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
-                    var s = TVector.Load(ref sRef, i);
-                    var sMax = amsgrad ? TVector.Load(ref sMaxRef, i) : default;
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        decayFactor = hyper.FixedDecay ? 1 - hyper.WeightDecay : 1 - hyper.Lr * hyper.WeightDecay;
+                        weightDecouple = hyper.WeightDecouple;
+                        decayFactorF = Round<T>(decayFactor);
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        eps = Round<T>(hyper.Eps);
+                        accumulateEps = hyper.AccumulateEps;
+                        amsgrad = hyper.Amsgrad;
+                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        beta2T = global::System.Math.Pow(hyper.Beta2, t);
+                        rhoInf = 2 / (1 - hyper.Beta2) - 1;
+                        rhoT = rhoInf - 2 * t * beta2T / (1 - beta2T);
+                        rectifiedStep = global::System.Math.Sqrt((1 - beta2T) * (rhoT - 4) / (rhoInf - 4) * (rhoT - 2) / rhoT * rhoInf / (rhoInf - 2)) / biasCorrection1;
+                        sgdStep = 1 / biasCorrection1;
+                        stepSize = hyper.Lr / biasCorrection1;
+                        notRectify = !hyper.Rectify;
+                        sqrtBiasCorrection2 = Round<T>(global::System.Math.Sqrt(biasCorrection2)); // Sqrt(biasCorrection2)
+                        stepSizeF = Round<T>(stepSize);
+                        rhoTAtLeast5 = rhoT >= 5;
+                        rectifiedStepTimesLr = Round<T>(rectifiedStep * hyper.Lr); // rectifiedStep * lr
+                        degeneratedToSgd = hyper.DegeneratedToSgd;
+                        minusSgdStepTimesLr = Round<T>(-(sgdStep * hyper.Lr)); // -(sgdStep * lr)
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T sRef, ref T sMaxRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var decayFactorFVec = TVector.Create(decayFactorF);
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var beta1Vec = TVector.Create(beta1);
+                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                    var beta2Vec = TVector.Create(beta2);
+                    var epsVec = TVector.Create(eps);
+                    var sqrtBiasCorrection2Vec = TVector.Create(sqrtBiasCorrection2);
+                    var stepSizeFVec = TVector.Create(stepSizeF);
+                    var rectifiedStepTimesLrVec = TVector.Create(rectifiedStepTimesLr);
+                    var minusSgdStepTimesLrVec = TVector.Create(minusSgdStepTimesLr);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var s = TVector.Load(ref sRef, i);
+                        var sMax = amsgrad ? TVector.Load(ref sMaxRef, i) : default;
+
+                        if (weightDecouple)
+                        {
+                            // p = p * decayFactor
+                            p = p * decayFactorFVec;
+                        }
+                        else
+                        {
+                            if (weightDecayIsNonZero)
+                            {
+                                // g = g + weightDecay * p
+                                g = Fma(weightDecayVec, p, g);
+                            }
+                        }
+                        // m = beta1 * m + (1 - beta1) * g
+                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        // Element residual = g - m
+                        var residual = g - m;
+                        // s = beta2 * s + (1 - beta2) * residual * residual
+                        s = Fma(oneMinusBeta2Vec * residual, residual, beta2Vec * s);
+                        // Element belief = s + eps
+                        var belief = s + epsVec;
+                        if (accumulateEps)
+                        {
+                            // s = belief
+                            s = belief;
+                        }
+                        if (amsgrad)
+                        {
+                            // sMax = Max(sMax, belief)
+                            sMax = Max(sMax, belief);
+                        }
+                        if (notRectify)
+                        {
+                            // Element denom
+                            TVector denom;
+                            if (amsgrad)
+                            {
+                                // denom = Sqrt(sMax) / Sqrt(biasCorrection2) + eps
+                                denom = Sqrt(sMax) / sqrtBiasCorrection2Vec + epsVec;
+                            }
+                            else
+                            {
+                                // denom = Sqrt(belief) / Sqrt(biasCorrection2) + eps
+                                denom = Sqrt(belief) / sqrtBiasCorrection2Vec + epsVec;
+                            }
+                            // p = p - stepSize * m / denom
+                            p = p - stepSizeFVec * m / denom;
+                        }
+                        else
+                        {
+                            if (rhoTAtLeast5)
+                            {
+                                // p = p - rectifiedStep * lr * m / (Sqrt(belief) + eps)
+                                p = p - rectifiedStepTimesLrVec * m / (Sqrt(belief) + epsVec);
+                            }
+                            else
+                            {
+                                if (degeneratedToSgd)
+                                {
+                                    // p = p - sgdStep * lr * m
+                                    p = Fma(minusSgdStepTimesLrVec, m, p);
+                                }
+                            }
+                        }
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                        TVector.Store(s, ref sRef, i);
+                        if (amsgrad) TVector.Store(sMax, ref sMaxRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T s = ElementAt(ref sRef, i);
+                    T sMax = amsgrad ? ElementAt(ref sMaxRef, i) : default;
 
                     if (weightDecouple)
                     {
                         // p = p * decayFactor
-                        p = p * decayFactorFVec;
+                        p = p * decayFactorF;
                     }
                     else
                     {
                         if (weightDecayIsNonZero)
                         {
                             // g = g + weightDecay * p
-                            g = Fma(weightDecayVec, p, g);
+                            g = Fma(weightDecay, p, g);
                         }
                     }
                     // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    m = Fma(oneMinusBeta1, g, beta1 * m);
                     // Element residual = g - m
-                    var residual = g - m;
+                    T residual = g - m;
                     // s = beta2 * s + (1 - beta2) * residual * residual
-                    s = Fma(oneMinusBeta2Vec * residual, residual, beta2Vec * s);
+                    s = Fma(oneMinusBeta2 * residual, residual, beta2 * s);
                     // Element belief = s + eps
-                    var belief = s + epsVec;
+                    T belief = s + eps;
                     if (accumulateEps)
                     {
                         // s = belief
@@ -520,120 +675,42 @@ namespace ScratchOptim.Optimizers
                     if (notRectify)
                     {
                         // Element denom
-                        TVector denom;
+                        T denom;
                         if (amsgrad)
                         {
                             // denom = Sqrt(sMax) / Sqrt(biasCorrection2) + eps
-                            denom = Sqrt(sMax) / sqrtBiasCorrection2Vec + epsVec;
+                            denom = Sqrt(sMax) / sqrtBiasCorrection2 + eps;
                         }
                         else
                         {
                             // denom = Sqrt(belief) / Sqrt(biasCorrection2) + eps
-                            denom = Sqrt(belief) / sqrtBiasCorrection2Vec + epsVec;
+                            denom = Sqrt(belief) / sqrtBiasCorrection2 + eps;
                         }
                         // p = p - stepSize * m / denom
-                        p = p - stepSizeFVec * m / denom;
+                        p = p - stepSizeF * m / denom;
                     }
                     else
                     {
                         if (rhoTAtLeast5)
                         {
                             // p = p - rectifiedStep * lr * m / (Sqrt(belief) + eps)
-                            p = p - rectifiedStepTimesLrVec * m / (Sqrt(belief) + epsVec);
+                            p = p - rectifiedStepTimesLr * m / (Sqrt(belief) + eps);
                         }
                         else
                         {
                             if (degeneratedToSgd)
                             {
                                 // p = p - sgdStep * lr * m
-                                p = Fma(minusSgdStepTimesLrVec, m, p);
+                                p = Fma(minusSgdStepTimesLr, m, p);
                             }
                         }
                     }
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
-                    TVector.Store(s, ref sRef, i);
-                    if (amsgrad) TVector.Store(sMax, ref sMaxRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
+                    ElementAt(ref sRef, i) = s;
+                    if (amsgrad) ElementAt(ref sMaxRef, i) = sMax;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-                T s = ElementAt(ref sRef, i);
-                T sMax = amsgrad ? ElementAt(ref sMaxRef, i) : default;
-
-                if (weightDecouple)
-                {
-                    // p = p * decayFactor
-                    p = p * decayFactorF;
-                }
-                else
-                {
-                    if (weightDecayIsNonZero)
-                    {
-                        // g = g + weightDecay * p
-                        g = Fma(weightDecay, p, g);
-                    }
-                }
-                // m = beta1 * m + (1 - beta1) * g
-                m = Fma(oneMinusBeta1, g, beta1 * m);
-                // Element residual = g - m
-                T residual = g - m;
-                // s = beta2 * s + (1 - beta2) * residual * residual
-                s = Fma(oneMinusBeta2 * residual, residual, beta2 * s);
-                // Element belief = s + eps
-                T belief = s + eps;
-                if (accumulateEps)
-                {
-                    // s = belief
-                    s = belief;
-                }
-                if (amsgrad)
-                {
-                    // sMax = Max(sMax, belief)
-                    sMax = Max(sMax, belief);
-                }
-                if (notRectify)
-                {
-                    // Element denom
-                    T denom;
-                    if (amsgrad)
-                    {
-                        // denom = Sqrt(sMax) / Sqrt(biasCorrection2) + eps
-                        denom = Sqrt(sMax) / sqrtBiasCorrection2 + eps;
-                    }
-                    else
-                    {
-                        // denom = Sqrt(belief) / Sqrt(biasCorrection2) + eps
-                        denom = Sqrt(belief) / sqrtBiasCorrection2 + eps;
-                    }
-                    // p = p - stepSize * m / denom
-                    p = p - stepSizeF * m / denom;
-                }
-                else
-                {
-                    if (rhoTAtLeast5)
-                    {
-                        // p = p - rectifiedStep * lr * m / (Sqrt(belief) + eps)
-                        p = p - rectifiedStepTimesLr * m / (Sqrt(belief) + eps);
-                    }
-                    else
-                    {
-                        if (degeneratedToSgd)
-                        {
-                            // p = p - sgdStep * lr * m
-                            p = Fma(minusSgdStepTimesLr, m, p);
-                        }
-                    }
-                }
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
-                ElementAt(ref sRef, i) = s;
-                if (amsgrad) ElementAt(ref sMaxRef, i) = sMax;
             }
         }
 

@@ -188,15 +188,19 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var m = state.Buffer<T>(0, length);
             var v = state.Buffer<T>(1, length);
             var vMax = hyper.Amsbound ? state.Buffer<T>(2, length) : default;
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -204,7 +208,30 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(0, length);
+            var v = state.Buffer<T>(1, length);
+            var vMax = hyper.Amsbound ? state.Buffer<T>(2, length) : default;
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax),
+                partials);
         }
 
         /// <summary>
@@ -317,94 +344,180 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("AdaBoundW", "v", v.Length, length);
             if (hyper.Amsbound) global::ScratchOptim.KernelChecks.Length("AdaBoundW", "vMax", vMax.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
+            ref T vMaxRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
-            bool amsbound = hyper.Amsbound;
-            T eps = Round<T>(hyper.Eps);
-            double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-            double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-            double stepSize = hyper.BiasCorrection ? hyper.Lr * global::System.Math.Sqrt(biasCorrection2) / biasCorrection1 : hyper.Lr;
-            double lowerBound = hyper.FinalLr * (1 - 1 / (hyper.Gamma * t + 1));
-            double upperBound = hyper.FinalLr * (1 + 1 / (hyper.Gamma * t));
-            T stepSizeF = Round<T>(stepSize);
-            T lowerBoundF = Round<T>(lowerBound);
-            T upperBoundF = Round<T>(upperBound);
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
+            // What host code computes, for the phases and for later host code.
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal T oneMinusBeta2;
+            internal T beta2;
+            internal bool amsbound;
+            internal T eps;
+            internal double biasCorrection1;
+            internal double biasCorrection2;
+            internal double stepSize;
+            internal double lowerBound;
+            internal double upperBound;
+            internal T stepSizeF;
+            internal T lowerBoundF;
+            internal T upperBoundF;
+            internal T weightDecay;
+            internal bool weightDecayIsNonZero;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                var beta1Vec = TVector.Create(beta1);
-                var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                var beta2Vec = TVector.Create(beta2);
-                var epsVec = TVector.Create(eps);
-                var stepSizeFVec = TVector.Create(stepSizeF);
-                var lowerBoundFVec = TVector.Create(lowerBoundF);
-                var upperBoundFVec = TVector.Create(upperBoundF);
-                var weightDecayVec = TVector.Create(weightDecay);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
-                    var v = TVector.Load(ref vRef, i);
-                    var vMax = amsbound ? TVector.Load(ref vMaxRef, i) : default;
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        amsbound = hyper.Amsbound;
+                        eps = Round<T>(hyper.Eps);
+                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        stepSize = hyper.BiasCorrection ? hyper.Lr * global::System.Math.Sqrt(biasCorrection2) / biasCorrection1 : hyper.Lr;
+                        lowerBound = hyper.FinalLr * (1 - 1 / (hyper.Gamma * t + 1));
+                        upperBound = hyper.FinalLr * (1 + 1 / (hyper.Gamma * t));
+                        stepSizeF = Round<T>(stepSize);
+                        lowerBoundF = Round<T>(lowerBound);
+                        upperBoundF = Round<T>(upperBound);
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var beta1Vec = TVector.Create(beta1);
+                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                    var beta2Vec = TVector.Create(beta2);
+                    var epsVec = TVector.Create(eps);
+                    var stepSizeFVec = TVector.Create(stepSizeF);
+                    var lowerBoundFVec = TVector.Create(lowerBoundF);
+                    var upperBoundFVec = TVector.Create(upperBoundF);
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var v = TVector.Load(ref vRef, i);
+                        var vMax = amsbound ? TVector.Load(ref vMaxRef, i) : default;
+
+                        // m = beta1 * m + (1 - beta1) * g
+                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        // v = beta2 * v + (1 - beta2) * g * g
+                        v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                        // Element denom
+                        TVector denom;
+                        if (amsbound)
+                        {
+                            // vMax = Max(vMax, v)
+                            vMax = Max(vMax, v);
+                            // denom = Sqrt(vMax) + eps
+                            denom = Sqrt(vMax) + epsVec;
+                        }
+                        else
+                        {
+                            // denom = Sqrt(v) + eps
+                            denom = Sqrt(v) + epsVec;
+                        }
+                        // Element stepSizes = stepSize
+                        var stepSizes = stepSizeFVec;
+                        // stepSizes = Clamp(stepSizes / denom, lowerBound, upperBound)
+                        stepSizes = Min(Max(stepSizes / denom, lowerBoundFVec), upperBoundFVec);
+                        // Element update = stepSizes * m
+                        var update = stepSizes * m;
+                        // Element decay = p * weightDecay
+                        var decay = p * weightDecayVec;
+                        // p = p - update
+                        p = p - update;
+                        if (weightDecayIsNonZero)
+                        {
+                            // p = p - decay
+                            p = p - decay;
+                        }
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                        TVector.Store(v, ref vRef, i);
+                        if (amsbound) TVector.Store(vMax, ref vMaxRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T v = ElementAt(ref vRef, i);
+                    T vMax = amsbound ? ElementAt(ref vMaxRef, i) : default;
 
                     // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    m = Fma(oneMinusBeta1, g, beta1 * m);
                     // v = beta2 * v + (1 - beta2) * g * g
-                    v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                    v = Fma(oneMinusBeta2 * g, g, beta2 * v);
                     // Element denom
-                    TVector denom;
+                    T denom;
                     if (amsbound)
                     {
                         // vMax = Max(vMax, v)
                         vMax = Max(vMax, v);
                         // denom = Sqrt(vMax) + eps
-                        denom = Sqrt(vMax) + epsVec;
+                        denom = Sqrt(vMax) + eps;
                     }
                     else
                     {
                         // denom = Sqrt(v) + eps
-                        denom = Sqrt(v) + epsVec;
+                        denom = Sqrt(v) + eps;
                     }
                     // Element stepSizes = stepSize
-                    var stepSizes = stepSizeFVec;
+                    T stepSizes = stepSizeF;
                     // stepSizes = Clamp(stepSizes / denom, lowerBound, upperBound)
-                    stepSizes = Min(Max(stepSizes / denom, lowerBoundFVec), upperBoundFVec);
+                    stepSizes = Min(Max(stepSizes / denom, lowerBoundF), upperBoundF);
                     // Element update = stepSizes * m
-                    var update = stepSizes * m;
+                    T update = stepSizes * m;
                     // Element decay = p * weightDecay
-                    var decay = p * weightDecayVec;
+                    T decay = p * weightDecay;
                     // p = p - update
                     p = p - update;
                     if (weightDecayIsNonZero)
@@ -413,58 +526,11 @@ namespace ScratchOptim.Optimizers
                         p = p - decay;
                     }
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
-                    TVector.Store(v, ref vRef, i);
-                    if (amsbound) TVector.Store(vMax, ref vMaxRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
+                    ElementAt(ref vRef, i) = v;
+                    if (amsbound) ElementAt(ref vMaxRef, i) = vMax;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-                T v = ElementAt(ref vRef, i);
-                T vMax = amsbound ? ElementAt(ref vMaxRef, i) : default;
-
-                // m = beta1 * m + (1 - beta1) * g
-                m = Fma(oneMinusBeta1, g, beta1 * m);
-                // v = beta2 * v + (1 - beta2) * g * g
-                v = Fma(oneMinusBeta2 * g, g, beta2 * v);
-                // Element denom
-                T denom;
-                if (amsbound)
-                {
-                    // vMax = Max(vMax, v)
-                    vMax = Max(vMax, v);
-                    // denom = Sqrt(vMax) + eps
-                    denom = Sqrt(vMax) + eps;
-                }
-                else
-                {
-                    // denom = Sqrt(v) + eps
-                    denom = Sqrt(v) + eps;
-                }
-                // Element stepSizes = stepSize
-                T stepSizes = stepSizeF;
-                // stepSizes = Clamp(stepSizes / denom, lowerBound, upperBound)
-                stepSizes = Min(Max(stepSizes / denom, lowerBoundF), upperBoundF);
-                // Element update = stepSizes * m
-                T update = stepSizes * m;
-                // Element decay = p * weightDecay
-                T decay = p * weightDecay;
-                // p = p - update
-                p = p - update;
-                if (weightDecayIsNonZero)
-                {
-                    // p = p - decay
-                    p = p - decay;
-                }
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
-                ElementAt(ref vRef, i) = v;
-                if (amsbound) ElementAt(ref vMaxRef, i) = vMax;
             }
         }
 

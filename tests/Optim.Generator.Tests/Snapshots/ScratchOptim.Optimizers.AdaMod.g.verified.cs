@@ -156,15 +156,19 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var m = state.Buffer<T>(0, length);
             var v = state.Buffer<T>(1, length);
             var stepSizeAvg = state.Buffer<T>(2, length);
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -172,7 +176,30 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSizeAvg));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSizeAvg),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(0, length);
+            var v = state.Buffer<T>(1, length);
+            var stepSizeAvg = state.Buffer<T>(2, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSizeAvg),
+                partials);
         }
 
         /// <summary>
@@ -273,131 +300,167 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("AdaMod", "v", v.Length, length);
             global::ScratchOptim.KernelChecks.Length("AdaMod", "stepSizeAvg", stepSizeAvg.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSizeAvg));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
+            ref T stepSizeAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSizeAvg);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref stepSizeAvgRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, ref stepSizeAvgRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref stepSizeAvgRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T stepSizeAvgRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
-            T eps = Round<T>(hyper.Eps);
-            double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-            double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-            double stepSize = hyper.Lr * global::System.Math.Sqrt(biasCorrection2) / biasCorrection1;
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T minusWeightDecayTimesLr = Round<T>(-(hyper.WeightDecay * hyper.Lr)); // -(weightDecay * lr)
-            T stepSizeF = Round<T>(stepSize);
-            T oneMinusBeta3 = Round<T>(1 - hyper.Beta3); // 1 - beta3
-            T beta3 = Round<T>(hyper.Beta3);
+            // What host code computes, for the phases and for later host code.
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal T oneMinusBeta2;
+            internal T beta2;
+            internal T eps;
+            internal double biasCorrection1;
+            internal double biasCorrection2;
+            internal double stepSize;
+            internal bool weightDecayIsNonZero;
+            internal T minusWeightDecayTimesLr;
+            internal T stepSizeF;
+            internal T oneMinusBeta3;
+            internal T beta3;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T stepSizeAvgRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                var beta1Vec = TVector.Create(beta1);
-                var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                var beta2Vec = TVector.Create(beta2);
-                var epsVec = TVector.Create(eps);
-                var minusWeightDecayTimesLrVec = TVector.Create(minusWeightDecayTimesLr);
-                var stepSizeFVec = TVector.Create(stepSizeF);
-                var oneMinusBeta3Vec = TVector.Create(oneMinusBeta3);
-                var beta3Vec = TVector.Create(beta3);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
-                    var v = TVector.Load(ref vRef, i);
-                    var stepSizeAvg = TVector.Load(ref stepSizeAvgRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        eps = Round<T>(hyper.Eps);
+                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        stepSize = hyper.Lr * global::System.Math.Sqrt(biasCorrection2) / biasCorrection1;
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        minusWeightDecayTimesLr = Round<T>(-(hyper.WeightDecay * hyper.Lr)); // -(weightDecay * lr)
+                        stepSizeF = Round<T>(stepSize);
+                        oneMinusBeta3 = Round<T>(1 - hyper.Beta3); // 1 - beta3
+                        beta3 = Round<T>(hyper.Beta3);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T stepSizeAvgRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var beta1Vec = TVector.Create(beta1);
+                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                    var beta2Vec = TVector.Create(beta2);
+                    var epsVec = TVector.Create(eps);
+                    var minusWeightDecayTimesLrVec = TVector.Create(minusWeightDecayTimesLr);
+                    var stepSizeFVec = TVector.Create(stepSizeF);
+                    var oneMinusBeta3Vec = TVector.Create(oneMinusBeta3);
+                    var beta3Vec = TVector.Create(beta3);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var v = TVector.Load(ref vRef, i);
+                        var stepSizeAvg = TVector.Load(ref stepSizeAvgRef, i);
+
+                        // m = beta1 * m + (1 - beta1) * g
+                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        // v = beta2 * v + (1 - beta2) * g * g
+                        v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                        // Element denom = Sqrt(v) + eps
+                        var denom = Sqrt(v) + epsVec;
+                        if (weightDecayIsNonZero)
+                        {
+                            // p = p - weightDecay * lr * p
+                            p = Fma(minusWeightDecayTimesLrVec, p, p);
+                        }
+                        // Element stepSizes = stepSize
+                        var stepSizes = stepSizeFVec;
+                        // stepSizes = stepSizes / denom
+                        stepSizes = stepSizes / denom;
+                        // stepSizeAvg = beta3 * stepSizeAvg + (1 - beta3) * stepSizes
+                        stepSizeAvg = Fma(oneMinusBeta3Vec, stepSizes, beta3Vec * stepSizeAvg);
+                        // stepSizes = Min(stepSizes, stepSizeAvg)
+                        stepSizes = Min(stepSizes, stepSizeAvg);
+                        // Element update = stepSizes * m
+                        var update = stepSizes * m;
+                        // p = p - update
+                        p = p - update;
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                        TVector.Store(v, ref vRef, i);
+                        TVector.Store(stepSizeAvg, ref stepSizeAvgRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T v = ElementAt(ref vRef, i);
+                    T stepSizeAvg = ElementAt(ref stepSizeAvgRef, i);
 
                     // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    m = Fma(oneMinusBeta1, g, beta1 * m);
                     // v = beta2 * v + (1 - beta2) * g * g
-                    v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                    v = Fma(oneMinusBeta2 * g, g, beta2 * v);
                     // Element denom = Sqrt(v) + eps
-                    var denom = Sqrt(v) + epsVec;
+                    T denom = Sqrt(v) + eps;
                     if (weightDecayIsNonZero)
                     {
                         // p = p - weightDecay * lr * p
-                        p = Fma(minusWeightDecayTimesLrVec, p, p);
+                        p = Fma(minusWeightDecayTimesLr, p, p);
                     }
                     // Element stepSizes = stepSize
-                    var stepSizes = stepSizeFVec;
+                    T stepSizes = stepSizeF;
                     // stepSizes = stepSizes / denom
                     stepSizes = stepSizes / denom;
                     // stepSizeAvg = beta3 * stepSizeAvg + (1 - beta3) * stepSizes
-                    stepSizeAvg = Fma(oneMinusBeta3Vec, stepSizes, beta3Vec * stepSizeAvg);
+                    stepSizeAvg = Fma(oneMinusBeta3, stepSizes, beta3 * stepSizeAvg);
                     // stepSizes = Min(stepSizes, stepSizeAvg)
                     stepSizes = Min(stepSizes, stepSizeAvg);
                     // Element update = stepSizes * m
-                    var update = stepSizes * m;
+                    T update = stepSizes * m;
                     // p = p - update
                     p = p - update;
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
-                    TVector.Store(v, ref vRef, i);
-                    TVector.Store(stepSizeAvg, ref stepSizeAvgRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
+                    ElementAt(ref vRef, i) = v;
+                    ElementAt(ref stepSizeAvgRef, i) = stepSizeAvg;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-                T v = ElementAt(ref vRef, i);
-                T stepSizeAvg = ElementAt(ref stepSizeAvgRef, i);
-
-                // m = beta1 * m + (1 - beta1) * g
-                m = Fma(oneMinusBeta1, g, beta1 * m);
-                // v = beta2 * v + (1 - beta2) * g * g
-                v = Fma(oneMinusBeta2 * g, g, beta2 * v);
-                // Element denom = Sqrt(v) + eps
-                T denom = Sqrt(v) + eps;
-                if (weightDecayIsNonZero)
-                {
-                    // p = p - weightDecay * lr * p
-                    p = Fma(minusWeightDecayTimesLr, p, p);
-                }
-                // Element stepSizes = stepSize
-                T stepSizes = stepSizeF;
-                // stepSizes = stepSizes / denom
-                stepSizes = stepSizes / denom;
-                // stepSizeAvg = beta3 * stepSizeAvg + (1 - beta3) * stepSizes
-                stepSizeAvg = Fma(oneMinusBeta3, stepSizes, beta3 * stepSizeAvg);
-                // stepSizes = Min(stepSizes, stepSizeAvg)
-                stepSizes = Min(stepSizes, stepSizeAvg);
-                // Element update = stepSizes * m
-                T update = stepSizes * m;
-                // p = p - update
-                p = p - update;
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
-                ElementAt(ref vRef, i) = v;
-                ElementAt(ref stepSizeAvgRef, i) = stepSizeAvg;
             }
         }
 

@@ -182,8 +182,11 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 3, SplitsTensors: false, PartialsPerBlock: 1, RowByRow: true);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
@@ -193,7 +196,8 @@ namespace ScratchOptim.Optimizers
             var colVar = shape.Length > 1 ? state.Buffer<T>(1, columns) : default;
             var variance = !(shape.Length > 1) ? state.Buffer<T>(2, length) : default;
             var workspace = state.Workspace<T>(rows + columns + rows + columns);
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 shape,
@@ -203,7 +207,68 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowVar),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(colVar),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(variance),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            var shape = ShapeOf(parameter);
+            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+            // The state host code allocated.
+            var rowVar = shape.Length > 1 ? state.Buffer<T>(0, rows) : default;
+            var colVar = shape.Length > 1 ? state.Buffer<T>(1, columns) : default;
+            var variance = !(shape.Length > 1) ? state.Buffer<T>(2, length) : default;
+            var workspace = state.Workspace<T>(rows + columns + rows + columns);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            switch (phase)
+            {
+                case 1:
+                    kernel.Phase1<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowVar),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(colVar),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(variance),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace),
+                        partials);
+                    break;
+                case 2:
+                    kernel.Phase2<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowVar),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(colVar),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(variance),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace),
+                        partials);
+                    break;
+                case 3:
+                    kernel.Phase3<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowVar),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(colVar),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(variance),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace),
+                        partials);
+                    break;
+            }
         }
 
         /// <summary>
@@ -321,17 +386,21 @@ namespace ScratchOptim.Optimizers
             if (!(shape.Length > 1)) global::ScratchOptim.KernelChecks.Length("Adafactor", "variance", variance.Length, length);
             global::ScratchOptim.KernelChecks.AtLeast("Adafactor", "workspace", workspace.Length, WorkspaceLength(shape));
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                shape,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowVar),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(colVar),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(variance),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T rowVarRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowVar);
+            ref T colVarRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(colVar);
+            ref T varianceRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(variance);
+            using var partials = global::ScratchOptim.PartialSums.Rent(1);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            kernel.Phase3<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
         }
 
         /// <summary>The workspace <c>Apply</c> needs for a parameter of this shape: its per-row and per-column values.</summary>
@@ -343,42 +412,136 @@ namespace ScratchOptim.Optimizers
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around 3 loops over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after each of the 3 element phases, which run over any range of elements
+        /// (here always the whole tensor: the loops run row by row), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T rowVarRef, ref T colVarRef, ref T varianceRef, ref T workspace)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // The tensor as a matrix: rows are all dimensions but the last.
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
-            // Workspace: per-row and per-column values this step computes, each rows or columns long.
-            ref T rowVarNewRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, 0);
-            ref T colVarNewRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows);
-            ref T rowSumOfSquaresGRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows + columns);
-            ref T columnSumOfSquaresGRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows + columns + rows);
+            // What host code computes, for the phases and for later host code.
+            internal bool condition2;
+            internal bool maximize;
+            internal double floor;
+            internal double oneMinusBeta2;
+            internal double relativeStep;
+            internal bool weightDecayIsNonZero;
+            internal T oneMinusLrTimesWeightDecay;
+            internal bool condition1;
+            internal T columnsP;
+            internal T oneMinusBeta2F;
+            internal T rowsP;
+            internal T floorTimesFloor;
+            internal double sumOfSquaresP;
+            internal double alpha;
+            internal double reduction1;
+            internal T scalar1;
+            internal double sumOfSquaresUpdate;
+            internal double denom;
+            internal T scalar2;
 
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool condition2 = !(shape.Length > 1); // the state that needs it is allocated
-            bool maximize = hyper.Maximize;
-            double floor = hyper.Eps1.HasValue ? hyper.Eps1.GetValueOrDefault() : global::ScratchOptim.ElementMath.MachineEpsilon<T>();
-            double oneMinusBeta2 = global::System.Math.Pow(t, hyper.Beta2Decay);
-            double relativeStep = global::System.Math.Min(hyper.Lr, 1 / global::System.Math.Pow(t, 0.5));
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
-            bool condition1 = shape.Length > 1;
-            T columnsP = Round<T>(columns); // Columns(p)
-            T oneMinusBeta2F = Round<T>(oneMinusBeta2);
-            T rowsP = Round<T>(rows); // Rows(p)
-            T floorTimesFloor = Round<T>(floor * floor); // floor * floor
-
-            // Phase 1 of 3: the sums sumOfSquaresP, rowSumOfSquaresG, columnSumOfSquaresG (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
-            double sumOfSquaresP = 0;
-            global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref columnSumOfSquaresGRef, columns).Clear();
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (1 per tensor).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T rowVarRef, ref T colVarRef, ref T varianceRef, ref T workspace, global::System.ReadOnlySpan<double> partials)
             {
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // Workspace: per-row and per-column values this step computes, each rows or columns long.
+                ref T rowVarNewRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, 0);
+                ref T colVarNewRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows);
+                ref T rowSumOfSquaresGRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows + columns);
+                ref T columnSumOfSquaresGRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows + columns + rows);
+
+                switch (segment)
+                {
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        condition2 = !(shape.Length > 1); // the state that needs it is allocated
+                        maximize = hyper.Maximize;
+                        floor = hyper.Eps1.HasValue ? hyper.Eps1.GetValueOrDefault() : global::ScratchOptim.ElementMath.MachineEpsilon<T>();
+                        oneMinusBeta2 = global::System.Math.Pow(t, hyper.Beta2Decay);
+                        relativeStep = global::System.Math.Min(hyper.Lr, 1 / global::System.Math.Pow(t, 0.5));
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
+                        condition1 = shape.Length > 1;
+                        columnsP = Round<T>(columns); // Columns(p)
+                        oneMinusBeta2F = Round<T>(oneMinusBeta2);
+                        rowsP = Round<T>(rows); // Rows(p)
+                        floorTimesFloor = Round<T>(floor * floor); // floor * floor
+                        break;
+                    case 1:
+                        // Phase 1's sums: one per tensor.
+                        sumOfSquaresP = 0;
+                        for (int partial = 0; partial < partials.Length; partial += 1)
+                        {
+                            sumOfSquaresP += partials[partial];
+                        }
+                        // After phase 1: what its sums give, in double.
+                        alpha = global::System.Math.Max(hyper.Eps2, global::System.Math.Sqrt(sumOfSquaresP) / global::System.Math.Pow(length, 0.5)) * relativeStep;
+                        // rowVar = Lerp(rowVar, RowSum(g * g) / Columns(p), oneMinusBeta2)
+                        if (condition1) for (nuint row = 0; row < (nuint)rows; row++)
+                        {
+                            T rowVar = condition1 ? ElementAt(ref rowVarRef, row) : default;
+                            T rowSumOfSquaresG = ElementAt(ref rowSumOfSquaresGRef, row);
+                            ElementAt(ref rowVarNewRef, row) = Lerp(rowVar, rowSumOfSquaresG / columnsP, oneMinusBeta2F);
+                        }
+                        // colVar = Lerp(colVar, ColumnSum(g * g) / Rows(p), oneMinusBeta2)
+                        if (condition1) for (nuint column = 0; column < (nuint)columns; column++)
+                        {
+                            T colVar = condition1 ? ElementAt(ref colVarRef, column) : default;
+                            T columnSumOfSquaresG = ElementAt(ref columnSumOfSquaresGRef, column);
+                            ElementAt(ref colVarNewRef, column) = Lerp(colVar, columnSumOfSquaresG / rowsP, oneMinusBeta2F);
+                        }
+                        reduction1 = 0;
+                        for (nuint row = 0; row < (nuint)rows; row++)
+                        {
+                            T rowVarNew = ElementAt(ref rowVarNewRef, row);
+                            reduction1 += double.CreateTruncating(rowVarNew);
+                        }
+                        scalar1 = Round<T>(global::System.Math.Max(reduction1 / (double)rows, floor)); // Max(reduction1 / (double)Count(NewState { Type = Element@Row, Name = rowVar }), floor)
+                        break;
+                    case 2:
+                        // Phase 2's sums: one per tensor.
+                        sumOfSquaresUpdate = 0;
+                        for (int partial = 0; partial < partials.Length; partial += 1)
+                        {
+                            sumOfSquaresUpdate += partials[partial];
+                        }
+                        // After phase 2: what its sums give, in double.
+                        denom = global::System.Math.Max(1, global::System.Math.Sqrt(sumOfSquaresUpdate) / (global::System.Math.Pow(length, 0.5) * hyper.D));
+                        scalar2 = Round<T>(-(alpha / denom)); // -(alpha / denom)
+                        break;
+                    case 3:
+                        // The new per-row and per-column values become the state, now that nothing reads the old ones.
+                        if (condition1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref rowVarNewRef, rows).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref rowVarRef, rows));
+                        if (condition1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref colVarNewRef, columns).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref colVarRef, columns));
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// Phase 1 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>): it leaves its sums in <paramref name="partials"/>.
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T rowVarRef, ref T colVarRef, ref T varianceRef, ref T workspace, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // Workspace: per-row and per-column values this step computes, each rows or columns long.
+                ref T rowVarNewRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, 0);
+                ref T colVarNewRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows);
+                ref T rowSumOfSquaresGRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows + columns);
+                ref T columnSumOfSquaresGRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows + columns + rows);
+
+                // Phase 1 of 3: the sums sumOfSquaresP, rowSumOfSquaresG, columnSumOfSquaresG (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
+                double sumOfSquaresP = 0;
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref columnSumOfSquaresGRef, columns).Clear();
                 for (nuint row = 0; row < (nuint)rows; row++)
                 {
                     nuint rowStart = row * (nuint)columns;
@@ -427,35 +590,26 @@ namespace ScratchOptim.Optimizers
                     sumOfSquaresP += SumLanes(sumOfSquaresPLanes);
                     ElementAt(ref rowSumOfSquaresGRef, row) = Round<T>(SumLanes(rowSumOfSquaresGLanes));
                 }
+                partials[0] = sumOfSquaresP;
             }
 
-            // After phase 1: what its sums give, in double.
-            double alpha = global::System.Math.Max(hyper.Eps2, global::System.Math.Sqrt(sumOfSquaresP) / global::System.Math.Pow(length, 0.5)) * relativeStep;
-            // rowVar = Lerp(rowVar, RowSum(g * g) / Columns(p), oneMinusBeta2)
-            if (condition1) for (nuint row = 0; row < (nuint)rows; row++)
+            /// <summary>
+            /// Phase 2 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>): it leaves its sums in <paramref name="partials"/>.
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T rowVarRef, ref T colVarRef, ref T varianceRef, ref T workspace, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                T rowVar = condition1 ? ElementAt(ref rowVarRef, row) : default;
-                T rowSumOfSquaresG = ElementAt(ref rowSumOfSquaresGRef, row);
-                ElementAt(ref rowVarNewRef, row) = Lerp(rowVar, rowSumOfSquaresG / columnsP, oneMinusBeta2F);
-            }
-            // colVar = Lerp(colVar, ColumnSum(g * g) / Rows(p), oneMinusBeta2)
-            if (condition1) for (nuint column = 0; column < (nuint)columns; column++)
-            {
-                T colVar = condition1 ? ElementAt(ref colVarRef, column) : default;
-                T columnSumOfSquaresG = ElementAt(ref columnSumOfSquaresGRef, column);
-                ElementAt(ref colVarNewRef, column) = Lerp(colVar, columnSumOfSquaresG / rowsP, oneMinusBeta2F);
-            }
-            double reduction1 = 0;
-            for (nuint row = 0; row < (nuint)rows; row++)
-            {
-                T rowVarNew = ElementAt(ref rowVarNewRef, row);
-                reduction1 += double.CreateTruncating(rowVarNew);
-            }
-            T scalar1 = Round<T>(global::System.Math.Max(reduction1 / (double)rows, floor)); // Max(reduction1 / (double)Count(NewState { Type = Element@Row, Name = rowVar }), floor)
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // Workspace: per-row and per-column values this step computes, each rows or columns long.
+                ref T rowVarNewRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, 0);
+                ref T colVarNewRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows);
+                ref T rowSumOfSquaresGRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows + columns);
+                ref T columnSumOfSquaresGRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows + columns + rows);
 
-            // Phase 2 of 3: the sums sumOfSquaresUpdate (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
-            double sumOfSquaresUpdate = 0;
-            {
+                // Phase 2 of 3: the sums sumOfSquaresUpdate (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
+                double sumOfSquaresUpdate = 0;
                 // Each value the loop reads, broadcast to a vector once.
                 var oneMinusBeta2FVec = TVector.Create(oneMinusBeta2F);
                 var scalar1Vec = TVector.Create(scalar1);
@@ -532,14 +686,25 @@ namespace ScratchOptim.Optimizers
                     }
                     sumOfSquaresUpdate += SumLanes(sumOfSquaresUpdateLanes);
                 }
+                partials[0] = sumOfSquaresUpdate;
             }
 
-            // After phase 2: what its sums give, in double.
-            double denom = global::System.Math.Max(1, global::System.Math.Sqrt(sumOfSquaresUpdate) / (global::System.Math.Pow(length, 0.5) * hyper.D));
-            T scalar2 = Round<T>(-(alpha / denom)); // -(alpha / denom)
-
-            // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+            /// <summary>
+            /// Phase 3 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase3<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T rowVarRef, ref T colVarRef, ref T varianceRef, ref T workspace, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // Workspace: per-row and per-column values this step computes, each rows or columns long.
+                ref T rowVarNewRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, 0);
+                ref T colVarNewRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows);
+                ref T rowSumOfSquaresGRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows + columns);
+                ref T columnSumOfSquaresGRef = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref workspace, rows + columns + rows);
+
+                // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
                 // Each value the loop reads, broadcast to a vector once.
                 var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
                 var oneMinusBeta2FVec = TVector.Create(oneMinusBeta2F);
@@ -637,10 +802,6 @@ namespace ScratchOptim.Optimizers
                     }
                 }
             }
-
-            // The new per-row and per-column values become the state, now that nothing reads the old ones.
-            if (condition1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref rowVarNewRef, rows).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref rowVarRef, rows));
-            if (condition1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref colVarNewRef, columns).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref colVarRef, columns));
         }
 
         /// <summary>The hyperparameters of <see cref="Adafactor"/> for one parameter group; each is checked against its range when set.</summary>

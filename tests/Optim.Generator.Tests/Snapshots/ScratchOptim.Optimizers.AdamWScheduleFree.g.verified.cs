@@ -222,8 +222,11 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
@@ -233,7 +236,8 @@ namespace ScratchOptim.Optimizers
             ref double weightSum = ref state.Buffer<double>(3, 1)[0];
             ref double lrMax = ref state.Buffer<double>(4, 1, -1.0)[0];
             ref double trainMode = ref state.Buffer<double>(5, 1)[0];
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -244,7 +248,30 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                 ref weightSum,
                 ref lrMax,
-                ref trainMode);
+                ref trainMode,
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var z = state.Buffer<T>(0, length);
+            var v = state.Buffer<T>(1, length);
+            var m = hyper.InnerMomentum != 0 ? state.Buffer<T>(2, length) : default;
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                partials);
         }
 
         /// <inheritdoc/>
@@ -379,18 +406,16 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("AdamWScheduleFree", "v", v.Length, length);
             if (hyper.InnerMomentum != 0) global::ScratchOptim.KernelChecks.Length("AdamWScheduleFree", "m", m.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref weightSum,
-                ref lrMax,
-                ref trainMode);
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T zRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, ref weightSum, ref lrMax, ref trainMode, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, ref weightSum, ref lrMax, ref trainMode, default);
         }
 
         /// <summary>Switches the parameters to the average x, to evaluate the model or save it (the authors' eval()); nothing happens when they hold x already, or to a parameter that has not taken a step.</summary>
@@ -435,13 +460,10 @@ namespace ScratchOptim.Optimizers
                     // The state it uses, allocated on first use, then reused.
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(5, 1)[0];
-                    ProcedureKernels.Eval<T, TVector>(
-                        hyper,
-                        state.Step,
-                        length,
-                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
-                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z),
-                        ref trainMode);
+                    var kernel = new ProcedureKernels.Eval<T>();
+                    kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
+                    kernel.Phase1<TVector>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;
                 }
                 case 1: // Train
@@ -450,13 +472,10 @@ namespace ScratchOptim.Optimizers
                     // The state it uses, allocated on first use, then reused.
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(5, 1)[0];
-                    ProcedureKernels.Train<T, TVector>(
-                        hyper,
-                        state.Step,
-                        length,
-                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
-                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z),
-                        ref trainMode);
+                    var kernel = new ProcedureKernels.Train<T>();
+                    kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
+                    kernel.Phase1<TVector>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;
                 }
                 default:
@@ -470,184 +489,324 @@ namespace ScratchOptim.Optimizers
         private static class ProcedureKernels
         {
             /// <summary>
-            /// Eval on one tensor of <paramref name="length"/> elements that has taken <paramref name="t"/> steps:
-            /// host code in double precision around one loop over the elements.
+            /// Eval on one tensor, in pieces like the step's: <see cref="Host"/>, once per tensor and in double
+            /// precision, before and after the element phase, which runs over any range of elements
+            /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+            /// The fields carry what host code computes to the phases and to later host code.
             /// </summary>
             /// <typeparam name="T">The element type: float or double.</typeparam>
-            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
             [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-            internal static void Eval<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T zRef, ref double trainMode)
+            internal struct Eval<T>
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                double toAverage = 1 - 1 / hyper.Beta1;
-                bool condition1 = trainMode != 0 && t > 0;
-                bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
-                T toAverageF = Round<T>(toAverage);
-                trainMode = 0;
+                // What host code computes, for the phases and for later host code.
+                internal double toAverage;
+                internal bool condition1;
+                internal bool pytorchIsV1_13;
+                internal T toAverageF;
 
-                // Eval, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-                nuint i = 0;
-                if (TVector.IsHardwareAccelerated)
+                /// <summary>
+                /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+                /// <paramref name="partials"/> (none here).
+                /// </summary>
+                public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T zRef, ref double trainMode, global::System.ReadOnlySpan<double> partials)
                 {
-                    // Each value the loop reads, broadcast to a vector once.
-                    var toAverageFVec = TVector.Create(toAverageF);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    switch (segment)
                     {
-                        var p = TVector.Load(ref pRef, i);
-                        var z = TVector.Load(ref zRef, i);
+                        case 0:
+                            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                            toAverage = 1 - 1 / hyper.Beta1;
+                            condition1 = trainMode != 0 && t > 0;
+                            pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
+                            toAverageF = Round<T>(toAverage);
+                            trainMode = 0;
+                            break;
+                    }
+                }
+
+                /// <summary>
+                /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+                /// </summary>
+                /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+                public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
+                    where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                {
+                    // Eval, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                    nuint i = from;
+                    if (TVector.IsHardwareAccelerated)
+                    {
+                        // Each value the loop reads, broadcast to a vector once.
+                        var toAverageFVec = TVector.Create(toAverageF);
+                        for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                        {
+                            var p = TVector.Load(ref pRef, i);
+                            var z = TVector.Load(ref zRef, i);
+
+                            if (condition1)
+                            {
+                                if (pytorchIsV1_13)
+                                {
+                                    // p = p + toAverage * (z - p)
+                                    p = Fma(toAverageFVec, z - p, p);
+                                }
+                                else
+                                {
+                                    // p = Lerp(p, z, toAverage)
+                                    p = Lerp(p, z, toAverageFVec);
+                                }
+                            }
+
+                            TVector.Store(p, ref pRef, i);
+                        }
+                    }
+                    for (; i < to; i++)
+                    {
+                        T p = ElementAt(ref pRef, i);
+                        T z = ElementAt(ref zRef, i);
 
                         if (condition1)
                         {
                             if (pytorchIsV1_13)
                             {
                                 // p = p + toAverage * (z - p)
-                                p = Fma(toAverageFVec, z - p, p);
+                                p = Fma(toAverageF, z - p, p);
                             }
                             else
                             {
                                 // p = Lerp(p, z, toAverage)
-                                p = Lerp(p, z, toAverageFVec);
+                                p = Lerp(p, z, toAverageF);
                             }
                         }
 
-                        TVector.Store(p, ref pRef, i);
+                        ElementAt(ref pRef, i) = p;
                     }
-                }
-                for (; i < (nuint)length; i++)
-                {
-                    T p = ElementAt(ref pRef, i);
-                    T z = ElementAt(ref zRef, i);
-
-                    if (condition1)
-                    {
-                        if (pytorchIsV1_13)
-                        {
-                            // p = p + toAverage * (z - p)
-                            p = Fma(toAverageF, z - p, p);
-                        }
-                        else
-                        {
-                            // p = Lerp(p, z, toAverage)
-                            p = Lerp(p, z, toAverageF);
-                        }
-                    }
-
-                    ElementAt(ref pRef, i) = p;
                 }
             }
 
             /// <summary>
-            /// Train on one tensor of <paramref name="length"/> elements that has taken <paramref name="t"/> steps:
-            /// host code in double precision around one loop over the elements.
+            /// Train on one tensor, in pieces like the step's: <see cref="Host"/>, once per tensor and in double
+            /// precision, before and after the element phase, which runs over any range of elements
+            /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+            /// The fields carry what host code computes to the phases and to later host code.
             /// </summary>
             /// <typeparam name="T">The element type: float or double.</typeparam>
-            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
             [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-            internal static void Train<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T zRef, ref double trainMode)
+            internal struct Train<T>
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                bool condition1 = trainMode == 0 && t > 0;
-                T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-                trainMode = 1;
+                // What host code computes, for the phases and for later host code.
+                internal bool condition1;
+                internal T oneMinusBeta1;
 
-                // Train, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-                nuint i = 0;
-                if (TVector.IsHardwareAccelerated)
+                /// <summary>
+                /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+                /// <paramref name="partials"/> (none here).
+                /// </summary>
+                public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T zRef, ref double trainMode, global::System.ReadOnlySpan<double> partials)
                 {
-                    // Each value the loop reads, broadcast to a vector once.
-                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    switch (segment)
                     {
-                        var p = TVector.Load(ref pRef, i);
-                        var z = TVector.Load(ref zRef, i);
+                        case 0:
+                            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                            condition1 = trainMode == 0 && t > 0;
+                            oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                            trainMode = 1;
+                            break;
+                    }
+                }
+
+                /// <summary>
+                /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+                /// </summary>
+                /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+                public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
+                    where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                {
+                    // Train, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                    nuint i = from;
+                    if (TVector.IsHardwareAccelerated)
+                    {
+                        // Each value the loop reads, broadcast to a vector once.
+                        var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                        for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                        {
+                            var p = TVector.Load(ref pRef, i);
+                            var z = TVector.Load(ref zRef, i);
+
+                            if (condition1)
+                            {
+                                // p = Lerp(p, z, 1 - beta1)
+                                p = Lerp(p, z, oneMinusBeta1Vec);
+                            }
+
+                            TVector.Store(p, ref pRef, i);
+                        }
+                    }
+                    for (; i < to; i++)
+                    {
+                        T p = ElementAt(ref pRef, i);
+                        T z = ElementAt(ref zRef, i);
 
                         if (condition1)
                         {
                             // p = Lerp(p, z, 1 - beta1)
-                            p = Lerp(p, z, oneMinusBeta1Vec);
+                            p = Lerp(p, z, oneMinusBeta1);
                         }
 
-                        TVector.Store(p, ref pRef, i);
+                        ElementAt(ref pRef, i) = p;
                     }
-                }
-                for (; i < (nuint)length; i++)
-                {
-                    T p = ElementAt(ref pRef, i);
-                    T z = ElementAt(ref zRef, i);
-
-                    if (condition1)
-                    {
-                        // p = Lerp(p, z, 1 - beta1)
-                        p = Lerp(p, z, oneMinusBeta1);
-                    }
-
-                    ElementAt(ref pRef, i) = p;
                 }
             }
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T zRef, ref T vRef, ref T mRef, ref double weightSum, ref double lrMax, ref double trainMode)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool firstStep = t == 1;
-            double scheduledLr = t <= hyper.WarmupSteps ? hyper.Lr * ((double)t / hyper.WarmupSteps) : hyper.Lr;
-            double biasCorrection1 = 1 - global::System.Math.Pow(hyper.InnerMomentum, t);
-            double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-            lrMax = global::System.Math.Max(scheduledLr, lrMax);
-            double weight = global::System.Math.Pow(t, hyper.R) * global::System.Math.Pow(lrMax, hyper.WeightLrPower);
-            weightSum = weightSum + weight;
-            double ckp1 = weightSum != 0 ? weight / weightSum : 0;
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
-            T biasCorrection2F = Round<T>(biasCorrection2);
-            T eps = Round<T>(hyper.Eps);
-            bool innerMomentumIsNonZero = hyper.InnerMomentum != 0;
-            T oneMinusInnerMomentum = Round<T>(1 - hyper.InnerMomentum); // 1 - innerMomentum
-            T innerMomentum = Round<T>(hyper.InnerMomentum);
-            T biasCorrection1F = Round<T>(biasCorrection1);
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            T ckp1F = Round<T>(ckp1);
-            double gradientWeight = scheduledLr * (hyper.Beta1 * (1 - ckp1) - 1);
-            T gradientWeightF = Round<T>(gradientWeight);
-            T minusScheduledLr = Round<T>(-scheduledLr); // -scheduledLr
+            // What host code computes, for the phases and for later host code.
+            internal bool firstStep;
+            internal double scheduledLr;
+            internal double biasCorrection1;
+            internal double biasCorrection2;
+            internal double weight;
+            internal double ckp1;
+            internal T oneMinusBeta2;
+            internal T beta2;
+            internal T biasCorrection2F;
+            internal T eps;
+            internal bool innerMomentumIsNonZero;
+            internal T oneMinusInnerMomentum;
+            internal T innerMomentum;
+            internal T biasCorrection1F;
+            internal bool weightDecayIsNonZero;
+            internal T weightDecay;
+            internal T ckp1F;
+            internal double gradientWeight;
+            internal T gradientWeightF;
+            internal T minusScheduledLr;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T zRef, ref T vRef, ref T mRef, ref double weightSum, ref double lrMax, ref double trainMode, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                var beta2Vec = TVector.Create(beta2);
-                var biasCorrection2FVec = TVector.Create(biasCorrection2F);
-                var epsVec = TVector.Create(eps);
-                var oneMinusInnerMomentumVec = TVector.Create(oneMinusInnerMomentum);
-                var innerMomentumVec = TVector.Create(innerMomentum);
-                var biasCorrection1FVec = TVector.Create(biasCorrection1F);
-                var weightDecayVec = TVector.Create(weightDecay);
-                var ckp1FVec = TVector.Create(ckp1F);
-                var gradientWeightFVec = TVector.Create(gradientWeightF);
-                var minusScheduledLrVec = TVector.Create(minusScheduledLr);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var z = TVector.Load(ref zRef, i);
-                    var v = TVector.Load(ref vRef, i);
-                    var m = innerMomentumIsNonZero ? TVector.Load(ref mRef, i) : default;
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        firstStep = t == 1;
+                        scheduledLr = t <= hyper.WarmupSteps ? hyper.Lr * ((double)t / hyper.WarmupSteps) : hyper.Lr;
+                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.InnerMomentum, t);
+                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        lrMax = global::System.Math.Max(scheduledLr, lrMax);
+                        weight = global::System.Math.Pow(t, hyper.R) * global::System.Math.Pow(lrMax, hyper.WeightLrPower);
+                        weightSum = weightSum + weight;
+                        ckp1 = weightSum != 0 ? weight / weightSum : 0;
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        biasCorrection2F = Round<T>(biasCorrection2);
+                        eps = Round<T>(hyper.Eps);
+                        innerMomentumIsNonZero = hyper.InnerMomentum != 0;
+                        oneMinusInnerMomentum = Round<T>(1 - hyper.InnerMomentum); // 1 - innerMomentum
+                        innerMomentum = Round<T>(hyper.InnerMomentum);
+                        biasCorrection1F = Round<T>(biasCorrection1);
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        ckp1F = Round<T>(ckp1);
+                        gradientWeight = scheduledLr * (hyper.Beta1 * (1 - ckp1) - 1);
+                        gradientWeightF = Round<T>(gradientWeight);
+                        minusScheduledLr = Round<T>(-scheduledLr); // -scheduledLr
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T zRef, ref T vRef, ref T mRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                    var beta2Vec = TVector.Create(beta2);
+                    var biasCorrection2FVec = TVector.Create(biasCorrection2F);
+                    var epsVec = TVector.Create(eps);
+                    var oneMinusInnerMomentumVec = TVector.Create(oneMinusInnerMomentum);
+                    var innerMomentumVec = TVector.Create(innerMomentum);
+                    var biasCorrection1FVec = TVector.Create(biasCorrection1F);
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var ckp1FVec = TVector.Create(ckp1F);
+                    var gradientWeightFVec = TVector.Create(gradientWeightF);
+                    var minusScheduledLrVec = TVector.Create(minusScheduledLr);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var z = TVector.Load(ref zRef, i);
+                        var v = TVector.Load(ref vRef, i);
+                        var m = innerMomentumIsNonZero ? TVector.Load(ref mRef, i) : default;
+
+                        if (firstStep)
+                        {
+                            // z = p
+                            z = p;
+                        }
+                        // v = beta2 * v + (1 - beta2) * g * g
+                        v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                        // Element denom = Sqrt(v / biasCorrection2) + eps
+                        var denom = Sqrt(v / biasCorrection2FVec) + epsVec;
+                        // Element normalized
+                        TVector normalized;
+                        if (innerMomentumIsNonZero)
+                        {
+                            // m = innerMomentum * m + (1 - innerMomentum) * g
+                            m = Fma(oneMinusInnerMomentumVec, g, innerMomentumVec * m);
+                            // normalized = m / biasCorrection1 / denom
+                            normalized = m / biasCorrection1FVec / denom;
+                        }
+                        else
+                        {
+                            // normalized = g / denom
+                            normalized = g / denom;
+                        }
+                        if (weightDecayIsNonZero)
+                        {
+                            // normalized = normalized + weightDecay * p
+                            normalized = Fma(weightDecayVec, p, normalized);
+                        }
+                        // p = Lerp(p, z, ckp1)
+                        p = Lerp(p, z, ckp1FVec);
+                        // p = p + gradientWeight * normalized
+                        p = Fma(gradientWeightFVec, normalized, p);
+                        // z = z - scheduledLr * normalized
+                        z = Fma(minusScheduledLrVec, normalized, z);
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(z, ref zRef, i);
+                        TVector.Store(v, ref vRef, i);
+                        if (innerMomentumIsNonZero) TVector.Store(m, ref mRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T z = ElementAt(ref zRef, i);
+                    T v = ElementAt(ref vRef, i);
+                    T m = innerMomentumIsNonZero ? ElementAt(ref mRef, i) : default;
 
                     if (firstStep)
                     {
@@ -655,17 +814,17 @@ namespace ScratchOptim.Optimizers
                         z = p;
                     }
                     // v = beta2 * v + (1 - beta2) * g * g
-                    v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                    v = Fma(oneMinusBeta2 * g, g, beta2 * v);
                     // Element denom = Sqrt(v / biasCorrection2) + eps
-                    var denom = Sqrt(v / biasCorrection2FVec) + epsVec;
+                    T denom = Sqrt(v / biasCorrection2F) + eps;
                     // Element normalized
-                    TVector normalized;
+                    T normalized;
                     if (innerMomentumIsNonZero)
                     {
                         // m = innerMomentum * m + (1 - innerMomentum) * g
-                        m = Fma(oneMinusInnerMomentumVec, g, innerMomentumVec * m);
+                        m = Fma(oneMinusInnerMomentum, g, innerMomentum * m);
                         // normalized = m / biasCorrection1 / denom
-                        normalized = m / biasCorrection1FVec / denom;
+                        normalized = m / biasCorrection1F / denom;
                     }
                     else
                     {
@@ -675,68 +834,20 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // normalized = normalized + weightDecay * p
-                        normalized = Fma(weightDecayVec, p, normalized);
+                        normalized = Fma(weightDecay, p, normalized);
                     }
                     // p = Lerp(p, z, ckp1)
-                    p = Lerp(p, z, ckp1FVec);
+                    p = Lerp(p, z, ckp1F);
                     // p = p + gradientWeight * normalized
-                    p = Fma(gradientWeightFVec, normalized, p);
+                    p = Fma(gradientWeightF, normalized, p);
                     // z = z - scheduledLr * normalized
-                    z = Fma(minusScheduledLrVec, normalized, z);
+                    z = Fma(minusScheduledLr, normalized, z);
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(z, ref zRef, i);
-                    TVector.Store(v, ref vRef, i);
-                    if (innerMomentumIsNonZero) TVector.Store(m, ref mRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref zRef, i) = z;
+                    ElementAt(ref vRef, i) = v;
+                    if (innerMomentumIsNonZero) ElementAt(ref mRef, i) = m;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T z = ElementAt(ref zRef, i);
-                T v = ElementAt(ref vRef, i);
-                T m = innerMomentumIsNonZero ? ElementAt(ref mRef, i) : default;
-
-                if (firstStep)
-                {
-                    // z = p
-                    z = p;
-                }
-                // v = beta2 * v + (1 - beta2) * g * g
-                v = Fma(oneMinusBeta2 * g, g, beta2 * v);
-                // Element denom = Sqrt(v / biasCorrection2) + eps
-                T denom = Sqrt(v / biasCorrection2F) + eps;
-                // Element normalized
-                T normalized;
-                if (innerMomentumIsNonZero)
-                {
-                    // m = innerMomentum * m + (1 - innerMomentum) * g
-                    m = Fma(oneMinusInnerMomentum, g, innerMomentum * m);
-                    // normalized = m / biasCorrection1 / denom
-                    normalized = m / biasCorrection1F / denom;
-                }
-                else
-                {
-                    // normalized = g / denom
-                    normalized = g / denom;
-                }
-                if (weightDecayIsNonZero)
-                {
-                    // normalized = normalized + weightDecay * p
-                    normalized = Fma(weightDecay, p, normalized);
-                }
-                // p = Lerp(p, z, ckp1)
-                p = Lerp(p, z, ckp1F);
-                // p = p + gradientWeight * normalized
-                p = Fma(gradientWeightF, normalized, p);
-                // z = z - scheduledLr * normalized
-                z = Fma(minusScheduledLr, normalized, z);
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref zRef, i) = z;
-                ElementAt(ref vRef, i) = v;
-                if (innerMomentumIsNonZero) ElementAt(ref mRef, i) = m;
             }
         }
 

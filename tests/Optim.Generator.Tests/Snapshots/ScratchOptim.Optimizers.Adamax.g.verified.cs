@@ -147,21 +147,46 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var m = state.Buffer<T>(0, length);
             var u = state.Buffer<T>(1, length);
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(u));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(u),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(0, length);
+            var u = state.Buffer<T>(1, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(u),
+                partials);
         }
 
         /// <summary>
@@ -253,56 +278,125 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("Adamax", "m", m.Length, length);
             global::ScratchOptim.KernelChecks.Length("Adamax", "u", u.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(u));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T uRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(u);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref uRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref uRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref uRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T uRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool maximize = hyper.Maximize;
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            T beta2 = Round<T>(hyper.Beta2);
-            T eps = Round<T>(hyper.Eps);
-            double clr = hyper.Lr / (1 - global::System.Math.Pow(hyper.Beta1, t));
-            T clrF = Round<T>(clr);
+            // What host code computes, for the phases and for later host code.
+            internal bool maximize;
+            internal bool weightDecayIsNonZero;
+            internal T weightDecay;
+            internal bool pytorchIsV1_13;
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal T beta2;
+            internal T eps;
+            internal double clr;
+            internal T clrF;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T uRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var weightDecayVec = TVector.Create(weightDecay);
-                var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                var beta1Vec = TVector.Create(beta1);
-                var beta2Vec = TVector.Create(beta2);
-                var epsVec = TVector.Create(eps);
-                var clrFVec = TVector.Create(clrF);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
-                    var u = TVector.Load(ref uRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        maximize = hyper.Maximize;
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        beta2 = Round<T>(hyper.Beta2);
+                        eps = Round<T>(hyper.Eps);
+                        clr = hyper.Lr / (1 - global::System.Math.Pow(hyper.Beta1, t));
+                        clrF = Round<T>(clr);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T uRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var beta1Vec = TVector.Create(beta1);
+                    var beta2Vec = TVector.Create(beta2);
+                    var epsVec = TVector.Create(eps);
+                    var clrFVec = TVector.Create(clrF);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var u = TVector.Load(ref uRef, i);
+
+                        if (maximize)
+                        {
+                            // g = -g
+                            g = -g;
+                        }
+                        if (weightDecayIsNonZero)
+                        {
+                            // g = g + weightDecay * p
+                            g = Fma(weightDecayVec, p, g);
+                        }
+                        if (pytorchIsV1_13)
+                        {
+                            // m = beta1 * m + (1 - beta1) * g
+                            m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        }
+                        else
+                        {
+                            // m = Lerp(m, g, 1 - beta1)
+                            m = Lerp(m, g, oneMinusBeta1Vec);
+                        }
+                        // u = Max(beta2 * u, Abs(g) + eps)
+                        u = Max(beta2Vec * u, Abs(g) + epsVec);
+                        // p = p - clr * m / u
+                        p = p - clrFVec * m / u;
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                        TVector.Store(u, ref uRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T u = ElementAt(ref uRef, i);
 
                     if (maximize)
                     {
@@ -312,63 +406,27 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = Fma(weightDecayVec, p, g);
+                        g = Fma(weightDecay, p, g);
                     }
                     if (pytorchIsV1_13)
                     {
                         // m = beta1 * m + (1 - beta1) * g
-                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        m = Fma(oneMinusBeta1, g, beta1 * m);
                     }
                     else
                     {
                         // m = Lerp(m, g, 1 - beta1)
-                        m = Lerp(m, g, oneMinusBeta1Vec);
+                        m = Lerp(m, g, oneMinusBeta1);
                     }
                     // u = Max(beta2 * u, Abs(g) + eps)
-                    u = Max(beta2Vec * u, Abs(g) + epsVec);
+                    u = Max(beta2 * u, Abs(g) + eps);
                     // p = p - clr * m / u
-                    p = p - clrFVec * m / u;
+                    p = p - clrF * m / u;
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
-                    TVector.Store(u, ref uRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
+                    ElementAt(ref uRef, i) = u;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-                T u = ElementAt(ref uRef, i);
-
-                if (maximize)
-                {
-                    // g = -g
-                    g = -g;
-                }
-                if (weightDecayIsNonZero)
-                {
-                    // g = g + weightDecay * p
-                    g = Fma(weightDecay, p, g);
-                }
-                if (pytorchIsV1_13)
-                {
-                    // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1, g, beta1 * m);
-                }
-                else
-                {
-                    // m = Lerp(m, g, 1 - beta1)
-                    m = Lerp(m, g, oneMinusBeta1);
-                }
-                // u = Max(beta2 * u, Abs(g) + eps)
-                u = Max(beta2 * u, Abs(g) + eps);
-                // p = p - clr * m / u
-                p = p - clrF * m / u;
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
-                ElementAt(ref uRef, i) = u;
             }
         }
 

@@ -204,7 +204,7 @@ namespace ScratchOptim.Optimizers
         {
             var hyper = group.Hyper;
 
-            // Group phase 1 of 2: every tensor of the group that has a gradient, in the group's order, adds its share to groupSumOfSquaresG (each tensor's in its fixed order, then tensor by tensor in double: the same bits for every vector width); nothing is stored.
+            // Group phase 1 of 2: every tensor of the group that has a gradient, in the group's order, adds its share to groupSumOfSquaresG (each tensor's blocks in their fixed order, then tensor by tensor in double: the same bits for every vector width and thread count); nothing is stored.
             var phase1 = new Phase1();
             if (hyper.MaxGradNorm > 0) ForEachTensor(group, ref phase1);
             double groupSumOfSquaresG = phase1.groupSumOfSquaresG;
@@ -215,18 +215,20 @@ namespace ScratchOptim.Optimizers
         }
 
         /// <summary>
-        /// Group phase 1 of 2 on one tensor: <see cref="Kernel1{T, TVector}"/> with the group's values it reads, adding the tensor's share to the group's sums.
+        /// Group phase 1 of 2 on one tensor: the pieces of <see cref="Kernel1{T}"/> with the group's values it reads, its host code adding the tensor's share to the group's sums.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
         private struct Phase1 : global::ScratchOptim.ITensorPhase<Hyperparameters>
         {
-            // The group's sums: each tensor adds its share in turn.
+            // The group's sums: each tensor's host code adds its share in turn, in the group's order.
             public double groupSumOfSquaresG;
 
             /// <inheritdoc/>
-            public void Step<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+            public readonly global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 1, RowByRow: false);
+
+            /// <inheritdoc/>
+            public void Host<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
                 int length = parameter.Length;
                 // The state, allocated on the first step that can use it, then reused.
@@ -234,7 +236,8 @@ namespace ScratchOptim.Optimizers
                 var v = state.Buffer<T>(1, length);
                 var n = state.Buffer<T>(2, length);
                 var negPrevGrad = state.Buffer<T>(3, length);
-                Kernel1<T, TVector>(
+                state.Kernel<Kernel1<T>>().Host(
+                    segment,
                     hyper,
                     state.Step,
                     length,
@@ -244,12 +247,38 @@ namespace ScratchOptim.Optimizers
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n),
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(negPrevGrad),
-                    ref groupSumOfSquaresG);
+                    ref groupSumOfSquaresG,
+                    partials);
+            }
+
+            /// <inheritdoc/>
+            public readonly void Elements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+                where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                int length = parameter.Length;
+                // The state host code allocated.
+                var m = state.Buffer<T>(0, length);
+                var v = state.Buffer<T>(1, length);
+                var n = state.Buffer<T>(2, length);
+                var negPrevGrad = state.Buffer<T>(3, length);
+                ref readonly var kernel = ref state.Kernel<Kernel1<T>>();
+                kernel.Phase1<TVector>(
+                    (nuint)from,
+                    (nuint)to,
+                    length,
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(negPrevGrad),
+                    partials);
             }
         }
 
         /// <summary>
-        /// Group phase 2 of 2 on one tensor: <see cref="Kernel2{T, TVector}"/> with the group's values it reads.
+        /// Group phase 2 of 2 on one tensor: the pieces of <see cref="Kernel2{T}"/> with the group's values it reads.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
         private struct Phase2 : global::ScratchOptim.ITensorPhase<Hyperparameters>
@@ -258,9 +287,11 @@ namespace ScratchOptim.Optimizers
             public double groupSumOfSquaresG;
 
             /// <inheritdoc/>
-            public void Step<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+            public readonly global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+            /// <inheritdoc/>
+            public void Host<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
                 int length = parameter.Length;
                 // The state, allocated on the first step that can use it, then reused.
@@ -268,7 +299,8 @@ namespace ScratchOptim.Optimizers
                 var v = state.Buffer<T>(1, length);
                 var n = state.Buffer<T>(2, length);
                 var negPrevGrad = state.Buffer<T>(3, length);
-                Kernel2<T, TVector>(
+                state.Kernel<Kernel2<T>>().Host(
+                    segment,
                     hyper,
                     state.Step,
                     groupSumOfSquaresG,
@@ -278,121 +310,277 @@ namespace ScratchOptim.Optimizers
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n),
-                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(negPrevGrad));
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(negPrevGrad),
+                    partials);
+            }
+
+            /// <inheritdoc/>
+            public readonly void Elements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+                where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                int length = parameter.Length;
+                // The state host code allocated.
+                var m = state.Buffer<T>(0, length);
+                var v = state.Buffer<T>(1, length);
+                var n = state.Buffer<T>(2, length);
+                var negPrevGrad = state.Buffer<T>(3, length);
+                ref readonly var kernel = ref state.Kernel<Kernel2<T>>();
+                kernel.Phase1<TVector>(
+                    (nuint)from,
+                    (nuint)to,
+                    length,
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(negPrevGrad),
+                    partials);
             }
         }
 
         /// <summary>
-        /// Group phase 1 of 2 for one tensor of <paramref name="length"/> elements: host code in double precision
-        /// around one loop over the elements, adding the tensor's share to the group's sums; it stores nothing.
+        /// Group phase 1 of 2 on one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code. It adds the tensor's share to the group's sums and stores nothing.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel1<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T nRef, ref T negPrevGradRef, ref double groupSumOfSquaresG)
+        private struct Kernel1<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool maxGradNormAbove0 = hyper.MaxGradNorm > 0;
+            // What host code computes, for the phases and for later host code.
+            internal bool maxGradNormAbove0;
 
-            // Element by element, a vector body and a scalar tail (all of it without vector hardware), rounded alike: only what the sums groupSumOfSquaresG (the group's) need (in a fixed order: the same bits for every vector width); nothing is stored.
-            for (nuint block = 0; block < (nuint)length; block += global::ScratchOptim.Reductions.BlockLength)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (1 per block); it adds the tensor's share to the group's sums.
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T nRef, ref T negPrevGradRef, ref double groupSumOfSquaresG, global::System.ReadOnlySpan<double> partials)
             {
-                nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, (nuint)length);
-                var groupSumOfSquaresGLanes = TVector.Zero;
-                nuint i = block;
-                if (TVector.IsHardwareAccelerated)
+                switch (segment)
                 {
-                    for (; i + (nuint)TVector.Count <= blockEnd; i += (nuint)TVector.Count)
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        maxGradNormAbove0 = hyper.MaxGradNorm > 0;
+                        break;
+                    case 1:
+                        // Phase 1's sums: the partial sums of its blocks, added in block order, the group's added to what the tensors before this one gave.
+                        for (int partial = 0; partial < partials.Length; partial += 1)
+                        {
+                            groupSumOfSquaresG += partials[partial];
+                        }
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T nRef, ref T negPrevGradRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // Element by element, a vector body and a scalar tail (all of it without vector hardware), rounded alike: only what the sums groupSumOfSquaresG (the tensor's share of the group's) need (in a fixed order: the same bits for every vector width); nothing is stored.
+                for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
+                {
+                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);
+                    var groupSumOfSquaresGLanes = TVector.Zero;
+                    nuint i = block;
+                    if (TVector.IsHardwareAccelerated)
                     {
-                        var g = TVector.Load(ref gRef, i);
+                        for (; i + (nuint)TVector.Count <= blockEnd; i += (nuint)TVector.Count)
+                        {
+                            var g = TVector.Load(ref gRef, i);
+
+                            if (maxGradNormAbove0)
+                            {
+                                groupSumOfSquaresGLanes += g * g;
+                            }
+                        }
+                    }
+                    for (; i < blockEnd; i++)
+                    {
+                        T g = ElementAt(ref gRef, i);
 
                         if (maxGradNormAbove0)
                         {
-                            groupSumOfSquaresGLanes += g * g;
+                            groupSumOfSquaresGLanes = AddToLane(groupSumOfSquaresGLanes, (i - block) % (nuint)TVector.Count, g * g);
                         }
                     }
+                    // This block's partial sums, in their slots: the host code adds them in block order.
+                    int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * 1;
+                    partials[partial] = SumLanes(groupSumOfSquaresGLanes);
                 }
-                for (; i < blockEnd; i++)
-                {
-                    T g = ElementAt(ref gRef, i);
-
-                    if (maxGradNormAbove0)
-                    {
-                        groupSumOfSquaresGLanes = AddToLane(groupSumOfSquaresGLanes, (i - block) % (nuint)TVector.Count, g * g);
-                    }
-                }
-                groupSumOfSquaresG += SumLanes(groupSumOfSquaresGLanes);
             }
         }
 
         /// <summary>
-        /// Group phase 2 of 2 for one tensor of <paramref name="length"/> elements: host code in double precision
-        /// around one loop over the elements, with what the group's earlier phases gave; it alone stores the parameter and the state.
+        /// Group phase 2 of 2 on one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code. With what the group's earlier phases gave, it alone stores the parameter and the state.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel2<T, TVector>(Hyperparameters hyper, int t, double groupSumOfSquaresG, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T nRef, ref T negPrevGradRef)
+        private struct Kernel2<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool maxGradNormAbove0 = hyper.MaxGradNorm > 0;
-            T scalar1 = Round<T>(global::System.Math.Min(hyper.MaxGradNorm / (global::System.Math.Sqrt(groupSumOfSquaresG) + hyper.Eps), 1)); // Min(maxGradNorm / (Sqrt(groupSumOfSquaresG) + eps), 1)
-            bool firstStep = t == 1;
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
-            T oneMinusBeta3 = Round<T>(1 - hyper.Beta3); // 1 - beta3
-            T beta3 = Round<T>(hyper.Beta3);
-            double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-            double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-            double biasCorrection3 = 1 - global::System.Math.Pow(hyper.Beta3, t);
-            T sqrtBiasCorrection3 = Round<T>(global::System.Math.Sqrt(biasCorrection3)); // Sqrt(biasCorrection3)
-            T eps = Round<T>(hyper.Eps);
-            double stepSize = hyper.Lr / biasCorrection1;
-            double stepSizeDifference = hyper.Lr * hyper.Beta2 / biasCorrection2;
-            bool noProx = hyper.NoProx;
-            T oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
-            T stepSizeF = Round<T>(stepSize);
-            T stepSizeDifferenceF = Round<T>(stepSizeDifference);
-            bool notNoProx = !hyper.NoProx;
-            T scalar2 = Round<T>(1 + hyper.Lr * hyper.WeightDecay); // 1 + lr * weightDecay
+            // What host code computes, for the phases and for later host code.
+            internal bool maxGradNormAbove0;
+            internal T scalar1;
+            internal bool firstStep;
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal T oneMinusBeta2;
+            internal T beta2;
+            internal T oneMinusBeta3;
+            internal T beta3;
+            internal double biasCorrection1;
+            internal double biasCorrection2;
+            internal double biasCorrection3;
+            internal T sqrtBiasCorrection3;
+            internal T eps;
+            internal double stepSize;
+            internal double stepSizeDifference;
+            internal bool noProx;
+            internal T oneMinusLrTimesWeightDecay;
+            internal T stepSizeF;
+            internal T stepSizeDifferenceF;
+            internal bool notNoProx;
+            internal T scalar2;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, double groupSumOfSquaresG, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T nRef, ref T negPrevGradRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var scalar1Vec = TVector.Create(scalar1);
-                var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                var beta1Vec = TVector.Create(beta1);
-                var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                var beta2Vec = TVector.Create(beta2);
-                var oneMinusBeta3Vec = TVector.Create(oneMinusBeta3);
-                var beta3Vec = TVector.Create(beta3);
-                var sqrtBiasCorrection3Vec = TVector.Create(sqrtBiasCorrection3);
-                var epsVec = TVector.Create(eps);
-                var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
-                var stepSizeFVec = TVector.Create(stepSizeF);
-                var stepSizeDifferenceFVec = TVector.Create(stepSizeDifferenceF);
-                var scalar2Vec = TVector.Create(scalar2);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
-                    var v = TVector.Load(ref vRef, i);
-                    var n = TVector.Load(ref nRef, i);
-                    var negPrevGrad = TVector.Load(ref negPrevGradRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        maxGradNormAbove0 = hyper.MaxGradNorm > 0;
+                        scalar1 = Round<T>(global::System.Math.Min(hyper.MaxGradNorm / (global::System.Math.Sqrt(groupSumOfSquaresG) + hyper.Eps), 1)); // Min(maxGradNorm / (Sqrt(groupSumOfSquaresG) + eps), 1)
+                        firstStep = t == 1;
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        oneMinusBeta3 = Round<T>(1 - hyper.Beta3); // 1 - beta3
+                        beta3 = Round<T>(hyper.Beta3);
+                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        biasCorrection3 = 1 - global::System.Math.Pow(hyper.Beta3, t);
+                        sqrtBiasCorrection3 = Round<T>(global::System.Math.Sqrt(biasCorrection3)); // Sqrt(biasCorrection3)
+                        eps = Round<T>(hyper.Eps);
+                        stepSize = hyper.Lr / biasCorrection1;
+                        stepSizeDifference = hyper.Lr * hyper.Beta2 / biasCorrection2;
+                        noProx = hyper.NoProx;
+                        oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
+                        stepSizeF = Round<T>(stepSize);
+                        stepSizeDifferenceF = Round<T>(stepSizeDifference);
+                        notNoProx = !hyper.NoProx;
+                        scalar2 = Round<T>(1 + hyper.Lr * hyper.WeightDecay); // 1 + lr * weightDecay
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T nRef, ref T negPrevGradRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var scalar1Vec = TVector.Create(scalar1);
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var beta1Vec = TVector.Create(beta1);
+                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                    var beta2Vec = TVector.Create(beta2);
+                    var oneMinusBeta3Vec = TVector.Create(oneMinusBeta3);
+                    var beta3Vec = TVector.Create(beta3);
+                    var sqrtBiasCorrection3Vec = TVector.Create(sqrtBiasCorrection3);
+                    var epsVec = TVector.Create(eps);
+                    var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
+                    var stepSizeFVec = TVector.Create(stepSizeF);
+                    var stepSizeDifferenceFVec = TVector.Create(stepSizeDifferenceF);
+                    var scalar2Vec = TVector.Create(scalar2);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var v = TVector.Load(ref vRef, i);
+                        var n = TVector.Load(ref nRef, i);
+                        var negPrevGrad = TVector.Load(ref negPrevGradRef, i);
+
+                        if (maxGradNormAbove0)
+                        {
+                            // g = g * Min(maxGradNorm / (GroupNorm(g) + eps), 1)
+                            g = g * scalar1Vec;
+                        }
+                        if (firstStep)
+                        {
+                            // negPrevGrad = -g
+                            negPrevGrad = -g;
+                        }
+                        // Element difference = g + negPrevGrad
+                        var difference = g + negPrevGrad;
+                        // m = beta1 * m + (1 - beta1) * g
+                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        // v = beta2 * v + (1 - beta2) * difference
+                        v = Fma(oneMinusBeta2Vec, difference, beta2Vec * v);
+                        // Element lookAhead = difference * beta2 + g
+                        var lookAhead = difference * beta2Vec + g;
+                        // n = beta3 * n + (1 - beta3) * lookAhead * lookAhead
+                        n = Fma(oneMinusBeta3Vec * lookAhead, lookAhead, beta3Vec * n);
+                        // Element denom = Sqrt(n) / Sqrt(biasCorrection3) + eps
+                        var denom = Sqrt(n) / sqrtBiasCorrection3Vec + epsVec;
+                        if (noProx)
+                        {
+                            // p = p * (1 - lr * weightDecay)
+                            p = p * oneMinusLrTimesWeightDecayVec;
+                        }
+                        // p = p - stepSize * m / denom
+                        p = p - stepSizeFVec * m / denom;
+                        // p = p - stepSizeDifference * v / denom
+                        p = p - stepSizeDifferenceFVec * v / denom;
+                        if (notNoProx)
+                        {
+                            // p = p / (1 + lr * weightDecay)
+                            p = p / scalar2Vec;
+                        }
+                        // negPrevGrad = -g
+                        negPrevGrad = -g;
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                        TVector.Store(v, ref vRef, i);
+                        TVector.Store(n, ref nRef, i);
+                        TVector.Store(negPrevGrad, ref negPrevGradRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T v = ElementAt(ref vRef, i);
+                    T n = ElementAt(ref nRef, i);
+                    T negPrevGrad = ElementAt(ref negPrevGradRef, i);
 
                     if (maxGradNormAbove0)
                     {
                         // g = g * Min(maxGradNorm / (GroupNorm(g) + eps), 1)
-                        g = g * scalar1Vec;
+                        g = g * scalar1;
                     }
                     if (firstStep)
                     {
@@ -400,94 +588,40 @@ namespace ScratchOptim.Optimizers
                         negPrevGrad = -g;
                     }
                     // Element difference = g + negPrevGrad
-                    var difference = g + negPrevGrad;
+                    T difference = g + negPrevGrad;
                     // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    m = Fma(oneMinusBeta1, g, beta1 * m);
                     // v = beta2 * v + (1 - beta2) * difference
-                    v = Fma(oneMinusBeta2Vec, difference, beta2Vec * v);
+                    v = Fma(oneMinusBeta2, difference, beta2 * v);
                     // Element lookAhead = difference * beta2 + g
-                    var lookAhead = difference * beta2Vec + g;
+                    T lookAhead = difference * beta2 + g;
                     // n = beta3 * n + (1 - beta3) * lookAhead * lookAhead
-                    n = Fma(oneMinusBeta3Vec * lookAhead, lookAhead, beta3Vec * n);
+                    n = Fma(oneMinusBeta3 * lookAhead, lookAhead, beta3 * n);
                     // Element denom = Sqrt(n) / Sqrt(biasCorrection3) + eps
-                    var denom = Sqrt(n) / sqrtBiasCorrection3Vec + epsVec;
+                    T denom = Sqrt(n) / sqrtBiasCorrection3 + eps;
                     if (noProx)
                     {
                         // p = p * (1 - lr * weightDecay)
-                        p = p * oneMinusLrTimesWeightDecayVec;
+                        p = p * oneMinusLrTimesWeightDecay;
                     }
                     // p = p - stepSize * m / denom
-                    p = p - stepSizeFVec * m / denom;
+                    p = p - stepSizeF * m / denom;
                     // p = p - stepSizeDifference * v / denom
-                    p = p - stepSizeDifferenceFVec * v / denom;
+                    p = p - stepSizeDifferenceF * v / denom;
                     if (notNoProx)
                     {
                         // p = p / (1 + lr * weightDecay)
-                        p = p / scalar2Vec;
+                        p = p / scalar2;
                     }
                     // negPrevGrad = -g
                     negPrevGrad = -g;
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
-                    TVector.Store(v, ref vRef, i);
-                    TVector.Store(n, ref nRef, i);
-                    TVector.Store(negPrevGrad, ref negPrevGradRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
+                    ElementAt(ref vRef, i) = v;
+                    ElementAt(ref nRef, i) = n;
+                    ElementAt(ref negPrevGradRef, i) = negPrevGrad;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-                T v = ElementAt(ref vRef, i);
-                T n = ElementAt(ref nRef, i);
-                T negPrevGrad = ElementAt(ref negPrevGradRef, i);
-
-                if (maxGradNormAbove0)
-                {
-                    // g = g * Min(maxGradNorm / (GroupNorm(g) + eps), 1)
-                    g = g * scalar1;
-                }
-                if (firstStep)
-                {
-                    // negPrevGrad = -g
-                    negPrevGrad = -g;
-                }
-                // Element difference = g + negPrevGrad
-                T difference = g + negPrevGrad;
-                // m = beta1 * m + (1 - beta1) * g
-                m = Fma(oneMinusBeta1, g, beta1 * m);
-                // v = beta2 * v + (1 - beta2) * difference
-                v = Fma(oneMinusBeta2, difference, beta2 * v);
-                // Element lookAhead = difference * beta2 + g
-                T lookAhead = difference * beta2 + g;
-                // n = beta3 * n + (1 - beta3) * lookAhead * lookAhead
-                n = Fma(oneMinusBeta3 * lookAhead, lookAhead, beta3 * n);
-                // Element denom = Sqrt(n) / Sqrt(biasCorrection3) + eps
-                T denom = Sqrt(n) / sqrtBiasCorrection3 + eps;
-                if (noProx)
-                {
-                    // p = p * (1 - lr * weightDecay)
-                    p = p * oneMinusLrTimesWeightDecay;
-                }
-                // p = p - stepSize * m / denom
-                p = p - stepSizeF * m / denom;
-                // p = p - stepSizeDifference * v / denom
-                p = p - stepSizeDifferenceF * v / denom;
-                if (notNoProx)
-                {
-                    // p = p / (1 + lr * weightDecay)
-                    p = p / scalar2;
-                }
-                // negPrevGrad = -g
-                negPrevGrad = -g;
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
-                ElementAt(ref vRef, i) = v;
-                ElementAt(ref nRef, i) = n;
-                ElementAt(ref negPrevGradRef, i) = negPrevGrad;
             }
         }
 

@@ -82,16 +82,36 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                partials);
         }
 
         /// <summary>
@@ -157,54 +177,78 @@ namespace ScratchOptim.Optimizers
             int length = p.Length;
             global::ScratchOptim.KernelChecks.Length("GradientDescent", "g", g.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            T lr = Round<T>(hyper.Lr);
+            // What host code computes, for the phases and for later host code.
+            internal T lr;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var lrVec = TVector.Create(lr);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-
-                    // p = p - lr * g
-                    p = p - lrVec * g;
-
-                    TVector.Store(p, ref pRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        lr = Round<T>(hyper.Lr);
+                        break;
                 }
             }
-            for (; i < (nuint)length; i++)
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var lrVec = TVector.Create(lr);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
 
-                // p = p - lr * g
-                p = p - lr * g;
+                        // p = p - lr * g
+                        p = p - lrVec * g;
 
-                ElementAt(ref pRef, i) = p;
+                        TVector.Store(p, ref pRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+
+                    // p = p - lr * g
+                    p = p - lr * g;
+
+                    ElementAt(ref pRef, i) = p;
+                }
             }
         }
 

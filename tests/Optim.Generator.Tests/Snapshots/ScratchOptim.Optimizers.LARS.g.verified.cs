@@ -144,21 +144,62 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 2, SplitsTensors: true, PartialsPerBlock: 2, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
             // The state, allocated on the first step that can use it, then reused.
             var mu = state.Buffer<T>(0, length);
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 shape,
                 length,
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mu));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mu),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            var shape = ShapeOf(parameter);
+            // The state host code allocated.
+            var mu = state.Buffer<T>(0, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            switch (phase)
+            {
+                case 1:
+                    kernel.Phase1<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mu),
+                        partials);
+                    break;
+                case 2:
+                    kernel.Phase2<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mu),
+                        partials);
+                    break;
+            }
         }
 
         /// <summary>
@@ -250,44 +291,92 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("LARS", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("LARS", "mu", mu.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                shape,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mu));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T muRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mu);
+            using var partials = global::ScratchOptim.PartialSums.Rent(2 * global::ScratchOptim.Reductions.BlockCount(length));
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
+            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
+            kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
+            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
+            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around 2 loops over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after each of the 2 element phases, which run over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T muRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool vector = shape.Length == 1;
-            bool condition1 = !hyper.WeightDecayFilter || !vector;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            bool adapt = !hyper.LarsAdaptationFilter || !vector;
-            T momentum = Round<T>(hyper.Momentum);
-            T minusLr = Round<T>(-hyper.Lr); // -lr
+            // What host code computes, for the phases and for later host code.
+            internal bool vector;
+            internal bool condition1;
+            internal T weightDecay;
+            internal bool adapt;
+            internal T momentum;
+            internal T minusLr;
+            internal double sumOfSquaresP;
+            internal double sumOfSquaresDp;
+            internal double paramNorm;
+            internal double updateNorm;
+            internal double trustRatio;
+            internal T trustRatioF;
 
-            // Phase 1 of 2: the sums sumOfSquaresP, sumOfSquaresDp (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
-            double sumOfSquaresP = 0;
-            double sumOfSquaresDp = 0;
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (2 per block).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T muRef, global::System.ReadOnlySpan<double> partials)
             {
+                switch (segment)
+                {
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        vector = shape.Length == 1;
+                        condition1 = !hyper.WeightDecayFilter || !vector;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        adapt = !hyper.LarsAdaptationFilter || !vector;
+                        momentum = Round<T>(hyper.Momentum);
+                        minusLr = Round<T>(-hyper.Lr); // -lr
+                        break;
+                    case 1:
+                        // Phase 1's sums: the partial sums of its blocks, added in block order.
+                        sumOfSquaresP = 0;
+                        sumOfSquaresDp = 0;
+                        for (int partial = 0; partial < partials.Length; partial += 2)
+                        {
+                            sumOfSquaresP += partials[partial];
+                            sumOfSquaresDp += partials[partial + 1];
+                        }
+                        // After phase 1: what its sums give, in double.
+                        paramNorm = global::System.Math.Sqrt(sumOfSquaresP);
+                        updateNorm = global::System.Math.Sqrt(sumOfSquaresDp);
+                        trustRatio = adapt && paramNorm > 0 && updateNorm > 0 ? hyper.Eta * paramNorm / updateNorm : 1;
+                        trustRatioF = Round<T>(trustRatio);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// Phase 1 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T muRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // Phase 1 of 2: the sums sumOfSquaresP, sumOfSquaresDp (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
                 var weightDecayVec = TVector.Create(weightDecay);
-                for (nuint block = 0; block < (nuint)length; block += global::ScratchOptim.Reductions.BlockLength)
+                for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
                 {
-                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, (nuint)length);
+                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);
                     var sumOfSquaresPLanes = TVector.Zero;
                     var sumOfSquaresDpLanes = TVector.Zero;
                     nuint i = block;
@@ -324,20 +413,22 @@ namespace ScratchOptim.Optimizers
                         sumOfSquaresPLanes = AddToLane(sumOfSquaresPLanes, (i - block) % (nuint)TVector.Count, p * p);
                         sumOfSquaresDpLanes = AddToLane(sumOfSquaresDpLanes, (i - block) % (nuint)TVector.Count, dp * dp);
                     }
-                    sumOfSquaresP += SumLanes(sumOfSquaresPLanes);
-                    sumOfSquaresDp += SumLanes(sumOfSquaresDpLanes);
+                    // This block's partial sums, in their slots: the host code adds them in block order.
+                    int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * 2;
+                    partials[partial] = SumLanes(sumOfSquaresPLanes);
+                    partials[partial + 1] = SumLanes(sumOfSquaresDpLanes);
                 }
             }
 
-            // After phase 1: what its sums give, in double.
-            double paramNorm = global::System.Math.Sqrt(sumOfSquaresP);
-            double updateNorm = global::System.Math.Sqrt(sumOfSquaresDp);
-            double trustRatio = adapt && paramNorm > 0 && updateNorm > 0 ? hyper.Eta * paramNorm / updateNorm : 1;
-            T trustRatioF = Round<T>(trustRatio);
-
-            // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+            /// <summary>
+            /// Phase 2 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T muRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                nuint i = 0;
+                // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
@@ -345,7 +436,7 @@ namespace ScratchOptim.Optimizers
                     var trustRatioFVec = TVector.Create(trustRatioF);
                     var momentumVec = TVector.Create(momentum);
                     var minusLrVec = TVector.Create(minusLr);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
@@ -369,7 +460,7 @@ namespace ScratchOptim.Optimizers
                         TVector.Store(mu, ref muRef, i);
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);

@@ -144,8 +144,11 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 2, SplitsTensors: true, PartialsPerBlock: 2, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
@@ -154,7 +157,8 @@ namespace ScratchOptim.Optimizers
             ref float weightNorm = ref state.Buffer<float>(2, 1)[0];
             ref float adamNorm = ref state.Buffer<float>(3, 1)[0];
             ref float trustRatio = ref state.Buffer<float>(4, 1)[0];
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -164,7 +168,44 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
                 ref weightNorm,
                 ref adamNorm,
-                ref trustRatio);
+                ref trustRatio,
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(0, length);
+            var v = state.Buffer<T>(1, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            switch (phase)
+            {
+                case 1:
+                    kernel.Phase1<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                        partials);
+                    break;
+                case 2:
+                    kernel.Phase2<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                        partials);
+                    break;
+            }
         }
 
         /// <summary>
@@ -260,43 +301,89 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("Lamb", "m", m.Length, length);
             global::ScratchOptim.KernelChecks.Length("Lamb", "v", v.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
-                ref weightNorm,
-                ref adamNorm,
-                ref trustRatio);
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
+            using var partials = global::ScratchOptim.PartialSums.Rent(2 * global::ScratchOptim.Reductions.BlockCount(length));
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref weightNorm, ref adamNorm, ref trustRatio, partials.Span);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, partials.Span);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref weightNorm, ref adamNorm, ref trustRatio, partials.Span);
+            kernel.Phase2<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, partials.Span);
+            kernel.Host(2, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref weightNorm, ref adamNorm, ref trustRatio, partials.Span);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around 2 loops over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after each of the 2 element phases, which run over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref float weightNorm, ref float adamNorm, ref float trustRatio)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
-            T eps = Round<T>(hyper.Eps);
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T weightDecay = Round<T>(hyper.WeightDecay);
+            // What host code computes, for the phases and for later host code.
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal T oneMinusBeta2;
+            internal T beta2;
+            internal T eps;
+            internal bool weightDecayIsNonZero;
+            internal T weightDecay;
+            internal double sumOfSquaresP;
+            internal double sumOfSquaresAdamStep;
+            internal double ratio;
+            internal T minusLrTimesRatio;
 
-            // Phase 1 of 2: the sums sumOfSquaresP, sumOfSquaresAdamStep (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
-            double sumOfSquaresP = 0;
-            double sumOfSquaresAdamStep = 0;
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (2 per block).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref float weightNorm, ref float adamNorm, ref float trustRatio, global::System.ReadOnlySpan<double> partials)
             {
+                switch (segment)
+                {
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        eps = Round<T>(hyper.Eps);
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        break;
+                    case 1:
+                        // Phase 1's sums: the partial sums of its blocks, added in block order.
+                        sumOfSquaresP = 0;
+                        sumOfSquaresAdamStep = 0;
+                        for (int partial = 0; partial < partials.Length; partial += 2)
+                        {
+                            sumOfSquaresP += partials[partial];
+                            sumOfSquaresAdamStep += partials[partial + 1];
+                        }
+                        // After phase 1: what its sums give, in double.
+                        weightNorm = (float)global::System.Math.Min(global::System.Math.Max(global::System.Math.Sqrt(sumOfSquaresP), 0), 10);
+                        adamNorm = (float)global::System.Math.Sqrt(sumOfSquaresAdamStep);
+                        trustRatio = weightNorm == 0 || adamNorm == 0 ? 1 : weightNorm / adamNorm;
+                        ratio = hyper.Adam ? 1 : trustRatio;
+                        minusLrTimesRatio = Round<T>(-(hyper.Lr * ratio)); // -(lr * ratio)
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// Phase 1 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // Phase 1 of 2: the sums sumOfSquaresP, sumOfSquaresAdamStep (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
                 var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                 var beta1Vec = TVector.Create(beta1);
@@ -304,9 +391,9 @@ namespace ScratchOptim.Optimizers
                 var beta2Vec = TVector.Create(beta2);
                 var epsVec = TVector.Create(eps);
                 var weightDecayVec = TVector.Create(weightDecay);
-                for (nuint block = 0; block < (nuint)length; block += global::ScratchOptim.Reductions.BlockLength)
+                for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
                 {
-                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, (nuint)length);
+                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);
                     var sumOfSquaresPLanes = TVector.Zero;
                     var sumOfSquaresAdamStepLanes = TVector.Zero;
                     nuint i = block;
@@ -355,21 +442,22 @@ namespace ScratchOptim.Optimizers
                         }
                         sumOfSquaresAdamStepLanes = AddToLane(sumOfSquaresAdamStepLanes, (i - block) % (nuint)TVector.Count, adamStep * adamStep);
                     }
-                    sumOfSquaresP += SumLanes(sumOfSquaresPLanes);
-                    sumOfSquaresAdamStep += SumLanes(sumOfSquaresAdamStepLanes);
+                    // This block's partial sums, in their slots: the host code adds them in block order.
+                    int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * 2;
+                    partials[partial] = SumLanes(sumOfSquaresPLanes);
+                    partials[partial + 1] = SumLanes(sumOfSquaresAdamStepLanes);
                 }
             }
 
-            // After phase 1: what its sums give, in double.
-            weightNorm = (float)global::System.Math.Min(global::System.Math.Max(global::System.Math.Sqrt(sumOfSquaresP), 0), 10);
-            adamNorm = (float)global::System.Math.Sqrt(sumOfSquaresAdamStep);
-            trustRatio = weightNorm == 0 || adamNorm == 0 ? 1 : weightNorm / adamNorm;
-            double ratio = hyper.Adam ? 1 : trustRatio;
-            T minusLrTimesRatio = Round<T>(-(hyper.Lr * ratio)); // -(lr * ratio)
-
-            // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+            /// <summary>
+            /// Phase 2 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase2<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                nuint i = 0;
+                // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
@@ -380,7 +468,7 @@ namespace ScratchOptim.Optimizers
                     var epsVec = TVector.Create(eps);
                     var weightDecayVec = TVector.Create(weightDecay);
                     var minusLrTimesRatioVec = TVector.Create(minusLrTimesRatio);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
@@ -406,7 +494,7 @@ namespace ScratchOptim.Optimizers
                         TVector.Store(v, ref vRef, i);
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);

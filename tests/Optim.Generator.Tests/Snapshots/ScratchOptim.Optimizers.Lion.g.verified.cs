@@ -139,19 +139,42 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var m = state.Buffer<T>(0, length);
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(0, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                partials);
         }
 
         /// <summary>
@@ -240,111 +263,142 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("Lion", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("Lion", "m", m.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            double decay = hyper.DecoupledWeightDecay && hyper.Lr != 0 ? hyper.WeightDecay / hyper.Lr : hyper.WeightDecay;
-            T oneMinusLrTimesDecay = Round<T>(1 - hyper.Lr * decay); // 1 - lr * decay
-            bool implementationIsAuthors = hyper.Implementation == global::ScratchOptim.Optimizers.LionImplementation.Authors;
-            T beta1 = Round<T>(hyper.Beta1);
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T minusLr = Round<T>(-hyper.Lr); // -lr
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
+            // What host code computes, for the phases and for later host code.
+            internal double decay;
+            internal T oneMinusLrTimesDecay;
+            internal bool implementationIsAuthors;
+            internal T beta1;
+            internal T oneMinusBeta1;
+            internal T minusLr;
+            internal T oneMinusBeta2;
+            internal T beta2;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var oneMinusLrTimesDecayVec = TVector.Create(oneMinusLrTimesDecay);
-                var beta1Vec = TVector.Create(beta1);
-                var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                var minusLrVec = TVector.Create(minusLr);
-                var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                var beta2Vec = TVector.Create(beta2);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        decay = hyper.DecoupledWeightDecay && hyper.Lr != 0 ? hyper.WeightDecay / hyper.Lr : hyper.WeightDecay;
+                        oneMinusLrTimesDecay = Round<T>(1 - hyper.Lr * decay); // 1 - lr * decay
+                        implementationIsAuthors = hyper.Implementation == global::ScratchOptim.Optimizers.LionImplementation.Authors;
+                        beta1 = Round<T>(hyper.Beta1);
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        minusLr = Round<T>(-hyper.Lr); // -lr
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var oneMinusLrTimesDecayVec = TVector.Create(oneMinusLrTimesDecay);
+                    var beta1Vec = TVector.Create(beta1);
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var minusLrVec = TVector.Create(minusLr);
+                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                    var beta2Vec = TVector.Create(beta2);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+
+                        // p = p * (1 - lr * decay)
+                        p = p * oneMinusLrTimesDecayVec;
+                        // Element c
+                        TVector c;
+                        if (implementationIsAuthors)
+                        {
+                            // Element momentumPart = m * beta1
+                            var momentumPart = m * beta1Vec;
+                            // Element gradientPart = g * (1 - beta1)
+                            var gradientPart = g * oneMinusBeta1Vec;
+                            // c = momentumPart + gradientPart
+                            c = momentumPart + gradientPart;
+                        }
+                        else
+                        {
+                            // c = beta1 * m + (1 - beta1) * g
+                            c = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        }
+                        // p = p - lr * Sign(c)
+                        p = Fma(minusLrVec, Sign(c), p);
+                        // m = beta2 * m + (1 - beta2) * g
+                        m = Fma(oneMinusBeta2Vec, g, beta2Vec * m);
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
 
                     // p = p * (1 - lr * decay)
-                    p = p * oneMinusLrTimesDecayVec;
+                    p = p * oneMinusLrTimesDecay;
                     // Element c
-                    TVector c;
+                    T c;
                     if (implementationIsAuthors)
                     {
                         // Element momentumPart = m * beta1
-                        var momentumPart = m * beta1Vec;
+                        T momentumPart = m * beta1;
                         // Element gradientPart = g * (1 - beta1)
-                        var gradientPart = g * oneMinusBeta1Vec;
+                        T gradientPart = g * oneMinusBeta1;
                         // c = momentumPart + gradientPart
                         c = momentumPart + gradientPart;
                     }
                     else
                     {
                         // c = beta1 * m + (1 - beta1) * g
-                        c = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        c = Fma(oneMinusBeta1, g, beta1 * m);
                     }
                     // p = p - lr * Sign(c)
-                    p = Fma(minusLrVec, Sign(c), p);
+                    p = Fma(minusLr, Sign(c), p);
                     // m = beta2 * m + (1 - beta2) * g
-                    m = Fma(oneMinusBeta2Vec, g, beta2Vec * m);
+                    m = Fma(oneMinusBeta2, g, beta2 * m);
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-
-                // p = p * (1 - lr * decay)
-                p = p * oneMinusLrTimesDecay;
-                // Element c
-                T c;
-                if (implementationIsAuthors)
-                {
-                    // Element momentumPart = m * beta1
-                    T momentumPart = m * beta1;
-                    // Element gradientPart = g * (1 - beta1)
-                    T gradientPart = g * oneMinusBeta1;
-                    // c = momentumPart + gradientPart
-                    c = momentumPart + gradientPart;
-                }
-                else
-                {
-                    // c = beta1 * m + (1 - beta1) * g
-                    c = Fma(oneMinusBeta1, g, beta1 * m);
-                }
-                // p = p - lr * Sign(c)
-                p = Fma(minusLr, Sign(c), p);
-                // m = beta2 * m + (1 - beta2) * g
-                m = Fma(oneMinusBeta2, g, beta2 * m);
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
             }
         }
 

@@ -249,8 +249,11 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 3, SplitsTensors: false, PartialsPerBlock: 1, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
@@ -262,7 +265,8 @@ namespace ScratchOptim.Optimizers
             var lastGrad = state.Buffer<T>(3, length);
             // The matrix work's solvers and work matrices, made on the first step, then reused.
             if (state.Scratch is not global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices) state.Scratch = matrices = new global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>();
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 shape,
@@ -273,7 +277,72 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad),
-                matrices);
+                matrices,
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            var shape = ShapeOf(parameter);
+            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+            // The state host code allocated.
+            var m = state.Buffer<T>(0, length);
+            var v = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2) ? state.Buffer<T>(1, length) : default;
+            var vMax = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad ? state.Buffer<T>(2, length) : default;
+            var lastGrad = state.Buffer<T>(3, length);
+            var matrices = (global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>)state.Scratch!;
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            switch (phase)
+            {
+                case 1:
+                    kernel.Phase1<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad),
+                        matrices,
+                        partials);
+                    break;
+                case 2:
+                    kernel.Phase2<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad),
+                        matrices,
+                        partials);
+                    break;
+                case 3:
+                    kernel.Phase3<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad),
+                        matrices,
+                        partials);
+                    break;
+            }
         }
 
         /// <summary>
@@ -414,81 +483,165 @@ namespace ScratchOptim.Optimizers
             if ((hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad) global::ScratchOptim.KernelChecks.Length("MARS", "vMax", vMax.Length, length);
             global::ScratchOptim.KernelChecks.Length("MARS", "lastGrad", lastGrad.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                shape,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad),
-                matrices);
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
+            ref T vMaxRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax);
+            ref T lastGradRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad);
+            using var partials = global::ScratchOptim.PartialSums.Rent(1 * global::ScratchOptim.Reductions.BlockCount(length));
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Phase3<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around 3 loops over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after each of the 3 element phases, which run over any range of elements
+        /// (here always the whole tensor: its matrices are filled and read whole), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // The tensor as a matrix: rows are all dimensions but the last.
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
-            // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
-            var matrix1 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) ? matrices.Matrix(0, rows, columns) : default;
-            ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
-            var orthogonalizeMatrix = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) ? matrices.Matrix(1, rows, columns) : default;
-            ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
-            // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
-            if ((hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2))
+            // What host code computes, for the phases and for later host code.
+            internal bool condition2;
+            internal bool condition3;
+            internal bool condition4;
+            internal bool mars;
+            internal T scalar1;
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal bool condition1;
+            internal T scalar2;
+            internal T minusLr;
+            internal T weightDecay;
+            internal T scalar3;
+            internal bool marsTypeIsLion;
+            internal T oneMinusBeta2;
+            internal T beta2;
+            internal bool amsgrad;
+            internal T scalar4;
+            internal T eps;
+            internal T scalar5;
+            internal T oneMinusAdamBeta1;
+            internal T adamBeta1;
+            internal T oneMinusAdamBeta2;
+            internal T adamBeta2;
+            internal T scalar6;
+            internal T scalar7;
+            internal T minusAdamLr;
+            internal T adamWeightDecay;
+            internal double sumOfSquaresC;
+            internal double cNorm;
+            internal bool cNormAbove1;
+            internal T cNormF;
+
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (1 per block).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.ReadOnlySpan<double> partials)
             {
-                matrices.ReserveOrthogonalize(rows, columns, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
+                var matrix1 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) ? matrices.Matrix(0, rows, columns) : default;
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var orthogonalizeMatrix = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) ? matrices.Matrix(1, rows, columns) : default;
+                ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
+                // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
+                if ((hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2))
+                {
+                    matrices.ReserveOrthogonalize(rows, columns, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
+                }
+
+                switch (segment)
+                {
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        condition2 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2); // the state that needs it is allocated
+                        condition3 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad; // the state that needs it is allocated
+                        condition4 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2); // the matrix that needs it is allocated
+                        mars = hyper.Optimize1d || shape.Length == 2;
+                        scalar1 = Round<T>(hyper.Gamma * (hyper.Beta1 / (1 - hyper.Beta1))); // gamma * (beta1 / (1 - beta1))
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        condition1 = hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2;
+                        scalar2 = Round<T>(1 / (1 - hyper.Beta1)); // 1 / (1 - beta1)
+                        minusLr = Round<T>(-hyper.Lr); // -lr
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        scalar3 = Round<T>(global::System.Math.Pow(global::System.Math.Max(1, (double)rows / columns), 0.5)); // Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
+                        marsTypeIsLion = hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion;
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        amsgrad = hyper.Amsgrad;
+                        scalar4 = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.Beta2, t))); // 1 / Sqrt(1 - Pow(beta2, t))
+                        eps = Round<T>(hyper.Eps);
+                        scalar5 = Round<T>(1 - global::System.Math.Pow(hyper.Beta1, t)); // 1 - Pow(beta1, t)
+                        oneMinusAdamBeta1 = Round<T>(1 - hyper.AdamBeta1); // 1 - adamBeta1
+                        adamBeta1 = Round<T>(hyper.AdamBeta1);
+                        oneMinusAdamBeta2 = Round<T>(1 - hyper.AdamBeta2); // 1 - adamBeta2
+                        adamBeta2 = Round<T>(hyper.AdamBeta2);
+                        scalar6 = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.AdamBeta2, t))); // 1 / Sqrt(1 - Pow(adamBeta2, t))
+                        scalar7 = Round<T>(1 - global::System.Math.Pow(hyper.AdamBeta1, t)); // 1 - Pow(adamBeta1, t)
+                        minusAdamLr = Round<T>(-hyper.AdamLr); // -adamLr
+                        adamWeightDecay = Round<T>(hyper.AdamWeightDecay);
+                        break;
+                    case 1:
+                        // Phase 1's sums: the partial sums of its blocks, added in block order.
+                        sumOfSquaresC = 0;
+                        for (int partial = 0; partial < partials.Length; partial += 1)
+                        {
+                            sumOfSquaresC += partials[partial];
+                        }
+                        // After phase 1: what its sums give, in double.
+                        cNorm = global::System.Math.Sqrt(sumOfSquaresC);
+                        cNormAbove1 = cNorm > 1;
+                        cNormF = Round<T>(cNorm);
+                        break;
+                    case 2:
+                        // After phase 2: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
+                        // orthogonalizeMatrix = Orthogonalize(matrix1, 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision) (Newton–Schulz)
+                        if (mars && condition1)
+                        {
+                            matrices.Orthogonalize(matrix1, orthogonalizeMatrix, rows, columns,
+                                5, 3.4445, -4.775, 2.0315, hyper.Eps,
+                                global::ScratchOptim.LinearAlgebra.NewtonSchulzNormalization.NormPlusEpsilon, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
+                        }
+                        break;
+                }
             }
 
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool condition2 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2); // the state that needs it is allocated
-            bool condition3 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad; // the state that needs it is allocated
-            bool condition4 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2); // the matrix that needs it is allocated
-            bool mars = hyper.Optimize1d || shape.Length == 2;
-            T scalar1 = Round<T>(hyper.Gamma * (hyper.Beta1 / (1 - hyper.Beta1))); // gamma * (beta1 / (1 - beta1))
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            bool condition1 = hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2;
-            T scalar2 = Round<T>(1 / (1 - hyper.Beta1)); // 1 / (1 - beta1)
-            T minusLr = Round<T>(-hyper.Lr); // -lr
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            T scalar3 = Round<T>(global::System.Math.Pow(global::System.Math.Max(1, (double)rows / columns), 0.5)); // Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
-            bool marsTypeIsLion = hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion;
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
-            bool amsgrad = hyper.Amsgrad;
-            T scalar4 = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.Beta2, t))); // 1 / Sqrt(1 - Pow(beta2, t))
-            T eps = Round<T>(hyper.Eps);
-            T scalar5 = Round<T>(1 - global::System.Math.Pow(hyper.Beta1, t)); // 1 - Pow(beta1, t)
-            T oneMinusAdamBeta1 = Round<T>(1 - hyper.AdamBeta1); // 1 - adamBeta1
-            T adamBeta1 = Round<T>(hyper.AdamBeta1);
-            T oneMinusAdamBeta2 = Round<T>(1 - hyper.AdamBeta2); // 1 - adamBeta2
-            T adamBeta2 = Round<T>(hyper.AdamBeta2);
-            T scalar6 = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.AdamBeta2, t))); // 1 / Sqrt(1 - Pow(adamBeta2, t))
-            T scalar7 = Round<T>(1 - global::System.Math.Pow(hyper.AdamBeta1, t)); // 1 - Pow(adamBeta1, t)
-            T minusAdamLr = Round<T>(-hyper.AdamLr); // -adamLr
-            T adamWeightDecay = Round<T>(hyper.AdamWeightDecay);
-
-            // Phase 1 of 3: the sums sumOfSquaresC (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
-            double sumOfSquaresC = 0;
+            /// <summary>
+            /// Phase 1 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var matrix1 = condition4 ? matrices.ExistingMatrix(0) : default;
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var orthogonalizeMatrix = condition4 ? matrices.ExistingMatrix(1) : default;
+                ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
+
+                // Phase 1 of 3: the sums sumOfSquaresC (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
                 var scalar1Vec = TVector.Create(scalar1);
-                for (nuint block = 0; block < (nuint)length; block += global::ScratchOptim.Reductions.BlockLength)
+                for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
                 {
-                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, (nuint)length);
+                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);
                     var sumOfSquaresCLanes = TVector.Zero;
                     nuint i = block;
                     if (TVector.IsHardwareAccelerated)
@@ -512,18 +665,29 @@ namespace ScratchOptim.Optimizers
                         T c = (g - lastGrad) * scalar1 + g;
                         sumOfSquaresCLanes = AddToLane(sumOfSquaresCLanes, (i - block) % (nuint)TVector.Count, c * c);
                     }
-                    sumOfSquaresC += SumLanes(sumOfSquaresCLanes);
+                    // This block's partial sums, in their slots: the host code adds them in block order.
+                    int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * 1;
+                    partials[partial] = SumLanes(sumOfSquaresCLanes);
                 }
             }
 
-            // After phase 1: what its sums give, in double.
-            double cNorm = global::System.Math.Sqrt(sumOfSquaresC);
-            bool cNormAbove1 = cNorm > 1;
-            T cNormF = Round<T>(cNorm);
-
-            // Phase 2 of 3: the matrix matrix1, for the matrix work after it (element by element); nothing is stored yet.
+            /// <summary>
+            /// Phase 2 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                nuint i = 0;
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var matrix1 = condition4 ? matrices.ExistingMatrix(0) : default;
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var orthogonalizeMatrix = condition4 ? matrices.ExistingMatrix(1) : default;
+                ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
+
+                // Phase 2 of 3: the matrix matrix1, for the matrix work after it (element by element); nothing is stored yet.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
@@ -532,7 +696,7 @@ namespace ScratchOptim.Optimizers
                     var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                     var beta1Vec = TVector.Create(beta1);
                     var scalar2Vec = TVector.Create(scalar2);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var g = TVector.Load(ref gRef, i);
                         var m = TVector.Load(ref mRef, i);
@@ -557,7 +721,7 @@ namespace ScratchOptim.Optimizers
                         }
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T g = ElementAt(ref gRef, i);
                     T m = ElementAt(ref mRef, i);
@@ -583,18 +747,23 @@ namespace ScratchOptim.Optimizers
                 }
             }
 
-            // After phase 2: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-            // orthogonalizeMatrix = Orthogonalize(matrix1, 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision) (Newton–Schulz)
-            if (mars && condition1)
+            /// <summary>
+            /// Phase 3 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase3<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                matrices.Orthogonalize(matrix1, orthogonalizeMatrix, rows, columns,
-                    5, 3.4445, -4.775, 2.0315, hyper.Eps,
-                    global::ScratchOptim.LinearAlgebra.NewtonSchulzNormalization.NormPlusEpsilon, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
-            }
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var matrix1 = condition4 ? matrices.ExistingMatrix(0) : default;
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var orthogonalizeMatrix = condition4 ? matrices.ExistingMatrix(1) : default;
+                ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
 
-            // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
-            {
-                nuint i = 0;
+                // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
@@ -618,7 +787,7 @@ namespace ScratchOptim.Optimizers
                     var scalar7Vec = TVector.Create(scalar7);
                     var minusAdamLrVec = TVector.Create(minusAdamLr);
                     var adamWeightDecayVec = TVector.Create(adamWeightDecay);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
@@ -699,7 +868,7 @@ namespace ScratchOptim.Optimizers
                         TVector.Store(lastGrad, ref lastGradRef, i);
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);

@@ -144,8 +144,11 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 2, SplitsTensors: false, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
@@ -154,7 +157,8 @@ namespace ScratchOptim.Optimizers
             var momentumBuffer = state.Buffer<T>(0, length);
             // The matrix work's solvers and work matrices, made on the first step, then reused.
             if (state.Scratch is not global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices) state.Scratch = matrices = new global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>();
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 shape,
@@ -162,7 +166,48 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer),
-                matrices);
+                matrices,
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            var shape = ShapeOf(parameter);
+            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+            // The state host code allocated.
+            var momentumBuffer = state.Buffer<T>(0, length);
+            var matrices = (global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>)state.Scratch!;
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            switch (phase)
+            {
+                case 1:
+                    kernel.Phase1<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer),
+                        matrices,
+                        partials);
+                    break;
+                case 2:
+                    kernel.Phase2<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer),
+                        matrices,
+                        partials);
+                    break;
+            }
         }
 
         /// <summary>
@@ -248,53 +293,95 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("Muon", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("Muon", "momentumBuffer", momentumBuffer.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                shape,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer),
-                matrices);
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T momentumBufferRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
+            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
+            kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
+            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
+            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around 2 loops over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after each of the 2 element phases, which run over any range of elements
+        /// (here always the whole tensor: its matrices are filled and read whole), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // The tensor as a matrix: rows are all dimensions but the last.
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
-            // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
-            var directionMatrix = matrices.Matrix(0, rows, columns);
-            ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-            var orthogonalizedDirectionMatrix = matrices.Matrix(1, rows, columns);
-            ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
+            // What host code computes, for the phases and for later host code.
+            internal T oneMinusMomentum;
+            internal bool nesterov;
+            internal T momentum;
+            internal double ratio;
+            internal T oneMinusLrTimesWeightDecay;
+            internal T minusLrTimesRatio;
 
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            T oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum
-            bool nesterov = hyper.Nesterov;
-            T momentum = Round<T>(hyper.Momentum);
-            double ratio = hyper.AdjustLrFn == global::ScratchOptim.Optimizers.MuonLrAdjustment.Original ? global::System.Math.Sqrt(global::System.Math.Max(1, (double)rows / columns)) : hyper.AdjustLrFn == global::ScratchOptim.Optimizers.MuonLrAdjustment.MatchRmsAdamW ? 0.2 * global::System.Math.Sqrt(global::System.Math.Max(rows, columns)) : global::System.Math.Sqrt((double)rows / columns);
-            T oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
-            T minusLrTimesRatio = Round<T>(-(hyper.Lr * ratio)); // -(lr * ratio)
-
-            // Phase 1 of 2: the matrix directionMatrix, for the matrix work after it (element by element); nothing is stored yet.
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.ReadOnlySpan<double> partials)
             {
-                nuint i = 0;
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
+                var directionMatrix = matrices.Matrix(0, rows, columns);
+                ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
+                var orthogonalizedDirectionMatrix = matrices.Matrix(1, rows, columns);
+                ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
+
+                switch (segment)
+                {
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum
+                        nesterov = hyper.Nesterov;
+                        momentum = Round<T>(hyper.Momentum);
+                        ratio = hyper.AdjustLrFn == global::ScratchOptim.Optimizers.MuonLrAdjustment.Original ? global::System.Math.Sqrt(global::System.Math.Max(1, (double)rows / columns)) : hyper.AdjustLrFn == global::ScratchOptim.Optimizers.MuonLrAdjustment.MatchRmsAdamW ? 0.2 * global::System.Math.Sqrt(global::System.Math.Max(rows, columns)) : global::System.Math.Sqrt((double)rows / columns);
+                        oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
+                        minusLrTimesRatio = Round<T>(-(hyper.Lr * ratio)); // -(lr * ratio)
+                        break;
+                    case 1:
+                        // After phase 1: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
+                        // orthogonalizedDirectionMatrix = Orthogonalize(directionMatrix, nsSteps, nsA, nsB, nsC, eps, MatrixNormalization.ClampedNorm, nsPrecision) (Newton–Schulz)
+                        matrices.Orthogonalize(directionMatrix, orthogonalizedDirectionMatrix, rows, columns,
+                            hyper.NsSteps, hyper.NsA, hyper.NsB, hyper.NsC, hyper.Eps,
+                            global::ScratchOptim.LinearAlgebra.NewtonSchulzNormalization.ClampedNorm, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// Phase 1 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var directionMatrix = matrices.ExistingMatrix(0);
+                ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
+                var orthogonalizedDirectionMatrix = matrices.ExistingMatrix(1);
+                ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
+
+                // Phase 1 of 2: the matrix directionMatrix, for the matrix work after it (element by element); nothing is stored yet.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
                     var oneMinusMomentumVec = TVector.Create(oneMinusMomentum);
                     var momentumVec = TVector.Create(momentum);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var g = TVector.Load(ref gRef, i);
                         var momentumBuffer = TVector.Load(ref momentumBufferRef, i);
@@ -307,7 +394,7 @@ namespace ScratchOptim.Optimizers
                         TVector.Store(direction, ref directionMatrixRef, i);
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T g = ElementAt(ref gRef, i);
                     T momentumBuffer = ElementAt(ref momentumBufferRef, i);
@@ -321,15 +408,23 @@ namespace ScratchOptim.Optimizers
                 }
             }
 
-            // After phase 1: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-            // orthogonalizedDirectionMatrix = Orthogonalize(directionMatrix, nsSteps, nsA, nsB, nsC, eps, MatrixNormalization.ClampedNorm, nsPrecision) (Newton–Schulz)
-            matrices.Orthogonalize(directionMatrix, orthogonalizedDirectionMatrix, rows, columns,
-                hyper.NsSteps, hyper.NsA, hyper.NsB, hyper.NsC, hyper.Eps,
-                global::ScratchOptim.LinearAlgebra.NewtonSchulzNormalization.ClampedNorm, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
-
-            // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+            /// <summary>
+            /// Phase 2 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                nuint i = 0;
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var directionMatrix = matrices.ExistingMatrix(0);
+                ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
+                var orthogonalizedDirectionMatrix = matrices.ExistingMatrix(1);
+                ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
+
+                // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
@@ -337,7 +432,7 @@ namespace ScratchOptim.Optimizers
                     var momentumVec = TVector.Create(momentum);
                     var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
                     var minusLrTimesRatioVec = TVector.Create(minusLrTimesRatio);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
@@ -359,7 +454,7 @@ namespace ScratchOptim.Optimizers
                         TVector.Store(momentumBuffer, ref momentumBufferRef, i);
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);

@@ -165,8 +165,11 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 2, SplitsTensors: false, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
@@ -179,7 +182,8 @@ namespace ScratchOptim.Optimizers
             ref double adamStep = ref !hyper.UseMuon ? ref state.Buffer<double>(3, 1)[0] : ref adamStepUnused;
             // The matrix work's solvers and work matrices, made on the first step, then reused.
             if (state.Scratch is not global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices) state.Scratch = matrices = new global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>();
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 shape,
@@ -190,7 +194,54 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvg),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvgSq),
                 ref adamStep,
-                matrices);
+                matrices,
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            var shape = ShapeOf(parameter);
+            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+            // The state host code allocated.
+            var momentumBuffer = hyper.UseMuon ? state.Buffer<T>(0, length) : default;
+            var expAvg = !hyper.UseMuon ? state.Buffer<T>(1, length) : default;
+            var expAvgSq = !hyper.UseMuon ? state.Buffer<T>(2, length) : default;
+            var matrices = (global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>)state.Scratch!;
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            switch (phase)
+            {
+                case 1:
+                    kernel.Phase1<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvg),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvgSq),
+                        matrices,
+                        partials);
+                    break;
+                case 2:
+                    kernel.Phase2<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvg),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvgSq),
+                        matrices,
+                        partials);
+                    break;
+            }
         }
 
         /// <summary>
@@ -300,69 +351,120 @@ namespace ScratchOptim.Optimizers
             if (!hyper.UseMuon) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "expAvg", expAvg.Length, length);
             if (!hyper.UseMuon) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "expAvgSq", expAvgSq.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                shape,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvg),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvgSq),
-                ref adamStep,
-                matrices);
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T momentumBufferRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer);
+            ref T expAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvg);
+            ref T expAvgSqRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvgSq);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
+            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
+            kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
+            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
+            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around 2 loops over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after each of the 2 element phases, which run over any range of elements
+        /// (here always the whole tensor: its matrices are filled and read whole), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, ref T expAvgRef, ref T expAvgSqRef, ref double adamStep, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // The tensor as a matrix: rows are all dimensions but the last.
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
-            // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
-            var directionMatrix = hyper.UseMuon ? matrices.Matrix(0, rows, columns) : default;
-            ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-            var orthogonalizedDirectionMatrix = hyper.UseMuon ? matrices.Matrix(1, rows, columns) : default;
-            ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
-            // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
-            if (hyper.UseMuon)
+            // What host code computes, for the phases and for later host code.
+            internal bool notUseMuon;
+            internal double rate;
+            internal T oneMinusRateTimesWeightDecay;
+            internal bool useMuon;
+            internal T oneMinusMomentum;
+            internal T momentum;
+            internal T scalar1;
+            internal T minusRate;
+            internal T oneMinusBeta1;
+            internal T oneMinusBeta2;
+            internal T scalar2;
+            internal T scalar3;
+            internal T eps;
+
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, ref T expAvgRef, ref T expAvgSqRef, ref double adamStep, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.ReadOnlySpan<double> partials)
             {
-                matrices.ReserveOrthogonalize(rows, columns, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
+                var directionMatrix = hyper.UseMuon ? matrices.Matrix(0, rows, columns) : default;
+                ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
+                var orthogonalizedDirectionMatrix = hyper.UseMuon ? matrices.Matrix(1, rows, columns) : default;
+                ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
+                // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
+                if (hyper.UseMuon)
+                {
+                    matrices.ReserveOrthogonalize(rows, columns, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
+                }
+
+                switch (segment)
+                {
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        notUseMuon = !hyper.UseMuon; // the state that needs it is allocated
+                        rate = hyper.Lr.HasValue ? hyper.Lr.GetValueOrDefault() : hyper.UseMuon ? 0.02 : 0.0003;
+                        oneMinusRateTimesWeightDecay = Round<T>(1 - rate * hyper.WeightDecay); // 1 - rate * weightDecay
+                        useMuon = hyper.UseMuon;
+                        oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum
+                        momentum = Round<T>(hyper.Momentum);
+                        scalar1 = Round<T>(global::System.Math.Pow(global::System.Math.Max(1, (double)rows / columns), 0.5)); // Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
+                        minusRate = Round<T>(-rate); // -rate
+                        if (!useMuon) adamStep = adamStep + 1;
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        scalar2 = Round<T>(1 - global::System.Math.Pow(hyper.Beta1, adamStep)); // 1 - Pow(beta1, adamStep)
+                        scalar3 = Round<T>(1 - global::System.Math.Pow(hyper.Beta2, adamStep)); // 1 - Pow(beta2, adamStep)
+                        eps = Round<T>(hyper.Eps);
+                        break;
+                    case 1:
+                        // After phase 1: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
+                        // orthogonalizedDirectionMatrix = Orthogonalize(directionMatrix, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision) (Newton–Schulz)
+                        if (useMuon)
+                        {
+                            matrices.Orthogonalize(directionMatrix, orthogonalizedDirectionMatrix, rows, columns,
+                                5, 3.4445, -4.775, 2.0315, 1E-07,
+                                global::ScratchOptim.LinearAlgebra.NewtonSchulzNormalization.NormPlusEpsilon, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
+                        }
+                        break;
+                }
             }
 
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool notUseMuon = !hyper.UseMuon; // the state that needs it is allocated
-            double rate = hyper.Lr.HasValue ? hyper.Lr.GetValueOrDefault() : hyper.UseMuon ? 0.02 : 0.0003;
-            T oneMinusRateTimesWeightDecay = Round<T>(1 - rate * hyper.WeightDecay); // 1 - rate * weightDecay
-            bool useMuon = hyper.UseMuon;
-            T oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum
-            T momentum = Round<T>(hyper.Momentum);
-            T scalar1 = Round<T>(global::System.Math.Pow(global::System.Math.Max(1, (double)rows / columns), 0.5)); // Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
-            T minusRate = Round<T>(-rate); // -rate
-            if (!useMuon) adamStep = adamStep + 1;
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T scalar2 = Round<T>(1 - global::System.Math.Pow(hyper.Beta1, adamStep)); // 1 - Pow(beta1, adamStep)
-            T scalar3 = Round<T>(1 - global::System.Math.Pow(hyper.Beta2, adamStep)); // 1 - Pow(beta2, adamStep)
-            T eps = Round<T>(hyper.Eps);
-
-            // Phase 1 of 2: the matrix directionMatrix, for the matrix work after it (element by element); nothing is stored yet.
+            /// <summary>
+            /// Phase 1 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, ref T expAvgRef, ref T expAvgSqRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                nuint i = 0;
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var directionMatrix = useMuon ? matrices.ExistingMatrix(0) : default;
+                ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
+                var orthogonalizedDirectionMatrix = useMuon ? matrices.ExistingMatrix(1) : default;
+                ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
+
+                // Phase 1 of 2: the matrix directionMatrix, for the matrix work after it (element by element); nothing is stored yet.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
                     var oneMinusMomentumVec = TVector.Create(oneMinusMomentum);
                     var momentumVec = TVector.Create(momentum);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var g = TVector.Load(ref gRef, i);
                         var momentumBuffer = useMuon ? TVector.Load(ref momentumBufferRef, i) : default;
@@ -378,7 +480,7 @@ namespace ScratchOptim.Optimizers
                         }
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T g = ElementAt(ref gRef, i);
                     T momentumBuffer = useMuon ? ElementAt(ref momentumBufferRef, i) : default;
@@ -395,18 +497,23 @@ namespace ScratchOptim.Optimizers
                 }
             }
 
-            // After phase 1: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-            // orthogonalizedDirectionMatrix = Orthogonalize(directionMatrix, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision) (Newton–Schulz)
-            if (useMuon)
+            /// <summary>
+            /// Phase 2 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, ref T expAvgRef, ref T expAvgSqRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                matrices.Orthogonalize(directionMatrix, orthogonalizedDirectionMatrix, rows, columns,
-                    5, 3.4445, -4.775, 2.0315, 1E-07,
-                    global::ScratchOptim.LinearAlgebra.NewtonSchulzNormalization.NormPlusEpsilon, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
-            }
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var directionMatrix = useMuon ? matrices.ExistingMatrix(0) : default;
+                ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
+                var orthogonalizedDirectionMatrix = useMuon ? matrices.ExistingMatrix(1) : default;
+                ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
 
-            // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
-            {
-                nuint i = 0;
+                // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
@@ -420,7 +527,7 @@ namespace ScratchOptim.Optimizers
                     var scalar2Vec = TVector.Create(scalar2);
                     var scalar3Vec = TVector.Create(scalar3);
                     var epsVec = TVector.Create(eps);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
@@ -462,7 +569,7 @@ namespace ScratchOptim.Optimizers
                         if (notUseMuon) TVector.Store(expAvgSq, ref expAvgSqRef, i);
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);

@@ -199,15 +199,19 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             ref float muProduct = ref state.Buffer<float>(0, 1, 1f)[0];
             var m = state.Buffer<T>(1, length);
             var v = state.Buffer<T>(2, length);
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -215,7 +219,28 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
-                ref muProduct);
+                ref muProduct,
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(1, length);
+            var v = state.Buffer<T>(2, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                partials);
         }
 
         /// <summary>
@@ -331,72 +356,162 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("NAdam", "m", m.Length, length);
             global::ScratchOptim.KernelChecks.Length("NAdam", "v", v.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
-                ref muProduct);
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref muProduct, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref muProduct, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref float muProduct)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool maximize = hyper.Maximize;
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            bool decoupledWeightDecay = hyper.DecoupledWeightDecay;
-            T oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            double mu = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, t * hyper.MomentumDecay));
-            double muNext = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, (t + 1) * hyper.MomentumDecay));
-            muProduct = muProduct * (float)mu;
-            double muProductNext = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext;
-            double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-            bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
-            T biasCorrection2F = Round<T>(biasCorrection2);
-            T eps = Round<T>(hyper.Eps);
-            double gradientStep = -hyper.Lr * (1 - mu) / (1 - (double)muProduct);
-            double momentumStep = -hyper.Lr * muNext / (1 - muProductNext);
-            T gradientStepF = Round<T>(gradientStep);
-            T momentumStepF = Round<T>(momentumStep);
+            // What host code computes, for the phases and for later host code.
+            internal bool maximize;
+            internal bool weightDecayIsNonZero;
+            internal bool decoupledWeightDecay;
+            internal T oneMinusLrTimesWeightDecay;
+            internal T weightDecay;
+            internal double mu;
+            internal double muNext;
+            internal double muProductNext;
+            internal double biasCorrection2;
+            internal bool pytorchIsV1_13;
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal T oneMinusBeta2;
+            internal T beta2;
+            internal T biasCorrection2F;
+            internal T eps;
+            internal double gradientStep;
+            internal double momentumStep;
+            internal T gradientStepF;
+            internal T momentumStepF;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref float muProduct, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
-                var weightDecayVec = TVector.Create(weightDecay);
-                var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                var beta1Vec = TVector.Create(beta1);
-                var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                var beta2Vec = TVector.Create(beta2);
-                var biasCorrection2FVec = TVector.Create(biasCorrection2F);
-                var epsVec = TVector.Create(eps);
-                var gradientStepFVec = TVector.Create(gradientStepF);
-                var momentumStepFVec = TVector.Create(momentumStepF);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
-                    var v = TVector.Load(ref vRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        maximize = hyper.Maximize;
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        decoupledWeightDecay = hyper.DecoupledWeightDecay;
+                        oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        mu = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, t * hyper.MomentumDecay));
+                        muNext = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, (t + 1) * hyper.MomentumDecay));
+                        muProduct = muProduct * (float)mu;
+                        muProductNext = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext;
+                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        biasCorrection2F = Round<T>(biasCorrection2);
+                        eps = Round<T>(hyper.Eps);
+                        gradientStep = -hyper.Lr * (1 - mu) / (1 - (double)muProduct);
+                        momentumStep = -hyper.Lr * muNext / (1 - muProductNext);
+                        gradientStepF = Round<T>(gradientStep);
+                        momentumStepF = Round<T>(momentumStep);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var beta1Vec = TVector.Create(beta1);
+                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                    var beta2Vec = TVector.Create(beta2);
+                    var biasCorrection2FVec = TVector.Create(biasCorrection2F);
+                    var epsVec = TVector.Create(eps);
+                    var gradientStepFVec = TVector.Create(gradientStepF);
+                    var momentumStepFVec = TVector.Create(momentumStepF);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var v = TVector.Load(ref vRef, i);
+
+                        if (maximize)
+                        {
+                            // g = -g
+                            g = -g;
+                        }
+                        if (weightDecayIsNonZero)
+                        {
+                            if (decoupledWeightDecay)
+                            {
+                                // p = p * (1 - lr * weightDecay)
+                                p = p * oneMinusLrTimesWeightDecayVec;
+                            }
+                            else
+                            {
+                                // g = g + weightDecay * p
+                                g = Fma(weightDecayVec, p, g);
+                            }
+                        }
+                        if (pytorchIsV1_13)
+                        {
+                            // m = beta1 * m + (1 - beta1) * g
+                            m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        }
+                        else
+                        {
+                            // m = Lerp(m, g, 1 - beta1)
+                            m = Lerp(m, g, oneMinusBeta1Vec);
+                        }
+                        // v = beta2 * v + (1 - beta2) * g * g
+                        v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                        // Element denom = Sqrt(v / biasCorrection2) + eps
+                        var denom = Sqrt(v / biasCorrection2FVec) + epsVec;
+                        // p = p + gradientStep * g / denom
+                        p = p + gradientStepFVec * g / denom;
+                        // p = p + momentumStep * m / denom
+                        p = p + momentumStepFVec * m / denom;
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                        TVector.Store(v, ref vRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T v = ElementAt(ref vRef, i);
 
                     if (maximize)
                     {
@@ -408,85 +523,37 @@ namespace ScratchOptim.Optimizers
                         if (decoupledWeightDecay)
                         {
                             // p = p * (1 - lr * weightDecay)
-                            p = p * oneMinusLrTimesWeightDecayVec;
+                            p = p * oneMinusLrTimesWeightDecay;
                         }
                         else
                         {
                             // g = g + weightDecay * p
-                            g = Fma(weightDecayVec, p, g);
+                            g = Fma(weightDecay, p, g);
                         }
                     }
                     if (pytorchIsV1_13)
                     {
                         // m = beta1 * m + (1 - beta1) * g
-                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        m = Fma(oneMinusBeta1, g, beta1 * m);
                     }
                     else
                     {
                         // m = Lerp(m, g, 1 - beta1)
-                        m = Lerp(m, g, oneMinusBeta1Vec);
+                        m = Lerp(m, g, oneMinusBeta1);
                     }
                     // v = beta2 * v + (1 - beta2) * g * g
-                    v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);
+                    v = Fma(oneMinusBeta2 * g, g, beta2 * v);
                     // Element denom = Sqrt(v / biasCorrection2) + eps
-                    var denom = Sqrt(v / biasCorrection2FVec) + epsVec;
+                    T denom = Sqrt(v / biasCorrection2F) + eps;
                     // p = p + gradientStep * g / denom
-                    p = p + gradientStepFVec * g / denom;
+                    p = p + gradientStepF * g / denom;
                     // p = p + momentumStep * m / denom
-                    p = p + momentumStepFVec * m / denom;
+                    p = p + momentumStepF * m / denom;
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
-                    TVector.Store(v, ref vRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
+                    ElementAt(ref vRef, i) = v;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-                T v = ElementAt(ref vRef, i);
-
-                if (maximize)
-                {
-                    // g = -g
-                    g = -g;
-                }
-                if (weightDecayIsNonZero)
-                {
-                    if (decoupledWeightDecay)
-                    {
-                        // p = p * (1 - lr * weightDecay)
-                        p = p * oneMinusLrTimesWeightDecay;
-                    }
-                    else
-                    {
-                        // g = g + weightDecay * p
-                        g = Fma(weightDecay, p, g);
-                    }
-                }
-                if (pytorchIsV1_13)
-                {
-                    // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1, g, beta1 * m);
-                }
-                else
-                {
-                    // m = Lerp(m, g, 1 - beta1)
-                    m = Lerp(m, g, oneMinusBeta1);
-                }
-                // v = beta2 * v + (1 - beta2) * g * g
-                v = Fma(oneMinusBeta2 * g, g, beta2 * v);
-                // Element denom = Sqrt(v / biasCorrection2) + eps
-                T denom = Sqrt(v / biasCorrection2F) + eps;
-                // p = p + gradientStep * g / denom
-                p = p + gradientStepF * g / denom;
-                // p = p + momentumStep * m / denom
-                p = p + momentumStepF * m / denom;
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
-                ElementAt(ref vRef, i) = v;
             }
         }
 

@@ -170,8 +170,11 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 3, SplitsTensors: true, PartialsPerBlock: 2, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
@@ -179,7 +182,8 @@ namespace ScratchOptim.Optimizers
             ref float v = ref state.Buffer<float>(1, 1)[0];
             float vMaxUnused = default;
             ref float vMax = ref hyper.Amsgrad ? ref state.Buffer<float>(2, 1)[0] : ref vMaxUnused;
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -187,7 +191,51 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                 ref v,
-                ref vMax);
+                ref vMax,
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(0, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            switch (phase)
+            {
+                case 1:
+                    kernel.Phase1<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        partials);
+                    break;
+                case 2:
+                    kernel.Phase2<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        partials);
+                    break;
+                case 3:
+                    kernel.Phase3<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        partials);
+                    break;
+            }
         }
 
         /// <summary>
@@ -284,43 +332,106 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("NovoGrad", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("NovoGrad", "m", m.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref v,
-                ref vMax);
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            using var partials = global::ScratchOptim.PartialSums.Rent(2 * global::ScratchOptim.Reductions.BlockCount(length));
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref v, ref vMax, partials.Span);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref v, ref vMax, partials.Span);
+            kernel.Phase2<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
+            kernel.Host(2, hyper, t, length, ref pRef, ref gRef, ref mRef, ref v, ref vMax, partials.Span);
+            kernel.Phase3<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
+            kernel.Host(3, hyper, t, length, ref pRef, ref gRef, ref mRef, ref v, ref vMax, partials.Span);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around 3 loops over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after each of the 3 element phases, which run over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref float v, ref float vMax)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool amsgrad = hyper.Amsgrad;
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            bool gradAveraging = hyper.GradAveraging;
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
+            // What host code computes, for the phases and for later host code.
+            internal bool amsgrad;
+            internal bool weightDecayIsNonZero;
+            internal T weightDecay;
+            internal bool gradAveraging;
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal double sumOfSquaresG;
+            internal double sumOfSquaresP;
+            internal double squaredNorm;
+            internal double denom;
+            internal T denomF;
+            internal double sumOfSquaresM;
+            internal double stepSize;
+            internal T minusStepSize;
 
-            // Phase 1 of 3: the sums sumOfSquaresG, sumOfSquaresP (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
-            double sumOfSquaresG = 0;
-            double sumOfSquaresP = 0;
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (2 per block).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref float v, ref float vMax, global::System.ReadOnlySpan<double> partials)
             {
-                for (nuint block = 0; block < (nuint)length; block += global::ScratchOptim.Reductions.BlockLength)
+                switch (segment)
                 {
-                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, (nuint)length);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        amsgrad = hyper.Amsgrad;
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        gradAveraging = hyper.GradAveraging;
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        break;
+                    case 1:
+                        // Phase 1's sums: the partial sums of its blocks, added in block order.
+                        sumOfSquaresG = 0;
+                        sumOfSquaresP = 0;
+                        for (int partial = 0; partial < partials.Length; partial += 2)
+                        {
+                            sumOfSquaresG += partials[partial];
+                            sumOfSquaresP += partials[partial + 1];
+                        }
+                        // After phase 1: what its sums give, in double.
+                        squaredNorm = sumOfSquaresG;
+                        v = v == 0 ? (float)squaredNorm : (float)(hyper.Beta2 * v + (1 - hyper.Beta2) * squaredNorm);
+                        if (amsgrad) vMax = (float)global::System.Math.Max(vMax, v);
+                        denom = global::System.Math.Sqrt(hyper.Amsgrad ? vMax : v) + hyper.Eps;
+                        denomF = Round<T>(denom);
+                        break;
+                    case 2:
+                        // Phase 2's sums: the partial sums of its blocks, added in block order.
+                        sumOfSquaresM = 0;
+                        for (int partial = 0; partial < partials.Length; partial += 2)
+                        {
+                            sumOfSquaresM += partials[partial];
+                        }
+                        // After phase 2: what its sums give, in double.
+                        stepSize = hyper.Luc ? global::System.Math.Min(hyper.LucTrust * global::System.Math.Sqrt(sumOfSquaresP) / (global::System.Math.Sqrt(sumOfSquaresM) + hyper.LucEps), hyper.Lr) : hyper.Lr;
+                        minusStepSize = Round<T>(-stepSize); // -stepSize
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// Phase 1 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // Phase 1 of 3: the sums sumOfSquaresG, sumOfSquaresP (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
+                for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
+                {
+                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);
                     var sumOfSquaresGLanes = TVector.Zero;
                     var sumOfSquaresPLanes = TVector.Zero;
                     nuint i = block;
@@ -343,29 +454,29 @@ namespace ScratchOptim.Optimizers
                         sumOfSquaresGLanes = AddToLane(sumOfSquaresGLanes, (i - block) % (nuint)TVector.Count, g * g);
                         sumOfSquaresPLanes = AddToLane(sumOfSquaresPLanes, (i - block) % (nuint)TVector.Count, p * p);
                     }
-                    sumOfSquaresG += SumLanes(sumOfSquaresGLanes);
-                    sumOfSquaresP += SumLanes(sumOfSquaresPLanes);
+                    // This block's partial sums, in their slots: the host code adds them in block order.
+                    int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * 2;
+                    partials[partial] = SumLanes(sumOfSquaresGLanes);
+                    partials[partial + 1] = SumLanes(sumOfSquaresPLanes);
                 }
             }
 
-            // After phase 1: what its sums give, in double.
-            double squaredNorm = sumOfSquaresG;
-            v = v == 0 ? (float)squaredNorm : (float)(hyper.Beta2 * v + (1 - hyper.Beta2) * squaredNorm);
-            if (amsgrad) vMax = (float)global::System.Math.Max(vMax, v);
-            double denom = global::System.Math.Sqrt(hyper.Amsgrad ? vMax : v) + hyper.Eps;
-            T denomF = Round<T>(denom);
-
-            // Phase 2 of 3: the sums sumOfSquaresM (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
-            double sumOfSquaresM = 0;
+            /// <summary>
+            /// Phase 2 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase2<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
+                // Phase 2 of 3: the sums sumOfSquaresM (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
                 var denomFVec = TVector.Create(denomF);
                 var weightDecayVec = TVector.Create(weightDecay);
                 var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                 var beta1Vec = TVector.Create(beta1);
-                for (nuint block = 0; block < (nuint)length; block += global::ScratchOptim.Reductions.BlockLength)
+                for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
                 {
-                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, (nuint)length);
+                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);
                     var sumOfSquaresMLanes = TVector.Zero;
                     nuint i = block;
                     if (TVector.IsHardwareAccelerated)
@@ -415,17 +526,21 @@ namespace ScratchOptim.Optimizers
                         m = beta1 * m + normalized;
                         sumOfSquaresMLanes = AddToLane(sumOfSquaresMLanes, (i - block) % (nuint)TVector.Count, m * m);
                     }
-                    sumOfSquaresM += SumLanes(sumOfSquaresMLanes);
+                    // This block's partial sums, in their slots: the host code adds them in block order.
+                    int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * 2;
+                    partials[partial] = SumLanes(sumOfSquaresMLanes);
                 }
             }
 
-            // After phase 2: what its sums give, in double.
-            double stepSize = hyper.Luc ? global::System.Math.Min(hyper.LucTrust * global::System.Math.Sqrt(sumOfSquaresP) / (global::System.Math.Sqrt(sumOfSquaresM) + hyper.LucEps), hyper.Lr) : hyper.Lr;
-            T minusStepSize = Round<T>(-stepSize); // -stepSize
-
-            // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+            /// <summary>
+            /// Phase 3 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase3<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                nuint i = 0;
+                // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
@@ -434,7 +549,7 @@ namespace ScratchOptim.Optimizers
                     var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                     var beta1Vec = TVector.Create(beta1);
                     var minusStepSizeVec = TVector.Create(minusStepSize);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
@@ -461,7 +576,7 @@ namespace ScratchOptim.Optimizers
                         TVector.Store(m, ref mRef, i);
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);

@@ -242,7 +242,7 @@ namespace ScratchOptim.Optimizers
             double biasCorrection = hyper.UseBiasCorrection ? global::System.Math.Pow(1 - global::System.Math.Pow(hyper.Beta2, k + 1), 0.5) / (1 - global::System.Math.Pow(hyper.Beta1, k + 1)) : 1;
             double dlr = d * hyper.Lr * biasCorrection;
 
-            // Group phase 1 of 2: every tensor of the group that has a gradient, in the group's order, adds its share to reduction1, groupSumOfAbsS (each tensor's in its fixed order, then tensor by tensor in double: the same bits for every vector width); nothing is stored.
+            // Group phase 1 of 2: every tensor of the group that has a gradient, in the group's order, adds its share to reduction1, groupSumOfAbsS (each tensor's blocks in their fixed order, then tensor by tensor in double: the same bits for every vector width and thread count); nothing is stored.
             var phase1 = new Phase1 { d = d, dlr = dlr };
             ForEachTensor(group, ref phase1);
             double reduction1 = phase1.reduction1;
@@ -280,7 +280,7 @@ namespace ScratchOptim.Optimizers
         }
 
         /// <summary>
-        /// Group phase 1 of 2 on one tensor: <see cref="Kernel1{T, TVector}"/> with the group's values it reads, adding the tensor's share to the group's sums.
+        /// Group phase 1 of 2 on one tensor: the pieces of <see cref="Kernel1{T}"/> with the group's values it reads, its host code adding the tensor's share to the group's sums.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
         private struct Phase1 : global::ScratchOptim.ITensorPhase<Hyperparameters>
@@ -289,14 +289,16 @@ namespace ScratchOptim.Optimizers
             public double d;
             public double dlr;
 
-            // The group's sums: each tensor adds its share in turn.
+            // The group's sums: each tensor's host code adds its share in turn, in the group's order.
             public double reduction1;
             public double groupSumOfAbsS;
 
             /// <inheritdoc/>
-            public void Step<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+            public readonly global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 2, RowByRow: false);
+
+            /// <inheritdoc/>
+            public void Host<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
                 int length = parameter.Length;
                 // The state, allocated on the first step that can use it, then reused.
@@ -304,7 +306,8 @@ namespace ScratchOptim.Optimizers
                 var v = state.Buffer<T>(1, length);
                 var s = state.Buffer<T>(2, length);
                 var p0 = state.Buffer<T>(3, length);
-                Kernel1<T, TVector>(
+                state.Kernel<Kernel1<T>>().Host(
+                    segment,
                     hyper,
                     state.Step,
                     d,
@@ -317,12 +320,38 @@ namespace ScratchOptim.Optimizers
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(s),
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p0),
                     ref reduction1,
-                    ref groupSumOfAbsS);
+                    ref groupSumOfAbsS,
+                    partials);
+            }
+
+            /// <inheritdoc/>
+            public readonly void Elements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+                where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                int length = parameter.Length;
+                // The state host code allocated.
+                var m = state.Buffer<T>(0, length);
+                var v = state.Buffer<T>(1, length);
+                var s = state.Buffer<T>(2, length);
+                var p0 = state.Buffer<T>(3, length);
+                ref readonly var kernel = ref state.Kernel<Kernel1<T>>();
+                kernel.Phase1<TVector>(
+                    (nuint)from,
+                    (nuint)to,
+                    length,
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(s),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p0),
+                    partials);
             }
         }
 
         /// <summary>
-        /// Group phase 2 of 2 on one tensor: <see cref="Kernel2{T, TVector}"/> with the group's values it reads.
+        /// Group phase 2 of 2 on one tensor: the pieces of <see cref="Kernel2{T}"/> with the group's values it reads.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
         private struct Phase2 : global::ScratchOptim.ITensorPhase<Hyperparameters>
@@ -334,9 +363,11 @@ namespace ScratchOptim.Optimizers
             public double dNew2;
 
             /// <inheritdoc/>
-            public void Step<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+            public readonly global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+            /// <inheritdoc/>
+            public void Host<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
                 int length = parameter.Length;
                 // The state, allocated on the first step that can use it, then reused.
@@ -344,7 +375,8 @@ namespace ScratchOptim.Optimizers
                 var v = state.Buffer<T>(1, length);
                 var s = state.Buffer<T>(2, length);
                 var p0 = state.Buffer<T>(3, length);
-                Kernel2<T, TVector>(
+                state.Kernel<Kernel2<T>>().Host(
+                    segment,
                     hyper,
                     state.Step,
                     d,
@@ -357,46 +389,241 @@ namespace ScratchOptim.Optimizers
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(s),
-                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p0));
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p0),
+                    partials);
+            }
+
+            /// <inheritdoc/>
+            public readonly void Elements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+                where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                int length = parameter.Length;
+                // The state host code allocated.
+                var m = state.Buffer<T>(0, length);
+                var v = state.Buffer<T>(1, length);
+                var s = state.Buffer<T>(2, length);
+                var p0 = state.Buffer<T>(3, length);
+                ref readonly var kernel = ref state.Kernel<Kernel2<T>>();
+                kernel.Phase1<TVector>(
+                    (nuint)from,
+                    (nuint)to,
+                    length,
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(s),
+                    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p0),
+                    partials);
             }
         }
 
         /// <summary>
-        /// Group phase 1 of 2 for one tensor of <paramref name="length"/> elements: host code in double precision
-        /// around one loop over the elements, adding the tensor's share to the group's sums; it stores nothing.
+        /// Group phase 1 of 2 on one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code. It adds the tensor's share to the group's sums and stores nothing.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel1<T, TVector>(Hyperparameters hyper, int t, double d, double dlr, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T sRef, ref T p0Ref, ref double reduction1, ref double groupSumOfAbsS)
+        private struct Kernel1<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool firstStep = t == 1;
-            bool condition1 = hyper.WeightDecay != 0 && !hyper.Decouple;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            double b3 = hyper.Beta3.HasValue ? hyper.Beta3.GetValueOrDefault() : global::System.Math.Sqrt(hyper.Beta2);
-            T scalar3 = Round<T>(hyper.SafeguardWarmup ? d / hyper.D0 * d : d / hyper.D0 * dlr); // safeguardWarmup ? d / d0 * d : d / d0 * dlr
-            T b3F = Round<T>(b3);
+            // What host code computes, for the phases and for later host code.
+            internal bool firstStep;
+            internal bool condition1;
+            internal T weightDecay;
+            internal double b3;
+            internal T scalar3;
+            internal T b3F;
 
-            // Element by element, a vector body and a scalar tail (all of it without vector hardware), rounded alike: only what the sums reduction1 (the group's), groupSumOfAbsS (the group's) need (in a fixed order: the same bits for every vector width); nothing is stored.
-            // Each value the loop reads, broadcast to a vector once.
-            var weightDecayVec = TVector.Create(weightDecay);
-            var scalar3Vec = TVector.Create(scalar3);
-            var b3FVec = TVector.Create(b3F);
-            for (nuint block = 0; block < (nuint)length; block += global::ScratchOptim.Reductions.BlockLength)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (2 per block); it adds the tensor's share to the group's sums.
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, double d, double dlr, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T sRef, ref T p0Ref, ref double reduction1, ref double groupSumOfAbsS, global::System.ReadOnlySpan<double> partials)
             {
-                nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, (nuint)length);
-                var reduction1Lanes = TVector.Zero;
-                var groupSumOfAbsSLanes = TVector.Zero;
-                nuint i = block;
+                switch (segment)
+                {
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        firstStep = t == 1;
+                        condition1 = hyper.WeightDecay != 0 && !hyper.Decouple;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        b3 = hyper.Beta3.HasValue ? hyper.Beta3.GetValueOrDefault() : global::System.Math.Sqrt(hyper.Beta2);
+                        scalar3 = Round<T>(hyper.SafeguardWarmup ? d / hyper.D0 * d : d / hyper.D0 * dlr); // safeguardWarmup ? d / d0 * d : d / d0 * dlr
+                        b3F = Round<T>(b3);
+                        break;
+                    case 1:
+                        // Phase 1's sums: the partial sums of its blocks, added in block order, the group's added to what the tensors before this one gave.
+                        for (int partial = 0; partial < partials.Length; partial += 2)
+                        {
+                            reduction1 += partials[partial];
+                            groupSumOfAbsS += partials[partial + 1];
+                        }
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T sRef, ref T p0Ref, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // Element by element, a vector body and a scalar tail (all of it without vector hardware), rounded alike: only what the sums reduction1 (the tensor's share of the group's), groupSumOfAbsS (the tensor's share of the group's) need (in a fixed order: the same bits for every vector width); nothing is stored.
+                // Each value the loop reads, broadcast to a vector once.
+                var weightDecayVec = TVector.Create(weightDecay);
+                var scalar3Vec = TVector.Create(scalar3);
+                var b3FVec = TVector.Create(b3F);
+                for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
+                {
+                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);
+                    var reduction1Lanes = TVector.Zero;
+                    var groupSumOfAbsSLanes = TVector.Zero;
+                    nuint i = block;
+                    if (TVector.IsHardwareAccelerated)
+                    {
+                        for (; i + (nuint)TVector.Count <= blockEnd; i += (nuint)TVector.Count)
+                        {
+                            var p = TVector.Load(ref pRef, i);
+                            var g = TVector.Load(ref gRef, i);
+                            var s = TVector.Load(ref sRef, i);
+                            var p0 = TVector.Load(ref p0Ref, i);
+
+                            if (firstStep)
+                            {
+                                // p0 = p
+                                p0 = p;
+                            }
+                            if (condition1)
+                            {
+                                // g = g + weightDecay * p
+                                g = Fma(weightDecayVec, p, g);
+                            }
+                            // s = b3 * s + (safeguardWarmup ? d / d0 * d : d / d0 * dlr) * g
+                            s = Fma(scalar3Vec, g, b3FVec * s);
+                            reduction1Lanes += g * (p0 - p);
+                            groupSumOfAbsSLanes += Abs(s);
+                        }
+                    }
+                    for (; i < blockEnd; i++)
+                    {
+                        T p = ElementAt(ref pRef, i);
+                        T g = ElementAt(ref gRef, i);
+                        T s = ElementAt(ref sRef, i);
+                        T p0 = ElementAt(ref p0Ref, i);
+
+                        if (firstStep)
+                        {
+                            // p0 = p
+                            p0 = p;
+                        }
+                        if (condition1)
+                        {
+                            // g = g + weightDecay * p
+                            g = Fma(weightDecay, p, g);
+                        }
+                        // s = b3 * s + (safeguardWarmup ? d / d0 * d : d / d0 * dlr) * g
+                        s = Fma(scalar3, g, b3F * s);
+                        reduction1Lanes = AddToLane(reduction1Lanes, (i - block) % (nuint)TVector.Count, g * (p0 - p));
+                        groupSumOfAbsSLanes = AddToLane(groupSumOfAbsSLanes, (i - block) % (nuint)TVector.Count, Abs(s));
+                    }
+                    // This block's partial sums, in their slots: the host code adds them in block order.
+                    int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * 2;
+                    partials[partial] = SumLanes(reduction1Lanes);
+                    partials[partial + 1] = SumLanes(groupSumOfAbsSLanes);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Group phase 2 of 2 on one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code. With what the group's earlier phases gave, it alone stores the parameter and the state.
+        /// </summary>
+        /// <typeparam name="T">The element type: float or double.</typeparam>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        private struct Kernel2<T>
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            // What host code computes, for the phases and for later host code.
+            internal bool firstStep;
+            internal bool condition1;
+            internal T weightDecay;
+            internal double b3;
+            internal T scalar1;
+            internal T beta1;
+            internal T scalar2;
+            internal T beta2;
+            internal T scalar3;
+            internal T b3F;
+            internal bool denominatorIsNonZero;
+            internal bool condition3;
+            internal T minusWeightDecayTimesDlr;
+            internal T dlrF;
+            internal T scalar4;
+
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, double d, double dlr, double denominator, double dNew2, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T sRef, ref T p0Ref, global::System.ReadOnlySpan<double> partials)
+            {
+                switch (segment)
+                {
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        firstStep = t == 1;
+                        condition1 = hyper.WeightDecay != 0 && !hyper.Decouple;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        b3 = hyper.Beta3.HasValue ? hyper.Beta3.GetValueOrDefault() : global::System.Math.Sqrt(hyper.Beta2);
+                        scalar1 = Round<T>(d * (1 - hyper.Beta1)); // d * (1 - beta1)
+                        beta1 = Round<T>(hyper.Beta1);
+                        scalar2 = Round<T>(d * d * (1 - hyper.Beta2)); // d * d * (1 - beta2)
+                        beta2 = Round<T>(hyper.Beta2);
+                        scalar3 = Round<T>(hyper.SafeguardWarmup ? d / hyper.D0 * d : d / hyper.D0 * dlr); // safeguardWarmup ? d / d0 * d : d / d0 * dlr
+                        b3F = Round<T>(b3);
+                        denominatorIsNonZero = denominator != 0;
+                        condition3 = hyper.WeightDecay != 0 && hyper.Decouple;
+                        minusWeightDecayTimesDlr = Round<T>(-(hyper.WeightDecay * dlr)); // -(weightDecay * dlr)
+                        dlrF = Round<T>(dlr);
+                        scalar4 = Round<T>(dNew2 * hyper.Eps); // dNew2 * eps
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T sRef, ref T p0Ref, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
-                    for (; i + (nuint)TVector.Count <= blockEnd; i += (nuint)TVector.Count)
+                    // Each value the loop reads, broadcast to a vector once.
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var scalar1Vec = TVector.Create(scalar1);
+                    var beta1Vec = TVector.Create(beta1);
+                    var scalar2Vec = TVector.Create(scalar2);
+                    var beta2Vec = TVector.Create(beta2);
+                    var scalar3Vec = TVector.Create(scalar3);
+                    var b3FVec = TVector.Create(b3F);
+                    var minusWeightDecayTimesDlrVec = TVector.Create(minusWeightDecayTimesDlr);
+                    var dlrFVec = TVector.Create(dlrF);
+                    var scalar4Vec = TVector.Create(scalar4);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var v = TVector.Load(ref vRef, i);
                         var s = TVector.Load(ref sRef, i);
                         var p0 = TVector.Load(ref p0Ref, i);
 
@@ -410,16 +637,36 @@ namespace ScratchOptim.Optimizers
                             // g = g + weightDecay * p
                             g = Fma(weightDecayVec, p, g);
                         }
+                        // m = beta1 * m + d * (1 - beta1) * g
+                        m = Fma(scalar1Vec, g, beta1Vec * m);
+                        // v = beta2 * v + d * d * (1 - beta2) * g * g
+                        v = Fma(scalar2Vec * g, g, beta2Vec * v);
                         // s = b3 * s + (safeguardWarmup ? d / d0 * d : d / d0 * dlr) * g
                         s = Fma(scalar3Vec, g, b3FVec * s);
-                        reduction1Lanes += g * (p0 - p);
-                        groupSumOfAbsSLanes += Abs(s);
+                        if (denominatorIsNonZero)
+                        {
+                            if (condition3)
+                            {
+                                // p = p - weightDecay * dlr * p
+                                p = Fma(minusWeightDecayTimesDlrVec, p, p);
+                            }
+                            // p = p - dlr * m / (Sqrt(v) + d * eps)
+                            p = p - dlrFVec * m / (Sqrt(v) + scalar4Vec);
+                        }
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                        TVector.Store(v, ref vRef, i);
+                        TVector.Store(s, ref sRef, i);
+                        TVector.Store(p0, ref p0Ref, i);
                     }
                 }
-                for (; i < blockEnd; i++)
+                for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T v = ElementAt(ref vRef, i);
                     T s = ElementAt(ref sRef, i);
                     T p0 = ElementAt(ref p0Ref, i);
 
@@ -433,143 +680,29 @@ namespace ScratchOptim.Optimizers
                         // g = g + weightDecay * p
                         g = Fma(weightDecay, p, g);
                     }
+                    // m = beta1 * m + d * (1 - beta1) * g
+                    m = Fma(scalar1, g, beta1 * m);
+                    // v = beta2 * v + d * d * (1 - beta2) * g * g
+                    v = Fma(scalar2 * g, g, beta2 * v);
                     // s = b3 * s + (safeguardWarmup ? d / d0 * d : d / d0 * dlr) * g
                     s = Fma(scalar3, g, b3F * s);
-                    reduction1Lanes = AddToLane(reduction1Lanes, (i - block) % (nuint)TVector.Count, g * (p0 - p));
-                    groupSumOfAbsSLanes = AddToLane(groupSumOfAbsSLanes, (i - block) % (nuint)TVector.Count, Abs(s));
-                }
-                reduction1 += SumLanes(reduction1Lanes);
-                groupSumOfAbsS += SumLanes(groupSumOfAbsSLanes);
-            }
-        }
-
-        /// <summary>
-        /// Group phase 2 of 2 for one tensor of <paramref name="length"/> elements: host code in double precision
-        /// around one loop over the elements, with what the group's earlier phases gave; it alone stores the parameter and the state.
-        /// </summary>
-        /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel2<T, TVector>(Hyperparameters hyper, int t, double d, double dlr, double denominator, double dNew2, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T sRef, ref T p0Ref)
-            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
-        {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool firstStep = t == 1;
-            bool condition1 = hyper.WeightDecay != 0 && !hyper.Decouple;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            double b3 = hyper.Beta3.HasValue ? hyper.Beta3.GetValueOrDefault() : global::System.Math.Sqrt(hyper.Beta2);
-            T scalar1 = Round<T>(d * (1 - hyper.Beta1)); // d * (1 - beta1)
-            T beta1 = Round<T>(hyper.Beta1);
-            T scalar2 = Round<T>(d * d * (1 - hyper.Beta2)); // d * d * (1 - beta2)
-            T beta2 = Round<T>(hyper.Beta2);
-            T scalar3 = Round<T>(hyper.SafeguardWarmup ? d / hyper.D0 * d : d / hyper.D0 * dlr); // safeguardWarmup ? d / d0 * d : d / d0 * dlr
-            T b3F = Round<T>(b3);
-            bool denominatorIsNonZero = denominator != 0;
-            bool condition3 = hyper.WeightDecay != 0 && hyper.Decouple;
-            T minusWeightDecayTimesDlr = Round<T>(-(hyper.WeightDecay * dlr)); // -(weightDecay * dlr)
-            T dlrF = Round<T>(dlr);
-            T scalar4 = Round<T>(dNew2 * hyper.Eps); // dNew2 * eps
-
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
-            {
-                // Each value the loop reads, broadcast to a vector once.
-                var weightDecayVec = TVector.Create(weightDecay);
-                var scalar1Vec = TVector.Create(scalar1);
-                var beta1Vec = TVector.Create(beta1);
-                var scalar2Vec = TVector.Create(scalar2);
-                var beta2Vec = TVector.Create(beta2);
-                var scalar3Vec = TVector.Create(scalar3);
-                var b3FVec = TVector.Create(b3F);
-                var minusWeightDecayTimesDlrVec = TVector.Create(minusWeightDecayTimesDlr);
-                var dlrFVec = TVector.Create(dlrF);
-                var scalar4Vec = TVector.Create(scalar4);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
-                {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
-                    var v = TVector.Load(ref vRef, i);
-                    var s = TVector.Load(ref sRef, i);
-                    var p0 = TVector.Load(ref p0Ref, i);
-
-                    if (firstStep)
-                    {
-                        // p0 = p
-                        p0 = p;
-                    }
-                    if (condition1)
-                    {
-                        // g = g + weightDecay * p
-                        g = Fma(weightDecayVec, p, g);
-                    }
-                    // m = beta1 * m + d * (1 - beta1) * g
-                    m = Fma(scalar1Vec, g, beta1Vec * m);
-                    // v = beta2 * v + d * d * (1 - beta2) * g * g
-                    v = Fma(scalar2Vec * g, g, beta2Vec * v);
-                    // s = b3 * s + (safeguardWarmup ? d / d0 * d : d / d0 * dlr) * g
-                    s = Fma(scalar3Vec, g, b3FVec * s);
                     if (denominatorIsNonZero)
                     {
                         if (condition3)
                         {
                             // p = p - weightDecay * dlr * p
-                            p = Fma(minusWeightDecayTimesDlrVec, p, p);
+                            p = Fma(minusWeightDecayTimesDlr, p, p);
                         }
                         // p = p - dlr * m / (Sqrt(v) + d * eps)
-                        p = p - dlrFVec * m / (Sqrt(v) + scalar4Vec);
+                        p = p - dlrF * m / (Sqrt(v) + scalar4);
                     }
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
-                    TVector.Store(v, ref vRef, i);
-                    TVector.Store(s, ref sRef, i);
-                    TVector.Store(p0, ref p0Ref, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
+                    ElementAt(ref vRef, i) = v;
+                    ElementAt(ref sRef, i) = s;
+                    ElementAt(ref p0Ref, i) = p0;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-                T v = ElementAt(ref vRef, i);
-                T s = ElementAt(ref sRef, i);
-                T p0 = ElementAt(ref p0Ref, i);
-
-                if (firstStep)
-                {
-                    // p0 = p
-                    p0 = p;
-                }
-                if (condition1)
-                {
-                    // g = g + weightDecay * p
-                    g = Fma(weightDecay, p, g);
-                }
-                // m = beta1 * m + d * (1 - beta1) * g
-                m = Fma(scalar1, g, beta1 * m);
-                // v = beta2 * v + d * d * (1 - beta2) * g * g
-                v = Fma(scalar2 * g, g, beta2 * v);
-                // s = b3 * s + (safeguardWarmup ? d / d0 * d : d / d0 * dlr) * g
-                s = Fma(scalar3, g, b3F * s);
-                if (denominatorIsNonZero)
-                {
-                    if (condition3)
-                    {
-                        // p = p - weightDecay * dlr * p
-                        p = Fma(minusWeightDecayTimesDlr, p, p);
-                    }
-                    // p = p - dlr * m / (Sqrt(v) + d * eps)
-                    p = p - dlrF * m / (Sqrt(v) + scalar4);
-                }
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
-                ElementAt(ref vRef, i) = v;
-                ElementAt(ref sRef, i) = s;
-                ElementAt(ref p0Ref, i) = p0;
             }
         }
 

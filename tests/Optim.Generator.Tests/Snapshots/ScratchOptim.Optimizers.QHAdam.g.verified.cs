@@ -195,8 +195,11 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
@@ -204,7 +207,8 @@ namespace ScratchOptim.Optimizers
             ref double beta2Weight = ref state.Buffer<double>(1, 1)[0];
             var m = state.Buffer<T>(2, length);
             var v = state.Buffer<T>(3, length);
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -213,7 +217,28 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
                 ref beta1Weight,
-                ref beta2Weight);
+                ref beta2Weight,
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(2, length);
+            var v = state.Buffer<T>(3, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                partials);
         }
 
         /// <summary>
@@ -331,177 +356,217 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("QHAdam", "m", m.Length, length);
             global::ScratchOptim.KernelChecks.Length("QHAdam", "v", v.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
-                ref beta1Weight,
-                ref beta2Weight);
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref beta1Weight, ref beta2Weight, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref beta1Weight, ref beta2Weight, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref double beta1Weight, ref double beta2Weight)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            bool decoupleWeightDecay = hyper.DecoupleWeightDecay;
-            T oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            beta1Weight = 1 + hyper.Beta1 * beta1Weight;
-            beta2Weight = 1 + hyper.Beta2 * beta2Weight;
-            double beta1Adjusted = 1 - 1 / beta1Weight;
-            double beta2Adjusted = 1 - 1 / beta2Weight;
-            T oneMinusBeta1Adjusted = Round<T>(1 - beta1Adjusted); // 1 - beta1Adjusted
-            T beta1AdjustedF = Round<T>(beta1Adjusted);
-            T oneMinusBeta2Adjusted = Round<T>(1 - beta2Adjusted); // 1 - beta2Adjusted
-            T beta2AdjustedF = Round<T>(beta2Adjusted);
-            T nu1 = Round<T>(hyper.Nu1);
-            bool nu1IsNot1 = hyper.Nu1 != 1;
-            T oneMinusNu1 = Round<T>(1 - hyper.Nu1); // 1 - nu1
-            T nu2 = Round<T>(hyper.Nu2);
-            bool nu2IsNot1 = hyper.Nu2 != 1;
-            T oneMinusNu2 = Round<T>(1 - hyper.Nu2); // 1 - nu2
-            bool epsIsNonZero = hyper.Eps != 0;
-            T eps = Round<T>(hyper.Eps);
-            T lr = Round<T>(hyper.Lr);
+            // What host code computes, for the phases and for later host code.
+            internal bool weightDecayIsNonZero;
+            internal bool decoupleWeightDecay;
+            internal T oneMinusLrTimesWeightDecay;
+            internal T weightDecay;
+            internal double beta1Adjusted;
+            internal double beta2Adjusted;
+            internal T oneMinusBeta1Adjusted;
+            internal T beta1AdjustedF;
+            internal T oneMinusBeta2Adjusted;
+            internal T beta2AdjustedF;
+            internal T nu1;
+            internal bool nu1IsNot1;
+            internal T oneMinusNu1;
+            internal T nu2;
+            internal bool nu2IsNot1;
+            internal T oneMinusNu2;
+            internal bool epsIsNonZero;
+            internal T eps;
+            internal T lr;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref double beta1Weight, ref double beta2Weight, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
-                var weightDecayVec = TVector.Create(weightDecay);
-                var oneMinusBeta1AdjustedVec = TVector.Create(oneMinusBeta1Adjusted);
-                var beta1AdjustedFVec = TVector.Create(beta1AdjustedF);
-                var oneMinusBeta2AdjustedVec = TVector.Create(oneMinusBeta2Adjusted);
-                var beta2AdjustedFVec = TVector.Create(beta2AdjustedF);
-                var nu1Vec = TVector.Create(nu1);
-                var oneMinusNu1Vec = TVector.Create(oneMinusNu1);
-                var nu2Vec = TVector.Create(nu2);
-                var oneMinusNu2Vec = TVector.Create(oneMinusNu2);
-                var epsVec = TVector.Create(eps);
-                var lrVec = TVector.Create(lr);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
-                    var v = TVector.Load(ref vRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        decoupleWeightDecay = hyper.DecoupleWeightDecay;
+                        oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        beta1Weight = 1 + hyper.Beta1 * beta1Weight;
+                        beta2Weight = 1 + hyper.Beta2 * beta2Weight;
+                        beta1Adjusted = 1 - 1 / beta1Weight;
+                        beta2Adjusted = 1 - 1 / beta2Weight;
+                        oneMinusBeta1Adjusted = Round<T>(1 - beta1Adjusted); // 1 - beta1Adjusted
+                        beta1AdjustedF = Round<T>(beta1Adjusted);
+                        oneMinusBeta2Adjusted = Round<T>(1 - beta2Adjusted); // 1 - beta2Adjusted
+                        beta2AdjustedF = Round<T>(beta2Adjusted);
+                        nu1 = Round<T>(hyper.Nu1);
+                        nu1IsNot1 = hyper.Nu1 != 1;
+                        oneMinusNu1 = Round<T>(1 - hyper.Nu1); // 1 - nu1
+                        nu2 = Round<T>(hyper.Nu2);
+                        nu2IsNot1 = hyper.Nu2 != 1;
+                        oneMinusNu2 = Round<T>(1 - hyper.Nu2); // 1 - nu2
+                        epsIsNonZero = hyper.Eps != 0;
+                        eps = Round<T>(hyper.Eps);
+                        lr = Round<T>(hyper.Lr);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var oneMinusBeta1AdjustedVec = TVector.Create(oneMinusBeta1Adjusted);
+                    var beta1AdjustedFVec = TVector.Create(beta1AdjustedF);
+                    var oneMinusBeta2AdjustedVec = TVector.Create(oneMinusBeta2Adjusted);
+                    var beta2AdjustedFVec = TVector.Create(beta2AdjustedF);
+                    var nu1Vec = TVector.Create(nu1);
+                    var oneMinusNu1Vec = TVector.Create(oneMinusNu1);
+                    var nu2Vec = TVector.Create(nu2);
+                    var oneMinusNu2Vec = TVector.Create(oneMinusNu2);
+                    var epsVec = TVector.Create(eps);
+                    var lrVec = TVector.Create(lr);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var v = TVector.Load(ref vRef, i);
+
+                        if (weightDecayIsNonZero)
+                        {
+                            if (decoupleWeightDecay)
+                            {
+                                // p = p * (1 - lr * weightDecay)
+                                p = p * oneMinusLrTimesWeightDecayVec;
+                            }
+                            else
+                            {
+                                // g = g + weightDecay * p
+                                g = Fma(weightDecayVec, p, g);
+                            }
+                        }
+                        // Element gSquared = g * g
+                        var gSquared = g * g;
+                        // m = beta1Adjusted * m + (1 - beta1Adjusted) * g
+                        m = Fma(oneMinusBeta1AdjustedVec, g, beta1AdjustedFVec * m);
+                        // v = beta2Adjusted * v + (1 - beta2Adjusted) * gSquared
+                        v = Fma(oneMinusBeta2AdjustedVec, gSquared, beta2AdjustedFVec * v);
+                        // Element numerator = nu1 * m
+                        var numerator = nu1Vec * m;
+                        if (nu1IsNot1)
+                        {
+                            // numerator = numerator + (1 - nu1) * g
+                            numerator = Fma(oneMinusNu1Vec, g, numerator);
+                        }
+                        // Element denominator = nu2 * v
+                        var denominator = nu2Vec * v;
+                        if (nu2IsNot1)
+                        {
+                            // denominator = denominator + (1 - nu2) * gSquared
+                            denominator = Fma(oneMinusNu2Vec, gSquared, denominator);
+                        }
+                        // denominator = Sqrt(denominator)
+                        denominator = Sqrt(denominator);
+                        if (epsIsNonZero)
+                        {
+                            // denominator = denominator + eps
+                            denominator = denominator + epsVec;
+                        }
+                        // p = p - lr * numerator / denominator
+                        p = p - lrVec * numerator / denominator;
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                        TVector.Store(v, ref vRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T v = ElementAt(ref vRef, i);
 
                     if (weightDecayIsNonZero)
                     {
                         if (decoupleWeightDecay)
                         {
                             // p = p * (1 - lr * weightDecay)
-                            p = p * oneMinusLrTimesWeightDecayVec;
+                            p = p * oneMinusLrTimesWeightDecay;
                         }
                         else
                         {
                             // g = g + weightDecay * p
-                            g = Fma(weightDecayVec, p, g);
+                            g = Fma(weightDecay, p, g);
                         }
                     }
                     // Element gSquared = g * g
-                    var gSquared = g * g;
+                    T gSquared = g * g;
                     // m = beta1Adjusted * m + (1 - beta1Adjusted) * g
-                    m = Fma(oneMinusBeta1AdjustedVec, g, beta1AdjustedFVec * m);
+                    m = Fma(oneMinusBeta1Adjusted, g, beta1AdjustedF * m);
                     // v = beta2Adjusted * v + (1 - beta2Adjusted) * gSquared
-                    v = Fma(oneMinusBeta2AdjustedVec, gSquared, beta2AdjustedFVec * v);
+                    v = Fma(oneMinusBeta2Adjusted, gSquared, beta2AdjustedF * v);
                     // Element numerator = nu1 * m
-                    var numerator = nu1Vec * m;
+                    T numerator = nu1 * m;
                     if (nu1IsNot1)
                     {
                         // numerator = numerator + (1 - nu1) * g
-                        numerator = Fma(oneMinusNu1Vec, g, numerator);
+                        numerator = Fma(oneMinusNu1, g, numerator);
                     }
                     // Element denominator = nu2 * v
-                    var denominator = nu2Vec * v;
+                    T denominator = nu2 * v;
                     if (nu2IsNot1)
                     {
                         // denominator = denominator + (1 - nu2) * gSquared
-                        denominator = Fma(oneMinusNu2Vec, gSquared, denominator);
+                        denominator = Fma(oneMinusNu2, gSquared, denominator);
                     }
                     // denominator = Sqrt(denominator)
                     denominator = Sqrt(denominator);
                     if (epsIsNonZero)
                     {
                         // denominator = denominator + eps
-                        denominator = denominator + epsVec;
+                        denominator = denominator + eps;
                     }
                     // p = p - lr * numerator / denominator
-                    p = p - lrVec * numerator / denominator;
+                    p = p - lr * numerator / denominator;
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
-                    TVector.Store(v, ref vRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
+                    ElementAt(ref vRef, i) = v;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-                T v = ElementAt(ref vRef, i);
-
-                if (weightDecayIsNonZero)
-                {
-                    if (decoupleWeightDecay)
-                    {
-                        // p = p * (1 - lr * weightDecay)
-                        p = p * oneMinusLrTimesWeightDecay;
-                    }
-                    else
-                    {
-                        // g = g + weightDecay * p
-                        g = Fma(weightDecay, p, g);
-                    }
-                }
-                // Element gSquared = g * g
-                T gSquared = g * g;
-                // m = beta1Adjusted * m + (1 - beta1Adjusted) * g
-                m = Fma(oneMinusBeta1Adjusted, g, beta1AdjustedF * m);
-                // v = beta2Adjusted * v + (1 - beta2Adjusted) * gSquared
-                v = Fma(oneMinusBeta2Adjusted, gSquared, beta2AdjustedF * v);
-                // Element numerator = nu1 * m
-                T numerator = nu1 * m;
-                if (nu1IsNot1)
-                {
-                    // numerator = numerator + (1 - nu1) * g
-                    numerator = Fma(oneMinusNu1, g, numerator);
-                }
-                // Element denominator = nu2 * v
-                T denominator = nu2 * v;
-                if (nu2IsNot1)
-                {
-                    // denominator = denominator + (1 - nu2) * gSquared
-                    denominator = Fma(oneMinusNu2, gSquared, denominator);
-                }
-                // denominator = Sqrt(denominator)
-                denominator = Sqrt(denominator);
-                if (epsIsNonZero)
-                {
-                    // denominator = denominator + eps
-                    denominator = denominator + eps;
-                }
-                // p = p - lr * numerator / denominator
-                p = p - lr * numerator / denominator;
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
-                ElementAt(ref vRef, i) = v;
             }
         }
 

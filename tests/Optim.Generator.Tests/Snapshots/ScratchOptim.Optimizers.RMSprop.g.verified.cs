@@ -180,15 +180,19 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var squareAvg = state.Buffer<T>(0, length);
             var buf = hyper.Momentum > 0 ? state.Buffer<T>(1, length) : default;
             var gradAvg = hyper.Centered ? state.Buffer<T>(2, length) : default;
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -196,7 +200,30 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(squareAvg),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradAvg));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradAvg),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var squareAvg = state.Buffer<T>(0, length);
+            var buf = hyper.Momentum > 0 ? state.Buffer<T>(1, length) : default;
+            var gradAvg = hyper.Centered ? state.Buffer<T>(2, length) : default;
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(squareAvg),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradAvg),
+                partials);
         }
 
         /// <summary>
@@ -309,61 +336,158 @@ namespace ScratchOptim.Optimizers
             if (hyper.Momentum > 0) global::ScratchOptim.KernelChecks.Length("RMSprop", "buf", buf.Length, length);
             if (hyper.Centered) global::ScratchOptim.KernelChecks.Length("RMSprop", "gradAvg", gradAvg.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(squareAvg),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradAvg));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T squareAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(squareAvg);
+            ref T bufRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf);
+            ref T gradAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradAvg);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T squareAvgRef, ref T bufRef, ref T gradAvgRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool maximize = hyper.Maximize;
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            T oneMinusAlpha = Round<T>(1 - hyper.Alpha); // 1 - alpha
-            T alpha = Round<T>(hyper.Alpha);
-            bool centered = hyper.Centered;
-            bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
-            T eps = Round<T>(hyper.Eps);
-            bool momentumAbove0 = hyper.Momentum > 0;
-            T momentum = Round<T>(hyper.Momentum);
-            T minusLr = Round<T>(-hyper.Lr); // -lr
-            T lr = Round<T>(hyper.Lr);
+            // What host code computes, for the phases and for later host code.
+            internal bool maximize;
+            internal bool weightDecayIsNonZero;
+            internal T weightDecay;
+            internal T oneMinusAlpha;
+            internal T alpha;
+            internal bool centered;
+            internal bool pytorchIsV1_13;
+            internal T eps;
+            internal bool momentumAbove0;
+            internal T momentum;
+            internal T minusLr;
+            internal T lr;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T squareAvgRef, ref T bufRef, ref T gradAvgRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var weightDecayVec = TVector.Create(weightDecay);
-                var oneMinusAlphaVec = TVector.Create(oneMinusAlpha);
-                var alphaVec = TVector.Create(alpha);
-                var epsVec = TVector.Create(eps);
-                var momentumVec = TVector.Create(momentum);
-                var minusLrVec = TVector.Create(minusLr);
-                var lrVec = TVector.Create(lr);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var squareAvg = TVector.Load(ref squareAvgRef, i);
-                    var buf = momentumAbove0 ? TVector.Load(ref bufRef, i) : default;
-                    var gradAvg = centered ? TVector.Load(ref gradAvgRef, i) : default;
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        maximize = hyper.Maximize;
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        oneMinusAlpha = Round<T>(1 - hyper.Alpha); // 1 - alpha
+                        alpha = Round<T>(hyper.Alpha);
+                        centered = hyper.Centered;
+                        pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
+                        eps = Round<T>(hyper.Eps);
+                        momentumAbove0 = hyper.Momentum > 0;
+                        momentum = Round<T>(hyper.Momentum);
+                        minusLr = Round<T>(-hyper.Lr); // -lr
+                        lr = Round<T>(hyper.Lr);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T squareAvgRef, ref T bufRef, ref T gradAvgRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var oneMinusAlphaVec = TVector.Create(oneMinusAlpha);
+                    var alphaVec = TVector.Create(alpha);
+                    var epsVec = TVector.Create(eps);
+                    var momentumVec = TVector.Create(momentum);
+                    var minusLrVec = TVector.Create(minusLr);
+                    var lrVec = TVector.Create(lr);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var squareAvg = TVector.Load(ref squareAvgRef, i);
+                        var buf = momentumAbove0 ? TVector.Load(ref bufRef, i) : default;
+                        var gradAvg = centered ? TVector.Load(ref gradAvgRef, i) : default;
+
+                        if (maximize)
+                        {
+                            // g = -g
+                            g = -g;
+                        }
+                        if (weightDecayIsNonZero)
+                        {
+                            // g = g + weightDecay * p
+                            g = Fma(weightDecayVec, p, g);
+                        }
+                        // squareAvg = alpha * squareAvg + (1 - alpha) * g * g
+                        squareAvg = Fma(oneMinusAlphaVec * g, g, alphaVec * squareAvg);
+                        // Element avg
+                        TVector avg;
+                        if (centered)
+                        {
+                            if (pytorchIsV1_13)
+                            {
+                                // gradAvg = alpha * gradAvg + (1 - alpha) * g
+                                gradAvg = Fma(oneMinusAlphaVec, g, alphaVec * gradAvg);
+                            }
+                            else
+                            {
+                                // gradAvg = Lerp(gradAvg, g, 1 - alpha)
+                                gradAvg = Lerp(gradAvg, g, oneMinusAlphaVec);
+                            }
+                            // avg = Sqrt(squareAvg - gradAvg * gradAvg)
+                            avg = Sqrt(Fma(-gradAvg, gradAvg, squareAvg));
+                        }
+                        else
+                        {
+                            // avg = Sqrt(squareAvg)
+                            avg = Sqrt(squareAvg);
+                        }
+                        // avg = avg + eps
+                        avg = avg + epsVec;
+                        if (momentumAbove0)
+                        {
+                            // buf = momentum * buf + g / avg
+                            buf = momentumVec * buf + g / avg;
+                            // p = p - lr * buf
+                            p = Fma(minusLrVec, buf, p);
+                        }
+                        else
+                        {
+                            // p = p - lr * g / avg
+                            p = p - lrVec * g / avg;
+                        }
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(squareAvg, ref squareAvgRef, i);
+                        if (momentumAbove0) TVector.Store(buf, ref bufRef, i);
+                        if (centered) TVector.Store(gradAvg, ref gradAvgRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T squareAvg = ElementAt(ref squareAvgRef, i);
+                    T buf = momentumAbove0 ? ElementAt(ref bufRef, i) : default;
+                    T gradAvg = centered ? ElementAt(ref gradAvgRef, i) : default;
 
                     if (maximize)
                     {
@@ -373,23 +497,23 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = Fma(weightDecayVec, p, g);
+                        g = Fma(weightDecay, p, g);
                     }
                     // squareAvg = alpha * squareAvg + (1 - alpha) * g * g
-                    squareAvg = Fma(oneMinusAlphaVec * g, g, alphaVec * squareAvg);
+                    squareAvg = Fma(oneMinusAlpha * g, g, alpha * squareAvg);
                     // Element avg
-                    TVector avg;
+                    T avg;
                     if (centered)
                     {
                         if (pytorchIsV1_13)
                         {
                             // gradAvg = alpha * gradAvg + (1 - alpha) * g
-                            gradAvg = Fma(oneMinusAlphaVec, g, alphaVec * gradAvg);
+                            gradAvg = Fma(oneMinusAlpha, g, alpha * gradAvg);
                         }
                         else
                         {
                             // gradAvg = Lerp(gradAvg, g, 1 - alpha)
-                            gradAvg = Lerp(gradAvg, g, oneMinusAlphaVec);
+                            gradAvg = Lerp(gradAvg, g, oneMinusAlpha);
                         }
                         // avg = Sqrt(squareAvg - gradAvg * gradAvg)
                         avg = Sqrt(Fma(-gradAvg, gradAvg, squareAvg));
@@ -400,87 +524,25 @@ namespace ScratchOptim.Optimizers
                         avg = Sqrt(squareAvg);
                     }
                     // avg = avg + eps
-                    avg = avg + epsVec;
+                    avg = avg + eps;
                     if (momentumAbove0)
                     {
                         // buf = momentum * buf + g / avg
-                        buf = momentumVec * buf + g / avg;
+                        buf = momentum * buf + g / avg;
                         // p = p - lr * buf
-                        p = Fma(minusLrVec, buf, p);
+                        p = Fma(minusLr, buf, p);
                     }
                     else
                     {
                         // p = p - lr * g / avg
-                        p = p - lrVec * g / avg;
+                        p = p - lr * g / avg;
                     }
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(squareAvg, ref squareAvgRef, i);
-                    if (momentumAbove0) TVector.Store(buf, ref bufRef, i);
-                    if (centered) TVector.Store(gradAvg, ref gradAvgRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref squareAvgRef, i) = squareAvg;
+                    if (momentumAbove0) ElementAt(ref bufRef, i) = buf;
+                    if (centered) ElementAt(ref gradAvgRef, i) = gradAvg;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T squareAvg = ElementAt(ref squareAvgRef, i);
-                T buf = momentumAbove0 ? ElementAt(ref bufRef, i) : default;
-                T gradAvg = centered ? ElementAt(ref gradAvgRef, i) : default;
-
-                if (maximize)
-                {
-                    // g = -g
-                    g = -g;
-                }
-                if (weightDecayIsNonZero)
-                {
-                    // g = g + weightDecay * p
-                    g = Fma(weightDecay, p, g);
-                }
-                // squareAvg = alpha * squareAvg + (1 - alpha) * g * g
-                squareAvg = Fma(oneMinusAlpha * g, g, alpha * squareAvg);
-                // Element avg
-                T avg;
-                if (centered)
-                {
-                    if (pytorchIsV1_13)
-                    {
-                        // gradAvg = alpha * gradAvg + (1 - alpha) * g
-                        gradAvg = Fma(oneMinusAlpha, g, alpha * gradAvg);
-                    }
-                    else
-                    {
-                        // gradAvg = Lerp(gradAvg, g, 1 - alpha)
-                        gradAvg = Lerp(gradAvg, g, oneMinusAlpha);
-                    }
-                    // avg = Sqrt(squareAvg - gradAvg * gradAvg)
-                    avg = Sqrt(Fma(-gradAvg, gradAvg, squareAvg));
-                }
-                else
-                {
-                    // avg = Sqrt(squareAvg)
-                    avg = Sqrt(squareAvg);
-                }
-                // avg = avg + eps
-                avg = avg + eps;
-                if (momentumAbove0)
-                {
-                    // buf = momentum * buf + g / avg
-                    buf = momentum * buf + g / avg;
-                    // p = p - lr * buf
-                    p = Fma(minusLr, buf, p);
-                }
-                else
-                {
-                    // p = p - lr * g / avg
-                    p = p - lr * g / avg;
-                }
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref squareAvgRef, i) = squareAvg;
-                if (momentumAbove0) ElementAt(ref bufRef, i) = buf;
-                if (centered) ElementAt(ref gradAvgRef, i) = gradAvg;
             }
         }
 

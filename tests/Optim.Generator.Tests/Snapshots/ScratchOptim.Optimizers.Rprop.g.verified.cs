@@ -129,21 +129,46 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var prev = state.Buffer<T>(0, length);
             var stepSize = state.Buffer<T>(1, length, Round<T>(hyper.Lr));
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(prev),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSize));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSize),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var prev = state.Buffer<T>(0, length);
+            var stepSize = state.Buffer<T>(1, length, Round<T>(hyper.Lr));
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(prev),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSize),
+                partials);
         }
 
         /// <summary>
@@ -229,53 +254,112 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("Rprop", "prev", prev.Length, length);
             global::ScratchOptim.KernelChecks.Length("Rprop", "stepSize", stepSize.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(prev),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSize));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T prevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(prev);
+            ref T stepSizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSize);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref prevRef, ref stepSizeRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref prevRef, ref stepSizeRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref prevRef, ref stepSizeRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T prevRef, ref T stepSizeRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool maximize = hyper.Maximize;
-            T zero = Round<T>(0);
-            T etaPlus = Round<T>(hyper.EtaPlus);
-            T etaMinus = Round<T>(hyper.EtaMinus);
-            T one = Round<T>(1);
-            T stepSizeMin = Round<T>(hyper.StepSizeMin);
-            T stepSizeMax = Round<T>(hyper.StepSizeMax);
+            // What host code computes, for the phases and for later host code.
+            internal bool maximize;
+            internal T zero;
+            internal T etaPlus;
+            internal T etaMinus;
+            internal T one;
+            internal T stepSizeMin;
+            internal T stepSizeMax;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T prevRef, ref T stepSizeRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var zeroVec = TVector.Create(zero);
-                var etaPlusVec = TVector.Create(etaPlus);
-                var etaMinusVec = TVector.Create(etaMinus);
-                var oneVec = TVector.Create(one);
-                var stepSizeMinVec = TVector.Create(stepSizeMin);
-                var stepSizeMaxVec = TVector.Create(stepSizeMax);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var prev = TVector.Load(ref prevRef, i);
-                    var stepSize = TVector.Load(ref stepSizeRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        maximize = hyper.Maximize;
+                        zero = Round<T>(0);
+                        etaPlus = Round<T>(hyper.EtaPlus);
+                        etaMinus = Round<T>(hyper.EtaMinus);
+                        one = Round<T>(1);
+                        stepSizeMin = Round<T>(hyper.StepSizeMin);
+                        stepSizeMax = Round<T>(hyper.StepSizeMax);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T prevRef, ref T stepSizeRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var zeroVec = TVector.Create(zero);
+                    var etaPlusVec = TVector.Create(etaPlus);
+                    var etaMinusVec = TVector.Create(etaMinus);
+                    var oneVec = TVector.Create(one);
+                    var stepSizeMinVec = TVector.Create(stepSizeMin);
+                    var stepSizeMaxVec = TVector.Create(stepSizeMax);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var prev = TVector.Load(ref prevRef, i);
+                        var stepSize = TVector.Load(ref stepSizeRef, i);
+
+                        if (maximize)
+                        {
+                            // g = -g
+                            g = -g;
+                        }
+                        // Element s = Sign(g * prev)
+                        var s = Sign(g * prev);
+                        // Element factor = s > 0 ? etaPlus : s < 0 ? etaMinus : 1
+                        var factor = Select(Greater(s, zeroVec), etaPlusVec, Select(Less(s, zeroVec), etaMinusVec, oneVec));
+                        // stepSize = Clamp(stepSize * factor, stepSizeMin, stepSizeMax)
+                        stepSize = Min(Max(stepSize * factor, stepSizeMinVec), stepSizeMaxVec);
+                        // g = factor == etaMinus ? 0 : g
+                        g = Select(Equal(factor, etaMinusVec), zeroVec, g);
+                        // p = p - Sign(g) * stepSize
+                        p = Fma(-Sign(g), stepSize, p);
+                        // prev = g
+                        prev = g;
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(prev, ref prevRef, i);
+                        TVector.Store(stepSize, ref stepSizeRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T prev = ElementAt(ref prevRef, i);
+                    T stepSize = ElementAt(ref stepSizeRef, i);
 
                     if (maximize)
                     {
@@ -283,51 +367,22 @@ namespace ScratchOptim.Optimizers
                         g = -g;
                     }
                     // Element s = Sign(g * prev)
-                    var s = Sign(g * prev);
+                    T s = Sign(g * prev);
                     // Element factor = s > 0 ? etaPlus : s < 0 ? etaMinus : 1
-                    var factor = Select(Greater(s, zeroVec), etaPlusVec, Select(Less(s, zeroVec), etaMinusVec, oneVec));
+                    T factor = s > zero ? etaPlus : s < zero ? etaMinus : one;
                     // stepSize = Clamp(stepSize * factor, stepSizeMin, stepSizeMax)
-                    stepSize = Min(Max(stepSize * factor, stepSizeMinVec), stepSizeMaxVec);
+                    stepSize = Min(Max(stepSize * factor, stepSizeMin), stepSizeMax);
                     // g = factor == etaMinus ? 0 : g
-                    g = Select(Equal(factor, etaMinusVec), zeroVec, g);
+                    g = factor == etaMinus ? zero : g;
                     // p = p - Sign(g) * stepSize
                     p = Fma(-Sign(g), stepSize, p);
                     // prev = g
                     prev = g;
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(prev, ref prevRef, i);
-                    TVector.Store(stepSize, ref stepSizeRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref prevRef, i) = prev;
+                    ElementAt(ref stepSizeRef, i) = stepSize;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T prev = ElementAt(ref prevRef, i);
-                T stepSize = ElementAt(ref stepSizeRef, i);
-
-                if (maximize)
-                {
-                    // g = -g
-                    g = -g;
-                }
-                // Element s = Sign(g * prev)
-                T s = Sign(g * prev);
-                // Element factor = s > 0 ? etaPlus : s < 0 ? etaMinus : 1
-                T factor = s > zero ? etaPlus : s < zero ? etaMinus : one;
-                // stepSize = Clamp(stepSize * factor, stepSizeMin, stepSizeMax)
-                stepSize = Min(Max(stepSize * factor, stepSizeMin), stepSizeMax);
-                // g = factor == etaMinus ? 0 : g
-                g = factor == etaMinus ? zero : g;
-                // p = p - Sign(g) * stepSize
-                p = Fma(-Sign(g), stepSize, p);
-                // prev = g
-                prev = g;
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref prevRef, i) = prev;
-                ElementAt(ref stepSizeRef, i) = stepSize;
             }
         }
 

@@ -150,19 +150,42 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var buf = hyper.Momentum != 0 ? state.Buffer<T>(0, length) : default;
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var buf = hyper.Momentum != 0 ? state.Buffer<T>(0, length) : default;
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf),
+                partials);
         }
 
         /// <summary>
@@ -257,51 +280,128 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("SGD", "g", g.Length, length);
             if (hyper.Momentum != 0) global::ScratchOptim.KernelChecks.Length("SGD", "buf", buf.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T bufRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref bufRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref bufRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref bufRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T bufRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool maximize = hyper.Maximize;
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            bool momentumIsNonZero = hyper.Momentum != 0;
-            bool firstStep = t == 1;
-            T oneMinusDampening = Round<T>(1 - hyper.Dampening); // 1 - dampening
-            T momentum = Round<T>(hyper.Momentum);
-            bool nesterov = hyper.Nesterov;
-            T minusLr = Round<T>(-hyper.Lr); // -lr
+            // What host code computes, for the phases and for later host code.
+            internal bool maximize;
+            internal bool weightDecayIsNonZero;
+            internal T weightDecay;
+            internal bool momentumIsNonZero;
+            internal bool firstStep;
+            internal T oneMinusDampening;
+            internal T momentum;
+            internal bool nesterov;
+            internal T minusLr;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T bufRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var weightDecayVec = TVector.Create(weightDecay);
-                var oneMinusDampeningVec = TVector.Create(oneMinusDampening);
-                var momentumVec = TVector.Create(momentum);
-                var minusLrVec = TVector.Create(minusLr);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var buf = momentumIsNonZero ? TVector.Load(ref bufRef, i) : default;
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        maximize = hyper.Maximize;
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        momentumIsNonZero = hyper.Momentum != 0;
+                        firstStep = t == 1;
+                        oneMinusDampening = Round<T>(1 - hyper.Dampening); // 1 - dampening
+                        momentum = Round<T>(hyper.Momentum);
+                        nesterov = hyper.Nesterov;
+                        minusLr = Round<T>(-hyper.Lr); // -lr
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T bufRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var oneMinusDampeningVec = TVector.Create(oneMinusDampening);
+                    var momentumVec = TVector.Create(momentum);
+                    var minusLrVec = TVector.Create(minusLr);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var buf = momentumIsNonZero ? TVector.Load(ref bufRef, i) : default;
+
+                        if (maximize)
+                        {
+                            // g = -g
+                            g = -g;
+                        }
+                        if (weightDecayIsNonZero)
+                        {
+                            // g = g + weightDecay * p
+                            g = Fma(weightDecayVec, p, g);
+                        }
+                        if (momentumIsNonZero)
+                        {
+                            if (firstStep)
+                            {
+                                // buf = g
+                                buf = g;
+                            }
+                            else
+                            {
+                                // buf = momentum * buf + (1 - dampening) * g
+                                buf = Fma(oneMinusDampeningVec, g, momentumVec * buf);
+                            }
+                            if (nesterov)
+                            {
+                                // g = g + momentum * buf
+                                g = Fma(momentumVec, buf, g);
+                            }
+                            else
+                            {
+                                // g = buf
+                                g = buf;
+                            }
+                        }
+                        // p = p - lr * g
+                        p = Fma(minusLrVec, g, p);
+
+                        TVector.Store(p, ref pRef, i);
+                        if (momentumIsNonZero) TVector.Store(buf, ref bufRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T buf = momentumIsNonZero ? ElementAt(ref bufRef, i) : default;
 
                     if (maximize)
                     {
@@ -311,7 +411,7 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = Fma(weightDecayVec, p, g);
+                        g = Fma(weightDecay, p, g);
                     }
                     if (momentumIsNonZero)
                     {
@@ -323,12 +423,12 @@ namespace ScratchOptim.Optimizers
                         else
                         {
                             // buf = momentum * buf + (1 - dampening) * g
-                            buf = Fma(oneMinusDampeningVec, g, momentumVec * buf);
+                            buf = Fma(oneMinusDampening, g, momentum * buf);
                         }
                         if (nesterov)
                         {
                             // g = g + momentum * buf
-                            g = Fma(momentumVec, buf, g);
+                            g = Fma(momentum, buf, g);
                         }
                         else
                         {
@@ -337,56 +437,11 @@ namespace ScratchOptim.Optimizers
                         }
                     }
                     // p = p - lr * g
-                    p = Fma(minusLrVec, g, p);
+                    p = Fma(minusLr, g, p);
 
-                    TVector.Store(p, ref pRef, i);
-                    if (momentumIsNonZero) TVector.Store(buf, ref bufRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    if (momentumIsNonZero) ElementAt(ref bufRef, i) = buf;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T buf = momentumIsNonZero ? ElementAt(ref bufRef, i) : default;
-
-                if (maximize)
-                {
-                    // g = -g
-                    g = -g;
-                }
-                if (weightDecayIsNonZero)
-                {
-                    // g = g + weightDecay * p
-                    g = Fma(weightDecay, p, g);
-                }
-                if (momentumIsNonZero)
-                {
-                    if (firstStep)
-                    {
-                        // buf = g
-                        buf = g;
-                    }
-                    else
-                    {
-                        // buf = momentum * buf + (1 - dampening) * g
-                        buf = Fma(oneMinusDampening, g, momentum * buf);
-                    }
-                    if (nesterov)
-                    {
-                        // g = g + momentum * buf
-                        g = Fma(momentum, buf, g);
-                    }
-                    else
-                    {
-                        // g = buf
-                        g = buf;
-                    }
-                }
-                // p = p - lr * g
-                p = Fma(minusLr, g, p);
-
-                ElementAt(ref pRef, i) = p;
-                if (momentumIsNonZero) ElementAt(ref bufRef, i) = buf;
             }
         }
 

@@ -169,8 +169,11 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
@@ -178,7 +181,8 @@ namespace ScratchOptim.Optimizers
             ref double weightSum = ref state.Buffer<double>(1, 1)[0];
             ref double lrMax = ref state.Buffer<double>(2, 1, -1.0)[0];
             ref double trainMode = ref state.Buffer<double>(3, 1)[0];
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
@@ -187,7 +191,26 @@ namespace ScratchOptim.Optimizers
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z),
                 ref weightSum,
                 ref lrMax,
-                ref trainMode);
+                ref trainMode,
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var z = state.Buffer<T>(0, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z),
+                partials);
         }
 
         /// <inheritdoc/>
@@ -296,16 +319,14 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("SGDScheduleFree", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("SGDScheduleFree", "z", z.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z),
-                ref weightSum,
-                ref lrMax,
-                ref trainMode);
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T zRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref zRef, ref weightSum, ref lrMax, ref trainMode, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref zRef, ref weightSum, ref lrMax, ref trainMode, default);
         }
 
         /// <summary>Switches the parameters to the average x, to evaluate the model or save it (the authors' eval()); nothing happens when they hold x already, or to a parameter that has not taken a step.</summary>
@@ -350,13 +371,10 @@ namespace ScratchOptim.Optimizers
                     // The state it uses, allocated on first use, then reused.
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(3, 1)[0];
-                    ProcedureKernels.Eval<T, TVector>(
-                        hyper,
-                        state.Step,
-                        length,
-                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
-                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z),
-                        ref trainMode);
+                    var kernel = new ProcedureKernels.Eval<T>();
+                    kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
+                    kernel.Phase1<TVector>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;
                 }
                 case 1: // Train
@@ -365,13 +383,10 @@ namespace ScratchOptim.Optimizers
                     // The state it uses, allocated on first use, then reused.
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(3, 1)[0];
-                    ProcedureKernels.Train<T, TVector>(
-                        hyper,
-                        state.Step,
-                        length,
-                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
-                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z),
-                        ref trainMode);
+                    var kernel = new ProcedureKernels.Train<T>();
+                    kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
+                    kernel.Phase1<TVector>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;
                 }
                 default:
@@ -385,165 +400,273 @@ namespace ScratchOptim.Optimizers
         private static class ProcedureKernels
         {
             /// <summary>
-            /// Eval on one tensor of <paramref name="length"/> elements that has taken <paramref name="t"/> steps:
-            /// host code in double precision around one loop over the elements.
+            /// Eval on one tensor, in pieces like the step's: <see cref="Host"/>, once per tensor and in double
+            /// precision, before and after the element phase, which runs over any range of elements
+            /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+            /// The fields carry what host code computes to the phases and to later host code.
             /// </summary>
             /// <typeparam name="T">The element type: float or double.</typeparam>
-            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
             [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-            internal static void Eval<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T zRef, ref double trainMode)
+            internal struct Eval<T>
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                double toAverage = 1 - 1 / hyper.Momentum;
-                bool condition1 = trainMode != 0 && t > 0;
-                bool pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
-                T toAverageF = Round<T>(toAverage);
-                trainMode = 0;
+                // What host code computes, for the phases and for later host code.
+                internal double toAverage;
+                internal bool condition1;
+                internal bool pytorchIsV1_13;
+                internal T toAverageF;
 
-                // Eval, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-                nuint i = 0;
-                if (TVector.IsHardwareAccelerated)
+                /// <summary>
+                /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+                /// <paramref name="partials"/> (none here).
+                /// </summary>
+                public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T zRef, ref double trainMode, global::System.ReadOnlySpan<double> partials)
                 {
-                    // Each value the loop reads, broadcast to a vector once.
-                    var toAverageFVec = TVector.Create(toAverageF);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    switch (segment)
                     {
-                        var p = TVector.Load(ref pRef, i);
-                        var z = TVector.Load(ref zRef, i);
+                        case 0:
+                            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                            toAverage = 1 - 1 / hyper.Momentum;
+                            condition1 = trainMode != 0 && t > 0;
+                            pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
+                            toAverageF = Round<T>(toAverage);
+                            trainMode = 0;
+                            break;
+                    }
+                }
+
+                /// <summary>
+                /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+                /// </summary>
+                /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+                public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
+                    where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                {
+                    // Eval, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                    nuint i = from;
+                    if (TVector.IsHardwareAccelerated)
+                    {
+                        // Each value the loop reads, broadcast to a vector once.
+                        var toAverageFVec = TVector.Create(toAverageF);
+                        for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                        {
+                            var p = TVector.Load(ref pRef, i);
+                            var z = TVector.Load(ref zRef, i);
+
+                            if (condition1)
+                            {
+                                if (pytorchIsV1_13)
+                                {
+                                    // p = p + toAverage * (z - p)
+                                    p = Fma(toAverageFVec, z - p, p);
+                                }
+                                else
+                                {
+                                    // p = Lerp(p, z, toAverage)
+                                    p = Lerp(p, z, toAverageFVec);
+                                }
+                            }
+
+                            TVector.Store(p, ref pRef, i);
+                        }
+                    }
+                    for (; i < to; i++)
+                    {
+                        T p = ElementAt(ref pRef, i);
+                        T z = ElementAt(ref zRef, i);
 
                         if (condition1)
                         {
                             if (pytorchIsV1_13)
                             {
                                 // p = p + toAverage * (z - p)
-                                p = Fma(toAverageFVec, z - p, p);
+                                p = Fma(toAverageF, z - p, p);
                             }
                             else
                             {
                                 // p = Lerp(p, z, toAverage)
-                                p = Lerp(p, z, toAverageFVec);
+                                p = Lerp(p, z, toAverageF);
                             }
                         }
 
-                        TVector.Store(p, ref pRef, i);
+                        ElementAt(ref pRef, i) = p;
                     }
-                }
-                for (; i < (nuint)length; i++)
-                {
-                    T p = ElementAt(ref pRef, i);
-                    T z = ElementAt(ref zRef, i);
-
-                    if (condition1)
-                    {
-                        if (pytorchIsV1_13)
-                        {
-                            // p = p + toAverage * (z - p)
-                            p = Fma(toAverageF, z - p, p);
-                        }
-                        else
-                        {
-                            // p = Lerp(p, z, toAverage)
-                            p = Lerp(p, z, toAverageF);
-                        }
-                    }
-
-                    ElementAt(ref pRef, i) = p;
                 }
             }
 
             /// <summary>
-            /// Train on one tensor of <paramref name="length"/> elements that has taken <paramref name="t"/> steps:
-            /// host code in double precision around one loop over the elements.
+            /// Train on one tensor, in pieces like the step's: <see cref="Host"/>, once per tensor and in double
+            /// precision, before and after the element phase, which runs over any range of elements
+            /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+            /// The fields carry what host code computes to the phases and to later host code.
             /// </summary>
             /// <typeparam name="T">The element type: float or double.</typeparam>
-            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
             [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-            internal static void Train<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T zRef, ref double trainMode)
+            internal struct Train<T>
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                bool condition1 = trainMode == 0 && t > 0;
-                T oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum
-                trainMode = 1;
+                // What host code computes, for the phases and for later host code.
+                internal bool condition1;
+                internal T oneMinusMomentum;
 
-                // Train, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-                nuint i = 0;
-                if (TVector.IsHardwareAccelerated)
+                /// <summary>
+                /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+                /// <paramref name="partials"/> (none here).
+                /// </summary>
+                public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T zRef, ref double trainMode, global::System.ReadOnlySpan<double> partials)
                 {
-                    // Each value the loop reads, broadcast to a vector once.
-                    var oneMinusMomentumVec = TVector.Create(oneMinusMomentum);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    switch (segment)
                     {
-                        var p = TVector.Load(ref pRef, i);
-                        var z = TVector.Load(ref zRef, i);
+                        case 0:
+                            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                            condition1 = trainMode == 0 && t > 0;
+                            oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum
+                            trainMode = 1;
+                            break;
+                    }
+                }
+
+                /// <summary>
+                /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+                /// </summary>
+                /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+                public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
+                    where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                {
+                    // Train, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                    nuint i = from;
+                    if (TVector.IsHardwareAccelerated)
+                    {
+                        // Each value the loop reads, broadcast to a vector once.
+                        var oneMinusMomentumVec = TVector.Create(oneMinusMomentum);
+                        for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                        {
+                            var p = TVector.Load(ref pRef, i);
+                            var z = TVector.Load(ref zRef, i);
+
+                            if (condition1)
+                            {
+                                // p = Lerp(p, z, 1 - momentum)
+                                p = Lerp(p, z, oneMinusMomentumVec);
+                            }
+
+                            TVector.Store(p, ref pRef, i);
+                        }
+                    }
+                    for (; i < to; i++)
+                    {
+                        T p = ElementAt(ref pRef, i);
+                        T z = ElementAt(ref zRef, i);
 
                         if (condition1)
                         {
                             // p = Lerp(p, z, 1 - momentum)
-                            p = Lerp(p, z, oneMinusMomentumVec);
+                            p = Lerp(p, z, oneMinusMomentum);
                         }
 
-                        TVector.Store(p, ref pRef, i);
+                        ElementAt(ref pRef, i) = p;
                     }
-                }
-                for (; i < (nuint)length; i++)
-                {
-                    T p = ElementAt(ref pRef, i);
-                    T z = ElementAt(ref zRef, i);
-
-                    if (condition1)
-                    {
-                        // p = Lerp(p, z, 1 - momentum)
-                        p = Lerp(p, z, oneMinusMomentum);
-                    }
-
-                    ElementAt(ref pRef, i) = p;
                 }
             }
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T zRef, ref double weightSum, ref double lrMax, ref double trainMode)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool firstStep = t == 1;
-            double scheduledLr = t <= hyper.WarmupSteps ? hyper.Lr * ((double)t / hyper.WarmupSteps) : hyper.Lr;
-            lrMax = global::System.Math.Max(scheduledLr, lrMax);
-            double weight = global::System.Math.Pow(t, hyper.R) * global::System.Math.Pow(lrMax, hyper.WeightLrPower);
-            weightSum = weightSum + weight;
-            double ckp1 = weightSum != 0 ? weight / weightSum : 0;
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            T ckp1F = Round<T>(ckp1);
-            double gradientWeight = scheduledLr * (hyper.Momentum * (1 - ckp1) - 1);
-            T gradientWeightF = Round<T>(gradientWeight);
-            T minusScheduledLr = Round<T>(-scheduledLr); // -scheduledLr
+            // What host code computes, for the phases and for later host code.
+            internal bool firstStep;
+            internal double scheduledLr;
+            internal double weight;
+            internal double ckp1;
+            internal bool weightDecayIsNonZero;
+            internal T weightDecay;
+            internal T ckp1F;
+            internal double gradientWeight;
+            internal T gradientWeightF;
+            internal T minusScheduledLr;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T zRef, ref double weightSum, ref double lrMax, ref double trainMode, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var weightDecayVec = TVector.Create(weightDecay);
-                var ckp1FVec = TVector.Create(ckp1F);
-                var gradientWeightFVec = TVector.Create(gradientWeightF);
-                var minusScheduledLrVec = TVector.Create(minusScheduledLr);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var z = TVector.Load(ref zRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        firstStep = t == 1;
+                        scheduledLr = t <= hyper.WarmupSteps ? hyper.Lr * ((double)t / hyper.WarmupSteps) : hyper.Lr;
+                        lrMax = global::System.Math.Max(scheduledLr, lrMax);
+                        weight = global::System.Math.Pow(t, hyper.R) * global::System.Math.Pow(lrMax, hyper.WeightLrPower);
+                        weightSum = weightSum + weight;
+                        ckp1 = weightSum != 0 ? weight / weightSum : 0;
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        ckp1F = Round<T>(ckp1);
+                        gradientWeight = scheduledLr * (hyper.Momentum * (1 - ckp1) - 1);
+                        gradientWeightF = Round<T>(gradientWeight);
+                        minusScheduledLr = Round<T>(-scheduledLr); // -scheduledLr
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T zRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var ckp1FVec = TVector.Create(ckp1F);
+                    var gradientWeightFVec = TVector.Create(gradientWeightF);
+                    var minusScheduledLrVec = TVector.Create(minusScheduledLr);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var z = TVector.Load(ref zRef, i);
+
+                        if (firstStep)
+                        {
+                            // z = p
+                            z = p;
+                        }
+                        if (weightDecayIsNonZero)
+                        {
+                            // g = g + weightDecay * p
+                            g = Fma(weightDecayVec, p, g);
+                        }
+                        // p = Lerp(p, z, ckp1)
+                        p = Lerp(p, z, ckp1FVec);
+                        // p = p + gradientWeight * g
+                        p = Fma(gradientWeightFVec, g, p);
+                        // z = z - scheduledLr * g
+                        z = Fma(minusScheduledLrVec, g, z);
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(z, ref zRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T z = ElementAt(ref zRef, i);
 
                     if (firstStep)
                     {
@@ -553,44 +676,18 @@ namespace ScratchOptim.Optimizers
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = Fma(weightDecayVec, p, g);
+                        g = Fma(weightDecay, p, g);
                     }
                     // p = Lerp(p, z, ckp1)
-                    p = Lerp(p, z, ckp1FVec);
+                    p = Lerp(p, z, ckp1F);
                     // p = p + gradientWeight * g
-                    p = Fma(gradientWeightFVec, g, p);
+                    p = Fma(gradientWeightF, g, p);
                     // z = z - scheduledLr * g
-                    z = Fma(minusScheduledLrVec, g, z);
+                    z = Fma(minusScheduledLr, g, z);
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(z, ref zRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref zRef, i) = z;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T z = ElementAt(ref zRef, i);
-
-                if (firstStep)
-                {
-                    // z = p
-                    z = p;
-                }
-                if (weightDecayIsNonZero)
-                {
-                    // g = g + weightDecay * p
-                    g = Fma(weightDecay, p, g);
-                }
-                // p = Lerp(p, z, ckp1)
-                p = Lerp(p, z, ckp1F);
-                // p = p + gradientWeight * g
-                p = Fma(gradientWeightF, g, p);
-                // z = z - scheduledLr * g
-                z = Fma(minusScheduledLr, g, z);
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref zRef, i) = z;
             }
         }
 

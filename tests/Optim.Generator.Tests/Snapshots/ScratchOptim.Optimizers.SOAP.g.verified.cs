@@ -374,8 +374,11 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 4, SplitsTensors: false, PartialsPerBlock: 1, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
@@ -392,7 +395,8 @@ namespace ScratchOptim.Optimizers
             var mergedBasis = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(8, length * length) : default;
             // The matrix work's solvers and work matrices, made on the first step, then reused.
             if (state.Scratch is not global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices) state.Scratch = matrices = new global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>();
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 shape,
@@ -408,7 +412,107 @@ namespace ScratchOptim.Optimizers
                 leftBasis,
                 rightBasis,
                 mergedBasis,
-                matrices);
+                matrices,
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            var shape = ShapeOf(parameter);
+            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+            // The state host code allocated.
+            var m = state.Buffer<T>(1, length);
+            var v = state.Buffer<T>(2, length);
+            var left = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(3, rows * rows) : default;
+            var right = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(4, columns * columns) : default;
+            var merged = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(5, length * length) : default;
+            var leftBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? state.Buffer<T>(6, rows * rows) : default;
+            var rightBasis = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? state.Buffer<T>(7, columns * columns) : default;
+            var mergedBasis = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? state.Buffer<T>(8, length * length) : default;
+            var matrices = (global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>)state.Scratch!;
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            switch (phase)
+            {
+                case 1:
+                    kernel.Phase1<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                        left,
+                        right,
+                        merged,
+                        leftBasis,
+                        rightBasis,
+                        mergedBasis,
+                        matrices,
+                        partials);
+                    break;
+                case 2:
+                    kernel.Phase2<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                        left,
+                        right,
+                        merged,
+                        leftBasis,
+                        rightBasis,
+                        mergedBasis,
+                        matrices,
+                        partials);
+                    break;
+                case 3:
+                    kernel.Phase3<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                        left,
+                        right,
+                        merged,
+                        leftBasis,
+                        rightBasis,
+                        mergedBasis,
+                        matrices,
+                        partials);
+                    break;
+                case 4:
+                    kernel.Phase4<TVector>(
+                        (nuint)from,
+                        (nuint)to,
+                        shape,
+                        length,
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                        left,
+                        right,
+                        merged,
+                        leftBasis,
+                        rightBasis,
+                        mergedBasis,
+                        matrices,
+                        partials);
+                    break;
+            }
         }
 
         /// <summary>
@@ -653,261 +757,473 @@ namespace ScratchOptim.Optimizers
             if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Length("SOAP", "rightBasis", rightBasis.Length, columns * columns);
             if (hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Length("SOAP", "mergedBasis", mergedBasis.Length, length * length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                shape,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
-                ref adamSteps,
-                left,
-                right,
-                merged,
-                leftBasis,
-                rightBasis,
-                mergedBasis,
-                matrices);
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
+            using var partials = global::ScratchOptim.PartialSums.Rent(1 * global::ScratchOptim.Reductions.BlockCount(length));
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Phase3<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Phase4<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            kernel.Host(4, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around 4 loops over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after each of the 4 element phases, which run over any range of elements
+        /// (here always the whole tensor: its matrices are filled and read whole), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref double adamSteps, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // The tensor as a matrix: rows are all dimensions but the last.
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
-            // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
-            var matrix1 = matrices.Matrix(0, rows, columns);
-            ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
-            var mMatrix = matrices.Matrix(1, rows, columns);
-            ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-            var vMatrix = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? matrices.Matrix(2, rows, columns) : default;
-            ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-            var unflattenMatrix = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? matrices.Matrix(3, rows, columns) : default;
-            ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-            var vMatrix2 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? matrices.Matrix(4, rows, columns) : default;
-            ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-            var productMatrix = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? matrices.Matrix(5, rows, columns) : default;
-            ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-            var vMatrix3 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? matrices.Matrix(6, rows, columns) : default;
-            ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-            var product2Matrix = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? matrices.Matrix(7, rows, columns) : default;
-            ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
-            var gMatrix = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref gRef, length);
-            // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
-            if (hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim)
+            // What host code computes, for the phases and for later host code.
+            internal bool condition2;
+            internal bool condition3;
+            internal bool condition4;
+            internal bool flattened;
+            internal bool rowsPreconditioned;
+            internal bool columnsPreconditioned;
+            internal double preconditionerWeight;
+            internal int step;
+            internal double stepSize;
+            internal bool firstStep;
+            internal T preconditionerWeightF;
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal T oneMinusBeta2;
+            internal T beta2;
+            internal T eps;
+            internal bool normalizeGrads;
+            internal T minusStepSize;
+            internal bool weightDecayAbove0;
+            internal T minusLrTimesWeightDecay;
+            internal bool condition1;
+            internal double sumOfSquaresDirection;
+            internal T scalar1;
+
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (1 per block).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref double adamSteps, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.ReadOnlySpan<double> partials)
             {
-                matrices.Matrix(8, length, length);
-                matrices.ReserveEigenvectors(length);
-                matrices.Matrix(11, 1, length);
-                matrices.Matrix(14, length, length);
-                matrices.Matrix(17, length, length);
-                matrices.ReserveEigenvalueOrder(length);
-                matrices.Matrix(20, 1, length);
-                matrices.Matrix(23, 1, length);
-                matrices.Matrix(26, 1, length);
-                matrices.Matrix(27, length, length);
-                matrices.Matrix(28, length, length);
-                matrices.ReserveQrBasis(length, length);
-                matrices.Matrix(33, 1, length);
-            }
-            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim)
-            {
-                matrices.Matrix(9, rows, rows);
-                matrices.ReserveEigenvectors(rows);
-                matrices.Matrix(12, rows, columns);
-                matrices.Matrix(15, rows, rows);
-                matrices.Matrix(18, rows, rows);
-                matrices.ReserveEigenvalueOrder(rows);
-                matrices.Matrix(21, rows, columns);
-                matrices.Matrix(24, rows, columns);
-                matrices.Matrix(29, rows, rows);
-                matrices.Matrix(30, rows, rows);
-                matrices.ReserveQrBasis(rows, rows);
-                matrices.Matrix(34, rows, columns);
-            }
-            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim)
-            {
-                matrices.Matrix(10, columns, columns);
-                matrices.ReserveEigenvectors(columns);
-                matrices.Matrix(13, rows, columns);
-                matrices.Matrix(16, columns, columns);
-                matrices.Matrix(19, columns, columns);
-                matrices.ReserveEigenvalueOrder(columns);
-                matrices.Matrix(22, rows, columns);
-                matrices.Matrix(25, rows, columns);
-                matrices.Matrix(31, columns, columns);
-                matrices.Matrix(32, columns, columns);
-                matrices.ReserveQrBasis(columns, columns);
-                matrices.Matrix(35, rows, columns);
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
+                var projectedElementMatrix = matrices.Matrix(0, rows, columns);
+                ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
+                var matrix1 = matrices.Matrix(1, rows, columns);
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var backElementMatrix = matrices.Matrix(2, rows, columns);
+                ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
+                var mMatrix = matrices.Matrix(3, rows, columns);
+                ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
+                var vMatrix = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? matrices.Matrix(4, rows, columns) : default;
+                ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
+                var unflattenMatrix = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim ? matrices.Matrix(5, rows, columns) : default;
+                ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
+                var vMatrix2 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? matrices.Matrix(6, rows, columns) : default;
+                ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
+                var productMatrix = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim ? matrices.Matrix(7, rows, columns) : default;
+                ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
+                var vMatrix3 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? matrices.Matrix(8, rows, columns) : default;
+                ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
+                var product2Matrix = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim ? matrices.Matrix(9, rows, columns) : default;
+                ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
+                var momentElementMatrix = matrices.Matrix(10, rows, columns);
+                ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
+                var gMatrix = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref gRef, length);
+                // The Matrix locals declared in branches, each in its own slot.
+                global::System.Span<T> mergedOrder = matrices.ExistingMatrix(20);
+                global::System.Span<T> leftOrder = matrices.ExistingMatrix(21);
+                global::System.Span<T> rightOrder = matrices.ExistingMatrix(22);
+                // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
+                if (hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim)
+                {
+                    matrices.Matrix(11, length, length);
+                    matrices.ReserveEigenvectors(length);
+                    matrices.Matrix(14, 1, length);
+                    matrices.Matrix(17, length, length);
+                    matrices.Matrix(20, length, length);
+                    matrices.ReserveEigenvalueOrder(length);
+                    matrices.Matrix(23, 1, length);
+                    matrices.Matrix(26, 1, length);
+                    matrices.Matrix(29, 1, length);
+                    matrices.Matrix(30, length, length);
+                    matrices.Matrix(31, length, length);
+                    matrices.ReserveQrBasis(length, length);
+                    matrices.Matrix(36, 1, length);
+                }
+                if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim)
+                {
+                    matrices.Matrix(12, rows, rows);
+                    matrices.ReserveEigenvectors(rows);
+                    matrices.Matrix(15, rows, columns);
+                    matrices.Matrix(18, rows, rows);
+                    matrices.Matrix(21, rows, rows);
+                    matrices.ReserveEigenvalueOrder(rows);
+                    matrices.Matrix(24, rows, columns);
+                    matrices.Matrix(27, rows, columns);
+                    matrices.Matrix(32, rows, rows);
+                    matrices.Matrix(33, rows, rows);
+                    matrices.ReserveQrBasis(rows, rows);
+                    matrices.Matrix(37, rows, columns);
+                }
+                if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim)
+                {
+                    matrices.Matrix(13, columns, columns);
+                    matrices.ReserveEigenvectors(columns);
+                    matrices.Matrix(16, rows, columns);
+                    matrices.Matrix(19, columns, columns);
+                    matrices.Matrix(22, columns, columns);
+                    matrices.ReserveEigenvalueOrder(columns);
+                    matrices.Matrix(25, rows, columns);
+                    matrices.Matrix(28, rows, columns);
+                    matrices.Matrix(34, columns, columns);
+                    matrices.Matrix(35, columns, columns);
+                    matrices.ReserveQrBasis(columns, columns);
+                    matrices.Matrix(38, rows, columns);
+                }
+
+                switch (segment)
+                {
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once, and the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
+                        condition2 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim; // the state that needs it is allocated
+                        condition3 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim; // the state that needs it is allocated
+                        condition4 = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim; // the state that needs it is allocated
+                        flattened = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim;
+                        rowsPreconditioned = !flattened && shape.Length == 2 && rows <= hyper.MaxPrecondDim;
+                        columnsPreconditioned = !flattened && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim;
+                        preconditionerWeight = 1 - (hyper.ShampooBeta >= 0 ? hyper.ShampooBeta : hyper.Beta2);
+                        step = t - 1;
+                        adamSteps = step;
+                        stepSize = hyper.CorrectBias ? hyper.Lr * global::System.Math.Pow(1 - global::System.Math.Pow(hyper.Beta2, step), 0.5) / (1 - global::System.Math.Pow(hyper.Beta1, step)) : hyper.Lr;
+                        firstStep = t == 1;
+                        preconditionerWeightF = Round<T>(preconditionerWeight);
+                        // merged = Lerp(merged, Transpose(Flatten(g)) * Flatten(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
+                        if (firstStep && flattened)
+                        {
+                            var product3 = matrices.Matrix(11, length, length);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, 1, gMatrix, gMatrix, product3);
+                            for (int entry = 0; entry < merged.Length; entry++)
+                            {
+                                T mergedElement = merged[entry], product3Element = product3[entry];
+                                merged[entry] = Lerp(mergedElement, product3Element, preconditionerWeightF);
+                            }
+                        }
+                        // mergedBasis = Eigenvectors(merged) (LAPACK's syevd)
+                        if (firstStep && flattened)
+                        {
+                            matrices.Eigenvectors(merged, mergedBasis, length);
+                        }
+                        // left = Lerp(left, g * Transpose(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
+                        if (firstStep && rowsPreconditioned)
+                        {
+                            var product4 = matrices.Matrix(12, rows, rows);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, rows, columns, gMatrix, gMatrix, product4);
+                            for (int entry = 0; entry < left.Length; entry++)
+                            {
+                                T leftElement = left[entry], product4Element = product4[entry];
+                                left[entry] = Lerp(leftElement, product4Element, preconditionerWeightF);
+                            }
+                        }
+                        // leftBasis = Eigenvectors(left) (LAPACK's syevd)
+                        if (firstStep && rowsPreconditioned)
+                        {
+                            matrices.Eigenvectors(left, leftBasis, rows);
+                        }
+                        // right = Lerp(right, Transpose(g) * g, preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
+                        if (firstStep && columnsPreconditioned)
+                        {
+                            var product5 = matrices.Matrix(13, columns, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, rows, gMatrix, gMatrix, product5);
+                            for (int entry = 0; entry < right.Length; entry++)
+                            {
+                                T rightElement = right[entry], product5Element = product5[entry];
+                                right[entry] = Lerp(rightElement, product5Element, preconditionerWeightF);
+                            }
+                        }
+                        // rightBasis = Eigenvectors(right) (LAPACK's syevd)
+                        if (firstStep && columnsPreconditioned)
+                        {
+                            matrices.Eigenvectors(right, rightBasis, columns);
+                        }
+                        // Matrix projected = g
+                        global::System.Span<T> projected = matrices.Matrix(39, rows, columns);
+                        if (!firstStep)
+                        {
+                            projected = gMatrix;
+                        }
+                        // projected = Unflatten(Flatten(projected) * mergedBasis) (products on OpenBLAS)
+                        if (!firstStep && flattened)
+                        {
+                            var product6 = matrices.Matrix(14, 1, length);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, projected, mergedBasis, product6);
+                            projected = product6;
+                        }
+                        // projected = Transpose(leftBasis) * projected (products on OpenBLAS)
+                        if (!firstStep && rowsPreconditioned)
+                        {
+                            var product7 = matrices.Matrix(15, rows, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, projected, product7);
+                            projected = product7;
+                        }
+                        // projected = projected * rightBasis (products on OpenBLAS)
+                        if (!firstStep && columnsPreconditioned)
+                        {
+                            var product8 = matrices.Matrix(16, rows, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, projected, rightBasis, product8);
+                            projected = product8;
+                        }
+                        projected.CopyTo(projectedElementMatrix);
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        beta2 = Round<T>(hyper.Beta2);
+                        eps = Round<T>(hyper.Eps);
+                        normalizeGrads = hyper.NormalizeGrads;
+                        minusStepSize = Round<T>(-stepSize); // -stepSize
+                        weightDecayAbove0 = hyper.WeightDecay > 0;
+                        minusLrTimesWeightDecay = Round<T>(-(hyper.Lr * hyper.WeightDecay)); // -(lr * weightDecay)
+                        // merged = Lerp(merged, Transpose(Flatten(g)) * Flatten(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
+                        if (!firstStep && flattened)
+                        {
+                            var product9 = matrices.Matrix(17, length, length);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, 1, gMatrix, gMatrix, product9);
+                            for (int entry = 0; entry < merged.Length; entry++)
+                            {
+                                T mergedElement2 = merged[entry], product9Element = product9[entry];
+                                merged[entry] = Lerp(mergedElement2, product9Element, preconditionerWeightF);
+                            }
+                        }
+                        // left = Lerp(left, g * Transpose(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
+                        if (!firstStep && rowsPreconditioned)
+                        {
+                            var product10 = matrices.Matrix(18, rows, rows);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, rows, columns, gMatrix, gMatrix, product10);
+                            for (int entry = 0; entry < left.Length; entry++)
+                            {
+                                T leftElement2 = left[entry], product10Element = product10[entry];
+                                left[entry] = Lerp(leftElement2, product10Element, preconditionerWeightF);
+                            }
+                        }
+                        // right = Lerp(right, Transpose(g) * g, preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
+                        if (!firstStep && columnsPreconditioned)
+                        {
+                            var product11 = matrices.Matrix(19, columns, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, rows, gMatrix, gMatrix, product11);
+                            for (int entry = 0; entry < right.Length; entry++)
+                            {
+                                T rightElement2 = right[entry], product11Element = product11[entry];
+                                right[entry] = Lerp(rightElement2, product11Element, preconditionerWeightF);
+                            }
+                        }
+                        condition1 = step % hyper.PreconditionFrequency == 0;
+                        // Matrix mergedOrder = EigenvalueOrder(merged, mergedBasis) (a sort of estimated eigenvalues)
+                        if (!firstStep && condition1 && flattened)
+                        {
+                            mergedOrder = matrices.Matrix(20, length, length);
+                            matrices.EigenvalueOrder(merged, mergedBasis, mergedOrder, length);
+                        }
+                        // Matrix leftOrder = EigenvalueOrder(left, leftBasis) (a sort of estimated eigenvalues)
+                        if (!firstStep && condition1 && rowsPreconditioned)
+                        {
+                            leftOrder = matrices.Matrix(21, rows, rows);
+                            matrices.EigenvalueOrder(left, leftBasis, leftOrder, rows);
+                        }
+                        // Matrix rightOrder = EigenvalueOrder(right, rightBasis) (a sort of estimated eigenvalues)
+                        if (!firstStep && condition1 && columnsPreconditioned)
+                        {
+                            rightOrder = matrices.Matrix(22, columns, columns);
+                            matrices.EigenvalueOrder(right, rightBasis, rightOrder, columns);
+                        }
+                        break;
+                    case 1:
+                        // After phase 1: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
+                        // Matrix back = matrix1
+                        global::System.Span<T> back = matrices.Matrix(40, rows, columns);
+                        if (!firstStep)
+                        {
+                            back = matrix1;
+                        }
+                        // back = Unflatten(Flatten(back) * Transpose(mergedBasis)) (products on OpenBLAS)
+                        if (!firstStep && flattened)
+                        {
+                            var product12 = matrices.Matrix(23, 1, length);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, 1, length, length, back, mergedBasis, product12);
+                            back = product12;
+                        }
+                        // back = leftBasis * back (products on OpenBLAS)
+                        if (!firstStep && rowsPreconditioned)
+                        {
+                            var product13 = matrices.Matrix(24, rows, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, back, product13);
+                            back = product13;
+                        }
+                        // back = back * Transpose(rightBasis) (products on OpenBLAS)
+                        if (!firstStep && columnsPreconditioned)
+                        {
+                            var product14 = matrices.Matrix(25, rows, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, columns, columns, back, rightBasis, product14);
+                            back = product14;
+                        }
+                        back.CopyTo(backElementMatrix);
+                        // Matrix moment = mMatrix
+                        global::System.Span<T> moment = matrices.Matrix(41, rows, columns);
+                        if (!firstStep)
+                        {
+                            moment = mMatrix;
+                        }
+                        // moment = Unflatten(Flatten(moment) * Transpose(mergedBasis)) (products on OpenBLAS)
+                        if (!firstStep && flattened)
+                        {
+                            var product15 = matrices.Matrix(26, 1, length);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, 1, length, length, moment, mergedBasis, product15);
+                            moment = product15;
+                        }
+                        // moment = leftBasis * moment (products on OpenBLAS)
+                        if (!firstStep && rowsPreconditioned)
+                        {
+                            var product16 = matrices.Matrix(27, rows, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, moment, product16);
+                            moment = product16;
+                        }
+                        // moment = moment * Transpose(rightBasis) (products on OpenBLAS)
+                        if (!firstStep && columnsPreconditioned)
+                        {
+                            var product17 = matrices.Matrix(28, rows, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, columns, columns, moment, rightBasis, product17);
+                            moment = product17;
+                        }
+                        // unflattenMatrix = Unflatten(Flatten(vMatrix) * mergedOrder) (products on OpenBLAS)
+                        if (!firstStep && condition1 && flattened)
+                        {
+                            var product18 = matrices.Matrix(29, 1, length);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, vMatrix, mergedOrder, product18);
+                            product18.CopyTo(unflattenMatrix);
+                        }
+                        // mergedBasis = QrBasis(merged * (mergedBasis * mergedOrder)) (LAPACK's QR, products on OpenBLAS)
+                        if (!firstStep && condition1 && flattened)
+                        {
+                            var product19 = matrices.Matrix(30, length, length);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, length, mergedBasis, mergedOrder, product19);
+                            var product20 = matrices.Matrix(31, length, length);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, length, merged, product19, product20);
+                            matrices.QrBasis(product20, mergedBasis, length, length);
+                        }
+                        // leftBasis = QrBasis(left * (leftBasis * leftOrder)) (LAPACK's QR, products on OpenBLAS)
+                        if (!firstStep && condition1 && rowsPreconditioned)
+                        {
+                            var product21 = matrices.Matrix(32, rows, rows);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, rows, rows, leftBasis, leftOrder, product21);
+                            var product22 = matrices.Matrix(33, rows, rows);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, rows, rows, left, product21, product22);
+                            matrices.QrBasis(product22, leftBasis, rows, rows);
+                        }
+                        // rightBasis = QrBasis(right * (rightBasis * rightOrder)) (LAPACK's QR, products on OpenBLAS)
+                        if (!firstStep && condition1 && columnsPreconditioned)
+                        {
+                            var product23 = matrices.Matrix(34, columns, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, columns, rightBasis, rightOrder, product23);
+                            var product24 = matrices.Matrix(35, columns, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, columns, right, product23, product24);
+                            matrices.QrBasis(product24, rightBasis, columns, columns);
+                        }
+                        // moment = Unflatten(Flatten(moment) * mergedBasis) (products on OpenBLAS)
+                        if (!firstStep && flattened)
+                        {
+                            var product25 = matrices.Matrix(36, 1, length);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, moment, mergedBasis, product25);
+                            moment = product25;
+                        }
+                        // moment = Transpose(leftBasis) * moment (products on OpenBLAS)
+                        if (!firstStep && rowsPreconditioned)
+                        {
+                            var product26 = matrices.Matrix(37, rows, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, moment, product26);
+                            moment = product26;
+                        }
+                        // moment = moment * rightBasis (products on OpenBLAS)
+                        if (!firstStep && columnsPreconditioned)
+                        {
+                            var product27 = matrices.Matrix(38, rows, columns);
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, moment, rightBasis, product27);
+                            moment = product27;
+                        }
+                        moment.CopyTo(momentElementMatrix);
+                        break;
+                    case 2:
+                        // Phase 2's sums: the partial sums of its blocks, added in block order.
+                        sumOfSquaresDirection = 0;
+                        for (int partial = 0; partial < partials.Length; partial += 1)
+                        {
+                            sumOfSquaresDirection += partials[partial];
+                        }
+                        // After phase 2: what its sums give, in double, and the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
+                        scalar1 = Round<T>(1E-30 + global::System.Math.Pow(sumOfSquaresDirection / (double)length, 0.5)); // 1E-30 + Pow(sumOfSquaresDirection / (double)Count(direction * direction), 0.5)
+                        // productMatrix = Transpose(leftOrder) * vMatrix2 (products on OpenBLAS)
+                        if (!firstStep && condition1 && rowsPreconditioned)
+                        {
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftOrder, vMatrix2, productMatrix);
+                        }
+                        break;
+                    case 3:
+                        // After phase 3: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
+                        // product2Matrix = vMatrix3 * rightOrder (products on OpenBLAS)
+                        if (!firstStep && condition1 && columnsPreconditioned)
+                        {
+                            matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, vMatrix3, rightOrder, product2Matrix);
+                        }
+                        break;
+                }
             }
 
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once, and the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-            bool condition2 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim; // the state that needs it is allocated
-            bool condition3 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim; // the state that needs it is allocated
-            bool condition4 = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim; // the state that needs it is allocated
-            bool flattened = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim;
-            bool rowsPreconditioned = !flattened && shape.Length == 2 && rows <= hyper.MaxPrecondDim;
-            bool columnsPreconditioned = !flattened && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim;
-            double preconditionerWeight = 1 - (hyper.ShampooBeta >= 0 ? hyper.ShampooBeta : hyper.Beta2);
-            int step = t - 1;
-            adamSteps = step;
-            double stepSize = hyper.CorrectBias ? hyper.Lr * global::System.Math.Pow(1 - global::System.Math.Pow(hyper.Beta2, step), 0.5) / (1 - global::System.Math.Pow(hyper.Beta1, step)) : hyper.Lr;
-            bool firstStep = t == 1;
-            T preconditionerWeightF = Round<T>(preconditionerWeight);
-            // merged = Lerp(merged, Transpose(Flatten(g)) * Flatten(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (firstStep && flattened)
+            /// <summary>
+            /// Phase 1 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                var product3 = matrices.Matrix(8, length, length);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, 1, gMatrix, gMatrix, product3);
-                for (int entry = 0; entry < merged.Length; entry++)
-                {
-                    T mergedElement = merged[entry], product3Element = product3[entry];
-                    merged[entry] = Lerp(mergedElement, product3Element, preconditionerWeightF);
-                }
-            }
-            // mergedBasis = Eigenvectors(merged) (LAPACK's syevd)
-            if (firstStep && flattened)
-            {
-                matrices.Eigenvectors(merged, mergedBasis, length);
-            }
-            // left = Lerp(left, g * Transpose(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (firstStep && rowsPreconditioned)
-            {
-                var product4 = matrices.Matrix(9, rows, rows);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, rows, columns, gMatrix, gMatrix, product4);
-                for (int entry = 0; entry < left.Length; entry++)
-                {
-                    T leftElement = left[entry], product4Element = product4[entry];
-                    left[entry] = Lerp(leftElement, product4Element, preconditionerWeightF);
-                }
-            }
-            // leftBasis = Eigenvectors(left) (LAPACK's syevd)
-            if (firstStep && rowsPreconditioned)
-            {
-                matrices.Eigenvectors(left, leftBasis, rows);
-            }
-            // right = Lerp(right, Transpose(g) * g, preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (firstStep && columnsPreconditioned)
-            {
-                var product5 = matrices.Matrix(10, columns, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, rows, gMatrix, gMatrix, product5);
-                for (int entry = 0; entry < right.Length; entry++)
-                {
-                    T rightElement = right[entry], product5Element = product5[entry];
-                    right[entry] = Lerp(rightElement, product5Element, preconditionerWeightF);
-                }
-            }
-            // rightBasis = Eigenvectors(right) (LAPACK's syevd)
-            if (firstStep && columnsPreconditioned)
-            {
-                matrices.Eigenvectors(right, rightBasis, columns);
-            }
-            // Matrix projected = g
-            global::System.Span<T> projected = matrices.Matrix(36, rows, columns);
-            if (!firstStep)
-            {
-                projected = gMatrix;
-            }
-            // projected = Unflatten(Flatten(projected) * mergedBasis) (products on OpenBLAS)
-            if (!firstStep && flattened)
-            {
-                var product6 = matrices.Matrix(11, 1, length);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, projected, mergedBasis, product6);
-                projected = product6;
-            }
-            // projected = Transpose(leftBasis) * projected (products on OpenBLAS)
-            if (!firstStep && rowsPreconditioned)
-            {
-                var product7 = matrices.Matrix(12, rows, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, projected, product7);
-                projected = product7;
-            }
-            // projected = projected * rightBasis (products on OpenBLAS)
-            if (!firstStep && columnsPreconditioned)
-            {
-                var product8 = matrices.Matrix(13, rows, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, projected, rightBasis, product8);
-                projected = product8;
-            }
-            ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projected);
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            T beta2 = Round<T>(hyper.Beta2);
-            T eps = Round<T>(hyper.Eps);
-            bool normalizeGrads = hyper.NormalizeGrads;
-            T minusStepSize = Round<T>(-stepSize); // -stepSize
-            bool weightDecayAbove0 = hyper.WeightDecay > 0;
-            T minusLrTimesWeightDecay = Round<T>(-(hyper.Lr * hyper.WeightDecay)); // -(lr * weightDecay)
-            // merged = Lerp(merged, Transpose(Flatten(g)) * Flatten(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (!firstStep && flattened)
-            {
-                var product9 = matrices.Matrix(14, length, length);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, 1, gMatrix, gMatrix, product9);
-                for (int entry = 0; entry < merged.Length; entry++)
-                {
-                    T mergedElement2 = merged[entry], product9Element = product9[entry];
-                    merged[entry] = Lerp(mergedElement2, product9Element, preconditionerWeightF);
-                }
-            }
-            // left = Lerp(left, g * Transpose(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (!firstStep && rowsPreconditioned)
-            {
-                var product10 = matrices.Matrix(15, rows, rows);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, rows, columns, gMatrix, gMatrix, product10);
-                for (int entry = 0; entry < left.Length; entry++)
-                {
-                    T leftElement2 = left[entry], product10Element = product10[entry];
-                    left[entry] = Lerp(leftElement2, product10Element, preconditionerWeightF);
-                }
-            }
-            // right = Lerp(right, Transpose(g) * g, preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
-            if (!firstStep && columnsPreconditioned)
-            {
-                var product11 = matrices.Matrix(16, columns, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, rows, gMatrix, gMatrix, product11);
-                for (int entry = 0; entry < right.Length; entry++)
-                {
-                    T rightElement2 = right[entry], product11Element = product11[entry];
-                    right[entry] = Lerp(rightElement2, product11Element, preconditionerWeightF);
-                }
-            }
-            bool condition1 = step % hyper.PreconditionFrequency == 0;
-            // Matrix mergedOrder = EigenvalueOrder(merged, mergedBasis) (a sort of estimated eigenvalues)
-            global::System.Span<T> mergedOrder = default;
-            if (!firstStep && condition1 && flattened)
-            {
-                mergedOrder = matrices.Matrix(17, length, length);
-                matrices.EigenvalueOrder(merged, mergedBasis, mergedOrder, length);
-            }
-            // Matrix leftOrder = EigenvalueOrder(left, leftBasis) (a sort of estimated eigenvalues)
-            global::System.Span<T> leftOrder = default;
-            if (!firstStep && condition1 && rowsPreconditioned)
-            {
-                leftOrder = matrices.Matrix(18, rows, rows);
-                matrices.EigenvalueOrder(left, leftBasis, leftOrder, rows);
-            }
-            // Matrix rightOrder = EigenvalueOrder(right, rightBasis) (a sort of estimated eigenvalues)
-            global::System.Span<T> rightOrder = default;
-            if (!firstStep && condition1 && columnsPreconditioned)
-            {
-                rightOrder = matrices.Matrix(19, columns, columns);
-                matrices.EigenvalueOrder(right, rightBasis, rightOrder, columns);
-            }
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var projectedElementMatrix = matrices.ExistingMatrix(0);
+                ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
+                var matrix1 = matrices.ExistingMatrix(1);
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var backElementMatrix = matrices.ExistingMatrix(2);
+                ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
+                var mMatrix = matrices.ExistingMatrix(3);
+                ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
+                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
+                ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
+                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
+                ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
+                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
+                ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
+                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
+                ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
+                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
+                ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
+                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
+                ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
+                var momentElementMatrix = matrices.ExistingMatrix(10);
+                ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
 
-            // Phase 1 of 4: the matrix matrix1 and the matrix mMatrix and the matrix vMatrix, for the matrix work after it (element by element); nothing is stored yet.
-            {
-                nuint i = 0;
+                // Phase 1 of 4: the matrix matrix1 and the matrix mMatrix and the matrix vMatrix, for the matrix work after it (element by element); nothing is stored yet.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
@@ -916,7 +1232,7 @@ namespace ScratchOptim.Optimizers
                     var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
                     var beta2Vec = TVector.Create(beta2);
                     var epsVec = TVector.Create(eps);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var m = TVector.Load(ref mRef, i);
                         var v = TVector.Load(ref vRef, i);
@@ -948,7 +1264,7 @@ namespace ScratchOptim.Optimizers
                         }
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T m = ElementAt(ref mRef, i);
                     T v = ElementAt(ref vRef, i);
@@ -981,128 +1297,46 @@ namespace ScratchOptim.Optimizers
                 }
             }
 
-            // After phase 1: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-            // Matrix back = matrix1
-            global::System.Span<T> back = matrices.Matrix(37, rows, columns);
-            if (!firstStep)
+            /// <summary>
+            /// Phase 2 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                back = matrix1;
-            }
-            // back = Unflatten(Flatten(back) * Transpose(mergedBasis)) (products on OpenBLAS)
-            if (!firstStep && flattened)
-            {
-                var product12 = matrices.Matrix(20, 1, length);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, 1, length, length, back, mergedBasis, product12);
-                back = product12;
-            }
-            // back = leftBasis * back (products on OpenBLAS)
-            if (!firstStep && rowsPreconditioned)
-            {
-                var product13 = matrices.Matrix(21, rows, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, back, product13);
-                back = product13;
-            }
-            // back = back * Transpose(rightBasis) (products on OpenBLAS)
-            if (!firstStep && columnsPreconditioned)
-            {
-                var product14 = matrices.Matrix(22, rows, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, columns, columns, back, rightBasis, product14);
-                back = product14;
-            }
-            ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(back);
-            // Matrix moment = mMatrix
-            global::System.Span<T> moment = matrices.Matrix(38, rows, columns);
-            if (!firstStep)
-            {
-                moment = mMatrix;
-            }
-            // moment = Unflatten(Flatten(moment) * Transpose(mergedBasis)) (products on OpenBLAS)
-            if (!firstStep && flattened)
-            {
-                var product15 = matrices.Matrix(23, 1, length);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, 1, length, length, moment, mergedBasis, product15);
-                moment = product15;
-            }
-            // moment = leftBasis * moment (products on OpenBLAS)
-            if (!firstStep && rowsPreconditioned)
-            {
-                var product16 = matrices.Matrix(24, rows, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, moment, product16);
-                moment = product16;
-            }
-            // moment = moment * Transpose(rightBasis) (products on OpenBLAS)
-            if (!firstStep && columnsPreconditioned)
-            {
-                var product17 = matrices.Matrix(25, rows, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.Transposed, rows, columns, columns, moment, rightBasis, product17);
-                moment = product17;
-            }
-            // unflattenMatrix = Unflatten(Flatten(vMatrix) * mergedOrder) (products on OpenBLAS)
-            if (!firstStep && condition1 && flattened)
-            {
-                var product18 = matrices.Matrix(26, 1, length);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, vMatrix, mergedOrder, product18);
-                product18.CopyTo(unflattenMatrix);
-            }
-            // mergedBasis = QrBasis(merged * (mergedBasis * mergedOrder)) (LAPACK's QR, products on OpenBLAS)
-            if (!firstStep && condition1 && flattened)
-            {
-                var product19 = matrices.Matrix(27, length, length);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, length, mergedBasis, mergedOrder, product19);
-                var product20 = matrices.Matrix(28, length, length);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, length, merged, product19, product20);
-                matrices.QrBasis(product20, mergedBasis, length, length);
-            }
-            // leftBasis = QrBasis(left * (leftBasis * leftOrder)) (LAPACK's QR, products on OpenBLAS)
-            if (!firstStep && condition1 && rowsPreconditioned)
-            {
-                var product21 = matrices.Matrix(29, rows, rows);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, rows, rows, leftBasis, leftOrder, product21);
-                var product22 = matrices.Matrix(30, rows, rows);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, rows, rows, left, product21, product22);
-                matrices.QrBasis(product22, leftBasis, rows, rows);
-            }
-            // rightBasis = QrBasis(right * (rightBasis * rightOrder)) (LAPACK's QR, products on OpenBLAS)
-            if (!firstStep && condition1 && columnsPreconditioned)
-            {
-                var product23 = matrices.Matrix(31, columns, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, columns, rightBasis, rightOrder, product23);
-                var product24 = matrices.Matrix(32, columns, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, columns, right, product23, product24);
-                matrices.QrBasis(product24, rightBasis, columns, columns);
-            }
-            // moment = Unflatten(Flatten(moment) * mergedBasis) (products on OpenBLAS)
-            if (!firstStep && flattened)
-            {
-                var product25 = matrices.Matrix(33, 1, length);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, moment, mergedBasis, product25);
-                moment = product25;
-            }
-            // moment = Transpose(leftBasis) * moment (products on OpenBLAS)
-            if (!firstStep && rowsPreconditioned)
-            {
-                var product26 = matrices.Matrix(34, rows, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftBasis, moment, product26);
-                moment = product26;
-            }
-            // moment = moment * rightBasis (products on OpenBLAS)
-            if (!firstStep && columnsPreconditioned)
-            {
-                var product27 = matrices.Matrix(35, rows, columns);
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, moment, rightBasis, product27);
-                moment = product27;
-            }
-            ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(moment);
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var projectedElementMatrix = matrices.ExistingMatrix(0);
+                ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
+                var matrix1 = matrices.ExistingMatrix(1);
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var backElementMatrix = matrices.ExistingMatrix(2);
+                ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
+                var mMatrix = matrices.ExistingMatrix(3);
+                ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
+                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
+                ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
+                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
+                ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
+                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
+                ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
+                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
+                ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
+                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
+                ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
+                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
+                ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
+                var momentElementMatrix = matrices.ExistingMatrix(10);
+                ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
 
-            // Phase 2 of 4: the matrix vMatrix2, for the matrix work after it, and the sums sumOfSquaresDirection (element by element); nothing is stored yet.
-            double sumOfSquaresDirection = 0;
-            {
+                // Phase 2 of 4: the matrix vMatrix2, for the matrix work after it, and the sums sumOfSquaresDirection (element by element); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
                 var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
                 var beta2Vec = TVector.Create(beta2);
-                for (nuint block = 0; block < (nuint)length; block += global::ScratchOptim.Reductions.BlockLength)
+                for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
                 {
-                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, (nuint)length);
+                    nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);
                     var sumOfSquaresDirectionLanes = TVector.Zero;
                     nuint i = block;
                     if (TVector.IsHardwareAccelerated)
@@ -1182,27 +1416,53 @@ namespace ScratchOptim.Optimizers
                             }
                         }
                     }
-                    sumOfSquaresDirection += SumLanes(sumOfSquaresDirectionLanes);
+                    // This block's partial sums, in their slots: the host code adds them in block order.
+                    int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * 1;
+                    partials[partial] = SumLanes(sumOfSquaresDirectionLanes);
                 }
             }
 
-            // After phase 2: what its sums give, in double, and the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-            T scalar1 = Round<T>(1E-30 + global::System.Math.Pow(sumOfSquaresDirection / (double)length, 0.5)); // 1E-30 + Pow(sumOfSquaresDirection / (double)Count(direction * direction), 0.5)
-            // productMatrix = Transpose(leftOrder) * vMatrix2 (products on OpenBLAS)
-            if (!firstStep && condition1 && rowsPreconditioned)
+            /// <summary>
+            /// Phase 3 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase3<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftOrder, vMatrix2, productMatrix);
-            }
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var projectedElementMatrix = matrices.ExistingMatrix(0);
+                ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
+                var matrix1 = matrices.ExistingMatrix(1);
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var backElementMatrix = matrices.ExistingMatrix(2);
+                ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
+                var mMatrix = matrices.ExistingMatrix(3);
+                ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
+                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
+                ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
+                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
+                ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
+                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
+                ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
+                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
+                ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
+                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
+                ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
+                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
+                ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
+                var momentElementMatrix = matrices.ExistingMatrix(10);
+                ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
 
-            // Phase 3 of 4: the matrix vMatrix3, for the matrix work after it (element by element); nothing is stored yet.
-            {
-                nuint i = 0;
+                // Phase 3 of 4: the matrix vMatrix3, for the matrix work after it (element by element); nothing is stored yet.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
                     var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
                     var beta2Vec = TVector.Create(beta2);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var v = TVector.Load(ref vRef, i);
                         var projectedElement = TVector.Load(ref projectedElementRef, i);
@@ -1239,7 +1499,7 @@ namespace ScratchOptim.Optimizers
                         }
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T v = ElementAt(ref vRef, i);
                     T projectedElement = ElementAt(ref projectedElementRef, i);
@@ -1277,16 +1537,41 @@ namespace ScratchOptim.Optimizers
                 }
             }
 
-            // After phase 3: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-            // product2Matrix = vMatrix3 * rightOrder (products on OpenBLAS)
-            if (!firstStep && condition1 && columnsPreconditioned)
+            /// <summary>
+            /// Phase 4 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase4<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, vMatrix3, rightOrder, product2Matrix);
-            }
+                // The tensor as a matrix: rows are all dimensions but the last.
+                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+                // The matrices this phase fills or reads, as host code made them.
+                var projectedElementMatrix = matrices.ExistingMatrix(0);
+                ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
+                var matrix1 = matrices.ExistingMatrix(1);
+                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var backElementMatrix = matrices.ExistingMatrix(2);
+                ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
+                var mMatrix = matrices.ExistingMatrix(3);
+                ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
+                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
+                ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
+                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
+                ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
+                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
+                ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
+                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
+                ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
+                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
+                ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
+                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
+                ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
+                var momentElementMatrix = matrices.ExistingMatrix(10);
+                ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
 
-            // Phase 4 of 4: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
-            {
-                nuint i = 0;
+                // Phase 4 of 4: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
+                nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
@@ -1297,7 +1582,7 @@ namespace ScratchOptim.Optimizers
                     var scalar1Vec = TVector.Create(scalar1);
                     var minusStepSizeVec = TVector.Create(minusStepSize);
                     var minusLrTimesWeightDecayVec = TVector.Create(minusLrTimesWeightDecay);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         var p = TVector.Load(ref pRef, i);
                         var m = TVector.Load(ref mRef, i);
@@ -1361,7 +1646,7 @@ namespace ScratchOptim.Optimizers
                         TVector.Store(v, ref vRef, i);
                     }
                 }
-                for (; i < (nuint)length; i++)
+                for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T m = ElementAt(ref mRef, i);

@@ -136,21 +136,46 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var m = state.Buffer<T>(0, length);
             var h = state.Buffer<T>(1, length);
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(0, length);
+            var h = state.Buffer<T>(1, length);
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h),
+                partials);
         }
 
         /// <summary>
@@ -232,14 +257,15 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("SophiaG", "m", m.Length, length);
             global::ScratchOptim.KernelChecks.Length("SophiaG", "h", h.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
         }
 
         /// <summary>Updates the Hessian estimate from each parameter's gradient, which the caller sets first to the gradient of the loss at labels sampled from the model's own predictions (the authors' update_hessian(); parameters without a gradient are left alone).</summary>
@@ -264,12 +290,10 @@ namespace ScratchOptim.Optimizers
                     int length = parameter.Length;
                     // The state it uses, allocated on first use, then reused.
                     var h = state.Buffer<T>(1, length);
-                    ProcedureKernels.UpdateHessian<T, TVector>(
-                        hyper,
-                        state.Step,
-                        length,
-                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
-                        ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h));
+                    var kernel = new ProcedureKernels.UpdateHessian<T>();
+                    kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
+                    kernel.Phase1<TVector>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
+                    kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
                     break;
                 }
                 default:
@@ -283,90 +307,168 @@ namespace ScratchOptim.Optimizers
         private static class ProcedureKernels
         {
             /// <summary>
-            /// UpdateHessian on one tensor of <paramref name="length"/> elements that has taken <paramref name="stepCount"/> steps:
-            /// host code in double precision around one loop over the elements.
+            /// UpdateHessian on one tensor, in pieces like the step's: <see cref="Host"/>, once per tensor and in double
+            /// precision, before and after the element phase, which runs over any range of elements
+            /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+            /// The fields carry what host code computes to the phases and to later host code.
             /// </summary>
             /// <typeparam name="T">The element type: float or double.</typeparam>
-            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
             [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-            internal static void UpdateHessian<T, TVector>(Hyperparameters hyper, int stepCount, int length, ref T gRef, ref T hRef)
+            internal struct UpdateHessian<T>
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
             {
-                // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-                T beta2 = Round<T>(hyper.Beta2);
+                // What host code computes, for the phases and for later host code.
+                internal T oneMinusBeta2;
+                internal T beta2;
 
-                // UpdateHessian, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-                nuint i = 0;
-                if (TVector.IsHardwareAccelerated)
+                /// <summary>
+                /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+                /// <paramref name="partials"/> (none here).
+                /// </summary>
+                public void Host(int segment, Hyperparameters hyper, int stepCount, int length, ref T gRef, ref T hRef, global::System.ReadOnlySpan<double> partials)
                 {
-                    // Each value the loop reads, broadcast to a vector once.
-                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                    var beta2Vec = TVector.Create(beta2);
-                    for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                    switch (segment)
                     {
-                        var g = TVector.Load(ref gRef, i);
-                        var h = TVector.Load(ref hRef, i);
-
-                        // h = beta2 * h + (1 - beta2) * g * g
-                        h = Fma(oneMinusBeta2Vec * g, g, beta2Vec * h);
-
-                        TVector.Store(h, ref hRef, i);
+                        case 0:
+                            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                            oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                            beta2 = Round<T>(hyper.Beta2);
+                            break;
                     }
                 }
-                for (; i < (nuint)length; i++)
+
+                /// <summary>
+                /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+                /// </summary>
+                /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+                public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T gRef, ref T hRef, global::System.Span<double> partials)
+                    where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 {
-                    T g = ElementAt(ref gRef, i);
-                    T h = ElementAt(ref hRef, i);
+                    // UpdateHessian, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                    nuint i = from;
+                    if (TVector.IsHardwareAccelerated)
+                    {
+                        // Each value the loop reads, broadcast to a vector once.
+                        var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                        var beta2Vec = TVector.Create(beta2);
+                        for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                        {
+                            var g = TVector.Load(ref gRef, i);
+                            var h = TVector.Load(ref hRef, i);
 
-                    // h = beta2 * h + (1 - beta2) * g * g
-                    h = Fma(oneMinusBeta2 * g, g, beta2 * h);
+                            // h = beta2 * h + (1 - beta2) * g * g
+                            h = Fma(oneMinusBeta2Vec * g, g, beta2Vec * h);
 
-                    ElementAt(ref hRef, i) = h;
+                            TVector.Store(h, ref hRef, i);
+                        }
+                    }
+                    for (; i < to; i++)
+                    {
+                        T g = ElementAt(ref gRef, i);
+                        T h = ElementAt(ref hRef, i);
+
+                        // h = beta2 * h + (1 - beta2) * g * g
+                        h = Fma(oneMinusBeta2 * g, g, beta2 * h);
+
+                        ElementAt(ref hRef, i) = h;
+                    }
                 }
             }
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T hRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool maximize = hyper.Maximize;
-            T oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            T rhoTimesBatchSize = Round<T>(hyper.Rho * hyper.BatchSize); // rho * batchSize
-            T scalar1 = Round<T>(1E-15);
-            T one = Round<T>(1);
-            T lr = Round<T>(hyper.Lr);
+            // What host code computes, for the phases and for later host code.
+            internal bool maximize;
+            internal T oneMinusLrTimesWeightDecay;
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal T rhoTimesBatchSize;
+            internal T scalar1;
+            internal T one;
+            internal T lr;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T hRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
-                var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                var beta1Vec = TVector.Create(beta1);
-                var rhoTimesBatchSizeVec = TVector.Create(rhoTimesBatchSize);
-                var scalar1Vec = TVector.Create(scalar1);
-                var oneVec = TVector.Create(one);
-                var lrVec = TVector.Create(lr);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
-                    var h = TVector.Load(ref hRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        maximize = hyper.Maximize;
+                        oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        rhoTimesBatchSize = Round<T>(hyper.Rho * hyper.BatchSize); // rho * batchSize
+                        scalar1 = Round<T>(1E-15);
+                        one = Round<T>(1);
+                        lr = Round<T>(hyper.Lr);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T hRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var beta1Vec = TVector.Create(beta1);
+                    var rhoTimesBatchSizeVec = TVector.Create(rhoTimesBatchSize);
+                    var scalar1Vec = TVector.Create(scalar1);
+                    var oneVec = TVector.Create(one);
+                    var lrVec = TVector.Create(lr);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var h = TVector.Load(ref hRef, i);
+
+                        if (maximize)
+                        {
+                            // g = -g
+                            g = -g;
+                        }
+                        // p = p * (1 - lr * weightDecay)
+                        p = p * oneMinusLrTimesWeightDecayVec;
+                        // m = beta1 * m + (1 - beta1) * g
+                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        // Element ratio = Min(Abs(m) / (rho * batchSize * h + 1E-15), 1)
+                        var ratio = Min(Abs(m) / (rhoTimesBatchSizeVec * h + scalar1Vec), oneVec);
+                        // p = p - lr * Sign(m) * ratio
+                        p = Fma(-(lrVec * Sign(m)), ratio, p);
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T h = ElementAt(ref hRef, i);
 
                     if (maximize)
                     {
@@ -374,41 +476,17 @@ namespace ScratchOptim.Optimizers
                         g = -g;
                     }
                     // p = p * (1 - lr * weightDecay)
-                    p = p * oneMinusLrTimesWeightDecayVec;
+                    p = p * oneMinusLrTimesWeightDecay;
                     // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    m = Fma(oneMinusBeta1, g, beta1 * m);
                     // Element ratio = Min(Abs(m) / (rho * batchSize * h + 1E-15), 1)
-                    var ratio = Min(Abs(m) / (rhoTimesBatchSizeVec * h + scalar1Vec), oneVec);
+                    T ratio = Min(Abs(m) / (rhoTimesBatchSize * h + scalar1), one);
                     // p = p - lr * Sign(m) * ratio
-                    p = Fma(-(lrVec * Sign(m)), ratio, p);
+                    p = Fma(-(lr * Sign(m)), ratio, p);
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-                T h = ElementAt(ref hRef, i);
-
-                if (maximize)
-                {
-                    // g = -g
-                    g = -g;
-                }
-                // p = p * (1 - lr * weightDecay)
-                p = p * oneMinusLrTimesWeightDecay;
-                // m = beta1 * m + (1 - beta1) * g
-                m = Fma(oneMinusBeta1, g, beta1 * m);
-                // Element ratio = Min(Abs(m) / (rho * batchSize * h + 1E-15), 1)
-                T ratio = Min(Abs(m) / (rhoTimesBatchSize * h + scalar1), one);
-                // p = p - lr * Sign(m) * ratio
-                p = Fma(-(lr * Sign(m)), ratio, p);
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
             }
         }
 

@@ -141,21 +141,46 @@ namespace ScratchOptim.Optimizers
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
+        protected override global::ScratchOptim.StepSchedule Schedule => new global::ScratchOptim.StepSchedule(Phases: 1, SplitsTensors: true, PartialsPerBlock: 0, RowByRow: false);
+
+        /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepTensor<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)
+        protected override void StepHost<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)
         {
             int length = parameter.Length;
             // The state, allocated on the first step that can use it, then reused.
             var m = state.Buffer<T>(0, length, Round<T>(hyper.InitialAccumulator));
             var v = state.Buffer<T>(1, length, Round<T>(hyper.InitialAccumulator));
-            Kernel<T, TVector>(
+            state.Kernel<Kernel<T>>().Host(
+                segment,
                 hyper,
                 state.Step,
                 length,
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
                 ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v));
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                partials);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        {
+            int length = parameter.Length;
+            // The state host code allocated.
+            var m = state.Buffer<T>(0, length, Round<T>(hyper.InitialAccumulator));
+            var v = state.Buffer<T>(1, length, Round<T>(hyper.InitialAccumulator));
+            ref readonly var kernel = ref state.Kernel<Kernel<T>>();
+            kernel.Phase1<TVector>(
+                (nuint)from,
+                (nuint)to,
+                length,
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
+                partials);
         }
 
         /// <summary>
@@ -245,106 +270,140 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("Yogi", "m", m.Length, length);
             global::ScratchOptim.KernelChecks.Length("Yogi", "v", v.Length, length);
 
-            Kernel<T, TVector>(
-                hyper,
-                t,
-                length,
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v));
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+            ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+            ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
+            var kernel = new Kernel<T>();
+            kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
+            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
+            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
         }
 
         /// <summary>
-        /// One step of one tensor of <paramref name="length"/> elements, after the buffers have been checked: host code in
-        /// double precision around one loop over the elements.
+        /// One step of one tensor, in the pieces the runtime schedules: <see cref="Host"/>, once per tensor and in double
+        /// precision, before and after the element phase, which runs over any range of elements
+        /// (whole blocks of <see cref="global::ScratchOptim.Reductions.BlockLength"/>), on any thread.
+        /// The fields carry what host code computes to the phases and to later host code.
         /// </summary>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        private static void Kernel<T, TVector>(Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef)
+        private struct Kernel<T>
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-            where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
         {
-            // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-            bool weightDecayIsNonZero = hyper.WeightDecay != 0;
-            T weightDecay = Round<T>(hyper.WeightDecay);
-            T oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
-            T beta1 = Round<T>(hyper.Beta1);
-            T oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-            double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-            double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-            double stepSize = hyper.Lr / biasCorrection1;
-            T sqrtBiasCorrection2 = Round<T>(global::System.Math.Sqrt(biasCorrection2)); // Sqrt(biasCorrection2)
-            T eps = Round<T>(hyper.Eps);
-            T stepSizeF = Round<T>(stepSize);
+            // What host code computes, for the phases and for later host code.
+            internal bool weightDecayIsNonZero;
+            internal T weightDecay;
+            internal T oneMinusBeta1;
+            internal T beta1;
+            internal T oneMinusBeta2;
+            internal double biasCorrection1;
+            internal double biasCorrection2;
+            internal double stepSize;
+            internal T sqrtBiasCorrection2;
+            internal T eps;
+            internal T stepSizeF;
 
-            // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
-            nuint i = 0;
-            if (TVector.IsHardwareAccelerated)
+            /// <summary>
+            /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
+            /// <paramref name="partials"/> (none here).
+            /// </summary>
+            public void Host(int segment, Hyperparameters hyper, int t, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.ReadOnlySpan<double> partials)
             {
-                // Each value the loop reads, broadcast to a vector once.
-                var weightDecayVec = TVector.Create(weightDecay);
-                var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
-                var beta1Vec = TVector.Create(beta1);
-                var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                var sqrtBiasCorrection2Vec = TVector.Create(sqrtBiasCorrection2);
-                var epsVec = TVector.Create(eps);
-                var stepSizeFVec = TVector.Create(stepSizeF);
-                for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)
+                switch (segment)
                 {
-                    var p = TVector.Load(ref pRef, i);
-                    var g = TVector.Load(ref gRef, i);
-                    var m = TVector.Load(ref mRef, i);
-                    var v = TVector.Load(ref vRef, i);
+                    case 0:
+                        // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
+                        weightDecayIsNonZero = hyper.WeightDecay != 0;
+                        weightDecay = Round<T>(hyper.WeightDecay);
+                        oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
+                        beta1 = Round<T>(hyper.Beta1);
+                        oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
+                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        stepSize = hyper.Lr / biasCorrection1;
+                        sqrtBiasCorrection2 = Round<T>(global::System.Math.Sqrt(biasCorrection2)); // Sqrt(biasCorrection2)
+                        eps = Round<T>(hyper.Eps);
+                        stepSizeF = Round<T>(stepSize);
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
+            /// </summary>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<double> partials)
+                where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+            {
+                // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
+                nuint i = from;
+                if (TVector.IsHardwareAccelerated)
+                {
+                    // Each value the loop reads, broadcast to a vector once.
+                    var weightDecayVec = TVector.Create(weightDecay);
+                    var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                    var beta1Vec = TVector.Create(beta1);
+                    var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
+                    var sqrtBiasCorrection2Vec = TVector.Create(sqrtBiasCorrection2);
+                    var epsVec = TVector.Create(eps);
+                    var stepSizeFVec = TVector.Create(stepSizeF);
+                    for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
+                    {
+                        var p = TVector.Load(ref pRef, i);
+                        var g = TVector.Load(ref gRef, i);
+                        var m = TVector.Load(ref mRef, i);
+                        var v = TVector.Load(ref vRef, i);
+
+                        if (weightDecayIsNonZero)
+                        {
+                            // g = g + weightDecay * p
+                            g = Fma(weightDecayVec, p, g);
+                        }
+                        // m = beta1 * m + (1 - beta1) * g
+                        m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                        // Element gSquared = g * g
+                        var gSquared = g * g;
+                        // v = v - (1 - beta2) * Sign(v - gSquared) * gSquared
+                        v = Fma(-(oneMinusBeta2Vec * Sign(v - gSquared)), gSquared, v);
+                        // Element denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
+                        var denom = Sqrt(v) / sqrtBiasCorrection2Vec + epsVec;
+                        // p = p - stepSize * m / denom
+                        p = p - stepSizeFVec * m / denom;
+
+                        TVector.Store(p, ref pRef, i);
+                        TVector.Store(m, ref mRef, i);
+                        TVector.Store(v, ref vRef, i);
+                    }
+                }
+                for (; i < to; i++)
+                {
+                    T p = ElementAt(ref pRef, i);
+                    T g = ElementAt(ref gRef, i);
+                    T m = ElementAt(ref mRef, i);
+                    T v = ElementAt(ref vRef, i);
 
                     if (weightDecayIsNonZero)
                     {
                         // g = g + weightDecay * p
-                        g = Fma(weightDecayVec, p, g);
+                        g = Fma(weightDecay, p, g);
                     }
                     // m = beta1 * m + (1 - beta1) * g
-                    m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
+                    m = Fma(oneMinusBeta1, g, beta1 * m);
                     // Element gSquared = g * g
-                    var gSquared = g * g;
+                    T gSquared = g * g;
                     // v = v - (1 - beta2) * Sign(v - gSquared) * gSquared
-                    v = Fma(-(oneMinusBeta2Vec * Sign(v - gSquared)), gSquared, v);
+                    v = Fma(-(oneMinusBeta2 * Sign(v - gSquared)), gSquared, v);
                     // Element denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
-                    var denom = Sqrt(v) / sqrtBiasCorrection2Vec + epsVec;
+                    T denom = Sqrt(v) / sqrtBiasCorrection2 + eps;
                     // p = p - stepSize * m / denom
-                    p = p - stepSizeFVec * m / denom;
+                    p = p - stepSizeF * m / denom;
 
-                    TVector.Store(p, ref pRef, i);
-                    TVector.Store(m, ref mRef, i);
-                    TVector.Store(v, ref vRef, i);
+                    ElementAt(ref pRef, i) = p;
+                    ElementAt(ref mRef, i) = m;
+                    ElementAt(ref vRef, i) = v;
                 }
-            }
-            for (; i < (nuint)length; i++)
-            {
-                T p = ElementAt(ref pRef, i);
-                T g = ElementAt(ref gRef, i);
-                T m = ElementAt(ref mRef, i);
-                T v = ElementAt(ref vRef, i);
-
-                if (weightDecayIsNonZero)
-                {
-                    // g = g + weightDecay * p
-                    g = Fma(weightDecay, p, g);
-                }
-                // m = beta1 * m + (1 - beta1) * g
-                m = Fma(oneMinusBeta1, g, beta1 * m);
-                // Element gSquared = g * g
-                T gSquared = g * g;
-                // v = v - (1 - beta2) * Sign(v - gSquared) * gSquared
-                v = Fma(-(oneMinusBeta2 * Sign(v - gSquared)), gSquared, v);
-                // Element denom = Sqrt(v) / Sqrt(biasCorrection2) + eps
-                T denom = Sqrt(v) / sqrtBiasCorrection2 + eps;
-                // p = p - stepSize * m / denom
-                p = p - stepSizeF * m / denom;
-
-                ElementAt(ref pRef, i) = p;
-                ElementAt(ref mRef, i) = m;
-                ElementAt(ref vRef, i) = v;
             }
         }
 

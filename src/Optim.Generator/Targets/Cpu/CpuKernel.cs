@@ -58,7 +58,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 _ => Namer.For(Unscheduled(t.Definition, plan), t.Type),
             }).ToList();
             // A matrix the loops read has two names: its elements' (the temp's) and the whole matrix's.
-            MatrixNames = plan.Temps.Where(t => t.Kind == TempKind.Matrix && t.Definition is not MatrixVariable)
+            MatrixNames = plan.Temps.Where(t => t.Kind == TempKind.Matrix)
                 .ToDictionary(t => t.Id, t => Namer.Claim(TempNames[t.Id] + "Matrix"));
             Expressions = new CpuExpressions(TempNames, model);
             PhaseLocals = plan.GroupWide ? plan.Parts.Select(p => Namer.Claim("phase" + p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList() : new List<string>();
@@ -220,6 +220,32 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 return uses;
             }
         }
+
+        /// <summary>
+        /// Whether a phase may run over any block-aligned range of the elements: not when the loops run over rows and
+        /// columns, nor beside matrix work (each tensor's phases then run whole, on one thread, around its matrix work).
+        /// </summary>
+        public bool SplitsTensors => !Plan.RowsAndColumns && !UsesMatrices;
+
+        /// <summary>
+        /// The sums phase <paramref name="phase"/> accumulates, in the order its blocks leave their partial sums: the
+        /// tensor's own and its shares of the group's (which the host code adds to the group's sums, tensor by tensor).
+        /// </summary>
+        public IReadOnlyList<int> TensorSums(ElementPhase phase)
+        {
+            var ids = new List<int>();
+            IrWalker.Visit(phase.Body, s =>
+            {
+                if (s is Accumulate accumulate && Plan.Temps[accumulate.TempId].Type.Space is Space.Tensor or Space.Group && !ids.Contains(accumulate.TempId)) ids.Add(accumulate.TempId);
+            }, _ => { });
+            return ids;
+        }
+
+        /// <summary>The partial sums each block of a part leaves: the most sums of any of its phases.</summary>
+        public int PartialsPerBlock(TensorPart part) => part.Phases.Select(p => TensorSums(p).Count).DefaultIfEmpty(0).Max();
+
+        /// <summary>The per-tensor (uniform, not group) states, which the kernels take as single values.</summary>
+        public IEnumerable<StateModel> TensorStates => Plan.Model.States.Where(s => s.IsUniform && s.Space != Space.Group);
 
         /// <summary>The workspace buffers, each as long as the rows or the columns.</summary>
         public IEnumerable<KernelBuffer> Workspace => Buffers.Where(b => b.InWorkspace);

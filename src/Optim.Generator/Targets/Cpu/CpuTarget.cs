@@ -49,23 +49,73 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
         }
 
-        public void WriteStepTensorBody(SourceWriter writer)
-        {
-            WriteStateSetUp(writer);
-            WriteCall(writer, QualifiedKernelName(kernel.Plan.Final), Arguments(kernel.Plan.Final, "state.Step"));
-        }
+        public string Schedule => ScheduleOf(kernel.Plan.Final);
 
-        /// <summary>A part's kernel as the step calls it: a procedure's is in <see cref="ProcedureKernels"/>.</summary>
-        private string QualifiedKernelName(TensorPart part) =>
-            kernel.IsProcedure ? ProcedureKernels + "." + kernel.KernelName(part) : kernel.KernelName(part);
+        /// <summary>The <c>StepSchedule</c> of a part, as a C# expression.</summary>
+        internal string ScheduleOf(TensorPart part) =>
+            "new global::ScratchOptim.StepSchedule(Phases: " + part.Phases.Count + ", SplitsTensors: " + (kernel.SplitsTensors ? "true" : "false")
+            + ", PartialsPerBlock: " + kernel.PartialsPerBlock(part) + ", RowByRow: " + (kernel.Plan.RowsAndColumns ? "true" : "false") + ")";
+
+        public void WriteStepHostBody(SourceWriter writer) => WriteHostBody(writer, kernel.Plan.Final);
+
+        public void WriteStepElementsBody(SourceWriter writer) => WriteElementsBody(writer, kernel.Plan.Final);
 
         public void WriteStepGroupBody(SourceWriter writer) => GroupEmitter.WriteStepGroupBody(kernel, writer);
 
         /// <summary>
-        /// The start of a tensor's step (in <c>StepTensor</c>, or in a group phase's <c>Step</c>): its length and shape, and
-        /// its state buffers, allocated on the first step that can use them.
+        /// A tensor's host segment of a part: find (and allocate) its state, then run the segment of the part's kernel, with
+        /// the group values the part reads and the group sums it adds to (the fields of a group phase's struct).
         /// </summary>
-        internal void WriteStateSetUp(SourceWriter writer)
+        internal void WriteHostBody(SourceWriter writer, TensorPart part)
+        {
+            WriteBuffers(writer, "// The state, allocated on the first step that can use it, then reused.", uniform: true);
+            var arguments = new List<string> { "segment", "hyper", "state.Step" };
+            arguments.AddRange(KernelArguments(part, host: true));
+            arguments.Add("partials");
+            string type = kernel.KernelName(part) + "<T>";
+            var copies = part.Final ? new List<StateModel>() : kernel.TensorStates.ToList();
+            if (copies.Count == 0)
+            {
+                WriteCall(writer, "state.Kernel<" + type + ">().Host", arguments);
+                return;
+            }
+            writer.Line("ref var kernel = ref state.Kernel<" + type + ">();");
+            writer.Line("// This phase computes the per-tensor state's new values for itself, in copies: only the last phase stores them.");
+            writer.Line("if (segment == 0)");
+            using (writer.Block())
+                foreach (var state in copies) writer.Line("kernel." + CSharp.Id(state.Name) + " = " + CSharp.Id(state.Name) + ";");
+            WriteCall(writer, "kernel.Host", arguments);
+        }
+
+        /// <summary>A range of a tensor's elements in an element phase of a part: find the state host code allocated, run the phase.</summary>
+        internal void WriteElementsBody(SourceWriter writer, TensorPart part)
+        {
+            WriteBuffers(writer, "// The state host code allocated.", uniform: false);
+            writer.Line("ref readonly var kernel = ref state.Kernel<" + kernel.KernelName(part) + "<T>>();");
+            var arguments = new List<string> { "(nuint)from", "(nuint)to" };
+            arguments.AddRange(KernelArguments(part, host: false));
+            arguments.Add("partials");
+            if (part.Phases.Count == 1)
+            {
+                WriteCall(writer, "kernel.Phase1<TVector>", arguments);
+                return;
+            }
+            writer.Line("switch (phase)");
+            using (writer.Block())
+            {
+                foreach (var phase in part.Phases)
+                {
+                    writer.Line("case " + phase.Number + ":");
+                    writer.Indent();
+                    WriteCall(writer, "kernel.Phase" + phase.Number + "<TVector>", arguments);
+                    writer.Line("break;");
+                    writer.Outdent();
+                }
+            }
+        }
+
+        /// <summary>Finds the parameter's buffers: its values, gradient and state, and the workspace.</summary>
+        private void WriteBuffers(SourceWriter writer, string comment, bool uniform)
         {
             writer.Line("int length = parameter.Length;");
             if (kernel.UsesShape || kernel.Plan.RowsAndColumns)
@@ -73,12 +123,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 writer.Line("var shape = ShapeOf(parameter);");
                 if (kernel.Plan.RowsAndColumns || kernel.UsesMatrices) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
             }
-            if (Model.States.Count > 0)
-                writer.Line(kernel.IsProcedure ? "// The state it uses, allocated on first use, then reused." : "// The state, allocated on the first step that can use it, then reused.");
+            if (Model.States.Any(s => s.Space != Space.Group && (uniform || !s.IsUniform))) writer.Line(comment);
             for (int i = 0; i < Model.States.Count; i++)
             {
                 var state = Model.States[i];
-                if (state.Space == Space.Group) continue;
+                if (state.Space == Space.Group || state.IsUniform && !uniform) continue;
                 int index = IndexOf(state);
                 string type = KernelEmitter.ScalarType(state.Scalar);
                 string length = StateLength(state);
@@ -102,35 +151,43 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (WorkspaceLength is { } workspace) writer.Line("var workspace = state.Workspace<T>(" + workspace + ");");
             if (kernel.UsesMatrices)
             {
-                writer.Line("// The matrix work's solvers and work matrices, made on the first step, then reused.");
-                writer.Line("if (state.Scratch is not " + MatrixEmitter.WorkspaceType + " matrices) state.Scratch = matrices = new " + MatrixEmitter.WorkspaceType + "();");
+                if (uniform)
+                {
+                    writer.Line("// The matrix work's solvers and work matrices, made on the first step, then reused.");
+                    writer.Line("if (state.Scratch is not " + MatrixEmitter.WorkspaceType + " matrices) state.Scratch = matrices = new " + MatrixEmitter.WorkspaceType + "();");
+                }
+                else
+                {
+                    writer.Line("var matrices = (" + MatrixEmitter.WorkspaceType + ")state.Scratch!;");
+                }
             }
         }
 
-        /// <summary>The arguments of a part's kernel in a tensor's step, after <c>hyper</c>, the step count and the group's values.</summary>
-        internal List<string> Arguments(TensorPart part, string step)
+        /// <summary>
+        /// A part's arguments as the step passes them to its kernel: the buffers, and for host code the group values, the
+        /// per-tensor state (in the part that stores it) and the group sums (see <see cref="KernelEmitter.Parameters"/>).
+        /// </summary>
+        private IEnumerable<string> KernelArguments(TensorPart part, bool host)
         {
-            var arguments = new List<string> { "hyper", step };
-            arguments.AddRange(part.Inputs.Select(kernel.InputName));
-            if (kernel.UsesShape) arguments.Add("shape");
-            arguments.Add("length");
+            if (host)
+                foreach (var input in part.Inputs) yield return kernel.InputName(input);
+            if (kernel.UsesShape) yield return "shape";
+            yield return "length";
             foreach (var buffer in kernel.Arguments)
             {
                 string span = buffer.Name == Model.Signature.Param ? "parameter.Data.Span"
                     : buffer.Name == Model.Signature.Grad ? "parameter.Grad!.Value.Span"
                     : CSharp.Id(buffer.Name);
-                arguments.Add("ref " + GetReference + "(" + span + ")");
+                yield return "ref " + GetReference + "(" + span + ")";
             }
-            arguments.AddRange(TensorStates.Select(s => (part.Final ? "ref " : "") + CSharp.Id(s.Name)));
-            arguments.AddRange(Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)));
-            if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
-            if (kernel.UsesMatrices) arguments.Add("matrices");
-            arguments.AddRange(part.GroupSums.Select(id => "ref " + kernel.TempNames[id]));
-            return arguments;
+            if (host && part.Final)
+                foreach (var state in kernel.TensorStates) yield return "ref " + CSharp.Id(state.Name);
+            foreach (var state in Model.States.Where(s => s.Space == Space.Matrix)) yield return CSharp.Id(state.Name);
+            if (WorkspaceLength is not null) yield return "ref " + GetReference + "(workspace)";
+            if (kernel.UsesMatrices) yield return "matrices";
+            if (host)
+                foreach (int sum in part.GroupSums) yield return "ref " + kernel.TempNames[sum];
         }
-
-        /// <summary>The per-tensor (uniform, not group) states, which the kernels take as single values.</summary>
-        private IEnumerable<StateModel> TensorStates => Model.States.Where(s => s.IsUniform && s.Space != Space.Group);
 
         public bool UsesMatrices => kernel.UsesMatrices;
 
@@ -146,15 +203,50 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         public void WriteApplyCall(SourceWriter writer)
         {
-            var arguments = new List<string> { "hyper", CSharp.Id(Model.Signature.Step) };
-            if (kernel.UsesShape) arguments.Add("shape");
-            arguments.Add("length");
-            arguments.AddRange(kernel.Arguments.Select(b => "ref " + GetReference + "(" + CSharp.Id(b.Name) + ")"));
-            arguments.AddRange(TensorStates.Select(s => "ref " + CSharp.Id(s.Name)));
-            arguments.AddRange(Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)));
-            if (WorkspaceLength is not null) arguments.Add("ref " + GetReference + "(workspace)");
-            if (kernel.UsesMatrices) arguments.Add("matrices");
-            WriteCall(writer, kernel.KernelName(kernel.Plan.Final), arguments);
+            writer.Line("// The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.");
+            var buffers = kernel.Arguments.ToList();
+            foreach (var buffer in buffers) writer.Line("ref T " + buffer.RefName + " = ref " + GetReference + "(" + CSharp.Id(buffer.Name) + ");");
+            var common = new List<string>();
+            if (kernel.UsesShape) common.Add("shape");
+            common.Add("length");
+            common.AddRange(buffers.Select(b => "ref " + b.RefName));
+            var uniform = kernel.TensorStates.Select(s => "ref " + CSharp.Id(s.Name));
+            var rest = Model.States.Where(s => s.Space == Space.Matrix).Select(s => CSharp.Id(s.Name)).ToList();
+            if (WorkspaceLength is not null) rest.Add("ref " + GetReference + "(workspace)");
+            if (kernel.UsesMatrices) rest.Add("matrices");
+            WritePiecesInOrder(writer, kernel.KernelName(kernel.Plan.Final), CSharp.Id(Model.Signature.Step), common.Concat(uniform).Concat(rest), common.Concat(rest));
+        }
+
+        /// <summary>
+        /// The body of a procedure's <c>ProcedureTensor</c> case: its state, then its kernel's pieces in order on this
+        /// thread (a procedure runs tensor by tensor, as the runtime's <c>RunProcedure</c> calls it).
+        /// </summary>
+        public void WriteProcedureTensorBody(SourceWriter writer)
+        {
+            WriteBuffers(writer, "// The state it uses, allocated on first use, then reused.", uniform: true);
+            WritePiecesInOrder(writer, ProcedureKernels + "." + kernel.Name, "state.Step", KernelArguments(kernel.Plan.Final, host: true), KernelArguments(kernel.Plan.Final, host: false));
+        }
+
+        /// <summary>Host segment 0, then each phase over the whole tensor followed by its host segment, on this thread.</summary>
+        private void WritePiecesInOrder(SourceWriter writer, string kernelType, string step, IEnumerable<string> hostArguments, IEnumerable<string> phaseArguments)
+        {
+            var part = kernel.Plan.Final;
+            string partials = "default";
+            if (kernel.PartialsPerBlock(part) > 0)
+            {
+                string blocks = kernel.Plan.RowsAndColumns ? "" : " * global::ScratchOptim.Reductions.BlockCount(length)";
+                writer.Line("using var partials = global::ScratchOptim.PartialSums.Rent(" + kernel.PartialsPerBlock(part) + blocks + ");");
+                partials = "partials.Span";
+            }
+            string host = string.Join(", ", new[] { "hyper", step }.Concat(hostArguments).Append(partials));
+            string elements = string.Join(", ", new[] { "0", "(nuint)length" }.Concat(phaseArguments).Append(partials));
+            writer.Line("var kernel = new " + kernelType + "<T>();");
+            writer.Line("kernel.Host(0, " + host + ");");
+            foreach (var phase in part.Phases)
+            {
+                writer.Line("kernel.Phase" + phase.Number + "<TVector>(" + elements + ");");
+                writer.Line("kernel.Host(" + phase.Number + ", " + host + ");");
+            }
         }
 
         public void WriteMembers(SourceWriter writer, string generatedCode)
@@ -167,9 +259,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
         }
 
-        internal static void WriteCall(SourceWriter writer, string kernelName, List<string> arguments)
+        internal static void WriteCall(SourceWriter writer, string method, List<string> arguments)
         {
-            writer.Line(kernelName + "<T, TVector>(");
+            writer.Line(method + "(");
             writer.Indent();
             for (int i = 0; i < arguments.Count; i++) writer.Line(arguments[i] + (i < arguments.Count - 1 ? "," : ");"));
             writer.Outdent();

@@ -7,9 +7,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
 {
     /// <summary>
     /// Writes the step of an optimizer with group values: <c>StepGroup</c>, the group's host code around one pass per
-    /// part over the group's tensors, and per part a small struct that runs the part's kernel on one tensor with the
-    /// group values it reads and the group sums it adds to (the runtime's <c>ForEachTensor</c> calls it for each tensor
-    /// that has a gradient, in the group's order, on the chosen vectors).
+    /// part over the group's tensors, and per part a small struct that runs the pieces of the part's kernel on one
+    /// tensor, with the group values it reads and the group sums it adds to (the runtime's <c>ForEachTensor</c> runs its
+    /// host code on each tensor that has a gradient, in the group's order, and its element phases over the threads).
     /// </summary>
     internal static class GroupEmitter
     {
@@ -80,7 +80,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Line(which + (part.Final
                 ? "the update of every tensor of the group that has a gradient, in the group's order" + (sums.Length > 0 ? "; each also adds its share to " + sums : "") + "."
                 : "every tensor of the group that has a gradient, in the group's order, adds its share to " + sums
-                    + " (each tensor's in its fixed order, then tensor by tensor in double: the same bits for every vector width); nothing is stored."));
+                    + " (each tensor's blocks in their fixed order, then tensor by tensor in double: the same bits for every vector width and thread count); nothing is stored."));
             string local = kernel.PhaseLocals[part.Number - 1];
             string initializer = string.Join(", ", part.Inputs.Select(input => kernel.InputName(input) + " = " + kernel.InputName(input)));
             writer.Line("var " + local + " = new " + CpuKernel.PhaseName(part) + (initializer.Length > 0 ? " { " + initializer + " }" : "()") + ";");
@@ -98,8 +98,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
             {
                 string kernelName = kernel.KernelName(part);
                 writer.Line("/// <summary>");
-                writer.Line("/// Group phase " + part.Number + " of " + plan.Parts.Count + " on one tensor: <see cref=\"" + kernelName + "{T, TVector}\"/> with the group's values it reads"
-                    + (part.GroupSums.Count > 0 ? ", adding the tensor's share to the group's sums." : "."));
+                writer.Line("/// Group phase " + part.Number + " of " + plan.Parts.Count + " on one tensor: the pieces of <see cref=\"" + kernelName + "{T}\"/> with the group's values it reads"
+                    + (part.GroupSums.Count > 0 ? ", its host code adding the tensor's share to the group's sums." : "."));
                 writer.Line("/// </summary>");
                 writer.Line(generatedCode);
                 writer.Line("private struct " + CpuKernel.PhaseName(part) + " : " + TensorPhase);
@@ -113,21 +113,27 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     }
                     if (part.GroupSums.Count > 0)
                     {
-                        writer.Line("// The group's sums: each tensor adds its share in turn.");
+                        writer.Line("// The group's sums: each tensor's host code adds its share in turn, in the group's order.");
                         foreach (int sum in part.GroupSums) writer.Line("public double " + kernel.TempNames[sum] + ";");
                         writer.Line();
                     }
                     writer.Line("/// <inheritdoc/>");
-                    writer.Line("public void Step<T, TVector>(Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter)");
+                    writer.Line("public readonly global::ScratchOptim.StepSchedule Schedule => " + target.ScheduleOf(part) + ";");
+                    writer.Line();
+                    writer.Line("/// <inheritdoc/>");
+                    writer.Line("public void Host<T>(int segment, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, global::System.ReadOnlySpan<double> partials)");
+                    writer.Indent();
+                    writer.Line("where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
+                    writer.Outdent();
+                    using (writer.Block()) target.WriteHostBody(writer, part);
+                    writer.Line();
+                    writer.Line("/// <inheritdoc/>");
+                    writer.Line("public readonly void Elements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)");
                     writer.Indent();
                     writer.Line("where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
                     writer.Line("where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>");
                     writer.Outdent();
-                    using (writer.Block())
-                    {
-                        target.WriteStateSetUp(writer);
-                        CpuTarget.WriteCall(writer, kernelName, target.Arguments(part, "state.Step"));
-                    }
+                    using (writer.Block()) target.WriteElementsBody(writer, part);
                 }
                 writer.Line();
             }

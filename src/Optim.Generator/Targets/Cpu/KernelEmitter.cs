@@ -7,9 +7,12 @@ using ScratchOptim.Generator.Scheduling;
 namespace ScratchOptim.Generator.Targets.Cpu
 {
     /// <summary>
-    /// Writes a part's kernel for the CPU: one generic method over the element type <c>T</c> and the vector type
-    /// <c>TVector</c> (64 bytes of elements, as wide as the hardware's registers allow), with the host code in double
-    /// precision and each element phase as a vector body plus a scalar tail from the same statements.
+    /// Writes a part's kernel for the CPU (the step's, or one pass of a group-wide step's): a struct over the element
+    /// type <c>T</c> whose <c>Host</c> method runs the host code in double precision, segment by segment, and whose
+    /// <c>Phase1</c>, <c>Phase2</c>... run the element phases over any range of elements, generic over the vector type
+    /// <c>TVector</c> (64 bytes of elements, as wide as the hardware's registers allow), each as a vector body plus a
+    /// scalar tail from the same statements. The struct's fields carry what host code computes to the phases; the
+    /// runtime runs the pieces over threads.
     /// </summary>
     internal sealed class KernelEmitter
     {
@@ -37,23 +40,25 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private OptimizerModel Model => plan.Model;
 
         /// <summary>
-        /// A part's parameters after <c>hyper</c> and the step count, in the order the callers pass them: the group values
-        /// it reads, the buffers, the per-tensor state (by reference in the final part, which alone stores it; by value in
-        /// the others), the workspace, and the group sums it adds to.
+        /// The arguments every piece of a part's kernel takes, in the order the callers pass them. Host code alone gets the
+        /// group values the part reads, the per-tensor state (by reference, in the part that stores it: a part before it
+        /// computes into copies of its own, its fields) and the group sums it adds to.
         /// </summary>
-        public static IEnumerable<(string Type, string Name)> Parameters(CpuKernel kernel, TensorPart part)
+        public static IEnumerable<(string Type, string Name)> Parameters(CpuKernel kernel, TensorPart part, bool host)
         {
             var model = kernel.Plan.Model;
-            foreach (var input in part.Inputs) yield return (CpuKernel.InputType(input), kernel.InputName(input));
+            if (host)
+                foreach (var input in part.Inputs) yield return (CpuKernel.InputType(input), kernel.InputName(input));
             if (kernel.UsesShape) yield return ("global::System.ReadOnlySpan<int>", "shape");
             yield return ("int", "length");
             foreach (var buffer in kernel.Arguments) yield return ("ref T", buffer.RefName);
-            foreach (var state in model.States.Where(s => s.IsUniform && s.Space != Space.Group))
-                yield return ((part.Final ? "ref " : "") + ScalarType(state.Scalar), CpuExpressions.Id(state.Name));
+            if (host && part.Final)
+                foreach (var state in kernel.TensorStates) yield return ("ref " + ScalarType(state.Scalar), CpuExpressions.Id(state.Name));
             foreach (var state in model.States.Where(s => s.Space == Space.Matrix)) yield return ("global::System.Span<T>", CpuExpressions.Id(state.Name));
             if (kernel.Workspace.Any()) yield return ("ref T", "workspace");
             if (kernel.UsesMatrices) yield return (MatrixEmitter.WorkspaceType, "matrices");
-            foreach (int sum in part.GroupSums) yield return ("ref double", kernel.TempNames[sum]);
+            if (host)
+                foreach (int sum in part.GroupSums) yield return ("ref double", kernel.TempNames[sum]);
         }
 
         public static string ScalarType(Scalar scalar) => scalar switch
@@ -67,59 +72,148 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private void WriteKernel(string generatedCode)
         {
-            string step = CpuExpressions.Id(kernel.StepName);
-            var parameters = new List<string> { "Hyperparameters hyper", "int " + step };
-            parameters.AddRange(Parameters(kernel, part).Select(p => p.Type + " " + p.Name));
-            int loopCount = part.Phases.Count(p => p.Body.Count > 0);
-            string loops = (loopCount == 1 ? "one loop" : loopCount + " loops") + " over the elements";
             writer.Line("/// <summary>");
             if (kernel.IsProcedure)
-            {
-                writer.Line("/// " + kernel.Name + " on one tensor of <paramref name=\"length\"/> elements that has taken <paramref name=\"" + step + "\"/> steps:");
-                writer.Line("/// host code in double precision around " + loops + ".");
-            }
+                writer.Line("/// " + kernel.Name + " on one tensor, in pieces like the step's: <see cref=\"Host\"/>, once per tensor and in double");
             else if (plan.Parts.Count == 1)
-            {
-                writer.Line("/// One step of one tensor of <paramref name=\"length\"/> elements, after the buffers have been checked: host code in");
-                writer.Line("/// double precision around " + loops + ".");
-            }
+                writer.Line("/// One step of one tensor, in the pieces the runtime schedules: <see cref=\"Host\"/>, once per tensor and in double");
             else
-            {
-                writer.Line("/// Group phase " + part.Number + " of " + plan.Parts.Count + " for one tensor of <paramref name=\"length\"/> elements: host code in double precision");
-                writer.Line("/// around " + loops + (part.Final
-                    ? ", with what the group's earlier phases gave; it alone stores the parameter and the state."
-                    : ", adding the tensor's share to the group's sums; it stores nothing."));
-            }
+                writer.Line("/// Group phase " + part.Number + " of " + plan.Parts.Count + " on one tensor, in the pieces the runtime schedules: <see cref=\"Host\"/>, once per tensor and in double");
+            writer.Line("/// precision, before and after " + (part.Phases.Count == 1 ? "the element phase, which runs" : "each of the " + part.Phases.Count + " element phases, which run") + " over any range of elements");
+            writer.Line("/// " + (kernel.SplitsTensors ? "(whole blocks of <see cref=\"global::ScratchOptim.Reductions.BlockLength\"/>), on any thread."
+                : "(here always the whole tensor: " + (plan.RowsAndColumns ? "the loops run row by row" : "its matrices are filled and read whole") + "), on any thread."));
+            writer.Line("/// The fields carry what host code computes to the phases and to later host code." + (plan.Parts.Count == 1 ? ""
+                : part.Final ? " With what the group's earlier phases gave, it alone stores the parameter and the state."
+                : " It adds the tensor's share to the group's sums and stores nothing."));
             writer.Line("/// </summary>");
             writer.Line("/// <typeparam name=\"T\">The element type: float or double.</typeparam>");
-            writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
             writer.Line(generatedCode);
-            writer.Line((kernel.IsProcedure ? "internal" : "private") + " static void " + kernel.KernelName(part) + "<T, TVector>(" + string.Join(", ", parameters) + ")");
+            writer.Line((kernel.IsProcedure ? "internal" : "private") + " struct " + kernel.KernelName(part) + "<T>");
             writer.Indent();
             writer.Line("where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
+            writer.Outdent();
+            using (writer.Block())
+            {
+                WriteFields();
+                WriteHost();
+                foreach (var phase in part.Phases)
+                {
+                    writer.Line();
+                    WritePhaseMethod(phase);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Everything host code declares, as fields: the phases read them, and so does later host code. A part before the
+        /// last keeps copies of the per-tensor state too, which its host code updates without storing them.
+        /// </summary>
+        private void WriteFields()
+        {
+            var fields = new List<(string Type, string Name)>();
+            if (!part.Final) fields.AddRange(kernel.TensorStates.Select(state => (ScalarType(state.Scalar), CpuExpressions.Id(state.Name))));
+            fields.AddRange(GuardDefinitions().Select(guard => ("bool", guard.Key)));
+            for (int segment = 0; segment < part.Segments.Count; segment++)
+            {
+                foreach (var item in part.Segments[segment].Items.Where(Emits))
+                {
+                    switch (item)
+                    {
+                        case HostAssign { Statement: { Declares: true } assign }:
+                            fields.Add((ScalarType(assign.Target.Type.Scalar), CpuExpressions.Id(assign.Target.Name)));
+                            break;
+                        case HostTemp { Id: var id } when plan.Temps[id].Kind == TempKind.Hoisted:
+                            if (!fields.Any(f => f.Name == kernel.TempNames[id])) fields.Add((plan.Temps[id].Type.IsBoolean ? "bool" : "T", kernel.TempNames[id]));
+                            break;
+                        case HostTemp { Id: var id }:
+                            fields.Add(("double", kernel.TempNames[id]));
+                            break;
+                    }
+                }
+                if (segment < part.Phases.Count) fields.AddRange(TensorOwnSums(part.Phases[segment]).Select(id => ("double", kernel.TempNames[id])));
+            }
+            if (fields.Count == 0) return;
+            writer.Line("// What host code computes, for the phases and for later host code.");
+            foreach (var (type, name) in fields) writer.Line("internal " + type + " " + name + ";");
+            writer.Line();
+        }
+
+        private void WriteHost()
+        {
+            string step = CpuExpressions.Id(kernel.StepName);
+            var parameters = new List<string> { "int segment", "Hyperparameters hyper", "int " + step };
+            parameters.AddRange(Parameters(kernel, part, host: true).Select(p => p.Type + " " + p.Name));
+            parameters.Add("global::System.ReadOnlySpan<double> partials");
+            int partials = kernel.PartialsPerBlock(part);
+            writer.Line("/// <summary>");
+            writer.Line("/// Host segment <paramref name=\"segment\"/>: 0 before the first phase, k after phase k, which left its sums in");
+            writer.Line("/// <paramref name=\"partials\"/> (" + (partials == 0 ? "none here" : partials + " per " + (plan.RowsAndColumns ? "tensor" : "block")) + ")"
+                + (part.GroupSums.Count > 0 ? "; it adds the tensor's share to the group's sums." : "."));
+            writer.Line("/// </summary>");
+            writer.Line("public void Host(" + string.Join(", ", parameters) + ")");
+            var segments = Enumerable.Range(0, part.Segments.Count).Where(segment => HasHostCode(segment) || Commits(segment)
+                || segment > 0 && kernel.TensorSums(part.Phases[segment - 1]).Count > 0).ToList();
+            using (writer.Block())
+            {
+                if (segments.Count == 0)
+                {
+                    writer.Line("// Nothing to compute once per tensor: the update reads the hyperparameters as they are.");
+                    return;
+                }
+                WriteSetUp(phase: null);
+                writer.Line("switch (segment)");
+                using (writer.Block())
+                {
+                    foreach (int segment in segments)
+                    {
+                        writer.Line("case " + segment + ":");
+                        writer.Indent();
+                        if (segment > 0) WriteSums(part.Phases[segment - 1]);
+                        WriteSegment(segment);
+                        if (Commits(segment)) WriteCommits();
+                        writer.RemoveTrailingBlankLine();
+                        writer.Line("break;");
+                        writer.Outdent();
+                    }
+                }
+            }
+        }
+
+        /// <summary>Whether host segment <paramref name="segment"/> ends the step by committing new per-row and per-column state.</summary>
+        private bool Commits(int segment) => part.Final && segment == part.Segments.Count - 1 && kernel.RowAssignments.Any();
+
+        private void WritePhaseMethod(ElementPhase phase)
+        {
+            var parameters = new List<string> { "nuint from", "nuint to" };
+            parameters.AddRange(Parameters(kernel, part, host: false).Select(p => p.Type + " " + p.Name));
+            parameters.Add("global::System.Span<double> partials");
+            var sums = kernel.TensorSums(phase);
+            writer.Line("/// <summary>");
+            writer.Line("/// " + (part.Phases.Count == 1 ? "The element phase" : "Phase " + phase.Number + " of " + part.Phases.Count) + ", over elements [<paramref name=\"from\"/>, <paramref name=\"to\"/>)"
+                + (sums.Count == 0 ? "." : (plan.RowsAndColumns ? ": it leaves its sums in <paramref name=\"partials\"/>." : ": each block leaves its sums in <paramref name=\"partials\"/>, in block order.")));
+            writer.Line("/// </summary>");
+            writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
+            writer.Line("public readonly void Phase" + phase.Number + "<TVector>(" + string.Join(", ", parameters) + ")");
+            writer.Indent();
             writer.Line("where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>");
             writer.Outdent();
             using (writer.Block())
             {
-                WriteSetUp();
-                for (int segment = 0; segment < part.Segments.Count; segment++)
-                {
-                    WriteSegment(segment);
-                    if (segment < part.Phases.Count && part.Phases[segment].Body.Count > 0) WritePhase(part.Phases[segment]);
-                }
-                if (part.Final) WriteCommits();
+                WriteSetUp(phase);
+                WritePhase(phase);
                 writer.RemoveTrailingBlankLine();
             }
         }
 
-        private void WriteSetUp()
+        /// <summary>The tensor as a matrix, and the workspace's parts, where the code at hand uses them.</summary>
+        private void WriteSetUp(ElementPhase? phase)
         {
             if (plan.RowsAndColumns || kernel.UsesMatrices)
             {
                 writer.Line("// The tensor as a matrix: rows are all dimensions but the last.");
                 writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
             }
-            matrices.WriteSetUp();
+            matrices.WriteSetUp(host: phase is null);
             var workspace = kernel.Workspace.ToList();
             if (workspace.Count > 0)
             {
@@ -134,7 +228,53 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (plan.RowsAndColumns || kernel.UsesMatrices || workspace.Count > 0) writer.Line();
         }
 
+        /// <summary>
+        /// A phase's per-tensor sums, from the partial sums it left: added in block order (or the one per tensor, for
+        /// row-by-row loops), in double, from 0; a maximum likewise.
+        /// </summary>
+        private void WriteSums(ElementPhase phase)
+        {
+            var sums = kernel.TensorSums(phase);
+            if (sums.Count == 0) return;
+            int stride = kernel.PartialsPerBlock(part);
+            bool group = sums.Any(id => plan.Temps[id].IsGroupLevel);
+            writer.Line("// Phase " + phase.Number + "'s sums: " + (plan.RowsAndColumns ? "one per tensor" : "the partial sums of its blocks, added in block order")
+                + (group ? ", the group's added to what the tensors before this one gave." : "."));
+            foreach (int id in TensorOwnSums(phase)) writer.Line(kernel.TempNames[id] + " = 0;");
+            writer.Line("for (int partial = 0; partial < partials.Length; partial += " + stride + ")");
+            using (writer.Block())
+            {
+                for (int r = 0; r < sums.Count; r++)
+                {
+                    string name = kernel.TempNames[sums[r]];
+                    string value = "partials[partial" + (r == 0 ? "" : " + " + r) + "]";
+                    writer.Line(IsMax(sums[r]) ? name + " = global::System.Math.Max(" + name + ", " + value + ");" : name + " += " + value + ";");
+                }
+            }
+        }
+
+        /// <summary>The sums of the tensor's own that a phase accumulates (not its shares of the group's).</summary>
+        private IEnumerable<int> TensorOwnSums(ElementPhase phase) => kernel.TensorSums(phase).Where(id => !plan.Temps[id].IsGroupLevel);
+
+        /// <summary>
+        /// The bools that say a state (or a matrix of the matrix work) is allocated, each with its condition, that no hoisted
+        /// value of this part computes already (a part that is a slice may leave out the hoisted value another part reuses
+        /// as its guard).
+        /// </summary>
+        private IEnumerable<KeyValuePair<string, Expr>> GuardDefinitions()
+        {
+            var hoisted = new HashSet<string>(part.Segments[0].Items.OfType<HostTemp>().Select(t => kernel.TempNames[t.Id]));
+            var definitions = new List<KeyValuePair<string, Expr>>(kernel.GuardDefinitions);
+            var conditions = plan.States.Where(s => s.Allocation is not null).Select(s => (Name: kernel.Guards[s.Name], When: s.Allocation!))
+                .Concat(kernel.MatrixAllocations.Select(m => (Name: kernel.Guards[kernel.TempNames[m.Key]], When: m.Value)));
+            foreach (var (name, when) in conditions)
+                if (!hoisted.Contains(name) && !definitions.Any(d => d.Key == name)) definitions.Add(new KeyValuePair<string, Expr>(name, when));
+            return definitions;
+        }
+
         // ---- Host code ----
+
+        private bool HasHostCode(int segment) => part.Segments[segment].Items.Any(Emits) || segment == 0 && GuardDefinitions().Any();
 
         private void WriteSegment(int segment)
         {
@@ -148,27 +288,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 ? "// Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once" + (matrixWork ? ", and " + Work : "") + "."
                 : "// After phase " + segment + ": " + (scalars ? "what its sums give, in double" + (matrixWork ? ", and " + Work : "") : Work) + ".");
             foreach (var guard in guards)
-                writer.Line("bool " + guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the "
-                    + (kernel.MatrixGuards.Contains(guard.Key) && !kernel.Plan.States.Any(s => s.Allocation is not null && kernel.Guards[s.Name] == guard.Key) ? "matrix" : "state")
+                writer.Line(guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the "
+                    + (kernel.MatrixGuards.Contains(guard.Key) && !plan.States.Any(s => s.Allocation is not null && kernel.Guards[s.Name] == guard.Key) ? "matrix" : "state")
                     + " that needs it is allocated");
             foreach (var item in items) WriteHostItem(item);
             writer.Line();
-        }
-
-        /// <summary>
-        /// The bools that say a state is allocated that no hoisted value of this part computes already (a part that is a
-        /// slice may leave out the hoisted value another part reuses as its guard).
-        /// </summary>
-        private IEnumerable<KeyValuePair<string, Expr>> GuardDefinitions()
-        {
-            var hoisted = new HashSet<string>(part.Segments[0].Items.OfType<HostTemp>().Select(t => kernel.TempNames[t.Id]));
-            var definitions = new List<KeyValuePair<string, Expr>>(kernel.GuardDefinitions);
-            foreach (var state in plan.States.Where(s => s.Allocation is not null))
-            {
-                string name = kernel.Guards[state.Name];
-                if (!hoisted.Contains(name) && !definitions.Any(d => d.Key == name)) definitions.Add(new KeyValuePair<string, Expr>(name, state.Allocation!));
-            }
-            return definitions;
         }
 
         /// <summary>A reduction accumulated by a phase needs no host code: the phase leaves its value in a local.</summary>
@@ -181,7 +305,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             switch (item)
             {
                 case HostAssign { Statement: var assign }:
-                    string target = assign.Declares ? ScalarType(assign.Target.Type.Scalar) + " " + CpuExpressions.Id(assign.Target.Name) : CpuExpressions.Id(assign.Target.Name);
+                    string target = CpuExpressions.Id(assign.Target.Name);
                     string computed = expressions.Uniform(assign.Value!);
                     // A number stored in an element-typed local or state is rounded to T, as C#'s conversion to Element rounds it.
                     if (assign.Target.Type.Scalar == Scalar.Element && assign.Value!.Type.Scalar != Scalar.Element) computed = "Round<T>(" + computed + ")";
@@ -192,12 +316,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     string name = kernel.TempNames[id];
                     if (value.Type.IsBoolean)
                     {
-                        writer.Line("bool " + name + " = " + expressions.Uniform(value.Definition) + ";");
+                        writer.Line(name + " = " + expressions.Uniform(value.Definition) + ";");
                         break;
                     }
                     string definition = value.Definition.Type.Scalar == Scalar.Element ? expressions.Uniform(value.Definition) : "Round<T>(" + expressions.Uniform(value.Definition) + ")";
                     string comment = value.Definition is Variable or Literal ? "" : " // " + EquationRenderer.Text(value.Definition, i => kernel.TempNames[i]);
-                    writer.Line("T " + name + " = " + definition + ";" + comment);
+                    writer.Line(name + " = " + definition + ";" + comment);
                     break;
                 case HostTemp { Id: var id }:
                     WriteRowReduction(id);
@@ -249,7 +373,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             string count = argument.Type.Space == Space.Row ? "rows" : "columns";
             string name = kernel.TempNames[id];
             bool max = reduction.Operator == "MaxAbs";
-            writer.Line("double " + name + " = 0;");
+            writer.Line(name + " = 0;");
             writer.Line("for (nuint " + index + " = 0; " + index + " < (nuint)" + count + "; " + index + "++)");
             using (writer.Block())
             {
@@ -298,20 +422,24 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WritePhase(ElementPhase phase)
         {
             var reductions = Accumulations(phase.Body).Select(a => a.TempId).Distinct().ToList();
-            // A group sum is a parameter: each tensor adds its blocks to it, in order.
-            var tensorSums = reductions.Where(id => plan.Temps[id].Type.Space is Space.Tensor or Space.Group).ToList();
+            var tensorSums = kernel.TensorSums(phase).ToList();
             writer.Line(PhaseComment(phase, reductions));
-            foreach (int id in tensorSums.Where(id => plan.Temps[id].Type.Space == Space.Tensor)) writer.Line("double " + kernel.TempNames[id] + " = 0;");
-            foreach (int id in reductions.Where(id => plan.Temps[id].Type.Space == Space.Column))
-                writer.Line("global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref " + kernel.Buffer(kernel.TempNames[id]).RefName + ", columns).Clear();");
-
             var broadcasts = UniformTemps(phase.Body).ToList();
-            // With several phases, each phase's loops get a scope of their own, so each can name its locals alike.
-            using (part.Phases.Count > 1 ? writer.Block() : default(SourceWriter.Scope?))
+            if (plan.RowsAndColumns)
             {
-                if (plan.RowsAndColumns) WriteRowLoops(phase, reductions, broadcasts);
-                else if (tensorSums.Count > 0) WriteBlockLoops(phase, tensorSums, broadcasts);
-                else WriteFlatLoops(phase, broadcasts);
+                foreach (int id in tensorSums) writer.Line("double " + kernel.TempNames[id] + " = 0;");
+                foreach (int id in reductions.Where(id => plan.Temps[id].Type.Space == Space.Column))
+                    writer.Line("global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref " + kernel.Buffer(kernel.TempNames[id]).RefName + ", columns).Clear();");
+                WriteRowLoops(phase, reductions, broadcasts);
+                for (int r = 0; r < tensorSums.Count; r++) writer.Line("partials[" + r + "] = " + kernel.TempNames[tensorSums[r]] + ";");
+            }
+            else if (tensorSums.Count > 0)
+            {
+                WriteBlockLoops(phase, tensorSums, broadcasts);
+            }
+            else
+            {
+                WriteFlatLoops(phase, broadcasts);
             }
             writer.Line();
         }
@@ -326,7 +454,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 return "// Phase " + phase.Number + " of " + part.Phases.Count + ": " + filled + sums
                     + (phase.Final ? "; it also stores the parameter and the state." : " (element by element); nothing is stored yet.");
             }
-            string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id] + (plan.Temps[id].IsGroupLevel ? " (the group's)" : "")));
+            string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id] + (plan.Temps[id].IsGroupLevel ? " (the tensor's share of the group's)" : "")));
             string loops = plan.RowsAndColumns ? "row by row, a vector body over the columns and a scalar tail" : "a vector body and a scalar tail (all of it without vector hardware), rounded alike";
             if (part.Phases.Count == 1 && part.Final)
                 return "// " + (kernel.IsProcedure ? kernel.Name : "The update") + ", element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
@@ -340,15 +468,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         private void WriteFlatLoops(ElementPhase phase, List<int> broadcasts)
         {
-            writer.Line("nuint i = 0;");
+            writer.Line("nuint i = from;");
             writer.Line("if (TVector.IsHardwareAccelerated)");
             using (writer.Block())
             {
                 WriteBroadcasts(broadcasts);
-                writer.Line("for (; i + (nuint)TVector.Count <= (nuint)length; i += (nuint)TVector.Count)");
+                writer.Line("for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)");
                 using (writer.Block()) WriteBody(phase, vector: true, lane: null);
             }
-            writer.Line("for (; i < (nuint)length; i++)");
+            writer.Line("for (; i < to; i++)");
             using (writer.Block()) WriteBody(phase, vector: false, lane: null);
         }
 
@@ -356,10 +484,10 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WriteBlockLoops(ElementPhase phase, List<int> sums, List<int> broadcasts)
         {
             WriteBroadcasts(broadcasts);
-            writer.Line("for (nuint block = 0; block < (nuint)length; block += global::ScratchOptim.Reductions.BlockLength)");
+            writer.Line("for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)");
             using (writer.Block())
             {
-                writer.Line("nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, (nuint)length);");
+                writer.Line("nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);");
                 foreach (int id in sums) writer.Line("var " + LanesName(id) + " = TVector.Zero;");
                 writer.Line("nuint i = block;");
                 writer.Line("if (TVector.IsHardwareAccelerated)");
@@ -370,7 +498,10 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 }
                 writer.Line("for (; i < blockEnd; i++)");
                 using (writer.Block()) WriteBody(phase, vector: false, lane: "(i - block) % (nuint)TVector.Count");
-                foreach (int id in sums) writer.Line(FinishLanes(id));
+                writer.Line("// This block's partial sums, in their slots: the host code adds them in block order.");
+                writer.Line("int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * " + kernel.PartialsPerBlock(part) + ";");
+                for (int r = 0; r < sums.Count; r++)
+                    writer.Line("partials[partial" + (r == 0 ? "" : " + " + r) + "] = " + (IsMax(sums[r]) ? "MaxLanes(" : "SumLanes(") + LanesName(sums[r]) + ");");
             }
         }
 

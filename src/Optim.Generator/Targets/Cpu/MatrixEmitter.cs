@@ -31,7 +31,17 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The work matrix of each Matrix local declared in a branch.</summary>
         private readonly Dictionary<string, int> localSlots = new Dictionary<string, int>();
 
+        /// <summary>The shape of each Matrix local declared in a branch that has a slot of its own.</summary>
+        private readonly Dictionary<string, MatrixShape> branchLocalShapes = new Dictionary<string, MatrixShape>();
+
         private int slots;
+        private bool planned;
+
+        /// <summary>The slot of each matrix the phases fill or read, by temp.</summary>
+        private readonly List<(int Id, int Slot)> filled = new List<(int, int)>();
+
+        /// <summary>The reservations of the matrix work inside ifs, by the condition under which it can run.</summary>
+        private readonly List<(Expr? When, List<string> Calls)> reservations = new List<(Expr?, List<string>)>();
 
         public MatrixEmitter(CpuKernel kernel, SourceWriter writer)
         {
@@ -43,42 +53,76 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private KernelPlan Plan => kernel.Plan;
 
         /// <summary>
-        /// The matrices phases fill or read, each in its slot with a reference for the loops, and spans over the buffers
-        /// the matrix work reads in place.
+        /// The matrices phases fill or read, each in its slot with a reference for the loops, and, in host code, spans over
+        /// the buffers the matrix work reads in place and the reservations of the work inside ifs. Every piece of the
+        /// kernel (host code, each phase) writes it: the slots are planned once, so each piece finds the same matrices.
         /// </summary>
-        public void WriteSetUp()
+        public void WriteSetUp(bool host)
         {
-            var filled = Plan.Temps.Where(t => t.Kind == TempKind.Materialized || (t.Kind == TempKind.Matrix && t.Definition is not MatrixVariable)).ToList();
+            PlanSlots();
+            if (filled.Count > 0 || (host && inPlace.Count > 0))
+            {
+                writer.Line(host
+                    ? "// The matrices of the matrix work (kept in the workspace), and the buffers it reads in place."
+                    : "// The matrices this phase fills or reads, as host code made them.");
+                foreach (var (id, slot) in filled)
+                {
+                    var buffer = kernel.Buffer(kernel.TempNames[id]);
+                    var shape = ((MatrixExpr)Plan.Temps[id].Definition).Shape;
+                    string span = SpanOf(id);
+                    string make = host
+                        ? "matrices.Matrix(" + Number(slot) + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ")"
+                        : "matrices.ExistingMatrix(" + Number(slot) + ")";
+                    // Only where the work that uses it can run (host code tells from the settings, a phase from the bool
+                    // host code left): elsewhere an empty span, which no loop reads.
+                    if (kernel.MatrixAllocations.TryGetValue(id, out var when))
+                        make = (host ? expressions.Uniform(when) : kernel.Guards[kernel.TempNames[id]]) + " ? " + make + " : default";
+                    writer.Line("var " + span + " = " + make + ";");
+                    writer.Line("ref T " + buffer.RefName + " = ref " + MemoryMarshal + ".GetReference(" + span + ");");
+                }
+                if (host)
+                    foreach (var entry in inPlace)
+                        writer.Line("var " + entry.Value + " = " + MemoryMarshal + ".CreateSpan(ref " + kernel.Buffer(entry.Key).RefName + ", length);");
+            }
+            if (host && localSlots.Count > 0)
+            {
+                // Host code runs segment by segment, each a call of its own: a Matrix local declared in a branch is found in
+                // its slot by every segment (as the branch that computed it this step left it).
+                writer.Line("// The Matrix locals declared in branches, each in its own slot.");
+                foreach (var entry in localSlots)
+                {
+                    string initial = branchLocalShapes[entry.Key] == MatrixShape.Parameter
+                        ? "matrices.Matrix(" + Number(entry.Value) + ", rows, columns)"
+                        : "matrices.ExistingMatrix(" + Number(entry.Value) + ")";
+                    writer.Line("global::System.Span<T> " + CpuExpressions.Id(entry.Key) + " = " + initial + ";");
+                }
+            }
+            if (!host || reservations.Count == 0) return;
+            writer.Line("// The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.");
+            foreach (var (when, calls) in reservations)
+            {
+                using (Guarded(when))
+                    foreach (string call in calls) writer.Line(call);
+            }
+        }
+
+        /// <summary>Gives every matrix the pieces share its slot, once: those phases fill or read, then the matrix work's.</summary>
+        private void PlanSlots()
+        {
+            if (planned) return;
+            planned = true;
+            // A matrix the phases read is in a slot of its own, a Matrix local's value included (copied there where the
+            // update reads it): a phase runs apart from the host code that computed it and finds it by its slot.
+            foreach (var temp in Plan.Temps.Where(t => t.Kind is TempKind.Materialized or TempKind.Matrix))
+                filled.Add((temp.Id, slots++));
             var items = Plan.AllHostItems().Where(i => i is HostMatrix or HostMatrixAssign).ToList();
             var readInPlace = new SortedSet<string>(System.StringComparer.Ordinal);
             foreach (var item in items)
                 IrWalker.Visit(Tree(item), e => { if (e is AsMatrix { Element: Variable variable }) readInPlace.Add(variable.Name); });
-            if (filled.Count > 0 || readInPlace.Count > 0)
-            {
-                writer.Line("// The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.");
-                foreach (var temp in filled)
-                {
-                    var buffer = kernel.Buffer(kernel.TempNames[temp.Id]);
-                    var shape = ((MatrixExpr)temp.Definition).Shape;
-                    string span = SpanOf(temp.Id);
-                    string make = "matrices.Matrix(" + Slot() + ", " + Dimension(shape.Rows) + ", " + Dimension(shape.Columns) + ")";
-                    // Only where the work that uses it can run: elsewhere an empty span, which no loop reads.
-                    if (kernel.MatrixAllocations.TryGetValue(temp.Id, out var when))
-                        make = expressions.Uniform(when) + " ? " + make + " : default";
-                    writer.Line("var " + span + " = " + make + ";");
-                    writer.Line("ref T " + buffer.RefName + " = ref " + MemoryMarshal + ".GetReference(" + span + ");");
-                }
-                foreach (string name in readInPlace)
-                {
-                    string span = kernel.Namer.Claim(name + "Matrix");
-                    inPlace[name] = span;
-                    writer.Line("var " + span + " = " + MemoryMarshal + ".CreateSpan(ref " + kernel.Buffer(name).RefName + ", length);");
-                }
-            }
+            foreach (string name in readInPlace) inPlace[name] = kernel.Namer.Claim(name + "Matrix");
 
             // What the work inside ifs asks for, planned now and made on the first step that can use it, so that no later
             // step allocates (a basis refreshed for the first time at step 11 included).
-            var reservations = new List<(Expr? When, List<string> Calls)>();
             foreach (var item in items)
             {
                 var calls = new List<string>();
@@ -89,13 +133,6 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 int existing = reservations.FindIndex(r => Equals(r.When, when));
                 if (existing < 0) reservations.Add((when, calls));
                 else reservations[existing].Calls.AddRange(calls.Where(c => !reservations[existing].Calls.Contains(c)));
-            }
-            if (reservations.Count == 0) return;
-            writer.Line("// The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.");
-            foreach (var (when, calls) in reservations)
-            {
-                using (Guarded(when))
-                    foreach (string call in calls) writer.Line(call);
             }
         }
 
@@ -115,6 +152,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 case HostMatrixAssign { Statement: { Declares: true } assign, Guard: not null } when Computes(assign.Value):
                     // A local declared in a branch gets a matrix of its own, computed straight into.
                     localSlots[assign.Target.Name] = slots;
+                    branchLocalShapes[assign.Target.Name] = assign.Target.Shape;
                     calls.Add(MatrixCall(Slot(), assign.Target.Shape));
                     PlanNode(assign.Value, into: true, calls);
                     break;
@@ -176,12 +214,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
         public void WriteHostMatrix(HostMatrix item)
         {
             var temp = Plan.Temps[item.Id];
-            var buffer = kernel.Buffer(kernel.TempNames[item.Id]);
             var matrix = (MatrixExpr)temp.Definition;
             if (matrix is MatrixVariable local)
             {
-                // The phases read the local's value of this point of the update: its current matrix.
-                writer.Line("ref T " + buffer.RefName + " = ref " + MemoryMarshal + ".GetReference(" + CpuExpressions.Id(local.Name) + ");");
+                // The phases read the local's value of this point of the update, from the matrix's own slot.
+                writer.Line(CpuExpressions.Id(local.Name) + ".CopyTo(" + SpanOf(item.Id) + ");");
                 return;
             }
             writer.Line("// " + SpanOf(item.Id) + " = " + EquationRenderer.Text(matrix, kernel.TempName) + Where(matrix));
@@ -219,12 +256,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
             if (assign.Declares)
             {
-                // Declared in a branch: declared here, in the kernel's scope, and set where the branch runs. One of the
-                // parameter's shape starts on its own matrix, so that the loops can always read it.
-                string initial = assign.Target.Shape == MatrixShape.Parameter
-                    ? "matrices.Matrix(" + (localSlots.TryGetValue(assign.Target.Name, out int own) ? Number(own) : Slot()) + ", rows, columns)"
-                    : "default";
-                writer.Line("global::System.Span<T> " + target + " = " + initial + ";");
+                // Declared in a branch: declared in the kernel's scope (with a slot of its own, by the set-up), and set
+                // where the branch runs. One of the parameter's shape starts on its own matrix, so that the loops can always read it.
+                if (!localSlots.ContainsKey(assign.Target.Name))
+                {
+                    string initial = assign.Target.Shape == MatrixShape.Parameter ? "matrices.Matrix(" + Slot() + ", rows, columns)" : "default";
+                    writer.Line("global::System.Span<T> " + target + " = " + initial + ";");
+                }
                 using (Guarded(item.Guard))
                 {
                     if (localSlots.TryGetValue(assign.Target.Name, out int slot))

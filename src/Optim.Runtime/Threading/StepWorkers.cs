@@ -1,0 +1,179 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace ScratchOptim.Threading;
+
+/// <summary>The work of one dispatch: items 0 to n − 1, each run exactly once, on any thread, in any order.</summary>
+internal interface IStepWork
+{
+    /// <summary>Runs item <paramref name="item"/>.</summary>
+    void Run(int item);
+}
+
+/// <summary>
+/// The threads that run a step's chunks beside the thread that called <see cref="Optimizer.Step"/>: started on the
+/// first step that needs them and kept for the life of the process, as OpenMP's and the .NET thread pool's are. A
+/// dispatch hands them the items through a shared counter (no task, delegate or allocation per step or per item) and
+/// waits until every item has run; between dispatches they spin for a moment, so that back-to-back phases and steps
+/// find them awake, then sleep until the next. One dispatch runs at a time: an optimizer that steps while another
+/// one's dispatch runs on another thread runs its items on its own thread, which gives the same bits, since no
+/// result depends on which thread runs an item.
+/// </summary>
+internal sealed class StepWorkers
+{
+    /// <summary>How long an idle worker spins before it sleeps: longer than the gap between the phases of a step.</summary>
+    private static readonly TimeSpan DefaultSpin = TimeSpan.FromMicroseconds(100);
+
+    /// <summary>The workers of the process.</summary>
+    public static StepWorkers Shared { get; } = new(DefaultSpin);
+
+    private readonly long spinTicks;
+
+    /// <param name="spin">How long an idle worker spins before it sleeps (the tests lengthen it to order what a worker does first).</param>
+    internal StepWorkers(TimeSpan spin) => spinTicks = (long)(spin.TotalSeconds * Stopwatch.Frequency);
+
+    private Worker[] workers = [];
+    private int busy;
+
+    // The current dispatch: what to run, how many items, the next unclaimed item, the workers still running.
+    private IStepWork? work;
+    private int itemCount;
+    private int nextItem;
+    private int running;
+    private ExceptionDispatchInfo? failure;
+
+    /// <summary>
+    /// The bytes the workers allocated, summed over their threads and updated at the end of each dispatch (for the
+    /// tests that check a step allocates nothing on any thread).
+    /// </summary>
+    internal long AllocatedBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (var worker in Volatile.Read(ref workers)) total += Volatile.Read(ref worker.AllocatedBytes);
+            return total;
+        }
+    }
+
+    /// <summary>
+    /// Runs items 0 to <paramref name="items"/> − 1 of <paramref name="work"/> on this thread and up to
+    /// <paramref name="threads"/> − 1 workers, and returns when all have run. An exception thrown by an item is rethrown
+    /// here, once every item has finished or been abandoned.
+    /// </summary>
+    public void Run(IStepWork work, int items, int threads)
+    {
+        int helpers = Math.Min(threads, items) - 1;
+        if (helpers <= 0 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        {
+            for (int item = 0; item < items; item++) work.Run(item);
+            return;
+        }
+        try
+        {
+            EnsureWorkers(helpers);
+            this.work = work;
+            itemCount = items;
+            nextItem = 0;
+            failure = null;
+            Volatile.Write(ref running, helpers);
+            for (int w = 0; w < helpers; w++) workers[w].Wake();
+
+            RunItems();
+            var wait = new SpinWait();
+            while (Volatile.Read(ref running) != 0) wait.SpinOnce(sleep1Threshold: -1);
+
+            this.work = null;
+            failure?.Throw();
+        }
+        finally
+        {
+            Volatile.Write(ref busy, 0);
+        }
+    }
+
+    /// <summary>Claims and runs items until none is left; after a failure, claims the rest without running them.</summary>
+    private void RunItems()
+    {
+        var current = work!;
+        int count = itemCount;
+        for (int item = Interlocked.Increment(ref nextItem) - 1; item < count; item = Interlocked.Increment(ref nextItem) - 1)
+        {
+            if (Volatile.Read(ref failure) is not null) continue;
+            try
+            {
+                current.Run(item);
+            }
+            catch (Exception exception)
+            {
+                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(exception), null);
+            }
+        }
+    }
+
+    private void EnsureWorkers(int count)
+    {
+        if (workers.Length >= count) return;
+        var grown = new Worker[count];
+        Array.Copy(workers, grown, workers.Length);
+        for (int w = workers.Length; w < count; w++) grown[w] = new Worker(this, w + 1);
+        Volatile.Write(ref workers, grown);
+    }
+
+    /// <summary>One persistent thread: waits for a dispatch, claims items, reports that it is done, waits again.</summary>
+    private sealed class Worker
+    {
+        private readonly StepWorkers pool;
+        private readonly SemaphoreSlim wakeUp = new(0);
+        private int ticket;
+        private int sleeping;
+
+        /// <summary>This thread's allocated bytes at the end of its last dispatch.</summary>
+        public long AllocatedBytes;
+
+        public Worker(StepWorkers pool, int number)
+        {
+            this.pool = pool;
+            var thread = new Thread(Loop) { IsBackground = true, Name = "ScratchOptim step worker " + number };
+            thread.Start();
+        }
+
+        /// <summary>Gives the worker the current dispatch; wakes it if it sleeps.</summary>
+        public void Wake()
+        {
+            Interlocked.Increment(ref ticket);
+            if (Interlocked.Exchange(ref sleeping, 0) == 1) wakeUp.Release();
+        }
+
+        private void Loop()
+        {
+            // A thread's first blocking wait allocates, once (64 bytes, the runtime's wait bookkeeping): a short timed
+            // wait makes it now, in the dispatch that started this worker (Wake releases only a sleeping worker, so
+            // nothing is missed), rather than in the worker's first sleep after it, inside whatever is measured next.
+            wakeUp.Wait(1);
+            int seen = 0;
+            while (true)
+            {
+                long spinUntil = Stopwatch.GetTimestamp() + pool.spinTicks;
+                while (Volatile.Read(ref ticket) == seen)
+                {
+                    if (Stopwatch.GetTimestamp() < spinUntil)
+                    {
+                        Thread.SpinWait(16);
+                        continue;
+                    }
+                    // Announce the sleep, then look once more: a Wake between the two sees the flag and releases.
+                    Interlocked.Exchange(ref sleeping, 1);
+                    if (Volatile.Read(ref ticket) == seen) wakeUp.Wait();
+                    Interlocked.Exchange(ref sleeping, 0);
+                }
+                seen++;
+                pool.RunItems();
+                Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+                Interlocked.Decrement(ref pool.running);
+            }
+        }
+    }
+}
