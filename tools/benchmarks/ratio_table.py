@@ -5,7 +5,8 @@
 
 Reads the reports of OptimizerStepBenchmarks, AdamCeilingBenchmarks, ModelMixBenchmarks and CutOverBenchmarks (the
 speed benchmarks of benchmarks/Optim.Benchmarks/Speed) and prints Markdown: the goals of issue 16 with the measured
-ratios, then the tables they come from. Times are BenchmarkDotNet's medians; a speed-up is PyTorch's time over ours.
+ratios, then the tables they come from. Times are BenchmarkDotNet's medians, or its means where a report has no Median
+column (it leaves it out when they agree, as in a short job's few iterations); a speed-up is PyTorch's time over ours.
 """
 import csv
 import glob
@@ -34,13 +35,18 @@ def rows(directory, name):
     if not paths:
         return []
     with open(paths[0], newline="", encoding="utf-8") as file:
-        return [row for row in csv.DictReader(file) if row.get("Median") not in (None, "", "NA")]
+        return [row for row in csv.DictReader(file) if typical(row) not in (None, "", "NA")]
+
+
+def typical(row):
+    """The row's median, or its mean when the report has no median."""
+    return row.get("Median") or row.get("Mean")
 
 
 def time_of(table, method, **params):
     for row in table:
         if row["Method"] == method and all(row.get(key) == str(value) for key, value in params.items()):
-            return microseconds(row["Median"])
+            return microseconds(typical(row))
     return None
 
 
