@@ -69,6 +69,9 @@ namespace ScratchOptim.Generator.Ir
         /// <summary>Whether an update may call it (the rest are introduced by the generator's own rewrites).</summary>
         public bool InDsl { get; init; } = true;
 
+        /// <summary>For a reduction: whether it keeps the largest value (of magnitudes) rather than adding them up.</summary>
+        public bool TakesMaximum { get; init; }
+
         /// <summary>Whether it has per-element forms (in <c>ElementMath</c> and <c>VectorMath</c>) that the loops call by name.</summary>
         public bool PerElement { get; init; } = true;
 
@@ -119,7 +122,7 @@ namespace ScratchOptim.Generator.Ir
 
             new Operator("Sum", 1, OperatorKind.Reduction, "in a fixed order: 64-byte lanes over blocks of 4096 elements, lanes added pairwise, blocks in double",
                 @"\sum {0}", null, Space.Tensor),
-            new Operator("MaxAbs", 1, OperatorKind.Reduction, "exact (NaN if any is NaN)", @"\max\left|{0}\right|", null, Space.Tensor),
+            new Operator("MaxAbs", 1, OperatorKind.Reduction, "exact (NaN if any is NaN)", @"\max\left|{0}\right|", null, Space.Tensor) { TakesMaximum = true },
             new Operator("Mean", 1, OperatorKind.Reduction, "Sum(x) / Count(x)", @"\operatorname{{mean}}\left({0}\right)", null, Space.Tensor,
                 x => Divide(Reduce("Sum", x, Space.Tensor), Shape("Count", x))),
             new Operator("Norm", 1, OperatorKind.Reduction, "Sqrt(Sum(x * x))", @"\left\|{0}\right\|", null, Space.Tensor,
@@ -136,7 +139,7 @@ namespace ScratchOptim.Generator.Ir
                 @"\sum_{{\text{{group}}}} {0}", null, Space.Group),
             new Operator("GroupNorm", 1, OperatorKind.Reduction, "Sqrt(GroupSum(x * x))", @"\left\|{0}\right\|_{{\text{{group}}}}", null, Space.Group,
                 x => new Call("Sqrt", new Expr[] { Reduce("GroupSum", Square(x), Space.Group) }.ToEquatableArray(), IrType.Double.In(Space.Group))),
-            new Operator("GroupMaxAbs", 1, OperatorKind.Reduction, "exact (NaN if any is NaN)", @"\max_{{\text{{group}}}}\left|{0}\right|", null, Space.Group),
+            new Operator("GroupMaxAbs", 1, OperatorKind.Reduction, "exact (NaN if any is NaN)", @"\max_{{\text{{group}}}}\left|{0}\right|", null, Space.Group) { TakesMaximum = true },
 
             new Operator("Rank", 1, OperatorKind.Shape, "exact", @"\operatorname{{rank}}\left({0}\right)", null, Space.Tensor),
             new Operator("Count", 1, OperatorKind.Shape, "exact", @"\left|{0}\right|", null, Space.Tensor),

@@ -372,7 +372,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             string index = argument.Type.Space == Space.Row ? "row" : "column";
             string count = argument.Type.Space == Space.Row ? "rows" : "columns";
             string name = kernel.TempNames[id];
-            bool max = reduction.Operator == "MaxAbs";
+            bool max = IsMax(id);
             writer.Line(name + " = 0;");
             writer.Line("for (nuint " + index + " = 0; " + index + " < (nuint)" + count + "; " + index + "++)");
             using (writer.Block())
@@ -539,7 +539,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private string LanesName(int id) => kernel.TempNames[id] + "Lanes";
 
         /// <summary>Whether the reduction kept in temp <paramref name="id"/> takes a maximum (of a tensor or of a group) rather than a sum.</summary>
-        private bool IsMax(int id) => plan.Temps[id].Definition is Call { Operator: "MaxAbs" or "GroupMaxAbs" };
+        private bool IsMax(int id) => plan.Temps[id].Definition is Call reduction && Operators.Get(reduction.Operator).TakesMaximum;
 
         /// <summary>Adds a reduction's lanes (pairwise, in a fixed order) to its value: per block, per row, or into the row's entry.</summary>
         private string FinishLanes(int id)
