@@ -14,6 +14,7 @@ public class CaseProtocolTests
 {
     private static readonly string Sophia = Path.Combine(Paths.Goldens, "authors", "sophia", "sophiag_default_f32_s2.json");
     private static readonly string ScheduleFree = Path.Combine(Paths.Goldens, "authors", "schedulefree_sgd", "sf_sgd_default_f32_s2.json");
+    private static readonly string Soap = Path.Combine(Paths.Goldens, "authors", "soap", "soap_default_f32_s2.json");
 
     private static ReplayResult RunChanged(string file, Action<JsonObject> change, out string path)
     {
@@ -72,5 +73,27 @@ public class CaseProtocolTests
         result = RunChanged(ScheduleFree, json => json["extra"]!["eval_params_final"]![0]![3] = 99.0, out _);
         Assert.Equal(ReplayStatus.Failed, result.Status);
         Assert.StartsWith("after Eval(), tensor 0, element 3: got ", result.Message);
+    }
+
+    /// <summary>
+    /// SOAP keeps its statistics as a list of tensors (GG: one per preconditioned side; tensor 1 is a 5 × 7 matrix, so
+    /// both sides), which the replay compares with the library's GG[0] and GG[1] in order; the unchanged case passes.
+    /// </summary>
+    [Fact]
+    public void A_list_state_that_differs_or_has_another_length_fails_the_case_naming_the_item()
+    {
+        Assert.Equal(ReplayStatus.Passed, RunChanged(Soap, _ => { }, out _).Status);
+
+        var result = RunChanged(Soap, json => json["final_state"]!["1"]!["GG"]![1]![4] = 99.0, out _);
+        Assert.Equal(ReplayStatus.Failed, result.Status);
+        Assert.StartsWith("final state 'GG[1]' of tensor 1, element 4: got ", result.Message);
+
+        result = RunChanged(Soap, json => json["final_state"]!["1"]!["GG"]!.AsArray().RemoveAt(0), out _);
+        Assert.Equal(ReplayStatus.Failed, result.Status);
+        Assert.Equal("final state 'GG' of tensor 1: 2 tensors, expected 1", result.Message);
+
+        result = RunChanged(Soap, json => json["final_state"]!["0"]!["step"] = 30, out _);
+        Assert.Equal(ReplayStatus.Failed, result.Status);
+        Assert.StartsWith("final state 'step' of tensor 0, element 0: got 29, expected 30", result.Message);
     }
 }
