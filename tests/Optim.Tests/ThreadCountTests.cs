@@ -105,6 +105,21 @@ public class ThreadCountTests
         Assert.NotEqual(work.Threads[0], work.Threads[1]);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Every_item_runs_exactly_once_whatever_the_shares(int threads)
+    {
+        // The shares split the items unevenly for most counts; a thread that finishes its own takes the others' rest.
+        for (int items = 1; items <= 67; items++)
+        {
+            var work = new Counting(items);
+            StepWorkers.Shared.Run(work, items, threads);
+            Assert.All(work.Runs, (runs, item) => Assert.True(runs == 1, $"{items} items on {threads} threads: item {item} ran {runs} times"));
+        }
+    }
+
     [Fact]
     public void A_worker_allocates_nothing_after_the_dispatch_that_started_it()
     {
@@ -234,6 +249,13 @@ public class ThreadCountTests
             }
             Met = secondStarted.Wait(TimeSpan.FromSeconds(30));
         }
+    }
+
+    private sealed class Counting(int items) : IStepWork
+    {
+        public int[] Runs { get; } = new int[items];
+
+        public void Run(int item) => Interlocked.Increment(ref Runs[item]);
     }
 
     private sealed class Throwing : IStepWork
