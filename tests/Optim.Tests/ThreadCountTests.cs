@@ -121,6 +121,21 @@ public class ThreadCountTests
     }
 
     [Fact]
+    public void A_worker_keeps_off_the_callers_processor_only_among_processors_it_was_allowed()
+    {
+        var apart = new ulong[2];
+        // Allowed 0, 1 and 65; the caller on 1: the worker may use 0 and 65.
+        Assert.True(ProcessorAffinity.Without([0b11, 0b10], 1, apart));
+        Assert.Equal(new ulong[] { 0b01, 0b10 }, apart);
+        // Allowed 65 alone, the caller on it: nowhere else to go.
+        Assert.False(ProcessorAffinity.Without([0, 0b10], 65, apart));
+        // The caller on a processor the worker was never allowed (or no processor at all): nothing to move off.
+        Assert.False(ProcessorAffinity.Without([0b11, 0], 2, apart));
+        Assert.False(ProcessorAffinity.Without([0b11, 0], -1, apart));
+        Assert.False(ProcessorAffinity.Without([0b11, 0], 128, apart));
+    }
+
+    [Fact]
     public void A_worker_allocates_nothing_after_the_dispatch_that_started_it()
     {
         // A thread's first blocking wait allocates (64 bytes, once): a new worker must have made it before its first

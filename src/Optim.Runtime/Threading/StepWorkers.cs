@@ -50,6 +50,7 @@ internal sealed class StepWorkers
     private Share[] shares = [];
     private int shareCount;
     private int running;
+    private int callerProcessor;
     private ExceptionDispatchInfo? failure;
 
     /// <summary>
@@ -90,6 +91,7 @@ internal sealed class StepWorkers
                 shares[s].End = (int)((long)items * (s + 1) / shareCount);
             }
             failure = null;
+            callerProcessor = Thread.GetCurrentProcessorId();
             Volatile.Write(ref running, helpers);
             for (int w = 0; w < helpers; w++) workers[w].Wake();
 
@@ -157,6 +159,7 @@ internal sealed class StepWorkers
     {
         private readonly StepWorkers pool;
         private readonly int share;
+        private readonly ulong[]? allowed = ProcessorAffinity.Allowed();
         private readonly SemaphoreSlim wakeUp = new(0);
         private int ticket;
         private int sleeping;
@@ -202,6 +205,7 @@ internal sealed class StepWorkers
                     Interlocked.Exchange(ref sleeping, 0);
                 }
                 seen++;
+                ProcessorAffinity.KeepOff(pool.callerProcessor, allowed);
                 pool.RunItems(share);
                 Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
                 Interlocked.Decrement(ref pool.running);
