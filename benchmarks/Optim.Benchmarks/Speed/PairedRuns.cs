@@ -15,7 +15,8 @@ namespace ScratchOptim.Benchmarks.Speed;
 /// round), so both sides of a ratio see the same neighbours; the table gives the median of the rounds' ratios and
 /// their quartiles. Each side first takes one untimed step, so that its threads are awake (ScratchOptim's workers and
 /// PyTorch's OpenMP threads sleep after a few hundred microseconds idle), and the machine is left idle for
-/// <see cref="Pause"/> between sides, so that the other side's threads have stopped spinning.
+/// <see cref="Pause"/> between sides, so that the other side's threads have stopped spinning. Both sides step for a
+/// second before the first round.
 /// Run: <c>dotnet run -c Release --project benchmarks/Optim.Benchmarks -- --paired</c>.
 /// </summary>
 internal static class PairedRuns
@@ -23,6 +24,7 @@ internal static class PairedRuns
     private const int StepsPerRound = TorchServer.StepsPerCall;
     private const int Rounds = 21;
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(1);
     private static readonly string[] Optimizers = ["Adam", "AdamW", "SGD", "Adagrad", "Lion"];
     private static readonly int[] Sizes = [1_000_000, 10_000_000];
     private static readonly int[] ThreadCounts = [1, 2];
@@ -58,6 +60,8 @@ internal static class PairedRuns
         optimizer.MaxThreads = threads;
         optimizer.Step();
         using var torch = TorchServer.Start(name.ToLowerInvariant(), form, [size], threads, tunedMalloc: true);
+        WarmUp(optimizer.Step);
+        WarmUp(() => torch.Steps());
         string load = LoadAverage();
         var ours = new double[Rounds];
         var theirs = new double[Rounds];
@@ -79,7 +83,7 @@ internal static class PairedRuns
     private static string Scaling(string name, int size)
     {
         using var optimizer = Workload.Create(name, Workload.Parameters([size]));
-        optimizer.Step();
+        WarmUp(optimizer.Step);
         string load = LoadAverage();
         var one = new double[Rounds];
         var two = new double[Rounds];
@@ -95,6 +99,16 @@ internal static class PairedRuns
         string met = name == "Adam" ? (Median(ratios) >= ScalingGoal ? "yes" : "no") : "—";
         return $"| {name} | {size / 1_000_000}M | {Format(Median(one))} | {Format(Median(two))} | {Median(ratios):F2}× | " +
                $"{Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2} | {(name == "Adam" ? $"{ScalingGoal}×" : "—")} | {met} | {load} → {LoadAverage()} |";
+    }
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> for <see cref="WarmUpTime"/>: past the runtime's tiering of the step code (compiled
+    /// again, optimized, after 30 calls and a pause with no new compilation) and the first touches of the state.
+    /// </summary>
+    private static void WarmUp(Action steps)
+    {
+        long start = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(start) < WarmUpTime) steps();
     }
 
     /// <summary>
