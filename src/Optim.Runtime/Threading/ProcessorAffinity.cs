@@ -10,7 +10,10 @@ namespace ScratchOptim.Threading;
 /// them: measured on this project's two-core machine, a worker woken onto the caller's processor stayed there for
 /// whole rounds of steps, each three times as slow as with the two apart (Adam at 1M elements: 300 to 450 µs
 /// instead of 100), since each thread spins while the other works. A worker that finds itself on the caller's
-/// processor moves off it, to any other that it was allowed at its start: a system call, only then.
+/// processor moves off it, to any other that it was allowed at its start: a system call, only then. Both processors
+/// are read with sched_getcpu, at the moment: with the runtime's cached <see cref="Thread.GetCurrentProcessorId"/>,
+/// steps alternating between one and two threads at 10M elements still ran two threads side by side on one processor,
+/// two threads 1.2× as fast as one instead of 2×.
 /// </summary>
 internal static unsafe class ProcessorAffinity
 {
@@ -49,12 +52,18 @@ internal static unsafe class ProcessorAffinity
     /// </summary>
     public static void KeepOff(int processor, ulong[]? allowed)
     {
-        if (allowed is null || Thread.GetCurrentProcessorId() != processor) return;
+        if (allowed is null || Current() != processor) return;
         Span<ulong> apart = stackalloc ulong[MaskWords];
         if (!Without(allowed, processor, apart)) return;
         fixed (ulong* words = apart)
             sched_setaffinity(0, MaskWords * sizeof(ulong), words);
     }
+
+    /// <summary>
+    /// The processor the calling thread runs on now, or −1 where that cannot be read. Not
+    /// <see cref="Thread.GetCurrentProcessorId"/>, which may give a value the runtime cached before the thread moved.
+    /// </summary>
+    public static int Current() => Supported ? sched_getcpu() : -1;
 
     private static bool Probe()
     {
@@ -68,6 +77,9 @@ internal static unsafe class ProcessorAffinity
             return false;
         }
     }
+
+    [DllImport("libc", EntryPoint = "sched_getcpu")]
+    private static extern int sched_getcpu();
 
     [DllImport("libc", EntryPoint = "sched_getaffinity")]
     private static extern int sched_getaffinity(int pid, nint size, ulong* mask);

@@ -91,7 +91,7 @@ internal sealed class StepWorkers
                 shares[s].End = (int)((long)items * (s + 1) / shareCount);
             }
             failure = null;
-            callerProcessor = Thread.GetCurrentProcessorId();
+            callerProcessor = ProcessorAffinity.Current();
             Volatile.Write(ref running, helpers);
             for (int w = 0; w < helpers; w++) workers[w].Wake();
 
