@@ -105,6 +105,36 @@ public class ThreadCountTests
         Assert.NotEqual(work.Threads[0], work.Threads[1]);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Every_item_runs_exactly_once_whatever_the_shares(int threads)
+    {
+        // The shares split the items unevenly for most counts; a thread that finishes its own takes the others' rest.
+        for (int items = 1; items <= 67; items++)
+        {
+            var work = new Counting(items);
+            StepWorkers.Shared.Run(work, items, threads);
+            Assert.All(work.Runs, (runs, item) => Assert.True(runs == 1, $"{items} items on {threads} threads: item {item} ran {runs} times"));
+        }
+    }
+
+    [Fact]
+    public void A_worker_keeps_off_the_callers_processor_only_among_processors_it_was_allowed()
+    {
+        var apart = new ulong[2];
+        // Allowed 0, 1 and 65; the caller on 1: the worker may use 0 and 65.
+        Assert.True(ProcessorAffinity.Without([0b11, 0b10], 1, apart));
+        Assert.Equal(new ulong[] { 0b01, 0b10 }, apart);
+        // Allowed 65 alone, the caller on it: nowhere else to go.
+        Assert.False(ProcessorAffinity.Without([0, 0b10], 65, apart));
+        // The caller on a processor the worker was never allowed (or no processor at all): nothing to move off.
+        Assert.False(ProcessorAffinity.Without([0b11, 0], 2, apart));
+        Assert.False(ProcessorAffinity.Without([0b11, 0], -1, apart));
+        Assert.False(ProcessorAffinity.Without([0b11, 0], 128, apart));
+    }
+
     [Fact]
     public void A_worker_allocates_nothing_after_the_dispatch_that_started_it()
     {
@@ -234,6 +264,13 @@ public class ThreadCountTests
             }
             Met = secondStarted.Wait(TimeSpan.FromSeconds(30));
         }
+    }
+
+    private sealed class Counting(int items) : IStepWork
+    {
+        public int[] Runs { get; } = new int[items];
+
+        public void Run(int item) => Interlocked.Increment(ref Runs[item]);
     }
 
     private sealed class Throwing : IStepWork

@@ -3,8 +3,8 @@
 
     python3 tools/benchmarks/ratio_table.py [BenchmarkDotNet.Artifacts/results]
 
-Reads the reports of OptimizerStepBenchmarks, AdamCeilingBenchmarks, ModelMixBenchmarks and CutOverBenchmarks (the
-speed benchmarks of benchmarks/Optim.Benchmarks/Speed) and prints Markdown: the goals of issue 16 with the measured
+Reads the reports of OptimizerStepBenchmarks, LionStepBenchmarks, AdamCeilingBenchmarks, ModelMixBenchmarks and
+CutOverBenchmarks (the speed benchmarks of benchmarks/Optim.Benchmarks/Speed) and prints Markdown: the goals of issue 16 with the measured
 ratios, then the tables they come from. Times are BenchmarkDotNet's medians, or its means where a report has no Median
 column (it leaves it out when they agree, as in a short job's few iterations); a speed-up is PyTorch's time over ours.
 """
@@ -68,6 +68,7 @@ def main():
     ceiling = rows(directory, "AdamCeilingBenchmarks")
     mix = rows(directory, "ModelMixBenchmarks")
     cut = rows(directory, "CutOverBenchmarks")
+    lion = rows(directory, "LionStepBenchmarks")
     out = []
 
     def speedup(n, threads, optimizer="Adam", against="TorchFused"):
@@ -84,7 +85,7 @@ def main():
                     time_of(steps, "ScratchOptimStep", Optimizer="Adam", N=10_000_000, Threads=2))
     goals.append(("10M Adam: 2 threads ≥ 1.8× as fast as 1 thread", fmt_ratio(scaling),
                   "—" if scaling is None else ("yes" if scaling >= 1.8 else "no")))
-    ours = [row for table in (steps, ceiling, mix) for row in table if row["Method"] == "ScratchOptimStep"]
+    ours = [row for table in (steps, ceiling, mix, lion) for row in table if row["Method"] == "ScratchOptimStep"]
     most = max((allocated_bytes(row["Allocated"]) for row in ours), default=None)
     goals.append(("0 B allocated per step, every ScratchOptim row", "—" if most is None else f"{most:.0f} B at most",
                   "—" if most is None else ("yes" if most == 0 else "no")))
@@ -105,6 +106,15 @@ def main():
                 out.append(f"| {optimizer} | {n // 1_000_000}M | {threads} | {fmt_time(t['ScratchOptimStep'])} | {fmt_time(t['TorchFused'])} | "
                            f"{fmt_time(t['TorchForeach'])} | {fmt_time(t['TorchForLoop'])} | "
                            + " | ".join(fmt_ratio(ratio(t[m], t["ScratchOptimStep"])) for m in ("TorchFused", "TorchForeach", "TorchForLoop")) + " |")
+
+    for n in (1_000_000, 10_000_000):
+        for threads in (1, 2):
+            t = {m: time_of(lion, m, N=n, Threads=threads) for m in ("ScratchOptimStep", "TorchForeach", "TorchForLoop")}
+            if t["ScratchOptimStep"] is None:
+                continue
+            # PyTorch has no Lion: its columns are Lion written in torch operations, and there is no fused one.
+            out.append(f"| Lion | {n // 1_000_000}M | {threads} | {fmt_time(t['ScratchOptimStep'])} | — | {fmt_time(t['TorchForeach'])} | "
+                       f"{fmt_time(t['TorchForLoop'])} | — | " + " | ".join(fmt_ratio(ratio(t[m], t["ScratchOptimStep"])) for m in ("TorchForeach", "TorchForLoop")) + " |")
 
     if ceiling:
         out.append("")

@@ -32,7 +32,45 @@ def build(optimizer, impl, params):
         return torch.optim.SGD(params, lr=1e-2, momentum=0.9, **flags)
     if optimizer == "adagrad":
         return torch.optim.Adagrad(params, lr=1e-2, **flags)
+    if optimizer == "lion":
+        if impl == "fused":
+            raise SystemExit("PyTorch has no Lion, fused or not: lion runs as torch operations (forloop, foreach)")
+        return Lion(params, foreach=flags["foreach"])
     raise SystemExit(f"unknown optimizer {optimizer}")
+
+
+class Lion(torch.optim.Optimizer):
+    """Lion (Chen et al., 2023) in torch operations, as its authors' PyTorch code steps it: lr 1e-4, betas (0.9, 0.99),
+    weight decay 1e-2 applied as p *= 1 - lr * wd. PyTorch has no Lion of its own; this is the comparison for
+    ScratchOptim's, one tensor operation after another (foreach=False) or as torch._foreach_* operations over the list."""
+
+    def __init__(self, params, foreach):
+        super().__init__(params, {"lr": 1e-4, "beta1": 0.9, "beta2": 0.99, "weight_decay": 1e-2})
+        self.foreach = foreach
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            lr, beta1, beta2, wd = group["lr"], group["beta1"], group["beta2"], group["weight_decay"]
+            params = [p for p in group["params"] if p.grad is not None]
+            grads = [p.grad for p in params]
+            for p in params:
+                if not self.state[p]:
+                    self.state[p]["exp_avg"] = torch.zeros_like(p)
+            moments = [self.state[p]["exp_avg"] for p in params]
+            if self.foreach:
+                torch._foreach_mul_(params, 1 - lr * wd)
+                updates = torch._foreach_mul(moments, beta1)
+                torch._foreach_add_(updates, torch._foreach_mul(grads, 1 - beta1))
+                torch._foreach_add_(params, torch._foreach_sign(updates), alpha=-lr)
+                torch._foreach_mul_(moments, beta2)
+                torch._foreach_add_(moments, grads, alpha=1 - beta2)
+            else:
+                for p, grad, exp_avg in zip(params, grads, moments):
+                    p.mul_(1 - lr * wd)
+                    update = exp_avg * beta1 + grad * (1 - beta1)
+                    p.add_(update.sign_(), alpha=-lr)
+                    exp_avg.mul_(beta2).add_(grad, alpha=1 - beta2)
 
 
 def sizes_of(text):
@@ -44,7 +82,7 @@ def sizes_of(text):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--optimizer", required=True, choices=["adam", "adamw", "sgd", "adagrad"])
+    parser.add_argument("--optimizer", required=True, choices=["adam", "adamw", "sgd", "adagrad", "lion"])
     parser.add_argument("--impl", required=True, choices=["forloop", "foreach", "fused"])
     parser.add_argument("--sizes", required=True)
     parser.add_argument("--threads", type=int, required=True)

@@ -31,8 +31,6 @@ internal sealed class TorchServer : IDisposable
         ("MALLOC_TOP_PAD_", "1073741824"),
     ];
 
-    private static readonly string Command = "step " + StepsPerCall;
-
     private readonly Process process;
 
     private TorchServer(Process process, string capability)
@@ -44,7 +42,7 @@ internal sealed class TorchServer : IDisposable
     /// <summary>The ATen CPU capability the kernels run with (AVX512 on this machine: PyTorch's own choice for it).</summary>
     public string Capability { get; }
 
-    /// <summary>Starts PyTorch with <paramref name="optimizer"/> (adam, adamw, sgd, adagrad) in form <paramref name="impl"/> (forloop, foreach, fused).</summary>
+    /// <summary>Starts PyTorch with <paramref name="optimizer"/> (adam, adamw, sgd, adagrad, lion) in form <paramref name="impl"/> (forloop, foreach, fused).</summary>
     public static TorchServer Start(string optimizer, string impl, IReadOnlyList<int> sizes, int threads, bool tunedMalloc)
     {
         string root = RepositoryRoot();
@@ -84,10 +82,10 @@ internal sealed class TorchServer : IDisposable
         return new TorchServer(process, ready.Split(' ')[1]);
     }
 
-    /// <summary>Runs <see cref="StepsPerCall"/> optimizer steps in PyTorch and waits for them.</summary>
-    public void Steps()
+    /// <summary>Runs <paramref name="count"/> optimizer steps in PyTorch and waits for them.</summary>
+    public void Steps(int count = StepsPerCall)
     {
-        process.StandardInput.WriteLine(Command);
+        process.StandardInput.WriteLine("step " + count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         process.StandardInput.Flush();
         if (process.StandardOutput.ReadLine() is not { } done || !done.StartsWith("done ", StringComparison.Ordinal))
             throw new InvalidOperationException("PyTorch stopped answering.");

@@ -44,6 +44,7 @@ internal static class Workload
         "AdamW" => new AdamW(parameters, lr: 1e-3, weightDecay: 1e-2),
         "SGD" => new SGD(parameters, lr: 1e-2, momentum: 0.9),
         "Adagrad" => new Adagrad(parameters, lr: 1e-2),
+        "Lion" => new Lion(parameters, lr: 1e-4, weightDecay: 1e-2),
         _ => throw new ArgumentException("Not one of the compared optimizers: " + optimizer, nameof(optimizer)),
     };
 
