@@ -69,8 +69,9 @@ internal static unsafe class ProcessorAffinity
     {
         try
         {
+            // Each call once, so that a C library without one of them turns this off here rather than fail in a worker.
             ulong* words = stackalloc ulong[MaskWords];
-            return sched_getaffinity(0, MaskWords * sizeof(ulong), words) == 0;
+            return sched_getaffinity(0, MaskWords * sizeof(ulong), words) == 0 && sched_getcpu() >= 0;
         }
         catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
         {
