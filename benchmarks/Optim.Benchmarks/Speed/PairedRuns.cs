@@ -58,7 +58,6 @@ internal static class PairedRuns
         string form = name == "Lion" ? "foreach" : "fused";
         using var optimizer = Workload.Create(name, Workload.Parameters([size]));
         optimizer.MaxThreads = threads;
-        optimizer.Step();
         using var torch = TorchServer.Start(name.ToLowerInvariant(), form, [size], threads, tunedMalloc: true);
         WarmUp(optimizer.Step);
         WarmUp(() => torch.Steps());
@@ -73,11 +72,9 @@ internal static class PairedRuns
                 else theirs[round] = Time(() => torch.Steps(1), () => torch.Steps(StepsPerRound));
             }
         }
-        var ratios = theirs.Zip(ours, (t, o) => t / o).ToArray();
-        string goal = name == "Adam" && AdamGoal.TryGetValue(size, out double g) ? $"{g}×" : "—";
-        string met = name == "Adam" && AdamGoal.TryGetValue(size, out g) ? (Median(ratios) >= g ? "yes" : "no") : "—";
-        return $"| {name} | {size / 1_000_000}M | {threads} | {form} | {Format(Median(ours))} | {Format(Median(theirs))} | {Median(ratios):F2}× | " +
-               $"{Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2} | {goal} | {met} | {load} → {LoadAverage()} |";
+        double? goal = name == "Adam" && AdamGoal.TryGetValue(size, out double g) ? g : null;
+        return $"| {name} | {size / 1_000_000}M | {threads} | {form} | {Format(Median(ours))} | {Format(Median(theirs))} | " +
+               $"{Judged(theirs.Zip(ours, (t, o) => t / o).ToArray(), goal)} | {load} → {LoadAverage()} |";
     }
 
     private static string Scaling(string name, int size)
@@ -95,10 +92,17 @@ internal static class PairedRuns
                 (optimizer.MaxThreads == 1 ? one : two)[round] = Time(optimizer.Step, () => Steps(optimizer));
             }
         }
-        var ratios = one.Zip(two, (a, b) => a / b).ToArray();
-        string met = name == "Adam" ? (Median(ratios) >= ScalingGoal ? "yes" : "no") : "—";
-        return $"| {name} | {size / 1_000_000}M | {Format(Median(one))} | {Format(Median(two))} | {Median(ratios):F2}× | " +
-               $"{Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2} | {(name == "Adam" ? $"{ScalingGoal}×" : "—")} | {met} | {load} → {LoadAverage()} |";
+        double? goal = name == "Adam" ? ScalingGoal : null;
+        return $"| {name} | {size / 1_000_000}M | {Format(Median(one))} | {Format(Median(two))} | " +
+               $"{Judged(one.Zip(two, (a, b) => a / b).ToArray(), goal)} | {load} → {LoadAverage()} |";
+    }
+
+    /// <summary>The cells of a row's rounds: the median ratio, its quartiles, the goal and whether the median meets it.</summary>
+    private static string Judged(double[] ratios, double? goal)
+    {
+        double median = Median(ratios);
+        string met = goal is { } g ? (median >= g ? "yes" : "no") : "—";
+        return $"{median:F2}× | {Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2} | {(goal is { } shown ? $"{shown}×" : "—")} | {met}";
     }
 
     /// <summary>
