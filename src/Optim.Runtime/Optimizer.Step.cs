@@ -196,7 +196,7 @@ public abstract partial class Optimizer<THyper>
                 if (!parameters[i].HasGrad) continue;
                 tensors[tensorCount++] = i;
                 elements += parameters[i].Length;
-                bytes += parameters[i].Length * (parameters[i].ElementType == ElementType.Float32 ? sizeof(float) : sizeof(double));
+                bytes += (long)parameters[i].Length * (parameters[i].ElementType == ElementType.Float32 ? sizeof(float) : sizeof(double));
             }
             // Data this large has left the cache since the last step: the loops ask for it ahead.
             prefetch = bytes >= optimizer.PrefetchCutOver;
