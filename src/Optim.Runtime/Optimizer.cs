@@ -45,7 +45,7 @@ public abstract partial class Optimizer : IDisposable
 
     /// <summary>
     /// The bytes of parameter values (of all the tensors one dispatch updates) from which the element loops prefetch
-    /// (<see cref="Simd.PrefetchAhead"/>). Set by the tests and benchmarks to run both schedules on one size.
+    /// (<see cref="Simd.PrefetchAhead"/>). Set by the tests to run both schedules on one size.
     /// </summary>
     internal long PrefetchCutOver { get; set; } = Simd.PrefetchAhead.CutOver;
 

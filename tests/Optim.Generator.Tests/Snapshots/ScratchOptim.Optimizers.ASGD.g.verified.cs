@@ -288,8 +288,9 @@ namespace ScratchOptim.Optimizers
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T axRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(ax);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref axRef, ref eta, ref mu, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref axRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref axRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref axRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref axRef, ref eta, ref mu, default);
         }

@@ -445,8 +445,9 @@ namespace ScratchOptim.Optimizers
             ref T sRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(s);
             ref T sMaxRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sMax);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref sRef, ref sMaxRef, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref sRef, ref sMaxRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref sRef, ref sMaxRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref sRef, ref sMaxRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref sRef, ref sMaxRef, default);
         }

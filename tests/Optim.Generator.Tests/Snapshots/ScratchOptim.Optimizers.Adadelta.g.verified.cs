@@ -263,8 +263,9 @@ namespace ScratchOptim.Optimizers
             ref T squareAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(squareAvg);
             ref T accDeltaRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(accDelta);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref squareAvgRef, ref accDeltaRef, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref accDeltaRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref accDeltaRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref accDeltaRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref squareAvgRef, ref accDeltaRef, default);
         }

@@ -252,8 +252,9 @@ namespace ScratchOptim.Optimizers
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T sumRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sum);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref sumRef, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref sumRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref sumRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref sumRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref sumRef, default);
         }

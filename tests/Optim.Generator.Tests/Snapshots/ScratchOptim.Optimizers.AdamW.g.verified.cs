@@ -341,8 +341,9 @@ namespace ScratchOptim.Optimizers
             ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
             ref T vMaxRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMax);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
         }

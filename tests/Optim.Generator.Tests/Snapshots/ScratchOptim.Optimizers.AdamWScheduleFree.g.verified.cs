@@ -413,8 +413,9 @@ namespace ScratchOptim.Optimizers
             ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, ref weightSum, ref lrMax, ref trainMode, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, ref weightSum, ref lrMax, ref trainMode, default);
         }
@@ -462,8 +463,9 @@ namespace ScratchOptim.Optimizers
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(5, 1)[0];
                     var kernel = new ProcedureKernels.Eval<T>();
+                    bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
-                    if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
                     else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
                     kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;
@@ -475,8 +477,9 @@ namespace ScratchOptim.Optimizers
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(5, 1)[0];
                     var kernel = new ProcedureKernels.Train<T>();
+                    bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
-                    if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
                     else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
                     kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;

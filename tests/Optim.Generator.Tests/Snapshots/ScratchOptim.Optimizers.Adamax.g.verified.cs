@@ -284,8 +284,9 @@ namespace ScratchOptim.Optimizers
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
             ref T uRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(u);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref uRef, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref uRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref uRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref uRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref uRef, default);
         }

@@ -297,11 +297,12 @@ namespace ScratchOptim.Optimizers
             ref T muRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mu);
             using var partials = global::ScratchOptim.PartialSums.Rent(2 * global::ScratchOptim.Reductions.BlockCount(length));
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
+            if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
             else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
             kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
         }

@@ -358,11 +358,12 @@ namespace ScratchOptim.Optimizers
             ref T expAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvg);
             ref T expAvgSqRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvgSq);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
+            if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
             else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
             kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
         }

@@ -343,8 +343,9 @@ namespace ScratchOptim.Optimizers
             ref T bufRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf);
             ref T gradAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradAvg);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
         }

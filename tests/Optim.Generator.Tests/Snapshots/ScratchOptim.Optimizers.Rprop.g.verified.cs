@@ -260,8 +260,9 @@ namespace ScratchOptim.Optimizers
             ref T prevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(prev);
             ref T stepSizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSize);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref prevRef, ref stepSizeRef, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref prevRef, ref stepSizeRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref prevRef, ref stepSizeRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref prevRef, ref stepSizeRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref prevRef, ref stepSizeRef, default);
         }

@@ -764,17 +764,18 @@ namespace ScratchOptim.Optimizers
             ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
             using var partials = global::ScratchOptim.PartialSums.Rent(1 * global::ScratchOptim.Reductions.BlockCount(length));
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase3<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            if (prefetch) kernel.Phase3<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             else kernel.Phase3<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase4<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            if (prefetch) kernel.Phase4<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             else kernel.Phase4<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Host(4, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
         }

@@ -263,8 +263,9 @@ namespace ScratchOptim.Optimizers
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
             ref T hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
-            if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
         }
@@ -292,8 +293,9 @@ namespace ScratchOptim.Optimizers
                     // The state it uses, allocated on first use, then reused.
                     var h = state.Buffer<T>(1, length);
                     var kernel = new ProcedureKernels.UpdateHessian<T>();
+                    bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
-                    if (global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length)) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
+                    if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
                     else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
                     kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
                     break;

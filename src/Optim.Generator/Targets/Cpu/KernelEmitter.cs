@@ -10,9 +10,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
     /// Writes a part's kernel for the CPU (the step's, or one pass of a group-wide step's): a struct over the element
     /// type <c>T</c> whose <c>Host</c> method runs the host code in double precision, segment by segment, and whose
     /// <c>Phase1</c>, <c>Phase2</c>... run the element phases over any range of elements, generic over the vector type
-    /// <c>TVector</c> (64 bytes of elements, as wide as the hardware's registers allow) and over <c>TPrefetch</c> (whether
-    /// the data streams from memory), each as a vector body plus a scalar tail from the same statements. The struct's fields carry what host code computes to the phases; the
-    /// runtime runs the pieces over threads.
+    /// <c>TVector</c> (64 bytes of elements, as wide as the hardware's registers allow) and over <c>TPrefetch</c>
+    /// (whether the data streams from memory), each as a vector body plus a scalar tail from the same statements. The
+    /// struct's fields carry what host code computes to the phases; the runtime runs the pieces over threads.
     /// </summary>
     internal sealed class KernelEmitter
     {
