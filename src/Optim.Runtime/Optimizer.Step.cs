@@ -36,11 +36,13 @@ public abstract partial class Optimizer<THyper>
     /// [<paramref name="from"/>, <paramref name="to"/>), with <typeparamref name="TVector"/> vectors: a block-aligned
     /// range, or the whole tensor when <see cref="StepSchedule.SplitsTensors"/> is false. Each block of the range
     /// writes its partial sums into <paramref name="partials"/>, in order. Runs on any thread, beside the other ranges.
+    /// <typeparamref name="TPrefetch"/> says whether the loops ask for their data ahead of loading it.
     /// </summary>
     /// <exception cref="NotSupportedException">The optimizer steps whole groups (<see cref="StepGroup"/>), in passes of their own.</exception>
-    protected virtual void StepElements<T, TVector>(int phase, THyper hyper, ParameterState state, Parameter<T> parameter, int from, int to, Span<double> partials)
+    protected virtual void StepElements<T, TVector, TPrefetch>(int phase, THyper hyper, ParameterState state, Parameter<T> parameter, int from, int to, Span<double> partials)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVector : struct, ISimd<TVector, T> =>
+        where TVector : struct, ISimd<TVector, T>
+        where TPrefetch : struct, IPrefetch =>
         throw GroupWideOnly();
 
     private NotSupportedException GroupWideOnly() => new($"{Info.Name} steps whole parameter groups (StepGroup), in passes of their own.");
@@ -66,6 +68,7 @@ public abstract partial class Optimizer<THyper>
             }
 
             LastStepChunks = 0;
+            LastStepPrefetched = false;
             foreach (var group in groups)
             {
                 // Every parameter with a gradient counts the step first: a group-wide step passes over them several times.
@@ -143,10 +146,11 @@ public abstract partial class Optimizer<THyper>
             where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
             optimizer.StepHost(segment, hyper, state, parameter, partials);
 
-        public void Elements<T, TVector>(int phase, THyper hyper, ParameterState state, Parameter<T> parameter, int from, int to, Span<double> partials)
+        public void Elements<T, TVector, TPrefetch>(int phase, THyper hyper, ParameterState state, Parameter<T> parameter, int from, int to, Span<double> partials)
             where T : unmanaged, IBinaryFloatingPointIeee754<T>
-            where TVector : struct, ISimd<TVector, T> =>
-            optimizer.StepElements<T, TVector>(phase, hyper, state, parameter, from, to, partials);
+            where TVector : struct, ISimd<TVector, T>
+            where TPrefetch : struct, IPrefetch =>
+            optimizer.StepElements<T, TVector, TPrefetch>(phase, hyper, state, parameter, from, to, partials);
     }
 
     private protected override void FreeState()
@@ -166,6 +170,7 @@ public abstract partial class Optimizer<THyper>
         private ParamGroup<THyper>? group;
         private StepSchedule schedule;
         private int phase;
+        private bool prefetch;
 
         // The group's parameters that have a gradient (their indices), and the chunks of the current dispatch.
         private int[] tensors = [];
@@ -185,13 +190,17 @@ public abstract partial class Optimizer<THyper>
             var parameters = group.ParametersArray;
             if (tensors.Length < parameters.Length) tensors = new int[parameters.Length];
             tensorCount = 0;
-            long elements = 0;
+            long elements = 0, bytes = 0;
             for (int i = 0; i < parameters.Length; i++)
             {
                 if (!parameters[i].HasGrad) continue;
                 tensors[tensorCount++] = i;
                 elements += parameters[i].Length;
+                bytes += (long)parameters[i].Length * (parameters[i].ElementType == ElementType.Float32 ? sizeof(float) : sizeof(double));
             }
+            // Data this large has left the cache since the last step: the loops ask for it ahead.
+            prefetch = bytes >= optimizer.PrefetchCutOver;
+            optimizer.LastStepPrefetched |= prefetch;
 
             // Host code first, on this thread: it allocates the state (and the partial sums) the phases read elsewhere.
             for (int k = 0; k < tensorCount; k++) Host(0, tensors[k]);
@@ -267,19 +276,26 @@ public abstract partial class Optimizer<THyper>
         private void Elements<T>(Parameter<T> parameter, ParameterState state, Chunk chunk, Span<double> partials)
             where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
-            var hyper = group!.Hyper;
             switch (optimizer.VectorWidth ?? SimdSupport.Widest<T>())
             {
                 case SimdWidth.Bits512:
-                    Phase.Elements<T, Simd512<T>>(phase, hyper, state, parameter, chunk.From, chunk.To, partials);
+                    Elements<T, Simd512<T>>(parameter, state, chunk, partials);
                     break;
                 case SimdWidth.Bits256:
-                    Phase.Elements<T, Simd256x2<T>>(phase, hyper, state, parameter, chunk.From, chunk.To, partials);
+                    Elements<T, Simd256x2<T>>(parameter, state, chunk, partials);
                     break;
                 default:
-                    Phase.Elements<T, Simd128x4<T>>(phase, hyper, state, parameter, chunk.From, chunk.To, partials);
+                    Elements<T, Simd128x4<T>>(parameter, state, chunk, partials);
                     break;
             }
+        }
+
+        private void Elements<T, TVector>(Parameter<T> parameter, ParameterState state, Chunk chunk, Span<double> partials)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T>
+            where TVector : struct, ISimd<TVector, T>
+        {
+            if (prefetch) Phase.Elements<T, TVector, PrefetchAhead>(phase, group!.Hyper, state, parameter, chunk.From, chunk.To, partials);
+            else Phase.Elements<T, TVector, NoPrefetch>(phase, group!.Hyper, state, parameter, chunk.From, chunk.To, partials);
         }
 
         private void Host(int segment, int tensor)

@@ -43,6 +43,15 @@ public abstract partial class Optimizer : IDisposable
     /// <summary>The default of <see cref="ParallelCutOver"/>, in elements of all the tensors one dispatch updates.</summary>
     internal const int DefaultParallelCutOver = 64 * 1024;
 
+    /// <summary>
+    /// The bytes of parameter values (of all the tensors one dispatch updates) from which the element loops prefetch
+    /// (<see cref="Simd.PrefetchAhead"/>). Set by the tests to run both schedules on one size.
+    /// </summary>
+    internal long PrefetchCutOver { get; set; } = Simd.PrefetchAhead.CutOver;
+
+    /// <summary>Whether the last step's dispatches prefetched (for the tests: the cut-over must be seen to choose).</summary>
+    internal bool LastStepPrefetched { get; private protected set; }
+
     /// <summary>The chunks the last step split its largest group into (for the tests: splitting must happen to be checked).</summary>
     internal int LastStepChunks { get; private protected set; }
 

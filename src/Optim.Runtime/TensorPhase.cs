@@ -31,8 +31,10 @@ public interface ITensorPhase<THyper>
     /// <paramref name="to"/>) of one tensor, on <typeparamref name="TVector"/> vectors: each block of the range writes its
     /// partial sums into <paramref name="partials"/>, in order. Runs on any thread, beside other ranges; it reads only
     /// what host code left in the tensor's <see cref="ParameterState"/>, never the struct's own fields.
+    /// <typeparamref name="TPrefetch"/> says whether its loops ask for their data ahead of loading it.
     /// </summary>
-    void Elements<T, TVector>(int phase, THyper hyper, ParameterState state, Parameter<T> parameter, int from, int to, Span<double> partials)
+    void Elements<T, TVector, TPrefetch>(int phase, THyper hyper, ParameterState state, Parameter<T> parameter, int from, int to, Span<double> partials)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVector : struct, ISimd<TVector, T>;
+        where TVector : struct, ISimd<TVector, T>
+        where TPrefetch : struct, IPrefetch;
 }

@@ -14,7 +14,8 @@ namespace ScratchOptim.Tests;
 /// A step gives the same bits on any number of threads, for every optimizer of the catalog — those that sum over a
 /// tensor (LAMB, LARS, NovoGrad, Adafactor...) included — and allocates nothing on any of them once its state exists.
 /// The parallel cut-over is lowered to 0 so that even these small tensors are split into chunks of whole blocks, some
-/// run by the workers: tensors of 5000 and 12 289 elements span two and four blocks and end in a scalar tail.
+/// run by the workers: tensors of 5000 and 12 289 elements span two and four blocks and end in a scalar tail. Each
+/// thread count runs without and with prefetching (its cut-over lowered to 0 too), which must not change a bit either.
 /// </summary>
 [Collection(MeasuredAloneCollection.Name)]
 public class ThreadCountTests
@@ -67,6 +68,49 @@ public class ThreadCountTests
         adam.ParallelCutOver = 1_000_000;
         adam.Step();
         Assert.Equal(2, adam.LastStepChunks);
+    }
+
+    [Fact]
+    public void A_step_prefetches_from_8_MiB_of_parameter_values_in_all_the_tensors_of_a_dispatch()
+    {
+        // 2M floats, and 1M doubles: 8 MiB, split over two tensors; one float fewer is below the cut-over.
+        var second = new Parameter<float>(new float[1 << 20]) { Grad = new float[1 << 20] };
+        var floats = new Adam([new Parameter<float>(new float[1 << 20]) { Grad = new float[1 << 20] }, second]);
+        floats.Step();
+        Assert.True(floats.LastStepPrefetched);
+        // Only the tensors with a gradient count.
+        second.Grad = null;
+        floats.Step();
+        Assert.False(floats.LastStepPrefetched);
+
+        var doubles = new Adam([new Parameter<double>(new double[1 << 20]) { Grad = new double[1 << 20] }]);
+        doubles.Step();
+        Assert.True(doubles.LastStepPrefetched);
+
+        var justBelow = new Adam([new Parameter<float>(new float[(1 << 21) - 1]) { Grad = new float[(1 << 21) - 1] }]);
+        justBelow.Step();
+        Assert.False(justBelow.LastStepPrefetched);
+    }
+
+    [Fact]
+    public void Apply_on_a_tensor_past_the_prefetch_cut_over_gives_the_bits_of_a_step_without_prefetching()
+    {
+        const int length = (1 << 21) + 37; // past 8 MiB, ending in a scalar tail
+        var random = new Random(8);
+        var values = Values<float>(random, length);
+        var gradient = Values<float>(random, length);
+        var parameter = new Parameter<float>((float[])values.Clone()) { Grad = (float[])gradient.Clone() };
+        var adam = new Adam([parameter], weightDecay: 0.01, amsgrad: true) { PrefetchCutOver = long.MaxValue };
+        var hyper = adam.Defaults;
+        float[] m = new float[length], v = new float[length], vMax = new float[length];
+        for (int t = 1; t <= 2; t++)
+        {
+            adam.Step();
+            Adam.Apply(hyper, t, values, gradient, m, v, vMax);
+        }
+        Assert.False(adam.LastStepPrefetched);
+        Assert.Equal(Bits(parameter.Data.Span), Bits(values));
+        Assert.Equal(Bits(adam.StateValues(parameter, "vMax").Select(x => (float)x).ToArray()), Bits(vMax));
     }
 
     [Fact]
@@ -181,19 +225,20 @@ public class ThreadCountTests
     private static void AssertSameForEveryThreadCount<T>(string optimizerName, bool everythingOn, string choice)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var runs = ThreadCounts.Select(threads => Run<T>(optimizerName, everythingOn, choice, threads)).ToArray();
+        var schedules = ThreadCounts.SelectMany(threads => new[] { (Threads: threads, Prefetch: false), (Threads: threads, Prefetch: true) }).ToArray();
+        var runs = schedules.Select(schedule => Run<T>(optimizerName, everythingOn, choice, schedule.Threads, schedule.Prefetch)).ToArray();
         for (int r = 1; r < runs.Length; r++)
         {
             for (int v = 0; v < runs[0].Length; v++)
             {
                 Assert.True(BitConverter.DoubleToInt64Bits(runs[0][v]) == BitConverter.DoubleToInt64Bits(runs[r][v]),
-                    $"{optimizerName} {choice} {typeof(T).Name}: value {v} is {runs[0][v]:R} on 1 thread and {runs[r][v]:R} on {ThreadCounts[r]}");
+                    $"{optimizerName} {choice} {typeof(T).Name}: value {v} is {runs[0][v]:R} on 1 thread without prefetching and {runs[r][v]:R} on {schedules[r]}");
             }
         }
     }
 
     /// <summary>Every parameter and state value after a few steps, in a fixed order; two groups, one parameter without a gradient.</summary>
-    private static double[] Run<T>(string optimizerName, bool everythingOn, string choice, int threads)
+    private static double[] Run<T>(string optimizerName, bool everythingOn, string choice, int threads, bool prefetch)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var random = new Random(17);
@@ -204,6 +249,7 @@ public class ThreadCountTests
         if (optimizer.Info.Procedures.Any(procedure => procedure.Name == "Train")) optimizer.RunProcedure("Train");
         optimizer.MaxThreads = threads;
         optimizer.ParallelCutOver = 0;
+        optimizer.PrefetchCutOver = prefetch ? 0 : long.MaxValue;
         for (int step = 0; step < 3; step++)
         {
             foreach (var parameter in parameters) parameter.Grad = Values<T>(random, parameter.Length);
@@ -213,6 +259,7 @@ public class ThreadCountTests
         }
         if (threads > 1 && parameters.Any(p => p.Length > (int)Reductions.BlockLength))
             Assert.True(optimizer.LastStepChunks > 1, "the step was not split");
+        Assert.Equal(prefetch, optimizer.LastStepPrefetched);
         // Every tensor's values and state, then each group's state (Prodigy's d, whose sums span the group's tensors).
         var tensorStates = optimizer.Info.States.Where(s => s.Layout != StateLayout.Group).ToArray();
         var groupStates = optimizer.Info.States.Where(s => s.Layout == StateLayout.Group).ToArray();

@@ -118,17 +118,23 @@ def main():
 
     if ceiling:
         out.append("")
-        out.append("| Adam, N | Threads | ScratchOptim | hand-written 512-bit | in-place axpy | triad | effective bandwidth / axpy's | ScratchOptim / hand-written (time) | PyTorch fused, malloc untuned | foreach, untuned | for-loop, untuned |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| Adam, N | Threads | ScratchOptim | hand-written 512-bit | hand-written, prefetched | in-place axpy | axpy, prefetched | triad | "
+                   "effective bandwidth / axpy's: ScratchOptim | PyTorch fused | ScratchOptim / prefetched axpy's | ScratchOptim / hand-written prefetched (time) | "
+                   "PyTorch fused, malloc untuned | foreach, untuned | for-loop, untuned |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for n in (1_000_000, 10_000_000):
             for threads in (1, 2):
                 t = {m: time_of(ceiling, m, N=n, Threads=threads) for m in
-                     ("ScratchOptimStep", "HandWrittenFused", "InPlaceAxpy", "Triad", "TorchFusedUntunedMalloc", "TorchForeachUntunedMalloc", "TorchForLoopUntunedMalloc")}
-                efficiency = None
-                if t["ScratchOptimStep"] and t["InPlaceAxpy"]:
-                    efficiency = (ADAM_BYTES / t["ScratchOptimStep"]) / (AXPY_BYTES / t["InPlaceAxpy"])
-                out.append(f"| {n // 1_000_000}M | {threads} | {fmt_time(t['ScratchOptimStep'])} | {fmt_time(t['HandWrittenFused'])} | {fmt_time(t['InPlaceAxpy'])} | "
-                           f"{fmt_time(t['Triad'])} | {'—' if efficiency is None else f'{efficiency:.2f}'} | {fmt_ratio(ratio(t['ScratchOptimStep'], t['HandWrittenFused']))} | "
+                     ("ScratchOptimStep", "HandWrittenFused", "HandWrittenFusedPrefetched", "InPlaceAxpy", "InPlaceAxpyPrefetched", "Triad",
+                      "TorchFusedUntunedMalloc", "TorchForeachUntunedMalloc", "TorchForLoopUntunedMalloc")}
+
+                def efficiency(step, axpy):
+                    return "—" if not t[step] or not t[axpy] else f"{(ADAM_BYTES / t[step]) / (AXPY_BYTES / t[axpy]):.2f}"
+
+                out.append(f"| {n // 1_000_000}M | {threads} | {fmt_time(t['ScratchOptimStep'])} | {fmt_time(t['HandWrittenFused'])} | {fmt_time(t['HandWrittenFusedPrefetched'])} | "
+                           f"{fmt_time(t['InPlaceAxpy'])} | {fmt_time(t['InPlaceAxpyPrefetched'])} | {fmt_time(t['Triad'])} | "
+                           f"{efficiency('ScratchOptimStep', 'InPlaceAxpy')} | {efficiency('TorchFusedUntunedMalloc', 'InPlaceAxpy')} | {efficiency('ScratchOptimStep', 'InPlaceAxpyPrefetched')} | "
+                           f"{fmt_ratio(ratio(t['ScratchOptimStep'], t['HandWrittenFusedPrefetched']))} | "
                            f"{fmt_time(t['TorchFusedUntunedMalloc'])} | {fmt_time(t['TorchForeachUntunedMalloc'])} | {fmt_time(t['TorchForLoopUntunedMalloc'])} |")
 
     if mix:

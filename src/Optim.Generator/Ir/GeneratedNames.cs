@@ -20,8 +20,8 @@ namespace ScratchOptim.Generator.Ir
         /// <summary>The type parameters, parameters and locals of the generated step methods.</summary>
         public static readonly IReadOnlyList<string> KernelLocals = new[]
         {
-            "T", "TVector", "hyper", "state", "parameter", "gradient", "length", "rows", "columns", "shape", "i", "row", "column",
-            "block", "blockEnd", "lane", "workspace", "segment", "phase", "from", "to", "partials", "partial", "kernel", "Host", "group", "matrices", "entry",
+            "T", "TVector", "TPrefetch", "hyper", "state", "parameter", "gradient", "length", "rows", "columns", "shape", "i", "row", "column",
+            "block", "blockEnd", "lane", "workspace", "segment", "phase", "from", "to", "partials", "partial", "prefetch", "kernel", "Host", "group", "matrices", "entry",
         };
 
         /// <summary>

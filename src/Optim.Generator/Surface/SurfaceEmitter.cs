@@ -169,7 +169,7 @@ namespace ScratchOptim.Generator.Surface
             writer.Line();
             writer.Line("/// <inheritdoc/>");
             writer.Line(GeneratedCode);
-            writer.Line("protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)");
+            writer.Line("protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)");
             using (writer.Block()) target.WriteStepElementsBody(writer);
         }
 

@@ -22,7 +22,7 @@ namespace ScratchOptim.Generator.Syntax
         public static string? ForClassMember(string name, bool isType) =>
             GeneratedNames.ClassMembers.Contains(name) || GeneratedNames.IsNumberedMember(name) ? "is the name of a member the generator adds to the optimizer class"
             : GeneratedNames.LoopFunctions.Contains(name) ? "is the name of an operation the generated step loop calls"
-            : isType && name is "nuint" or "nint" or "T" or "TVector" ? "is the name of a type the generated step loop uses"
+            : isType && name is "nuint" or "nint" or "T" or "TVector" or "TPrefetch" ? "is the name of a type the generated step loop uses"
             : null;
 
         /// <summary>A hyperparameter, which becomes a constructor parameter, a private field and a PascalCase property.</summary>

@@ -213,7 +213,7 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
@@ -227,7 +227,7 @@ namespace ScratchOptim.Optimizers
             switch (phase)
             {
                 case 1:
-                    kernel.Phase1<TVector>(
+                    kernel.Phase1<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -241,7 +241,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 2:
-                    kernel.Phase2<TVector>(
+                    kernel.Phase2<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -255,7 +255,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 3:
-                    kernel.Phase3<TVector>(
+                    kernel.Phase3<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -394,12 +394,16 @@ namespace ScratchOptim.Optimizers
             ref T varianceRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(variance);
             using var partials = global::ScratchOptim.PartialSums.Rent(1);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
-            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
-            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
             kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
-            kernel.Phase3<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            if (prefetch) kernel.Phase3<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
+            else kernel.Phase3<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
             kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
         }
 
@@ -528,8 +532,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 1 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>): it leaves its sums in <paramref name="partials"/>.
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T rowVarRef, ref T colVarRef, ref T varianceRef, ref T workspace, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T rowVarRef, ref T colVarRef, ref T varianceRef, ref T workspace, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -553,6 +559,8 @@ namespace ScratchOptim.Optimizers
                         for (; column + (nuint)TVector.Count <= (nuint)columns; column += (nuint)TVector.Count)
                         {
                             nuint i = rowStart + column;
+                            TPrefetch.Ahead(ref pRef, i);
+                            TPrefetch.Ahead(ref gRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
 
@@ -597,8 +605,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 2 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>): it leaves its sums in <paramref name="partials"/>.
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T rowVarRef, ref T colVarRef, ref T varianceRef, ref T workspace, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase2<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T rowVarRef, ref T colVarRef, ref T varianceRef, ref T workspace, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -624,6 +634,8 @@ namespace ScratchOptim.Optimizers
                         for (; column + (nuint)TVector.Count <= (nuint)columns; column += (nuint)TVector.Count)
                         {
                             nuint i = rowStart + column;
+                            TPrefetch.Ahead(ref gRef, i);
+                            if (condition2) TPrefetch.Ahead(ref varianceRef, i);
                             var g = TVector.Load(ref gRef, i);
                             var variance = condition2 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
@@ -693,8 +705,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 3 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase3<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T rowVarRef, ref T colVarRef, ref T varianceRef, ref T workspace, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase3<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T rowVarRef, ref T colVarRef, ref T varianceRef, ref T workspace, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -720,6 +734,9 @@ namespace ScratchOptim.Optimizers
                         for (; column + (nuint)TVector.Count <= (nuint)columns; column += (nuint)TVector.Count)
                         {
                             nuint i = rowStart + column;
+                            TPrefetch.Ahead(ref pRef, i);
+                            TPrefetch.Ahead(ref gRef, i);
+                            if (condition2) TPrefetch.Ahead(ref varianceRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
                             var variance = condition2 ? TVector.Load(ref varianceRef, i) : default;

@@ -254,7 +254,7 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
             // The state host code allocated.
@@ -262,7 +262,7 @@ namespace ScratchOptim.Optimizers
             var v = state.Buffer<T>(1, length);
             var m = hyper.InnerMomentum != 0 ? state.Buffer<T>(2, length) : default;
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();
-            kernel.Phase1<TVector>(
+            kernel.Phase1<TVector, TPrefetch>(
                 (nuint)from,
                 (nuint)to,
                 length,
@@ -413,8 +413,10 @@ namespace ScratchOptim.Optimizers
             ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, ref weightSum, ref lrMax, ref trainMode, default);
-            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, default);
+            else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, ref weightSum, ref lrMax, ref trainMode, default);
         }
 
@@ -461,8 +463,10 @@ namespace ScratchOptim.Optimizers
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(5, 1)[0];
                     var kernel = new ProcedureKernels.Eval<T>();
+                    bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
-                    kernel.Phase1<TVector>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
                     kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;
                 }
@@ -473,8 +477,10 @@ namespace ScratchOptim.Optimizers
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(5, 1)[0];
                     var kernel = new ProcedureKernels.Train<T>();
+                    bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
-                    kernel.Phase1<TVector>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
                     kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;
                 }
@@ -528,8 +534,10 @@ namespace ScratchOptim.Optimizers
                 /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
                 /// </summary>
                 /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-                public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
+                /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+                public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
                     where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                    where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
                     // Eval, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
@@ -539,6 +547,8 @@ namespace ScratchOptim.Optimizers
                         var toAverageFVec = TVector.Create(toAverageF);
                         for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                         {
+                            TPrefetch.Ahead(ref pRef, i);
+                            TPrefetch.Ahead(ref zRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var z = TVector.Load(ref zRef, i);
 
@@ -619,8 +629,10 @@ namespace ScratchOptim.Optimizers
                 /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
                 /// </summary>
                 /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-                public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
+                /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+                public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
                     where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                    where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
                     // Train, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
@@ -630,6 +642,8 @@ namespace ScratchOptim.Optimizers
                         var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                         for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                         {
+                            TPrefetch.Ahead(ref pRef, i);
+                            TPrefetch.Ahead(ref zRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var z = TVector.Load(ref zRef, i);
 
@@ -732,8 +746,10 @@ namespace ScratchOptim.Optimizers
             /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T zRef, ref T vRef, ref T mRef, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T zRef, ref T vRef, ref T mRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
@@ -753,6 +769,11 @@ namespace ScratchOptim.Optimizers
                     var minusScheduledLrVec = TVector.Create(minusScheduledLr);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref pRef, i);
+                        TPrefetch.Ahead(ref gRef, i);
+                        TPrefetch.Ahead(ref zRef, i);
+                        TPrefetch.Ahead(ref vRef, i);
+                        if (innerMomentumIsNonZero) TPrefetch.Ahead(ref mRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var z = TVector.Load(ref zRef, i);

@@ -252,9 +252,10 @@ namespace ScratchOptim.Optimizers
             }
 
             /// <inheritdoc/>
-            public readonly void Elements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+            public readonly void Elements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 int length = parameter.Length;
                 // The state host code allocated.
@@ -263,7 +264,7 @@ namespace ScratchOptim.Optimizers
                 var n = state.Buffer<T>(2, length);
                 var negPrevGrad = state.Buffer<T>(3, length);
                 ref readonly var kernel = ref state.Kernel<Kernel1<T>>();
-                kernel.Phase1<TVector>(
+                kernel.Phase1<TVector, TPrefetch>(
                     (nuint)from,
                     (nuint)to,
                     length,
@@ -315,9 +316,10 @@ namespace ScratchOptim.Optimizers
             }
 
             /// <inheritdoc/>
-            public readonly void Elements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+            public readonly void Elements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 int length = parameter.Length;
                 // The state host code allocated.
@@ -326,7 +328,7 @@ namespace ScratchOptim.Optimizers
                 var n = state.Buffer<T>(2, length);
                 var negPrevGrad = state.Buffer<T>(3, length);
                 ref readonly var kernel = ref state.Kernel<Kernel2<T>>();
-                kernel.Phase1<TVector>(
+                kernel.Phase1<TVector, TPrefetch>(
                     (nuint)from,
                     (nuint)to,
                     length,
@@ -380,8 +382,10 @@ namespace ScratchOptim.Optimizers
             /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T nRef, ref T negPrevGradRef, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T nRef, ref T negPrevGradRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // Element by element, a vector body and a scalar tail (all of it without vector hardware), rounded alike: only what the sums groupSumOfSquaresG (the tensor's share of the group's) need (in a fixed order: the same bits for every vector width); nothing is stored.
                 for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
@@ -393,6 +397,7 @@ namespace ScratchOptim.Optimizers
                     {
                         for (; i + (nuint)TVector.Count <= blockEnd; i += (nuint)TVector.Count)
                         {
+                            TPrefetch.Ahead(ref gRef, i);
                             var g = TVector.Load(ref gRef, i);
 
                             if (maxGradNormAbove0)
@@ -492,8 +497,10 @@ namespace ScratchOptim.Optimizers
             /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T nRef, ref T negPrevGradRef, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T nRef, ref T negPrevGradRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
@@ -515,6 +522,12 @@ namespace ScratchOptim.Optimizers
                     var scalar2Vec = TVector.Create(scalar2);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref pRef, i);
+                        TPrefetch.Ahead(ref gRef, i);
+                        TPrefetch.Ahead(ref mRef, i);
+                        TPrefetch.Ahead(ref vRef, i);
+                        TPrefetch.Ahead(ref nRef, i);
+                        TPrefetch.Ahead(ref negPrevGradRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var m = TVector.Load(ref mRef, i);

@@ -168,7 +168,7 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
@@ -178,7 +178,7 @@ namespace ScratchOptim.Optimizers
             switch (phase)
             {
                 case 1:
-                    kernel.Phase1<TVector>(
+                    kernel.Phase1<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -189,7 +189,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 2:
-                    kernel.Phase2<TVector>(
+                    kernel.Phase2<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -297,10 +297,13 @@ namespace ScratchOptim.Optimizers
             ref T muRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mu);
             using var partials = global::ScratchOptim.PartialSums.Rent(2 * global::ScratchOptim.Reductions.BlockCount(length));
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
-            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
+            else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
-            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
+            if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
+            else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
             kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
         }
 
@@ -368,8 +371,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 1 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T muRef, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T muRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // Phase 1 of 2: the sums sumOfSquaresP, sumOfSquaresDp (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
@@ -384,6 +389,8 @@ namespace ScratchOptim.Optimizers
                     {
                         for (; i + (nuint)TVector.Count <= blockEnd; i += (nuint)TVector.Count)
                         {
+                            TPrefetch.Ahead(ref pRef, i);
+                            TPrefetch.Ahead(ref gRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
 
@@ -424,8 +431,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 2 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T muRef, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase2<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T muRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
                 nuint i = from;
@@ -438,6 +447,9 @@ namespace ScratchOptim.Optimizers
                     var minusLrVec = TVector.Create(minusLr);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref pRef, i);
+                        TPrefetch.Ahead(ref gRef, i);
+                        TPrefetch.Ahead(ref muRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var mu = TVector.Load(ref muRef, i);

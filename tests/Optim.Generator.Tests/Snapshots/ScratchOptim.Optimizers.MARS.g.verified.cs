@@ -283,7 +283,7 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
@@ -298,7 +298,7 @@ namespace ScratchOptim.Optimizers
             switch (phase)
             {
                 case 1:
-                    kernel.Phase1<TVector>(
+                    kernel.Phase1<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -313,7 +313,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 2:
-                    kernel.Phase2<TVector>(
+                    kernel.Phase2<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -328,7 +328,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 3:
-                    kernel.Phase3<TVector>(
+                    kernel.Phase3<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -492,12 +492,16 @@ namespace ScratchOptim.Optimizers
             ref T lastGradRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad);
             using var partials = global::ScratchOptim.PartialSums.Rent(1 * global::ScratchOptim.Reductions.BlockCount(length));
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
-            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
-            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
             kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
-            kernel.Phase3<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            if (prefetch) kernel.Phase3<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
+            else kernel.Phase3<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
             kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
         }
 
@@ -625,8 +629,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 1 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -648,6 +654,8 @@ namespace ScratchOptim.Optimizers
                     {
                         for (; i + (nuint)TVector.Count <= blockEnd; i += (nuint)TVector.Count)
                         {
+                            TPrefetch.Ahead(ref gRef, i);
+                            TPrefetch.Ahead(ref lastGradRef, i);
                             var g = TVector.Load(ref gRef, i);
                             var lastGrad = TVector.Load(ref lastGradRef, i);
 
@@ -675,8 +683,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 2 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase2<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -698,6 +708,9 @@ namespace ScratchOptim.Optimizers
                     var scalar2Vec = TVector.Create(scalar2);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref gRef, i);
+                        TPrefetch.Ahead(ref mRef, i);
+                        TPrefetch.Ahead(ref lastGradRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var m = TVector.Load(ref mRef, i);
                         var lastGrad = TVector.Load(ref lastGradRef, i);
@@ -751,8 +764,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 3 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase3<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase3<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T vMaxRef, ref T lastGradRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -789,6 +804,13 @@ namespace ScratchOptim.Optimizers
                     var adamWeightDecayVec = TVector.Create(adamWeightDecay);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref pRef, i);
+                        TPrefetch.Ahead(ref gRef, i);
+                        TPrefetch.Ahead(ref mRef, i);
+                        if (condition2) TPrefetch.Ahead(ref vRef, i);
+                        if (condition3) TPrefetch.Ahead(ref vMaxRef, i);
+                        TPrefetch.Ahead(ref lastGradRef, i);
+                        if (condition4) TPrefetch.Ahead(ref orthogonalizeRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var m = TVector.Load(ref mRef, i);

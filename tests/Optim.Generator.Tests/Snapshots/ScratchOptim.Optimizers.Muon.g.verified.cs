@@ -172,7 +172,7 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
@@ -184,7 +184,7 @@ namespace ScratchOptim.Optimizers
             switch (phase)
             {
                 case 1:
-                    kernel.Phase1<TVector>(
+                    kernel.Phase1<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -196,7 +196,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 2:
-                    kernel.Phase2<TVector>(
+                    kernel.Phase2<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -298,10 +298,13 @@ namespace ScratchOptim.Optimizers
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T momentumBufferRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
-            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
+            else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
-            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
+            if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
+            else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
             kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
         }
 
@@ -363,8 +366,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 1 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -383,6 +388,8 @@ namespace ScratchOptim.Optimizers
                     var momentumVec = TVector.Create(momentum);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref gRef, i);
+                        TPrefetch.Ahead(ref momentumBufferRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var momentumBuffer = TVector.Load(ref momentumBufferRef, i);
 
@@ -412,8 +419,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 2 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase2<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -434,6 +443,10 @@ namespace ScratchOptim.Optimizers
                     var minusLrTimesRatioVec = TVector.Create(minusLrTimesRatio);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref pRef, i);
+                        TPrefetch.Ahead(ref gRef, i);
+                        TPrefetch.Ahead(ref momentumBufferRef, i);
+                        TPrefetch.Ahead(ref orthogonalizedDirectionRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var momentumBuffer = TVector.Load(ref momentumBufferRef, i);

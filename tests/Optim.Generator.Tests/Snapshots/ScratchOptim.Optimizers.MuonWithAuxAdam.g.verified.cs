@@ -200,7 +200,7 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
@@ -214,7 +214,7 @@ namespace ScratchOptim.Optimizers
             switch (phase)
             {
                 case 1:
-                    kernel.Phase1<TVector>(
+                    kernel.Phase1<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -228,7 +228,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 2:
-                    kernel.Phase2<TVector>(
+                    kernel.Phase2<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -358,10 +358,13 @@ namespace ScratchOptim.Optimizers
             ref T expAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvg);
             ref T expAvgSqRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvgSq);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
-            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
+            else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
-            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
+            if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
+            else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
             kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
         }
 
@@ -446,8 +449,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 1 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, ref T expAvgRef, ref T expAvgSqRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, ref T expAvgRef, ref T expAvgSqRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -466,6 +471,8 @@ namespace ScratchOptim.Optimizers
                     var momentumVec = TVector.Create(momentum);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref gRef, i);
+                        if (useMuon) TPrefetch.Ahead(ref momentumBufferRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var momentumBuffer = useMuon ? TVector.Load(ref momentumBufferRef, i) : default;
 
@@ -501,8 +508,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 2 of 2, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, ref T expAvgRef, ref T expAvgSqRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase2<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T momentumBufferRef, ref T expAvgRef, ref T expAvgSqRef, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -529,6 +538,12 @@ namespace ScratchOptim.Optimizers
                     var epsVec = TVector.Create(eps);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref pRef, i);
+                        TPrefetch.Ahead(ref gRef, i);
+                        if (useMuon) TPrefetch.Ahead(ref momentumBufferRef, i);
+                        if (notUseMuon) TPrefetch.Ahead(ref expAvgRef, i);
+                        if (notUseMuon) TPrefetch.Ahead(ref expAvgSqRef, i);
+                        if (useMuon) TPrefetch.Ahead(ref orthogonalizedDirectionRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var momentumBuffer = useMuon ? TVector.Load(ref momentumBufferRef, i) : default;

@@ -225,14 +225,14 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
             // The state host code allocated.
             var m = state.Buffer<T>(1, length);
             var v = state.Buffer<T>(2, length);
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();
-            kernel.Phase1<TVector>(
+            kernel.Phase1<TVector, TPrefetch>(
                 (nuint)from,
                 (nuint)to,
                 length,
@@ -362,8 +362,10 @@ namespace ScratchOptim.Optimizers
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
             ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref muProduct, default);
-            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
+            else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref muProduct, default);
         }
 
@@ -439,8 +441,10 @@ namespace ScratchOptim.Optimizers
             /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
@@ -459,6 +463,10 @@ namespace ScratchOptim.Optimizers
                     var momentumStepFVec = TVector.Create(momentumStepF);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref pRef, i);
+                        TPrefetch.Ahead(ref gRef, i);
+                        TPrefetch.Ahead(ref mRef, i);
+                        TPrefetch.Ahead(ref vRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var m = TVector.Load(ref mRef, i);

@@ -197,7 +197,7 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
             // The state host code allocated.
@@ -206,7 +206,7 @@ namespace ScratchOptim.Optimizers
             switch (phase)
             {
                 case 1:
-                    kernel.Phase1<TVector>(
+                    kernel.Phase1<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         length,
@@ -216,7 +216,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 2:
-                    kernel.Phase2<TVector>(
+                    kernel.Phase2<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         length,
@@ -226,7 +226,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 3:
-                    kernel.Phase3<TVector>(
+                    kernel.Phase3<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         length,
@@ -338,12 +338,16 @@ namespace ScratchOptim.Optimizers
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
             using var partials = global::ScratchOptim.PartialSums.Rent(2 * global::ScratchOptim.Reductions.BlockCount(length));
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref v, ref vMax, partials.Span);
-            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
+            else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref v, ref vMax, partials.Span);
-            kernel.Phase2<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
+            if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
+            else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
             kernel.Host(2, hyper, t, length, ref pRef, ref gRef, ref mRef, ref v, ref vMax, partials.Span);
-            kernel.Phase3<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
+            if (prefetch) kernel.Phase3<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
+            else kernel.Phase3<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
             kernel.Host(3, hyper, t, length, ref pRef, ref gRef, ref mRef, ref v, ref vMax, partials.Span);
         }
 
@@ -425,8 +429,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 1 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // Phase 1 of 3: the sums sumOfSquaresG, sumOfSquaresP (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
@@ -439,6 +445,8 @@ namespace ScratchOptim.Optimizers
                     {
                         for (; i + (nuint)TVector.Count <= blockEnd; i += (nuint)TVector.Count)
                         {
+                            TPrefetch.Ahead(ref pRef, i);
+                            TPrefetch.Ahead(ref gRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
 
@@ -465,8 +473,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 2 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase2<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase2<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // Phase 2 of 3: the sums sumOfSquaresM (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
@@ -483,6 +493,9 @@ namespace ScratchOptim.Optimizers
                     {
                         for (; i + (nuint)TVector.Count <= blockEnd; i += (nuint)TVector.Count)
                         {
+                            TPrefetch.Ahead(ref pRef, i);
+                            TPrefetch.Ahead(ref gRef, i);
+                            TPrefetch.Ahead(ref mRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
                             var m = TVector.Load(ref mRef, i);
@@ -536,8 +549,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 3 of 3, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase3<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase3<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T mRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
                 nuint i = from;
@@ -551,6 +566,9 @@ namespace ScratchOptim.Optimizers
                     var minusStepSizeVec = TVector.Create(minusStepSize);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref pRef, i);
+                        TPrefetch.Ahead(ref gRef, i);
+                        TPrefetch.Ahead(ref mRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var m = TVector.Load(ref mRef, i);

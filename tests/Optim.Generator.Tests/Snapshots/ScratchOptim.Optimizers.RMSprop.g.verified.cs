@@ -206,7 +206,7 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
             // The state host code allocated.
@@ -214,7 +214,7 @@ namespace ScratchOptim.Optimizers
             var buf = hyper.Momentum > 0 ? state.Buffer<T>(1, length) : default;
             var gradAvg = hyper.Centered ? state.Buffer<T>(2, length) : default;
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();
-            kernel.Phase1<TVector>(
+            kernel.Phase1<TVector, TPrefetch>(
                 (nuint)from,
                 (nuint)to,
                 length,
@@ -343,8 +343,10 @@ namespace ScratchOptim.Optimizers
             ref T bufRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf);
             ref T gradAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradAvg);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
-            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
+            else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
         }
 
@@ -403,8 +405,10 @@ namespace ScratchOptim.Optimizers
             /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T squareAvgRef, ref T bufRef, ref T gradAvgRef, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T squareAvgRef, ref T bufRef, ref T gradAvgRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
@@ -420,6 +424,11 @@ namespace ScratchOptim.Optimizers
                     var lrVec = TVector.Create(lr);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref pRef, i);
+                        TPrefetch.Ahead(ref gRef, i);
+                        TPrefetch.Ahead(ref squareAvgRef, i);
+                        if (momentumAbove0) TPrefetch.Ahead(ref bufRef, i);
+                        if (centered) TPrefetch.Ahead(ref gradAvgRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var squareAvg = TVector.Load(ref squareAvgRef, i);

@@ -197,13 +197,13 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
             // The state host code allocated.
             var z = state.Buffer<T>(0, length);
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();
-            kernel.Phase1<TVector>(
+            kernel.Phase1<TVector, TPrefetch>(
                 (nuint)from,
                 (nuint)to,
                 length,
@@ -324,8 +324,10 @@ namespace ScratchOptim.Optimizers
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T zRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref zRef, ref weightSum, ref lrMax, ref trainMode, default);
-            kernel.Phase1<TVector>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, default);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, default);
+            else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, default);
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref zRef, ref weightSum, ref lrMax, ref trainMode, default);
         }
 
@@ -372,8 +374,10 @@ namespace ScratchOptim.Optimizers
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(3, 1)[0];
                     var kernel = new ProcedureKernels.Eval<T>();
+                    bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
-                    kernel.Phase1<TVector>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
                     kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;
                 }
@@ -384,8 +388,10 @@ namespace ScratchOptim.Optimizers
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(3, 1)[0];
                     var kernel = new ProcedureKernels.Train<T>();
+                    bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
-                    kernel.Phase1<TVector>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
+                    else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
                     kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;
                 }
@@ -439,8 +445,10 @@ namespace ScratchOptim.Optimizers
                 /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
                 /// </summary>
                 /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-                public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
+                /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+                public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
                     where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                    where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
                     // Eval, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
@@ -450,6 +458,8 @@ namespace ScratchOptim.Optimizers
                         var toAverageFVec = TVector.Create(toAverageF);
                         for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                         {
+                            TPrefetch.Ahead(ref pRef, i);
+                            TPrefetch.Ahead(ref zRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var z = TVector.Load(ref zRef, i);
 
@@ -530,8 +540,10 @@ namespace ScratchOptim.Optimizers
                 /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
                 /// </summary>
                 /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-                public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
+                /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+                public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T zRef, global::System.Span<double> partials)
                     where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                    where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
                     // Train, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
@@ -541,6 +553,8 @@ namespace ScratchOptim.Optimizers
                         var oneMinusMomentumVec = TVector.Create(oneMinusMomentum);
                         for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                         {
+                            TPrefetch.Ahead(ref pRef, i);
+                            TPrefetch.Ahead(ref zRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var z = TVector.Load(ref zRef, i);
 
@@ -623,8 +637,10 @@ namespace ScratchOptim.Optimizers
             /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T zRef, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T gRef, ref T zRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
@@ -637,6 +653,9 @@ namespace ScratchOptim.Optimizers
                     var minusScheduledLrVec = TVector.Create(minusScheduledLr);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref pRef, i);
+                        TPrefetch.Ahead(ref gRef, i);
+                        TPrefetch.Ahead(ref zRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var z = TVector.Load(ref zRef, i);

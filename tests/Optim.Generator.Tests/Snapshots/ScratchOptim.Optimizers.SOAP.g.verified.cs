@@ -418,7 +418,7 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepElements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
+        protected override void StepElements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
@@ -437,7 +437,7 @@ namespace ScratchOptim.Optimizers
             switch (phase)
             {
                 case 1:
-                    kernel.Phase1<TVector>(
+                    kernel.Phase1<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -456,7 +456,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 2:
-                    kernel.Phase2<TVector>(
+                    kernel.Phase2<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -475,7 +475,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 3:
-                    kernel.Phase3<TVector>(
+                    kernel.Phase3<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -494,7 +494,7 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
                 case 4:
-                    kernel.Phase4<TVector>(
+                    kernel.Phase4<TVector, TPrefetch>(
                         (nuint)from,
                         (nuint)to,
                         shape,
@@ -764,14 +764,19 @@ namespace ScratchOptim.Optimizers
             ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
             using var partials = global::ScratchOptim.PartialSums.Rent(1 * global::ScratchOptim.Reductions.BlockCount(length));
             var kernel = new Kernel<T>();
+            bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            kernel.Phase1<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            kernel.Phase2<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            kernel.Phase3<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            if (prefetch) kernel.Phase3<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            else kernel.Phase3<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            kernel.Phase4<TVector>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            if (prefetch) kernel.Phase4<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
+            else kernel.Phase4<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             kernel.Host(4, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
         }
 
@@ -1193,8 +1198,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 1 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase1<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -1234,6 +1241,9 @@ namespace ScratchOptim.Optimizers
                     var epsVec = TVector.Create(eps);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref mRef, i);
+                        TPrefetch.Ahead(ref vRef, i);
+                        TPrefetch.Ahead(ref projectedElementRef, i);
                         var m = TVector.Load(ref mRef, i);
                         var v = TVector.Load(ref vRef, i);
                         var projectedElement = TVector.Load(ref projectedElementRef, i);
@@ -1301,8 +1311,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 2 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase2<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase2<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -1343,6 +1355,10 @@ namespace ScratchOptim.Optimizers
                     {
                         for (; i + (nuint)TVector.Count <= blockEnd; i += (nuint)TVector.Count)
                         {
+                            TPrefetch.Ahead(ref vRef, i);
+                            TPrefetch.Ahead(ref projectedElementRef, i);
+                            TPrefetch.Ahead(ref backElementRef, i);
+                            if (condition4) TPrefetch.Ahead(ref unflattenRef, i);
                             var v = TVector.Load(ref vRef, i);
                             var projectedElement = TVector.Load(ref projectedElementRef, i);
                             var backElement = TVector.Load(ref backElementRef, i);
@@ -1426,8 +1442,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 3 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase3<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase3<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -1464,6 +1482,10 @@ namespace ScratchOptim.Optimizers
                     var beta2Vec = TVector.Create(beta2);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref vRef, i);
+                        TPrefetch.Ahead(ref projectedElementRef, i);
+                        if (condition4) TPrefetch.Ahead(ref unflattenRef, i);
+                        if (condition2) TPrefetch.Ahead(ref productRef, i);
                         var v = TVector.Load(ref vRef, i);
                         var projectedElement = TVector.Load(ref projectedElementRef, i);
                         var unflatten = condition4 ? TVector.Load(ref unflattenRef, i) : default;
@@ -1541,8 +1563,10 @@ namespace ScratchOptim.Optimizers
             /// Phase 4 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
             /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
-            public readonly void Phase4<TVector>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
+            /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
+            public readonly void Phase4<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
+                where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -1584,6 +1608,15 @@ namespace ScratchOptim.Optimizers
                     var minusLrTimesWeightDecayVec = TVector.Create(minusLrTimesWeightDecay);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
+                        TPrefetch.Ahead(ref pRef, i);
+                        TPrefetch.Ahead(ref mRef, i);
+                        TPrefetch.Ahead(ref vRef, i);
+                        TPrefetch.Ahead(ref projectedElementRef, i);
+                        TPrefetch.Ahead(ref backElementRef, i);
+                        if (condition4) TPrefetch.Ahead(ref unflattenRef, i);
+                        if (condition2) TPrefetch.Ahead(ref productRef, i);
+                        if (condition3) TPrefetch.Ahead(ref product2Ref, i);
+                        TPrefetch.Ahead(ref momentElementRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var m = TVector.Load(ref mRef, i);
                         var v = TVector.Load(ref vRef, i);

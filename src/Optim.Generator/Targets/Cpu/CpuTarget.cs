@@ -97,7 +97,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             arguments.Add("partials");
             if (part.Phases.Count == 1)
             {
-                WriteCall(writer, "kernel.Phase1<TVector>", arguments);
+                WriteCall(writer, "kernel.Phase1<TVector, TPrefetch>", arguments);
                 return;
             }
             writer.Line("switch (phase)");
@@ -107,7 +107,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 {
                     writer.Line("case " + phase.Number + ":");
                     writer.Indent();
-                    WriteCall(writer, "kernel.Phase" + phase.Number + "<TVector>", arguments);
+                    WriteCall(writer, "kernel.Phase" + phase.Number + "<TVector, TPrefetch>", arguments);
                     writer.Line("break;");
                     writer.Outdent();
                 }
@@ -227,7 +227,10 @@ namespace ScratchOptim.Generator.Targets.Cpu
             WritePiecesInOrder(writer, ProcedureKernels + "." + kernel.Name, "state.Step", KernelArguments(kernel.Plan.Final, host: true), KernelArguments(kernel.Plan.Final, host: false));
         }
 
-        /// <summary>Host segment 0, then each phase over the whole tensor followed by its host segment, on this thread.</summary>
+        /// <summary>
+        /// Host segment 0, then each phase over the whole tensor followed by its host segment, on this thread; the
+        /// phases prefetch when the tensor alone is as large as a step's dispatch that does (<c>PrefetchAhead.Pays</c>).
+        /// </summary>
         private void WritePiecesInOrder(SourceWriter writer, string kernelType, string step, IEnumerable<string> hostArguments, IEnumerable<string> phaseArguments)
         {
             var part = kernel.Plan.Final;
@@ -241,10 +244,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
             string host = string.Join(", ", new[] { "hyper", step }.Concat(hostArguments).Append(partials));
             string elements = string.Join(", ", new[] { "0", "(nuint)length" }.Concat(phaseArguments).Append(partials));
             writer.Line("var kernel = new " + kernelType + "<T>();");
+            writer.Line("bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);");
             writer.Line("kernel.Host(0, " + host + ");");
             foreach (var phase in part.Phases)
             {
-                writer.Line("kernel.Phase" + phase.Number + "<TVector>(" + elements + ");");
+                writer.Line("if (prefetch) kernel.Phase" + phase.Number + "<TVector, global::ScratchOptim.Simd.PrefetchAhead>(" + elements + ");");
+                writer.Line("else kernel.Phase" + phase.Number + "<TVector, global::ScratchOptim.Simd.NoPrefetch>(" + elements + ");");
                 writer.Line("kernel.Host(" + phase.Number + ", " + host + ");");
             }
         }

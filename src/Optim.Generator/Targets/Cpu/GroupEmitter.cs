@@ -128,10 +128,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     using (writer.Block()) target.WriteHostBody(writer, part);
                     writer.Line();
                     writer.Line("/// <inheritdoc/>");
-                    writer.Line("public readonly void Elements<T, TVector>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)");
+                    writer.Line("public readonly void Elements<T, TVector, TPrefetch>(int phase, Hyperparameters hyper, global::ScratchOptim.ParameterState state, global::ScratchOptim.Parameter<T> parameter, int from, int to, global::System.Span<double> partials)");
                     writer.Indent();
                     writer.Line("where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
                     writer.Line("where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>");
+                    writer.Line("where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch");
                     writer.Outdent();
                     using (writer.Block()) target.WriteElementsBody(writer, part);
                 }

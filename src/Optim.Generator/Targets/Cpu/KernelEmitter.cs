@@ -10,9 +10,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
     /// Writes a part's kernel for the CPU (the step's, or one pass of a group-wide step's): a struct over the element
     /// type <c>T</c> whose <c>Host</c> method runs the host code in double precision, segment by segment, and whose
     /// <c>Phase1</c>, <c>Phase2</c>... run the element phases over any range of elements, generic over the vector type
-    /// <c>TVector</c> (64 bytes of elements, as wide as the hardware's registers allow), each as a vector body plus a
-    /// scalar tail from the same statements. The struct's fields carry what host code computes to the phases; the
-    /// runtime runs the pieces over threads.
+    /// <c>TVector</c> (64 bytes of elements, as wide as the hardware's registers allow) and over <c>TPrefetch</c>
+    /// (whether the data streams from memory), each as a vector body plus a scalar tail from the same statements. The
+    /// struct's fields carry what host code computes to the phases; the runtime runs the pieces over threads.
     /// </summary>
     internal sealed class KernelEmitter
     {
@@ -193,9 +193,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 + (sums.Count == 0 ? "." : (plan.RowsAndColumns ? ": it leaves its sums in <paramref name=\"partials\"/>." : ": each block leaves its sums in <paramref name=\"partials\"/>, in block order.")));
             writer.Line("/// </summary>");
             writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
-            writer.Line("public readonly void Phase" + phase.Number + "<TVector>(" + string.Join(", ", parameters) + ")");
+            writer.Line("/// <typeparam name=\"TPrefetch\">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>");
+            writer.Line("public readonly void Phase" + phase.Number + "<TVector, TPrefetch>(" + string.Join(", ", parameters) + ")");
             writer.Indent();
             writer.Line("where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>");
+            writer.Line("where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch");
             writer.Outdent();
             using (writer.Block())
             {
@@ -563,6 +565,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WriteBody(ElementPhase phase, bool vector, string? lane)
         {
             string index = plan.RowsAndColumns ? "row" : "i";
+            if (vector) WritePrefetches(ReadsOf(phase.Body));
             WriteLoads(ReadsOf(phase.Body), vector, index);
             writer.Line();
             WriteStatements(phase.Body, vector, lane);
@@ -577,6 +580,18 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (stores.Count == 0) return;
             writer.Line();
             foreach (var store in stores) writer.Line(store);
+        }
+
+        /// <summary>Asks for what a later vector will load of each element buffer the statements read (a no-op unless <c>TPrefetch</c> says so).</summary>
+        private void WritePrefetches(IEnumerable<string> names)
+        {
+            foreach (var name in names)
+            {
+                var buffer = kernel.Buffer(name);
+                if (buffer.Kind != BufferKind.Element) continue;
+                string prefetch = "TPrefetch.Ahead(ref " + buffer.RefName + ", i);";
+                writer.Line(kernel.Guards.TryGetValue(name, out var guard) ? "if (" + guard + ") " + prefetch : prefetch);
+            }
         }
 
         /// <summary>
