@@ -69,9 +69,13 @@ internal static unsafe class ProcessorAffinity
     {
         try
         {
-            // Each call once, so that a C library without one of them turns this off here rather than fail in a worker.
+            // Each call once, so that a C library without one of them turns this off here rather than fail in a worker,
+            // and so that each call's first binding, which allocates (32 bytes for sched_setaffinity), happens here and
+            // not inside a step. Setting the mask the thread already has changes nothing.
             ulong* words = stackalloc ulong[MaskWords];
-            return sched_getaffinity(0, MaskWords * sizeof(ulong), words) == 0 && sched_getcpu() >= 0;
+            return sched_getaffinity(0, MaskWords * sizeof(ulong), words) == 0
+                && sched_setaffinity(0, MaskWords * sizeof(ulong), words) == 0
+                && sched_getcpu() >= 0;
         }
         catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
         {
