@@ -3,8 +3,8 @@
 
     python3 tools/benchmarks/ratio_table.py [BenchmarkDotNet.Artifacts/results]
 
-Reads the reports of OptimizerStepBenchmarks, LionStepBenchmarks, AdamCeilingBenchmarks, ModelMixBenchmarks and
-CutOverBenchmarks (the speed benchmarks of benchmarks/Optim.Benchmarks/Speed) and prints Markdown: the goals of issue 16 with the measured
+Reads the reports of OptimizerStepBenchmarks, LionStepBenchmarks, AdamCeilingBenchmarks, ModelMixBenchmarks,
+CutOverBenchmarks and PrefetchCutOverBenchmarks (the speed benchmarks of benchmarks/Optim.Benchmarks/Speed) and prints Markdown: the goals of issue 16 with the measured
 ratios, then the tables they come from. Times are BenchmarkDotNet's medians, or its means where a report has no Median
 column (it leaves it out when they agree, as in a short job's few iterations); a speed-up is PyTorch's time over ours.
 """
@@ -68,6 +68,7 @@ def main():
     ceiling = rows(directory, "AdamCeilingBenchmarks")
     mix = rows(directory, "ModelMixBenchmarks")
     cut = rows(directory, "CutOverBenchmarks")
+    prefetch = rows(directory, "PrefetchCutOverBenchmarks")
     lion = rows(directory, "LionStepBenchmarks")
     out = []
 
@@ -153,6 +154,15 @@ def main():
         for n in sorted({int(row["N"]) for row in cut}):
             one, two = time_of(cut, "AdamStep", N=n, Threads=1), time_of(cut, "AdamStep", N=n, Threads=2)
             out.append(f"| {n:,} | {fmt_time(one)} | {fmt_time(two)} | {fmt_ratio(ratio(one, two))} |")
+
+    if prefetch:
+        out.append("")
+        out.append("| Adam, N (steps back to back) | Threads | without prefetching | with | prefetching's speed-up |")
+        out.append("|---:|---:|---:|---:|---:|")
+        for n in sorted({int(row["N"]) for row in prefetch}):
+            for threads in (1, 2):
+                off, on = (time_of(prefetch, "AdamStep", N=n, Threads=threads, Prefetch=value) for value in ("False", "True"))
+                out.append(f"| {n:,} | {threads} | {fmt_time(off)} | {fmt_time(on)} | {fmt_ratio(ratio(off, on))} |")
 
     print("\n".join(out))
 

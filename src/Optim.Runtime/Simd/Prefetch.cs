@@ -37,7 +37,8 @@ public readonly unsafe struct PrefetchAhead : IPrefetch
 
     /// <summary>
     /// The bytes of parameter values (all the tensors one dispatch updates) from which the loops prefetch: below it the
-    /// state stays in cache from one step to the next (measured: docs/benchmarks.md).
+    /// state can stay in cache from one step to the next, where prefetching loses on two threads
+    /// (<c>PrefetchCutOverBenchmarks</c>, docs/benchmarks.md).
     /// </summary>
     public const long CutOver = 8L * 1024 * 1024;
 
