@@ -81,23 +81,23 @@ public class AdamCeilingBenchmarks
 
     /// <summary>A fused Adam loop written by hand with Vector512, split into the same chunks on the same workers.</summary>
     [Benchmark]
-    public void HandWrittenFused() => loop.Run(Kernel.Adam, Threads);
+    public void HandWrittenFused() => loop.Run(Kernel.Adam, prefetch: false, Threads);
 
     /// <summary>The hand-written loop asking for each buffer's data 2 KiB ahead, as the generated loops do at 10M.</summary>
     [Benchmark]
-    public void HandWrittenFusedPrefetched() => loop.Run(Kernel.AdamPrefetched, Threads);
+    public void HandWrittenFusedPrefetched() => loop.Run(Kernel.Adam, prefetch: true, Threads);
 
     /// <summary>y += a·x in place over N floats: 8 bytes read and 4 written per element, no write-allocate.</summary>
     [Benchmark(Baseline = true)]
-    public void InPlaceAxpy() => loop.Run(Kernel.Axpy, Threads);
+    public void InPlaceAxpy() => loop.Run(Kernel.Axpy, prefetch: false, Threads);
 
     /// <summary>The in-place axpy asking for its data 2 KiB ahead, as the generated loops do at 10M.</summary>
     [Benchmark]
-    public void InPlaceAxpyPrefetched() => loop.Run(Kernel.AxpyPrefetched, Threads);
+    public void InPlaceAxpyPrefetched() => loop.Run(Kernel.Axpy, prefetch: true, Threads);
 
     /// <summary>STREAM triad a = b + s·c: 8 bytes read and 4 written per element (plus the write-allocate read of a).</summary>
     [Benchmark]
-    public void Triad() => loop.Run(Kernel.Triad, Threads);
+    public void Triad() => loop.Run(Kernel.Triad, prefetch: false, Threads);
 
     /// <summary>PyTorch, <c>fused=True</c>, malloc as it comes.</summary>
     [Benchmark(OperationsPerInvoke = TorchServer.StepsPerCall)]
@@ -114,9 +114,7 @@ public class AdamCeilingBenchmarks
     private enum Kernel
     {
         Adam,
-        AdamPrefetched,
         Axpy,
-        AxpyPrefetched,
         Triad,
     }
 
@@ -125,31 +123,34 @@ public class AdamCeilingBenchmarks
     {
         private const int ChunkLength = 64 * 1024;
         private Kernel kernel;
+        private bool prefetch;
         private AdamScalars scalars;
 
-        public void Run(Kernel which, int threads)
+        public void Run(Kernel which, bool prefetch, int threads)
         {
             kernel = which;
+            this.prefetch = prefetch;
             scalars = AdamScalars.Of(T);
             StepWorkers.Shared.Run(this, (owner.N + ChunkLength - 1) / ChunkLength, threads);
         }
 
         public void Run(int item)
         {
+            if (prefetch) Run<PrefetchAhead>(item);
+            else Run<NoPrefetch>(item);
+        }
+
+        private void Run<TPrefetch>(int item)
+            where TPrefetch : struct, IPrefetch
+        {
             int from = item * ChunkLength, length = Math.Min(ChunkLength, owner.N - from);
             switch (kernel)
             {
                 case Kernel.Adam:
-                    HandWrittenAdam<NoPrefetch>(scalars, owner.p.Span.Slice(from, length), owner.g.Span.Slice(from, length), owner.m.Span.Slice(from, length), owner.v.Span.Slice(from, length));
-                    break;
-                case Kernel.AdamPrefetched:
-                    HandWrittenAdam<PrefetchAhead>(scalars, owner.p.Span.Slice(from, length), owner.g.Span.Slice(from, length), owner.m.Span.Slice(from, length), owner.v.Span.Slice(from, length));
+                    HandWrittenAdam<TPrefetch>(scalars, owner.p.Span.Slice(from, length), owner.g.Span.Slice(from, length), owner.m.Span.Slice(from, length), owner.v.Span.Slice(from, length));
                     break;
                 case Kernel.Axpy:
-                    Axpy<NoPrefetch>(owner.b.Span.Slice(from, length), 1e-6f, owner.c.Span.Slice(from, length));
-                    break;
-                case Kernel.AxpyPrefetched:
-                    Axpy<PrefetchAhead>(owner.b.Span.Slice(from, length), 1e-6f, owner.c.Span.Slice(from, length));
+                    Axpy<TPrefetch>(owner.b.Span.Slice(from, length), 1e-6f, owner.c.Span.Slice(from, length));
                     break;
                 default:
                     Triad(owner.a.Span.Slice(from, length), owner.b.Span.Slice(from, length), owner.c.Span.Slice(from, length), 3f);

@@ -252,6 +252,7 @@ namespace ScratchOptim.Optimizers
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T sumRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sum);
             var kernel = new Kernel<T>();
+            // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
             bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref sumRef, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref sumRef, default);

@@ -434,6 +434,7 @@ namespace ScratchOptim.Optimizers
             ref T varianceRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(variance);
             using var partials = global::ScratchOptim.PartialSums.Rent(1);
             var kernel = new Kernel<T>();
+            // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
             bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref rms, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref rowVarRef, ref colVarRef, ref varianceRef, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(workspace), partials.Span);

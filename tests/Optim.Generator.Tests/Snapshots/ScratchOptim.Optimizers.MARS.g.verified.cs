@@ -492,6 +492,7 @@ namespace ScratchOptim.Optimizers
             ref T lastGradRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lastGrad);
             using var partials = global::ScratchOptim.PartialSums.Rent(1 * global::ScratchOptim.Reductions.BlockCount(length));
             var kernel = new Kernel<T>();
+            // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
             bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);

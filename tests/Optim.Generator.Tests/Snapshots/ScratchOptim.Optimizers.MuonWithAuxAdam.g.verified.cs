@@ -358,6 +358,7 @@ namespace ScratchOptim.Optimizers
             ref T expAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvg);
             ref T expAvgSqRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(expAvgSq);
             var kernel = new Kernel<T>();
+            // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
             bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);

@@ -343,6 +343,7 @@ namespace ScratchOptim.Optimizers
             ref T bufRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buf);
             ref T gradAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradAvg);
             var kernel = new Kernel<T>();
+            // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
             bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);

@@ -260,6 +260,7 @@ namespace ScratchOptim.Optimizers
             ref T prevRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(prev);
             ref T stepSizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepSize);
             var kernel = new Kernel<T>();
+            // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
             bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref prevRef, ref stepSizeRef, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref prevRef, ref stepSizeRef, default);

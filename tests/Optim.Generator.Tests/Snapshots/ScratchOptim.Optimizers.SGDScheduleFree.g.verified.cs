@@ -324,6 +324,7 @@ namespace ScratchOptim.Optimizers
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T zRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
             var kernel = new Kernel<T>();
+            // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
             bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref zRef, ref weightSum, ref lrMax, ref trainMode, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, default);
@@ -374,6 +375,7 @@ namespace ScratchOptim.Optimizers
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(3, 1)[0];
                     var kernel = new ProcedureKernels.Eval<T>();
+                    // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
                     bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
@@ -388,6 +390,7 @@ namespace ScratchOptim.Optimizers
                     var z = state.Buffer<T>(0, length);
                     ref double trainMode = ref state.Buffer<double>(3, 1)[0];
                     var kernel = new ProcedureKernels.Train<T>();
+                    // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
                     bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);

@@ -263,6 +263,7 @@ namespace ScratchOptim.Optimizers
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
             ref T hRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h);
             var kernel = new Kernel<T>();
+            // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
             bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
@@ -293,6 +294,7 @@ namespace ScratchOptim.Optimizers
                     // The state it uses, allocated on first use, then reused.
                     var h = state.Buffer<T>(1, length);
                     var kernel = new ProcedureKernels.UpdateHessian<T>();
+                    // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
                     bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
                     if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);

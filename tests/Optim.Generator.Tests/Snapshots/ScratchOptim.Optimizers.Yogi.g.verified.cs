@@ -276,6 +276,7 @@ namespace ScratchOptim.Optimizers
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
             ref T vRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
             var kernel = new Kernel<T>();
+            // A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.
             bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, default);

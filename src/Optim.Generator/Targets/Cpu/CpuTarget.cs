@@ -244,6 +244,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             string host = string.Join(", ", new[] { "hyper", step }.Concat(hostArguments).Append(partials));
             string elements = string.Join(", ", new[] { "0", "(nuint)length" }.Concat(phaseArguments).Append(partials));
             writer.Line("var kernel = new " + kernelType + "<T>();");
+            writer.Line("// A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.");
             writer.Line("bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);");
             writer.Line("kernel.Host(0, " + host + ");");
             foreach (var phase in part.Phases)
