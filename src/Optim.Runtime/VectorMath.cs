@@ -46,6 +46,19 @@ public static class VectorMath
     public static TVector Lerp<TVector>(TVector start, TVector end, TVector weight)
         where TVector : struct, ISimd<TVector> => TVector.Lerp(start, end, weight);
 
+    /// <summary>
+    /// What <see cref="Lerp{TVector}(TVector, TVector, LerpWeight{TVector})"/> needs of a weight that stays the same over
+    /// a loop; the generated loops prepare a step-uniform weight once, before the loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LerpWeight<TVector> PrepareLerp<TVector>(TVector weight)
+        where TVector : struct, ISimd<TVector> => TVector.PrepareLerp(weight);
+
+    /// <summary>Lane-wise <see cref="ElementMath.Lerp{T}(T, T, T)"/> with a prepared weight: the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Lerp<TVector>(TVector start, TVector end, LerpWeight<TVector> weight)
+        where TVector : struct, ISimd<TVector> => TVector.Lerp(start, end, weight);
+
     /// <summary>Lane-wise <c>1 / x</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Reciprocal<TVector>(TVector x)

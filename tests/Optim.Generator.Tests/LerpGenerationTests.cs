@@ -32,7 +32,9 @@ public class LerpGenerationTests
     public void Both_loops_call_Lerp_and_the_documentation_shows_it()
     {
         var (output, source) = Generate();
-        Assert.Contains("m = Lerp(m, g, oneMinusBetaVec);", source, StringComparison.Ordinal);
+        // The step-uniform weight is prepared once, before the vector loop; the per-element one is not.
+        Assert.Contains("var oneMinusBetaLerp = PrepareLerp(oneMinusBetaVec);", source, StringComparison.Ordinal);
+        Assert.Contains("m = Lerp(m, g, oneMinusBetaLerp);", source, StringComparison.Ordinal);
         Assert.Contains("m = Lerp(m, g, oneMinusBeta);", source, StringComparison.Ordinal);
         Assert.Equal(2, CountOf(source, "p = Lerp(p, m, Abs(g));"));
         Assert.Contains("\"m = Lerp(m, g, 1 - beta)\"", source, StringComparison.Ordinal);
@@ -41,8 +43,10 @@ public class LerpGenerationTests
         Assert.True(diagnostics.IsEmpty, GeneratorHarness.Describe(diagnostics));
     }
 
-    [Fact]
-    public void Generated_kernel_computes_ElementMath_Lerp_per_element_in_the_vector_body_and_the_tail()
+    [Theory]
+    [InlineData(0.7)] // weight 0.3: the form from start
+    [InlineData(0.2)] // weight 0.8: the form from end
+    public void Generated_kernel_computes_ElementMath_Lerp_per_element_in_the_vector_body_and_the_tail(double beta)
     {
         var (output, _) = Generate();
         using var image = new MemoryStream();
@@ -54,7 +58,7 @@ public class LerpGenerationTests
         var random = new Random(11);
         float[] p = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
         var parameter = new Parameter<float>((float[])p.Clone(), "p");
-        var optimizer = (Optimizer)Activator.CreateInstance(type, [new[] { parameter }, 0.7])!;
+        var optimizer = (Optimizer)Activator.CreateInstance(type, [new[] { parameter }, beta])!;
         float[] m = new float[length];
         for (int step = 0; step < 3; step++)
         {
@@ -64,7 +68,7 @@ public class LerpGenerationTests
             optimizer.Step();
             for (int i = 0; i < length; i++)
             {
-                m[i] = ElementMath.Lerp(m[i], g[i], (float)(1 - 0.7));
+                m[i] = ElementMath.Lerp(m[i], g[i], (float)(1 - beta));
                 p[i] = ElementMath.Lerp(p[i], m[i], MathF.Abs(g[i]));
             }
             Assert.Equal(p, parameter.Data.ToArray());

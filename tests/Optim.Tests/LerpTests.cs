@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using ScratchOptim.Dsl;
+using ScratchOptim.Simd;
 using Xunit;
 
 namespace ScratchOptim.Tests;
@@ -91,6 +92,50 @@ public class LerpTests
                 AssertBits(Bits(expected), result[lane], $"lane {lane}: lerp({self[lane]:R}, {end[lane]:R}, {weight[lane]:R})");
                 AssertBits(Bits(expected), Intrinsics.Lerp(new Element(self[lane]), new Element(end[lane]), new Element(weight[lane])).Value,
                     $"DSL lerp({self[lane]:R}, {end[lane]:R}, {weight[lane]:R})");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_prepared_weight_gives_the_float_form_in_every_lane_of_every_vector_type()
+    {
+        // The generated loops prepare a step-uniform weight once (PrepareLerp) and call Lerp with it on every vector.
+        AssertPreparedLerp<float, Simd512<float>>();
+        AssertPreparedLerp<float, Simd256x2<float>>();
+        AssertPreparedLerp<float, Simd128x4<float>>();
+        AssertPreparedLerp<double, Simd512<double>>();
+        AssertPreparedLerp<double, Simd256x2<double>>();
+        AssertPreparedLerp<double, Simd128x4<double>>();
+    }
+
+    private static void AssertPreparedLerp<T, TVector>()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVector : struct, ISimd<TVector, T>
+    {
+        var random = new Random(5);
+        double[] weights = [0, 0.1, 0.3, 0.4999999, 0.5, 0.5000001, 0.7, 0.9, 1, 1.3, -0.3, -0.5, -0.7, double.NaN];
+        var self = new T[TVector.Count];
+        var end = new T[TVector.Count];
+        var result = new T[TVector.Count];
+        foreach (double w in weights)
+        {
+            T weight = T.CreateTruncating(w);
+            var prepared = TVector.PrepareLerp(TVector.Create(weight));
+            for (int round = 0; round < 200; round++)
+            {
+                for (int lane = 0; lane < TVector.Count; lane++)
+                {
+                    self[lane] = T.CreateTruncating(RandomFloat(random));
+                    end[lane] = T.CreateTruncating(RandomFloat(random));
+                }
+                TVector.Store(TVector.Lerp(TVector.Load(ref self[0], 0), TVector.Load(ref end[0], 0), prepared), ref result[0], 0);
+                for (int lane = 0; lane < TVector.Count; lane++)
+                {
+                    T expected = ElementMath.Lerp(self[lane], end[lane], weight);
+                    bool sameBits = BitConverter.DoubleToInt64Bits(double.CreateTruncating(expected)) == BitConverter.DoubleToInt64Bits(double.CreateTruncating(result[lane]));
+                    Assert.True(sameBits || (T.IsNaN(expected) && T.IsNaN(result[lane])),
+                        $"{typeof(TVector).Name}, lane {lane}: lerp({self[lane]}, {end[lane]}, {weight}) gave {result[lane]}, expected {expected}");
+                }
             }
         }
     }

@@ -16,6 +16,7 @@ namespace ScratchOptim.Benchmarks.Speed;
 /// comparison with the tuned rows of <see cref="OptimizerStepBenchmarks"/>. The axpy and the hand-written loop also run
 /// with the generated loops' prefetching (<see cref="PrefetchAhead"/>), which <c>Step()</c> uses at 10M: without it,
 /// one core does not reach the bandwidth it can, and the axpy would be no ceiling for the step.
+/// <see cref="AdamBytesAlone"/> moves exactly the step's bytes and does none of its arithmetic: what the arithmetic costs.
 /// </summary>
 [MemoryDiagnoser]
 public class AdamCeilingBenchmarks
@@ -42,7 +43,7 @@ public class AdamCeilingBenchmarks
         adam.Step();
     }
 
-    [GlobalSetup(Targets = [nameof(HandWrittenFused), nameof(HandWrittenFusedPrefetched), nameof(InPlaceAxpy), nameof(InPlaceAxpyPrefetched), nameof(Triad)])]
+    [GlobalSetup(Targets = [nameof(HandWrittenFused), nameof(HandWrittenFusedPrefetched), nameof(AdamBytesAlone), nameof(InPlaceAxpy), nameof(InPlaceAxpyPrefetched), nameof(Triad)])]
     public void SetupLoops()
     {
         var parameter = Workload.Parameters([N])[0];
@@ -87,6 +88,15 @@ public class AdamCeilingBenchmarks
     [Benchmark]
     public void HandWrittenFusedPrefetched() => loop.Run(Kernel.Adam, prefetch: true, Threads);
 
+    /// <summary>
+    /// Adam's memory traffic without its arithmetic: reads p, g, m and v and writes p, m and v back unchanged, 28 bytes
+    /// per element as the step, prefetching when <c>Step()</c> does (from <see cref="PrefetchAhead.CutOver"/>). Where the
+    /// step is as fast, its arithmetic hides behind the loads. It is no ceiling: on this machine's cores a loop of loads
+    /// and stores alone has been slower at 10M than the step, whose arithmetic spaces out its requests.
+    /// </summary>
+    [Benchmark]
+    public void AdamBytesAlone() => loop.Run(Kernel.AdamBytes, prefetch: PrefetchAhead.Pays<float>(N), Threads);
+
     /// <summary>y += a·x in place over N floats: 8 bytes read and 4 written per element, no write-allocate.</summary>
     [Benchmark(Baseline = true)]
     public void InPlaceAxpy() => loop.Run(Kernel.Axpy, prefetch: false, Threads);
@@ -114,6 +124,7 @@ public class AdamCeilingBenchmarks
     private enum Kernel
     {
         Adam,
+        AdamBytes,
         Axpy,
         Triad,
     }
@@ -125,6 +136,9 @@ public class AdamCeilingBenchmarks
         private Kernel kernel;
         private bool prefetch;
         private AdamScalars scalars;
+
+        // All lanes clear: AdamBytes keeps every value. A field, so that the JIT cannot see the selects are no-ops.
+        private Vector512<float> replaceNothing = Vector512<float>.Zero;
 
         public void Run(Kernel which, bool prefetch, int threads)
         {
@@ -148,6 +162,9 @@ public class AdamCeilingBenchmarks
             {
                 case Kernel.Adam:
                     HandWrittenAdam<TPrefetch>(scalars, owner.p.Span.Slice(from, length), owner.g.Span.Slice(from, length), owner.m.Span.Slice(from, length), owner.v.Span.Slice(from, length));
+                    break;
+                case Kernel.AdamBytes:
+                    AdamBytes<TPrefetch>(owner.p.Span.Slice(from, length), owner.g.Span.Slice(from, length), owner.m.Span.Slice(from, length), owner.v.Span.Slice(from, length), replaceNothing);
                     break;
                 case Kernel.Axpy:
                     Axpy<TPrefetch>(owner.b.Span.Slice(from, length), 1e-6f, owner.c.Span.Slice(from, length));
@@ -211,6 +228,38 @@ public class AdamCeilingBenchmarks
             p[(int)i] -= s.StepSize * mi / (MathF.Sqrt(vi) / s.BiasCorrection2Sqrt + s.Eps);
             m[(int)i] = mi;
             v[(int)i] = vi;
+        }
+    }
+
+    /// <summary>
+    /// The loads and stores of <see cref="HandWrittenAdam"/> and nothing else: each written vector is a select of the
+    /// gradient's lanes in <paramref name="replace"/> (none) and the buffer's own, so p, m and v keep their values.
+    /// </summary>
+    private static void AdamBytes<TPrefetch>(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, Vector512<float> replace)
+        where TPrefetch : struct, IPrefetch
+    {
+        ref float pRef = ref MemoryMarshal.GetReference(p);
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        ref float mRef = ref MemoryMarshal.GetReference(m);
+        ref float vRef = ref MemoryMarshal.GetReference(v);
+        nuint i = 0, length = (nuint)p.Length;
+        for (; i + (nuint)Vector512<float>.Count <= length; i += (nuint)Vector512<float>.Count)
+        {
+            TPrefetch.Ahead(ref pRef, i);
+            TPrefetch.Ahead(ref gRef, i);
+            TPrefetch.Ahead(ref mRef, i);
+            TPrefetch.Ahead(ref vRef, i);
+            var gi = Vector512.LoadUnsafe(ref gRef, i);
+            Vector512.ConditionalSelect(replace, gi, Vector512.LoadUnsafe(ref pRef, i)).StoreUnsafe(ref pRef, i);
+            Vector512.ConditionalSelect(replace, gi, Vector512.LoadUnsafe(ref mRef, i)).StoreUnsafe(ref mRef, i);
+            Vector512.ConditionalSelect(replace, gi, Vector512.LoadUnsafe(ref vRef, i)).StoreUnsafe(ref vRef, i);
+        }
+        bool replaced = replace[0] != 0;
+        for (; i < length; i++)
+        {
+            p[(int)i] = replaced ? g[(int)i] : p[(int)i];
+            m[(int)i] = replaced ? g[(int)i] : m[(int)i];
+            v[(int)i] = replaced ? g[(int)i] : v[(int)i];
         }
     }
 

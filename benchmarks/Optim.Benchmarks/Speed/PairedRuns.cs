@@ -17,6 +17,8 @@ namespace ScratchOptim.Benchmarks.Speed;
 /// PyTorch's OpenMP threads sleep after a few hundred microseconds idle), and the machine is left idle for
 /// <see cref="Pause"/> between sides, so that the other side's threads have stopped spinning. Both sides step for a
 /// second before the first round.
+/// Adam also runs in rounds of three sides against <see cref="AdamCeilingBenchmarks.AdamBytesAlone"/>, the step's bytes
+/// without its arithmetic: what the arithmetic costs each side, in the same moment.
 /// Run: <c>dotnet run -c Release --project benchmarks/Optim.Benchmarks -- --paired</c>.
 /// </summary>
 internal static class PairedRuns
@@ -46,6 +48,13 @@ internal static class PairedRuns
                     output.WriteLine(AgainstPyTorch(name, size, threads));
 
         output.WriteLine();
+        output.WriteLine("| Adam, N | Threads | ScratchOptim (median step) | PyTorch fused (median step) | Adam's bytes alone (median step) | ScratchOptim over PyTorch: median of rounds | quartiles | bytes alone over PyTorch | quartiles | bytes alone over ScratchOptim | quartiles | load average |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---|---:|---|---:|---|---|");
+        foreach (int size in Sizes)
+            foreach (int threads in ThreadCounts)
+                output.WriteLine(AgainstAdamBytes(size, threads));
+
+        output.WriteLine();
         output.WriteLine("| Optimizer | N | 1 thread (median step) | 2 threads (median step) | speed-up: median of rounds | quartiles | goal | met? | load average |");
         output.WriteLine("|---|---:|---:|---:|---:|---|---:|---|---|");
         foreach (string name in Optimizers)
@@ -68,13 +77,55 @@ internal static class PairedRuns
         {
             for (int side = 0; side < 2; side++)
             {
-                if ((side + round) % 2 == 0) ours[round] = Time(optimizer.Step, () => Steps(optimizer));
+                if ((side + round) % 2 == 0) ours[round] = Time(optimizer.Step, () => Repeat(optimizer.Step));
                 else theirs[round] = Time(() => torch.Steps(1), () => torch.Steps(StepsPerRound));
             }
         }
         double? goal = name == "Adam" && AdamGoal.TryGetValue(size, out double g) ? g : null;
         return $"| {name} | {size / 1_000_000}M | {threads} | {form} | {Format(Median(ours))} | {Format(Median(theirs))} | " +
                $"{Judged(theirs.Zip(ours, (t, o) => t / o).ToArray(), goal)} | {load} → {LoadAverage()} |";
+    }
+
+    /// <summary>
+    /// Adam against PyTorch fused and against <see cref="AdamCeilingBenchmarks.AdamBytesAlone"/>, a loop that moves the
+    /// step's bytes and does none of its arithmetic, in rounds of three sides (the order rotating): where a side takes
+    /// as long as the bytes alone, its arithmetic is hidden.
+    /// </summary>
+    private static string AgainstAdamBytes(int size, int threads)
+    {
+        using var optimizer = Workload.Create("Adam", Workload.Parameters([size]));
+        optimizer.MaxThreads = threads;
+        using var torch = TorchServer.Start("adam", "fused", [size], threads, tunedMalloc: true);
+        var bytesAlone = new AdamCeilingBenchmarks { N = size, Threads = threads };
+        bytesAlone.SetupLoops();
+        WarmUp(optimizer.Step);
+        WarmUp(() => torch.Steps());
+        WarmUp(bytesAlone.AdamBytesAlone);
+        string load = LoadAverage();
+        var ours = new double[Rounds];
+        var theirs = new double[Rounds];
+        var bytes = new double[Rounds];
+        for (int round = 0; round < Rounds; round++)
+        {
+            for (int side = 0; side < 3; side++)
+            {
+                switch ((side + round) % 3)
+                {
+                    case 0:
+                        ours[round] = Time(optimizer.Step, () => Repeat(optimizer.Step));
+                        break;
+                    case 1:
+                        theirs[round] = Time(() => torch.Steps(1), () => torch.Steps(StepsPerRound));
+                        break;
+                    default:
+                        bytes[round] = Time(bytesAlone.AdamBytesAlone, () => Repeat(bytesAlone.AdamBytesAlone));
+                        break;
+                }
+            }
+        }
+        return $"| {size / 1_000_000}M | {threads} | {Format(Median(ours))} | {Format(Median(theirs))} | {Format(Median(bytes))} | " +
+               $"{Spread(theirs.Zip(ours, (t, o) => t / o).ToArray())} | {Spread(theirs.Zip(bytes, (t, b) => t / b).ToArray())} | " +
+               $"{Spread(ours.Zip(bytes, (o, b) => o / b).ToArray())} | {load} → {LoadAverage()} |";
     }
 
     private static string Scaling(string name, int size)
@@ -89,7 +140,7 @@ internal static class PairedRuns
             for (int side = 0; side < 2; side++)
             {
                 optimizer.MaxThreads = (side + round) % 2 == 0 ? 1 : 2;
-                (optimizer.MaxThreads == 1 ? one : two)[round] = Time(optimizer.Step, () => Steps(optimizer));
+                (optimizer.MaxThreads == 1 ? one : two)[round] = Time(optimizer.Step, () => Repeat(optimizer.Step));
             }
         }
         double? goal = name == "Adam" ? ScalingGoal : null;
@@ -102,8 +153,11 @@ internal static class PairedRuns
     {
         double median = Median(ratios);
         string met = goal is { } g ? (median >= g ? "yes" : "no") : "—";
-        return $"{median:F2}× | {Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2} | {(goal is { } shown ? $"{shown}×" : "—")} | {met}";
+        return $"{Spread(ratios)} | {(goal is { } shown ? $"{shown}×" : "—")} | {met}";
     }
+
+    /// <summary>The cells of a ratio's rounds: the median and the quartiles.</summary>
+    private static string Spread(double[] ratios) => $"{Median(ratios):F2}× | {Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2}";
 
     /// <summary>
     /// Runs <paramref name="steps"/> for <see cref="WarmUpTime"/>: past the runtime's tiering of the step code (compiled
@@ -129,9 +183,9 @@ internal static class PairedRuns
         return elapsed / StepsPerRound;
     }
 
-    private static void Steps(Optimizer optimizer)
+    private static void Repeat(Action step)
     {
-        for (int k = 0; k < StepsPerRound; k++) optimizer.Step();
+        for (int k = 0; k < StepsPerRound; k++) step();
     }
 
     private static double Median(double[] values) => Quantile(values, 0.5);

@@ -42,8 +42,10 @@ namespace ScratchOptim.Generator.Ir
             (name.StartsWith("Kernel", System.StringComparison.Ordinal) || name.StartsWith("Phase", System.StringComparison.Ordinal))
             && name.Length > (name[0] == 'K' ? 6 : 5) && name.Substring(name[0] == 'K' ? 6 : 5).All(char.IsDigit);
 
-        /// <summary>Every name the step loops call unqualified: the catalogue's element-wise operators and the helpers.</summary>
+        /// <summary>Every name the step loops call unqualified: the catalogue's element-wise operators, their preparations and the helpers.</summary>
         public static IEnumerable<string> LoopFunctions =>
-            Operators.All.Where(o => o.Kind == OperatorKind.Function && o.PerElement).Select(o => o.Name).Concat(LoopHelpers);
+            Operators.All.Where(o => o.Kind == OperatorKind.Function && o.PerElement).Select(o => o.Name)
+                .Concat(Operators.All.Where(o => o.PreparedArgument >= 0).Select(o => "Prepare" + o.Name))
+                .Concat(LoopHelpers);
     }
 }

@@ -75,6 +75,15 @@ namespace ScratchOptim.Generator.Ir
         /// <summary>Whether it has per-element forms (in <c>ElementMath</c> and <c>VectorMath</c>) that the loops call by name.</summary>
         public bool PerElement { get; init; } = true;
 
+        /// <summary>
+        /// The argument whose step-uniform value the vector loop prepares once, before the loop, with <c>VectorMath</c>'s
+        /// <c>Prepare</c> + <see cref="Name"/> (Lerp's weight, which alone decides each lane's form); -1 for none.
+        /// </summary>
+        public int PreparedArgument { get; init; } = -1;
+
+        /// <summary>Why <see cref="PreparedArgument"/> is prepared, for the comment before the loop.</summary>
+        public string? Preparation { get; init; }
+
         /// <summary>Whether <c>System.Math</c>'s method of the same name is accepted on step-uniform values.</summary>
         public bool InSystemMath { get; init; }
 
@@ -116,7 +125,7 @@ namespace ScratchOptim.Generator.Ir
             new Operator("Log", 1, OperatorKind.Function, "computed in double, rounded once", @"\log\left({0}\right)", Math + "Log({0})") { InSystemMath = true },
             new Operator("Fma", 3, OperatorKind.Function, "a * b + c rounded once", "{0} {1} + {2}", null) { LatexTightArguments = 2, LatexTightPrecedence = 6 },
             new Operator("Lerp", 3, OperatorKind.Function, "ATen's CPU lerp of PyTorch 2.x: end - start rounded, then one fused multiply-add (from start when |weight| < 0.5, else from end)",
-                @"\operatorname{{lerp}}\left({0}, {1}, {2}\right)", "global::ScratchOptim.ElementMath.Lerp({0}, {1}, {2})"),
+                @"\operatorname{{lerp}}\left({0}, {1}, {2}\right)", "global::ScratchOptim.ElementMath.Lerp({0}, {1}, {2})") { PreparedArgument = 2, Preparation = "the weight alone decides each lane's form" },
             new Operator("Reciprocal", 1, OperatorKind.Function, "correctly rounded", @"\frac{{1}}{{{0}}}", "1.0 / {0}") { InDsl = false },
             new Operator("HasValue", 1, OperatorKind.Function, "exact", @"{0} \ne \text{{null}}", null) { InDsl = false, PerElement = false },
 

@@ -64,7 +64,14 @@ public interface ISimd<TSelf> :
     static abstract TSelf Reciprocal(TSelf x);
 
     /// <summary>Lane-wise linear interpolation with ATen's CPU rounding (see <c>ElementMath.Lerp</c>).</summary>
-    static abstract TSelf Lerp(TSelf start, TSelf end, TSelf weight);
+    static virtual TSelf Lerp(TSelf start, TSelf end, TSelf weight) => TSelf.Lerp(start, end, TSelf.PrepareLerp(weight));
+
+    /// <summary>What <see cref="Lerp(TSelf, TSelf, LerpWeight{TSelf})"/> needs of <paramref name="weight"/>, once for many calls.</summary>
+    static abstract LerpWeight<TSelf> PrepareLerp(TSelf weight);
+
+    /// <summary><see cref="Lerp(TSelf, TSelf, TSelf)"/> with the weight prepared: the same bits, with one select and one fused multiply-add.</summary>
+    static virtual TSelf Lerp(TSelf start, TSelf end, LerpWeight<TSelf> weight) =>
+        TSelf.FusedMultiplyAdd(weight.Factor, end - start, TSelf.Select(weight.FromStart, start, end));
 
     /// <summary>Lane-wise e raised to <paramref name="x"/>, as <c>ElementMath.Exp</c> rounds it.</summary>
     static abstract TSelf Exp(TSelf x);

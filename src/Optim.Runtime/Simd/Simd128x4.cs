@@ -138,11 +138,11 @@ public readonly struct Simd128x4<T> : ISimd<Simd128x4<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128x4<T> Lerp(Simd128x4<T> start, Simd128x4<T> end, Simd128x4<T> weight)
+    public static LerpWeight<Simd128x4<T>> PrepareLerp(Simd128x4<T> weight)
     {
-        // Each lane takes its own form by its own weight; one fused multiply-add with the form's operands selected.
+        // Each lane takes its own form by its own weight: from start with factor weight, or from end with weight - 1.
         var small = LessThan(Abs(weight), Create(T.CreateTruncating(0.5)));
-        return FusedMultiplyAdd(Select(small, weight, weight - Create(T.One)), end - start, Select(small, start, end));
+        return new(small, Select(small, weight, weight - Create(T.One)));
     }
 
     /// <inheritdoc/>

@@ -132,11 +132,11 @@ public readonly struct Simd256x2<T> : ISimd<Simd256x2<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256x2<T> Lerp(Simd256x2<T> start, Simd256x2<T> end, Simd256x2<T> weight)
+    public static LerpWeight<Simd256x2<T>> PrepareLerp(Simd256x2<T> weight)
     {
-        // Each lane takes its own form by its own weight; one fused multiply-add with the form's operands selected.
+        // Each lane takes its own form by its own weight: from start with factor weight, or from end with weight - 1.
         var small = LessThan(Abs(weight), Create(T.CreateTruncating(0.5)));
-        return FusedMultiplyAdd(Select(small, weight, weight - Create(T.One)), end - start, Select(small, start, end));
+        return new(small, Select(small, weight, weight - Create(T.One)));
     }
 
     /// <inheritdoc/>

@@ -98,11 +98,11 @@ public readonly struct Simd512<T> : ISimd<Simd512<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> Lerp(Simd512<T> start, Simd512<T> end, Simd512<T> weight)
+    public static LerpWeight<Simd512<T>> PrepareLerp(Simd512<T> weight)
     {
-        // Each lane takes its own form by its own weight; one fused multiply-add with the form's operands selected.
+        // Each lane takes its own form by its own weight: from start with factor weight, or from end with weight - 1.
         var small = LessThan(Abs(weight), Create(T.CreateTruncating(0.5)));
-        return FusedMultiplyAdd(Select(small, weight, weight - Create(T.One)), end - start, Select(small, start, end));
+        return new(small, Select(small, weight, weight - Create(T.One)));
     }
 
     /// <inheritdoc/>

@@ -392,6 +392,12 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool maximize = this.maximize;
+                bool condition1 = this.condition1;
+                bool firstStep = this.firstStep;
+                bool condition2 = this.condition2;
+                bool clip = this.clip;
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)
@@ -406,6 +412,8 @@ namespace ScratchOptim.Optimizers
                     var minusLrVec = TVector.Create(minusLr);
                     var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
                     var beta2Vec = TVector.Create(beta2);
+                    // Lerp(…, oneMinusBeta1): the weight alone decides each lane's form; worked out once.
+                    var oneMinusBeta1Lerp = PrepareLerp(oneMinusBeta1Vec);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref pRef, i);
@@ -447,7 +455,7 @@ namespace ScratchOptim.Optimizers
                                 normed = Min(Max(normed, minusClipValueVec), clipValueFVec);
                             }
                             // m = Lerp(m, normed, 1 - beta1)
-                            m = Lerp(m, normed, oneMinusBeta1Vec);
+                            m = Lerp(m, normed, oneMinusBeta1Lerp);
                             // p = p - lr * m
                             p = Fma(minusLrVec, m, p);
                             // v = beta2 * v + (1 - beta2) * g * g

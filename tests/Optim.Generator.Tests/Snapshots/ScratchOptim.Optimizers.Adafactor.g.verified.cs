@@ -538,6 +538,9 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool maximize = this.maximize;
+                bool condition1 = this.condition1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // Workspace: per-row and per-column values this step computes, each rows or columns long.
@@ -611,6 +614,10 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition2 = this.condition2;
+                bool maximize = this.maximize;
+                bool condition1 = this.condition1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // Workspace: per-row and per-column values this step computes, each rows or columns long.
@@ -625,6 +632,8 @@ namespace ScratchOptim.Optimizers
                 var oneMinusBeta2FVec = TVector.Create(oneMinusBeta2F);
                 var scalar1Vec = TVector.Create(scalar1);
                 var floorTimesFloorVec = TVector.Create(floorTimesFloor);
+                // Lerp(…, oneMinusBeta2F): the weight alone decides each lane's form; worked out once.
+                var oneMinusBeta2FLerp = PrepareLerp(oneMinusBeta2FVec);
                 for (nuint row = 0; row < (nuint)rows; row++)
                 {
                     nuint rowStart = row * (nuint)columns;
@@ -657,7 +666,7 @@ namespace ScratchOptim.Optimizers
                             else
                             {
                                 // variance = Lerp(variance, g * g, oneMinusBeta2)
-                                variance = Lerp(variance, g * g, oneMinusBeta2FVec);
+                                variance = Lerp(variance, g * g, oneMinusBeta2FLerp);
                                 // varianceEstimate = variance
                                 varianceEstimate = variance;
                             }
@@ -711,6 +720,11 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition2 = this.condition2;
+                bool maximize = this.maximize;
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
+                bool condition1 = this.condition1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // Workspace: per-row and per-column values this step computes, each rows or columns long.
@@ -726,6 +740,8 @@ namespace ScratchOptim.Optimizers
                 var scalar1Vec = TVector.Create(scalar1);
                 var floorTimesFloorVec = TVector.Create(floorTimesFloor);
                 var scalar2Vec = TVector.Create(scalar2);
+                // Lerp(…, oneMinusBeta2F): the weight alone decides each lane's form; worked out once.
+                var oneMinusBeta2FLerp = PrepareLerp(oneMinusBeta2FVec);
                 for (nuint row = 0; row < (nuint)rows; row++)
                 {
                     nuint rowStart = row * (nuint)columns;
@@ -764,7 +780,7 @@ namespace ScratchOptim.Optimizers
                             else
                             {
                                 // variance = Lerp(variance, g * g, oneMinusBeta2)
-                                variance = Lerp(variance, g * g, oneMinusBeta2FVec);
+                                variance = Lerp(variance, g * g, oneMinusBeta2FLerp);
                                 // varianceEstimate = variance
                                 varianceEstimate = variance;
                             }

@@ -448,6 +448,12 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool maximize = this.maximize;
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
+                bool decoupledWeightDecay = this.decoupledWeightDecay;
+                bool pytorchIsV1_13 = this.pytorchIsV1_13;
+                bool amsgrad = this.amsgrad;
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)
@@ -462,6 +468,8 @@ namespace ScratchOptim.Optimizers
                     var biasCorrection2SqrtFVec = TVector.Create(biasCorrection2SqrtF);
                     var epsVec = TVector.Create(eps);
                     var stepSizeFVec = TVector.Create(stepSizeF);
+                    // Lerp(…, oneMinusBeta1): the weight alone decides each lane's form; worked out once.
+                    var oneMinusBeta1Lerp = PrepareLerp(oneMinusBeta1Vec);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref pRef, i);
@@ -501,7 +509,7 @@ namespace ScratchOptim.Optimizers
                         else
                         {
                             // m = Lerp(m, g, 1 - beta1)
-                            m = Lerp(m, g, oneMinusBeta1Vec);
+                            m = Lerp(m, g, oneMinusBeta1Lerp);
                         }
                         // v = beta2 * v + (1 - beta2) * g * g
                         v = Fma(oneMinusBeta2Vec * g, g, beta2Vec * v);

@@ -542,12 +542,17 @@ namespace ScratchOptim.Optimizers
                     where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                     where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
+                    // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                    bool condition1 = this.condition1;
+                    bool pytorchIsV1_13 = this.pytorchIsV1_13;
                     // Eval, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
                     if (TVector.IsHardwareAccelerated)
                     {
                         // Each value the loop reads, broadcast to a vector once.
                         var toAverageFVec = TVector.Create(toAverageF);
+                        // Lerp(…, toAverageF): the weight alone decides each lane's form; worked out once.
+                        var toAverageFLerp = PrepareLerp(toAverageFVec);
                         for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                         {
                             TPrefetch.Ahead(ref pRef, i);
@@ -565,7 +570,7 @@ namespace ScratchOptim.Optimizers
                                 else
                                 {
                                     // p = Lerp(p, z, toAverage)
-                                    p = Lerp(p, z, toAverageFVec);
+                                    p = Lerp(p, z, toAverageFLerp);
                                 }
                             }
 
@@ -637,12 +642,16 @@ namespace ScratchOptim.Optimizers
                     where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                     where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
+                    // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                    bool condition1 = this.condition1;
                     // Train, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
                     if (TVector.IsHardwareAccelerated)
                     {
                         // Each value the loop reads, broadcast to a vector once.
                         var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
+                        // Lerp(…, oneMinusBeta1): the weight alone decides each lane's form; worked out once.
+                        var oneMinusBeta1Lerp = PrepareLerp(oneMinusBeta1Vec);
                         for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                         {
                             TPrefetch.Ahead(ref pRef, i);
@@ -653,7 +662,7 @@ namespace ScratchOptim.Optimizers
                             if (condition1)
                             {
                                 // p = Lerp(p, z, 1 - beta1)
-                                p = Lerp(p, z, oneMinusBeta1Vec);
+                                p = Lerp(p, z, oneMinusBeta1Lerp);
                             }
 
                             TVector.Store(p, ref pRef, i);
@@ -754,6 +763,10 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool firstStep = this.firstStep;
+                bool innerMomentumIsNonZero = this.innerMomentumIsNonZero;
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)
@@ -770,6 +783,8 @@ namespace ScratchOptim.Optimizers
                     var ckp1FVec = TVector.Create(ckp1F);
                     var gradientWeightFVec = TVector.Create(gradientWeightF);
                     var minusScheduledLrVec = TVector.Create(minusScheduledLr);
+                    // Lerp(…, ckp1F): the weight alone decides each lane's form; worked out once.
+                    var ckp1FLerp = PrepareLerp(ckp1FVec);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref pRef, i);
@@ -812,7 +827,7 @@ namespace ScratchOptim.Optimizers
                             normalized = Fma(weightDecayVec, p, normalized);
                         }
                         // p = Lerp(p, z, ckp1)
-                        p = Lerp(p, z, ckp1FVec);
+                        p = Lerp(p, z, ckp1FLerp);
                         // p = p + gradientWeight * normalized
                         p = Fma(gradientWeightFVec, normalized, p);
                         // z = z - scheduledLr * normalized

@@ -348,6 +348,10 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool maximize = this.maximize;
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
+                bool pytorchIsV1_13 = this.pytorchIsV1_13;
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)
@@ -359,6 +363,8 @@ namespace ScratchOptim.Optimizers
                     var beta2Vec = TVector.Create(beta2);
                     var epsVec = TVector.Create(eps);
                     var clrFVec = TVector.Create(clrF);
+                    // Lerp(…, oneMinusBeta1): the weight alone decides each lane's form; worked out once.
+                    var oneMinusBeta1Lerp = PrepareLerp(oneMinusBeta1Vec);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref pRef, i);
@@ -388,7 +394,7 @@ namespace ScratchOptim.Optimizers
                         else
                         {
                             // m = Lerp(m, g, 1 - beta1)
-                            m = Lerp(m, g, oneMinusBeta1Vec);
+                            m = Lerp(m, g, oneMinusBeta1Lerp);
                         }
                         // u = Max(beta2 * u, Abs(g) + eps)
                         u = Max(beta2Vec * u, Abs(g) + epsVec);

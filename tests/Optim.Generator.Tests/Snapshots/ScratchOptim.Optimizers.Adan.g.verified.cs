@@ -387,6 +387,8 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool maxGradNormAbove0 = this.maxGradNormAbove0;
                 // Element by element, a vector body and a scalar tail (all of it without vector hardware), rounded alike: only what the sums groupSumOfSquaresG (the tensor's share of the group's) need (in a fixed order: the same bits for every vector width); nothing is stored.
                 for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
                 {
@@ -502,6 +504,11 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool maxGradNormAbove0 = this.maxGradNormAbove0;
+                bool firstStep = this.firstStep;
+                bool noProx = this.noProx;
+                bool notNoProx = this.notNoProx;
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)

@@ -583,6 +583,8 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition1 = this.condition1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // Workspace: per-row and per-column values this step computes, each rows or columns long.
@@ -652,6 +654,9 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition2 = this.condition2;
+                bool condition1 = this.condition1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // Workspace: per-row and per-column values this step computes, each rows or columns long.
@@ -743,6 +748,11 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition2 = this.condition2;
+                bool condition1 = this.condition1;
+                bool hasvalueBeta1 = this.hasvalueBeta1;
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // Workspace: per-row and per-column values this step computes, each rows or columns long.

@@ -377,6 +377,8 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition1 = this.condition1;
                 // Phase 1 of 2: the sums sumOfSquaresP, sumOfSquaresDp (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
                 var weightDecayVec = TVector.Create(weightDecay);
@@ -437,6 +439,8 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition1 = this.condition1;
                 // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)

@@ -389,6 +389,8 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
                 // Phase 1 of 2: the sums sumOfSquaresP, sumOfSquaresAdamStep (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
                 var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
@@ -468,6 +470,8 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
                 // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)

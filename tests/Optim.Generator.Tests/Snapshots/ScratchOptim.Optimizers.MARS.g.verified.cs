@@ -689,6 +689,10 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool mars = this.mars;
+                bool condition1 = this.condition1;
+                bool cNormAbove1 = this.cNormAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
@@ -770,6 +774,15 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition2 = this.condition2;
+                bool condition3 = this.condition3;
+                bool condition4 = this.condition4;
+                bool mars = this.mars;
+                bool condition1 = this.condition1;
+                bool marsTypeIsLion = this.marsTypeIsLion;
+                bool amsgrad = this.amsgrad;
+                bool cNormAbove1 = this.cNormAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.

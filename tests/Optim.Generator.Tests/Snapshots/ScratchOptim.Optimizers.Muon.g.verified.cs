@@ -372,6 +372,8 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool nesterov = this.nesterov;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
@@ -387,6 +389,10 @@ namespace ScratchOptim.Optimizers
                     // Each value the loop reads, broadcast to a vector once.
                     var oneMinusMomentumVec = TVector.Create(oneMinusMomentum);
                     var momentumVec = TVector.Create(momentum);
+                    // Lerp(…, oneMinusMomentum): the weight alone decides each lane's form; worked out once.
+                    var oneMinusMomentumLerp = PrepareLerp(oneMinusMomentumVec);
+                    // Lerp(…, momentum): the weight alone decides each lane's form; worked out once.
+                    var momentumLerp = PrepareLerp(momentumVec);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref gRef, i);
@@ -395,9 +401,9 @@ namespace ScratchOptim.Optimizers
                         var momentumBuffer = TVector.Load(ref momentumBufferRef, i);
 
                         // momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
-                        momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumVec);
+                        momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumLerp);
                         // Element direction = nesterov ? Lerp(g, momentumBuffer, momentum) : momentumBuffer
-                        var direction = nesterov ? Lerp(g, momentumBuffer, momentumVec) : momentumBuffer;
+                        var direction = nesterov ? Lerp(g, momentumBuffer, momentumLerp) : momentumBuffer;
                         // the matrix directionMatrix gets direction
                         TVector.Store(direction, ref directionMatrixRef, i);
                     }
@@ -425,6 +431,8 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool nesterov = this.nesterov;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
@@ -442,6 +450,10 @@ namespace ScratchOptim.Optimizers
                     var momentumVec = TVector.Create(momentum);
                     var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
                     var minusLrTimesRatioVec = TVector.Create(minusLrTimesRatio);
+                    // Lerp(…, oneMinusMomentum): the weight alone decides each lane's form; worked out once.
+                    var oneMinusMomentumLerp = PrepareLerp(oneMinusMomentumVec);
+                    // Lerp(…, momentum): the weight alone decides each lane's form; worked out once.
+                    var momentumLerp = PrepareLerp(momentumVec);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref pRef, i);
@@ -454,9 +466,9 @@ namespace ScratchOptim.Optimizers
                         var orthogonalizedDirection = TVector.Load(ref orthogonalizedDirectionRef, i);
 
                         // momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
-                        momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumVec);
+                        momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumLerp);
                         // Element direction = nesterov ? Lerp(g, momentumBuffer, momentum) : momentumBuffer
-                        var direction = nesterov ? Lerp(g, momentumBuffer, momentumVec) : momentumBuffer;
+                        var direction = nesterov ? Lerp(g, momentumBuffer, momentumLerp) : momentumBuffer;
                         // Element update = Orthogonalize(direction, nsSteps, nsA, nsB, nsC, eps, MatrixNormalization.ClampedNorm, nsPrecision)
                         var update = orthogonalizedDirection;
                         // p = p * (1 - lr * weightDecay)

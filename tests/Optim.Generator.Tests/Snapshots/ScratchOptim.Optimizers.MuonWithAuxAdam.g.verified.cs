@@ -455,6 +455,8 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool useMuon = this.useMuon;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
@@ -470,6 +472,10 @@ namespace ScratchOptim.Optimizers
                     // Each value the loop reads, broadcast to a vector once.
                     var oneMinusMomentumVec = TVector.Create(oneMinusMomentum);
                     var momentumVec = TVector.Create(momentum);
+                    // Lerp(…, oneMinusMomentum): the weight alone decides each lane's form; worked out once.
+                    var oneMinusMomentumLerp = PrepareLerp(oneMinusMomentumVec);
+                    // Lerp(…, momentum): the weight alone decides each lane's form; worked out once.
+                    var momentumLerp = PrepareLerp(momentumVec);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref gRef, i);
@@ -480,9 +486,9 @@ namespace ScratchOptim.Optimizers
                         if (useMuon)
                         {
                             // momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
-                            momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumVec);
+                            momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumLerp);
                             // Element direction = Lerp(g, momentumBuffer, momentum)
-                            var direction = Lerp(g, momentumBuffer, momentumVec);
+                            var direction = Lerp(g, momentumBuffer, momentumLerp);
                             // the matrix directionMatrix gets direction
                             TVector.Store(direction, ref directionMatrixRef, i);
                         }
@@ -514,6 +520,9 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool notUseMuon = this.notUseMuon;
+                bool useMuon = this.useMuon;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
@@ -537,6 +546,14 @@ namespace ScratchOptim.Optimizers
                     var scalar2Vec = TVector.Create(scalar2);
                     var scalar3Vec = TVector.Create(scalar3);
                     var epsVec = TVector.Create(eps);
+                    // Lerp(…, oneMinusMomentum): the weight alone decides each lane's form; worked out once.
+                    var oneMinusMomentumLerp = PrepareLerp(oneMinusMomentumVec);
+                    // Lerp(…, momentum): the weight alone decides each lane's form; worked out once.
+                    var momentumLerp = PrepareLerp(momentumVec);
+                    // Lerp(…, oneMinusBeta1): the weight alone decides each lane's form; worked out once.
+                    var oneMinusBeta1Lerp = PrepareLerp(oneMinusBeta1Vec);
+                    // Lerp(…, oneMinusBeta2): the weight alone decides each lane's form; worked out once.
+                    var oneMinusBeta2Lerp = PrepareLerp(oneMinusBeta2Vec);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref pRef, i);
@@ -557,9 +574,9 @@ namespace ScratchOptim.Optimizers
                         if (useMuon)
                         {
                             // momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
-                            momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumVec);
+                            momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumLerp);
                             // Element direction = Lerp(g, momentumBuffer, momentum)
-                            var direction = Lerp(g, momentumBuffer, momentumVec);
+                            var direction = Lerp(g, momentumBuffer, momentumLerp);
                             // Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)
                             var orthogonal = orthogonalizedDirection;
                             // Element update = orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
@@ -570,9 +587,9 @@ namespace ScratchOptim.Optimizers
                         else
                         {
                             // expAvg = Lerp(expAvg, g, 1 - beta1)
-                            expAvg = Lerp(expAvg, g, oneMinusBeta1Vec);
+                            expAvg = Lerp(expAvg, g, oneMinusBeta1Lerp);
                             // expAvgSq = Lerp(expAvgSq, g * g, 1 - beta2)
-                            expAvgSq = Lerp(expAvgSq, g * g, oneMinusBeta2Vec);
+                            expAvgSq = Lerp(expAvgSq, g * g, oneMinusBeta2Lerp);
                             // Element update = expAvg / (1 - Pow(beta1, adamStep)) / (Sqrt(expAvgSq / (1 - Pow(beta2, adamStep))) + eps)
                             var update = expAvg / scalar2Vec / (Sqrt(expAvgSq / scalar3Vec) + epsVec);
                             // p = p - rate * update

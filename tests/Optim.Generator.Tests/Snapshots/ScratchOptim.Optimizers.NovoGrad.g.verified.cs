@@ -479,6 +479,9 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
+                bool gradAveraging = this.gradAveraging;
                 // Phase 2 of 3: the sums sumOfSquaresM (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
                 var denomFVec = TVector.Create(denomF);
@@ -555,6 +558,9 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
+                bool gradAveraging = this.gradAveraging;
                 // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)

@@ -477,6 +477,9 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool firstStep = this.firstStep;
+                bool condition1 = this.condition1;
                 // Element by element, a vector body and a scalar tail (all of it without vector hardware), rounded alike: only what the sums reduction1 (the tensor's share of the group's), groupSumOfAbsS (the tensor's share of the group's) need (in a fixed order: the same bits for every vector width); nothing is stored.
                 // Each value the loop reads, broadcast to a vector once.
                 var weightDecayVec = TVector.Create(weightDecay);
@@ -613,6 +616,11 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool firstStep = this.firstStep;
+                bool condition1 = this.condition1;
+                bool denominatorIsNonZero = this.denominatorIsNonZero;
+                bool condition3 = this.condition3;
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)

@@ -446,6 +446,12 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
+                bool decoupleWeightDecay = this.decoupleWeightDecay;
+                bool nu1IsNot1 = this.nu1IsNot1;
+                bool nu2IsNot1 = this.nu2IsNot1;
+                bool epsIsNonZero = this.epsIsNonZero;
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)

@@ -411,6 +411,12 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool maximize = this.maximize;
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
+                bool centered = this.centered;
+                bool pytorchIsV1_13 = this.pytorchIsV1_13;
+                bool momentumAbove0 = this.momentumAbove0;
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)
@@ -423,6 +429,8 @@ namespace ScratchOptim.Optimizers
                     var momentumVec = TVector.Create(momentum);
                     var minusLrVec = TVector.Create(minusLr);
                     var lrVec = TVector.Create(lr);
+                    // Lerp(…, oneMinusAlpha): the weight alone decides each lane's form; worked out once.
+                    var oneMinusAlphaLerp = PrepareLerp(oneMinusAlphaVec);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref pRef, i);
@@ -460,7 +468,7 @@ namespace ScratchOptim.Optimizers
                             else
                             {
                                 // gradAvg = Lerp(gradAvg, g, 1 - alpha)
-                                gradAvg = Lerp(gradAvg, g, oneMinusAlphaVec);
+                                gradAvg = Lerp(gradAvg, g, oneMinusAlphaLerp);
                             }
                             // avg = Sqrt(squareAvg - gradAvg * gradAvg)
                             avg = Sqrt(Fma(-gradAvg, gradAvg, squareAvg));

@@ -453,12 +453,17 @@ namespace ScratchOptim.Optimizers
                     where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                     where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
+                    // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                    bool condition1 = this.condition1;
+                    bool pytorchIsV1_13 = this.pytorchIsV1_13;
                     // Eval, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
                     if (TVector.IsHardwareAccelerated)
                     {
                         // Each value the loop reads, broadcast to a vector once.
                         var toAverageFVec = TVector.Create(toAverageF);
+                        // Lerp(…, toAverageF): the weight alone decides each lane's form; worked out once.
+                        var toAverageFLerp = PrepareLerp(toAverageFVec);
                         for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                         {
                             TPrefetch.Ahead(ref pRef, i);
@@ -476,7 +481,7 @@ namespace ScratchOptim.Optimizers
                                 else
                                 {
                                     // p = Lerp(p, z, toAverage)
-                                    p = Lerp(p, z, toAverageFVec);
+                                    p = Lerp(p, z, toAverageFLerp);
                                 }
                             }
 
@@ -548,12 +553,16 @@ namespace ScratchOptim.Optimizers
                     where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                     where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
+                    // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                    bool condition1 = this.condition1;
                     // Train, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
                     if (TVector.IsHardwareAccelerated)
                     {
                         // Each value the loop reads, broadcast to a vector once.
                         var oneMinusMomentumVec = TVector.Create(oneMinusMomentum);
+                        // Lerp(…, oneMinusMomentum): the weight alone decides each lane's form; worked out once.
+                        var oneMinusMomentumLerp = PrepareLerp(oneMinusMomentumVec);
                         for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                         {
                             TPrefetch.Ahead(ref pRef, i);
@@ -564,7 +573,7 @@ namespace ScratchOptim.Optimizers
                             if (condition1)
                             {
                                 // p = Lerp(p, z, 1 - momentum)
-                                p = Lerp(p, z, oneMinusMomentumVec);
+                                p = Lerp(p, z, oneMinusMomentumLerp);
                             }
 
                             TVector.Store(p, ref pRef, i);
@@ -645,6 +654,9 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool firstStep = this.firstStep;
+                bool weightDecayIsNonZero = this.weightDecayIsNonZero;
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)
@@ -654,6 +666,8 @@ namespace ScratchOptim.Optimizers
                     var ckp1FVec = TVector.Create(ckp1F);
                     var gradientWeightFVec = TVector.Create(gradientWeightF);
                     var minusScheduledLrVec = TVector.Create(minusScheduledLr);
+                    // Lerp(…, ckp1F): the weight alone decides each lane's form; worked out once.
+                    var ckp1FLerp = PrepareLerp(ckp1FVec);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref pRef, i);
@@ -674,7 +688,7 @@ namespace ScratchOptim.Optimizers
                             g = Fma(weightDecayVec, p, g);
                         }
                         // p = Lerp(p, z, ckp1)
-                        p = Lerp(p, z, ckp1FVec);
+                        p = Lerp(p, z, ckp1FLerp);
                         // p = p + gradientWeight * g
                         p = Fma(gradientWeightFVec, g, p);
                         // z = z - scheduledLr * g

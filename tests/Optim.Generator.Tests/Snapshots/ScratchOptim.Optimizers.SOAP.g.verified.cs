@@ -1204,6 +1204,10 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool flattened = this.flattened;
+                bool firstStep = this.firstStep;
+                bool condition1 = this.condition1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
@@ -1317,6 +1321,13 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition4 = this.condition4;
+                bool flattened = this.flattened;
+                bool rowsPreconditioned = this.rowsPreconditioned;
+                bool firstStep = this.firstStep;
+                bool normalizeGrads = this.normalizeGrads;
+                bool condition1 = this.condition1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
@@ -1448,6 +1459,14 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition2 = this.condition2;
+                bool condition4 = this.condition4;
+                bool flattened = this.flattened;
+                bool rowsPreconditioned = this.rowsPreconditioned;
+                bool columnsPreconditioned = this.columnsPreconditioned;
+                bool firstStep = this.firstStep;
+                bool condition1 = this.condition1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
@@ -1569,6 +1588,17 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
+                // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition2 = this.condition2;
+                bool condition3 = this.condition3;
+                bool condition4 = this.condition4;
+                bool flattened = this.flattened;
+                bool rowsPreconditioned = this.rowsPreconditioned;
+                bool columnsPreconditioned = this.columnsPreconditioned;
+                bool firstStep = this.firstStep;
+                bool normalizeGrads = this.normalizeGrads;
+                bool weightDecayAbove0 = this.weightDecayAbove0;
+                bool condition1 = this.condition1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.

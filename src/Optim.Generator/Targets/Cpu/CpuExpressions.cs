@@ -31,6 +31,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The name of a temp's broadcast in the vector loop.</summary>
         public string VectorName(int id) => tempNames[id] + "Vec";
 
+        /// <summary>The name of a step-uniform temp prepared, before the vector loop, as the argument of <paramref name="op"/> it is.</summary>
+        public string PreparedName(int id, Operator op) => tempNames[id] + op.Name;
+
+        /// <summary>Whether <paramref name="call"/>'s argument <paramref name="index"/> is one the vector loop prepares before it starts.</summary>
+        public static bool IsPrepared(Call call, int index, out int tempId)
+        {
+            tempId = call.Arguments[index] is Temp { Type.IsUniform: true, Type.IsBoolean: false } temp ? temp.Id : -1;
+            return tempId >= 0 && Operators.Find(call.Operator)?.PreparedArgument == index;
+        }
+
         /// <summary>The name a loop gives the new values of a per-row or per-column state.</summary>
         public static string NewStateName(string state) => state + "New";
 
@@ -90,18 +100,22 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 "Select(" + Mask(select.Condition) + ", " + Vector(select.WhenTrue) + ", " + Vector(select.WhenFalse) + ")",
             Conditional conditional => Wrap(conditional.Condition, Vector(conditional.Condition), 1) + " ? "
                 + Wrap(conditional.WhenTrue, Vector(conditional.WhenTrue), 1) + " : " + Vector(conditional.WhenFalse),
-            Call call => Function(call, Vector),
+            Call call => Function(call, Vector, PreparedArgument),
             _ => throw new System.InvalidOperationException("Not a per-element expression: " + expr),
         };
+
+        /// <summary>A vector call's argument as prepared before the loop, or null when it is not one.</summary>
+        private string? PreparedArgument(Call call, int index) =>
+            IsPrepared(call, index, out int id) ? PreparedName(id, Operators.Get(call.Operator)) : null;
 
         /// <summary>A condition as a lane mask; a step-uniform condition selects all lanes or none.</summary>
         private string Mask(Expr condition) =>
             condition.Type.IsUniform ? "Mask<TVector>(" + Vector(condition) + ")" : Vector(condition);
 
         /// <summary>An operator in a loop: ElementMath and VectorMath have each under the DSL's own name.</summary>
-        private static string Function(Call call, System.Func<Expr, string> emit)
+        private static string Function(Call call, System.Func<Expr, string> emit, System.Func<Call, int, string?>? prepared = null)
         {
-            var args = call.Arguments.Select(emit).ToList();
+            var args = call.Arguments.Select((argument, index) => prepared?.Invoke(call, index) ?? emit(argument)).ToList();
             return call.Operator == "Clamp"
                 ? "Min(Max(" + args[0] + ", " + args[1] + "), " + args[2] + ")"
                 : call.Operator + "(" + string.Join(", ", args) + ")";

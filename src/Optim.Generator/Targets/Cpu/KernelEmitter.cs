@@ -110,6 +110,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// </summary>
         private void WriteFields()
         {
+            var fields = Fields();
+            if (fields.Count == 0) return;
+            writer.Line("// What host code computes, for the phases and for later host code.");
+            foreach (var (type, name) in fields) writer.Line("internal " + type + " " + name + ";");
+            writer.Line();
+        }
+
+        private List<(string Type, string Name)> Fields()
+        {
             var fields = new List<(string Type, string Name)>();
             if (!part.Final) fields.AddRange(kernel.TensorStates.Select(state => (ScalarType(state.Scalar), CpuExpressions.Id(state.Name))));
             fields.AddRange(GuardDefinitions().Select(guard => ("bool", guard.Key)));
@@ -132,10 +141,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 }
                 if (segment < part.Phases.Count) fields.AddRange(TensorOwnSums(part.Phases[segment]).Select(id => ("double", kernel.TempNames[id])));
             }
-            if (fields.Count == 0) return;
-            writer.Line("// What host code computes, for the phases and for later host code.");
-            foreach (var (type, name) in fields) writer.Line("internal " + type + " " + name + ";");
-            writer.Line();
+            return fields;
         }
 
         private void WriteHost()
@@ -201,6 +207,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Outdent();
             using (writer.Block())
             {
+                WriteOptions(phase);
                 WriteSetUp(phase);
                 WritePhase(phase);
                 writer.RemoveTrailingBlankLine();
@@ -426,22 +433,21 @@ namespace ScratchOptim.Generator.Targets.Cpu
             var reductions = Accumulations(phase.Body).Select(a => a.TempId).Distinct().ToList();
             var tensorSums = kernel.TensorSums(phase).ToList();
             writer.Line(PhaseComment(phase, reductions));
-            var broadcasts = UniformTemps(phase.Body).ToList();
             if (plan.RowsAndColumns)
             {
                 foreach (int id in tensorSums) writer.Line("double " + kernel.TempNames[id] + " = 0;");
                 foreach (int id in reductions.Where(id => plan.Temps[id].Type.Space == Space.Column))
                     writer.Line("global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref " + kernel.Buffer(kernel.TempNames[id]).RefName + ", columns).Clear();");
-                WriteRowLoops(phase, reductions, broadcasts);
+                WriteRowLoops(phase, reductions);
                 for (int r = 0; r < tensorSums.Count; r++) writer.Line("partials[" + r + "] = " + kernel.TempNames[tensorSums[r]] + ";");
             }
             else if (tensorSums.Count > 0)
             {
-                WriteBlockLoops(phase, tensorSums, broadcasts);
+                WriteBlockLoops(phase, tensorSums);
             }
             else
             {
-                WriteFlatLoops(phase, broadcasts);
+                WriteFlatLoops(phase);
             }
             writer.Line();
         }
@@ -468,13 +474,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 : which + "the sums " + names + " (reductions in a fixed order: the same bits for every vector width); nothing is stored" + (part.Final ? " yet." : ".");
         }
 
-        private void WriteFlatLoops(ElementPhase phase, List<int> broadcasts)
+        private void WriteFlatLoops(ElementPhase phase)
         {
             writer.Line("nuint i = from;");
             writer.Line("if (TVector.IsHardwareAccelerated)");
             using (writer.Block())
             {
-                WriteBroadcasts(broadcasts);
+                WriteLoopInvariants(phase);
                 writer.Line("for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)");
                 using (writer.Block()) WriteBody(phase, vector: true, lane: null);
             }
@@ -483,9 +489,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         /// <summary>Loops over blocks of a fixed size, so that sums are added in the same order whatever the vector width.</summary>
-        private void WriteBlockLoops(ElementPhase phase, List<int> sums, List<int> broadcasts)
+        private void WriteBlockLoops(ElementPhase phase, List<int> sums)
         {
-            WriteBroadcasts(broadcasts);
+            WriteLoopInvariants(phase);
             writer.Line("for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)");
             using (writer.Block())
             {
@@ -508,9 +514,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         /// <summary>Loops over rows, and over the columns of each row: per-row values are known once per row.</summary>
-        private void WriteRowLoops(ElementPhase phase, List<int> reductions, List<int> broadcasts)
+        private void WriteRowLoops(ElementPhase phase, List<int> reductions)
         {
-            WriteBroadcasts(broadcasts);
+            WriteLoopInvariants(phase);
             var laned = reductions.Where(id => plan.Temps[id].Type.Space is Space.Tensor or Space.Group or Space.Row).ToList();
             writer.Line("for (nuint row = 0; row < (nuint)rows; row++)");
             using (writer.Block())
@@ -555,11 +561,41 @@ namespace ScratchOptim.Generator.Targets.Cpu
             return max ? name + " = global::System.Math.Max(" + name + ", MaxLanes(" + lanes + "));" : name + " += SumLanes(" + lanes + ");";
         }
 
-        private void WriteBroadcasts(List<int> temps)
+        /// <summary>
+        /// Before the vector loop: each step-uniform value it reads, broadcast to a vector, and each one an operator
+        /// prepares (<see cref="Operator.PreparedArgument"/>), prepared.
+        /// </summary>
+        private void WriteLoopInvariants(ElementPhase phase)
         {
-            if (temps.Count == 0) return;
-            writer.Line("// Each value the loop reads, broadcast to a vector once.");
-            foreach (int id in temps) writer.Line("var " + expressions.VectorName(id) + " = TVector.Create(" + kernel.TempNames[id] + ");");
+            var broadcasts = UniformTemps(phase.Body).ToList();
+            if (broadcasts.Count > 0) writer.Line("// Each value the loop reads, broadcast to a vector once.");
+            foreach (int id in broadcasts) writer.Line("var " + expressions.VectorName(id) + " = TVector.Create(" + kernel.TempNames[id] + ");");
+            foreach (var (id, op) in PreparedArguments(phase.Body))
+            {
+                writer.Line("// " + op.Name + "(…, " + kernel.TempNames[id] + "): " + op.Preparation + "; worked out once.");
+                writer.Line("var " + expressions.PreparedName(id, op) + " = Prepare" + op.Name + "(" + expressions.VectorName(id) + ");");
+            }
+        }
+
+        /// <summary>
+        /// The phase's options (the bool fields it tests, in conditions and as buffers' guards), copied to locals: the
+        /// loop stores through references, after which the JIT would read a field again on every vector.
+        /// </summary>
+        private void WriteOptions(ElementPhase phase)
+        {
+            var tested = new HashSet<string>();
+            EachExpression(phase.Body, e =>
+            {
+                if (e is Temp { Type.IsUniform: true, Type.IsBoolean: true } temp) tested.Add(kernel.TempNames[temp.Id]);
+                if (e is Variable { Type.IsUniform: true, Type.IsBoolean: true } variable) tested.Add(CpuExpressions.Id(variable.Name));
+            });
+            var buffers = ReadsOf(phase.Body).Concat(phase.Final ? WrittenBuffers(phase.Body) : Enumerable.Empty<string>());
+            foreach (var name in buffers)
+                if (kernel.Guards.TryGetValue(name, out var guard)) tested.Add(guard);
+            var options = Fields().Where(f => f.Type == "bool" && tested.Contains(f.Name)).Select(f => f.Name).Distinct().ToList();
+            if (options.Count == 0) return;
+            writer.Line("// The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.");
+            foreach (var name in options) writer.Line("bool " + name + " = this." + name + ";");
         }
 
         private void WriteBody(ElementPhase phase, bool vector, string? lane)
@@ -758,19 +794,33 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         /// <summary>The numeric temps a phase reads as vectors: hoisted values and constants.</summary>
-        private IEnumerable<int> UniformTemps(EquatableArray<Stmt> body)
+        private static IEnumerable<int> UniformTemps(EquatableArray<Stmt> body)
         {
             var ids = new SortedSet<int>();
-            void Note(Expr e)
+            EachExpression(body, e =>
             {
                 if (e is Temp { Type.IsUniform: true, Type.IsBoolean: false } temp) ids.Add(temp.Id);
-            }
-            IrWalker.Visit(body, s =>
-            {
-                if (s is ElementAssign { Scheduled.Value: { } value }) IrWalker.Visit(value, Note);
-                if (s is PhaseOutput phaseOutput) IrWalker.Visit(phaseOutput.Value, Note);
-            }, Note);
+            });
             return ids;
         }
+
+        /// <summary>The step-uniform arguments the vector loop prepares before it starts, by temp and operator.</summary>
+        private static IEnumerable<(int Temp, Operator Op)> PreparedArguments(EquatableArray<Stmt> body)
+        {
+            var prepared = new SortedSet<(int, string)>();
+            EachExpression(body, e =>
+            {
+                if (e is Call call && Operators.Find(call.Operator) is { PreparedArgument: >= 0 } op && CpuExpressions.IsPrepared(call, op.PreparedArgument, out int id))
+                    prepared.Add((id, op.Name));
+            });
+            return prepared.Select(p => (p.Item1, Operators.Get(p.Item2)));
+        }
+
+        /// <summary>Every expression of an element phase's statements, conditions included.</summary>
+        private static void EachExpression(EquatableArray<Stmt> body, System.Action<Expr> note) => IrWalker.Visit(body, s =>
+        {
+            if (s is ElementAssign { Scheduled.Value: { } value }) IrWalker.Visit(value, note);
+            if (s is PhaseOutput phaseOutput) IrWalker.Visit(phaseOutput.Value, note);
+        }, note);
     }
 }
