@@ -1,4 +1,7 @@
+using System;
+using System.IO;
 using System.Linq;
+using System.Reflection;
 using Xunit;
 
 namespace ScratchOptim.Generator.Tests;
@@ -200,6 +203,64 @@ public class RegressionTests
             .Replace("p = p - lr * m;", "scale = g > 0 ? 1f : 2f;\n        p = p - lr * scale * m;");
         Assert.Contains(GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration)), d => d.Id == "OPT015");
         AssertSurvives(declaration, expectGenerated: false);
+    }
+
+    /// <summary>
+    /// Found by reading the emitter: the loops' names derived from a generated one (a step-uniform value's broadcast
+    /// <c>betaVec</c>, Lerp's prepared weight <c>oneMinusBetaLerp</c>) were not claimed, so a user's local of that name
+    /// was declared twice (CS0136).
+    /// </summary>
+    [Fact]
+    public void A_local_named_like_a_broadcast_or_a_prepared_weight_gets_its_own_name()
+    {
+        AssertSurvives(Valid.Replace("m = beta * m + g;", "Element betaVec = g;\n        m = beta * m + betaVec;"), expectGenerated: true);
+        AssertSurvives(Valid.Replace("m = beta * m + g;", "Element oneMinusBetaLerp = g;\n        m = Lerp(m, oneMinusBetaLerp, 1 - beta);"), expectGenerated: true);
+    }
+
+    /// <summary>
+    /// Found by reading the emitter: the loops named a per-row state's new values <c>rowVarNew</c> and a reduction's lanes
+    /// <c>sumOfSquaresPLanes</c> without claiming the names. A user's local <c>rowVarNew</c> then stood in for the new row
+    /// values: the generated code compiled and computed something else. With such locals (whose values do not change
+    /// the result), Adafactor must step a matrix to the bits of the built-in one.
+    /// </summary>
+    [Fact]
+    public void Locals_named_like_new_row_values_or_lanes_leave_Adafactor_as_it_is()
+    {
+        string adafactor = File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot, "src", "Optim.Library", "Adafactor.cs"));
+        string declaration = adafactor
+            .Replace("partial class Adafactor", "partial class ShadowedAdafactor", StringComparison.Ordinal)
+            .Replace("Element varianceEstimate;", "Element varianceEstimate;\n        Element rowVarNew = g;\n        Element sumOfSquaresPLanes = g;", StringComparison.Ordinal)
+            .Replace("varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor);",
+                "varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor) + 0 * Abs(rowVarNew * sumOfSquaresPLanes);", StringComparison.Ordinal);
+        var (failure, generated) = MutantChecker.Check(declaration);
+        Assert.True(failure is null, failure);
+        Assert.True(generated);
+
+        // Both generated in one compilation: the built-in declaration as it is, and the one with the locals.
+        var (output, _, _) = GeneratorHarness.Generate(GeneratorHarness.Compile(adafactor, declaration));
+        using var image = new MemoryStream();
+        var emitted = output.Emit(image);
+        Assert.True(emitted.Success, GeneratorHarness.Describe(emitted.Diagnostics));
+        var assembly = Assembly.Load(image.ToArray());
+
+        const int rows = 6, columns = 37;
+        var random = new Random(3);
+        float[] start = Enumerable.Range(0, rows * columns).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var builtInParameter = new Parameter<float>(start.ToArray(), [rows, columns], "w");
+        var shadowedParameter = new Parameter<float>(start.ToArray(), [rows, columns], "w");
+        Optimizer Create(string name, Parameter parameter) => (Optimizer)Activator.CreateInstance(
+            assembly.GetType("ScratchOptim.Optimizers." + name)!, [new[] { parameter }, 0.01, -0.8, null, 1e-3, 1.0, 0.0, false])!;
+        using var builtIn = Create("Adafactor", builtInParameter);
+        using var shadowed = Create("ShadowedAdafactor", shadowedParameter);
+        for (int step = 0; step < 3; step++)
+        {
+            float[] gradient = Enumerable.Range(0, rows * columns).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            builtInParameter.Grad = gradient.ToArray();
+            shadowedParameter.Grad = gradient.ToArray();
+            builtIn.Step();
+            shadowed.Step();
+            Assert.Equal(builtInParameter.Data.ToArray(), shadowedParameter.Data.ToArray());
+        }
     }
 
     private static void AssertSurvives(string declaration, bool expectGenerated)

@@ -7,6 +7,21 @@ using ScratchOptim.Generator.Syntax;
 
 namespace ScratchOptim.Generator.Targets.Cpu
 {
+    /// <summary>The loops' names derived from the plan's, each claimed by the kernel's <see cref="Namer"/> so that none is a user's name.</summary>
+    /// <param name="Vectors">Each step-uniform temp's broadcast in the vector loop, by temp.</param>
+    /// <param name="Prepared">What an operator prepares of a step-uniform temp before the vector loop, by temp and operator.</param>
+    /// <param name="Lanes">Each reduction's lane-wise accumulator, by temp.</param>
+    /// <param name="NewStates">Each per-row or per-column state's new values, before they replace it, by state.</param>
+    internal sealed record LoopNames(
+        IReadOnlyDictionary<int, string> Vectors,
+        IReadOnlyDictionary<(int, string), string> Prepared,
+        IReadOnlyDictionary<int, string> Lanes,
+        IReadOnlyDictionary<string, string> NewStates)
+    {
+        public static LoopNames None { get; } = new LoopNames(
+            new Dictionary<int, string>(), new Dictionary<(int, string), string>(), new Dictionary<int, string>(), new Dictionary<string, string>());
+    }
+
     /// <summary>
     /// Writes scheduled IR as C# in the three forms of the CPU target, which round alike: host code (step-uniform and
     /// per-tensor values in double, or in the declared type), the scalar loop (elements of type <c>T</c>) and the vector
@@ -16,23 +31,26 @@ namespace ScratchOptim.Generator.Targets.Cpu
     internal sealed class CpuExpressions
     {
         private readonly IReadOnlyList<string> tempNames;
+        private readonly LoopNames loopNames;
         private readonly HashSet<string> optionalHypers;
 
         /// <param name="tempNames">The name of each temp of the plan, by id.</param>
         /// <param name="model">The declaration: which hyperparameters are optional (<c>double?</c>).</param>
-        public CpuExpressions(IReadOnlyList<string> tempNames, OptimizerModel model)
+        /// <param name="loopNames">The loops' names derived from the plan's (none for host code alone).</param>
+        public CpuExpressions(IReadOnlyList<string> tempNames, OptimizerModel model, LoopNames? loopNames = null)
         {
             this.tempNames = tempNames;
+            this.loopNames = loopNames ?? LoopNames.None;
             optionalHypers = new HashSet<string>(model.Hypers.Where(h => h.Optional).Select(h => h.Name));
         }
 
         public string TempName(int id) => tempNames[id];
 
         /// <summary>The name of a temp's broadcast in the vector loop.</summary>
-        public string VectorName(int id) => tempNames[id] + "Vec";
+        public string VectorName(int id) => loopNames.Vectors[id];
 
         /// <summary>The name of a step-uniform temp prepared, before the vector loop, as the argument of <paramref name="op"/> it is.</summary>
-        public string PreparedName(int id, Operator op) => tempNames[id] + op.Name;
+        public string PreparedName(int id, Operator op) => loopNames.Prepared[(id, op.Name)];
 
         /// <summary>Whether <paramref name="call"/>'s argument <paramref name="index"/> is one the vector loop prepares before it starts.</summary>
         public static bool IsPrepared(Call call, int index, out int tempId)
@@ -42,7 +60,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         /// <summary>The name a loop gives the new values of a per-row or per-column state.</summary>
-        public static string NewStateName(string state) => state + "New";
+        public string NewStateName(string state) => loopNames.NewStates[state];
 
         /// <summary>Host code: hyperparameters from <c>hyper</c>, doubles as PyTorch's Python floats, element-typed values as <c>T</c>.</summary>
         public string Uniform(Expr expr) => expr switch

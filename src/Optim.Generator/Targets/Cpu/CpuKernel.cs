@@ -60,7 +60,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
             // A matrix the loops read has two names: its elements' (the temp's) and the whole matrix's.
             MatrixNames = plan.Temps.Where(t => t.Kind == TempKind.Matrix)
                 .ToDictionary(t => t.Id, t => Namer.Claim(TempNames[t.Id] + "Matrix"));
-            Expressions = new CpuExpressions(TempNames, model);
+            // The loops' own names for values derived from the plan's, claimed like the rest so that none is a user's name.
+            var uniform = plan.Temps.Where(t => t.Type.IsUniform && !t.Type.IsBoolean).ToList();
+            LoopNames = new LoopNames(
+                Vectors: uniform.ToDictionary(t => t.Id, t => Namer.Claim(TempNames[t.Id] + "Vec")),
+                Prepared: uniform.SelectMany(t => Operators.All.Where(op => op.PreparedArgument >= 0).Select(op => (t.Id, op.Name)))
+                    .ToDictionary(key => key, key => Namer.Claim(TempNames[key.Id] + key.Name)),
+                Lanes: plan.Temps.Where(t => t.Kind is TempKind.Reduction or TempKind.GroupReduction).ToDictionary(t => t.Id, t => Namer.Claim(TempNames[t.Id] + "Lanes")),
+                NewStates: plan.AllHostItems().OfType<HostRowAssign>().Select(a => a.Statement.Target.Name).Distinct()
+                    .ToDictionary(state => state, state => Namer.Claim(state + "New")));
+            Expressions = new CpuExpressions(TempNames, model, LoopNames);
             PhaseLocals = plan.GroupWide ? plan.Parts.Select(p => Namer.Claim("phase" + p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList() : new List<string>();
 
             // The parameter and the gradient, when the method takes them (the update always does).
@@ -73,7 +82,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 buffers.Add(new KernelBuffer(state.Name, Kind(state.Space), Namer.Claim(state.Name + "Ref"), false));
             foreach (var written in RowAssignments.Select(a => a.Statement.Target).Distinct())
             {
-                string name = CpuExpressions.NewStateName(written.Name);
+                string name = LoopNames.NewStates[written.Name];
                 buffers.Add(new KernelBuffer(name, Kind(written.Type.Space), Namer.Claim(name + "Ref"), true));
             }
             foreach (var temp in plan.Temps.Where(t => t.Kind == TempKind.Reduction && t.Type.Space is Space.Row or Space.Column))
@@ -177,6 +186,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
         };
 
         public CpuExpressions Expressions { get; }
+
+        /// <summary>The loops' names derived from the plan's: broadcasts, prepared arguments, reductions' lanes, new row and column values.</summary>
+        public LoopNames LoopNames { get; }
 
         /// <summary>Every buffer the loops index, parameter and gradient first, then state, then workspace.</summary>
         public IReadOnlyList<KernelBuffer> Buffers { get; }

@@ -396,7 +396,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WriteRowAssign(HostRowAssign rowAssign, string guard)
         {
             var assign = rowAssign.Statement;
-            var buffer = kernel.Buffer(CpuExpressions.NewStateName(assign.Target.Name));
+            var buffer = kernel.Buffer(expressions.NewStateName(assign.Target.Name));
             string index = buffer.Kind == BufferKind.Row ? "row" : "column";
             string count = buffer.Kind == BufferKind.Row ? "rows" : "columns";
             writer.Line("// " + EquationRenderer.Text(rowAssign.Declared));
@@ -417,7 +417,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             foreach (var assign in assignments)
             {
                 var state = assign.Statement.Target;
-                var fresh = kernel.Buffer(CpuExpressions.NewStateName(state.Name));
+                var fresh = kernel.Buffer(expressions.NewStateName(state.Name));
                 string count = fresh.Kind == BufferKind.Row ? "rows" : "columns";
                 string guard = assign.Guard is null ? "" : "if (" + expressions.Uniform(assign.Guard) + ") ";
                 writer.Line(guard + "global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref " + fresh.RefName + ", " + count + ")"
@@ -544,7 +544,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
         }
 
-        private string LanesName(int id) => kernel.TempNames[id] + "Lanes";
+        private string LanesName(int id) => kernel.LoopNames.Lanes[id];
 
         /// <summary>Whether the reduction kept in temp <paramref name="id"/> takes a maximum (of a tensor or of a group) rather than a sum.</summary>
         private bool IsMax(int id) => plan.Temps[id].Definition is Call reduction && Operators.Get(reduction.Operator).TakesMaximum;
@@ -770,7 +770,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     names.Add(variable.Name);
                     break;
                 case NewState state:
-                    names.Add(CpuExpressions.NewStateName(state.Name));
+                    names.Add(expressions.NewStateName(state.Name));
                     break;
                 case Temp temp when plan.Temps[temp.Id].Kind == TempKind.Reduction && temp.Type.Space is Space.Row or Space.Column:
                     names.Add(kernel.TempNames[temp.Id]);
