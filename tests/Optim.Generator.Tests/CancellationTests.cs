@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,7 +19,7 @@ namespace ScratchOptim.Generator.Tests;
 /// </summary>
 public class CancellationTests
 {
-    private static string Adam() => File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot, "src", "Optim.Library", "Adam.cs"));
+    private static string Adam() => GeneratorHarness.BuiltInSource("Adam.cs");
 
     [Fact]
     public void Running_the_generator_with_a_cancelled_token_throws_OperationCanceledException()

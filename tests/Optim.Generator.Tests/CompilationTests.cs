@@ -1,4 +1,3 @@
-using System.IO;
 using System.Linq;
 using Xunit;
 
@@ -11,7 +10,7 @@ public class CompilationTests
     [MemberData(nameof(SnapshotTests.Declarations), MemberType = typeof(SnapshotTests))]
     public void Built_in_declaration_compiles_warning_free_at_warning_level_9999(string file)
     {
-        var compilation = GeneratorHarness.Compile(File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot, "src", "Optim.Library", file)));
+        var compilation = GeneratorHarness.Compile(GeneratorHarness.BuiltInSource(file));
         var (output, run, _) = GeneratorHarness.Generate(compilation);
 
         Assert.Empty(run.Diagnostics);

@@ -39,6 +39,9 @@ internal static class GeneratorHarness
             .Where(f => File.ReadAllText(f).Contains("[Optimizer(", StringComparison.Ordinal))
             .OrderBy(f => f, StringComparer.Ordinal);
 
+    /// <summary>The source of a built-in declaration, by file name (<c>Adam.cs</c>).</summary>
+    public static string BuiltInSource(string file) => File.ReadAllText(Path.Combine(RepositoryRoot, "src", "Optim.Library", file));
+
     public static CSharpCompilation Compile(params string[] sources) =>
         CSharpCompilation.Create(
             "Declarations",

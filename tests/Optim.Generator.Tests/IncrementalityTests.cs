@@ -104,7 +104,7 @@ public class IncrementalityTests
     [Fact]
     public void No_roslyn_object_is_reachable_from_the_pipeline_models()
     {
-        var compilation = GeneratorHarness.Compile(Sgd, Momentum, System.IO.File.ReadAllText(System.IO.Path.Combine(GeneratorHarness.RepositoryRoot, "src", "Optim.Library", "Adam.cs")));
+        var compilation = GeneratorHarness.Compile(Sgd, Momentum, GeneratorHarness.BuiltInSource("Adam.cs"));
         var (_, run, _) = GeneratorHarness.Generate(compilation);
         var models = run.TrackedSteps
             .Where(step => step.Key is OptimizerGenerator.StepNames.Parse or OptimizerGenerator.StepNames.Plan or OptimizerGenerator.StepNames.Registry)

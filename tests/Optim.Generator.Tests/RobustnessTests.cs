@@ -87,7 +87,7 @@ public class RobustnessTests
         Assert.True(sorted.Count == 0, $"{sorted.Count} of {mutants.Count} mutants of {file} failed; the first:{Environment.NewLine}{string.Join(Environment.NewLine + Environment.NewLine, sorted.Take(3))}");
     }
 
-    private static string Read(string file) => File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot, "src", "Optim.Library", file)).Replace("\r\n", "\n", StringComparison.Ordinal);
+    private static string Read(string file) => GeneratorHarness.BuiltInSource(file).Replace("\r\n", "\n", StringComparison.Ordinal);
 
     /// <summary>A hash that is the same in every process (string.GetHashCode is randomized).</summary>
     private static int StableHash(string text)

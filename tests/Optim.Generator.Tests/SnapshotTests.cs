@@ -23,7 +23,7 @@ public class SnapshotTests
     [MemberData(nameof(Declarations))]
     public void Generated_source_matches_the_approved_snapshot(string file)
     {
-        var compilation = GeneratorHarness.Compile(File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot, "src", "Optim.Library", file)));
+        var compilation = GeneratorHarness.Compile(GeneratorHarness.BuiltInSource(file));
         var (_, run, _) = GeneratorHarness.Generate(compilation);
         Assert.Empty(run.Diagnostics);
 

@@ -52,11 +52,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The name of a step-uniform temp prepared, before the vector loop, as the argument of <paramref name="op"/> it is.</summary>
         public string PreparedName(int id, Operator op) => loopNames.Prepared[(id, op.Name)];
 
-        /// <summary>Whether <paramref name="call"/>'s argument <paramref name="index"/> is one the vector loop prepares before it starts.</summary>
-        public static bool IsPrepared(Call call, int index, out int tempId)
+        /// <summary>
+        /// Whether <paramref name="call"/> has an argument the vector loop prepares before it starts: a step-uniform temp
+        /// (<paramref name="tempId"/>) as the argument its operator (<paramref name="op"/>) prepares. Both outputs are
+        /// meaningful only when it returns true.
+        /// </summary>
+        public static bool HasPreparedArgument(Call call, out int tempId, out Operator op)
         {
-            tempId = call.Arguments[index] is Temp { Type.IsUniform: true, Type.IsBoolean: false } temp ? temp.Id : -1;
-            return tempId >= 0 && Operators.Find(call.Operator)?.PreparedArgument == index;
+            op = Operators.Find(call.Operator)!;
+            tempId = op is { PreparedArgument: >= 0 } && call.Arguments[op.PreparedArgument] is Temp { Type.IsUniform: true, Type.IsBoolean: false } temp ? temp.Id : -1;
+            return tempId >= 0;
         }
 
         /// <summary>The name a loop gives the new values of a per-row or per-column state.</summary>
@@ -124,7 +129,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         /// <summary>A vector call's argument as prepared before the loop, or null when it is not one.</summary>
         private string? PreparedArgument(Call call, int index) =>
-            IsPrepared(call, index, out int id) ? PreparedName(id, Operators.Get(call.Operator)) : null;
+            HasPreparedArgument(call, out int id, out var op) && op.PreparedArgument == index ? PreparedName(id, op) : null;
 
         /// <summary>A condition as a lane mask; a step-uniform condition selects all lanes or none.</summary>
         private string Mask(Expr condition) =>

@@ -810,8 +810,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             var prepared = new SortedSet<(int, string)>();
             EachExpression(body, e =>
             {
-                if (e is Call call && Operators.Find(call.Operator) is { PreparedArgument: >= 0 } op && CpuExpressions.IsPrepared(call, op.PreparedArgument, out int id))
-                    prepared.Add((id, op.Name));
+                if (e is Call call && CpuExpressions.HasPreparedArgument(call, out int id, out var op)) prepared.Add((id, op.Name));
             });
             return prepared.Select(p => (p.Item1, Operators.Get(p.Item2)));
         }
