@@ -141,13 +141,15 @@ namespace ScratchOptim.Generator.Syntax
             if (lowered is { } loweredBody && allCompile && loweredCleanly && procedures.All(p => p.Model is not null))
                 ReportUnused(procedures.Select(p => p.Model!.Body).Prepend(loweredBody), requirements, hypers, hyperLocations, states, diagnostics);
 
+            var optimizerAttribute = FindAttribute(symbol, DslNames.OptimizerAttribute);
             if (documentation.MinRank < 0 || documentation.MaxRank < documentation.MinRank)
             {
-                var attributeSyntax = FindAttribute(symbol, DslNames.OptimizerAttribute)?.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+                var attributeSyntax = optimizerAttribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
                 diagnostics.Add(Diagnostic.Create(Descriptors.RankRange, attributeSyntax?.GetLocation() ?? declaration.Identifier.GetLocation(),
                     documentation.MinRank, documentation.MaxRank));
             }
-            bool strict = NamedInt(FindAttribute(symbol, DslNames.OptimizerAttribute), "Contraction") == 1;
+            bool strict = NamedInt(optimizerAttribute, "Contraction") == 1;
+            bool acrossGroups = NamedBool(optimizerAttribute, "AcrossGroups");
             bool hasErrors = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
             OptimizerModel? model = hasErrors || signature is null || lowered is not { } body || !allCompile || procedures.Any(p => p.Model is null)
                 ? null
@@ -160,7 +162,8 @@ namespace ScratchOptim.Generator.Syntax
                     signature,
                     body,
                     procedures.Select(p => p.Model!).ToEquatableArray(),
-                    requirements.ToEquatableArray());
+                    requirements.ToEquatableArray(),
+                    acrossGroups);
             return new ParseOutcome(model, diagnostics.ToImmutableArray());
         }
 
