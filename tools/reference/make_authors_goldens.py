@@ -22,6 +22,9 @@ Usage (run with /usr/bin/python3):
 folder was given a file. ``--check`` regenerates every ``*.json`` under DIR (one folder per
 optimizer, as ../shared/reference/authors) whose folder was given a file, from the file's own
 optimizer/hyper/dtype/seed, and compares byte for byte (verdicts as make_torch_goldens.py --check).
+
+A case's ``hyper`` holds the constructor's keyword arguments; with ``param_groups`` (as make_matrix_authors_goldens.py
+records Muon's) the tensors are split into groups, each with its tensor indices and the arguments it overrides.
 """
 
 import argparse
@@ -337,7 +340,7 @@ CASES = {
     # a warmup longer than the run; eval()'s lerp weight 1 - 1/momentum = -1.
     "sf_sgd_long_warmup": ("schedulefree_sgd", {"lr": 0.1, "momentum": 0.5, "warmup_steps": 40, "r": 2.0,
                                                 "foreach": False}, F32),
-    # Prodigy: d is one value per parameter group, from sums over both tensors (final_group / group_history).
+    # Prodigy: d is one value for the optimizer, from sums over both tensors (final_group / group_history).
     "prodigy_default": ("prodigy", {"lr": 1.0}, F32_F64),
     "prodigy_bc_safeguard_wd": ("prodigy", {"lr": 1.0, "betas": (0.9, 0.99), "weight_decay": 0.01,
                                             "use_bias_correction": True, "safeguard_warmup": True, "d_coef": 0.5,
@@ -351,7 +354,7 @@ CASES = {
     "adan_clip": ("adan", {"lr": 0.001, "max_grad_norm": 5.0, "foreach": False}, F32_F64),
     "adan_noprox": ("adan", {"lr": 0.002, "betas": (0.98, 0.92, 0.99), "weight_decay": 0.05, "no_prox": True,
                              "foreach": False}, F32),
-    # a norm small enough that every step clips, with the proximal weight decay.
+    # a norm small enough that two steps in three clip (all but the 1e-3-scaled gradients), with the proximal weight decay.
     "adan_clip_tight_wd": ("adan", {"lr": 0.003, "betas": (0.9, 0.9, 0.95), "weight_decay": 0.01, "max_grad_norm": 0.5,
                                     "foreach": False}, F32),
     # MARS: the [5, 7] matrix takes the MARS update, the [37] vector AdamW with lr_1d unless optimize_1d.
@@ -458,9 +461,8 @@ def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label,
     torch.set_num_threads(1)
     param0, grads = draw_stream(seed, dtype)
     params = [p.clone().requires_grad_(True) for p in param0]
-    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in hyper.items()}
     with contextlib.redirect_stdout(io.StringIO()):  # AdaBelief prints which options are on
-        optimizer = optimizer_class(params, **kwargs)
+        optimizer = optimizer_class(param_groups(hyper, params), **arguments(hyper, "param_groups"))
     source = SOURCES[folder]
     protocol = source.get("protocol")
     step_kwargs, hessians = {}, None
@@ -531,6 +533,19 @@ def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label,
     if extra is not None:
         case["extra"] = extra
     return case
+
+
+def arguments(given, without):
+    """Keyword arguments as the authors' code takes them: JSON lists as tuples, without the key holding tensors or groups."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in given.items() if k != without}
+
+
+def param_groups(hyper, params):
+    """The constructor's first argument: every tensor in one group, or hyper's param_groups (tensor indices and the
+    group's own arguments, which override the constructor's for that group, as torch.optim.Optimizer does)."""
+    if "param_groups" not in hyper:
+        return params
+    return [dict(arguments(group, "params"), params=[params[i] for i in group["params"]]) for group in hyper["param_groups"]]
 
 
 def group_values(optimizer, protocol):
