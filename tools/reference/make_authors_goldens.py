@@ -349,6 +349,15 @@ CASES = {
     # d grows by at most 2 % a step: the growth limit decides d on most steps.
     "prodigy_growth_limited": ("prodigy", {"lr": 1.0, "betas": (0.8, 0.95), "eps": 1e-06, "d_coef": 2.0,
                                            "growth_rate": 1.02}, F32_F64),
+    # Two parameter groups: the authors' d is one value for the optimizer, its sums over the tensors of both groups
+    # (group 0's settings, written back into every group); weight_decay, eps and safeguard_warmup are the group's own.
+    "prodigy_groups": ("prodigy", {"lr": 1.0, "param_groups": [
+        {"params": [0], "weight_decay": 0.0},
+        {"params": [1], "weight_decay": 0.01, "eps": 1e-06, "safeguard_warmup": True}]}, F32_F64),
+    # with lr 1 safeguard_warmup weights s as without it (d * lr = d); with lr 0.5 it keeps group 1's s larger.
+    "prodigy_groups_half_lr": ("prodigy", {"lr": 0.5, "d_coef": 2.0, "param_groups": [
+        {"params": [0], "weight_decay": 0.0},
+        {"params": [1], "weight_decay": 0.01, "eps": 1e-06, "safeguard_warmup": True}]}, F32),
     # Adan: max_grad_norm clips the gradients of both tensors to one global norm (a group-wide sum).
     "adan_default": ("adan", {"lr": 0.001, "weight_decay": 0.02, "foreach": False}, F32_F64),
     "adan_clip": ("adan", {"lr": 0.001, "max_grad_norm": 5.0, "foreach": False}, F32_F64),
@@ -357,6 +366,11 @@ CASES = {
     # a norm small enough that two steps in three clip (all but the 1e-3-scaled gradients), with the proximal weight decay.
     "adan_clip_tight_wd": ("adan", {"lr": 0.003, "betas": (0.9, 0.9, 0.95), "weight_decay": 0.01, "max_grad_norm": 0.5,
                                     "foreach": False}, F32),
+    # Two parameter groups: the clipping norm is one over the tensors of both groups, with the constructor's
+    # max_grad_norm (and the last group's eps); each group decays its own weights.
+    "adan_clip_groups": ("adan", {"lr": 0.003, "betas": (0.9, 0.9, 0.95), "max_grad_norm": 0.5, "foreach": False,
+                                  "param_groups": [{"params": [0], "weight_decay": 0.0},
+                                                   {"params": [1], "weight_decay": 0.05}]}, F32_F64),
     # MARS: the [5, 7] matrix takes the MARS update, the [37] vector AdamW with lr_1d unless optimize_1d.
     "mars_adamw": ("mars", {"lr": 0.003, "weight_decay": 0.01}, F32_F64),
     "mars_adamw_1d_amsgrad": ("mars", {"lr": 0.003, "weight_decay": 0.01, "optimize_1d": True, "amsgrad": True,
