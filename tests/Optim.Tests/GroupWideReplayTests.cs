@@ -72,6 +72,26 @@ public class GroupWideReplayTests
         }
     }
 
+    [Fact]
+    public void The_replay_compares_the_values_of_every_param_group()
+    {
+        // Adan's first step does not clip (the gradients are small), so the replay reaches the values after it.
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(ProjectRoot, "adan", "adan_clip_groups_f32_s2.json")))!.AsObject();
+        json["group_history"]![0]![1]!["step"] = 2;
+        string path = Path.Combine(Path.GetTempPath(), $"scratchoptim-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json.ToJsonString());
+        try
+        {
+            var result = CaseRunner.Run(ReferenceCase.Load(path));
+            Assert.Equal(ReplayStatus.Failed, result.Status);
+            Assert.Equal("after step 1 param-group value 'step' of param group 1 of tensor 1: got 1, expected 2", result.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>
     /// fairseq writes each tensor's step size into group['lr']; the library writes no setting and keeps the weights'
     /// RMS per tensor instead. The last tensor's step size, computed from that state as fairseq does, is the lr fairseq
