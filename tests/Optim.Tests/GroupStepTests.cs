@@ -175,6 +175,11 @@ public class GroupStepTests
         Assert.Equal(untouched, parameters[2].Data.ToArray());
         Assert.Equal(prodigy.GroupStateValue(0, "d"), prodigy.GroupStateValue(1, "d"));
         Assert.Equal(4.0, prodigy.GroupStateValue(1, "k"));
+
+        // Loading the shared estimate through any group loads it for all.
+        prodigy.LoadGroupState(1, "d", 0.25);
+        Assert.Equal(0.25, prodigy.GroupStateValue(0, "d"));
+        Assert.Equal(0.25, prodigy.GroupStateValue(1, "d"));
     }
 
     [Fact]

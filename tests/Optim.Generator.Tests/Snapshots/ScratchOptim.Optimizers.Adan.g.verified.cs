@@ -88,7 +88,7 @@ namespace ScratchOptim.Optimizers
         /// <summary>The documentation generated from the declaration of <see cref="Adan"/>.</summary>
         public static global::ScratchOptim.OptimizerInfo Documentation { get; } = new global::ScratchOptim.OptimizerInfo(
             Name: "Adan",
-            Summary: "Adan: adaptive Nesterov momentum. Nesterov's momentum converges faster by taking the gradient at a point ahead of the weights, which costs a second gradient evaluation that deep learning cannot afford; Adan gets the same look-ahead from the difference of consecutive gradients. It keeps running means of the gradient (m), of the gradient's change (v) and of the square of the look-ahead gradient g + beta2 (g - g_prev) (n), steps along both means divided by the root of n, and applies weight decay as a proximal step (dividing the weights by 1 + lr * weightDecay). With maxGradNorm, the gradients are first clipped to that global norm, taken over the tensors of every parameter group, as the authors' code does (sail-sg/Adan, single-tensor path); the groups must then agree on maxGradNorm and eps, which the authors read from the constructor and the last group. Also as theirs: the paper's betas are one minus these. The bias corrections use each parameter's step count where the authors count steps per group (the same unless a parameter skips steps).",
+            Summary: "Adan: adaptive Nesterov momentum. Nesterov's momentum converges faster by taking the gradient at a point ahead of the weights, which costs a second gradient evaluation that deep learning cannot afford; Adan gets the same look-ahead from the difference of consecutive gradients. It keeps running means of the gradient (m), of the gradient's change (v) and of the square of the look-ahead gradient g + beta2 (g - g_prev) (n), steps along both means divided by the root of n, and applies weight decay as a proximal step (dividing the weights by 1 + lr * weightDecay). With maxGradNorm, the gradients are first clipped to that global norm, taken over the tensors of every parameter group, as the authors' code does (sail-sg/Adan, single-tensor path). The groups must agree on maxGradNorm, which the authors read from the constructor; each group's own eps goes into its clipping factor, where the authors use the last group's. Also as theirs: the paper's betas are one minus these. The bias corrections use each parameter's step count where the authors count steps per group (the same unless a parameter skips steps).",
             Year: 2022,
             Authors: "Xie, Zhou, Li, Lin, Yan",
             Paper: "https://arxiv.org/abs/2208.06677",
@@ -193,7 +193,8 @@ namespace ScratchOptim.Optimizers
             Reductions: new string[]
             {
                 "GroupNorm(g)",
-            });
+            })
+        { AcrossGroups = true };
 
         /// <inheritdoc/>
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;

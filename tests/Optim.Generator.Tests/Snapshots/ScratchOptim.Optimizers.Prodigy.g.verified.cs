@@ -219,7 +219,8 @@ namespace ScratchOptim.Optimizers
             {
                 "GroupSum(g * (p0 - p))",
                 "GroupSum(Abs(s))",
-            });
+            })
+        { AcrossGroups = true };
 
         /// <inheritdoc/>
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
