@@ -128,6 +128,7 @@ namespace ScratchOptim.Dsl
         /// The sum of <paramref name="x"/> over every element of every tensor of the parameter group that has a gradient
         /// (a double, the same for all of them): Prodigy's dot products, global gradient-norm clipping. A per-tensor
         /// value is summed once per tensor. The update runs across the whole group up to the point that needs it first.
+        /// With <see cref="OptimizerAttribute.AcrossGroups"/>, the sum is over the tensors of every group.
         /// </summary>
         public static double GroupSum(Element x) => throw Reduction(nameof(GroupSum));
 

@@ -48,6 +48,16 @@ namespace ScratchOptim.Dsl
         /// [<see cref="MinRank"/>, <see cref="MaxRank"/>] when it is added, before any step.
         /// </summary>
         public int MaxRank { get; set; } = int.MaxValue;
+
+        /// <summary>
+        /// Whether the group values (<see cref="StateShape.Group"/> state, <see cref="Intrinsics.GroupSum"/> and the other
+        /// group reductions) span every parameter group: one value for the whole optimizer, summed over the tensors of all
+        /// groups, as when the authors keep one estimate for the optimizer (Prodigy's d, Adan's global clipping norm).
+        /// The code that computes them runs once per step with the first group's hyperparameters, so a step refuses groups
+        /// that differ in a hyperparameter that code reads; every group's own hyperparameters still apply to its tensors.
+        /// False by default: each group has its own.
+        /// </summary>
+        public bool AcrossGroups { get; set; }
     }
 
     /// <summary>How the generator rounds a product that meets a sum.</summary>

@@ -61,7 +61,7 @@ namespace ScratchOptim.Dsl
         /// <summary>
         /// One per parameter group, shared by all its tensors (a <c>float</c> or <c>double</c> field): written from
         /// hyperparameters, other group state and group reductions (<see cref="Intrinsics.GroupSum"/>, ...), read by
-        /// every tensor's update.
+        /// every tensor's update. With <see cref="OptimizerAttribute.AcrossGroups"/>, one for the whole optimizer.
         /// </summary>
         Group = 7,
     }

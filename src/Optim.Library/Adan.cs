@@ -9,14 +9,15 @@ namespace ScratchOptim.Optimizers;
 /// look-ahead from the difference of consecutive gradients. It keeps running means of the gradient (m), of the
 /// gradient's change (v) and of the square of the look-ahead gradient g + beta2 (g - g_prev) (n), steps along both
 /// means divided by the root of n, and applies weight decay as a proximal step (dividing the weights by
-/// 1 + lr * weightDecay). With maxGradNorm, the gradients of the whole parameter group are first clipped to that global
-/// norm. As the authors' code (sail-sg/Adan, single-tensor path): the paper's betas are one minus these; the bias
-/// corrections use each parameter's step count where the authors count steps per group (the same unless a parameter
-/// skips steps), and the clipping norm is per group where the authors' spans all groups and reads the constructor's
-/// max_grad_norm.
+/// 1 + lr * weightDecay). With maxGradNorm, the gradients are first clipped to that global norm, taken over the
+/// tensors of every parameter group, as the authors' code does (sail-sg/Adan, single-tensor path). The groups must
+/// agree on maxGradNorm, which the authors read from the constructor; each group's own eps goes into its clipping
+/// factor, where the authors use the last group's. Also as theirs:
+/// the paper's betas are one minus these. The bias corrections use each parameter's step count where the authors count
+/// steps per group (the same unless a parameter skips steps).
 /// </summary>
 [Optimizer(Year = 2022, Authors = "Xie, Zhou, Li, Lin, Yan", Paper = "https://arxiv.org/abs/2208.06677",
-    BuildsOn = "Adam", Family = "adaptive", PyTorch = "adan.Adan", StepState = null)]
+    BuildsOn = "Adam", Family = "adaptive", PyTorch = "adan.Adan", StepState = null, AcrossGroups = true)]
 public partial class Adan
 {
     /// <summary>Learning rate.</summary>
@@ -37,7 +38,7 @@ public partial class Adan
     /// <summary>Weight decay: a proximal step (the weights are divided by 1 + lr * weightDecay) unless noProx.</summary>
     [Hyper(Min = 0)] double weightDecay = 0;
 
-    /// <summary>Clip the gradients of the whole group to this global norm before the step; 0 for no clipping.</summary>
+    /// <summary>Clip the gradients of every group to this global norm before the step; 0 for no clipping.</summary>
     [Hyper(Min = 0)] double maxGradNorm = 0;
 
     /// <summary>Decay the weights by lr * weightDecay before the step (AdamW's way) instead of the proximal step after it.</summary>

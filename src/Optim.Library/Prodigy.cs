@@ -7,14 +7,16 @@ namespace ScratchOptim.Optimizers;
 /// Prodigy: Adam that estimates its own learning rate. Adam's best learning rate depends on the distance D from the
 /// initial weights to a solution, which nobody knows in advance; D-Adaptation estimated D from the gradients, but grew
 /// the estimate slowly. Prodigy weights the running sums behind the estimate by the step sizes already taken, so d
-/// rises to the right scale within a few hundred steps, and multiplies Adam's step by it: lr stays 1. The estimate is
-/// one value per parameter group: its sums run over every tensor of the group (each step passes over them twice). As
-/// the authors' prodigyopt: decoupled weight decay by default, no bias correction unless asked, and d kept at d0 until
-/// the first estimate exceeds it. The authors share one d across all parameter groups; here each group adapts its own
-/// (the same with one group), and their slice_p (estimating d from every p-th element) is not offered.
+/// rises to the right scale within a few hundred steps, and multiplies Adam's step by it: lr stays 1. As the authors'
+/// prodigyopt, the estimate is one value for the whole optimizer: its sums run over every tensor of every parameter
+/// group (each step passes over them twice), and it is computed with the first group's settings, so the groups must
+/// agree on lr, the betas, d0, dCoef, growthRate and useBiasCorrection. Weight decay, eps and safeguardWarmup may
+/// differ, and so may decouple, which the authors take from the first group. Also as theirs: decoupled weight decay by default, no bias correction unless asked, and d kept at d0 until
+/// the first estimate exceeds it. Not offered: their groups with lr 0 beside others, and slice_p (estimating d from
+/// every p-th element).
 /// </summary>
 [Optimizer(Year = 2023, Authors = "Mishchenko, Defazio", Paper = "https://arxiv.org/abs/2306.06101",
-    BuildsOn = "Adam", Family = "learning-rate-free", PyTorch = "prodigyopt.Prodigy")]
+    BuildsOn = "Adam", Family = "learning-rate-free", PyTorch = "prodigyopt.Prodigy", AcrossGroups = true)]
 public partial class Prodigy
 {
     /// <summary>Multiplies the estimated step size d; leave it at 1 unless training is unstable.</summary>
@@ -74,13 +76,13 @@ public partial class Prodigy
     /// <summary>The running sum of the inner products of gradients with the distance travelled: the estimate's numerator.</summary>
     [State(Shape = StateShape.Group, Torch = "d_numerator")] double dNumerator;
 
-    /// <summary>The estimate's denominator at the last step: the L1 norm of s over the group.</summary>
+    /// <summary>The estimate's denominator at the last step: the L1 norm of s over every group.</summary>
     [State(Shape = StateShape.Group, Torch = "d_denom")] double dDenom;
 
     /// <summary>The last estimate, dCoef * dNumerator / dDenom.</summary>
     [State(Shape = StateShape.Group, Torch = "d_hat")] double dHat;
 
-    /// <summary>The group's steps so far (steps on which no gradient moved s do not count).</summary>
+    /// <summary>The optimizer's steps so far (steps on which no gradient moved s do not count).</summary>
     [State(Shape = StateShape.Group)] double k;
 
     void Update(ref Element p, Element g, int t)
@@ -96,7 +98,7 @@ public partial class Prodigy
         v = beta2 * v + d * d * (1 - beta2) * g * g;
         s = b3 * s + (safeguardWarmup ? d / d0 * d : d / d0 * dlr) * g;
 
-        // The estimate's running sums, over every tensor of the group.
+        // The estimate's running sums, over every tensor of every group.
         double numerator = b3 * dNumerator + d / d0 * dlr * GroupSum(g * (p0 - p));
         double denominator = GroupSum(Abs(s));
 

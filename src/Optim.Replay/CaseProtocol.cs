@@ -63,53 +63,71 @@ internal static class CaseProtocol
 
     /// <summary>
     /// Compares the param-group values recorded after step <paramref name="step"/> (0-based; the final ones for null)
-    /// with their counterparts of every tensor; returns the first mismatch, or null.
+    /// with their counterparts in the same parameter group here: its group state, or the value of each of its tensors;
+    /// returns the first mismatch, or null.
     /// </summary>
     public static string? CompareGroup(ReferenceCase reference, int? step, Optimizer optimizer, Parameter[] parameters)
     {
         var groups = step is { } s ? reference.GroupHistory?[s] as JsonArray : reference.FinalGroup;
         if (groups is null) return null;
         string when = step is { } index ? $"after step {index + 1}" : "final";
-        // One param group here: every tensor's value is compared with the first group's.
-        if (groups.Count != 1) return $"{when} param groups: {groups.Count} recorded, the replay has 1";
-        foreach (var (name, value) in (JsonObject)groups[0]!)
+        if (groups.Count != optimizer.GroupCount) return $"{when} param groups: {groups.Count} recorded, the replay has {optimizer.GroupCount}";
+        for (int g = 0; g < groups.Count; g++)
         {
-            if (GroupValuesNotKept.ContainsKey(name)) continue;
-            double expected = value!.GetValue<double>();
-            if (GroupStateOf(optimizer, name) is { } groupState)
+            // A case of one group names no group in its messages.
+            string ofGroup = groups.Count == 1 ? "" : $" of param group {g}";
+            foreach (var (name, value) in (JsonObject)groups[g]!)
             {
-                // Group state comes from sums over the group's tensors: within the case's tolerance, as the tensors.
-                if (optimizer.GroupStateValue(0, groupState.Name) is not { } kept) return $"{when} group state '{name}' is missing";
-                if (CaseRunner.Compare(reference, [kept], [expected], $"{when} group state '{name}'") is { } mismatch) return mismatch;
-                continue;
-            }
-            for (int t = 0; t < parameters.Length; t++)
-            {
-                double? actual = optimizer.Info.States.Any(s => s.TorchName == name) ? optimizer.StateValues(parameters[t], name).FirstOrDefault()
-                    : StepCounters.Contains(name) ? optimizer.StepCount(parameters[t])
-                    : null;
-                if (actual is null) return $"{when} param-group value '{name}' has no counterpart in {optimizer.Info.Name}";
-                // Group values are Python floats and ints: exact, whatever the case's tolerance for tensors.
-                if (actual.Value != expected)
-                    return $"{when} param-group value '{name}' of tensor {t}: got {Format(actual.Value)}, expected {Format(expected)}";
+                if (GroupValuesNotKept.ContainsKey(name)) continue;
+                double expected = value!.GetValue<double>();
+                if (GroupStateOf(optimizer, name) is { } groupState)
+                {
+                    // Group state comes from sums over the group's tensors: within the case's tolerance, as the tensors.
+                    if (optimizer.GroupStateValue(g, groupState.Name) is not { } kept) return $"{when} group state '{name}'{ofGroup} is missing";
+                    if (CaseRunner.Compare(reference, [kept], [expected], $"{when} group state '{name}'{ofGroup}") is { } mismatch) return mismatch;
+                    continue;
+                }
+                foreach (var parameter in optimizer.GroupParameters(g))
+                {
+                    double? actual = TensorValue(optimizer, parameter, name);
+                    if (actual is null) return $"{when} param-group value '{name}' has no counterpart in {optimizer.Info.Name}";
+                    // Group values are Python floats and ints: exact, whatever the case's tolerance for tensors.
+                    if (actual.Value != expected)
+                        return $"{when} param-group value '{name}'{ofGroup} of tensor {Array.IndexOf(parameters, parameter)}: got {Format(actual.Value)}, expected {Format(expected)}";
+                }
             }
         }
         return null;
     }
 
-    /// <summary>This replay's values of the recorded param-group values, for <paramref name="parameter"/>, in the result file.</summary>
-    public static JsonObject GroupValues(ReferenceCase reference, Optimizer optimizer, Parameter parameter)
+    /// <summary>This replay's values of the recorded param-group values, one object per parameter group, in the result file.</summary>
+    public static JsonArray GroupValues(ReferenceCase reference, Optimizer optimizer)
     {
-        var values = new JsonObject();
-        if ((reference.FinalGroup ?? reference.GroupHistory?[0] as JsonArray)?.FirstOrDefault() is not JsonObject recorded) return values;
-        foreach (var (name, _) in recorded)
+        var groups = new JsonArray();
+        var recordedGroups = reference.FinalGroup ?? reference.GroupHistory?[0] as JsonArray;
+        for (int g = 0; g < optimizer.GroupCount; g++)
         {
-            if (GroupStateOf(optimizer, name) is { } groupState) values[name] = optimizer.GroupStateValue(0, groupState.Name);
-            else if (optimizer.Info.States.Any(s => s.TorchName == name)) values[name] = optimizer.StateValues(parameter, name).FirstOrDefault();
-            else if (StepCounters.Contains(name)) values[name] = optimizer.StepCount(parameter);
+            var values = new JsonObject();
+            if (recordedGroups?.ElementAtOrDefault(g) is JsonObject recorded)
+            {
+                // A value kept per tensor is read from the group's first tensor, as the authors keep one for the group.
+                var first = optimizer.GroupParameters(g)[0];
+                foreach (var (name, _) in recorded)
+                {
+                    if (GroupStateOf(optimizer, name) is { } groupState) values[name] = optimizer.GroupStateValue(g, groupState.Name);
+                    else if (TensorValue(optimizer, first, name) is { } value) values[name] = value;
+                }
+            }
+            groups.Add(values);
         }
-        return values;
+        return groups;
     }
+
+    /// <summary>The counterpart of the authors' param-group value <paramref name="name"/> kept for one tensor (a state of that name, or the step count), or null.</summary>
+    private static double? TensorValue(Optimizer optimizer, Parameter parameter, string name) =>
+        optimizer.Info.States.Any(s => s.TorchName == name) ? optimizer.StateValues(parameter, name).FirstOrDefault()
+        : StepCounters.Contains(name) ? optimizer.StepCount(parameter)
+        : null;
 
     /// <summary>The optimizer's group state that the authors' param-group value <paramref name="name"/> is, or null.</summary>
     private static StateInfo? GroupStateOf(Optimizer optimizer, string name) =>

@@ -149,7 +149,7 @@ public static class CaseRunner
             }
             recorded.Add(stepValues);
             firstMismatch ??= CaseProtocol.CompareGroup(reference, step, optimizer, parameters);
-            groupHistory?.Add(new JsonArray(CaseProtocol.GroupValues(reference, optimizer, parameters[0])));
+            groupHistory?.Add(CaseProtocol.GroupValues(reference, optimizer));
         }
 
         JsonArray? evaluated = null;
@@ -197,7 +197,7 @@ public static class CaseRunner
         output["params"] = recorded;
         output["final_state"] = finalState;
         output.Remove("state_dtypes");
-        if (reference.FinalGroup is not null) output["final_group"] = new JsonArray(CaseProtocol.GroupValues(reference, optimizer, parameters[0]));
+        if (reference.FinalGroup is not null) output["final_group"] = CaseProtocol.GroupValues(reference, optimizer);
         if (groupHistory is not null) output["group_history"] = groupHistory;
         if (evaluated is not null) output["extra"]!["eval_params_final"] = evaluated;
         return firstMismatch is null

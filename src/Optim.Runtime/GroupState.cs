@@ -38,4 +38,17 @@ public sealed class GroupState
     internal Array? Peek(int index) => buffers[index];
 
     internal void Replace(int index, Array? values) => buffers[index] = values;
+
+    /// <summary>Makes every state a copy of <paramref name="source"/>'s, reusing this group's arrays where they fit.</summary>
+    internal void CopyFrom(GroupState source)
+    {
+        for (int i = 0; i < buffers.Length; i++)
+        {
+            var from = source.buffers[i];
+            var to = buffers[i];
+            if (from is null) buffers[i] = null;
+            else if (to is not null && to.GetType() == from.GetType() && to.Length == from.Length) Array.Copy(from, to, from.Length);
+            else buffers[i] = (Array)from.Clone();
+        }
+    }
 }

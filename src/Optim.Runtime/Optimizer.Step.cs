@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics;
 using ScratchOptim.Simd;
 using ScratchOptim.Threading;
@@ -66,23 +67,24 @@ public abstract partial class Optimizer<THyper>
                         throw new InvalidOperationException($"{Info.Name}: {refusal} (parameter '{parameters[i]}', group {g}, index {i}). Nothing was updated.");
                 }
             }
+            if (SharedHyperparameterRefusal(groups) is { } differing)
+                throw new InvalidOperationException($"{Info.Name}: {differing}. Nothing was updated.");
 
             LastStepChunks = 0;
             LastStepPrefetched = false;
+            // Every parameter with a gradient counts the step first: a group-wide step passes over them several times.
+            bool any = false;
             foreach (var group in groups)
             {
-                // Every parameter with a gradient counts the step first: a group-wide step passes over them several times.
                 var parameters = group.ParametersArray;
-                bool any = false;
                 for (int i = 0; i < parameters.Length; i++)
                 {
                     if (!parameters[i].HasGrad) continue;
                     group.States[i].Step++;
                     any = true;
                 }
-                // A group none of whose parameters has a gradient is left as it is, its group state included.
-                if (any) StepGroup(group, group.GroupState);
             }
+            if (any) StepGroups(groups);
         }
         finally
         {
@@ -91,15 +93,82 @@ public abstract partial class Optimizer<THyper>
     }
 
     /// <summary>
+    /// One step of every parameter group, once the parameters with a gradient have counted it (at least one has). By
+    /// default each group steps on its own (<see cref="StepGroup"/>), and a group none of whose parameters has a
+    /// gradient is left as it is, its group state included. An optimizer whose group values span all its groups
+    /// (<c>[Optimizer(AcrossGroups = true)]</c>) overrides this: its group code runs once per step, with the first
+    /// group's hyperparameters and state (<see cref="SharedGroupState"/>), around passes over the tensors of every group
+    /// (<see cref="ForEachTensor{TPhase}(IReadOnlyList{ParamGroup{THyper}}, ref TPhase)"/>), and every group then holds
+    /// the new state (<see cref="ShareGroupState"/>).
+    /// </summary>
+    protected virtual void StepGroups(IReadOnlyList<ParamGroup<THyper>> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        for (int g = 0; g < groups.Count; g++)
+            if (groups[g].HasGradient) StepGroup(groups[g], groups[g].GroupState);
+    }
+
+    /// <summary>
     /// One step of one parameter group, whose parameters with a gradient have just counted it. By default one pass over
     /// its tensors runs the generated <see cref="StepHost"/> and <see cref="StepElements"/>; an optimizer whose update
     /// reads values of the whole group (group state, sums over all its tensors) overrides this and runs its own passes
-    /// with <see cref="ForEachTensor"/>, with the group's host code between them.
+    /// with <see cref="ForEachTensor{TPhase}(ParamGroup{THyper}, ref TPhase)"/>, with the group's host code between them.
     /// </summary>
     protected virtual void StepGroup(ParamGroup<THyper> group, GroupState state)
     {
         var pass = new TensorStep(this);
         ForEachTensor(group, ref pass);
+    }
+
+    /// <summary>
+    /// Why the groups cannot take a step together, or null when they can. An optimizer whose group values span all its
+    /// groups computes them with the first group's hyperparameters, so it refuses groups that differ in one of those
+    /// (see <see cref="SharedHyperparameterDiffers"/>); this is checked before <see cref="Step"/> writes anything.
+    /// </summary>
+    protected virtual string? SharedHyperparameterRefusal(IReadOnlyList<ParamGroup<THyper>> groups) => null;
+
+    /// <summary>The refusal for group <paramref name="group"/>, whose <paramref name="name"/> differs from the first group's.</summary>
+    protected string SharedHyperparameterDiffers(IReadOnlyList<ParamGroup<THyper>> groups, int group, string name)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        return $"hyperparameter '{name}' is {Describe(groups[0].Hyper.Get(name))} in group 0 but {Describe(groups[group].Hyper.Get(name))} in group {group}; "
+            + $"{Info.Name} computes the values its groups share with the first group's hyperparameters, so every group needs the same '{name}'";
+
+        static string Describe(object? value) => value switch
+        {
+            null => "null",
+            double number => number.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            bool flag => flag ? "true" : "false",
+            _ => value.ToString() ?? "",
+        };
+    }
+
+    /// <summary>The group state all groups share: the first group's (the others hold copies of it between steps).</summary>
+    protected static GroupState SharedGroupState(IReadOnlyList<ParamGroup<THyper>> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        return groups[0].GroupState;
+    }
+
+    /// <summary>Copies the first group's state into every other group, as PyTorch keeps the shared values in every param group.</summary>
+    protected static void ShareGroupState(IReadOnlyList<ParamGroup<THyper>> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        for (int g = 1; g < groups.Count; g++) groups[g].GroupState.CopyFrom(groups[0].GroupState);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="phase"/> on every parameter with a gradient of every group in <paramref name="groups"/>, group
+    /// after group (see <see cref="ForEachTensor{TPhase}(ParamGroup{THyper}, ref TPhase)"/>), each tensor with its own
+    /// group's hyperparameters: what host code adds to <paramref name="phase"/>'s fields is added tensor after tensor, in
+    /// the groups' order.
+    /// </summary>
+    protected void ForEachTensor<TPhase>(IReadOnlyList<ParamGroup<THyper>> groups, ref TPhase phase)
+        where TPhase : struct, ITensorPhase<THyper>
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        for (int g = 0; g < groups.Count; g++)
+            if (groups[g].HasGradient) ForEachTensor(groups[g], ref phase);
     }
 
     /// <summary>
@@ -160,7 +229,7 @@ public abstract partial class Optimizer<THyper>
 
     /// <summary>
     /// One pass of type <typeparamref name="TPhase"/> over the tensors of a parameter group, phase by phase over all of
-    /// them (see <see cref="ForEachTensor"/>). Its arrays are kept from step to step, so a step allocates nothing once
+    /// them (see <see cref="ForEachTensor{TPhase}(ParamGroup{THyper}, ref TPhase)"/>). Its arrays are kept from step to step, so a step allocates nothing once
     /// the first has sized them.
     /// </summary>
     private sealed class GroupPass<TPhase> : IStepWork

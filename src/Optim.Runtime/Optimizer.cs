@@ -214,7 +214,8 @@ public abstract partial class Optimizer : IDisposable
 
     /// <summary>
     /// Replaces the group state named <paramref name="name"/> of parameter group <paramref name="group"/> (e.g. when
-    /// resuming); null makes it as before the group's first step (it starts at its initial value on the next).
+    /// resuming); null makes it as before the group's first step (it starts at its initial value on the next). When the
+    /// state spans all groups (<see cref="OptimizerInfo.AcrossGroups"/>), every group's copy is replaced.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">There is no group of that index.</exception>
     /// <exception cref="ArgumentException">There is no group state of that name, or the value does not fit its type; nothing is changed.</exception>
@@ -227,7 +228,14 @@ public abstract partial class Optimizer : IDisposable
         Enter(nameof(LoadGroupState));
         try
         {
-            state.Replace(index, values);
+            if (Info.AcrossGroups)
+            {
+                for (int g = 0; g < GroupCount; g++) GroupStateOf(g).Replace(index, (Array?)values?.Clone());
+            }
+            else
+            {
+                state.Replace(index, values);
+            }
         }
         finally
         {

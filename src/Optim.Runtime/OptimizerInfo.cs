@@ -49,6 +49,13 @@ public sealed record OptimizerInfo(
     public int MaxRank { get; init; } = int.MaxValue;
 
     /// <summary>
+    /// Whether the group state and the group reductions span every parameter group (the declaration's
+    /// <c>AcrossGroups</c>): one value for the whole optimizer, computed with the first group's hyperparameters, which
+    /// every group holds a copy of.
+    /// </summary>
+    public bool AcrossGroups { get; init; }
+
+    /// <summary>
     /// The optimizer's procedures besides the step (its <c>[Procedure]</c> methods, such as Schedule-Free's <c>Eval</c>
     /// and <c>Train</c>), in declaration order; empty for most optimizers. Run one with its generated method or
     /// <see cref="Optimizer.RunProcedure(string)"/>.
@@ -151,7 +158,8 @@ public enum StateLayout
     ElementByElement = 6,
 
     /// <summary>
-    /// One per parameter group, shared by all its parameters (e.g. Prodigy's step-size estimate); read it with
+    /// One per parameter group, shared by all its parameters, or one for the whole optimizer that every group holds
+    /// (<see cref="OptimizerInfo.AcrossGroups"/>, e.g. Prodigy's step-size estimate); read it with
     /// <see cref="Optimizer.GroupStateValue"/>.
     /// </summary>
     Group = 7,

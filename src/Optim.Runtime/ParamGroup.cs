@@ -27,4 +27,15 @@ public sealed class ParamGroup<THyper>
 
     /// <summary>The state of the group as a whole (optimizers with group state only).</summary>
     internal GroupState GroupState { get; }
+
+    /// <summary>Whether some parameter of the group has a gradient (takes the next step).</summary>
+    internal bool HasGradient
+    {
+        get
+        {
+            foreach (var parameter in ParametersArray)
+                if (parameter.HasGrad) return true;
+            return false;
+        }
+    }
 }

@@ -8,7 +8,8 @@ namespace ScratchOptim;
 /// One pass of a step over the tensors of a parameter group, in the pieces the runtime schedules: host code once per
 /// tensor between element phases, and element phases over ranges of each tensor's elements. A group-wide step
 /// (generated code) declares one struct per pass, holding the group's values the pass reads and the group sums it adds
-/// to; <see cref="Optimizer{THyper}.ForEachTensor{TPhase}"/> runs it on every tensor of the group that has a gradient.
+/// to; <see cref="Optimizer{THyper}.ForEachTensor{TPhase}(ParamGroup{THyper}, ref TPhase)"/> runs it on every tensor of the
+/// group that has a gradient (and its overload over several groups, on every tensor of each in turn).
 /// </summary>
 /// <typeparam name="THyper">The optimizer's hyperparameter type.</typeparam>
 public interface ITensorPhase<THyper>

@@ -87,6 +87,8 @@ public class DiagnosticTests
             Valid.Replace("m = g;", "Require(lr > 0, \"no learning rate\");\n        m = g;")),
         ("OPT043", DiagnosticSeverity.Error, Valid.Replace("    void Update(", "    [Procedure] void Shrink(ref Element p) { p = p / (1 + [|GroupNorm(p)|]); }\n    void Update("),
             Valid.Replace("    void Update(", "    [Procedure] void Shrink(ref Element p) { p = p / (1 + Norm(p)); }\n    void Update(")),
+        ("OPT044", DiagnosticSeverity.Warning, Valid.Replace("[Optimizer]", "[Optimizer([|AcrossGroups = true|])]"),
+            Valid.Replace("[Optimizer]", "[Optimizer(AcrossGroups = true)]").Replace("p = p - lr * m;", "p = p - lr * m / (1 + GroupNorm(g));")),
         ("OPT024", DiagnosticSeverity.Error, Valid.Replace("m = g;", "double decay = 1.0 / ([|t * t|]);\n        m = decay * g;"), Valid.Replace("m = g;", "double decay = 1.0 / ((double)t * t);\n        m = decay * g;")),
         ("OPT050", DiagnosticSeverity.Error, ValidMatrix.Replace("[Optimizer(MinRank = 2, MaxRank = 2)]", "[Optimizer]").Replace("left = Lerp(left, g * Transpose(g), 0.5);", "left = [|Lerp(left, g * Transpose(g), 0.5)|];"), ValidMatrix),
         ("OPT051", DiagnosticSeverity.Error, ValidMatrix.Replace("Element update = Orthogonalize(", "Element wrong = [|left|];\n        Element update = Orthogonalize("), ValidMatrix),

@@ -9,7 +9,8 @@ namespace ScratchOptim.Generator.Tests;
 /// <summary>
 /// Group reductions of element values, generated, compiled and run over a group of two tensors (one spanning two
 /// blocks and a tail): <c>GroupMaxAbs</c> is the largest magnitude of the whole group, <c>GroupSum</c> its sum, each
-/// kept in a group state where the test reads it.
+/// kept in a group state where the test reads it; over two groups, each group's own sum, or with
+/// <c>AcrossGroups</c> one sum over both that each group holds.
 /// </summary>
 public class GroupReductionGenerationTests
 {
@@ -32,14 +33,7 @@ public class GroupReductionGenerationTests
     [Fact]
     public void Group_max_abs_is_the_largest_magnitude_and_group_sum_the_sum_over_every_tensor()
     {
-        var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + Declaration);
-        Assert.Empty(GeneratorHarness.Analyze(compilation));
-        var (output, run, _) = GeneratorHarness.Generate(compilation);
-        Assert.Empty(run.Diagnostics);
-        using var image = new MemoryStream();
-        var emitted = output.Emit(image);
-        Assert.True(emitted.Success, GeneratorHarness.Describe(emitted.Diagnostics));
-        var type = Assembly.Load(image.ToArray()).GetType("Demo.Measured")!;
+        var type = Build(Declaration).GetType("Demo.Measured")!;
 
         var random = new Random(7);
         var parameters = new[] { 5000, 37 }.Select(n => new Parameter<float>(new float[n])).ToArray();
@@ -60,5 +54,35 @@ public class GroupReductionGenerationTests
             double sum = gradients.Sum(g => (double)g);
             Assert.Equal(sum, optimizer.GroupStateValue(0, "total")!.Value, 2e-5 * gradients.Sum(g => (double)MathF.Abs(g)));
         }
+    }
+
+    [Fact]
+    public void Group_sums_cover_each_group_unless_the_optimizer_shares_them_across_groups()
+    {
+        var assembly = Build(Declaration, Declaration.Replace("[Optimizer(StepState = null)]", "[Optimizer(StepState = null, AcrossGroups = true)]")
+            .Replace("class Measured", "class MeasuredAcross"));
+        var gradients = new[] { new float[] { 1, -2, 3 }, new float[] { 10, 20 } };
+        var totals = new[] { "Demo.Measured", "Demo.MeasuredAcross" }.Select(name =>
+        {
+            var parameters = gradients.Select(g => new Parameter<float>(new float[g.Length]) { Grad = g }).ToArray();
+            var optimizer = (Optimizer)Activator.CreateInstance(assembly.GetType(name)!, [parameters[..1], 0.1])!;
+            optimizer.AddGroup(parameters[1..]);
+            optimizer.Step();
+            return new[] { optimizer.GroupStateValue(0, "total"), optimizer.GroupStateValue(1, "total") };
+        }).ToArray();
+        Assert.Equal([2.0, 30.0], totals[0]);
+        Assert.Equal([32.0, 32.0], totals[1]);
+    }
+
+    private static Assembly Build(params string[] declarations)
+    {
+        var compilation = GeneratorHarness.Compile(declarations.Select(d => GeneratorHarness.Usings + d).ToArray());
+        Assert.Empty(GeneratorHarness.Analyze(compilation));
+        var (output, run, _) = GeneratorHarness.Generate(compilation);
+        Assert.Empty(run.Diagnostics);
+        using var image = new MemoryStream();
+        var emitted = output.Emit(image);
+        Assert.True(emitted.Success, GeneratorHarness.Describe(emitted.Diagnostics));
+        return Assembly.Load(image.ToArray());
     }
 }

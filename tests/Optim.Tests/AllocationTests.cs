@@ -37,4 +37,28 @@ public class AllocationTests
             }
         }));
     }
+
+    [Theory]
+    [InlineData("Prodigy")]
+    [InlineData("Adan")]
+    public void A_step_across_groups_allocates_nothing_after_the_first(string optimizerName)
+    {
+        // Group state shared across groups is copied into every group after each step: into the arrays it already has.
+        var parameters = new[] { 1000, 37, 5 }.Select((length, i) =>
+        {
+            var parameter = new Parameter<float>(new float[length], [length], "p" + i) { Grad = new float[length] };
+            parameter.Grad.Value.Span.Fill(i % 2 == 0 ? 0.5f : -0.25f);
+            return parameter;
+        }).ToArray();
+        Optimizer optimizer = optimizerName == "Prodigy" ? new Optimizers.Prodigy(parameters[..1]) : new Optimizers.Adan(parameters[..1], maxGradNorm: 0.1);
+        optimizer.AddGroup(parameters[1..2]);
+        optimizer.AddGroup(parameters[2..]);
+        optimizer.Step();
+        optimizer.Step();
+
+        Assert.Equal(0, AllocationCount.Of(() =>
+        {
+            for (int i = 0; i < 10; i++) optimizer.Step();
+        }));
+    }
 }

@@ -8,9 +8,10 @@ using Xunit;
 namespace ScratchOptim.Tests;
 
 /// <summary>
-/// Optimizers whose update reads values of the whole parameter group (Adan's global gradient clipping, Prodigy's
-/// step-size estimate): the group sums run over exactly the group's tensors that have a gradient, group state is one
-/// value per group that the runtime reads, loads and saves, and a group without gradients is left as it is.
+/// Optimizers whose update reads values of all their tensors (Adan's global gradient clipping, Prodigy's step-size
+/// estimate): the sums run over exactly the tensors that have a gradient, in every group (both declare
+/// <c>AcrossGroups</c>, as their authors' code), the group state is one value that every group holds and the runtime
+/// reads, loads and saves, and nothing changes without a gradient.
 /// </summary>
 public class GroupStepTests
 {
@@ -61,32 +62,124 @@ public class GroupStepTests
     }
 
     [Fact]
-    public void A_group_sum_covers_its_own_group_only()
+    public void Adans_clipping_norm_spans_every_group()
     {
-        // Two groups in one optimizer step exactly as two optimizers of one group each: each clips by its own norm.
-        var together = NewParameters(2);
-        var first = NewParameters(2)[..2];
-        var second = NewParameters(2)[2..];
-        var both = new Adan([together[0], together[1]], lr: 0.01, maxGradNorm: 0.5);
-        both.AddParamGroup([together[2]]);
-        var alone1 = new Adan(first, lr: 0.01, maxGradNorm: 0.5);
-        var alone2 = new Adan(second, lr: 0.01, maxGradNorm: 0.5);
+        // As the authors' code: two groups clip by one norm over all their tensors, so they step exactly as one group.
+        var twoGroups = NewParameters(2);
         var oneGroup = NewParameters(2);
-        var all = new Adan(oneGroup, lr: 0.01, maxGradNorm: 0.5);
+        var split = new Adan(twoGroups[..2], lr: 0.01, maxGradNorm: 0.5);
+        split.AddParamGroup([twoGroups[2]]);
+        var whole = new Adan(oneGroup, lr: 0.01, maxGradNorm: 0.5);
+        var alone = NewParameters(2)[2..];
+        var ownNorm = new Adan(alone, lr: 0.01, maxGradNorm: 0.5);
         for (int step = 1; step <= 3; step++)
         {
-            SetGradients(together, step);
-            SetGradients(first, step);
-            SetGradients(second, step);
+            SetGradients(twoGroups, step);
             SetGradients(oneGroup, step);
-            both.Step();
-            alone1.Step();
-            alone2.Step();
-            all.Step();
+            SetGradients(alone, step);
+            split.Step();
+            whole.Step();
+            ownNorm.Step();
         }
-        Assert.Equal(Data([.. first, .. second]), Data(together));
-        // One group of all three clips them by one norm: a different step.
-        Assert.NotEqual(Data(oneGroup)[2], Data(together)[2]);
+        Assert.Equal(Data(oneGroup), Data(twoGroups));
+        // Clipped by its own norm alone, the small tensor would have moved differently.
+        Assert.NotEqual(Data(alone)[0], Data(twoGroups)[2]);
+    }
+
+    [Fact]
+    public void Prodigys_estimate_is_one_value_for_all_groups_each_with_its_own_weight_decay()
+    {
+        var twoGroups = NewParameters(8);
+        var oneGroup = NewParameters(8);
+        var split = new Prodigy(twoGroups[..2]);
+        split.AddParamGroup([twoGroups[2]]);
+        var whole = new Prodigy(oneGroup);
+        for (int step = 1; step <= 5; step++)
+        {
+            SetGradients(twoGroups, step, scale: 0.1f);
+            SetGradients(oneGroup, step, scale: 0.1f);
+            split.Step();
+            whole.Step();
+        }
+        Assert.Equal(Data(oneGroup), Data(twoGroups));
+        foreach (var name in new[] { "d", "d_max", "d_numerator", "d_denom", "d_hat", "k" })
+        {
+            Assert.Equal(whole.GroupStateValue(0, name), split.GroupStateValue(0, name));
+            Assert.Equal(whole.GroupStateValue(0, name), split.GroupStateValue(1, name));
+        }
+
+        // Weight decay is each group's own: only the second group's tensor feels it.
+        split.ParamGroups[1].Hyper.WeightDecay = 0.5;
+        whole.ParamGroups[0].Hyper.WeightDecay = 0;
+        SetGradients(twoGroups, 6, scale: 0.1f);
+        SetGradients(oneGroup, 6, scale: 0.1f);
+        split.Step();
+        whole.Step();
+        Assert.Equal(Data(oneGroup)[..2], Data(twoGroups)[..2]);
+        Assert.NotEqual(Data(oneGroup)[2], Data(twoGroups)[2]);
+        Assert.Equal(whole.GroupStateValue(0, "d"), split.GroupStateValue(1, "d"));
+    }
+
+    [Fact]
+    public void Groups_that_differ_in_what_the_shared_estimate_reads_are_refused_before_anything_changes()
+    {
+        var parameters = NewParameters(9);
+        var prodigy = new Prodigy(parameters[..2]);
+        prodigy.AddParamGroup([parameters[2]], hyper => hyper.Lr = 0.5);
+        SetGradients(parameters, 1);
+        var before = Data(parameters);
+
+        var refused = Assert.Throws<InvalidOperationException>(prodigy.Step);
+        Assert.Equal("Prodigy: hyperparameter 'lr' is 1 in group 0 but 0.5 in group 1; Prodigy computes the values its groups "
+            + "share with the first group's hyperparameters, so every group needs the same 'lr'. Nothing was updated.", refused.Message);
+        Assert.Equal(before, Data(parameters));
+        Assert.All(parameters, p => Assert.Equal(0, prodigy.StepCount(p)));
+        Assert.Null(prodigy.GroupStateValue(0, "d"));
+
+        // A null beta3 is a setting of its own too.
+        prodigy.ParamGroups[1].Hyper.Lr = 1;
+        prodigy.ParamGroups[1].Hyper.Beta3 = 0.9;
+        Assert.Contains("'beta3' is null in group 0 but 0.9 in group 1", Assert.Throws<InvalidOperationException>(prodigy.Step).Message, StringComparison.Ordinal);
+        prodigy.ParamGroups[1].Hyper.Beta3 = null;
+        prodigy.Step();
+        Assert.All(parameters, p => Assert.Equal(1, prodigy.StepCount(p)));
+
+        // Whether Adan clips at all is decided once, by maxGradNorm; weight decay and eps stay each group's own.
+        var adan = new Adan(parameters[..2], maxGradNorm: 1);
+        var second = adan.AddParamGroup([parameters[2]], hyper =>
+        {
+            hyper.WeightDecay = 0.1;
+            hyper.Eps = 1e-6;
+        });
+        adan.Step();
+        second.Hyper.MaxGradNorm = 2;
+        Assert.Contains("'maxGradNorm' is 1 in group 0 but 2 in group 1", Assert.Throws<InvalidOperationException>(adan.Step).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_group_without_gradients_or_added_later_holds_the_shared_estimate()
+    {
+        var parameters = NewParameters(10);
+        var prodigy = new Prodigy(parameters[..2]);
+        for (int step = 1; step <= 3; step++)
+        {
+            SetGradients(parameters[..2], step);
+            prodigy.Step();
+        }
+        prodigy.AddParamGroup([parameters[2]]);
+        Assert.Null(prodigy.GroupStateValue(1, "d"));
+        SetGradients(parameters[..2], 4);
+        parameters[2].Grad = null;
+        var untouched = parameters[2].Data.ToArray();
+        prodigy.Step();
+        Assert.Equal(untouched, parameters[2].Data.ToArray());
+        Assert.Equal(prodigy.GroupStateValue(0, "d"), prodigy.GroupStateValue(1, "d"));
+        Assert.Equal(4.0, prodigy.GroupStateValue(1, "k"));
+
+        // Loading the shared estimate through any group loads it for all.
+        prodigy.LoadGroupState(1, "d", 0.25);
+        Assert.Equal(0.25, prodigy.GroupStateValue(0, "d"));
+        Assert.Equal(0.25, prodigy.GroupStateValue(1, "d"));
     }
 
     [Fact]

@@ -22,6 +22,9 @@ Usage (run with /usr/bin/python3):
 folder was given a file. ``--check`` regenerates every ``*.json`` under DIR (one folder per
 optimizer, as ../shared/reference/authors) whose folder was given a file, from the file's own
 optimizer/hyper/dtype/seed, and compares byte for byte (verdicts as make_torch_goldens.py --check).
+
+A case's ``hyper`` holds the constructor's keyword arguments; with ``param_groups`` (as make_matrix_authors_goldens.py
+records Muon's) the tensors are split into groups, each with its tensor indices and the arguments it overrides.
 """
 
 import argparse
@@ -337,7 +340,7 @@ CASES = {
     # a warmup longer than the run; eval()'s lerp weight 1 - 1/momentum = -1.
     "sf_sgd_long_warmup": ("schedulefree_sgd", {"lr": 0.1, "momentum": 0.5, "warmup_steps": 40, "r": 2.0,
                                                 "foreach": False}, F32),
-    # Prodigy: d is one value per parameter group, from sums over both tensors (final_group / group_history).
+    # Prodigy: d is one value for the optimizer, from sums over both tensors (final_group / group_history).
     "prodigy_default": ("prodigy", {"lr": 1.0}, F32_F64),
     "prodigy_bc_safeguard_wd": ("prodigy", {"lr": 1.0, "betas": (0.9, 0.99), "weight_decay": 0.01,
                                             "use_bias_correction": True, "safeguard_warmup": True, "d_coef": 0.5,
@@ -346,14 +349,28 @@ CASES = {
     # d grows by at most 2 % a step: the growth limit decides d on most steps.
     "prodigy_growth_limited": ("prodigy", {"lr": 1.0, "betas": (0.8, 0.95), "eps": 1e-06, "d_coef": 2.0,
                                            "growth_rate": 1.02}, F32_F64),
+    # Two parameter groups: the authors' d is one value for the optimizer, its sums over the tensors of both groups
+    # (group 0's settings, written back into every group); weight_decay, eps and safeguard_warmup are the group's own.
+    "prodigy_groups": ("prodigy", {"lr": 1.0, "param_groups": [
+        {"params": [0], "weight_decay": 0.0},
+        {"params": [1], "weight_decay": 0.01, "eps": 1e-06, "safeguard_warmup": True}]}, F32_F64),
+    # with lr 1 safeguard_warmup weights s as without it (d * lr = d); with lr 0.5 it keeps group 1's s larger.
+    "prodigy_groups_half_lr": ("prodigy", {"lr": 0.5, "d_coef": 2.0, "param_groups": [
+        {"params": [0], "weight_decay": 0.0},
+        {"params": [1], "weight_decay": 0.01, "eps": 1e-06, "safeguard_warmup": True}]}, F32),
     # Adan: max_grad_norm clips the gradients of both tensors to one global norm (a group-wide sum).
     "adan_default": ("adan", {"lr": 0.001, "weight_decay": 0.02, "foreach": False}, F32_F64),
     "adan_clip": ("adan", {"lr": 0.001, "max_grad_norm": 5.0, "foreach": False}, F32_F64),
     "adan_noprox": ("adan", {"lr": 0.002, "betas": (0.98, 0.92, 0.99), "weight_decay": 0.05, "no_prox": True,
                              "foreach": False}, F32),
-    # a norm small enough that every step clips, with the proximal weight decay.
+    # a norm small enough that two steps in three clip (all but the 1e-3-scaled gradients), with the proximal weight decay.
     "adan_clip_tight_wd": ("adan", {"lr": 0.003, "betas": (0.9, 0.9, 0.95), "weight_decay": 0.01, "max_grad_norm": 0.5,
                                     "foreach": False}, F32),
+    # Two parameter groups: the clipping norm is one over the tensors of both groups, with the constructor's
+    # max_grad_norm (and the last group's eps); each group decays its own weights.
+    "adan_clip_groups": ("adan", {"lr": 0.003, "betas": (0.9, 0.9, 0.95), "max_grad_norm": 0.5, "foreach": False,
+                                  "param_groups": [{"params": [0], "weight_decay": 0.0},
+                                                   {"params": [1], "weight_decay": 0.05}]}, F32_F64),
     # MARS: the [5, 7] matrix takes the MARS update, the [37] vector AdamW with lr_1d unless optimize_1d.
     "mars_adamw": ("mars", {"lr": 0.003, "weight_decay": 0.01}, F32_F64),
     "mars_adamw_1d_amsgrad": ("mars", {"lr": 0.003, "weight_decay": 0.01, "optimize_1d": True, "amsgrad": True,
@@ -458,9 +475,8 @@ def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label,
     torch.set_num_threads(1)
     param0, grads = draw_stream(seed, dtype)
     params = [p.clone().requires_grad_(True) for p in param0]
-    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in hyper.items()}
     with contextlib.redirect_stdout(io.StringIO()):  # AdaBelief prints which options are on
-        optimizer = optimizer_class(params, **kwargs)
+        optimizer = optimizer_class(param_groups(hyper, params), **arguments(hyper, "param_groups"))
     source = SOURCES[folder]
     protocol = source.get("protocol")
     step_kwargs, hessians = {}, None
@@ -531,6 +547,19 @@ def run_case(name, folder, optimizer_class, hyper, dtype, seed, generator_label,
     if extra is not None:
         case["extra"] = extra
     return case
+
+
+def arguments(given, without):
+    """Keyword arguments as the authors' code takes them: JSON lists as tuples, without the key holding tensors or groups."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in given.items() if k != without}
+
+
+def param_groups(hyper, params):
+    """The constructor's first argument: every tensor in one group, or hyper's param_groups (tensor indices and the
+    group's own arguments, which override the constructor's for that group, as torch.optim.Optimizer does)."""
+    if "param_groups" not in hyper:
+        return params
+    return [dict(arguments(group, "params"), params=[params[i] for i in group["params"]]) for group in hyper["param_groups"]]
 
 
 def group_values(optimizer, protocol):

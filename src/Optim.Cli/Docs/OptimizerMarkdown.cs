@@ -47,7 +47,7 @@ public static class OptimizerMarkdown
     }
 
     /// <summary>What a state holds: how many values, and of which type when it is not the parameter's.</summary>
-    public static string Holds(StateInfo state)
+    public static string Holds(OptimizerInfo optimizer, StateInfo state)
     {
         string count = state.Layout switch
         {
@@ -57,7 +57,7 @@ public static class OptimizerMarkdown
             StateLayout.RowByRow => "a rows × rows matrix",
             StateLayout.ColumnByColumn => "a columns × columns matrix",
             StateLayout.ElementByElement => "an n × n matrix over the n elements",
-            StateLayout.Group => "one per parameter group",
+            StateLayout.Group => optimizer.AcrossGroups ? "one for all parameter groups" : "one per parameter group",
             _ => "one per tensor",
         };
         return state.Value switch
@@ -103,7 +103,9 @@ public static class OptimizerMarkdown
         if (GroupWide(optimizer))
         {
             // Group reductions and group state: the reader should know the step is not tensor by tensor.
-            text.Append("**Per parameter group**: its group reductions (`Group…`) run over every tensor of the group that has a gradient, and its group state is one value per group, so a step first passes over the group's tensors for the sums its update waits for, then once more for the update.\n\n");
+            text.Append(optimizer.AcrossGroups
+                ? "**Across parameter groups**: its group reductions (`Group…`) run over every tensor of every group that has a gradient, and its group state is one value for the whole optimizer (every group holds a copy), computed with the first group's hyperparameters: the groups must agree on those it reads. A step first passes over the tensors for the sums its update waits for, then once more for the update.\n\n"
+                : "**Per parameter group**: its group reductions (`Group…`) run over every tensor of the group that has a gradient, and its group state is one value per group, so a step first passes over the group's tensors for the sums its update waits for, then once more for the update.\n\n");
         }
         text.Append("Per element, each step computes:\n\n```csharp\n");
         foreach (var line in optimizer.Update) text.Append(line).Append('\n');
@@ -134,7 +136,7 @@ public static class OptimizerMarkdown
         {
             text.Append($"\n| state | PyTorch | holds | starts at | bytes per element | allocated |\n|---|---|---|---|---|---|\n");
             foreach (var state in optimizer.States)
-                text.Append($"| `{state.Name}` | `{state.TorchName}` | {Holds(state)} | {state.Initial} | {state.BytesPerElement(ElementType.Float32).ToString(CultureInfo.InvariantCulture)} | {Escape(state.AllocatedWhen)} |\n");
+                text.Append($"| `{state.Name}` | `{state.TorchName}` | {Holds(optimizer, state)} | {state.Initial} | {state.BytesPerElement(ElementType.Float32).ToString(CultureInfo.InvariantCulture)} | {Escape(state.AllocatedWhen)} |\n");
         }
         else
         {

@@ -62,7 +62,7 @@ public static class OptimizerDetails
                 .AddColumn("name").AddColumn("PyTorch").AddColumn("holds").AddColumn("starts at")
                 .AddColumn(new TableColumn("bytes per element").RightAligned()).AddColumn("allocated");
             foreach (var state in optimizer.States)
-                AddRow(states, state.Name, state.TorchName, Docs.OptimizerMarkdown.Holds(state), state.Initial, state.BytesPerElement(ElementType.Float32).ToString(CultureInfo.InvariantCulture), state.AllocatedWhen);
+                AddRow(states, state.Name, state.TorchName, Docs.OptimizerMarkdown.Holds(optimizer, state), state.Initial, state.BytesPerElement(ElementType.Float32).ToString(CultureInfo.InvariantCulture), state.AllocatedWhen);
             console.Write(states);
         }
         console.WriteLine();

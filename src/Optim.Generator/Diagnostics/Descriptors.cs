@@ -158,6 +158,10 @@ namespace ScratchOptim.Generator.Diagnostics
             "Group value in a procedure",
             "Procedure '{0}' {1}; a procedure runs tensor by tensor, so it can use the parameter, its gradient, the step count, hyperparameters and per-tensor or per-element state, but no group state or group reduction");
 
+        public static readonly DiagnosticDescriptor AcrossGroupsUnused = Warning("OPT044",
+            "AcrossGroups without group values",
+            "'AcrossGroups = true' has no effect: the update has no group state and no group reduction (GroupSum, GroupNorm, GroupMaxAbs), so its parameter groups have nothing to share; remove it");
+
         // OPT050-OPT059: matrix operations.
 
         public static readonly DiagnosticDescriptor MatrixRank = Error("OPT050",

@@ -13,15 +13,16 @@ namespace ScratchOptim.Generator.Ir
         /// <summary>The members the generator adds to the optimizer class.</summary>
         public static readonly IReadOnlyList<string> ClassMembers = new[]
         {
-            "defaults", "Defaults", "Documentation", "Info", "Schedule", "StepHost", "StepElements", "StepGroup", "ForEachTensor", "Apply", "Kernel",
+            "defaults", "Defaults", "Documentation", "Info", "Schedule", "StepHost", "StepElements", "StepGroup", "StepGroups", "ForEachTensor", "Apply", "Kernel",
             "CreateHyperparameters", "Hyperparameters", "ProcedureTensor", "ProcedureKernels", "StepRefusal",
+            "SharedHyperparameterRefusal", "SharedHyperparameterDiffers", "SharedGroupState", "ShareGroupState",
         };
 
         /// <summary>The type parameters, parameters and locals of the generated step methods.</summary>
         public static readonly IReadOnlyList<string> KernelLocals = new[]
         {
             "T", "TVector", "TPrefetch", "hyper", "state", "parameter", "gradient", "length", "rows", "columns", "shape", "i", "row", "column",
-            "block", "blockEnd", "lane", "workspace", "segment", "phase", "from", "to", "partials", "partial", "prefetch", "kernel", "Host", "group", "matrices", "entry",
+            "block", "blockEnd", "lane", "workspace", "segment", "phase", "from", "to", "partials", "partial", "prefetch", "kernel", "Host", "group", "groups", "matrices", "entry",
         };
 
         /// <summary>

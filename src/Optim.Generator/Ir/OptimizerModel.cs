@@ -5,6 +5,7 @@ namespace ScratchOptim.Generator.Ir
     /// cache boundary: two parses that yield equal models produce the same source, so it must hold no Roslyn
     /// object and compare by value all the way down.
     /// </summary>
+    /// <param name="AcrossGroups">The group values span every parameter group (<c>[Optimizer(AcrossGroups = true)]</c>).</param>
     internal sealed record OptimizerModel(
         DeclarationInfo Declaration,
         DocumentationInfo Documentation,
@@ -14,7 +15,8 @@ namespace ScratchOptim.Generator.Ir
         UpdateSignature Signature,
         EquatableArray<Stmt> Body,
         EquatableArray<ProcedureModel> Procedures = default,
-        EquatableArray<Requirement> Requirements = default);
+        EquatableArray<Requirement> Requirements = default,
+        bool AcrossGroups = false);
 
     /// <summary>Where the partial class lives.</summary>
     /// <param name="Namespace">The namespace, or empty for the global namespace.</param>

@@ -194,5 +194,39 @@ namespace ScratchOptim.Generator.Scheduling
         /// <summary>Every host item of every part and of the group, in no particular order.</summary>
         public static System.Collections.Generic.IEnumerable<HostItem> AllHostItems(this KernelPlan plan) =>
             plan.Parts.SelectMany(p => p.Segments).Concat(plan.GroupSegments).SelectMany(s => s.Items);
+
+        /// <summary>
+        /// The hyperparameters the group's own code reads (its host code, the parts' guards, the group states' initial
+        /// values), in declaration order. Across groups they come from the first group, so the groups must agree on them.
+        /// </summary>
+        public static System.Collections.Generic.IEnumerable<HyperModel> GroupCodeHyperparameters(this KernelPlan plan)
+        {
+            var read = new System.Collections.Generic.HashSet<string>();
+            void Note(Expr? expr)
+            {
+                if (expr is null) return;
+                IrWalker.Visit(expr, e =>
+                {
+                    if (e is Variable { Role: VariableRole.Hyper } hyper) read.Add(hyper.Name);
+                });
+            }
+            foreach (var item in plan.GroupSegments.SelectMany(s => s.Items))
+            {
+                Note(item.Guard);
+                switch (item)
+                {
+                    case HostAssign assign:
+                        Note(assign.Statement.Value);
+                        break;
+                    case GroupStateAssign stateAssign:
+                        Note(plan.Temps[stateAssign.TempId].Definition);
+                        break;
+                }
+            }
+            foreach (var part in plan.Parts) Note(part.Guard);
+            foreach (var state in plan.Model.States)
+                if (state.Space == Space.Group && state.Init is not null) read.Add(state.Init);
+            return plan.Model.Hypers.Where(h => read.Contains(h.Name));
+        }
     }
 }

@@ -73,16 +73,17 @@ namespace ScratchOptim.Generator.Surface
             lines.Add("    {");
             lines.AddRange(Reductions(model).Select(r => "        " + String(r) + ","));
             lines.Add("    })");
-            var ranks = new List<string>();
-            if (docs.MinRank != 0) ranks.Add("MinRank = " + Int(docs.MinRank));
-            if (docs.MaxRank != int.MaxValue) ranks.Add("MaxRank = " + Int(docs.MaxRank));
+            var properties = new List<string>();
+            if (docs.MinRank != 0) properties.Add("MinRank = " + Int(docs.MinRank));
+            if (docs.MaxRank != int.MaxValue) properties.Add("MaxRank = " + Int(docs.MaxRank));
+            if (model.AcrossGroups) properties.Add("AcrossGroups = true");
             var matrixWork = MatrixOperations(model).ToList();
-            if (matrixWork.Count > 0) ranks.Add("MatrixOperations = new string[] { " + string.Join(", ", matrixWork.Select(String)) + " }");
-            if (ranks.Count > 0 && procedures.Count == 0) lines.Add("{ " + string.Join(", ", ranks) + " }");
+            if (matrixWork.Count > 0) properties.Add("MatrixOperations = new string[] { " + string.Join(", ", matrixWork.Select(String)) + " }");
+            if (properties.Count > 0 && procedures.Count == 0) lines.Add("{ " + string.Join(", ", properties) + " }");
             if (procedures.Count > 0)
             {
                 lines.Add("{");
-                foreach (var rank in ranks) lines.Add("    " + rank + ",");
+                foreach (var property in properties) lines.Add("    " + property + ",");
                 lines.Add("    Procedures = new global::ScratchOptim.ProcedureInfo[]");
                 lines.Add("    {");
                 foreach (var procedure in procedures.Select(p => p.Procedure))

@@ -175,10 +175,46 @@ namespace ScratchOptim.Generator.Surface
 
         private void WriteStepGroup()
         {
+            if (model.AcrossGroups)
+            {
+                WriteSharedHyperparameterRefusal();
+                writer.Line();
+            }
             writer.Line("/// <inheritdoc/>");
             writer.Line(GeneratedCode);
-            writer.Line("protected override void StepGroup(global::ScratchOptim.ParamGroup<Hyperparameters> group, global::ScratchOptim.GroupState state)");
+            writer.Line(model.AcrossGroups
+                ? "protected override void StepGroups(" + GroupList + " groups)"
+                : "protected override void StepGroup(global::ScratchOptim.ParamGroup<Hyperparameters> group, global::ScratchOptim.GroupState state)");
             using (writer.Block()) target.WriteStepGroupBody(writer);
+        }
+
+        private const string GroupList = "global::System.Collections.Generic.IReadOnlyList<global::ScratchOptim.ParamGroup<Hyperparameters>>";
+
+        /// <summary>The groups must agree on what the shared code reads: it reads the first group's.</summary>
+        private void WriteSharedHyperparameterRefusal()
+        {
+            writer.Line("/// <inheritdoc/>");
+            writer.Line(GeneratedCode);
+            writer.Line("protected override string? SharedHyperparameterRefusal(" + GroupList + " groups)");
+            using (writer.Block())
+            {
+                var shared = plan.GroupCodeHyperparameters().ToList();
+                if (shared.Count > 0)
+                {
+                    writer.Line("var first = groups[0].Hyper;");
+                    writer.Line("for (int g = 1; g < groups.Count; g++)");
+                    using (writer.Block())
+                    {
+                        writer.Line("var hyper = groups[g].Hyper;");
+                        foreach (var hyper in shared)
+                        {
+                            string property = DslNames.PascalCase(hyper.Name);
+                            writer.Line("if (hyper." + property + " != first." + property + ") return SharedHyperparameterDiffers(groups, g, \"" + hyper.Name + "\");");
+                        }
+                    }
+                }
+                writer.Line("return null;");
+            }
         }
 
         /// <summary>The span kernel's parameters after <c>hyper</c> and the step count.</summary>

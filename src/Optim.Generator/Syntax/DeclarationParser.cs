@@ -141,13 +141,17 @@ namespace ScratchOptim.Generator.Syntax
             if (lowered is { } loweredBody && allCompile && loweredCleanly && procedures.All(p => p.Model is not null))
                 ReportUnused(procedures.Select(p => p.Model!.Body).Prepend(loweredBody), requirements, hypers, hyperLocations, states, diagnostics);
 
+            var optimizerAttribute = FindAttribute(symbol, DslNames.OptimizerAttribute);
             if (documentation.MinRank < 0 || documentation.MaxRank < documentation.MinRank)
             {
-                var attributeSyntax = FindAttribute(symbol, DslNames.OptimizerAttribute)?.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+                var attributeSyntax = optimizerAttribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
                 diagnostics.Add(Diagnostic.Create(Descriptors.RankRange, attributeSyntax?.GetLocation() ?? declaration.Identifier.GetLocation(),
                     documentation.MinRank, documentation.MaxRank));
             }
-            bool strict = NamedInt(FindAttribute(symbol, DslNames.OptimizerAttribute), "Contraction") == 1;
+            bool strict = NamedInt(optimizerAttribute, "Contraction") == 1;
+            bool acrossGroups = NamedBool(optimizerAttribute, "AcrossGroups");
+            if (acrossGroups && lowered is { } sharedBody && loweredCleanly && !HasGroupValues(sharedBody, states.Select(s => s.Model)))
+                diagnostics.Add(Diagnostic.Create(Descriptors.AcrossGroupsUnused, NamedArgumentLocation(optimizerAttribute, "AcrossGroups", cancellationToken) ?? declaration.Identifier.GetLocation()));
             bool hasErrors = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
             OptimizerModel? model = hasErrors || signature is null || lowered is not { } body || !allCompile || procedures.Any(p => p.Model is null)
                 ? null
@@ -160,7 +164,8 @@ namespace ScratchOptim.Generator.Syntax
                     signature,
                     body,
                     procedures.Select(p => p.Model!).ToEquatableArray(),
-                    requirements.ToEquatableArray());
+                    requirements.ToEquatableArray(),
+                    acrossGroups);
             return new ParseOutcome(model, diagnostics.ToImmutableArray());
         }
 
@@ -395,6 +400,19 @@ namespace ScratchOptim.Generator.Syntax
                 NamedInt(attribute, "MinRank") ?? 0,
                 NamedInt(attribute, "MaxRank") ?? int.MaxValue);
         }
+
+        /// <summary>Whether the update has group state or reads a group reduction: something its parameter groups could share.</summary>
+        private static bool HasGroupValues(EquatableArray<Stmt> body, IEnumerable<StateModel> states)
+        {
+            bool found = states.Any(s => s.Space == Space.Group);
+            IrWalker.Visit(body, _ => { }, e => found |= e is Call call && Operators.IsGroupReduction(call));
+            return found;
+        }
+
+        /// <summary>Where the attribute sets the named property <paramref name="name"/>, or null when it does not.</summary>
+        private static Location? NamedArgumentLocation(AttributeData? attribute, string name, CancellationToken cancellationToken) =>
+            (attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)?.ArgumentList?.Arguments
+                .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.GetLocation();
 
         /// <summary>
         /// Whether the C# compiler accepts the update. Some mistakes are its to report, not the analyzer's: a local used

@@ -49,7 +49,7 @@ namespace ScratchOptim.Optimizers
         /// <param name="beta3">Decay rate of the running mean of squared look-ahead gradients. Range [0, 1). PyTorch: betas[2].</param>
         /// <param name="eps">Added to the denominator for numerical stability. Range [0, ∞). PyTorch: eps.</param>
         /// <param name="weightDecay">Weight decay: a proximal step (the weights are divided by 1 + lr * weightDecay) unless noProx. Range [0, ∞). PyTorch: weight_decay.</param>
-        /// <param name="maxGradNorm">Clip the gradients of the whole group to this global norm before the step; 0 for no clipping. Range [0, ∞). PyTorch: max_grad_norm.</param>
+        /// <param name="maxGradNorm">Clip the gradients of every group to this global norm before the step; 0 for no clipping. Range [0, ∞). PyTorch: max_grad_norm.</param>
         /// <param name="noProx">Decay the weights by lr * weightDecay before the step (AdamW's way) instead of the proximal step after it. PyTorch: no_prox.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
         /// <exception cref="global::System.ArgumentException">The list is empty, or a parameter is listed twice or shares memory with another.</exception>
@@ -88,7 +88,7 @@ namespace ScratchOptim.Optimizers
         /// <summary>The documentation generated from the declaration of <see cref="Adan"/>.</summary>
         public static global::ScratchOptim.OptimizerInfo Documentation { get; } = new global::ScratchOptim.OptimizerInfo(
             Name: "Adan",
-            Summary: "Adan: adaptive Nesterov momentum. Nesterov's momentum converges faster by taking the gradient at a point ahead of the weights, which costs a second gradient evaluation that deep learning cannot afford; Adan gets the same look-ahead from the difference of consecutive gradients. It keeps running means of the gradient (m), of the gradient's change (v) and of the square of the look-ahead gradient g + beta2 (g - g_prev) (n), steps along both means divided by the root of n, and applies weight decay as a proximal step (dividing the weights by 1 + lr * weightDecay). With maxGradNorm, the gradients of the whole parameter group are first clipped to that global norm. As the authors' code (sail-sg/Adan, single-tensor path): the paper's betas are one minus these; the bias corrections use each parameter's step count where the authors count steps per group (the same unless a parameter skips steps), and the clipping norm is per group where the authors' spans all groups and reads the constructor's max_grad_norm.",
+            Summary: "Adan: adaptive Nesterov momentum. Nesterov's momentum converges faster by taking the gradient at a point ahead of the weights, which costs a second gradient evaluation that deep learning cannot afford; Adan gets the same look-ahead from the difference of consecutive gradients. It keeps running means of the gradient (m), of the gradient's change (v) and of the square of the look-ahead gradient g + beta2 (g - g_prev) (n), steps along both means divided by the root of n, and applies weight decay as a proximal step (dividing the weights by 1 + lr * weightDecay). With maxGradNorm, the gradients are first clipped to that global norm, taken over the tensors of every parameter group, as the authors' code does (sail-sg/Adan, single-tensor path). The groups must agree on maxGradNorm, which the authors read from the constructor; each group's own eps goes into its clipping factor, where the authors use the last group's. Also as theirs: the paper's betas are one minus these. The bias corrections use each parameter's step count where the authors count steps per group (the same unless a parameter skips steps).",
             Year: 2022,
             Authors: "Xie, Zhou, Li, Lin, Yan",
             Paper: "https://arxiv.org/abs/2208.06677",
@@ -105,7 +105,7 @@ namespace ScratchOptim.Optimizers
                 new("beta3", "betas[2]", "double", "0.99", 0.0, false, 1.0, true, "Decay rate of the running mean of squared look-ahead gradients."),
                 new("eps", "eps", "double", "1e-8", 0.0, false, double.PositiveInfinity, false, "Added to the denominator for numerical stability."),
                 new("weightDecay", "weight_decay", "double", "0", 0.0, false, double.PositiveInfinity, false, "Weight decay: a proximal step (the weights are divided by 1 + lr * weightDecay) unless noProx."),
-                new("maxGradNorm", "max_grad_norm", "double", "0", 0.0, false, double.PositiveInfinity, false, "Clip the gradients of the whole group to this global norm before the step; 0 for no clipping."),
+                new("maxGradNorm", "max_grad_norm", "double", "0", 0.0, false, double.PositiveInfinity, false, "Clip the gradients of every group to this global norm before the step; 0 for no clipping."),
                 new("noProx", "no_prox", "bool", "false", double.NegativeInfinity, false, double.PositiveInfinity, false, "Decay the weights by lr * weightDecay before the step (AdamW's way) instead of the proximal step after it."),
             },
             States: new global::ScratchOptim.StateInfo[]
@@ -193,25 +193,41 @@ namespace ScratchOptim.Optimizers
             Reductions: new string[]
             {
                 "GroupNorm(g)",
-            });
+            })
+        { AcrossGroups = true };
 
         /// <inheritdoc/>
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepGroup(global::ScratchOptim.ParamGroup<Hyperparameters> group, global::ScratchOptim.GroupState state)
+        protected override string? SharedHyperparameterRefusal(global::System.Collections.Generic.IReadOnlyList<global::ScratchOptim.ParamGroup<Hyperparameters>> groups)
         {
-            var hyper = group.Hyper;
+            var first = groups[0].Hyper;
+            for (int g = 1; g < groups.Count; g++)
+            {
+                var hyper = groups[g].Hyper;
+                if (hyper.MaxGradNorm != first.MaxGradNorm) return SharedHyperparameterDiffers(groups, g, "maxGradNorm");
+            }
+            return null;
+        }
 
-            // Group phase 1 of 2: every tensor of the group that has a gradient, in the group's order, adds its share to groupSumOfSquaresG (each tensor's blocks in their fixed order, then tensor by tensor in double: the same bits for every vector width and thread count); nothing is stored.
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepGroups(global::System.Collections.Generic.IReadOnlyList<global::ScratchOptim.ParamGroup<Hyperparameters>> groups)
+        {
+            // One set of group values for the whole optimizer: the first group's hyperparameters and state, sums over every group.
+            var hyper = groups[0].Hyper;
+            var state = SharedGroupState(groups);
+
+            // Group phase 1 of 2: every tensor of every group that has a gradient, group after group, adds its share to groupSumOfSquaresG (each tensor's blocks in their fixed order, then tensor by tensor in double: the same bits for every vector width and thread count); nothing is stored.
             var phase1 = new Phase1();
-            if (hyper.MaxGradNorm > 0) ForEachTensor(group, ref phase1);
+            if (hyper.MaxGradNorm > 0) ForEachTensor(groups, ref phase1);
             double groupSumOfSquaresG = phase1.groupSumOfSquaresG;
 
-            // Group phase 2 of 2: the update of every tensor of the group that has a gradient, in the group's order.
+            // Group phase 2 of 2: the update of every tensor of every group that has a gradient, group after group.
             var phase2 = new Phase2 { groupSumOfSquaresG = groupSumOfSquaresG };
-            ForEachTensor(group, ref phase2);
+            ForEachTensor(groups, ref phase2);
         }
 
         /// <summary>
@@ -700,7 +716,7 @@ namespace ScratchOptim.Optimizers
                 set => weightDecay = CheckRange("weightDecay", value, 0.0, false, double.PositiveInfinity, false);
             }
 
-            /// <summary>Clip the gradients of the whole group to this global norm before the step; 0 for no clipping. Range [0, ∞). PyTorch: max_grad_norm.</summary>
+            /// <summary>Clip the gradients of every group to this global norm before the step; 0 for no clipping. Range [0, ∞). PyTorch: max_grad_norm.</summary>
             public double MaxGradNorm
             {
                 get => maxGradNorm;

@@ -102,7 +102,7 @@ namespace ScratchOptim.Optimizers
         /// <summary>The documentation generated from the declaration of <see cref="Prodigy"/>.</summary>
         public static global::ScratchOptim.OptimizerInfo Documentation { get; } = new global::ScratchOptim.OptimizerInfo(
             Name: "Prodigy",
-            Summary: "Prodigy: Adam that estimates its own learning rate. Adam's best learning rate depends on the distance D from the initial weights to a solution, which nobody knows in advance; D-Adaptation estimated D from the gradients, but grew the estimate slowly. Prodigy weights the running sums behind the estimate by the step sizes already taken, so d rises to the right scale within a few hundred steps, and multiplies Adam's step by it: lr stays 1. The estimate is one value per parameter group: its sums run over every tensor of the group (each step passes over them twice). As the authors' prodigyopt: decoupled weight decay by default, no bias correction unless asked, and d kept at d0 until the first estimate exceeds it. The authors share one d across all parameter groups; here each group adapts its own (the same with one group), and their slice_p (estimating d from every p-th element) is not offered.",
+            Summary: "Prodigy: Adam that estimates its own learning rate. Adam's best learning rate depends on the distance D from the initial weights to a solution, which nobody knows in advance; D-Adaptation estimated D from the gradients, but grew the estimate slowly. Prodigy weights the running sums behind the estimate by the step sizes already taken, so d rises to the right scale within a few hundred steps, and multiplies Adam's step by it: lr stays 1. As the authors' prodigyopt, the estimate is one value for the whole optimizer: its sums run over every tensor of every parameter group (each step passes over them twice), and it is computed with the first group's settings, so the groups must agree on lr, the betas, d0, dCoef, growthRate and useBiasCorrection. Weight decay, eps and safeguardWarmup may differ, and so may decouple, which the authors take from the first group. Also as theirs: decoupled weight decay by default, no bias correction unless asked, and d kept at d0 until the first estimate exceeds it. Not offered: their groups with lr 0 beside others, and slice_p (estimating d from every p-th element).",
             Year: 2023,
             Authors: "Mishchenko, Defazio",
             Paper: "https://arxiv.org/abs/2306.06101",
@@ -219,17 +219,40 @@ namespace ScratchOptim.Optimizers
             {
                 "GroupSum(g * (p0 - p))",
                 "GroupSum(Abs(s))",
-            });
+            })
+        { AcrossGroups = true };
 
         /// <inheritdoc/>
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override void StepGroup(global::ScratchOptim.ParamGroup<Hyperparameters> group, global::ScratchOptim.GroupState state)
+        protected override string? SharedHyperparameterRefusal(global::System.Collections.Generic.IReadOnlyList<global::ScratchOptim.ParamGroup<Hyperparameters>> groups)
         {
-            var hyper = group.Hyper;
-            // The group's state, allocated on its first step, then reused.
+            var first = groups[0].Hyper;
+            for (int g = 1; g < groups.Count; g++)
+            {
+                var hyper = groups[g].Hyper;
+                if (hyper.Lr != first.Lr) return SharedHyperparameterDiffers(groups, g, "lr");
+                if (hyper.Beta1 != first.Beta1) return SharedHyperparameterDiffers(groups, g, "beta1");
+                if (hyper.Beta2 != first.Beta2) return SharedHyperparameterDiffers(groups, g, "beta2");
+                if (hyper.Beta3 != first.Beta3) return SharedHyperparameterDiffers(groups, g, "beta3");
+                if (hyper.UseBiasCorrection != first.UseBiasCorrection) return SharedHyperparameterDiffers(groups, g, "useBiasCorrection");
+                if (hyper.D0 != first.D0) return SharedHyperparameterDiffers(groups, g, "d0");
+                if (hyper.DCoef != first.DCoef) return SharedHyperparameterDiffers(groups, g, "dCoef");
+                if (hyper.GrowthRate != first.GrowthRate) return SharedHyperparameterDiffers(groups, g, "growthRate");
+            }
+            return null;
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override void StepGroups(global::System.Collections.Generic.IReadOnlyList<global::ScratchOptim.ParamGroup<Hyperparameters>> groups)
+        {
+            // One set of group values for the whole optimizer: the first group's hyperparameters and state, sums over every group.
+            var hyper = groups[0].Hyper;
+            var state = SharedGroupState(groups);
+            // The shared state, allocated on the first step, then reused.
             ref double d = ref state.Buffer<double>(4, 1, hyper.D0)[0];
             ref double dMax = ref state.Buffer<double>(5, 1, hyper.D0)[0];
             ref double dNumerator = ref state.Buffer<double>(6, 1)[0];
@@ -237,18 +260,18 @@ namespace ScratchOptim.Optimizers
             ref double dHat = ref state.Buffer<double>(8, 1)[0];
             ref double k = ref state.Buffer<double>(9, 1)[0];
 
-            // Once per group, before its tensors: the group-wide values they read, in double.
+            // Once per step, before the tensors: the shared values they read, in double.
             double b3 = hyper.Beta3.HasValue ? hyper.Beta3.GetValueOrDefault() : global::System.Math.Sqrt(hyper.Beta2);
             double biasCorrection = hyper.UseBiasCorrection ? global::System.Math.Pow(1 - global::System.Math.Pow(hyper.Beta2, k + 1), 0.5) / (1 - global::System.Math.Pow(hyper.Beta1, k + 1)) : 1;
             double dlr = d * hyper.Lr * biasCorrection;
 
-            // Group phase 1 of 2: every tensor of the group that has a gradient, in the group's order, adds its share to reduction1, groupSumOfAbsS (each tensor's blocks in their fixed order, then tensor by tensor in double: the same bits for every vector width and thread count); nothing is stored.
+            // Group phase 1 of 2: every tensor of every group that has a gradient, group after group, adds its share to reduction1, groupSumOfAbsS (each tensor's blocks in their fixed order, then tensor by tensor in double: the same bits for every vector width and thread count); nothing is stored.
             var phase1 = new Phase1 { d = d, dlr = dlr };
-            ForEachTensor(group, ref phase1);
+            ForEachTensor(groups, ref phase1);
             double reduction1 = phase1.reduction1;
             double groupSumOfAbsS = phase1.groupSumOfAbsS;
 
-            // After group phase 1: what the group's sums give, once for the whole group, in double.
+            // After group phase 1: what the sums over every group give, once for the whole optimizer, in double.
             double numerator = b3 * dNumerator + d / hyper.D0 * dlr * reduction1;
             double denominator = groupSumOfAbsS;
             // dNumerator = numerator
@@ -266,17 +289,18 @@ namespace ScratchOptim.Optimizers
             // k = k + 1
             double kNew = denominator != 0 ? k + 1 : k;
 
-            // Group phase 2 of 2: the update of every tensor of the group that has a gradient, in the group's order.
+            // Group phase 2 of 2: the update of every tensor of every group that has a gradient, group after group.
             var phase2 = new Phase2 { d = d, dlr = dlr, denominator = denominator, dNew2 = dNew2 };
-            ForEachTensor(group, ref phase2);
+            ForEachTensor(groups, ref phase2);
 
-            // The group's new state, now that every tensor has read what it needed of the old.
+            // The new shared state, now that every tensor has read what it needed of the old; every group holds a copy.
             d = dNew2;
             dDenom = dDenomNew;
             dHat = dHatNew;
             dMax = dMaxNew;
             dNumerator = dNumeratorNew;
             k = kNew;
+            ShareGroupState(groups);
         }
 
         /// <summary>

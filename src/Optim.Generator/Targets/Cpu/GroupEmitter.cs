@@ -10,21 +10,33 @@ namespace ScratchOptim.Generator.Targets.Cpu
     /// part over the group's tensors, and per part a small struct that runs the pieces of the part's kernel on one
     /// tensor, with the group values it reads and the group sums it adds to (the runtime's <c>ForEachTensor</c> runs its
     /// host code on each tensor that has a gradient, in the group's order, and its element phases over the threads).
+    /// When the group values span all groups (<see cref="OptimizerModel.AcrossGroups"/>), the same code is the body of
+    /// <c>StepGroups</c>: it runs once per step, with the first group's hyperparameters and state, and each pass goes
+    /// over the tensors of every group.
     /// </summary>
     internal static class GroupEmitter
     {
         private const string TensorPhase = "global::ScratchOptim.ITensorPhase<Hyperparameters>";
 
-        /// <summary>The body of <c>StepGroup(group, state)</c>.</summary>
+        /// <summary>The body of <c>StepGroup(group, state)</c>, or across groups of <c>StepGroups(groups)</c>.</summary>
         public static void WriteStepGroupBody(CpuKernel kernel, SourceWriter writer)
         {
             var plan = kernel.Plan;
-            var expressions = kernel.Expressions;
-            writer.Line("var hyper = group.Hyper;");
+            bool across = plan.Model.AcrossGroups;
+            if (across)
+            {
+                writer.Line("// One set of group values for the whole optimizer: the first group's hyperparameters and state, sums over every group.");
+                writer.Line("var hyper = groups[0].Hyper;");
+                writer.Line("var state = SharedGroupState(groups);");
+            }
+            else
+            {
+                writer.Line("var hyper = group.Hyper;");
+            }
             var states = plan.Model.States.Select((state, index) => (State: state, Index: index)).Where(s => s.State.Space == Space.Group).ToList();
             if (states.Count > 0)
             {
-                writer.Line("// The group's state, allocated on its first step, then reused.");
+                writer.Line(across ? "// The shared state, allocated on the first step, then reused." : "// The group's state, allocated on its first step, then reused.");
                 foreach (var (state, index) in states)
                 {
                     string type = KernelEmitter.ScalarType(state.Scalar);
@@ -41,8 +53,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
             if (plan.GroupCommits.Count > 0)
             {
-                writer.Line("// The group's new state, now that every tensor has read what it needed of the old.");
+                writer.Line(across
+                    ? "// The new shared state, now that every tensor has read what it needed of the old; every group holds a copy."
+                    : "// The group's new state, now that every tensor has read what it needed of the old.");
                 foreach (var commit in plan.GroupCommits) writer.Line(CSharp.Id(commit.State) + " = " + kernel.TempNames[commit.TempId] + ";");
+                if (across) writer.Line("ShareGroupState(groups);");
             }
             writer.RemoveTrailingBlankLine();
         }
@@ -51,9 +66,10 @@ namespace ScratchOptim.Generator.Targets.Cpu
         {
             var items = kernel.Plan.GroupSegments[segment].Items;
             if (items.Count == 0) return;
+            bool across = kernel.Plan.Model.AcrossGroups;
             writer.Line(segment == 0
-                ? "// Once per group, before its tensors: the group-wide values they read, in double."
-                : "// After group phase " + segment + ": what the group's sums give, once for the whole group, in double.");
+                ? across ? "// Once per step, before the tensors: the shared values they read, in double." : "// Once per group, before its tensors: the group-wide values they read, in double."
+                : "// After group phase " + segment + ": what the " + (across ? "sums over every group give, once for the whole optimizer" : "group's sums give, once for the whole group") + ", in double.");
             foreach (var item in items)
             {
                 switch (item)
@@ -75,16 +91,18 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private static void WritePart(CpuKernel kernel, SourceWriter writer, TensorPart part)
         {
             var plan = kernel.Plan;
+            bool across = plan.Model.AcrossGroups;
+            string tensors = across ? "every tensor of every group that has a gradient, group after group" : "every tensor of the group that has a gradient, in the group's order";
             string sums = string.Join(", ", part.GroupSums.Select(id => kernel.TempNames[id]));
             string which = plan.Parts.Count == 1 ? "// " : "// Group phase " + part.Number + " of " + plan.Parts.Count + ": ";
             writer.Line(which + (part.Final
-                ? "the update of every tensor of the group that has a gradient, in the group's order" + (sums.Length > 0 ? "; each also adds its share to " + sums : "") + "."
-                : "every tensor of the group that has a gradient, in the group's order, adds its share to " + sums
+                ? "the update of " + tensors + (sums.Length > 0 ? "; each also adds its share to " + sums : "") + "."
+                : tensors + ", adds its share to " + sums
                     + " (each tensor's blocks in their fixed order, then tensor by tensor in double: the same bits for every vector width and thread count); nothing is stored."));
             string local = kernel.PhaseLocals[part.Number - 1];
             string initializer = string.Join(", ", part.Inputs.Select(input => kernel.InputName(input) + " = " + kernel.InputName(input)));
             writer.Line("var " + local + " = new " + CpuKernel.PhaseName(part) + (initializer.Length > 0 ? " { " + initializer + " }" : "()") + ";");
-            string run = "ForEachTensor(group, ref " + local + ");";
+            string run = "ForEachTensor(" + (across ? "groups" : "group") + ", ref " + local + ");";
             writer.Line(part.Guard is null ? run : "if (" + kernel.Expressions.Uniform(part.Guard) + ") " + run);
             foreach (int sum in part.GroupSums) writer.Line("double " + kernel.TempNames[sum] + " = " + local + "." + kernel.TempNames[sum] + ";");
             writer.Line();
