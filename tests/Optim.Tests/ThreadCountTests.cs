@@ -260,7 +260,7 @@ public class ThreadCountTests
         if (threads > 1 && parameters.Any(p => p.Length > (int)Reductions.BlockLength))
             Assert.True(optimizer.LastStepChunks > 1, "the step was not split");
         Assert.Equal(prefetch, optimizer.LastStepPrefetched);
-        // Every tensor's values and state, then each group's state (Prodigy's d, whose sums span the group's tensors).
+        // Every tensor's values and state, then each group's state (Prodigy's d, whose sums span the tensors of both groups).
         var tensorStates = optimizer.Info.States.Where(s => s.Layout != StateLayout.Group).ToArray();
         var groupStates = optimizer.Info.States.Where(s => s.Layout == StateLayout.Group).ToArray();
         return parameters.SelectMany(p => p.Data.ToArray().Select(x => double.CreateTruncating(x))
