@@ -17,6 +17,7 @@ namespace ScratchOptim.Benchmarks.Speed;
 /// with the generated loops' prefetching (<see cref="PrefetchAhead"/>), which <c>Step()</c> uses at 10M: without it,
 /// one core does not reach the bandwidth it can, and the axpy would be no ceiling for the step.
 /// <see cref="AdamBytesAlone"/> moves exactly the step's bytes and does none of its arithmetic: what the arithmetic costs.
+/// <see cref="AdamReadsAlone"/> only loads what the step loads: no step can be faster.
 /// </summary>
 [MemoryDiagnoser]
 public class AdamCeilingBenchmarks
@@ -26,6 +27,7 @@ public class AdamCeilingBenchmarks
 
     private Optimizer adam = null!;
     private Memory<float> p, g, m, v, a, b, c;
+    private float[] readSums = [];
     private ChunkedLoop loop = null!;
     private TorchServer? torch;
 
@@ -43,7 +45,7 @@ public class AdamCeilingBenchmarks
         adam.Step();
     }
 
-    [GlobalSetup(Targets = [nameof(HandWrittenFused), nameof(HandWrittenFusedPrefetched), nameof(AdamBytesAlone), nameof(InPlaceAxpy), nameof(InPlaceAxpyPrefetched), nameof(Triad)])]
+    [GlobalSetup(Targets = [nameof(HandWrittenFused), nameof(HandWrittenFusedPrefetched), nameof(AdamBytesAlone), nameof(AdamReadsAlone), nameof(InPlaceAxpy), nameof(InPlaceAxpyPrefetched), nameof(Triad)])]
     public void SetupLoops()
     {
         var parameter = Workload.Parameters([N])[0];
@@ -57,6 +59,7 @@ public class AdamCeilingBenchmarks
         }
         (a, b, c) = (Workload.AlignedMemory(N), p, g);
         loop = new ChunkedLoop(this);
+        readSums = new float[ChunkedLoop.ChunksOf(N)];
         CheckHandWrittenAgainstStep();
     }
 
@@ -97,6 +100,14 @@ public class AdamCeilingBenchmarks
     [Benchmark]
     public void AdamBytesAlone() => loop.Run(Kernel.AdamBytes, prefetch: PrefetchAhead.Pays<float>(N), Threads);
 
+    /// <summary>
+    /// Adam's loads alone: p, g, m and v read (16 of the step's 28 bytes per element) and summed, so that the loads stay,
+    /// with nothing stored; prefetching as <see cref="AdamBytesAlone"/>. The step reads all of this, so it cannot be
+    /// faster: where one core's reading is what bounds it, neither can PyTorch's.
+    /// </summary>
+    [Benchmark]
+    public void AdamReadsAlone() => loop.Run(Kernel.AdamReads, prefetch: PrefetchAhead.Pays<float>(N), Threads);
+
     /// <summary>y += a·x in place over N floats: 8 bytes read and 4 written per element, no write-allocate.</summary>
     [Benchmark(Baseline = true)]
     public void InPlaceAxpy() => loop.Run(Kernel.Axpy, prefetch: false, Threads);
@@ -125,6 +136,7 @@ public class AdamCeilingBenchmarks
     {
         Adam,
         AdamBytes,
+        AdamReads,
         Axpy,
         Triad,
     }
@@ -133,6 +145,8 @@ public class AdamCeilingBenchmarks
     private sealed class ChunkedLoop(AdamCeilingBenchmarks owner) : IStepWork
     {
         private const int ChunkLength = 64 * 1024;
+
+        public static int ChunksOf(int length) => (length + ChunkLength - 1) / ChunkLength;
         private Kernel kernel;
         private bool prefetch;
         private AdamScalars scalars;
@@ -145,7 +159,7 @@ public class AdamCeilingBenchmarks
             kernel = which;
             this.prefetch = prefetch;
             scalars = AdamScalars.Of(T);
-            StepWorkers.Shared.Run(this, (owner.N + ChunkLength - 1) / ChunkLength, threads);
+            StepWorkers.Shared.Run(this, ChunksOf(owner.N), threads);
         }
 
         public void Run(int item)
@@ -165,6 +179,9 @@ public class AdamCeilingBenchmarks
                     break;
                 case Kernel.AdamBytes:
                     AdamBytes<TPrefetch>(owner.p.Span.Slice(from, length), owner.g.Span.Slice(from, length), owner.m.Span.Slice(from, length), owner.v.Span.Slice(from, length), replaceNothing);
+                    break;
+                case Kernel.AdamReads:
+                    owner.readSums[item] = AdamReads<TPrefetch>(owner.p.Span.Slice(from, length), owner.g.Span.Slice(from, length), owner.m.Span.Slice(from, length), owner.v.Span.Slice(from, length));
                     break;
                 case Kernel.Axpy:
                     Axpy<TPrefetch>(owner.b.Span.Slice(from, length), 1e-6f, owner.c.Span.Slice(from, length));
@@ -261,6 +278,29 @@ public class AdamCeilingBenchmarks
             m[(int)i] = replaced ? g[(int)i] : m[(int)i];
             v[(int)i] = replaced ? g[(int)i] : v[(int)i];
         }
+    }
+
+    /// <summary>The loads of <see cref="HandWrittenAdam"/> and nothing else: the sum of all four buffers, which keeps every load.</summary>
+    private static float AdamReads<TPrefetch>(ReadOnlySpan<float> p, ReadOnlySpan<float> g, ReadOnlySpan<float> m, ReadOnlySpan<float> v)
+        where TPrefetch : struct, IPrefetch
+    {
+        ref float pRef = ref MemoryMarshal.GetReference(p);
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        ref float mRef = ref MemoryMarshal.GetReference(m);
+        ref float vRef = ref MemoryMarshal.GetReference(v);
+        nuint i = 0, length = (nuint)p.Length;
+        var sum = Vector512<float>.Zero;
+        for (; i + (nuint)Vector512<float>.Count <= length; i += (nuint)Vector512<float>.Count)
+        {
+            TPrefetch.Ahead(ref pRef, i);
+            TPrefetch.Ahead(ref gRef, i);
+            TPrefetch.Ahead(ref mRef, i);
+            TPrefetch.Ahead(ref vRef, i);
+            sum += (Vector512.LoadUnsafe(ref pRef, i) + Vector512.LoadUnsafe(ref gRef, i)) + (Vector512.LoadUnsafe(ref mRef, i) + Vector512.LoadUnsafe(ref vRef, i));
+        }
+        float total = Vector512.Sum(sum);
+        for (; i < length; i++) total += p[(int)i] + g[(int)i] + m[(int)i] + v[(int)i];
+        return total;
     }
 
     private static void Axpy<TPrefetch>(Span<float> y, float alpha, ReadOnlySpan<float> x)

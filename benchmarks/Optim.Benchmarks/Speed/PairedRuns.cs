@@ -17,8 +17,10 @@ namespace ScratchOptim.Benchmarks.Speed;
 /// PyTorch's OpenMP threads sleep after a few hundred microseconds idle), and the machine is left idle for
 /// <see cref="Pause"/> between sides, so that the other side's threads have stopped spinning. Both sides step for a
 /// second before the first round.
-/// Adam also runs in rounds of three sides against <see cref="AdamCeilingBenchmarks.AdamBytesAlone"/>, the step's bytes
-/// without its arithmetic: what the arithmetic costs each side, in the same moment.
+/// Adam also runs in rounds of four sides against <see cref="AdamCeilingBenchmarks.AdamBytesAlone"/>, the step's bytes
+/// without its arithmetic (what the arithmetic costs each side, in the same moment), and
+/// <see cref="AdamCeilingBenchmarks.AdamReadsAlone"/>, its loads alone: the goal's step time, PyTorch's over the goal's
+/// ratio, over the reads' time says whether a step could meet the goal at all in that moment.
 /// Run: <c>dotnet run -c Release --project benchmarks/Optim.Benchmarks -- --paired</c>.
 /// </summary>
 internal static class PairedRuns
@@ -48,8 +50,8 @@ internal static class PairedRuns
                     output.WriteLine(AgainstPyTorch(name, size, threads));
 
         output.WriteLine();
-        output.WriteLine("| Adam, N | Threads | ScratchOptim (median step) | PyTorch fused (median step) | Adam's bytes alone (median step) | ScratchOptim over PyTorch: median of rounds | quartiles | bytes alone over PyTorch | quartiles | bytes alone over ScratchOptim | quartiles | load average |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|---|---:|---|---:|---|---|");
+        output.WriteLine("| Adam, N | Threads | ScratchOptim (median step) | PyTorch fused (median step) | Adam's bytes alone (median step) | Adam's reads alone (median step) | ScratchOptim over PyTorch: median of rounds | quartiles | bytes alone over PyTorch | quartiles | bytes alone over ScratchOptim | quartiles | goal's step (PyTorch ÷ goal) ÷ reads alone | quartiles | load average |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---|---:|---|---|");
         foreach (int size in Sizes)
             foreach (int threads in ThreadCounts)
                 output.WriteLine(AgainstAdamBytes(size, threads));
@@ -87,9 +89,10 @@ internal static class PairedRuns
     }
 
     /// <summary>
-    /// Adam against PyTorch fused and against <see cref="AdamCeilingBenchmarks.AdamBytesAlone"/>, a loop that moves the
-    /// step's bytes and does none of its arithmetic, in rounds of three sides (the order rotating): where a side takes
-    /// as long as the bytes alone, its arithmetic is hidden.
+    /// Adam against PyTorch fused, against <see cref="AdamCeilingBenchmarks.AdamBytesAlone"/>, a loop that moves the
+    /// step's bytes and does none of its arithmetic, and against <see cref="AdamCeilingBenchmarks.AdamReadsAlone"/>, a
+    /// loop of its loads alone, in rounds of four sides (the order rotating): where a side takes as long as the bytes
+    /// alone, its arithmetic is hidden; where the goal's step time is below the reads' time, no step meets the goal.
     /// </summary>
     private static string AgainstAdamBytes(int size, int threads)
     {
@@ -101,15 +104,17 @@ internal static class PairedRuns
         WarmUp(optimizer.Step);
         WarmUp(() => torch.Steps());
         WarmUp(bytesAlone.AdamBytesAlone);
+        WarmUp(bytesAlone.AdamReadsAlone);
         string load = LoadAverage();
         var ours = new double[Rounds];
         var theirs = new double[Rounds];
         var bytes = new double[Rounds];
+        var reads = new double[Rounds];
         for (int round = 0; round < Rounds; round++)
         {
-            for (int side = 0; side < 3; side++)
+            for (int side = 0; side < 4; side++)
             {
-                switch ((side + round) % 3)
+                switch ((side + round) % 4)
                 {
                     case 0:
                         ours[round] = Time(optimizer.Step, () => Repeat(optimizer.Step));
@@ -117,15 +122,19 @@ internal static class PairedRuns
                     case 1:
                         theirs[round] = Time(() => torch.Steps(1), () => torch.Steps(StepsPerRound));
                         break;
-                    default:
+                    case 2:
                         bytes[round] = Time(bytesAlone.AdamBytesAlone, () => Repeat(bytesAlone.AdamBytesAlone));
+                        break;
+                    default:
+                        reads[round] = Time(bytesAlone.AdamReadsAlone, () => Repeat(bytesAlone.AdamReadsAlone));
                         break;
                 }
             }
         }
-        return $"| {size / 1_000_000}M | {threads} | {Format(Median(ours))} | {Format(Median(theirs))} | {Format(Median(bytes))} | " +
+        double goal = AdamGoal[size];
+        return $"| {size / 1_000_000}M | {threads} | {Format(Median(ours))} | {Format(Median(theirs))} | {Format(Median(bytes))} | {Format(Median(reads))} | " +
                $"{Spread(theirs.Zip(ours, (t, o) => t / o).ToArray())} | {Spread(theirs.Zip(bytes, (t, b) => t / b).ToArray())} | " +
-               $"{Spread(ours.Zip(bytes, (o, b) => o / b).ToArray())} | {load} → {LoadAverage()} |";
+               $"{Spread(ours.Zip(bytes, (o, b) => o / b).ToArray())} | {Spread(theirs.Zip(reads, (t, r) => t / goal / r).ToArray())} | {load} → {LoadAverage()} |";
     }
 
     private static string Scaling(string name, int size)
