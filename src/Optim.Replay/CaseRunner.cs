@@ -5,6 +5,7 @@ using System.Linq;
 using System.Numerics;
 using System.Text.Json.Nodes;
 using ScratchOptim.Dsl;
+using ScratchOptim.LinearAlgebra;
 using ScratchOptim.Optimizers;
 
 namespace ScratchOptim.Replay;
@@ -202,7 +203,7 @@ public static class CaseRunner
         if (evaluated is not null) output["extra"]!["eval_params_final"] = evaluated;
         return firstMismatch is null
             ? new(reference, ReplayStatus.Passed, $"{reference.Grads.Count} steps " + (reference.Tolerance is null ? "bit-exact" : "within tolerance"), output)
-            : new(reference, ReplayStatus.Failed, firstMismatch + FusedKernelNote(reference, optimizer.Info), output);
+            : new(reference, ReplayStatus.Failed, firstMismatch + FusedKernelNote(reference, optimizer.Info) + LapackNote(optimizer.Info), output);
     }
 
     /// <summary>The case's numbers as <typeparamref name="T"/>: exact, since each is the value of a T.</summary>
@@ -221,6 +222,17 @@ public static class CaseRunner
     private static string FusedKernelNote(ReferenceCase reference, OptimizerInfo info) =>
         reference.Hyper["fused"]?.GetValueKind() == System.Text.Json.JsonValueKind.True && !info.Hyperparameters.Any(h => h.TorchName == "fused")
             ? " (fused=True was ignored: ATen's fused CPU kernel rounds the elements after its last full vector differently from the single-tensor path this library reproduces)"
+            : "";
+
+    /// <summary>
+    /// Why a case of an optimizer with eigenvector or QR bases may differ on this process's BLAS (OpenBLAS by default);
+    /// empty otherwise. Where a statistic is rank-deficient, the basis of its null space is what the LAPACK library makes
+    /// of the rounding, so only the library the case was recorded on reproduces it.
+    /// </summary>
+    private static string LapackNote(OptimizerInfo info) =>
+        Blas.Provider != BlasProvider.Reference
+        && info.MatrixOperations.Any(operation => operation.StartsWith("Eigenvectors(", StringComparison.Ordinal) || operation.StartsWith("QrBasis(", StringComparison.Ordinal))
+            ? $" ({info.Name}'s eigenbases come from the LAPACK library, here OpenBLAS's: a case recorded on Netlib's reference BLAS and LAPACK, as the shared SOAP cases are, replays with {Blas.ProviderVariable}=reference)"
             : "";
 
     /// <summary>The list a state named <c>NAME[index]</c> is an item of (<c>NAME</c>), or null for a state of its own.</summary>

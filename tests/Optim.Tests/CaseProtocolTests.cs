@@ -74,7 +74,7 @@ public class CaseProtocolTests
 
         result = EditedCase.Run(Soap, json => json["final_state"]!["1"]!["GG"]!.AsArray().RemoveAt(0), out _);
         Assert.Equal(ReplayStatus.Failed, result.Status);
-        Assert.Equal("final state 'GG' of tensor 1: 2 tensors, expected 1", result.Message);
+        Assert.StartsWith("final state 'GG' of tensor 1: 2 tensors, expected 1", result.Message);
 
         result = EditedCase.Run(Soap, json => json["final_state"]!["0"]!["step"] = 30, out _);
         Assert.Equal(ReplayStatus.Failed, result.Status);
