@@ -183,6 +183,39 @@ public class GroupStepTests
     }
 
     [Fact]
+    public void A_run_resumed_from_a_state_file_steps_on_with_the_same_shared_estimate()
+    {
+        // Each group's entry holds the shared values; a resumed optimizer reads them as the first one would.
+        var original = NewParameters(11);
+        var prodigy = new Prodigy(original[..2]);
+        prodigy.AddParamGroup([original[2]], hyper => hyper.WeightDecay = 0.1);
+        for (int step = 1; step <= 4; step++)
+        {
+            SetGradients(original, step, scale: 0.1f);
+            prodigy.Step();
+        }
+        using var saved = new MemoryStream();
+        prodigy.SaveState(saved);
+        var groups = JsonNode.Parse(saved.ToArray())!["groups"]!.AsArray();
+        Assert.Equal(groups[0]!["state"]!["d"]!.GetValue<double>(), groups[1]!["state"]!["d"]!.GetValue<double>());
+
+        var copies = original.Select(p => new Parameter<float>(p.Data.ToArray(), p.Shape.ToArray(), p.Name)).ToArray();
+        var resumed = new Prodigy(copies[..2]);
+        resumed.AddParamGroup([copies[2]]);
+        saved.Position = 0;
+        resumed.LoadState(saved);
+        for (int step = 5; step <= 7; step++)
+        {
+            SetGradients(original, step, scale: 0.1f);
+            SetGradients(copies, step, scale: 0.1f);
+            prodigy.Step();
+            resumed.Step();
+        }
+        Assert.Equal(Data(original), Data(copies));
+        Assert.Equal(prodigy.GroupStateValue(1, "d"), resumed.GroupStateValue(1, "d"));
+    }
+
+    [Fact]
     public void A_parameter_without_a_gradient_is_left_out_of_the_group_sums_and_the_step()
     {
         var withNone = NewParameters(3);
