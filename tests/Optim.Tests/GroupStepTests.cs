@@ -167,7 +167,7 @@ public class GroupStepTests
             prodigy.Step();
         }
         prodigy.AddParamGroup([parameters[2]]);
-        Assert.Null(prodigy.GroupStateValue(1, "d"));
+        Assert.Equal(prodigy.GroupStateValue(0, "d"), prodigy.GroupStateValue(1, "d"));
         SetGradients(parameters[..2], 4);
         parameters[2].Grad = null;
         var untouched = parameters[2].Data.ToArray();

@@ -71,6 +71,43 @@ public class GroupStateCheckpointTests
         Assert.Null(trained.GroupStateValue(0, "d"));
     }
 
+    [Fact]
+    public void A_group_added_after_steps_is_checkpointed_with_the_estimate_it_shares()
+    {
+        // Prodigy's estimate spans its groups: a group added after some steps holds it too, and resuming from a
+        // checkpoint saved right then is the uninterrupted run.
+        using var directory = new TempDirectory();
+        string path = directory.File("added.safetensors");
+        Parameter<float>[] Later() => [new Parameter<float>(new float[] { 0.5f, -0.25f, 1f }, "head.bias")];
+        var uninterruptedModel = Model();
+        var uninterruptedLater = Later();
+        var uninterrupted = new Prodigy(uninterruptedModel);
+        Train(uninterruptedModel, uninterrupted, 4);
+        uninterrupted.AddParamGroup(uninterruptedLater);
+
+        var firstModel = Model();
+        var firstLater = Later();
+        var first = new Prodigy(firstModel);
+        Train(firstModel, first, 4);
+        first.AddParamGroup(firstLater);
+        Assert.Equal(first.GroupStateValue(0, "d"), first.GroupStateValue(1, "d"));
+        new Checkpoint([.. firstModel, .. firstLater], first).Save(path);
+
+        var resumedModel = Model();
+        var resumedLater = Later();
+        var resumed = new Prodigy(resumedModel);
+        resumed.AddParamGroup(resumedLater);
+        new Checkpoint([.. resumedModel, .. resumedLater], resumed).Load(path);
+        Assert.Equal(first.GroupStateValue(0, "d"), resumed.GroupStateValue(0, "d"));
+        Assert.Equal(first.GroupStateValue(0, "d"), resumed.GroupStateValue(1, "d"));
+
+        Train([.. uninterruptedModel, .. uninterruptedLater], uninterrupted, 3);
+        Train([.. resumedModel, .. resumedLater], resumed, 3);
+        Assert.Equal(uninterrupted.GroupStateValue(0, "d"), resumed.GroupStateValue(0, "d"));
+        for (int i = 0; i < resumedModel.Length; i++) Assert.Equal(uninterruptedModel[i].Data.ToArray(), resumedModel[i].Data.ToArray());
+        Assert.Equal(uninterruptedLater[0].Data.ToArray(), resumedLater[0].Data.ToArray());
+    }
+
     [Theory]
     [InlineData("optimizer.group.0.state.d", "fast", "'optimizer.group.0.state.d' is not a number: 'fast'")]
     [InlineData("optimizer.group.0.state.d_min", "1", "'optimizer.group.0.state.d_min' is not a hyperparameter of Prodigy, nor a value of parameter group 0")]
