@@ -216,6 +216,27 @@ public class GroupStepTests
     }
 
     [Fact]
+    public void A_state_file_whose_groups_differ_in_the_shared_estimate_loads_the_first_groups_into_every_group()
+    {
+        var parameters = NewParameters(12);
+        var prodigy = new Prodigy(parameters[..2]);
+        prodigy.AddParamGroup([parameters[2]]);
+        SetGradients(parameters, 1, scale: 0.1f);
+        prodigy.Step();
+        double d = prodigy.GroupStateValue(0, "d")!.Value;
+        using var saved = new MemoryStream();
+        prodigy.SaveState(saved);
+        var file = JsonNode.Parse(saved.ToArray())!;
+        file["groups"]![1]!["state"]!["d"] = 0.5;
+
+        var resumed = new Prodigy(NewParameters(12)[..2]);
+        resumed.AddParamGroup([NewParameters(12)[2]]);
+        resumed.LoadState(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(file.ToJsonString())));
+        Assert.Equal(d, resumed.GroupStateValue(0, "d"));
+        Assert.Equal(d, resumed.GroupStateValue(1, "d"));
+    }
+
+    [Fact]
     public void A_parameter_without_a_gradient_is_left_out_of_the_group_sums_and_the_step()
     {
         var withNone = NewParameters(3);

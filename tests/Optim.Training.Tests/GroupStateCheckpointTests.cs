@@ -108,6 +108,29 @@ public class GroupStateCheckpointTests
         Assert.Equal(uninterruptedLater[0].Data.ToArray(), resumedLater[0].Data.ToArray());
     }
 
+    [Fact]
+    public void A_checkpoint_whose_groups_differ_in_the_shared_estimate_restores_the_first_groups()
+    {
+        // As a step reads it (and as the state file's loader): the first group's value, which every group then holds,
+        // not whichever group the loader happens to apply last.
+        using var directory = new TempDirectory();
+        string path = directory.File("differing.safetensors");
+        var savedModel = Model();
+        var saved = new Prodigy(savedModel[..1]);
+        saved.AddParamGroup(savedModel[1..]);
+        Train(savedModel, saved, 4);
+        double d = saved.GroupStateValue(0, "d")!.Value;
+        new Checkpoint(savedModel, saved).Save(path);
+        CheckpointTests.Rewrite(path, metadata => metadata["optimizer.group.1.state.d"] = "0.5");
+
+        var model = Model();
+        var prodigy = new Prodigy(model[..1]);
+        prodigy.AddParamGroup(model[1..]);
+        new Checkpoint(model, prodigy).Load(path);
+        Assert.Equal(d, prodigy.GroupStateValue(0, "d"));
+        Assert.Equal(d, prodigy.GroupStateValue(1, "d"));
+    }
+
     [Theory]
     [InlineData("optimizer.group.0.state.d", "fast", "'optimizer.group.0.state.d' is not a number: 'fast'")]
     [InlineData("optimizer.group.0.state.d_min", "1", "'optimizer.group.0.state.d_min' is not a hyperparameter of Prodigy, nor a value of parameter group 0")]
