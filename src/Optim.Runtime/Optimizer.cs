@@ -484,7 +484,11 @@ public abstract partial class Optimizer<THyper> : Optimizer
                 groupStates[i] = new ParameterState(Info.States.Count);
                 states.Add(list[i], groupStates[i]);
             }
-            result[s] = new ParamGroup<THyper>([.. list], groupStates, new GroupState(Info.States.Count), hypers[s]);
+            var groupState = new GroupState(Info.States.Count);
+            // Group state that spans every group: a group added after steps holds the shared values at once, as the
+            // others do (GroupStateValue, SaveState and checkpoints read every group's copy).
+            if (Info.AcrossGroups && groups.Count > 0) groupState.CopyFrom(groups[0].GroupState);
+            result[s] = new ParamGroup<THyper>([.. list], groupStates, groupState, hypers[s]);
             groups.Add(result[s]);
         }
         return result;

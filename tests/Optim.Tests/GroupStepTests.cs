@@ -167,7 +167,7 @@ public class GroupStepTests
             prodigy.Step();
         }
         prodigy.AddParamGroup([parameters[2]]);
-        Assert.Null(prodigy.GroupStateValue(1, "d"));
+        Assert.Equal(prodigy.GroupStateValue(0, "d"), prodigy.GroupStateValue(1, "d"));
         SetGradients(parameters[..2], 4);
         parameters[2].Grad = null;
         var untouched = parameters[2].Data.ToArray();
@@ -213,6 +213,27 @@ public class GroupStepTests
         }
         Assert.Equal(Data(original), Data(copies));
         Assert.Equal(prodigy.GroupStateValue(1, "d"), resumed.GroupStateValue(1, "d"));
+    }
+
+    [Fact]
+    public void A_state_file_whose_groups_differ_in_the_shared_estimate_loads_the_first_groups_into_every_group()
+    {
+        var parameters = NewParameters(12);
+        var prodigy = new Prodigy(parameters[..2]);
+        prodigy.AddParamGroup([parameters[2]]);
+        SetGradients(parameters, 1, scale: 0.1f);
+        prodigy.Step();
+        double d = prodigy.GroupStateValue(0, "d")!.Value;
+        using var saved = new MemoryStream();
+        prodigy.SaveState(saved);
+        var file = JsonNode.Parse(saved.ToArray())!;
+        file["groups"]![1]!["state"]!["d"] = 0.5;
+
+        var resumed = new Prodigy(NewParameters(12)[..2]);
+        resumed.AddParamGroup([NewParameters(12)[2]]);
+        resumed.LoadState(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(file.ToJsonString())));
+        Assert.Equal(d, resumed.GroupStateValue(0, "d"));
+        Assert.Equal(d, resumed.GroupStateValue(1, "d"));
     }
 
     [Fact]

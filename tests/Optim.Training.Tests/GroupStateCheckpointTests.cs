@@ -71,6 +71,66 @@ public class GroupStateCheckpointTests
         Assert.Null(trained.GroupStateValue(0, "d"));
     }
 
+    [Fact]
+    public void A_group_added_after_steps_is_checkpointed_with_the_estimate_it_shares()
+    {
+        // Prodigy's estimate spans its groups: a group added after some steps holds it too, and resuming from a
+        // checkpoint saved right then is the uninterrupted run.
+        using var directory = new TempDirectory();
+        string path = directory.File("added.safetensors");
+        Parameter<float>[] Later() => [new Parameter<float>(new float[] { 0.5f, -0.25f, 1f }, "head.bias")];
+        var uninterruptedModel = Model();
+        var uninterruptedLater = Later();
+        var uninterrupted = new Prodigy(uninterruptedModel);
+        Train(uninterruptedModel, uninterrupted, 4);
+        uninterrupted.AddParamGroup(uninterruptedLater);
+
+        var firstModel = Model();
+        var firstLater = Later();
+        var first = new Prodigy(firstModel);
+        Train(firstModel, first, 4);
+        first.AddParamGroup(firstLater);
+        Assert.Equal(first.GroupStateValue(0, "d"), first.GroupStateValue(1, "d"));
+        new Checkpoint([.. firstModel, .. firstLater], first).Save(path);
+
+        var resumedModel = Model();
+        var resumedLater = Later();
+        var resumed = new Prodigy(resumedModel);
+        resumed.AddParamGroup(resumedLater);
+        new Checkpoint([.. resumedModel, .. resumedLater], resumed).Load(path);
+        Assert.Equal(first.GroupStateValue(0, "d"), resumed.GroupStateValue(0, "d"));
+        Assert.Equal(first.GroupStateValue(0, "d"), resumed.GroupStateValue(1, "d"));
+
+        Train([.. uninterruptedModel, .. uninterruptedLater], uninterrupted, 3);
+        Train([.. resumedModel, .. resumedLater], resumed, 3);
+        Assert.Equal(uninterrupted.GroupStateValue(0, "d"), resumed.GroupStateValue(0, "d"));
+        for (int i = 0; i < resumedModel.Length; i++) Assert.Equal(uninterruptedModel[i].Data.ToArray(), resumedModel[i].Data.ToArray());
+        Assert.Equal(uninterruptedLater[0].Data.ToArray(), resumedLater[0].Data.ToArray());
+    }
+
+    [Fact]
+    public void A_checkpoint_whose_groups_differ_in_the_shared_estimate_restores_the_first_groups()
+    {
+        // As a step reads it (and as the state file's loader): the first group's value, which every group then holds,
+        // not whichever group the loader happens to apply last.
+        using var directory = new TempDirectory();
+        string path = directory.File("differing.safetensors");
+        var savedModel = Model();
+        var saved = new Prodigy(savedModel[..1]);
+        saved.AddParamGroup(savedModel[1..]);
+        Train(savedModel, saved, 4);
+        double d = saved.GroupStateValue(0, "d")!.Value;
+        new Checkpoint(savedModel, saved).Save(path);
+        CheckpointTests.Rewrite(path, metadata => metadata["optimizer.group.1.state.d"] = "0.5");
+
+        var model = Model();
+        var prodigy = new Prodigy(model[..1]);
+        prodigy.AddParamGroup(model[1..]);
+        new Checkpoint(model, prodigy).Load(path);
+        Assert.Equal(d, prodigy.GroupStateValue(0, "d"));
+        Assert.Equal(d, prodigy.GroupStateValue(1, "d"));
+    }
+
     [Theory]
     [InlineData("optimizer.group.0.state.d", "fast", "'optimizer.group.0.state.d' is not a number: 'fast'")]
     [InlineData("optimizer.group.0.state.d_min", "1", "'optimizer.group.0.state.d_min' is not a hyperparameter of Prodigy, nor a value of parameter group 0")]

@@ -343,7 +343,8 @@ public sealed class Checkpoint
                 double? value = plan.Has(key) ? plan.Number(key) : null;
                 if (value is { } number && state.Value == StateValue.Float32 && float.IsInfinity((float)number) && double.IsFinite(number))
                     throw plan.Error($"'{key}' is {plan.Text(key)}, beyond the range of its float32 value");
-                plan.OnApply(() => optimizer.LoadGroupState(group, state.Name, value));
+                // Group state that spans every group is the first group's, as a step reads it; loading it loads every group's copy.
+                if (!optimizer.Info.AcrossGroups || g == 0) plan.OnApply(() => optimizer.LoadGroupState(group, state.Name, value));
             }
         }
         // Hyperparameter keys this optimizer does not have.
