@@ -97,9 +97,9 @@ public abstract partial class Optimizer<THyper>
     /// default each group steps on its own (<see cref="StepGroup"/>), and a group none of whose parameters has a
     /// gradient is left as it is, its group state included. An optimizer whose group values span all its groups
     /// (<c>[Optimizer(AcrossGroups = true)]</c>) overrides this: its group code runs once per step, with the first
-    /// group's hyperparameters and state (<see cref="SharedGroupState"/>), around passes over the tensors of every group
+    /// group's hyperparameters and state (<see cref="Optimizer.SharedGroupState"/>), around passes over the tensors of every group
     /// (<see cref="ForEachTensor{TPhase}(IReadOnlyList{ParamGroup{THyper}}, ref TPhase)"/>), and every group then holds
-    /// the new state (<see cref="ShareGroupState"/>).
+    /// the new state (<see cref="Optimizer.ShareGroupState"/>).
     /// </summary>
     protected virtual void StepGroups(IReadOnlyList<ParamGroup<THyper>> groups)
     {
@@ -141,20 +141,6 @@ public abstract partial class Optimizer<THyper>
             bool flag => flag ? "true" : "false",
             _ => value.ToString() ?? "",
         };
-    }
-
-    /// <summary>The group state all groups share: the first group's (the others hold copies of it between steps).</summary>
-    protected static GroupState SharedGroupState(IReadOnlyList<ParamGroup<THyper>> groups)
-    {
-        ArgumentNullException.ThrowIfNull(groups);
-        return groups[0].GroupState;
-    }
-
-    /// <summary>Copies the first group's state into every other group, as PyTorch keeps the shared values in every param group.</summary>
-    protected static void ShareGroupState(IReadOnlyList<ParamGroup<THyper>> groups)
-    {
-        ArgumentNullException.ThrowIfNull(groups);
-        for (int g = 1; g < groups.Count; g++) groups[g].GroupState.CopyFrom(groups[0].GroupState);
     }
 
     /// <summary>

@@ -230,7 +230,8 @@ public abstract partial class Optimizer : IDisposable
         {
             if (Info.AcrossGroups)
             {
-                for (int g = 0; g < GroupCount; g++) GroupStateOf(g).Replace(index, (Array?)values?.Clone());
+                GroupStateOf(0).Replace(index, values);
+                ShareGroupState();
             }
             else
             {
@@ -341,6 +342,21 @@ public abstract partial class Optimizer : IDisposable
 
     /// <exception cref="ArgumentOutOfRangeException">There is no group of that index.</exception>
     private protected abstract GroupState GroupStateOf(int group);
+
+    /// <summary>
+    /// The group state all groups share when it spans them (<see cref="OptimizerInfo.AcrossGroups"/>): the first group's,
+    /// which the step reads and writes; the others hold copies (<see cref="ShareGroupState"/>).
+    /// </summary>
+    protected GroupState SharedGroupState => GroupStateOf(0);
+
+    /// <summary>
+    /// Copies the first group's state into every other group, as PyTorch keeps such values in every param group: after a
+    /// step, a load, or a group added, so that every group's copy reads, saves and checkpoints as the one a step uses.
+    /// </summary>
+    protected void ShareGroupState()
+    {
+        for (int g = 1; g < GroupCount; g++) GroupStateOf(g).CopyFrom(GroupStateOf(0));
+    }
 
     /// <summary>The index of a state kept per parameter, or an exception that says where else to look.</summary>
     private int TensorStateIndex(string name)
@@ -484,13 +500,11 @@ public abstract partial class Optimizer<THyper> : Optimizer
                 groupStates[i] = new ParameterState(Info.States.Count);
                 states.Add(list[i], groupStates[i]);
             }
-            var groupState = new GroupState(Info.States.Count);
-            // Group state that spans every group: a group added after steps holds the shared values at once, as the
-            // others do (GroupStateValue, SaveState and checkpoints read every group's copy).
-            if (Info.AcrossGroups && groups.Count > 0) groupState.CopyFrom(groups[0].GroupState);
-            result[s] = new ParamGroup<THyper>([.. list], groupStates, groupState, hypers[s]);
+            result[s] = new ParamGroup<THyper>([.. list], groupStates, new GroupState(Info.States.Count), hypers[s]);
             groups.Add(result[s]);
         }
+        // A group added after steps holds the shared values at once, as the others do.
+        if (Info.AcrossGroups) ShareGroupState();
         return result;
     }
 

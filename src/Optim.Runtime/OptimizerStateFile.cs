@@ -239,8 +239,7 @@ public abstract partial class Optimizer
         }
         foreach (var update in updates) update();
         // Group state that spans every group is the first group's, as a step reads it: every group holds a copy.
-        if (Info.AcrossGroups)
-            for (int g = 1; g < GroupCount; g++) GroupStateOf(g).CopyFrom(GroupStateOf(0));
+        if (Info.AcrossGroups) ShareGroupState();
     }
 
     private List<Action> ReadHyperparameters(JsonObject group, int g)

@@ -218,7 +218,6 @@ namespace ScratchOptim.Optimizers
         {
             // One set of group values for the whole optimizer: the first group's hyperparameters and state, sums over every group.
             var hyper = groups[0].Hyper;
-            var state = SharedGroupState(groups);
 
             // Group phase 1 of 2: every tensor of every group that has a gradient, group after group, adds its share to groupSumOfSquaresG (each tensor's blocks in their fixed order, then tensor by tensor in double: the same bits for every vector width and thread count); nothing is stored.
             var phase1 = new Phase1();

@@ -251,8 +251,8 @@ namespace ScratchOptim.Optimizers
         {
             // One set of group values for the whole optimizer: the first group's hyperparameters and state, sums over every group.
             var hyper = groups[0].Hyper;
-            var state = SharedGroupState(groups);
             // The shared state, allocated on the first step, then reused.
+            var state = SharedGroupState;
             ref double d = ref state.Buffer<double>(4, 1, hyper.D0)[0];
             ref double dMax = ref state.Buffer<double>(5, 1, hyper.D0)[0];
             ref double dNumerator = ref state.Buffer<double>(6, 1)[0];
@@ -300,7 +300,7 @@ namespace ScratchOptim.Optimizers
             dMax = dMaxNew;
             dNumerator = dNumeratorNew;
             k = kNew;
-            ShareGroupState(groups);
+            ShareGroupState();
         }
 
         /// <summary>

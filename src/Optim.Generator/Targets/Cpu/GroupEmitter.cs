@@ -23,20 +23,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
         {
             var plan = kernel.Plan;
             bool across = plan.Model.AcrossGroups;
-            if (across)
-            {
-                writer.Line("// One set of group values for the whole optimizer: the first group's hyperparameters and state, sums over every group.");
-                writer.Line("var hyper = groups[0].Hyper;");
-                writer.Line("var state = SharedGroupState(groups);");
-            }
-            else
-            {
-                writer.Line("var hyper = group.Hyper;");
-            }
+            if (across) writer.Line("// One set of group values for the whole optimizer: the first group's hyperparameters and state, sums over every group.");
+            writer.Line(across ? "var hyper = groups[0].Hyper;" : "var hyper = group.Hyper;");
             var states = plan.Model.States.Select((state, index) => (State: state, Index: index)).Where(s => s.State.Space == Space.Group).ToList();
             if (states.Count > 0)
             {
                 writer.Line(across ? "// The shared state, allocated on the first step, then reused." : "// The group's state, allocated on its first step, then reused.");
+                if (across) writer.Line("var state = SharedGroupState;");
                 foreach (var (state, index) in states)
                 {
                     string type = KernelEmitter.ScalarType(state.Scalar);
@@ -57,7 +50,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     ? "// The new shared state, now that every tensor has read what it needed of the old; every group holds a copy."
                     : "// The group's new state, now that every tensor has read what it needed of the old.");
                 foreach (var commit in plan.GroupCommits) writer.Line(CSharp.Id(commit.State) + " = " + kernel.TempNames[commit.TempId] + ";");
-                if (across) writer.Line("ShareGroupState(groups);");
+                if (across) writer.Line("ShareGroupState();");
             }
             writer.RemoveTrailingBlankLine();
         }
