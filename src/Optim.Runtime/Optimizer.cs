@@ -190,7 +190,7 @@ public abstract partial class Optimizer : IDisposable
         var info = Info.States[index];
         if (info.ValueTypeFor(parameter.ElementType) != typeof(TValue))
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' holds {info.ValueTypeFor(parameter.ElementType).Name} values; got {typeof(TValue).Name}.", nameof(values));
-        int expected = info.LengthFor(parameter);
+        long expected = info.LengthFor(parameter);
         if (values.Length != expected)
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' needs {expected} values; got {values.Length}.", nameof(values));
         ArgumentOutOfRangeException.ThrowIfNegative(step);

@@ -266,6 +266,39 @@ public class MatrixOptimizerTests
         Assert.True(FirstStep(MarsType.Shampoo).Managed >= 2 * Bytes);
     }
 
+    /// <summary>
+    /// The merged preconditioner of a 256 × 256 matrix would be 65,536² values, which an int does not count: it is never
+    /// allocated without mergeDims, and loading one is an argument or data error that says how many values it needs.
+    /// </summary>
+    [Fact]
+    public void A_matrix_state_too_large_for_a_buffer_is_counted_without_overflow_when_state_is_loaded()
+    {
+        var weight = Matrix(256, 256, "w");
+        weight.Grad = Gradient(256 * 256, 1);
+        var soap = new SOAP([weight]);
+        soap.Step();
+        soap.Step();
+        float[] momentum = soap.State<float>(weight, "exp_avg").ToArray();
+
+        var loaded = Assert.Throws<ArgumentException>(() => soap.LoadState<float>(weight, "GG[merged]", new float[4], 7));
+        Assert.Contains("state 'GG[merged]' of parameter 'w[256x256]' needs 4294967296 values; got 4", loaded.Message);
+        var buffers = new Array?[soap.Info.States.Count];
+        buffers[soap.Info.States.ToList().FindIndex(s => s.Name == "merged")] = new float[4];
+        var restored = Assert.Throws<ArgumentException>(() => soap.RestoreState(weight, 7, buffers));
+        Assert.Contains("state 'GG[merged]' of parameter 'w[256x256]' needs 4294967296 values; got 4", restored.Message);
+
+        using var saved = new MemoryStream();
+        soap.SaveState(saved);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(saved.ToArray())!;
+        json["groups"]![0]!["parameters"]![0]!["state"]!["GG[merged]"] = new System.Text.Json.Nodes.JsonArray(0.5, 0.25);
+        var file = Assert.Throws<InvalidDataException>(() => soap.LoadState(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()))));
+        Assert.Contains("group 0, parameter 0 ('w[256x256]'): state 'GG[merged]' has 2 values; it needs 4294967296", file.Message);
+
+        Assert.Equal(2, soap.StepCount(weight));
+        Assert.Equal(momentum, soap.State<float>(weight, "exp_avg").ToArray());
+        Assert.Empty(soap.StateValues(weight, "merged"));
+    }
+
     private static Parameter<float> Matrix(int rows, int columns, string name) =>
         new(Gradient(rows * columns, rows * 7 + columns), [rows, columns], name);
 
