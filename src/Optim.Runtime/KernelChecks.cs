@@ -33,6 +33,17 @@ public static class KernelChecks
             throw new ArgumentException($"{optimizer}: '{name}' has {actual} elements; it needs at least {needed}. Nothing was updated.", name);
     }
 
+    /// <summary>
+    /// Throws unless a buffer of <paramref name="actual"/> elements holds a <paramref name="side"/> × <paramref name="side"/>
+    /// matrix (counted without overflow: the matrix of a large side has more elements than any buffer).
+    /// </summary>
+    public static void Square(string optimizer, string name, int actual, int side)
+    {
+        long needed = (long)side * side;
+        if (actual != needed)
+            throw new ArgumentException($"{optimizer}: '{name}' has {actual} elements; it must hold a {side} × {side} matrix, {needed} elements. Nothing was updated.", name);
+    }
+
     private static void ThrowLength(string optimizer, string name, int actual, int expected) =>
         throw new ArgumentException($"{optimizer}: '{name}' has {actual} elements; the parameter has {expected}. Nothing was updated.", name);
 }

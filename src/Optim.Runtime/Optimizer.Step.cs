@@ -65,6 +65,8 @@ public abstract partial class Optimizer<THyper>
                             $"{Info.Name}: parameter '{parameters[i]}' (group {g}, index {i}) has taken {int.MaxValue} steps, the most its step count can hold. Nothing was updated.");
                     if (parameters[i].HasGrad && StepRefusal(groups[g].Hyper, groups[g].States[i]) is { } refusal)
                         throw new InvalidOperationException($"{Info.Name}: {refusal} (parameter '{parameters[i]}', group {g}, index {i}). Nothing was updated.");
+                    if (parameters[i].HasGrad && StateSizeRefusal(groups[g].Hyper, parameters[i]) is { } tooLarge)
+                        throw new InvalidOperationException($"{Info.Name}: {tooLarge} (parameter '{parameters[i]}', group {g}, index {i}). Nothing was updated.");
                 }
             }
             if (SharedHyperparameterRefusal(groups) is { } differing)

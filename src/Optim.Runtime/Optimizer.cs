@@ -190,7 +190,7 @@ public abstract partial class Optimizer : IDisposable
         var info = Info.States[index];
         if (info.ValueTypeFor(parameter.ElementType) != typeof(TValue))
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' holds {info.ValueTypeFor(parameter.ElementType).Name} values; got {typeof(TValue).Name}.", nameof(values));
-        int expected = info.LengthFor(parameter);
+        long expected = info.LengthFor(parameter);
         if (values.Length != expected)
             throw new ArgumentException($"{Info.Name}: state '{name}' of parameter '{parameter}' needs {expected} values; got {values.Length}.", nameof(values));
         ArgumentOutOfRangeException.ThrowIfNegative(step);
@@ -522,6 +522,26 @@ public abstract partial class Optimizer<THyper> : Optimizer
     /// <c>Require(condition, message)</c> checks, made for every parameter before <see cref="Step"/> writes anything.
     /// </summary>
     protected virtual string? StepRefusal(THyper hyper, ParameterState state) => null;
+
+    /// <summary>
+    /// Why the state a step would allocate for <paramref name="parameter"/> cannot be allocated, or null when it can: a
+    /// matrix state (rows × rows, columns × columns or elements × elements) of a large parameter may need more values
+    /// than a buffer holds. Generated for optimizers with matrix state, from the conditions under which each is
+    /// allocated; checked for every parameter before <see cref="Step"/> writes anything.
+    /// </summary>
+    protected virtual string? StateSizeRefusal(THyper hyper, Parameter parameter) => null;
+
+    /// <summary>
+    /// The refusal of <see cref="StateSizeRefusal"/> for matrix state <paramref name="name"/> (PyTorch's
+    /// <paramref name="torchName"/>), a <paramref name="side"/> × <paramref name="side"/> matrix over the parameter's
+    /// <paramref name="sideName"/>, when it holds more values than a buffer can; null when it fits.
+    /// </summary>
+    protected static string? MatrixStateTooLarge(string name, string torchName, int side, string sideName)
+    {
+        long values = (long)side * side;
+        return values <= int.MaxValue ? null
+            : $"state '{name}' ({torchName}) would be a {side} × {side} matrix ({sideName} × {sideName}), {values} values; a state buffer holds at most {int.MaxValue}";
+    }
 
     /// <summary>The dimensions of a parameter, for the generated kernels.</summary>
     protected static ReadOnlySpan<int> ShapeOf(Parameter parameter) => parameter.ShapeSpan;

@@ -187,17 +187,25 @@ public enum StateValue
 /// <param name="AllocatedWhen">The condition under which it is allocated, or <c>always</c>.</param>
 public sealed record StateInfo(string Name, string TorchName, string Initial, StateLayout Layout, StateValue Value, string AllocatedWhen)
 {
-    /// <summary>How many values it has for <paramref name="parameter"/> (a group state has one for the whole group).</summary>
-    public int LengthFor(Parameter parameter) => Layout switch
+    /// <summary>
+    /// How many values it has for <paramref name="parameter"/> (a group state has one for the whole group). A matrix
+    /// state of a large parameter (rows × rows, columns × columns, or elements × elements) may need more values than a
+    /// buffer holds (<see cref="int.MaxValue"/>): such a state is never allocated, and none of that length loads.
+    /// </summary>
+    public long LengthFor(Parameter parameter)
     {
-        StateLayout.Element => parameter.Length,
-        StateLayout.Row => TensorShape.Rows(parameter.ShapeSpan),
-        StateLayout.Column => TensorShape.Columns(parameter.ShapeSpan),
-        StateLayout.RowByRow => checked(TensorShape.Rows(parameter.ShapeSpan) * TensorShape.Rows(parameter.ShapeSpan)),
-        StateLayout.ColumnByColumn => checked(TensorShape.Columns(parameter.ShapeSpan) * TensorShape.Columns(parameter.ShapeSpan)),
-        StateLayout.ElementByElement => checked(parameter.Length * parameter.Length),
-        _ => 1,
-    };
+        ArgumentNullException.ThrowIfNull(parameter);
+        return Layout switch
+        {
+            StateLayout.Element => parameter.Length,
+            StateLayout.Row => TensorShape.Rows(parameter.ShapeSpan),
+            StateLayout.Column => TensorShape.Columns(parameter.ShapeSpan),
+            StateLayout.RowByRow => (long)TensorShape.Rows(parameter.ShapeSpan) * TensorShape.Rows(parameter.ShapeSpan),
+            StateLayout.ColumnByColumn => (long)TensorShape.Columns(parameter.ShapeSpan) * TensorShape.Columns(parameter.ShapeSpan),
+            StateLayout.ElementByElement => (long)parameter.Length * parameter.Length,
+            _ => 1,
+        };
+    }
 
     /// <summary>The .NET type of its values for a parameter of <paramref name="elementType"/>.</summary>
     public Type ValueTypeFor(ElementType elementType) => Value switch

@@ -352,9 +352,10 @@ public abstract partial class Optimizer
                 if (Info.States[index].Layout == StateLayout.Group) throw Corrupt($"{where}: state '{name}' is kept per parameter group, not per parameter");
                 if (buffers[index] is not null) throw Corrupt($"{where}: state '{name}' is saved twice (under its declared and its PyTorch name)");
                 var info = Info.States[index];
-                int expected = info.LengthFor(parameter);
-                if (node is not JsonArray values || values.Count != expected)
-                    throw Corrupt($"{where}: state '{name}' has {(node as JsonArray)?.Count.ToString(CultureInfo.InvariantCulture) ?? "no list of"} values; it needs {expected}");
+                long needed = info.LengthFor(parameter);
+                if (node is not JsonArray values || values.Count != needed)
+                    throw Corrupt($"{where}: state '{name}' has {(node as JsonArray)?.Count.ToString(CultureInfo.InvariantCulture) ?? "no list of"} values; it needs {needed}");
+                int expected = values.Count;
                 bool single = info.ValueTypeFor(parameter.ElementType) == typeof(float);
                 var read = new double[expected];
                 for (int i = 0; i < expected; i++)

@@ -266,6 +266,87 @@ public class MatrixOptimizerTests
         Assert.True(FirstStep(MarsType.Shampoo).Managed >= 2 * Bytes);
     }
 
+    /// <summary>
+    /// A preconditioner over a side of 46,341 or more (rows, columns or, merged, elements) holds more values than a buffer
+    /// can (46,341² > int.MaxValue). With maxPrecondDim raised that far, the step must say so before anything changes,
+    /// not fail at the allocation with a negative length after the step counts moved.
+    /// </summary>
+    [Theory]
+    [InlineData(46341, 1, false, "state 'left' (GG[0]) would be a 46341 × 46341 matrix (rows × rows), 2147488281 values")]
+    [InlineData(1, 46341, false, "state 'right' (GG[1]) would be a 46341 × 46341 matrix (columns × columns), 2147488281 values")]
+    [InlineData(300, 200, true, "state 'merged' (GG[merged]) would be a 60000 × 60000 matrix (elements × elements), 3600000000 values")]
+    public void SOAP_refuses_a_preconditioner_larger_than_a_buffer_before_anything_changes(int rows, int columns, bool mergeDims, string reason)
+    {
+        var small = Matrix(3, 2, "small");
+        var large = Matrix(rows, columns, "large");
+        small.Grad = Gradient(6, 1);
+        large.Grad = Gradient(rows * columns, 2);
+        float[] before = small.Data.ToArray();
+        var soap = new SOAP([small, large], maxPrecondDim: 100_000, mergeDims: mergeDims);
+
+        var exception = Assert.Throws<InvalidOperationException>(soap.Step);
+
+        Assert.Contains($"SOAP: {reason}; a state buffer holds at most 2147483647 (parameter 'large[{rows}x{columns}]', group 0, index 1). Nothing was updated.", exception.Message);
+        Assert.Equal(0, soap.StepCount(small));
+        Assert.Equal(0, soap.StepCount(large));
+        Assert.Equal(before, small.Data.ToArray());
+        Assert.Empty(soap.StateValues(small, "left"));
+        // Within the default maxPrecondDim the large side is not preconditioned, and the step runs.
+        soap.ParamGroups[0].Hyper.MaxPrecondDim = 10_000;
+        soap.Step();
+        Assert.Equal(1, soap.StepCount(large));
+    }
+
+    /// <summary>
+    /// The merged preconditioner of a 256 × 256 matrix would be 65,536² values, which an int does not count: it is never
+    /// allocated without mergeDims, and loading one is an argument or data error that says how many values it needs.
+    /// </summary>
+    [Fact]
+    public void A_matrix_state_too_large_for_a_buffer_is_counted_without_overflow_when_state_is_loaded()
+    {
+        var weight = Matrix(256, 256, "w");
+        weight.Grad = Gradient(256 * 256, 1);
+        var soap = new SOAP([weight]);
+        soap.Step();
+        soap.Step();
+        float[] momentum = soap.State<float>(weight, "exp_avg").ToArray();
+
+        var loaded = Assert.Throws<ArgumentException>(() => soap.LoadState<float>(weight, "GG[merged]", new float[4], 7));
+        Assert.Contains("state 'GG[merged]' of parameter 'w[256x256]' needs 4294967296 values; got 4", loaded.Message);
+        var buffers = new Array?[soap.Info.States.Count];
+        buffers[soap.Info.States.ToList().FindIndex(s => s.Name == "merged")] = new float[4];
+        var restored = Assert.Throws<ArgumentException>(() => soap.RestoreState(weight, 7, buffers));
+        Assert.Contains("state 'GG[merged]' of parameter 'w[256x256]' needs 4294967296 values; got 4", restored.Message);
+
+        using var saved = new MemoryStream();
+        soap.SaveState(saved);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(saved.ToArray())!;
+        json["groups"]![0]!["parameters"]![0]!["state"]!["GG[merged]"] = new System.Text.Json.Nodes.JsonArray(0.5, 0.25);
+        var file = Assert.Throws<InvalidDataException>(() => soap.LoadState(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()))));
+        Assert.Contains("group 0, parameter 0 ('w[256x256]'): state 'GG[merged]' has 2 values; it needs 4294967296", file.Message);
+
+        Assert.Equal(2, soap.StepCount(weight));
+        Assert.Equal(momentum, soap.State<float>(weight, "exp_avg").ToArray());
+        Assert.Empty(soap.StateValues(weight, "merged"));
+    }
+
+    /// <summary>The span kernel counts a matrix state's elements without overflow: 65,536² wrapped to 0 let an empty buffer through.</summary>
+    [Fact]
+    public void The_span_kernel_refuses_a_matrix_state_whose_size_overflows_an_int()
+    {
+        const int Rows = 65536;
+        var hyper = new SOAP([Matrix(2, 2, "unused")], maxPrecondDim: 100_000).ParamGroups[0].Hyper;
+        float[] p = new float[Rows], g = Gradient(Rows, 1), m = new float[Rows], v = new float[Rows];
+        double adamSteps = 0;
+
+        var exception = Assert.Throws<ArgumentException>(() => SOAP.Apply<float>(hyper, 1, [Rows, 1], p, g, ref adamSteps, m, v,
+            left: [], right: new float[1], merged: [], leftBasis: [], rightBasis: new float[1], mergedBasis: [], new MatrixWorkspace<float>()));
+
+        Assert.Contains("SOAP: 'left' has 0 elements; it must hold a 65536 × 65536 matrix, 4294967296 elements. Nothing was updated.", exception.Message);
+        Assert.All(p, value => Assert.Equal(0f, value));
+        Assert.Equal(0, adamSteps);
+    }
+
     private static Parameter<float> Matrix(int rows, int columns, string name) =>
         new(Gradient(rows * columns, rows * 7 + columns), [rows, columns], name);
 

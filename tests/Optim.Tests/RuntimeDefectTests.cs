@@ -39,6 +39,55 @@ public class RuntimeDefectTests
         Assert.Equal(int.MaxValue, optimizer.StepCount(second));
     }
 
+    /// <summary>
+    /// The last step a step count allows (t = int.MaxValue) is a step like any other: NAdam's next momentum reads
+    /// 0.96^((t + 1) · momentumDecay), and t + 1 computed as an int wrapped to int.MinValue, 0.96 to a huge negative
+    /// power is ∞, and every weight became NaN.
+    /// </summary>
+    [Fact]
+    public void NAdam_takes_the_last_step_its_step_count_allows_without_writing_NaN()
+    {
+        var parameter = NewParameter("w", 4, 0.5f);
+        var optimizer = new NAdam([parameter]);
+        optimizer.LoadState<float>(parameter, "exp_avg", new float[] { 0.1f, 0.2f, 0.3f, 0.4f }, step: int.MaxValue - 1);
+        optimizer.LoadState<float>(parameter, "exp_avg_sq", new float[] { 1, 1, 1, 1 }, step: int.MaxValue - 1);
+        float[] before = parameter.Data.ToArray();
+
+        optimizer.Step();
+
+        Assert.Equal(int.MaxValue, optimizer.StepCount(parameter));
+        Assert.All(parameter.Data.ToArray(), value => Assert.True(float.IsFinite(value), $"{value} is not finite"));
+        // A gradient of +0.5 everywhere: every weight goes down, by less than the learning rate times a few.
+        Assert.All(parameter.Data.ToArray().Zip(before), pair => Assert.InRange(pair.Second - pair.First, 1e-5f, 0.02f));
+    }
+
+    /// <summary>
+    /// RAdam's rhoT = rhoInf - 2·t·beta2^t / (1 - beta2^t) computed 2·t as an int, which wraps from t = 2^30 on: with a
+    /// beta2 whose powers are still far from 0 there, the rectification term came out about twice as large. The step is
+    /// checked against the formula computed here.
+    /// </summary>
+    [Fact]
+    public void RAdam_computes_its_rectification_without_int_overflow_from_step_two_to_the_thirtieth()
+    {
+        const int T = 1 << 30;
+        const double Lr = 1e-3, Beta2 = 1 - 1e-9, Eps = 1e-8;
+        var parameter = new Parameter<double>(new double[] { 1.0 }, "w") { Grad = new double[] { 0.5 } };
+        var optimizer = new RAdam([parameter], lr: Lr, beta2: Beta2, eps: Eps);
+        optimizer.LoadState<double>(parameter, "exp_avg", new double[] { 0.5 }, step: T - 1);
+        optimizer.LoadState<double>(parameter, "exp_avg_sq", new double[] { 4.0 }, step: T - 1);
+
+        optimizer.Step();
+
+        // The gradient equals the first moment, which stays 0.5; beta1^t is 0, so its bias correction is 1.
+        double v = Beta2 * 4.0 + (1 - Beta2) * 0.25;
+        double beta2T = Math.Pow(Beta2, T), biasCorrection2 = 1 - beta2T;
+        double rhoInf = 2 / (1 - Beta2) - 1;
+        double rhoT = rhoInf - 2.0 * T * beta2T / biasCorrection2;
+        double rect = Math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+        double expected = 0.5 * Lr * Math.Sqrt(biasCorrection2) / (Math.Sqrt(v) + Eps) * rect;
+        Assert.InRange((1.0 - parameter.Data.Span[0]) / expected, 1 - 1e-9, 1 + 1e-9);
+    }
+
     [Fact]
     public void Two_parameters_over_the_same_memory_are_refused_in_one_group_across_groups_and_when_added()
     {

@@ -131,6 +131,43 @@ public class CheckpointTests
         Assert.NotEqual(atSave, resumed.Snapshot());
     }
 
+    /// <summary>
+    /// SOAP keeps a preconditioner over all the elements of a matrix only with mergeDims; for a 256 × 256 layer it would be
+    /// 65,536² values, which an int does not count. The checkpoint of such a layer, whose merged preconditioner was never
+    /// allocated, saves, loads, and resumes the run bit for bit.
+    /// </summary>
+    [Fact]
+    public void A_SOAP_checkpoint_of_a_layer_whose_unused_preconditioner_is_too_large_to_count_resumes_bit_for_bit()
+    {
+        using var directory = new TempDirectory();
+        string path = directory.File("soap.safetensors");
+        static (Parameter<float> Weight, SOAP Optimizer) NewRun()
+        {
+            var weight = new Parameter<float>(Enumerable.Range(0, 256 * 256).Select(i => MathF.Cos(0.37f * i)).ToArray(), [256, 256], "layer.weight");
+            return (weight, new SOAP([weight], preconditionFrequency: 2));
+        }
+        static void Train(Parameter<float> weight, SOAP optimizer, int steps)
+        {
+            for (int s = 0; s < steps; s++)
+            {
+                weight.Grad = weight.Data.ToArray().Select((p, i) => MathF.Sin(3 * p + 0.01f * i)).ToArray();
+                optimizer.Step();
+            }
+        }
+
+        var (uninterrupted, optimizer) = NewRun();
+        Train(uninterrupted, optimizer, 3);
+        new Checkpoint(optimizer).Save(path);
+        Train(uninterrupted, optimizer, 2);
+
+        var (resumed, resumedOptimizer) = NewRun();
+        new Checkpoint(resumedOptimizer).Load(path);
+        Assert.Equal(3, resumedOptimizer.StepCount(resumed));
+        Assert.Empty(resumedOptimizer.StateValues(resumed, "merged"));
+        Train(resumed, resumedOptimizer, 2);
+        Assert.Equal(uninterrupted.Data.ToArray(), resumed.Data.ToArray());
+    }
+
     [Fact]
     public void A_checkpoint_loads_by_name_into_a_model_and_groups_listed_in_another_order()
     {

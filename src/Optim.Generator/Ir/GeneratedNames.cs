@@ -15,7 +15,7 @@ namespace ScratchOptim.Generator.Ir
         {
             "defaults", "Defaults", "Documentation", "Info", "Schedule", "StepHost", "StepElements", "StepGroup", "StepGroups", "ForEachTensor", "Apply", "Kernel",
             "CreateHyperparameters", "Hyperparameters", "ProcedureTensor", "ProcedureKernels", "StepRefusal",
-            "SharedHyperparameterRefusal", "SharedHyperparameterDiffers", "SharedGroupState", "ShareGroupState",
+            "SharedHyperparameterRefusal", "SharedHyperparameterDiffers", "SharedGroupState", "ShareGroupState", "StateSizeRefusal", "MatrixStateTooLarge",
         };
 
         /// <summary>The type parameters, parameters and locals of the generated step methods.</summary>

@@ -92,6 +92,7 @@ namespace ScratchOptim.Generator.Surface
                 }
                 writer.Line();
                 RequirementEmitter.Write(writer, model, GeneratedCode);
+                WriteStateSizeRefusal();
                 if (!plan.GroupWide)
                 {
                     // A step of one tensor on spans: an update with group values needs every tensor of the group at once.
@@ -300,9 +301,11 @@ namespace ScratchOptim.Generator.Surface
                 {
                     var state = model.States[i];
                     if (state.IsUniform) continue;
-                    string expected = Targets.Cpu.CpuTarget.StateLength(state);
+                    string check = state.Space == Space.Matrix
+                        ? "global::ScratchOptim.KernelChecks.Square(\"" + Name + "\", \"" + state.Name + "\", " + Id(state.Name) + ".Length, " + MatrixSide(state) + ");"
+                        : Check(state.Name, Targets.Cpu.CpuTarget.StateLength(state));
                     var allocation = plan.States[i].Allocation;
-                    writer.Line((allocation is null ? "" : "if (" + expressions.Uniform(allocation) + ") ") + Check(state.Name, expected));
+                    writer.Line((allocation is null ? "" : "if (" + expressions.Uniform(allocation) + ") ") + check);
                 }
                 if (target.WorkspaceLength is not null)
                     writer.Line("global::ScratchOptim.KernelChecks.AtLeast(\"" + Name + "\", \"workspace\", workspace.Length, WorkspaceLength(shape));");
@@ -338,6 +341,45 @@ namespace ScratchOptim.Generator.Surface
             writer.Line("/// <param name=\"" + step + "\">The step count, 1 on the first step.</param>");
             foreach (var parameter in parameters) writer.Line("/// <param name=\"" + parameter.Name + "\">" + parameter.Doc + "</param>");
             writer.Line("/// <exception cref=\"global::System.ArgumentException\">A buffer's length differs from what the parameter needs; nothing is written.</exception>");
+        }
+
+        /// <summary>The side of a square matrix state, as a C# expression over <c>length</c>, <c>rows</c> and <c>columns</c>.</summary>
+        private static string MatrixSide(StateModel state) => state.Matrix!.Value.Rows switch
+        {
+            Extent.Rows => "rows",
+            Extent.Columns => "columns",
+            _ => "length",
+        };
+
+        /// <summary>
+        /// A matrix state of a large parameter (rows × rows, ...) may hold more values than a buffer can: <c>StateSizeRefusal</c>
+        /// says so, under the condition the state is allocated on, before a step writes anything.
+        /// </summary>
+        private void WriteStateSizeRefusal()
+        {
+            var matrices = Enumerable.Range(0, model.States.Count).Where(i => model.States[i].Space == Space.Matrix).ToList();
+            if (matrices.Count == 0) return;
+            var expressions = new Targets.Cpu.CpuExpressions(System.Array.Empty<string>(), model);
+            writer.Line("/// <inheritdoc/>");
+            writer.Line(GeneratedCode);
+            writer.Line("protected override string? StateSizeRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter)");
+            using (writer.Block())
+            {
+                writer.Line("int length = parameter.Length;");
+                writer.Line("var shape = ShapeOf(parameter);");
+                writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                foreach (int i in matrices)
+                {
+                    var state = model.States[i];
+                    string side = MatrixSide(state);
+                    string sideName = state.Matrix!.Value.Rows switch { Extent.Rows => "rows", Extent.Columns => "columns", _ => "elements" };
+                    string tooLarge = "MatrixStateTooLarge(" + String(state.Name) + ", " + String(state.TorchName) + ", " + side + ", " + String(sideName) + ")";
+                    var allocation = plan.States[i].Allocation;
+                    writer.Line("if (" + (allocation is null ? "" : "(" + expressions.Uniform(allocation) + ") && ") + tooLarge + " is { } " + state.Name + "TooLarge) return " + state.Name + "TooLarge;");
+                }
+                writer.Line("return null;");
+            }
+            writer.Line();
         }
 
         private string Check(string buffer, string expected) =>

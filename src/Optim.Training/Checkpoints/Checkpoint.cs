@@ -234,15 +234,19 @@ public sealed class Checkpoint
     private static void AddState(SafeTensorsWriter writer, Optimizer optimizer, Parameter parameter, StateInfo state)
     {
         string key = CheckpointKeys.State(parameter.Name!, state.TorchName);
-        int length = state.LengthFor(parameter);
+        // An allocated buffer holds the state's length, which then fits an int (a matrix state of a large parameter,
+        // never allocated, may not).
         if (state.ValueTypeFor(parameter.ElementType) == typeof(float))
         {
-            if (!optimizer.State<float>(parameter, state.TorchName).IsEmpty)
-                writer.Add(key, StateShape(parameter, state), length, () => optimizer.State<float>(parameter, state.TorchName));
+            var values = optimizer.State<float>(parameter, state.TorchName);
+            if (!values.IsEmpty)
+                writer.Add(key, StateShape(parameter, state), values.Length, () => optimizer.State<float>(parameter, state.TorchName));
         }
-        else if (!optimizer.State<double>(parameter, state.TorchName).IsEmpty)
+        else
         {
-            writer.Add(key, StateShape(parameter, state), length, () => optimizer.State<double>(parameter, state.TorchName));
+            var values = optimizer.State<double>(parameter, state.TorchName);
+            if (!values.IsEmpty)
+                writer.Add(key, StateShape(parameter, state), values.Length, () => optimizer.State<double>(parameter, state.TorchName));
         }
     }
 

@@ -367,7 +367,7 @@ namespace ScratchOptim.Optimizers
                         maximize = hyper.Maximize;
                         condition1 = hyper.WeightDecay != 0 && !hyper.Decouple;
                         weightDecay = Round<T>(hyper.WeightDecay);
-                        clipValue = global::System.Math.Pow(t - 1, 0.25);
+                        clipValue = global::System.Math.Pow((double)t - 1, 0.25);
                         firstStep = t == 1;
                         condition2 = hyper.WeightDecay != 0 && hyper.Decouple;
                         minusLrTimesWeightDecay = Round<T>(-(hyper.Lr * hyper.WeightDecay)); // -(lr * weightDecay)

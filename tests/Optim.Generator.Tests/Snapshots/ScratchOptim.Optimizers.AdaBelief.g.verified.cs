@@ -519,7 +519,7 @@ namespace ScratchOptim.Optimizers
                         biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
                         beta2T = global::System.Math.Pow(hyper.Beta2, t);
                         rhoInf = 2 / (1 - hyper.Beta2) - 1;
-                        rhoT = rhoInf - 2 * t * beta2T / (1 - beta2T);
+                        rhoT = rhoInf - 2 * (double)t * beta2T / (1 - beta2T);
                         rectifiedStep = global::System.Math.Sqrt((1 - beta2T) * (rhoT - 4) / (rhoInf - 4) * (rhoT - 2) / rhoT * rhoInf / (rhoInf - 2)) / biasCorrection1;
                         sgdStep = 1 / biasCorrection1;
                         stepSize = hyper.Lr / biasCorrection1;

@@ -292,7 +292,7 @@ namespace ScratchOptim.Optimizers
                         maximize = hyper.Maximize;
                         weightDecayIsNonZero = hyper.WeightDecay != 0;
                         weightDecay = Round<T>(hyper.WeightDecay);
-                        clr = hyper.Lr / (1 + (t - 1) * hyper.LrDecay);
+                        clr = hyper.Lr / (1 + ((double)t - 1) * hyper.LrDecay);
                         eps = Round<T>(hyper.Eps);
                         clrF = Round<T>(clr);
                         break;

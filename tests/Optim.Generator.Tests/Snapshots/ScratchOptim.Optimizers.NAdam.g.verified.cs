@@ -419,7 +419,7 @@ namespace ScratchOptim.Optimizers
                         oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
                         weightDecay = Round<T>(hyper.WeightDecay);
                         mu = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, t * hyper.MomentumDecay));
-                        muNext = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, (t + 1) * hyper.MomentumDecay));
+                        muNext = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, ((double)t + 1) * hyper.MomentumDecay));
                         muProduct = muProduct * (float)mu;
                         muProductNext = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext;
                         biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);

@@ -447,7 +447,7 @@ namespace ScratchOptim.Optimizers
                         biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
                         biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
                         rhoInf = 2 / (1 - hyper.Beta2) - 1;
-                        rhoT = rhoInf - 2 * t * global::System.Math.Pow(hyper.Beta2, t) / biasCorrection2;
+                        rhoT = rhoInf - 2 * (double)t * global::System.Math.Pow(hyper.Beta2, t) / biasCorrection2;
                         rectSquared = (rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT);
                         rect = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? global::System.Math.Sqrt(rectSquared) : global::System.Math.Pow(rectSquared, 0.5);
                         biasCorrection2Sqrt = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? global::System.Math.Sqrt(biasCorrection2) : global::System.Math.Pow(biasCorrection2, 0.5);

@@ -515,6 +515,22 @@ namespace ScratchOptim.Optimizers
             }
         }
 
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override string? StateSizeRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter)
+        {
+            int length = parameter.Length;
+            var shape = ShapeOf(parameter);
+            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+            if ((!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim) && MatrixStateTooLarge("left", "GG[0]", rows, "rows") is { } leftTooLarge) return leftTooLarge;
+            if ((!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim) && MatrixStateTooLarge("right", "GG[1]", columns, "columns") is { } rightTooLarge) return rightTooLarge;
+            if ((hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && MatrixStateTooLarge("merged", "GG[merged]", length, "elements") is { } mergedTooLarge) return mergedTooLarge;
+            if ((!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim) && MatrixStateTooLarge("leftBasis", "Q[0]", rows, "rows") is { } leftBasisTooLarge) return leftBasisTooLarge;
+            if ((!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim) && MatrixStateTooLarge("rightBasis", "Q[1]", columns, "columns") is { } rightBasisTooLarge) return rightBasisTooLarge;
+            if ((hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && MatrixStateTooLarge("mergedBasis", "Q[merged]", length, "elements") is { } mergedBasisTooLarge) return mergedBasisTooLarge;
+            return null;
+        }
+
         /// <summary>
         /// Applies step <paramref name="t"/> of SOAP to buffers the caller keeps, on the widest vectors this machine has: the parameter,
         /// its gradient and one buffer per state (a state that no branch can use with these hyperparameters may be empty).
@@ -750,12 +766,12 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("SOAP", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("SOAP", "m", m.Length, length);
             global::ScratchOptim.KernelChecks.Length("SOAP", "v", v.Length, length);
-            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Length("SOAP", "left", left.Length, rows * rows);
-            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Length("SOAP", "right", right.Length, columns * columns);
-            if (hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Length("SOAP", "merged", merged.Length, length * length);
-            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Length("SOAP", "leftBasis", leftBasis.Length, rows * rows);
-            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Length("SOAP", "rightBasis", rightBasis.Length, columns * columns);
-            if (hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Length("SOAP", "mergedBasis", mergedBasis.Length, length * length);
+            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Square("SOAP", "left", left.Length, rows);
+            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Square("SOAP", "right", right.Length, columns);
+            if (hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Square("SOAP", "merged", merged.Length, length);
+            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Square("SOAP", "leftBasis", leftBasis.Length, rows);
+            if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Square("SOAP", "rightBasis", rightBasis.Length, columns);
+            if (hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Square("SOAP", "mergedBasis", mergedBasis.Length, length);
 
             // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);

@@ -78,6 +78,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Convert convert => UniformConvert(convert),
             Unary unary => Prefix(unary.Op == UnaryOp.Negate ? "-" : "!", unary.Operand, Uniform(unary.Operand)),
             Binary binary when binary.Type.Scalar == Ir.Scalar.Element && binary.Type.IsUniform => Infix(binary, RoundedToElement),
+            Binary binary when binary.Type.Scalar == Ir.Scalar.Double => Infix(binary, DoubleOperand),
             Binary binary => Infix(binary, Uniform),
             Conditional conditional => Wrap(conditional.Condition, Uniform(conditional.Condition), 1) + " ? "
                 + Wrap(conditional.WhenTrue, Uniform(conditional.WhenTrue), 1) + " : " + Uniform(conditional.WhenFalse),
@@ -163,12 +164,32 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     ? "T.One / " + Wrap(call.Arguments[0], RoundedToElement(call.Arguments[0]), 7)
                     : Function(call, RoundedToElement);
             }
-            var args = call.Arguments.Select(Uniform).ToArray<object>();
+            var args = call.Arguments.Select(call.Type.Scalar == Ir.Scalar.Double ? (System.Func<Expr, string>)DoubleOperand : Uniform).ToArray<object>();
             if (call.SystemMath) return "global::System.Math." + call.Operator + "(" + string.Join(", ", args) + ")";
             string template = Operators.Get(call.Operator).Uniform
                 ?? throw new System.InvalidOperationException(call.Operator + " has no step-uniform form");
             return string.Format(CultureInfo.InvariantCulture, template, args);
         }
+
+        /// <summary>
+        /// An operand of double arithmetic (or of a function of doubles): an int sum, difference or product in it is
+        /// computed in double, as PyTorch's Python ints, which do not overflow (<c>(t + 1) * momentumDecay</c> at
+        /// t = int.MaxValue). Every int below 2^53 is exact in double, so wherever the int arithmetic did not overflow
+        /// the value is the same.
+        /// </summary>
+        private string DoubleOperand(Expr operand) =>
+            operand is Binary { Op: BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply, Type: { Scalar: Ir.Scalar.Int, IsUniform: true } } integer
+                ? Infix(integer, IntAsDouble)
+                : Uniform(operand);
+
+        /// <summary>An int operand of an int sum or product that is computed in double (<see cref="DoubleOperand"/>): a literal stays as it is.</summary>
+        private string IntAsDouble(Expr operand) => operand switch
+        {
+            Binary { Op: BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply, Type: { Scalar: Ir.Scalar.Int, IsUniform: true } } => DoubleOperand(operand),
+            Literal => Uniform(operand),
+            _ when operand.Type.Scalar == Ir.Scalar.Int => "(double)" + Wrap(operand, Uniform(operand), 7),
+            _ => Uniform(operand),
+        };
 
         private string UniformConvert(Convert convert) => convert.Type.Scalar switch
         {
