@@ -52,6 +52,20 @@ public class SchedulerTests
         Assert.Equal(1e-5, schedule.LastLr[0], 12);
     }
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    [InlineData(-1e-5)]
+    public void Warmup_cosine_refuses_a_minimum_rate_that_is_not_finite_or_negative_before_writing_a_rate(double minLr)
+    {
+        var sgd = TwoGroupSgd();
+        var before = Lrs(sgd);
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => LRSchedules.LinearWarmupCosine(sgd, warmupSteps: 10, totalSteps: 100, minLr: minLr));
+        Assert.Equal("minLr", refused.ParamName);
+        Assert.Equal(before, Lrs(sgd));
+    }
+
     [Fact]
     public void A_state_with_a_missing_unknown_or_mistyped_key_is_rejected_and_changes_nothing()
     {

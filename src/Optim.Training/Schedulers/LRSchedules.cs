@@ -15,13 +15,17 @@ public static class LRSchedules
     /// <param name="optimizer">The optimizer; each group's current learning rate is the peak.</param>
     /// <param name="warmupSteps">Steps of the linear warmup, at least 1.</param>
     /// <param name="totalSteps">Steps of the whole schedule, more than <paramref name="warmupSteps"/>.</param>
-    /// <param name="minLr">The learning rate at the end of the decay.</param>
+    /// <param name="minLr">The learning rate at the end of the decay: finite and not negative.</param>
     /// <param name="warmupStartFactor">The fraction of the peak the warmup starts at, in (0, 1].</param>
     public static SequentialLR LinearWarmupCosine(Optimizer optimizer, int warmupSteps, int totalSteps, double minLr = 0.0, double warmupStartFactor = 1e-3)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(warmupSteps);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(totalSteps, warmupSteps);
+        // CosineAnnealingLR takes any eta_min, as PyTorch's does; a rate the optimizer refuses would then surface only
+        // at the step that reaches it. This recipe refuses it before either scheduler writes a rate.
+        if (!double.IsFinite(minLr) || minLr < 0)
+            throw new ArgumentOutOfRangeException(nameof(minLr), minLr, "The learning rate at the end of the decay must be finite and not negative.");
         var warmup = new LinearLR(optimizer, startFactor: warmupStartFactor, endFactor: 1.0, totalIters: warmupSteps);
         var decay = new CosineAnnealingLR(optimizer, tMax: totalSteps - warmupSteps, etaMin: minLr);
         return new SequentialLR(optimizer, [warmup, decay], [warmupSteps]);
