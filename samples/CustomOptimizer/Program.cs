@@ -69,7 +69,7 @@ static void PrintDocumentation(OptimizerInfo info)
 {
     Console.WriteLine($"{info.Name} ({info.Authors}, {info.Year}) {info.Paper}");
     Console.WriteLine($"  {info.Summary}");
-    Console.WriteLine($"  Family: {info.Family}; builds on: {info.BuildsOn}; state: {info.BytesPerElement} bytes per parameter element");
+    Console.WriteLine($"  Family: {info.Family}; builds on: {info.BuildsOn}; state: {info.BytesPerElement()} bytes per float32 parameter element");
     Console.WriteLine("  Hyperparameters:");
     foreach (var hyper in info.Hyperparameters)
         Console.WriteLine($"    {hyper.Name,-6} {hyper.Type,-6} default {hyper.Default,-6} range {hyper.Range,-8} {hyper.Description}");

@@ -47,7 +47,7 @@ generated="$sample/obj/generated/ScratchOptim.Generator/ScratchOptim.Generator.O
 
 step "4/6 run the sample"
 dotnet run --project "$sample/CustomOptimizer.csproj" -c Release --no-build | tee "$work/run.log"
-for expected in "Final loss: SignumMomentum" "SignumMomentum (Bernstein" "p = p - lr * Sign(m)"; do
+for expected in "Final loss: SignumMomentum" "SignumMomentum (Bernstein" "state: 4 bytes per float32 parameter element" "p = p - lr * Sign(m)"; do
     grep -qF "$expected" "$work/run.log" || { echo "run.sh: the sample's output lacks '$expected'" >&2; exit 1; }
 done
 

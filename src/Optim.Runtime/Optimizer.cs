@@ -474,7 +474,7 @@ public abstract partial class Optimizer<THyper> : Optimizer
                 if (states.ContainsKey(parameter) || !seen.Add(parameter))
                     throw new ArgumentException($"{Info.Name}: {which}parameter '{parameter}' is already in a parameter group; a parameter can be in only one.", "parameters");
                 if (parameter.Shape.Count < Info.MinRank || parameter.Shape.Count > Info.MaxRank)
-                    throw new ArgumentException($"{Info.Name} takes {Info.Ranks} parameters; {which}'{parameter}' has {parameter.Shape.Count} dimensions.", "parameters");
+                    throw new ArgumentException($"{Info.Name} takes {Info.Ranks} parameters; {which}'{parameter}' has {parameter.Shape.Count} dimension{(parameter.Shape.Count == 1 ? "" : "s")}.", "parameters");
             }
             // Two parameters over the same memory would be stepped twice, each time with the other's update mixed in.
             foreach (var parameter in list)

@@ -23,7 +23,7 @@ public class MatrixOptimizerTests
         var parameter = new Parameter<float>(new float[1 << rank], shape, "w");
         var exception = Assert.Throws<ArgumentException>(() => new Muon([parameter]));
         Assert.Contains("Muon takes 2-D parameters", exception.Message);
-        Assert.Contains($"has {rank} dimensions", exception.Message);
+        Assert.Contains(rank == 1 ? "has 1 dimension." : $"has {rank} dimensions.", exception.Message);
 
         var muon = new Muon([Matrix(2, 3, "ok")]);
         Assert.Throws<ArgumentException>(() => muon.AddParamGroup([parameter]));

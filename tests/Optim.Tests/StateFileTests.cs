@@ -99,9 +99,23 @@ public class StateFileTests
 
         var exception = AssertLoadFails(optimizer, json.ToJsonString());
 
-        Assert.Contains("hyperparameter 'beta1' (torch: betas[0]) must be in [0, 1); got 1.5", exception.Message);
+        Assert.Equal("Adam: cannot load this state file: group 0: Adam: hyperparameter 'beta1' (torch: betas[0]) must be in [0, 1); got 1.5. Nothing was changed.", exception.Message);
         Assert.Equal(2, optimizer.StepCount(parameters[0]));
         Assert.Equal(0.9, optimizer.GroupHyperparameters(0).Get("beta1"));
+    }
+
+    [Theory]
+    [InlineData("lr", "\"NaN\"", "Adam: hyperparameter 'lr' (torch: lr) must be in [0, ∞); got NaN")]
+    [InlineData("amsgrad", "3", "Adam: hyperparameter 'amsgrad' is a Boolean; got 3 (Double)")]
+    public void A_bad_hyperparameter_in_the_file_is_one_line_without_dotnets_parameter_name_and_value(string name, string value, string reason)
+    {
+        var (optimizer, _, file) = SavedAdam();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(file)!;
+        json["groups"]![0]!["hyperparameters"]![name] = System.Text.Json.Nodes.JsonNode.Parse(value);
+
+        var exception = AssertLoadFails(optimizer, json.ToJsonString());
+
+        Assert.Equal($"Adam: cannot load this state file: group 0: {reason}. Nothing was changed.", exception.Message);
     }
 
     private static (Optimizer Optimizer, Parameter<float>[] Parameters, string File) SavedAdam()

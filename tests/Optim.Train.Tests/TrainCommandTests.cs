@@ -130,6 +130,14 @@ public class TrainCommandTests
         Assert.Equal("optim: FixedStep has no hyperparameter 'lr', the learning rate training sets; only optimizers with one can train here.", error);
     }
 
+    [Fact]
+    public void An_optimizer_of_matrices_only_is_refused_with_one_line_naming_a_bias_without_dotnets_parameter_name()
+    {
+        string error = CliRunner.AssertOneLineError(CliRunner.Run("train", "-o", "Muon", "--no-plots"));
+
+        Assert.Equal("optim: Muon takes 2-D parameters; 'fc1.bias[128]' has 1 dimension.", error);
+    }
+
     [Theory]
     [InlineData("train", "--optimizer", "Nope")]
     [InlineData("train", "--optimizer", "Adam:fast")]
