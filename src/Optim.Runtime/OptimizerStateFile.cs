@@ -267,7 +267,7 @@ public abstract partial class Optimizer
             }
             catch (ArgumentException exception)
             {
-                throw Corrupt($"group {g}: {Reason(exception)}");
+                throw Corrupt($"group {g}: {ExceptionText.Reason(exception).TrimEnd('.')}");
             }
             var settings = GroupHyperparameters(g);
             updates.Add(() => settings.Set(name, value));
@@ -303,7 +303,7 @@ public abstract partial class Optimizer
             }
             catch (ArgumentException exception)
             {
-                throw Corrupt(Reason(exception));
+                throw Corrupt(ExceptionText.Reason(exception).TrimEnd('.'));
             }
         }
         var stored = GroupStateOf(g);
@@ -495,17 +495,4 @@ public abstract partial class Optimizer
     }
 
     private InvalidDataException Corrupt(string what) => new($"{Info.Name}: cannot load this state file: {what}. Nothing was changed.");
-
-    /// <summary>
-    /// What an argument exception says, on one line: without the parameter name and the actual value .NET appends to
-    /// its message, which would split the file's error over two lines.
-    /// </summary>
-    private static string Reason(ArgumentException exception)
-    {
-        string message = exception.Message;
-        int newline = message.IndexOf('\n', StringComparison.Ordinal);
-        if (newline >= 0) message = message[..newline];
-        if (exception.ParamName is { } name) message = message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal);
-        return message.TrimEnd().TrimEnd('.');
-    }
 }

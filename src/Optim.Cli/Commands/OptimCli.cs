@@ -40,22 +40,9 @@ public static class OptimCli
         catch (InvalidInputException exception)
         {
             return Fail(error, exception.InnerException is System.ArgumentException argument && exception.Message == argument.Message
-                ? WithoutParameter(argument)
+                ? ExceptionText.Reason(argument)
                 : exception.Message);
         }
-    }
-
-    /// <summary>
-    /// What an argument exception passed on as bad input says, without the "(Parameter 'name')" and "Actual value was"
-    /// that .NET appends for the programmer: the name is a C# parameter's, not an option of the command.
-    /// </summary>
-    private static string WithoutParameter(System.ArgumentException exception)
-    {
-        string message = exception.Message;
-        int newline = message.IndexOf('\n', System.StringComparison.Ordinal);
-        if (newline >= 0) message = message[..newline];
-        if (exception.ParamName is { } name) message = message.Replace($" (Parameter '{name}')", "", System.StringComparison.Ordinal);
-        return message.TrimEnd();
     }
 
     private static int Fail(TextWriter error, string message)

@@ -326,7 +326,7 @@ public sealed class Checkpoint
                 }
                 catch (ArgumentException exception)
                 {
-                    throw plan.Error($"{key}: {CheckpointReader.Reason(exception)}");
+                    throw plan.Error($"{key}: {ExceptionText.Reason(exception).TrimEnd('.')}");
                 }
                 settings.Add((groupSettings, info.Name, value));
             }

@@ -144,15 +144,5 @@ internal sealed class CheckpointReader(SafeTensorsFile file)
         foreach (var apply in applies) apply();
     }
 
-    /// <summary>What an argument exception says, without the parameter name and value .NET appends to its message.</summary>
-    public static string Reason(ArgumentException exception)
-    {
-        string message = exception.Message;
-        int newline = message.IndexOf('\n', StringComparison.Ordinal);
-        if (newline >= 0) message = message[..newline];
-        if (exception.ParamName is { } name) message = message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal);
-        return message.TrimEnd().TrimEnd('.');
-    }
-
     public InvalidDataException Error(string what) => new($"{file.Source}: cannot restore this checkpoint: {what}. Nothing was changed.");
 }
