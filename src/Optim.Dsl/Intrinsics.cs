@@ -92,8 +92,8 @@ namespace ScratchOptim.Dsl
         /// A condition the step needs, checked before anything is written: when it is false for any parameter, Step()
         /// throws an <see cref="InvalidOperationException"/> with <paramref name="message"/> and updates nothing (e.g.
         /// Schedule-Free's <c>Require(trainMode != 0, "call Train() before Step()")</c>). It may appear only at the start of
-        /// the update, on a step-uniform condition (hyperparameters, the step count, per-tensor float or double state),
-        /// with a constant message.
+        /// the update, on a step-uniform condition (hyperparameters, the step count, per-tensor float or double state, the
+        /// parameter's shape: <c>Rank(p)</c>, <c>Count(p)</c>, <c>Rows(p)</c>, <c>Columns(p)</c>), with a constant message.
         /// </summary>
         public static void Require(bool condition, string message)
         {

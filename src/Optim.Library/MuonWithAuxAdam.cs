@@ -54,6 +54,7 @@ public partial class MuonWithAuxAdam
 
     void Update(ref Element p, Element g, int t)
     {
+        Require(!useMuon || Rank(p) == 2, "a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)");
         double rate = lr ?? (useMuon ? 0.02 : 3e-4);
         p = p * (1 - rate * weightDecay);
         if (useMuon)

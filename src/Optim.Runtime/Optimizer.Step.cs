@@ -63,7 +63,7 @@ public abstract partial class Optimizer<THyper>
                     if (parameters[i].HasGrad && groups[g].States[i].Step == int.MaxValue)
                         throw new InvalidOperationException(
                             $"{Info.Name}: parameter '{parameters[i]}' (group {g}, index {i}) has taken {int.MaxValue} steps, the most its step count can hold. Nothing was updated.");
-                    if (parameters[i].HasGrad && StepRefusal(groups[g].Hyper, groups[g].States[i]) is { } refusal)
+                    if (parameters[i].HasGrad && StepRefusal(groups[g].Hyper, parameters[i], groups[g].States[i]) is { } refusal)
                         throw new InvalidOperationException($"{Info.Name}: {refusal} (parameter '{parameters[i]}', group {g}, index {i}). Nothing was updated.");
                     if (parameters[i].HasGrad && StateSizeRefusal(groups[g].Hyper, parameters[i]) is { } tooLarge)
                         throw new InvalidOperationException($"{Info.Name}: {tooLarge} (parameter '{parameters[i]}', group {g}, index {i}). Nothing was updated.");

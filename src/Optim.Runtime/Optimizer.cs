@@ -518,10 +518,11 @@ public abstract partial class Optimizer<THyper> : Optimizer
     protected abstract THyper CreateHyperparameters();
 
     /// <summary>
-    /// Why a parameter with this state cannot take its next step, or null when it can: the declaration's
-    /// <c>Require(condition, message)</c> checks, made for every parameter before <see cref="Step"/> writes anything.
+    /// Why <paramref name="parameter"/> (its shape) with this state cannot take its next step, or null when it can: the
+    /// declaration's <c>Require(condition, message)</c> checks, made for every parameter before <see cref="Step"/> writes
+    /// anything.
     /// </summary>
-    protected virtual string? StepRefusal(THyper hyper, ParameterState state) => null;
+    protected virtual string? StepRefusal(THyper hyper, Parameter parameter, ParameterState state) => null;
 
     /// <summary>
     /// Why the state a step would allocate for <paramref name="parameter"/> cannot be allocated, or null when it can: a

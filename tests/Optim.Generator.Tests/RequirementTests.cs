@@ -43,7 +43,7 @@ public class RequirementTests
         string source = run.GeneratedSources.Single(s => s.HintName == "Demo.Demo.g.cs").SourceText.ToString();
 
         Assert.Contains("""
-                    protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.ParameterState state)
+                    protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter, global::ScratchOptim.ParameterState state)
                     {
                         int t = state.Step + 1; // the step about to be taken
                         double ready = state.ValueOrInitial<double>(1, 1.0);
@@ -54,6 +54,29 @@ public class RequirementTests
             """.Replace("\r\n", "\n"), source);
         Assert.Contains("\"Require(ready != 0 && t < 1000, \\\"not ready\\\")\",", source); // the first line of the documented update
         Assert.DoesNotContain("Require", source[source.IndexOf("private struct Kernel<", System.StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
+    public void A_requirement_may_read_the_parameters_shape_which_the_check_gets()
+    {
+        // The shape is known before any element is touched: MuonWithAuxAdam's Muon groups require matrices this way.
+        string declaration = Valid.Replace("Require(ready != 0 && t < 1000, \"not ready\");",
+            "Require(ready != 0 && (lr == 0 || Rank(p) == 2 && Rows(g) <= Columns(p) && Count(p) > 0), \"not a wide matrix\");");
+        var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + declaration);
+        Assert.Empty(GeneratorHarness.Analyze(compilation));
+        var (output, run, _) = GeneratorHarness.Generate(compilation);
+        Assert.Empty(GeneratorHarness.CompilerDiagnostics(output));
+        string source = run.GeneratedSources.Single(s => s.HintName == "Demo.Demo.g.cs").SourceText.ToString();
+
+        Assert.Contains("""
+                    protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter, global::ScratchOptim.ParameterState state)
+                    {
+                        // The parameter's shape, which the checks read.
+                        var shape = ShapeOf(parameter);
+                        int length = parameter.Length;
+                        int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+            """.Replace("\r\n", "\n"), source);
+        Assert.Contains("if (!(ready != 0 && (hyper.Lr == 0 || shape.Length == 2 && rows <= columns && length > 0))) return \"not a wide matrix\";", source);
     }
 
     [Theory]

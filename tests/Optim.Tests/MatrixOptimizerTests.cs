@@ -30,6 +30,40 @@ public class MatrixOptimizerTests
         Assert.Single(muon.ParamGroups);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void MuonWithAuxAdam_refuses_a_Muon_step_of_a_parameter_that_is_not_a_matrix_before_writing_anything(int rank)
+    {
+        // The authors' zeropower_via_newtonschulz5 asserts G.ndim >= 2; a vector or a scalar belongs in an Adam group.
+        var shape = Enumerable.Repeat(5, rank).ToArray();
+        var matrix = Matrix(3, 4, "w");
+        var vector = new Parameter<float>(Gradient(rank == 0 ? 1 : 5, 3), shape, "b");
+        float[] matrixBefore = matrix.Data.ToArray(), vectorBefore = vector.Data.ToArray();
+        var optimizer = new MuonWithAuxAdam([matrix, vector], useMuon: true);
+        matrix.Grad = Gradient(12, 1);
+        vector.Grad = Gradient(vector.Length, 2);
+
+        var exception = Assert.Throws<InvalidOperationException>(optimizer.Step);
+        Assert.Contains("a Muon group (useMuon) takes 2-D parameters", exception.Message);
+        Assert.Contains($"parameter '{vector}', group 0, index 1", exception.Message);
+        Assert.Equal(matrixBefore, matrix.Data.ToArray());
+        Assert.Equal(vectorBefore, vector.Data.ToArray());
+        Assert.Equal(0, optimizer.StepCount(matrix));
+
+        // An Adam group takes it; switching that group to Muon steps is refused the same way, before anything changes.
+        var adam = new MuonWithAuxAdam([matrix], useMuon: true);
+        adam.AddParamGroup([vector], group => group.UseMuon = false);
+        adam.Step();
+        Assert.NotEqual(vectorBefore, vector.Data.ToArray());
+        Assert.Equal(1, adam.StepCount(vector));
+        adam.ParamGroups[1].Hyper.UseMuon = true;
+        float[] afterOne = matrix.Data.ToArray();
+        Assert.Throws<InvalidOperationException>(adam.Step);
+        Assert.Equal(afterOne, matrix.Data.ToArray());
+        Assert.Equal(1, adam.StepCount(matrix));
+    }
+
     [Fact]
     public void The_span_kernel_computes_what_Step_computes()
     {

@@ -40,7 +40,12 @@ internal static class OptimizerConfigurations
     /// </summary>
     public static Optimizer Create(string name, bool everythingOn, IEnumerable<Parameter> parameters, string choice = "")
     {
-        var optimizer = Catalog.Find(name)!.Create(parameters);
+        // MuonWithAuxAdam's Muon groups take matrices only (as the authors'): the other tensors go to an Adam group.
+        var all = parameters.ToList();
+        var others = name == nameof(MuonWithAuxAdam) ? all.Where(p => p.Shape.Count != 2).ToList() : [];
+        var optimizer = Catalog.Find(name)!.Create(others.Count == all.Count ? all : all.Except(others));
+        if (others.Count > 0 && others.Count < all.Count) optimizer.AddGroup(others).Set("useMuon", false);
+        if (others.Count == all.Count && others.Count > 0) optimizer.GroupHyperparameters(0).Set("useMuon", false);
         var settings = optimizer.GroupHyperparameters(0);
         if (everythingOn) TurnEverythingOn(settings);
         if (choice.Length > 0) settings.Set(choice[..choice.IndexOf('=')], choice[(choice.IndexOf('=') + 1)..]);

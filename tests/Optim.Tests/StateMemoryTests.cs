@@ -22,9 +22,8 @@ public class StateMemoryTests
                 new Parameter<float>(new float[37 * 5], [37, 5]) { Grad = new float[37 * 5] },
                 new Parameter<double>(new double[1001], [1001]) { Grad = new double[1001] },
             }.Where(p => p.Shape.Count >= entry.Info.MinRank && p.Shape.Count <= entry.Info.MaxRank).ToArray();
-            var optimizer = entry.Create(parameters);
-            OptimizerConfigurations.TurnEverythingOn(optimizer.GroupHyperparameters(0));
-            if (optimizer.Info.Procedures.Any(procedure => procedure.Name == "Train")) optimizer.RunProcedure("Train");
+            // Set up as every optimizer is for the tests (MuonWithAuxAdam's vector in an Adam group), everything on.
+            var optimizer = OptimizerConfigurations.Create(entry.Info.Name, everythingOn: true, parameters);
             optimizer.Step();
             foreach (var parameter in parameters)
             {

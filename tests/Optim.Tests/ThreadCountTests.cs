@@ -281,6 +281,8 @@ public class ThreadCountTests
         var settings = (HyperparameterSet)group.GetType().GetProperty("Hyper")!.GetValue(group)!;
         if (everythingOn) OptimizerConfigurations.TurnEverythingOn(settings);
         if (choice.Length > 0) settings.Set(choice[..choice.IndexOf('=')], choice[(choice.IndexOf('=') + 1)..]);
+        // MuonWithAuxAdam's Muon groups take matrices only (as the authors'): a group with a vector takes Adam steps.
+        if (optimizer is MuonWithAuxAdam && parameters.Any(p => p.Shape.Count != 2)) settings.Set("useMuon", false);
     }
 
     /// <summary>The test's shapes that the optimizer takes (small matrices for matrix work), each filled with values in [-1, 1).</summary>

@@ -11,7 +11,8 @@ namespace ScratchOptim.Generator.Surface
 {
     /// <summary>
     /// Writes the update's <c>Require(condition, message)</c> checks as the optimizer's <c>StepRefusal</c>, which the
-    /// runtime calls for every parameter before a step writes anything, and as lines of the documented update.
+    /// runtime calls for every parameter (with its shape) before a step writes anything, and as lines of the documented
+    /// update.
     /// </summary>
     internal static class RequirementEmitter
     {
@@ -19,22 +20,30 @@ namespace ScratchOptim.Generator.Surface
         {
             if (model.Requirements.Count == 0) return;
             var read = new HashSet<string>();
-            bool readsStep = false;
+            bool readsStep = false, readsShape = false;
             foreach (var requirement in model.Requirements)
             {
                 IrWalker.Visit(requirement.Condition, e =>
                 {
                     if (e is Variable { Role: VariableRole.State } state) read.Add(state.Name);
                     readsStep |= e is Variable { Role: VariableRole.Step };
+                    readsShape |= e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape;
                 });
             }
             var expressions = new CpuExpressions(System.Array.Empty<string>(), model);
 
             writer.Line("/// <inheritdoc/>");
             writer.Line(generatedCode);
-            writer.Line("protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.ParameterState state)");
+            writer.Line("protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter, global::ScratchOptim.ParameterState state)");
             using (writer.Block())
             {
+                if (readsShape)
+                {
+                    writer.Line("// The parameter's shape, which the checks read.");
+                    writer.Line("var shape = ShapeOf(parameter);");
+                    writer.Line("int length = parameter.Length;");
+                    writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                }
                 if (readsStep) writer.Line("int " + Id(model.Signature.Step) + " = state.Step + 1; // the step about to be taken");
                 for (int i = 0; i < model.States.Count; i++)
                 {

@@ -134,8 +134,8 @@ namespace ScratchOptim.Generator.Syntax
 
         /// <summary>
         /// A <c>Require(condition, "message")</c>: allowed only at the start of the update, on a condition known before any
-        /// element is touched (hyperparameters, the step count, constants, per-tensor float or double state), with a
-        /// constant message; anything else is OPT042.
+        /// element is touched (hyperparameters, the step count, constants, per-tensor float or double state, the
+        /// parameter's shape), with a constant message; anything else is OPT042.
         /// </summary>
         private void LowerRequirement(InvocationExpressionSyntax call, bool atStart)
         {
@@ -154,8 +154,9 @@ namespace ScratchOptim.Generator.Syntax
             }
             var condition = Lower(arguments[0].Expression);
             if (condition is null) return;
+            // The parameter's shape (Rank, Count, Rows, Columns of p or g) is known before any element is touched.
             string? problem = null;
-            IrWalker.Visit(condition, e => problem ??= e switch
+            VisitOutsideShapes(condition, e => problem ??= e switch
             {
                 Call c when Operators.IsGroupReduction(c) => "reads " + c.Operator + ", a reduction over the parameter group",
                 Call c when Operators.Get(c.Operator).IsReduction => "reads " + c.Operator + ", a reduction over the tensor",
@@ -171,6 +172,14 @@ namespace ScratchOptim.Generator.Syntax
                 return;
             }
             requirements.Add(new Requirement(condition, text));
+        }
+
+        /// <summary>Visits <paramref name="expr"/> and its operands, but not the operands of shape operators (<c>Rank(p)</c>).</summary>
+        private static void VisitOutsideShapes(Expr expr, System.Action<Expr> visit)
+        {
+            visit(expr);
+            if (expr is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape) return;
+            foreach (var child in IrWalker.Children(expr)) VisitOutsideShapes(child, visit);
         }
 
         private EquatableArray<Stmt> LowerBranch(StatementSyntax statement) =>

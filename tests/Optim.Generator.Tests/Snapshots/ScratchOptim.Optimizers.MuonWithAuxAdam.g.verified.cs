@@ -12,6 +12,7 @@ namespace ScratchOptim.Optimizers
     /// <remarks>
     /// <para>Each step computes (as declared):</para>
     /// <code>
+    /// Require(!useMuon || Rank(p) == 2, "a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)")
     /// double rate = lr != null ? lr : useMuon ? 0.02 : 0.0003
     /// p = p * (1 - rate * weightDecay)
     /// if (useMuon)
@@ -109,6 +110,7 @@ namespace ScratchOptim.Optimizers
             },
             Update: new string[]
             {
+                "Require(!useMuon || Rank(p) == 2, \"a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)\")",
                 "double rate = lr != null ? lr : useMuon ? 0.02 : 0.0003",
                 "p = p * (1 - rate * weightDecay)",
                 "if (useMuon)",
@@ -126,6 +128,7 @@ namespace ScratchOptim.Optimizers
             },
             UpdateLatex: new string[]
             {
+                "\\textbf{require } \\lnot \\mathrm{useMuon} \\lor \\operatorname{rank}\\left(p\\right) = 2",
                 "\\mathrm{rate} \\leftarrow \\begin{cases} \\eta & \\text{if } \\eta \\ne \\text{null} \\\\ \\begin{cases} 0.02 & \\text{if } \\mathrm{useMuon} \\\\ 0.0003 & \\text{otherwise} \\end{cases} & \\text{otherwise} \\end{cases}",
                 "p \\leftarrow p \\cdot \\left(1 - \\mathrm{rate} \\cdot \\mathrm{weightDecay}\\right)",
                 "\\textbf{if } \\mathrm{useMuon}:",
@@ -242,6 +245,19 @@ namespace ScratchOptim.Optimizers
                         partials);
                     break;
             }
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
+        protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter, global::ScratchOptim.ParameterState state)
+        {
+            // The parameter's shape, which the checks read.
+            var shape = ShapeOf(parameter);
+            int length = parameter.Length;
+            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
+            // Require(!useMuon || Rank(p) == 2, "a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)")
+            if (!(!hyper.UseMuon || shape.Length == 2)) return "a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)";
+            return null;
         }
 
         /// <summary>

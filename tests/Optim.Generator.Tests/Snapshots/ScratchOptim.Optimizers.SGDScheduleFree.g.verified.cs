@@ -215,7 +215,7 @@ namespace ScratchOptim.Optimizers
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
-        protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.ParameterState state)
+        protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter, global::ScratchOptim.ParameterState state)
         {
             double trainMode = state.ValueOrInitial<double>(3, 0.0);
             // Require(trainMode != 0, "not in train mode: call Train() before Step() (the optimizer starts in evaluation mode, and Eval() switches to it)")
