@@ -16,6 +16,7 @@ namespace ScratchOptim.TorchSharp;
 public class TorchOptimizer
 {
     private readonly List<TensorBinding> bound = [];
+    private bool gradientsBound;
 
     private protected TorchOptimizer(TorchParameters parameters, Optimizer optimizer)
     {
@@ -68,8 +69,9 @@ public class TorchOptimizer
     /// <summary>
     /// The ScratchOptim optimizer: its groups' hyperparameters (to change between steps, or for a learning-rate
     /// schedule), its state, <see cref="ScratchOptim.Optimizer.SaveState(System.IO.Stream)"/> and <see cref="ScratchOptim.Optimizer.LoadState(System.IO.Stream)"/>.
-    /// Step through <see cref="Step"/>: outside it the parameters over tensors have no gradient, so the optimizer's
-    /// own <see cref="ScratchOptim.Optimizer.Step"/> skips them, as PyTorch skips a parameter whose <c>grad</c> is None.
+    /// Step through <see cref="Step"/>: outside it and <see cref="WithGradients{TResult}(Func{TorchParameters, TResult})"/>
+    /// the parameters over tensors have no gradient, so the optimizer's own <see cref="ScratchOptim.Optimizer.Step"/>
+    /// skips them, as PyTorch skips a parameter whose <c>grad</c> is None.
     /// </summary>
     public Optimizer Optimizer { get; }
 
@@ -86,35 +88,81 @@ public class TorchOptimizer
     /// A tensor or its gradient has changed device, dtype, shape or layout since the optimizer was created, or a step
     /// count is at its limit; nothing was updated.
     /// </exception>
-    public void Step()
+    public void Step() => WithBound(OptimizerBindings(), bound =>
     {
+        Optimizer.Step();
+        foreach (var binding in bound)
+        {
+            if (binding.Parameter.HasGrad) binding.MarkWritten();
+        }
+    });
+
+    /// <summary>
+    /// Runs <paramref name="use"/> with every tensor's current <c>grad</c> viewed by its parameter, as during
+    /// <see cref="Step"/>; outside both, the parameters have no gradient. ScratchOptim code that reads or writes
+    /// gradients before a step goes here, clipping above all:
+    /// <code>double norm = optimizer.WithGradients(parameters => GradientClipping.ClipGradNorm(parameters, maxNorm: 1.0));</code>
+    /// Every tensor of <see cref="Parameters"/> (not only the optimizer's) and its gradient are checked as
+    /// <see cref="Step"/> checks them before <paramref name="use"/> runs.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">A tensor has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A tensor or its gradient has changed device, dtype, shape or layout since the optimizer was created, or
+    /// <paramref name="use"/> called <see cref="Step"/> or <see cref="WithGradients{TResult}(Func{TorchParameters, TResult})"/>
+    /// (the gradients are bound once).
+    /// </exception>
+    public TResult WithGradients<TResult>(Func<TorchParameters, TResult> use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        TResult result = default!;
+        WithBound(Parameters.Bindings, _ => result = use(Parameters));
+        return result;
+    }
+
+    /// <inheritdoc cref="WithGradients{TResult}(Func{TorchParameters, TResult})"/>
+    public void WithGradients(Action<TorchParameters> use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        WithBound(Parameters.Bindings, _ => use(Parameters));
+    }
+
+    /// <summary>The bindings of the optimizer's parameters, group by group; a parameter over another optimizer's tensor is refused.</summary>
+    private IEnumerable<TensorBinding> OptimizerBindings()
+    {
+        for (int g = 0; g < Optimizer.GroupCount; g++)
+        {
+            var group = Optimizer.GroupParameters(g);
+            for (int i = 0; i < group.Count; i++)
+            {
+                if (Parameters.TryGetBinding(group[i], out var binding)) yield return binding;
+                else CheckNotAnotherOptimizers(group[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Binds <paramref name="bindings"/> (gradients are looked up afresh: zero_grad(set_to_none) and backward()
+    /// reallocate them), runs <paramref name="action"/> with those bound, and releases them, whatever happens.
+    /// </summary>
+    private void WithBound(IEnumerable<TensorBinding> bindings, Action<List<TensorBinding>> action)
+    {
+        if (gradientsBound)
+            throw new InvalidOperationException("The gradients are already bound: Step and WithGradients cannot run inside WithGradients.");
+        gradientsBound = true;
         try
         {
-            // Gradients are looked up afresh each step: zero_grad(set_to_none) and backward() reallocate them.
-            for (int g = 0; g < Optimizer.GroupCount; g++)
+            foreach (var binding in bindings)
             {
-                var group = Optimizer.GroupParameters(g);
-                for (int i = 0; i < group.Count; i++)
-                {
-                    if (!Parameters.TryGetBinding(group[i], out var binding))
-                    {
-                        CheckNotAnotherOptimizers(group[i]);
-                        continue;
-                    }
-                    binding.Bind();
-                    bound.Add(binding);
-                }
+                binding.Bind();
+                bound.Add(binding);
             }
-            Optimizer.Step();
-            foreach (var binding in bound)
-            {
-                if (binding.Parameter.HasGrad) binding.MarkWritten();
-            }
+            action(bound);
         }
         finally
         {
             foreach (var binding in bound) binding.Release();
             bound.Clear();
+            gradientsBound = false;
         }
     }
 

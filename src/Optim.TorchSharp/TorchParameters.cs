@@ -73,6 +73,9 @@ public sealed class TorchParameters : IReadOnlyList<Parameter>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Every tensor's binding, in order.</summary>
+    internal IReadOnlyList<TensorBinding> Bindings => bindings;
+
     internal bool TryGetBinding(Parameter parameter, [NotNullWhen(true)] out TensorBinding? binding) =>
         byParameter.TryGetValue(parameter, out binding);
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using ScratchOptim.Optimizers;
+using ScratchOptim.Training;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -141,6 +142,56 @@ public sealed class TorchOptimizerTests
             optimizer.AddParamGroup(parameters.Where(p => !p.Name!.EndsWith(".weight", StringComparison.Ordinal)), group => group.WeightDecay = 0);
             return optimizer;
         }
+    }
+
+    [Fact]
+    public void WithGradients_lets_ScratchOptim_clip_every_tensors_gradient_as_TorchSharp_clips_them()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(12);
+        var weight = Tensors.RandomParameter(generator, ScalarType.Float32, 5, 3);
+        var bias = Tensors.RandomParameter(generator, ScalarType.Float32, 5);
+        weight.grad = randn([5, 3], generator: generator);
+        bias.grad = randn([5], generator: generator);
+        var (weightCopy, biasCopy) = (Tensors.Copy(weight), Tensors.Copy(bias));
+        weightCopy.grad = weight.grad.clone();
+        biasCopy.grad = bias.grad.clone();
+        // The optimizer holds the weight only; clipping, as clip_grad_norm_(model.parameters()), covers both tensors.
+        var optimizer = TorchOptimizer.Create([("weight", (Tensor)weight), ("bias", (Tensor)bias)], ps => new SGD(ps.Where(p => p.Name == "weight"), lr: 0.1));
+
+        double norm = optimizer.WithGradients(parameters =>
+        {
+            Assert.All(parameters, parameter => Assert.True(parameter.HasGrad));
+            return GradientClipping.ClipGradNorm(parameters, maxNorm: 0.5);
+        });
+        double torchNorm = nn.utils.clip_grad_norm_([weightCopy, biasCopy], max_norm: 0.5);
+
+        Assert.True(torchNorm > 0.5, "the gradients were not large enough to be clipped");
+        Assert.Equal(torchNorm, norm, 5);
+        Assert.Equal(Tensors.Values<float>(weightCopy.grad), Tensors.Values<float>(weight.grad), (a, b) => Math.Abs(a - b) <= 1e-6f);
+        Assert.Equal(Tensors.Values<float>(biasCopy.grad), Tensors.Values<float>(bias.grad), (a, b) => Math.Abs(a - b) <= 1e-6f);
+        // Outside WithGradients and Step the parameters have no gradient again.
+        Assert.All(optimizer.Parameters, parameter => Assert.False(parameter.HasGrad));
+    }
+
+    [Fact]
+    public void A_step_inside_WithGradients_is_refused_and_the_gradients_stay_bound()
+    {
+        using var scope = NewDisposeScope();
+        var weight = new TorchParameter(ones([4]));
+        var optimizer = TorchOptimizer.Create([("weight", (Tensor)weight)], ps => new SGD(ps, lr: 0.1));
+        weight.grad = ones([4]);
+
+        optimizer.WithGradients(parameters =>
+        {
+            Assert.Throws<InvalidOperationException>(() => optimizer.Step());
+            Assert.Throws<InvalidOperationException>(() => optimizer.WithGradients(_ => { }));
+            Assert.True(parameters[0].HasGrad);
+        });
+
+        Assert.Equal([1f, 1f, 1f, 1f], Tensors.Values<float>(weight));
+        optimizer.Step();
+        Assert.Equal([0.9f, 0.9f, 0.9f, 0.9f], Tensors.Values<float>(weight));
     }
 
     [Fact]
