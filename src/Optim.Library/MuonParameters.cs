@@ -50,7 +50,7 @@ public static class MuonParameters
     /// left out.
     /// </summary>
     /// <exception cref="ArgumentNullException">A list or a parameter in it is null.</exception>
-    /// <exception cref="ArgumentException">There are no parameters, or a parameter is listed twice or has more than two dimensions.</exception>
+    /// <exception cref="ArgumentException">There are no parameters, or a parameter is listed twice.</exception>
     public static MuonWithAuxAdam CreateWithAuxAdam(IEnumerable<Parameter> parameters, double muonLr = 0.02, double adamLr = 3e-4,
         double weightDecay = 0, Func<Parameter, bool>? isEmbeddingOrOutput = null)
     {

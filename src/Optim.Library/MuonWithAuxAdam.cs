@@ -7,13 +7,13 @@ namespace ScratchOptim.Optimizers;
 /// Muon with auxiliary Adam, the authors' optimizer for a whole network (KellerJordan/Muon's
 /// SingleDeviceMuonWithAuxAdam): each parameter group says with useMuon whether its parameters take Muon steps (the
 /// 2-D weights of hidden layers: Nesterov momentum, orthogonalized by 5 Newton–Schulz iterations, scaled by
-/// √max(1, rows/columns)) or Adam steps (biases, gains, embeddings and the output layer: the authors' Adam, with
-/// moments updated by lerp and decoupled weight decay). <see cref="MuonParameters.CreateWithAuxAdam"/> builds the groups
+/// √max(1, rows/columns)) or Adam steps (biases, gains, embeddings, the output layer and tensors of any other rank,
+/// convolution filters included: the authors' Adam, with moments updated by lerp and decoupled weight decay). <see cref="MuonParameters.CreateWithAuxAdam"/> builds the groups
 /// the way the authors' example does. The authors' code runs Newton–Schulz in bfloat16 on the GPU; the reference runs
 /// were made in float32, the default here (nsPrecision chooses).
 /// </summary>
 [Optimizer(Year = 2024, Authors = "Jordan, Jin, Boza, You, Cesista, Newhouse, Bernstein", Paper = "https://kellerjordan.github.io/posts/muon/",
-    BuildsOn = "Muon", Family = "matrix", PyTorch = "muon.SingleDeviceMuonWithAuxAdam", StepState = null, MaxRank = 2)]
+    BuildsOn = "Muon", Family = "matrix", PyTorch = "muon.SingleDeviceMuonWithAuxAdam", StepState = null)]
 public partial class MuonWithAuxAdam
 {
     /// <summary>Whether the group's parameters take Muon steps (2-D hidden weights) or Adam steps (everything else).</summary>
@@ -57,7 +57,9 @@ public partial class MuonWithAuxAdam
         Require(!useMuon || Rank(p) == 2, "a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)");
         double rate = lr ?? (useMuon ? 0.02 : 3e-4);
         p = p * (1 - rate * weightDecay);
-        if (useMuon)
+        // The Require above leaves Muon groups only matrices; the rank test lets Adam groups take any rank.
+        bool muonStep = useMuon && Rank(p) == 2;
+        if (muonStep)
         {
             momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum);
             Element direction = Lerp(g, momentumBuffer, momentum);

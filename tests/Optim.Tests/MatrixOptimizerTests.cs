@@ -254,6 +254,32 @@ public class MatrixOptimizerTests
     }
 
     [Fact]
+    public void CreateWithAuxAdam_gives_a_convolution_filter_Adam_steps_as_the_authors_Adam_group_takes_any_rank()
+    {
+        // Adam is element-wise: a 4-D filter in the Adam group steps as the same values held as a vector would.
+        var hidden = Matrix(4, 4, "h.0.weight");
+        var filter = new Parameter<float>(Gradient(2 * 3 * 3 * 3, 5), [2, 3, 3, 3], "conv.weight");
+        var flat = new Parameter<float>(filter.Data.ToArray(), "flat");
+        var optimizer = MuonParameters.CreateWithAuxAdam([hidden, filter], adamLr: 1e-2);
+        var reference = new MuonWithAuxAdam([flat], useMuon: false, lr: 1e-2);
+        Assert.Equal([filter], optimizer.GroupParameters(1));
+        for (int step = 1; step <= 3; step++)
+        {
+            hidden.Grad = Gradient(16, step);
+            filter.Grad = Gradient(filter.Length, 10 + step);
+            flat.Grad = filter.Grad.Value.ToArray();
+            optimizer.Step();
+            reference.Step();
+        }
+        Assert.Equal(flat.Data.ToArray(), filter.Data.ToArray());
+        Assert.NotEqual(Gradient(filter.Length, 5), filter.Data.ToArray());
+
+        // A Muon group still takes matrices only.
+        var muonFilter = new MuonWithAuxAdam([new Parameter<float>(new float[54], [2, 3, 3, 3], "conv.weight") { Grad = new float[54] }], useMuon: true);
+        Assert.Contains("takes 2-D parameters", Assert.Throws<InvalidOperationException>(muonFilter.Step).Message);
+    }
+
+    [Fact]
     public void The_matrix_operations_are_documented_as_declared()
     {
         Assert.Equal(["Orthogonalize(direction, nsSteps, nsA, nsB, nsC, eps, MatrixNormalization.ClampedNorm, nsPrecision)"], Muon.Documentation.MatrixOperations);

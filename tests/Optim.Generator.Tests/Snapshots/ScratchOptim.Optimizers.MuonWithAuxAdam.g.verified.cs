@@ -15,7 +15,8 @@ namespace ScratchOptim.Optimizers
     /// Require(!useMuon || Rank(p) == 2, "a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)")
     /// double rate = lr != null ? lr : useMuon ? 0.02 : 0.0003
     /// p = p * (1 - rate * weightDecay)
-    /// if (useMuon)
+    /// bool muonStep = useMuon &amp;&amp; Rank(p) == 2
+    /// if (muonStep)
     ///     momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
     ///     Element direction = Lerp(g, momentumBuffer, momentum)
     ///     Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)
@@ -81,7 +82,7 @@ namespace ScratchOptim.Optimizers
         /// <summary>The documentation generated from the declaration of <see cref="MuonWithAuxAdam"/>.</summary>
         public static global::ScratchOptim.OptimizerInfo Documentation { get; } = new global::ScratchOptim.OptimizerInfo(
             Name: "MuonWithAuxAdam",
-            Summary: "Muon with auxiliary Adam, the authors' optimizer for a whole network (KellerJordan/Muon's SingleDeviceMuonWithAuxAdam): each parameter group says with useMuon whether its parameters take Muon steps (the 2-D weights of hidden layers: Nesterov momentum, orthogonalized by 5 Newton–Schulz iterations, scaled by √max(1, rows/columns)) or Adam steps (biases, gains, embeddings and the output layer: the authors' Adam, with moments updated by lerp and decoupled weight decay). MuonParameters.CreateWithAuxAdam builds the groups the way the authors' example does. The authors' code runs Newton–Schulz in bfloat16 on the GPU; the reference runs were made in float32, the default here (nsPrecision chooses).",
+            Summary: "Muon with auxiliary Adam, the authors' optimizer for a whole network (KellerJordan/Muon's SingleDeviceMuonWithAuxAdam): each parameter group says with useMuon whether its parameters take Muon steps (the 2-D weights of hidden layers: Nesterov momentum, orthogonalized by 5 Newton–Schulz iterations, scaled by √max(1, rows/columns)) or Adam steps (biases, gains, embeddings, the output layer and tensors of any other rank, convolution filters included: the authors' Adam, with moments updated by lerp and decoupled weight decay). MuonParameters.CreateWithAuxAdam builds the groups the way the authors' example does. The authors' code runs Newton–Schulz in bfloat16 on the GPU; the reference runs were made in float32, the default here (nsPrecision chooses).",
             Year: 2024,
             Authors: "Jordan, Jin, Boza, You, Cesista, Newhouse, Bernstein",
             Paper: "https://kellerjordan.github.io/posts/muon/",
@@ -103,17 +104,18 @@ namespace ScratchOptim.Optimizers
             },
             States: new global::ScratchOptim.StateInfo[]
             {
-                new("momentumBuffer", "momentum_buffer", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "useMuon"),
-                new("expAvg", "exp_avg", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "!useMuon"),
-                new("expAvgSq", "exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "!useMuon"),
-                new("adamStep", "step", "0", global::ScratchOptim.StateLayout.Tensor, global::ScratchOptim.StateValue.Float64, "!useMuon"),
+                new("momentumBuffer", "momentum_buffer", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "useMuon && Rank(p) == 2"),
+                new("expAvg", "exp_avg", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "!(useMuon && Rank(p) == 2)"),
+                new("expAvgSq", "exp_avg_sq", "0", global::ScratchOptim.StateLayout.Element, global::ScratchOptim.StateValue.Element, "!(useMuon && Rank(p) == 2)"),
+                new("adamStep", "step", "0", global::ScratchOptim.StateLayout.Tensor, global::ScratchOptim.StateValue.Float64, "!(useMuon && Rank(p) == 2)"),
             },
             Update: new string[]
             {
                 "Require(!useMuon || Rank(p) == 2, \"a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)\")",
                 "double rate = lr != null ? lr : useMuon ? 0.02 : 0.0003",
                 "p = p * (1 - rate * weightDecay)",
-                "if (useMuon)",
+                "bool muonStep = useMuon && Rank(p) == 2",
+                "if (muonStep)",
                 "    momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)",
                 "    Element direction = Lerp(g, momentumBuffer, momentum)",
                 "    Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)",
@@ -131,7 +133,8 @@ namespace ScratchOptim.Optimizers
                 "\\textbf{require } \\lnot \\mathrm{useMuon} \\lor \\operatorname{rank}\\left(p\\right) = 2",
                 "\\mathrm{rate} \\leftarrow \\begin{cases} \\eta & \\text{if } \\eta \\ne \\text{null} \\\\ \\begin{cases} 0.02 & \\text{if } \\mathrm{useMuon} \\\\ 0.0003 & \\text{otherwise} \\end{cases} & \\text{otherwise} \\end{cases}",
                 "p \\leftarrow p \\cdot \\left(1 - \\mathrm{rate} \\cdot \\mathrm{weightDecay}\\right)",
-                "\\textbf{if } \\mathrm{useMuon}:",
+                "\\mathrm{muonStep} \\leftarrow \\mathrm{useMuon} \\land \\operatorname{rank}\\left(p\\right) = 2",
+                "\\textbf{if } \\mathrm{muonStep}:",
                 "\\quad \\mathrm{momentumBuffer} \\leftarrow \\operatorname{lerp}\\left(\\mathrm{momentumBuffer}, g, 1 - \\mathrm{momentum}\\right)",
                 "\\quad \\mathrm{direction} \\leftarrow \\operatorname{lerp}\\left(g, \\mathrm{momentumBuffer}, \\mathrm{momentum}\\right)",
                 "\\quad \\mathrm{orthogonal} \\leftarrow \\operatorname{NS}_{5}\\left(\\mathrm{direction}\\right)",
@@ -147,8 +150,8 @@ namespace ScratchOptim.Optimizers
             Hoisted: new global::ScratchOptim.HoistedInfo[]
             {
                 new("rate", "lr != null ? lr : useMuon ? 0.02 : 0.0003"),
+                new("muonStep", "useMuon && Rank(p) == 2"),
                 new("oneMinusRateTimesWeightDecay", "(Element)(1 - rate * weightDecay)"),
-                new("useMuon", "useMuon"),
                 new("oneMinusMomentum", "(Element)(1 - momentum)"),
                 new("momentum", "(Element)(momentum)"),
                 new("scalar1", "(Element)(Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5))"),
@@ -162,7 +165,7 @@ namespace ScratchOptim.Optimizers
             Reductions: new string[]
             {
             })
-        { MaxRank = 2, MatrixOperations = new string[] { "Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)" } };
+        { MatrixOperations = new string[] { "Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)" } };
 
         /// <inheritdoc/>
         public override global::ScratchOptim.OptimizerInfo Info => Documentation;
@@ -178,11 +181,11 @@ namespace ScratchOptim.Optimizers
             var shape = ShapeOf(parameter);
             int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state, allocated on the first step that can use it, then reused.
-            var momentumBuffer = hyper.UseMuon ? state.Buffer<T>(0, length) : default;
-            var expAvg = !hyper.UseMuon ? state.Buffer<T>(1, length) : default;
-            var expAvgSq = !hyper.UseMuon ? state.Buffer<T>(2, length) : default;
+            var momentumBuffer = hyper.UseMuon && shape.Length == 2 ? state.Buffer<T>(0, length) : default;
+            var expAvg = !(hyper.UseMuon && shape.Length == 2) ? state.Buffer<T>(1, length) : default;
+            var expAvgSq = !(hyper.UseMuon && shape.Length == 2) ? state.Buffer<T>(2, length) : default;
             double adamStepUnused = default;
-            ref double adamStep = ref !hyper.UseMuon ? ref state.Buffer<double>(3, 1)[0] : ref adamStepUnused;
+            ref double adamStep = ref !(hyper.UseMuon && shape.Length == 2) ? ref state.Buffer<double>(3, 1)[0] : ref adamStepUnused;
             // The matrix work's solvers and work matrices, made on the first step, then reused.
             if (state.Scratch is not global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices) state.Scratch = matrices = new global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>();
             state.Kernel<Kernel<T>>().Host(
@@ -209,9 +212,9 @@ namespace ScratchOptim.Optimizers
             var shape = ShapeOf(parameter);
             int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state host code allocated.
-            var momentumBuffer = hyper.UseMuon ? state.Buffer<T>(0, length) : default;
-            var expAvg = !hyper.UseMuon ? state.Buffer<T>(1, length) : default;
-            var expAvgSq = !hyper.UseMuon ? state.Buffer<T>(2, length) : default;
+            var momentumBuffer = hyper.UseMuon && shape.Length == 2 ? state.Buffer<T>(0, length) : default;
+            var expAvg = !(hyper.UseMuon && shape.Length == 2) ? state.Buffer<T>(1, length) : default;
+            var expAvgSq = !(hyper.UseMuon && shape.Length == 2) ? state.Buffer<T>(2, length) : default;
             var matrices = (global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>)state.Scratch!;
             ref readonly var kernel = ref state.Kernel<Kernel<T>>();
             switch (phase)
@@ -269,7 +272,8 @@ namespace ScratchOptim.Optimizers
         /// <code>
         /// double rate = lr != null ? lr : useMuon ? 0.02 : 0.0003
         /// p = p * (1 - rate * weightDecay)
-        /// if (useMuon)
+        /// bool muonStep = useMuon &amp;&amp; Rank(p) == 2
+        /// if (muonStep)
         ///     momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
         ///     Element direction = Lerp(g, momentumBuffer, momentum)
         ///     Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)
@@ -322,7 +326,8 @@ namespace ScratchOptim.Optimizers
         /// <code>
         /// double rate = lr != null ? lr : useMuon ? 0.02 : 0.0003
         /// p = p * (1 - rate * weightDecay)
-        /// if (useMuon)
+        /// bool muonStep = useMuon &amp;&amp; Rank(p) == 2
+        /// if (muonStep)
         ///     momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
         ///     Element direction = Lerp(g, momentumBuffer, momentum)
         ///     Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)
@@ -363,9 +368,9 @@ namespace ScratchOptim.Optimizers
             int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             global::System.ArgumentNullException.ThrowIfNull(matrices);
             global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "g", g.Length, length);
-            if (hyper.UseMuon) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "momentumBuffer", momentumBuffer.Length, length);
-            if (!hyper.UseMuon) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "expAvg", expAvg.Length, length);
-            if (!hyper.UseMuon) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "expAvgSq", expAvgSq.Length, length);
+            if (hyper.UseMuon && shape.Length == 2) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "momentumBuffer", momentumBuffer.Length, length);
+            if (!(hyper.UseMuon && shape.Length == 2)) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "expAvg", expAvg.Length, length);
+            if (!(hyper.UseMuon && shape.Length == 2)) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "expAvgSq", expAvgSq.Length, length);
 
             // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
@@ -397,10 +402,11 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool notUseMuon;
+            internal bool condition1;
+            internal bool condition2;
             internal double rate;
             internal T oneMinusRateTimesWeightDecay;
-            internal bool useMuon;
+            internal bool muonStep;
             internal T oneMinusMomentum;
             internal T momentum;
             internal T scalar1;
@@ -420,12 +426,12 @@ namespace ScratchOptim.Optimizers
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
-                var directionMatrix = hyper.UseMuon ? matrices.Matrix(0, rows, columns) : default;
+                var directionMatrix = hyper.UseMuon && shape.Length == 2 ? matrices.Matrix(0, rows, columns) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = hyper.UseMuon ? matrices.Matrix(1, rows, columns) : default;
+                var orthogonalizedDirectionMatrix = hyper.UseMuon && shape.Length == 2 ? matrices.Matrix(1, rows, columns) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
                 // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
-                if (hyper.UseMuon)
+                if (hyper.UseMuon && shape.Length == 2)
                 {
                     matrices.ReserveOrthogonalize(rows, columns, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
                 }
@@ -434,15 +440,16 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        notUseMuon = !hyper.UseMuon; // the state that needs it is allocated
+                        condition1 = hyper.UseMuon && shape.Length == 2; // the state that needs it is allocated
+                        condition2 = !(hyper.UseMuon && shape.Length == 2); // the state that needs it is allocated
                         rate = hyper.Lr.HasValue ? hyper.Lr.GetValueOrDefault() : hyper.UseMuon ? 0.02 : 0.0003;
                         oneMinusRateTimesWeightDecay = Round<T>(1 - rate * hyper.WeightDecay); // 1 - rate * weightDecay
-                        useMuon = hyper.UseMuon;
+                        muonStep = hyper.UseMuon && shape.Length == 2;
                         oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum
                         momentum = Round<T>(hyper.Momentum);
                         scalar1 = Round<T>(global::System.Math.Pow(global::System.Math.Max(1, (double)rows / columns), 0.5)); // Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
                         minusRate = Round<T>(-rate); // -rate
-                        if (!useMuon) adamStep = adamStep + 1;
+                        if (!muonStep) adamStep = adamStep + 1;
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
                         oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
                         scalar2 = Round<T>(1 - global::System.Math.Pow(hyper.Beta1, adamStep)); // 1 - Pow(beta1, adamStep)
@@ -452,7 +459,7 @@ namespace ScratchOptim.Optimizers
                     case 1:
                         // After phase 1: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
                         // orthogonalizedDirectionMatrix = Orthogonalize(directionMatrix, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision) (Newton–Schulz)
-                        if (useMuon)
+                        if (muonStep)
                         {
                             matrices.Orthogonalize(directionMatrix, orthogonalizedDirectionMatrix, rows, columns,
                                 5, 3.4445, -4.775, 2.0315, 1E-07,
@@ -472,13 +479,14 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool useMuon = this.useMuon;
+                bool condition1 = this.condition1;
+                bool muonStep = this.muonStep;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
-                var directionMatrix = useMuon ? matrices.ExistingMatrix(0) : default;
+                var directionMatrix = condition1 ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = useMuon ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizedDirectionMatrix = condition1 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
 
                 // Phase 1 of 2: the matrix directionMatrix, for the matrix work after it (element by element); nothing is stored yet.
@@ -495,11 +503,11 @@ namespace ScratchOptim.Optimizers
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref gRef, i);
-                        if (useMuon) TPrefetch.Ahead(ref momentumBufferRef, i);
+                        if (condition1) TPrefetch.Ahead(ref momentumBufferRef, i);
                         var g = TVector.Load(ref gRef, i);
-                        var momentumBuffer = useMuon ? TVector.Load(ref momentumBufferRef, i) : default;
+                        var momentumBuffer = condition1 ? TVector.Load(ref momentumBufferRef, i) : default;
 
-                        if (useMuon)
+                        if (muonStep)
                         {
                             // momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
                             momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumLerp);
@@ -513,9 +521,9 @@ namespace ScratchOptim.Optimizers
                 for (; i < to; i++)
                 {
                     T g = ElementAt(ref gRef, i);
-                    T momentumBuffer = useMuon ? ElementAt(ref momentumBufferRef, i) : default;
+                    T momentumBuffer = condition1 ? ElementAt(ref momentumBufferRef, i) : default;
 
-                    if (useMuon)
+                    if (muonStep)
                     {
                         // momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
                         momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentum);
@@ -537,14 +545,15 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool notUseMuon = this.notUseMuon;
-                bool useMuon = this.useMuon;
+                bool condition1 = this.condition1;
+                bool condition2 = this.condition2;
+                bool muonStep = this.muonStep;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
-                var directionMatrix = useMuon ? matrices.ExistingMatrix(0) : default;
+                var directionMatrix = condition1 ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = useMuon ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizedDirectionMatrix = condition1 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
 
                 // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
@@ -574,20 +583,20 @@ namespace ScratchOptim.Optimizers
                     {
                         TPrefetch.Ahead(ref pRef, i);
                         TPrefetch.Ahead(ref gRef, i);
-                        if (useMuon) TPrefetch.Ahead(ref momentumBufferRef, i);
-                        if (notUseMuon) TPrefetch.Ahead(ref expAvgRef, i);
-                        if (notUseMuon) TPrefetch.Ahead(ref expAvgSqRef, i);
-                        if (useMuon) TPrefetch.Ahead(ref orthogonalizedDirectionRef, i);
+                        if (condition1) TPrefetch.Ahead(ref momentumBufferRef, i);
+                        if (condition2) TPrefetch.Ahead(ref expAvgRef, i);
+                        if (condition2) TPrefetch.Ahead(ref expAvgSqRef, i);
+                        if (condition1) TPrefetch.Ahead(ref orthogonalizedDirectionRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
-                        var momentumBuffer = useMuon ? TVector.Load(ref momentumBufferRef, i) : default;
-                        var expAvg = notUseMuon ? TVector.Load(ref expAvgRef, i) : default;
-                        var expAvgSq = notUseMuon ? TVector.Load(ref expAvgSqRef, i) : default;
-                        var orthogonalizedDirection = useMuon ? TVector.Load(ref orthogonalizedDirectionRef, i) : default;
+                        var momentumBuffer = condition1 ? TVector.Load(ref momentumBufferRef, i) : default;
+                        var expAvg = condition2 ? TVector.Load(ref expAvgRef, i) : default;
+                        var expAvgSq = condition2 ? TVector.Load(ref expAvgSqRef, i) : default;
+                        var orthogonalizedDirection = condition1 ? TVector.Load(ref orthogonalizedDirectionRef, i) : default;
 
                         // p = p * (1 - rate * weightDecay)
                         p = p * oneMinusRateTimesWeightDecayVec;
-                        if (useMuon)
+                        if (muonStep)
                         {
                             // momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
                             momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumLerp);
@@ -613,23 +622,23 @@ namespace ScratchOptim.Optimizers
                         }
 
                         TVector.Store(p, ref pRef, i);
-                        if (useMuon) TVector.Store(momentumBuffer, ref momentumBufferRef, i);
-                        if (notUseMuon) TVector.Store(expAvg, ref expAvgRef, i);
-                        if (notUseMuon) TVector.Store(expAvgSq, ref expAvgSqRef, i);
+                        if (condition1) TVector.Store(momentumBuffer, ref momentumBufferRef, i);
+                        if (condition2) TVector.Store(expAvg, ref expAvgRef, i);
+                        if (condition2) TVector.Store(expAvgSq, ref expAvgSqRef, i);
                     }
                 }
                 for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);
-                    T momentumBuffer = useMuon ? ElementAt(ref momentumBufferRef, i) : default;
-                    T expAvg = notUseMuon ? ElementAt(ref expAvgRef, i) : default;
-                    T expAvgSq = notUseMuon ? ElementAt(ref expAvgSqRef, i) : default;
-                    T orthogonalizedDirection = useMuon ? ElementAt(ref orthogonalizedDirectionRef, i) : default;
+                    T momentumBuffer = condition1 ? ElementAt(ref momentumBufferRef, i) : default;
+                    T expAvg = condition2 ? ElementAt(ref expAvgRef, i) : default;
+                    T expAvgSq = condition2 ? ElementAt(ref expAvgSqRef, i) : default;
+                    T orthogonalizedDirection = condition1 ? ElementAt(ref orthogonalizedDirectionRef, i) : default;
 
                     // p = p * (1 - rate * weightDecay)
                     p = p * oneMinusRateTimesWeightDecay;
-                    if (useMuon)
+                    if (muonStep)
                     {
                         // momentumBuffer = Lerp(momentumBuffer, g, 1 - momentum)
                         momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentum);
@@ -655,9 +664,9 @@ namespace ScratchOptim.Optimizers
                     }
 
                     ElementAt(ref pRef, i) = p;
-                    if (useMuon) ElementAt(ref momentumBufferRef, i) = momentumBuffer;
-                    if (notUseMuon) ElementAt(ref expAvgRef, i) = expAvg;
-                    if (notUseMuon) ElementAt(ref expAvgSqRef, i) = expAvgSq;
+                    if (condition1) ElementAt(ref momentumBufferRef, i) = momentumBuffer;
+                    if (condition2) ElementAt(ref expAvgRef, i) = expAvg;
+                    if (condition2) ElementAt(ref expAvgSqRef, i) = expAvgSq;
                 }
             }
         }
