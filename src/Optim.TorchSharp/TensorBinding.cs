@@ -96,19 +96,20 @@ internal abstract class TensorBinding
     }
 
     /// <summary>Throws unless <paramref name="tensor"/> (the parameter, or its gradient) still fits.</summary>
-    private protected void CheckFits(Tensor tensor, string what)
+    private protected void CheckFits(Tensor tensor, bool gradient)
     {
-        if (tensor.device_type != DeviceType.CPU) throw Changed(what, $"is on {tensor.device}");
-        if (tensor.dtype != DType) throw Changed(what, $"holds {tensor.dtype} elements, not {DType}");
-        if (tensor.is_sparse) throw Changed(what, "is sparse");
+        if (tensor.device_type != DeviceType.CPU) throw Changed($"is on {tensor.device}", gradient);
+        if (tensor.dtype != DType) throw Changed($"holds {tensor.dtype} elements, not {DType}", gradient);
+        if (tensor.is_sparse) throw Changed("is sparse", gradient);
         bool sameShape = tensor.ndim == Shape.Length;
         for (int i = 0; sameShape && i < Shape.Length; i++) sameShape = tensor.size(i) == Shape[i];
-        if (!sameShape) throw Changed(what, $"has shape [{string.Join(", ", tensor.shape)}], not [{string.Join(", ", Shape)}]");
-        if (!tensor.is_contiguous()) throw Changed(what, "is not contiguous");
+        if (!sameShape) throw Changed($"has shape [{string.Join(", ", tensor.shape)}], not [{string.Join(", ", Shape)}]", gradient);
+        if (!tensor.is_contiguous()) throw Changed("is not contiguous", gradient);
     }
 
-    private InvalidOperationException Changed(string what, string how) => new(
-        $"Parameter '{Name}': {what} {how}. ScratchOptim steps each tensor in place in the layout it had when the optimizer was created; create the optimizer again (and load its saved state) after converting or moving the module.");
+    private InvalidOperationException Changed(string how, bool gradient) => new($"Parameter '{Name}': {(gradient ? "its gradient" : "the tensor")} {how}. " + (gradient
+        ? "A gradient must be a dense, contiguous tensor of the parameter's dtype and shape in CPU memory, as backward() makes it; nothing was updated."
+        : "ScratchOptim steps each tensor in place in the layout it had when the optimizer was created; create the optimizer again (and load its saved state) after converting or moving the module."));
 }
 
 /// <summary>A binding of a tensor of <typeparamref name="T"/> elements (float32 or float64).</summary>
@@ -136,13 +137,13 @@ internal sealed class TensorBinding<T> : TensorBinding
     {
         if (Tensor.IsInvalid)
             throw new ObjectDisposedException(Name, $"Parameter '{Name}': its tensor has been disposed (with its module?); the optimizer cannot step it.");
-        CheckFits(Tensor, "the tensor");
+        CheckFits(Tensor, gradient: false);
         var current = Tensor.grad;
         if (current is not null)
         {
             try
             {
-                CheckFits(current, "its gradient");
+                CheckFits(current, gradient: true);
             }
             catch
             {
