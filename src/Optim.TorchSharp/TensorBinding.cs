@@ -107,7 +107,7 @@ internal abstract class TensorBinding
         if (!tensor.is_contiguous()) throw Changed("is not contiguous", gradient);
     }
 
-    private InvalidOperationException Changed(string how, bool gradient) => new($"Parameter '{Name}': {(gradient ? "its gradient" : "the tensor")} {how}. " + (gradient
+    private protected InvalidOperationException Changed(string how, bool gradient) => new($"Parameter '{Name}': {(gradient ? "its gradient" : "the tensor")} {how}. " + (gradient
         ? "A gradient must be a dense, contiguous tensor of the parameter's dtype and shape in CPU memory, as backward() makes it; nothing was updated."
         : "ScratchOptim steps each tensor in place in the layout it had when the optimizer was created; create the optimizer again (and load its saved state) after converting or moving the module."));
 }
@@ -119,15 +119,15 @@ internal sealed class TensorBinding<T> : TensorBinding
     private readonly NativeView<T> data;
     private readonly NativeView<T> grad;
     private readonly Parameter<T> parameter;
+    private readonly int length;
     private Tensor? heldGrad;
 
     public TensorBinding(string name, Tensor tensor, ScalarType dtype, int[] shape)
         : base(name, tensor, dtype, shape)
     {
-        int length = checked((int)tensor.numel());
-        data = new NativeView<T>(length);
+        length = checked((int)tensor.numel());
+        data = new NativeView<T>(length, CurrentValues);
         grad = new NativeView<T>(length);
-        data.Bind(tensor.bytes);
         parameter = new Parameter<T>(data.Memory, shape, name);
     }
 
@@ -152,8 +152,6 @@ internal sealed class TensorBinding<T> : TensorBinding
             }
         }
 
-        // Re-pointed every step: set_() or a load may have given the tensor new memory of the same layout.
-        data.Bind(Tensor.bytes);
         if (current is null)
         {
             parameter.Grad = null;
@@ -162,6 +160,20 @@ internal sealed class TensorBinding<T> : TensorBinding
         heldGrad = current;
         grad.Bind(current.bytes);
         parameter.Grad = grad.Memory;
+    }
+
+    /// <summary>
+    /// The tensor's memory now, for the view of its values: set_() or a load may have given it new memory of the same
+    /// layout. A disposed tensor, or one that no longer holds the elements the view shows, is refused: its old memory
+    /// may have been freed.
+    /// </summary>
+    private Span<byte> CurrentValues()
+    {
+        if (Tensor.IsInvalid)
+            throw new ObjectDisposedException(Name, $"Parameter '{Name}': its tensor has been disposed (with its module?); its values are gone.");
+        if (Tensor.dtype != DType || Tensor.numel() != length)
+            throw Changed($"now holds {Tensor.numel()} {Tensor.dtype} elements, not {length} {DType}", gradient: false);
+        return Tensor.bytes;
     }
 
     public override void Release()

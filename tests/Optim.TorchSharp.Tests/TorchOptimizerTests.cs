@@ -353,6 +353,29 @@ public sealed class TorchOptimizerTests
     }
 
     [Fact]
+    public void A_parameters_values_outside_a_step_are_the_tensors_memory_now_and_never_freed_memory()
+    {
+        using var scope = NewDisposeScope();
+        var parameter = new TorchParameter(ones([4]));
+        var optimizer = TorchOptimizer.Create([("p", (Tensor)parameter)], ps => new SGD(ps, lr: 0.5));
+        parameter.grad = ones([4]);
+        optimizer.Step();
+        var values = (Parameter<float>)optimizer.Parameters["p"];
+
+        // set_() gives the tensor new memory of the same layout (its old memory may then be freed): a checkpoint or an
+        // average that reads the parameter before the next step reads the new memory.
+        using (no_grad()) parameter.set_(full([4], 7f));
+        Assert.Equal(Tensors.Address(parameter), Tensors.Address(values.Data));
+        Assert.Equal([7f, 7f, 7f, 7f], values.Data.ToArray());
+
+        // Memory of another size, or none at all, is refused rather than read.
+        using (no_grad()) parameter.set_(zeros([6]));
+        Assert.Contains("now holds 6 Float32 elements, not 4", Assert.Throws<InvalidOperationException>(() => values.Data.ToArray()).Message, StringComparison.Ordinal);
+        parameter.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => values.Data.ToArray());
+    }
+
+    [Fact]
     public void A_parameter_of_another_TorchOptimizer_is_refused()
     {
         using var scope = NewDisposeScope();
