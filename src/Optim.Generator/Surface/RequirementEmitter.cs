@@ -42,7 +42,7 @@ namespace ScratchOptim.Generator.Surface
                     writer.Line("// The parameter's shape, which the checks read.");
                     writer.Line("var shape = ShapeOf(parameter);");
                     writer.Line("int length = parameter.Length;");
-                    writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                    writer.Line(Targets.Cpu.CpuTarget.RowsAndColumns);
                 }
                 if (readsStep) writer.Line("int " + Id(model.Signature.Step) + " = state.Step + 1; // the step about to be taken");
                 for (int i = 0; i < model.States.Count; i++)

@@ -293,7 +293,7 @@ namespace ScratchOptim.Generator.Surface
                 writer.Line("// Every buffer must match the parameter before anything is written.");
                 writer.Line("int length = " + Id(model.Signature.Param) + ".Length;");
                 if (target.UsesShape) writer.Line("global::ScratchOptim.KernelChecks.Shape(\"" + Name + "\", shape, length);");
-                if (plan.RowsAndColumns || target.UsesMatrices) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                if (plan.RowsAndColumns || target.UsesMatrices) writer.Line(Targets.Cpu.CpuTarget.RowsAndColumns);
                 if (target.UsesMatrices) writer.Line("global::System.ArgumentNullException.ThrowIfNull(matrices);");
                 writer.Line(Check(model.Signature.Grad, "length"));
                 var expressions = new Targets.Cpu.CpuExpressions(System.Array.Empty<string>(), model);
@@ -302,7 +302,7 @@ namespace ScratchOptim.Generator.Surface
                     var state = model.States[i];
                     if (state.IsUniform) continue;
                     string check = state.Space == Space.Matrix
-                        ? "global::ScratchOptim.KernelChecks.Square(\"" + Name + "\", \"" + state.Name + "\", " + Id(state.Name) + ".Length, " + MatrixSide(state) + ");"
+                        ? "global::ScratchOptim.KernelChecks.Square(\"" + Name + "\", \"" + state.Name + "\", " + Id(state.Name) + ".Length, " + Targets.Cpu.CpuTarget.MatrixSide(state) + ");"
                         : Check(state.Name, Targets.Cpu.CpuTarget.StateLength(state));
                     var allocation = plan.States[i].Allocation;
                     writer.Line((allocation is null ? "" : "if (" + expressions.Uniform(allocation) + ") ") + check);
@@ -321,7 +321,7 @@ namespace ScratchOptim.Generator.Surface
                 writer.Line("public static int WorkspaceLength(global::System.ReadOnlySpan<int> shape)");
                 using (writer.Block())
                 {
-                    writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                    writer.Line(Targets.Cpu.CpuTarget.RowsAndColumns);
                     writer.Line("return " + workspace + ";");
                 }
             }
@@ -343,14 +343,6 @@ namespace ScratchOptim.Generator.Surface
             writer.Line("/// <exception cref=\"global::System.ArgumentException\">A buffer's length differs from what the parameter needs; nothing is written.</exception>");
         }
 
-        /// <summary>The side of a square matrix state, as a C# expression over <c>length</c>, <c>rows</c> and <c>columns</c>.</summary>
-        private static string MatrixSide(StateModel state) => state.Matrix!.Value.Rows switch
-        {
-            Extent.Rows => "rows",
-            Extent.Columns => "columns",
-            _ => "length",
-        };
-
         /// <summary>
         /// A matrix state of a large parameter (rows × rows, ...) may hold more values than a buffer can: <c>StateSizeRefusal</c>
         /// says so, under the condition the state is allocated on, before a step writes anything.
@@ -367,13 +359,12 @@ namespace ScratchOptim.Generator.Surface
             {
                 writer.Line("int length = parameter.Length;");
                 writer.Line("var shape = ShapeOf(parameter);");
-                writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                writer.Line(Targets.Cpu.CpuTarget.RowsAndColumns);
                 foreach (int i in matrices)
                 {
                     var state = model.States[i];
-                    string side = MatrixSide(state);
-                    string sideName = state.Matrix!.Value.Rows switch { Extent.Rows => "rows", Extent.Columns => "columns", _ => "elements" };
-                    string tooLarge = "MatrixStateTooLarge(" + String(state.Name) + ", " + String(state.TorchName) + ", " + side + ", " + String(sideName) + ")";
+                    string tooLarge = "MatrixStateTooLarge(" + String(state.Name) + ", " + String(state.TorchName) + ", "
+                        + Targets.Cpu.CpuTarget.MatrixSide(state) + ", " + String(MatrixShape.Name(state.Matrix!.Value.Rows)) + ")";
                     var allocation = plan.States[i].Allocation;
                     writer.Line("if (" + (allocation is null ? "" : "(" + expressions.Uniform(allocation) + ") && ") + tooLarge + " is { } " + state.Name + "TooLarge) return " + state.Name + "TooLarge;");
                 }

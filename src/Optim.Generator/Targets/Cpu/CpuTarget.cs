@@ -121,7 +121,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (kernel.UsesShape || kernel.Plan.RowsAndColumns)
             {
                 writer.Line("var shape = ShapeOf(parameter);");
-                if (kernel.Plan.RowsAndColumns || kernel.UsesMatrices) writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                if (kernel.Plan.RowsAndColumns || kernel.UsesMatrices) writer.Line(CpuTarget.RowsAndColumns);
             }
             if (Model.States.Any(s => s.Space != Space.Group && (uniform || !s.IsUniform))) writer.Line(comment);
             for (int i = 0; i < Model.States.Count; i++)
@@ -191,14 +191,25 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         public bool UsesMatrices => kernel.UsesMatrices;
 
+        /// <summary>The statement that declares the tensor's <c>rows</c> and <c>columns</c> as a matrix (rows: all dimensions but the last) from <c>shape</c>.</summary>
+        public const string RowsAndColumns = "int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);";
+
         /// <summary>How many values a state has, as a C# expression over <c>length</c>, <c>rows</c> and <c>columns</c>.</summary>
         public static string StateLength(StateModel state) => state.Space switch
         {
             Space.Element => "length",
             Space.Row => "rows",
             Space.Column => "columns",
-            Space.Matrix => state.Matrix!.Value.Rows switch { Extent.Rows => "rows * rows", Extent.Columns => "columns * columns", _ => "length * length" },
+            Space.Matrix => MatrixSide(state) + " * " + MatrixSide(state),
             _ => "1",
+        };
+
+        /// <summary>The side of a square matrix state, as a C# expression over <c>length</c>, <c>rows</c> and <c>columns</c>.</summary>
+        public static string MatrixSide(StateModel state) => state.Matrix!.Value.Rows switch
+        {
+            Extent.Rows => "rows",
+            Extent.Columns => "columns",
+            _ => "length",
         };
 
         public void WriteApplyCall(SourceWriter writer)

@@ -220,7 +220,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (plan.RowsAndColumns || kernel.UsesMatrices)
             {
                 writer.Line("// The tensor as a matrix: rows are all dimensions but the last.");
-                writer.Line("int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);");
+                writer.Line(CpuTarget.RowsAndColumns);
             }
             matrices.WriteSetUp(host: phase is null);
             var workspace = kernel.Workspace.ToList();
