@@ -243,6 +243,98 @@ public class SchedulerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SWALR(sgd, 0.01, annealEpochs: -1));
     }
 
+    [Theory]
+    [InlineData("factor", -0.5)]
+    [InlineData("factor", double.NegativeInfinity)]
+    [InlineData("threshold", double.NaN)]
+    [InlineData("threshold", double.PositiveInfinity)]
+    [InlineData("threshold", double.NegativeInfinity)]
+    [InlineData("threshold", -1e-4)]
+    [InlineData("threshold", 1.0)]
+    [InlineData("eps", double.NaN)]
+    [InlineData("eps", double.PositiveInfinity)]
+    [InlineData("eps", -1e-8)]
+    [InlineData("minLr", double.NaN)]
+    [InlineData("minLr", double.PositiveInfinity)]
+    [InlineData("minLr", double.NegativeInfinity)]
+    [InlineData("minLr", -1e-6)]
+    [InlineData("minLrs", double.NaN)]
+    [InlineData("minLrs", double.PositiveInfinity)]
+    [InlineData("minLrs", -1e-6)]
+    public void Plateau_refuses_a_bad_argument_at_construction(string argument, double value)
+    {
+        // Before, each went wrong only at the first step that used it, or silently: a NaN threshold or eps, or a
+        // relative threshold of 1 in min mode, made every epoch bad or no reduction happen.
+        var sgd = TwoGroupSgd();
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => argument switch
+        {
+            "factor" => new ReduceLROnPlateau(sgd, factor: value),
+            "threshold" => new ReduceLROnPlateau(sgd, threshold: value),
+            "eps" => new ReduceLROnPlateau(sgd, eps: value),
+            "minLr" => new ReduceLROnPlateau(sgd, minLr: value),
+            _ => new ReduceLROnPlateau(sgd, PlateauMode.Min, 0.1, 10, 1e-4, ThresholdMode.Rel, 0, [0.0, value]),
+        });
+        Assert.Equal(argument, refused.ParamName);
+        Assert.Equal(value, refused.ActualValue);
+    }
+
+    [Fact]
+    public void Plateau_keeps_the_edge_values_PyTorch_gives_a_meaning()
+    {
+        // factor 0 drops the rate straight to min_lr; a relative threshold of 1 or more is fine in max mode or absolute.
+        var sgd = TwoGroupSgd();
+        var plateau = new ReduceLROnPlateau(sgd, factor: 0, patience: 1, minLr: 1e-3, eps: 0);
+        for (int epoch = 0; epoch < 3; epoch++) plateau.Step(1.0);
+        Assert.Equal([1e-3, 1e-3], Lrs(sgd));
+        _ = new ReduceLROnPlateau(TwoGroupSgd(), PlateauMode.Max, threshold: 2.0);
+        _ = new ReduceLROnPlateau(TwoGroupSgd(), threshold: 2.0, thresholdMode: ThresholdMode.Abs);
+    }
+
+    [Theory]
+    [InlineData("factor", "-0.5")]
+    [InlineData("factor", "\"-inf\"")]
+    [InlineData("threshold", "\"nan\"")]
+    [InlineData("threshold", "-0.1")]
+    [InlineData("threshold", "1")]
+    [InlineData("eps", "\"inf\"")]
+    [InlineData("eps", "-1")]
+    [InlineData("min_lrs", "[0, \"nan\"]")]
+    [InlineData("min_lrs", "[-1, 0]")]
+    [InlineData("default_min_lr", "\"inf\"")]
+    [InlineData("default_min_lr", "-0.5")]
+    [InlineData("best", "\"nan\"")]
+    public void Plateau_state_with_a_bad_value_is_refused_naming_the_key_and_changes_nothing(string key, string json)
+    {
+        var sgd = TwoGroupSgd();
+        var plateau = new ReduceLROnPlateau(sgd, patience: 1);
+        plateau.Step(2.0);
+        plateau.Step(1.0);
+        var before = plateau.StateDict().ToJsonString();
+        var state = plateau.StateDict();
+        state[key] = JsonNode.Parse(json);
+
+        var refused = Assert.Throws<InvalidDataException>(() => plateau.LoadStateDict(state));
+        Assert.Contains($"'{key}'", refused.Message);
+        Assert.Equal(before, plateau.StateDict().ToJsonString());
+    }
+
+    [Fact]
+    public void Plateau_with_a_bad_epoch_counter_at_its_limit_refuses_to_step()
+    {
+        // Only a loaded state gets there; the increment would wrap around to a negative count.
+        var sgd = TwoGroupSgd();
+        var plateau = new ReduceLROnPlateau(sgd, patience: int.MaxValue);
+        var state = plateau.StateDict();
+        state["num_bad_epochs"] = int.MaxValue;
+        plateau.LoadStateDict(state);
+        var before = plateau.StateDict().ToJsonString();
+        var lrs = Lrs(sgd);
+
+        Assert.Contains("bad-epoch counter", Assert.Throws<InvalidOperationException>(() => plateau.Step(1.0)).Message);
+        Assert.Equal(before, plateau.StateDict().ToJsonString());
+        Assert.Equal(lrs, Lrs(sgd));
+    }
+
     [Fact]
     public void Schedule_values_beside_the_hyperparameters_are_kept_per_group()
     {
