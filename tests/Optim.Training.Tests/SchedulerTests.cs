@@ -243,6 +243,14 @@ public class SchedulerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SWALR(sgd, 0.01, annealEpochs: -1));
     }
 
+    /// <summary>Nothing of <paramref name="optimizer"/>'s groups changed: its rates and momentums, and no scheduler value (initial_lr, ...) was recorded.</summary>
+    private static void AssertUntouched(Optimizer optimizer, double[] lrs, double momentum)
+    {
+        Assert.Equal(lrs, Lrs(optimizer));
+        Assert.Equal(momentum, optimizer.GetGroupValue(0, optimizer.MomentumKey()!));
+        for (int g = 0; g < optimizer.GroupCount; g++) Assert.Empty(optimizer.ScheduleValues(g));
+    }
+
     [Theory]
     [InlineData("factor", -0.5)]
     [InlineData("factor", double.NegativeInfinity)]
@@ -333,6 +341,86 @@ public class SchedulerTests
         Assert.Contains("bad-epoch counter", Assert.Throws<InvalidOperationException>(() => plateau.Step(1.0)).Message);
         Assert.Equal(before, plateau.StateDict().ToJsonString());
         Assert.Equal(lrs, Lrs(sgd));
+    }
+
+    [Theory]
+    [InlineData("divFactor", 0.0)]
+    [InlineData("divFactor", -25.0)]
+    [InlineData("divFactor", double.NaN)]
+    [InlineData("divFactor", double.PositiveInfinity)]
+    [InlineData("divFactor", double.NegativeInfinity)]
+    [InlineData("finalDivFactor", 0.0)]
+    [InlineData("finalDivFactor", -1e4)]
+    [InlineData("finalDivFactor", double.NaN)]
+    [InlineData("finalDivFactor", double.PositiveInfinity)]
+    [InlineData("finalDivFactor", double.NegativeInfinity)]
+    [InlineData("maxLr", double.NaN)]
+    [InlineData("maxLr", double.PositiveInfinity)]
+    [InlineData("maxLr", double.NegativeInfinity)]
+    [InlineData("maxLr", -0.1)]
+    [InlineData("baseMomentum", double.NaN)]
+    [InlineData("baseMomentum", double.PositiveInfinity)]
+    [InlineData("baseMomentum", -0.1)]
+    [InlineData("maxMomentum", double.NaN)]
+    [InlineData("maxMomentum", -0.1)]
+    public void One_cycle_refuses_a_bad_argument_before_writing_any_group_value(string argument, double value)
+    {
+        var sgd = TwoGroupSgd();
+        var lrs = Lrs(sgd);
+        double momentum = sgd.GetGroupValue(0, "momentum");
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => argument switch
+        {
+            "divFactor" => new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 10, divFactor: value),
+            "finalDivFactor" => new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 10, finalDivFactor: value),
+            "maxLr" => new OneCycleLR(sgd, maxLr: [0.1, value], totalSteps: 10),
+            "baseMomentum" => new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 10, baseMomentum: value),
+            _ => new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 10, maxMomentum: value),
+        });
+        Assert.Equal(argument, refused.ParamName);
+        Assert.Equal(value, refused.ActualValue);
+        AssertUntouched(sgd, lrs, momentum);
+    }
+
+    [Fact]
+    public void One_cycle_and_cyclic_refuse_a_base_momentum_outside_the_optimizers_range()
+    {
+        // Adam's beta1 is in [0, 1): the rate's peak would set it to 1.
+        var adam = new Adam([new Parameter<float>(new float[1])], lr: 1e-3);
+        var lrs = Lrs(adam);
+        double beta1 = adam.GetGroupValue(0, "betas[0]");
+        var oneCycle = Assert.Throws<ArgumentOutOfRangeException>(() => new OneCycleLR(adam, maxLr: 1e-2, totalSteps: 10, baseMomentum: 1.0));
+        var cyclic = Assert.Throws<ArgumentOutOfRangeException>(() => new CyclicLR(adam, baseLr: 1e-4, maxLr: 1e-3, baseMomentum: 1.0));
+        Assert.Equal("baseMomentum", oneCycle.ParamName);
+        Assert.Equal("baseMomentum", cyclic.ParamName);
+        Assert.Contains("[0, 1)", cyclic.Message);
+        AssertUntouched(adam, lrs, beta1);
+    }
+
+    [Theory]
+    [InlineData("maxLr", double.NaN)]
+    [InlineData("maxLr", double.PositiveInfinity)]
+    [InlineData("maxLr", -0.1)]
+    [InlineData("gamma", double.NaN)]
+    [InlineData("gamma", double.PositiveInfinity)]
+    [InlineData("gamma", -0.5)]
+    [InlineData("baseMomentum", double.NaN)]
+    [InlineData("baseMomentum", -0.1)]
+    [InlineData("maxMomentum", double.PositiveInfinity)]
+    public void Cyclic_refuses_a_bad_argument_before_setting_the_base_rates(string argument, double value)
+    {
+        var sgd = TwoGroupSgd();
+        var lrs = Lrs(sgd);
+        double momentum = sgd.GetGroupValue(0, "momentum");
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => argument switch
+        {
+            "maxLr" => new CyclicLR(sgd, [1e-3, 1e-3], [1e-2, value]),
+            "gamma" => new CyclicLR(sgd, 1e-3, 1e-2, mode: CyclicMode.ExpRange, gamma: value),
+            "baseMomentum" => new CyclicLR(sgd, 1e-3, 1e-2, baseMomentum: value),
+            _ => new CyclicLR(sgd, 1e-3, 1e-2, maxMomentum: value),
+        });
+        Assert.Equal(argument, refused.ParamName);
+        Assert.Equal(value, refused.ActualValue);
+        AssertUntouched(sgd, lrs, momentum);
     }
 
     [Fact]
