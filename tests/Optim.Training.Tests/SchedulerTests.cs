@@ -423,6 +423,125 @@ public class SchedulerTests
         AssertUntouched(sgd, lrs, momentum);
     }
 
+    [Theory]
+    [InlineData("CosineAnnealingLR", double.NaN)]
+    [InlineData("CosineAnnealingLR", double.PositiveInfinity)]
+    [InlineData("CosineAnnealingLR", -1e-3)]
+    [InlineData("CosineAnnealingWarmRestarts", double.NaN)]
+    [InlineData("CosineAnnealingWarmRestarts", double.NegativeInfinity)]
+    [InlineData("CosineAnnealingWarmRestarts", -1e-3)]
+    [InlineData("StepLR", double.NaN)]
+    [InlineData("StepLR", double.PositiveInfinity)]
+    [InlineData("StepLR", -0.5)]
+    [InlineData("MultiStepLR", double.NaN)]
+    [InlineData("MultiStepLR", -0.5)]
+    [InlineData("ExponentialLR", double.NaN)]
+    [InlineData("ExponentialLR", double.PositiveInfinity)]
+    [InlineData("ExponentialLR", -0.9)]
+    [InlineData("PolynomialLR", double.NaN)]
+    [InlineData("PolynomialLR", double.PositiveInfinity)]
+    [InlineData("PolynomialLR", -1.0)]
+    public void A_bad_rate_or_factor_is_refused_before_the_initial_rates_are_recorded(string scheduler, double value)
+    {
+        // PyTorch takes these, and the first step they reach gives a NaN, infinite or negative rate.
+        var sgd = TwoGroupSgd();
+        var lrs = Lrs(sgd);
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => scheduler switch
+        {
+            "CosineAnnealingLR" => new CosineAnnealingLR(sgd, tMax: 10, etaMin: value),
+            "CosineAnnealingWarmRestarts" => new CosineAnnealingWarmRestarts(sgd, t0: 10, etaMin: value),
+            "StepLR" => new StepLR(sgd, stepSize: 2, gamma: value),
+            "MultiStepLR" => new MultiStepLR(sgd, [2, 4], gamma: value),
+            "ExponentialLR" => new ExponentialLR(sgd, gamma: value),
+            _ => (LRScheduler)new PolynomialLR(sgd, totalIters: 5, power: value),
+        });
+        Assert.Equal(scheduler.StartsWith("Cosine", StringComparison.Ordinal) ? "etaMin" : scheduler == "PolynomialLR" ? "power" : "gamma", refused.ParamName);
+        Assert.Equal(value, refused.ActualValue);
+        AssertUntouched(sgd, lrs, 0.9);
+    }
+
+    [Fact]
+    public void A_refused_argument_records_no_initial_rate()
+    {
+        // These were checked only after the base constructor had recorded initial_lr in every group.
+        Action<Optimizer>[] refusals =
+        [
+            sgd => _ = new StepLR(sgd, stepSize: 0),
+            sgd => _ = new CosineAnnealingLR(sgd, tMax: 0),
+            sgd => _ = new CosineAnnealingWarmRestarts(sgd, t0: 0),
+            sgd => _ = new PolynomialLR(sgd, totalIters: 0),
+            sgd => _ = new ConstantLR(sgd, factor: 1.5),
+            sgd => _ = new LinearLR(sgd, startFactor: 0),
+            sgd => _ = new LinearLR(sgd, endFactor: double.NaN),
+        ];
+        foreach (var refusal in refusals)
+        {
+            var sgd = TwoGroupSgd();
+            var lrs = Lrs(sgd);
+            Assert.Throws<ArgumentOutOfRangeException>(() => refusal(sgd));
+            AssertUntouched(sgd, lrs, 0.9);
+        }
+    }
+
+    [Fact]
+    public void Edge_values_PyTorch_gives_a_meaning_are_kept()
+    {
+        var sgd = TwoGroupSgd();
+        var growing = new ExponentialLR(sgd, gamma: 1.5);
+        growing.Step();
+        Assert.Equal([0.1 * 1.5, 0.01 * 1.5], Lrs(sgd));
+        var zero = TwoGroupSgd();
+        var stop = new StepLR(zero, stepSize: 1, gamma: 0);
+        stop.Step();
+        Assert.Equal([0.0, 0.0], Lrs(zero));
+        _ = new CosineAnnealingLR(TwoGroupSgd(), tMax: 5, etaMin: 0);
+        _ = new PolynomialLR(TwoGroupSgd(), power: 0);
+        _ = new CyclicLR(TwoGroupSgd(), 1e-3, 1e-2, mode: CyclicMode.ExpRange, gamma: 0);
+    }
+
+    public static TheoryData<string, string, string> BadStates => new()
+    {
+        { "ExponentialLR", "gamma", "\"nan\"" },
+        { "StepLR", "gamma", "-0.5" },
+        { "MultiStepLR", "gamma", "\"inf\"" },
+        { "PolynomialLR", "power", "-1" },
+        { "CosineAnnealingLR", "eta_min", "\"inf\"" },
+        { "CosineAnnealingWarmRestarts", "eta_min", "-0.001" },
+        { "ConstantLR", "factor", "2" },
+        { "ConstantLR", "factor", "\"nan\"" },
+        { "LinearLR", "start_factor", "0" },
+        { "LinearLR", "end_factor", "\"nan\"" },
+        { "CyclicLR", "max_lrs", "[0.01, \"inf\"]" },
+        { "CyclicLR", "gamma", "\"nan\"" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadStates))]
+    public void A_state_with_a_value_the_constructor_refuses_is_refused_naming_the_key(string scheduler, string key, string json)
+    {
+        var sgd = TwoGroupSgd();
+        LRScheduler made = scheduler switch
+        {
+            "ExponentialLR" => new ExponentialLR(sgd, 0.9),
+            "StepLR" => new StepLR(sgd, 2),
+            "MultiStepLR" => new MultiStepLR(sgd, [2]),
+            "PolynomialLR" => new PolynomialLR(sgd),
+            "CosineAnnealingLR" => new CosineAnnealingLR(sgd, 10),
+            "CosineAnnealingWarmRestarts" => new CosineAnnealingWarmRestarts(sgd, 10),
+            "ConstantLR" => new ConstantLR(sgd),
+            "LinearLR" => new LinearLR(sgd),
+            _ => new CyclicLR(sgd, 1e-3, 1e-2),
+        };
+        made.Step();
+        var before = made.StateDict().ToJsonString();
+        var state = made.StateDict();
+        state[key] = JsonNode.Parse(json);
+
+        var refused = Assert.Throws<InvalidDataException>(() => made.LoadStateDict(state));
+        Assert.Contains($"'{key}'", refused.Message);
+        Assert.Equal(before, made.StateDict().ToJsonString());
+    }
+
     [Fact]
     public void Schedule_values_beside_the_hyperparameters_are_kept_per_group()
     {
