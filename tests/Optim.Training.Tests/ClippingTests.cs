@@ -121,6 +121,36 @@ public class ClippingTests
         Assert.Throws<NotSupportedException>(() => GradientClipping.VectorNorm<Half>([Half.One]));
     }
 
+    [Theory]
+    [InlineData(-2.0)]
+    [InlineData(double.NegativeInfinity)]
+    public void A_negative_total_norm_is_refused_before_any_gradient_changes(double totalNorm)
+    {
+        // Its coefficient, max_norm / (total + 1e-6), would be negative and reverse every gradient.
+        float[] a = [3, 0];
+        double[] b = [0, -4];
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => GradientClipping.ClipGradsWithNorm<float>([a], 1.0, (float)totalNorm));
+        Assert.Equal("totalNorm", refused.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => GradientClipping.ClipGradsWithNorm<double>([b], 1.0, totalNorm));
+        var parameter = new Parameter<float>(new float[2], "w") { Grad = new float[] { 3, 0 } };
+        Assert.Throws<ArgumentOutOfRangeException>(() => GradientClipping.ClipGradsWithNorm([parameter], 1.0, totalNorm));
+        Assert.Equal([3f, 0f], a);
+        Assert.Equal([0.0, -4.0], b);
+        Assert.Equal([3f, 0f], parameter.Grad!.Value.ToArray());
+    }
+
+    [Fact]
+    public void A_total_norm_of_infinity_or_NaN_scales_as_PyTorch_does()
+    {
+        // clip_grads_with_norm_ takes them: an infinite norm zeroes the gradients, a NaN one makes them NaN.
+        float[] infinite = [3, -4];
+        double[] nan = [3, -4];
+        GradientClipping.ClipGradsWithNorm<float>([infinite], 1.0, float.PositiveInfinity);
+        GradientClipping.ClipGradsWithNorm<double>([nan], 1.0, double.NaN);
+        Assert.Equal([0f, -0f], infinite);
+        Assert.All(nan, value => Assert.True(double.IsNaN(value)));
+    }
+
     [Fact]
     public void Python_reprs_of_norm_orders_match()
     {

@@ -243,6 +243,305 @@ public class SchedulerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SWALR(sgd, 0.01, annealEpochs: -1));
     }
 
+    /// <summary>Nothing of <paramref name="optimizer"/>'s groups changed: its rates and momentums, and no scheduler value (initial_lr, ...) was recorded.</summary>
+    private static void AssertUntouched(Optimizer optimizer, double[] lrs, double momentum)
+    {
+        Assert.Equal(lrs, Lrs(optimizer));
+        Assert.Equal(momentum, optimizer.GetGroupValue(0, optimizer.MomentumKey()!));
+        for (int g = 0; g < optimizer.GroupCount; g++) Assert.Empty(optimizer.ScheduleValues(g));
+    }
+
+    [Theory]
+    [InlineData("factor", -0.5)]
+    [InlineData("factor", double.NegativeInfinity)]
+    [InlineData("threshold", double.NaN)]
+    [InlineData("threshold", double.PositiveInfinity)]
+    [InlineData("threshold", double.NegativeInfinity)]
+    [InlineData("threshold", -1e-4)]
+    [InlineData("threshold", 1.0)]
+    [InlineData("eps", double.NaN)]
+    [InlineData("eps", double.PositiveInfinity)]
+    [InlineData("eps", -1e-8)]
+    [InlineData("minLr", double.NaN)]
+    [InlineData("minLr", double.PositiveInfinity)]
+    [InlineData("minLr", double.NegativeInfinity)]
+    [InlineData("minLr", -1e-6)]
+    [InlineData("minLrs", double.NaN)]
+    [InlineData("minLrs", double.PositiveInfinity)]
+    [InlineData("minLrs", -1e-6)]
+    public void Plateau_refuses_a_bad_argument_at_construction(string argument, double value)
+    {
+        // Before, each went wrong only at the first step that used it, or silently: a NaN threshold or eps, or a
+        // relative threshold of 1 in min mode, made every epoch bad or no reduction happen.
+        var sgd = TwoGroupSgd();
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => argument switch
+        {
+            "factor" => new ReduceLROnPlateau(sgd, factor: value),
+            "threshold" => new ReduceLROnPlateau(sgd, threshold: value),
+            "eps" => new ReduceLROnPlateau(sgd, eps: value),
+            "minLr" => new ReduceLROnPlateau(sgd, minLr: value),
+            _ => new ReduceLROnPlateau(sgd, PlateauMode.Min, 0.1, 10, 1e-4, ThresholdMode.Rel, 0, [0.0, value]),
+        });
+        Assert.Equal(argument, refused.ParamName);
+        Assert.Equal(value, refused.ActualValue);
+    }
+
+    [Fact]
+    public void Plateau_keeps_the_edge_values_PyTorch_gives_a_meaning()
+    {
+        // factor 0 drops the rate straight to min_lr; a relative threshold of 1 or more is fine in max mode or absolute.
+        var sgd = TwoGroupSgd();
+        var plateau = new ReduceLROnPlateau(sgd, factor: 0, patience: 1, minLr: 1e-3, eps: 0);
+        for (int epoch = 0; epoch < 3; epoch++) plateau.Step(1.0);
+        Assert.Equal([1e-3, 1e-3], Lrs(sgd));
+        _ = new ReduceLROnPlateau(TwoGroupSgd(), PlateauMode.Max, threshold: 2.0);
+        _ = new ReduceLROnPlateau(TwoGroupSgd(), threshold: 2.0, thresholdMode: ThresholdMode.Abs);
+    }
+
+    [Theory]
+    [InlineData("factor", "-0.5")]
+    [InlineData("factor", "\"-inf\"")]
+    [InlineData("threshold", "\"nan\"")]
+    [InlineData("threshold", "-0.1")]
+    [InlineData("threshold", "1")]
+    [InlineData("eps", "\"inf\"")]
+    [InlineData("eps", "-1")]
+    [InlineData("min_lrs", "[0, \"nan\"]")]
+    [InlineData("min_lrs", "[-1, 0]")]
+    [InlineData("default_min_lr", "\"inf\"")]
+    [InlineData("default_min_lr", "-0.5")]
+    [InlineData("best", "\"nan\"")]
+    public void Plateau_state_with_a_bad_value_is_refused_naming_the_key_and_changes_nothing(string key, string json)
+    {
+        var sgd = TwoGroupSgd();
+        var plateau = new ReduceLROnPlateau(sgd, patience: 1);
+        plateau.Step(2.0);
+        plateau.Step(1.0);
+        var before = plateau.StateDict().ToJsonString();
+        var state = plateau.StateDict();
+        state[key] = JsonNode.Parse(json);
+
+        var refused = Assert.Throws<InvalidDataException>(() => plateau.LoadStateDict(state));
+        Assert.Contains($"'{key}'", refused.Message);
+        Assert.Equal(before, plateau.StateDict().ToJsonString());
+    }
+
+    [Fact]
+    public void Plateau_with_a_bad_epoch_counter_at_its_limit_refuses_to_step()
+    {
+        // Only a loaded state gets there; the increment would wrap around to a negative count.
+        var sgd = TwoGroupSgd();
+        var plateau = new ReduceLROnPlateau(sgd, patience: int.MaxValue);
+        var state = plateau.StateDict();
+        state["num_bad_epochs"] = int.MaxValue;
+        plateau.LoadStateDict(state);
+        var before = plateau.StateDict().ToJsonString();
+        var lrs = Lrs(sgd);
+
+        Assert.Contains("bad-epoch counter", Assert.Throws<InvalidOperationException>(() => plateau.Step(1.0)).Message);
+        Assert.Equal(before, plateau.StateDict().ToJsonString());
+        Assert.Equal(lrs, Lrs(sgd));
+    }
+
+    [Theory]
+    [InlineData("divFactor", 0.0)]
+    [InlineData("divFactor", -25.0)]
+    [InlineData("divFactor", double.NaN)]
+    [InlineData("divFactor", double.PositiveInfinity)]
+    [InlineData("divFactor", double.NegativeInfinity)]
+    [InlineData("finalDivFactor", 0.0)]
+    [InlineData("finalDivFactor", -1e4)]
+    [InlineData("finalDivFactor", double.NaN)]
+    [InlineData("finalDivFactor", double.PositiveInfinity)]
+    [InlineData("finalDivFactor", double.NegativeInfinity)]
+    [InlineData("maxLr", double.NaN)]
+    [InlineData("maxLr", double.PositiveInfinity)]
+    [InlineData("maxLr", double.NegativeInfinity)]
+    [InlineData("maxLr", -0.1)]
+    [InlineData("baseMomentum", double.NaN)]
+    [InlineData("baseMomentum", double.PositiveInfinity)]
+    [InlineData("baseMomentum", -0.1)]
+    [InlineData("maxMomentum", double.NaN)]
+    [InlineData("maxMomentum", -0.1)]
+    public void One_cycle_refuses_a_bad_argument_before_writing_any_group_value(string argument, double value)
+    {
+        var sgd = TwoGroupSgd();
+        var lrs = Lrs(sgd);
+        double momentum = sgd.GetGroupValue(0, "momentum");
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => argument switch
+        {
+            "divFactor" => new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 10, divFactor: value),
+            "finalDivFactor" => new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 10, finalDivFactor: value),
+            "maxLr" => new OneCycleLR(sgd, maxLr: [0.1, value], totalSteps: 10),
+            "baseMomentum" => new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 10, baseMomentum: value),
+            _ => new OneCycleLR(sgd, maxLr: 0.1, totalSteps: 10, maxMomentum: value),
+        });
+        Assert.Equal(argument, refused.ParamName);
+        Assert.Equal(value, refused.ActualValue);
+        AssertUntouched(sgd, lrs, momentum);
+    }
+
+    [Fact]
+    public void One_cycle_and_cyclic_refuse_a_base_momentum_outside_the_optimizers_range()
+    {
+        // Adam's beta1 is in [0, 1): the rate's peak would set it to 1.
+        var adam = new Adam([new Parameter<float>(new float[1])], lr: 1e-3);
+        var lrs = Lrs(adam);
+        double beta1 = adam.GetGroupValue(0, "betas[0]");
+        var oneCycle = Assert.Throws<ArgumentOutOfRangeException>(() => new OneCycleLR(adam, maxLr: 1e-2, totalSteps: 10, baseMomentum: 1.0));
+        var cyclic = Assert.Throws<ArgumentOutOfRangeException>(() => new CyclicLR(adam, baseLr: 1e-4, maxLr: 1e-3, baseMomentum: 1.0));
+        Assert.Equal("baseMomentum", oneCycle.ParamName);
+        Assert.Equal("baseMomentum", cyclic.ParamName);
+        Assert.Contains("[0, 1)", cyclic.Message);
+        AssertUntouched(adam, lrs, beta1);
+    }
+
+    [Theory]
+    [InlineData("maxLr", double.NaN)]
+    [InlineData("maxLr", double.PositiveInfinity)]
+    [InlineData("maxLr", -0.1)]
+    [InlineData("gamma", double.NaN)]
+    [InlineData("gamma", double.PositiveInfinity)]
+    [InlineData("gamma", -0.5)]
+    [InlineData("baseMomentum", double.NaN)]
+    [InlineData("baseMomentum", -0.1)]
+    [InlineData("maxMomentum", double.PositiveInfinity)]
+    public void Cyclic_refuses_a_bad_argument_before_setting_the_base_rates(string argument, double value)
+    {
+        var sgd = TwoGroupSgd();
+        var lrs = Lrs(sgd);
+        double momentum = sgd.GetGroupValue(0, "momentum");
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => argument switch
+        {
+            "maxLr" => new CyclicLR(sgd, [1e-3, 1e-3], [1e-2, value]),
+            "gamma" => new CyclicLR(sgd, 1e-3, 1e-2, mode: CyclicMode.ExpRange, gamma: value),
+            "baseMomentum" => new CyclicLR(sgd, 1e-3, 1e-2, baseMomentum: value),
+            _ => new CyclicLR(sgd, 1e-3, 1e-2, maxMomentum: value),
+        });
+        Assert.Equal(argument, refused.ParamName);
+        Assert.Equal(value, refused.ActualValue);
+        AssertUntouched(sgd, lrs, momentum);
+    }
+
+    [Theory]
+    [InlineData("CosineAnnealingLR", double.NaN)]
+    [InlineData("CosineAnnealingLR", double.PositiveInfinity)]
+    [InlineData("CosineAnnealingLR", -1e-3)]
+    [InlineData("CosineAnnealingWarmRestarts", double.NaN)]
+    [InlineData("CosineAnnealingWarmRestarts", double.NegativeInfinity)]
+    [InlineData("CosineAnnealingWarmRestarts", -1e-3)]
+    [InlineData("StepLR", double.NaN)]
+    [InlineData("StepLR", double.PositiveInfinity)]
+    [InlineData("StepLR", -0.5)]
+    [InlineData("MultiStepLR", double.NaN)]
+    [InlineData("MultiStepLR", -0.5)]
+    [InlineData("ExponentialLR", double.NaN)]
+    [InlineData("ExponentialLR", double.PositiveInfinity)]
+    [InlineData("ExponentialLR", -0.9)]
+    [InlineData("PolynomialLR", double.NaN)]
+    [InlineData("PolynomialLR", double.PositiveInfinity)]
+    [InlineData("PolynomialLR", -1.0)]
+    public void A_bad_rate_or_factor_is_refused_before_the_initial_rates_are_recorded(string scheduler, double value)
+    {
+        // PyTorch takes these, and the first step they reach gives a NaN, infinite or negative rate.
+        var sgd = TwoGroupSgd();
+        var lrs = Lrs(sgd);
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => scheduler switch
+        {
+            "CosineAnnealingLR" => new CosineAnnealingLR(sgd, tMax: 10, etaMin: value),
+            "CosineAnnealingWarmRestarts" => new CosineAnnealingWarmRestarts(sgd, t0: 10, etaMin: value),
+            "StepLR" => new StepLR(sgd, stepSize: 2, gamma: value),
+            "MultiStepLR" => new MultiStepLR(sgd, [2, 4], gamma: value),
+            "ExponentialLR" => new ExponentialLR(sgd, gamma: value),
+            _ => (LRScheduler)new PolynomialLR(sgd, totalIters: 5, power: value),
+        });
+        Assert.Equal(scheduler.StartsWith("Cosine", StringComparison.Ordinal) ? "etaMin" : scheduler == "PolynomialLR" ? "power" : "gamma", refused.ParamName);
+        Assert.Equal(value, refused.ActualValue);
+        AssertUntouched(sgd, lrs, 0.9);
+    }
+
+    [Fact]
+    public void A_refused_argument_records_no_initial_rate()
+    {
+        // These were checked only after the base constructor had recorded initial_lr in every group.
+        Action<Optimizer>[] refusals =
+        [
+            sgd => _ = new StepLR(sgd, stepSize: 0),
+            sgd => _ = new CosineAnnealingLR(sgd, tMax: 0),
+            sgd => _ = new CosineAnnealingWarmRestarts(sgd, t0: 0),
+            sgd => _ = new PolynomialLR(sgd, totalIters: 0),
+            sgd => _ = new ConstantLR(sgd, factor: 1.5),
+            sgd => _ = new LinearLR(sgd, startFactor: 0),
+            sgd => _ = new LinearLR(sgd, endFactor: double.NaN),
+        ];
+        foreach (var refusal in refusals)
+        {
+            var sgd = TwoGroupSgd();
+            var lrs = Lrs(sgd);
+            Assert.Throws<ArgumentOutOfRangeException>(() => refusal(sgd));
+            AssertUntouched(sgd, lrs, 0.9);
+        }
+    }
+
+    [Fact]
+    public void Edge_values_PyTorch_gives_a_meaning_are_kept()
+    {
+        var sgd = TwoGroupSgd();
+        var growing = new ExponentialLR(sgd, gamma: 1.5);
+        growing.Step();
+        Assert.Equal([0.1 * 1.5, 0.01 * 1.5], Lrs(sgd));
+        var zero = TwoGroupSgd();
+        var stop = new StepLR(zero, stepSize: 1, gamma: 0);
+        stop.Step();
+        Assert.Equal([0.0, 0.0], Lrs(zero));
+        _ = new CosineAnnealingLR(TwoGroupSgd(), tMax: 5, etaMin: 0);
+        _ = new PolynomialLR(TwoGroupSgd(), power: 0);
+        _ = new CyclicLR(TwoGroupSgd(), 1e-3, 1e-2, mode: CyclicMode.ExpRange, gamma: 0);
+    }
+
+    public static TheoryData<string, string, string> BadStates => new()
+    {
+        { "ExponentialLR", "gamma", "\"nan\"" },
+        { "StepLR", "gamma", "-0.5" },
+        { "MultiStepLR", "gamma", "\"inf\"" },
+        { "PolynomialLR", "power", "-1" },
+        { "CosineAnnealingLR", "eta_min", "\"inf\"" },
+        { "CosineAnnealingWarmRestarts", "eta_min", "-0.001" },
+        { "ConstantLR", "factor", "2" },
+        { "ConstantLR", "factor", "\"nan\"" },
+        { "LinearLR", "start_factor", "0" },
+        { "LinearLR", "end_factor", "\"nan\"" },
+        { "CyclicLR", "max_lrs", "[0.01, \"inf\"]" },
+        { "CyclicLR", "gamma", "\"nan\"" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadStates))]
+    public void A_state_with_a_value_the_constructor_refuses_is_refused_naming_the_key(string scheduler, string key, string json)
+    {
+        var sgd = TwoGroupSgd();
+        LRScheduler made = scheduler switch
+        {
+            "ExponentialLR" => new ExponentialLR(sgd, 0.9),
+            "StepLR" => new StepLR(sgd, 2),
+            "MultiStepLR" => new MultiStepLR(sgd, [2]),
+            "PolynomialLR" => new PolynomialLR(sgd),
+            "CosineAnnealingLR" => new CosineAnnealingLR(sgd, 10),
+            "CosineAnnealingWarmRestarts" => new CosineAnnealingWarmRestarts(sgd, 10),
+            "ConstantLR" => new ConstantLR(sgd),
+            "LinearLR" => new LinearLR(sgd),
+            _ => new CyclicLR(sgd, 1e-3, 1e-2),
+        };
+        made.Step();
+        var before = made.StateDict().ToJsonString();
+        var state = made.StateDict();
+        state[key] = JsonNode.Parse(json);
+
+        var refused = Assert.Throws<InvalidDataException>(() => made.LoadStateDict(state));
+        Assert.Contains($"'{key}'", refused.Message);
+        Assert.Equal(before, made.StateDict().ToJsonString());
+    }
+
     [Fact]
     public void Schedule_values_beside_the_hyperparameters_are_kept_per_group()
     {

@@ -65,10 +65,13 @@ public static partial class GradientClipping
     /// models). The coefficient is computed in double, as PyTorch does for a float64 total, and rounded to float
     /// for float gradients. Parameters without a gradient are skipped.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is negative or NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="maxNorm"/> is negative or NaN, or <paramref name="totalNorm"/> is negative; no gradient was changed.
+    /// </exception>
     public static void ClipGradsWithNorm(IEnumerable<Parameter> parameters, double maxNorm, double totalNorm)
     {
         CheckMaxNorm(maxNorm);
+        CheckTotalNorm(totalNorm);
         using var gradients = GradientList.Of(parameters);
         if (gradients.SingleCount + gradients.DoubleCount == 0) return;
         double coefficient = ClipCoefficient(maxNorm, totalNorm);

@@ -89,12 +89,16 @@ public static partial class GradientClipping
     /// <c>min(maxNorm / (totalNorm + 1e-6), 1)</c>, for a total norm computed beforehand (e.g. with
     /// <see cref="TotalNorm{T}"/> over gradients spread over several calls).
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is negative or NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="maxNorm"/> is negative or NaN, or <paramref name="totalNorm"/> is negative (which would flip
+    /// every gradient's sign; a NaN or ∞ total scales them as PyTorch does); no gradient was changed.
+    /// </exception>
     public static void ClipGradsWithNorm<T>(ReadOnlySpan<Memory<T>> gradients, double maxNorm, T totalNorm)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         VectorNorms.CheckElementType<T>();
         CheckMaxNorm(maxNorm);
+        CheckTotalNorm(double.CreateTruncating(totalNorm));
         if (gradients.IsEmpty) return;
         Scale(gradients, ClipCoefficient(maxNorm, totalNorm));
     }
@@ -169,6 +173,16 @@ public static partial class GradientClipping
     private static void CheckNormType(double normType)
     {
         if (double.IsNaN(normType)) throw new ArgumentOutOfRangeException(nameof(normType), normType, "The norm type must be a number (2, 1, ∞, ...), not NaN.");
+    }
+
+    /// <summary>
+    /// A norm computed beforehand: NaN and ∞ keep PyTorch's meaning (NaN gradients, zero gradients), a negative one
+    /// can only be a mistake, and its negative coefficient would reverse every gradient.
+    /// </summary>
+    private static void CheckTotalNorm(double totalNorm)
+    {
+        if (totalNorm < 0)
+            throw new ArgumentOutOfRangeException(nameof(totalNorm), totalNorm, $"A total norm cannot be negative; got {totalNorm.ToString("R", CultureInfo.InvariantCulture)}.");
     }
 
     private static void CheckMaxNorm(double maxNorm)

@@ -13,12 +13,15 @@ public sealed class CosineAnnealingLR : LRScheduler
 {
     /// <param name="optimizer">The optimizer whose learning rates to schedule.</param>
     /// <param name="tMax">Epochs of one half period (PyTorch's <c>T_max</c>).</param>
-    /// <param name="etaMin">The lowest learning rate.</param>
+    /// <param name="etaMin">The lowest learning rate: finite and not negative.</param>
     /// <param name="lastEpoch">-1 for a new run, or the last epoch done when resuming.</param>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="tMax"/> is not positive, or <paramref name="etaMin"/> is NaN, infinite or negative (PyTorch
+    /// takes any, and the step reaching it would fail); nothing was written into the optimizer's groups.
+    /// </exception>
     public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = 0.0, int lastEpoch = -1)
-        : base(optimizer, lastEpoch)
+        : base(Check(optimizer, tMax, etaMin), lastEpoch)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tMax);
         TMax = tMax;
         EtaMin = etaMin;
         InitialStep();
@@ -26,6 +29,17 @@ public sealed class CosineAnnealingLR : LRScheduler
 
     /// <summary>Epochs of one half period.</summary>
     public int TMax { get; private set; }
+
+    /// <summary>Checks the arguments before the base constructor records the initial learning rates.</summary>
+    private static Optimizer Check(Optimizer optimizer, int tMax, double etaMin)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tMax);
+        ScheduleArguments.FiniteNonNegative(etaMin, nameof(etaMin), EtaMinWhat);
+        return optimizer;
+    }
+
+    /// <summary>What the message of a refused <c>eta_min</c> calls it (both cosine schedules).</summary>
+    internal const string EtaMinWhat = "The lowest learning rate eta_min";
 
     /// <summary>The lowest learning rate.</summary>
     public double EtaMin { get; private set; }
@@ -71,7 +85,7 @@ public sealed class CosineAnnealingLR : LRScheduler
     {
         var reader = new StateReader(state, Name);
         int tMax = reader.Int("T_max", min: 1);
-        double etaMin = reader.Double("eta_min");
+        double etaMin = reader.FiniteNonNegative("eta_min");
         var apply = ReadBaseState(reader);
         reader.End();
         return () =>
@@ -93,13 +107,12 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
     /// <param name="optimizer">The optimizer whose learning rates to schedule.</param>
     /// <param name="t0">Epochs of the first period (PyTorch's <c>T_0</c>), at least 1.</param>
     /// <param name="tMult">The factor by which each period is longer than the last (<c>T_mult</c>), at least 1.</param>
-    /// <param name="etaMin">The lowest learning rate.</param>
+    /// <param name="etaMin">The lowest learning rate: finite and not negative.</param>
     /// <param name="lastEpoch">-1 for a new run, or the last epoch done when resuming.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range (NaN and ±∞ included); nothing was written into the optimizer's groups.</exception>
     public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult = 1, double etaMin = 0.0, int lastEpoch = -1)
-        : base(optimizer, lastEpoch)
+        : base(Check(optimizer, t0, tMult, etaMin), lastEpoch)
     {
-        if (t0 <= 0) throw new ArgumentOutOfRangeException(nameof(t0), t0, $"Expected positive integer T_0, but got {t0}.");
-        if (tMult < 1) throw new ArgumentOutOfRangeException(nameof(tMult), tMult, $"Expected integer T_mult >= 1, but got {tMult}.");
         T0 = t0;
         TI = t0;
         TMult = tMult;
@@ -110,6 +123,15 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
 
     /// <summary>Epochs of the first period.</summary>
     public int T0 { get; private set; }
+
+    /// <summary>Checks the arguments before the base constructor records the initial learning rates.</summary>
+    private static Optimizer Check(Optimizer optimizer, int t0, int tMult, double etaMin)
+    {
+        if (t0 <= 0) throw new ArgumentOutOfRangeException(nameof(t0), t0, $"Expected positive integer T_0, but got {t0}.");
+        if (tMult < 1) throw new ArgumentOutOfRangeException(nameof(tMult), tMult, $"Expected integer T_mult >= 1, but got {tMult}.");
+        ScheduleArguments.FiniteNonNegative(etaMin, nameof(etaMin), CosineAnnealingLR.EtaMinWhat);
+        return optimizer;
+    }
 
     /// <summary>Epochs of the current period.</summary>
     public long TI { get; private set; }
@@ -230,7 +252,7 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
         double tI = reader.Double("T_i");
         if (tI < 1 || tI != Math.Floor(tI) || tI > long.MaxValue / 2) throw reader.Error("T_i", $"must be a whole number of epochs, at least 1; got {tI}");
         int tMult = reader.Int("T_mult", min: 1);
-        double etaMin = reader.Double("eta_min");
+        double etaMin = reader.FiniteNonNegative("eta_min");
         double tCur = reader.Double("T_cur");
         var apply = ReadBaseState(reader);
         reader.End();

@@ -42,17 +42,21 @@ public sealed class CyclicLR : LRScheduler
 
     /// <param name="optimizer">The optimizer whose learning rates to schedule.</param>
     /// <param name="baseLr">The lower learning rate of each group (or one for all), set at construction.</param>
-    /// <param name="maxLr">The upper learning rate of each group (or one for all).</param>
+    /// <param name="maxLr">The upper learning rate of each group (or one for all): finite and not negative.</param>
     /// <param name="stepSizeUp">Iterations of the rising half.</param>
     /// <param name="stepSizeDown">Iterations of the falling half; null for the same as <paramref name="stepSizeUp"/>.</param>
     /// <param name="mode">The shape of the cycle (ignored when <paramref name="scaleFn"/> is given).</param>
-    /// <param name="gamma">The base of <see cref="CyclicMode.ExpRange"/>'s scale.</param>
+    /// <param name="gamma">The base of <see cref="CyclicMode.ExpRange"/>'s scale: finite and not negative.</param>
     /// <param name="scaleFn">A custom scale of the cycle's height, or null for <paramref name="mode"/>'s.</param>
     /// <param name="scaleMode">What <paramref name="scaleFn"/> is evaluated at.</param>
     /// <param name="cycleMomentum">Whether to cycle the momentum inversely to the learning rate.</param>
-    /// <param name="baseMomentum">The lower momentum of each group (or one for all).</param>
-    /// <param name="maxMomentum">The upper momentum of each group (or one for all), set at construction.</param>
+    /// <param name="baseMomentum">The lower momentum of each group (or one for all), in the momentum's range.</param>
+    /// <param name="maxMomentum">The upper momentum of each group (or one for all), in the momentum's range, set at construction.</param>
     /// <param name="lastEpoch">-1 for a new run, or the last iteration done when resuming.</param>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// An argument is outside its range (NaN and ±∞ included; a learning rate or momentum outside the optimizer's
+    /// range for it); nothing was written into the optimizer's groups.
+    /// </exception>
     public CyclicLR(
         Optimizer optimizer,
         IReadOnlyList<double> baseLr,
@@ -67,9 +71,10 @@ public sealed class CyclicLR : LRScheduler
         IReadOnlyList<double>? baseMomentum = null,
         IReadOnlyList<double>? maxMomentum = null,
         int lastEpoch = -1)
-        : base(Prepare(optimizer, baseLr, maxLr, stepSizeUp, stepSizeDown, cycleMomentum, lastEpoch, out var baseLrs), lastEpoch)
+        : base(Prepare(optimizer, baseLr, maxLr, stepSizeUp, stepSizeDown, gamma, cycleMomentum, baseMomentum, maxMomentum, lastEpoch,
+            out var baseLrs, out var checkedMaxLrs, out var checkedBaseMomentums, out var checkedMaxMomentums), lastEpoch)
     {
-        maxLrs = PerGroup(optimizer, "max_lr", maxLr);
+        maxLrs = checkedMaxLrs;
         double up = stepSizeUp;
         double down = stepSizeDown ?? up;
         TotalSize = up + down;
@@ -83,11 +88,10 @@ public sealed class CyclicLR : LRScheduler
         if (cycleMomentum)
         {
             MomentumKey = optimizer.MomentumKey()!;
-            baseMomentums = PerGroup(optimizer, "base_momentum", baseMomentum ?? [.. PerGroup(optimizer, 0.8)]);
-            maxMomentums = PerGroup(optimizer, "max_momentum", maxMomentum ?? [.. PerGroup(optimizer, 0.9)]);
+            baseMomentums = checkedBaseMomentums!;
+            maxMomentums = checkedMaxMomentums!;
             if (lastEpoch == -1)
             {
-                for (int g = 0; g < optimizer.GroupCount; g++) optimizer.CheckGroupValue(g, MomentumKey, maxMomentums[g]);
                 for (int g = 0; g < optimizer.GroupCount; g++)
                 {
                     optimizer.SetGroupValue(g, MomentumKey, maxMomentums[g]);
@@ -131,17 +135,33 @@ public sealed class CyclicLR : LRScheduler
     /// <summary>The hyperparameter cycled as the momentum (<c>momentum</c> or <c>betas[0]</c>), when <see cref="CycleMomentum"/>.</summary>
     public string? MomentumKey { get; }
 
-    /// <summary>Sets each group's learning rate to its base rate before the base constructor reads it (PyTorch does this first, too).</summary>
+    /// <summary>
+    /// Checks every argument, then sets each group's learning rate to its base rate before the base constructor
+    /// reads it (PyTorch does this first, too).
+    /// </summary>
     private static Optimizer Prepare(Optimizer optimizer, IReadOnlyList<double> baseLr, IReadOnlyList<double> maxLr, int stepSizeUp,
-        int? stepSizeDown, bool cycleMomentum, int lastEpoch, out double[] baseLrs)
+        int? stepSizeDown, double gamma, bool cycleMomentum, IReadOnlyList<double>? baseMomentum, IReadOnlyList<double>? maxMomentum,
+        int lastEpoch, out double[] baseLrs, out double[] maxLrs, out double[]? baseMomentums, out double[]? maxMomentums)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         baseLrs = PerGroup(optimizer, "base_lr", baseLr);
-        PerGroup(optimizer, "max_lr", maxLr);
+        maxLrs = PerGroup(optimizer, "max_lr", maxLr);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepSizeUp);
         if (stepSizeDown is <= 0) throw new ArgumentOutOfRangeException(nameof(stepSizeDown), stepSizeDown, "step_size_down must be positive.");
-        if (cycleMomentum && optimizer.MomentumKey() is null)
-            throw new ArgumentException($"{optimizer.Info.Name} has no momentum or beta1: optimizer must support momentum or beta1 with the cycle_momentum option enabled.", nameof(cycleMomentum));
+        // Each rate lies between the base and the maximum rate (the base rate is checked as it is set below).
+        ScheduleArguments.FiniteNonNegative(maxLrs, nameof(maxLr), "The upper learning rate");
+        ScheduleArguments.Gamma(gamma);
+        baseMomentums = maxMomentums = null;
+        if (cycleMomentum)
+        {
+            string momentumKey = optimizer.MomentumKey()
+                ?? throw new ArgumentException($"{optimizer.Info.Name} has no momentum or beta1: optimizer must support momentum or beta1 with the cycle_momentum option enabled.", nameof(cycleMomentum));
+            baseMomentums = PerGroup(optimizer, "base_momentum", baseMomentum ?? [.. PerGroup(optimizer, 0.8)]);
+            maxMomentums = PerGroup(optimizer, "max_momentum", maxMomentum ?? [.. PerGroup(optimizer, 0.9)]);
+            // Every step's momentum lies between the two, resumed or not: both must be values the optimizer takes.
+            optimizer.CheckArgument(momentumKey, maxMomentums, nameof(maxMomentum));
+            optimizer.CheckArgument(momentumKey, baseMomentums, nameof(baseMomentum));
+        }
         if (lastEpoch == -1) optimizer.SetAll(ParamGroupValues.LearningRate, baseLrs);
         return optimizer;
     }
@@ -212,11 +232,11 @@ public sealed class CyclicLR : LRScheduler
     {
         var reader = new StateReader(state, Name);
         int groups = Optimizer.GroupCount;
-        double[] readMaxLrs = reader.Doubles("max_lrs", groups);
+        double[] readMaxLrs = reader.FiniteNonNegatives("max_lrs", groups);
         double totalSize = reader.Double("total_size");
         double stepRatio = reader.Double("step_ratio");
         var mode = ParseMode(reader.String("mode", "triangular", "triangular2", "exp_range"));
-        double gamma = reader.Double("gamma");
+        double gamma = reader.FiniteNonNegative("gamma");
         var scaleMode = reader.String("scale_mode", "cycle", "iterations") == "cycle" ? CyclicScaleMode.Cycle : CyclicScaleMode.Iterations;
         bool cycleMomentum = reader.Bool("cycle_momentum");
         if (cycleMomentum != CycleMomentum)

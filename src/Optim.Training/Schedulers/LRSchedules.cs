@@ -22,10 +22,9 @@ public static class LRSchedules
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(warmupSteps);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(totalSteps, warmupSteps);
-        // CosineAnnealingLR takes any eta_min, as PyTorch's does; a rate the optimizer refuses would then surface only
-        // at the step that reaches it. This recipe refuses it before either scheduler writes a rate.
-        if (!double.IsFinite(minLr) || minLr < 0)
-            throw new ArgumentOutOfRangeException(nameof(minLr), minLr, "The learning rate at the end of the decay must be finite and not negative.");
+        // CosineAnnealingLR refuses such an eta_min too, but only after the warmup made below has written its first
+        // rate: the recipe checks it before either scheduler writes anything.
+        ScheduleArguments.FiniteNonNegative(minLr, nameof(minLr), "The learning rate at the end of the decay");
         var warmup = new LinearLR(optimizer, startFactor: warmupStartFactor, endFactor: 1.0, totalIters: warmupSteps);
         var decay = new CosineAnnealingLR(optimizer, tMax: totalSteps - warmupSteps, etaMin: minLr);
         return new SequentialLR(optimizer, [warmup, decay], [warmupSteps]);

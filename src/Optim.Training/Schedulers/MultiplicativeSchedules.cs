@@ -125,12 +125,12 @@ public sealed class StepLR : LRScheduler
 {
     /// <param name="optimizer">The optimizer whose learning rates to schedule.</param>
     /// <param name="stepSize">Epochs between decays (PyTorch's <c>step_size</c>).</param>
-    /// <param name="gamma">The factor of each decay.</param>
+    /// <param name="gamma">The factor of each decay: finite and not negative.</param>
     /// <param name="lastEpoch">-1 for a new run, or the last epoch done when resuming.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range (NaN and ±∞ included); nothing was written into the optimizer's groups.</exception>
     public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1, int lastEpoch = -1)
-        : base(optimizer, lastEpoch)
+        : base(Check(optimizer, stepSize, gamma), lastEpoch)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepSize);
         StepSize = stepSize;
         Gamma = gamma;
         InitialStep();
@@ -138,6 +138,14 @@ public sealed class StepLR : LRScheduler
 
     /// <summary>Epochs between decays.</summary>
     public int StepSize { get; private set; }
+
+    /// <summary>Checks the arguments before the base constructor records the initial learning rates.</summary>
+    private static Optimizer Check(Optimizer optimizer, int stepSize, double gamma)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepSize);
+        ScheduleArguments.Gamma(gamma);
+        return optimizer;
+    }
 
     /// <summary>The factor of each decay.</summary>
     public double Gamma { get; private set; }
@@ -168,7 +176,7 @@ public sealed class StepLR : LRScheduler
     {
         var reader = new StateReader(state, Name);
         int stepSize = reader.Int("step_size", min: 1);
-        double gamma = reader.Double("gamma");
+        double gamma = reader.FiniteNonNegative("gamma");
         var apply = ReadBaseState(reader);
         reader.End();
         return () =>
@@ -189,12 +197,12 @@ public sealed class MultiStepLR : LRScheduler
 
     /// <param name="optimizer">The optimizer whose learning rates to schedule.</param>
     /// <param name="milestones">The epochs at which to decay; a repeated epoch decays once per repetition.</param>
-    /// <param name="gamma">The factor of each decay.</param>
+    /// <param name="gamma">The factor of each decay: finite and not negative.</param>
     /// <param name="lastEpoch">-1 for a new run, or the last epoch done when resuming.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gamma"/> is NaN, infinite or negative; nothing was written into the optimizer's groups.</exception>
     public MultiStepLR(Optimizer optimizer, IEnumerable<int> milestones, double gamma = 0.1, int lastEpoch = -1)
-        : base(optimizer, lastEpoch)
+        : base(Check(optimizer, milestones, gamma), lastEpoch)
     {
-        ArgumentNullException.ThrowIfNull(milestones);
         this.milestones = [];
         foreach (int milestone in milestones)
             this.milestones[milestone] = this.milestones.GetValueOrDefault(milestone) + 1;
@@ -204,6 +212,14 @@ public sealed class MultiStepLR : LRScheduler
 
     /// <summary>Each milestone epoch and how many times it was listed.</summary>
     public IReadOnlyDictionary<int, int> Milestones => milestones;
+
+    /// <summary>Checks the arguments before the base constructor records the initial learning rates.</summary>
+    private static Optimizer Check(Optimizer optimizer, IEnumerable<int> milestones, double gamma)
+    {
+        ArgumentNullException.ThrowIfNull(milestones);
+        ScheduleArguments.Gamma(gamma);
+        return optimizer;
+    }
 
     /// <summary>The factor of each decay.</summary>
     public double Gamma { get; private set; }
@@ -250,7 +266,7 @@ public sealed class MultiStepLR : LRScheduler
             var countReader = new StateReader(new JsonObject { ["count"] = node?.DeepClone() }, Name);
             read[milestone] = countReader.Int("count", min: 1);
         }
-        double gamma = reader.Double("gamma");
+        double gamma = reader.FiniteNonNegative("gamma");
         var apply = ReadBaseState(reader);
         reader.End();
         return () =>
@@ -271,11 +287,10 @@ public sealed class ConstantLR : LRScheduler
     /// <param name="factor">The factor applied until the end of the period, in [0, 1].</param>
     /// <param name="totalIters">The number of epochs the factor applies (PyTorch's <c>total_iters</c>).</param>
     /// <param name="lastEpoch">-1 for a new run, or the last epoch done when resuming.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is outside [0, 1] or NaN; nothing was written into the optimizer's groups.</exception>
     public ConstantLR(Optimizer optimizer, double factor = 1.0 / 3, int totalIters = 5, int lastEpoch = -1)
-        : base(optimizer, lastEpoch)
+        : base(Check(optimizer, factor), lastEpoch)
     {
-        if (factor > 1.0 || factor < 0 || double.IsNaN(factor))
-            throw new ArgumentOutOfRangeException(nameof(factor), factor, "Constant multiplicative factor expected to be between 0 and 1.");
         Factor = factor;
         TotalIters = totalIters;
         InitialStep();
@@ -283,6 +298,16 @@ public sealed class ConstantLR : LRScheduler
 
     /// <summary>The factor applied until the end of the period.</summary>
     public double Factor { get; private set; }
+
+    /// <summary>Checks the arguments before the base constructor records the initial learning rates.</summary>
+    private static Optimizer Check(Optimizer optimizer, double factor)
+    {
+        if (!IsFactor(factor))
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "Constant multiplicative factor expected to be between 0 and 1.");
+        return optimizer;
+    }
+
+    private static bool IsFactor(double factor) => factor >= 0 && factor <= 1.0;
 
     /// <summary>The number of epochs the factor applies.</summary>
     public int TotalIters { get; private set; }
@@ -321,6 +346,7 @@ public sealed class ConstantLR : LRScheduler
     {
         var reader = new StateReader(state, Name);
         double factor = reader.Double("factor");
+        if (!IsFactor(factor)) throw reader.Error("factor", $"must be between 0 and 1; got {ParamGroupValues.Format(factor)}");
         int totalIters = reader.Int("total_iters");
         var apply = ReadBaseState(reader);
         reader.End();
@@ -343,13 +369,10 @@ public sealed class LinearLR : LRScheduler
     /// <param name="endFactor">The factor from epoch <paramref name="totalIters"/> on, in [0, 1].</param>
     /// <param name="totalIters">The number of epochs of the ramp (PyTorch's <c>total_iters</c>).</param>
     /// <param name="lastEpoch">-1 for a new run, or the last epoch done when resuming.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A factor is outside its range or NaN; nothing was written into the optimizer's groups.</exception>
     public LinearLR(Optimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIters = 5, int lastEpoch = -1)
-        : base(optimizer, lastEpoch)
+        : base(Check(optimizer, startFactor, endFactor), lastEpoch)
     {
-        if (startFactor > 1.0 || startFactor <= 0 || double.IsNaN(startFactor))
-            throw new ArgumentOutOfRangeException(nameof(startFactor), startFactor, "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.");
-        if (endFactor > 1.0 || endFactor < 0 || double.IsNaN(endFactor))
-            throw new ArgumentOutOfRangeException(nameof(endFactor), endFactor, "Ending multiplicative factor expected to be between 0 and 1.");
         StartFactor = startFactor;
         EndFactor = endFactor;
         TotalIters = totalIters;
@@ -358,6 +381,20 @@ public sealed class LinearLR : LRScheduler
 
     /// <summary>The factor at epoch 0.</summary>
     public double StartFactor { get; private set; }
+
+    /// <summary>Checks the arguments before the base constructor records the initial learning rates.</summary>
+    private static Optimizer Check(Optimizer optimizer, double startFactor, double endFactor)
+    {
+        if (!IsStartFactor(startFactor))
+            throw new ArgumentOutOfRangeException(nameof(startFactor), startFactor, "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.");
+        if (!IsEndFactor(endFactor))
+            throw new ArgumentOutOfRangeException(nameof(endFactor), endFactor, "Ending multiplicative factor expected to be between 0 and 1.");
+        return optimizer;
+    }
+
+    private static bool IsStartFactor(double factor) => factor > 0 && factor <= 1.0;
+
+    private static bool IsEndFactor(double factor) => factor >= 0 && factor <= 1.0;
 
     /// <summary>The factor at the end of the ramp.</summary>
     public double EndFactor { get; private set; }
@@ -403,7 +440,9 @@ public sealed class LinearLR : LRScheduler
     {
         var reader = new StateReader(state, Name);
         double start = reader.Double("start_factor");
+        if (!IsStartFactor(start)) throw reader.Error("start_factor", $"must be above 0 and at most 1; got {ParamGroupValues.Format(start)}");
         double end = reader.Double("end_factor");
+        if (!IsEndFactor(end)) throw reader.Error("end_factor", $"must be between 0 and 1; got {ParamGroupValues.Format(end)}");
         int totalIters = reader.Int("total_iters");
         var apply = ReadBaseState(reader);
         reader.End();
@@ -419,10 +458,11 @@ public sealed class LinearLR : LRScheduler
 public sealed class ExponentialLR : LRScheduler
 {
     /// <param name="optimizer">The optimizer whose learning rates to schedule.</param>
-    /// <param name="gamma">The factor applied every epoch.</param>
+    /// <param name="gamma">The factor applied every epoch: finite and not negative (above 1 grows the rates, as a learning-rate range test does).</param>
     /// <param name="lastEpoch">-1 for a new run, or the last epoch done when resuming.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gamma"/> is NaN, infinite or negative; nothing was written into the optimizer's groups.</exception>
     public ExponentialLR(Optimizer optimizer, double gamma, int lastEpoch = -1)
-        : base(optimizer, lastEpoch)
+        : base(Check(optimizer, gamma), lastEpoch)
     {
         Gamma = gamma;
         InitialStep();
@@ -430,6 +470,13 @@ public sealed class ExponentialLR : LRScheduler
 
     /// <summary>The factor applied every epoch.</summary>
     public double Gamma { get; private set; }
+
+    /// <summary>Checks the argument before the base constructor records the initial learning rates.</summary>
+    private static Optimizer Check(Optimizer optimizer, double gamma)
+    {
+        ScheduleArguments.Gamma(gamma);
+        return optimizer;
+    }
 
     private protected override double[] ComputeLr()
     {
@@ -456,7 +503,7 @@ public sealed class ExponentialLR : LRScheduler
     private protected override Action ReadState(JsonObject state)
     {
         var reader = new StateReader(state, Name);
-        double gamma = reader.Double("gamma");
+        double gamma = reader.FiniteNonNegative("gamma");
         var apply = ReadBaseState(reader);
         reader.End();
         return () =>
@@ -475,12 +522,12 @@ public sealed class PolynomialLR : LRScheduler
 {
     /// <param name="optimizer">The optimizer whose learning rates to schedule.</param>
     /// <param name="totalIters">The number of epochs of the decay (PyTorch's <c>total_iters</c>).</param>
-    /// <param name="power">The power of the polynomial.</param>
+    /// <param name="power">The power of the polynomial: finite and not negative (a negative one makes the last rate infinite).</param>
     /// <param name="lastEpoch">-1 for a new run, or the last epoch done when resuming.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range (NaN and ±∞ included); nothing was written into the optimizer's groups.</exception>
     public PolynomialLR(Optimizer optimizer, int totalIters = 5, double power = 1.0, int lastEpoch = -1)
-        : base(optimizer, lastEpoch)
+        : base(Check(optimizer, totalIters, power), lastEpoch)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalIters);
         TotalIters = totalIters;
         Power = power;
         InitialStep();
@@ -491,6 +538,14 @@ public sealed class PolynomialLR : LRScheduler
 
     /// <summary>The power of the polynomial.</summary>
     public double Power { get; private set; }
+
+    /// <summary>Checks the arguments before the base constructor records the initial learning rates.</summary>
+    private static Optimizer Check(Optimizer optimizer, int totalIters, double power)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalIters);
+        ScheduleArguments.FiniteNonNegative(power, nameof(power), "The power of the polynomial");
+        return optimizer;
+    }
 
     private protected override double[] ComputeLr()
     {
@@ -520,7 +575,7 @@ public sealed class PolynomialLR : LRScheduler
     {
         var reader = new StateReader(state, Name);
         int totalIters = reader.Int("total_iters", min: 1);
-        double power = reader.Double("power");
+        double power = reader.FiniteNonNegative("power");
         var apply = ReadBaseState(reader);
         reader.End();
         return () =>

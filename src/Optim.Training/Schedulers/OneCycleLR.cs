@@ -25,19 +25,23 @@ public sealed class OneCycleLR : LRScheduler
     private Phase[] phases;
 
     /// <param name="optimizer">The optimizer whose learning rates to schedule.</param>
-    /// <param name="maxLr">The peak learning rate of each group (or one for all).</param>
+    /// <param name="maxLr">The peak learning rate of each group (or one for all): finite and not negative.</param>
     /// <param name="totalSteps">The number of steps of the cycle; or give <paramref name="epochs"/> and <paramref name="stepsPerEpoch"/>.</param>
     /// <param name="epochs">Epochs of the cycle, with <paramref name="stepsPerEpoch"/>.</param>
     /// <param name="stepsPerEpoch">Steps per epoch, with <paramref name="epochs"/>.</param>
     /// <param name="pctStart">The fraction of the cycle spent rising, in [0, 1].</param>
     /// <param name="annealStrategy">Cosine or linear annealing.</param>
     /// <param name="cycleMomentum">Whether to cycle the momentum inversely to the learning rate.</param>
-    /// <param name="baseMomentum">The lower momentum of each group (or one for all).</param>
-    /// <param name="maxMomentum">The upper momentum of each group (or one for all), set at construction.</param>
-    /// <param name="divFactor">The initial learning rate is <c>max_lr / div_factor</c>.</param>
-    /// <param name="finalDivFactor">The final learning rate is <c>initial_lr / final_div_factor</c>.</param>
+    /// <param name="baseMomentum">The lower momentum of each group (or one for all), in the momentum's range.</param>
+    /// <param name="maxMomentum">The upper momentum of each group (or one for all), in the momentum's range, set at construction.</param>
+    /// <param name="divFactor">The initial learning rate is <c>max_lr / div_factor</c>: finite and positive.</param>
+    /// <param name="finalDivFactor">The final learning rate is <c>initial_lr / final_div_factor</c>: finite and positive.</param>
     /// <param name="threePhase">Whether to come back to the initial rate before annealing to the final one.</param>
     /// <param name="lastEpoch">-1 for a new run, or the last step done when resuming.</param>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// An argument is outside its range (NaN and ±∞ included; a momentum outside the optimizer's range for it); the
+    /// message names it and its value, and nothing was written into the optimizer's groups.
+    /// </exception>
     public OneCycleLR(
         Optimizer optimizer,
         IReadOnlyList<double> maxLr,
@@ -122,6 +126,11 @@ public sealed class OneCycleLR : LRScheduler
             throw new ArgumentOutOfRangeException(nameof(pctStart), pctStart, $"Expected float between 0 and 1 pct_start, but got {ParamGroupValues.Format(pctStart)}.");
 
         double[] maxLrs = PerGroup(optimizer, "max_lr", maxLr);
+        ScheduleArguments.FiniteNonNegative(maxLrs, nameof(maxLr), "The peak learning rate");
+        // PyTorch divides by both as they are: 0 fails there, and a negative, infinite or NaN factor gives a
+        // negative, zero or NaN rate that the optimizer would refuse only at the step reaching it.
+        ScheduleArguments.FinitePositive(divFactor, nameof(divFactor), "div_factor (max_lr over the initial learning rate)");
+        ScheduleArguments.FinitePositive(finalDivFactor, nameof(finalDivFactor), "final_div_factor (the initial over the final learning rate)");
         momentumKey = null;
         double[]? maxMomentums = null, baseMomentums = null;
         if (cycleMomentum)
@@ -131,7 +140,11 @@ public sealed class OneCycleLR : LRScheduler
             maxMomentums = PerGroup(optimizer, "max_momentum", maxMomentum ?? [.. PerGroup(optimizer, 0.95)]);
             baseMomentums = PerGroup(optimizer, "base_momentum", baseMomentum ?? [.. PerGroup(optimizer, 0.85)]);
             if (lastEpoch == -1)
-                for (int g = 0; g < optimizer.GroupCount; g++) optimizer.CheckGroupValue(g, momentumKey, maxMomentums[g]);
+            {
+                // The momentum anneals between the two: both must be values the optimizer takes.
+                optimizer.CheckArgument(momentumKey, maxMomentums, nameof(maxMomentum));
+                optimizer.CheckArgument(momentumKey, baseMomentums, nameof(baseMomentum));
+            }
         }
 
         if (lastEpoch == -1)
@@ -296,7 +309,7 @@ public sealed class SWALR : LRScheduler
         ArgumentNullException.ThrowIfNull(optimizer);
         double[] swaLrs = PerGroup(optimizer, "swa_lr", swaLr);
         if (annealEpochs < 0) throw new ArgumentOutOfRangeException(nameof(annealEpochs), annealEpochs, $"anneal_epochs must be equal or greater than 0, got {annealEpochs}.");
-        for (int g = 0; g < swaLrs.Length; g++) optimizer.CheckGroupValue(g, ParamGroupValues.LearningRate, swaLrs[g]);
+        optimizer.CheckArgument(ParamGroupValues.LearningRate, swaLrs, nameof(swaLr));
         for (int g = 0; g < swaLrs.Length; g++) optimizer.SetGroupValue(g, "swa_lr", swaLrs[g]);
         return optimizer;
     }

@@ -118,6 +118,23 @@ public static class ParamGroupValues
             throw new ArgumentOutOfRangeException(nameof(value), value, $"{optimizer.Info.Name}: parameter group {group}: '{key}' must be finite; got {Format(value)}.");
     }
 
+    /// <summary>
+    /// Checks a scheduler's per-group argument that becomes each group's <paramref name="key"/> (a momentum, an SWA
+    /// learning rate) against that hyperparameter's range, before anything is written; the exception names
+    /// <paramref name="argument"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is outside the hyperparameter's range.</exception>
+    internal static void CheckArgument(this Optimizer optimizer, string key, IReadOnlyList<double> values, string argument)
+    {
+        var hyper = FindHyperparameter(optimizer, key);
+        for (int g = 0; g < values.Count; g++)
+        {
+            if (hyper is not null) CheckRange(optimizer, hyper, g, values[g], argument);
+            else if (!double.IsFinite(values[g]))
+                throw new ArgumentOutOfRangeException(argument, values[g], $"{optimizer.Info.Name}: parameter group {g}: '{key}' must be finite; {argument} is {Format(values[g])}.");
+        }
+    }
+
     /// <summary>Every group's learning rate.</summary>
     internal static double[] LearningRates(this Optimizer optimizer)
     {
@@ -142,14 +159,15 @@ public static class ParamGroupValues
         return null;
     }
 
-    private static void CheckRange(Optimizer optimizer, HyperparameterInfo hyper, int group, double value)
+    /// <summary>Checks <paramref name="value"/> against <paramref name="hyper"/>'s range: a value a scheduler computed, or its <paramref name="argument"/>.</summary>
+    private static void CheckRange(Optimizer optimizer, HyperparameterInfo hyper, int group, double value, string? argument = null)
     {
         bool aboveMin = hyper.MinExclusive ? value > hyper.Min : value >= hyper.Min;
         bool belowMax = hyper.MaxExclusive ? value < hyper.Max : value <= hyper.Max;
         // A range printed [0, ∞) excludes ∞ itself.
         if (!(aboveMin && belowMax) || double.IsInfinity(value) || (hyper.Type == "int" && value != Math.Floor(value)))
-            throw new ArgumentOutOfRangeException(nameof(value), value,
-                $"{optimizer.Info.Name}: parameter group {group}: hyperparameter '{hyper.Name}' ({hyper.TorchName}) must be in {hyper.Range}; a scheduler computed {Format(value)}.");
+            throw new ArgumentOutOfRangeException(argument ?? nameof(value), value,
+                $"{optimizer.Info.Name}: parameter group {group}: hyperparameter '{hyper.Name}' ({hyper.TorchName}) must be in {hyper.Range}; {(argument is null ? "a scheduler computed" : $"{argument} is")} {Format(value)}.");
     }
 
     private static Dictionary<string, double> GroupKeys(Optimizer optimizer, int group)

@@ -66,6 +66,23 @@ internal sealed class StateReader
         throw Error(key, $"must be a number; got {Describe(node)}");
     }
 
+    /// <summary>A number that must be finite and not negative (a learning rate, a decay factor, a threshold).</summary>
+    public double FiniteNonNegative(string key)
+    {
+        double value = Double(key);
+        if (!ScheduleArguments.IsFiniteNonNegative(value)) throw Error(key, $"must be finite and not negative; got {Format(value)}");
+        return value;
+    }
+
+    /// <summary>A list of numbers (<paramref name="count"/> of them, or any number when negative) that must all be finite and not negative.</summary>
+    public double[] FiniteNonNegatives(string key, int count)
+    {
+        double[] values = Doubles(key, count);
+        for (int i = 0; i < values.Length; i++)
+            if (!ScheduleArguments.IsFiniteNonNegative(values[i])) throw Error(key, $"element {i} must be finite and not negative; got {Format(values[i])}");
+        return values;
+    }
+
     public double? NullableDouble(string key)
     {
         var node = Node(key);
