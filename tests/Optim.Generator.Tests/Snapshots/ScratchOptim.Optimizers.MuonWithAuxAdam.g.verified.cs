@@ -256,8 +256,6 @@ namespace ScratchOptim.Optimizers
         {
             // The parameter's shape, which the checks read.
             var shape = ShapeOf(parameter);
-            int length = parameter.Length;
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // Require(!useMuon || Rank(p) == 2, "a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)")
             if (!(!hyper.UseMuon || shape.Length == 2)) return "a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)";
             return null;
