@@ -90,6 +90,9 @@ public class DiagnosticTests
         ("OPT044", DiagnosticSeverity.Warning, Valid.Replace("[Optimizer]", "[Optimizer([|AcrossGroups = true|])]"),
             Valid.Replace("[Optimizer]", "[Optimizer(AcrossGroups = true)]").Replace("p = p - lr * m;", "p = p - lr * m / (1 + GroupNorm(g));")),
         ("OPT024", DiagnosticSeverity.Error, Valid.Replace("m = g;", "double decay = 1.0 / ([|t * t|]);\n        m = decay * g;"), Valid.Replace("m = g;", "double decay = 1.0 / ((double)t * t);\n        m = decay * g;")),
+        ("OPT045", DiagnosticSeverity.Error, ValidMatrix.Replace("    void Update(", "    [Procedure] void Forget(ref Element p) { left = [|left * 0.5|]; }\n    void Update("),
+            ValidMatrix.Replace("    void Update(", "    [State] double forget;\n    [Procedure] void Forget(ref Element p) { forget = 1; }\n    void Update(")
+                .Replace("left = Lerp(left, ", "left = Lerp(left * (1 - 0.5 * forget), ").Replace("        Element update", "        forget = 0;\n        Element update")),
         ("OPT050", DiagnosticSeverity.Error, ValidMatrix.Replace("[Optimizer(MinRank = 2, MaxRank = 2)]", "[Optimizer]").Replace("left = Lerp(left, g * Transpose(g), 0.5);", "left = [|Lerp(left, g * Transpose(g), 0.5)|];"), ValidMatrix),
         ("OPT051", DiagnosticSeverity.Error, ValidMatrix.Replace("Element update = Orthogonalize(", "Element wrong = [|left|];\n        Element update = Orthogonalize("), ValidMatrix),
         ("OPT052", DiagnosticSeverity.Error, ValidMatrix.Replace("Element update = Orthogonalize(", "Element half = 0.5;\n        Matrix halves = [|half|];\n        Element update = Orthogonalize("), ValidMatrix),

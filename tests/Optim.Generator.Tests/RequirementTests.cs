@@ -79,6 +79,29 @@ public class RequirementTests
         Assert.Contains("if (!(ready != 0 && (hyper.Lr == 0 || shape.Length == 2 && rows <= columns && length > 0))) return \"not a wide matrix\";", source);
     }
 
+    [Fact]
+    public void A_requirement_that_reads_only_the_rank_declares_only_the_shape()
+    {
+        string declaration = Valid.Replace("Require(ready != 0 && t < 1000, \"not ready\");", "Require(ready != 0 && Rank(p) == 2, \"not a matrix\");");
+        var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + declaration);
+        Assert.Empty(GeneratorHarness.Analyze(compilation));
+        var (output, run, _) = GeneratorHarness.Generate(compilation);
+        Assert.Empty(GeneratorHarness.CompilerDiagnostics(output));
+        string source = run.GeneratedSources.Single(s => s.HintName == "Demo.Demo.g.cs").SourceText.ToString();
+
+        Assert.Contains("""
+                    protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter, global::ScratchOptim.ParameterState state)
+                    {
+                        // The parameter's shape, which the checks read.
+                        var shape = ShapeOf(parameter);
+                        double ready = state.ValueOrInitial<double>(1, 1.0);
+                        // Require(ready != 0 && Rank(p) == 2, "not a matrix")
+                        if (!(ready != 0 && shape.Length == 2)) return "not a matrix";
+                        return null;
+                    }
+            """.Replace("\r\n", "\n"), source);
+    }
+
     [Theory]
     [InlineData("m = g;\n        Require(ready != 0, \"not ready\");", "is not at the start of the update")]
     [InlineData("if (t > 1) Require(ready != 0, \"not ready\");", "is not at the start of the update")]

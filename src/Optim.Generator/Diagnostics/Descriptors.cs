@@ -162,6 +162,10 @@ namespace ScratchOptim.Generator.Diagnostics
             "AcrossGroups without group values",
             "'AcrossGroups = true' has no effect: the update has no group state and no group reduction (GroupSum, GroupNorm, GroupMaxAbs), so its parameter groups have nothing to share; remove it");
 
+        public static readonly DiagnosticDescriptor MatrixInProcedure = Error("OPT045",
+            "Matrix work in a procedure",
+            "Procedure '{0}' {1}; a procedure runs element by element, so it can use the parameter, its gradient, the step count, hyperparameters, per-element and per-tensor state and per-tensor reductions, but no matrix state or matrix operation");
+
         // OPT050-OPT059: matrix operations.
 
         public static readonly DiagnosticDescriptor MatrixRank = Error("OPT050",

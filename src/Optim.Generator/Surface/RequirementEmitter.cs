@@ -20,14 +20,15 @@ namespace ScratchOptim.Generator.Surface
         {
             if (model.Requirements.Count == 0) return;
             var read = new HashSet<string>();
-            bool readsStep = false, readsShape = false;
+            bool readsStep = false;
+            var shapeQueries = new HashSet<string>();
             foreach (var requirement in model.Requirements)
             {
                 IrWalker.Visit(requirement.Condition, e =>
                 {
                     if (e is Variable { Role: VariableRole.State } state) read.Add(state.Name);
                     readsStep |= e is Variable { Role: VariableRole.Step };
-                    readsShape |= e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape;
+                    if (e is Call call && Operators.Get(call.Operator).Kind == OperatorKind.Shape) shapeQueries.Add(call.Operator);
                 });
             }
             var expressions = new CpuExpressions(System.Array.Empty<string>(), model);
@@ -37,12 +38,13 @@ namespace ScratchOptim.Generator.Surface
             writer.Line("protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter, global::ScratchOptim.ParameterState state)");
             using (writer.Block())
             {
-                if (readsShape)
+                if (shapeQueries.Count > 0)
                 {
+                    // Only what the checks read: the conditions are step-uniform, so Count is the tensor's length.
                     writer.Line("// The parameter's shape, which the checks read.");
                     writer.Line("var shape = ShapeOf(parameter);");
-                    writer.Line("int length = parameter.Length;");
-                    writer.Line(Targets.Cpu.CpuTarget.RowsAndColumns);
+                    if (shapeQueries.Contains("Count")) writer.Line("int length = parameter.Length;");
+                    if (shapeQueries.Contains("Rows") || shapeQueries.Contains("Columns")) writer.Line(Targets.Cpu.CpuTarget.RowsAndColumns);
                 }
                 if (readsStep) writer.Line("int " + Id(model.Signature.Step) + " = state.Step + 1; // the step about to be taken");
                 for (int i = 0; i < model.States.Count; i++)

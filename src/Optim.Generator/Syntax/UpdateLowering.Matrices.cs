@@ -160,6 +160,7 @@ namespace ScratchOptim.Generator.Syntax
         /// </summary>
         private bool CheckMatrixSetup(ExpressionSyntax expression)
         {
+            if (Procedure is not null) return RefuseInProcedure(expression, "works on '" + expression + "' as a whole matrix");
             bool bounded = System.Math.Min(MaxRank, guardedMaxRank) <= 2;
             bool ready = bounded && semanticModel.Compilation.GetTypeByMetadataName(DslNames.MatrixWorkspace) is not null;
             if (ready || reportedMatrixSetup) return ready;
@@ -177,8 +178,20 @@ namespace ScratchOptim.Generator.Syntax
         /// </summary>
         private bool CheckMatrixState(SyntaxNode use, string state)
         {
+            if (Procedure is not null) return RefuseInProcedure(use, "uses the matrix state '" + state + "'");
             if (MaxRank <= 2) return true;
             if (!reportedMatrixSetup) Report(Descriptors.MatrixRank, use, state, Optimizer, StateAdvice);
+            reportedMatrixSetup = true;
+            return false;
+        }
+
+        /// <summary>
+        /// A procedure's kernel is one element loop per tensor, without the matrix workspace a step's matrix phases have
+        /// (OPT045). Reported once.
+        /// </summary>
+        private bool RefuseInProcedure(SyntaxNode use, string what)
+        {
+            if (!reportedMatrixSetup) Report(Descriptors.MatrixInProcedure, use, Procedure!, what);
             reportedMatrixSetup = true;
             return false;
         }

@@ -160,7 +160,7 @@ namespace ScratchOptim.Optimizers
                 new("maximize", "maximize"),
                 new("weightDecayIsNonZero", "weightDecay != 0"),
                 new("oneMinusLrTimesWeightDecay", "(Element)(1 - lr * weightDecay)"),
-                new("condition1", "Rank(p) > 1"),
+                new("rankAbove1", "Rank(p) > 1"),
                 new("columnsP", "(Element)(Columns(p))"),
                 new("oneMinusBeta2F", "(Element)(oneMinusBeta2)"),
                 new("rowsP", "(Element)(Rows(p))"),
@@ -428,14 +428,14 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool condition2;
+            internal bool condition1;
             internal bool maximize;
             internal double floor;
             internal double oneMinusBeta2;
             internal double relativeStep;
             internal bool weightDecayIsNonZero;
             internal T oneMinusLrTimesWeightDecay;
-            internal bool condition1;
+            internal bool rankAbove1;
             internal T columnsP;
             internal T oneMinusBeta2F;
             internal T rowsP;
@@ -466,14 +466,14 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        condition2 = !(shape.Length > 1); // the state that needs it is allocated
+                        condition1 = !(shape.Length > 1); // the state that needs it is allocated
                         maximize = hyper.Maximize;
                         floor = hyper.Eps1.HasValue ? hyper.Eps1.GetValueOrDefault() : global::ScratchOptim.ElementMath.MachineEpsilon<T>();
                         oneMinusBeta2 = global::System.Math.Pow(t, hyper.Beta2Decay);
                         relativeStep = global::System.Math.Min(hyper.Lr, 1 / global::System.Math.Pow(t, 0.5));
                         weightDecayIsNonZero = hyper.WeightDecay != 0;
                         oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
-                        condition1 = shape.Length > 1;
+                        rankAbove1 = shape.Length > 1;
                         columnsP = Round<T>(columns); // Columns(p)
                         oneMinusBeta2F = Round<T>(oneMinusBeta2);
                         rowsP = Round<T>(rows); // Rows(p)
@@ -489,16 +489,16 @@ namespace ScratchOptim.Optimizers
                         // After phase 1: what its sums give, in double.
                         alpha = global::System.Math.Max(hyper.Eps2, global::System.Math.Sqrt(sumOfSquaresP) / global::System.Math.Pow(length, 0.5)) * relativeStep;
                         // rowVar = Lerp(rowVar, RowSum(g * g) / Columns(p), oneMinusBeta2)
-                        if (condition1) for (nuint row = 0; row < (nuint)rows; row++)
+                        if (rankAbove1) for (nuint row = 0; row < (nuint)rows; row++)
                         {
-                            T rowVar = condition1 ? ElementAt(ref rowVarRef, row) : default;
+                            T rowVar = rankAbove1 ? ElementAt(ref rowVarRef, row) : default;
                             T rowSumOfSquaresG = ElementAt(ref rowSumOfSquaresGRef, row);
                             ElementAt(ref rowVarNewRef, row) = Lerp(rowVar, rowSumOfSquaresG / columnsP, oneMinusBeta2F);
                         }
                         // colVar = Lerp(colVar, ColumnSum(g * g) / Rows(p), oneMinusBeta2)
-                        if (condition1) for (nuint column = 0; column < (nuint)columns; column++)
+                        if (rankAbove1) for (nuint column = 0; column < (nuint)columns; column++)
                         {
-                            T colVar = condition1 ? ElementAt(ref colVarRef, column) : default;
+                            T colVar = rankAbove1 ? ElementAt(ref colVarRef, column) : default;
                             T columnSumOfSquaresG = ElementAt(ref columnSumOfSquaresGRef, column);
                             ElementAt(ref colVarNewRef, column) = Lerp(colVar, columnSumOfSquaresG / rowsP, oneMinusBeta2F);
                         }
@@ -523,8 +523,8 @@ namespace ScratchOptim.Optimizers
                         break;
                     case 3:
                         // The new per-row and per-column values become the state, now that nothing reads the old ones.
-                        if (condition1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref rowVarNewRef, rows).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref rowVarRef, rows));
-                        if (condition1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref colVarNewRef, columns).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref colVarRef, columns));
+                        if (rankAbove1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref rowVarNewRef, rows).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref rowVarRef, rows));
+                        if (rankAbove1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref colVarNewRef, columns).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref colVarRef, columns));
                         break;
                 }
             }
@@ -540,7 +540,7 @@ namespace ScratchOptim.Optimizers
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool maximize = this.maximize;
-                bool condition1 = this.condition1;
+                bool rankAbove1 = this.rankAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // Workspace: per-row and per-column values this step computes, each rows or columns long.
@@ -574,7 +574,7 @@ namespace ScratchOptim.Optimizers
                                 g = -g;
                             }
                             sumOfSquaresPLanes += p * p;
-                            if (condition1)
+                            if (rankAbove1)
                             {
                                 rowSumOfSquaresGLanes += g * g;
                                 TVector.Store(TVector.Load(ref columnSumOfSquaresGRef, column) + g * g, ref columnSumOfSquaresGRef, column);
@@ -593,7 +593,7 @@ namespace ScratchOptim.Optimizers
                             g = -g;
                         }
                         sumOfSquaresPLanes = AddToLane(sumOfSquaresPLanes, column % (nuint)TVector.Count, p * p);
-                        if (condition1)
+                        if (rankAbove1)
                         {
                             rowSumOfSquaresGLanes = AddToLane(rowSumOfSquaresGLanes, column % (nuint)TVector.Count, g * g);
                             ElementAt(ref columnSumOfSquaresGRef, column) += g * g;
@@ -615,9 +615,9 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition2 = this.condition2;
-                bool maximize = this.maximize;
                 bool condition1 = this.condition1;
+                bool maximize = this.maximize;
+                bool rankAbove1 = this.rankAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // Workspace: per-row and per-column values this step computes, each rows or columns long.
@@ -645,9 +645,9 @@ namespace ScratchOptim.Optimizers
                         {
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref gRef, i);
-                            if (condition2) TPrefetch.Ahead(ref varianceRef, i);
+                            if (condition1) TPrefetch.Ahead(ref varianceRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = condition2 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = condition1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -658,7 +658,7 @@ namespace ScratchOptim.Optimizers
                             }
                             // Element varianceEstimate
                             TVector varianceEstimate;
-                            if (condition1)
+                            if (rankAbove1)
                             {
                                 // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
                                 varianceEstimate = rowVarNew * colVarNew / scalar1Vec;
@@ -679,7 +679,7 @@ namespace ScratchOptim.Optimizers
                     {
                         nuint i = rowStart + column;
                         T g = ElementAt(ref gRef, i);
-                        T variance = condition2 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = condition1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -690,7 +690,7 @@ namespace ScratchOptim.Optimizers
                         }
                         // Element varianceEstimate
                         T varianceEstimate;
-                        if (condition1)
+                        if (rankAbove1)
                         {
                             // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
                             varianceEstimate = rowVarNew * colVarNew / scalar1;
@@ -721,10 +721,10 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition2 = this.condition2;
+                bool condition1 = this.condition1;
                 bool maximize = this.maximize;
                 bool weightDecayIsNonZero = this.weightDecayIsNonZero;
-                bool condition1 = this.condition1;
+                bool rankAbove1 = this.rankAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // Workspace: per-row and per-column values this step computes, each rows or columns long.
@@ -753,10 +753,10 @@ namespace ScratchOptim.Optimizers
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref pRef, i);
                             TPrefetch.Ahead(ref gRef, i);
-                            if (condition2) TPrefetch.Ahead(ref varianceRef, i);
+                            if (condition1) TPrefetch.Ahead(ref varianceRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = condition2 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = condition1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -772,7 +772,7 @@ namespace ScratchOptim.Optimizers
                             }
                             // Element varianceEstimate
                             TVector varianceEstimate;
-                            if (condition1)
+                            if (rankAbove1)
                             {
                                 // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
                                 varianceEstimate = rowVarNew * colVarNew / scalar1Vec;
@@ -790,7 +790,7 @@ namespace ScratchOptim.Optimizers
                             p = Fma(scalar2Vec, update, p);
 
                             TVector.Store(p, ref pRef, i);
-                            if (condition2) TVector.Store(variance, ref varianceRef, i);
+                            if (condition1) TVector.Store(variance, ref varianceRef, i);
                         }
                     }
                     for (; column < (nuint)columns; column++)
@@ -798,7 +798,7 @@ namespace ScratchOptim.Optimizers
                         nuint i = rowStart + column;
                         T p = ElementAt(ref pRef, i);
                         T g = ElementAt(ref gRef, i);
-                        T variance = condition2 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = condition1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -814,7 +814,7 @@ namespace ScratchOptim.Optimizers
                         }
                         // Element varianceEstimate
                         T varianceEstimate;
-                        if (condition1)
+                        if (rankAbove1)
                         {
                             // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
                             varianceEstimate = rowVarNew * colVarNew / scalar1;
@@ -832,7 +832,7 @@ namespace ScratchOptim.Optimizers
                         p = Fma(scalar2, update, p);
 
                         ElementAt(ref pRef, i) = p;
-                        if (condition2) ElementAt(ref varianceRef, i) = variance;
+                        if (condition1) ElementAt(ref varianceRef, i) = variance;
                     }
                 }
             }

@@ -510,7 +510,7 @@ namespace ScratchOptim.Optimizers
             {
                 // What host code computes, for the phases and for later host code.
                 internal double toAverage;
-                internal bool condition1;
+                internal bool trainModeIsNonZeroAndTAbove0;
                 internal bool pytorchIsV1_13;
                 internal T toAverageF;
 
@@ -525,7 +525,7 @@ namespace ScratchOptim.Optimizers
                         case 0:
                             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                             toAverage = 1 - 1 / hyper.Beta1;
-                            condition1 = trainMode != 0 && t > 0;
+                            trainModeIsNonZeroAndTAbove0 = trainMode != 0 && t > 0;
                             pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
                             toAverageF = Round<T>(toAverage);
                             trainMode = 0;
@@ -543,7 +543,7 @@ namespace ScratchOptim.Optimizers
                     where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
                     // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                    bool condition1 = this.condition1;
+                    bool trainModeIsNonZeroAndTAbove0 = this.trainModeIsNonZeroAndTAbove0;
                     bool pytorchIsV1_13 = this.pytorchIsV1_13;
                     // Eval, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
@@ -560,7 +560,7 @@ namespace ScratchOptim.Optimizers
                             var p = TVector.Load(ref pRef, i);
                             var z = TVector.Load(ref zRef, i);
 
-                            if (condition1)
+                            if (trainModeIsNonZeroAndTAbove0)
                             {
                                 if (pytorchIsV1_13)
                                 {
@@ -582,7 +582,7 @@ namespace ScratchOptim.Optimizers
                         T p = ElementAt(ref pRef, i);
                         T z = ElementAt(ref zRef, i);
 
-                        if (condition1)
+                        if (trainModeIsNonZeroAndTAbove0)
                         {
                             if (pytorchIsV1_13)
                             {
@@ -613,7 +613,7 @@ namespace ScratchOptim.Optimizers
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
             {
                 // What host code computes, for the phases and for later host code.
-                internal bool condition1;
+                internal bool trainModeIs0AndTAbove0;
                 internal T oneMinusBeta1;
 
                 /// <summary>
@@ -626,7 +626,7 @@ namespace ScratchOptim.Optimizers
                     {
                         case 0:
                             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                            condition1 = trainMode == 0 && t > 0;
+                            trainModeIs0AndTAbove0 = trainMode == 0 && t > 0;
                             oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
                             trainMode = 1;
                             break;
@@ -643,7 +643,7 @@ namespace ScratchOptim.Optimizers
                     where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
                     // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                    bool condition1 = this.condition1;
+                    bool trainModeIs0AndTAbove0 = this.trainModeIs0AndTAbove0;
                     // Train, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
                     if (TVector.IsHardwareAccelerated)
@@ -659,7 +659,7 @@ namespace ScratchOptim.Optimizers
                             var p = TVector.Load(ref pRef, i);
                             var z = TVector.Load(ref zRef, i);
 
-                            if (condition1)
+                            if (trainModeIs0AndTAbove0)
                             {
                                 // p = Lerp(p, z, 1 - beta1)
                                 p = Lerp(p, z, oneMinusBeta1Lerp);
@@ -673,7 +673,7 @@ namespace ScratchOptim.Optimizers
                         T p = ElementAt(ref pRef, i);
                         T z = ElementAt(ref zRef, i);
 
-                        if (condition1)
+                        if (trainModeIs0AndTAbove0)
                         {
                             // p = Lerp(p, z, 1 - beta1)
                             p = Lerp(p, z, oneMinusBeta1);

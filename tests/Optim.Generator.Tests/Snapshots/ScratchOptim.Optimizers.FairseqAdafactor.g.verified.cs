@@ -176,7 +176,7 @@ namespace ScratchOptim.Optimizers
                 new("beta2t", "1 - Pow(t, decayRate)"),
                 new("stepSize", "(scaleParameter ? Max(eps2, rms) : 1) * relative"),
                 new("eps1", "(Element)(eps1)"),
-                new("condition1", "Rank(p) > 1"),
+                new("rankAbove1", "Rank(p) > 1"),
                 new("oneMinusBeta2t", "(Element)(1 - beta2t)"),
                 new("columnsSquare", "(Element)((double)Columns(square))"),
                 new("beta2tF", "(Element)(beta2t)"),
@@ -468,11 +468,11 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool condition2;
+            internal bool condition1;
             internal double relative;
             internal double beta2t;
             internal T eps1;
-            internal bool condition1;
+            internal bool rankAbove1;
             internal T oneMinusBeta2t;
             internal T columnsSquare;
             internal T beta2tF;
@@ -508,11 +508,11 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        condition2 = !(shape.Length > 1); // the state that needs it is allocated
+                        condition1 = !(shape.Length > 1); // the state that needs it is allocated
                         relative = hyper.RelativeStep || !(hyper.Lr.HasValue) ? global::System.Math.Min(hyper.WarmupInit ? 1E-06 * t : 0.01, 1 / global::System.Math.Sqrt(t)) : hyper.Lr.GetValueOrDefault();
                         beta2t = 1 - global::System.Math.Pow(t, hyper.DecayRate);
                         eps1 = Round<T>(hyper.Eps1);
-                        condition1 = shape.Length > 1;
+                        rankAbove1 = shape.Length > 1;
                         oneMinusBeta2t = Round<T>(1 - beta2t); // 1 - beta2t
                         columnsSquare = Round<T>((double)columns); // (double)Columns(square)
                         beta2tF = Round<T>(beta2t);
@@ -533,16 +533,16 @@ namespace ScratchOptim.Optimizers
                         rms = global::System.Math.Sqrt(sumOfSquaresP) / global::System.Math.Sqrt(length);
                         stepSize = (hyper.ScaleParameter ? global::System.Math.Max(hyper.Eps2, rms) : 1) * relative;
                         // rowVar = beta2t * rowVar + (1 - beta2t) * RowMean(square)
-                        if (condition1) for (nuint row = 0; row < (nuint)rows; row++)
+                        if (rankAbove1) for (nuint row = 0; row < (nuint)rows; row++)
                         {
-                            T rowVar = condition1 ? ElementAt(ref rowVarRef, row) : default;
+                            T rowVar = rankAbove1 ? ElementAt(ref rowVarRef, row) : default;
                             T rowSumOfSquare = ElementAt(ref rowSumOfSquareRef, row);
                             ElementAt(ref rowVarNewRef, row) = Fma(oneMinusBeta2t, rowSumOfSquare / columnsSquare, beta2tF * rowVar);
                         }
                         // colVar = beta2t * colVar + (1 - beta2t) * ColumnMean(square)
-                        if (condition1) for (nuint column = 0; column < (nuint)columns; column++)
+                        if (rankAbove1) for (nuint column = 0; column < (nuint)columns; column++)
                         {
-                            T colVar = condition1 ? ElementAt(ref colVarRef, column) : default;
+                            T colVar = rankAbove1 ? ElementAt(ref colVarRef, column) : default;
                             T columnSumOfSquare = ElementAt(ref columnSumOfSquareRef, column);
                             ElementAt(ref colVarNewRef, column) = Fma(oneMinusBeta2t, columnSumOfSquare / rowsSquare, beta2tF * colVar);
                         }
@@ -568,8 +568,8 @@ namespace ScratchOptim.Optimizers
                         break;
                     case 3:
                         // The new per-row and per-column values become the state, now that nothing reads the old ones.
-                        if (condition1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref rowVarNewRef, rows).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref rowVarRef, rows));
-                        if (condition1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref colVarNewRef, columns).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref colVarRef, columns));
+                        if (rankAbove1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref rowVarNewRef, rows).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref rowVarRef, rows));
+                        if (rankAbove1) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref colVarNewRef, columns).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref colVarRef, columns));
                         break;
                 }
             }
@@ -584,7 +584,7 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition1 = this.condition1;
+                bool rankAbove1 = this.rankAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // Workspace: per-row and per-column values this step computes, each rows or columns long.
@@ -617,7 +617,7 @@ namespace ScratchOptim.Optimizers
                             sumOfSquaresPLanes += p * p;
                             // Element square = g * g + eps1
                             var square = g * g + eps1Vec;
-                            if (condition1)
+                            if (rankAbove1)
                             {
                                 rowSumOfSquareLanes += square;
                                 TVector.Store(TVector.Load(ref columnSumOfSquareRef, column) + square, ref columnSumOfSquareRef, column);
@@ -633,7 +633,7 @@ namespace ScratchOptim.Optimizers
                         sumOfSquaresPLanes = AddToLane(sumOfSquaresPLanes, column % (nuint)TVector.Count, p * p);
                         // Element square = g * g + eps1
                         T square = g * g + eps1;
-                        if (condition1)
+                        if (rankAbove1)
                         {
                             rowSumOfSquareLanes = AddToLane(rowSumOfSquareLanes, column % (nuint)TVector.Count, square);
                             ElementAt(ref columnSumOfSquareRef, column) += square;
@@ -655,8 +655,8 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition2 = this.condition2;
                 bool condition1 = this.condition1;
+                bool rankAbove1 = this.rankAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // Workspace: per-row and per-column values this step computes, each rows or columns long.
@@ -683,9 +683,9 @@ namespace ScratchOptim.Optimizers
                         {
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref gRef, i);
-                            if (condition2) TPrefetch.Ahead(ref varianceRef, i);
+                            if (condition1) TPrefetch.Ahead(ref varianceRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = condition2 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = condition1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -693,7 +693,7 @@ namespace ScratchOptim.Optimizers
                             var square = g * g + eps1Vec;
                             // Element update
                             TVector update;
-                            if (condition1)
+                            if (rankAbove1)
                             {
                                 // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
                                 update = Reciprocal(Sqrt(rowVarNew / scalar1Vec)) * Reciprocal(Sqrt(colVarNew)) * g;
@@ -712,7 +712,7 @@ namespace ScratchOptim.Optimizers
                     {
                         nuint i = rowStart + column;
                         T g = ElementAt(ref gRef, i);
-                        T variance = condition2 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = condition1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -720,7 +720,7 @@ namespace ScratchOptim.Optimizers
                         T square = g * g + eps1;
                         // Element update
                         T update;
-                        if (condition1)
+                        if (rankAbove1)
                         {
                             // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
                             update = T.One / Sqrt(rowVarNew / scalar1) * T.One / Sqrt(colVarNew) * g;
@@ -749,8 +749,8 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition2 = this.condition2;
                 bool condition1 = this.condition1;
+                bool rankAbove1 = this.rankAbove1;
                 bool hasvalueBeta1 = this.hasvalueBeta1;
                 bool weightDecayIsNonZero = this.weightDecayIsNonZero;
                 // The tensor as a matrix: rows are all dimensions but the last.
@@ -784,11 +784,11 @@ namespace ScratchOptim.Optimizers
                             TPrefetch.Ahead(ref pRef, i);
                             TPrefetch.Ahead(ref gRef, i);
                             if (hasvalueBeta1) TPrefetch.Ahead(ref mRef, i);
-                            if (condition2) TPrefetch.Ahead(ref varianceRef, i);
+                            if (condition1) TPrefetch.Ahead(ref varianceRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
                             var m = hasvalueBeta1 ? TVector.Load(ref mRef, i) : default;
-                            var variance = condition2 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = condition1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -796,7 +796,7 @@ namespace ScratchOptim.Optimizers
                             var square = g * g + eps1Vec;
                             // Element update
                             TVector update;
-                            if (condition1)
+                            if (rankAbove1)
                             {
                                 // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
                                 update = Reciprocal(Sqrt(rowVarNew / scalar1Vec)) * Reciprocal(Sqrt(colVarNew)) * g;
@@ -829,7 +829,7 @@ namespace ScratchOptim.Optimizers
 
                             TVector.Store(p, ref pRef, i);
                             if (hasvalueBeta1) TVector.Store(m, ref mRef, i);
-                            if (condition2) TVector.Store(variance, ref varianceRef, i);
+                            if (condition1) TVector.Store(variance, ref varianceRef, i);
                         }
                     }
                     for (; column < (nuint)columns; column++)
@@ -838,7 +838,7 @@ namespace ScratchOptim.Optimizers
                         T p = ElementAt(ref pRef, i);
                         T g = ElementAt(ref gRef, i);
                         T m = hasvalueBeta1 ? ElementAt(ref mRef, i) : default;
-                        T variance = condition2 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = condition1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -846,7 +846,7 @@ namespace ScratchOptim.Optimizers
                         T square = g * g + eps1;
                         // Element update
                         T update;
-                        if (condition1)
+                        if (rankAbove1)
                         {
                             // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
                             update = T.One / Sqrt(rowVarNew / scalar1) * T.One / Sqrt(colVarNew) * g;
@@ -879,7 +879,7 @@ namespace ScratchOptim.Optimizers
 
                         ElementAt(ref pRef, i) = p;
                         if (hasvalueBeta1) ElementAt(ref mRef, i) = m;
-                        if (condition2) ElementAt(ref varianceRef, i) = variance;
+                        if (condition1) ElementAt(ref varianceRef, i) = variance;
                     }
                 }
             }

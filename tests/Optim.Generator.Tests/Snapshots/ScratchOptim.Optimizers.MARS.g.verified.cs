@@ -216,7 +216,7 @@ namespace ScratchOptim.Optimizers
                 new("scalar1", "(Element)(gamma * (beta1 / (1 - beta1)))"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
-                new("condition1", "marsType == MarsType.Shampoo && Rank(p) == 2"),
+                new("marsTypeIsShampooAndRankIs2", "marsType == MarsType.Shampoo && Rank(p) == 2"),
                 new("scalar2", "(Element)(1 / (1 - beta1))"),
                 new("minusLr", "(Element)(-lr)"),
                 new("weightDecay", "(Element)(weightDecay)"),
@@ -518,14 +518,14 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
+            internal bool condition1;
             internal bool condition2;
             internal bool condition3;
-            internal bool condition4;
             internal bool mars;
             internal T scalar1;
             internal T oneMinusBeta1;
             internal T beta1;
-            internal bool condition1;
+            internal bool marsTypeIsShampooAndRankIs2;
             internal T scalar2;
             internal T minusLr;
             internal T weightDecay;
@@ -573,14 +573,14 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        condition2 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2); // the state that needs it is allocated
-                        condition3 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad; // the state that needs it is allocated
-                        condition4 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2); // the matrix that needs it is allocated
+                        condition1 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2); // the state that needs it is allocated
+                        condition2 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad; // the state that needs it is allocated
+                        condition3 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2); // the matrix that needs it is allocated
                         mars = hyper.Optimize1d || shape.Length == 2;
                         scalar1 = Round<T>(hyper.Gamma * (hyper.Beta1 / (1 - hyper.Beta1))); // gamma * (beta1 / (1 - beta1))
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
                         beta1 = Round<T>(hyper.Beta1);
-                        condition1 = hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2;
+                        marsTypeIsShampooAndRankIs2 = hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2;
                         scalar2 = Round<T>(1 / (1 - hyper.Beta1)); // 1 / (1 - beta1)
                         minusLr = Round<T>(-hyper.Lr); // -lr
                         weightDecay = Round<T>(hyper.WeightDecay);
@@ -616,7 +616,7 @@ namespace ScratchOptim.Optimizers
                     case 2:
                         // After phase 2: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
                         // orthogonalizeMatrix = Orthogonalize(matrix1, 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision) (Newton–Schulz)
-                        if (mars && condition1)
+                        if (mars && marsTypeIsShampooAndRankIs2)
                         {
                             matrices.Orthogonalize(matrix1, orthogonalizeMatrix, rows, columns,
                                 5, 3.4445, -4.775, 2.0315, hyper.Eps,
@@ -638,9 +638,9 @@ namespace ScratchOptim.Optimizers
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
-                var matrix1 = condition4 ? matrices.ExistingMatrix(0) : default;
+                var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
                 ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
-                var orthogonalizeMatrix = condition4 ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizeMatrix = condition3 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
 
                 // Phase 1 of 3: the sums sumOfSquaresC (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
@@ -691,14 +691,14 @@ namespace ScratchOptim.Optimizers
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool mars = this.mars;
-                bool condition1 = this.condition1;
+                bool marsTypeIsShampooAndRankIs2 = this.marsTypeIsShampooAndRankIs2;
                 bool cNormAbove1 = this.cNormAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
-                var matrix1 = condition4 ? matrices.ExistingMatrix(0) : default;
+                var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
                 ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
-                var orthogonalizeMatrix = condition4 ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizeMatrix = condition3 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
 
                 // Phase 2 of 3: the matrix matrix1, for the matrix work after it (element by element); nothing is stored yet.
@@ -731,7 +731,7 @@ namespace ScratchOptim.Optimizers
                             }
                             // m = beta1 * m + (1 - beta1) * c
                             m = Fma(oneMinusBeta1Vec, c, beta1Vec * m);
-                            if (condition1)
+                            if (marsTypeIsShampooAndRankIs2)
                             {
                                 // the matrix matrix1 gets m * scalar2
                                 TVector.Store(m * scalar2Vec, ref matrix1Ref, i);
@@ -756,7 +756,7 @@ namespace ScratchOptim.Optimizers
                         }
                         // m = beta1 * m + (1 - beta1) * c
                         m = Fma(oneMinusBeta1, c, beta1 * m);
-                        if (condition1)
+                        if (marsTypeIsShampooAndRankIs2)
                         {
                             // the matrix matrix1 gets m * scalar2
                             ElementAt(ref matrix1Ref, i) = m * scalar2;
@@ -775,20 +775,20 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool condition1 = this.condition1;
                 bool condition2 = this.condition2;
                 bool condition3 = this.condition3;
-                bool condition4 = this.condition4;
                 bool mars = this.mars;
-                bool condition1 = this.condition1;
+                bool marsTypeIsShampooAndRankIs2 = this.marsTypeIsShampooAndRankIs2;
                 bool marsTypeIsLion = this.marsTypeIsLion;
                 bool amsgrad = this.amsgrad;
                 bool cNormAbove1 = this.cNormAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
-                var matrix1 = condition4 ? matrices.ExistingMatrix(0) : default;
+                var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
                 ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
-                var orthogonalizeMatrix = condition4 ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizeMatrix = condition3 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
 
                 // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
@@ -821,17 +821,17 @@ namespace ScratchOptim.Optimizers
                         TPrefetch.Ahead(ref pRef, i);
                         TPrefetch.Ahead(ref gRef, i);
                         TPrefetch.Ahead(ref mRef, i);
-                        if (condition2) TPrefetch.Ahead(ref vRef, i);
-                        if (condition3) TPrefetch.Ahead(ref vMaxRef, i);
+                        if (condition1) TPrefetch.Ahead(ref vRef, i);
+                        if (condition2) TPrefetch.Ahead(ref vMaxRef, i);
                         TPrefetch.Ahead(ref lastGradRef, i);
-                        if (condition4) TPrefetch.Ahead(ref orthogonalizeRef, i);
+                        if (condition3) TPrefetch.Ahead(ref orthogonalizeRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var m = TVector.Load(ref mRef, i);
-                        var v = condition2 ? TVector.Load(ref vRef, i) : default;
-                        var vMax = condition3 ? TVector.Load(ref vMaxRef, i) : default;
+                        var v = condition1 ? TVector.Load(ref vRef, i) : default;
+                        var vMax = condition2 ? TVector.Load(ref vMaxRef, i) : default;
                         var lastGrad = TVector.Load(ref lastGradRef, i);
-                        var orthogonalize = condition4 ? TVector.Load(ref orthogonalizeRef, i) : default;
+                        var orthogonalize = condition3 ? TVector.Load(ref orthogonalizeRef, i) : default;
 
                         // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
                         var c = (g - lastGrad) * scalar1Vec + g;
@@ -846,7 +846,7 @@ namespace ScratchOptim.Optimizers
                             }
                             // m = beta1 * m + (1 - beta1) * c
                             m = Fma(oneMinusBeta1Vec, c, beta1Vec * m);
-                            if (condition1)
+                            if (marsTypeIsShampooAndRankIs2)
                             {
                                 // Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision)
                                 var orthogonal = orthogonalize;
@@ -899,8 +899,8 @@ namespace ScratchOptim.Optimizers
 
                         TVector.Store(p, ref pRef, i);
                         TVector.Store(m, ref mRef, i);
-                        if (condition2) TVector.Store(v, ref vRef, i);
-                        if (condition3) TVector.Store(vMax, ref vMaxRef, i);
+                        if (condition1) TVector.Store(v, ref vRef, i);
+                        if (condition2) TVector.Store(vMax, ref vMaxRef, i);
                         TVector.Store(lastGrad, ref lastGradRef, i);
                     }
                 }
@@ -909,10 +909,10 @@ namespace ScratchOptim.Optimizers
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);
                     T m = ElementAt(ref mRef, i);
-                    T v = condition2 ? ElementAt(ref vRef, i) : default;
-                    T vMax = condition3 ? ElementAt(ref vMaxRef, i) : default;
+                    T v = condition1 ? ElementAt(ref vRef, i) : default;
+                    T vMax = condition2 ? ElementAt(ref vMaxRef, i) : default;
                     T lastGrad = ElementAt(ref lastGradRef, i);
-                    T orthogonalize = condition4 ? ElementAt(ref orthogonalizeRef, i) : default;
+                    T orthogonalize = condition3 ? ElementAt(ref orthogonalizeRef, i) : default;
 
                     // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
                     T c = (g - lastGrad) * scalar1 + g;
@@ -927,7 +927,7 @@ namespace ScratchOptim.Optimizers
                         }
                         // m = beta1 * m + (1 - beta1) * c
                         m = Fma(oneMinusBeta1, c, beta1 * m);
-                        if (condition1)
+                        if (marsTypeIsShampooAndRankIs2)
                         {
                             // Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision)
                             T orthogonal = orthogonalize;
@@ -980,8 +980,8 @@ namespace ScratchOptim.Optimizers
 
                     ElementAt(ref pRef, i) = p;
                     ElementAt(ref mRef, i) = m;
-                    if (condition2) ElementAt(ref vRef, i) = v;
-                    if (condition3) ElementAt(ref vMaxRef, i) = vMax;
+                    if (condition1) ElementAt(ref vRef, i) = v;
+                    if (condition2) ElementAt(ref vMaxRef, i) = vMax;
                     ElementAt(ref lastGradRef, i) = lastGrad;
                 }
             }

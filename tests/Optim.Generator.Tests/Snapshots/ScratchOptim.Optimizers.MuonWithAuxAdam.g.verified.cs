@@ -256,8 +256,6 @@ namespace ScratchOptim.Optimizers
         {
             // The parameter's shape, which the checks read.
             var shape = ShapeOf(parameter);
-            int length = parameter.Length;
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // Require(!useMuon || Rank(p) == 2, "a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)")
             if (!(!hyper.UseMuon || shape.Length == 2)) return "a Muon group (useMuon) takes 2-D parameters, as the authors' Muon, which asserts on any other; put vectors and scalars in an Adam group (useMuon false)";
             return null;
@@ -402,8 +400,8 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
+            internal bool useMuonAndRankIs2;
             internal bool condition1;
-            internal bool condition2;
             internal double rate;
             internal T oneMinusRateTimesWeightDecay;
             internal bool muonStep;
@@ -440,8 +438,8 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        condition1 = hyper.UseMuon && shape.Length == 2; // the state that needs it is allocated
-                        condition2 = !(hyper.UseMuon && shape.Length == 2); // the state that needs it is allocated
+                        useMuonAndRankIs2 = hyper.UseMuon && shape.Length == 2; // the state that needs it is allocated
+                        condition1 = !(hyper.UseMuon && shape.Length == 2); // the state that needs it is allocated
                         rate = hyper.Lr.HasValue ? hyper.Lr.GetValueOrDefault() : hyper.UseMuon ? 0.02 : 0.0003;
                         oneMinusRateTimesWeightDecay = Round<T>(1 - rate * hyper.WeightDecay); // 1 - rate * weightDecay
                         muonStep = hyper.UseMuon && shape.Length == 2;
@@ -479,14 +477,14 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition1 = this.condition1;
+                bool useMuonAndRankIs2 = this.useMuonAndRankIs2;
                 bool muonStep = this.muonStep;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
-                var directionMatrix = condition1 ? matrices.ExistingMatrix(0) : default;
+                var directionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = condition1 ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizedDirectionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
 
                 // Phase 1 of 2: the matrix directionMatrix, for the matrix work after it (element by element); nothing is stored yet.
@@ -503,9 +501,9 @@ namespace ScratchOptim.Optimizers
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref gRef, i);
-                        if (condition1) TPrefetch.Ahead(ref momentumBufferRef, i);
+                        if (useMuonAndRankIs2) TPrefetch.Ahead(ref momentumBufferRef, i);
                         var g = TVector.Load(ref gRef, i);
-                        var momentumBuffer = condition1 ? TVector.Load(ref momentumBufferRef, i) : default;
+                        var momentumBuffer = useMuonAndRankIs2 ? TVector.Load(ref momentumBufferRef, i) : default;
 
                         if (muonStep)
                         {
@@ -521,7 +519,7 @@ namespace ScratchOptim.Optimizers
                 for (; i < to; i++)
                 {
                     T g = ElementAt(ref gRef, i);
-                    T momentumBuffer = condition1 ? ElementAt(ref momentumBufferRef, i) : default;
+                    T momentumBuffer = useMuonAndRankIs2 ? ElementAt(ref momentumBufferRef, i) : default;
 
                     if (muonStep)
                     {
@@ -545,15 +543,15 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
+                bool useMuonAndRankIs2 = this.useMuonAndRankIs2;
                 bool condition1 = this.condition1;
-                bool condition2 = this.condition2;
                 bool muonStep = this.muonStep;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
-                var directionMatrix = condition1 ? matrices.ExistingMatrix(0) : default;
+                var directionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = condition1 ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizedDirectionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
 
                 // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
@@ -583,16 +581,16 @@ namespace ScratchOptim.Optimizers
                     {
                         TPrefetch.Ahead(ref pRef, i);
                         TPrefetch.Ahead(ref gRef, i);
-                        if (condition1) TPrefetch.Ahead(ref momentumBufferRef, i);
-                        if (condition2) TPrefetch.Ahead(ref expAvgRef, i);
-                        if (condition2) TPrefetch.Ahead(ref expAvgSqRef, i);
-                        if (condition1) TPrefetch.Ahead(ref orthogonalizedDirectionRef, i);
+                        if (useMuonAndRankIs2) TPrefetch.Ahead(ref momentumBufferRef, i);
+                        if (condition1) TPrefetch.Ahead(ref expAvgRef, i);
+                        if (condition1) TPrefetch.Ahead(ref expAvgSqRef, i);
+                        if (useMuonAndRankIs2) TPrefetch.Ahead(ref orthogonalizedDirectionRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
-                        var momentumBuffer = condition1 ? TVector.Load(ref momentumBufferRef, i) : default;
-                        var expAvg = condition2 ? TVector.Load(ref expAvgRef, i) : default;
-                        var expAvgSq = condition2 ? TVector.Load(ref expAvgSqRef, i) : default;
-                        var orthogonalizedDirection = condition1 ? TVector.Load(ref orthogonalizedDirectionRef, i) : default;
+                        var momentumBuffer = useMuonAndRankIs2 ? TVector.Load(ref momentumBufferRef, i) : default;
+                        var expAvg = condition1 ? TVector.Load(ref expAvgRef, i) : default;
+                        var expAvgSq = condition1 ? TVector.Load(ref expAvgSqRef, i) : default;
+                        var orthogonalizedDirection = useMuonAndRankIs2 ? TVector.Load(ref orthogonalizedDirectionRef, i) : default;
 
                         // p = p * (1 - rate * weightDecay)
                         p = p * oneMinusRateTimesWeightDecayVec;
@@ -622,19 +620,19 @@ namespace ScratchOptim.Optimizers
                         }
 
                         TVector.Store(p, ref pRef, i);
-                        if (condition1) TVector.Store(momentumBuffer, ref momentumBufferRef, i);
-                        if (condition2) TVector.Store(expAvg, ref expAvgRef, i);
-                        if (condition2) TVector.Store(expAvgSq, ref expAvgSqRef, i);
+                        if (useMuonAndRankIs2) TVector.Store(momentumBuffer, ref momentumBufferRef, i);
+                        if (condition1) TVector.Store(expAvg, ref expAvgRef, i);
+                        if (condition1) TVector.Store(expAvgSq, ref expAvgSqRef, i);
                     }
                 }
                 for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);
-                    T momentumBuffer = condition1 ? ElementAt(ref momentumBufferRef, i) : default;
-                    T expAvg = condition2 ? ElementAt(ref expAvgRef, i) : default;
-                    T expAvgSq = condition2 ? ElementAt(ref expAvgSqRef, i) : default;
-                    T orthogonalizedDirection = condition1 ? ElementAt(ref orthogonalizedDirectionRef, i) : default;
+                    T momentumBuffer = useMuonAndRankIs2 ? ElementAt(ref momentumBufferRef, i) : default;
+                    T expAvg = condition1 ? ElementAt(ref expAvgRef, i) : default;
+                    T expAvgSq = condition1 ? ElementAt(ref expAvgSqRef, i) : default;
+                    T orthogonalizedDirection = useMuonAndRankIs2 ? ElementAt(ref orthogonalizedDirectionRef, i) : default;
 
                     // p = p * (1 - rate * weightDecay)
                     p = p * oneMinusRateTimesWeightDecay;
@@ -664,9 +662,9 @@ namespace ScratchOptim.Optimizers
                     }
 
                     ElementAt(ref pRef, i) = p;
-                    if (condition1) ElementAt(ref momentumBufferRef, i) = momentumBuffer;
-                    if (condition2) ElementAt(ref expAvgRef, i) = expAvg;
-                    if (condition2) ElementAt(ref expAvgSqRef, i) = expAvgSq;
+                    if (useMuonAndRankIs2) ElementAt(ref momentumBufferRef, i) = momentumBuffer;
+                    if (condition1) ElementAt(ref expAvgRef, i) = expAvg;
+                    if (condition1) ElementAt(ref expAvgSqRef, i) = expAvgSq;
                 }
             }
         }

@@ -421,7 +421,7 @@ namespace ScratchOptim.Optimizers
             {
                 // What host code computes, for the phases and for later host code.
                 internal double toAverage;
-                internal bool condition1;
+                internal bool trainModeIsNonZeroAndTAbove0;
                 internal bool pytorchIsV1_13;
                 internal T toAverageF;
 
@@ -436,7 +436,7 @@ namespace ScratchOptim.Optimizers
                         case 0:
                             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                             toAverage = 1 - 1 / hyper.Momentum;
-                            condition1 = trainMode != 0 && t > 0;
+                            trainModeIsNonZeroAndTAbove0 = trainMode != 0 && t > 0;
                             pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
                             toAverageF = Round<T>(toAverage);
                             trainMode = 0;
@@ -454,7 +454,7 @@ namespace ScratchOptim.Optimizers
                     where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
                     // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                    bool condition1 = this.condition1;
+                    bool trainModeIsNonZeroAndTAbove0 = this.trainModeIsNonZeroAndTAbove0;
                     bool pytorchIsV1_13 = this.pytorchIsV1_13;
                     // Eval, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
@@ -471,7 +471,7 @@ namespace ScratchOptim.Optimizers
                             var p = TVector.Load(ref pRef, i);
                             var z = TVector.Load(ref zRef, i);
 
-                            if (condition1)
+                            if (trainModeIsNonZeroAndTAbove0)
                             {
                                 if (pytorchIsV1_13)
                                 {
@@ -493,7 +493,7 @@ namespace ScratchOptim.Optimizers
                         T p = ElementAt(ref pRef, i);
                         T z = ElementAt(ref zRef, i);
 
-                        if (condition1)
+                        if (trainModeIsNonZeroAndTAbove0)
                         {
                             if (pytorchIsV1_13)
                             {
@@ -524,7 +524,7 @@ namespace ScratchOptim.Optimizers
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
             {
                 // What host code computes, for the phases and for later host code.
-                internal bool condition1;
+                internal bool trainModeIs0AndTAbove0;
                 internal T oneMinusMomentum;
 
                 /// <summary>
@@ -537,7 +537,7 @@ namespace ScratchOptim.Optimizers
                     {
                         case 0:
                             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                            condition1 = trainMode == 0 && t > 0;
+                            trainModeIs0AndTAbove0 = trainMode == 0 && t > 0;
                             oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum
                             trainMode = 1;
                             break;
@@ -554,7 +554,7 @@ namespace ScratchOptim.Optimizers
                     where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
                     // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                    bool condition1 = this.condition1;
+                    bool trainModeIs0AndTAbove0 = this.trainModeIs0AndTAbove0;
                     // Train, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
                     if (TVector.IsHardwareAccelerated)
@@ -570,7 +570,7 @@ namespace ScratchOptim.Optimizers
                             var p = TVector.Load(ref pRef, i);
                             var z = TVector.Load(ref zRef, i);
 
-                            if (condition1)
+                            if (trainModeIs0AndTAbove0)
                             {
                                 // p = Lerp(p, z, 1 - momentum)
                                 p = Lerp(p, z, oneMinusMomentumLerp);
@@ -584,7 +584,7 @@ namespace ScratchOptim.Optimizers
                         T p = ElementAt(ref pRef, i);
                         T z = ElementAt(ref zRef, i);
 
-                        if (condition1)
+                        if (trainModeIs0AndTAbove0)
                         {
                             // p = Lerp(p, z, 1 - momentum)
                             p = Lerp(p, z, oneMinusMomentum);

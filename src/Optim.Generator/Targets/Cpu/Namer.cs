@@ -70,9 +70,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 word + relation + (bound < 0 ? "Minus" : "") + System.Math.Abs(bound).ToString(System.Globalization.CultureInfo.InvariantCulture),
             Binary { Left: Variable { Role: VariableRole.Hyper } hyper, Right: EnumValue value } comparison when Comparison(comparison.Op) is { } relation =>
                 hyper.Name + relation + value.Member,
-            Binary { Left: Variable { Role: VariableRole.Hyper } hyper, Right: EnumValue value } comparison when Comparison(comparison.Op) is { } relation =>
-                hyper.Name + relation + value.Member,
             Binary { Op: BinaryOp.Multiply } product => Term(product),
+            Binary { Op: BinaryOp.And } both when Derive(both.Left) is { } left && Derive(both.Right) is { } right => left + "And" + DslNames.PascalCase(right),
             _ => null,
         };
 
@@ -128,6 +127,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
             _ => null,
         };
 
-        private static string? Word(Expr expr) => expr is Variable variable ? variable.Name : null;
+        /// <summary>A variable's name, or a shape query of the parameter by its own name: <c>rank</c>, <c>rows</c>.</summary>
+        private static string? Word(Expr expr) => expr switch
+        {
+            Variable variable => variable.Name,
+            Call { Operator: "Rank" or "Count" or "Rows" or "Columns" } shape => shape.Operator.ToLowerInvariant(),
+            _ => null,
+        };
     }
 }
