@@ -33,14 +33,20 @@ public class RequirementTests
         }
         """;
 
-    [Fact]
-    public void A_requirement_becomes_a_check_of_the_state_before_the_step_and_a_documented_line()
+    /// <summary>The optimizer's generated source, after checking that neither the analyzer nor the compiler reports anything.</summary>
+    private static string GeneratedWithoutDiagnostics(string declaration)
     {
-        var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + Valid);
+        var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + declaration);
         Assert.Empty(GeneratorHarness.Analyze(compilation));
         var (output, run, _) = GeneratorHarness.Generate(compilation);
         Assert.Empty(GeneratorHarness.CompilerDiagnostics(output));
-        string source = run.GeneratedSources.Single(s => s.HintName == "Demo.Demo.g.cs").SourceText.ToString();
+        return run.GeneratedSources.Single(s => s.HintName == "Demo.Demo.g.cs").SourceText.ToString();
+    }
+
+    [Fact]
+    public void A_requirement_becomes_a_check_of_the_state_before_the_step_and_a_documented_line()
+    {
+        string source = GeneratedWithoutDiagnostics(Valid);
 
         Assert.Contains("""
                     protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter, global::ScratchOptim.ParameterState state)
@@ -62,11 +68,7 @@ public class RequirementTests
         // The shape is known before any element is touched: MuonWithAuxAdam's Muon groups require matrices this way.
         string declaration = Valid.Replace("Require(ready != 0 && t < 1000, \"not ready\");",
             "Require(ready != 0 && (lr == 0 || Rank(p) == 2 && Rows(g) <= Columns(p) && Count(p) > 0), \"not a wide matrix\");");
-        var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + declaration);
-        Assert.Empty(GeneratorHarness.Analyze(compilation));
-        var (output, run, _) = GeneratorHarness.Generate(compilation);
-        Assert.Empty(GeneratorHarness.CompilerDiagnostics(output));
-        string source = run.GeneratedSources.Single(s => s.HintName == "Demo.Demo.g.cs").SourceText.ToString();
+        string source = GeneratedWithoutDiagnostics(declaration);
 
         Assert.Contains("""
                     protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter, global::ScratchOptim.ParameterState state)
@@ -83,11 +85,7 @@ public class RequirementTests
     public void A_requirement_that_reads_only_the_rank_declares_only_the_shape()
     {
         string declaration = Valid.Replace("Require(ready != 0 && t < 1000, \"not ready\");", "Require(ready != 0 && Rank(p) == 2, \"not a matrix\");");
-        var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + declaration);
-        Assert.Empty(GeneratorHarness.Analyze(compilation));
-        var (output, run, _) = GeneratorHarness.Generate(compilation);
-        Assert.Empty(GeneratorHarness.CompilerDiagnostics(output));
-        string source = run.GeneratedSources.Single(s => s.HintName == "Demo.Demo.g.cs").SourceText.ToString();
+        string source = GeneratedWithoutDiagnostics(declaration);
 
         Assert.Contains("""
                     protected override string? StepRefusal(Hyperparameters hyper, global::ScratchOptim.Parameter parameter, global::ScratchOptim.ParameterState state)
