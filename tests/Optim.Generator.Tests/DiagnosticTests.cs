@@ -79,6 +79,8 @@ public class DiagnosticTests
             Valid.Replace("[State] Element m;", "[State] Element m;\n    [State(Shape = StateShape.Group)] double largest;").Replace("m = g;", "largest = Max(largest, GroupNorm(g));\n        m = g / (1 + largest);")),
         ("OPT030", DiagnosticSeverity.Error, Valid.Replace("m = g;", "if (t > 1) m = g * [|GroupNorm(g)|];\n        else m = g;"),
             Valid.Replace("m = g;", "double norm = GroupNorm(g);\n        if (t > 1) m = g * norm;\n        else m = g;")),
+        ("OPT031", DiagnosticSeverity.Error, Valid.Replace("[State] Element m;", "[State(Torch = \"buf\")] Element m;\n    [State([|Torch = \"buf\"|])] Element v;").Replace("m = g;", "m = g;\n        v = m;"),
+            Valid.Replace("[State] Element m;", "[State(Torch = \"buf\")] Element m;\n    [State(Torch = \"buf2\")] Element v;").Replace("m = g;", "m = g;\n        v = m;")),
         ("OPT040", DiagnosticSeverity.Error, Valid.Replace("    void Update(", "    [Procedure] void [|Reset|](int t, ref Element p) { m = 0; }\n    void Update("),
             Valid.Replace("    void Update(", "    [Procedure] void Reset(ref Element p, int t) { m = 0; }\n    void Update(")),
         ("OPT041", DiagnosticSeverity.Error, Valid.Replace("    void Update(", "    [Procedure] void [|ZeroGrad|](int t) { m = 0; }\n    void Update("),

@@ -140,7 +140,11 @@ namespace ScratchOptim.Generator.Diagnostics
             "Group reduction under a per-tensor condition",
             "{0} sums over every tensor of the parameter group, but here it is inside 'if ({1})', which differs between tensors; move it out of the 'if', or make the condition depend only on hyperparameters and group values");
 
-        // OPT040-OPT049: procedures and requirements (OPT031-OPT039 are left to other growth of the DSL).
+        public static readonly DiagnosticDescriptor DuplicateTorchName = Error("OPT031",
+            "Two hyperparameters or two states share a name",
+            "The {0} '{1}' of {2} '{3}' is already the {4} of {2} '{5}'; settings, state files and checkpoints find a {2} by its name or its PyTorch name, so give one of the two another Torch name");
+
+        // OPT040-OPT049: procedures and requirements (OPT032-OPT039 are left to other growth of the DSL).
 
         public static readonly DiagnosticDescriptor ProcedureSignature = Error("OPT040",
             "Procedure has the wrong signature",
