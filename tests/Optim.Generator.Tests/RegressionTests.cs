@@ -200,6 +200,27 @@ public class RegressionTests
         AssertSurvives(declaration, expectGenerated: false);
     }
 
+    /// <summary>
+    /// Found by writing optimizers as a newcomer would: a local whose declaration is reported (a per-element choice in a
+    /// double, OPT015; a name the generated loop uses, OPT025; a name of a hyperparameter, OPT011; a type the DSL has
+    /// not, OPT021; a bool of per-element comparisons, OPT023) was reported a second time at each use, as OPT020
+    /// "'s' is not allowed in an update", which sent the reader looking for a mistake that is not there. Only the
+    /// declaration is reported now.
+    /// </summary>
+    [Theory]
+    [InlineData("double s = g > 0 ? 1.0 : 0.5;\n        m = beta * m + s * g;", "OPT015")]
+    [InlineData("double phase = 2 * beta;\n        m = phase * m + g;\n        phase = 1;", "OPT025")]
+    [InlineData("Element lr = g;\n        m = beta * m + lr;", "OPT011")]
+    [InlineData("long k = 2;\n        m = beta * m + k * g;", "OPT021")]
+    [InlineData("bool up = g > 0;\n        m = up ? g : -g;", "OPT023")]
+    public void A_local_whose_declaration_is_reported_is_not_reported_again_where_it_is_used(string statements, string id)
+    {
+        string declaration = Valid.Replace("m = beta * m + g;", statements, System.StringComparison.Ordinal);
+        var diagnostics = GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration));
+        Assert.Equal(id, Assert.Single(diagnostics).Id);
+        AssertSurvives(declaration, expectGenerated: false);
+    }
+
     [Fact]
     public void A_per_element_choice_stored_in_per_tensor_state_is_OPT015()
     {
