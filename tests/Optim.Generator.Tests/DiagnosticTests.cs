@@ -81,6 +81,8 @@ public class DiagnosticTests
             Valid.Replace("m = g;", "double norm = GroupNorm(g);\n        if (t > 1) m = g * norm;\n        else m = g;")),
         ("OPT031", DiagnosticSeverity.Error, Valid.Replace("[State] Element m;", "[State(Torch = \"buf\")] Element m;\n    [State([|Torch = \"buf\"|])] Element v;").Replace("m = g;", "m = g;\n        v = m;"),
             Valid.Replace("[State] Element m;", "[State(Torch = \"buf\")] Element m;\n    [State(Torch = \"buf2\")] Element v;").Replace("m = g;", "m = g;\n        v = m;")),
+        ("OPT032", DiagnosticSeverity.Error, Valid.Replace("[State] Element m;", "[State(Init = nameof(lr))] Element m = [|1|];").Replace("m = g;", "m = m + g;"),
+            Valid.Replace("[State] Element m;", "[State(Init = nameof(lr))] Element m;").Replace("m = g;", "m = m + g;")),
         ("OPT040", DiagnosticSeverity.Error, Valid.Replace("    void Update(", "    [Procedure] void [|Reset|](int t, ref Element p) { m = 0; }\n    void Update("),
             Valid.Replace("    void Update(", "    [Procedure] void Reset(ref Element p, int t) { m = 0; }\n    void Update(")),
         ("OPT041", DiagnosticSeverity.Error, Valid.Replace("    void Update(", "    [Procedure] void [|ZeroGrad|](int t) { m = 0; }\n    void Update("),

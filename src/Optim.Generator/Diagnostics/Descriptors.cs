@@ -144,7 +144,11 @@ namespace ScratchOptim.Generator.Diagnostics
             "Two hyperparameters or two states share a name",
             "The {0} '{1}' of {2} '{3}' is already the {4} of {2} '{5}'; settings, state files and checkpoints find a {2} by its name or its PyTorch name, so give one of the two another Torch name");
 
-        // OPT040-OPT049: procedures and requirements (OPT032-OPT039 are left to other growth of the DSL).
+        public static readonly DiagnosticDescriptor StateInitTwice = Error("OPT032",
+            "State given two initial values",
+            "State '{0}' is given two initial values, the hyperparameter '{1}' (Init) and '{2}' (its initializer); only one can fill the buffer, so remove one of them");
+
+        // OPT040-OPT049: procedures and requirements (OPT033-OPT039 are left to other growth of the DSL).
 
         public static readonly DiagnosticDescriptor ProcedureSignature = Error("OPT040",
             "Procedure has the wrong signature",

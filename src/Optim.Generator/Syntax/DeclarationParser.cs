@@ -100,6 +100,9 @@ namespace ScratchOptim.Generator.Syntax
                         string torch = NamedString(stateAttribute, "Torch") ?? DslNames.SnakeCase(fieldSymbol.Name);
                         string? init = NamedString(stateAttribute, "Init");
                         if (init is not null) stateInits.Add((fieldSymbol.Name, init, variable.Identifier.GetLocation()));
+                        // The Init fills the buffer; an initializer beside it would be silently ignored.
+                        if (init is not null && variable.Initializer is { } initializer)
+                            diagnostics.Add(Diagnostic.Create(Descriptors.StateInitTwice, initializer.Value.GetLocation(), fieldSymbol.Name, init, initializer.Value.ToString()));
                         var constant = variable.Initializer is null ? default : semanticModel.GetConstantValue(variable.Initializer.Value, cancellationToken);
                         double initialValue = constant.HasValue && constant.Value is not null and not bool ? ToDouble(constant.Value) : 0;
                         states.Add((new StateModel(fieldSymbol.Name, torch, init, initialValue, stateType.Value.Scalar, stateType.Value.Space, description, stateType.Value.Matrix),
