@@ -420,7 +420,6 @@ namespace ScratchOptim.Generator.Syntax
             return found;
         }
 
-        /// <summary>Where the attribute sets the named property <paramref name="name"/>, or null when it does not.</summary>
         /// <summary>A hyperparameter's or a state's name and PyTorch name, and where each is written.</summary>
         private sealed record NamedField(bool IsHyper, string Name, string TorchName, Location NameLocation, Location? TorchLocation);
 
@@ -453,6 +452,7 @@ namespace ScratchOptim.Generator.Syntax
             }
         }
 
+        /// <summary>Where the attribute sets the named property <paramref name="name"/>, or null when it does not.</summary>
         private static Location? NamedArgumentLocation(AttributeData? attribute, string name, CancellationToken cancellationToken) =>
             (attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)?.ArgumentList?.Arguments
                 .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.GetLocation();
