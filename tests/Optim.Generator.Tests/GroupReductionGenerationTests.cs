@@ -74,6 +74,47 @@ public class GroupReductionGenerationTests
         Assert.Equal([32.0, 32.0], totals[1]);
     }
 
+    /// <summary>
+    /// Found by writing a clipped SGD as a user would (<c>double total = GroupNorm(g); lastNorm = total;</c>): a group
+    /// state assigned a bare local was emitted as <c>double total = total;</c> (CS0128 in the generated code), and one
+    /// assigned a bare hyperparameter compiled but was never stored, because the new value was taken for the state's old
+    /// one (both are a variable).
+    /// </summary>
+    [Fact]
+    public void A_group_state_assigned_a_local_or_a_hyperparameter_stores_it()
+    {
+        var type = Build("""
+            [Optimizer(StepState = null)]
+            public partial class Copied
+            {
+                [Hyper(Min = 0)] double lr = 0.1;
+                [State(Shape = StateShape.Group)] double norm;
+                [State(Shape = StateShape.Group)] double doubled;
+                [State(Shape = StateShape.Group)] double rate;
+                void Update(ref Element p, Element g, int t)
+                {
+                    double total = GroupNorm(g);
+                    norm = total;
+                    double twice = 2 * lr;
+                    doubled = twice;
+                    rate = lr;
+                    p = p - rate * g;
+                }
+            }
+            """).GetType("Demo.Copied")!;
+
+        var parameters = new[] { new Parameter<double>(new double[] { 1, 2, 3 }), new Parameter<double>(new double[] { 4, 5 }) };
+        parameters[0].Grad = new double[] { 3, 0, 0 };
+        parameters[1].Grad = new double[] { 0, -4 };
+        var optimizer = (Optimizer)Activator.CreateInstance(type, [parameters, 0.25])!;
+        optimizer.Step();
+        Assert.Equal(5.0, optimizer.GroupStateValue(0, "norm"));
+        Assert.Equal(0.5, optimizer.GroupStateValue(0, "doubled"));
+        Assert.Equal(0.25, optimizer.GroupStateValue(0, "rate"));
+        Assert.Equal([0.25, 2, 3], parameters[0].Data.ToArray());
+        Assert.Equal([4, 6], parameters[1].Data.ToArray());
+    }
+
     private static Assembly Build(params string[] declarations)
     {
         var compilation = GeneratorHarness.Compile(declarations.Select(d => GeneratorHarness.Usings + d).ToArray());

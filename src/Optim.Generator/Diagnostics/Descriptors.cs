@@ -140,7 +140,15 @@ namespace ScratchOptim.Generator.Diagnostics
             "Group reduction under a per-tensor condition",
             "{0} sums over every tensor of the parameter group, but here it is inside 'if ({1})', which differs between tensors; move it out of the 'if', or make the condition depend only on hyperparameters and group values");
 
-        // OPT040-OPT049: procedures and requirements (OPT031-OPT039 are left to other growth of the DSL).
+        public static readonly DiagnosticDescriptor DuplicateTorchName = Error("OPT031",
+            "Two hyperparameters or two states share a name",
+            "The {0} '{1}' of {2} '{3}' is already the {4} of {2} '{5}'; settings, state files and checkpoints find a {2} by its name or its PyTorch name, so give one of the two another Torch name");
+
+        public static readonly DiagnosticDescriptor StateInitTwice = Error("OPT032",
+            "State given two initial values",
+            "State '{0}' is given two initial values, the hyperparameter '{1}' (Init) and '{2}' (its initializer); only one can fill the buffer, so remove one of them");
+
+        // OPT040-OPT049: procedures and requirements (OPT033-OPT039 are left to other growth of the DSL).
 
         public static readonly DiagnosticDescriptor ProcedureSignature = Error("OPT040",
             "Procedure has the wrong signature",

@@ -111,6 +111,13 @@ namespace ScratchOptim.Generator.Scheduling
     {
         /// <summary>Computed once per group (by the group's host code and the parts' sums), not per tensor.</summary>
         public bool IsGroupLevel => Kind is TempKind.GroupReduction or TempKind.GroupState;
+
+        /// <summary>
+        /// The value a group state holds before the step assigns it (its definition is the state itself), as against a
+        /// new value an assignment gives it, whose definition may also be a bare variable (<c>d = total</c>, a local;
+        /// <c>d = d0</c>, a hyperparameter), but never a group state: the update's reads of those are temps.
+        /// </summary>
+        public bool IsStoredGroupState => Kind == TempKind.GroupState && Definition is Variable { Role: VariableRole.State };
     }
 
     /// <summary>The host code between two element phases (or, for the group, between two parts), in program order.</summary>

@@ -473,7 +473,7 @@ namespace ScratchOptim.Generator.Scheduling
             return new KernelPlan(model, temps.ToEquatableArray(), tensorParts.ToEquatableArray(),
                 groupWide ? GroupSegments(tensorParts) : EquatableArray<HostSegment>.Empty,
                 AllocationPlanner.Plan(model), rowsAndColumns, groupWide,
-                groupStateValue.Where(v => temps[v.Value].Definition is not Variable).OrderBy(v => v.Key, System.StringComparer.Ordinal)
+                groupStateValue.Where(v => !temps[v.Value].IsStoredGroupState).OrderBy(v => v.Key, System.StringComparer.Ordinal)
                     .Select(v => new GroupCommit(v.Key, v.Value)).ToEquatableArray());
         }
 

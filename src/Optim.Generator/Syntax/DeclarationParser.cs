@@ -56,6 +56,8 @@ namespace ScratchOptim.Generator.Syntax
             var invalidFields = new HashSet<string>(); // reported already: their uses in the update are not reported again
             var hyperLocations = new Dictionary<string, Location>();
             var stateInits = new List<(string State, string Init, Location Location)>();
+            // Every hyperparameter's and state's two names, for OPT031: the runtime finds either by one or the other.
+            var names = new List<NamedField>();
             foreach (var field in declaration.Members.OfType<FieldDeclarationSyntax>())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -80,6 +82,8 @@ namespace ScratchOptim.Generator.Syntax
                                 diagnostics.Add(Diagnostic.Create(Descriptors.ReservedName, variable.Identifier.GetLocation(), hyper.Name, reason));
                             hypers.Add(hyper);
                             hyperLocations[hyper.Name] = variable.Identifier.GetLocation();
+                            names.Add(new NamedField(true, hyper.Name, hyper.TorchName, variable.Identifier.GetLocation(),
+                                NamedArgumentLocation(hyperAttribute, "Torch", cancellationToken)));
                         }
                     }
                     else if (stateAttribute is not null)
@@ -96,13 +100,20 @@ namespace ScratchOptim.Generator.Syntax
                         string torch = NamedString(stateAttribute, "Torch") ?? DslNames.SnakeCase(fieldSymbol.Name);
                         string? init = NamedString(stateAttribute, "Init");
                         if (init is not null) stateInits.Add((fieldSymbol.Name, init, variable.Identifier.GetLocation()));
+                        // The Init fills the buffer; an initializer beside it would be silently ignored.
+                        if (init is not null && variable.Initializer is { } initializer)
+                            diagnostics.Add(Diagnostic.Create(Descriptors.StateInitTwice, initializer.Value.GetLocation(), fieldSymbol.Name, init, initializer.Value.ToString()));
                         var constant = variable.Initializer is null ? default : semanticModel.GetConstantValue(variable.Initializer.Value, cancellationToken);
                         double initialValue = constant.HasValue && constant.Value is not null and not bool ? ToDouble(constant.Value) : 0;
                         states.Add((new StateModel(fieldSymbol.Name, torch, init, initialValue, stateType.Value.Scalar, stateType.Value.Space, description, stateType.Value.Matrix),
                             variable.Identifier.GetLocation()));
+                        names.Add(new NamedField(false, fieldSymbol.Name, torch, variable.Identifier.GetLocation(),
+                            NamedArgumentLocation(stateAttribute, "Torch", cancellationToken)));
                     }
                 }
             }
+
+            ReportSharedNames(names, diagnostics);
 
             foreach (var (state, init, location) in stateInits)
             {
@@ -407,6 +418,38 @@ namespace ScratchOptim.Generator.Syntax
             bool found = states.Any(s => s.Space == Space.Group);
             IrWalker.Visit(body, _ => { }, e => found |= e is Call call && Operators.IsGroupReduction(call));
             return found;
+        }
+
+        /// <summary>A hyperparameter's or a state's name and PyTorch name, and where each is written.</summary>
+        private sealed record NamedField(bool IsHyper, string Name, string TorchName, Location NameLocation, Location? TorchLocation);
+
+        /// <summary>
+        /// OPT031: settings (<c>Set</c>, parameter groups, schedulers) find a hyperparameter, and <c>State</c>, state files and
+        /// checkpoints a state, by its name or its PyTorch name; two hyperparameters or two states that share one of them
+        /// could not be told apart (a state file would repeat a key and fail to load). Reported on the later of the two, at
+        /// its Torch argument when it has one.
+        /// </summary>
+        private static void ReportSharedNames(List<NamedField> fields, List<Diagnostic> diagnostics)
+        {
+            for (int later = 0; later < fields.Count; later++)
+            {
+                var field = fields[later];
+                for (int earlier = 0; earlier < later; earlier++)
+                {
+                    var other = fields[earlier];
+                    if (other.IsHyper != field.IsHyper) continue;
+                    // The PyTorch name first: it is the one a user chooses, and the one to change.
+                    var clash = new[] { (Own: field.TorchName, OwnKind: "PyTorch name", Location: field.TorchLocation ?? field.NameLocation), (Own: field.Name, OwnKind: "name", Location: field.NameLocation) }
+                        .SelectMany(mine => new[] { (Theirs: other.TorchName, TheirKind: "PyTorch name"), (Theirs: other.Name, TheirKind: "name") }
+                            .Where(theirs => theirs.Theirs == mine.Own)
+                            .Select(theirs => (mine.Own, mine.OwnKind, mine.Location, theirs.TheirKind)))
+                        .FirstOrDefault();
+                    if (clash.Own is null) continue;
+                    diagnostics.Add(Diagnostic.Create(Descriptors.DuplicateTorchName, clash.Location, clash.OwnKind, clash.Own,
+                        field.IsHyper ? "hyperparameter" : "state", field.Name, clash.TheirKind, other.Name));
+                    break;
+                }
+            }
         }
 
         /// <summary>Where the attribute sets the named property <paramref name="name"/>, or null when it does not.</summary>

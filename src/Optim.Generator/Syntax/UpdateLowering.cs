@@ -222,11 +222,13 @@ namespace ScratchOptim.Generator.Syntax
                 if (hypers.ContainsKey(local.Name) || states.ContainsKey(local.Name))
                 {
                     Report(Descriptors.DuplicateName, variable.Identifier, local.Name, hypers.ContainsKey(local.Name) ? "a hyperparameter" : "a state");
+                    refusedLocals.Add(local); // its declaration is reported: its uses are not, again
                     continue;
                 }
                 if (ReservedNames.ForStepName(local.Name) is { } reason)
                 {
                     Report(Descriptors.ReservedName, variable.Identifier, local.Name, reason);
+                    refusedLocals.Add(local); // its declaration is reported: its uses are not, again
                     continue;
                 }
                 if (DslNames.Is(local.Type, DslNames.Matrix))
@@ -238,12 +240,14 @@ namespace ScratchOptim.Generator.Syntax
                 if (scalar is null)
                 {
                     Report(Descriptors.LocalType, variable.Identifier, local.Name, local.Type.ToDisplayString());
+                    refusedLocals.Add(local); // its declaration is reported: its uses are not, again
                     continue;
                 }
                 var value = variable.Initializer is null ? null : Lower(variable.Initializer.Value);
                 if (value is { Type: { IsBoolean: true, IsUniform: false } })
                 {
                     Report(Descriptors.ElementBoolLocal, variable, variable.ToString());
+                    refusedLocals.Add(local); // its declaration is reported: its uses are not, again
                     continue;
                 }
                 bool uniform = scalar != Scalar.Element;
@@ -251,6 +255,7 @@ namespace ScratchOptim.Generator.Syntax
                 {
                     // C# accepts it: a comparison of elements is a plain bool, so 'g > 0 ? 1.0 : 2.0' is a double.
                     Report(Descriptors.ElementCondition, variable.Initializer!.Value, variable.Initializer.Value.ToString(), "the " + local.Type.ToDisplayString() + " local '" + local.Name + "'");
+                    refusedLocals.Add(local); // its declaration is reported: its uses are not, again
                     continue;
                 }
                 // A uniform local, or an Element local set once, lives where its value does; other Element locals per element.
@@ -466,6 +471,8 @@ namespace ScratchOptim.Generator.Syntax
                     return new Variable(VariableRole.State, field.Name, state.Type);
                 case ILocalSymbol local when locals.TryGetValue(local, out var localType):
                     return new Variable(VariableRole.Local, local.Name, localType);
+                case ILocalSymbol local when refusedLocals.Contains(local):
+                    return null; // its declaration is reported
                 case IFieldSymbol field when invalidFields.Contains(field.Name):
                     return null;
                 case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol:

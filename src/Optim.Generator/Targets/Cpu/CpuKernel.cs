@@ -53,7 +53,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             var assigned = plan.GroupSegments.SelectMany(s => s.Items).OfType<GroupStateAssign>().ToDictionary(a => a.TempId, a => a.Declared.Target.Name);
             TempNames = plan.Temps.Select(t => t switch
             {
-                { Kind: TempKind.GroupState, Definition: Variable state } => state.Name,
+                { IsStoredGroupState: true, Definition: Variable state } => state.Name,
                 { Kind: TempKind.GroupState } => Namer.Claim(assigned[t.Id] + "New"),
                 _ => Namer.For(Unscheduled(t.Definition, plan), t.Type),
             }).ToList();
