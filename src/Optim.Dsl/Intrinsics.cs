@@ -65,6 +65,18 @@ namespace ScratchOptim.Dsl
         /// <summary>Natural logarithm in double precision.</summary>
         public static double Log(double x) => Math.Log(x);
 
+        /// <summary>Cosine of <paramref name="x"/> radians.</summary>
+        public static Element Cos(Element x) => new Element((float)Math.Cos(x.Value));
+
+        /// <summary>Cosine of <paramref name="x"/> radians in double precision: cosine schedules, <c>Cos(Math.PI * t / period)</c>.</summary>
+        public static double Cos(double x) => Math.Cos(x);
+
+        /// <summary>Sine of <paramref name="x"/> radians.</summary>
+        public static Element Sin(Element x) => new Element((float)Math.Sin(x.Value));
+
+        /// <summary>Sine of <paramref name="x"/> radians in double precision.</summary>
+        public static double Sin(double x) => Math.Sin(x);
+
         /// <summary>
         /// <c>a * b + c</c> rounded once. Declarations rarely need it: the generator contracts multiply-adds by
         /// itself (see <see cref="Contraction"/>).

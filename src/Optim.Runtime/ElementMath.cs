@@ -107,6 +107,14 @@ public static class ElementMath
     public static T Log<T>(T x)
         where T : IFloatingPointIeee754<T> => T.CreateTruncating(Math.Log(double.CreateTruncating(x)));
 
+    /// <summary>Cosine of <paramref name="x"/> radians: computed in double, rounded once to the element type.</summary>
+    public static T Cos<T>(T x)
+        where T : IFloatingPointIeee754<T> => T.CreateTruncating(Math.Cos(double.CreateTruncating(x)));
+
+    /// <summary>Sine of <paramref name="x"/> radians: computed in double, rounded once to the element type.</summary>
+    public static T Sin<T>(T x)
+        where T : IFloatingPointIeee754<T> => T.CreateTruncating(Math.Sin(double.CreateTruncating(x)));
+
     /// <summary><paramref name="x"/> raised to <paramref name="y"/>: computed in double, rounded once to the element type.</summary>
     public static T Pow<T>(T x, T y)
         where T : IFloatingPointIeee754<T> => T.CreateTruncating(Math.Pow(double.CreateTruncating(x), double.CreateTruncating(y)));

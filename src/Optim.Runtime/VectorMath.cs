@@ -72,6 +72,14 @@ public static class VectorMath
     public static TVector Log<TVector>(TVector x)
         where TVector : struct, ISimd<TVector> => TVector.Log(x);
 
+    /// <summary>Lane-wise <see cref="ElementMath.Cos{T}(T)"/>.</summary>
+    public static TVector Cos<TVector>(TVector x)
+        where TVector : struct, ISimd<TVector> => TVector.Cos(x);
+
+    /// <summary>Lane-wise <see cref="ElementMath.Sin{T}(T)"/>.</summary>
+    public static TVector Sin<TVector>(TVector x)
+        where TVector : struct, ISimd<TVector> => TVector.Sin(x);
+
     /// <summary>Lane-wise <see cref="ElementMath.Pow{T}(T, T)"/>.</summary>
     public static TVector Pow<TVector>(TVector x, TVector y)
         where TVector : struct, ISimd<TVector> => TVector.Pow(x, y);

@@ -55,6 +55,8 @@ public class DiagnosticTests
         ("OPT006", DiagnosticSeverity.Error, Valid.Replace("double lr = 0.1;", "double [|lr|];"), Valid),
         ("OPT007", DiagnosticSeverity.Error, Valid.Replace("double lr = 0.1;", "float [|lr|] = 0.1f;"), Valid),
         ("OPT008", DiagnosticSeverity.Error, Valid.Replace("double lr = 0.1;", "double lr = [|-0.1|];"), Valid),
+        ("OPT033", DiagnosticSeverity.Error, Valid.Replace("[Hyper(Min = 0)] double lr = 0.1;", "[Hyper(Min = 1, [|Max = 0|])] double lr = 0.1;"),
+            Valid.Replace("[Hyper(Min = 0)] double lr = 0.1;", "[Hyper(Min = 0, Max = 1)] double lr = 0.1;")),
         ("OPT009", DiagnosticSeverity.Error, Valid.Replace("m = g;", "m = g;\n        [|lr|] = 0.2;"), Valid),
         ("OPT010", DiagnosticSeverity.Error, Valid.Replace("[State] Element m;", "[State] [|int|] m;").Replace("m = g;", "").Replace("lr * m", "lr * g"), Valid),
         ("OPT011", DiagnosticSeverity.Error, Valid.Replace("m = g;", "Element [|lr|] = g;\n        m = lr;"), Valid),

@@ -221,6 +221,28 @@ public class RegressionTests
         AssertSurvives(declaration, expectGenerated: false);
     }
 
+    /// <summary>
+    /// Found by writing optimizers as a newcomer would: a range that holds no value (the bounds swapped) was reported as
+    /// a default outside it (OPT008), which sent the reader to the default; an optional hyperparameter's empty range was
+    /// not reported at all, and every setting of it was then refused. It is OPT033, once, at the bound.
+    /// </summary>
+    [Theory]
+    [InlineData("[Hyper(Min = 0, Max = 1)] double beta = 0.9;", "[Hyper(Min = 1, Max = 0)] double beta = 0.9;", "[1, 0]")]
+    [InlineData("[Hyper(Min = 0, Max = 1)] double beta = 0.9;", "[Hyper(Min = 0.5, Max = 0.5, MaxExclusive = true)] double beta = 0.5;", "[0.5, 0.5)")]
+    [InlineData("[Hyper(Min = 0, Max = 1)] double beta = 0.9;", "[Hyper(Min = double.NaN)] double beta = 0.9;", "[NaN, ∞)")]
+    [InlineData("[Hyper(Min = 0)] double lr = 0.1;", "[Hyper(Min = 1, Max = 0)] double? lr = null;", "[1, 0]")]
+    [InlineData("[Hyper(Min = 0)] double lr = 0.1;", "[Hyper(Min = 2, Max = 1)] int lr = 1;", "[2, 1]")]
+    public void A_range_that_holds_no_value_is_OPT033_at_the_bound_not_a_default_outside_it(string field, string empty, string range)
+    {
+        string declaration = Valid.Replace(field, empty, System.StringComparison.Ordinal);
+        if (empty.Contains("double?", System.StringComparison.Ordinal))
+            declaration = declaration.Replace("p - lr * m", "p - (lr != null ? lr : 0.1) * m", System.StringComparison.Ordinal);
+        var diagnostic = Assert.Single(GeneratorHarness.Analyze(GeneratorHarness.Compile(GeneratorHarness.Usings + declaration)));
+        Assert.Equal("OPT033", diagnostic.Id);
+        Assert.Contains("The range " + range + " of hyperparameter", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        AssertSurvives(declaration, expectGenerated: false);
+    }
+
     [Fact]
     public void A_per_element_choice_stored_in_per_tensor_state_is_OPT015()
     {

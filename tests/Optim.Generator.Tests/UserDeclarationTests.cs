@@ -10,7 +10,8 @@ namespace ScratchOptim.Generator.Tests;
 /// Optimizers a newcomer writes from the README alone, with parts of the DSL no built-in uses, generated, compiled and
 /// stepped on double parameters against a plain scalar reference written here: a per-tensor <c>Element</c> state
 /// (<c>StateShape.Tensor</c>); a per-element mask whose mean scales the step (Cautious Adam), under a user enum and a
-/// bool; a schedule and a Lookahead sync every <c>k</c> steps from int hyperparameters (<c>t % k</c>).
+/// bool; a schedule and a Lookahead sync every <c>k</c> steps from int hyperparameters (<c>t % k</c>); a cosine
+/// schedule with restarts (<c>Cos</c> of a step-uniform value) and a per-element <c>Sin</c>.
 /// </summary>
 public class UserDeclarationTests
 {
@@ -71,6 +72,19 @@ public class UserDeclarationTests
                     slow = slow + 0.5 * (p - slow);
                     p = slow;
                 }
+            }
+        }
+
+        [Optimizer(StepState = null)]
+        public partial class CosineRestarts
+        {
+            [Hyper(Min = 0)] double lr = 0.1;
+            [Hyper(Min = 0)] double minLr = 0.001;
+            [Hyper(Min = 1)] int period = 4;
+            void Update(ref Element p, Element g, int t)
+            {
+                double rate = minLr + 0.5 * (lr - minLr) * (1 + Cos(System.Math.PI * ((t - 1) % period) / period));
+                p = p - rate * Sin(g);
             }
         }
         """;
@@ -147,6 +161,17 @@ public class UserDeclarationTests
                     }
                 }
             }
+        });
+    }
+
+    [Fact]
+    public void A_cosine_schedule_with_restarts_and_a_per_element_sine_follow_System_Math()
+    {
+        Run("CosineRestarts", [0.1, 0.001, 4], 9, (t, p, g) =>
+        {
+            double rate = 0.001 + 0.5 * (0.1 - 0.001) * (1 + Math.Cos(Math.PI * ((t - 1) % 4) / 4));
+            for (int k = 0; k < p.Length; k++)
+                for (int i = 0; i < p[k].Length; i++) p[k][i] -= rate * Math.Sin(g[k][i]);
         });
     }
 

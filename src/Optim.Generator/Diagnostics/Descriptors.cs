@@ -148,7 +148,11 @@ namespace ScratchOptim.Generator.Diagnostics
             "State given two initial values",
             "State '{0}' is given two initial values, the hyperparameter '{1}' (Init) and '{2}' (its initializer); only one can fill the buffer, so remove one of them");
 
-        // OPT040-OPT049: procedures and requirements (OPT033-OPT039 are left to other growth of the DSL).
+        public static readonly DiagnosticDescriptor HyperRangeEmpty = Error("OPT033",
+            "Hyperparameter range is empty",
+            "The range {1} of hyperparameter '{0}' holds no value, so no setting could pass its check; Min must be below Max, or equal to it with neither end exclusive");
+
+        // OPT040-OPT049: procedures and requirements (OPT034-OPT039 are left to other growth of the DSL).
 
         public static readonly DiagnosticDescriptor ProcedureSignature = Error("OPT040",
             "Procedure has the wrong signature",

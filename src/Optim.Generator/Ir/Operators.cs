@@ -123,6 +123,8 @@ namespace ScratchOptim.Generator.Ir
             new Operator("Pow", 2, OperatorKind.Function, "computed in double, rounded once", "{0}^{{{1}}}", Math + "Pow({0}, {1})") { InSystemMath = true, LatexTightArguments = 1, LatexTightPrecedence = 8 },
             new Operator("Exp", 1, OperatorKind.Function, "computed in double, rounded once", "e^{{{0}}}", Math + "Exp({0})") { InSystemMath = true },
             new Operator("Log", 1, OperatorKind.Function, "computed in double, rounded once", @"\log\left({0}\right)", Math + "Log({0})") { InSystemMath = true },
+            new Operator("Cos", 1, OperatorKind.Function, "computed in double, rounded once", @"\cos\left({0}\right)", Math + "Cos({0})") { InSystemMath = true },
+            new Operator("Sin", 1, OperatorKind.Function, "computed in double, rounded once", @"\sin\left({0}\right)", Math + "Sin({0})") { InSystemMath = true },
             new Operator("Fma", 3, OperatorKind.Function, "a * b + c rounded once", "{0} {1} + {2}", null) { LatexTightArguments = 2, LatexTightPrecedence = 6 },
             new Operator("Lerp", 3, OperatorKind.Function, "ATen's CPU lerp of PyTorch 2.x: end - start rounded, then one fused multiply-add (from start when |weight| < 0.5, else from end)",
                 @"\operatorname{{lerp}}\left({0}, {1}, {2}\right)", "global::ScratchOptim.ElementMath.Lerp({0}, {1}, {2})") { PreparedArgument = 2, Preparation = "the weight alone decides each lane's form" },

@@ -145,11 +145,12 @@ namespace ScratchOptim.Generator.Syntax
                 requirements.AddRange(lowering.Requirements);
             }
             var procedures = ProcedureParser.Parse(declaration, symbol, semanticModel, hypers, states.Select(s => s.Model).ToList(), invalidFields, diagnostics, cancellationToken);
-            // After an error in the update or a procedure (the compiler's, or one that dropped a statement here) the analysis
-            // of what is used is unreliable: the error is the only diagnostic, not a false "never used" beside it.
+            // After an error in the update or a procedure (the compiler's, or one that dropped a statement here), or in a
+            // hyperparameter or state whose uses were dropped with it, the analysis of what is used is unreliable: the
+            // error is the only diagnostic, not a false "never used" beside it.
             bool allCompile = Compiles(updateMethod, semanticModel, cancellationToken) && procedures.All(p => Compiles(p.Method, semanticModel, cancellationToken));
             bool loweredCleanly = !diagnostics.Skip(reportedBefore).Any(d => d.Severity == DiagnosticSeverity.Error);
-            if (lowered is { } loweredBody && allCompile && loweredCleanly && procedures.All(p => p.Model is not null))
+            if (lowered is { } loweredBody && allCompile && loweredCleanly && invalidFields.Count == 0 && procedures.All(p => p.Model is not null))
                 ReportUnused(procedures.Select(p => p.Model!.Body).Prepend(loweredBody), requirements, hypers, hyperLocations, states, diagnostics);
 
             var optimizerAttribute = FindAttribute(symbol, DslNames.OptimizerAttribute);
@@ -207,6 +208,13 @@ namespace ScratchOptim.Generator.Syntax
             if (!constant.HasValue || (constant.Value is null && !optional))
             {
                 diagnostics.Add(Diagnostic.Create(Descriptors.HyperWithoutDefault, variable.Identifier.GetLocation(), field.Name));
+                return null;
+            }
+            if (type is not (HyperType.Bool or HyperType.Enum) && EmptyRange(attribute) is { } empty)
+            {
+                // Reported at the bound that closes the range, where the mistake is, rather than at the default.
+                var at = NamedArgumentLocation(attribute, "Max", cancellationToken) ?? NamedArgumentLocation(attribute, "Min", cancellationToken) ?? variable.Identifier.GetLocation();
+                diagnostics.Add(Diagnostic.Create(Descriptors.HyperRangeEmpty, at, field.Name, empty));
                 return null;
             }
             if (constant.Value is null)
@@ -515,6 +523,17 @@ namespace ScratchOptim.Generator.Syntax
         private static int? NamedInt(AttributeData? attribute, string key) => Named(attribute, key)?.Value is int value ? value : null;
 
         private static bool NamedBool(AttributeData? attribute, string key) => Named(attribute, key)?.Value is true;
+
+        /// <summary>The declared range as text when it holds no value (Min above Max, NaN, or a point with an exclusive end); null otherwise.</summary>
+        private static string? EmptyRange(AttributeData? attribute)
+        {
+            double min = NamedDouble(attribute, "Min") ?? double.NegativeInfinity;
+            double max = NamedDouble(attribute, "Max") ?? double.PositiveInfinity;
+            bool minExclusive = NamedBool(attribute, "MinExclusive");
+            bool maxExclusive = NamedBool(attribute, "MaxExclusive");
+            bool holdsValue = min < max || (min == max && !minExclusive && !maxExclusive);
+            return holdsValue ? null : FormatRange(min, minExclusive, max, maxExclusive);
+        }
 
         private static double? NamedDouble(AttributeData? attribute, string key) =>
             Named(attribute, key)?.Value is { } value ? System.Convert.ToDouble(value, CultureInfo.InvariantCulture) : null;

@@ -715,6 +715,7 @@ namespace ScratchOptim.Generator.Syntax
         /// <summary><c>x == null</c>, <c>x != null</c>, <c>x is null</c> or <c>x is not null</c> on an optional hyperparameter.</summary>
         private Expr? LowerNullTest(ExpressionSyntax test, ExpressionSyntax tested, bool? hasValue)
         {
+            if (IsInvalidField(tested)) return null; // its declaration is reported
             if (hasValue is null || OptionalHyper(tested) is not { } optional)
             {
                 Report(Descriptors.UnsupportedExpression, test, test.ToString());
@@ -726,9 +727,14 @@ namespace ScratchOptim.Generator.Syntax
 
         private static Expr HasValue(Variable optional) => new Call("HasValue", new Expr[] { optional }.ToEquatableArray(), IrType.Bool);
 
+        private bool IsInvalidField(ExpressionSyntax expression) => FieldOf(expression) is { } field && invalidFields.Contains(field.Name);
+
         private HyperModel? OptionalHyper(ExpressionSyntax expression) =>
-            semanticModel.GetSymbolInfo(expression is ParenthesizedExpressionSyntax p ? p.Expression : expression, cancellationToken).Symbol is IFieldSymbol field
-            && hypers.TryGetValue(field.Name, out var hyper) && hyper.Optional ? hyper : null;
+            FieldOf(expression) is { } field && hypers.TryGetValue(field.Name, out var hyper) && hyper.Optional ? hyper : null;
+
+        /// <summary>The field <paramref name="expression"/> names (in parentheses or not), or null.</summary>
+        private IFieldSymbol? FieldOf(ExpressionSyntax expression) =>
+            semanticModel.GetSymbolInfo(expression is ParenthesizedExpressionSyntax p ? p.Expression : expression, cancellationToken).Symbol as IFieldSymbol;
 
         /// <summary>What a parameter of the lowered method stands for, by the name the signature gives it.</summary>
         private VariableRole? RoleOf(IParameterSymbol parameter) =>

@@ -79,6 +79,12 @@ public interface ISimd<TSelf> :
     /// <summary>Lane-wise natural logarithm, as <c>ElementMath.Log</c> rounds it.</summary>
     static abstract TSelf Log(TSelf x);
 
+    /// <summary>Lane-wise cosine, as <c>ElementMath.Cos</c> rounds it.</summary>
+    static abstract TSelf Cos(TSelf x);
+
+    /// <summary>Lane-wise sine, as <c>ElementMath.Sin</c> rounds it.</summary>
+    static abstract TSelf Sin(TSelf x);
+
     /// <summary>Lane-wise <paramref name="x"/> raised to <paramref name="y"/>, as <c>ElementMath.Pow</c> rounds it.</summary>
     static abstract TSelf Pow(TSelf x, TSelf y);
 
@@ -117,6 +123,10 @@ public interface ISimd<TSelf, T> : ISimd<TSelf>
     static TSelf ISimd<TSelf>.Exp(TSelf x) => Map(x, ScratchOptim.ElementMath.Exp);
 
     static TSelf ISimd<TSelf>.Log(TSelf x) => Map(x, ScratchOptim.ElementMath.Log);
+
+    static TSelf ISimd<TSelf>.Cos(TSelf x) => Map(x, ScratchOptim.ElementMath.Cos);
+
+    static TSelf ISimd<TSelf>.Sin(TSelf x) => Map(x, ScratchOptim.ElementMath.Sin);
 
     static TSelf ISimd<TSelf>.Pow(TSelf x, TSelf y)
     {
