@@ -184,10 +184,7 @@ public class EnumHyperparameterTests
 
     private static (Optimizer Optimizer, Parameter<float> Parameter) Create(Compilation output)
     {
-        using var image = new MemoryStream();
-        var emitted = output.Emit(image);
-        Assert.True(emitted.Success, GeneratorHarness.Describe(emitted.Diagnostics));
-        var type = Assembly.Load(image.ToArray()).GetType("Demo.Switched")!;
+        var type = GeneratorHarness.Load(output).GetType("Demo.Switched")!;
         var parameter = new Parameter<float>(new float[] { 1, 1, 1 }, "p");
         // The constructor's own defaults for every hyperparameter.
         var constructor = type.GetConstructors().Single();

@@ -85,6 +85,28 @@ internal static class GeneratorHarness
             .Where(d => d.Severity >= DiagnosticSeverity.Warning && !d.IsSuppressed)
             .ToImmutableArray();
 
+    /// <summary>Emits <paramref name="output"/> (a compilation with the generated sources) and loads it.</summary>
+    public static Assembly Load(Compilation output)
+    {
+        using var image = new MemoryStream();
+        var emitted = output.Emit(image);
+        Xunit.Assert.True(emitted.Success, Describe(emitted.Diagnostics));
+        return Assembly.Load(image.ToArray());
+    }
+
+    /// <summary>
+    /// Declarations (each after <see cref="Usings"/>) generated and loaded, after checking that neither the analyzer nor
+    /// the generator reports anything.
+    /// </summary>
+    public static Assembly Build(params string[] declarations)
+    {
+        var compilation = Compile(declarations.Select(d => Usings + d).ToArray());
+        Xunit.Assert.Empty(Analyze(compilation));
+        var (output, run, _) = Generate(compilation);
+        Xunit.Assert.Empty(run.Diagnostics);
+        return Load(output);
+    }
+
     public static string Describe(IEnumerable<Diagnostic> diagnostics) =>
         string.Join(Environment.NewLine, diagnostics.Select(d => d.ToString()));
 }

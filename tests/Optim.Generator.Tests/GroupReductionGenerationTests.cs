@@ -1,7 +1,5 @@
 using System;
-using System.IO;
 using System.Linq;
-using System.Reflection;
 using Xunit;
 
 namespace ScratchOptim.Generator.Tests;
@@ -33,7 +31,7 @@ public class GroupReductionGenerationTests
     [Fact]
     public void Group_max_abs_is_the_largest_magnitude_and_group_sum_the_sum_over_every_tensor()
     {
-        var type = Build(Declaration).GetType("Demo.Measured")!;
+        var type = GeneratorHarness.Build(Declaration).GetType("Demo.Measured")!;
 
         var random = new Random(7);
         var parameters = new[] { 5000, 37 }.Select(n => new Parameter<float>(new float[n])).ToArray();
@@ -59,7 +57,7 @@ public class GroupReductionGenerationTests
     [Fact]
     public void Group_sums_cover_each_group_unless_the_optimizer_shares_them_across_groups()
     {
-        var assembly = Build(Declaration, Declaration.Replace("[Optimizer(StepState = null)]", "[Optimizer(StepState = null, AcrossGroups = true)]")
+        var assembly = GeneratorHarness.Build(Declaration, Declaration.Replace("[Optimizer(StepState = null)]", "[Optimizer(StepState = null, AcrossGroups = true)]")
             .Replace("class Measured", "class MeasuredAcross"));
         var gradients = new[] { new float[] { 1, -2, 3 }, new float[] { 10, 20 } };
         var totals = new[] { "Demo.Measured", "Demo.MeasuredAcross" }.Select(name =>
@@ -83,7 +81,7 @@ public class GroupReductionGenerationTests
     [Fact]
     public void A_group_state_assigned_a_local_or_a_hyperparameter_stores_it()
     {
-        var type = Build("""
+        var type = GeneratorHarness.Build("""
             [Optimizer(StepState = null)]
             public partial class Copied
             {
@@ -113,17 +111,5 @@ public class GroupReductionGenerationTests
         Assert.Equal(0.25, optimizer.GroupStateValue(0, "rate"));
         Assert.Equal([0.25, 2, 3], parameters[0].Data.ToArray());
         Assert.Equal([4, 6], parameters[1].Data.ToArray());
-    }
-
-    private static Assembly Build(params string[] declarations)
-    {
-        var compilation = GeneratorHarness.Compile(declarations.Select(d => GeneratorHarness.Usings + d).ToArray());
-        Assert.Empty(GeneratorHarness.Analyze(compilation));
-        var (output, run, _) = GeneratorHarness.Generate(compilation);
-        Assert.Empty(run.Diagnostics);
-        using var image = new MemoryStream();
-        var emitted = output.Emit(image);
-        Assert.True(emitted.Success, GeneratorHarness.Describe(emitted.Diagnostics));
-        return Assembly.Load(image.ToArray());
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using System.Reflection;
 using Xunit;
@@ -89,7 +88,7 @@ public class UserDeclarationTests
         }
         """;
 
-    private static readonly Lazy<Assembly> Built = new(() => Build(Declarations));
+    private static readonly Lazy<Assembly> Built = new(() => GeneratorHarness.Build(Declarations));
 
     [Fact]
     public void A_per_tensor_element_state_keeps_one_value_per_tensor()
@@ -200,17 +199,5 @@ public class UserDeclarationTests
                         $"{name}, step {t}, tensor {k}, element {i}: {actual[i]:R}, expected {expected[k][i]:R}");
             }
         }
-    }
-
-    private static Assembly Build(string declarations)
-    {
-        var compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + declarations);
-        Assert.Empty(GeneratorHarness.Analyze(compilation));
-        var (output, run, _) = GeneratorHarness.Generate(compilation);
-        Assert.Empty(run.Diagnostics);
-        using var image = new MemoryStream();
-        var emitted = output.Emit(image);
-        Assert.True(emitted.Success, GeneratorHarness.Describe(emitted.Diagnostics));
-        return Assembly.Load(image.ToArray());
     }
 }
