@@ -117,10 +117,10 @@ internal static class Mutator
     /// </summary>
     private static readonly string[] InterestingNames =
     {
-        "hyper", "length", "i", "lastVector", "state", "parameter", "gradient", "pRef", "gRef", "mRef", "vRef", "scalar1", "condition1",
+        "hyper", "length", "i", "lastVector", "state", "parameter", "gradient", "pRef", "gRef", "mRef", "vRef", "scalar1", "condition1", "rankAbove1",
         "oneMinusBeta1", "oneMinusBeta1Vec", "oneMinusBeta1Lerp", "rowVarNew", "sumOfSquaresPLanes", "firstStep", "lrF", "Apply", "Kernel", "Defaults", "defaults", "Documentation", "Info", "Hyperparameters",
         "StepParameter", "CreateHyperparameters", "Optimizer", "Element", "Intrinsics", "Math", "MathF", "System", "ScratchOptim", "Update",
-        "Sqrt", "Pow", "Fma", "Clamp", "Abs", "Sign", "Log", "Exp", "Min", "Max", "Round", "t", "p", "g", "value", "name", "@double",
+        "Sqrt", "Pow", "Fma", "Clamp", "Abs", "Sign", "Log", "Exp", "Cos", "Sin", "Min", "Max", "Round", "t", "p", "g", "value", "name", "@double",
         "@class", "@int", "nameof", "var", "dynamic", "_", "x", "y", "z", "Value", "Get", "Set", "Clone", "Convert", "Buffer", "Step", "Vector",
         "CheckRange", "UnknownName", "AddParamGroup", "MemberwiseClone", "ParamGroups", "nuint", "nint", "record", "Lr", "Eps", "LR", "T", "P", "G",
     };
