@@ -165,7 +165,7 @@ namespace ScratchOptim.Optimizers
                 new("oneMinusBeta2F", "(Element)(oneMinusBeta2)"),
                 new("rowsP", "(Element)(Rows(p))"),
                 new("floorTimesFloor", "(Element)(floor * floor)"),
-                new("scalar1", "(Element)(Max(reduction1 / (double)Count(NewState { Type = Element@Row, Name = rowVar }), floor))"),
+                new("scalar1", "(Element)(Max(sumOfRowVar / (double)Count(rowVar), floor))"),
                 new("scalar2", "(Element)(-(alpha / denom))"),
             },
             Reductions: new string[]
@@ -442,7 +442,7 @@ namespace ScratchOptim.Optimizers
             internal T floorTimesFloor;
             internal double sumOfSquaresP;
             internal double alpha;
-            internal double reduction1;
+            internal double sumOfRowVar;
             internal T scalar1;
             internal double sumOfSquaresUpdate;
             internal double denom;
@@ -502,13 +502,13 @@ namespace ScratchOptim.Optimizers
                             T columnSumOfSquaresG = ElementAt(ref columnSumOfSquaresGRef, column);
                             ElementAt(ref colVarNewRef, column) = Lerp(colVar, columnSumOfSquaresG / rowsP, oneMinusBeta2F);
                         }
-                        reduction1 = 0;
+                        sumOfRowVar = 0;
                         for (nuint row = 0; row < (nuint)rows; row++)
                         {
                             T rowVarNew = ElementAt(ref rowVarNewRef, row);
-                            reduction1 += double.CreateTruncating(rowVarNew);
+                            sumOfRowVar += double.CreateTruncating(rowVarNew);
                         }
-                        scalar1 = Round<T>(global::System.Math.Max(reduction1 / (double)rows, floor)); // Max(reduction1 / (double)Count(NewState { Type = Element@Row, Name = rowVar }), floor)
+                        scalar1 = Round<T>(global::System.Math.Max(sumOfRowVar / (double)rows, floor)); // Max(sumOfRowVar / (double)Count(rowVar), floor)
                         break;
                     case 2:
                         // Phase 2's sums: one per tensor.

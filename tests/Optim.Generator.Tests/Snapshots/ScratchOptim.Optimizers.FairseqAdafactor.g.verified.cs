@@ -185,7 +185,7 @@ namespace ScratchOptim.Optimizers
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
                 new("weightDecayIsNonZero", "weightDecay != 0"),
-                new("scalar1", "(Element)(reduction1 / (double)Count(NewState { Type = Element@Row, Name = rowVar }))"),
+                new("scalar1", "(Element)(sumOfRowVar / (double)Count(rowVar))"),
                 new("stepSizeF", "(Element)(stepSize)"),
                 new("scalar3", "(Element)(-(weightDecay * stepSize))"),
                 new("scalar2", "(Element)(Max(Sqrt(sumOfSquaresUpdate) / Sqrt(Count(update)) / clipThreshold, 1))"),
@@ -483,7 +483,7 @@ namespace ScratchOptim.Optimizers
             internal bool weightDecayIsNonZero;
             internal double sumOfSquaresP;
             internal double stepSize;
-            internal double reduction1;
+            internal double sumOfRowVar;
             internal T scalar1;
             internal T stepSizeF;
             internal T scalar3;
@@ -546,13 +546,13 @@ namespace ScratchOptim.Optimizers
                             T columnSumOfSquare = ElementAt(ref columnSumOfSquareRef, column);
                             ElementAt(ref colVarNewRef, column) = Fma(oneMinusBeta2t, columnSumOfSquare / rowsSquare, beta2tF * colVar);
                         }
-                        reduction1 = 0;
+                        sumOfRowVar = 0;
                         for (nuint row = 0; row < (nuint)rows; row++)
                         {
                             T rowVarNew = ElementAt(ref rowVarNewRef, row);
-                            reduction1 += double.CreateTruncating(rowVarNew);
+                            sumOfRowVar += double.CreateTruncating(rowVarNew);
                         }
-                        scalar1 = Round<T>(reduction1 / (double)rows); // reduction1 / (double)Count(NewState { Type = Element@Row, Name = rowVar })
+                        scalar1 = Round<T>(sumOfRowVar / (double)rows); // sumOfRowVar / (double)Count(rowVar)
                         stepSizeF = Round<T>(stepSize);
                         scalar3 = Round<T>(-(hyper.WeightDecay * stepSize)); // -(weightDecay * stepSize)
                         break;

@@ -107,10 +107,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
             _ => "sum",
         };
 
-        /// <summary>A variable's name, or a product of variables spelled out: <c>lambdTimesEta</c>.</summary>
+        /// <summary>A variable's name (a per-row or per-column state's new values by the state's), or a product of variables spelled out: <c>lambdTimesEta</c>.</summary>
         private static string? Term(Expr expr) => expr switch
         {
             Variable variable => variable.Name,
+            Scheduling.NewState state => state.Name,
             Binary { Op: BinaryOp.Multiply } product when Term(product.Left) is { } left && Term(product.Right) is { } right =>
                 left + "Times" + DslNames.PascalCase(right),
             _ => null,
