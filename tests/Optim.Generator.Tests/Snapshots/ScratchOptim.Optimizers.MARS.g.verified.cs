@@ -257,7 +257,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state, allocated on the first step that can use it, then reused.
             var m = state.Buffer<T>(0, length);
             var v = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2) ? state.Buffer<T>(1, length) : default;
@@ -287,7 +286,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state host code allocated.
             var m = state.Buffer<T>(0, length);
             var v = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2) ? state.Buffer<T>(1, length) : default;
@@ -475,7 +473,6 @@ namespace ScratchOptim.Optimizers
             // Every buffer must match the parameter before anything is written.
             int length = p.Length;
             global::ScratchOptim.KernelChecks.Shape("MARS", shape, length);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             global::System.ArgumentNullException.ThrowIfNull(matrices);
             global::ScratchOptim.KernelChecks.Length("MARS", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("MARS", "m", m.Length, length);
@@ -635,8 +632,6 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
                 ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
@@ -693,8 +688,6 @@ namespace ScratchOptim.Optimizers
                 bool mars = this.mars;
                 bool marsTypeIsShampooAndRankIs2 = this.marsTypeIsShampooAndRankIs2;
                 bool cNormAbove1 = this.cNormAbove1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
                 ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
@@ -783,8 +776,6 @@ namespace ScratchOptim.Optimizers
                 bool marsTypeIsLion = this.marsTypeIsLion;
                 bool amsgrad = this.amsgrad;
                 bool cNormAbove1 = this.cNormAbove1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
                 ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);

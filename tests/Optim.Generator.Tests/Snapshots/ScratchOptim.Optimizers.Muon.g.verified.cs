@@ -152,7 +152,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state, allocated on the first step that can use it, then reused.
             var momentumBuffer = state.Buffer<T>(0, length);
             // The matrix work's solvers and work matrices, made on the first step, then reused.
@@ -176,7 +175,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state host code allocated.
             var momentumBuffer = state.Buffer<T>(0, length);
             var matrices = (global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>)state.Scratch!;
@@ -288,7 +286,6 @@ namespace ScratchOptim.Optimizers
             // Every buffer must match the parameter before anything is written.
             int length = p.Length;
             global::ScratchOptim.KernelChecks.Shape("Muon", shape, length);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             global::System.ArgumentNullException.ThrowIfNull(matrices);
             global::ScratchOptim.KernelChecks.Length("Muon", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("Muon", "momentumBuffer", momentumBuffer.Length, length);
@@ -374,8 +371,6 @@ namespace ScratchOptim.Optimizers
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool nesterov = this.nesterov;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var directionMatrix = matrices.ExistingMatrix(0);
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
@@ -433,8 +428,6 @@ namespace ScratchOptim.Optimizers
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool nesterov = this.nesterov;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var directionMatrix = matrices.ExistingMatrix(0);
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);

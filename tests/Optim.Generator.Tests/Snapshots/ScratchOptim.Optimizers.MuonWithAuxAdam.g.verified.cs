@@ -179,7 +179,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state, allocated on the first step that can use it, then reused.
             var momentumBuffer = hyper.UseMuon && shape.Length == 2 ? state.Buffer<T>(0, length) : default;
             var expAvg = !(hyper.UseMuon && shape.Length == 2) ? state.Buffer<T>(1, length) : default;
@@ -210,7 +209,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state host code allocated.
             var momentumBuffer = hyper.UseMuon && shape.Length == 2 ? state.Buffer<T>(0, length) : default;
             var expAvg = !(hyper.UseMuon && shape.Length == 2) ? state.Buffer<T>(1, length) : default;
@@ -363,7 +361,6 @@ namespace ScratchOptim.Optimizers
             // Every buffer must match the parameter before anything is written.
             int length = p.Length;
             global::ScratchOptim.KernelChecks.Shape("MuonWithAuxAdam", shape, length);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             global::System.ArgumentNullException.ThrowIfNull(matrices);
             global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "g", g.Length, length);
             if (hyper.UseMuon && shape.Length == 2) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "momentumBuffer", momentumBuffer.Length, length);
@@ -479,8 +476,6 @@ namespace ScratchOptim.Optimizers
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool useMuonAndRankIs2 = this.useMuonAndRankIs2;
                 bool muonStep = this.muonStep;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var directionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
@@ -546,8 +541,6 @@ namespace ScratchOptim.Optimizers
                 bool useMuonAndRankIs2 = this.useMuonAndRankIs2;
                 bool condition1 = this.condition1;
                 bool muonStep = this.muonStep;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var directionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);

@@ -1224,8 +1224,6 @@ namespace ScratchOptim.Optimizers
                 bool flattened = this.flattened;
                 bool firstStep = this.firstStep;
                 bool condition1 = this.condition1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
@@ -1344,8 +1342,6 @@ namespace ScratchOptim.Optimizers
                 bool firstStep = this.firstStep;
                 bool normalizeGrads = this.normalizeGrads;
                 bool condition1 = this.condition1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
@@ -1483,8 +1479,6 @@ namespace ScratchOptim.Optimizers
                 bool columnsPreconditioned = this.columnsPreconditioned;
                 bool firstStep = this.firstStep;
                 bool condition1 = this.condition1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
@@ -1615,8 +1609,6 @@ namespace ScratchOptim.Optimizers
                 bool normalizeGrads = this.normalizeGrads;
                 bool weightDecayAbove0 = this.weightDecayAbove0;
                 bool condition1 = this.condition1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);

@@ -217,13 +217,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The tensor as a matrix, and the workspace's parts, where the code at hand uses them.</summary>
         private void WriteSetUp(ElementPhase? phase)
         {
-            if (plan.RowsAndColumns || kernel.UsesMatrices)
+            var workspace = kernel.Workspace.ToList();
+            // The phases of matrix work read their matrices element by element (by i): only host code makes them, rows × columns.
+            bool rowsAndColumns = plan.RowsAndColumns || kernel.UsesMatrices && phase is null || workspace.Count > 0;
+            if (rowsAndColumns)
             {
                 writer.Line("// The tensor as a matrix: rows are all dimensions but the last.");
                 writer.Line(CpuTarget.RowsAndColumns);
             }
             matrices.WriteSetUp(host: phase is null);
-            var workspace = kernel.Workspace.ToList();
             if (workspace.Count > 0)
             {
                 writer.Line("// Workspace: per-row and per-column values this step computes, each rows or columns long.");
@@ -234,7 +236,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     offset = (offset == "0" ? "" : offset + " + ") + (buffer.Kind == BufferKind.Row ? "rows" : "columns");
                 }
             }
-            if (plan.RowsAndColumns || kernel.UsesMatrices || workspace.Count > 0) writer.Line();
+            if (rowsAndColumns || kernel.UsesMatrices) writer.Line();
         }
 
         /// <summary>
