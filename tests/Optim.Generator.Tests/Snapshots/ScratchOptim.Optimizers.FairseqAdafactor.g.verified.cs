@@ -425,7 +425,7 @@ namespace ScratchOptim.Optimizers
             if (!(shape.Length > 1)) global::ScratchOptim.KernelChecks.Length("FairseqAdafactor", "variance", variance.Length, length);
             global::ScratchOptim.KernelChecks.AtLeast("FairseqAdafactor", "workspace", workspace.Length, WorkspaceLength(shape));
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);

@@ -480,7 +480,7 @@ namespace ScratchOptim.Optimizers
             if ((hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad) global::ScratchOptim.KernelChecks.Length("MARS", "vMax", vMax.Length, length);
             global::ScratchOptim.KernelChecks.Length("MARS", "lastGrad", lastGrad.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
@@ -500,7 +500,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
             if (prefetch) kernel.Phase3<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
             else kernel.Phase3<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
-            kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
         }
 
         /// <summary>

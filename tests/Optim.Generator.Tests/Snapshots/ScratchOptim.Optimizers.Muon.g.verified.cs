@@ -290,7 +290,7 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("Muon", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("Muon", "momentumBuffer", momentumBuffer.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T momentumBufferRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer);
@@ -303,7 +303,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
             if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
             else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
-            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
         }
 
         /// <summary>

@@ -367,7 +367,7 @@ namespace ScratchOptim.Optimizers
             if (!(hyper.UseMuon && shape.Length == 2)) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "expAvg", expAvg.Length, length);
             if (!(hyper.UseMuon && shape.Length == 2)) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "expAvgSq", expAvgSq.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T momentumBufferRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer);
@@ -382,7 +382,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
             if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
             else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
-            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
         }
 
         /// <summary>

@@ -773,7 +773,7 @@ namespace ScratchOptim.Optimizers
             if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Square("SOAP", "rightBasis", rightBasis.Length, columns);
             if (hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Square("SOAP", "mergedBasis", mergedBasis.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
@@ -794,7 +794,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             if (prefetch) kernel.Phase4<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             else kernel.Phase4<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            kernel.Host(4, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
         }
 
         /// <summary>

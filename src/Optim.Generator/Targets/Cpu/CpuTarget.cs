@@ -219,7 +219,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         public void WriteApplyCall(SourceWriter writer)
         {
-            writer.Line("// The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.");
+            writer.Line("// The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.");
             var buffers = kernel.Arguments.ToList();
             foreach (var buffer in buffers) writer.Line("ref T " + buffer.RefName + " = ref " + GetReference + "(" + CSharp.Id(buffer.Name) + ");");
             var common = new List<string>();
@@ -262,12 +262,14 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Line("var kernel = new " + kernelType + "<T>();");
             writer.Line("// A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.");
             writer.Line("bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);");
-            writer.Line("kernel.Host(0, " + host + ");");
+            // A host segment with nothing to compute is not called: its set-up, if any, the call of segment 0 did.
+            var segments = KernelEmitter.HostSegments(kernel, part);
+            if (segments.Count > 0) writer.Line("kernel.Host(0, " + host + ");");
             foreach (var phase in part.Phases)
             {
                 writer.Line("if (prefetch) kernel.Phase" + phase.Number + "<TVector, global::ScratchOptim.Simd.PrefetchAhead>(" + elements + ");");
                 writer.Line("else kernel.Phase" + phase.Number + "<TVector, global::ScratchOptim.Simd.NoPrefetch>(" + elements + ");");
-                writer.Line("kernel.Host(" + phase.Number + ", " + host + ");");
+                if (segments.Contains(phase.Number)) writer.Line("kernel.Host(" + phase.Number + ", " + host + ");");
             }
         }
 

@@ -157,8 +157,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 + (part.GroupSums.Count > 0 ? "; it adds the tensor's share to the group's sums." : "."));
             writer.Line("/// </summary>");
             writer.Line("public void Host(" + string.Join(", ", parameters) + ")");
-            var segments = Enumerable.Range(0, part.Segments.Count).Where(segment => HasHostCode(segment) || Commits(segment)
-                || segment > 0 && kernel.TensorSums(part.Phases[segment - 1]).Count > 0).ToList();
+            var segments = SegmentsWithCode();
             using (writer.Block())
             {
                 if (segments.Count == 0)
@@ -184,6 +183,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 }
             }
         }
+
+        /// <summary>
+        /// The host segments of a part that compute something (a call of <c>Host</c> with another only sets up what the
+        /// segments read: the tensor as a matrix and the matrices of the matrix work, as the first call did).
+        /// </summary>
+        public static IReadOnlyList<int> HostSegments(CpuKernel kernel, TensorPart part) => new KernelEmitter(kernel, part, new SourceWriter()).SegmentsWithCode();
+
+        private List<int> SegmentsWithCode() => Enumerable.Range(0, part.Segments.Count).Where(segment => HasHostCode(segment) || Commits(segment)
+            || segment > 0 && kernel.TensorSums(part.Phases[segment - 1]).Count > 0).ToList();
 
         /// <summary>Whether host segment <paramref name="segment"/> ends the step by committing new per-row and per-column state.</summary>
         private bool Commits(int segment) => part.Final && segment == part.Segments.Count - 1 && kernel.RowAssignments.Any();
