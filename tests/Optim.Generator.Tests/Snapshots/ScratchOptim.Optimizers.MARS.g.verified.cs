@@ -725,7 +725,7 @@ namespace ScratchOptim.Optimizers
                             m = Fma(oneMinusBeta1Vec, c, beta1Vec * m);
                             if (marsTypeIsShampooAndRankIs2)
                             {
-                                // the matrix matrix1 gets m * scalar2
+                                // The matrix matrix1 gets m * scalar2
                                 TVector.Store(m * scalar2Vec, ref matrix1Ref, i);
                             }
                         }
@@ -750,7 +750,7 @@ namespace ScratchOptim.Optimizers
                         m = Fma(oneMinusBeta1, c, beta1 * m);
                         if (marsTypeIsShampooAndRankIs2)
                         {
-                            // the matrix matrix1 gets m * scalar2
+                            // The matrix matrix1 gets m * scalar2
                             ElementAt(ref matrix1Ref, i) = m * scalar2;
                         }
                     }

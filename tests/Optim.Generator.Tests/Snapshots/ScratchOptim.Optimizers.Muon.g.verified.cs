@@ -398,7 +398,7 @@ namespace ScratchOptim.Optimizers
                         momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumLerp);
                         // Element direction = nesterov ? Lerp(g, momentumBuffer, momentum) : momentumBuffer
                         var direction = nesterov ? Lerp(g, momentumBuffer, momentumLerp) : momentumBuffer;
-                        // the matrix directionMatrix gets direction
+                        // The matrix directionMatrix gets direction
                         TVector.Store(direction, ref directionMatrixRef, i);
                     }
                 }
@@ -411,7 +411,7 @@ namespace ScratchOptim.Optimizers
                     momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentum);
                     // Element direction = nesterov ? Lerp(g, momentumBuffer, momentum) : momentumBuffer
                     T direction = nesterov ? Lerp(g, momentumBuffer, momentum) : momentumBuffer;
-                    // the matrix directionMatrix gets direction
+                    // The matrix directionMatrix gets direction
                     ElementAt(ref directionMatrixRef, i) = direction;
                 }
             }

@@ -505,7 +505,7 @@ namespace ScratchOptim.Optimizers
                             momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumLerp);
                             // Element direction = Lerp(g, momentumBuffer, momentum)
                             var direction = Lerp(g, momentumBuffer, momentumLerp);
-                            // the matrix directionMatrix gets direction
+                            // The matrix directionMatrix gets direction
                             TVector.Store(direction, ref directionMatrixRef, i);
                         }
                     }
@@ -521,7 +521,7 @@ namespace ScratchOptim.Optimizers
                         momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentum);
                         // Element direction = Lerp(g, momentumBuffer, momentum)
                         T direction = Lerp(g, momentumBuffer, momentum);
-                        // the matrix directionMatrix gets direction
+                        // The matrix directionMatrix gets direction
                         ElementAt(ref directionMatrixRef, i) = direction;
                     }
                 }

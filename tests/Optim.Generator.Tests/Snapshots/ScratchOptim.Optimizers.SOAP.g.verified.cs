@@ -1277,15 +1277,15 @@ namespace ScratchOptim.Optimizers
                             m = Fma(oneMinusBeta1Vec, rotated, m * beta1Vec);
                             // v = v * beta2 + (1 - beta2) * (rotated * rotated)
                             v = Fma(oneMinusBeta2Vec, rotated * rotated, v * beta2Vec);
-                            // the matrix matrix1 gets m / (Sqrt(v) + eps)
+                            // The matrix matrix1 gets m / (Sqrt(v) + eps)
                             TVector.Store(m / (Sqrt(v) + epsVec), ref matrix1Ref, i);
-                            // the matrix mMatrix gets m
+                            // The matrix mMatrix gets m
                             TVector.Store(m, ref mMatrixRef, i);
                             if (condition1)
                             {
                                 if (flattened)
                                 {
-                                    // the matrix vMatrix gets v
+                                    // The matrix vMatrix gets v
                                     TVector.Store(v, ref vMatrixRef, i);
                                 }
                             }
@@ -1309,15 +1309,15 @@ namespace ScratchOptim.Optimizers
                         m = Fma(oneMinusBeta1, rotated, m * beta1);
                         // v = v * beta2 + (1 - beta2) * (rotated * rotated)
                         v = Fma(oneMinusBeta2, rotated * rotated, v * beta2);
-                        // the matrix matrix1 gets m / (Sqrt(v) + eps)
+                        // The matrix matrix1 gets m / (Sqrt(v) + eps)
                         ElementAt(ref matrix1Ref, i) = m / (Sqrt(v) + eps);
-                        // the matrix mMatrix gets m
+                        // The matrix mMatrix gets m
                         ElementAt(ref mMatrixRef, i) = m;
                         if (condition1)
                         {
                             if (flattened)
                             {
-                                // the matrix vMatrix gets v
+                                // The matrix vMatrix gets v
                                 ElementAt(ref vMatrixRef, i) = v;
                             }
                         }
@@ -1411,7 +1411,7 @@ namespace ScratchOptim.Optimizers
                                     }
                                     if (rowsPreconditioned)
                                     {
-                                        // the matrix vMatrix2 gets v
+                                        // The matrix vMatrix2 gets v
                                         TVector.Store(v, ref vMatrix2Ref, i);
                                     }
                                 }
@@ -1449,7 +1449,7 @@ namespace ScratchOptim.Optimizers
                                 }
                                 if (rowsPreconditioned)
                                 {
-                                    // the matrix vMatrix2 gets v
+                                    // The matrix vMatrix2 gets v
                                     ElementAt(ref vMatrix2Ref, i) = v;
                                 }
                             }
@@ -1543,7 +1543,7 @@ namespace ScratchOptim.Optimizers
                                 }
                                 if (columnsPreconditioned)
                                 {
-                                    // the matrix vMatrix3 gets v
+                                    // The matrix vMatrix3 gets v
                                     TVector.Store(v, ref vMatrix3Ref, i);
                                 }
                             }
@@ -1580,7 +1580,7 @@ namespace ScratchOptim.Optimizers
                             }
                             if (columnsPreconditioned)
                             {
-                                // the matrix vMatrix3 gets v
+                                // The matrix vMatrix3 gets v
                                 ElementAt(ref vMatrix3Ref, i) = v;
                             }
                         }

@@ -680,7 +680,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                         break;
                     case Store store:
                         string matrix = kernel.Buffer(kernel.TempNames[store.TempId]).RefName;
-                        writer.Line("// the matrix " + kernel.TempNames[store.TempId] + " gets " + EquationRenderer.Text(store.Value, kernel.TempName));
+                        writer.Line("// The matrix " + kernel.TempNames[store.TempId] + " gets " + EquationRenderer.Text(store.Value, kernel.TempName));
                         writer.Line(vector
                             ? "TVector.Store(" + Form(store.Value, vector) + ", ref " + matrix + ", i);"
                             : "ElementAt(ref " + matrix + ", i) = " + Form(store.Value, vector) + ";");
