@@ -155,6 +155,9 @@ namespace ScratchOptim.Generator.Docs
                         arguments.Select((a, i) => i < op.LatexTightArguments ? Operand(a, op.LatexTightPrecedence, true, false, tempName) : Render(a, true, tempName)).ToArray<object>());
                 case MatrixMap map:
                     return Render(WithOperands(map.Body, map.Operands), latex, tempName);
+                case Scheduling.NewState state:
+                    // A per-row or per-column state's new values, read after the statement that computed them: as declared, the state.
+                    return latex ? Symbol(state.Name) : state.Name;
                 default:
                     return expr.ToString();
             }

@@ -293,9 +293,7 @@ namespace ScratchOptim.Generator.Surface
                 writer.Line("// Every buffer must match the parameter before anything is written.");
                 writer.Line("int length = " + Id(model.Signature.Param) + ".Length;");
                 if (target.UsesShape) writer.Line("global::ScratchOptim.KernelChecks.Shape(\"" + Name + "\", shape, length);");
-                if (plan.RowsAndColumns || target.UsesMatrices) writer.Line(Targets.Cpu.CpuTarget.RowsAndColumns);
-                if (target.UsesMatrices) writer.Line("global::System.ArgumentNullException.ThrowIfNull(matrices);");
-                writer.Line(Check(model.Signature.Grad, "length"));
+                var checks = new List<string> { Check(model.Signature.Grad, "length") };
                 var expressions = new Targets.Cpu.CpuExpressions(System.Array.Empty<string>(), model);
                 for (int i = 0; i < model.States.Count; i++)
                 {
@@ -305,8 +303,11 @@ namespace ScratchOptim.Generator.Surface
                         ? "global::ScratchOptim.KernelChecks.Square(\"" + Name + "\", \"" + state.Name + "\", " + Id(state.Name) + ".Length, " + Targets.Cpu.CpuTarget.MatrixSide(state) + ");"
                         : Check(state.Name, Targets.Cpu.CpuTarget.StateLength(state));
                     var allocation = plan.States[i].Allocation;
-                    writer.Line((allocation is null ? "" : "if (" + expressions.Uniform(allocation) + ") ") + check);
+                    checks.Add((allocation is null ? "" : "if (" + expressions.Uniform(allocation) + ") ") + check);
                 }
+                if (checks.Any(Targets.Cpu.CpuTarget.ReadsRowsOrColumns)) writer.Line(Targets.Cpu.CpuTarget.RowsAndColumns);
+                if (target.UsesMatrices) writer.Line("global::System.ArgumentNullException.ThrowIfNull(matrices);");
+                foreach (string check in checks) writer.Line(check);
                 if (target.WorkspaceLength is not null)
                     writer.Line("global::ScratchOptim.KernelChecks.AtLeast(\"" + Name + "\", \"workspace\", workspace.Length, WorkspaceLength(shape));");
                 writer.Line();

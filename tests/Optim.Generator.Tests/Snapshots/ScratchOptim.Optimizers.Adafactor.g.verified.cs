@@ -161,11 +161,11 @@ namespace ScratchOptim.Optimizers
                 new("weightDecayIsNonZero", "weightDecay != 0"),
                 new("oneMinusLrTimesWeightDecay", "(Element)(1 - lr * weightDecay)"),
                 new("rankAbove1", "Rank(p) > 1"),
-                new("columnsP", "(Element)(Columns(p))"),
+                new("columnCount", "(Element)(Columns(p))"),
                 new("oneMinusBeta2F", "(Element)(oneMinusBeta2)"),
-                new("rowsP", "(Element)(Rows(p))"),
+                new("rowCount", "(Element)(Rows(p))"),
                 new("floorTimesFloor", "(Element)(floor * floor)"),
-                new("scalar1", "(Element)(Max(reduction1 / (double)Count(NewState { Type = Element@Row, Name = rowVar }), floor))"),
+                new("scalar1", "(Element)(Max(sumOfRowVar / (double)Count(rowVar), floor))"),
                 new("scalar2", "(Element)(-(alpha / denom))"),
             },
             Reductions: new string[]
@@ -386,7 +386,7 @@ namespace ScratchOptim.Optimizers
             if (!(shape.Length > 1)) global::ScratchOptim.KernelChecks.Length("Adafactor", "variance", variance.Length, length);
             global::ScratchOptim.KernelChecks.AtLeast("Adafactor", "workspace", workspace.Length, WorkspaceLength(shape));
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T rowVarRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowVar);
@@ -428,7 +428,7 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool condition1;
+            internal bool rankAtMost1;
             internal bool maximize;
             internal double floor;
             internal double oneMinusBeta2;
@@ -436,13 +436,13 @@ namespace ScratchOptim.Optimizers
             internal bool weightDecayIsNonZero;
             internal T oneMinusLrTimesWeightDecay;
             internal bool rankAbove1;
-            internal T columnsP;
+            internal T columnCount;
             internal T oneMinusBeta2F;
-            internal T rowsP;
+            internal T rowCount;
             internal T floorTimesFloor;
             internal double sumOfSquaresP;
             internal double alpha;
-            internal double reduction1;
+            internal double sumOfRowVar;
             internal T scalar1;
             internal double sumOfSquaresUpdate;
             internal double denom;
@@ -466,7 +466,7 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        condition1 = !(shape.Length > 1); // the state that needs it is allocated
+                        rankAtMost1 = !(shape.Length > 1); // the state that needs it is allocated
                         maximize = hyper.Maximize;
                         floor = hyper.Eps1.HasValue ? hyper.Eps1.GetValueOrDefault() : global::ScratchOptim.ElementMath.MachineEpsilon<T>();
                         oneMinusBeta2 = global::System.Math.Pow(t, hyper.Beta2Decay);
@@ -474,9 +474,9 @@ namespace ScratchOptim.Optimizers
                         weightDecayIsNonZero = hyper.WeightDecay != 0;
                         oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
                         rankAbove1 = shape.Length > 1;
-                        columnsP = Round<T>(columns); // Columns(p)
+                        columnCount = Round<T>(columns); // Columns(p)
                         oneMinusBeta2F = Round<T>(oneMinusBeta2);
-                        rowsP = Round<T>(rows); // Rows(p)
+                        rowCount = Round<T>(rows); // Rows(p)
                         floorTimesFloor = Round<T>(floor * floor); // floor * floor
                         break;
                     case 1:
@@ -493,22 +493,22 @@ namespace ScratchOptim.Optimizers
                         {
                             T rowVar = rankAbove1 ? ElementAt(ref rowVarRef, row) : default;
                             T rowSumOfSquaresG = ElementAt(ref rowSumOfSquaresGRef, row);
-                            ElementAt(ref rowVarNewRef, row) = Lerp(rowVar, rowSumOfSquaresG / columnsP, oneMinusBeta2F);
+                            ElementAt(ref rowVarNewRef, row) = Lerp(rowVar, rowSumOfSquaresG / columnCount, oneMinusBeta2F);
                         }
                         // colVar = Lerp(colVar, ColumnSum(g * g) / Rows(p), oneMinusBeta2)
                         if (rankAbove1) for (nuint column = 0; column < (nuint)columns; column++)
                         {
                             T colVar = rankAbove1 ? ElementAt(ref colVarRef, column) : default;
                             T columnSumOfSquaresG = ElementAt(ref columnSumOfSquaresGRef, column);
-                            ElementAt(ref colVarNewRef, column) = Lerp(colVar, columnSumOfSquaresG / rowsP, oneMinusBeta2F);
+                            ElementAt(ref colVarNewRef, column) = Lerp(colVar, columnSumOfSquaresG / rowCount, oneMinusBeta2F);
                         }
-                        reduction1 = 0;
+                        sumOfRowVar = 0;
                         for (nuint row = 0; row < (nuint)rows; row++)
                         {
                             T rowVarNew = ElementAt(ref rowVarNewRef, row);
-                            reduction1 += double.CreateTruncating(rowVarNew);
+                            sumOfRowVar += double.CreateTruncating(rowVarNew);
                         }
-                        scalar1 = Round<T>(global::System.Math.Max(reduction1 / (double)rows, floor)); // Max(reduction1 / (double)Count(NewState { Type = Element@Row, Name = rowVar }), floor)
+                        scalar1 = Round<T>(global::System.Math.Max(sumOfRowVar / (double)rows, floor)); // Max(sumOfRowVar / (double)Count(rowVar), floor)
                         break;
                     case 2:
                         // Phase 2's sums: one per tensor.
@@ -615,7 +615,7 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition1 = this.condition1;
+                bool rankAtMost1 = this.rankAtMost1;
                 bool maximize = this.maximize;
                 bool rankAbove1 = this.rankAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
@@ -645,9 +645,9 @@ namespace ScratchOptim.Optimizers
                         {
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref gRef, i);
-                            if (condition1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = condition1 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -679,7 +679,7 @@ namespace ScratchOptim.Optimizers
                     {
                         nuint i = rowStart + column;
                         T g = ElementAt(ref gRef, i);
-                        T variance = condition1 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -721,7 +721,7 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition1 = this.condition1;
+                bool rankAtMost1 = this.rankAtMost1;
                 bool maximize = this.maximize;
                 bool weightDecayIsNonZero = this.weightDecayIsNonZero;
                 bool rankAbove1 = this.rankAbove1;
@@ -753,10 +753,10 @@ namespace ScratchOptim.Optimizers
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref pRef, i);
                             TPrefetch.Ahead(ref gRef, i);
-                            if (condition1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = condition1 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -790,7 +790,7 @@ namespace ScratchOptim.Optimizers
                             p = Fma(scalar2Vec, update, p);
 
                             TVector.Store(p, ref pRef, i);
-                            if (condition1) TVector.Store(variance, ref varianceRef, i);
+                            if (rankAtMost1) TVector.Store(variance, ref varianceRef, i);
                         }
                     }
                     for (; column < (nuint)columns; column++)
@@ -798,7 +798,7 @@ namespace ScratchOptim.Optimizers
                         nuint i = rowStart + column;
                         T p = ElementAt(ref pRef, i);
                         T g = ElementAt(ref gRef, i);
-                        T variance = condition1 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -832,7 +832,7 @@ namespace ScratchOptim.Optimizers
                         p = Fma(scalar2, update, p);
 
                         ElementAt(ref pRef, i) = p;
-                        if (condition1) ElementAt(ref varianceRef, i) = variance;
+                        if (rankAtMost1) ElementAt(ref varianceRef, i) = variance;
                     }
                 }
             }

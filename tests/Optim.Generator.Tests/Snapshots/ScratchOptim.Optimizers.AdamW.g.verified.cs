@@ -334,7 +334,7 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("AdamW", "v", v.Length, length);
             if (hyper.Amsgrad) global::ScratchOptim.KernelChecks.Length("AdamW", "vMax", vMax.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
@@ -346,7 +346,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
-            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, default);
         }
 
         /// <summary>

@@ -406,7 +406,7 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("AdamWScheduleFree", "v", v.Length, length);
             if (hyper.InnerMomentum != 0) global::ScratchOptim.KernelChecks.Length("AdamWScheduleFree", "m", m.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T zRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
@@ -418,7 +418,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, ref weightSum, ref lrMax, ref trainMode, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, default);
-            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref zRef, ref vRef, ref mRef, ref weightSum, ref lrMax, ref trainMode, default);
         }
 
         /// <summary>Switches the parameters to the average x, to evaluate the model or save it (the authors' eval()); nothing happens when they hold x already, or to a parameter that has not taken a step.</summary>
@@ -469,7 +468,6 @@ namespace ScratchOptim.Optimizers
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
                     else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
-                    kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;
                 }
                 case 1: // Train
@@ -484,7 +482,6 @@ namespace ScratchOptim.Optimizers
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
                     else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), default);
-                    kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Data.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z), ref trainMode, default);
                     break;
                 }
                 default:

@@ -178,14 +178,14 @@ namespace ScratchOptim.Optimizers
                 new("eps1", "(Element)(eps1)"),
                 new("rankAbove1", "Rank(p) > 1"),
                 new("oneMinusBeta2t", "(Element)(1 - beta2t)"),
-                new("columnsSquare", "(Element)((double)Columns(square))"),
+                new("columnCount", "(Element)((double)Columns(square))"),
                 new("beta2tF", "(Element)(beta2t)"),
-                new("rowsSquare", "(Element)((double)Rows(square))"),
-                new("hasvalueBeta1", "beta1 != null"),
+                new("rowCount", "(Element)((double)Rows(square))"),
+                new("hasBeta1", "beta1 != null"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
                 new("weightDecayIsNonZero", "weightDecay != 0"),
-                new("scalar1", "(Element)(reduction1 / (double)Count(NewState { Type = Element@Row, Name = rowVar }))"),
+                new("scalar1", "(Element)(sumOfRowVar / (double)Count(rowVar))"),
                 new("stepSizeF", "(Element)(stepSize)"),
                 new("scalar3", "(Element)(-(weightDecay * stepSize))"),
                 new("scalar2", "(Element)(Max(Sqrt(sumOfSquaresUpdate) / Sqrt(Count(update)) / clipThreshold, 1))"),
@@ -425,7 +425,7 @@ namespace ScratchOptim.Optimizers
             if (!(shape.Length > 1)) global::ScratchOptim.KernelChecks.Length("FairseqAdafactor", "variance", variance.Length, length);
             global::ScratchOptim.KernelChecks.AtLeast("FairseqAdafactor", "workspace", workspace.Length, WorkspaceLength(shape));
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
@@ -468,22 +468,22 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool condition1;
+            internal bool rankAtMost1;
             internal double relative;
             internal double beta2t;
             internal T eps1;
             internal bool rankAbove1;
             internal T oneMinusBeta2t;
-            internal T columnsSquare;
+            internal T columnCount;
             internal T beta2tF;
-            internal T rowsSquare;
-            internal bool hasvalueBeta1;
+            internal T rowCount;
+            internal bool hasBeta1;
             internal T oneMinusBeta1;
             internal T beta1;
             internal bool weightDecayIsNonZero;
             internal double sumOfSquaresP;
             internal double stepSize;
-            internal double reduction1;
+            internal double sumOfRowVar;
             internal T scalar1;
             internal T stepSizeF;
             internal T scalar3;
@@ -508,16 +508,16 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        condition1 = !(shape.Length > 1); // the state that needs it is allocated
+                        rankAtMost1 = !(shape.Length > 1); // the state that needs it is allocated
                         relative = hyper.RelativeStep || !(hyper.Lr.HasValue) ? global::System.Math.Min(hyper.WarmupInit ? 1E-06 * t : 0.01, 1 / global::System.Math.Sqrt(t)) : hyper.Lr.GetValueOrDefault();
                         beta2t = 1 - global::System.Math.Pow(t, hyper.DecayRate);
                         eps1 = Round<T>(hyper.Eps1);
                         rankAbove1 = shape.Length > 1;
                         oneMinusBeta2t = Round<T>(1 - beta2t); // 1 - beta2t
-                        columnsSquare = Round<T>((double)columns); // (double)Columns(square)
+                        columnCount = Round<T>((double)columns); // (double)Columns(square)
                         beta2tF = Round<T>(beta2t);
-                        rowsSquare = Round<T>((double)rows); // (double)Rows(square)
-                        hasvalueBeta1 = hyper.Beta1.HasValue;
+                        rowCount = Round<T>((double)rows); // (double)Rows(square)
+                        hasBeta1 = hyper.Beta1.HasValue;
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1.GetValueOrDefault()); // 1 - beta1
                         beta1 = Round<T>(hyper.Beta1.GetValueOrDefault());
                         weightDecayIsNonZero = hyper.WeightDecay != 0;
@@ -537,22 +537,22 @@ namespace ScratchOptim.Optimizers
                         {
                             T rowVar = rankAbove1 ? ElementAt(ref rowVarRef, row) : default;
                             T rowSumOfSquare = ElementAt(ref rowSumOfSquareRef, row);
-                            ElementAt(ref rowVarNewRef, row) = Fma(oneMinusBeta2t, rowSumOfSquare / columnsSquare, beta2tF * rowVar);
+                            ElementAt(ref rowVarNewRef, row) = Fma(oneMinusBeta2t, rowSumOfSquare / columnCount, beta2tF * rowVar);
                         }
                         // colVar = beta2t * colVar + (1 - beta2t) * ColumnMean(square)
                         if (rankAbove1) for (nuint column = 0; column < (nuint)columns; column++)
                         {
                             T colVar = rankAbove1 ? ElementAt(ref colVarRef, column) : default;
                             T columnSumOfSquare = ElementAt(ref columnSumOfSquareRef, column);
-                            ElementAt(ref colVarNewRef, column) = Fma(oneMinusBeta2t, columnSumOfSquare / rowsSquare, beta2tF * colVar);
+                            ElementAt(ref colVarNewRef, column) = Fma(oneMinusBeta2t, columnSumOfSquare / rowCount, beta2tF * colVar);
                         }
-                        reduction1 = 0;
+                        sumOfRowVar = 0;
                         for (nuint row = 0; row < (nuint)rows; row++)
                         {
                             T rowVarNew = ElementAt(ref rowVarNewRef, row);
-                            reduction1 += double.CreateTruncating(rowVarNew);
+                            sumOfRowVar += double.CreateTruncating(rowVarNew);
                         }
-                        scalar1 = Round<T>(reduction1 / (double)rows); // reduction1 / (double)Count(NewState { Type = Element@Row, Name = rowVar })
+                        scalar1 = Round<T>(sumOfRowVar / (double)rows); // sumOfRowVar / (double)Count(rowVar)
                         stepSizeF = Round<T>(stepSize);
                         scalar3 = Round<T>(-(hyper.WeightDecay * stepSize)); // -(weightDecay * stepSize)
                         break;
@@ -655,7 +655,7 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition1 = this.condition1;
+                bool rankAtMost1 = this.rankAtMost1;
                 bool rankAbove1 = this.rankAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -683,9 +683,9 @@ namespace ScratchOptim.Optimizers
                         {
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref gRef, i);
-                            if (condition1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = condition1 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -712,7 +712,7 @@ namespace ScratchOptim.Optimizers
                     {
                         nuint i = rowStart + column;
                         T g = ElementAt(ref gRef, i);
-                        T variance = condition1 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -749,9 +749,9 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition1 = this.condition1;
+                bool rankAtMost1 = this.rankAtMost1;
                 bool rankAbove1 = this.rankAbove1;
-                bool hasvalueBeta1 = this.hasvalueBeta1;
+                bool hasBeta1 = this.hasBeta1;
                 bool weightDecayIsNonZero = this.weightDecayIsNonZero;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -783,12 +783,12 @@ namespace ScratchOptim.Optimizers
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref pRef, i);
                             TPrefetch.Ahead(ref gRef, i);
-                            if (hasvalueBeta1) TPrefetch.Ahead(ref mRef, i);
-                            if (condition1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (hasBeta1) TPrefetch.Ahead(ref mRef, i);
+                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var m = hasvalueBeta1 ? TVector.Load(ref mRef, i) : default;
-                            var variance = condition1 ? TVector.Load(ref varianceRef, i) : default;
+                            var m = hasBeta1 ? TVector.Load(ref mRef, i) : default;
+                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -812,7 +812,7 @@ namespace ScratchOptim.Optimizers
                             update = update / scalar2Vec;
                             // update = update * stepSize
                             update = update * stepSizeFVec;
-                            if (hasvalueBeta1)
+                            if (hasBeta1)
                             {
                                 // m = beta1 * m + (1 - beta1) * update
                                 m = Fma(oneMinusBeta1Vec, update, beta1Vec * m);
@@ -828,8 +828,8 @@ namespace ScratchOptim.Optimizers
                             p = p - update;
 
                             TVector.Store(p, ref pRef, i);
-                            if (hasvalueBeta1) TVector.Store(m, ref mRef, i);
-                            if (condition1) TVector.Store(variance, ref varianceRef, i);
+                            if (hasBeta1) TVector.Store(m, ref mRef, i);
+                            if (rankAtMost1) TVector.Store(variance, ref varianceRef, i);
                         }
                     }
                     for (; column < (nuint)columns; column++)
@@ -837,8 +837,8 @@ namespace ScratchOptim.Optimizers
                         nuint i = rowStart + column;
                         T p = ElementAt(ref pRef, i);
                         T g = ElementAt(ref gRef, i);
-                        T m = hasvalueBeta1 ? ElementAt(ref mRef, i) : default;
-                        T variance = condition1 ? ElementAt(ref varianceRef, i) : default;
+                        T m = hasBeta1 ? ElementAt(ref mRef, i) : default;
+                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -862,7 +862,7 @@ namespace ScratchOptim.Optimizers
                         update = update / scalar2;
                         // update = update * stepSize
                         update = update * stepSizeF;
-                        if (hasvalueBeta1)
+                        if (hasBeta1)
                         {
                             // m = beta1 * m + (1 - beta1) * update
                             m = Fma(oneMinusBeta1, update, beta1 * m);
@@ -878,8 +878,8 @@ namespace ScratchOptim.Optimizers
                         p = p - update;
 
                         ElementAt(ref pRef, i) = p;
-                        if (hasvalueBeta1) ElementAt(ref mRef, i) = m;
-                        if (condition1) ElementAt(ref varianceRef, i) = variance;
+                        if (hasBeta1) ElementAt(ref mRef, i) = m;
+                        if (rankAtMost1) ElementAt(ref varianceRef, i) = variance;
                     }
                 }
             }

@@ -177,7 +177,7 @@ namespace ScratchOptim.Optimizers
             int length = p.Length;
             global::ScratchOptim.KernelChecks.Length("GradientDescent", "g", g.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             var kernel = new Kernel<T>();
@@ -186,7 +186,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, default);
-            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, default);
         }
 
         /// <summary>

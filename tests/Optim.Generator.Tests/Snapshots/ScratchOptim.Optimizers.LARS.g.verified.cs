@@ -291,7 +291,7 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("LARS", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("LARS", "mu", mu.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T muRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mu);
@@ -305,7 +305,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
             if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
             else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
-            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref muRef, partials.Span);
         }
 
         /// <summary>

@@ -301,7 +301,7 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("Lamb", "m", m.Length, length);
             global::ScratchOptim.KernelChecks.Length("Lamb", "v", v.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
@@ -316,7 +316,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref weightNorm, ref adamNorm, ref trustRatio, partials.Span);
             if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, partials.Span);
             else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref vRef, partials.Span);
-            kernel.Host(2, hyper, t, length, ref pRef, ref gRef, ref mRef, ref vRef, ref weightNorm, ref adamNorm, ref trustRatio, partials.Span);
         }
 
         /// <summary>

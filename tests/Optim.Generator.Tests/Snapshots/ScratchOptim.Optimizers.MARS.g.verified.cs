@@ -257,7 +257,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state, allocated on the first step that can use it, then reused.
             var m = state.Buffer<T>(0, length);
             var v = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2) ? state.Buffer<T>(1, length) : default;
@@ -287,7 +286,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state host code allocated.
             var m = state.Buffer<T>(0, length);
             var v = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2) ? state.Buffer<T>(1, length) : default;
@@ -475,7 +473,6 @@ namespace ScratchOptim.Optimizers
             // Every buffer must match the parameter before anything is written.
             int length = p.Length;
             global::ScratchOptim.KernelChecks.Shape("MARS", shape, length);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             global::System.ArgumentNullException.ThrowIfNull(matrices);
             global::ScratchOptim.KernelChecks.Length("MARS", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("MARS", "m", m.Length, length);
@@ -483,7 +480,7 @@ namespace ScratchOptim.Optimizers
             if ((hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad) global::ScratchOptim.KernelChecks.Length("MARS", "vMax", vMax.Length, length);
             global::ScratchOptim.KernelChecks.Length("MARS", "lastGrad", lastGrad.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
@@ -503,7 +500,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
             if (prefetch) kernel.Phase3<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
             else kernel.Phase3<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
-            kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref vMaxRef, ref lastGradRef, matrices, partials.Span);
         }
 
         /// <summary>
@@ -635,8 +631,6 @@ namespace ScratchOptim.Optimizers
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
                 ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
@@ -693,8 +687,6 @@ namespace ScratchOptim.Optimizers
                 bool mars = this.mars;
                 bool marsTypeIsShampooAndRankIs2 = this.marsTypeIsShampooAndRankIs2;
                 bool cNormAbove1 = this.cNormAbove1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
                 ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
@@ -733,7 +725,7 @@ namespace ScratchOptim.Optimizers
                             m = Fma(oneMinusBeta1Vec, c, beta1Vec * m);
                             if (marsTypeIsShampooAndRankIs2)
                             {
-                                // the matrix matrix1 gets m * scalar2
+                                // The matrix matrix1 gets m * scalar2
                                 TVector.Store(m * scalar2Vec, ref matrix1Ref, i);
                             }
                         }
@@ -758,7 +750,7 @@ namespace ScratchOptim.Optimizers
                         m = Fma(oneMinusBeta1, c, beta1 * m);
                         if (marsTypeIsShampooAndRankIs2)
                         {
-                            // the matrix matrix1 gets m * scalar2
+                            // The matrix matrix1 gets m * scalar2
                             ElementAt(ref matrix1Ref, i) = m * scalar2;
                         }
                     }
@@ -783,8 +775,6 @@ namespace ScratchOptim.Optimizers
                 bool marsTypeIsLion = this.marsTypeIsLion;
                 bool amsgrad = this.amsgrad;
                 bool cNormAbove1 = this.cNormAbove1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
                 ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);

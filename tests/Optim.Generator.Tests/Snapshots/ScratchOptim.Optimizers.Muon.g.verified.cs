@@ -152,7 +152,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state, allocated on the first step that can use it, then reused.
             var momentumBuffer = state.Buffer<T>(0, length);
             // The matrix work's solvers and work matrices, made on the first step, then reused.
@@ -176,7 +175,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state host code allocated.
             var momentumBuffer = state.Buffer<T>(0, length);
             var matrices = (global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T>)state.Scratch!;
@@ -288,12 +286,11 @@ namespace ScratchOptim.Optimizers
             // Every buffer must match the parameter before anything is written.
             int length = p.Length;
             global::ScratchOptim.KernelChecks.Shape("Muon", shape, length);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             global::System.ArgumentNullException.ThrowIfNull(matrices);
             global::ScratchOptim.KernelChecks.Length("Muon", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("Muon", "momentumBuffer", momentumBuffer.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T momentumBufferRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer);
@@ -306,7 +303,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
             if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
             else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
-            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, matrices, default);
         }
 
         /// <summary>
@@ -374,8 +370,6 @@ namespace ScratchOptim.Optimizers
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool nesterov = this.nesterov;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var directionMatrix = matrices.ExistingMatrix(0);
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
@@ -404,7 +398,7 @@ namespace ScratchOptim.Optimizers
                         momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumLerp);
                         // Element direction = nesterov ? Lerp(g, momentumBuffer, momentum) : momentumBuffer
                         var direction = nesterov ? Lerp(g, momentumBuffer, momentumLerp) : momentumBuffer;
-                        // the matrix directionMatrix gets direction
+                        // The matrix directionMatrix gets direction
                         TVector.Store(direction, ref directionMatrixRef, i);
                     }
                 }
@@ -417,7 +411,7 @@ namespace ScratchOptim.Optimizers
                     momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentum);
                     // Element direction = nesterov ? Lerp(g, momentumBuffer, momentum) : momentumBuffer
                     T direction = nesterov ? Lerp(g, momentumBuffer, momentum) : momentumBuffer;
-                    // the matrix directionMatrix gets direction
+                    // The matrix directionMatrix gets direction
                     ElementAt(ref directionMatrixRef, i) = direction;
                 }
             }
@@ -433,8 +427,6 @@ namespace ScratchOptim.Optimizers
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool nesterov = this.nesterov;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var directionMatrix = matrices.ExistingMatrix(0);
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);

@@ -179,7 +179,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state, allocated on the first step that can use it, then reused.
             var momentumBuffer = hyper.UseMuon && shape.Length == 2 ? state.Buffer<T>(0, length) : default;
             var expAvg = !(hyper.UseMuon && shape.Length == 2) ? state.Buffer<T>(1, length) : default;
@@ -210,7 +209,6 @@ namespace ScratchOptim.Optimizers
         {
             int length = parameter.Length;
             var shape = ShapeOf(parameter);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             // The state host code allocated.
             var momentumBuffer = hyper.UseMuon && shape.Length == 2 ? state.Buffer<T>(0, length) : default;
             var expAvg = !(hyper.UseMuon && shape.Length == 2) ? state.Buffer<T>(1, length) : default;
@@ -363,14 +361,13 @@ namespace ScratchOptim.Optimizers
             // Every buffer must match the parameter before anything is written.
             int length = p.Length;
             global::ScratchOptim.KernelChecks.Shape("MuonWithAuxAdam", shape, length);
-            int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
             global::System.ArgumentNullException.ThrowIfNull(matrices);
             global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "g", g.Length, length);
             if (hyper.UseMuon && shape.Length == 2) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "momentumBuffer", momentumBuffer.Length, length);
             if (!(hyper.UseMuon && shape.Length == 2)) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "expAvg", expAvg.Length, length);
             if (!(hyper.UseMuon && shape.Length == 2)) global::ScratchOptim.KernelChecks.Length("MuonWithAuxAdam", "expAvgSq", expAvgSq.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T momentumBufferRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentumBuffer);
@@ -385,7 +382,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(1, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
             if (prefetch) kernel.Phase2<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
             else kernel.Phase2<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, matrices, default);
-            kernel.Host(2, hyper, t, shape, length, ref pRef, ref gRef, ref momentumBufferRef, ref expAvgRef, ref expAvgSqRef, ref adamStep, matrices, default);
         }
 
         /// <summary>
@@ -479,8 +475,6 @@ namespace ScratchOptim.Optimizers
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool useMuonAndRankIs2 = this.useMuonAndRankIs2;
                 bool muonStep = this.muonStep;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var directionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
@@ -511,7 +505,7 @@ namespace ScratchOptim.Optimizers
                             momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentumLerp);
                             // Element direction = Lerp(g, momentumBuffer, momentum)
                             var direction = Lerp(g, momentumBuffer, momentumLerp);
-                            // the matrix directionMatrix gets direction
+                            // The matrix directionMatrix gets direction
                             TVector.Store(direction, ref directionMatrixRef, i);
                         }
                     }
@@ -527,7 +521,7 @@ namespace ScratchOptim.Optimizers
                         momentumBuffer = Lerp(momentumBuffer, g, oneMinusMomentum);
                         // Element direction = Lerp(g, momentumBuffer, momentum)
                         T direction = Lerp(g, momentumBuffer, momentum);
-                        // the matrix directionMatrix gets direction
+                        // The matrix directionMatrix gets direction
                         ElementAt(ref directionMatrixRef, i) = direction;
                     }
                 }
@@ -546,8 +540,6 @@ namespace ScratchOptim.Optimizers
                 bool useMuonAndRankIs2 = this.useMuonAndRankIs2;
                 bool condition1 = this.condition1;
                 bool muonStep = this.muonStep;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var directionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);

@@ -332,7 +332,7 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("NovoGrad", "g", g.Length, length);
             global::ScratchOptim.KernelChecks.Length("NovoGrad", "m", m.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
@@ -349,7 +349,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(2, hyper, t, length, ref pRef, ref gRef, ref mRef, ref v, ref vMax, partials.Span);
             if (prefetch) kernel.Phase3<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
             else kernel.Phase3<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, partials.Span);
-            kernel.Host(3, hyper, t, length, ref pRef, ref gRef, ref mRef, ref v, ref vMax, partials.Span);
         }
 
         /// <summary>

@@ -336,7 +336,7 @@ namespace ScratchOptim.Optimizers
             if (hyper.Momentum > 0) global::ScratchOptim.KernelChecks.Length("RMSprop", "buf", buf.Length, length);
             if (hyper.Centered) global::ScratchOptim.KernelChecks.Length("RMSprop", "gradAvg", gradAvg.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T squareAvgRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(squareAvg);
@@ -348,7 +348,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
-            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref squareAvgRef, ref bufRef, ref gradAvgRef, default);
         }
 
         /// <summary>

@@ -773,7 +773,7 @@ namespace ScratchOptim.Optimizers
             if (!(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Square("SOAP", "rightBasis", rightBasis.Length, columns);
             if (hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) global::ScratchOptim.KernelChecks.Square("SOAP", "mergedBasis", mergedBasis.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
@@ -794,7 +794,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(3, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             if (prefetch) kernel.Phase4<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
             else kernel.Phase4<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
-            kernel.Host(4, hyper, t, shape, length, ref pRef, ref gRef, ref mRef, ref vRef, ref adamSteps, left, right, merged, leftBasis, rightBasis, mergedBasis, matrices, partials.Span);
         }
 
         /// <summary>
@@ -1224,8 +1223,6 @@ namespace ScratchOptim.Optimizers
                 bool flattened = this.flattened;
                 bool firstStep = this.firstStep;
                 bool condition1 = this.condition1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
@@ -1280,15 +1277,15 @@ namespace ScratchOptim.Optimizers
                             m = Fma(oneMinusBeta1Vec, rotated, m * beta1Vec);
                             // v = v * beta2 + (1 - beta2) * (rotated * rotated)
                             v = Fma(oneMinusBeta2Vec, rotated * rotated, v * beta2Vec);
-                            // the matrix matrix1 gets m / (Sqrt(v) + eps)
+                            // The matrix matrix1 gets m / (Sqrt(v) + eps)
                             TVector.Store(m / (Sqrt(v) + epsVec), ref matrix1Ref, i);
-                            // the matrix mMatrix gets m
+                            // The matrix mMatrix gets m
                             TVector.Store(m, ref mMatrixRef, i);
                             if (condition1)
                             {
                                 if (flattened)
                                 {
-                                    // the matrix vMatrix gets v
+                                    // The matrix vMatrix gets v
                                     TVector.Store(v, ref vMatrixRef, i);
                                 }
                             }
@@ -1312,15 +1309,15 @@ namespace ScratchOptim.Optimizers
                         m = Fma(oneMinusBeta1, rotated, m * beta1);
                         // v = v * beta2 + (1 - beta2) * (rotated * rotated)
                         v = Fma(oneMinusBeta2, rotated * rotated, v * beta2);
-                        // the matrix matrix1 gets m / (Sqrt(v) + eps)
+                        // The matrix matrix1 gets m / (Sqrt(v) + eps)
                         ElementAt(ref matrix1Ref, i) = m / (Sqrt(v) + eps);
-                        // the matrix mMatrix gets m
+                        // The matrix mMatrix gets m
                         ElementAt(ref mMatrixRef, i) = m;
                         if (condition1)
                         {
                             if (flattened)
                             {
-                                // the matrix vMatrix gets v
+                                // The matrix vMatrix gets v
                                 ElementAt(ref vMatrixRef, i) = v;
                             }
                         }
@@ -1344,8 +1341,6 @@ namespace ScratchOptim.Optimizers
                 bool firstStep = this.firstStep;
                 bool normalizeGrads = this.normalizeGrads;
                 bool condition1 = this.condition1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
@@ -1416,7 +1411,7 @@ namespace ScratchOptim.Optimizers
                                     }
                                     if (rowsPreconditioned)
                                     {
-                                        // the matrix vMatrix2 gets v
+                                        // The matrix vMatrix2 gets v
                                         TVector.Store(v, ref vMatrix2Ref, i);
                                     }
                                 }
@@ -1454,7 +1449,7 @@ namespace ScratchOptim.Optimizers
                                 }
                                 if (rowsPreconditioned)
                                 {
-                                    // the matrix vMatrix2 gets v
+                                    // The matrix vMatrix2 gets v
                                     ElementAt(ref vMatrix2Ref, i) = v;
                                 }
                             }
@@ -1483,8 +1478,6 @@ namespace ScratchOptim.Optimizers
                 bool columnsPreconditioned = this.columnsPreconditioned;
                 bool firstStep = this.firstStep;
                 bool condition1 = this.condition1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
@@ -1550,7 +1543,7 @@ namespace ScratchOptim.Optimizers
                                 }
                                 if (columnsPreconditioned)
                                 {
-                                    // the matrix vMatrix3 gets v
+                                    // The matrix vMatrix3 gets v
                                     TVector.Store(v, ref vMatrix3Ref, i);
                                 }
                             }
@@ -1587,7 +1580,7 @@ namespace ScratchOptim.Optimizers
                             }
                             if (columnsPreconditioned)
                             {
-                                // the matrix vMatrix3 gets v
+                                // The matrix vMatrix3 gets v
                                 ElementAt(ref vMatrix3Ref, i) = v;
                             }
                         }
@@ -1615,8 +1608,6 @@ namespace ScratchOptim.Optimizers
                 bool normalizeGrads = this.normalizeGrads;
                 bool weightDecayAbove0 = this.weightDecayAbove0;
                 bool condition1 = this.condition1;
-                // The tensor as a matrix: rows are all dimensions but the last.
-                int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);

@@ -257,7 +257,7 @@ namespace ScratchOptim.Optimizers
             global::ScratchOptim.KernelChecks.Length("SophiaG", "m", m.Length, length);
             global::ScratchOptim.KernelChecks.Length("SophiaG", "h", h.Length, length);
 
-            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.
+            // The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.
             ref T pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
             ref T gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
             ref T mRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
@@ -268,7 +268,6 @@ namespace ScratchOptim.Optimizers
             kernel.Host(0, hyper, t, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
             if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
             else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
-            kernel.Host(1, hyper, t, length, ref pRef, ref gRef, ref mRef, ref hRef, default);
         }
 
         /// <summary>Updates the Hessian estimate from each parameter's gradient, which the caller sets first to the gradient of the loss at labels sampled from the model's own predictions (the authors' update_hessian(); parameters without a gradient are left alone).</summary>
@@ -299,7 +298,6 @@ namespace ScratchOptim.Optimizers
                     kernel.Host(0, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
                     if (prefetch) kernel.Phase1<TVector, global::ScratchOptim.Simd.PrefetchAhead>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
                     else kernel.Phase1<TVector, global::ScratchOptim.Simd.NoPrefetch>(0, (nuint)length, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
-                    kernel.Host(1, hyper, state.Step, length, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameter.Grad!.Value.Span), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), default);
                     break;
                 }
                 default:

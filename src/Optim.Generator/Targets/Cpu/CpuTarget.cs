@@ -117,13 +117,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>Finds the parameter's buffers: its values, gradient and state, and the workspace.</summary>
         private void WriteBuffers(SourceWriter writer, string comment, bool uniform)
         {
-            writer.Line("int length = parameter.Length;");
-            if (kernel.UsesShape || kernel.Plan.RowsAndColumns)
-            {
-                writer.Line("var shape = ShapeOf(parameter);");
-                if (kernel.Plan.RowsAndColumns || kernel.UsesMatrices) writer.Line(CpuTarget.RowsAndColumns);
-            }
-            if (Model.States.Any(s => s.Space != Space.Group && (uniform || !s.IsUniform))) writer.Line(comment);
+            var buffers = new List<string>();
             for (int i = 0; i < Model.States.Count; i++)
             {
                 var state = Model.States[i];
@@ -137,18 +131,26 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 {
                     if (allocation is null)
                     {
-                        writer.Line("ref " + type + " " + CSharp.Id(state.Name) + " = ref " + buffer + "[0];");
+                        buffers.Add("ref " + type + " " + CSharp.Id(state.Name) + " = ref " + buffer + "[0];");
                         continue;
                     }
                     // A per-tensor state no branch can use with these settings is not allocated: a local stands in for it.
                     string standIn = kernel.Namer.Claim(state.Name + "Unused");
-                    writer.Line(type + " " + standIn + " = default;");
-                    writer.Line("ref " + type + " " + CSharp.Id(state.Name) + " = ref " + kernel.Expressions.Uniform(allocation) + " ? ref " + buffer + "[0] : ref " + standIn + ";");
+                    buffers.Add(type + " " + standIn + " = default;");
+                    buffers.Add("ref " + type + " " + CSharp.Id(state.Name) + " = ref " + kernel.Expressions.Uniform(allocation) + " ? ref " + buffer + "[0] : ref " + standIn + ";");
                     continue;
                 }
-                writer.Line("var " + CSharp.Id(state.Name) + " = " + (allocation is null ? buffer : kernel.Expressions.Uniform(allocation) + " ? " + buffer + " : default") + ";");
+                buffers.Add("var " + CSharp.Id(state.Name) + " = " + (allocation is null ? buffer : kernel.Expressions.Uniform(allocation) + " ? " + buffer + " : default") + ";");
             }
-            if (WorkspaceLength is { } workspace) writer.Line("var workspace = state.Workspace<T>(" + workspace + ");");
+            if (WorkspaceLength is { } workspace) buffers.Add("var workspace = state.Workspace<T>(" + workspace + ");");
+            writer.Line("int length = parameter.Length;");
+            if (kernel.UsesShape || kernel.Plan.RowsAndColumns)
+            {
+                writer.Line("var shape = ShapeOf(parameter);");
+                if (buffers.Any(ReadsRowsOrColumns)) writer.Line(CpuTarget.RowsAndColumns);
+            }
+            if (Model.States.Any(s => s.Space != Space.Group && (uniform || !s.IsUniform))) writer.Line(comment);
+            foreach (string buffer in buffers) writer.Line(buffer);
             if (kernel.UsesMatrices)
             {
                 if (uniform)
@@ -191,6 +193,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         public bool UsesMatrices => kernel.UsesMatrices;
 
+        /// <summary>Whether a line of code reads the <c>rows</c> or <c>columns</c> that <see cref="RowsAndColumns"/> declares.</summary>
+        public static bool ReadsRowsOrColumns(string code) => System.Text.RegularExpressions.Regex.IsMatch(code, @"\b(rows|columns)\b");
+
         /// <summary>The statement that declares the tensor's <c>rows</c> and <c>columns</c> as a matrix (rows: all dimensions but the last) from <c>shape</c>.</summary>
         public const string RowsAndColumns = "int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);";
 
@@ -214,7 +219,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         public void WriteApplyCall(SourceWriter writer)
         {
-            writer.Line("// The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase followed by host code.");
+            writer.Line("// The pieces Step runs over threads, here on this thread over the whole tensor: host code, then each element phase and the host code after it, if any.");
             var buffers = kernel.Arguments.ToList();
             foreach (var buffer in buffers) writer.Line("ref T " + buffer.RefName + " = ref " + GetReference + "(" + CSharp.Id(buffer.Name) + ");");
             var common = new List<string>();
@@ -257,12 +262,14 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Line("var kernel = new " + kernelType + "<T>();");
             writer.Line("// A tensor as large as a step's dispatch that prefetches streams from memory: the loops then ask for its data ahead.");
             writer.Line("bool prefetch = global::ScratchOptim.Simd.PrefetchAhead.Pays<T>(length);");
-            writer.Line("kernel.Host(0, " + host + ");");
+            // A host segment with nothing to compute is not called: its set-up, if any, the call of segment 0 did.
+            var segments = KernelEmitter.HostSegments(kernel, part);
+            if (segments.Count > 0) writer.Line("kernel.Host(0, " + host + ");");
             foreach (var phase in part.Phases)
             {
                 writer.Line("if (prefetch) kernel.Phase" + phase.Number + "<TVector, global::ScratchOptim.Simd.PrefetchAhead>(" + elements + ");");
                 writer.Line("else kernel.Phase" + phase.Number + "<TVector, global::ScratchOptim.Simd.NoPrefetch>(" + elements + ");");
-                writer.Line("kernel.Host(" + phase.Number + ", " + host + ");");
+                if (segments.Contains(phase.Number)) writer.Line("kernel.Host(" + phase.Number + ", " + host + ");");
             }
         }
 

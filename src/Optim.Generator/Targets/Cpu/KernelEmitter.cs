@@ -157,8 +157,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 + (part.GroupSums.Count > 0 ? "; it adds the tensor's share to the group's sums." : "."));
             writer.Line("/// </summary>");
             writer.Line("public void Host(" + string.Join(", ", parameters) + ")");
-            var segments = Enumerable.Range(0, part.Segments.Count).Where(segment => HasHostCode(segment) || Commits(segment)
-                || segment > 0 && kernel.TensorSums(part.Phases[segment - 1]).Count > 0).ToList();
+            var segments = SegmentsWithCode();
             using (writer.Block())
             {
                 if (segments.Count == 0)
@@ -184,6 +183,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 }
             }
         }
+
+        /// <summary>
+        /// The host segments of a part that compute something (a call of <c>Host</c> with another only sets up what the
+        /// segments read: the tensor as a matrix and the matrices of the matrix work, as the first call did).
+        /// </summary>
+        public static IReadOnlyList<int> HostSegments(CpuKernel kernel, TensorPart part) => new KernelEmitter(kernel, part, new SourceWriter()).SegmentsWithCode();
+
+        private List<int> SegmentsWithCode() => Enumerable.Range(0, part.Segments.Count).Where(segment => HasHostCode(segment) || Commits(segment)
+            || segment > 0 && kernel.TensorSums(part.Phases[segment - 1]).Count > 0).ToList();
 
         /// <summary>Whether host segment <paramref name="segment"/> ends the step by committing new per-row and per-column state.</summary>
         private bool Commits(int segment) => part.Final && segment == part.Segments.Count - 1 && kernel.RowAssignments.Any();
@@ -217,13 +225,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The tensor as a matrix, and the workspace's parts, where the code at hand uses them.</summary>
         private void WriteSetUp(ElementPhase? phase)
         {
-            if (plan.RowsAndColumns || kernel.UsesMatrices)
+            var workspace = kernel.Workspace.ToList();
+            // The phases of matrix work read their matrices element by element (by i): only host code makes them, rows × columns.
+            bool rowsAndColumns = plan.RowsAndColumns || kernel.UsesMatrices && phase is null || workspace.Count > 0;
+            if (rowsAndColumns)
             {
                 writer.Line("// The tensor as a matrix: rows are all dimensions but the last.");
                 writer.Line(CpuTarget.RowsAndColumns);
             }
             matrices.WriteSetUp(host: phase is null);
-            var workspace = kernel.Workspace.ToList();
             if (workspace.Count > 0)
             {
                 writer.Line("// Workspace: per-row and per-column values this step computes, each rows or columns long.");
@@ -234,7 +244,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     offset = (offset == "0" ? "" : offset + " + ") + (buffer.Kind == BufferKind.Row ? "rows" : "columns");
                 }
             }
-            if (plan.RowsAndColumns || kernel.UsesMatrices || workspace.Count > 0) writer.Line();
+            if (rowsAndColumns || kernel.UsesMatrices) writer.Line();
         }
 
         /// <summary>
@@ -670,7 +680,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                         break;
                     case Store store:
                         string matrix = kernel.Buffer(kernel.TempNames[store.TempId]).RefName;
-                        writer.Line("// the matrix " + kernel.TempNames[store.TempId] + " gets " + EquationRenderer.Text(store.Value, kernel.TempName));
+                        writer.Line("// The matrix " + kernel.TempNames[store.TempId] + " gets " + EquationRenderer.Text(store.Value, kernel.TempName));
                         writer.Line(vector
                             ? "TVector.Store(" + Form(store.Value, vector) + ", ref " + matrix + ", i);"
                             : "ElementAt(ref " + matrix + ", i) = " + Form(store.Value, vector) + ";");

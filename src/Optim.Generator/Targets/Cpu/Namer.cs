@@ -50,6 +50,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Variable variable => variable.Name + "F",
             Convert convert => Derive(convert.Operand),
             Unary { Op: UnaryOp.Negate } negate => Term(negate.Operand) is { } term ? "minus" + DslNames.PascalCase(term) : null,
+            // Not an int comparison is the opposite comparison: !(Rank(p) > 1) is rankAtMost1.
+            Unary { Op: UnaryOp.Not, Operand: Binary { Left.Type.Scalar: Scalar.Int, Right.Type.Scalar: Scalar.Int } comparison } when Opposite(comparison.Op) is { } opposite =>
+                Derive(comparison with { Op = opposite }),
             Unary { Op: UnaryOp.Not } not => Word(not.Operand) is { } word ? "not" + DslNames.PascalCase(word) : null,
             Binary { Op: BinaryOp.Subtract, Left: Literal { Value: 1 } } oneMinus =>
                 Term(oneMinus.Right) is { } term ? "oneMinus" + DslNames.PascalCase(term) : null,
@@ -63,6 +66,10 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 Prefix(reduction.Operator) + "Of" + DslNames.PascalCase(term),
             Call { Operator: "GroupSum" or "GroupMaxAbs" } reduction when reduction.Arguments[0] is Call { Arguments.Count: 1 } inner && inner.Arguments[0] is Variable variable =>
                 Prefix(reduction.Operator) + "Of" + inner.Operator + DslNames.PascalCase(variable.Name),
+            // Every per-element value has the parameter's shape: Columns(square) is the columns of p, not of a square.
+            Call { Operator: "Rows" } => "rowCount",
+            Call { Operator: "Columns" } => "columnCount",
+            Call { Operator: "HasValue" } test when Word(test.Arguments[0]) is { } optional => "has" + DslNames.PascalCase(optional),
             Call { Arguments.Count: 1 } call when Word(call.Arguments[0]) is { } argument =>
                 call.Operator.ToLowerInvariant() + DslNames.PascalCase(argument),
             Binary { Right: Literal { Value: var bound } } comparison when Word(comparison.Left) is { } word && Comparison(comparison.Op) is { } relation
@@ -107,10 +114,11 @@ namespace ScratchOptim.Generator.Targets.Cpu
             _ => "sum",
         };
 
-        /// <summary>A variable's name, or a product of variables spelled out: <c>lambdTimesEta</c>.</summary>
+        /// <summary>A variable's name (a per-row or per-column state's new values by the state's), or a product of variables spelled out: <c>lambdTimesEta</c>.</summary>
         private static string? Term(Expr expr) => expr switch
         {
             Variable variable => variable.Name,
+            Scheduling.NewState state => state.Name,
             Binary { Op: BinaryOp.Multiply } product when Term(product.Left) is { } left && Term(product.Right) is { } right =>
                 left + "Times" + DslNames.PascalCase(right),
             _ => null,
@@ -124,6 +132,17 @@ namespace ScratchOptim.Generator.Targets.Cpu
             BinaryOp.LessOrEqual => "AtMost",
             BinaryOp.Equal => "Is",
             BinaryOp.NotEqual => "IsNot",
+            _ => null,
+        };
+
+        private static BinaryOp? Opposite(BinaryOp op) => op switch
+        {
+            BinaryOp.Greater => BinaryOp.LessOrEqual,
+            BinaryOp.GreaterOrEqual => BinaryOp.Less,
+            BinaryOp.Less => BinaryOp.GreaterOrEqual,
+            BinaryOp.LessOrEqual => BinaryOp.Greater,
+            BinaryOp.Equal => BinaryOp.NotEqual,
+            BinaryOp.NotEqual => BinaryOp.Equal,
             _ => null,
         };
 
