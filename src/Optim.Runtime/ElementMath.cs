@@ -99,6 +99,14 @@ public static class ElementMath
             : T.FusedMultiplyAdd(weight - T.One, difference, end);
     }
 
+    /// <summary>
+    /// <c>1 / x</c>, correctly rounded: how the loops write a step-uniform number divided by an element (PyTorch's
+    /// <c>reciprocal(x) * scalar</c>). A call, not an infix division, so no operator beside it can regroup it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Reciprocal<T>(T x)
+        where T : IFloatingPointIeee754<T> => T.One / x;
+
     /// <summary>e raised to <paramref name="x"/>: computed in double, rounded once to the element type.</summary>
     public static T Exp<T>(T x)
         where T : IFloatingPointIeee754<T> => T.CreateTruncating(Math.Exp(double.CreateTruncating(x)));

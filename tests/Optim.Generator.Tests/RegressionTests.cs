@@ -305,6 +305,43 @@ public class RegressionTests
         }
     }
 
+    /// <summary>
+    /// Found by reading FairseqAdafactor's generated code: a number divided by an element is a reciprocal times the number
+    /// (as PyTorch computes it), and the scalar loop wrote the reciprocal as <c>T.One / x</c>, so as the right operand of a
+    /// product it regrouped: <c>g * T.One / Sqrt(v)</c> is <c>(g * 1) / Sqrt(v)</c>, not <c>g * (1 / Sqrt(v))</c> as
+    /// the vector loop computes it. The elements of the scalar tail then differed from the vector body's in the last bit.
+    /// </summary>
+    [Fact]
+    public void A_reciprocal_right_of_a_product_rounds_alike_in_the_vector_body_and_the_scalar_tail()
+    {
+        var type = GeneratorHarness.Build("""
+            [Optimizer(StepState = null)]
+            public partial class Scaled
+            {
+                [Hyper(Min = 0)] double lr = 0.1;
+                void Update(ref Element p, Element g, int t)
+                {
+                    p = p - lr * (g * (1 / Sqrt(g * g + 3)));
+                }
+            }
+            """).GetType("Demo.Scaled")!;
+        const int length = 3 * 16 + 7; // a vector body of three 64-byte vectors of floats, and a tail of 7
+        var random = new Random(5);
+        float[] start = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        float[] gradient = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 10 - 5)).ToArray();
+        var whole = new Parameter<float>(start.ToArray(), "whole");
+        var pieces = start.Select((x, i) => new Parameter<float>([x], "piece" + i)).ToArray();
+        using var vectorized = (Optimizer)Activator.CreateInstance(type, [new[] { whole }, 0.1])!;
+        using var scalar = (Optimizer)Activator.CreateInstance(type, [pieces, 0.1])!;
+        whole.Grad = gradient.ToArray();
+        for (int i = 0; i < length; i++) pieces[i].Grad = new[] { gradient[i] };
+        vectorized.Step();
+        scalar.Step();
+        for (int i = 0; i < length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(whole.Data.Span[i]) == BitConverter.SingleToInt32Bits(pieces[i].Data.Span[0]),
+                $"element {i}: vector body {whole.Data.Span[i]:R}, scalar tail {pieces[i].Data.Span[0]:R}");
+    }
+
     private static void AssertSurvives(string declaration, bool expectGenerated)
     {
         var (failure, generated) = MutantChecker.Check(GeneratorHarness.Usings + declaration);

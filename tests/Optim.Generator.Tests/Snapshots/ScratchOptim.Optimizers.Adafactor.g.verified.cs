@@ -703,7 +703,7 @@ namespace ScratchOptim.Optimizers
                             varianceEstimate = variance;
                         }
                         // Element update = 1 / Sqrt(Max(varianceEstimate, floor * floor)) * g
-                        T update = T.One / Sqrt(Max(varianceEstimate, floorTimesFloor)) * g;
+                        T update = Reciprocal(Sqrt(Max(varianceEstimate, floorTimesFloor))) * g;
                         sumOfSquaresUpdateLanes = AddToLane(sumOfSquaresUpdateLanes, column % (nuint)TVector.Count, update * update);
                     }
                     sumOfSquaresUpdate += SumLanes(sumOfSquaresUpdateLanes);
@@ -827,7 +827,7 @@ namespace ScratchOptim.Optimizers
                             varianceEstimate = variance;
                         }
                         // Element update = 1 / Sqrt(Max(varianceEstimate, floor * floor)) * g
-                        T update = T.One / Sqrt(Max(varianceEstimate, floorTimesFloor)) * g;
+                        T update = Reciprocal(Sqrt(Max(varianceEstimate, floorTimesFloor))) * g;
                         // p = p - alpha / denom * update
                         p = Fma(scalar2, update, p);
 

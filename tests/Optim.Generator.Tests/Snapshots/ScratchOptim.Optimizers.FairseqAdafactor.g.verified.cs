@@ -723,14 +723,14 @@ namespace ScratchOptim.Optimizers
                         if (rankAbove1)
                         {
                             // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
-                            update = T.One / Sqrt(rowVarNew / scalar1) * T.One / Sqrt(colVarNew) * g;
+                            update = Reciprocal(Sqrt(rowVarNew / scalar1)) * Reciprocal(Sqrt(colVarNew)) * g;
                         }
                         else
                         {
                             // variance = beta2t * variance + (1 - beta2t) * square
                             variance = Fma(oneMinusBeta2t, square, beta2tF * variance);
                             // update = 1 / Sqrt(variance) * g
-                            update = T.One / Sqrt(variance) * g;
+                            update = Reciprocal(Sqrt(variance)) * g;
                         }
                         sumOfSquaresUpdateLanes = AddToLane(sumOfSquaresUpdateLanes, column % (nuint)TVector.Count, update * update);
                     }
@@ -849,14 +849,14 @@ namespace ScratchOptim.Optimizers
                         if (rankAbove1)
                         {
                             // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
-                            update = T.One / Sqrt(rowVarNew / scalar1) * T.One / Sqrt(colVarNew) * g;
+                            update = Reciprocal(Sqrt(rowVarNew / scalar1)) * Reciprocal(Sqrt(colVarNew)) * g;
                         }
                         else
                         {
                             // variance = beta2t * variance + (1 - beta2t) * square
                             variance = Fma(oneMinusBeta2t, square, beta2tF * variance);
                             // update = 1 / Sqrt(variance) * g
-                            update = T.One / Sqrt(variance) * g;
+                            update = Reciprocal(Sqrt(variance)) * g;
                         }
                         // update = update / Max(Norm(update) / Sqrt(Count(update)) / clipThreshold, 1)
                         update = update / scalar2;

@@ -602,7 +602,7 @@ namespace ScratchOptim.Optimizers
                     if (rhoTAbove5)
                     {
                         // Element adaptive = biasCorrection2Sqrt / (Sqrt(v) + eps)
-                        T adaptive = T.One / (Sqrt(v) + eps) * biasCorrection2SqrtF;
+                        T adaptive = Reciprocal(Sqrt(v) + eps) * biasCorrection2SqrtF;
                         // update = bcm * lr * adaptive * rect
                         update = bcm * lr * adaptive * rectF;
                     }

@@ -98,7 +98,6 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Binary binary => Infix(binary, Scalar),
             Conditional conditional => Wrap(conditional.Condition, Scalar(conditional.Condition), 1) + " ? "
                 + Wrap(conditional.WhenTrue, Scalar(conditional.WhenTrue), 1) + " : " + Scalar(conditional.WhenFalse),
-            Call { Operator: "Reciprocal" } reciprocal => "T.One / " + Wrap(reciprocal.Arguments[0], Scalar(reciprocal.Arguments[0]), 7),
             Call call => Function(call, Scalar),
             _ => throw new System.InvalidOperationException("Not a per-element expression: " + expr),
         };
@@ -160,9 +159,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             // An element-typed host value (an Element local set from step-uniform values) rounds in T, as in the loops.
             if (call.Type.Scalar == Ir.Scalar.Element)
             {
-                return call.Operator == "Reciprocal"
-                    ? "T.One / " + Wrap(call.Arguments[0], RoundedToElement(call.Arguments[0]), 7)
-                    : Function(call, RoundedToElement);
+                return Function(call, RoundedToElement);
             }
             var args = call.Arguments.Select(call.Type.Scalar == Ir.Scalar.Double ? (System.Func<Expr, string>)DoubleOperand : Uniform).ToArray<object>();
             if (call.SystemMath) return "global::System.Math." + call.Operator + "(" + string.Join(", ", args) + ")";
