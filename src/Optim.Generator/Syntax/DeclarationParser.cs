@@ -442,21 +442,17 @@ namespace ScratchOptim.Generator.Syntax
             for (int later = 0; later < fields.Count; later++)
             {
                 var field = fields[later];
-                for (int earlier = 0; earlier < later; earlier++)
-                {
-                    var other = fields[earlier];
-                    if (other.IsHyper != field.IsHyper) continue;
-                    // The PyTorch name first: it is the one a user chooses, and the one to change.
-                    var clash = new[] { (Own: field.TorchName, OwnKind: "PyTorch name", Location: field.TorchLocation ?? field.NameLocation), (Own: field.Name, OwnKind: "name", Location: field.NameLocation) }
-                        .SelectMany(mine => new[] { (Theirs: other.TorchName, TheirKind: "PyTorch name"), (Theirs: other.Name, TheirKind: "name") }
-                            .Where(theirs => theirs.Theirs == mine.Own)
-                            .Select(theirs => (mine.Own, mine.OwnKind, mine.Location, theirs.TheirKind)))
-                        .FirstOrDefault();
-                    if (clash.Own is null) continue;
-                    diagnostics.Add(Diagnostic.Create(Descriptors.DuplicateTorchName, clash.Location, clash.OwnKind, clash.Own,
-                        field.IsHyper ? "hyperparameter" : "state", field.Name, clash.TheirKind, other.Name));
-                    break;
-                }
+                // The PyTorch name first: it is the one a user chooses, and the one to change.
+                var own = new[] { (Name: field.TorchName, Kind: "PyTorch name", Location: field.TorchLocation ?? field.NameLocation), (Name: field.Name, Kind: "name", Location: field.NameLocation) };
+                var clash = (from other in fields.Take(later)
+                             where other.IsHyper == field.IsHyper
+                             from mine in own
+                             let theirKind = mine.Name == other.TorchName ? "PyTorch name" : mine.Name == other.Name ? "name" : null
+                             where theirKind is not null
+                             select (Mine: mine, TheirKind: theirKind, Other: other)).FirstOrDefault();
+                if (clash.TheirKind is null) continue;
+                diagnostics.Add(Diagnostic.Create(Descriptors.DuplicateTorchName, clash.Mine.Location, clash.Mine.Kind, clash.Mine.Name,
+                    field.IsHyper ? "hyperparameter" : "state", field.Name, clash.TheirKind, clash.Other.Name));
             }
         }
 
