@@ -165,8 +165,8 @@ namespace ScratchOptim.Optimizers
                 new("oneMinusBeta2F", "(Element)(oneMinusBeta2)"),
                 new("rowCount", "(Element)(Rows(p))"),
                 new("floorTimesFloor", "(Element)(floor * floor)"),
-                new("scalar1", "(Element)(Max(sumOfRowVar / (double)Count(rowVar), floor))"),
-                new("scalar2", "(Element)(-(alpha / denom))"),
+                new("maxOfMeanOfRowVarAndFloor", "(Element)(Max(sumOfRowVar / (double)Count(rowVar), floor))"),
+                new("minusAlphaOverDenom", "(Element)(-(alpha / denom))"),
             },
             Reductions: new string[]
             {
@@ -443,10 +443,10 @@ namespace ScratchOptim.Optimizers
             internal double sumOfSquaresP;
             internal double alpha;
             internal double sumOfRowVar;
-            internal T scalar1;
+            internal T maxOfMeanOfRowVarAndFloor;
             internal double sumOfSquaresUpdate;
             internal double denom;
-            internal T scalar2;
+            internal T minusAlphaOverDenom;
 
             /// <summary>
             /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
@@ -508,7 +508,7 @@ namespace ScratchOptim.Optimizers
                             T rowVarNew = ElementAt(ref rowVarNewRef, row);
                             sumOfRowVar += double.CreateTruncating(rowVarNew);
                         }
-                        scalar1 = Round<T>(global::System.Math.Max(sumOfRowVar / (double)rows, floor)); // Max(sumOfRowVar / (double)Count(rowVar), floor)
+                        maxOfMeanOfRowVarAndFloor = Round<T>(global::System.Math.Max(sumOfRowVar / (double)rows, floor)); // Max(sumOfRowVar / (double)Count(rowVar), floor)
                         break;
                     case 2:
                         // Phase 2's sums: one per tensor.
@@ -519,7 +519,7 @@ namespace ScratchOptim.Optimizers
                         }
                         // After phase 2: what its sums give, in double.
                         denom = global::System.Math.Max(1, global::System.Math.Sqrt(sumOfSquaresUpdate) / (global::System.Math.Pow(length, 0.5) * hyper.D));
-                        scalar2 = Round<T>(-(alpha / denom)); // -(alpha / denom)
+                        minusAlphaOverDenom = Round<T>(-(alpha / denom)); // -(alpha / denom)
                         break;
                     case 3:
                         // The new per-row and per-column values become the state, now that nothing reads the old ones.
@@ -630,7 +630,7 @@ namespace ScratchOptim.Optimizers
                 double sumOfSquaresUpdate = 0;
                 // Each value the loop reads, broadcast to a vector once.
                 var oneMinusBeta2FVec = TVector.Create(oneMinusBeta2F);
-                var scalar1Vec = TVector.Create(scalar1);
+                var maxOfMeanOfRowVarAndFloorVec = TVector.Create(maxOfMeanOfRowVarAndFloor);
                 var floorTimesFloorVec = TVector.Create(floorTimesFloor);
                 // Lerp(…, oneMinusBeta2F): the weight alone decides each lane's form; worked out once.
                 var oneMinusBeta2FLerp = PrepareLerp(oneMinusBeta2FVec);
@@ -661,7 +661,7 @@ namespace ScratchOptim.Optimizers
                             if (rankAbove1)
                             {
                                 // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
-                                varianceEstimate = rowVarNew * colVarNew / scalar1Vec;
+                                varianceEstimate = rowVarNew * colVarNew / maxOfMeanOfRowVarAndFloorVec;
                             }
                             else
                             {
@@ -693,7 +693,7 @@ namespace ScratchOptim.Optimizers
                         if (rankAbove1)
                         {
                             // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
-                            varianceEstimate = rowVarNew * colVarNew / scalar1;
+                            varianceEstimate = rowVarNew * colVarNew / maxOfMeanOfRowVarAndFloor;
                         }
                         else
                         {
@@ -737,9 +737,9 @@ namespace ScratchOptim.Optimizers
                 // Each value the loop reads, broadcast to a vector once.
                 var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
                 var oneMinusBeta2FVec = TVector.Create(oneMinusBeta2F);
-                var scalar1Vec = TVector.Create(scalar1);
+                var maxOfMeanOfRowVarAndFloorVec = TVector.Create(maxOfMeanOfRowVarAndFloor);
                 var floorTimesFloorVec = TVector.Create(floorTimesFloor);
-                var scalar2Vec = TVector.Create(scalar2);
+                var minusAlphaOverDenomVec = TVector.Create(minusAlphaOverDenom);
                 // Lerp(…, oneMinusBeta2F): the weight alone decides each lane's form; worked out once.
                 var oneMinusBeta2FLerp = PrepareLerp(oneMinusBeta2FVec);
                 for (nuint row = 0; row < (nuint)rows; row++)
@@ -775,7 +775,7 @@ namespace ScratchOptim.Optimizers
                             if (rankAbove1)
                             {
                                 // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
-                                varianceEstimate = rowVarNew * colVarNew / scalar1Vec;
+                                varianceEstimate = rowVarNew * colVarNew / maxOfMeanOfRowVarAndFloorVec;
                             }
                             else
                             {
@@ -787,7 +787,7 @@ namespace ScratchOptim.Optimizers
                             // Element update = 1 / Sqrt(Max(varianceEstimate, floor * floor)) * g
                             var update = Reciprocal(Sqrt(Max(varianceEstimate, floorTimesFloorVec))) * g;
                             // p = p - alpha / denom * update
-                            p = Fma(scalar2Vec, update, p);
+                            p = Fma(minusAlphaOverDenomVec, update, p);
 
                             TVector.Store(p, ref pRef, i);
                             if (rankAtMost1) TVector.Store(variance, ref varianceRef, i);
@@ -817,7 +817,7 @@ namespace ScratchOptim.Optimizers
                         if (rankAbove1)
                         {
                             // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
-                            varianceEstimate = rowVarNew * colVarNew / scalar1;
+                            varianceEstimate = rowVarNew * colVarNew / maxOfMeanOfRowVarAndFloor;
                         }
                         else
                         {
@@ -829,7 +829,7 @@ namespace ScratchOptim.Optimizers
                         // Element update = 1 / Sqrt(Max(varianceEstimate, floor * floor)) * g
                         T update = Reciprocal(Sqrt(Max(varianceEstimate, floorTimesFloor))) * g;
                         // p = p - alpha / denom * update
-                        p = Fma(scalar2, update, p);
+                        p = Fma(minusAlphaOverDenom, update, p);
 
                         ElementAt(ref pRef, i) = p;
                         if (rankAtMost1) ElementAt(ref varianceRef, i) = variance;

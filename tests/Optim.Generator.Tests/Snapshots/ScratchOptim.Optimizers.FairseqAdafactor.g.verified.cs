@@ -185,10 +185,10 @@ namespace ScratchOptim.Optimizers
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
                 new("weightDecayIsNonZero", "weightDecay != 0"),
-                new("scalar1", "(Element)(sumOfRowVar / (double)Count(rowVar))"),
+                new("meanOfRowVar", "(Element)(sumOfRowVar / (double)Count(rowVar))"),
                 new("stepSizeF", "(Element)(stepSize)"),
-                new("scalar3", "(Element)(-(weightDecay * stepSize))"),
-                new("scalar2", "(Element)(Max(Sqrt(sumOfSquaresUpdate) / Sqrt(Count(update)) / clipThreshold, 1))"),
+                new("minusWeightDecayTimesStepSize", "(Element)(-(weightDecay * stepSize))"),
+                new("updateDivisor", "(Element)(Max(Sqrt(sumOfSquaresUpdate) / Sqrt(Count(update)) / clipThreshold, 1))"),
             },
             Reductions: new string[]
             {
@@ -484,11 +484,11 @@ namespace ScratchOptim.Optimizers
             internal double sumOfSquaresP;
             internal double stepSize;
             internal double sumOfRowVar;
-            internal T scalar1;
+            internal T meanOfRowVar;
             internal T stepSizeF;
-            internal T scalar3;
+            internal T minusWeightDecayTimesStepSize;
             internal double sumOfSquaresUpdate;
-            internal T scalar2;
+            internal T updateDivisor;
 
             /// <summary>
             /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
@@ -552,9 +552,9 @@ namespace ScratchOptim.Optimizers
                             T rowVarNew = ElementAt(ref rowVarNewRef, row);
                             sumOfRowVar += double.CreateTruncating(rowVarNew);
                         }
-                        scalar1 = Round<T>(sumOfRowVar / (double)rows); // sumOfRowVar / (double)Count(rowVar)
+                        meanOfRowVar = Round<T>(sumOfRowVar / (double)rows); // sumOfRowVar / (double)Count(rowVar)
                         stepSizeF = Round<T>(stepSize);
-                        scalar3 = Round<T>(-(hyper.WeightDecay * stepSize)); // -(weightDecay * stepSize)
+                        minusWeightDecayTimesStepSize = Round<T>(-(hyper.WeightDecay * stepSize)); // -(weightDecay * stepSize)
                         break;
                     case 2:
                         // Phase 2's sums: one per tensor.
@@ -564,7 +564,7 @@ namespace ScratchOptim.Optimizers
                             sumOfSquaresUpdate += partials[partial];
                         }
                         // After phase 2: what its sums give, in double.
-                        scalar2 = Round<T>(global::System.Math.Max(global::System.Math.Sqrt(sumOfSquaresUpdate) / global::System.Math.Sqrt(length) / hyper.ClipThreshold, 1)); // Max(Sqrt(sumOfSquaresUpdate) / Sqrt(Count(update)) / clipThreshold, 1)
+                        updateDivisor = Round<T>(global::System.Math.Max(global::System.Math.Sqrt(sumOfSquaresUpdate) / global::System.Math.Sqrt(length) / hyper.ClipThreshold, 1)); // Max(Sqrt(sumOfSquaresUpdate) / Sqrt(Count(update)) / clipThreshold, 1)
                         break;
                     case 3:
                         // The new per-row and per-column values become the state, now that nothing reads the old ones.
@@ -671,7 +671,7 @@ namespace ScratchOptim.Optimizers
                 var eps1Vec = TVector.Create(eps1);
                 var oneMinusBeta2tVec = TVector.Create(oneMinusBeta2t);
                 var beta2tFVec = TVector.Create(beta2tF);
-                var scalar1Vec = TVector.Create(scalar1);
+                var meanOfRowVarVec = TVector.Create(meanOfRowVar);
                 for (nuint row = 0; row < (nuint)rows; row++)
                 {
                     nuint rowStart = row * (nuint)columns;
@@ -696,7 +696,7 @@ namespace ScratchOptim.Optimizers
                             if (rankAbove1)
                             {
                                 // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
-                                update = Reciprocal(Sqrt(rowVarNew / scalar1Vec)) * Reciprocal(Sqrt(colVarNew)) * g;
+                                update = Reciprocal(Sqrt(rowVarNew / meanOfRowVarVec)) * Reciprocal(Sqrt(colVarNew)) * g;
                             }
                             else
                             {
@@ -723,7 +723,7 @@ namespace ScratchOptim.Optimizers
                         if (rankAbove1)
                         {
                             // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
-                            update = Reciprocal(Sqrt(rowVarNew / scalar1)) * Reciprocal(Sqrt(colVarNew)) * g;
+                            update = Reciprocal(Sqrt(rowVarNew / meanOfRowVar)) * Reciprocal(Sqrt(colVarNew)) * g;
                         }
                         else
                         {
@@ -766,12 +766,12 @@ namespace ScratchOptim.Optimizers
                 var eps1Vec = TVector.Create(eps1);
                 var oneMinusBeta2tVec = TVector.Create(oneMinusBeta2t);
                 var beta2tFVec = TVector.Create(beta2tF);
-                var scalar1Vec = TVector.Create(scalar1);
-                var scalar2Vec = TVector.Create(scalar2);
+                var meanOfRowVarVec = TVector.Create(meanOfRowVar);
+                var updateDivisorVec = TVector.Create(updateDivisor);
                 var stepSizeFVec = TVector.Create(stepSizeF);
                 var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                 var beta1Vec = TVector.Create(beta1);
-                var scalar3Vec = TVector.Create(scalar3);
+                var minusWeightDecayTimesStepSizeVec = TVector.Create(minusWeightDecayTimesStepSize);
                 for (nuint row = 0; row < (nuint)rows; row++)
                 {
                     nuint rowStart = row * (nuint)columns;
@@ -799,7 +799,7 @@ namespace ScratchOptim.Optimizers
                             if (rankAbove1)
                             {
                                 // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
-                                update = Reciprocal(Sqrt(rowVarNew / scalar1Vec)) * Reciprocal(Sqrt(colVarNew)) * g;
+                                update = Reciprocal(Sqrt(rowVarNew / meanOfRowVarVec)) * Reciprocal(Sqrt(colVarNew)) * g;
                             }
                             else
                             {
@@ -809,7 +809,7 @@ namespace ScratchOptim.Optimizers
                                 update = Reciprocal(Sqrt(variance)) * g;
                             }
                             // update = update / Max(Norm(update) / Sqrt(Count(update)) / clipThreshold, 1)
-                            update = update / scalar2Vec;
+                            update = update / updateDivisorVec;
                             // update = update * stepSize
                             update = update * stepSizeFVec;
                             if (hasBeta1)
@@ -822,7 +822,7 @@ namespace ScratchOptim.Optimizers
                             if (weightDecayIsNonZero)
                             {
                                 // p = p - weightDecay * stepSize * p
-                                p = Fma(scalar3Vec, p, p);
+                                p = Fma(minusWeightDecayTimesStepSizeVec, p, p);
                             }
                             // p = p - update
                             p = p - update;
@@ -849,7 +849,7 @@ namespace ScratchOptim.Optimizers
                         if (rankAbove1)
                         {
                             // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
-                            update = Reciprocal(Sqrt(rowVarNew / scalar1)) * Reciprocal(Sqrt(colVarNew)) * g;
+                            update = Reciprocal(Sqrt(rowVarNew / meanOfRowVar)) * Reciprocal(Sqrt(colVarNew)) * g;
                         }
                         else
                         {
@@ -859,7 +859,7 @@ namespace ScratchOptim.Optimizers
                             update = Reciprocal(Sqrt(variance)) * g;
                         }
                         // update = update / Max(Norm(update) / Sqrt(Count(update)) / clipThreshold, 1)
-                        update = update / scalar2;
+                        update = update / updateDivisor;
                         // update = update * stepSize
                         update = update * stepSizeF;
                         if (hasBeta1)
@@ -872,7 +872,7 @@ namespace ScratchOptim.Optimizers
                         if (weightDecayIsNonZero)
                         {
                             // p = p - weightDecay * stepSize * p
-                            p = Fma(scalar3, p, p);
+                            p = Fma(minusWeightDecayTimesStepSize, p, p);
                         }
                         // p = p - update
                         p = p - update;

@@ -51,12 +51,20 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
             // A group state's stored value keeps the state's name; each new value is named after it.
             var assigned = plan.GroupSegments.SelectMany(s => s.Items).OfType<GroupStateAssign>().ToDictionary(a => a.TempId, a => a.Declared.Target.Name);
-            TempNames = plan.Temps.Select(t => t switch
+            var uses = UseNames(plan);
+            var tempNames = new List<string>();
+            foreach (var t in plan.Temps)
             {
-                { IsStoredGroupState: true, Definition: Variable state } => state.Name,
-                { Kind: TempKind.GroupState } => Namer.Claim(assigned[t.Id] + "New"),
-                _ => Namer.For(Unscheduled(t.Definition, plan), t.Type),
-            }).ToList();
+                string name = t switch
+                {
+                    { IsStoredGroupState: true, Definition: Variable state } => state.Name,
+                    { Kind: TempKind.GroupState } => Namer.Claim(assigned[t.Id] + "New"),
+                    _ => Namer.For(Unscheduled(t.Definition, plan), t.Type, uses.TryGetValue(t.Id, out var use) ? use : null),
+                };
+                Namer.Remember(t.Id, name, t.Definition);
+                tempNames.Add(name);
+            }
+            TempNames = tempNames;
             // A matrix the loops read has two names: its elements' (the temp's) and the whole matrix's.
             MatrixNames = plan.Temps.Where(t => t.Kind == TempKind.Matrix)
                 .ToDictionary(t => t.Id, t => Namer.Claim(TempNames[t.Id] + "Matrix"));
@@ -93,24 +101,47 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
             Guards = new Dictionary<string, string>();
             foreach (var state in plan.States.Where(s => s.Allocation is not null))
-                Guards[state.Name] = GuardOf(state.Allocation!);
+                Guards[state.Name] = GuardOf(state.Allocation!, state.Name);
             // A matrix of the matrix work is made, and read by the loops, only where that work can run.
             MatrixAllocations = MatrixAllocationsOf(plan);
             foreach (var allocation in MatrixAllocations)
             {
-                string guard = GuardOf(allocation.Value);
+                string guard = GuardOf(allocation.Value, TempNames[allocation.Key]);
                 Guards[TempNames[allocation.Key]] = guard;
                 MatrixGuards.Add(guard);
             }
         }
 
-        /// <summary>The bool that says <paramref name="condition"/> holds: a hoisted value that computes it, or one of <see cref="GuardDefinitions"/>.</summary>
-        private string GuardOf(Expr condition)
+        /// <summary>
+        /// What element statements use hoisted values for, to name one whose definition gives no short name: the factor or
+        /// the divisor of the value a statement assigns (<c>g = g * Min(...)</c>: <c>gFactor</c>), by the first such use.
+        /// </summary>
+        private static Dictionary<int, string> UseNames(KernelPlan plan)
+        {
+            var names = new Dictionary<int, string>();
+            foreach (var phase in plan.Parts.SelectMany(p => p.Phases))
+            {
+                IrWalker.Visit(phase.Body, stmt =>
+                {
+                    if (stmt is not ElementAssign { Scheduled: { Value: Binary { Op: BinaryOp.Multiply or BinaryOp.Divide } value } assign }) return;
+                    var used = value.Right is Temp right ? right : value is { Op: BinaryOp.Multiply, Left: Temp left } ? left : null;
+                    if (used is not null && plan.Temps[used.Id].Kind == TempKind.Hoisted && !names.ContainsKey(used.Id))
+                        names[used.Id] = assign.Target.Name + (value.Op == BinaryOp.Multiply ? "Factor" : "Divisor");
+                }, _ => { });
+            }
+            return names;
+        }
+
+        /// <summary>
+        /// The bool that says <paramref name="condition"/> holds, that state or matrix <paramref name="owner"/> is allocated:
+        /// a hoisted value that computes it, or one of <see cref="GuardDefinitions"/>.
+        /// </summary>
+        private string GuardOf(Expr condition, string owner)
         {
             string? reuse = Plan.Temps.Where(t => t.Kind == TempKind.Hoisted && t.Segment == 0 && t.Definition == condition)
                 .Select(t => TempNames[t.Id]).FirstOrDefault();
             if (reuse is not null) return reuse;
-            reuse = GuardDefinitions.FirstOrDefault(g => g.Value == condition).Key ?? Namer.For(condition, IrType.Bool);
+            reuse = GuardDefinitions.FirstOrDefault(g => g.Value == condition).Key ?? Namer.For(condition, IrType.Bool, owner + "Allocated");
             GuardDefinitions[reuse] = condition;
             return reuse;
         }
