@@ -428,7 +428,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool rankAtMost1;
             internal bool maximize;
             internal double floor;
             internal double oneMinusBeta2;
@@ -466,7 +465,6 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        rankAtMost1 = !(shape.Length > 1); // the state that needs it is allocated
                         maximize = hyper.Maximize;
                         floor = hyper.Eps1.HasValue ? hyper.Eps1.GetValueOrDefault() : global::ScratchOptim.ElementMath.MachineEpsilon<T>();
                         oneMinusBeta2 = global::System.Math.Pow(t, hyper.Beta2Decay);
@@ -615,7 +613,6 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool rankAtMost1 = this.rankAtMost1;
                 bool maximize = this.maximize;
                 bool rankAbove1 = this.rankAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
@@ -645,9 +642,9 @@ namespace ScratchOptim.Optimizers
                         {
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref gRef, i);
-                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (!rankAbove1) TPrefetch.Ahead(ref varianceRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = !rankAbove1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -679,7 +676,7 @@ namespace ScratchOptim.Optimizers
                     {
                         nuint i = rowStart + column;
                         T g = ElementAt(ref gRef, i);
-                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = !rankAbove1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -721,7 +718,6 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool rankAtMost1 = this.rankAtMost1;
                 bool maximize = this.maximize;
                 bool weightDecayIsNonZero = this.weightDecayIsNonZero;
                 bool rankAbove1 = this.rankAbove1;
@@ -753,10 +749,10 @@ namespace ScratchOptim.Optimizers
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref pRef, i);
                             TPrefetch.Ahead(ref gRef, i);
-                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (!rankAbove1) TPrefetch.Ahead(ref varianceRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = !rankAbove1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -790,7 +786,7 @@ namespace ScratchOptim.Optimizers
                             p = Fma(minusAlphaOverDenomVec, update, p);
 
                             TVector.Store(p, ref pRef, i);
-                            if (rankAtMost1) TVector.Store(variance, ref varianceRef, i);
+                            if (!rankAbove1) TVector.Store(variance, ref varianceRef, i);
                         }
                     }
                     for (; column < (nuint)columns; column++)
@@ -798,7 +794,7 @@ namespace ScratchOptim.Optimizers
                         nuint i = rowStart + column;
                         T p = ElementAt(ref pRef, i);
                         T g = ElementAt(ref gRef, i);
-                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = !rankAbove1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -832,7 +828,7 @@ namespace ScratchOptim.Optimizers
                         p = Fma(minusAlphaOverDenom, update, p);
 
                         ElementAt(ref pRef, i) = p;
-                        if (rankAtMost1) ElementAt(ref varianceRef, i) = variance;
+                        if (!rankAbove1) ElementAt(ref varianceRef, i) = variance;
                     }
                 }
             }

@@ -468,7 +468,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool rankAtMost1;
             internal double relative;
             internal double beta2t;
             internal T eps1;
@@ -508,7 +507,6 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        rankAtMost1 = !(shape.Length > 1); // the state that needs it is allocated
                         relative = hyper.RelativeStep || !(hyper.Lr.HasValue) ? global::System.Math.Min(hyper.WarmupInit ? 1E-06 * t : 0.01, 1 / global::System.Math.Sqrt(t)) : hyper.Lr.GetValueOrDefault();
                         beta2t = 1 - global::System.Math.Pow(t, hyper.DecayRate);
                         eps1 = Round<T>(hyper.Eps1);
@@ -655,7 +653,6 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool rankAtMost1 = this.rankAtMost1;
                 bool rankAbove1 = this.rankAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -683,9 +680,9 @@ namespace ScratchOptim.Optimizers
                         {
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref gRef, i);
-                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (!rankAbove1) TPrefetch.Ahead(ref varianceRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = !rankAbove1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -712,7 +709,7 @@ namespace ScratchOptim.Optimizers
                     {
                         nuint i = rowStart + column;
                         T g = ElementAt(ref gRef, i);
-                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = !rankAbove1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -749,7 +746,6 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool rankAtMost1 = this.rankAtMost1;
                 bool rankAbove1 = this.rankAbove1;
                 bool hasBeta1 = this.hasBeta1;
                 bool weightDecayIsNonZero = this.weightDecayIsNonZero;
@@ -784,11 +780,11 @@ namespace ScratchOptim.Optimizers
                             TPrefetch.Ahead(ref pRef, i);
                             TPrefetch.Ahead(ref gRef, i);
                             if (hasBeta1) TPrefetch.Ahead(ref mRef, i);
-                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (!rankAbove1) TPrefetch.Ahead(ref varianceRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
                             var m = hasBeta1 ? TVector.Load(ref mRef, i) : default;
-                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = !rankAbove1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -829,7 +825,7 @@ namespace ScratchOptim.Optimizers
 
                             TVector.Store(p, ref pRef, i);
                             if (hasBeta1) TVector.Store(m, ref mRef, i);
-                            if (rankAtMost1) TVector.Store(variance, ref varianceRef, i);
+                            if (!rankAbove1) TVector.Store(variance, ref varianceRef, i);
                         }
                     }
                     for (; column < (nuint)columns; column++)
@@ -838,7 +834,7 @@ namespace ScratchOptim.Optimizers
                         T p = ElementAt(ref pRef, i);
                         T g = ElementAt(ref gRef, i);
                         T m = hasBeta1 ? ElementAt(ref mRef, i) : default;
-                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = !rankAbove1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -879,7 +875,7 @@ namespace ScratchOptim.Optimizers
 
                         ElementAt(ref pRef, i) = p;
                         if (hasBeta1) ElementAt(ref mRef, i) = m;
-                        if (rankAtMost1) ElementAt(ref varianceRef, i) = variance;
+                        if (!rankAbove1) ElementAt(ref varianceRef, i) = variance;
                     }
                 }
             }

@@ -516,7 +516,6 @@ namespace ScratchOptim.Optimizers
             // What host code computes, for the phases and for later host code.
             internal bool vAllocated;
             internal bool vMaxAllocated;
-            internal bool orthogonalizeAllocated;
             internal bool mars;
             internal T gammaTimesBeta1OverOneMinusBeta1;
             internal T oneMinusBeta1;
@@ -571,7 +570,6 @@ namespace ScratchOptim.Optimizers
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                         vAllocated = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2); // the state that needs it is allocated
                         vMaxAllocated = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad; // the state that needs it is allocated
-                        orthogonalizeAllocated = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2); // the matrix that needs it is allocated
                         mars = hyper.Optimize1d || shape.Length == 2;
                         gammaTimesBeta1OverOneMinusBeta1 = Round<T>(hyper.Gamma * (hyper.Beta1 / (1 - hyper.Beta1))); // gamma * (beta1 / (1 - beta1))
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
@@ -632,9 +630,9 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The matrices this phase fills or reads, as host code made them.
-                var scaledMMatrix = orthogonalizeAllocated ? matrices.ExistingMatrix(0) : default;
+                var scaledMMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(0) : default;
                 ref T scaledMMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scaledMMatrix);
-                var orthogonalizeMatrix = orthogonalizeAllocated ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizeMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
 
                 // Phase 1 of 3: the sums sumOfSquaresC (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
@@ -688,9 +686,9 @@ namespace ScratchOptim.Optimizers
                 bool marsTypeIsShampooAndRankIs2 = this.marsTypeIsShampooAndRankIs2;
                 bool cNormAbove1 = this.cNormAbove1;
                 // The matrices this phase fills or reads, as host code made them.
-                var scaledMMatrix = orthogonalizeAllocated ? matrices.ExistingMatrix(0) : default;
+                var scaledMMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(0) : default;
                 ref T scaledMMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scaledMMatrix);
-                var orthogonalizeMatrix = orthogonalizeAllocated ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizeMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
 
                 // Phase 2 of 3: the matrix scaledMMatrix, for the matrix work after it (element by element); nothing is stored yet.
@@ -769,16 +767,15 @@ namespace ScratchOptim.Optimizers
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool vAllocated = this.vAllocated;
                 bool vMaxAllocated = this.vMaxAllocated;
-                bool orthogonalizeAllocated = this.orthogonalizeAllocated;
                 bool mars = this.mars;
                 bool marsTypeIsShampooAndRankIs2 = this.marsTypeIsShampooAndRankIs2;
                 bool marsTypeIsLion = this.marsTypeIsLion;
                 bool amsgrad = this.amsgrad;
                 bool cNormAbove1 = this.cNormAbove1;
                 // The matrices this phase fills or reads, as host code made them.
-                var scaledMMatrix = orthogonalizeAllocated ? matrices.ExistingMatrix(0) : default;
+                var scaledMMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(0) : default;
                 ref T scaledMMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scaledMMatrix);
-                var orthogonalizeMatrix = orthogonalizeAllocated ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizeMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
 
                 // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
@@ -814,14 +811,14 @@ namespace ScratchOptim.Optimizers
                         if (vAllocated) TPrefetch.Ahead(ref vRef, i);
                         if (vMaxAllocated) TPrefetch.Ahead(ref vMaxRef, i);
                         TPrefetch.Ahead(ref lastGradRef, i);
-                        if (orthogonalizeAllocated) TPrefetch.Ahead(ref orthogonalizeRef, i);
+                        if (mars && marsTypeIsShampooAndRankIs2) TPrefetch.Ahead(ref orthogonalizeRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var m = TVector.Load(ref mRef, i);
                         var v = vAllocated ? TVector.Load(ref vRef, i) : default;
                         var vMax = vMaxAllocated ? TVector.Load(ref vMaxRef, i) : default;
                         var lastGrad = TVector.Load(ref lastGradRef, i);
-                        var orthogonalize = orthogonalizeAllocated ? TVector.Load(ref orthogonalizeRef, i) : default;
+                        var orthogonalize = mars && marsTypeIsShampooAndRankIs2 ? TVector.Load(ref orthogonalizeRef, i) : default;
 
                         // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
                         var c = (g - lastGrad) * gammaTimesBeta1OverOneMinusBeta1Vec + g;
@@ -902,7 +899,7 @@ namespace ScratchOptim.Optimizers
                     T v = vAllocated ? ElementAt(ref vRef, i) : default;
                     T vMax = vMaxAllocated ? ElementAt(ref vMaxRef, i) : default;
                     T lastGrad = ElementAt(ref lastGradRef, i);
-                    T orthogonalize = orthogonalizeAllocated ? ElementAt(ref orthogonalizeRef, i) : default;
+                    T orthogonalize = mars && marsTypeIsShampooAndRankIs2 ? ElementAt(ref orthogonalizeRef, i) : default;
 
                     // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
                     T c = (g - lastGrad) * gammaTimesBeta1OverOneMinusBeta1 + g;

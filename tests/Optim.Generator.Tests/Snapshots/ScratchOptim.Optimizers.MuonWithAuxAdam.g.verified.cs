@@ -396,8 +396,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool useMuonAndRankIs2;
-            internal bool expAvgAllocated;
             internal double rate;
             internal T oneMinusRateTimesWeightDecay;
             internal bool muonStep;
@@ -434,8 +432,6 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        useMuonAndRankIs2 = hyper.UseMuon && shape.Length == 2; // the state that needs it is allocated
-                        expAvgAllocated = !(hyper.UseMuon && shape.Length == 2); // the state that needs it is allocated
                         rate = hyper.Lr.HasValue ? hyper.Lr.GetValueOrDefault() : hyper.UseMuon ? 0.02 : 0.0003;
                         oneMinusRateTimesWeightDecay = Round<T>(1 - rate * hyper.WeightDecay); // 1 - rate * weightDecay
                         muonStep = hyper.UseMuon && shape.Length == 2;
@@ -473,12 +469,11 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool useMuonAndRankIs2 = this.useMuonAndRankIs2;
                 bool muonStep = this.muonStep;
                 // The matrices this phase fills or reads, as host code made them.
-                var directionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(0) : default;
+                var directionMatrix = muonStep ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizedDirectionMatrix = muonStep ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
 
                 // Phase 1 of 2: the matrix directionMatrix, for the matrix work after it (element by element); nothing is stored yet.
@@ -495,9 +490,9 @@ namespace ScratchOptim.Optimizers
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref gRef, i);
-                        if (useMuonAndRankIs2) TPrefetch.Ahead(ref momentumBufferRef, i);
+                        if (muonStep) TPrefetch.Ahead(ref momentumBufferRef, i);
                         var g = TVector.Load(ref gRef, i);
-                        var momentumBuffer = useMuonAndRankIs2 ? TVector.Load(ref momentumBufferRef, i) : default;
+                        var momentumBuffer = muonStep ? TVector.Load(ref momentumBufferRef, i) : default;
 
                         if (muonStep)
                         {
@@ -513,7 +508,7 @@ namespace ScratchOptim.Optimizers
                 for (; i < to; i++)
                 {
                     T g = ElementAt(ref gRef, i);
-                    T momentumBuffer = useMuonAndRankIs2 ? ElementAt(ref momentumBufferRef, i) : default;
+                    T momentumBuffer = muonStep ? ElementAt(ref momentumBufferRef, i) : default;
 
                     if (muonStep)
                     {
@@ -537,13 +532,11 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool useMuonAndRankIs2 = this.useMuonAndRankIs2;
-                bool expAvgAllocated = this.expAvgAllocated;
                 bool muonStep = this.muonStep;
                 // The matrices this phase fills or reads, as host code made them.
-                var directionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(0) : default;
+                var directionMatrix = muonStep ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizedDirectionMatrix = muonStep ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
 
                 // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
@@ -573,16 +566,16 @@ namespace ScratchOptim.Optimizers
                     {
                         TPrefetch.Ahead(ref pRef, i);
                         TPrefetch.Ahead(ref gRef, i);
-                        if (useMuonAndRankIs2) TPrefetch.Ahead(ref momentumBufferRef, i);
-                        if (expAvgAllocated) TPrefetch.Ahead(ref expAvgRef, i);
-                        if (expAvgAllocated) TPrefetch.Ahead(ref expAvgSqRef, i);
-                        if (useMuonAndRankIs2) TPrefetch.Ahead(ref orthogonalizedDirectionRef, i);
+                        if (muonStep) TPrefetch.Ahead(ref momentumBufferRef, i);
+                        if (!muonStep) TPrefetch.Ahead(ref expAvgRef, i);
+                        if (!muonStep) TPrefetch.Ahead(ref expAvgSqRef, i);
+                        if (muonStep) TPrefetch.Ahead(ref orthogonalizedDirectionRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
-                        var momentumBuffer = useMuonAndRankIs2 ? TVector.Load(ref momentumBufferRef, i) : default;
-                        var expAvg = expAvgAllocated ? TVector.Load(ref expAvgRef, i) : default;
-                        var expAvgSq = expAvgAllocated ? TVector.Load(ref expAvgSqRef, i) : default;
-                        var orthogonalizedDirection = useMuonAndRankIs2 ? TVector.Load(ref orthogonalizedDirectionRef, i) : default;
+                        var momentumBuffer = muonStep ? TVector.Load(ref momentumBufferRef, i) : default;
+                        var expAvg = !muonStep ? TVector.Load(ref expAvgRef, i) : default;
+                        var expAvgSq = !muonStep ? TVector.Load(ref expAvgSqRef, i) : default;
+                        var orthogonalizedDirection = muonStep ? TVector.Load(ref orthogonalizedDirectionRef, i) : default;
 
                         // p = p * (1 - rate * weightDecay)
                         p = p * oneMinusRateTimesWeightDecayVec;
@@ -612,19 +605,19 @@ namespace ScratchOptim.Optimizers
                         }
 
                         TVector.Store(p, ref pRef, i);
-                        if (useMuonAndRankIs2) TVector.Store(momentumBuffer, ref momentumBufferRef, i);
-                        if (expAvgAllocated) TVector.Store(expAvg, ref expAvgRef, i);
-                        if (expAvgAllocated) TVector.Store(expAvgSq, ref expAvgSqRef, i);
+                        if (muonStep) TVector.Store(momentumBuffer, ref momentumBufferRef, i);
+                        if (!muonStep) TVector.Store(expAvg, ref expAvgRef, i);
+                        if (!muonStep) TVector.Store(expAvgSq, ref expAvgSqRef, i);
                     }
                 }
                 for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);
-                    T momentumBuffer = useMuonAndRankIs2 ? ElementAt(ref momentumBufferRef, i) : default;
-                    T expAvg = expAvgAllocated ? ElementAt(ref expAvgRef, i) : default;
-                    T expAvgSq = expAvgAllocated ? ElementAt(ref expAvgSqRef, i) : default;
-                    T orthogonalizedDirection = useMuonAndRankIs2 ? ElementAt(ref orthogonalizedDirectionRef, i) : default;
+                    T momentumBuffer = muonStep ? ElementAt(ref momentumBufferRef, i) : default;
+                    T expAvg = !muonStep ? ElementAt(ref expAvgRef, i) : default;
+                    T expAvgSq = !muonStep ? ElementAt(ref expAvgSqRef, i) : default;
+                    T orthogonalizedDirection = muonStep ? ElementAt(ref orthogonalizedDirectionRef, i) : default;
 
                     // p = p * (1 - rate * weightDecay)
                     p = p * oneMinusRateTimesWeightDecay;
@@ -654,9 +647,9 @@ namespace ScratchOptim.Optimizers
                     }
 
                     ElementAt(ref pRef, i) = p;
-                    if (useMuonAndRankIs2) ElementAt(ref momentumBufferRef, i) = momentumBuffer;
-                    if (expAvgAllocated) ElementAt(ref expAvgRef, i) = expAvg;
-                    if (expAvgAllocated) ElementAt(ref expAvgSqRef, i) = expAvgSq;
+                    if (muonStep) ElementAt(ref momentumBufferRef, i) = momentumBuffer;
+                    if (!muonStep) ElementAt(ref expAvgRef, i) = expAvg;
+                    if (!muonStep) ElementAt(ref expAvgSqRef, i) = expAvgSq;
                 }
             }
         }

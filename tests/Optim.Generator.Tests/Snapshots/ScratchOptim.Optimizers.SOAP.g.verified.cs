@@ -808,9 +808,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool leftAllocated;
-            internal bool rightAllocated;
-            internal bool mergedAllocated;
             internal bool flattened;
             internal bool rowsPreconditioned;
             internal bool columnsPreconditioned;
@@ -920,9 +917,6 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once, and the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-                        leftAllocated = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim; // the state that needs it is allocated
-                        rightAllocated = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim; // the state that needs it is allocated
-                        mergedAllocated = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim; // the state that needs it is allocated
                         flattened = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim;
                         rowsPreconditioned = !flattened && shape.Length == 2 && rows <= hyper.MaxPrecondDim;
                         columnsPreconditioned = !flattened && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim;
@@ -1232,17 +1226,17 @@ namespace ScratchOptim.Optimizers
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = mergedAllocated ? matrices.ExistingMatrix(4) : default;
+                var vMatrix = flattened ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = mergedAllocated ? matrices.ExistingMatrix(5) : default;
+                var unflattenMatrix = flattened ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = leftAllocated ? matrices.ExistingMatrix(6) : default;
+                var vMatrix2 = rowsPreconditioned ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = leftAllocated ? matrices.ExistingMatrix(7) : default;
+                var productMatrix = rowsPreconditioned ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = rightAllocated ? matrices.ExistingMatrix(8) : default;
+                var vMatrix3 = columnsPreconditioned ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = rightAllocated ? matrices.ExistingMatrix(9) : default;
+                var product2Matrix = columnsPreconditioned ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -1335,7 +1329,6 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool mergedAllocated = this.mergedAllocated;
                 bool flattened = this.flattened;
                 bool rowsPreconditioned = this.rowsPreconditioned;
                 bool firstStep = this.firstStep;
@@ -1350,17 +1343,17 @@ namespace ScratchOptim.Optimizers
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = mergedAllocated ? matrices.ExistingMatrix(4) : default;
+                var vMatrix = flattened ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = mergedAllocated ? matrices.ExistingMatrix(5) : default;
+                var unflattenMatrix = flattened ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = leftAllocated ? matrices.ExistingMatrix(6) : default;
+                var vMatrix2 = rowsPreconditioned ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = leftAllocated ? matrices.ExistingMatrix(7) : default;
+                var productMatrix = rowsPreconditioned ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = rightAllocated ? matrices.ExistingMatrix(8) : default;
+                var vMatrix3 = columnsPreconditioned ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = rightAllocated ? matrices.ExistingMatrix(9) : default;
+                var product2Matrix = columnsPreconditioned ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -1381,11 +1374,11 @@ namespace ScratchOptim.Optimizers
                             TPrefetch.Ahead(ref vRef, i);
                             TPrefetch.Ahead(ref projectedElementRef, i);
                             TPrefetch.Ahead(ref backElementRef, i);
-                            if (mergedAllocated) TPrefetch.Ahead(ref unflattenRef, i);
+                            if (flattened) TPrefetch.Ahead(ref unflattenRef, i);
                             var v = TVector.Load(ref vRef, i);
                             var projectedElement = TVector.Load(ref projectedElementRef, i);
                             var backElement = TVector.Load(ref backElementRef, i);
-                            var unflatten = mergedAllocated ? TVector.Load(ref unflattenRef, i) : default;
+                            var unflatten = flattened ? TVector.Load(ref unflattenRef, i) : default;
 
                             if (firstStep)
                             {
@@ -1423,7 +1416,7 @@ namespace ScratchOptim.Optimizers
                         T v = ElementAt(ref vRef, i);
                         T projectedElement = ElementAt(ref projectedElementRef, i);
                         T backElement = ElementAt(ref backElementRef, i);
-                        T unflatten = mergedAllocated ? ElementAt(ref unflattenRef, i) : default;
+                        T unflatten = flattened ? ElementAt(ref unflattenRef, i) : default;
 
                         if (firstStep)
                         {
@@ -1471,8 +1464,6 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool leftAllocated = this.leftAllocated;
-                bool mergedAllocated = this.mergedAllocated;
                 bool flattened = this.flattened;
                 bool rowsPreconditioned = this.rowsPreconditioned;
                 bool columnsPreconditioned = this.columnsPreconditioned;
@@ -1487,17 +1478,17 @@ namespace ScratchOptim.Optimizers
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = mergedAllocated ? matrices.ExistingMatrix(4) : default;
+                var vMatrix = flattened ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = mergedAllocated ? matrices.ExistingMatrix(5) : default;
+                var unflattenMatrix = flattened ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = leftAllocated ? matrices.ExistingMatrix(6) : default;
+                var vMatrix2 = rowsPreconditioned ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = leftAllocated ? matrices.ExistingMatrix(7) : default;
+                var productMatrix = rowsPreconditioned ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = rightAllocated ? matrices.ExistingMatrix(8) : default;
+                var vMatrix3 = columnsPreconditioned ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = rightAllocated ? matrices.ExistingMatrix(9) : default;
+                var product2Matrix = columnsPreconditioned ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -1513,12 +1504,12 @@ namespace ScratchOptim.Optimizers
                     {
                         TPrefetch.Ahead(ref vRef, i);
                         TPrefetch.Ahead(ref projectedElementRef, i);
-                        if (mergedAllocated) TPrefetch.Ahead(ref unflattenRef, i);
-                        if (leftAllocated) TPrefetch.Ahead(ref productRef, i);
+                        if (flattened) TPrefetch.Ahead(ref unflattenRef, i);
+                        if (rowsPreconditioned) TPrefetch.Ahead(ref productRef, i);
                         var v = TVector.Load(ref vRef, i);
                         var projectedElement = TVector.Load(ref projectedElementRef, i);
-                        var unflatten = mergedAllocated ? TVector.Load(ref unflattenRef, i) : default;
-                        var product = leftAllocated ? TVector.Load(ref productRef, i) : default;
+                        var unflatten = flattened ? TVector.Load(ref unflattenRef, i) : default;
+                        var product = rowsPreconditioned ? TVector.Load(ref productRef, i) : default;
 
                         if (firstStep)
                         {
@@ -1554,8 +1545,8 @@ namespace ScratchOptim.Optimizers
                 {
                     T v = ElementAt(ref vRef, i);
                     T projectedElement = ElementAt(ref projectedElementRef, i);
-                    T unflatten = mergedAllocated ? ElementAt(ref unflattenRef, i) : default;
-                    T product = leftAllocated ? ElementAt(ref productRef, i) : default;
+                    T unflatten = flattened ? ElementAt(ref unflattenRef, i) : default;
+                    T product = rowsPreconditioned ? ElementAt(ref productRef, i) : default;
 
                     if (firstStep)
                     {
@@ -1598,9 +1589,6 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool leftAllocated = this.leftAllocated;
-                bool rightAllocated = this.rightAllocated;
-                bool mergedAllocated = this.mergedAllocated;
                 bool flattened = this.flattened;
                 bool rowsPreconditioned = this.rowsPreconditioned;
                 bool columnsPreconditioned = this.columnsPreconditioned;
@@ -1617,17 +1605,17 @@ namespace ScratchOptim.Optimizers
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = mergedAllocated ? matrices.ExistingMatrix(4) : default;
+                var vMatrix = flattened ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = mergedAllocated ? matrices.ExistingMatrix(5) : default;
+                var unflattenMatrix = flattened ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = leftAllocated ? matrices.ExistingMatrix(6) : default;
+                var vMatrix2 = rowsPreconditioned ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = leftAllocated ? matrices.ExistingMatrix(7) : default;
+                var productMatrix = rowsPreconditioned ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = rightAllocated ? matrices.ExistingMatrix(8) : default;
+                var vMatrix3 = columnsPreconditioned ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = rightAllocated ? matrices.ExistingMatrix(9) : default;
+                var product2Matrix = columnsPreconditioned ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -1651,18 +1639,18 @@ namespace ScratchOptim.Optimizers
                         TPrefetch.Ahead(ref vRef, i);
                         TPrefetch.Ahead(ref projectedElementRef, i);
                         TPrefetch.Ahead(ref backElementRef, i);
-                        if (mergedAllocated) TPrefetch.Ahead(ref unflattenRef, i);
-                        if (leftAllocated) TPrefetch.Ahead(ref productRef, i);
-                        if (rightAllocated) TPrefetch.Ahead(ref product2Ref, i);
+                        if (flattened) TPrefetch.Ahead(ref unflattenRef, i);
+                        if (rowsPreconditioned) TPrefetch.Ahead(ref productRef, i);
+                        if (columnsPreconditioned) TPrefetch.Ahead(ref product2Ref, i);
                         TPrefetch.Ahead(ref momentElementRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var m = TVector.Load(ref mRef, i);
                         var v = TVector.Load(ref vRef, i);
                         var projectedElement = TVector.Load(ref projectedElementRef, i);
                         var backElement = TVector.Load(ref backElementRef, i);
-                        var unflatten = mergedAllocated ? TVector.Load(ref unflattenRef, i) : default;
-                        var product = leftAllocated ? TVector.Load(ref productRef, i) : default;
-                        var product2 = rightAllocated ? TVector.Load(ref product2Ref, i) : default;
+                        var unflatten = flattened ? TVector.Load(ref unflattenRef, i) : default;
+                        var product = rowsPreconditioned ? TVector.Load(ref productRef, i) : default;
+                        var product2 = columnsPreconditioned ? TVector.Load(ref product2Ref, i) : default;
                         var momentElement = TVector.Load(ref momentElementRef, i);
 
                         if (firstStep)
@@ -1724,9 +1712,9 @@ namespace ScratchOptim.Optimizers
                     T v = ElementAt(ref vRef, i);
                     T projectedElement = ElementAt(ref projectedElementRef, i);
                     T backElement = ElementAt(ref backElementRef, i);
-                    T unflatten = mergedAllocated ? ElementAt(ref unflattenRef, i) : default;
-                    T product = leftAllocated ? ElementAt(ref productRef, i) : default;
-                    T product2 = rightAllocated ? ElementAt(ref product2Ref, i) : default;
+                    T unflatten = flattened ? ElementAt(ref unflattenRef, i) : default;
+                    T product = rowsPreconditioned ? ElementAt(ref productRef, i) : default;
+                    T product2 = columnsPreconditioned ? ElementAt(ref product2Ref, i) : default;
                     T momentElement = ElementAt(ref momentElementRef, i);
 
                     if (firstStep)
