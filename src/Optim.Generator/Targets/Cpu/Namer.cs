@@ -54,9 +54,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private string? Derive(Expr expr) => expr switch
         {
             Variable { Role: VariableRole.Hyper } variable => variable.Name,
-            // A double's copy rounded to the element type.
-            Variable variable => variable.Name + "F",
-            Temp temp => Term(temp) is { } name ? name + "F" : null,
+            // A local's or a computed value's copy rounded to the element type.
+            Variable or Temp => Suffixed(Term(expr), "F"),
             Convert convert => Derive(convert.Operand),
             // Every per-element value has the parameter's shape: Columns(square) is the columns of p, not of a square.
             Call { Operator: "Rows" } => "rowCount",
