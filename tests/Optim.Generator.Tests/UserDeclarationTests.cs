@@ -177,26 +177,43 @@ public class UserDeclarationTests
     /// <summary>One tensor of two blocks and a tail, one smaller than a vector.</summary>
     private static readonly int[] Sizes = [4100, 13];
 
-    /// <summary>Steps the optimizer and the reference on the same random gradients; the two agree to rounding.</summary>
+    /// <summary>
+    /// Steps the optimizer and the reference on the same random gradients; the two agree to rounding. A twin of the
+    /// optimizer runs every element through the scalar form (<see cref="Simd.SimdWidth.Scalar"/>) and gives the same bits.
+    /// </summary>
     private static void Run(string name, object?[] hyperparameters, int steps, Action<int, double[][], double[][]> reference)
     {
         var random = new Random(11);
         var start = Sizes.Select(n => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray()).ToArray();
         var parameters = start.Select(x => new Parameter<double>(x.ToArray())).ToArray();
+        var scalarParameters = start.Select(x => new Parameter<double>(x.ToArray())).ToArray();
         var expected = start.Select(x => x.ToArray()).ToArray();
-        using var optimizer = (Optimizer)Activator.CreateInstance(Built.Value.GetType("Demo." + name)!, [parameters, .. hyperparameters])!;
+        var type = Built.Value.GetType("Demo." + name)!;
+        using var optimizer = (Optimizer)Activator.CreateInstance(type, [parameters, .. hyperparameters])!;
+        using var scalar = (Optimizer)Activator.CreateInstance(type, [scalarParameters, .. hyperparameters])!;
+        scalar.VectorWidth = Simd.SimdWidth.Scalar;
         for (int t = 1; t <= steps; t++)
         {
             var gradients = Sizes.Select(n => Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5).ToArray()).ToArray();
-            for (int k = 0; k < parameters.Length; k++) parameters[k].Grad = gradients[k].ToArray();
+            for (int k = 0; k < parameters.Length; k++)
+            {
+                parameters[k].Grad = gradients[k].ToArray();
+                scalarParameters[k].Grad = gradients[k].ToArray();
+            }
             optimizer.Step();
+            scalar.Step();
             reference(t, expected, gradients);
             for (int k = 0; k < parameters.Length; k++)
             {
                 var actual = parameters[k].Data.Span;
+                var scalarForm = scalarParameters[k].Data.Span;
                 for (int i = 0; i < actual.Length; i++)
+                {
                     Assert.True(Math.Abs(actual[i] - expected[k][i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[k][i])),
                         $"{name}, step {t}, tensor {k}, element {i}: {actual[i]:R}, expected {expected[k][i]:R}");
+                    Assert.True(BitConverter.DoubleToInt64Bits(actual[i]) == BitConverter.DoubleToInt64Bits(scalarForm[i]),
+                        $"{name}, step {t}, tensor {k}, element {i}: {actual[i]:R} on vectors, {scalarForm[i]:R} in the scalar form");
+                }
             }
         }
     }

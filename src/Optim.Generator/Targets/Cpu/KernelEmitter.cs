@@ -206,7 +206,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Line("/// " + (part.Phases.Count == 1 ? "The element phase" : "Phase " + phase.Number + " of " + part.Phases.Count) + ", over elements [<paramref name=\"from\"/>, <paramref name=\"to\"/>)"
                 + (sums.Count == 0 ? "." : (plan.RowsAndColumns ? ": it leaves its sums in <paramref name=\"partials\"/>." : ": each block leaves its sums in <paramref name=\"partials\"/>, in block order.")));
             writer.Line("/// </summary>");
-            writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
+            writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, or none (the scalar form alone).</typeparam>");
             writer.Line("/// <typeparam name=\"TPrefetch\">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>");
             writer.Line("public readonly void Phase" + phase.Number + "<TVector, TPrefetch>(" + string.Join(", ", parameters) + ")");
             writer.Indent();
