@@ -62,7 +62,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Call { Operator: "Sum" or "RowSum" or "ColumnSum" or "GroupSum", Arguments.Count: 1 } square
                 when square.Arguments[0] is Binary { Op: BinaryOp.Multiply, Left: Variable left, Right: Variable right } && left.Name == right.Name =>
                 Prefix(square.Operator) + "OfSquares" + DslNames.PascalCase(left.Name),
-            Call { Operator: "Sum" or "RowSum" or "ColumnSum" or "MaxAbs" or "GroupSum" or "GroupMaxAbs" } reduction when Term(reduction.Arguments[0]) is { } term =>
+            Call { Operator: "Sum" or "RowSum" or "ColumnSum" or "MaxAbs" or "RowMaxAbs" or "ColumnMaxAbs" or "GroupSum" or "GroupMaxAbs" } reduction when Term(reduction.Arguments[0]) is { } term =>
                 Prefix(reduction.Operator) + "Of" + DslNames.PascalCase(term),
             Call { Operator: "GroupSum" or "GroupMaxAbs" } reduction when reduction.Arguments[0] is Call { Arguments.Count: 1 } inner && inner.Arguments[0] is Variable variable =>
                 Prefix(reduction.Operator) + "Of" + inner.Operator + DslNames.PascalCase(variable.Name),
@@ -104,15 +104,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
             _ => null,
         };
 
-        private static string Prefix(string reduction) => reduction switch
-        {
-            "RowSum" => "rowSum",
-            "ColumnSum" => "columnSum",
-            "MaxAbs" => "maxAbs",
-            "GroupSum" => "groupSum",
-            "GroupMaxAbs" => "groupMaxAbs",
-            _ => "sum",
-        };
+        /// <summary>A reduction's name as the start of a local's: <c>rowSum</c>, <c>maxAbs</c>.</summary>
+        private static string Prefix(string reduction) => char.ToLowerInvariant(reduction[0]) + reduction.Substring(1);
 
         /// <summary>A variable's name (a per-row or per-column state's new values by the state's), or a product of variables spelled out: <c>lambdTimesEta</c>.</summary>
         private static string? Term(Expr expr) => expr switch
