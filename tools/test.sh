@@ -19,14 +19,17 @@ dotnet publish src/Optim.Web -c Release -o artifacts/race-web
 dotnet test ScratchOptim.sln -c Release --no-build
 # The TorchSharp sample trains its MLP on the digits with ScratchOptim's AdamW; it fails below 95 % test accuracy.
 dotnet run --project samples/TorchSharpDigits -c Release --no-build
-# A --data file that does not exist is one line on stderr and exit code 2 (it was a stack trace and 134).
-set +e
-error=$(dotnet run --project samples/TorchSharpDigits -c Release --no-build -- --data does-not-exist.csv.gz 2>&1 >/dev/null)
-status=$?
-set -e
-if [[ $status != 2 || $(wc -l <<<"$error") != 1 || $error != "TorchSharpDigits: "* ]]; then
-    echo "TorchSharpDigits --data does-not-exist.csv.gz: exit code $status (2 expected), stderr:"; echo "$error"; exit 1
-fi
+# A --data file that does not exist or an option the sample, AdamW or the schedule refuses is one line on stderr and
+# exit code 2 (they were stack traces and 134).
+for bad in "--data does-not-exist.csv.gz" "--epochs 0" "--lr -1"; do
+    set +e
+    error=$(dotnet run --project samples/TorchSharpDigits -c Release --no-build -- $bad 2>&1 >/dev/null)
+    status=$?
+    set -e
+    if [[ $status != 2 || $(wc -l <<<"$error") != 1 || $error != "TorchSharpDigits: "* ]]; then
+        echo "TorchSharpDigits $bad: exit code $status (2 expected), stderr:"; echo "$error"; exit 1
+    fi
+done
 
 # Vector<float> is 256 bits wide by default; MaxVectorTBitWidth=512 widens it where AVX-512 exists, EnableAVX512=0
 # takes AVX-512 away (.NET 10's one switch for it: the older EnableAVX512F no longer does), EnableAVX2=0 narrows

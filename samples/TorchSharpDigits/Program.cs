@@ -18,6 +18,9 @@ string? dataFile = null;
 int epochs = 30, seed = 1;
 double lr = 3e-3;
 Digits train, test;
+nn.Module<Tensor, Tensor> model;
+TorchOptimizer<AdamW> optimizer;
+CosineAnnealingLR schedule;
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -26,35 +29,39 @@ try
         switch (args[i++])
         {
             case "--data": dataFile = value; break;
-            case "--epochs": epochs = int.Parse(value, CultureInfo.InvariantCulture); break;
+            case "--epochs":
+                epochs = int.Parse(value, CultureInfo.InvariantCulture);
+                if (epochs < 1) throw new ArgumentException($"--epochs must be 1 or more; got {epochs}.");
+                break;
             case "--lr": lr = double.Parse(value, CultureInfo.InvariantCulture); break;
             case "--seed": seed = int.Parse(value, CultureInfo.InvariantCulture); break;
             default: throw new ArgumentException($"Unknown option {args[i - 1]}; the options are --data, --epochs, --lr and --seed.");
         }
     }
     (train, test) = Digits.Load(dataFile).Split(testShare: 0.2, seed: 2024);
+
+    // Tiny matrices: one thread is faster than LibTorch's pool, and leaves the other cores alone.
+    torch.set_num_threads(1);
+    torch.manual_seed(seed);
+    model = nn.Sequential(("fc1", nn.Linear(Digits.PixelCount, 128)), ("relu", nn.ReLU()), ("fc2", nn.Linear(128, Digits.ClassCount)));
+    optimizer = TorchOptimizer.Create(model, parameters =>
+    {
+        // Weight decay on the weights only, as usual: the biases are a group of their own, without it.
+        var adamW = new AdamW(parameters.Where(p => p.Name!.EndsWith(".weight", StringComparison.Ordinal)), lr: lr, weightDecay: 1e-2);
+        adamW.AddParamGroup(parameters.Where(p => p.Name!.EndsWith(".bias", StringComparison.Ordinal)), group => group.WeightDecay = 0);
+        return adamW;
+    });
+    // ScratchOptim.Training's schedules drive the groups' learning rates, whatever the parameters are.
+    schedule = new CosineAnnealingLR(optimizer.Optimizer, tMax: epochs);
 }
 catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or IOException or UnauthorizedAccessException or InvalidDataException)
 {
-    // A missing or unreadable --data file, a malformed line in it, or a bad option: one line, not a stack trace.
-    Console.Error.WriteLine($"TorchSharpDigits: {e.Message}");
+    // A missing or unreadable --data file, a malformed line in it, or a bad option (--lr -1, which AdamW refuses):
+    // one line, not a stack trace.
+    Console.Error.WriteLine($"TorchSharpDigits: {e.Message.ReplaceLineEndings(" ")}");
     return 2;
 }
 Console.WriteLine($"Data: {train.Source}; {test.Count} test images.");
-
-// Tiny matrices: one thread is faster than LibTorch's pool, and leaves the other cores alone.
-torch.set_num_threads(1);
-torch.manual_seed(seed);
-var model = nn.Sequential(("fc1", nn.Linear(Digits.PixelCount, 128)), ("relu", nn.ReLU()), ("fc2", nn.Linear(128, Digits.ClassCount)));
-var optimizer = TorchOptimizer.Create(model, parameters =>
-{
-    // Weight decay on the weights only, as usual: the biases are a group of their own, without it.
-    var adamW = new AdamW(parameters.Where(p => p.Name!.EndsWith(".weight", StringComparison.Ordinal)), lr: lr, weightDecay: 1e-2);
-    adamW.AddParamGroup(parameters.Where(p => p.Name!.EndsWith(".bias", StringComparison.Ordinal)), group => group.WeightDecay = 0);
-    return adamW;
-});
-// ScratchOptim.Training's schedules drive the groups' learning rates, whatever the parameters are.
-var schedule = new CosineAnnealingLR(optimizer.Optimizer, tMax: epochs);
 Console.WriteLine($"Model: {string.Join(", ", optimizer.Parameters.Select(p => p.ToString()))}; {optimizer.Optimizer.Info.Name}, lr {lr} on a cosine schedule over {epochs} epochs.");
 
 using var trainImages = tensor(train.Pixels, [train.Count, Digits.PixelCount]);

@@ -136,6 +136,12 @@ namespace ScratchOptim.Dsl
         /// <summary>Per column of the tensor seen as a matrix: the mean of <paramref name="x"/> over the column.</summary>
         public static Element ColumnMean(Element x) => throw Reduction(nameof(ColumnMean));
 
+        /// <summary>Per row of the tensor seen as a matrix: the largest absolute value of <paramref name="x"/> in the row (NaN if any is NaN).</summary>
+        public static Element RowMaxAbs(Element x) => throw Reduction(nameof(RowMaxAbs));
+
+        /// <summary>Per column of the tensor seen as a matrix: the largest absolute value of <paramref name="x"/> in the column (NaN if any is NaN).</summary>
+        public static Element ColumnMaxAbs(Element x) => throw Reduction(nameof(ColumnMaxAbs));
+
         /// <summary>
         /// The sum of <paramref name="x"/> over every element of every tensor of the parameter group that has a gradient
         /// (a double, the same for all of them): Prodigy's dot products, global gradient-norm clipping. A per-tensor

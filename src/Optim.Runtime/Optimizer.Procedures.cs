@@ -86,6 +86,9 @@ public abstract partial class Optimizer<THyper>
             case SimdWidth.Bits256:
                 ProcedureTensor<T, Simd256x2<T>>(index, hyper, state, parameter);
                 break;
+            case SimdWidth.Scalar:
+                ProcedureTensor<T, SimdScalar<T>>(index, hyper, state, parameter);
+                break;
             default:
                 ProcedureTensor<T, Simd128x4<T>>(index, hyper, state, parameter);
                 break;

@@ -341,6 +341,9 @@ public abstract partial class Optimizer<THyper>
                 case SimdWidth.Bits256:
                     Elements<T, Simd256x2<T>>(parameter, state, chunk, partials);
                     break;
+                case SimdWidth.Scalar:
+                    Elements<T, SimdScalar<T>>(parameter, state, chunk, partials);
+                    break;
                 default:
                     Elements<T, Simd128x4<T>>(parameter, state, chunk, partials);
                     break;

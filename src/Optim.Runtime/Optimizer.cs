@@ -30,6 +30,7 @@ public abstract partial class Optimizer : IDisposable
 
     private bool disposed;
     private int? maxThreads;
+    private SimdWidth? vectorWidth;
 
     /// <summary>Whether <see cref="Dispose"/> has freed the state.</summary>
     private protected bool IsDisposed => disposed;
@@ -102,9 +103,19 @@ public abstract partial class Optimizer : IDisposable
     /// <summary>
     /// The vector registers the kernels use: null (the default) for the widest this machine accelerates. Every width
     /// gives the same bits, so choosing one is only for checking that, or for comparing speed; a width the machine does
-    /// not accelerate runs the kernels' scalar form.
+    /// not accelerate runs the kernels' scalar form, as <see cref="SimdWidth.Scalar"/> does everywhere.
     /// </summary>
-    public SimdWidth? VectorWidth { get; set; }
+    /// <exception cref="ArgumentOutOfRangeException">The value is not one of <see cref="SimdWidth"/>'s.</exception>
+    public SimdWidth? VectorWidth
+    {
+        get => vectorWidth;
+        set
+        {
+            if (value is { } width && !Enum.IsDefined(width))
+                throw new ArgumentOutOfRangeException(nameof(VectorWidth), width, $"VectorWidth must be one of {string.Join(", ", Enum.GetNames<SimdWidth>())}, or null for the widest this machine accelerates.");
+            vectorWidth = value;
+        }
+    }
 
     /// <summary>
     /// The most threads <see cref="Step"/> runs on, the calling thread included: null (the default) for one per core

@@ -10,7 +10,9 @@ namespace ScratchOptim.Generator.Tests;
 /// stepped on double parameters against a plain scalar reference written here: a per-tensor <c>Element</c> state
 /// (<c>StateShape.Tensor</c>); a per-element mask whose mean scales the step (Cautious Adam), under a user enum and a
 /// bool; a schedule and a Lookahead sync every <c>k</c> steps from int hyperparameters (<c>t % k</c>); a cosine
-/// schedule with restarts (<c>Cos</c> of a step-uniform value) and a per-element <c>Sin</c>.
+/// schedule with restarts (<c>Cos</c> of a step-uniform value) and a per-element <c>Sin</c>; SM3's cover of a matrix,
+/// one accumulator per row and one per column, each the largest of its row's or column's values (<c>RowMaxAbs</c>,
+/// <c>ColumnMaxAbs</c>).
 /// </summary>
 public class UserDeclarationTests
 {
@@ -84,6 +86,35 @@ public class UserDeclarationTests
             {
                 double rate = minLr + 0.5 * (lr - minLr) * (1 + Cos(System.Math.PI * ((t - 1) % period) / period));
                 p = p - rate * Sin(g);
+            }
+        }
+
+        [Optimizer(StepState = null, MaxRank = 2)]
+        public partial class CoverSM3
+        {
+            [Hyper(Min = 0)] double lr = 0.1;
+            [Hyper(Min = 0, Max = 1, MaxExclusive = true)] double momentum = 0.5;
+            [Hyper(Min = 0)] double eps = 1e-30;
+            [State(Shape = StateShape.Row)] Element rowAccumulator;
+            [State(Shape = StateShape.Column)] Element columnAccumulator;
+            [State] Element accumulator;
+            [State] Element buffer;
+            void Update(ref Element p, Element g, int t)
+            {
+                Element nu;
+                if (Rank(p) > 1)
+                {
+                    nu = Min(rowAccumulator, columnAccumulator) + g * g;
+                    rowAccumulator = RowMaxAbs(nu);
+                    columnAccumulator = ColumnMaxAbs(nu);
+                }
+                else
+                {
+                    accumulator = accumulator + g * g;
+                    nu = accumulator;
+                }
+                buffer = momentum * buffer + (1 - momentum) * (g / Sqrt(nu + eps));
+                p = p - lr * buffer;
             }
         }
         """;
@@ -174,29 +205,81 @@ public class UserDeclarationTests
         });
     }
 
+    [Fact]
+    public void A_cover_of_rows_and_columns_keeps_each_ones_largest_value()
+    {
+        // A matrix wider than a vector with a column tail, a small one, and a vector (its own accumulator per element).
+        int[][] shapes = [[37, 70], [5, 7], [13]];
+        var rows = shapes.Select(s => new double[s.Length > 1 ? s[0] : 0]).ToArray();
+        var columns = shapes.Select(s => new double[s.Length > 1 ? s[1] : 0]).ToArray();
+        var accumulator = shapes.Select(s => new double[s.Length > 1 ? 0 : s[0]]).ToArray();
+        var buffer = shapes.Select(s => new double[s.Aggregate(1, (a, b) => a * b)]).ToArray();
+        Run("CoverSM3", [0.1, 0.5, 1e-30], 6, (t, p, g) =>
+        {
+            for (int k = 0; k < p.Length; k++)
+            {
+                var nu = new double[p[k].Length];
+                if (shapes[k].Length > 1)
+                {
+                    int width = shapes[k][1];
+                    for (int i = 0; i < nu.Length; i++) nu[i] = Math.Min(rows[k][i / width], columns[k][i % width]) + g[k][i] * g[k][i];
+                    for (int r = 0; r < rows[k].Length; r++) rows[k][r] = nu.Skip(r * width).Take(width).Max();
+                    for (int c = 0; c < width; c++) columns[k][c] = nu.Where((_, i) => i % width == c).Max();
+                }
+                else
+                {
+                    for (int i = 0; i < nu.Length; i++) nu[i] = accumulator[k][i] += g[k][i] * g[k][i];
+                }
+                for (int i = 0; i < nu.Length; i++)
+                {
+                    buffer[k][i] = 0.5 * buffer[k][i] + 0.5 * (g[k][i] / Math.Sqrt(nu[i] + 1e-30));
+                    p[k][i] -= 0.1 * buffer[k][i];
+                }
+            }
+        }, shapes);
+    }
+
     /// <summary>One tensor of two blocks and a tail, one smaller than a vector.</summary>
     private static readonly int[] Sizes = [4100, 13];
 
-    /// <summary>Steps the optimizer and the reference on the same random gradients; the two agree to rounding.</summary>
-    private static void Run(string name, object?[] hyperparameters, int steps, Action<int, double[][], double[][]> reference)
+    /// <summary>
+    /// Steps the optimizer and the reference on the same random gradients; the two agree to rounding. A twin of the
+    /// optimizer runs every element through the scalar form (<see cref="Simd.SimdWidth.Scalar"/>) and gives the same bits.
+    /// </summary>
+    private static void Run(string name, object?[] hyperparameters, int steps, Action<int, double[][], double[][]> reference, int[][]? shapes = null)
     {
+        shapes ??= [.. Sizes.Select(n => new[] { n })];
         var random = new Random(11);
-        var start = Sizes.Select(n => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray()).ToArray();
-        var parameters = start.Select(x => new Parameter<double>(x.ToArray())).ToArray();
+        var start = shapes.Select(s => Enumerable.Range(0, s.Aggregate(1, (a, b) => a * b)).Select(_ => random.NextDouble() * 2 - 1).ToArray()).ToArray();
+        var parameters = start.Select((x, k) => new Parameter<double>(x.ToArray(), shapes[k])).ToArray();
+        var scalarParameters = start.Select((x, k) => new Parameter<double>(x.ToArray(), shapes[k])).ToArray();
         var expected = start.Select(x => x.ToArray()).ToArray();
-        using var optimizer = (Optimizer)Activator.CreateInstance(Built.Value.GetType("Demo." + name)!, [parameters, .. hyperparameters])!;
+        var type = Built.Value.GetType("Demo." + name)!;
+        using var optimizer = (Optimizer)Activator.CreateInstance(type, [parameters, .. hyperparameters])!;
+        using var scalar = (Optimizer)Activator.CreateInstance(type, [scalarParameters, .. hyperparameters])!;
+        scalar.VectorWidth = Simd.SimdWidth.Scalar;
         for (int t = 1; t <= steps; t++)
         {
-            var gradients = Sizes.Select(n => Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5).ToArray()).ToArray();
-            for (int k = 0; k < parameters.Length; k++) parameters[k].Grad = gradients[k].ToArray();
+            var gradients = start.Select(x => Enumerable.Range(0, x.Length).Select(_ => random.NextDouble() - 0.5).ToArray()).ToArray();
+            for (int k = 0; k < parameters.Length; k++)
+            {
+                parameters[k].Grad = gradients[k].ToArray();
+                scalarParameters[k].Grad = gradients[k].ToArray();
+            }
             optimizer.Step();
+            scalar.Step();
             reference(t, expected, gradients);
             for (int k = 0; k < parameters.Length; k++)
             {
                 var actual = parameters[k].Data.Span;
+                var scalarForm = scalarParameters[k].Data.Span;
                 for (int i = 0; i < actual.Length; i++)
+                {
                     Assert.True(Math.Abs(actual[i] - expected[k][i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[k][i])),
                         $"{name}, step {t}, tensor {k}, element {i}: {actual[i]:R}, expected {expected[k][i]:R}");
+                    Assert.True(BitConverter.DoubleToInt64Bits(actual[i]) == BitConverter.DoubleToInt64Bits(scalarForm[i]),
+                        $"{name}, step {t}, tensor {k}, element {i}: {actual[i]:R} on vectors, {scalarForm[i]:R} in the scalar form");
+                }
             }
         }
     }

@@ -103,9 +103,11 @@ public class LerpTests
         AssertPreparedLerp<float, Simd512<float>>();
         AssertPreparedLerp<float, Simd256x2<float>>();
         AssertPreparedLerp<float, Simd128x4<float>>();
+        AssertPreparedLerp<float, SimdScalar<float>>();
         AssertPreparedLerp<double, Simd512<double>>();
         AssertPreparedLerp<double, Simd256x2<double>>();
         AssertPreparedLerp<double, Simd128x4<double>>();
+        AssertPreparedLerp<double, SimdScalar<double>>();
     }
 
     private static void AssertPreparedLerp<T, TVector>()

@@ -8,9 +8,10 @@ namespace ScratchOptim.Tests;
 
 /// <summary>
 /// Every generated kernel gives the same bits whatever registers it runs on: one 512-bit, two 256-bit or four 128-bit
-/// registers per 64-byte vector. This is what makes reductions reproducible across machines, so it is checked for every
-/// optimizer in float and double, on tensors long enough to span several reduction blocks and on matrices with a
-/// column tail, group state included (its sums run over all five tensors of the group). (tools/test.sh reruns the suite without vector hardware, which covers the scalar-only form.)
+/// registers per 64-byte vector, or none (every element through the scalar form, which is also how the scalar tail
+/// and a machine without vector hardware compute). This is what makes reductions reproducible across machines, so it
+/// is checked for every optimizer in float and double, on tensors long enough to span several reduction blocks and on
+/// matrices with a column tail, group state included (its sums run over all five tensors of the group).
 /// </summary>
 public class VectorWidthTests
 {
@@ -29,7 +30,7 @@ public class VectorWidthTests
     private static void AssertSameForEveryWidth<T>(string optimizerName, bool everythingOn, string choice)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var widths = new[] { SimdWidth.Bits512, SimdWidth.Bits256, SimdWidth.Bits128 }.Where(Accelerated<T>).ToArray();
+        var widths = new[] { SimdWidth.Bits512, SimdWidth.Bits256, SimdWidth.Bits128, SimdWidth.Scalar }.Where(Accelerated<T>).ToArray();
         var runs = widths.Select(width => Run<T>(optimizerName, everythingOn, choice, width)).ToArray();
         for (int w = 1; w < runs.Length; w++)
         {
@@ -39,6 +40,16 @@ public class VectorWidthTests
                     $"{optimizerName} {choice} {typeof(T).Name}: value {v} is {runs[0][v]:R} with {widths[0]} and {runs[w][v]:R} with {widths[w]}");
             }
         }
+    }
+
+    [Fact]
+    public void A_width_that_is_not_one_of_the_enumeration_is_refused_and_the_choice_kept()
+    {
+        var optimizer = OptimizerConfigurations.Create("Adam", everythingOn: false, [new Parameter<float>(new float[3], "p")], "");
+        optimizer.VectorWidth = SimdWidth.Scalar;
+        var refusal = Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.VectorWidth = (SimdWidth)7);
+        Assert.Contains("Scalar", refusal.Message);
+        Assert.Equal(SimdWidth.Scalar, optimizer.VectorWidth);
     }
 
     /// <summary>Every parameter and state value after a few steps, in a fixed order.</summary>
@@ -66,7 +77,8 @@ public class VectorWidthTests
         {
             SimdWidth.Bits512 => Simd512<T>.IsHardwareAccelerated,
             SimdWidth.Bits256 => Simd256x2<T>.IsHardwareAccelerated,
-            _ => Simd128x4<T>.IsHardwareAccelerated,
+            SimdWidth.Bits128 => Simd128x4<T>.IsHardwareAccelerated,
+            _ => true,
         };
 
     private static T[] Values<T>(Random random, int length)

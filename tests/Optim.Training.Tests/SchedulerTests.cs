@@ -499,6 +499,22 @@ public class SchedulerTests
         _ = new CyclicLR(TwoGroupSgd(), 1e-3, 1e-2, mode: CyclicMode.ExpRange, gamma: 0);
     }
 
+    [Fact]
+    public void A_constant_factor_of_0_holds_the_rates_at_0_and_cannot_be_undone_at_total_iters()
+    {
+        var sgd = TwoGroupSgd();
+        var constant = new ConstantLR(sgd, factor: 0, totalIters: 2);
+        Assert.Equal([0.0, 0.0], Lrs(sgd));
+        constant.Step();
+        var before = constant.StateDict().ToJsonString();
+
+        // PyTorch raises ZeroDivisionError here (lr * (1.0 / factor)).
+        var refusal = Assert.Throws<DivideByZeroException>(() => constant.Step());
+        Assert.Contains("factor of 0", refusal.Message);
+        Assert.Equal([0.0, 0.0], Lrs(sgd));
+        Assert.Equal(before, constant.StateDict().ToJsonString());
+    }
+
     public static TheoryData<string, string, string> BadStates => new()
     {
         { "ExponentialLR", "gamma", "\"nan\"" },

@@ -144,6 +144,8 @@ namespace ScratchOptim.Generator.Ir
             new Operator("ColumnSum", 1, OperatorKind.Reduction, "in row order", @"\sum_{{i}} {0}", null, Space.Column),
             new Operator("ColumnMean", 1, OperatorKind.Reduction, "ColumnSum(x) / Rows(x)", @"\operatorname{{mean}}_{{i}}\left({0}\right)", null, Space.Column,
                 x => Divide(Reduce("ColumnSum", x, Space.Column), Shape("Rows", x))),
+            new Operator("RowMaxAbs", 1, OperatorKind.Reduction, "exact (NaN if any is NaN)", @"\max_{{j}}\left|{0}\right|", null, Space.Row) { TakesMaximum = true },
+            new Operator("ColumnMaxAbs", 1, OperatorKind.Reduction, "exact (NaN if any is NaN)", @"\max_{{i}}\left|{0}\right|", null, Space.Column) { TakesMaximum = true },
 
             new Operator("GroupSum", 1, OperatorKind.Reduction,
                 "in a fixed order: each tensor's share as Sum's (a per-tensor value as it is), added in double tensor by tensor in the group's order",

@@ -99,7 +99,7 @@ namespace ScratchOptim.Generator.Scheduling
     /// <summary>A value the schedule computes once (see <see cref="Temp"/>).</summary>
     /// <param name="Definition">
     /// For a hoisted value, its step-uniform expression; for a reduction, the <see cref="Call"/> of <c>Sum</c>,
-    /// <c>MaxAbs</c>, <c>RowSum</c>, <c>ColumnSum</c>, <c>GroupSum</c> or <c>GroupMaxAbs</c> on the (scheduled) values it
+    /// <c>MaxAbs</c>, <c>RowSum</c>, <c>ColumnSum</c>, <c>RowMaxAbs</c>, <c>ColumnMaxAbs</c>, <c>GroupSum</c> or <c>GroupMaxAbs</c> on the (scheduled) values it
     /// reduces; for a group state value, what the state holds.
     /// </param>
     /// <param name="Segment">

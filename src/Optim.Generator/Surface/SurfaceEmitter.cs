@@ -278,7 +278,7 @@ namespace ScratchOptim.Generator.Surface
 
             WriteApplyDocs(step, parameters, "on vectors of type <typeparamref name=\"TVector\"/> (the results are the same bits for every vector type)");
             writer.Line("/// <typeparam name=\"T\">The element type: float or double.</typeparam>");
-            writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: <c>Simd512</c>, <c>Simd256x2</c> or <c>Simd128x4</c>.</typeparam>");
+            writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: <c>Simd512</c>, <c>Simd256x2</c>, <c>Simd128x4</c> or <c>SimdScalar</c>.</typeparam>");
             writer.Line(GeneratedCode);
             writer.Line("public static void Apply<T, TVector>(" + signature + ")");
             writer.Indent();

@@ -13,6 +13,9 @@ public enum SimdWidth
 
     /// <summary>Four 128-bit registers (<see cref="Simd128x4{T}"/>), or no vector hardware: the loops then run their scalar form.</summary>
     Bits128,
+
+    /// <summary>No vector registers (<see cref="SimdScalar{T}"/>): every element runs through the loops' scalar form.</summary>
+    Scalar,
 }
 
 /// <summary>Chooses the vector type the generated kernels run on.</summary>

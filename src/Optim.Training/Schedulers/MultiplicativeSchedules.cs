@@ -288,6 +288,7 @@ public sealed class ConstantLR : LRScheduler
     /// <param name="totalIters">The number of epochs the factor applies (PyTorch's <c>total_iters</c>).</param>
     /// <param name="lastEpoch">-1 for a new run, or the last epoch done when resuming.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is outside [0, 1] or NaN; nothing was written into the optimizer's groups.</exception>
+    /// <remarks>A factor of 0 stops training until <paramref name="totalIters"/>, where <see cref="LRScheduler.Step()"/> throws <see cref="DivideByZeroException"/> as PyTorch does.</remarks>
     public ConstantLR(Optimizer optimizer, double factor = 1.0 / 3, int totalIters = 5, int lastEpoch = -1)
         : base(Check(optimizer, factor), lastEpoch)
     {
@@ -321,6 +322,9 @@ public sealed class ConstantLR : LRScheduler
         }
         else if (LastEpoch == TotalIters)
         {
+            // PyTorch divides here too and raises ZeroDivisionError for a factor of 0: the rate it zeroed cannot come back.
+            if (Factor == 0)
+                throw new DivideByZeroException($"{Name}: a factor of 0 cannot be undone at epoch {TotalIters} (total_iters), where the rates are divided by it; nothing was changed.");
             for (int g = 0; g < lrs.Length; g++) lrs[g] *= 1.0 / Factor;
         }
         return lrs;

@@ -164,7 +164,7 @@ namespace ScratchOptim.Optimizers
         /// <param name="g">The gradient.</param>
         /// <exception cref="global::System.ArgumentException">A buffer's length differs from what the parameter needs; nothing is written.</exception>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: <c>Simd512</c>, <c>Simd256x2</c> or <c>Simd128x4</c>.</typeparam>
+        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: <c>Simd512</c>, <c>Simd256x2</c>, <c>Simd128x4</c> or <c>SimdScalar</c>.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
         public static void Apply<T, TVector>(Hyperparameters hyper, int t, global::System.Span<T> p, global::System.ReadOnlySpan<T> g)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
@@ -220,7 +220,7 @@ namespace ScratchOptim.Optimizers
             /// <summary>
             /// The element phase, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
-            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, or none (the scalar form alone).</typeparam>
             /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
             public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, int length, ref T pRef, ref T gRef, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>

@@ -749,7 +749,7 @@ namespace ScratchOptim.Optimizers
         /// <param name="matrices">The work matrices and solvers of the matrix work: one per parameter (<c>new MatrixWorkspace&lt;T&gt;()</c>), passed to each of its steps.</param>
         /// <exception cref="global::System.ArgumentException">A buffer's length differs from what the parameter needs; nothing is written.</exception>
         /// <typeparam name="T">The element type: float or double.</typeparam>
-        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: <c>Simd512</c>, <c>Simd256x2</c> or <c>Simd128x4</c>.</typeparam>
+        /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: <c>Simd512</c>, <c>Simd256x2</c>, <c>Simd128x4</c> or <c>SimdScalar</c>.</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("ScratchOptim.Generator", "%VERSION%")]
         public static void Apply<T, TVector>(Hyperparameters hyper, int t, global::System.ReadOnlySpan<int> shape, global::System.Span<T> p, global::System.ReadOnlySpan<T> g, ref double adamSteps, global::System.Span<T> m, global::System.Span<T> v, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
@@ -1207,7 +1207,7 @@ namespace ScratchOptim.Optimizers
             /// <summary>
             /// Phase 1 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
-            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, or none (the scalar form alone).</typeparam>
             /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
             public readonly void Phase1<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
@@ -1322,7 +1322,7 @@ namespace ScratchOptim.Optimizers
             /// <summary>
             /// Phase 2 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>): each block leaves its sums in <paramref name="partials"/>, in block order.
             /// </summary>
-            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, or none (the scalar form alone).</typeparam>
             /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
             public readonly void Phase2<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
@@ -1457,7 +1457,7 @@ namespace ScratchOptim.Optimizers
             /// <summary>
             /// Phase 3 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
-            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, or none (the scalar form alone).</typeparam>
             /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
             public readonly void Phase3<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>
@@ -1582,7 +1582,7 @@ namespace ScratchOptim.Optimizers
             /// <summary>
             /// Phase 4 of 4, over elements [<paramref name="from"/>, <paramref name="to"/>).
             /// </summary>
-            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>
+            /// <typeparam name="TVector">64 bytes of <typeparamref name="T"/>: one 512-bit, two 256-bit or four 128-bit registers, or none (the scalar form alone).</typeparam>
             /// <typeparam name="TPrefetch">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>
             public readonly void Phase4<TVector, TPrefetch>(nuint from, nuint to, global::System.ReadOnlySpan<int> shape, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, global::System.Span<T> left, global::System.Span<T> right, global::System.Span<T> merged, global::System.Span<T> leftBasis, global::System.Span<T> rightBasis, global::System.Span<T> mergedBasis, global::ScratchOptim.LinearAlgebra.MatrixWorkspace<T> matrices, global::System.Span<double> partials)
                 where TVector : struct, global::ScratchOptim.Simd.ISimd<TVector, T>

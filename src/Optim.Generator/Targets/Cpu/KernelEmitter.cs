@@ -206,7 +206,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             writer.Line("/// " + (part.Phases.Count == 1 ? "The element phase" : "Phase " + phase.Number + " of " + part.Phases.Count) + ", over elements [<paramref name=\"from\"/>, <paramref name=\"to\"/>)"
                 + (sums.Count == 0 ? "." : (plan.RowsAndColumns ? ": it leaves its sums in <paramref name=\"partials\"/>." : ": each block leaves its sums in <paramref name=\"partials\"/>, in block order.")));
             writer.Line("/// </summary>");
-            writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, by the hardware.</typeparam>");
+            writer.Line("/// <typeparam name=\"TVector\">64 bytes of <typeparamref name=\"T\"/>: one 512-bit, two 256-bit or four 128-bit registers, or none (the scalar form alone).</typeparam>");
             writer.Line("/// <typeparam name=\"TPrefetch\">Whether the vector body asks for each buffer's data ahead of loading it: when the data streams from memory.</typeparam>");
             writer.Line("public readonly void Phase" + phase.Number + "<TVector, TPrefetch>(" + string.Join(", ", parameters) + ")");
             writer.Indent();
@@ -475,7 +475,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             string names = string.Join(", ", reductions.Select(id => kernel.TempNames[id] + (plan.Temps[id].IsGroupLevel ? " (the tensor's share of the group's)" : "")));
             string loops = plan.RowsAndColumns ? "row by row, a vector body over the columns and a scalar tail" : "a vector body and a scalar tail (all of it without vector hardware), rounded alike";
             if (part.Phases.Count == 1 && part.Final)
-                return "// " + (kernel.IsProcedure ? kernel.Name : "The update") + ", element by element: " + loops + (names.Length > 0 ? "; it also sums " + names : "") + ".";
+                return "// " + (kernel.IsProcedure ? kernel.Name : "The update") + ", element by element: " + loops + (names.Length > 0 ? "; it also computes " + names : "") + ".";
             if (part.Phases.Count == 1)
                 return "// Element by element, " + loops + ": only what the sums " + names + " need (in a fixed order: the same bits for every vector width); nothing is stored.";
             string which = "// Phase " + phase.Number + " of " + part.Phases.Count + ": ";
@@ -567,7 +567,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             string name = kernel.TempNames[id];
             bool max = IsMax(id);
             if (temp.Type.Space == Space.Row)
-                return "ElementAt(ref " + kernel.Buffer(name).RefName + ", row) = Round<T>(SumLanes(" + lanes + "));";
+                return "ElementAt(ref " + kernel.Buffer(name).RefName + ", row) = Round<T>(" + (max ? "MaxLanes(" : "SumLanes(") + lanes + "));";
             return max ? name + " = global::System.Math.Max(" + name + ", MaxLanes(" + lanes + "));" : name + " += SumLanes(" + lanes + ");";
         }
 
@@ -706,9 +706,16 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (temp.Type.Space == Space.Column)
             {
                 string buffer = kernel.Buffer(kernel.TempNames[accumulate.TempId]).RefName;
-                writer.Line(vector
-                    ? "TVector.Store(TVector.Load(ref " + buffer + ", column) + " + value + ", ref " + buffer + ", column);"
-                    : "ElementAt(ref " + buffer + ", column) += " + value + ";");
+                if (vector)
+                {
+                    string entries = "TVector.Load(ref " + buffer + ", column)";
+                    writer.Line("TVector.Store(" + (max ? "Max(" + entries + ", Abs(" + value + "))" : entries + " + " + value) + ", ref " + buffer + ", column);");
+                }
+                else
+                {
+                    string entry = "ElementAt(ref " + buffer + ", column)";
+                    writer.Line(max ? entry + " = Max(" + entry + ", Abs(" + value + "));" : entry + " += " + value + ";");
+                }
                 return;
             }
             string lanes = LanesName(accumulate.TempId);

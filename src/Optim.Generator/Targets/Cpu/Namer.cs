@@ -118,15 +118,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
             _ => null,
         };
 
-        private static string Prefix(string reduction) => reduction switch
-        {
-            "RowSum" => "rowSum",
-            "ColumnSum" => "columnSum",
-            "MaxAbs" => "maxAbs",
-            "GroupSum" => "groupSum",
-            "GroupMaxAbs" => "groupMaxAbs",
-            _ => "sum",
-        };
+        /// <summary>A reduction's name as the start of a local's: <c>rowSum</c>, <c>maxAbs</c>.</summary>
+        private static string Prefix(string reduction) => char.ToLowerInvariant(reduction[0]) + reduction.Substring(1);
 
         /// <summary>
         /// A number as a noun: a variable's or a named temp's name, or its definition spelled out in words, left to right
@@ -147,7 +140,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Call { Operator: "Sum" or "RowSum" or "ColumnSum" or "GroupSum", Arguments.Count: 1 } square
                 when square.Arguments[0] is Binary { Op: BinaryOp.Multiply } product && Term(product.Left) is { } factor && factor == Term(product.Right) =>
                 Prefix(square.Operator) + "OfSquares" + DslNames.PascalCase(factor),
-            Call { Operator: "Sum" or "RowSum" or "ColumnSum" or "MaxAbs" or "GroupSum" or "GroupMaxAbs" } reduction =>
+            Call { Operator: "Sum" or "RowSum" or "ColumnSum" or "MaxAbs" or "RowMaxAbs" or "ColumnMaxAbs" or "GroupSum" or "GroupMaxAbs" } reduction =>
                 Phrase(Prefix(reduction.Operator) + "Of", Term(reduction.Arguments[0])),
             Call { Operator: "Pow", Arguments: var power } when power[1] is Literal { Value: 0.5 } => Phrase("sqrt", Term(power[0])),
             Call { Operator: "Pow", Arguments: var power } => Join(Term(power[0]), "Pow", Term(power[1])),
