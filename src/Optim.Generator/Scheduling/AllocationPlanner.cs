@@ -38,6 +38,16 @@ namespace ScratchOptim.Generator.Scheduling
             return Condition(new List<List<Expr>> { conditions.Select(c => Known(c, definitions)).ToList() });
         }
 
+        /// <summary>
+        /// <paramref name="value"/> as allocation conditions are written: over hyperparameters and the tensor's shape alone,
+        /// the step-uniform locals it reads replaced by their values; null when it reads anything else.
+        /// </summary>
+        public static Expr? KnownBeforeStep(Expr value, OptimizerModel model)
+        {
+            var known = Known(value, Definitions(model));
+            return IsKnownBeforeStep(known) ? known : null;
+        }
+
         /// <summary>The top-level step-uniform locals and their values, which conditions are read through.</summary>
         private static Dictionary<string, Expr> Definitions(OptimizerModel model)
         {

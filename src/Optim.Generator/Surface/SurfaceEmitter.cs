@@ -295,6 +295,7 @@ namespace ScratchOptim.Generator.Surface
                 if (target.UsesShape) writer.Line("global::ScratchOptim.KernelChecks.Shape(\"" + Name + "\", shape, length);");
                 var checks = new List<string> { Check(model.Signature.Grad, "length") };
                 var expressions = new Targets.Cpu.CpuExpressions(System.Array.Empty<string>(), model);
+                bool readsRowsOrColumns = false;
                 for (int i = 0; i < model.States.Count; i++)
                 {
                     var state = model.States[i];
@@ -303,9 +304,10 @@ namespace ScratchOptim.Generator.Surface
                         ? "global::ScratchOptim.KernelChecks.Square(\"" + Name + "\", \"" + state.Name + "\", " + Id(state.Name) + ".Length, " + Targets.Cpu.CpuTarget.MatrixSide(state) + ");"
                         : Check(state.Name, Targets.Cpu.CpuTarget.StateLength(state));
                     var allocation = plan.States[i].Allocation;
+                    readsRowsOrColumns |= Targets.Cpu.CpuTarget.ReadsRowsOrColumns(state, allocation);
                     checks.Add((allocation is null ? "" : "if (" + expressions.Uniform(allocation) + ") ") + check);
                 }
-                if (checks.Any(Targets.Cpu.CpuTarget.ReadsRowsOrColumns)) writer.Line(Targets.Cpu.CpuTarget.RowsAndColumns);
+                if (readsRowsOrColumns) writer.Line(Targets.Cpu.CpuTarget.RowsAndColumns);
                 if (target.UsesMatrices) writer.Line("global::System.ArgumentNullException.ThrowIfNull(matrices);");
                 foreach (string check in checks) writer.Line(check);
                 if (target.WorkspaceLength is not null)

@@ -149,10 +149,10 @@ namespace ScratchOptim.Optimizers
             {
                 new("clipValue", "Pow(t - 1, 0.25)"),
                 new("maximize", "maximize"),
-                new("condition1", "weightDecay != 0 && !decouple"),
+                new("weightDecayAndNotDecouple", "weightDecay != 0 && !decouple"),
                 new("weightDecay", "(Element)(weightDecay)"),
                 new("firstStep", "t == 1"),
-                new("condition2", "weightDecay != 0 && decouple"),
+                new("weightDecayAndDecouple", "weightDecay != 0 && decouple"),
                 new("minusLrTimesWeightDecay", "(Element)(-(lr * weightDecay))"),
                 new("eps", "(Element)(eps)"),
                 new("clip", "clip"),
@@ -338,11 +338,11 @@ namespace ScratchOptim.Optimizers
         {
             // What host code computes, for the phases and for later host code.
             internal bool maximize;
-            internal bool condition1;
+            internal bool weightDecayAndNotDecouple;
             internal T weightDecay;
             internal double clipValue;
             internal bool firstStep;
-            internal bool condition2;
+            internal bool weightDecayAndDecouple;
             internal T minusLrTimesWeightDecay;
             internal T eps;
             internal bool clip;
@@ -364,11 +364,11 @@ namespace ScratchOptim.Optimizers
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                         maximize = hyper.Maximize;
-                        condition1 = hyper.WeightDecay != 0 && !hyper.Decouple;
+                        weightDecayAndNotDecouple = hyper.WeightDecay != 0 && !hyper.Decouple;
                         weightDecay = Round<T>(hyper.WeightDecay);
                         clipValue = global::System.Math.Pow((double)t - 1, 0.25);
                         firstStep = t == 1;
-                        condition2 = hyper.WeightDecay != 0 && hyper.Decouple;
+                        weightDecayAndDecouple = hyper.WeightDecay != 0 && hyper.Decouple;
                         minusLrTimesWeightDecay = Round<T>(-(hyper.Lr * hyper.WeightDecay)); // -(lr * weightDecay)
                         eps = Round<T>(hyper.Eps);
                         clip = hyper.Clip;
@@ -393,9 +393,9 @@ namespace ScratchOptim.Optimizers
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool maximize = this.maximize;
-                bool condition1 = this.condition1;
+                bool weightDecayAndNotDecouple = this.weightDecayAndNotDecouple;
                 bool firstStep = this.firstStep;
-                bool condition2 = this.condition2;
+                bool weightDecayAndDecouple = this.weightDecayAndDecouple;
                 bool clip = this.clip;
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
@@ -429,7 +429,7 @@ namespace ScratchOptim.Optimizers
                             // g = -g
                             g = -g;
                         }
-                        if (condition1)
+                        if (weightDecayAndNotDecouple)
                         {
                             // g = g + weightDecay * p
                             g = Fma(weightDecayVec, p, g);
@@ -441,7 +441,7 @@ namespace ScratchOptim.Optimizers
                         }
                         else
                         {
-                            if (condition2)
+                            if (weightDecayAndDecouple)
                             {
                                 // p = p - lr * weightDecay * p
                                 p = Fma(minusLrTimesWeightDecayVec, p, p);
@@ -478,7 +478,7 @@ namespace ScratchOptim.Optimizers
                         // g = -g
                         g = -g;
                     }
-                    if (condition1)
+                    if (weightDecayAndNotDecouple)
                     {
                         // g = g + weightDecay * p
                         g = Fma(weightDecay, p, g);
@@ -490,7 +490,7 @@ namespace ScratchOptim.Optimizers
                     }
                     else
                     {
-                        if (condition2)
+                        if (weightDecayAndDecouple)
                         {
                             // p = p - lr * weightDecay * p
                             p = Fma(minusLrTimesWeightDecay, p, p);

@@ -165,8 +165,8 @@ namespace ScratchOptim.Optimizers
                 new("oneMinusBeta2F", "(Element)(oneMinusBeta2)"),
                 new("rowCount", "(Element)(Rows(p))"),
                 new("floorTimesFloor", "(Element)(floor * floor)"),
-                new("scalar1", "(Element)(Max(sumOfRowVar / (double)Count(rowVar), floor))"),
-                new("scalar2", "(Element)(-(alpha / denom))"),
+                new("maxOfMeanOfRowVarAndFloor", "(Element)(Max(sumOfRowVar / (double)Count(rowVar), floor))"),
+                new("minusAlphaOverDenom", "(Element)(-(alpha / denom))"),
             },
             Reductions: new string[]
             {
@@ -428,7 +428,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool rankAtMost1;
             internal bool maximize;
             internal double floor;
             internal double oneMinusBeta2;
@@ -443,10 +442,10 @@ namespace ScratchOptim.Optimizers
             internal double sumOfSquaresP;
             internal double alpha;
             internal double sumOfRowVar;
-            internal T scalar1;
+            internal T maxOfMeanOfRowVarAndFloor;
             internal double sumOfSquaresUpdate;
             internal double denom;
-            internal T scalar2;
+            internal T minusAlphaOverDenom;
 
             /// <summary>
             /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
@@ -466,7 +465,6 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        rankAtMost1 = !(shape.Length > 1); // the state that needs it is allocated
                         maximize = hyper.Maximize;
                         floor = hyper.Eps1.HasValue ? hyper.Eps1.GetValueOrDefault() : global::ScratchOptim.ElementMath.MachineEpsilon<T>();
                         oneMinusBeta2 = global::System.Math.Pow(t, hyper.Beta2Decay);
@@ -508,7 +506,7 @@ namespace ScratchOptim.Optimizers
                             T rowVarNew = ElementAt(ref rowVarNewRef, row);
                             sumOfRowVar += double.CreateTruncating(rowVarNew);
                         }
-                        scalar1 = Round<T>(global::System.Math.Max(sumOfRowVar / (double)rows, floor)); // Max(sumOfRowVar / (double)Count(rowVar), floor)
+                        maxOfMeanOfRowVarAndFloor = Round<T>(global::System.Math.Max(sumOfRowVar / (double)rows, floor)); // Max(sumOfRowVar / (double)Count(rowVar), floor)
                         break;
                     case 2:
                         // Phase 2's sums: one per tensor.
@@ -519,7 +517,7 @@ namespace ScratchOptim.Optimizers
                         }
                         // After phase 2: what its sums give, in double.
                         denom = global::System.Math.Max(1, global::System.Math.Sqrt(sumOfSquaresUpdate) / (global::System.Math.Pow(length, 0.5) * hyper.D));
-                        scalar2 = Round<T>(-(alpha / denom)); // -(alpha / denom)
+                        minusAlphaOverDenom = Round<T>(-(alpha / denom)); // -(alpha / denom)
                         break;
                     case 3:
                         // The new per-row and per-column values become the state, now that nothing reads the old ones.
@@ -615,7 +613,6 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool rankAtMost1 = this.rankAtMost1;
                 bool maximize = this.maximize;
                 bool rankAbove1 = this.rankAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
@@ -630,7 +627,7 @@ namespace ScratchOptim.Optimizers
                 double sumOfSquaresUpdate = 0;
                 // Each value the loop reads, broadcast to a vector once.
                 var oneMinusBeta2FVec = TVector.Create(oneMinusBeta2F);
-                var scalar1Vec = TVector.Create(scalar1);
+                var maxOfMeanOfRowVarAndFloorVec = TVector.Create(maxOfMeanOfRowVarAndFloor);
                 var floorTimesFloorVec = TVector.Create(floorTimesFloor);
                 // Lerp(…, oneMinusBeta2F): the weight alone decides each lane's form; worked out once.
                 var oneMinusBeta2FLerp = PrepareLerp(oneMinusBeta2FVec);
@@ -645,9 +642,9 @@ namespace ScratchOptim.Optimizers
                         {
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref gRef, i);
-                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (!rankAbove1) TPrefetch.Ahead(ref varianceRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = !rankAbove1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -661,7 +658,7 @@ namespace ScratchOptim.Optimizers
                             if (rankAbove1)
                             {
                                 // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
-                                varianceEstimate = rowVarNew * colVarNew / scalar1Vec;
+                                varianceEstimate = rowVarNew * colVarNew / maxOfMeanOfRowVarAndFloorVec;
                             }
                             else
                             {
@@ -679,7 +676,7 @@ namespace ScratchOptim.Optimizers
                     {
                         nuint i = rowStart + column;
                         T g = ElementAt(ref gRef, i);
-                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = !rankAbove1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -693,7 +690,7 @@ namespace ScratchOptim.Optimizers
                         if (rankAbove1)
                         {
                             // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
-                            varianceEstimate = rowVarNew * colVarNew / scalar1;
+                            varianceEstimate = rowVarNew * colVarNew / maxOfMeanOfRowVarAndFloor;
                         }
                         else
                         {
@@ -721,7 +718,6 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool rankAtMost1 = this.rankAtMost1;
                 bool maximize = this.maximize;
                 bool weightDecayIsNonZero = this.weightDecayIsNonZero;
                 bool rankAbove1 = this.rankAbove1;
@@ -737,9 +733,9 @@ namespace ScratchOptim.Optimizers
                 // Each value the loop reads, broadcast to a vector once.
                 var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
                 var oneMinusBeta2FVec = TVector.Create(oneMinusBeta2F);
-                var scalar1Vec = TVector.Create(scalar1);
+                var maxOfMeanOfRowVarAndFloorVec = TVector.Create(maxOfMeanOfRowVarAndFloor);
                 var floorTimesFloorVec = TVector.Create(floorTimesFloor);
-                var scalar2Vec = TVector.Create(scalar2);
+                var minusAlphaOverDenomVec = TVector.Create(minusAlphaOverDenom);
                 // Lerp(…, oneMinusBeta2F): the weight alone decides each lane's form; worked out once.
                 var oneMinusBeta2FLerp = PrepareLerp(oneMinusBeta2FVec);
                 for (nuint row = 0; row < (nuint)rows; row++)
@@ -753,10 +749,10 @@ namespace ScratchOptim.Optimizers
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref pRef, i);
                             TPrefetch.Ahead(ref gRef, i);
-                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (!rankAbove1) TPrefetch.Ahead(ref varianceRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = !rankAbove1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -775,7 +771,7 @@ namespace ScratchOptim.Optimizers
                             if (rankAbove1)
                             {
                                 // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
-                                varianceEstimate = rowVarNew * colVarNew / scalar1Vec;
+                                varianceEstimate = rowVarNew * colVarNew / maxOfMeanOfRowVarAndFloorVec;
                             }
                             else
                             {
@@ -787,10 +783,10 @@ namespace ScratchOptim.Optimizers
                             // Element update = 1 / Sqrt(Max(varianceEstimate, floor * floor)) * g
                             var update = Reciprocal(Sqrt(Max(varianceEstimate, floorTimesFloorVec))) * g;
                             // p = p - alpha / denom * update
-                            p = Fma(scalar2Vec, update, p);
+                            p = Fma(minusAlphaOverDenomVec, update, p);
 
                             TVector.Store(p, ref pRef, i);
-                            if (rankAtMost1) TVector.Store(variance, ref varianceRef, i);
+                            if (!rankAbove1) TVector.Store(variance, ref varianceRef, i);
                         }
                     }
                     for (; column < (nuint)columns; column++)
@@ -798,7 +794,7 @@ namespace ScratchOptim.Optimizers
                         nuint i = rowStart + column;
                         T p = ElementAt(ref pRef, i);
                         T g = ElementAt(ref gRef, i);
-                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = !rankAbove1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -817,7 +813,7 @@ namespace ScratchOptim.Optimizers
                         if (rankAbove1)
                         {
                             // varianceEstimate = rowVar * colVar / Max(Mean(rowVar), floor)
-                            varianceEstimate = rowVarNew * colVarNew / scalar1;
+                            varianceEstimate = rowVarNew * colVarNew / maxOfMeanOfRowVarAndFloor;
                         }
                         else
                         {
@@ -829,10 +825,10 @@ namespace ScratchOptim.Optimizers
                         // Element update = 1 / Sqrt(Max(varianceEstimate, floor * floor)) * g
                         T update = Reciprocal(Sqrt(Max(varianceEstimate, floorTimesFloor))) * g;
                         // p = p - alpha / denom * update
-                        p = Fma(scalar2, update, p);
+                        p = Fma(minusAlphaOverDenom, update, p);
 
                         ElementAt(ref pRef, i) = p;
-                        if (rankAtMost1) ElementAt(ref varianceRef, i) = variance;
+                        if (!rankAbove1) ElementAt(ref varianceRef, i) = variance;
                     }
                 }
             }

@@ -507,7 +507,7 @@ namespace ScratchOptim.Optimizers
             {
                 // What host code computes, for the phases and for later host code.
                 internal double toAverage;
-                internal bool trainModeIsNonZeroAndTAbove0;
+                internal bool trainModeAndTAbove0;
                 internal bool pytorchIsV1_13;
                 internal T toAverageF;
 
@@ -522,7 +522,7 @@ namespace ScratchOptim.Optimizers
                         case 0:
                             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                             toAverage = 1 - 1 / hyper.Beta1;
-                            trainModeIsNonZeroAndTAbove0 = trainMode != 0 && t > 0;
+                            trainModeAndTAbove0 = trainMode != 0 && t > 0;
                             pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
                             toAverageF = Round<T>(toAverage);
                             trainMode = 0;
@@ -540,7 +540,7 @@ namespace ScratchOptim.Optimizers
                     where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
                 {
                     // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                    bool trainModeIsNonZeroAndTAbove0 = this.trainModeIsNonZeroAndTAbove0;
+                    bool trainModeAndTAbove0 = this.trainModeAndTAbove0;
                     bool pytorchIsV1_13 = this.pytorchIsV1_13;
                     // Eval, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                     nuint i = from;
@@ -557,7 +557,7 @@ namespace ScratchOptim.Optimizers
                             var p = TVector.Load(ref pRef, i);
                             var z = TVector.Load(ref zRef, i);
 
-                            if (trainModeIsNonZeroAndTAbove0)
+                            if (trainModeAndTAbove0)
                             {
                                 if (pytorchIsV1_13)
                                 {
@@ -579,7 +579,7 @@ namespace ScratchOptim.Optimizers
                         T p = ElementAt(ref pRef, i);
                         T z = ElementAt(ref zRef, i);
 
-                        if (trainModeIsNonZeroAndTAbove0)
+                        if (trainModeAndTAbove0)
                         {
                             if (pytorchIsV1_13)
                             {

@@ -173,7 +173,7 @@ namespace ScratchOptim.Optimizers
                 new("stepSize", "lr / biasCorrection1"),
                 new("stepSizeDifference", "lr * beta2 / biasCorrection2"),
                 new("maxGradNormAbove0", "maxGradNorm > 0"),
-                new("scalar1", "(Element)(Min(maxGradNorm / (Sqrt(groupSumOfSquaresG) + eps), 1))"),
+                new("gFactor", "(Element)(Min(maxGradNorm / (Sqrt(groupSumOfSquaresG) + eps), 1))"),
                 new("firstStep", "t == 1"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
@@ -188,7 +188,7 @@ namespace ScratchOptim.Optimizers
                 new("stepSizeF", "(Element)(stepSize)"),
                 new("stepSizeDifferenceF", "(Element)(stepSizeDifference)"),
                 new("notNoProx", "!noProx"),
-                new("scalar2", "(Element)(1 + lr * weightDecay)"),
+                new("onePlusLrTimesWeightDecay", "(Element)(1 + lr * weightDecay)"),
             },
             Reductions: new string[]
             {
@@ -452,7 +452,7 @@ namespace ScratchOptim.Optimizers
         {
             // What host code computes, for the phases and for later host code.
             internal bool maxGradNormAbove0;
-            internal T scalar1;
+            internal T gFactor;
             internal bool firstStep;
             internal T oneMinusBeta1;
             internal T beta1;
@@ -472,7 +472,7 @@ namespace ScratchOptim.Optimizers
             internal T stepSizeF;
             internal T stepSizeDifferenceF;
             internal bool notNoProx;
-            internal T scalar2;
+            internal T onePlusLrTimesWeightDecay;
 
             /// <summary>
             /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
@@ -485,7 +485,7 @@ namespace ScratchOptim.Optimizers
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                         maxGradNormAbove0 = hyper.MaxGradNorm > 0;
-                        scalar1 = Round<T>(global::System.Math.Min(hyper.MaxGradNorm / (global::System.Math.Sqrt(groupSumOfSquaresG) + hyper.Eps), 1)); // Min(maxGradNorm / (Sqrt(groupSumOfSquaresG) + eps), 1)
+                        gFactor = Round<T>(global::System.Math.Min(hyper.MaxGradNorm / (global::System.Math.Sqrt(groupSumOfSquaresG) + hyper.Eps), 1)); // Min(maxGradNorm / (Sqrt(groupSumOfSquaresG) + eps), 1)
                         firstStep = t == 1;
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
                         beta1 = Round<T>(hyper.Beta1);
@@ -505,7 +505,7 @@ namespace ScratchOptim.Optimizers
                         stepSizeF = Round<T>(stepSize);
                         stepSizeDifferenceF = Round<T>(stepSizeDifference);
                         notNoProx = !hyper.NoProx;
-                        scalar2 = Round<T>(1 + hyper.Lr * hyper.WeightDecay); // 1 + lr * weightDecay
+                        onePlusLrTimesWeightDecay = Round<T>(1 + hyper.Lr * hyper.WeightDecay); // 1 + lr * weightDecay
                         break;
                 }
             }
@@ -529,7 +529,7 @@ namespace ScratchOptim.Optimizers
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
-                    var scalar1Vec = TVector.Create(scalar1);
+                    var gFactorVec = TVector.Create(gFactor);
                     var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                     var beta1Vec = TVector.Create(beta1);
                     var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
@@ -541,7 +541,7 @@ namespace ScratchOptim.Optimizers
                     var oneMinusLrTimesWeightDecayVec = TVector.Create(oneMinusLrTimesWeightDecay);
                     var stepSizeFVec = TVector.Create(stepSizeF);
                     var stepSizeDifferenceFVec = TVector.Create(stepSizeDifferenceF);
-                    var scalar2Vec = TVector.Create(scalar2);
+                    var onePlusLrTimesWeightDecayVec = TVector.Create(onePlusLrTimesWeightDecay);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref pRef, i);
@@ -560,7 +560,7 @@ namespace ScratchOptim.Optimizers
                         if (maxGradNormAbove0)
                         {
                             // g = g * Min(maxGradNorm / (GroupNorm(g) + eps), 1)
-                            g = g * scalar1Vec;
+                            g = g * gFactorVec;
                         }
                         if (firstStep)
                         {
@@ -591,7 +591,7 @@ namespace ScratchOptim.Optimizers
                         if (notNoProx)
                         {
                             // p = p / (1 + lr * weightDecay)
-                            p = p / scalar2Vec;
+                            p = p / onePlusLrTimesWeightDecayVec;
                         }
                         // negPrevGrad = -g
                         negPrevGrad = -g;
@@ -615,7 +615,7 @@ namespace ScratchOptim.Optimizers
                     if (maxGradNormAbove0)
                     {
                         // g = g * Min(maxGradNorm / (GroupNorm(g) + eps), 1)
-                        g = g * scalar1;
+                        g = g * gFactor;
                     }
                     if (firstStep)
                     {
@@ -646,7 +646,7 @@ namespace ScratchOptim.Optimizers
                     if (notNoProx)
                     {
                         // p = p / (1 + lr * weightDecay)
-                        p = p / scalar2;
+                        p = p / onePlusLrTimesWeightDecay;
                     }
                     // negPrevGrad = -g
                     negPrevGrad = -g;

@@ -185,10 +185,10 @@ namespace ScratchOptim.Optimizers
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
                 new("weightDecayIsNonZero", "weightDecay != 0"),
-                new("scalar1", "(Element)(sumOfRowVar / (double)Count(rowVar))"),
+                new("meanOfRowVar", "(Element)(sumOfRowVar / (double)Count(rowVar))"),
                 new("stepSizeF", "(Element)(stepSize)"),
-                new("scalar3", "(Element)(-(weightDecay * stepSize))"),
-                new("scalar2", "(Element)(Max(Sqrt(sumOfSquaresUpdate) / Sqrt(Count(update)) / clipThreshold, 1))"),
+                new("minusWeightDecayTimesStepSize", "(Element)(-(weightDecay * stepSize))"),
+                new("updateDivisor", "(Element)(Max(Sqrt(sumOfSquaresUpdate) / Sqrt(Count(update)) / clipThreshold, 1))"),
             },
             Reductions: new string[]
             {
@@ -468,7 +468,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool rankAtMost1;
             internal double relative;
             internal double beta2t;
             internal T eps1;
@@ -484,11 +483,11 @@ namespace ScratchOptim.Optimizers
             internal double sumOfSquaresP;
             internal double stepSize;
             internal double sumOfRowVar;
-            internal T scalar1;
+            internal T meanOfRowVar;
             internal T stepSizeF;
-            internal T scalar3;
+            internal T minusWeightDecayTimesStepSize;
             internal double sumOfSquaresUpdate;
-            internal T scalar2;
+            internal T updateDivisor;
 
             /// <summary>
             /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
@@ -508,7 +507,6 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        rankAtMost1 = !(shape.Length > 1); // the state that needs it is allocated
                         relative = hyper.RelativeStep || !(hyper.Lr.HasValue) ? global::System.Math.Min(hyper.WarmupInit ? 1E-06 * t : 0.01, 1 / global::System.Math.Sqrt(t)) : hyper.Lr.GetValueOrDefault();
                         beta2t = 1 - global::System.Math.Pow(t, hyper.DecayRate);
                         eps1 = Round<T>(hyper.Eps1);
@@ -552,9 +550,9 @@ namespace ScratchOptim.Optimizers
                             T rowVarNew = ElementAt(ref rowVarNewRef, row);
                             sumOfRowVar += double.CreateTruncating(rowVarNew);
                         }
-                        scalar1 = Round<T>(sumOfRowVar / (double)rows); // sumOfRowVar / (double)Count(rowVar)
+                        meanOfRowVar = Round<T>(sumOfRowVar / (double)rows); // sumOfRowVar / (double)Count(rowVar)
                         stepSizeF = Round<T>(stepSize);
-                        scalar3 = Round<T>(-(hyper.WeightDecay * stepSize)); // -(weightDecay * stepSize)
+                        minusWeightDecayTimesStepSize = Round<T>(-(hyper.WeightDecay * stepSize)); // -(weightDecay * stepSize)
                         break;
                     case 2:
                         // Phase 2's sums: one per tensor.
@@ -564,7 +562,7 @@ namespace ScratchOptim.Optimizers
                             sumOfSquaresUpdate += partials[partial];
                         }
                         // After phase 2: what its sums give, in double.
-                        scalar2 = Round<T>(global::System.Math.Max(global::System.Math.Sqrt(sumOfSquaresUpdate) / global::System.Math.Sqrt(length) / hyper.ClipThreshold, 1)); // Max(Sqrt(sumOfSquaresUpdate) / Sqrt(Count(update)) / clipThreshold, 1)
+                        updateDivisor = Round<T>(global::System.Math.Max(global::System.Math.Sqrt(sumOfSquaresUpdate) / global::System.Math.Sqrt(length) / hyper.ClipThreshold, 1)); // Max(Sqrt(sumOfSquaresUpdate) / Sqrt(Count(update)) / clipThreshold, 1)
                         break;
                     case 3:
                         // The new per-row and per-column values become the state, now that nothing reads the old ones.
@@ -655,7 +653,6 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool rankAtMost1 = this.rankAtMost1;
                 bool rankAbove1 = this.rankAbove1;
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
@@ -671,7 +668,7 @@ namespace ScratchOptim.Optimizers
                 var eps1Vec = TVector.Create(eps1);
                 var oneMinusBeta2tVec = TVector.Create(oneMinusBeta2t);
                 var beta2tFVec = TVector.Create(beta2tF);
-                var scalar1Vec = TVector.Create(scalar1);
+                var meanOfRowVarVec = TVector.Create(meanOfRowVar);
                 for (nuint row = 0; row < (nuint)rows; row++)
                 {
                     nuint rowStart = row * (nuint)columns;
@@ -683,9 +680,9 @@ namespace ScratchOptim.Optimizers
                         {
                             nuint i = rowStart + column;
                             TPrefetch.Ahead(ref gRef, i);
-                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (!rankAbove1) TPrefetch.Ahead(ref varianceRef, i);
                             var g = TVector.Load(ref gRef, i);
-                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = !rankAbove1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -696,7 +693,7 @@ namespace ScratchOptim.Optimizers
                             if (rankAbove1)
                             {
                                 // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
-                                update = Reciprocal(Sqrt(rowVarNew / scalar1Vec)) * Reciprocal(Sqrt(colVarNew)) * g;
+                                update = Reciprocal(Sqrt(rowVarNew / meanOfRowVarVec)) * Reciprocal(Sqrt(colVarNew)) * g;
                             }
                             else
                             {
@@ -712,7 +709,7 @@ namespace ScratchOptim.Optimizers
                     {
                         nuint i = rowStart + column;
                         T g = ElementAt(ref gRef, i);
-                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = !rankAbove1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -723,7 +720,7 @@ namespace ScratchOptim.Optimizers
                         if (rankAbove1)
                         {
                             // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
-                            update = Reciprocal(Sqrt(rowVarNew / scalar1)) * Reciprocal(Sqrt(colVarNew)) * g;
+                            update = Reciprocal(Sqrt(rowVarNew / meanOfRowVar)) * Reciprocal(Sqrt(colVarNew)) * g;
                         }
                         else
                         {
@@ -749,7 +746,6 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool rankAtMost1 = this.rankAtMost1;
                 bool rankAbove1 = this.rankAbove1;
                 bool hasBeta1 = this.hasBeta1;
                 bool weightDecayIsNonZero = this.weightDecayIsNonZero;
@@ -766,12 +762,12 @@ namespace ScratchOptim.Optimizers
                 var eps1Vec = TVector.Create(eps1);
                 var oneMinusBeta2tVec = TVector.Create(oneMinusBeta2t);
                 var beta2tFVec = TVector.Create(beta2tF);
-                var scalar1Vec = TVector.Create(scalar1);
-                var scalar2Vec = TVector.Create(scalar2);
+                var meanOfRowVarVec = TVector.Create(meanOfRowVar);
+                var updateDivisorVec = TVector.Create(updateDivisor);
                 var stepSizeFVec = TVector.Create(stepSizeF);
                 var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                 var beta1Vec = TVector.Create(beta1);
-                var scalar3Vec = TVector.Create(scalar3);
+                var minusWeightDecayTimesStepSizeVec = TVector.Create(minusWeightDecayTimesStepSize);
                 for (nuint row = 0; row < (nuint)rows; row++)
                 {
                     nuint rowStart = row * (nuint)columns;
@@ -784,11 +780,11 @@ namespace ScratchOptim.Optimizers
                             TPrefetch.Ahead(ref pRef, i);
                             TPrefetch.Ahead(ref gRef, i);
                             if (hasBeta1) TPrefetch.Ahead(ref mRef, i);
-                            if (rankAtMost1) TPrefetch.Ahead(ref varianceRef, i);
+                            if (!rankAbove1) TPrefetch.Ahead(ref varianceRef, i);
                             var p = TVector.Load(ref pRef, i);
                             var g = TVector.Load(ref gRef, i);
                             var m = hasBeta1 ? TVector.Load(ref mRef, i) : default;
-                            var variance = rankAtMost1 ? TVector.Load(ref varianceRef, i) : default;
+                            var variance = !rankAbove1 ? TVector.Load(ref varianceRef, i) : default;
                             var rowVarNew = TVector.Create(ElementAt(ref rowVarNewRef, row));
                             var colVarNew = TVector.Load(ref colVarNewRef, column);
 
@@ -799,7 +795,7 @@ namespace ScratchOptim.Optimizers
                             if (rankAbove1)
                             {
                                 // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
-                                update = Reciprocal(Sqrt(rowVarNew / scalar1Vec)) * Reciprocal(Sqrt(colVarNew)) * g;
+                                update = Reciprocal(Sqrt(rowVarNew / meanOfRowVarVec)) * Reciprocal(Sqrt(colVarNew)) * g;
                             }
                             else
                             {
@@ -809,7 +805,7 @@ namespace ScratchOptim.Optimizers
                                 update = Reciprocal(Sqrt(variance)) * g;
                             }
                             // update = update / Max(Norm(update) / Sqrt(Count(update)) / clipThreshold, 1)
-                            update = update / scalar2Vec;
+                            update = update / updateDivisorVec;
                             // update = update * stepSize
                             update = update * stepSizeFVec;
                             if (hasBeta1)
@@ -822,14 +818,14 @@ namespace ScratchOptim.Optimizers
                             if (weightDecayIsNonZero)
                             {
                                 // p = p - weightDecay * stepSize * p
-                                p = Fma(scalar3Vec, p, p);
+                                p = Fma(minusWeightDecayTimesStepSizeVec, p, p);
                             }
                             // p = p - update
                             p = p - update;
 
                             TVector.Store(p, ref pRef, i);
                             if (hasBeta1) TVector.Store(m, ref mRef, i);
-                            if (rankAtMost1) TVector.Store(variance, ref varianceRef, i);
+                            if (!rankAbove1) TVector.Store(variance, ref varianceRef, i);
                         }
                     }
                     for (; column < (nuint)columns; column++)
@@ -838,7 +834,7 @@ namespace ScratchOptim.Optimizers
                         T p = ElementAt(ref pRef, i);
                         T g = ElementAt(ref gRef, i);
                         T m = hasBeta1 ? ElementAt(ref mRef, i) : default;
-                        T variance = rankAtMost1 ? ElementAt(ref varianceRef, i) : default;
+                        T variance = !rankAbove1 ? ElementAt(ref varianceRef, i) : default;
                         T rowVarNew = ElementAt(ref rowVarNewRef, row);
                         T colVarNew = ElementAt(ref colVarNewRef, column);
 
@@ -849,7 +845,7 @@ namespace ScratchOptim.Optimizers
                         if (rankAbove1)
                         {
                             // update = 1 / Sqrt(rowVar / Mean(rowVar)) * (1 / Sqrt(colVar)) * g
-                            update = Reciprocal(Sqrt(rowVarNew / scalar1)) * Reciprocal(Sqrt(colVarNew)) * g;
+                            update = Reciprocal(Sqrt(rowVarNew / meanOfRowVar)) * Reciprocal(Sqrt(colVarNew)) * g;
                         }
                         else
                         {
@@ -859,7 +855,7 @@ namespace ScratchOptim.Optimizers
                             update = Reciprocal(Sqrt(variance)) * g;
                         }
                         // update = update / Max(Norm(update) / Sqrt(Count(update)) / clipThreshold, 1)
-                        update = update / scalar2;
+                        update = update / updateDivisor;
                         // update = update * stepSize
                         update = update * stepSizeF;
                         if (hasBeta1)
@@ -872,14 +868,14 @@ namespace ScratchOptim.Optimizers
                         if (weightDecayIsNonZero)
                         {
                             // p = p - weightDecay * stepSize * p
-                            p = Fma(scalar3, p, p);
+                            p = Fma(minusWeightDecayTimesStepSize, p, p);
                         }
                         // p = p - update
                         p = p - update;
 
                         ElementAt(ref pRef, i) = p;
                         if (hasBeta1) ElementAt(ref mRef, i) = m;
-                        if (rankAtMost1) ElementAt(ref varianceRef, i) = variance;
+                        if (!rankAbove1) ElementAt(ref varianceRef, i) = variance;
                     }
                 }
             }

@@ -128,7 +128,7 @@ namespace ScratchOptim.Optimizers
                 new("paramNorm", "Sqrt(sumOfSquaresP)"),
                 new("updateNorm", "Sqrt(sumOfSquaresDp)"),
                 new("trustRatio", "adapt && paramNorm > 0 && updateNorm > 0 ? eta * paramNorm / updateNorm : 1"),
-                new("condition1", "!weightDecayFilter || !vector"),
+                new("notWeightDecayFilterOrNotVector", "!weightDecayFilter || !vector"),
                 new("weightDecay", "(Element)(weightDecay)"),
                 new("momentum", "(Element)(momentum)"),
                 new("minusLr", "(Element)(-lr)"),
@@ -320,7 +320,7 @@ namespace ScratchOptim.Optimizers
         {
             // What host code computes, for the phases and for later host code.
             internal bool vector;
-            internal bool condition1;
+            internal bool notWeightDecayFilterOrNotVector;
             internal T weightDecay;
             internal bool adapt;
             internal T momentum;
@@ -343,7 +343,7 @@ namespace ScratchOptim.Optimizers
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                         vector = shape.Length == 1;
-                        condition1 = !hyper.WeightDecayFilter || !vector;
+                        notWeightDecayFilterOrNotVector = !hyper.WeightDecayFilter || !vector;
                         weightDecay = Round<T>(hyper.WeightDecay);
                         adapt = !hyper.LarsAdaptationFilter || !vector;
                         momentum = Round<T>(hyper.Momentum);
@@ -377,7 +377,7 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition1 = this.condition1;
+                bool notWeightDecayFilterOrNotVector = this.notWeightDecayFilterOrNotVector;
                 // Phase 1 of 2: the sums sumOfSquaresP, sumOfSquaresDp (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
                 var weightDecayVec = TVector.Create(weightDecay);
@@ -398,7 +398,7 @@ namespace ScratchOptim.Optimizers
 
                             // Element dp = g
                             var dp = g;
-                            if (condition1)
+                            if (notWeightDecayFilterOrNotVector)
                             {
                                 // dp = g + weightDecay * p
                                 dp = Fma(weightDecayVec, p, g);
@@ -414,7 +414,7 @@ namespace ScratchOptim.Optimizers
 
                         // Element dp = g
                         T dp = g;
-                        if (condition1)
+                        if (notWeightDecayFilterOrNotVector)
                         {
                             // dp = g + weightDecay * p
                             dp = Fma(weightDecay, p, g);
@@ -439,7 +439,7 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition1 = this.condition1;
+                bool notWeightDecayFilterOrNotVector = this.notWeightDecayFilterOrNotVector;
                 // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)
@@ -460,7 +460,7 @@ namespace ScratchOptim.Optimizers
 
                         // Element dp = g
                         var dp = g;
-                        if (condition1)
+                        if (notWeightDecayFilterOrNotVector)
                         {
                             // dp = g + weightDecay * p
                             dp = Fma(weightDecayVec, p, g);
@@ -484,7 +484,7 @@ namespace ScratchOptim.Optimizers
 
                     // Element dp = g
                     T dp = g;
-                    if (condition1)
+                    if (notWeightDecayFilterOrNotVector)
                     {
                         // dp = g + weightDecay * p
                         dp = Fma(weightDecay, p, g);

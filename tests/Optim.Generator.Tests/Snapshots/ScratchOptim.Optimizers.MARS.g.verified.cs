@@ -213,27 +213,27 @@ namespace ScratchOptim.Optimizers
             {
                 new("mars", "optimize1d || Rank(p) == 2"),
                 new("cNorm", "Sqrt(sumOfSquaresC)"),
-                new("scalar1", "(Element)(gamma * (beta1 / (1 - beta1)))"),
+                new("gammaTimesBeta1OverOneMinusBeta1", "(Element)(gamma * (beta1 / (1 - beta1)))"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("beta1", "(Element)(beta1)"),
                 new("marsTypeIsShampooAndRankIs2", "marsType == MarsType.Shampoo && Rank(p) == 2"),
-                new("scalar2", "(Element)(1 / (1 - beta1))"),
+                new("oneOverOneMinusBeta1", "(Element)(1 / (1 - beta1))"),
                 new("minusLr", "(Element)(-lr)"),
                 new("weightDecay", "(Element)(weightDecay)"),
-                new("scalar3", "(Element)(Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5))"),
+                new("sqrtMaxOfOneAndRowsOverColumns", "(Element)(Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5))"),
                 new("marsTypeIsLion", "marsType == MarsType.Lion"),
                 new("oneMinusBeta2", "(Element)(1 - beta2)"),
                 new("beta2", "(Element)(beta2)"),
                 new("amsgrad", "amsgrad"),
-                new("scalar4", "(Element)(1 / Sqrt(1 - Pow(beta2, t)))"),
+                new("oneOverSqrtOneMinusBeta2PowT", "(Element)(1 / Sqrt(1 - Pow(beta2, t)))"),
                 new("eps", "(Element)(eps)"),
-                new("scalar5", "(Element)(1 - Pow(beta1, t))"),
+                new("oneMinusBeta1PowT", "(Element)(1 - Pow(beta1, t))"),
                 new("oneMinusAdamBeta1", "(Element)(1 - adamBeta1)"),
                 new("adamBeta1", "(Element)(adamBeta1)"),
                 new("oneMinusAdamBeta2", "(Element)(1 - adamBeta2)"),
                 new("adamBeta2", "(Element)(adamBeta2)"),
-                new("scalar6", "(Element)(1 / Sqrt(1 - Pow(adamBeta2, t)))"),
-                new("scalar7", "(Element)(1 - Pow(adamBeta1, t))"),
+                new("oneOverSqrtOneMinusAdamBeta2PowT", "(Element)(1 / Sqrt(1 - Pow(adamBeta2, t)))"),
+                new("oneMinusAdamBeta1PowT", "(Element)(1 - Pow(adamBeta1, t))"),
                 new("minusAdamLr", "(Element)(-adamLr)"),
                 new("adamWeightDecay", "(Element)(adamWeightDecay)"),
                 new("cNormAbove1", "cNorm > 1"),
@@ -514,31 +514,30 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool condition1;
-            internal bool condition2;
-            internal bool condition3;
+            internal bool vAllocated;
+            internal bool vMaxAllocated;
             internal bool mars;
-            internal T scalar1;
+            internal T gammaTimesBeta1OverOneMinusBeta1;
             internal T oneMinusBeta1;
             internal T beta1;
             internal bool marsTypeIsShampooAndRankIs2;
-            internal T scalar2;
+            internal T oneOverOneMinusBeta1;
             internal T minusLr;
             internal T weightDecay;
-            internal T scalar3;
+            internal T sqrtMaxOfOneAndRowsOverColumns;
             internal bool marsTypeIsLion;
             internal T oneMinusBeta2;
             internal T beta2;
             internal bool amsgrad;
-            internal T scalar4;
+            internal T oneOverSqrtOneMinusBeta2PowT;
             internal T eps;
-            internal T scalar5;
+            internal T oneMinusBeta1PowT;
             internal T oneMinusAdamBeta1;
             internal T adamBeta1;
             internal T oneMinusAdamBeta2;
             internal T adamBeta2;
-            internal T scalar6;
-            internal T scalar7;
+            internal T oneOverSqrtOneMinusAdamBeta2PowT;
+            internal T oneMinusAdamBeta1PowT;
             internal T minusAdamLr;
             internal T adamWeightDecay;
             internal double sumOfSquaresC;
@@ -555,8 +554,8 @@ namespace ScratchOptim.Optimizers
                 // The tensor as a matrix: rows are all dimensions but the last.
                 int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);
                 // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
-                var matrix1 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) ? matrices.Matrix(0, rows, columns) : default;
-                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var scaledMMatrix = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) ? matrices.Matrix(0, rows, columns) : default;
+                ref T scaledMMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scaledMMatrix);
                 var orthogonalizeMatrix = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) ? matrices.Matrix(1, rows, columns) : default;
                 ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
                 // The work matrices and solvers the matrix work needs with these settings: made on the first step, the same after.
@@ -569,31 +568,30 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        condition1 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2); // the state that needs it is allocated
-                        condition2 = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad; // the state that needs it is allocated
-                        condition3 = (hyper.Optimize1d || shape.Length == 2) && (hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2); // the matrix that needs it is allocated
+                        vAllocated = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) || !(hyper.Optimize1d || shape.Length == 2); // the state that needs it is allocated
+                        vMaxAllocated = (hyper.Optimize1d || shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2) && !(hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion) && hyper.Amsgrad || !(hyper.Optimize1d || shape.Length == 2) && hyper.Amsgrad; // the state that needs it is allocated
                         mars = hyper.Optimize1d || shape.Length == 2;
-                        scalar1 = Round<T>(hyper.Gamma * (hyper.Beta1 / (1 - hyper.Beta1))); // gamma * (beta1 / (1 - beta1))
+                        gammaTimesBeta1OverOneMinusBeta1 = Round<T>(hyper.Gamma * (hyper.Beta1 / (1 - hyper.Beta1))); // gamma * (beta1 / (1 - beta1))
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
                         beta1 = Round<T>(hyper.Beta1);
                         marsTypeIsShampooAndRankIs2 = hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Shampoo && shape.Length == 2;
-                        scalar2 = Round<T>(1 / (1 - hyper.Beta1)); // 1 / (1 - beta1)
+                        oneOverOneMinusBeta1 = Round<T>(1 / (1 - hyper.Beta1)); // 1 / (1 - beta1)
                         minusLr = Round<T>(-hyper.Lr); // -lr
                         weightDecay = Round<T>(hyper.WeightDecay);
-                        scalar3 = Round<T>(global::System.Math.Pow(global::System.Math.Max(1, (double)rows / columns), 0.5)); // Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
+                        sqrtMaxOfOneAndRowsOverColumns = Round<T>(global::System.Math.Pow(global::System.Math.Max(1, (double)rows / columns), 0.5)); // Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
                         marsTypeIsLion = hyper.MarsType == global::ScratchOptim.Optimizers.MarsType.Lion;
                         oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
                         beta2 = Round<T>(hyper.Beta2);
                         amsgrad = hyper.Amsgrad;
-                        scalar4 = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.Beta2, t))); // 1 / Sqrt(1 - Pow(beta2, t))
+                        oneOverSqrtOneMinusBeta2PowT = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.Beta2, t))); // 1 / Sqrt(1 - Pow(beta2, t))
                         eps = Round<T>(hyper.Eps);
-                        scalar5 = Round<T>(1 - global::System.Math.Pow(hyper.Beta1, t)); // 1 - Pow(beta1, t)
+                        oneMinusBeta1PowT = Round<T>(1 - global::System.Math.Pow(hyper.Beta1, t)); // 1 - Pow(beta1, t)
                         oneMinusAdamBeta1 = Round<T>(1 - hyper.AdamBeta1); // 1 - adamBeta1
                         adamBeta1 = Round<T>(hyper.AdamBeta1);
                         oneMinusAdamBeta2 = Round<T>(1 - hyper.AdamBeta2); // 1 - adamBeta2
                         adamBeta2 = Round<T>(hyper.AdamBeta2);
-                        scalar6 = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.AdamBeta2, t))); // 1 / Sqrt(1 - Pow(adamBeta2, t))
-                        scalar7 = Round<T>(1 - global::System.Math.Pow(hyper.AdamBeta1, t)); // 1 - Pow(adamBeta1, t)
+                        oneOverSqrtOneMinusAdamBeta2PowT = Round<T>(1 / global::System.Math.Sqrt(1 - global::System.Math.Pow(hyper.AdamBeta2, t))); // 1 / Sqrt(1 - Pow(adamBeta2, t))
+                        oneMinusAdamBeta1PowT = Round<T>(1 - global::System.Math.Pow(hyper.AdamBeta1, t)); // 1 - Pow(adamBeta1, t)
                         minusAdamLr = Round<T>(-hyper.AdamLr); // -adamLr
                         adamWeightDecay = Round<T>(hyper.AdamWeightDecay);
                         break;
@@ -611,10 +609,10 @@ namespace ScratchOptim.Optimizers
                         break;
                     case 2:
                         // After phase 2: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-                        // orthogonalizeMatrix = Orthogonalize(matrix1, 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision) (Newton–Schulz)
+                        // orthogonalizeMatrix = Orthogonalize(scaledMMatrix, 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision) (Newton–Schulz)
                         if (mars && marsTypeIsShampooAndRankIs2)
                         {
-                            matrices.Orthogonalize(matrix1, orthogonalizeMatrix, rows, columns,
+                            matrices.Orthogonalize(scaledMMatrix, orthogonalizeMatrix, rows, columns,
                                 5, 3.4445, -4.775, 2.0315, hyper.Eps,
                                 global::ScratchOptim.LinearAlgebra.NewtonSchulzNormalization.NormPlusEpsilon, (hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.BFloat16 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.BFloat16 : hyper.NsPrecision == global::ScratchOptim.Dsl.MatrixPrecision.Float32 ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32 : (typeof(T) == typeof(double) ? global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float64 : global::ScratchOptim.LinearAlgebra.NewtonSchulzPrecision.Float32)));
                         }
@@ -632,14 +630,14 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The matrices this phase fills or reads, as host code made them.
-                var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
-                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
-                var orthogonalizeMatrix = condition3 ? matrices.ExistingMatrix(1) : default;
+                var scaledMMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(0) : default;
+                ref T scaledMMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scaledMMatrix);
+                var orthogonalizeMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
 
                 // Phase 1 of 3: the sums sumOfSquaresC (reductions in a fixed order: the same bits for every vector width); nothing is stored yet.
                 // Each value the loop reads, broadcast to a vector once.
-                var scalar1Vec = TVector.Create(scalar1);
+                var gammaTimesBeta1OverOneMinusBeta1Vec = TVector.Create(gammaTimesBeta1OverOneMinusBeta1);
                 for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
                 {
                     nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);
@@ -655,7 +653,7 @@ namespace ScratchOptim.Optimizers
                             var lastGrad = TVector.Load(ref lastGradRef, i);
 
                             // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
-                            var c = (g - lastGrad) * scalar1Vec + g;
+                            var c = (g - lastGrad) * gammaTimesBeta1OverOneMinusBeta1Vec + g;
                             sumOfSquaresCLanes += c * c;
                         }
                     }
@@ -665,7 +663,7 @@ namespace ScratchOptim.Optimizers
                         T lastGrad = ElementAt(ref lastGradRef, i);
 
                         // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
-                        T c = (g - lastGrad) * scalar1 + g;
+                        T c = (g - lastGrad) * gammaTimesBeta1OverOneMinusBeta1 + g;
                         sumOfSquaresCLanes = AddToLane(sumOfSquaresCLanes, (i - block) % (nuint)TVector.Count, c * c);
                     }
                     // This block's partial sums, in their slots: the host code adds them in block order.
@@ -688,21 +686,21 @@ namespace ScratchOptim.Optimizers
                 bool marsTypeIsShampooAndRankIs2 = this.marsTypeIsShampooAndRankIs2;
                 bool cNormAbove1 = this.cNormAbove1;
                 // The matrices this phase fills or reads, as host code made them.
-                var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
-                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
-                var orthogonalizeMatrix = condition3 ? matrices.ExistingMatrix(1) : default;
+                var scaledMMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(0) : default;
+                ref T scaledMMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scaledMMatrix);
+                var orthogonalizeMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
 
-                // Phase 2 of 3: the matrix matrix1, for the matrix work after it (element by element); nothing is stored yet.
+                // Phase 2 of 3: the matrix scaledMMatrix, for the matrix work after it (element by element); nothing is stored yet.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
-                    var scalar1Vec = TVector.Create(scalar1);
+                    var gammaTimesBeta1OverOneMinusBeta1Vec = TVector.Create(gammaTimesBeta1OverOneMinusBeta1);
                     var cNormFVec = TVector.Create(cNormF);
                     var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                     var beta1Vec = TVector.Create(beta1);
-                    var scalar2Vec = TVector.Create(scalar2);
+                    var oneOverOneMinusBeta1Vec = TVector.Create(oneOverOneMinusBeta1);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref gRef, i);
@@ -713,7 +711,7 @@ namespace ScratchOptim.Optimizers
                         var lastGrad = TVector.Load(ref lastGradRef, i);
 
                         // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
-                        var c = (g - lastGrad) * scalar1Vec + g;
+                        var c = (g - lastGrad) * gammaTimesBeta1OverOneMinusBeta1Vec + g;
                         if (mars)
                         {
                             if (cNormAbove1)
@@ -725,8 +723,8 @@ namespace ScratchOptim.Optimizers
                             m = Fma(oneMinusBeta1Vec, c, beta1Vec * m);
                             if (marsTypeIsShampooAndRankIs2)
                             {
-                                // The matrix matrix1 gets m * scalar2
-                                TVector.Store(m * scalar2Vec, ref matrix1Ref, i);
+                                // The matrix scaledMMatrix gets m * oneOverOneMinusBeta1
+                                TVector.Store(m * oneOverOneMinusBeta1Vec, ref scaledMMatrixRef, i);
                             }
                         }
                     }
@@ -738,7 +736,7 @@ namespace ScratchOptim.Optimizers
                     T lastGrad = ElementAt(ref lastGradRef, i);
 
                     // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
-                    T c = (g - lastGrad) * scalar1 + g;
+                    T c = (g - lastGrad) * gammaTimesBeta1OverOneMinusBeta1 + g;
                     if (mars)
                     {
                         if (cNormAbove1)
@@ -750,8 +748,8 @@ namespace ScratchOptim.Optimizers
                         m = Fma(oneMinusBeta1, c, beta1 * m);
                         if (marsTypeIsShampooAndRankIs2)
                         {
-                            // The matrix matrix1 gets m * scalar2
-                            ElementAt(ref matrix1Ref, i) = m * scalar2;
+                            // The matrix scaledMMatrix gets m * oneOverOneMinusBeta1
+                            ElementAt(ref scaledMMatrixRef, i) = m * oneOverOneMinusBeta1;
                         }
                     }
                 }
@@ -767,18 +765,17 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition1 = this.condition1;
-                bool condition2 = this.condition2;
-                bool condition3 = this.condition3;
+                bool vAllocated = this.vAllocated;
+                bool vMaxAllocated = this.vMaxAllocated;
                 bool mars = this.mars;
                 bool marsTypeIsShampooAndRankIs2 = this.marsTypeIsShampooAndRankIs2;
                 bool marsTypeIsLion = this.marsTypeIsLion;
                 bool amsgrad = this.amsgrad;
                 bool cNormAbove1 = this.cNormAbove1;
                 // The matrices this phase fills or reads, as host code made them.
-                var matrix1 = condition3 ? matrices.ExistingMatrix(0) : default;
-                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
-                var orthogonalizeMatrix = condition3 ? matrices.ExistingMatrix(1) : default;
+                var scaledMMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(0) : default;
+                ref T scaledMMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scaledMMatrix);
+                var orthogonalizeMatrix = mars && marsTypeIsShampooAndRankIs2 ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizeRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizeMatrix);
 
                 // Phase 3 of 3: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
@@ -786,24 +783,24 @@ namespace ScratchOptim.Optimizers
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
-                    var scalar1Vec = TVector.Create(scalar1);
+                    var gammaTimesBeta1OverOneMinusBeta1Vec = TVector.Create(gammaTimesBeta1OverOneMinusBeta1);
                     var cNormFVec = TVector.Create(cNormF);
                     var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                     var beta1Vec = TVector.Create(beta1);
                     var minusLrVec = TVector.Create(minusLr);
                     var weightDecayVec = TVector.Create(weightDecay);
-                    var scalar3Vec = TVector.Create(scalar3);
+                    var sqrtMaxOfOneAndRowsOverColumnsVec = TVector.Create(sqrtMaxOfOneAndRowsOverColumns);
                     var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
                     var beta2Vec = TVector.Create(beta2);
-                    var scalar4Vec = TVector.Create(scalar4);
+                    var oneOverSqrtOneMinusBeta2PowTVec = TVector.Create(oneOverSqrtOneMinusBeta2PowT);
                     var epsVec = TVector.Create(eps);
-                    var scalar5Vec = TVector.Create(scalar5);
+                    var oneMinusBeta1PowTVec = TVector.Create(oneMinusBeta1PowT);
                     var oneMinusAdamBeta1Vec = TVector.Create(oneMinusAdamBeta1);
                     var adamBeta1Vec = TVector.Create(adamBeta1);
                     var oneMinusAdamBeta2Vec = TVector.Create(oneMinusAdamBeta2);
                     var adamBeta2Vec = TVector.Create(adamBeta2);
-                    var scalar6Vec = TVector.Create(scalar6);
-                    var scalar7Vec = TVector.Create(scalar7);
+                    var oneOverSqrtOneMinusAdamBeta2PowTVec = TVector.Create(oneOverSqrtOneMinusAdamBeta2PowT);
+                    var oneMinusAdamBeta1PowTVec = TVector.Create(oneMinusAdamBeta1PowT);
                     var minusAdamLrVec = TVector.Create(minusAdamLr);
                     var adamWeightDecayVec = TVector.Create(adamWeightDecay);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
@@ -811,20 +808,20 @@ namespace ScratchOptim.Optimizers
                         TPrefetch.Ahead(ref pRef, i);
                         TPrefetch.Ahead(ref gRef, i);
                         TPrefetch.Ahead(ref mRef, i);
-                        if (condition1) TPrefetch.Ahead(ref vRef, i);
-                        if (condition2) TPrefetch.Ahead(ref vMaxRef, i);
+                        if (vAllocated) TPrefetch.Ahead(ref vRef, i);
+                        if (vMaxAllocated) TPrefetch.Ahead(ref vMaxRef, i);
                         TPrefetch.Ahead(ref lastGradRef, i);
-                        if (condition3) TPrefetch.Ahead(ref orthogonalizeRef, i);
+                        if (mars && marsTypeIsShampooAndRankIs2) TPrefetch.Ahead(ref orthogonalizeRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
                         var m = TVector.Load(ref mRef, i);
-                        var v = condition1 ? TVector.Load(ref vRef, i) : default;
-                        var vMax = condition2 ? TVector.Load(ref vMaxRef, i) : default;
+                        var v = vAllocated ? TVector.Load(ref vRef, i) : default;
+                        var vMax = vMaxAllocated ? TVector.Load(ref vMaxRef, i) : default;
                         var lastGrad = TVector.Load(ref lastGradRef, i);
-                        var orthogonalize = condition3 ? TVector.Load(ref orthogonalizeRef, i) : default;
+                        var orthogonalize = mars && marsTypeIsShampooAndRankIs2 ? TVector.Load(ref orthogonalizeRef, i) : default;
 
                         // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
-                        var c = (g - lastGrad) * scalar1Vec + g;
+                        var c = (g - lastGrad) * gammaTimesBeta1OverOneMinusBeta1Vec + g;
                         // Element update
                         TVector update;
                         if (mars)
@@ -841,7 +838,7 @@ namespace ScratchOptim.Optimizers
                                 // Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision)
                                 var orthogonal = orthogonalize;
                                 // update = -lr * (orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5) + p * weightDecay)
-                                update = minusLrVec * Fma(p, weightDecayVec, orthogonal * scalar3Vec);
+                                update = minusLrVec * Fma(p, weightDecayVec, orthogonal * sqrtMaxOfOneAndRowsOverColumnsVec);
                             }
                             else
                             {
@@ -860,7 +857,7 @@ namespace ScratchOptim.Optimizers
                                         vMax = Max(vMax, v);
                                     }
                                     // Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
-                                    var denom = (Sqrt(amsgrad ? vMax : v) * scalar4Vec + epsVec) * scalar5Vec;
+                                    var denom = (Sqrt(amsgrad ? vMax : v) * oneOverSqrtOneMinusBeta2PowTVec + epsVec) * oneMinusBeta1PowTVec;
                                     // update = -lr * (p * weightDecay + m / denom)
                                     update = minusLrVec * (p * weightDecayVec + m / denom);
                                 }
@@ -878,7 +875,7 @@ namespace ScratchOptim.Optimizers
                                 vMax = Max(vMax, v);
                             }
                             // Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(adamBeta2, t))) + eps) * (1 - Pow(adamBeta1, t))
-                            var denom = (Sqrt(amsgrad ? vMax : v) * scalar6Vec + epsVec) * scalar7Vec;
+                            var denom = (Sqrt(amsgrad ? vMax : v) * oneOverSqrtOneMinusAdamBeta2PowTVec + epsVec) * oneMinusAdamBeta1PowTVec;
                             // update = -adamLr * (p * adamWeightDecay + m / denom)
                             update = minusAdamLrVec * (p * adamWeightDecayVec + m / denom);
                         }
@@ -889,8 +886,8 @@ namespace ScratchOptim.Optimizers
 
                         TVector.Store(p, ref pRef, i);
                         TVector.Store(m, ref mRef, i);
-                        if (condition1) TVector.Store(v, ref vRef, i);
-                        if (condition2) TVector.Store(vMax, ref vMaxRef, i);
+                        if (vAllocated) TVector.Store(v, ref vRef, i);
+                        if (vMaxAllocated) TVector.Store(vMax, ref vMaxRef, i);
                         TVector.Store(lastGrad, ref lastGradRef, i);
                     }
                 }
@@ -899,13 +896,13 @@ namespace ScratchOptim.Optimizers
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);
                     T m = ElementAt(ref mRef, i);
-                    T v = condition1 ? ElementAt(ref vRef, i) : default;
-                    T vMax = condition2 ? ElementAt(ref vMaxRef, i) : default;
+                    T v = vAllocated ? ElementAt(ref vRef, i) : default;
+                    T vMax = vMaxAllocated ? ElementAt(ref vMaxRef, i) : default;
                     T lastGrad = ElementAt(ref lastGradRef, i);
-                    T orthogonalize = condition3 ? ElementAt(ref orthogonalizeRef, i) : default;
+                    T orthogonalize = mars && marsTypeIsShampooAndRankIs2 ? ElementAt(ref orthogonalizeRef, i) : default;
 
                     // Element c = (g - lastGrad) * (gamma * (beta1 / (1 - beta1))) + g
-                    T c = (g - lastGrad) * scalar1 + g;
+                    T c = (g - lastGrad) * gammaTimesBeta1OverOneMinusBeta1 + g;
                     // Element update
                     T update;
                     if (mars)
@@ -922,7 +919,7 @@ namespace ScratchOptim.Optimizers
                             // Element orthogonal = Orthogonalize(m * (1 / (1 - beta1)), 5, 3.4445, -4.775, 2.0315, eps, MatrixNormalization.NormPlusEpsilon, nsPrecision)
                             T orthogonal = orthogonalize;
                             // update = -lr * (orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5) + p * weightDecay)
-                            update = minusLr * Fma(p, weightDecay, orthogonal * scalar3);
+                            update = minusLr * Fma(p, weightDecay, orthogonal * sqrtMaxOfOneAndRowsOverColumns);
                         }
                         else
                         {
@@ -941,7 +938,7 @@ namespace ScratchOptim.Optimizers
                                     vMax = Max(vMax, v);
                                 }
                                 // Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(beta2, t))) + eps) * (1 - Pow(beta1, t))
-                                T denom = (Sqrt(amsgrad ? vMax : v) * scalar4 + eps) * scalar5;
+                                T denom = (Sqrt(amsgrad ? vMax : v) * oneOverSqrtOneMinusBeta2PowT + eps) * oneMinusBeta1PowT;
                                 // update = -lr * (p * weightDecay + m / denom)
                                 update = minusLr * (p * weightDecay + m / denom);
                             }
@@ -959,7 +956,7 @@ namespace ScratchOptim.Optimizers
                             vMax = Max(vMax, v);
                         }
                         // Element denom = (Sqrt(amsgrad ? vMax : v) * (1 / Sqrt(1 - Pow(adamBeta2, t))) + eps) * (1 - Pow(adamBeta1, t))
-                        T denom = (Sqrt(amsgrad ? vMax : v) * scalar6 + eps) * scalar7;
+                        T denom = (Sqrt(amsgrad ? vMax : v) * oneOverSqrtOneMinusAdamBeta2PowT + eps) * oneMinusAdamBeta1PowT;
                         // update = -adamLr * (p * adamWeightDecay + m / denom)
                         update = minusAdamLr * (p * adamWeightDecay + m / denom);
                     }
@@ -970,8 +967,8 @@ namespace ScratchOptim.Optimizers
 
                     ElementAt(ref pRef, i) = p;
                     ElementAt(ref mRef, i) = m;
-                    if (condition1) ElementAt(ref vRef, i) = v;
-                    if (condition2) ElementAt(ref vMaxRef, i) = vMax;
+                    if (vAllocated) ElementAt(ref vRef, i) = v;
+                    if (vMaxAllocated) ElementAt(ref vMaxRef, i) = vMax;
                     ElementAt(ref lastGradRef, i) = lastGrad;
                 }
             }

@@ -154,12 +154,12 @@ namespace ScratchOptim.Optimizers
                 new("oneMinusRateTimesWeightDecay", "(Element)(1 - rate * weightDecay)"),
                 new("oneMinusMomentum", "(Element)(1 - momentum)"),
                 new("momentum", "(Element)(momentum)"),
-                new("scalar1", "(Element)(Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5))"),
+                new("sqrtMaxOfOneAndRowsOverColumns", "(Element)(Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5))"),
                 new("minusRate", "(Element)(-rate)"),
                 new("oneMinusBeta1", "(Element)(1 - beta1)"),
                 new("oneMinusBeta2", "(Element)(1 - beta2)"),
-                new("scalar2", "(Element)(1 - Pow(beta1, adamStep))"),
-                new("scalar3", "(Element)(1 - Pow(beta2, adamStep))"),
+                new("oneMinusBeta1PowAdamStep", "(Element)(1 - Pow(beta1, adamStep))"),
+                new("oneMinusBeta2PowAdamStep", "(Element)(1 - Pow(beta2, adamStep))"),
                 new("eps", "(Element)(eps)"),
             },
             Reductions: new string[]
@@ -396,19 +396,17 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool useMuonAndRankIs2;
-            internal bool condition1;
             internal double rate;
             internal T oneMinusRateTimesWeightDecay;
             internal bool muonStep;
             internal T oneMinusMomentum;
             internal T momentum;
-            internal T scalar1;
+            internal T sqrtMaxOfOneAndRowsOverColumns;
             internal T minusRate;
             internal T oneMinusBeta1;
             internal T oneMinusBeta2;
-            internal T scalar2;
-            internal T scalar3;
+            internal T oneMinusBeta1PowAdamStep;
+            internal T oneMinusBeta2PowAdamStep;
             internal T eps;
 
             /// <summary>
@@ -434,20 +432,18 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        useMuonAndRankIs2 = hyper.UseMuon && shape.Length == 2; // the state that needs it is allocated
-                        condition1 = !(hyper.UseMuon && shape.Length == 2); // the state that needs it is allocated
                         rate = hyper.Lr.HasValue ? hyper.Lr.GetValueOrDefault() : hyper.UseMuon ? 0.02 : 0.0003;
                         oneMinusRateTimesWeightDecay = Round<T>(1 - rate * hyper.WeightDecay); // 1 - rate * weightDecay
                         muonStep = hyper.UseMuon && shape.Length == 2;
                         oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum
                         momentum = Round<T>(hyper.Momentum);
-                        scalar1 = Round<T>(global::System.Math.Pow(global::System.Math.Max(1, (double)rows / columns), 0.5)); // Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
+                        sqrtMaxOfOneAndRowsOverColumns = Round<T>(global::System.Math.Pow(global::System.Math.Max(1, (double)rows / columns), 0.5)); // Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
                         minusRate = Round<T>(-rate); // -rate
                         if (!muonStep) adamStep = adamStep + 1;
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
                         oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-                        scalar2 = Round<T>(1 - global::System.Math.Pow(hyper.Beta1, adamStep)); // 1 - Pow(beta1, adamStep)
-                        scalar3 = Round<T>(1 - global::System.Math.Pow(hyper.Beta2, adamStep)); // 1 - Pow(beta2, adamStep)
+                        oneMinusBeta1PowAdamStep = Round<T>(1 - global::System.Math.Pow(hyper.Beta1, adamStep)); // 1 - Pow(beta1, adamStep)
+                        oneMinusBeta2PowAdamStep = Round<T>(1 - global::System.Math.Pow(hyper.Beta2, adamStep)); // 1 - Pow(beta2, adamStep)
                         eps = Round<T>(hyper.Eps);
                         break;
                     case 1:
@@ -473,12 +469,11 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool useMuonAndRankIs2 = this.useMuonAndRankIs2;
                 bool muonStep = this.muonStep;
                 // The matrices this phase fills or reads, as host code made them.
-                var directionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(0) : default;
+                var directionMatrix = muonStep ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizedDirectionMatrix = muonStep ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
 
                 // Phase 1 of 2: the matrix directionMatrix, for the matrix work after it (element by element); nothing is stored yet.
@@ -495,9 +490,9 @@ namespace ScratchOptim.Optimizers
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref gRef, i);
-                        if (useMuonAndRankIs2) TPrefetch.Ahead(ref momentumBufferRef, i);
+                        if (muonStep) TPrefetch.Ahead(ref momentumBufferRef, i);
                         var g = TVector.Load(ref gRef, i);
-                        var momentumBuffer = useMuonAndRankIs2 ? TVector.Load(ref momentumBufferRef, i) : default;
+                        var momentumBuffer = muonStep ? TVector.Load(ref momentumBufferRef, i) : default;
 
                         if (muonStep)
                         {
@@ -513,7 +508,7 @@ namespace ScratchOptim.Optimizers
                 for (; i < to; i++)
                 {
                     T g = ElementAt(ref gRef, i);
-                    T momentumBuffer = useMuonAndRankIs2 ? ElementAt(ref momentumBufferRef, i) : default;
+                    T momentumBuffer = muonStep ? ElementAt(ref momentumBufferRef, i) : default;
 
                     if (muonStep)
                     {
@@ -537,13 +532,11 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool useMuonAndRankIs2 = this.useMuonAndRankIs2;
-                bool condition1 = this.condition1;
                 bool muonStep = this.muonStep;
                 // The matrices this phase fills or reads, as host code made them.
-                var directionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(0) : default;
+                var directionMatrix = muonStep ? matrices.ExistingMatrix(0) : default;
                 ref T directionMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(directionMatrix);
-                var orthogonalizedDirectionMatrix = useMuonAndRankIs2 ? matrices.ExistingMatrix(1) : default;
+                var orthogonalizedDirectionMatrix = muonStep ? matrices.ExistingMatrix(1) : default;
                 ref T orthogonalizedDirectionRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(orthogonalizedDirectionMatrix);
 
                 // Phase 2 of 2: the update, element by element, with what the phases before it summed; it alone stores the parameter and the state.
@@ -554,12 +547,12 @@ namespace ScratchOptim.Optimizers
                     var oneMinusRateTimesWeightDecayVec = TVector.Create(oneMinusRateTimesWeightDecay);
                     var oneMinusMomentumVec = TVector.Create(oneMinusMomentum);
                     var momentumVec = TVector.Create(momentum);
-                    var scalar1Vec = TVector.Create(scalar1);
+                    var sqrtMaxOfOneAndRowsOverColumnsVec = TVector.Create(sqrtMaxOfOneAndRowsOverColumns);
                     var minusRateVec = TVector.Create(minusRate);
                     var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                     var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
-                    var scalar2Vec = TVector.Create(scalar2);
-                    var scalar3Vec = TVector.Create(scalar3);
+                    var oneMinusBeta1PowAdamStepVec = TVector.Create(oneMinusBeta1PowAdamStep);
+                    var oneMinusBeta2PowAdamStepVec = TVector.Create(oneMinusBeta2PowAdamStep);
                     var epsVec = TVector.Create(eps);
                     // Lerp(…, oneMinusMomentum): the weight alone decides each lane's form; worked out once.
                     var oneMinusMomentumLerp = PrepareLerp(oneMinusMomentumVec);
@@ -573,16 +566,16 @@ namespace ScratchOptim.Optimizers
                     {
                         TPrefetch.Ahead(ref pRef, i);
                         TPrefetch.Ahead(ref gRef, i);
-                        if (useMuonAndRankIs2) TPrefetch.Ahead(ref momentumBufferRef, i);
-                        if (condition1) TPrefetch.Ahead(ref expAvgRef, i);
-                        if (condition1) TPrefetch.Ahead(ref expAvgSqRef, i);
-                        if (useMuonAndRankIs2) TPrefetch.Ahead(ref orthogonalizedDirectionRef, i);
+                        if (muonStep) TPrefetch.Ahead(ref momentumBufferRef, i);
+                        if (!muonStep) TPrefetch.Ahead(ref expAvgRef, i);
+                        if (!muonStep) TPrefetch.Ahead(ref expAvgSqRef, i);
+                        if (muonStep) TPrefetch.Ahead(ref orthogonalizedDirectionRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var g = TVector.Load(ref gRef, i);
-                        var momentumBuffer = useMuonAndRankIs2 ? TVector.Load(ref momentumBufferRef, i) : default;
-                        var expAvg = condition1 ? TVector.Load(ref expAvgRef, i) : default;
-                        var expAvgSq = condition1 ? TVector.Load(ref expAvgSqRef, i) : default;
-                        var orthogonalizedDirection = useMuonAndRankIs2 ? TVector.Load(ref orthogonalizedDirectionRef, i) : default;
+                        var momentumBuffer = muonStep ? TVector.Load(ref momentumBufferRef, i) : default;
+                        var expAvg = !muonStep ? TVector.Load(ref expAvgRef, i) : default;
+                        var expAvgSq = !muonStep ? TVector.Load(ref expAvgSqRef, i) : default;
+                        var orthogonalizedDirection = muonStep ? TVector.Load(ref orthogonalizedDirectionRef, i) : default;
 
                         // p = p * (1 - rate * weightDecay)
                         p = p * oneMinusRateTimesWeightDecayVec;
@@ -595,7 +588,7 @@ namespace ScratchOptim.Optimizers
                             // Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)
                             var orthogonal = orthogonalizedDirection;
                             // Element update = orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
-                            var update = orthogonal * scalar1Vec;
+                            var update = orthogonal * sqrtMaxOfOneAndRowsOverColumnsVec;
                             // p = p - rate * update
                             p = Fma(minusRateVec, update, p);
                         }
@@ -606,25 +599,25 @@ namespace ScratchOptim.Optimizers
                             // expAvgSq = Lerp(expAvgSq, g * g, 1 - beta2)
                             expAvgSq = Lerp(expAvgSq, g * g, oneMinusBeta2Lerp);
                             // Element update = expAvg / (1 - Pow(beta1, adamStep)) / (Sqrt(expAvgSq / (1 - Pow(beta2, adamStep))) + eps)
-                            var update = expAvg / scalar2Vec / (Sqrt(expAvgSq / scalar3Vec) + epsVec);
+                            var update = expAvg / oneMinusBeta1PowAdamStepVec / (Sqrt(expAvgSq / oneMinusBeta2PowAdamStepVec) + epsVec);
                             // p = p - rate * update
                             p = Fma(minusRateVec, update, p);
                         }
 
                         TVector.Store(p, ref pRef, i);
-                        if (useMuonAndRankIs2) TVector.Store(momentumBuffer, ref momentumBufferRef, i);
-                        if (condition1) TVector.Store(expAvg, ref expAvgRef, i);
-                        if (condition1) TVector.Store(expAvgSq, ref expAvgSqRef, i);
+                        if (muonStep) TVector.Store(momentumBuffer, ref momentumBufferRef, i);
+                        if (!muonStep) TVector.Store(expAvg, ref expAvgRef, i);
+                        if (!muonStep) TVector.Store(expAvgSq, ref expAvgSqRef, i);
                     }
                 }
                 for (; i < to; i++)
                 {
                     T p = ElementAt(ref pRef, i);
                     T g = ElementAt(ref gRef, i);
-                    T momentumBuffer = useMuonAndRankIs2 ? ElementAt(ref momentumBufferRef, i) : default;
-                    T expAvg = condition1 ? ElementAt(ref expAvgRef, i) : default;
-                    T expAvgSq = condition1 ? ElementAt(ref expAvgSqRef, i) : default;
-                    T orthogonalizedDirection = useMuonAndRankIs2 ? ElementAt(ref orthogonalizedDirectionRef, i) : default;
+                    T momentumBuffer = muonStep ? ElementAt(ref momentumBufferRef, i) : default;
+                    T expAvg = !muonStep ? ElementAt(ref expAvgRef, i) : default;
+                    T expAvgSq = !muonStep ? ElementAt(ref expAvgSqRef, i) : default;
+                    T orthogonalizedDirection = muonStep ? ElementAt(ref orthogonalizedDirectionRef, i) : default;
 
                     // p = p * (1 - rate * weightDecay)
                     p = p * oneMinusRateTimesWeightDecay;
@@ -637,7 +630,7 @@ namespace ScratchOptim.Optimizers
                         // Element orthogonal = Orthogonalize(direction, 5, 3.4445, -4.775, 2.0315, 1E-07, MatrixNormalization.NormPlusEpsilon, nsPrecision)
                         T orthogonal = orthogonalizedDirection;
                         // Element update = orthogonal * Pow(Max(1, (double)Rows(p) / Columns(p)), 0.5)
-                        T update = orthogonal * scalar1;
+                        T update = orthogonal * sqrtMaxOfOneAndRowsOverColumns;
                         // p = p - rate * update
                         p = Fma(minusRate, update, p);
                     }
@@ -648,15 +641,15 @@ namespace ScratchOptim.Optimizers
                         // expAvgSq = Lerp(expAvgSq, g * g, 1 - beta2)
                         expAvgSq = Lerp(expAvgSq, g * g, oneMinusBeta2);
                         // Element update = expAvg / (1 - Pow(beta1, adamStep)) / (Sqrt(expAvgSq / (1 - Pow(beta2, adamStep))) + eps)
-                        T update = expAvg / scalar2 / (Sqrt(expAvgSq / scalar3) + eps);
+                        T update = expAvg / oneMinusBeta1PowAdamStep / (Sqrt(expAvgSq / oneMinusBeta2PowAdamStep) + eps);
                         // p = p - rate * update
                         p = Fma(minusRate, update, p);
                     }
 
                     ElementAt(ref pRef, i) = p;
-                    if (useMuonAndRankIs2) ElementAt(ref momentumBufferRef, i) = momentumBuffer;
-                    if (condition1) ElementAt(ref expAvgRef, i) = expAvg;
-                    if (condition1) ElementAt(ref expAvgSqRef, i) = expAvgSq;
+                    if (muonStep) ElementAt(ref momentumBufferRef, i) = momentumBuffer;
+                    if (!muonStep) ElementAt(ref expAvgRef, i) = expAvg;
+                    if (!muonStep) ElementAt(ref expAvgSqRef, i) = expAvgSq;
                 }
             }
         }

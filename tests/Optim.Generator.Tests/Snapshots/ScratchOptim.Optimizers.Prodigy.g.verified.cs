@@ -198,22 +198,22 @@ namespace ScratchOptim.Optimizers
                 new("b3", "beta3 != null ? beta3 : Sqrt(beta2)"),
                 new("biasCorrection", "useBiasCorrection ? Pow(1 - Pow(beta2, k + 1), 0.5) / (1 - Pow(beta1, k + 1)) : 1"),
                 new("dlr", "d * lr * biasCorrection"),
-                new("numerator", "b3 * dNumerator + d / d0 * dlr * reduction1"),
+                new("numerator", "b3 * dNumerator + d / d0 * dlr * groupSumOfGTimesP0MinusP"),
                 new("denominator", "groupSumOfAbsS"),
                 new("firstStep", "t == 1"),
-                new("condition1", "weightDecay != 0 && !decouple"),
+                new("weightDecayAndNotDecouple", "weightDecay != 0 && !decouple"),
                 new("weightDecay", "(Element)(weightDecay)"),
-                new("scalar1", "(Element)(d * (1 - beta1))"),
+                new("dTimesOneMinusBeta1", "(Element)(d * (1 - beta1))"),
                 new("beta1", "(Element)(beta1)"),
-                new("scalar2", "(Element)(d * d * (1 - beta2))"),
+                new("dTimesDTimesOneMinusBeta2", "(Element)(d * d * (1 - beta2))"),
                 new("beta2", "(Element)(beta2)"),
-                new("scalar3", "(Element)(safeguardWarmup ? d / d0 * d : d / d0 * dlr)"),
+                new("dOverD0TimesDOrDOverD0TimesDlr", "(Element)(safeguardWarmup ? d / d0 * d : d / d0 * dlr)"),
                 new("b3F", "(Element)(b3)"),
                 new("denominatorIsNonZero", "denominator != 0"),
-                new("condition3", "weightDecay != 0 && decouple"),
+                new("weightDecayAndDecouple", "weightDecay != 0 && decouple"),
                 new("minusWeightDecayTimesDlr", "(Element)(-(weightDecay * dlr))"),
                 new("dlrF", "(Element)(dlr)"),
-                new("scalar4", "(Element)(dNew2 * eps)"),
+                new("dNew2TimesEps", "(Element)(dNew2 * eps)"),
             },
             Reductions: new string[]
             {
@@ -265,14 +265,14 @@ namespace ScratchOptim.Optimizers
             double biasCorrection = hyper.UseBiasCorrection ? global::System.Math.Pow(1 - global::System.Math.Pow(hyper.Beta2, k + 1), 0.5) / (1 - global::System.Math.Pow(hyper.Beta1, k + 1)) : 1;
             double dlr = d * hyper.Lr * biasCorrection;
 
-            // Group phase 1 of 2: every tensor of every group that has a gradient, group after group, adds its share to reduction1, groupSumOfAbsS (each tensor's blocks in their fixed order, then tensor by tensor in double: the same bits for every vector width and thread count); nothing is stored.
+            // Group phase 1 of 2: every tensor of every group that has a gradient, group after group, adds its share to groupSumOfGTimesP0MinusP, groupSumOfAbsS (each tensor's blocks in their fixed order, then tensor by tensor in double: the same bits for every vector width and thread count); nothing is stored.
             var phase1 = new Phase1 { d = d, dlr = dlr };
             ForEachTensor(groups, ref phase1);
-            double reduction1 = phase1.reduction1;
+            double groupSumOfGTimesP0MinusP = phase1.groupSumOfGTimesP0MinusP;
             double groupSumOfAbsS = phase1.groupSumOfAbsS;
 
             // After group phase 1: what the sums over every group give, once for the whole optimizer, in double.
-            double numerator = b3 * dNumerator + d / hyper.D0 * dlr * reduction1;
+            double numerator = b3 * dNumerator + d / hyper.D0 * dlr * groupSumOfGTimesP0MinusP;
             double denominator = groupSumOfAbsS;
             // dNumerator = numerator
             double dNumeratorNew = denominator != 0 ? numerator : dNumerator;
@@ -314,7 +314,7 @@ namespace ScratchOptim.Optimizers
             public double dlr;
 
             // The group's sums: each tensor's host code adds its share in turn, in the group's order.
-            public double reduction1;
+            public double groupSumOfGTimesP0MinusP;
             public double groupSumOfAbsS;
 
             /// <inheritdoc/>
@@ -343,7 +343,7 @@ namespace ScratchOptim.Optimizers
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v),
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(s),
                     ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p0),
-                    ref reduction1,
+                    ref groupSumOfGTimesP0MinusP,
                     ref groupSumOfAbsS,
                     partials);
             }
@@ -458,34 +458,34 @@ namespace ScratchOptim.Optimizers
         {
             // What host code computes, for the phases and for later host code.
             internal bool firstStep;
-            internal bool condition1;
+            internal bool weightDecayAndNotDecouple;
             internal T weightDecay;
             internal double b3;
-            internal T scalar3;
+            internal T dOverD0TimesDOrDOverD0TimesDlr;
             internal T b3F;
 
             /// <summary>
             /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
             /// <paramref name="partials"/> (2 per block); it adds the tensor's share to the group's sums.
             /// </summary>
-            public void Host(int segment, Hyperparameters hyper, int t, double d, double dlr, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T sRef, ref T p0Ref, ref double reduction1, ref double groupSumOfAbsS, global::System.ReadOnlySpan<double> partials)
+            public void Host(int segment, Hyperparameters hyper, int t, double d, double dlr, int length, ref T pRef, ref T gRef, ref T mRef, ref T vRef, ref T sRef, ref T p0Ref, ref double groupSumOfGTimesP0MinusP, ref double groupSumOfAbsS, global::System.ReadOnlySpan<double> partials)
             {
                 switch (segment)
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                         firstStep = t == 1;
-                        condition1 = hyper.WeightDecay != 0 && !hyper.Decouple;
+                        weightDecayAndNotDecouple = hyper.WeightDecay != 0 && !hyper.Decouple;
                         weightDecay = Round<T>(hyper.WeightDecay);
                         b3 = hyper.Beta3.HasValue ? hyper.Beta3.GetValueOrDefault() : global::System.Math.Sqrt(hyper.Beta2);
-                        scalar3 = Round<T>(hyper.SafeguardWarmup ? d / hyper.D0 * d : d / hyper.D0 * dlr); // safeguardWarmup ? d / d0 * d : d / d0 * dlr
+                        dOverD0TimesDOrDOverD0TimesDlr = Round<T>(hyper.SafeguardWarmup ? d / hyper.D0 * d : d / hyper.D0 * dlr); // safeguardWarmup ? d / d0 * d : d / d0 * dlr
                         b3F = Round<T>(b3);
                         break;
                     case 1:
                         // Phase 1's sums: the partial sums of its blocks, added in block order, the group's added to what the tensors before this one gave.
                         for (int partial = 0; partial < partials.Length; partial += 2)
                         {
-                            reduction1 += partials[partial];
+                            groupSumOfGTimesP0MinusP += partials[partial];
                             groupSumOfAbsS += partials[partial + 1];
                         }
                         break;
@@ -503,16 +503,16 @@ namespace ScratchOptim.Optimizers
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool firstStep = this.firstStep;
-                bool condition1 = this.condition1;
-                // Element by element, a vector body and a scalar tail (all of it without vector hardware), rounded alike: only what the sums reduction1 (the tensor's share of the group's), groupSumOfAbsS (the tensor's share of the group's) need (in a fixed order: the same bits for every vector width); nothing is stored.
+                bool weightDecayAndNotDecouple = this.weightDecayAndNotDecouple;
+                // Element by element, a vector body and a scalar tail (all of it without vector hardware), rounded alike: only what the sums groupSumOfGTimesP0MinusP (the tensor's share of the group's), groupSumOfAbsS (the tensor's share of the group's) need (in a fixed order: the same bits for every vector width); nothing is stored.
                 // Each value the loop reads, broadcast to a vector once.
                 var weightDecayVec = TVector.Create(weightDecay);
-                var scalar3Vec = TVector.Create(scalar3);
+                var dOverD0TimesDOrDOverD0TimesDlrVec = TVector.Create(dOverD0TimesDOrDOverD0TimesDlr);
                 var b3FVec = TVector.Create(b3F);
                 for (nuint block = from; block < to; block += global::ScratchOptim.Reductions.BlockLength)
                 {
                     nuint blockEnd = global::System.Math.Min(block + global::ScratchOptim.Reductions.BlockLength, to);
-                    var reduction1Lanes = TVector.Zero;
+                    var groupSumOfGTimesP0MinusPLanes = TVector.Zero;
                     var groupSumOfAbsSLanes = TVector.Zero;
                     nuint i = block;
                     if (TVector.IsHardwareAccelerated)
@@ -533,14 +533,14 @@ namespace ScratchOptim.Optimizers
                                 // p0 = p
                                 p0 = p;
                             }
-                            if (condition1)
+                            if (weightDecayAndNotDecouple)
                             {
                                 // g = g + weightDecay * p
                                 g = Fma(weightDecayVec, p, g);
                             }
                             // s = b3 * s + (safeguardWarmup ? d / d0 * d : d / d0 * dlr) * g
-                            s = Fma(scalar3Vec, g, b3FVec * s);
-                            reduction1Lanes += g * (p0 - p);
+                            s = Fma(dOverD0TimesDOrDOverD0TimesDlrVec, g, b3FVec * s);
+                            groupSumOfGTimesP0MinusPLanes += g * (p0 - p);
                             groupSumOfAbsSLanes += Abs(s);
                         }
                     }
@@ -556,19 +556,19 @@ namespace ScratchOptim.Optimizers
                             // p0 = p
                             p0 = p;
                         }
-                        if (condition1)
+                        if (weightDecayAndNotDecouple)
                         {
                             // g = g + weightDecay * p
                             g = Fma(weightDecay, p, g);
                         }
                         // s = b3 * s + (safeguardWarmup ? d / d0 * d : d / d0 * dlr) * g
-                        s = Fma(scalar3, g, b3F * s);
-                        reduction1Lanes = AddToLane(reduction1Lanes, (i - block) % (nuint)TVector.Count, g * (p0 - p));
+                        s = Fma(dOverD0TimesDOrDOverD0TimesDlr, g, b3F * s);
+                        groupSumOfGTimesP0MinusPLanes = AddToLane(groupSumOfGTimesP0MinusPLanes, (i - block) % (nuint)TVector.Count, g * (p0 - p));
                         groupSumOfAbsSLanes = AddToLane(groupSumOfAbsSLanes, (i - block) % (nuint)TVector.Count, Abs(s));
                     }
                     // This block's partial sums, in their slots: the host code adds them in block order.
                     int partial = (int)((block - from) / global::ScratchOptim.Reductions.BlockLength) * 2;
-                    partials[partial] = SumLanes(reduction1Lanes);
+                    partials[partial] = SumLanes(groupSumOfGTimesP0MinusPLanes);
                     partials[partial + 1] = SumLanes(groupSumOfAbsSLanes);
                 }
             }
@@ -587,20 +587,20 @@ namespace ScratchOptim.Optimizers
         {
             // What host code computes, for the phases and for later host code.
             internal bool firstStep;
-            internal bool condition1;
+            internal bool weightDecayAndNotDecouple;
             internal T weightDecay;
             internal double b3;
-            internal T scalar1;
+            internal T dTimesOneMinusBeta1;
             internal T beta1;
-            internal T scalar2;
+            internal T dTimesDTimesOneMinusBeta2;
             internal T beta2;
-            internal T scalar3;
+            internal T dOverD0TimesDOrDOverD0TimesDlr;
             internal T b3F;
             internal bool denominatorIsNonZero;
-            internal bool condition3;
+            internal bool weightDecayAndDecouple;
             internal T minusWeightDecayTimesDlr;
             internal T dlrF;
-            internal T scalar4;
+            internal T dNew2TimesEps;
 
             /// <summary>
             /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
@@ -613,20 +613,20 @@ namespace ScratchOptim.Optimizers
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                         firstStep = t == 1;
-                        condition1 = hyper.WeightDecay != 0 && !hyper.Decouple;
+                        weightDecayAndNotDecouple = hyper.WeightDecay != 0 && !hyper.Decouple;
                         weightDecay = Round<T>(hyper.WeightDecay);
                         b3 = hyper.Beta3.HasValue ? hyper.Beta3.GetValueOrDefault() : global::System.Math.Sqrt(hyper.Beta2);
-                        scalar1 = Round<T>(d * (1 - hyper.Beta1)); // d * (1 - beta1)
+                        dTimesOneMinusBeta1 = Round<T>(d * (1 - hyper.Beta1)); // d * (1 - beta1)
                         beta1 = Round<T>(hyper.Beta1);
-                        scalar2 = Round<T>(d * d * (1 - hyper.Beta2)); // d * d * (1 - beta2)
+                        dTimesDTimesOneMinusBeta2 = Round<T>(d * d * (1 - hyper.Beta2)); // d * d * (1 - beta2)
                         beta2 = Round<T>(hyper.Beta2);
-                        scalar3 = Round<T>(hyper.SafeguardWarmup ? d / hyper.D0 * d : d / hyper.D0 * dlr); // safeguardWarmup ? d / d0 * d : d / d0 * dlr
+                        dOverD0TimesDOrDOverD0TimesDlr = Round<T>(hyper.SafeguardWarmup ? d / hyper.D0 * d : d / hyper.D0 * dlr); // safeguardWarmup ? d / d0 * d : d / d0 * dlr
                         b3F = Round<T>(b3);
                         denominatorIsNonZero = denominator != 0;
-                        condition3 = hyper.WeightDecay != 0 && hyper.Decouple;
+                        weightDecayAndDecouple = hyper.WeightDecay != 0 && hyper.Decouple;
                         minusWeightDecayTimesDlr = Round<T>(-(hyper.WeightDecay * dlr)); // -(weightDecay * dlr)
                         dlrF = Round<T>(dlr);
-                        scalar4 = Round<T>(dNew2 * hyper.Eps); // dNew2 * eps
+                        dNew2TimesEps = Round<T>(dNew2 * hyper.Eps); // dNew2 * eps
                         break;
                 }
             }
@@ -642,24 +642,24 @@ namespace ScratchOptim.Optimizers
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool firstStep = this.firstStep;
-                bool condition1 = this.condition1;
+                bool weightDecayAndNotDecouple = this.weightDecayAndNotDecouple;
                 bool denominatorIsNonZero = this.denominatorIsNonZero;
-                bool condition3 = this.condition3;
+                bool weightDecayAndDecouple = this.weightDecayAndDecouple;
                 // The update, element by element: a vector body and a scalar tail (all of it without vector hardware), rounded alike.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
                     // Each value the loop reads, broadcast to a vector once.
                     var weightDecayVec = TVector.Create(weightDecay);
-                    var scalar1Vec = TVector.Create(scalar1);
+                    var dTimesOneMinusBeta1Vec = TVector.Create(dTimesOneMinusBeta1);
                     var beta1Vec = TVector.Create(beta1);
-                    var scalar2Vec = TVector.Create(scalar2);
+                    var dTimesDTimesOneMinusBeta2Vec = TVector.Create(dTimesDTimesOneMinusBeta2);
                     var beta2Vec = TVector.Create(beta2);
-                    var scalar3Vec = TVector.Create(scalar3);
+                    var dOverD0TimesDOrDOverD0TimesDlrVec = TVector.Create(dOverD0TimesDOrDOverD0TimesDlr);
                     var b3FVec = TVector.Create(b3F);
                     var minusWeightDecayTimesDlrVec = TVector.Create(minusWeightDecayTimesDlr);
                     var dlrFVec = TVector.Create(dlrF);
-                    var scalar4Vec = TVector.Create(scalar4);
+                    var dNew2TimesEpsVec = TVector.Create(dNew2TimesEps);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
                     {
                         TPrefetch.Ahead(ref pRef, i);
@@ -680,26 +680,26 @@ namespace ScratchOptim.Optimizers
                             // p0 = p
                             p0 = p;
                         }
-                        if (condition1)
+                        if (weightDecayAndNotDecouple)
                         {
                             // g = g + weightDecay * p
                             g = Fma(weightDecayVec, p, g);
                         }
                         // m = beta1 * m + d * (1 - beta1) * g
-                        m = Fma(scalar1Vec, g, beta1Vec * m);
+                        m = Fma(dTimesOneMinusBeta1Vec, g, beta1Vec * m);
                         // v = beta2 * v + d * d * (1 - beta2) * g * g
-                        v = Fma(scalar2Vec * g, g, beta2Vec * v);
+                        v = Fma(dTimesDTimesOneMinusBeta2Vec * g, g, beta2Vec * v);
                         // s = b3 * s + (safeguardWarmup ? d / d0 * d : d / d0 * dlr) * g
-                        s = Fma(scalar3Vec, g, b3FVec * s);
+                        s = Fma(dOverD0TimesDOrDOverD0TimesDlrVec, g, b3FVec * s);
                         if (denominatorIsNonZero)
                         {
-                            if (condition3)
+                            if (weightDecayAndDecouple)
                             {
                                 // p = p - weightDecay * dlr * p
                                 p = Fma(minusWeightDecayTimesDlrVec, p, p);
                             }
                             // p = p - dlr * m / (Sqrt(v) + d * eps)
-                            p = p - dlrFVec * m / (Sqrt(v) + scalar4Vec);
+                            p = p - dlrFVec * m / (Sqrt(v) + dNew2TimesEpsVec);
                         }
 
                         TVector.Store(p, ref pRef, i);
@@ -723,26 +723,26 @@ namespace ScratchOptim.Optimizers
                         // p0 = p
                         p0 = p;
                     }
-                    if (condition1)
+                    if (weightDecayAndNotDecouple)
                     {
                         // g = g + weightDecay * p
                         g = Fma(weightDecay, p, g);
                     }
                     // m = beta1 * m + d * (1 - beta1) * g
-                    m = Fma(scalar1, g, beta1 * m);
+                    m = Fma(dTimesOneMinusBeta1, g, beta1 * m);
                     // v = beta2 * v + d * d * (1 - beta2) * g * g
-                    v = Fma(scalar2 * g, g, beta2 * v);
+                    v = Fma(dTimesDTimesOneMinusBeta2 * g, g, beta2 * v);
                     // s = b3 * s + (safeguardWarmup ? d / d0 * d : d / d0 * dlr) * g
-                    s = Fma(scalar3, g, b3F * s);
+                    s = Fma(dOverD0TimesDOrDOverD0TimesDlr, g, b3F * s);
                     if (denominatorIsNonZero)
                     {
-                        if (condition3)
+                        if (weightDecayAndDecouple)
                         {
                             // p = p - weightDecay * dlr * p
                             p = Fma(minusWeightDecayTimesDlr, p, p);
                         }
                         // p = p - dlr * m / (Sqrt(v) + d * eps)
-                        p = p - dlrF * m / (Sqrt(v) + scalar4);
+                        p = p - dlrF * m / (Sqrt(v) + dNew2TimesEps);
                     }
 
                     ElementAt(ref pRef, i) = p;

@@ -361,8 +361,8 @@ namespace ScratchOptim.Optimizers
                 new("minusStepSize", "(Element)(-stepSize)"),
                 new("weightDecayAbove0", "weightDecay > 0"),
                 new("minusLrTimesWeightDecay", "(Element)(-(lr * weightDecay))"),
-                new("condition1", "step % preconditionFrequency == 0"),
-                new("scalar1", "(Element)(1E-30 + Pow(sumOfSquaresDirection / (double)Count(direction * direction), 0.5))"),
+                new("stepModPreconditionFrequencyIs0", "step % preconditionFrequency == 0"),
+                new("directionDivisor", "(Element)(1E-30 + Pow(sumOfSquaresDirection / (double)Count(direction * direction), 0.5))"),
             },
             Reductions: new string[]
             {
@@ -808,9 +808,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool condition2;
-            internal bool condition3;
-            internal bool condition4;
             internal bool flattened;
             internal bool rowsPreconditioned;
             internal bool columnsPreconditioned;
@@ -828,9 +825,9 @@ namespace ScratchOptim.Optimizers
             internal T minusStepSize;
             internal bool weightDecayAbove0;
             internal T minusLrTimesWeightDecay;
-            internal bool condition1;
+            internal bool stepModPreconditionFrequencyIs0;
             internal double sumOfSquaresDirection;
-            internal T scalar1;
+            internal T directionDivisor;
 
             /// <summary>
             /// Host segment <paramref name="segment"/>: 0 before the first phase, k after phase k, which left its sums in
@@ -843,8 +840,8 @@ namespace ScratchOptim.Optimizers
                 // The matrices of the matrix work (kept in the workspace), and the buffers it reads in place.
                 var projectedElementMatrix = matrices.Matrix(0, rows, columns);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
-                var matrix1 = matrices.Matrix(1, rows, columns);
-                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var mOverSqrtVPlusEpsMatrix = matrices.Matrix(1, rows, columns);
+                ref T mOverSqrtVPlusEpsMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mOverSqrtVPlusEpsMatrix);
                 var backElementMatrix = matrices.Matrix(2, rows, columns);
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.Matrix(3, rows, columns);
@@ -920,9 +917,6 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once, and the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-                        condition2 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && shape.Length == 2 && rows <= hyper.MaxPrecondDim; // the state that needs it is allocated
-                        condition3 = !(hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim) && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim; // the state that needs it is allocated
-                        condition4 = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim; // the state that needs it is allocated
                         flattened = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim;
                         rowsPreconditioned = !flattened && shape.Length == 2 && rows <= hyper.MaxPrecondDim;
                         columnsPreconditioned = !flattened && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim;
@@ -1050,21 +1044,21 @@ namespace ScratchOptim.Optimizers
                                 right[entry] = Lerp(rightElement2, product11Element, preconditionerWeightF);
                             }
                         }
-                        condition1 = step % hyper.PreconditionFrequency == 0;
+                        stepModPreconditionFrequencyIs0 = step % hyper.PreconditionFrequency == 0;
                         // Matrix mergedOrder = EigenvalueOrder(merged, mergedBasis) (a sort of estimated eigenvalues)
-                        if (!firstStep && condition1 && flattened)
+                        if (!firstStep && stepModPreconditionFrequencyIs0 && flattened)
                         {
                             mergedOrder = matrices.Matrix(20, length, length);
                             matrices.EigenvalueOrder(merged, mergedBasis, mergedOrder, length);
                         }
                         // Matrix leftOrder = EigenvalueOrder(left, leftBasis) (a sort of estimated eigenvalues)
-                        if (!firstStep && condition1 && rowsPreconditioned)
+                        if (!firstStep && stepModPreconditionFrequencyIs0 && rowsPreconditioned)
                         {
                             leftOrder = matrices.Matrix(21, rows, rows);
                             matrices.EigenvalueOrder(left, leftBasis, leftOrder, rows);
                         }
                         // Matrix rightOrder = EigenvalueOrder(right, rightBasis) (a sort of estimated eigenvalues)
-                        if (!firstStep && condition1 && columnsPreconditioned)
+                        if (!firstStep && stepModPreconditionFrequencyIs0 && columnsPreconditioned)
                         {
                             rightOrder = matrices.Matrix(22, columns, columns);
                             matrices.EigenvalueOrder(right, rightBasis, rightOrder, columns);
@@ -1072,11 +1066,11 @@ namespace ScratchOptim.Optimizers
                         break;
                     case 1:
                         // After phase 1: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-                        // Matrix back = matrix1
+                        // Matrix back = mOverSqrtVPlusEpsMatrix
                         global::System.Span<T> back = matrices.Matrix(40, rows, columns);
                         if (!firstStep)
                         {
-                            back = matrix1;
+                            back = mOverSqrtVPlusEpsMatrix;
                         }
                         // back = Unflatten(Flatten(back) * Transpose(mergedBasis)) (products on OpenBLAS)
                         if (!firstStep && flattened)
@@ -1128,14 +1122,14 @@ namespace ScratchOptim.Optimizers
                             moment = product17;
                         }
                         // unflattenMatrix = Unflatten(Flatten(vMatrix) * mergedOrder) (products on OpenBLAS)
-                        if (!firstStep && condition1 && flattened)
+                        if (!firstStep && stepModPreconditionFrequencyIs0 && flattened)
                         {
                             var product18 = matrices.Matrix(29, 1, length);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, 1, length, length, vMatrix, mergedOrder, product18);
                             product18.CopyTo(unflattenMatrix);
                         }
                         // mergedBasis = QrBasis(merged * (mergedBasis * mergedOrder)) (LAPACK's QR, products on OpenBLAS)
-                        if (!firstStep && condition1 && flattened)
+                        if (!firstStep && stepModPreconditionFrequencyIs0 && flattened)
                         {
                             var product19 = matrices.Matrix(30, length, length);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, length, length, length, mergedBasis, mergedOrder, product19);
@@ -1144,7 +1138,7 @@ namespace ScratchOptim.Optimizers
                             matrices.QrBasis(product20, mergedBasis, length, length);
                         }
                         // leftBasis = QrBasis(left * (leftBasis * leftOrder)) (LAPACK's QR, products on OpenBLAS)
-                        if (!firstStep && condition1 && rowsPreconditioned)
+                        if (!firstStep && stepModPreconditionFrequencyIs0 && rowsPreconditioned)
                         {
                             var product21 = matrices.Matrix(32, rows, rows);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, rows, rows, leftBasis, leftOrder, product21);
@@ -1153,7 +1147,7 @@ namespace ScratchOptim.Optimizers
                             matrices.QrBasis(product22, leftBasis, rows, rows);
                         }
                         // rightBasis = QrBasis(right * (rightBasis * rightOrder)) (LAPACK's QR, products on OpenBLAS)
-                        if (!firstStep && condition1 && columnsPreconditioned)
+                        if (!firstStep && stepModPreconditionFrequencyIs0 && columnsPreconditioned)
                         {
                             var product23 = matrices.Matrix(34, columns, columns);
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, columns, columns, columns, rightBasis, rightOrder, product23);
@@ -1192,9 +1186,9 @@ namespace ScratchOptim.Optimizers
                             sumOfSquaresDirection += partials[partial];
                         }
                         // After phase 2: what its sums give, in double, and the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
-                        scalar1 = Round<T>(1E-30 + global::System.Math.Pow(sumOfSquaresDirection / (double)length, 0.5)); // 1E-30 + Pow(sumOfSquaresDirection / (double)Count(direction * direction), 0.5)
+                        directionDivisor = Round<T>(1E-30 + global::System.Math.Pow(sumOfSquaresDirection / (double)length, 0.5)); // 1E-30 + Pow(sumOfSquaresDirection / (double)Count(direction * direction), 0.5)
                         // productMatrix = Transpose(leftOrder) * vMatrix2 (products on OpenBLAS)
-                        if (!firstStep && condition1 && rowsPreconditioned)
+                        if (!firstStep && stepModPreconditionFrequencyIs0 && rowsPreconditioned)
                         {
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.Transposed, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, rows, leftOrder, vMatrix2, productMatrix);
                         }
@@ -1202,7 +1196,7 @@ namespace ScratchOptim.Optimizers
                     case 3:
                         // After phase 3: the matrix work, on whole matrices with ScratchOptim.LinearAlgebra.
                         // product2Matrix = vMatrix3 * rightOrder (products on OpenBLAS)
-                        if (!firstStep && condition1 && columnsPreconditioned)
+                        if (!firstStep && stepModPreconditionFrequencyIs0 && columnsPreconditioned)
                         {
                             matrices.Multiply(global::ScratchOptim.LinearAlgebra.Transpose.None, global::ScratchOptim.LinearAlgebra.Transpose.None, rows, columns, columns, vMatrix3, rightOrder, product2Matrix);
                         }
@@ -1222,32 +1216,32 @@ namespace ScratchOptim.Optimizers
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
                 bool flattened = this.flattened;
                 bool firstStep = this.firstStep;
-                bool condition1 = this.condition1;
+                bool stepModPreconditionFrequencyIs0 = this.stepModPreconditionFrequencyIs0;
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
-                var matrix1 = matrices.ExistingMatrix(1);
-                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var mOverSqrtVPlusEpsMatrix = matrices.ExistingMatrix(1);
+                ref T mOverSqrtVPlusEpsMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mOverSqrtVPlusEpsMatrix);
                 var backElementMatrix = matrices.ExistingMatrix(2);
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
+                var vMatrix = flattened ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
+                var unflattenMatrix = flattened ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
+                var vMatrix2 = rowsPreconditioned ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
+                var productMatrix = rowsPreconditioned ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
+                var vMatrix3 = columnsPreconditioned ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
+                var product2Matrix = columnsPreconditioned ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
 
-                // Phase 1 of 4: the matrix matrix1 and the matrix mMatrix and the matrix vMatrix, for the matrix work after it (element by element); nothing is stored yet.
+                // Phase 1 of 4: the matrix mOverSqrtVPlusEpsMatrix and the matrix mMatrix and the matrix vMatrix, for the matrix work after it (element by element); nothing is stored yet.
                 nuint i = from;
                 if (TVector.IsHardwareAccelerated)
                 {
@@ -1277,11 +1271,11 @@ namespace ScratchOptim.Optimizers
                             m = Fma(oneMinusBeta1Vec, rotated, m * beta1Vec);
                             // v = v * beta2 + (1 - beta2) * (rotated * rotated)
                             v = Fma(oneMinusBeta2Vec, rotated * rotated, v * beta2Vec);
-                            // The matrix matrix1 gets m / (Sqrt(v) + eps)
-                            TVector.Store(m / (Sqrt(v) + epsVec), ref matrix1Ref, i);
+                            // The matrix mOverSqrtVPlusEpsMatrix gets m / (Sqrt(v) + eps)
+                            TVector.Store(m / (Sqrt(v) + epsVec), ref mOverSqrtVPlusEpsMatrixRef, i);
                             // The matrix mMatrix gets m
                             TVector.Store(m, ref mMatrixRef, i);
-                            if (condition1)
+                            if (stepModPreconditionFrequencyIs0)
                             {
                                 if (flattened)
                                 {
@@ -1309,11 +1303,11 @@ namespace ScratchOptim.Optimizers
                         m = Fma(oneMinusBeta1, rotated, m * beta1);
                         // v = v * beta2 + (1 - beta2) * (rotated * rotated)
                         v = Fma(oneMinusBeta2, rotated * rotated, v * beta2);
-                        // The matrix matrix1 gets m / (Sqrt(v) + eps)
-                        ElementAt(ref matrix1Ref, i) = m / (Sqrt(v) + eps);
+                        // The matrix mOverSqrtVPlusEpsMatrix gets m / (Sqrt(v) + eps)
+                        ElementAt(ref mOverSqrtVPlusEpsMatrixRef, i) = m / (Sqrt(v) + eps);
                         // The matrix mMatrix gets m
                         ElementAt(ref mMatrixRef, i) = m;
-                        if (condition1)
+                        if (stepModPreconditionFrequencyIs0)
                         {
                             if (flattened)
                             {
@@ -1335,32 +1329,31 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition4 = this.condition4;
                 bool flattened = this.flattened;
                 bool rowsPreconditioned = this.rowsPreconditioned;
                 bool firstStep = this.firstStep;
                 bool normalizeGrads = this.normalizeGrads;
-                bool condition1 = this.condition1;
+                bool stepModPreconditionFrequencyIs0 = this.stepModPreconditionFrequencyIs0;
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
-                var matrix1 = matrices.ExistingMatrix(1);
-                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var mOverSqrtVPlusEpsMatrix = matrices.ExistingMatrix(1);
+                ref T mOverSqrtVPlusEpsMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mOverSqrtVPlusEpsMatrix);
                 var backElementMatrix = matrices.ExistingMatrix(2);
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
+                var vMatrix = flattened ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
+                var unflattenMatrix = flattened ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
+                var vMatrix2 = rowsPreconditioned ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
+                var productMatrix = rowsPreconditioned ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
+                var vMatrix3 = columnsPreconditioned ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
+                var product2Matrix = columnsPreconditioned ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -1381,11 +1374,11 @@ namespace ScratchOptim.Optimizers
                             TPrefetch.Ahead(ref vRef, i);
                             TPrefetch.Ahead(ref projectedElementRef, i);
                             TPrefetch.Ahead(ref backElementRef, i);
-                            if (condition4) TPrefetch.Ahead(ref unflattenRef, i);
+                            if (flattened) TPrefetch.Ahead(ref unflattenRef, i);
                             var v = TVector.Load(ref vRef, i);
                             var projectedElement = TVector.Load(ref projectedElementRef, i);
                             var backElement = TVector.Load(ref backElementRef, i);
-                            var unflatten = condition4 ? TVector.Load(ref unflattenRef, i) : default;
+                            var unflatten = flattened ? TVector.Load(ref unflattenRef, i) : default;
 
                             if (firstStep)
                             {
@@ -1402,7 +1395,7 @@ namespace ScratchOptim.Optimizers
                                 {
                                     sumOfSquaresDirectionLanes += direction * direction;
                                 }
-                                if (condition1)
+                                if (stepModPreconditionFrequencyIs0)
                                 {
                                     if (flattened)
                                     {
@@ -1423,7 +1416,7 @@ namespace ScratchOptim.Optimizers
                         T v = ElementAt(ref vRef, i);
                         T projectedElement = ElementAt(ref projectedElementRef, i);
                         T backElement = ElementAt(ref backElementRef, i);
-                        T unflatten = condition4 ? ElementAt(ref unflattenRef, i) : default;
+                        T unflatten = flattened ? ElementAt(ref unflattenRef, i) : default;
 
                         if (firstStep)
                         {
@@ -1440,7 +1433,7 @@ namespace ScratchOptim.Optimizers
                             {
                                 sumOfSquaresDirectionLanes = AddToLane(sumOfSquaresDirectionLanes, (i - block) % (nuint)TVector.Count, direction * direction);
                             }
-                            if (condition1)
+                            if (stepModPreconditionFrequencyIs0)
                             {
                                 if (flattened)
                                 {
@@ -1471,33 +1464,31 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition2 = this.condition2;
-                bool condition4 = this.condition4;
                 bool flattened = this.flattened;
                 bool rowsPreconditioned = this.rowsPreconditioned;
                 bool columnsPreconditioned = this.columnsPreconditioned;
                 bool firstStep = this.firstStep;
-                bool condition1 = this.condition1;
+                bool stepModPreconditionFrequencyIs0 = this.stepModPreconditionFrequencyIs0;
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
-                var matrix1 = matrices.ExistingMatrix(1);
-                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var mOverSqrtVPlusEpsMatrix = matrices.ExistingMatrix(1);
+                ref T mOverSqrtVPlusEpsMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mOverSqrtVPlusEpsMatrix);
                 var backElementMatrix = matrices.ExistingMatrix(2);
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
+                var vMatrix = flattened ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
+                var unflattenMatrix = flattened ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
+                var vMatrix2 = rowsPreconditioned ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
+                var productMatrix = rowsPreconditioned ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
+                var vMatrix3 = columnsPreconditioned ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
+                var product2Matrix = columnsPreconditioned ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -1513,12 +1504,12 @@ namespace ScratchOptim.Optimizers
                     {
                         TPrefetch.Ahead(ref vRef, i);
                         TPrefetch.Ahead(ref projectedElementRef, i);
-                        if (condition4) TPrefetch.Ahead(ref unflattenRef, i);
-                        if (condition2) TPrefetch.Ahead(ref productRef, i);
+                        if (flattened) TPrefetch.Ahead(ref unflattenRef, i);
+                        if (rowsPreconditioned) TPrefetch.Ahead(ref productRef, i);
                         var v = TVector.Load(ref vRef, i);
                         var projectedElement = TVector.Load(ref projectedElementRef, i);
-                        var unflatten = condition4 ? TVector.Load(ref unflattenRef, i) : default;
-                        var product = condition2 ? TVector.Load(ref productRef, i) : default;
+                        var unflatten = flattened ? TVector.Load(ref unflattenRef, i) : default;
+                        var product = rowsPreconditioned ? TVector.Load(ref productRef, i) : default;
 
                         if (firstStep)
                         {
@@ -1529,7 +1520,7 @@ namespace ScratchOptim.Optimizers
                             var rotated = projectedElement;
                             // v = v * beta2 + (1 - beta2) * (rotated * rotated)
                             v = Fma(oneMinusBeta2Vec, rotated * rotated, v * beta2Vec);
-                            if (condition1)
+                            if (stepModPreconditionFrequencyIs0)
                             {
                                 if (flattened)
                                 {
@@ -1554,8 +1545,8 @@ namespace ScratchOptim.Optimizers
                 {
                     T v = ElementAt(ref vRef, i);
                     T projectedElement = ElementAt(ref projectedElementRef, i);
-                    T unflatten = condition4 ? ElementAt(ref unflattenRef, i) : default;
-                    T product = condition2 ? ElementAt(ref productRef, i) : default;
+                    T unflatten = flattened ? ElementAt(ref unflattenRef, i) : default;
+                    T product = rowsPreconditioned ? ElementAt(ref productRef, i) : default;
 
                     if (firstStep)
                     {
@@ -1566,7 +1557,7 @@ namespace ScratchOptim.Optimizers
                         T rotated = projectedElement;
                         // v = v * beta2 + (1 - beta2) * (rotated * rotated)
                         v = Fma(oneMinusBeta2, rotated * rotated, v * beta2);
-                        if (condition1)
+                        if (stepModPreconditionFrequencyIs0)
                         {
                             if (flattened)
                             {
@@ -1598,36 +1589,33 @@ namespace ScratchOptim.Optimizers
                 where TPrefetch : struct, global::ScratchOptim.Simd.IPrefetch
             {
                 // The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.
-                bool condition2 = this.condition2;
-                bool condition3 = this.condition3;
-                bool condition4 = this.condition4;
                 bool flattened = this.flattened;
                 bool rowsPreconditioned = this.rowsPreconditioned;
                 bool columnsPreconditioned = this.columnsPreconditioned;
                 bool firstStep = this.firstStep;
                 bool normalizeGrads = this.normalizeGrads;
                 bool weightDecayAbove0 = this.weightDecayAbove0;
-                bool condition1 = this.condition1;
+                bool stepModPreconditionFrequencyIs0 = this.stepModPreconditionFrequencyIs0;
                 // The matrices this phase fills or reads, as host code made them.
                 var projectedElementMatrix = matrices.ExistingMatrix(0);
                 ref T projectedElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projectedElementMatrix);
-                var matrix1 = matrices.ExistingMatrix(1);
-                ref T matrix1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(matrix1);
+                var mOverSqrtVPlusEpsMatrix = matrices.ExistingMatrix(1);
+                ref T mOverSqrtVPlusEpsMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mOverSqrtVPlusEpsMatrix);
                 var backElementMatrix = matrices.ExistingMatrix(2);
                 ref T backElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(backElementMatrix);
                 var mMatrix = matrices.ExistingMatrix(3);
                 ref T mMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mMatrix);
-                var vMatrix = condition4 ? matrices.ExistingMatrix(4) : default;
+                var vMatrix = flattened ? matrices.ExistingMatrix(4) : default;
                 ref T vMatrixRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix);
-                var unflattenMatrix = condition4 ? matrices.ExistingMatrix(5) : default;
+                var unflattenMatrix = flattened ? matrices.ExistingMatrix(5) : default;
                 ref T unflattenRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(unflattenMatrix);
-                var vMatrix2 = condition2 ? matrices.ExistingMatrix(6) : default;
+                var vMatrix2 = rowsPreconditioned ? matrices.ExistingMatrix(6) : default;
                 ref T vMatrix2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix2);
-                var productMatrix = condition2 ? matrices.ExistingMatrix(7) : default;
+                var productMatrix = rowsPreconditioned ? matrices.ExistingMatrix(7) : default;
                 ref T productRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(productMatrix);
-                var vMatrix3 = condition3 ? matrices.ExistingMatrix(8) : default;
+                var vMatrix3 = columnsPreconditioned ? matrices.ExistingMatrix(8) : default;
                 ref T vMatrix3Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vMatrix3);
-                var product2Matrix = condition3 ? matrices.ExistingMatrix(9) : default;
+                var product2Matrix = columnsPreconditioned ? matrices.ExistingMatrix(9) : default;
                 ref T product2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(product2Matrix);
                 var momentElementMatrix = matrices.ExistingMatrix(10);
                 ref T momentElementRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(momentElementMatrix);
@@ -1641,7 +1629,7 @@ namespace ScratchOptim.Optimizers
                     var beta1Vec = TVector.Create(beta1);
                     var oneMinusBeta2Vec = TVector.Create(oneMinusBeta2);
                     var beta2Vec = TVector.Create(beta2);
-                    var scalar1Vec = TVector.Create(scalar1);
+                    var directionDivisorVec = TVector.Create(directionDivisor);
                     var minusStepSizeVec = TVector.Create(minusStepSize);
                     var minusLrTimesWeightDecayVec = TVector.Create(minusLrTimesWeightDecay);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
@@ -1651,18 +1639,18 @@ namespace ScratchOptim.Optimizers
                         TPrefetch.Ahead(ref vRef, i);
                         TPrefetch.Ahead(ref projectedElementRef, i);
                         TPrefetch.Ahead(ref backElementRef, i);
-                        if (condition4) TPrefetch.Ahead(ref unflattenRef, i);
-                        if (condition2) TPrefetch.Ahead(ref productRef, i);
-                        if (condition3) TPrefetch.Ahead(ref product2Ref, i);
+                        if (flattened) TPrefetch.Ahead(ref unflattenRef, i);
+                        if (rowsPreconditioned) TPrefetch.Ahead(ref productRef, i);
+                        if (columnsPreconditioned) TPrefetch.Ahead(ref product2Ref, i);
                         TPrefetch.Ahead(ref momentElementRef, i);
                         var p = TVector.Load(ref pRef, i);
                         var m = TVector.Load(ref mRef, i);
                         var v = TVector.Load(ref vRef, i);
                         var projectedElement = TVector.Load(ref projectedElementRef, i);
                         var backElement = TVector.Load(ref backElementRef, i);
-                        var unflatten = condition4 ? TVector.Load(ref unflattenRef, i) : default;
-                        var product = condition2 ? TVector.Load(ref productRef, i) : default;
-                        var product2 = condition3 ? TVector.Load(ref product2Ref, i) : default;
+                        var unflatten = flattened ? TVector.Load(ref unflattenRef, i) : default;
+                        var product = rowsPreconditioned ? TVector.Load(ref productRef, i) : default;
+                        var product2 = columnsPreconditioned ? TVector.Load(ref product2Ref, i) : default;
                         var momentElement = TVector.Load(ref momentElementRef, i);
 
                         if (firstStep)
@@ -1681,7 +1669,7 @@ namespace ScratchOptim.Optimizers
                             if (normalizeGrads)
                             {
                                 // direction = direction / (1E-30 + Pow(Mean(direction * direction), 0.5))
-                                direction = direction / scalar1Vec;
+                                direction = direction / directionDivisorVec;
                             }
                             // p = p - stepSize * direction
                             p = Fma(minusStepSizeVec, direction, p);
@@ -1690,7 +1678,7 @@ namespace ScratchOptim.Optimizers
                                 // p = p - lr * weightDecay * p
                                 p = Fma(minusLrTimesWeightDecayVec, p, p);
                             }
-                            if (condition1)
+                            if (stepModPreconditionFrequencyIs0)
                             {
                                 if (flattened)
                                 {
@@ -1724,9 +1712,9 @@ namespace ScratchOptim.Optimizers
                     T v = ElementAt(ref vRef, i);
                     T projectedElement = ElementAt(ref projectedElementRef, i);
                     T backElement = ElementAt(ref backElementRef, i);
-                    T unflatten = condition4 ? ElementAt(ref unflattenRef, i) : default;
-                    T product = condition2 ? ElementAt(ref productRef, i) : default;
-                    T product2 = condition3 ? ElementAt(ref product2Ref, i) : default;
+                    T unflatten = flattened ? ElementAt(ref unflattenRef, i) : default;
+                    T product = rowsPreconditioned ? ElementAt(ref productRef, i) : default;
+                    T product2 = columnsPreconditioned ? ElementAt(ref product2Ref, i) : default;
                     T momentElement = ElementAt(ref momentElementRef, i);
 
                     if (firstStep)
@@ -1745,7 +1733,7 @@ namespace ScratchOptim.Optimizers
                         if (normalizeGrads)
                         {
                             // direction = direction / (1E-30 + Pow(Mean(direction * direction), 0.5))
-                            direction = direction / scalar1;
+                            direction = direction / directionDivisor;
                         }
                         // p = p - stepSize * direction
                         p = Fma(minusStepSize, direction, p);
@@ -1754,7 +1742,7 @@ namespace ScratchOptim.Optimizers
                             // p = p - lr * weightDecay * p
                             p = Fma(minusLrTimesWeightDecay, p, p);
                         }
-                        if (condition1)
+                        if (stepModPreconditionFrequencyIs0)
                         {
                             if (flattened)
                             {

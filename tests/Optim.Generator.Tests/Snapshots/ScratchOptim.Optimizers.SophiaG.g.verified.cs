@@ -401,7 +401,7 @@ namespace ScratchOptim.Optimizers
             internal T oneMinusBeta1;
             internal T beta1;
             internal T rhoTimesBatchSize;
-            internal T scalar1;
+            internal T tenToMinus15;
             internal T one;
             internal T lr;
 
@@ -420,7 +420,7 @@ namespace ScratchOptim.Optimizers
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
                         beta1 = Round<T>(hyper.Beta1);
                         rhoTimesBatchSize = Round<T>(hyper.Rho * hyper.BatchSize); // rho * batchSize
-                        scalar1 = Round<T>(1E-15);
+                        tenToMinus15 = Round<T>(1E-15);
                         one = Round<T>(1);
                         lr = Round<T>(hyper.Lr);
                         break;
@@ -447,7 +447,7 @@ namespace ScratchOptim.Optimizers
                     var oneMinusBeta1Vec = TVector.Create(oneMinusBeta1);
                     var beta1Vec = TVector.Create(beta1);
                     var rhoTimesBatchSizeVec = TVector.Create(rhoTimesBatchSize);
-                    var scalar1Vec = TVector.Create(scalar1);
+                    var tenToMinus15Vec = TVector.Create(tenToMinus15);
                     var oneVec = TVector.Create(one);
                     var lrVec = TVector.Create(lr);
                     for (; i + (nuint)TVector.Count <= to; i += (nuint)TVector.Count)
@@ -471,7 +471,7 @@ namespace ScratchOptim.Optimizers
                         // m = beta1 * m + (1 - beta1) * g
                         m = Fma(oneMinusBeta1Vec, g, beta1Vec * m);
                         // Element ratio = Min(Abs(m) / (rho * batchSize * h + 1E-15), 1)
-                        var ratio = Min(Abs(m) / (rhoTimesBatchSizeVec * h + scalar1Vec), oneVec);
+                        var ratio = Min(Abs(m) / (rhoTimesBatchSizeVec * h + tenToMinus15Vec), oneVec);
                         // p = p - lr * Sign(m) * ratio
                         p = Fma(-(lrVec * Sign(m)), ratio, p);
 
@@ -496,7 +496,7 @@ namespace ScratchOptim.Optimizers
                     // m = beta1 * m + (1 - beta1) * g
                     m = Fma(oneMinusBeta1, g, beta1 * m);
                     // Element ratio = Min(Abs(m) / (rho * batchSize * h + 1E-15), 1)
-                    T ratio = Min(Abs(m) / (rhoTimesBatchSize * h + scalar1), one);
+                    T ratio = Min(Abs(m) / (rhoTimesBatchSize * h + tenToMinus15), one);
                     // p = p - lr * Sign(m) * ratio
                     p = Fma(-(lr * Sign(m)), ratio, p);
 

@@ -144,6 +144,23 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 : call.Operator + "(" + string.Join(", ", args) + ")";
         }
 
+        /// <summary>The local a shape query reads: <c>rows</c>, <c>columns</c> or <c>length</c>; null for another call.</summary>
+        private static string? ShapeLocal(Call call) => call.Operator switch
+        {
+            "Count" => call.Arguments[0].Type.Space switch { Space.Row => "rows", Space.Column => "columns", _ => "length" },
+            "Rows" => "rows",
+            "Columns" => "columns",
+            _ => null,
+        };
+
+        /// <summary>Whether the code of a step-uniform expression reads the tensor's <c>rows</c> or <c>columns</c>.</summary>
+        public static bool ReadsRowsOrColumns(Expr expr)
+        {
+            bool reads = false;
+            IrWalker.Visit(expr, e => reads |= e is Call call && ShapeLocal(call) is "rows" or "columns");
+            return reads;
+        }
+
         private string UniformCall(Call call)
         {
             // Shape queries read the tensor's shape, not their argument's values.
@@ -151,11 +168,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
             {
                 case "HasValue": return "hyper." + DslNames.PascalCase(((Variable)call.Arguments[0]).Name) + ".HasValue";
                 case "Rank": return "shape.Length";
-                case "Count": return call.Arguments[0].Type.Space switch { Space.Row => "rows", Space.Column => "columns", _ => "length" };
-                case "Rows": return "rows";
-                case "Columns": return "columns";
                 case "Epsilon": return "global::ScratchOptim.ElementMath.MachineEpsilon<T>()";
             }
+            if (ShapeLocal(call) is { } local) return local;
             // An element-typed host value (an Element local set from step-uniform values) rounds in T, as in the loops.
             if (call.Type.Scalar == Ir.Scalar.Element)
             {

@@ -24,6 +24,13 @@ namespace ScratchOptim.Generator.Targets.Cpu
     internal sealed record KernelBuffer(string Name, BufferKind Kind, string RefName, bool InWorkspace, bool InMatrices = false);
 
     /// <summary>
+    /// What the loops test to know that a state (or a matrix of the matrix work) is allocated: <paramref name="Test"/>, a C#
+    /// condition over the kernel's bool <paramref name="Fields"/> (<c>rowsPreconditioned</c>, <c>!muonStep</c>,
+    /// <c>mars &amp;&amp; marsTypeIsShampooAndRankIs2</c>).
+    /// </summary>
+    internal sealed record Guard(IReadOnlyList<string> Fields, string Test);
+
+    /// <summary>
     /// The CPU target's view of one plan: the names it gives every temp, buffer and guard, and the kernel's parameters.
     /// Naming belongs here, not to the planner: another target may name things its own way.
     /// </summary>
@@ -51,12 +58,20 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
             // A group state's stored value keeps the state's name; each new value is named after it.
             var assigned = plan.GroupSegments.SelectMany(s => s.Items).OfType<GroupStateAssign>().ToDictionary(a => a.TempId, a => a.Declared.Target.Name);
-            TempNames = plan.Temps.Select(t => t switch
+            var uses = UseNames(plan);
+            var tempNames = new List<string>();
+            foreach (var t in plan.Temps)
             {
-                { IsStoredGroupState: true, Definition: Variable state } => state.Name,
-                { Kind: TempKind.GroupState } => Namer.Claim(assigned[t.Id] + "New"),
-                _ => Namer.For(Unscheduled(t.Definition, plan), t.Type),
-            }).ToList();
+                string name = t switch
+                {
+                    { IsStoredGroupState: true, Definition: Variable state } => state.Name,
+                    { Kind: TempKind.GroupState } => Namer.Claim(assigned[t.Id] + "New"),
+                    _ => Namer.For(Unscheduled(t.Definition, plan), t.Type, uses.TryGetValue(t.Id, out var use) ? use : null),
+                };
+                Namer.Remember(t.Id, name, t.Definition);
+                tempNames.Add(name);
+            }
+            TempNames = tempNames;
             // A matrix the loops read has two names: its elements' (the temp's) and the whole matrix's.
             MatrixNames = plan.Temps.Where(t => t.Kind == TempKind.Matrix)
                 .ToDictionary(t => t.Id, t => Namer.Claim(TempNames[t.Id] + "Matrix"));
@@ -91,28 +106,110 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 buffers.Add(new KernelBuffer(TempNames[temp.Id], BufferKind.Element, Namer.Claim(TempNames[temp.Id] + "Ref"), false, InMatrices: true));
             Buffers = buffers;
 
-            Guards = new Dictionary<string, string>();
+            Guards = new Dictionary<string, Guard>();
+            var computed = ComputedBools();
             foreach (var state in plan.States.Where(s => s.Allocation is not null))
-                Guards[state.Name] = GuardOf(state.Allocation!);
+                Guards[state.Name] = GuardOf(state.Allocation!, state.Name, computed);
+            var stateGuardFields = new HashSet<string>(Guards.Values.SelectMany(g => g.Fields));
             // A matrix of the matrix work is made, and read by the loops, only where that work can run.
             MatrixAllocations = MatrixAllocationsOf(plan);
             foreach (var allocation in MatrixAllocations)
             {
-                string guard = GuardOf(allocation.Value);
+                var guard = GuardOf(allocation.Value, TempNames[allocation.Key], computed);
                 Guards[TempNames[allocation.Key]] = guard;
-                MatrixGuards.Add(guard);
+                MatrixGuards.UnionWith(guard.Fields.Where(f => !stateGuardFields.Contains(f)));
             }
         }
 
-        /// <summary>The bool that says <paramref name="condition"/> holds: a hoisted value that computes it, or one of <see cref="GuardDefinitions"/>.</summary>
-        private string GuardOf(Expr condition)
+        /// <summary>
+        /// What element statements use hoisted values for, to name one whose definition gives no short name: the factor or
+        /// the divisor of the value a statement assigns (<c>g = g * Min(...)</c>: <c>gFactor</c>), by the first such use.
+        /// </summary>
+        private static Dictionary<int, string> UseNames(KernelPlan plan)
         {
-            string? reuse = Plan.Temps.Where(t => t.Kind == TempKind.Hoisted && t.Segment == 0 && t.Definition == condition)
-                .Select(t => TempNames[t.Id]).FirstOrDefault();
-            if (reuse is not null) return reuse;
-            reuse = GuardDefinitions.FirstOrDefault(g => g.Value == condition).Key ?? Namer.For(condition, IrType.Bool);
-            GuardDefinitions[reuse] = condition;
-            return reuse;
+            var names = new Dictionary<int, string>();
+            foreach (var phase in plan.Parts.SelectMany(p => p.Phases))
+            {
+                IrWalker.Visit(phase.Body, stmt =>
+                {
+                    if (stmt is not ElementAssign { Scheduled: { Value: Binary { Op: BinaryOp.Multiply or BinaryOp.Divide } value } assign }) return;
+                    var used = value.Right is Temp right ? right : value is { Op: BinaryOp.Multiply, Left: Temp left } ? left : null;
+                    if (used is not null && plan.Temps[used.Id].Kind == TempKind.Hoisted && !names.ContainsKey(used.Id))
+                        names[used.Id] = assign.Target.Name + (value.Op == BinaryOp.Multiply ? "Factor" : "Divisor");
+                }, _ => { });
+            }
+            return names;
+        }
+
+        /// <summary>
+        /// The guard that says <paramref name="condition"/> holds, that state or matrix <paramref name="owner"/> is allocated:
+        /// bools host code computes before the first phase anyway, or their negations, joined by <c>&amp;&amp;</c>;
+        /// otherwise a bool of the guard's own (one of <see cref="GuardFields"/>).
+        /// </summary>
+        private Guard GuardOf(Expr condition, string owner, List<ComputedBool> computed)
+        {
+            if (Tests(condition, computed) is { } tests)
+            {
+                foreach (var (known, _) in tests) GuardFields[known.Field] = known.Value;
+                return new Guard(tests.Select(t => t.Bool.Field).ToList(), string.Join(" && ", tests.Select(t => (t.Negated ? "!" : "") + t.Bool.Field)));
+            }
+            string own = GuardFields.FirstOrDefault(g => g.Value == condition).Key ?? Namer.For(condition, IrType.Bool, owner + "Allocated");
+            GuardFields[own] = condition;
+            return new Guard(new[] { own }, own);
+        }
+
+        /// <summary>The bools of <paramref name="computed"/> that test <paramref name="condition"/>, each conjunct one of them or its negation; null if one is neither.</summary>
+        private static List<(ComputedBool Bool, bool Negated)>? Tests(Expr condition, List<ComputedBool> computed)
+        {
+            if (computed.Find(c => c.Value == condition) is { } same) return new List<(ComputedBool, bool)> { (same, false) };
+            if (condition is Unary { Op: UnaryOp.Not } not && computed.Find(c => c.Value == not.Operand) is { } opposite)
+                return new List<(ComputedBool, bool)> { (opposite, true) };
+            if (condition is Binary { Op: BinaryOp.And } both && Tests(both.Left, computed) is { } left && Tests(both.Right, computed) is { } right)
+                return left.Concat(right).ToList();
+            return null;
+        }
+
+        /// <summary>A bool field host code computes, and its value as allocation conditions are written.</summary>
+        private sealed record ComputedBool(string Field, Expr Value);
+
+        /// <summary>
+        /// The bools host code computes before the first phase that a guard can test: the update's own step-uniform bool
+        /// locals first, then hoisted conditions.
+        /// </summary>
+        private List<ComputedBool> ComputedBools()
+        {
+            var computed = new List<ComputedBool>();
+            foreach (var statement in Plan.Model.Body)
+            {
+                if (statement is Assign { Declares: true, Target: { Type: { IsUniform: true, IsBoolean: true } } local } && ComputedUpFront(local.Name)
+                    && AllocationPlanner.KnownBeforeStep(local, Plan.Model) is { } value)
+                    computed.Add(new ComputedBool(CpuExpressions.Id(local.Name), value));
+            }
+            foreach (var temp in Plan.Temps.Where(t => t.Kind == TempKind.Hoisted && t.Segment == 0 && t.Type.IsBoolean))
+            {
+                if (AllocationPlanner.KnownBeforeStep(temp.Definition, Plan.Model) is { } value)
+                    computed.Add(new ComputedBool(TempNames[temp.Id], value));
+            }
+            return computed;
+        }
+
+        /// <summary>
+        /// Whether host code computes the local before the first phase in every part that computes it, the last part among
+        /// them: its field then holds its value in every phase (a step-uniform local is assigned once, where it is declared).
+        /// </summary>
+        private bool ComputedUpFront(string local)
+        {
+            bool final = false;
+            foreach (var part in Plan.Parts)
+            {
+                for (int segment = 0; segment < part.Segments.Count; segment++)
+                {
+                    if (!part.Segments[segment].Items.Any(item => item is HostAssign { Statement.Target.Name: var name } && name == local)) continue;
+                    if (segment > 0) return false;
+                    final |= part.Final;
+                }
+            }
+            return final;
         }
 
         /// <summary>
@@ -151,7 +248,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>The matrices of <see cref="MatrixAllocations"/>: by temp, when they are made.</summary>
         public IReadOnlyDictionary<int, Expr> MatrixAllocations { get; }
 
-        /// <summary>The names of <see cref="GuardDefinitions"/> that say a matrix is made.</summary>
+        /// <summary>The fields of <see cref="GuardFields"/> that only matrices' guards test: they say a matrix is made.</summary>
         public HashSet<string> MatrixGuards { get; } = new HashSet<string>();
 
         public KernelPlan Plan { get; }
@@ -193,11 +290,14 @@ namespace ScratchOptim.Generator.Targets.Cpu
         /// <summary>Every buffer the loops index, parameter and gradient first, then state, then workspace.</summary>
         public IReadOnlyList<KernelBuffer> Buffers { get; }
 
-        /// <summary>For each state allocated only under a condition, the name of the bool that says it was.</summary>
-        public Dictionary<string, string> Guards { get; }
+        /// <summary>For each state (and matrix of the matrix work, by its temp's name) allocated only under a condition, what says it was.</summary>
+        public Dictionary<string, Guard> Guards { get; }
 
-        /// <summary>The conditions behind <see cref="Guards"/> that no hoisted value computes already.</summary>
-        public Dictionary<string, Expr> GuardDefinitions { get; } = new Dictionary<string, Expr>();
+        /// <summary>
+        /// The bool fields <see cref="Guards"/> test, each with its value: host code computes it before the first phase as
+        /// a hoisted value or a local of the update, or, where it does not, as a guard's own.
+        /// </summary>
+        public Dictionary<string, Expr> GuardFields { get; } = new Dictionary<string, Expr>();
 
         /// <summary>
         /// Whether the kernel does matrix work (with ScratchOptim.LinearAlgebra): it has matrix state, or its plan has

@@ -118,6 +118,8 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private void WriteBuffers(SourceWriter writer, string comment, bool uniform)
         {
             var buffers = new List<string>();
+            // The workspace is as long as the rows or the columns; a state may be too, or allocated on a condition that reads them.
+            bool readsRowsOrColumns = WorkspaceLength is not null;
             for (int i = 0; i < Model.States.Count; i++)
             {
                 var state = Model.States[i];
@@ -127,6 +129,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 string length = StateLength(state);
                 string buffer = "state.Buffer<" + type + ">(" + index + ", " + length + Initial(state) + ")";
                 var allocation = kernel.Plan.States[i].Allocation;
+                readsRowsOrColumns |= ReadsRowsOrColumns(state, allocation);
                 if (state.IsUniform)
                 {
                     if (allocation is null)
@@ -147,7 +150,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             if (kernel.UsesShape || kernel.Plan.RowsAndColumns)
             {
                 writer.Line("var shape = ShapeOf(parameter);");
-                if (buffers.Any(ReadsRowsOrColumns)) writer.Line(CpuTarget.RowsAndColumns);
+                if (readsRowsOrColumns) writer.Line(CpuTarget.RowsAndColumns);
             }
             if (Model.States.Any(s => s.Space != Space.Group && (uniform || !s.IsUniform))) writer.Line(comment);
             foreach (string buffer in buffers) writer.Line(buffer);
@@ -193,9 +196,6 @@ namespace ScratchOptim.Generator.Targets.Cpu
 
         public bool UsesMatrices => kernel.UsesMatrices;
 
-        /// <summary>Whether a line of code reads the <c>rows</c> or <c>columns</c> that <see cref="RowsAndColumns"/> declares.</summary>
-        public static bool ReadsRowsOrColumns(string code) => System.Text.RegularExpressions.Regex.IsMatch(code, @"\b(rows|columns)\b");
-
         /// <summary>The statement that declares the tensor's <c>rows</c> and <c>columns</c> as a matrix (rows: all dimensions but the last) from <c>shape</c>.</summary>
         public const string RowsAndColumns = "int rows = global::ScratchOptim.TensorShape.Rows(shape), columns = global::ScratchOptim.TensorShape.Columns(shape);";
 
@@ -208,6 +208,15 @@ namespace ScratchOptim.Generator.Targets.Cpu
             Space.Matrix => MatrixSide(state) + " * " + MatrixSide(state),
             _ => "1",
         };
+
+        /// <summary>
+        /// Whether finding or checking a state's buffer reads the <c>rows</c> or <c>columns</c> that <see cref="RowsAndColumns"/>
+        /// declares: for its length (<see cref="StateLength"/>), or for the condition it is allocated on.
+        /// </summary>
+        public static bool ReadsRowsOrColumns(StateModel state, Expr? allocation) =>
+            state.Space is Space.Row or Space.Column
+            || state.Space == Space.Matrix && state.Matrix!.Value.Rows is Extent.Rows or Extent.Columns
+            || allocation is not null && CpuExpressions.ReadsRowsOrColumns(allocation);
 
         /// <summary>The side of a square matrix state, as a C# expression over <c>length</c>, <c>rows</c> and <c>columns</c>.</summary>
         public static string MatrixSide(StateModel state) => state.Matrix!.Value.Rows switch

@@ -276,19 +276,19 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private IEnumerable<int> TensorOwnSums(ElementPhase phase) => kernel.TensorSums(phase).Where(id => !plan.Temps[id].IsGroupLevel);
 
         /// <summary>
-        /// The bools that say a state (or a matrix of the matrix work) is allocated, each with its condition, that no hoisted
-        /// value of this part computes already (a part that is a slice may leave out the hoisted value another part reuses
-        /// as its guard).
+        /// The bools guards test that this part's host code does not compute before its first phase, each with its value:
+        /// the guards' own, and a hoisted value or local this part leaves out (a part that is a slice may leave out what
+        /// another part computes).
         /// </summary>
         private IEnumerable<KeyValuePair<string, Expr>> GuardDefinitions()
         {
-            var hoisted = new HashSet<string>(part.Segments[0].Items.OfType<HostTemp>().Select(t => kernel.TempNames[t.Id]));
-            var definitions = new List<KeyValuePair<string, Expr>>(kernel.GuardDefinitions);
-            var conditions = plan.States.Where(s => s.Allocation is not null).Select(s => (Name: kernel.Guards[s.Name], When: s.Allocation!))
-                .Concat(kernel.MatrixAllocations.Select(m => (Name: kernel.Guards[kernel.TempNames[m.Key]], When: m.Value)));
-            foreach (var (name, when) in conditions)
-                if (!hoisted.Contains(name) && !definitions.Any(d => d.Key == name)) definitions.Add(new KeyValuePair<string, Expr>(name, when));
-            return definitions;
+            var computed = new HashSet<string>(part.Segments[0].Items.Select(item => item switch
+            {
+                HostTemp temp => kernel.TempNames[temp.Id],
+                HostAssign { Statement: { Declares: true } assign } => CpuExpressions.Id(assign.Target.Name),
+                _ => null,
+            }).OfType<string>());
+            return kernel.GuardFields.Where(field => !computed.Contains(field.Key));
         }
 
         // ---- Host code ----
@@ -308,7 +308,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 : "// After phase " + segment + ": " + (scalars ? "what its sums give, in double" + (matrixWork ? ", and " + Work : "") : Work) + ".");
             foreach (var guard in guards)
                 writer.Line(guard.Key + " = " + expressions.Uniform(guard.Value) + "; // the "
-                    + (kernel.MatrixGuards.Contains(guard.Key) && !plan.States.Any(s => s.Allocation is not null && kernel.Guards[s.Name] == guard.Key) ? "matrix" : "state")
+                    + (kernel.MatrixGuards.Contains(guard.Key) ? "matrix" : "state")
                     + " that needs it is allocated");
             foreach (var item in items) WriteHostItem(item);
             writer.Line();
@@ -601,7 +601,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             });
             var buffers = ReadsOf(phase.Body).Concat(phase.Final ? WrittenBuffers(phase.Body) : Enumerable.Empty<string>());
             foreach (var name in buffers)
-                if (kernel.Guards.TryGetValue(name, out var guard)) tested.Add(guard);
+                if (kernel.Guards.TryGetValue(name, out var guard)) tested.UnionWith(guard.Fields);
             var options = Fields().Where(f => f.Type == "bool" && tested.Contains(f.Name)).Select(f => f.Name).Distinct().ToList();
             if (options.Count == 0) return;
             writer.Line("// The options this phase tests, read once: after a store through a buffer reference the JIT would read the fields again.");
@@ -621,7 +621,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             {
                 var buffer = kernel.Buffer(name);
                 string store = vector ? "TVector.Store(" + CpuExpressions.Id(name) + ", ref " + buffer.RefName + ", i);" : "ElementAt(ref " + buffer.RefName + ", i) = " + CpuExpressions.Id(name) + ";";
-                stores.Add(kernel.Guards.TryGetValue(name, out var guard) ? "if (" + guard + ") " + store : store);
+                stores.Add(kernel.Guards.TryGetValue(name, out var guard) ? "if (" + guard.Test + ") " + store : store);
             }
             if (stores.Count == 0) return;
             writer.Line();
@@ -636,7 +636,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 var buffer = kernel.Buffer(name);
                 if (buffer.Kind != BufferKind.Element) continue;
                 string prefetch = "TPrefetch.Ahead(ref " + buffer.RefName + ", i);";
-                writer.Line(kernel.Guards.TryGetValue(name, out var guard) ? "if (" + guard + ") " + prefetch : prefetch);
+                writer.Line(kernel.Guards.TryGetValue(name, out var guard) ? "if (" + guard.Test + ") " + prefetch : prefetch);
             }
         }
 
@@ -658,7 +658,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 string load = !vector ? "ElementAt(ref " + buffer.RefName + ", " + index + ")"
                     : buffer.Kind == BufferKind.Row ? "TVector.Create(ElementAt(ref " + buffer.RefName + ", " + index + "))"
                     : "TVector.Load(ref " + buffer.RefName + ", " + index + ")";
-                if (kernel.Guards.TryGetValue(name, out var guard)) load = guard + " ? " + load + " : default";
+                if (kernel.Guards.TryGetValue(name, out var guard)) load = guard.Test + " ? " + load + " : default";
                 writer.Line((vector ? "var " : "T ") + CpuExpressions.Id(name) + " = " + load + ";");
             }
         }

@@ -76,7 +76,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     // Only where the work that uses it can run (host code tells from the settings, a phase from the bool
                     // host code left): elsewhere an empty span, which no loop reads.
                     if (kernel.MatrixAllocations.TryGetValue(id, out var when))
-                        make = (host ? expressions.Uniform(when) : kernel.Guards[kernel.TempNames[id]]) + " ? " + make + " : default";
+                        make = (host ? expressions.Uniform(when) : kernel.Guards[kernel.TempNames[id]].Test) + " ? " + make + " : default";
                     writer.Line("var " + span + " = " + make + ";");
                     writer.Line("ref T " + buffer.RefName + " = ref " + MemoryMarshal + ".GetReference(" + span + ");");
                 }
