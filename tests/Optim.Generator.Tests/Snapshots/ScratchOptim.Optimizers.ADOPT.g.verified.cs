@@ -340,7 +340,6 @@ namespace ScratchOptim.Optimizers
             internal bool maximize;
             internal bool weightDecayAndNotDecouple;
             internal T weightDecay;
-            internal double clipValue;
             internal bool firstStep;
             internal bool weightDecayAndDecouple;
             internal T minusLrTimesWeightDecay;
@@ -366,7 +365,7 @@ namespace ScratchOptim.Optimizers
                         maximize = hyper.Maximize;
                         weightDecayAndNotDecouple = hyper.WeightDecay != 0 && !hyper.Decouple;
                         weightDecay = Round<T>(hyper.WeightDecay);
-                        clipValue = global::System.Math.Pow((double)t - 1, 0.25);
+                        double clipValue = global::System.Math.Pow((double)t - 1, 0.25);
                         firstStep = t == 1;
                         weightDecayAndDecouple = hyper.WeightDecay != 0 && hyper.Decouple;
                         minusLrTimesWeightDecay = Round<T>(-(hyper.Lr * hyper.WeightDecay)); // -(lr * weightDecay)

@@ -385,14 +385,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal double biasCorrection1;
-            internal double biasCorrection2;
-            internal double alphaProgress;
-            internal double alphaT;
-            internal double beta3Progress;
-            internal double halfLifeStart;
-            internal double halfLifeEnd;
-            internal double beta3T;
             internal bool beta1IsNonZero;
             internal T oneMinusBeta1;
             internal T beta1;
@@ -417,14 +409,14 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-                        alphaProgress = (double)t / hyper.AlphaWarmup;
-                        alphaT = t < hyper.AlphaWarmup ? alphaProgress * hyper.Alpha : hyper.Alpha;
-                        beta3Progress = (double)t / hyper.Beta3Warmup;
-                        halfLifeStart = global::System.Math.Log(0.5) / global::System.Math.Log(hyper.Beta1 + 1E-08) - 1;
-                        halfLifeEnd = global::System.Math.Log(0.5) / global::System.Math.Log(hyper.Beta3 + 1E-08) - 1;
-                        beta3T = t < hyper.Beta3Warmup ? global::System.Math.Pow(0.5, 1 / ((1 - beta3Progress) * halfLifeStart + beta3Progress * halfLifeEnd + 1)) : hyper.Beta3;
+                        double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        double alphaProgress = (double)t / hyper.AlphaWarmup;
+                        double alphaT = t < hyper.AlphaWarmup ? alphaProgress * hyper.Alpha : hyper.Alpha;
+                        double beta3Progress = (double)t / hyper.Beta3Warmup;
+                        double halfLifeStart = global::System.Math.Log(0.5) / global::System.Math.Log(hyper.Beta1 + 1E-08) - 1;
+                        double halfLifeEnd = global::System.Math.Log(0.5) / global::System.Math.Log(hyper.Beta3 + 1E-08) - 1;
+                        double beta3T = t < hyper.Beta3Warmup ? global::System.Math.Pow(0.5, 1 / ((1 - beta3Progress) * halfLifeStart + beta3Progress * halfLifeEnd + 1)) : hyper.Beta3;
                         beta1IsNonZero = hyper.Beta1 != 0;
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
                         beta1 = Round<T>(hyper.Beta1);

@@ -464,7 +464,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal double decayFactor;
             internal bool weightDecouple;
             internal T decayFactorF;
             internal bool weightDecayIsNonZero;
@@ -476,14 +475,6 @@ namespace ScratchOptim.Optimizers
             internal T eps;
             internal bool accumulateEps;
             internal bool amsgrad;
-            internal double biasCorrection1;
-            internal double biasCorrection2;
-            internal double beta2T;
-            internal double rhoInf;
-            internal double rhoT;
-            internal double rectifiedStep;
-            internal double sgdStep;
-            internal double stepSize;
             internal bool notRectify;
             internal T sqrtBiasCorrection2;
             internal T stepSizeF;
@@ -502,7 +493,7 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        decayFactor = hyper.FixedDecay ? 1 - hyper.WeightDecay : 1 - hyper.Lr * hyper.WeightDecay;
+                        double decayFactor = hyper.FixedDecay ? 1 - hyper.WeightDecay : 1 - hyper.Lr * hyper.WeightDecay;
                         weightDecouple = hyper.WeightDecouple;
                         decayFactorF = Round<T>(decayFactor);
                         weightDecayIsNonZero = hyper.WeightDecay != 0;
@@ -514,14 +505,14 @@ namespace ScratchOptim.Optimizers
                         eps = Round<T>(hyper.Eps);
                         accumulateEps = hyper.AccumulateEps;
                         amsgrad = hyper.Amsgrad;
-                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-                        beta2T = global::System.Math.Pow(hyper.Beta2, t);
-                        rhoInf = 2 / (1 - hyper.Beta2) - 1;
-                        rhoT = rhoInf - 2 * (double)t * beta2T / (1 - beta2T);
-                        rectifiedStep = global::System.Math.Sqrt((1 - beta2T) * (rhoT - 4) / (rhoInf - 4) * (rhoT - 2) / rhoT * rhoInf / (rhoInf - 2)) / biasCorrection1;
-                        sgdStep = 1 / biasCorrection1;
-                        stepSize = hyper.Lr / biasCorrection1;
+                        double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        double beta2T = global::System.Math.Pow(hyper.Beta2, t);
+                        double rhoInf = 2 / (1 - hyper.Beta2) - 1;
+                        double rhoT = rhoInf - 2 * (double)t * beta2T / (1 - beta2T);
+                        double rectifiedStep = global::System.Math.Sqrt((1 - beta2T) * (rhoT - 4) / (rhoInf - 4) * (rhoT - 2) / rhoT * rhoInf / (rhoInf - 2)) / biasCorrection1;
+                        double sgdStep = 1 / biasCorrection1;
+                        double stepSize = hyper.Lr / biasCorrection1;
                         notRectify = !hyper.Rectify;
                         sqrtBiasCorrection2 = Round<T>(global::System.Math.Sqrt(biasCorrection2)); // Sqrt(biasCorrection2)
                         stepSizeF = Round<T>(stepSize);

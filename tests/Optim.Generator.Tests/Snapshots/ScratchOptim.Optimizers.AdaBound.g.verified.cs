@@ -373,11 +373,6 @@ namespace ScratchOptim.Optimizers
             internal T beta2;
             internal bool amsbound;
             internal T eps;
-            internal double biasCorrection1;
-            internal double biasCorrection2;
-            internal double stepSize;
-            internal double lowerBound;
-            internal double upperBound;
             internal T stepSizeF;
             internal T lowerBoundF;
             internal T upperBoundF;
@@ -400,11 +395,11 @@ namespace ScratchOptim.Optimizers
                         beta2 = Round<T>(hyper.Beta2);
                         amsbound = hyper.Amsbound;
                         eps = Round<T>(hyper.Eps);
-                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-                        stepSize = hyper.BiasCorrection ? hyper.Lr * global::System.Math.Sqrt(biasCorrection2) / biasCorrection1 : hyper.Lr;
-                        lowerBound = hyper.FinalLr * (1 - 1 / (hyper.Gamma * t + 1));
-                        upperBound = hyper.FinalLr * (1 + 1 / (hyper.Gamma * t));
+                        double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        double stepSize = hyper.BiasCorrection ? hyper.Lr * global::System.Math.Sqrt(biasCorrection2) / biasCorrection1 : hyper.Lr;
+                        double lowerBound = hyper.FinalLr * (1 - 1 / (hyper.Gamma * t + 1));
+                        double upperBound = hyper.FinalLr * (1 + 1 / (hyper.Gamma * t));
                         stepSizeF = Round<T>(stepSize);
                         lowerBoundF = Round<T>(lowerBound);
                         upperBoundF = Round<T>(upperBound);

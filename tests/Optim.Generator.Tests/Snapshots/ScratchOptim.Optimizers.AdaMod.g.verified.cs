@@ -331,9 +331,6 @@ namespace ScratchOptim.Optimizers
             internal T oneMinusBeta2;
             internal T beta2;
             internal T eps;
-            internal double biasCorrection1;
-            internal double biasCorrection2;
-            internal double stepSize;
             internal bool weightDecayIsNonZero;
             internal T minusWeightDecayTimesLr;
             internal T stepSizeF;
@@ -355,9 +352,9 @@ namespace ScratchOptim.Optimizers
                         oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
                         beta2 = Round<T>(hyper.Beta2);
                         eps = Round<T>(hyper.Eps);
-                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-                        stepSize = hyper.Lr * global::System.Math.Sqrt(biasCorrection2) / biasCorrection1;
+                        double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        double stepSize = hyper.Lr * global::System.Math.Sqrt(biasCorrection2) / biasCorrection1;
                         weightDecayIsNonZero = hyper.WeightDecay != 0;
                         minusWeightDecayTimesLr = Round<T>(-(hyper.WeightDecay * hyper.Lr)); // -(weightDecay * lr)
                         stepSizeF = Round<T>(stepSize);

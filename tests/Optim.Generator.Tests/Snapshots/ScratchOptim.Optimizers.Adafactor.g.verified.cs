@@ -430,7 +430,6 @@ namespace ScratchOptim.Optimizers
             // What host code computes, for the phases and for later host code.
             internal bool maximize;
             internal double floor;
-            internal double oneMinusBeta2;
             internal double relativeStep;
             internal bool weightDecayIsNonZero;
             internal T oneMinusLrTimesWeightDecay;
@@ -444,7 +443,6 @@ namespace ScratchOptim.Optimizers
             internal double sumOfRowVar;
             internal T maxOfMeanOfRowVarAndFloor;
             internal double sumOfSquaresUpdate;
-            internal double denom;
             internal T minusAlphaOverDenom;
 
             /// <summary>
@@ -467,7 +465,7 @@ namespace ScratchOptim.Optimizers
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                         maximize = hyper.Maximize;
                         floor = hyper.Eps1.HasValue ? hyper.Eps1.GetValueOrDefault() : global::ScratchOptim.ElementMath.MachineEpsilon<T>();
-                        oneMinusBeta2 = global::System.Math.Pow(t, hyper.Beta2Decay);
+                        double oneMinusBeta2 = global::System.Math.Pow(t, hyper.Beta2Decay);
                         relativeStep = global::System.Math.Min(hyper.Lr, 1 / global::System.Math.Pow(t, 0.5));
                         weightDecayIsNonZero = hyper.WeightDecay != 0;
                         oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
@@ -516,7 +514,7 @@ namespace ScratchOptim.Optimizers
                             sumOfSquaresUpdate += partials[partial];
                         }
                         // After phase 2: what its sums give, in double.
-                        denom = global::System.Math.Max(1, global::System.Math.Sqrt(sumOfSquaresUpdate) / (global::System.Math.Pow(length, 0.5) * hyper.D));
+                        double denom = global::System.Math.Max(1, global::System.Math.Sqrt(sumOfSquaresUpdate) / (global::System.Math.Pow(length, 0.5) * hyper.D));
                         minusAlphaOverDenom = Round<T>(-(alpha / denom)); // -(alpha / denom)
                         break;
                     case 3:

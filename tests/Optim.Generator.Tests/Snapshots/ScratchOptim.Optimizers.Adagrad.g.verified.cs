@@ -274,7 +274,6 @@ namespace ScratchOptim.Optimizers
             internal bool maximize;
             internal bool weightDecayIsNonZero;
             internal T weightDecay;
-            internal double clr;
             internal T eps;
             internal T clrF;
 
@@ -291,7 +290,7 @@ namespace ScratchOptim.Optimizers
                         maximize = hyper.Maximize;
                         weightDecayIsNonZero = hyper.WeightDecay != 0;
                         weightDecay = Round<T>(hyper.WeightDecay);
-                        clr = hyper.Lr / (1 + ((double)t - 1) * hyper.LrDecay);
+                        double clr = hyper.Lr / (1 + ((double)t - 1) * hyper.LrDecay);
                         eps = Round<T>(hyper.Eps);
                         clrF = Round<T>(clr);
                         break;

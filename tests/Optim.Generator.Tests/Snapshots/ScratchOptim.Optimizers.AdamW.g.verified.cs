@@ -367,10 +367,6 @@ namespace ScratchOptim.Optimizers
             internal T beta1;
             internal T oneMinusBeta2;
             internal T beta2;
-            internal double biasCorrection1;
-            internal double biasCorrection2;
-            internal double stepSize;
-            internal double biasCorrection2Sqrt;
             internal bool amsgrad;
             internal T biasCorrection2SqrtF;
             internal T eps;
@@ -393,10 +389,10 @@ namespace ScratchOptim.Optimizers
                         beta1 = Round<T>(hyper.Beta1);
                         oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
                         beta2 = Round<T>(hyper.Beta2);
-                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-                        stepSize = hyper.Lr / biasCorrection1;
-                        biasCorrection2Sqrt = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? global::System.Math.Sqrt(biasCorrection2) : global::System.Math.Pow(biasCorrection2, 0.5);
+                        double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        double stepSize = hyper.Lr / biasCorrection1;
+                        double biasCorrection2Sqrt = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? global::System.Math.Sqrt(biasCorrection2) : global::System.Math.Pow(biasCorrection2, 0.5);
                         amsgrad = hyper.Amsgrad;
                         biasCorrection2SqrtF = Round<T>(biasCorrection2Sqrt);
                         eps = Round<T>(hyper.Eps);

@@ -506,7 +506,6 @@ namespace ScratchOptim.Optimizers
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
             {
                 // What host code computes, for the phases and for later host code.
-                internal double toAverage;
                 internal bool trainModeAndTAbove0;
                 internal bool pytorchIsV1_13;
                 internal T toAverageF;
@@ -521,7 +520,7 @@ namespace ScratchOptim.Optimizers
                     {
                         case 0:
                             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                            toAverage = 1 - 1 / hyper.Beta1;
+                            double toAverage = 1 - 1 / hyper.Beta1;
                             trainModeAndTAbove0 = trainMode != 0 && t > 0;
                             pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
                             toAverageF = Round<T>(toAverage);
@@ -695,11 +694,6 @@ namespace ScratchOptim.Optimizers
         {
             // What host code computes, for the phases and for later host code.
             internal bool firstStep;
-            internal double scheduledLr;
-            internal double biasCorrection1;
-            internal double biasCorrection2;
-            internal double weight;
-            internal double ckp1;
             internal T oneMinusBeta2;
             internal T beta2;
             internal T biasCorrection2F;
@@ -711,7 +705,6 @@ namespace ScratchOptim.Optimizers
             internal bool weightDecayIsNonZero;
             internal T weightDecay;
             internal T ckp1F;
-            internal double gradientWeight;
             internal T gradientWeightF;
             internal T minusScheduledLr;
 
@@ -726,13 +719,13 @@ namespace ScratchOptim.Optimizers
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                         firstStep = t == 1;
-                        scheduledLr = t <= hyper.WarmupSteps ? hyper.Lr * ((double)t / hyper.WarmupSteps) : hyper.Lr;
-                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.InnerMomentum, t);
-                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        double scheduledLr = t <= hyper.WarmupSteps ? hyper.Lr * ((double)t / hyper.WarmupSteps) : hyper.Lr;
+                        double biasCorrection1 = 1 - global::System.Math.Pow(hyper.InnerMomentum, t);
+                        double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
                         lrMax = global::System.Math.Max(scheduledLr, lrMax);
-                        weight = global::System.Math.Pow(t, hyper.R) * global::System.Math.Pow(lrMax, hyper.WeightLrPower);
+                        double weight = global::System.Math.Pow(t, hyper.R) * global::System.Math.Pow(lrMax, hyper.WeightLrPower);
                         weightSum = weightSum + weight;
-                        ckp1 = weightSum != 0 ? weight / weightSum : 0;
+                        double ckp1 = weightSum != 0 ? weight / weightSum : 0;
                         oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
                         beta2 = Round<T>(hyper.Beta2);
                         biasCorrection2F = Round<T>(biasCorrection2);
@@ -744,7 +737,7 @@ namespace ScratchOptim.Optimizers
                         weightDecayIsNonZero = hyper.WeightDecay != 0;
                         weightDecay = Round<T>(hyper.WeightDecay);
                         ckp1F = Round<T>(ckp1);
-                        gradientWeight = scheduledLr * (hyper.Beta1 * (1 - ckp1) - 1);
+                        double gradientWeight = scheduledLr * (hyper.Beta1 * (1 - ckp1) - 1);
                         gradientWeightF = Round<T>(gradientWeight);
                         minusScheduledLr = Round<T>(-scheduledLr); // -scheduledLr
                         break;

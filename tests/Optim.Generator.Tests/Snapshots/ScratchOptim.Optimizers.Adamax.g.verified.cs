@@ -311,7 +311,6 @@ namespace ScratchOptim.Optimizers
             internal T beta1;
             internal T beta2;
             internal T eps;
-            internal double clr;
             internal T clrF;
 
             /// <summary>
@@ -332,7 +331,7 @@ namespace ScratchOptim.Optimizers
                         beta1 = Round<T>(hyper.Beta1);
                         beta2 = Round<T>(hyper.Beta2);
                         eps = Round<T>(hyper.Eps);
-                        clr = hyper.Lr / (1 - global::System.Math.Pow(hyper.Beta1, t));
+                        double clr = hyper.Lr / (1 - global::System.Math.Pow(hyper.Beta1, t));
                         clrF = Round<T>(clr);
                         break;
                 }

@@ -460,13 +460,8 @@ namespace ScratchOptim.Optimizers
             internal T beta2;
             internal T oneMinusBeta3;
             internal T beta3;
-            internal double biasCorrection1;
-            internal double biasCorrection2;
-            internal double biasCorrection3;
             internal T sqrtBiasCorrection3;
             internal T eps;
-            internal double stepSize;
-            internal double stepSizeDifference;
             internal bool noProx;
             internal T oneMinusLrTimesWeightDecay;
             internal T stepSizeF;
@@ -493,13 +488,13 @@ namespace ScratchOptim.Optimizers
                         beta2 = Round<T>(hyper.Beta2);
                         oneMinusBeta3 = Round<T>(1 - hyper.Beta3); // 1 - beta3
                         beta3 = Round<T>(hyper.Beta3);
-                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-                        biasCorrection3 = 1 - global::System.Math.Pow(hyper.Beta3, t);
+                        double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        double biasCorrection3 = 1 - global::System.Math.Pow(hyper.Beta3, t);
                         sqrtBiasCorrection3 = Round<T>(global::System.Math.Sqrt(biasCorrection3)); // Sqrt(biasCorrection3)
                         eps = Round<T>(hyper.Eps);
-                        stepSize = hyper.Lr / biasCorrection1;
-                        stepSizeDifference = hyper.Lr * hyper.Beta2 / biasCorrection2;
+                        double stepSize = hyper.Lr / biasCorrection1;
+                        double stepSizeDifference = hyper.Lr * hyper.Beta2 / biasCorrection2;
                         noProx = hyper.NoProx;
                         oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
                         stepSizeF = Round<T>(stepSize);

@@ -469,7 +469,6 @@ namespace ScratchOptim.Optimizers
         {
             // What host code computes, for the phases and for later host code.
             internal double relative;
-            internal double beta2t;
             internal T eps1;
             internal bool rankAbove1;
             internal T oneMinusBeta2t;
@@ -481,7 +480,6 @@ namespace ScratchOptim.Optimizers
             internal T beta1;
             internal bool weightDecayIsNonZero;
             internal double sumOfSquaresP;
-            internal double stepSize;
             internal double sumOfRowVar;
             internal T meanOfRowVar;
             internal T stepSizeF;
@@ -508,7 +506,7 @@ namespace ScratchOptim.Optimizers
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                         relative = hyper.RelativeStep || !(hyper.Lr.HasValue) ? global::System.Math.Min(hyper.WarmupInit ? 1E-06 * t : 0.01, 1 / global::System.Math.Sqrt(t)) : hyper.Lr.GetValueOrDefault();
-                        beta2t = 1 - global::System.Math.Pow(t, hyper.DecayRate);
+                        double beta2t = 1 - global::System.Math.Pow(t, hyper.DecayRate);
                         eps1 = Round<T>(hyper.Eps1);
                         rankAbove1 = shape.Length > 1;
                         oneMinusBeta2t = Round<T>(1 - beta2t); // 1 - beta2t
@@ -529,7 +527,7 @@ namespace ScratchOptim.Optimizers
                         }
                         // After phase 1: what its sums give, in double.
                         rms = global::System.Math.Sqrt(sumOfSquaresP) / global::System.Math.Sqrt(length);
-                        stepSize = (hyper.ScaleParameter ? global::System.Math.Max(hyper.Eps2, rms) : 1) * relative;
+                        double stepSize = (hyper.ScaleParameter ? global::System.Math.Max(hyper.Eps2, rms) : 1) * relative;
                         // rowVar = beta2t * rowVar + (1 - beta2t) * RowMean(square)
                         if (rankAbove1) for (nuint row = 0; row < (nuint)rows; row++)
                         {

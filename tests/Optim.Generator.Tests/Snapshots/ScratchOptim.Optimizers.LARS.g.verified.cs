@@ -319,7 +319,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal bool vector;
             internal bool notWeightDecayFilterOrNotVector;
             internal T weightDecay;
             internal bool adapt;
@@ -327,9 +326,6 @@ namespace ScratchOptim.Optimizers
             internal T minusLr;
             internal double sumOfSquaresP;
             internal double sumOfSquaresDp;
-            internal double paramNorm;
-            internal double updateNorm;
-            internal double trustRatio;
             internal T trustRatioF;
 
             /// <summary>
@@ -342,7 +338,7 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        vector = shape.Length == 1;
+                        bool vector = shape.Length == 1;
                         notWeightDecayFilterOrNotVector = !hyper.WeightDecayFilter || !vector;
                         weightDecay = Round<T>(hyper.WeightDecay);
                         adapt = !hyper.LarsAdaptationFilter || !vector;
@@ -359,9 +355,9 @@ namespace ScratchOptim.Optimizers
                             sumOfSquaresDp += partials[partial + 1];
                         }
                         // After phase 1: what its sums give, in double.
-                        paramNorm = global::System.Math.Sqrt(sumOfSquaresP);
-                        updateNorm = global::System.Math.Sqrt(sumOfSquaresDp);
-                        trustRatio = adapt && paramNorm > 0 && updateNorm > 0 ? hyper.Eta * paramNorm / updateNorm : 1;
+                        double paramNorm = global::System.Math.Sqrt(sumOfSquaresP);
+                        double updateNorm = global::System.Math.Sqrt(sumOfSquaresDp);
+                        double trustRatio = adapt && paramNorm > 0 && updateNorm > 0 ? hyper.Eta * paramNorm / updateNorm : 1;
                         trustRatioF = Round<T>(trustRatio);
                         break;
                 }

@@ -339,7 +339,6 @@ namespace ScratchOptim.Optimizers
             internal T weightDecay;
             internal double sumOfSquaresP;
             internal double sumOfSquaresAdamStep;
-            internal double ratio;
             internal T minusLrTimesRatio;
 
             /// <summary>
@@ -373,7 +372,7 @@ namespace ScratchOptim.Optimizers
                         weightNorm = (float)global::System.Math.Min(global::System.Math.Max(global::System.Math.Sqrt(sumOfSquaresP), 0), 10);
                         adamNorm = (float)global::System.Math.Sqrt(sumOfSquaresAdamStep);
                         trustRatio = weightNorm == 0 || adamNorm == 0 ? 1 : weightNorm / adamNorm;
-                        ratio = hyper.Adam ? 1 : trustRatio;
+                        double ratio = hyper.Adam ? 1 : trustRatio;
                         minusLrTimesRatio = Round<T>(-(hyper.Lr * ratio)); // -(lr * ratio)
                         break;
                 }

@@ -287,7 +287,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal double decay;
             internal T oneMinusLrTimesDecay;
             internal bool implementationIsAuthors;
             internal T beta1;
@@ -306,7 +305,7 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        decay = hyper.DecoupledWeightDecay && hyper.Lr != 0 ? hyper.WeightDecay / hyper.Lr : hyper.WeightDecay;
+                        double decay = hyper.DecoupledWeightDecay && hyper.Lr != 0 ? hyper.WeightDecay / hyper.Lr : hyper.WeightDecay;
                         oneMinusLrTimesDecay = Round<T>(1 - hyper.Lr * decay); // 1 - lr * decay
                         implementationIsAuthors = hyper.Implementation == global::ScratchOptim.Optimizers.LionImplementation.Authors;
                         beta1 = Round<T>(hyper.Beta1);

@@ -541,7 +541,6 @@ namespace ScratchOptim.Optimizers
             internal T minusAdamLr;
             internal T adamWeightDecay;
             internal double sumOfSquaresC;
-            internal double cNorm;
             internal bool cNormAbove1;
             internal T cNormF;
 
@@ -603,7 +602,7 @@ namespace ScratchOptim.Optimizers
                             sumOfSquaresC += partials[partial];
                         }
                         // After phase 1: what its sums give, in double.
-                        cNorm = global::System.Math.Sqrt(sumOfSquaresC);
+                        double cNorm = global::System.Math.Sqrt(sumOfSquaresC);
                         cNormAbove1 = cNorm > 1;
                         cNormF = Round<T>(cNorm);
                         break;

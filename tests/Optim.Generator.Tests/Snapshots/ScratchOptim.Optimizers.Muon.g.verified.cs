@@ -320,7 +320,6 @@ namespace ScratchOptim.Optimizers
             internal T oneMinusMomentum;
             internal bool nesterov;
             internal T momentum;
-            internal double ratio;
             internal T oneMinusLrTimesWeightDecay;
             internal T minusLrTimesRatio;
 
@@ -345,7 +344,7 @@ namespace ScratchOptim.Optimizers
                         oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum
                         nesterov = hyper.Nesterov;
                         momentum = Round<T>(hyper.Momentum);
-                        ratio = hyper.AdjustLrFn == global::ScratchOptim.Optimizers.MuonLrAdjustment.Original ? global::System.Math.Sqrt(global::System.Math.Max(1, (double)rows / columns)) : hyper.AdjustLrFn == global::ScratchOptim.Optimizers.MuonLrAdjustment.MatchRmsAdamW ? 0.2 * global::System.Math.Sqrt(global::System.Math.Max(rows, columns)) : global::System.Math.Sqrt((double)rows / columns);
+                        double ratio = hyper.AdjustLrFn == global::ScratchOptim.Optimizers.MuonLrAdjustment.Original ? global::System.Math.Sqrt(global::System.Math.Max(1, (double)rows / columns)) : hyper.AdjustLrFn == global::ScratchOptim.Optimizers.MuonLrAdjustment.MatchRmsAdamW ? 0.2 * global::System.Math.Sqrt(global::System.Math.Max(rows, columns)) : global::System.Math.Sqrt((double)rows / columns);
                         oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
                         minusLrTimesRatio = Round<T>(-(hyper.Lr * ratio)); // -(lr * ratio)
                         break;

@@ -396,7 +396,6 @@ namespace ScratchOptim.Optimizers
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             // What host code computes, for the phases and for later host code.
-            internal double rate;
             internal T oneMinusRateTimesWeightDecay;
             internal bool muonStep;
             internal T oneMinusMomentum;
@@ -432,7 +431,7 @@ namespace ScratchOptim.Optimizers
                 {
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                        rate = hyper.Lr.HasValue ? hyper.Lr.GetValueOrDefault() : hyper.UseMuon ? 0.02 : 0.0003;
+                        double rate = hyper.Lr.HasValue ? hyper.Lr.GetValueOrDefault() : hyper.UseMuon ? 0.02 : 0.0003;
                         oneMinusRateTimesWeightDecay = Round<T>(1 - rate * hyper.WeightDecay); // 1 - rate * weightDecay
                         muonStep = hyper.UseMuon && shape.Length == 2;
                         oneMinusMomentum = Round<T>(1 - hyper.Momentum); // 1 - momentum

@@ -386,10 +386,6 @@ namespace ScratchOptim.Optimizers
             internal bool decoupledWeightDecay;
             internal T oneMinusLrTimesWeightDecay;
             internal T weightDecay;
-            internal double mu;
-            internal double muNext;
-            internal double muProductNext;
-            internal double biasCorrection2;
             internal bool pytorchIsV1_13;
             internal T oneMinusBeta1;
             internal T beta1;
@@ -397,8 +393,6 @@ namespace ScratchOptim.Optimizers
             internal T beta2;
             internal T biasCorrection2F;
             internal T eps;
-            internal double gradientStep;
-            internal double momentumStep;
             internal T gradientStepF;
             internal T momentumStepF;
 
@@ -417,11 +411,11 @@ namespace ScratchOptim.Optimizers
                         decoupledWeightDecay = hyper.DecoupledWeightDecay;
                         oneMinusLrTimesWeightDecay = Round<T>(1 - hyper.Lr * hyper.WeightDecay); // 1 - lr * weightDecay
                         weightDecay = Round<T>(hyper.WeightDecay);
-                        mu = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, t * hyper.MomentumDecay));
-                        muNext = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, ((double)t + 1) * hyper.MomentumDecay));
+                        double mu = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, t * hyper.MomentumDecay));
+                        double muNext = hyper.Beta1 * (1 - 0.5 * global::System.Math.Pow(0.96, ((double)t + 1) * hyper.MomentumDecay));
                         muProduct = muProduct * (float)mu;
-                        muProductNext = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext;
-                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        double muProductNext = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? muProduct * (float)mu * (float)muNext : muProduct * muNext;
+                        double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
                         pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
                         beta1 = Round<T>(hyper.Beta1);
@@ -429,8 +423,8 @@ namespace ScratchOptim.Optimizers
                         beta2 = Round<T>(hyper.Beta2);
                         biasCorrection2F = Round<T>(biasCorrection2);
                         eps = Round<T>(hyper.Eps);
-                        gradientStep = -hyper.Lr * (1 - mu) / (1 - (double)muProduct);
-                        momentumStep = -hyper.Lr * muNext / (1 - muProductNext);
+                        double gradientStep = -hyper.Lr * (1 - mu) / (1 - (double)muProduct);
+                        double momentumStep = -hyper.Lr * muNext / (1 - muProductNext);
                         gradientStepF = Round<T>(gradientStep);
                         momentumStepF = Round<T>(momentumStep);
                         break;

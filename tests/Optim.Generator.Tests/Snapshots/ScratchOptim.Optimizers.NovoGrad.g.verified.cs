@@ -371,11 +371,8 @@ namespace ScratchOptim.Optimizers
             internal T beta1;
             internal double sumOfSquaresG;
             internal double sumOfSquaresP;
-            internal double squaredNorm;
-            internal double denom;
             internal T denomF;
             internal double sumOfSquaresM;
-            internal double stepSize;
             internal T minusStepSize;
 
             /// <summary>
@@ -405,10 +402,10 @@ namespace ScratchOptim.Optimizers
                             sumOfSquaresP += partials[partial + 1];
                         }
                         // After phase 1: what its sums give, in double.
-                        squaredNorm = sumOfSquaresG;
+                        double squaredNorm = sumOfSquaresG;
                         v = v == 0 ? (float)squaredNorm : (float)(hyper.Beta2 * v + (1 - hyper.Beta2) * squaredNorm);
                         if (amsgrad) vMax = (float)global::System.Math.Max(vMax, v);
-                        denom = global::System.Math.Sqrt(hyper.Amsgrad ? vMax : v) + hyper.Eps;
+                        double denom = global::System.Math.Sqrt(hyper.Amsgrad ? vMax : v) + hyper.Eps;
                         denomF = Round<T>(denom);
                         break;
                     case 2:
@@ -419,7 +416,7 @@ namespace ScratchOptim.Optimizers
                             sumOfSquaresM += partials[partial];
                         }
                         // After phase 2: what its sums give, in double.
-                        stepSize = hyper.Luc ? global::System.Math.Min(hyper.LucTrust * global::System.Math.Sqrt(sumOfSquaresP) / (global::System.Math.Sqrt(sumOfSquaresM) + hyper.LucEps), hyper.Lr) : hyper.Lr;
+                        double stepSize = hyper.Luc ? global::System.Math.Min(hyper.LucTrust * global::System.Math.Sqrt(sumOfSquaresP) / (global::System.Math.Sqrt(sumOfSquaresM) + hyper.LucEps), hyper.Lr) : hyper.Lr;
                         minusStepSize = Round<T>(-stepSize); // -stepSize
                         break;
                 }

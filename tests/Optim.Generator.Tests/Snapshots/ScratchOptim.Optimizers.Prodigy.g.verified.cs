@@ -460,7 +460,6 @@ namespace ScratchOptim.Optimizers
             internal bool firstStep;
             internal bool weightDecayAndNotDecouple;
             internal T weightDecay;
-            internal double b3;
             internal T dOverD0TimesDOrDOverD0TimesDlr;
             internal T b3F;
 
@@ -477,7 +476,7 @@ namespace ScratchOptim.Optimizers
                         firstStep = t == 1;
                         weightDecayAndNotDecouple = hyper.WeightDecay != 0 && !hyper.Decouple;
                         weightDecay = Round<T>(hyper.WeightDecay);
-                        b3 = hyper.Beta3.HasValue ? hyper.Beta3.GetValueOrDefault() : global::System.Math.Sqrt(hyper.Beta2);
+                        double b3 = hyper.Beta3.HasValue ? hyper.Beta3.GetValueOrDefault() : global::System.Math.Sqrt(hyper.Beta2);
                         dOverD0TimesDOrDOverD0TimesDlr = Round<T>(hyper.SafeguardWarmup ? d / hyper.D0 * d : d / hyper.D0 * dlr); // safeguardWarmup ? d / d0 * d : d / d0 * dlr
                         b3F = Round<T>(b3);
                         break;
@@ -589,7 +588,6 @@ namespace ScratchOptim.Optimizers
             internal bool firstStep;
             internal bool weightDecayAndNotDecouple;
             internal T weightDecay;
-            internal double b3;
             internal T dTimesOneMinusBeta1;
             internal T beta1;
             internal T dTimesDTimesOneMinusBeta2;
@@ -615,7 +613,7 @@ namespace ScratchOptim.Optimizers
                         firstStep = t == 1;
                         weightDecayAndNotDecouple = hyper.WeightDecay != 0 && !hyper.Decouple;
                         weightDecay = Round<T>(hyper.WeightDecay);
-                        b3 = hyper.Beta3.HasValue ? hyper.Beta3.GetValueOrDefault() : global::System.Math.Sqrt(hyper.Beta2);
+                        double b3 = hyper.Beta3.HasValue ? hyper.Beta3.GetValueOrDefault() : global::System.Math.Sqrt(hyper.Beta2);
                         dTimesOneMinusBeta1 = Round<T>(d * (1 - hyper.Beta1)); // d * (1 - beta1)
                         beta1 = Round<T>(hyper.Beta1);
                         dTimesDTimesOneMinusBeta2 = Round<T>(d * d * (1 - hyper.Beta2)); // d * d * (1 - beta2)

@@ -385,8 +385,6 @@ namespace ScratchOptim.Optimizers
             internal bool decoupleWeightDecay;
             internal T oneMinusLrTimesWeightDecay;
             internal T weightDecay;
-            internal double beta1Adjusted;
-            internal double beta2Adjusted;
             internal T oneMinusBeta1Adjusted;
             internal T beta1AdjustedF;
             internal T oneMinusBeta2Adjusted;
@@ -417,8 +415,8 @@ namespace ScratchOptim.Optimizers
                         weightDecay = Round<T>(hyper.WeightDecay);
                         beta1Weight = 1 + hyper.Beta1 * beta1Weight;
                         beta2Weight = 1 + hyper.Beta2 * beta2Weight;
-                        beta1Adjusted = 1 - 1 / beta1Weight;
-                        beta2Adjusted = 1 - 1 / beta2Weight;
+                        double beta1Adjusted = 1 - 1 / beta1Weight;
+                        double beta2Adjusted = 1 - 1 / beta2Weight;
                         oneMinusBeta1Adjusted = Round<T>(1 - beta1Adjusted); // 1 - beta1Adjusted
                         beta1AdjustedF = Round<T>(beta1Adjusted);
                         oneMinusBeta2Adjusted = Round<T>(1 - beta2Adjusted); // 1 - beta2Adjusted

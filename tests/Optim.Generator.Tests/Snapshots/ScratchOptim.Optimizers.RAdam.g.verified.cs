@@ -409,13 +409,6 @@ namespace ScratchOptim.Optimizers
             internal T beta1;
             internal T oneMinusBeta2;
             internal T beta2;
-            internal double biasCorrection1;
-            internal double biasCorrection2;
-            internal double rhoInf;
-            internal double rhoT;
-            internal double rectSquared;
-            internal double rect;
-            internal double biasCorrection2Sqrt;
             internal T biasCorrection1F;
             internal bool rhoTAbove5;
             internal T eps;
@@ -443,13 +436,13 @@ namespace ScratchOptim.Optimizers
                         beta1 = Round<T>(hyper.Beta1);
                         oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
                         beta2 = Round<T>(hyper.Beta2);
-                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-                        rhoInf = 2 / (1 - hyper.Beta2) - 1;
-                        rhoT = rhoInf - 2 * (double)t * global::System.Math.Pow(hyper.Beta2, t) / biasCorrection2;
-                        rectSquared = (rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT);
-                        rect = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? global::System.Math.Sqrt(rectSquared) : global::System.Math.Pow(rectSquared, 0.5);
-                        biasCorrection2Sqrt = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? global::System.Math.Sqrt(biasCorrection2) : global::System.Math.Pow(biasCorrection2, 0.5);
+                        double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        double rhoInf = 2 / (1 - hyper.Beta2) - 1;
+                        double rhoT = rhoInf - 2 * (double)t * global::System.Math.Pow(hyper.Beta2, t) / biasCorrection2;
+                        double rectSquared = (rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT);
+                        double rect = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? global::System.Math.Sqrt(rectSquared) : global::System.Math.Pow(rectSquared, 0.5);
+                        double biasCorrection2Sqrt = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13 ? global::System.Math.Sqrt(biasCorrection2) : global::System.Math.Pow(biasCorrection2, 0.5);
                         biasCorrection1F = Round<T>(biasCorrection1);
                         rhoTAbove5 = rhoT > 5;
                         eps = Round<T>(hyper.Eps);

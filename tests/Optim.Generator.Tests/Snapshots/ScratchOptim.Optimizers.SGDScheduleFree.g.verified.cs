@@ -417,7 +417,6 @@ namespace ScratchOptim.Optimizers
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
             {
                 // What host code computes, for the phases and for later host code.
-                internal double toAverage;
                 internal bool trainModeAndTAbove0;
                 internal bool pytorchIsV1_13;
                 internal T toAverageF;
@@ -432,7 +431,7 @@ namespace ScratchOptim.Optimizers
                     {
                         case 0:
                             // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
-                            toAverage = 1 - 1 / hyper.Momentum;
+                            double toAverage = 1 - 1 / hyper.Momentum;
                             trainModeAndTAbove0 = trainMode != 0 && t > 0;
                             pytorchIsV1_13 = hyper.Pytorch == global::ScratchOptim.Dsl.PyTorchVersion.V1_13;
                             toAverageF = Round<T>(toAverage);
@@ -606,13 +605,9 @@ namespace ScratchOptim.Optimizers
         {
             // What host code computes, for the phases and for later host code.
             internal bool firstStep;
-            internal double scheduledLr;
-            internal double weight;
-            internal double ckp1;
             internal bool weightDecayIsNonZero;
             internal T weightDecay;
             internal T ckp1F;
-            internal double gradientWeight;
             internal T gradientWeightF;
             internal T minusScheduledLr;
 
@@ -627,15 +622,15 @@ namespace ScratchOptim.Optimizers
                     case 0:
                         // Once per tensor, before the loops: step-uniform values in double (as PyTorch computes Python scalars), then each value the loops read, rounded to T once.
                         firstStep = t == 1;
-                        scheduledLr = t <= hyper.WarmupSteps ? hyper.Lr * ((double)t / hyper.WarmupSteps) : hyper.Lr;
+                        double scheduledLr = t <= hyper.WarmupSteps ? hyper.Lr * ((double)t / hyper.WarmupSteps) : hyper.Lr;
                         lrMax = global::System.Math.Max(scheduledLr, lrMax);
-                        weight = global::System.Math.Pow(t, hyper.R) * global::System.Math.Pow(lrMax, hyper.WeightLrPower);
+                        double weight = global::System.Math.Pow(t, hyper.R) * global::System.Math.Pow(lrMax, hyper.WeightLrPower);
                         weightSum = weightSum + weight;
-                        ckp1 = weightSum != 0 ? weight / weightSum : 0;
+                        double ckp1 = weightSum != 0 ? weight / weightSum : 0;
                         weightDecayIsNonZero = hyper.WeightDecay != 0;
                         weightDecay = Round<T>(hyper.WeightDecay);
                         ckp1F = Round<T>(ckp1);
-                        gradientWeight = scheduledLr * (hyper.Momentum * (1 - ckp1) - 1);
+                        double gradientWeight = scheduledLr * (hyper.Momentum * (1 - ckp1) - 1);
                         gradientWeightF = Round<T>(gradientWeight);
                         minusScheduledLr = Round<T>(-scheduledLr); // -scheduledLr
                         break;

@@ -811,11 +811,7 @@ namespace ScratchOptim.Optimizers
             internal bool flattened;
             internal bool rowsPreconditioned;
             internal bool columnsPreconditioned;
-            internal double preconditionerWeight;
-            internal int step;
-            internal double stepSize;
             internal bool firstStep;
-            internal T preconditionerWeightF;
             internal T oneMinusBeta1;
             internal T beta1;
             internal T oneMinusBeta2;
@@ -920,12 +916,12 @@ namespace ScratchOptim.Optimizers
                         flattened = hyper.MergeDims && shape.Length == 2 && length <= hyper.MaxPrecondDim;
                         rowsPreconditioned = !flattened && shape.Length == 2 && rows <= hyper.MaxPrecondDim;
                         columnsPreconditioned = !flattened && (shape.Length == 2 || hyper.Precondition1d) && columns <= hyper.MaxPrecondDim;
-                        preconditionerWeight = 1 - (hyper.ShampooBeta >= 0 ? hyper.ShampooBeta : hyper.Beta2);
-                        step = t - 1;
+                        double preconditionerWeight = 1 - (hyper.ShampooBeta >= 0 ? hyper.ShampooBeta : hyper.Beta2);
+                        int step = t - 1;
                         adamSteps = step;
-                        stepSize = hyper.CorrectBias ? hyper.Lr * global::System.Math.Pow(1 - global::System.Math.Pow(hyper.Beta2, step), 0.5) / (1 - global::System.Math.Pow(hyper.Beta1, step)) : hyper.Lr;
+                        double stepSize = hyper.CorrectBias ? hyper.Lr * global::System.Math.Pow(1 - global::System.Math.Pow(hyper.Beta2, step), 0.5) / (1 - global::System.Math.Pow(hyper.Beta1, step)) : hyper.Lr;
                         firstStep = t == 1;
-                        preconditionerWeightF = Round<T>(preconditionerWeight);
+                        T preconditionerWeightF = Round<T>(preconditionerWeight);
                         // merged = Lerp(merged, Transpose(Flatten(g)) * Flatten(g), preconditionerWeightF) (a loop over its elements, products on OpenBLAS)
                         if (firstStep && flattened)
                         {

@@ -300,9 +300,6 @@ namespace ScratchOptim.Optimizers
             internal T oneMinusBeta1;
             internal T beta1;
             internal T oneMinusBeta2;
-            internal double biasCorrection1;
-            internal double biasCorrection2;
-            internal double stepSize;
             internal T sqrtBiasCorrection2;
             internal T eps;
             internal T stepSizeF;
@@ -322,9 +319,9 @@ namespace ScratchOptim.Optimizers
                         oneMinusBeta1 = Round<T>(1 - hyper.Beta1); // 1 - beta1
                         beta1 = Round<T>(hyper.Beta1);
                         oneMinusBeta2 = Round<T>(1 - hyper.Beta2); // 1 - beta2
-                        biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
-                        biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
-                        stepSize = hyper.Lr / biasCorrection1;
+                        double biasCorrection1 = 1 - global::System.Math.Pow(hyper.Beta1, t);
+                        double biasCorrection2 = 1 - global::System.Math.Pow(hyper.Beta2, t);
+                        double stepSize = hyper.Lr / biasCorrection1;
                         sqrtBiasCorrection2 = Round<T>(global::System.Math.Sqrt(biasCorrection2)); // Sqrt(biasCorrection2)
                         eps = Round<T>(hyper.Eps);
                         stepSizeF = Round<T>(stepSize);

@@ -25,6 +25,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
         private readonly SourceWriter writer;
         private readonly MatrixEmitter matrices;
 
+        /// <summary>What host code computes and only its own segment reads: locals of that segment, not fields.</summary>
+        private readonly HashSet<string> hostLocals;
+
         private KernelEmitter(CpuKernel kernel, TensorPart part, SourceWriter writer)
         {
             this.kernel = kernel;
@@ -33,6 +36,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             expressions = kernel.Expressions;
             this.writer = writer;
             matrices = new MatrixEmitter(kernel, writer);
+            hostLocals = HostLocals();
         }
 
         public static void Write(CpuKernel kernel, TensorPart part, SourceWriter writer, string generatedCode) => new KernelEmitter(kernel, part, writer).WriteKernel(generatedCode);
@@ -105,8 +109,9 @@ namespace ScratchOptim.Generator.Targets.Cpu
         }
 
         /// <summary>
-        /// Everything host code declares, as fields: the phases read them, and so does later host code. A part before the
-        /// last keeps copies of the per-tensor state too, which its host code updates without storing them.
+        /// What host code computes for the phases and for later host code, as fields (what only its own segment reads is a
+        /// local there). A part before the last keeps copies of the per-tensor state too, which its host code updates
+        /// without storing them.
         /// </summary>
         private void WriteFields()
         {
@@ -128,11 +133,14 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 {
                     switch (item)
                     {
-                        case HostAssign { Statement: { Declares: true } assign }:
+                        case HostAssign { Statement: { Declares: true } assign } when !hostLocals.Contains(CpuExpressions.Id(assign.Target.Name)):
                             fields.Add((ScalarType(assign.Target.Type.Scalar), CpuExpressions.Id(assign.Target.Name)));
                             break;
+                        case HostAssign:
+                            break;
                         case HostTemp { Id: var id } when plan.Temps[id].Kind == TempKind.Hoisted:
-                            if (!fields.Any(f => f.Name == kernel.TempNames[id])) fields.Add((plan.Temps[id].Type.IsBoolean ? "bool" : "T", kernel.TempNames[id]));
+                            if (!hostLocals.Contains(kernel.TempNames[id]) && !fields.Any(f => f.Name == kernel.TempNames[id]))
+                                fields.Add((HoistedType(id), kernel.TempNames[id]));
                             break;
                         case HostTemp { Id: var id }:
                             fields.Add(("double", kernel.TempNames[id]));
@@ -142,6 +150,63 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 if (segment < part.Phases.Count) fields.AddRange(TensorOwnSums(part.Phases[segment]).Select(id => ("double", kernel.TempNames[id])));
             }
             return fields;
+        }
+
+        private string HoistedType(int id) => plan.Temps[id].Type.IsBoolean ? "bool" : "T";
+
+        /// <summary>
+        /// The values one host segment computes and no other piece reads (no phase, no other segment, no guard): Adam's
+        /// biasCorrection1, read only to compute its step size. They are locals of their segment; a value a segment
+        /// computes under a condition, or that more than one segment computes, stays a field.
+        /// </summary>
+        private HashSet<string> HostLocals()
+        {
+            var definedIn = new Dictionary<string, int>();
+            var repeated = new HashSet<string>();
+            var readIn = new Dictionary<string, HashSet<int>>();
+            void Note(string name, int segment)
+            {
+                if (!readIn.TryGetValue(name, out var segments)) readIn[name] = segments = new HashSet<int>();
+                segments.Add(segment);
+            }
+            void Read(Expr? expr, int segment)
+            {
+                if (expr is null) return;
+                IrWalker.Visit(expr, e =>
+                {
+                    if (e is Variable { Role: VariableRole.Local } local) Note(CpuExpressions.Id(local.Name), segment);
+                    if (e is Temp temp) Note(kernel.TempNames[temp.Id], segment);
+                });
+            }
+            for (int segment = 0; segment < part.Segments.Count; segment++)
+            {
+                foreach (var item in part.Segments[segment].Items.Where(Emits))
+                {
+                    string? defined = item switch
+                    {
+                        HostAssign { Statement: { Declares: true } assign, Guard: null } => CpuExpressions.Id(assign.Target.Name),
+                        HostTemp { Id: var id } when plan.Temps[id].Kind == TempKind.Hoisted => kernel.TempNames[id],
+                        _ => null,
+                    };
+                    if (defined is not null && definedIn.ContainsKey(defined)) repeated.Add(defined);
+                    else if (defined is not null) definedIn[defined] = segment;
+                    Read(item.Guard, segment);
+                    switch (item)
+                    {
+                        case HostAssign assign: Read(assign.Statement.Value, segment); break;
+                        case HostRowAssign rowAssign: Read(rowAssign.Statement.Value, segment); break;
+                        case HostTemp temp: Read(plan.Temps[temp.Id].Definition, segment); break;
+                        case HostGroupAccumulate accumulate: Read(accumulate.Value, segment); break;
+                        case HostMatrix matrix: Read(plan.Temps[matrix.Id].Definition, segment); Read(matrix.Reserve, segment); break;
+                        case HostMatrixAssign matrixAssign: Read(matrixAssign.Statement.Value, segment); Read(matrixAssign.Reserve, segment); break;
+                    }
+                }
+            }
+            // The phases, and the guards they test, read fields.
+            const int Phases = -1;
+            foreach (var phase in part.Phases) EachExpression(phase.Body, e => Read(e, Phases));
+            foreach (var field in kernel.GuardFields.Keys.Concat(kernel.Guards.Values.SelectMany(g => g.Fields))) Note(field, Phases);
+            return new HashSet<string>(definedIn.Where(d => !repeated.Contains(d.Key) && (!readIn.TryGetValue(d.Key, out var segments) || segments.All(s => s == d.Value))).Select(d => d.Key));
         }
 
         private void WriteHost()
@@ -328,11 +393,12 @@ namespace ScratchOptim.Generator.Targets.Cpu
                     string computed = expressions.Uniform(assign.Value!);
                     // A number stored in an element-typed local or state is rounded to T, as C#'s conversion to Element rounds it.
                     if (assign.Target.Type.Scalar == Scalar.Element && assign.Value!.Type.Scalar != Scalar.Element) computed = "Round<T>(" + computed + ")";
-                    writer.Line(guard + target + " = " + computed + ";");
+                    string declaration = assign.Declares && hostLocals.Contains(target) ? ScalarType(assign.Target.Type.Scalar) + " " : "";
+                    writer.Line(guard + declaration + target + " = " + computed + ";");
                     break;
                 case HostTemp { Id: var id } when plan.Temps[id].Kind == TempKind.Hoisted:
                     var value = plan.Temps[id];
-                    string name = kernel.TempNames[id];
+                    string name = (hostLocals.Contains(kernel.TempNames[id]) ? HoistedType(id) + " " : "") + kernel.TempNames[id];
                     if (value.Type.IsBoolean)
                     {
                         writer.Line(name + " = " + expressions.Uniform(value.Definition) + ";");
