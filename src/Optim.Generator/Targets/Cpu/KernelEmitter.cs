@@ -136,8 +136,6 @@ namespace ScratchOptim.Generator.Targets.Cpu
                         case HostAssign { Statement: { Declares: true } assign } when !hostLocals.Contains(CpuExpressions.Id(assign.Target.Name)):
                             fields.Add((ScalarType(assign.Target.Type.Scalar), CpuExpressions.Id(assign.Target.Name)));
                             break;
-                        case HostAssign:
-                            break;
                         case HostTemp { Id: var id } when plan.Temps[id].Kind == TempKind.Hoisted:
                             if (!hostLocals.Contains(kernel.TempNames[id]) && !fields.Any(f => f.Name == kernel.TempNames[id]))
                                 fields.Add((HoistedType(id), kernel.TempNames[id]));
@@ -169,14 +167,14 @@ namespace ScratchOptim.Generator.Targets.Cpu
                 if (!readIn.TryGetValue(name, out var segments)) readIn[name] = segments = new HashSet<int>();
                 segments.Add(segment);
             }
+            void NoteNode(Expr e, int segment)
+            {
+                if (e is Variable { Role: VariableRole.Local } local) Note(CpuExpressions.Id(local.Name), segment);
+                if (e is Temp temp) Note(kernel.TempNames[temp.Id], segment);
+            }
             void Read(Expr? expr, int segment)
             {
-                if (expr is null) return;
-                IrWalker.Visit(expr, e =>
-                {
-                    if (e is Variable { Role: VariableRole.Local } local) Note(CpuExpressions.Id(local.Name), segment);
-                    if (e is Temp temp) Note(kernel.TempNames[temp.Id], segment);
-                });
+                if (expr is not null) IrWalker.Visit(expr, e => NoteNode(e, segment));
             }
             for (int segment = 0; segment < part.Segments.Count; segment++)
             {
@@ -204,7 +202,7 @@ namespace ScratchOptim.Generator.Targets.Cpu
             }
             // The phases, and the guards they test, read fields.
             const int Phases = -1;
-            foreach (var phase in part.Phases) EachExpression(phase.Body, e => Read(e, Phases));
+            foreach (var phase in part.Phases) EachExpression(phase.Body, e => NoteNode(e, Phases));
             foreach (var field in kernel.GuardFields.Keys.Concat(kernel.Guards.Values.SelectMany(g => g.Fields))) Note(field, Phases);
             return new HashSet<string>(definedIn.Where(d => !repeated.Contains(d.Key) && (!readIn.TryGetValue(d.Key, out var segments) || segments.All(s => s == d.Value))).Select(d => d.Key));
         }
